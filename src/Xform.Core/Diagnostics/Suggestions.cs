@@ -1,0 +1,43 @@
+namespace Xform.Core.Diagnostics;
+
+/// <summary>"Did you mean" hints for unknown names, by edit distance.</summary>
+public static class Suggestions
+{
+    public static IReadOnlyList<string> Closest(string name, IEnumerable<string> candidates, int max = 3)
+    {
+        var limit = Math.Max(2, name.Length / 3);
+        return candidates
+            .Distinct(StringComparer.Ordinal)
+            .Select(c => (c, d: Distance(name.ToLowerInvariant(), c.ToLowerInvariant())))
+            .Where(x => x.d <= limit || x.c.Contains(name, StringComparison.OrdinalIgnoreCase))
+            .OrderBy(x => x.d).ThenBy(x => x.c, StringComparer.Ordinal)
+            .Take(max)
+            .Select(x => x.c)
+            .ToList();
+    }
+
+    /// <summary>" Did you mean 'a' or 'b'?" or an empty string.</summary>
+    public static string DidYouMean(string name, IEnumerable<string> candidates)
+    {
+        var close = Closest(name, candidates);
+        return close.Count == 0 ? "" : $" Did you mean {string.Join(" or ", close.Select(c => $"'{c}'"))}?";
+    }
+
+    internal static int Distance(string a, string b)
+    {
+        var prev = new int[b.Length + 1];
+        var cur = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++) prev[j] = j;
+        for (var i = 1; i <= a.Length; i++)
+        {
+            cur[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                cur[j] = Math.Min(Math.Min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            (prev, cur) = (cur, prev);
+        }
+        return prev[b.Length];
+    }
+}

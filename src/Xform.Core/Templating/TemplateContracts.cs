@@ -1,0 +1,51 @@
+using Xform.Core.Diagnostics;
+
+namespace Xform.Core.Templating;
+
+/// <summary>A template file: its project-relative path (used in every error) and its text.</summary>
+public sealed record TemplateSource(string Path, string Text);
+
+/// <summary>The arguments of a call from a template into host code, with the call's position.</summary>
+public sealed class TemplateCall
+{
+    public TemplateCall(IReadOnlyList<object?> args, IReadOnlyDictionary<string, object?> kwargs, SourceLocation location)
+    {
+        Args = args;
+        Kwargs = kwargs;
+        Location = location;
+    }
+
+    public IReadOnlyList<object?> Args { get; }
+    public IReadOnlyDictionary<string, object?> Kwargs { get; }
+    public SourceLocation Location { get; }
+
+    /// <summary>The argument at <paramref name="position"/> or named <paramref name="name"/>, else <paramref name="fallback"/>.</summary>
+    public object? Get(int position, string name, object? fallback = null) =>
+        Kwargs.TryGetValue(name, out var v) ? v : position < Args.Count ? Args[position] : fallback;
+
+    public bool Has(int position, string name) => Kwargs.ContainsKey(name) || position < Args.Count;
+
+    public XformException Error(string message) => new(message, Location);
+}
+
+/// <summary>A function the host exposes to templates (ref, source, var, config, log, ...).</summary>
+public delegate object? HostFunction(TemplateCall call);
+
+/// <summary>A host object whose attributes templates read (<c>target.schema</c>, <c>this.identifier</c>).
+/// Rendered with <c>ToString()</c>.</summary>
+public interface ITemplateObject
+{
+    bool TryGetMember(string name, out object? value);
+}
+
+/// <summary>A host object that is also callable (dbt's <c>config(...)</c> with <c>config.get(...)</c>).</summary>
+public interface ITemplateCallable
+{
+    object? Invoke(TemplateCall call);
+}
+
+/// <summary>A macro known to the engine.</summary>
+public sealed record MacroInfo(string Name, IReadOnlyList<string> Parameters, SourceLocation Location, bool IsTest, bool IsInternal);
+
+/// <summary>A <c>{% docs name %}...{% enddocs %}</c> block.</summary>
+public sealed record DocsBlock(string Name, string Text, SourceLocation Location);
