@@ -1,0 +1,168 @@
+using DuckDB.NET.Data;
+using Xform.Core.Diagnostics;
+using Xform.Core.Execution;
+using Xform.Core.Project;
+using Xform.Core.Templating;
+
+namespace Xform.Adapters.DuckDb;
+
+/// <summary>
+/// Embedded DuckDB. One database file per process (DuckDB allows one writing process); each worker
+/// thread opens its own connection to it. Relative file paths in SQL resolve against the project root.
+/// </summary>
+public sealed class DuckDbAdapter : IAdapter, ISeedLoader
+{
+    readonly string _connectionString;
+    readonly string _displayPath;
+    readonly string _projectRoot;
+    readonly DuckDBConnection _keepAlive;
+
+    public DuckDbAdapter(TargetConfig target, string projectRoot)
+    {
+        _projectRoot = projectRoot;
+        var path = target.Get("path") ?? ":memory:";
+        if (path is ":memory:" or "")
+        {
+            // A named in-memory database so every worker connection sees the same data.
+            _displayPath = ":memory:";
+            _connectionString = $"Data Source=:memory:?cache=shared";
+        }
+        else
+        {
+            var full = Path.GetFullPath(Path.Combine(projectRoot, path));
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            _displayPath = path;
+            _connectionString = $"Data Source={full}";
+        }
+        _keepAlive = Connect();
+    }
+
+    public string Type => "duckdb";
+
+    public AdapterCapabilities Capabilities { get; } = new(TransactionalDdl: true, Merge: true, AtomicSwap: true,
+        InsertOverwrite: false, CreateOrReplaceTable: true);
+
+    public IReadOnlyList<TemplateSource> Macros { get; } = LoadMacros();
+
+    public string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
+
+    public string Describe() => $"duckdb database {_displayPath}";
+
+    public IAdapterConnection Open() => new DuckDbConnection(Connect());
+
+    DuckDBConnection Connect()
+    {
+        var connection = new DuckDBConnection(_connectionString);
+        try
+        {
+            connection.Open();
+        }
+        catch (DuckDBException e) when (e.Message.Contains("lock", StringComparison.OrdinalIgnoreCase))
+        {
+            connection.Dispose();
+            var pid = System.Text.RegularExpressions.Regex.Match(e.Message, @"PID (\d+)");
+            throw new XformException(
+                $"the DuckDB file '{_displayPath}' is in use by another process{(pid.Success ? $" (PID {pid.Groups[1].Value})" : "")}; " +
+                "DuckDB allows one writer per file: close the other program (a DuckDB shell, a notebook or another xform) and retry");
+        }
+        catch (DuckDBException e)
+        {
+            connection.Dispose();
+            throw new XformException($"cannot open the DuckDB database '{_displayPath}': {FirstLine(e.Message)}");
+        }
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = $"SET file_search_path = '{_projectRoot.Replace("'", "''")}'";
+        cmd.ExecuteNonQuery();
+        return connection;
+    }
+
+    static string FirstLine(string s) => s.Split('\n')[0].Trim();
+
+    static IReadOnlyList<TemplateSource> LoadMacros()
+    {
+        var assembly = typeof(DuckDbAdapter).Assembly;
+        return assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith("macros/", StringComparison.Ordinal))
+            .OrderBy(n => n, StringComparer.Ordinal)
+            .Select(n =>
+            {
+                using var stream = assembly.GetManifestResourceStream(n)!;
+                using var reader = new StreamReader(stream);
+                return new TemplateSource($"<xform>/duckdb/{n}", reader.ReadToEnd());
+            })
+            .ToList();
+    }
+
+    public string Load(IAdapterConnection connection, Node seed, string csvFullPath, RelationKind? existing)
+    {
+        var statements = DuckDbSql.SeedStatements(seed, csvFullPath, existing, Quote);
+        connection.Execute("begin transaction");
+        try
+        {
+            foreach (var s in statements) connection.Execute(s);
+            connection.Execute("commit");
+        }
+        catch
+        {
+            try { connection.Execute("rollback"); } catch (DatabaseException) { }
+            throw;
+        }
+        return string.Join(";\n\n", statements) + ";\n";
+    }
+
+    /// <summary>Sources declared with an external_location are read in place.</summary>
+    public static string RenderExternal(SourceTableInfo source, NodeConfig config) => DuckDbSql.External(source, config);
+
+    public void Dispose() => _keepAlive.Dispose();
+}
+
+sealed class DuckDbConnection(DuckDBConnection connection) : IAdapterConnection
+{
+    public void Execute(string sql)
+    {
+        try
+        {
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = sql;
+            cmd.ExecuteNonQuery();
+        }
+        catch (DuckDBException e)
+        {
+            throw new DatabaseException(e.Message.Trim(), e);
+        }
+    }
+
+    public QueryResult Query(string sql, int? maxRows = null)
+    {
+        try
+        {
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = sql;
+            using var reader = cmd.ExecuteReader();
+            var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
+            var rows = new List<object?[]>();
+            while ((maxRows is null || rows.Count < maxRows) && reader.Read())
+            {
+                var row = new object?[reader.FieldCount];
+                for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                rows.Add(row);
+            }
+            return new QueryResult(columns, rows);
+        }
+        catch (DuckDBException e)
+        {
+            throw new DatabaseException(e.Message.Trim(), e);
+        }
+    }
+
+    public IReadOnlyList<RelationInfo> ListRelations()
+    {
+        var result = Query("select table_schema, table_name, table_type from information_schema.tables where table_catalog = current_database()");
+        return result.Rows.Select(r => new RelationInfo((string)r[0]!, (string)r[1]!,
+            (string)r[2]! == "VIEW" ? RelationKind.View : RelationKind.Table)).ToList();
+    }
+
+    public void EnsureSchema(string schema) => Execute($"create schema if not exists \"{schema.Replace("\"", "\"\"")}\"");
+
+    public void Dispose() => connection.Dispose();
+}

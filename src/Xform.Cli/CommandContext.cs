@@ -1,0 +1,134 @@
+using System.CommandLine;
+using Xform.Adapters.DuckDb;
+using Xform.Core.Compilation;
+using Xform.Core.Diagnostics;
+using Xform.Core.Execution;
+using Xform.Core.Graph;
+using Xform.Core.Loading;
+using Xform.Core.Project;
+using Xform.Core.Selection;
+
+namespace Xform.Cli;
+
+/// <summary>Everything a command needs, built lazily from the parsed command line: project, target, adapter, graph.</summary>
+sealed class CommandContext : IDisposable
+{
+    readonly ParseResult _parse;
+    readonly List<Warning> _warnings = [];
+    ProjectConfig? _project;
+    TargetConfig? _target;
+    IAdapter? _adapter;
+    LoadedProject? _loaded;
+    DependencyGraph? _graph;
+
+    public CommandContext(ParseResult parse, Output output)
+    {
+        _parse = parse;
+        Output = output;
+        ProjectDir = Path.GetFullPath(parse.GetValue(CliOptions.ProjectDir) is { Length: > 0 } p ? p : ".");
+    }
+
+    public ParseResult ParseResult => _parse;
+    public Output Output { get; }
+    public string ProjectDir { get; }
+
+    public T? Get<T>(Option<T> option) => _parse.GetValue(option);
+
+    public ProjectConfig Project => _project ??= ReadProject();
+
+    ProjectConfig ReadProject()
+    {
+        var project = ProjectFileReader.Read(ProjectDir, _warnings);
+        FlushWarnings();
+        return project;
+    }
+
+    public string TargetDir => Path.GetFullPath(Path.Combine(ProjectDir, Get(CliOptions.TargetPath) ?? Project.TargetPath));
+
+    public TargetConfig Target => _target ??= ProfileReader.Read(
+        ProfileReader.ResolveDir(Get(CliOptions.ProfilesDir), ProjectDir), Project.ProfileName, Get(CliOptions.Target), ProjectDir);
+
+    public int Threads => Get(CliOptions.Threads) is { } t
+        ? t >= 1 ? t : throw new XformException("--threads must be at least 1")
+        : Target.Threads;
+
+    public IAdapter Adapter => _adapter ??= CreateAdapter(Target, Project.RootDir);
+
+    public static IAdapter CreateAdapter(TargetConfig target, string root) => target.Type switch
+    {
+        "duckdb" => new DuckDbAdapter(target, root),
+        _ => throw new XformException($"target '{target.Name}' has type '{target.Type}', which this build of xform cannot connect to; supported: duckdb"),
+    };
+
+    public ExternalRelationRenderer? External => Adapter is DuckDbAdapter ? DuckDbAdapter.RenderExternal : null;
+
+    public IReadOnlyDictionary<string, object?> CliVars => VarsParser.Parse(Get(CliOptions.Vars));
+
+    /// <summary>Loads and parses the project and builds the graph. Needs the target (for adapter type and target.*).</summary>
+    public LoadedProject Loaded
+    {
+        get
+        {
+            if (_loaded is not null) return _loaded;
+            var vars = CliVars;
+            var adapter = Adapter;
+            _loaded = ProjectLoader.Load(new LoadOptions(ProjectDir, Target, vars, adapter.Macros, adapter.Quote,
+                message => Output.Info(message)), Project, _warnings);
+            FlushWarnings();
+            return _loaded;
+        }
+    }
+
+    public DependencyGraph Graph => _graph ??= BuildGraph();
+
+    DependencyGraph BuildGraph()
+    {
+        var graph = DependencyGraph.Build(Loaded.Manifest);
+        foreach (var node in graph.Manifest.Nodes.Values)
+            if (node.ResourceType == ResourceType.Model && !Materializer.Supported.Contains(node.Materialized))
+                throw new XformException(
+                    $"model '{node.Name}' asks for materialization '{node.Materialized}'; supported: {string.Join(", ", Materializer.Supported)}",
+                    node.Location);
+        return graph;
+    }
+
+    public Manifest Manifest => Graph.Manifest;
+
+    /// <summary>The nodes chosen by --select/--exclude, restricted to the given resource types, in graph order.</summary>
+    public IReadOnlyList<Node> Selected(params ResourceType[] types)
+    {
+        var select = Get(CliOptions.Select) ?? [];
+        var exclude = Get(CliOptions.Exclude) ?? [];
+        var ids = new NodeSelector(Graph).Select(select, exclude);
+        return Graph.Order.Where(ids.Contains).Select(id => Manifest.Nodes[id])
+            .Where(n => types.Length == 0 || types.Contains(n.ResourceType)).ToList();
+    }
+
+    void FlushWarnings()
+    {
+        foreach (var w in _warnings) Output.Warn(w.ToString());
+        _warnings.Clear();
+    }
+
+    public void Dispose() => _adapter?.Dispose();
+}
+
+/// <summary>Parses --vars: a YAML or JSON mapping.</summary>
+static class VarsParser
+{
+    public static IReadOnlyDictionary<string, object?> Parse(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return new Dictionary<string, object?>();
+        object? value;
+        try
+        {
+            value = Yaml.LoadText(text, "--vars") is { } node ? Yaml.ToValue(node) : null;
+        }
+        catch (XformException e)
+        {
+            throw new XformException($"--vars is not valid YAML or JSON: {e.Message} (at column {e.Location.Column})");
+        }
+        return value as IReadOnlyDictionary<string, object?>
+            ?? throw new XformException($"--vars must be a mapping of names to values, e.g. '{{snapshot_date: 2011-12-10}}', not '{text}'");
+    }
+}

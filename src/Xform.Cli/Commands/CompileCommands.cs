@@ -1,0 +1,113 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Xform.Core.Compilation;
+using Xform.Core.Diagnostics;
+using Xform.Core.Execution;
+using Xform.Core.Project;
+
+namespace Xform.Cli.Commands;
+
+/// <summary>compile and show: render SQL, and preview what it returns.</summary>
+static class CompileCommands
+{
+    public static readonly Option<int> Limit = new("--limit") { Description = "Rows to show (default 5; -1 for all)", DefaultValueFactory = _ => 5 };
+    public static readonly Option<string?> Inline = new("--inline") { Description = "SQL (may use ref/source) to run instead of a model" };
+
+    public static int Compile(CommandContext context)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var compiler = new Compiler(context.Loaded, context.Graph, context.External);
+        var files = new ArtifactWriter(context.TargetDir, context.Project.Name);
+        var models = context.Selected(ResourceType.Model);
+        var errors = new List<XformException>();
+        var compiled = new CompiledNode?[models.Count];
+        Parallel.For(0, models.Count, i =>
+        {
+            try
+            {
+                compiled[i] = compiler.Compile(models[i]);
+                files.WriteCompiled(models[i], compiled[i]!.Sql);
+            }
+            catch (XformException e)
+            {
+                lock (errors) errors.Add(e);
+            }
+        });
+        if (errors.Count > 0) throw errors.Count == 1 ? errors[0] : new XformAggregateException(errors);
+        // Like dbt: compiling one explicitly selected model prints its SQL.
+        if (context.Get(CliOptions.Select) is { Length: > 0 } && models.Count == 1)
+            context.Output.Data(compiled[0]!.Sql.Trim());
+        context.Output.Info($"Compiled {models.Count} model{(models.Count == 1 ? "" : "s")} into {Path.GetRelativePath(context.ProjectDir, Path.Combine(context.TargetDir, "compiled"))} in {watch.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)}s");
+        return XformCli.Success;
+    }
+
+    public static int Show(CommandContext context)
+    {
+        var inline = context.Get(Inline);
+        var limit = context.Get(Limit);
+        var compiler = new Compiler(context.Loaded, context.Graph, context.External);
+        string sql;
+        string title;
+        if (inline is not null)
+        {
+            var node = new Node
+            {
+                UniqueId = $"sql_operation.{context.Project.Name}.inline", ResourceType = ResourceType.Model, Name = "inline",
+                PackageName = context.Project.Name, OriginalFilePath = "--inline", Path = "inline", Fqn = [context.Project.Name, "inline"],
+                Config = NodeConfig.Empty, Relation = new RelationName(null, context.Target.Schema, "inline"), RawCode = inline,
+            };
+            sql = compiler.CompileInline(node);
+            title = "inline query";
+        }
+        else
+        {
+            var models = context.Selected(ResourceType.Model, ResourceType.Seed);
+            if (models.Count != 1)
+                throw new XformException($"show needs exactly one model (--select NAME) or --inline SQL; the selection matched {models.Count}");
+            var node = models[0];
+            sql = node.ResourceType == ResourceType.Seed ? $"select * from {node.Relation.Render(context.Adapter.Quote)}" : compiler.Compile(node).Sql;
+            title = node.Name;
+        }
+        var query = $"select * from (\n{sql.TrimEnd().TrimEnd(';')}\n) as xform_show" + (limit >= 0 ? $" limit {limit}" : "");
+        using var connection = context.Adapter.Open();
+        QueryResult result;
+        try
+        {
+            result = connection.Query(query);
+        }
+        catch (DatabaseException e)
+        {
+            context.Output.Error($"{title}: database error: {e.Message}");
+            return XformCli.NodeFailure;
+        }
+        context.Output.Info($"Previewing {title}:");
+        context.Output.Data(Table.Render(result));
+        return XformCli.Success;
+    }
+}
+
+/// <summary>Query results as a text table, like dbt show.</summary>
+static class Table
+{
+    public static string Render(QueryResult result)
+    {
+        var cells = result.Rows.Select(r => r.Select(Format).ToArray()).ToList();
+        var widths = result.Columns.Select((c, i) => Math.Max(c.Length, cells.Count == 0 ? 0 : cells.Max(r => r[i].Length))).ToArray();
+        var sb = new StringBuilder();
+        string Line(IEnumerable<string> values) =>
+            "| " + string.Join(" | ", values.Select((v, i) => v.PadRight(widths[i]))) + " |";
+        sb.AppendLine(Line(result.Columns));
+        sb.AppendLine("| " + string.Join(" | ", widths.Select(w => new string('-', w))) + " |");
+        foreach (var row in cells) sb.AppendLine(Line(row));
+        return sb.ToString().TrimEnd();
+    }
+
+    static string Format(object? v) => v switch
+    {
+        null => "",
+        DateTime d => d.TimeOfDay == TimeSpan.Zero ? d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : d.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => v.ToString() ?? "",
+    };
+}

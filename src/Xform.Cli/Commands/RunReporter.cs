@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Globalization;
+using Xform.Core.Execution;
+using Xform.Core.Project;
+
+namespace Xform.Cli.Commands;
+
+/// <summary>dbt-style progress lines (<c>3 of 9 OK created sql table model main.x .... [OK in 0.41s]</c>) and the summary.</summary>
+sealed class RunReporter(Output output) : IRunListener
+{
+    const int Width = 80;
+    readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    public void NodeStarted(int index, int total, Node node) =>
+        output.Info(Dots($"{index} of {total} START {Describe(node)}", "[RUN]"),
+            new Dictionary<string, object?> { ["node"] = node.UniqueId, ["event"] = "start", ["index"] = index, ["total"] = total });
+
+    public void NodeFinished(int index, int total, NodeResult r)
+    {
+        var seconds = r.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture);
+        var (verb, tag) = r.Status switch
+        {
+            NodeStatus.Success => (r.Node.ResourceType == ResourceType.Seed ? "OK loaded" : "OK created", output.Paint("OK", "32") + $" in {seconds}s"),
+            NodeStatus.Skipped => ("SKIP", output.Paint("SKIP", "33")),
+            NodeStatus.Pass => ("PASS", output.Paint("PASS", "32") + $" in {seconds}s"),
+            NodeStatus.Warn => ("WARN", output.Paint($"WARN {r.Failures}", "33") + $" in {seconds}s"),
+            NodeStatus.Fail => ("FAIL", output.Paint($"FAIL {r.Failures}", "31") + $" in {seconds}s"),
+            _ => ("ERROR creating", output.Paint("ERROR", "31") + $" in {seconds}s"),
+        };
+        output.Info(Dots($"{index} of {total} {verb} {Describe(r.Node)}", $"[{tag}]"),
+            new Dictionary<string, object?>
+            {
+                ["node"] = r.Node.UniqueId, ["event"] = "end", ["status"] = r.Status.ToString().ToLowerInvariant(),
+                ["index"] = index, ["total"] = total, ["elapsed"] = r.Elapsed.TotalSeconds,
+            });
+    }
+
+    static string Describe(Node node) => node.ResourceType switch
+    {
+        ResourceType.Seed => $"seed file {node.Relation}",
+        ResourceType.Test => $"test {node.Name}",
+        _ => $"sql {node.Materialized} model {node.Relation}",
+    };
+
+    static string Dots(string left, string right)
+    {
+        var dots = Math.Max(3, Width - left.Length - 1);
+        return $"{left} {new string('.', dots)} {right}";
+    }
+
+    /// <summary>Prints the summary and returns the exit code: 1 when anything failed.</summary>
+    public int Summarize(IReadOnlyList<NodeResult> results)
+    {
+        var counts = results.GroupBy(r => r.Node.ResourceType == ResourceType.Model ? $"{r.Node.Materialized} model" : r.Node.ResourceType.ToString().ToLowerInvariant())
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => $"{g.Count()} {g.Key}{(g.Count() == 1 ? "" : "s")}");
+        var seconds = _clock.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture);
+        output.Info("");
+        output.Info($"Finished running {(results.Count == 0 ? "nothing" : string.Join(", ", counts))} in {seconds}s.");
+        var errors = results.Where(r => r.IsFailure).ToList();
+        var warns = results.Count(r => r.Status == NodeStatus.Warn);
+        var skipped = results.Count(r => r.Status == NodeStatus.Skipped);
+        output.Info("");
+        if (errors.Count == 0)
+        {
+            output.Info(output.Paint(warns > 0 ? $"Completed with {warns} warning{(warns == 1 ? "" : "s")}" : "Completed successfully", "32"));
+        }
+        else
+        {
+            output.Error($"Completed with {errors.Count} error{(errors.Count == 1 ? "" : "s")}:");
+            foreach (var e in errors)
+            {
+                output.Error("");
+                output.Error($"{(e.Status == NodeStatus.Fail ? "Failure" : "Error")} in {e.Node.ResourceType.ToString().ToLowerInvariant()} {e.Node.Name} ({e.Node.OriginalFilePath})");
+                foreach (var line in e.Message.Split('\n')) output.Error("  " + line.TrimEnd());
+            }
+        }
+        output.Info("");
+        var pass = results.Count(r => r.Status is NodeStatus.Success or NodeStatus.Pass);
+        output.Info($"Done. PASS={pass} WARN={warns} ERROR={errors.Count} SKIP={skipped} TOTAL={results.Count}");
+        return errors.Count > 0 ? XformCli.NodeFailure : XformCli.Success;
+    }
+}

@@ -1,0 +1,79 @@
+using System.CommandLine;
+using Xform.Cli.Commands;
+using Xform.Core.Diagnostics;
+
+namespace Xform.Cli;
+
+/// <summary>The command line: verbs, options, exit codes. 0 success, 1 a node failed, 2 a user error.</summary>
+public static class XformCli
+{
+    public const int Success = 0;
+    public const int NodeFailure = 1;
+    public const int UserError = 2;
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var root = new RootCommand("xform: SQL transformations, tested and fast. dbt's project layout, in C#.");
+        foreach (var o in CliOptions.Global) root.Options.Add(o);
+
+        Add(root, "debug", "Check the project file, the profile and the connection", InfoCommands.Debug);
+        Add(root, "parse", "Read the whole project and check it, without touching the database", InfoCommands.Parse);
+        Add(root, "compile", "Render models to SQL under target/compiled", CompileCommands.Compile, CliOptions.Select, CliOptions.Exclude);
+        Add(root, "run", "Build the selected models", BuildCommands.Run, CliOptions.Select, CliOptions.Exclude, CliOptions.FullRefresh, CliOptions.FailFast);
+        Add(root, "seed", "Load the CSV seeds into tables", BuildCommands.Seed, CliOptions.Select, CliOptions.Exclude, CliOptions.FullRefresh, CliOptions.FailFast);
+        Add(root, "build", "Seed, run and test the selected nodes in DAG order", BuildCommands.Build, CliOptions.Select, CliOptions.Exclude, CliOptions.FullRefresh, CliOptions.FailFast);
+        Add(root, "ls", "List the selected nodes", InfoCommands.List, CliOptions.Select, CliOptions.Exclude, InfoCommands.OutputFormat, InfoCommands.ResourceType);
+        Add(root, "show", "Run a model's query (or --inline SQL) and print the first rows", CompileCommands.Show, CliOptions.Select, CompileCommands.Limit, CompileCommands.Inline);
+        Add(root, "clean", "Delete the folders listed in clean-targets", InfoCommands.Clean);
+        Add(root, "init", "Create a working starter project", InfoCommands.Init, InfoCommands.InitName);
+
+        var parse = root.Parse(args);
+        var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+        try
+        {
+            var code = parse.Invoke(config);
+            // A usage error from the parser (unknown option, missing argument) is a command-line error.
+            return parse.Errors.Count > 0 ? UserError : code;
+        }
+        catch (XformException e)
+        {
+            stderr.WriteLine(e is XformAggregateException a ? a.Format() : e.Format());
+            return UserError;
+        }
+    }
+
+    static void Add(RootCommand root, string name, string description, Func<CommandContext, int> action, params Symbol[] symbols)
+    {
+        var command = new Command(name, description);
+        foreach (var symbol in symbols)
+        {
+            if (symbol is Option option) command.Options.Add(option);
+            else if (symbol is Argument argument) command.Arguments.Add(argument);
+        }
+        command.SetAction(parse =>
+        {
+            var stdout = parse.InvocationConfiguration.Output;
+            var stderr = parse.InvocationConfiguration.Error;
+            var output = new Output(stdout, stderr,
+                json: parse.GetValue(CliOptions.LogFormat) == "json",
+                quiet: parse.GetValue(CliOptions.Quiet),
+                color: !parse.GetValue(CliOptions.NoColor) && ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected);
+            try
+            {
+                using var context = new CommandContext(parse, output);
+                return action(context);
+            }
+            catch (XformException e)
+            {
+                output.Error(e is XformAggregateException a ? a.Format() : e.Format());
+                return UserError;
+            }
+            catch (Exception e) when (!parse.GetValue(CliOptions.Debug))
+            {
+                output.Error($"internal error: {e.GetType().Name}: {e.Message} (run with --debug for the stack trace, and please report it)");
+                return UserError;
+            }
+        });
+        root.Subcommands.Add(command);
+    }
+}

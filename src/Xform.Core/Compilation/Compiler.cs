@@ -1,0 +1,158 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Xform.Core.Diagnostics;
+using Xform.Core.Graph;
+using Xform.Core.Loading;
+using Xform.Core.Project;
+using Xform.Core.Templating;
+
+namespace Xform.Core.Compilation;
+
+/// <summary>A node's SQL after rendering, with the ephemeral models inlined as CTEs.</summary>
+public sealed record CompiledNode(Node Node, string Sql, IReadOnlyList<string> Hooks, IReadOnlyList<string> PostHooks);
+
+/// <summary>How the adapter writes a source that is read in place from a file (DuckDB's read_csv / read_parquet).</summary>
+public delegate string ExternalRelationRenderer(SourceTableInfo source, NodeConfig config);
+
+/// <summary>Renders nodes in compile mode: ref() and source() resolve to real relations.</summary>
+public sealed class Compiler(LoadedProject project, DependencyGraph graph, ExternalRelationRenderer? renderExternal = null)
+{
+    readonly ConcurrentDictionary<string, (string Sql, IReadOnlyList<string> Ephemerals)> _ephemeralCache = new(StringComparer.Ordinal);
+    readonly Dictionary<string, Node> _byName = graph.Manifest.Nodes.Values
+        .Where(n => n.ResourceType is ResourceType.Model or ResourceType.Seed or ResourceType.Snapshot)
+        .ToDictionary(n => n.Name, StringComparer.Ordinal);
+
+    CompileSession Session => project.Session;
+
+    public CompiledNode Compile(Node node, bool isIncremental = false)
+    {
+        var (sql, ephemerals) = Render(node, isIncremental);
+        if (ephemerals.Count > 0) sql = InjectCtes(sql, OrderEphemerals(ephemerals));
+        var globals = Globals(node, isIncremental, []);
+        var pre = Hooks(node, "pre-hook", globals);
+        var post = Hooks(node, "post-hook", globals);
+        return new CompiledNode(node, sql, pre, post);
+    }
+
+    /// <summary>Compiles SQL that is not a project file (show --inline).</summary>
+    public string CompileInline(Node node)
+    {
+        var template = Session.Engine.Parse(new TemplateSource(node.OriginalFilePath, node.RawCode));
+        var ephemerals = new List<string>();
+        var sql = Session.Engine.Render(template, Globals(node, false, ephemerals));
+        return ephemerals.Count > 0 ? InjectCtes(sql, OrderEphemerals(ephemerals)) : sql;
+    }
+
+    IReadOnlyList<string> Hooks(Node node, string key, Dictionary<string, object?> globals) =>
+        node.Config.GetStrings(key).Select(h => Session.Engine.Render(Session.Engine.Parse(new TemplateSource(node.OriginalFilePath, h)), globals)).ToList();
+
+    (string Sql, IReadOnlyList<string> Ephemerals) Render(Node node, bool isIncremental)
+    {
+        if (!project.Templates.TryGetValue(node.UniqueId, out var template))
+            return (node.RawCode, []);
+        var ephemerals = new List<string>();
+        var sql = Session.Engine.Render(template, Globals(node, isIncremental, ephemerals));
+        return (sql, ephemerals);
+    }
+
+    Dictionary<string, object?> Globals(Node node, bool isIncremental, List<string> ephemerals)
+    {
+        var g = Session.BaseGlobals();
+        g["ref"] = (HostFunction)(c =>
+        {
+            var (_, name) = ParseCapture.RefArgs(c);
+            if (!_byName.TryGetValue(name, out var target))
+                throw c.Error($"{node.Name} refers to ref('{name}'), which is not a model, seed or snapshot of this project.{Suggestions.DidYouMean(name, _byName.Keys)}");
+            if (target.Materialized == "ephemeral")
+            {
+                if (!ephemerals.Contains(target.UniqueId)) ephemerals.Add(target.UniqueId);
+                return new RelationObject(target.Relation, Session.Quote, CteName(target));
+            }
+            return new RelationObject(target.Relation, Session.Quote);
+        });
+        g["source"] = (HostFunction)(c =>
+        {
+            var s = c.Get(0, "source_name") as string;
+            var t = c.Get(1, "table_name") as string;
+            var id = $"source.{graph.Manifest.Project.Name}.{s}.{t}";
+            if (!graph.Manifest.Nodes.TryGetValue(id, out var source))
+                throw c.Error($"source('{s}', '{t}') is not declared in any sources: block");
+            if (source.Source?.ExternalLocation is not null)
+            {
+                if (renderExternal is null)
+                    throw c.Error($"source('{s}', '{t}') is an external file, which the {Session.Target.Type} adapter cannot read in place");
+                return new RelationObject(source.Relation, Session.Quote, renderExternal(source.Source, source.Config));
+            }
+            return new RelationObject(source.Relation, Session.Quote);
+        });
+        g["config"] = new ConfigObject(() => node.Config, null);
+        g["this"] = new RelationObject(node.Relation, Session.Quote);
+        g["is_incremental"] = (HostFunction)(_ => isIncremental);
+        g["execute"] = true;
+        g["model"] = new MemberObject(node.UniqueId, new Dictionary<string, object?>
+        {
+            ["name"] = node.Name, ["unique_id"] = node.UniqueId, ["resource_type"] = node.ResourceType.ToString().ToLowerInvariant(),
+            ["original_file_path"] = node.OriginalFilePath, ["path"] = node.Path, ["tags"] = node.Config.Tags.Cast<object?>().ToList(),
+        });
+        return g;
+    }
+
+    static string CteName(Node n) => $"__dbt__cte__{n.Name}";
+
+    /// <summary>Ephemeral models in the order their CTEs must appear: each after the ephemerals it reads.</summary>
+    List<(Node Node, string Sql)> OrderEphemerals(IReadOnlyList<string> direct)
+    {
+        var ordered = new List<(Node, string)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        void Visit(string id)
+        {
+            if (!seen.Add(id)) return;
+            var node = graph.Manifest.Nodes[id];
+            var (sql, inner) = _ephemeralCache.GetOrAdd(id, _ => Render(node, false));
+            foreach (var i in inner) Visit(i);
+            ordered.Add((node, sql));
+        }
+        foreach (var id in direct) Visit(id);
+        return ordered;
+    }
+
+    /// <summary>Adds the CTEs to the statement's own WITH clause, or opens one before it.</summary>
+    internal static string InjectCtes(string sql, IReadOnlyList<(Node Node, string Sql)> ctes)
+    {
+        var sb = new StringBuilder();
+        foreach (var (node, body) in ctes)
+            sb.Append(CteName(node)).Append(" as (\n").Append(body.Trim()).Append("\n), ");
+        var defs = sb.ToString();
+        var start = SkipTrivia(sql, 0);
+        if (start + 4 <= sql.Length && string.Compare(sql, start, "with", 0, 4, StringComparison.OrdinalIgnoreCase) == 0 &&
+            (start + 4 == sql.Length || !char.IsLetterOrDigit(sql[start + 4]) && sql[start + 4] != '_'))
+        {
+            var after = start + 4;
+            var bodyStart = SkipTrivia(sql, after);
+            if (string.Compare(sql, bodyStart, "recursive", 0, 9, StringComparison.OrdinalIgnoreCase) == 0)
+                after = bodyStart + 9;
+            return sql[..after] + " " + defs + sql[after..].TrimStart();
+        }
+        return sql[..start] + "with " + defs[..^2] + "\n" + sql[start..];
+    }
+
+    static int SkipTrivia(string sql, int i)
+    {
+        while (i < sql.Length)
+        {
+            if (char.IsWhiteSpace(sql[i])) i++;
+            else if (sql[i] == '-' && i + 1 < sql.Length && sql[i + 1] == '-')
+            {
+                var nl = sql.IndexOf('\n', i);
+                i = nl < 0 ? sql.Length : nl + 1;
+            }
+            else if (sql[i] == '/' && i + 1 < sql.Length && sql[i + 1] == '*')
+            {
+                var end = sql.IndexOf("*/", i + 2, StringComparison.Ordinal);
+                i = end < 0 ? sql.Length : end + 2;
+            }
+            else break;
+        }
+        return i;
+    }
+}

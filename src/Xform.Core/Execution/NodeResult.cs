@@ -1,0 +1,29 @@
+using Xform.Core.Project;
+
+namespace Xform.Core.Execution;
+
+/// <summary>dbt's result statuses: models succeed/error/skip; tests pass/warn/fail/error.</summary>
+public enum NodeStatus { Success, Error, Skipped, Pass, Warn, Fail }
+
+public sealed record TimingInfo(string Name, DateTimeOffset StartedAt, DateTimeOffset CompletedAt);
+
+public sealed record NodeResult(
+    Node Node,
+    NodeStatus Status,
+    string Message,
+    TimeSpan Elapsed,
+    string ThreadId,
+    IReadOnlyList<TimingInfo> Timing,
+    string? CompiledSql = null,
+    long? RowsAffected = null,
+    long? Failures = null)
+{
+    public bool IsFailure => Status is NodeStatus.Error or NodeStatus.Fail;
+}
+
+/// <summary>Progress of a run, for the CLI to print. Called from worker threads.</summary>
+public interface IRunListener
+{
+    void NodeStarted(int index, int total, Node node);
+    void NodeFinished(int index, int total, NodeResult result);
+}

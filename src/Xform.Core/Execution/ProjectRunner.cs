@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using Xform.Core.Compilation;
+using Xform.Core.Diagnostics;
+using Xform.Core.Graph;
+using Xform.Core.Loading;
+using Xform.Core.Project;
+
+namespace Xform.Core.Execution;
+
+public sealed record RunOptions(int Threads, bool FailFast, bool FullRefresh, string TargetDir);
+
+/// <summary>Seeds are loaded by the adapter: each engine has its own fast bulk path.</summary>
+public interface ISeedLoader
+{
+    /// <summary>Loads the CSV into the seed's relation, replacing it atomically; returns the SQL run.</summary>
+    string Load(IAdapterConnection connection, Node seed, string csvFullPath, RelationKind? existing);
+}
+
+/// <summary>Compiles and builds the selected nodes: the work behind run, seed and build.</summary>
+public sealed class ProjectRunner
+{
+    readonly LoadedProject _project;
+    readonly DependencyGraph _graph;
+    readonly IAdapter _adapter;
+    readonly RunOptions _options;
+    readonly Compiler _compiler;
+    readonly Materializer _materializer;
+    readonly ArtifactWriter _files;
+    readonly Dictionary<(string, string), RelationKind> _existing = new();
+    readonly HashSet<string> _schemas = new(StringComparer.OrdinalIgnoreCase);
+    readonly object _gate = new();
+
+    public ProjectRunner(LoadedProject project, DependencyGraph graph, IAdapter adapter, RunOptions options, ExternalRelationRenderer? external)
+    {
+        _project = project;
+        _graph = graph;
+        _adapter = adapter;
+        _options = options;
+        _compiler = new Compiler(project, graph, external);
+        _materializer = new Materializer(adapter.Quote, adapter.Capabilities);
+        _files = new ArtifactWriter(options.TargetDir, graph.Manifest.Project.Name);
+    }
+
+    public IReadOnlyList<NodeResult> Run(IReadOnlyCollection<string> ids, IRunListener listener)
+    {
+        var executable = ids.Where(id => _graph.Manifest.Nodes[id] is { IsExecutable: true } n && n.ResourceType != ResourceType.Test).ToList();
+        using (var connection = _adapter.Open())
+        {
+            foreach (var r in connection.ListRelations())
+            {
+                _existing[(r.Schema.ToLowerInvariant(), r.Name.ToLowerInvariant())] = r.Kind;
+                _schemas.Add(r.Schema);
+            }
+        }
+        var scheduler = new Scheduler(_graph, _adapter.Open, _options.Threads, _options.FailFast);
+        return scheduler.Run(executable, Execute, listener);
+    }
+
+    NodeResult Execute(Node node, IAdapterConnection connection, string threadId)
+    {
+        var watch = Stopwatch.StartNew();
+        var compileStart = DateTimeOffset.UtcNow;
+        string? compiled = null;
+        try
+        {
+            var key = (node.Relation.Schema.ToLowerInvariant(), node.Relation.Identifier.ToLowerInvariant());
+            RelationKind? existing;
+            lock (_gate)
+            {
+                existing = _existing.TryGetValue(key, out var k) ? k : null;
+            }
+            EnsureSchema(connection, node.Relation.Schema);
+            string executed;
+            DateTimeOffset executeStart;
+            switch (node.ResourceType)
+            {
+                case ResourceType.Model:
+                    var model = _compiler.Compile(node);
+                    compiled = model.Sql;
+                    _files.WriteCompiled(node, model.Sql);
+                    executeStart = DateTimeOffset.UtcNow;
+                    executed = _materializer.Execute(connection, model, existing);
+                    break;
+                case ResourceType.Seed:
+                    var loader = _adapter as ISeedLoader ?? throw new XformException($"the {_adapter.Type} adapter cannot load seeds");
+                    executeStart = DateTimeOffset.UtcNow;
+                    executed = loader.Load(connection, node, Path.Combine(_graph.Manifest.Project.RootDir, node.OriginalFilePath), existing);
+                    break;
+                default:
+                    throw new XformException($"cannot run {node.ResourceType} nodes yet");
+            }
+            _files.WriteRun(node, executed);
+            var kind = node.Materialized == "view" ? RelationKind.View : RelationKind.Table;
+            lock (_gate) _existing[key] = kind;
+            var done = DateTimeOffset.UtcNow;
+            return new NodeResult(node, NodeStatus.Success, "OK", watch.Elapsed, threadId,
+                [new TimingInfo("compile", compileStart, executeStart), new TimingInfo("execute", executeStart, done)], compiled);
+        }
+        catch (XformException e)
+        {
+            return new NodeResult(node, NodeStatus.Error, e.Format(), watch.Elapsed, threadId, [], compiled);
+        }
+        catch (DatabaseException e)
+        {
+            return new NodeResult(node, NodeStatus.Error, $"{node.OriginalFilePath}: database error: {e.Message}", watch.Elapsed, threadId, [], compiled);
+        }
+    }
+
+    void EnsureSchema(IAdapterConnection connection, string schema)
+    {
+        lock (_gate)
+        {
+            if (_schemas.Contains(schema)) return;
+        }
+        connection.EnsureSchema(schema);
+        lock (_gate) _schemas.Add(schema);
+    }
+}
+
+/// <summary>Writes compiled and executed SQL under target/compiled and target/run, as dbt does.</summary>
+public sealed class ArtifactWriter(string targetDir, string projectName)
+{
+    public void WriteCompiled(Node node, string sql) => Write("compiled", node, sql);
+
+    public void WriteRun(Node node, string sql) => Write("run", node, sql);
+
+    void Write(string kind, Node node, string sql)
+    {
+        var path = Path.Combine(targetDir, kind, projectName, node.OriginalFilePath.Replace(".csv", ".sql", StringComparison.Ordinal));
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, sql);
+    }
+}

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using Xform.Core.Graph;
+using Xform.Core.Project;
+
+namespace Xform.Core.Execution;
+
+/// <summary>Runs one node on a worker's own connection and reports its result; must not throw.</summary>
+public delegate NodeResult NodeExecutor(Node node, IAdapterConnection connection, string threadId);
+
+/// <summary>
+/// Runs the selected nodes in dependency order, independent ones in parallel up to the thread count,
+/// each worker on its own connection. A failed node marks its descendants skipped; the rest go on,
+/// unless fail-fast is asked, which skips everything not yet started.
+/// </summary>
+public sealed class Scheduler(DependencyGraph graph, Func<IAdapterConnection> openConnection, int threads, bool failFast)
+{
+    public IReadOnlyList<NodeResult> Run(IReadOnlyCollection<string> selected, NodeExecutor execute, IRunListener listener)
+    {
+        var ids = selected.OrderBy(id => graph.OrderIndex[id]).ToList();
+        var selectedSet = ids.ToHashSet(StringComparer.Ordinal);
+        var parents = ids.ToDictionary(id => id, id => NearestSelectedAncestors(id, selectedSet), StringComparer.Ordinal);
+        var children = ids.ToDictionary(id => id, _ => new List<string>(), StringComparer.Ordinal);
+        foreach (var (id, ps) in parents) foreach (var p in ps) children[p].Add(id);
+
+        var waiting = parents.ToDictionary(kv => kv.Key, kv => kv.Value.Count, StringComparer.Ordinal);
+        var ready = new PriorityQueue<string, int>();
+        foreach (var id in ids) if (waiting[id] == 0) ready.Enqueue(id, graph.OrderIndex[id]);
+
+        var results = new Dictionary<string, NodeResult>(StringComparer.Ordinal);
+        var blocked = new HashSet<string>(StringComparer.Ordinal); // a parent failed or was skipped
+        var gate = new object();
+        var running = 0;
+        var started = 0;
+        var stop = false;
+        var total = ids.Count;
+
+        void Finish(string id, NodeResult result)
+        {
+            // Called under the lock.
+            results[id] = result;
+            var failed = result.IsFailure || result.Status == NodeStatus.Skipped;
+            if (failed && failFast && result.Status != NodeStatus.Skipped) stop = true;
+            foreach (var child in children[id])
+            {
+                if (failed) blocked.Add(child);
+                if (--waiting[child] == 0) ready.Enqueue(child, graph.OrderIndex[child]);
+            }
+        }
+
+        void Worker(int workerIndex)
+        {
+            var threadId = $"Thread-{workerIndex + 1}";
+            IAdapterConnection? connection = null;
+            try
+            {
+                while (true)
+                {
+                    string id;
+                    int index;
+                    lock (gate)
+                    {
+                        while (ready.Count == 0 && results.Count + running < total) Monitor.Wait(gate);
+                        if (ready.Count == 0) { Monitor.PulseAll(gate); return; }
+                        id = ready.Dequeue();
+                        index = ++started;
+                        var node = graph.Manifest.Nodes[id];
+                        if (blocked.Contains(id) || stop)
+                        {
+                            var reason = stop ? "skipped: --fail-fast stopped the run" : "skipped: an upstream node failed";
+                            var skip = new NodeResult(node, NodeStatus.Skipped, reason, TimeSpan.Zero, threadId, []);
+                            Finish(id, skip);
+                            listener.NodeFinished(index, total, skip);
+                            Monitor.PulseAll(gate);
+                            continue;
+                        }
+                        running++;
+                    }
+                    var current = graph.Manifest.Nodes[id];
+                    listener.NodeStarted(index, total, current);
+                    NodeResult result;
+                    var watch = Stopwatch.StartNew();
+                    try
+                    {
+                        connection ??= openConnection();
+                        result = execute(current, connection, threadId);
+                    }
+                    catch (Exception e)
+                    {
+                        result = new NodeResult(current, NodeStatus.Error, e.Message, watch.Elapsed, threadId, []);
+                    }
+                    listener.NodeFinished(index, total, result);
+                    lock (gate)
+                    {
+                        running--;
+                        Finish(id, result);
+                        Monitor.PulseAll(gate);
+                    }
+                }
+            }
+            finally
+            {
+                connection?.Dispose();
+            }
+        }
+
+        var workers = Enumerable.Range(0, Math.Max(1, Math.Min(threads, Math.Max(1, total))))
+            .Select(i => new Thread(() => Worker(i)) { IsBackground = true, Name = $"xform-worker-{i + 1}" })
+            .ToList();
+        foreach (var w in workers) w.Start();
+        foreach (var w in workers) w.Join();
+        return ids.Where(results.ContainsKey).Select(id => results[id]).ToList();
+    }
+
+    /// <summary>The selected nodes this one must wait for, looking through unselected or ephemeral nodes in between.</summary>
+    List<string> NearestSelectedAncestors(string id, HashSet<string> selected)
+    {
+        var found = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var stack = new Stack<string>(graph.Parents(id));
+        while (stack.Count > 0)
+        {
+            var p = stack.Pop();
+            if (!seen.Add(p)) continue;
+            if (selected.Contains(p)) found.Add(p);
+            else if (graph.Manifest.Nodes[p].Materialized == "ephemeral")
+                foreach (var pp in graph.Parents(p)) stack.Push(pp);
+        }
+        return found;
+    }
+}

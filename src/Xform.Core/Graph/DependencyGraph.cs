@@ -1,0 +1,157 @@
+using QuikGraph;
+using QuikGraph.Algorithms;
+using Xform.Core.Diagnostics;
+using Xform.Core.Project;
+
+namespace Xform.Core.Graph;
+
+/// <summary>The DAG of nodes: an edge runs from a parent (what is read) to a child (what reads it).</summary>
+public sealed class DependencyGraph
+{
+    readonly BidirectionalGraph<string, Edge<string>> _graph;
+
+    DependencyGraph(Manifest manifest, BidirectionalGraph<string, Edge<string>> graph, IReadOnlyList<string> order)
+    {
+        Manifest = manifest;
+        _graph = graph;
+        Order = order;
+        var index = new Dictionary<string, int>(order.Count, StringComparer.Ordinal);
+        for (var i = 0; i < order.Count; i++) index[order[i]] = i;
+        OrderIndex = index;
+    }
+
+    /// <summary>The manifest with every node's DependsOn filled in.</summary>
+    public Manifest Manifest { get; }
+
+    /// <summary>Every node, parents before children; ties in a stable order.</summary>
+    public IReadOnlyList<string> Order { get; }
+
+    public IReadOnlyDictionary<string, int> OrderIndex { get; }
+
+    public IEnumerable<string> Parents(string id) => _graph.InEdges(id).Select(e => e.Source);
+
+    public IEnumerable<string> Children(string id) => _graph.OutEdges(id).Select(e => e.Target);
+
+    /// <summary>Ancestors up to <paramref name="depth"/> edges away (null: all).</summary>
+    public HashSet<string> Ancestors(string id, int? depth = null) => Walk(id, depth, Parents);
+
+    public HashSet<string> Descendants(string id, int? depth = null) => Walk(id, depth, Children);
+
+    static HashSet<string> Walk(string start, int? depth, Func<string, IEnumerable<string>> next)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var frontier = new List<string> { start };
+        for (var level = 0; frontier.Count > 0 && (depth is null || level < depth); level++)
+        {
+            var following = new List<string>();
+            foreach (var id in frontier)
+                foreach (var n in next(id))
+                    if (seen.Add(n)) following.Add(n);
+            frontier = following;
+        }
+        return seen;
+    }
+
+    public static DependencyGraph Build(Manifest manifest)
+    {
+        var byName = new Dictionary<string, Node>(StringComparer.Ordinal);
+        foreach (var n in manifest.Nodes.Values)
+            if (n.ResourceType is ResourceType.Model or ResourceType.Seed or ResourceType.Snapshot) byName[n.Name] = n;
+
+        var graph = new BidirectionalGraph<string, Edge<string>>(allowParallelEdges: false);
+        var ids = manifest.Nodes.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
+        graph.AddVertexRange(ids);
+
+        var nodes = new Dictionary<string, Node>(manifest.Nodes.Count, StringComparer.Ordinal);
+        var errors = new List<XformException>();
+        foreach (var id in ids)
+        {
+            var node = manifest.Nodes[id];
+            var parents = new List<string>();
+            foreach (var r in node.Refs)
+            {
+                if (r.Package is not null && r.Package != manifest.Project.Name)
+                {
+                    errors.Add(new XformException($"{node.Name} refers to package '{r.Package}', which is not part of this project", r.Location));
+                    continue;
+                }
+                if (byName.TryGetValue(r.Name, out var parent)) parents.Add(parent.UniqueId);
+                else errors.Add(new XformException(
+                    $"{node.Name} refers to {r}, which is not a model, seed or snapshot of this project." +
+                    Suggestions.DidYouMean(r.Name, byName.Keys), r.Location));
+            }
+            foreach (var s in node.SourceRefs)
+            {
+                var sid = $"source.{manifest.Project.Name}.{s.SourceName}.{s.Name}";
+                if (manifest.Nodes.ContainsKey(sid)) parents.Add(sid);
+                else errors.Add(new XformException(
+                    $"{node.Name} refers to {s}, which is not declared in any sources: block." +
+                    Suggestions.DidYouMean($"{s.SourceName}.{s.Name}",
+                        manifest.Of(ResourceType.Source).Select(n => $"{n.Source!.SourceName}.{n.Name}")), s.Location));
+            }
+            if (node.AttachedNode is { } attached && manifest.Nodes.ContainsKey(attached)) parents.Add(attached);
+            parents = parents.Distinct(StringComparer.Ordinal).ToList();
+            foreach (var p in parents)
+                if (p != id) graph.AddEdge(new Edge<string>(p, id));
+                else errors.Add(new XformException($"{node.Name} refers to itself; use {{{{ this }}}} for the model's own relation", node.Location));
+            nodes[id] = node with { DependsOn = parents };
+        }
+        if (errors.Count > 0) throw errors.Count == 1 ? errors[0] : new XformAggregateException(errors);
+
+        if (!graph.IsDirectedAcyclicGraph()) throw CycleError(graph, manifest);
+        var order = StableTopologicalOrder(graph);
+        return new DependencyGraph(manifest with { Nodes = nodes }, graph, order);
+    }
+
+    /// <summary>Kahn's algorithm taking ready nodes by id, so the same project always runs in the same order.</summary>
+    static List<string> StableTopologicalOrder(BidirectionalGraph<string, Edge<string>> graph)
+    {
+        var waiting = graph.Vertices.ToDictionary(v => v, graph.InDegree, StringComparer.Ordinal);
+        var ready = new PriorityQueue<string, string>(StringComparer.Ordinal);
+        foreach (var (v, degree) in waiting) if (degree == 0) ready.Enqueue(v, v);
+        var order = new List<string>(waiting.Count);
+        while (ready.TryDequeue(out var v, out _))
+        {
+            order.Add(v);
+            foreach (var e in graph.OutEdges(v))
+                if (--waiting[e.Target] == 0) ready.Enqueue(e.Target, e.Target);
+        }
+        return order;
+    }
+
+    /// <summary>Finds one cycle and names it whole: <c>a -> b -> c -> a</c>.</summary>
+    static XformException CycleError(BidirectionalGraph<string, Edge<string>> graph, Manifest manifest)
+    {
+        var state = new Dictionary<string, int>(StringComparer.Ordinal); // 1 on stack, 2 done
+        var stack = new List<string>();
+        List<string>? cycle = null;
+
+        bool Visit(string v)
+        {
+            state[v] = 1;
+            stack.Add(v);
+            foreach (var e in graph.OutEdges(v).OrderBy(e => e.Target, StringComparer.Ordinal))
+            {
+                if (state.TryGetValue(e.Target, out var s))
+                {
+                    if (s == 1)
+                    {
+                        cycle = stack.Skip(stack.IndexOf(e.Target)).Append(e.Target).ToList();
+                        return true;
+                    }
+                    continue;
+                }
+                if (Visit(e.Target)) return true;
+            }
+            stack.RemoveAt(stack.Count - 1);
+            state[v] = 2;
+            return false;
+        }
+
+        foreach (var v in graph.Vertices.OrderBy(v => v, StringComparer.Ordinal))
+            if (!state.ContainsKey(v) && Visit(v)) break;
+        var path = cycle!.Select(id => manifest.Nodes[id].Name);
+        var first = manifest.Nodes[cycle![0]];
+        return new XformException($"dependency cycle: {string.Join(" -> ", path)}", first.Location);
+    }
+}

@@ -1,0 +1,254 @@
+using System.Collections.Concurrent;
+using Xform.Core.Compilation;
+using Xform.Core.Diagnostics;
+using Xform.Core.Project;
+using Xform.Core.Templating;
+
+namespace Xform.Core.Loading;
+
+/// <summary>What loading a project yields: the manifest, and what compiling it later needs.</summary>
+public sealed record LoadedProject(Manifest Manifest, CompileSession Session, IReadOnlyDictionary<string, CompiledTemplate> Templates);
+
+public sealed record LoadOptions(
+    string ProjectDir,
+    TargetConfig Target,
+    IReadOnlyDictionary<string, object?> CliVars,
+    IReadOnlyList<TemplateSource> InternalMacros,
+    Func<string, string> Quote,
+    Action<string> Log);
+
+/// <summary>
+/// The only stage that reads project files: project.yml, macros, models, YAML properties, docs, seeds,
+/// singular tests. Models are rendered once in parse mode to learn their refs, sources and config().
+/// </summary>
+public static class ProjectLoader
+{
+    public static LoadedProject Load(LoadOptions options, ProjectConfig? project = null, List<Warning>? warnings = null)
+    {
+        warnings ??= [];
+        project ??= ProjectFileReader.Read(options.ProjectDir, warnings);
+        var root = project.RootDir;
+
+        var macroFiles = Files(root, project.MacroPaths, ".sql")
+            .Select(f => new TemplateSource(f.Relative, File.ReadAllText(f.Full))).ToList();
+        var engine = new TemplateEngine(options.InternalMacros, macroFiles, options.Target.Type);
+        var session = new CompileSession(engine, project, options.Target, options.CliVars, options.Quote, options.Log);
+
+        var docs = new Dictionary<string, DocsBlock>(StringComparer.Ordinal);
+        var properties = new PropertiesReader(warnings, session.RenderYamlString);
+        foreach (var path in project.ModelPaths.Concat(project.SeedPaths).Concat(project.SnapshotPaths).Concat(project.MacroPaths).Distinct())
+        {
+            foreach (var f in Files(root, [path], ".yml", ".yaml")) properties.ReadFile(f.Full, f.Relative, options.Target.Schema);
+            foreach (var f in Files(root, [path], ".md"))
+                foreach (var block in TemplateEngine.ExtractDocs(new TemplateSource(f.Relative, File.ReadAllText(f.Full))))
+                {
+                    if (docs.TryGetValue(block.Name, out var first))
+                        throw new XformException($"docs block '{block.Name}' is defined twice (first at {first.Location})", block.Location);
+                    docs[block.Name] = block;
+                }
+        }
+        var props = properties.Result;
+
+        var nodes = new Dictionary<string, Node>(StringComparer.Ordinal);
+        var templates = new ConcurrentDictionary<string, CompiledTemplate>(StringComparer.Ordinal);
+        var byName = new Dictionary<string, Node>(StringComparer.Ordinal);
+
+        void Add(Node node)
+        {
+            if (node.ResourceType is ResourceType.Model or ResourceType.Seed or ResourceType.Snapshot)
+            {
+                if (byName.TryGetValue(node.Name, out var other))
+                    throw new XformException(
+                        $"two resources are named '{node.Name}': {other.OriginalFilePath} and {node.OriginalFilePath}; names of models, seeds and snapshots must be unique",
+                        node.Location);
+                byName[node.Name] = node;
+            }
+            nodes[node.UniqueId] = node;
+        }
+
+        var patches = props.Nodes.GroupBy(p => (p.Kind, p.Name)).ToDictionary(g => g.Key, g =>
+        {
+            var list = g.ToList();
+            if (list.Count > 1)
+                throw new XformException($"{g.Key.Kind} '{g.Key.Name}' has properties in two places (first at {list[0].Location})", list[1].Location);
+            return list[0];
+        });
+        var used = new HashSet<(string, string)>();
+
+        NodeConfig Configure(ConfigScope scope, IReadOnlyList<string> fqn, NodePatch? patch)
+        {
+            var config = NodeConfig.Empty;
+            foreach (var layer in scope.Along(fqn)) config = config.With(layer);
+            return patch is null ? config : config.With(patch.Config);
+        }
+
+        RelationName RelationFor(NodeConfig config, string name)
+        {
+            var custom = config.GetString("schema");
+            var schema = string.IsNullOrEmpty(custom) ? options.Target.Schema : $"{options.Target.Schema}_{custom}";
+            return new RelationName(config.GetString("database"), schema, config.GetString("alias") ?? name);
+        }
+
+        // Models: parse-render in parallel; each render is independent and the engine is thread-safe.
+        var modelFiles = Files(root, project.ModelPaths, ".sql").ToList();
+        var parsed = new Node?[modelFiles.Count];
+        var errors = new ConcurrentBag<(int, XformException)>();
+        Parallel.For(0, modelFiles.Count, i =>
+        {
+            try
+            {
+                parsed[i] = ParseModel(modelFiles[i], project, session, templates, patches, Configure, RelationFor);
+            }
+            catch (XformException e)
+            {
+                errors.Add((i, e));
+            }
+        });
+        if (!errors.IsEmpty)
+        {
+            var ordered = errors.OrderBy(e => e.Item1).Select(e => e.Item2).ToList();
+            throw ordered.Count == 1 ? ordered[0] : new XformAggregateException(ordered);
+        }
+        foreach (var node in parsed)
+        {
+            Add(node!);
+            used.Add(("model", node!.Name));
+        }
+
+        foreach (var f in Files(root, project.SeedPaths, ".csv"))
+        {
+            var name = System.IO.Path.GetFileNameWithoutExtension(f.Full);
+            var fqn = Fqn(project.Name, f.InFolder, name);
+            patches.TryGetValue(("seed", name), out var patch);
+            used.Add(("seed", name));
+            var config = Configure(project.Seeds, fqn, patch);
+            if (!config.Enabled) continue;
+            Add(new Node
+            {
+                UniqueId = $"seed.{project.Name}.{name}", ResourceType = ResourceType.Seed, Name = name,
+                PackageName = project.Name, OriginalFilePath = f.Relative, Path = f.InFolder, Fqn = fqn, Config = config,
+                Relation = RelationFor(config, name), Description = patch?.Description ?? "", Columns = patch?.Columns ?? [],
+                Location = new SourceLocation(f.Relative, 0, 0),
+            });
+        }
+
+        foreach (var table in props.SourceTables)
+        {
+            var id = $"source.{project.Name}.{table.SourceName}.{table.TableName}";
+            if (nodes.ContainsKey(id))
+                throw new XformException($"source table '{table.SourceName}.{table.TableName}' is declared twice", table.Location);
+            var fqn = new[] { project.Name, table.SourceName, table.TableName };
+            var config = NodeConfig.Empty;
+            foreach (var layer in project.Sources.Along(fqn)) config = config.With(layer);
+            config = config.With(table.Config).With([new("tags", table.Tags)]);
+            if (!config.Enabled) continue;
+            Add(new Node
+            {
+                UniqueId = id, ResourceType = ResourceType.Source, Name = table.TableName, PackageName = project.Name,
+                OriginalFilePath = table.Location.File, Path = table.Location.File, Fqn = fqn, Config = config,
+                Relation = new RelationName(table.Database, table.Schema, table.Identifier), Description = table.Description,
+                Columns = table.Columns, Source = table.Info, Location = table.Location,
+            });
+        }
+
+        foreach (var ((kind, name), patch) in patches)
+            if (!used.Contains((kind, name)))
+                warnings.Add(new Warning($"properties for {kind} '{name}' match no {kind} file in the project", patch.Location));
+
+        var manifest = new Manifest(project, nodes, engine.Macros, docs, warnings);
+        return new LoadedProject(manifest, session, templates);
+    }
+
+    static Node ParseModel((string Full, string Relative, string InFolder) f, ProjectConfig project, CompileSession session,
+        ConcurrentDictionary<string, CompiledTemplate> templates,
+        IReadOnlyDictionary<(string, string), NodePatch> patches,
+        Func<ConfigScope, IReadOnlyList<string>, NodePatch?, NodeConfig> configure,
+        Func<NodeConfig, string, RelationName> relationFor)
+    {
+        var name = System.IO.Path.GetFileNameWithoutExtension(f.Full);
+        var fqn = Fqn(project.Name, f.InFolder, name);
+        var raw = File.ReadAllText(f.Full);
+        var id = $"model.{project.Name}.{name}";
+        var template = session.Engine.Parse(new TemplateSource(f.Relative, raw));
+        patches.TryGetValue(("model", name), out var patch);
+        var config = configure(project.Models, fqn, patch);
+
+        var capture = new ParseCapture(session, config);
+        var globals = capture.Globals(relationFor(config, name));
+        session.Engine.Render(template, globals);
+        config = config.With(capture.Config);
+        templates[id] = template;
+        return new Node
+        {
+            UniqueId = id, ResourceType = ResourceType.Model, Name = name, PackageName = project.Name,
+            OriginalFilePath = f.Relative, Path = f.InFolder, Fqn = fqn, Config = config,
+            Relation = relationFor(config, name), RawCode = raw, Description = patch?.Description ?? "",
+            Columns = patch?.Columns ?? [], Refs = capture.Refs, SourceRefs = capture.Sources,
+            Location = new SourceLocation(f.Relative, 1, 1),
+        };
+    }
+
+    static string[] Fqn(string project, string inFolder, string name)
+    {
+        var dirs = System.IO.Path.GetDirectoryName(inFolder)?.Replace('\\', '/') ?? "";
+        return [project, .. dirs.Split('/', StringSplitOptions.RemoveEmptyEntries), name];
+    }
+
+    /// <summary>Files under the given project folders with one of the extensions, in a stable order.</summary>
+    static IEnumerable<(string Full, string Relative, string InFolder)> Files(string root, IEnumerable<string> folders, params string[] extensions)
+    {
+        foreach (var folder in folders)
+        {
+            var dir = System.IO.Path.Combine(root, folder);
+            if (!Directory.Exists(dir)) continue;
+            var files = Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
+                .Where(p => extensions.Any(e => p.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
+                .OrderBy(p => p, StringComparer.Ordinal);
+            foreach (var full in files)
+                yield return (full, System.IO.Path.GetRelativePath(root, full).Replace('\\', '/'),
+                    System.IO.Path.GetRelativePath(dir, full).Replace('\\', '/'));
+        }
+    }
+}
+
+/// <summary>Parse-mode globals: ref() and source() are recorded and answered with placeholders.</summary>
+internal sealed class ParseCapture(CompileSession session, NodeConfig config)
+{
+    public List<Reference> Refs { get; } = [];
+    public List<Reference> Sources { get; } = [];
+    public Dictionary<string, object?> Config { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, object?> Globals(RelationName self)
+    {
+        var g = session.BaseGlobals();
+        g["ref"] = (HostFunction)(c =>
+        {
+            var (package, name) = RefArgs(c);
+            Refs.Add(new Reference(name, package, c.Location));
+            return new RelationObject(new RelationName(null, session.Target.Schema, name), session.Quote);
+        });
+        g["source"] = (HostFunction)(c =>
+        {
+            var s = c.Get(0, "source_name") as string ?? throw c.Error("source() needs a source name and a table name");
+            var t = c.Get(1, "table_name") as string ?? throw c.Error("source() needs a source name and a table name");
+            Sources.Add(new Reference(t, null, c.Location, s));
+            return new RelationObject(new RelationName(null, s, t), session.Quote);
+        });
+        g["config"] = new ConfigObject(() => config.With(Config), Config);
+        g["this"] = new RelationObject(self, session.Quote);
+        g["is_incremental"] = (HostFunction)(_ => false);
+        g["execute"] = false;
+        return g;
+    }
+
+    internal static (string? Package, string Name) RefArgs(TemplateCall c)
+    {
+        var positional = c.Args.OfType<string>().ToList();
+        return positional.Count switch
+        {
+            1 => (null, positional[0]),
+            2 => (positional[0], positional[1]),
+            _ => throw c.Error("ref() takes a model name, or a package name and a model name"),
+        };
+    }
+}

@@ -1,0 +1,29 @@
+namespace Xform.Core.Project;
+
+/// <summary>The node config keys xform knows: those it uses and those dbt accepts that xform does not use yet.</summary>
+public static class ConfigKeys
+{
+    public static readonly IReadOnlySet<string> Used = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "enabled", "materialized", "schema", "database", "alias", "tags", "meta", "pre-hook", "post-hook",
+        "pre_hook", "post_hook", "full_refresh", "unique_key", "incremental_strategy", "on_schema_change",
+        "partition_by", "incremental_predicates", "merge_update_columns", "merge_exclude_columns", "event_time",
+        "batch_size", "begin", "lookback", "column_types", "delimiter", "quote_columns", "severity", "warn_if",
+        "error_if", "where", "limit", "store_failures", "fail_calc", "strategy", "updated_at", "check_cols",
+        "hard_deletes", "target_schema", "target_database", "external_location", "external_options", "csv_options", "loaded_at_field", "freshness",
+    };
+
+    /// <summary>Accepted for dbt compatibility with one warning each; no effect in xform yet.</summary>
+    public static readonly IReadOnlySet<string> AcceptedUnused = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "docs", "persist_docs", "grants", "contract", "access", "group", "cluster_by", "transient", "query_tag",
+        "sql_header", "quoting", "copy_grants", "snowflake_warehouse", "indexes", "unlogged", "store_failures_as",
+        "invalidate_hard_deletes", "snapshot_meta_column_names", "dbt_valid_to_current", "packages", "docs_blocks",
+        "labels", "file_format", "location_root", "on_configuration_change", "auto_refresh",
+    };
+
+    public static bool IsKnown(string key) => Used.Contains(key) || AcceptedUnused.Contains(key);
+
+    /// <summary>Keys whose values accumulate down the folder tree instead of being replaced.</summary>
+    public static bool IsAdditive(string key) => key is "tags" or "meta" or "pre-hook" or "post-hook";
+}

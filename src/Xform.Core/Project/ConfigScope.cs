@@ -1,0 +1,67 @@
+using Xform.Core.Diagnostics;
+using Xform.Core.Loading;
+using YamlDotNet.RepresentationModel;
+
+namespace Xform.Core.Project;
+
+/// <summary>
+/// Folder-level configs from project.yml (<c>models: {proj: {staging: {+materialized: view}}}</c>).
+/// A key with '+' or a known config name is a config; any other key is a sub-folder (or a node name).
+/// </summary>
+public sealed class ConfigScope
+{
+    public static readonly ConfigScope Empty = new(new Dictionary<string, object?>(), new Dictionary<string, ConfigScope>());
+
+    public ConfigScope(IReadOnlyDictionary<string, object?> configs, IReadOnlyDictionary<string, ConfigScope> children)
+    {
+        Configs = configs;
+        Children = children;
+    }
+
+    public IReadOnlyDictionary<string, object?> Configs { get; }
+    public IReadOnlyDictionary<string, ConfigScope> Children { get; }
+
+    public static ConfigScope Read(YamlNode node, string file, string what, ICollection<Warning> warnings)
+    {
+        var map = new YamlMap(node, file, what);
+        var configs = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var children = new Dictionary<string, ConfigScope>(StringComparer.Ordinal);
+        foreach (var (key, value, at) in map.Entries)
+        {
+            var name = key.TrimStart('+');
+            if (key.StartsWith('+') || (ConfigKeys.IsKnown(name) && value is not YamlMappingNode || name is "meta" or "docs" or "freshness"))
+            {
+                if (!ConfigKeys.IsKnown(name))
+                    throw new XformException(
+                        $"unknown config '{name}' in {what}.{Suggestions.DidYouMean(name, ConfigKeys.Used.Concat(ConfigKeys.AcceptedUnused))}", at);
+                if (ConfigKeys.AcceptedUnused.Contains(name))
+                    warnings.Add(new Warning($"config '{name}' is accepted but not used by xform yet", at));
+                configs[name] = Yaml.ToValue(value);
+            }
+            else if (value is YamlMappingNode)
+            {
+                children[key] = Read(value, file, what, warnings);
+            }
+            else
+            {
+                throw new XformException(
+                    $"'{key}' in {what} is neither a config (write '+{key}' for one) nor a folder with configs." +
+                    Suggestions.DidYouMean(name, ConfigKeys.Used), at);
+            }
+        }
+        return new ConfigScope(configs, children);
+    }
+
+    /// <summary>Configs along the path (project name, folders..., node name), outermost first.</summary>
+    public IEnumerable<IReadOnlyDictionary<string, object?>> Along(IReadOnlyList<string> fqn)
+    {
+        var scope = this;
+        yield return scope.Configs;
+        foreach (var part in fqn)
+        {
+            if (!scope.Children.TryGetValue(part, out var child)) yield break;
+            scope = child;
+            yield return scope.Configs;
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using Xform.Core.Diagnostics;
+
+namespace Xform.Core.Project;
+
+public enum ResourceType { Model, Seed, Source, Test, Snapshot }
+
+/// <summary>Where a relation lives. Rendered quoted, two-part unless a database was configured.</summary>
+public sealed record RelationName(string? Database, string Schema, string Identifier)
+{
+    public string Render(Func<string, string> quote) =>
+        Database is { Length: > 0 } db ? $"{quote(db)}.{quote(Schema)}.{quote(Identifier)}" : $"{quote(Schema)}.{quote(Identifier)}";
+
+    public override string ToString() => Database is { Length: > 0 } db ? $"{db}.{Schema}.{Identifier}" : $"{Schema}.{Identifier}";
+}
+
+/// <summary>A ref() or source() call found when parsing a node, with its position.</summary>
+public sealed record Reference(string Name, string? Package, SourceLocation Location, string? SourceName = null)
+{
+    public bool IsSource => SourceName is not null;
+    public override string ToString() => IsSource ? $"source('{SourceName}', '{Name}')" : $"ref('{Name}')";
+}
+
+public sealed record ColumnInfo(string Name, string Description, string? DataType, IReadOnlyList<object?> Tests,
+    IReadOnlyDictionary<string, object?> Meta, SourceLocation Location);
+
+/// <summary>Freshness thresholds of a source table (issue-level detail lives in DataTests).</summary>
+public sealed record SourceTableInfo(string SourceName, string TableName, string? LoadedAtField,
+    IReadOnlyDictionary<string, object?>? Freshness, string? ExternalLocation);
+
+/// <summary>
+/// A node of the project graph: model, seed, source, data test or snapshot. Immutable; a later stage
+/// that learns more (e.g. compiled SQL) makes a new value.
+/// </summary>
+public sealed record Node
+{
+    public required string UniqueId { get; init; }
+    public required ResourceType ResourceType { get; init; }
+    public required string Name { get; init; }
+    public required string PackageName { get; init; }
+    /// <summary>Project-relative path with forward slashes, e.g. <c>models/staging/stg_x.sql</c>.</summary>
+    public required string OriginalFilePath { get; init; }
+    /// <summary>Path inside its resource folder, e.g. <c>staging/stg_x.sql</c>.</summary>
+    public required string Path { get; init; }
+    public required IReadOnlyList<string> Fqn { get; init; }
+    public required NodeConfig Config { get; init; }
+    public required RelationName Relation { get; init; }
+    public string RawCode { get; init; } = "";
+    public string Description { get; init; } = "";
+    public IReadOnlyList<ColumnInfo> Columns { get; init; } = [];
+    public IReadOnlyList<Reference> Refs { get; init; } = [];
+    public IReadOnlyList<Reference> SourceRefs { get; init; } = [];
+    public IReadOnlyList<string> MacroCalls { get; init; } = [];
+    /// <summary>Unique ids of the nodes this one reads, filled when the graph is built.</summary>
+    public IReadOnlyList<string> DependsOn { get; init; } = [];
+    public SourceTableInfo? Source { get; init; }
+    public SourceLocation Location { get; init; }
+    /// <summary>Set for data tests: the node the test is attached to.</summary>
+    public string? AttachedNode { get; init; }
+    public IReadOnlyDictionary<string, object?>? TestMetadata { get; init; }
+
+    public string Materialized => ResourceType switch
+    {
+        ResourceType.Model => Config.Materialized,
+        ResourceType.Seed => "seed",
+        ResourceType.Test => "test",
+        ResourceType.Snapshot => "snapshot",
+        _ => "source",
+    };
+
+    public bool IsExecutable => ResourceType is not ResourceType.Source && Materialized != "ephemeral";
+
+    public override string ToString() => UniqueId;
+}
+
+/// <summary>The parsed project: every node, macro and docs block, and the warnings met on the way.</summary>
+public sealed record Manifest(
+    ProjectConfig Project,
+    IReadOnlyDictionary<string, Node> Nodes,
+    IReadOnlyDictionary<string, Templating.MacroInfo> Macros,
+    IReadOnlyDictionary<string, Templating.DocsBlock> Docs,
+    IReadOnlyList<Warning> Warnings)
+{
+    public IEnumerable<Node> Of(ResourceType type) => Nodes.Values.Where(n => n.ResourceType == type);
+}

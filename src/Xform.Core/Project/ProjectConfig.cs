@@ -1,0 +1,38 @@
+namespace Xform.Core.Project;
+
+/// <summary>What project.yml (or dbt_project.yml) says.</summary>
+public sealed record ProjectConfig(
+    string Name,
+    string RootDir,
+    string FilePath,
+    string ProfileName,
+    IReadOnlyList<string> ModelPaths,
+    IReadOnlyList<string> SeedPaths,
+    IReadOnlyList<string> MacroPaths,
+    IReadOnlyList<string> TestPaths,
+    IReadOnlyList<string> SnapshotPaths,
+    string TargetPath,
+    IReadOnlyList<string> CleanTargets,
+    IReadOnlyDictionary<string, object?> Vars,
+    ConfigScope Models,
+    ConfigScope Seeds,
+    ConfigScope Tests,
+    ConfigScope Sources);
+
+/// <summary>One output of a profile: the connection a command runs against.</summary>
+public sealed record TargetConfig(string ProfileName, string Name, string Type, string Schema, string Database, int Threads,
+    IReadOnlyDictionary<string, object?> Settings)
+{
+    static readonly string[] SecretKeys = ["password", "private_key", "private_key_passphrase", "token", "pat", "secret"];
+
+    public string? Get(string key) =>
+        Settings.TryGetValue(key, out var v) && v is not null ? Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) : null;
+
+    public static bool IsSecret(string key) =>
+        SecretKeys.Any(s => key.Contains(s, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Settings safe to print: secrets masked.</summary>
+    public IEnumerable<KeyValuePair<string, string>> Describe() =>
+        Settings.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => new KeyValuePair<string, string>(kv.Key, IsSecret(kv.Key) ? "****" : Convert.ToString(kv.Value, System.Globalization.CultureInfo.InvariantCulture) ?? ""));
+}

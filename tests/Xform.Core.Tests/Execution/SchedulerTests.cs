@@ -1,0 +1,127 @@
+using Xform.Core.Execution;
+using Xform.Core.Graph;
+using Xform.Core.Project;
+
+namespace Xform.Core.Tests.Execution;
+
+public class SchedulerTests
+{
+    sealed class NoConnection : IAdapterConnection
+    {
+        public void Execute(string sql) { }
+        public QueryResult Query(string sql, int? maxRows = null) => new([], []);
+        public IReadOnlyList<RelationInfo> ListRelations() => [];
+        public void EnsureSchema(string schema) { }
+        public void Dispose() { }
+    }
+
+    sealed class Recorder : IRunListener
+    {
+        public readonly List<string> Finished = [];
+        public void NodeStarted(int index, int total, Node node) { }
+        public void NodeFinished(int index, int total, NodeResult result) { lock (Finished) Finished.Add($"{result.Node.Name}:{result.Status}"); }
+    }
+
+    static DependencyGraph Graph(params (string, string, string[])[] models) => DependencyGraph.Build(TestManifests.Of(models));
+
+    [Test]
+    public void Independent_nodes_run_in_parallel_up_to_the_thread_count()
+    {
+        var graph = Graph(Enumerable.Range(1, 8).Select(i => ($"m{i}", $"models/m{i}.sql", Array.Empty<string>())).ToArray());
+        var running = 0;
+        var peak = 0;
+        var connections = 0;
+        var scheduler = new Scheduler(graph, () => { Interlocked.Increment(ref connections); return new NoConnection(); }, threads: 4, failFast: false);
+        var results = scheduler.Run(graph.Order, (node, _, thread) =>
+        {
+            var now = Interlocked.Increment(ref running);
+            InterlockedMax(ref peak, now);
+            Thread.Sleep(150);
+            Interlocked.Decrement(ref running);
+            return new NodeResult(node, NodeStatus.Success, "OK", TimeSpan.Zero, thread, []);
+        }, new Recorder());
+        Assert.That(results, Has.Count.EqualTo(8));
+        Assert.That(peak, Is.EqualTo(4), "four independent nodes should build at once with 4 threads");
+        Assert.That(connections, Is.EqualTo(4), "one connection per worker");
+    }
+
+    [Test]
+    public void One_thread_never_overlaps()
+    {
+        var graph = Graph(("a", "models/a.sql", []), ("b", "models/b.sql", []), ("c", "models/c.sql", []));
+        var running = 0;
+        var peak = 0;
+        new Scheduler(graph, () => new NoConnection(), 1, false).Run(graph.Order, (node, _, t) =>
+        {
+            InterlockedMax(ref peak, Interlocked.Increment(ref running));
+            Thread.Sleep(30);
+            Interlocked.Decrement(ref running);
+            return new NodeResult(node, NodeStatus.Success, "OK", TimeSpan.Zero, t, []);
+        }, new Recorder());
+        Assert.That(peak, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void A_child_starts_only_after_its_parents_finish()
+    {
+        var graph = Graph(("a", "models/a.sql", []), ("b", "models/b.sql", []), ("c", "models/c.sql", ["a", "b"]));
+        var done = new HashSet<string>();
+        var violations = 0;
+        new Scheduler(graph, () => new NoConnection(), 4, false).Run(graph.Order, (node, _, t) =>
+        {
+            lock (done) if (node.Name == "c" && !(done.Contains("a") && done.Contains("b"))) violations++;
+            Thread.Sleep(node.Name == "a" ? 100 : 10);
+            lock (done) done.Add(node.Name);
+            return new NodeResult(node, NodeStatus.Success, "OK", TimeSpan.Zero, t, []);
+        }, new Recorder());
+        Assert.That(violations, Is.Zero);
+    }
+
+    [Test]
+    public void A_failure_skips_exactly_its_descendants()
+    {
+        // bad -> child -> grandchild ; good -> good_child ; bad, good -> both
+        var graph = Graph(("bad", "models/bad.sql", []), ("child", "models/child.sql", ["bad"]),
+            ("grandchild", "models/grandchild.sql", ["child"]), ("good", "models/good.sql", []),
+            ("good_child", "models/good_child.sql", ["good"]), ("both", "models/both.sql", ["bad", "good"]));
+        var executed = new List<string>();
+        var results = new Scheduler(graph, () => new NoConnection(), 2, false).Run(graph.Order, (node, _, t) =>
+        {
+            lock (executed) executed.Add(node.Name);
+            return new NodeResult(node, node.Name == "bad" ? NodeStatus.Error : NodeStatus.Success, "", TimeSpan.Zero, t, []);
+        }, new Recorder());
+        var status = results.ToDictionary(r => r.Node.Name, r => r.Status);
+        Assert.That(status["bad"], Is.EqualTo(NodeStatus.Error));
+        Assert.That(status["child"], Is.EqualTo(NodeStatus.Skipped));
+        Assert.That(status["grandchild"], Is.EqualTo(NodeStatus.Skipped));
+        Assert.That(status["both"], Is.EqualTo(NodeStatus.Skipped));
+        Assert.That(status["good"], Is.EqualTo(NodeStatus.Success));
+        Assert.That(status["good_child"], Is.EqualTo(NodeStatus.Success));
+        Assert.That(executed, Is.EquivalentTo(new[] { "bad", "good", "good_child" }));
+    }
+
+    [Test]
+    public void Fail_fast_skips_everything_not_yet_started()
+    {
+        var graph = Graph(Enumerable.Range(1, 6).Select(i => ($"m{i}", $"models/m{i}.sql", Array.Empty<string>())).ToArray());
+        var results = new Scheduler(graph, () => new NoConnection(), 1, failFast: true).Run(graph.Order, (node, _, t) =>
+            new NodeResult(node, node.Name == "m2" ? NodeStatus.Error : NodeStatus.Success, "", TimeSpan.Zero, t, []), new Recorder());
+        Assert.That(results.Select(r => $"{r.Node.Name}:{r.Status}"), Is.EqualTo(new[]
+            { "m1:Success", "m2:Error", "m3:Skipped", "m4:Skipped", "m5:Skipped", "m6:Skipped" }));
+    }
+
+    [Test]
+    public void An_executor_that_throws_becomes_an_error_result()
+    {
+        var graph = Graph(("a", "models/a.sql", []), ("b", "models/b.sql", ["a"]));
+        var results = new Scheduler(graph, () => new NoConnection(), 2, false).Run(graph.Order,
+            (node, _, t) => throw new InvalidOperationException("boom"), new Recorder());
+        Assert.That(results.Select(r => $"{r.Node.Name}:{r.Status}:{r.Message}"), Is.EqualTo(new[] { "a:Error:boom", "b:Skipped:skipped: an upstream node failed" }));
+    }
+
+    static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while (value > (current = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, current) != current) { }
+    }
+}

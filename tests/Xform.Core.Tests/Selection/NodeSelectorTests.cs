@@ -1,0 +1,54 @@
+using Xform.Core.Diagnostics;
+using Xform.Core.Graph;
+using Xform.Core.Selection;
+
+namespace Xform.Core.Tests.Selection;
+
+public class NodeSelectorTests
+{
+    // raw -> stg_a -> int_ab -> fct ; raw -> stg_b -> int_ab ; other (alone) ; stg_b -> side
+    static readonly NodeSelector Selector = new(DependencyGraph.Build(TestManifests.Of(
+        TestManifests.Model("raw", "models/staging/raw.sql", [], new() { ["tags"] = new List<object?> { "nightly" } }),
+        TestManifests.Model("stg_a", "models/staging/stg_a.sql", ["raw"], new() { ["materialized"] = "view", ["tags"] = new List<object?> { "nightly", "pii" } }),
+        TestManifests.Model("stg_b", "models/staging/stg_b.sql", ["raw"], new() { ["materialized"] = "view" }),
+        TestManifests.Model("int_ab", "models/intermediate/int_ab.sql", ["stg_a", "stg_b"]),
+        TestManifests.Model("fct", "models/marts/fct.sql", ["int_ab"], new() { ["materialized"] = "table" }),
+        TestManifests.Model("side", "models/marts/side.sql", ["stg_b"], new() { ["materialized"] = "table" }),
+        TestManifests.Model("other", "models/marts/other.sql", []))));
+
+    static string[] Run(string select, string exclude = "") =>
+        Selector.Select(select.Length == 0 ? [] : [select], exclude.Length == 0 ? [] : [exclude])
+            .Select(id => id.Split('.')[^1]).OrderBy(x => x, StringComparer.Ordinal).ToArray();
+
+    [TestCase("", "fct int_ab other raw side stg_a stg_b")]
+    [TestCase("stg_a", "stg_a")]
+    [TestCase("+int_ab", "int_ab raw stg_a stg_b")]
+    [TestCase("stg_b+", "fct int_ab side stg_b")]
+    [TestCase("1+int_ab", "int_ab stg_a stg_b")]
+    [TestCase("stg_b+1", "int_ab side stg_b")]
+    [TestCase("2+fct", "fct int_ab stg_a stg_b")]
+    [TestCase("@stg_a", "fct int_ab raw stg_a stg_b")]
+    [TestCase("tag:nightly", "raw stg_a")]
+    [TestCase("tag:nightly,tag:pii", "stg_a")]
+    [TestCase("tag:pii stg_b", "stg_a stg_b")]
+    [TestCase("path:models/marts", "fct other side")]
+    [TestCase("models/staging/stg_a.sql", "stg_a")]
+    [TestCase("config.materialized:table", "fct side")]
+    [TestCase("config.materialized:view,stg_b+", "stg_b")]
+    [TestCase("staging", "raw stg_a stg_b")]
+    [TestCase("stg_*", "stg_a stg_b")]
+    [TestCase("resource_type:model,intermediate", "int_ab")]
+    public void Selects(string select, string expected) =>
+        Assert.That(string.Join(" ", Run(select)), Is.EqualTo(expected));
+
+    [Test]
+    public void Exclude_removes_after_selecting() =>
+        Assert.That(Run("+fct", "tag:nightly"), Is.EqualTo(new[] { "fct", "int_ab", "stg_b" }));
+
+    [Test]
+    public void Unknown_method_names_the_closest()
+    {
+        var e = Assert.Throws<XformException>(() => Run("tags:nightly"))!;
+        Assert.That(e.Message, Is.EqualTo("unknown selector method 'tags' in 'tags:nightly'. Did you mean 'tag'?"));
+    }
+}
