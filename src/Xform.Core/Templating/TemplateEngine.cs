@@ -1,3 +1,4 @@
+using Scriban.Runtime;
 using Xform.Core.Diagnostics;
 
 namespace Xform.Core.Templating;
@@ -5,13 +6,23 @@ namespace Xform.Core.Templating;
 /// <summary>Parsed template, ready to render many times on any thread.</summary>
 public sealed class CompiledTemplate
 {
-    internal CompiledTemplate(TemplateSource source) => Source = source;
+    internal CompiledTemplate(TemplateSource source, Unit unit)
+    {
+        Source = source;
+        Unit = unit;
+    }
 
     public TemplateSource Source { get; }
+
+    internal Unit Unit { get; }
+
+    /// <summary>The Scriban script the template was translated to (for debugging the front end).</summary>
+    public string GeneratedScript => Unit.GeneratedCode;
 }
 
 /// <summary>
-/// dbt's Jinja subset, translated to Scriban and executed there. STUB: implemented in Templating/.
+/// dbt's Jinja subset, translated to Scriban and executed there. Thread-safe after construction: macros are
+/// parsed and translated once, and every render gets its own Scriban context.
 /// </summary>
 public sealed class TemplateEngine
 {
@@ -20,20 +31,140 @@ public sealed class TemplateEngine
     /// <param name="adapterType">for adapter.dispatch: <c>{adapterType}__name</c>, then <c>default__name</c></param>
     public TemplateEngine(IEnumerable<TemplateSource> internalMacros, IEnumerable<TemplateSource> projectMacros, string adapterType)
     {
-        _ = internalMacros; _ = projectMacros; AdapterType = adapterType;
+        AdapterType = adapterType;
+        var errors = new List<XformException>();
+        InternalUnits = LoadMacros(internalMacros, true, errors);
+        ProjectUnits = LoadMacros(projectMacros, false, errors);
+        if (errors.Count > 0) throw new XformAggregateException(errors);
+        var all = new Dictionary<string, MacroInfo>(StringComparer.Ordinal);
+        foreach (var (name, u) in InternalUnits) all[name] = Info(u);
+        foreach (var (name, u) in ProjectUnits) all[name] = Info(u);
+        Macros = all;
     }
 
     public string AdapterType { get; }
 
-    public IReadOnlyDictionary<string, MacroInfo> Macros { get; } = new Dictionary<string, MacroInfo>();
+    public IReadOnlyDictionary<string, MacroInfo> Macros { get; }
 
-    public CompiledTemplate Parse(TemplateSource source) => new(source);
+    internal IReadOnlyDictionary<string, Unit> InternalUnits { get; }
+    internal IReadOnlyDictionary<string, Unit> ProjectUnits { get; }
 
-    public string Render(CompiledTemplate template, IReadOnlyDictionary<string, object?> globals) =>
-        throw new NotImplementedException();
+    private static MacroInfo Info(Unit u) => new(u.Name, u.ParamNames, u.Location, u.IsTest, u.IsInternal);
 
+    private static Dictionary<string, Unit> LoadMacros(IEnumerable<TemplateSource> files, bool isInternal, List<XformException> errors)
+    {
+        var units = new Dictionary<string, Unit>(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            try
+            {
+                var src = new SourceText(file.Path, SourceText.Normalize(file.Text));
+                var body = JinjaParser.Parse(src);
+                var emitter = new ScribanEmitter(src);
+                foreach (var m in body.OfType<MacroStmt>())
+                {
+                    try
+                    {
+                        var unit = emitter.CompileMacro(m);
+                        unit.IsInternal = isInternal;
+                        if (units.TryGetValue(unit.Name, out var existing))
+                        {
+                            errors.Add(new XformException(
+                                $"{(isInternal ? "internal " : "")}macro '{unit.Name}' is defined twice: at {existing.Location} and at {unit.Location}",
+                                unit.Location));
+                            continue;
+                        }
+                        units[unit.Name] = unit;
+                    }
+                    catch (XformException e)
+                    {
+                        errors.Add(e);
+                    }
+                }
+            }
+            catch (XformException e)
+            {
+                errors.Add(e);
+            }
+        }
+        return units;
+    }
+
+    /// <summary>Translates and parses a model or test template once. Throws <see cref="XformException"/>
+    /// with the position in the original file on syntax errors or constructs outside the subset.</summary>
+    public CompiledTemplate Parse(TemplateSource source)
+    {
+        var src = new SourceText(source.Path, SourceText.Normalize(source.Text));
+        var body = JinjaParser.Parse(src);
+        var unit = new ScribanEmitter(src).CompileTemplate(body);
+        return new CompiledTemplate(source, unit);
+    }
+
+    /// <summary>Renders a parsed template. Safe to call concurrently from many threads.</summary>
+    public string Render(CompiledTemplate template, IReadOnlyDictionary<string, object?> globals)
+    {
+        var cx = new JinjaContext(this, ScribanHelpers.Builtins, globals);
+        var unit = template.Unit;
+        return (string)Run(cx, () => cx.Run(unit, unit.NewFrame(), Array.Empty<ScriptObject>(), false))!;
+    }
+
+    /// <summary>Calls a macro from host code; returns its <c>return(...)</c> value, else its rendered text.</summary>
     public object? CallMacro(string name, IReadOnlyList<object?> args, IReadOnlyDictionary<string, object?> kwargs,
-        IReadOnlyDictionary<string, object?> globals) => throw new NotImplementedException();
+        IReadOnlyDictionary<string, object?> globals)
+    {
+        var unit = ProjectUnits.GetValueOrDefault(name) ?? InternalUnits.GetValueOrDefault(name)
+                   ?? throw new XformException($"macro '{name}' is not defined.{Suggestions.DidYouMean(name, Macros.Keys)}".TrimEnd('.'));
+        var cx = new JinjaContext(this, ScribanHelpers.Builtins, globals);
+        var normArgs = args.Select(Py.Norm).ToList();
+        var normKw = kwargs.ToDictionary(kv => kv.Key, kv => Py.Norm(kv.Value), StringComparer.Ordinal);
+        return Run(cx, () => ScribanHelpers.InvokeMacro(cx, unit.AsMacro, normArgs, normKw), unit);
+    }
 
-    public static IReadOnlyList<DocsBlock> ExtractDocs(TemplateSource source) => throw new NotImplementedException();
+    private static object? Run(JinjaContext cx, Func<object?> f, Unit? macro = null)
+    {
+        try
+        {
+            return f();
+        }
+        catch (JinjaError e) when (macro != null)
+        {
+            // argument binding errors of a host call: report at the macro definition
+            throw new XformException(e.Message, macro.Location);
+        }
+        catch (Scriban.Syntax.ScriptRuntimeException e)
+        {
+            for (Exception? x = e; x != null; x = x.InnerException)
+                if (x is XformException xe) throw xe;
+            throw new XformException(e.OriginalMessage, macro?.Location ?? default, e);
+        }
+    }
+
+    /// <summary>adapter.dispatch: <c>{adapter}__name</c>, then <c>default__name</c>.</summary>
+    internal JMacro Dispatch(string name)
+    {
+        var tried = new[] { $"{AdapterType}__{name}", $"default__{name}" };
+        foreach (var candidate in tried)
+        {
+            if (ProjectUnits.TryGetValue(candidate, out var u) || InternalUnits.TryGetValue(candidate, out u))
+                return u.AsMacro;
+        }
+        throw new JinjaError($"adapter.dispatch('{name}') found no implementation: tried macros {string.Join(" and ", tried.Select(t => $"'{t}'"))}");
+    }
+
+    /// <summary>The <c>{% docs name %}...{% enddocs %}</c> blocks of a Markdown file.</summary>
+    public static IReadOnlyList<DocsBlock> ExtractDocs(TemplateSource source)
+    {
+        var src = new SourceText(source.Path, SourceText.Normalize(source.Text));
+        var body = JinjaParser.Parse(src);
+        var result = new List<DocsBlock>();
+        var seen = new Dictionary<string, DocsStmt>(StringComparer.Ordinal);
+        foreach (var d in body.OfType<DocsStmt>())
+        {
+            if (seen.TryGetValue(d.Name, out var first))
+                throw src.Error($"docs block '{d.Name}' is defined twice in this file (first at {src.Location(first.Pos)})", d.Pos);
+            seen[d.Name] = d;
+            result.Add(new DocsBlock(d.Name, src.Text[d.BodyStart..d.BodyEnd], src.Location(d.Pos)));
+        }
+        return result;
+    }
 }

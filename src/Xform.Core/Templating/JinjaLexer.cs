@@ -1,0 +1,293 @@
+using System.Globalization;
+using System.Text;
+using Xform.Core.Diagnostics;
+
+namespace Xform.Core.Templating;
+
+internal enum TokKind { Data, VarBegin, VarEnd, BlockBegin, BlockEnd, Name, String, Int, Float, Op, Eof }
+
+internal readonly record struct Token(TokKind Kind, string Text, int Pos, object? Value = null)
+{
+    public bool Is(TokKind kind, string text) => Kind == kind && Text == text;
+    public bool IsName(string text) => Kind == TokKind.Name && Text == text;
+    public bool IsOp(string text) => Kind == TokKind.Op && Text == text;
+}
+
+/// <summary>Maps character offsets of a (newline-normalised) source to 1-based line and column.</summary>
+internal sealed class SourceText
+{
+    private readonly int[] _lineStarts;
+
+    public SourceText(string path, string text)
+    {
+        Path = path;
+        Text = text;
+        var starts = new List<int> { 0 };
+        for (var i = 0; i < text.Length; i++)
+            if (text[i] == '\n') starts.Add(i + 1);
+        _lineStarts = starts.ToArray();
+    }
+
+    public string Path { get; }
+    public string Text { get; }
+
+    public SourceLocation Location(int offset)
+    {
+        var idx = Array.BinarySearch(_lineStarts, offset);
+        if (idx < 0) idx = ~idx - 1;
+        return new SourceLocation(Path, idx + 1, offset - _lineStarts[idx] + 1);
+    }
+
+    public XformException Error(string message, int offset) => new(message, Location(offset));
+
+    /// <summary>Jinja's newline handling: every line ending becomes \n and one trailing newline is dropped
+    /// (dbt leaves keep_trailing_newline at its default, False).</summary>
+    public static string Normalize(string text)
+    {
+        if (text.Contains('\r')) text = text.Replace("\r\n", "\n").Replace('\r', '\n');
+        if (text.EndsWith('\n')) text = text[..^1];
+        return text;
+    }
+}
+
+/// <summary>
+/// Tokenises dbt's Jinja: data, <c>{{ }}</c>, <c>{% %}</c>, comments and raw blocks, with dbt's whitespace
+/// settings (trim_blocks and lstrip_blocks off, so only the explicit <c>-</c> markers strip whitespace).
+/// </summary>
+internal sealed class JinjaLexer
+{
+    private readonly SourceText _src;
+    private readonly string _s;
+    private readonly List<Token> _tokens = new();
+    private int _pos;
+
+    private JinjaLexer(SourceText src)
+    {
+        _src = src;
+        _s = src.Text;
+    }
+
+    public static List<Token> Tokenize(SourceText src)
+    {
+        var lx = new JinjaLexer(src);
+        lx.Run();
+        return lx._tokens;
+    }
+
+    private void Run()
+    {
+        var stripNext = false;
+        while (_pos < _s.Length)
+        {
+            var open = FindOpen(_pos);
+            var dataEnd = open < 0 ? _s.Length : open;
+            var data = _s[_pos..dataEnd];
+            if (stripNext) data = data.TrimStart();
+            stripNext = false;
+            if (open >= 0 && open + 2 < _s.Length && _s[open + 2] == '-') data = data.TrimEnd();
+            if (data.Length > 0) _tokens.Add(new Token(TokKind.Data, data, _pos));
+            if (open < 0) { _pos = _s.Length; break; }
+
+            var kind = _s[open + 1];
+            var inner = open + 2;
+            if (inner < _s.Length && (_s[inner] == '-' || _s[inner] == '+')) inner++;
+            if (kind == '#')
+            {
+                var end = _s.IndexOf("#}", inner, StringComparison.Ordinal);
+                if (end < 0) throw _src.Error("unterminated comment: expected '#}'", open);
+                stripNext = end > inner && _s[end - 1] == '-';
+                _pos = end + 2;
+                continue;
+            }
+            if (kind == '%' && TryRaw(open, inner, ref stripNext)) continue;
+            _tokens.Add(new Token(kind == '{' ? TokKind.VarBegin : TokKind.BlockBegin, _s.Substring(open, 2), open));
+            _pos = inner;
+            stripNext = LexTag(kind == '{' ? "}}" : "%}", open);
+        }
+        _tokens.Add(new Token(TokKind.Eof, "", _s.Length));
+    }
+
+    private int FindOpen(int from)
+    {
+        for (var i = _s.IndexOf('{', from); i >= 0 && i + 1 < _s.Length; i = _s.IndexOf('{', i + 1))
+        {
+            var c = _s[i + 1];
+            if (c == '{' || c == '%' || c == '#') return i;
+        }
+        return -1;
+    }
+
+    private static bool IsWs(char c) => c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+
+    /// <summary>A <c>{% raw %}</c> block: its content becomes one data token, untouched.</summary>
+    private bool TryRaw(int open, int inner, ref bool stripNext)
+    {
+        var p = inner;
+        while (p < _s.Length && IsWs(_s[p])) p++;
+        if (string.CompareOrdinal(_s, p, "raw", 0, 3) != 0) return false;
+        p += 3;
+        if (p < _s.Length && (char.IsLetterOrDigit(_s[p]) || _s[p] == '_')) return false;
+        while (p < _s.Length && IsWs(_s[p])) p++;
+        var stripStart = false;
+        if (p < _s.Length && (_s[p] == '-' || _s[p] == '+')) { stripStart = _s[p] == '-'; p++; }
+        if (string.CompareOrdinal(_s, p, "%}", 0, 2) != 0) throw _src.Error("expected '%}' after 'raw'", p);
+        p += 2;
+        var contentStart = p;
+        var search = p;
+        while (true)
+        {
+            var e = _s.IndexOf("{%", search, StringComparison.Ordinal);
+            if (e < 0) throw _src.Error("unterminated 'raw' block: expected '{% endraw %}'", open);
+            var q = e + 2;
+            var stripEnd = q < _s.Length && _s[q] == '-';
+            if (q < _s.Length && (_s[q] == '-' || _s[q] == '+')) q++;
+            while (q < _s.Length && IsWs(_s[q])) q++;
+            if (string.CompareOrdinal(_s, q, "endraw", 0, 6) == 0)
+            {
+                q += 6;
+                while (q < _s.Length && IsWs(_s[q])) q++;
+                var stripAfter = false;
+                if (q < _s.Length && (_s[q] == '-' || _s[q] == '+')) { stripAfter = _s[q] == '-'; q++; }
+                if (string.CompareOrdinal(_s, q, "%}", 0, 2) != 0) throw _src.Error("expected '%}' after 'endraw'", q);
+                var content = _s[contentStart..e];
+                if (stripStart) content = content.TrimStart();
+                if (stripEnd) content = content.TrimEnd();
+                if (content.Length > 0) _tokens.Add(new Token(TokKind.Data, content, contentStart));
+                _pos = q + 2;
+                stripNext = stripAfter;
+                return true;
+            }
+            search = e + 2;
+        }
+    }
+
+    /// <summary>Tokens of one tag up to its end marker; returns whether the end marker strips following whitespace.</summary>
+    private bool LexTag(string endMarker, int open)
+    {
+        var depth = 0;
+        while (true)
+        {
+            while (_pos < _s.Length && IsWs(_s[_pos])) _pos++;
+            if (_pos >= _s.Length)
+                throw _src.Error($"unexpected end of template: expected '{endMarker}' to close the tag opened here", open);
+            var c = _s[_pos];
+            if (depth == 0)
+            {
+                if (c == '-' && string.CompareOrdinal(_s, _pos + 1, endMarker, 0, 2) == 0)
+                {
+                    _tokens.Add(new Token(endMarker == "}}" ? TokKind.VarEnd : TokKind.BlockEnd, endMarker, _pos));
+                    _pos += 3;
+                    return true;
+                }
+                if (c == '+' && endMarker == "%}" && string.CompareOrdinal(_s, _pos + 1, endMarker, 0, 2) == 0)
+                {
+                    _tokens.Add(new Token(TokKind.BlockEnd, endMarker, _pos));
+                    _pos += 3;
+                    return false;
+                }
+                if (string.CompareOrdinal(_s, _pos, endMarker, 0, 2) == 0)
+                {
+                    _tokens.Add(new Token(endMarker == "}}" ? TokKind.VarEnd : TokKind.BlockEnd, endMarker, _pos));
+                    _pos += 2;
+                    return false;
+                }
+                var other = endMarker == "}}" ? "%}" : "}}";
+                if (string.CompareOrdinal(_s, _pos, other, 0, 2) == 0 && !(other == "}}" && depth > 0))
+                    throw _src.Error($"unexpected '{other}': expected '{endMarker}'", _pos);
+            }
+            var start = _pos;
+            if (char.IsLetter(c) || c == '_')
+            {
+                while (_pos < _s.Length && (char.IsLetterOrDigit(_s[_pos]) || _s[_pos] == '_')) _pos++;
+                _tokens.Add(new Token(TokKind.Name, _s[start.._pos], start));
+            }
+            else if (char.IsAsciiDigit(c))
+                LexNumber(start);
+            else if (c == '\'' || c == '"')
+                LexString(start, c);
+            else
+            {
+                var two = _pos + 1 < _s.Length ? _s.Substring(_pos, 2) : "";
+                string op;
+                if (two is "//" or "**" or "==" or "!=" or "<=" or ">=") op = two;
+                else if ("+-*/%~()[]{},.:|=<>".Contains(c)) op = c.ToString();
+                else throw _src.Error($"unexpected character '{c}'", _pos);
+                if (op is "(" or "[" or "{") depth++;
+                else if (op is ")" or "]" or "}")
+                {
+                    if (depth == 0) throw _src.Error($"unexpected '{op}'", _pos);
+                    depth--;
+                }
+                _pos += op.Length;
+                _tokens.Add(new Token(TokKind.Op, op, start));
+            }
+        }
+    }
+
+    private void LexNumber(int start)
+    {
+        while (_pos < _s.Length && (char.IsAsciiDigit(_s[_pos]) || _s[_pos] == '_')) _pos++;
+        var isFloat = false;
+        if (_pos + 1 < _s.Length && _s[_pos] == '.' && char.IsAsciiDigit(_s[_pos + 1]))
+        {
+            isFloat = true;
+            _pos++;
+            while (_pos < _s.Length && (char.IsAsciiDigit(_s[_pos]) || _s[_pos] == '_')) _pos++;
+        }
+        if (_pos < _s.Length && (_s[_pos] == 'e' || _s[_pos] == 'E'))
+        {
+            var p = _pos + 1;
+            if (p < _s.Length && (_s[p] == '+' || _s[p] == '-')) p++;
+            if (p < _s.Length && char.IsAsciiDigit(_s[p]))
+            {
+                isFloat = true;
+                _pos = p;
+                while (_pos < _s.Length && char.IsAsciiDigit(_s[_pos])) _pos++;
+            }
+        }
+        var text = _s[start.._pos].Replace("_", "");
+        if (isFloat)
+            _tokens.Add(new Token(TokKind.Float, text, start, double.Parse(text, CultureInfo.InvariantCulture)));
+        else if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var l))
+            _tokens.Add(new Token(TokKind.Int, text, start, l));
+        else
+            throw _src.Error($"integer literal '{text}' is too large", start);
+    }
+
+    private void LexString(int start, char quote)
+    {
+        _pos++;
+        var sb = new StringBuilder();
+        while (true)
+        {
+            if (_pos >= _s.Length) throw _src.Error("unterminated string literal", start);
+            var c = _s[_pos];
+            if (c == quote) { _pos++; break; }
+            if (c == '\\' && _pos + 1 < _s.Length)
+            {
+                var n = _s[_pos + 1];
+                _pos += 2;
+                switch (n)
+                {
+                    case 'n': sb.Append('\n'); break;
+                    case 't': sb.Append('\t'); break;
+                    case 'r': sb.Append('\r'); break;
+                    case '0': sb.Append('\0'); break;
+                    case '\\': sb.Append('\\'); break;
+                    case '\'': sb.Append('\''); break;
+                    case '"': sb.Append('"'); break;
+                    case '\n': break;
+                    case 'x' when _pos + 2 <= _s.Length:
+                        sb.Append((char)Convert.ToInt32(_s.Substring(_pos, 2), 16)); _pos += 2; break;
+                    case 'u' when _pos + 4 <= _s.Length:
+                        sb.Append((char)Convert.ToInt32(_s.Substring(_pos, 4), 16)); _pos += 4; break;
+                    default: sb.Append('\\').Append(n); break;
+                }
+                continue;
+            }
+            sb.Append(c);
+            _pos++;
+        }
+        _tokens.Add(new Token(TokKind.String, _s[start.._pos], start, sb.ToString()));
+    }
+}

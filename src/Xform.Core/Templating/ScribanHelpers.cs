@@ -1,0 +1,333 @@
+using Scriban.Runtime;
+using Xform.Core.Diagnostics;
+
+namespace Xform.Core.Templating;
+
+/// <summary>
+/// The functions the generated Scriban code calls (all named <c>j_*</c>). Built once per process and shared,
+/// read-only, by every render context.
+/// </summary>
+internal static class ScribanHelpers
+{
+    public static readonly ScriptObject Builtins = Build();
+
+    private static readonly Dictionary<string, BuiltinFunction> EngineFunctions = new(StringComparer.Ordinal)
+    {
+        ["range"] = new("range", (a, kw) =>
+        {
+            long start = 0, stop, step = 1;
+            if (a.Count == 1) { stop = Int(a[0]); }
+            else if (a.Count is 2 or 3) { start = Int(a[0]); stop = Int(a[1]); if (a.Count == 3) step = Int(a[2]); }
+            else throw new JinjaError("range() expects 1 to 3 integer arguments");
+            if (step == 0) throw new JinjaError("range() step must not be zero");
+            var r = new List<object?>();
+            for (var i = start; step > 0 ? i < stop : i > stop; i += step)
+            {
+                r.Add(i);
+                if (r.Count > 10_000_000) throw new JinjaError("range() is too large");
+            }
+            return r;
+        }),
+        ["dict"] = new("dict", (a, kw) =>
+        {
+            var d = new Dictionary<string, object?>(StringComparer.Ordinal);
+            if (a.Count > 0 && Py.TryDict(a[0], out var src)) foreach (var kv in src) d[kv.Key] = kv.Value;
+            foreach (var kv in kw) d[kv.Key] = kv.Value;
+            return d;
+        }),
+        ["namespace"] = new("namespace", (a, kw) =>
+        {
+            var ns = new JNamespace();
+            if (a.Count > 0 && Py.TryDict(a[0], out var src)) foreach (var kv in src) ns[kv.Key] = kv.Value;
+            foreach (var kv in kw) ns[kv.Key] = kv.Value;
+            return ns;
+        }),
+    };
+
+    private static long Int(object? v) => Py.IsInt(v, out var l) ? l : throw new JinjaError($"expected an integer but got '{Py.TypeName(v)}'");
+
+    private static int Id(object? v) => Convert.ToInt32(v);
+
+    private static ScriptObject Build()
+    {
+        var b = new ScriptObject();
+        void Def(string name, bool hasId, Func<JinjaContext, ScriptArray, object?> f) => b.SetValue(name, new Fn(hasId, f), true);
+
+        Def("j_p", false, (cx, a) => Py.Str(JinjaRuntime.Check(a[0])));
+        Def("j_discard", false, (cx, a) => null);
+        Def("j_float", false, (cx, a) => double.Parse((string)a[0]!, System.Globalization.CultureInfo.InvariantCulture));
+        Def("j_name", true, (cx, a) => LookupName(cx, (string)a[1]!, strict: true));
+        Def("j_gsoft", false, (cx, a) => LookupName(cx, (string)a[0]!, strict: false));
+        Def("j_lv", true, (cx, a) => a[2] is JUndefined ? throw new JinjaError($"'{a[1]}' is undefined") : a[2]);
+        Def("j_undef", false, (cx, a) => JUndefined.Unassigned);
+        Def("j_isunset", false, (cx, a) => a[0] is JUndefined);
+        Def("j_attr", true, (cx, a) =>
+        {
+            var r = JinjaRuntime.GetAttr(a[1], (string)a[2]!);
+            return r is JUndefined ? throw new JinjaError(MissingAttr(a[1], (string)a[2]!)) : r;
+        });
+        Def("j_attrsoft", false, (cx, a) => JinjaRuntime.GetAttr(a[0], (string)a[1]!));
+        Def("j_item", true, (cx, a) =>
+        {
+            var r = JinjaRuntime.GetItem(a[1], a[2]);
+            return r is JUndefined u ? throw new JinjaError(MissingItem(a[1], a[2], u)) : r;
+        });
+        Def("j_itemsoft", false, (cx, a) => JinjaRuntime.GetItem(a[0], a[1]));
+        Def("j_slice", true, (cx, a) => JinjaRuntime.Slice(a[1], a[2], a[3], a[4]));
+        Def("j_kw", false, (cx, a) => new KwArg((string)a[0]!, Py.Norm(a[1])));
+        Def("j_list", false, (cx, a) =>
+        {
+            var l = new List<object?>(a.Count);
+            foreach (var x in a) l.Add(Py.Norm(x));
+            return l;
+        });
+        Def("j_tuple", false, (cx, a) => new JTuple(a.Select(Py.Norm)));
+        Def("j_dict", true, (cx, a) =>
+        {
+            var d = new Dictionary<string, object?>(StringComparer.Ordinal);
+            for (var i = 1; i + 1 < a.Count; i += 2)
+                d[a[i] as string ?? throw new JinjaError($"dict keys must be strings in xform's Jinja subset, not '{Py.TypeName(a[i])}'")] = Py.Norm(a[i + 1]);
+            return d;
+        });
+        Def("j_call", true, (cx, a) =>
+        {
+            var (args, kw) = SplitArgs(a, 2);
+            return CallValue(cx, Id(a[0]), a[1], args, kw);
+        });
+        Def("j_meth", true, (cx, a) =>
+        {
+            var (args, kw) = SplitArgs(a, 3);
+            return CallMethod(cx, Id(a[0]), a[1], (string)a[2]!, args, kw);
+        });
+        Def("j_dispatch", true, (cx, a) =>
+        {
+            var (args, kw) = SplitArgs(a, 1);
+            var name = (kw.TryGetValue("macro_name", out var mn) ? mn : args.Count > 0 ? args[0] : null) as string
+                       ?? throw new JinjaError("adapter.dispatch() expects a macro name string");
+            return cx.Engine.Dispatch(name);
+        });
+        Def("j_macro", false, (cx, a) =>
+        {
+            var unit = cx.CurrentUnit.Children[Id(a[0])];
+            var captured = new List<ScriptObject>();
+            // the defining frame and, through it, whatever that frame itself closes over
+            captured.AddRange(cx.CapturedOfCurrent);
+            captured.Add(cx.CurrentFrame);
+            return new JMacro(unit, captured.ToArray());
+        });
+        Def("j_ret", false, (cx, a) => { cx.SetReturn(Py.Norm(a[0])); return null; });
+        Def("j_setattr", true, (cx, a) =>
+        {
+            if (a[1] is JNamespace ns) ns[(string)a[2]!] = Py.Norm(a[3]);
+            else throw new JinjaError($"cannot assign attribute '{a[2]}' on '{Py.TypeName(a[1])}': only namespace() objects support 'set x.attr = ...'");
+            return null;
+        });
+        Def("j_filter", true, (cx, a) =>
+        {
+            var (args, kw) = SplitArgs(a, 3);
+            return JinjaRuntime.ApplyFilter((string)a[1]!, a[2], args, kw, (n, v, rest) => JinjaRuntime.ApplyFilter(n, v, rest, new(), null!));
+        });
+        Def("j_test", true, (cx, a) =>
+        {
+            var args = new List<object?>();
+            for (var i = 4; i < a.Count; i++) args.Add(a[i]);
+            var r = JinjaRuntime.ApplyTest((string)a[1]!, a[3], args);
+            return (bool)a[2]! ? !r : r;
+        });
+        Def("j_t", false, (cx, a) => Py.Truthy(a[0]));
+        Def("j_not", false, (cx, a) => !Py.Truthy(a[0]));
+        Def("j_keep", false, (cx, a) => { cx.KeepStack.Add(a[0]); return true; });
+        Def("j_keepif", false, (cx, a) =>
+        {
+            if (!Py.Truthy(a[0])) return false;
+            cx.KeepStack.Add(a[0]);
+            return true;
+        });
+        Def("j_keepifnot", false, (cx, a) =>
+        {
+            if (Py.Truthy(a[0])) return false;
+            cx.KeepStack.Add(a[0]);
+            return true;
+        });
+        Def("j_take", false, (cx, a) =>
+        {
+            var v = cx.KeepStack[^1];
+            cx.KeepStack.RemoveAt(cx.KeepStack.Count - 1);
+            return v;
+        });
+        Def("j_add", true, (cx, a) => Py.Add(Chk(a[1]), Chk(a[2])));
+        Def("j_sub", true, (cx, a) => Py.Sub(Chk(a[1]), Chk(a[2])));
+        Def("j_mul", true, (cx, a) => Py.Mul(Chk(a[1]), Chk(a[2])));
+        Def("j_div", true, (cx, a) => Py.Div(Chk(a[1]), Chk(a[2])));
+        Def("j_fdiv", true, (cx, a) => Py.FloorDiv(Chk(a[1]), Chk(a[2])));
+        Def("j_mod", true, (cx, a) => Py.Mod(Chk(a[1]), Chk(a[2])));
+        Def("j_pow", true, (cx, a) => Py.Pow(Chk(a[1]), Chk(a[2])));
+        Def("j_neg", true, (cx, a) => Py.Neg(Chk(a[1])));
+        Def("j_cat", false, (cx, a) =>
+        {
+            var sb = new System.Text.StringBuilder();
+            foreach (var x in a) sb.Append(Py.Str(Chk(x)));
+            return sb.ToString();
+        });
+        Def("j_eq", false, (cx, a) => Py.Eq(a[0], a[1]));
+        Def("j_ne", false, (cx, a) => !Py.Eq(a[0], a[1]));
+        Def("j_lt", true, (cx, a) => Py.Compare(Chk(a[1]), Chk(a[2]), "<") < 0);
+        Def("j_le", true, (cx, a) => Py.Compare(Chk(a[1]), Chk(a[2]), "<=") <= 0);
+        Def("j_gt", true, (cx, a) => Py.Compare(Chk(a[1]), Chk(a[2]), ">") > 0);
+        Def("j_ge", true, (cx, a) => Py.Compare(Chk(a[1]), Chk(a[2]), ">=") >= 0);
+        Def("j_in", true, (cx, a) => Py.In(Chk(a[1]), Chk(a[2])));
+        Def("j_iter", true, (cx, a) => Py.Iterate(a[1]));
+        Def("j_empty", false, (cx, a) => ((List<object?>)a[0]!).Count == 0);
+        Def("j_loopnew", false, (cx, a) => new JLoop((List<object?>)a[0]!));
+        Def("j_loopnext", false, (cx, a) => { ((JLoop)a[0]!).Index0++; return null; });
+        Def("j_unpack", true, (cx, a) =>
+        {
+            var n = Id(a[3]);
+            var items = a[1] is string || a[1] is null || a[1] is JUndefined ? null : Py.Iterate(a[1]);
+            if (items == null || items.Count != n)
+                throw new JinjaError(items == null
+                    ? $"cannot unpack '{Py.TypeName(a[1])}' into {n} variables"
+                    : $"expected {n} values to unpack but got {items.Count}");
+            return items[Id(a[2])];
+        });
+        return b;
+    }
+
+    private static object? Chk(object? v) => JinjaRuntime.Check(v);
+
+    private static string MissingAttr(object? target, string name) =>
+        Py.TryDict(target, out _) ? $"dict has no key or attribute '{name}'" : $"'{Py.TypeName(target)}' object has no attribute '{name}'";
+
+    private static string MissingItem(object? target, object? key, JUndefined u) =>
+        Py.TryDict(target, out _) ? $"dict has no key {Py.Repr(key)}" : u.Name.Length > 0 ? u.Name : $"'{Py.TypeName(target)}' has no item {Py.Repr(key)}";
+
+    private static (List<object?>, Dictionary<string, object?>) SplitArgs(Scriban.Runtime.ScriptArray a, int skip)
+    {
+        var args = new List<object?>(Math.Max(0, a.Count - skip));
+        Dictionary<string, object?>? kw = null;
+        for (var i = skip; i < a.Count; i++)
+        {
+            if (a[i] is KwArg k) (kw ??= new Dictionary<string, object?>(StringComparer.Ordinal))[k.Name] = k.Value;
+            else args.Add(Py.Norm(JinjaRuntime.Check(a[i])));
+        }
+        return (args, kw ?? new Dictionary<string, object?>(StringComparer.Ordinal));
+    }
+
+    internal static object? LookupName(JinjaContext cx, string name, bool strict)
+    {
+        var engine = cx.Engine;
+        if (engine.ProjectUnits.TryGetValue(name, out var pu)) return pu.AsMacro;
+        if (cx.Globals.TryGetValue(name, out var v)) return Py.Norm(v);
+        if (engine.InternalUnits.TryGetValue(name, out var iu)) return iu.AsMacro;
+        if (EngineFunctions.TryGetValue(name, out var bf)) return bf;
+        if (!strict) return new JUndefined(name);
+        var candidates = cx.Globals.Keys.Concat(engine.ProjectUnits.Keys).Concat(engine.InternalUnits.Keys).Concat(EngineFunctions.Keys);
+        var hint = Suggestions.DidYouMean(name, candidates);
+        throw new JinjaError(hint.Length > 0 ? $"'{name}' is undefined.{hint}" : $"'{name}' is undefined");
+    }
+
+    private static object? CallMethod(JinjaContext cx, int id, object? target, string name, List<object?> args, Dictionary<string, object?> kw)
+    {
+        switch (target)
+        {
+            case JUndefined u: throw JinjaRuntime.Undefined(u);
+            case null: throw new JinjaError($"'None' has no attribute '{name}'");
+            case ITemplateObject o:
+                if (o.TryGetMember(name, out var member)) return CallValue(cx, id, Py.Norm(member), args, kw, name);
+                if (!JinjaRuntime.HasMethod(target, name)) throw new JinjaError($"'{target}' has no attribute '{name}'");
+                break;
+            case JLoop loop when name == "cycle":
+                return args.Count == 0 ? throw new JinjaError("loop.cycle() expects at least one argument") : args[loop.Index0 % args.Count];
+        }
+        if (Py.TryDict(target, out var d) && d.TryGetValue(name, out var dv) && IsCallable(dv))
+            return CallValue(cx, id, Py.Norm(dv), args, kw, name);
+        if (target is JNamespace ns && ns.TryGetValue(name, out var nv)) return CallValue(cx, id, nv, args, kw, name);
+        return JinjaRuntime.CallMethod(target, name, args, kw);
+    }
+
+    private static bool IsCallable(object? v) => v is HostFunction or ITemplateCallable or JMacro or BuiltinFunction or BoundMethod;
+
+    internal static object? CallValue(JinjaContext cx, int id, object? f, List<object?> args, Dictionary<string, object?> kw, string? name = null)
+    {
+        switch (f)
+        {
+            case JMacro m: return InvokeMacro(cx, m, args, kw);
+            case HostFunction h: return CallHost(cx, id, name ?? "function", c => h(c), args, kw);
+            case ITemplateCallable c: return CallHost(cx, id, name ?? "function", c.Invoke, args, kw);
+            case BoundMethod b: return JinjaRuntime.CallMethod(b.Target, b.Name, args, kw);
+            case BuiltinFunction bf: return bf.Fn(args, kw);
+            case JUndefined u: throw JinjaRuntime.Undefined(u);
+            default: throw new JinjaError($"'{Py.TypeName(f)}' object is not callable");
+        }
+    }
+
+    private static object? CallHost(JinjaContext cx, int id, string name, Func<TemplateCall, object?> f, List<object?> args, Dictionary<string, object?> kw)
+    {
+        var u = cx.CurrentUnit;
+        var loc = id >= 0 && id < u.Locs.Length ? u.Locs[id] : u.Location;
+        try
+        {
+            return Py.Norm(f(new TemplateCall(args, kw, loc)));
+        }
+        catch (XformException e)
+        {
+            throw new XformException(e.Message + u.Describe, loc, e);
+        }
+        catch (JinjaError)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is not Scriban.Syntax.ScriptRuntimeException)
+        {
+            throw new XformException($"'{name}' failed: {e.Message}{u.Describe}", loc, e);
+        }
+    }
+
+    internal static object? InvokeMacro(JinjaContext cx, JMacro m, IReadOnlyList<object?> args, IReadOnlyDictionary<string, object?> kw)
+    {
+        var u = m.Unit;
+        var frame = u.NewFrame();
+        var n = u.ParamNames.Length;
+        var given = args.Count + kw.Count(k => Array.IndexOf(u.ParamNames, k.Key) >= 0);
+        if (args.Count > n && u.VarargsVar == null) throw new JinjaError(ArgCount(u, args.Count + kw.Count));
+        var bound = new bool[n];
+        for (var i = 0; i < Math.Min(n, args.Count); i++)
+        {
+            frame.SetValue(u.ParamVars[i], args[i], false);
+            bound[i] = true;
+        }
+        if (u.VarargsVar != null) frame.SetValue(u.VarargsVar, new JTuple(args.Skip(n)), false);
+        Dictionary<string, object?>? extra = null;
+        foreach (var (key, value) in kw)
+        {
+            var idx = Array.IndexOf(u.ParamNames, key);
+            if (idx >= 0)
+            {
+                if (bound[idx]) throw new JinjaError($"{Kind(u)} '{u.Name}' got multiple values for argument '{key}'");
+                frame.SetValue(u.ParamVars[idx], value, false);
+                bound[idx] = true;
+            }
+            else if (key == "caller" && u.CallerVar != null) frame.SetValue(u.CallerVar, value, false);
+            else if (u.KwargsVar != null) (extra ??= new(StringComparer.Ordinal))[key] = value;
+            else
+            {
+                var hint = Suggestions.DidYouMean(key, u.ParamNames);
+                throw new JinjaError($"{Kind(u)} '{u.Name}' has no argument named '{key}'" + (hint.Length > 0 ? "." + hint : ""));
+            }
+        }
+        if (u.KwargsVar != null) frame.SetValue(u.KwargsVar, extra ?? new Dictionary<string, object?>(StringComparer.Ordinal), false);
+        for (var i = 0; i < u.RequiredCount; i++)
+            if (!bound[i]) throw new JinjaError(ArgCount(u, given) + $" (missing '{u.ParamNames[i]}')");
+        return cx.Run(u, frame, m.Captured, true);
+    }
+
+    private static string Kind(Unit u) => u.Kind == UnitKind.Caller ? "caller" : "macro";
+
+    private static string ArgCount(Unit u, int given)
+    {
+        var n = u.ParamNames.Length;
+        var min = u.RequiredCount;
+        var takes = n == 0 ? "takes no arguments" : min == n ? $"takes {n} argument{(n == 1 ? "" : "s")}" : $"takes {min} to {n} arguments";
+        return $"{Kind(u)} '{u.Name}' {takes} but was called with {given}";
+    }
+}
