@@ -43,7 +43,7 @@ static class DuckDbSql
         var target = rel.Render(quote);
         var tmp = (rel with { Identifier = rel.Identifier + "__xform_tmp" }).Render(quote);
         var delimiter = seed.Config.GetString("delimiter") ?? ",";
-        var options = $"header = true, delimiter = {Literal(delimiter)}, quote = '\"', escape = '\"', sample_size = -1, strict_mode = true";
+        var options = $"header = true, delim = {Literal(delimiter)}, quote = '\"', escape = '\"', sample_size = -1, strict_mode = true";
         if (seed.Config.TryGetValue("column_types", out var ct) && ct is IReadOnlyDictionary<string, object?> types && types.Count > 0)
             options += ", types = {" + string.Join(", ", types.Select(kv => $"{Literal(kv.Key)}: {Literal(Convert.ToString(kv.Value, CultureInfo.InvariantCulture) ?? "varchar")}")) + "}";
         var statements = new List<string>

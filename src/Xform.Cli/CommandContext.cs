@@ -126,7 +126,7 @@ static class VarsParser
         }
         catch (XformException e)
         {
-            throw new XformException($"--vars is not valid YAML or JSON: {e.Message} (at column {e.Location.Column})");
+            throw new XformException($"--vars is not valid YAML or JSON: {e.Message}");
         }
         return value as IReadOnlyDictionary<string, object?>
             ?? throw new XformException($"--vars must be a mapping of names to values, e.g. '{{snapshot_date: 2011-12-10}}', not '{text}'");

@@ -5,7 +5,7 @@ public readonly record struct SourceLocation(string File, int Line, int Column)
 {
     public static SourceLocation None => new("", 0, 0);
 
-    public bool IsKnown => File.Length > 0;
+    public bool IsKnown => !string.IsNullOrEmpty(File);
 
     public override string ToString() => !IsKnown ? "" : Line <= 0 ? File : $"{File}:{Line}:{Column}";
 }

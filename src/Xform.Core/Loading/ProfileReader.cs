@@ -86,8 +86,9 @@ public static class ProfileReader
         {
             return engine.Render(template, globals);
         }
-        catch (XformException e) when (!e.Location.IsKnown)
+        catch (XformException e)
         {
+            // The template is one YAML scalar: point at the scalar, not at a position inside it.
             throw new XformException(e.Message, location);
         }
     }
