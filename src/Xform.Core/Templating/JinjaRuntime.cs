@@ -125,7 +125,7 @@ internal static class JinjaRuntime
     // Methods -----------------------------------------------------------------------------------------
 
     private static object? Arg(List<object?> args, Dictionary<string, object?> kw, int i, string name, object? dflt = null) =>
-        kw.TryGetValue(name, out var v) ? v : i < args.Count ? args[i] : dflt;
+        kw.TryGetValue(name, out var v) ? v : i >= 0 && i < args.Count ? args[i] : dflt;
 
     private static string SArg(List<object?> args, Dictionary<string, object?> kw, int i, string name, string method)
     {
@@ -151,7 +151,7 @@ internal static class JinjaRuntime
         }
         if (target is IDictionary<string, object?> md && DictMethods.Contains(name)) return DictMethod(md, name, args, kw);
         if (Py.TryDict(target, out var rd) && DictMethods.Contains(name) && name is "get" or "items" or "keys" or "values" or "copy")
-            return DictMethod(rd.ToDictionary(kv => kv.Key, kv => kv.Value), name, args, kw);
+            return DictMethod(new JDict(rd), name, args, kw);
         throw new JinjaError(Describe(target, name));
     }
 
@@ -395,7 +395,7 @@ internal static class JinjaRuntime
             case "items": return d.Select(kv => (object?)new JTuple { kv.Key, Py.Norm(kv.Value) }).ToList();
             case "keys": return d.Keys.Select(k => (object?)k).ToList();
             case "values": return d.Values.Select(Py.Norm).ToList();
-            case "copy": return new Dictionary<string, object?>(d);
+            case "copy": return new JDict(d);
             case "update":
                 if (a.Count > 0)
                 {
@@ -490,7 +490,7 @@ internal static class JinjaRuntime
                     var scale = Math.Pow(10, precision);
                     return method switch
                     {
-                        "common" => Py.IsInt(v, out var iv) ? iv : Math.Round(x, Math.Clamp(precision, 0, 15), MidpointRounding.ToEven),
+                        "common" => Py.IsInt(v, out var iv) ? (object)iv : Math.Round(x, Math.Clamp(precision, 0, 15), MidpointRounding.ToEven),
                         "ceil" => Math.Ceiling(x * scale) / scale,
                         "floor" => Math.Floor(x * scale) / scale,
                         _ => throw new JinjaError("round() method must be 'common', 'ceil' or 'floor'"),

@@ -444,6 +444,7 @@ internal static class Py
         switch (v)
         {
             case Dictionary<string, object?> x: d = x; return true;
+            case JDict x: d = x; return true;
             case IReadOnlyDictionary<string, object?> x: d = x; return true;
             case IDictionary<string, object?> x: d = new ReadOnlyDictionaryAdapter(x); return true;
             default: d = null!; return false;
@@ -495,4 +496,35 @@ internal static class Py
 internal sealed class JinjaError : Exception
 {
     public JinjaError(string message) : base(message) { }
+}
+
+/// <summary>A Python dict: insertion-ordered (also after removals), string keys. Not an IList, unlike OrderedDictionary.</summary>
+internal sealed class JDict : IDictionary<string, object?>, IReadOnlyDictionary<string, object?>
+{
+    private readonly OrderedDictionary<string, object?> _d;
+
+    public JDict() => _d = new OrderedDictionary<string, object?>(StringComparer.Ordinal);
+    public JDict(IEnumerable<KeyValuePair<string, object?>> items) : this()
+    {
+        foreach (var kv in items) _d[kv.Key] = kv.Value;
+    }
+
+    public object? this[string key] { get => _d[key]; set => _d[key] = value; }
+    public ICollection<string> Keys => _d.Keys;
+    public ICollection<object?> Values => _d.Values;
+    IEnumerable<string> IReadOnlyDictionary<string, object?>.Keys => _d.Keys;
+    IEnumerable<object?> IReadOnlyDictionary<string, object?>.Values => _d.Values;
+    public int Count => _d.Count;
+    public bool IsReadOnly => false;
+    public void Add(string key, object? value) => _d.Add(key, value);
+    public void Add(KeyValuePair<string, object?> item) => _d.Add(item.Key, item.Value);
+    public void Clear() => _d.Clear();
+    public bool Contains(KeyValuePair<string, object?> item) => _d.TryGetValue(item.Key, out var v) && Equals(v, item.Value);
+    public bool ContainsKey(string key) => _d.ContainsKey(key);
+    public void CopyTo(KeyValuePair<string, object?>[] array, int arrayIndex) => ((ICollection<KeyValuePair<string, object?>>)_d).CopyTo(array, arrayIndex);
+    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => _d.GetEnumerator();
+    public bool Remove(string key) => _d.Remove(key);
+    public bool Remove(KeyValuePair<string, object?> item) => Contains(item) && _d.Remove(item.Key);
+    public bool TryGetValue(string key, out object? value) => _d.TryGetValue(key, out value);
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => _d.GetEnumerator();
 }

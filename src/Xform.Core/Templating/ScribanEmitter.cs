@@ -309,6 +309,7 @@ internal sealed class ScribanEmitter
                     Line(u, $"capture {s.Resolve(sb.Target)}", sb.Pos);
                     EmitBody(sb.Body, s);
                     Line(u, "end", sb.Pos);
+                    Line(u, $"{s.Resolve(sb.Target)} = j_captured({s.Resolve(sb.Target)})", sb.Pos);
                     break;
                 case MacroStmt m:
                     {
@@ -443,7 +444,7 @@ internal sealed class ScribanEmitter
         var u = s.Unit;
         var id = Loc(u, c.Pos);
         if (c.Callee is AttrExpr { Target: NameExpr { Name: "adapter" }, Name: "dispatch" } && s.Resolve("adapter") == null)
-            return $"j_call({id}, j_dispatch({id}{Args(c.Args, c.Kwargs, s)}){(extra != null ? ", " + extra : "")})";
+            return $"j_dispatch({id}{Args(c.Args, c.Kwargs, s)})";
         if (c.Callee is AttrExpr a)
             return $"j_meth({id}, {E(a.Target, s)}, {Lit(a.Name)}{Args(c.Args, c.Kwargs, s, extra)})";
         return $"j_call({id}, {E(c.Callee, s)}{Args(c.Args, c.Kwargs, s, extra)})";

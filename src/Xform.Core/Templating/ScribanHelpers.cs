@@ -30,7 +30,7 @@ internal static class ScribanHelpers
         }),
         ["dict"] = new("dict", (a, kw) =>
         {
-            var d = new Dictionary<string, object?>(StringComparer.Ordinal);
+            var d = new JDict();
             if (a.Count > 0 && Py.TryDict(a[0], out var src)) foreach (var kv in src) d[kv.Key] = kv.Value;
             foreach (var kv in kw) d[kv.Key] = kv.Value;
             return d;
@@ -55,6 +55,7 @@ internal static class ScribanHelpers
 
         Def("j_p", false, (cx, a) => Py.Str(JinjaRuntime.Check(a[0])));
         Def("j_discard", false, (cx, a) => null);
+        Def("j_captured", false, (cx, a) => a[0]?.ToString() ?? "");
         Def("j_float", false, (cx, a) => double.Parse((string)a[0]!, System.Globalization.CultureInfo.InvariantCulture));
         Def("j_name", true, (cx, a) => LookupName(cx, (string)a[1]!, strict: true));
         Def("j_gsoft", false, (cx, a) => LookupName(cx, (string)a[0]!, strict: false));
@@ -84,7 +85,7 @@ internal static class ScribanHelpers
         Def("j_tuple", false, (cx, a) => new JTuple(a.Select(Py.Norm)));
         Def("j_dict", true, (cx, a) =>
         {
-            var d = new Dictionary<string, object?>(StringComparer.Ordinal);
+            var d = new JDict();
             for (var i = 1; i + 1 < a.Count; i += 2)
                 d[a[i] as string ?? throw new JinjaError($"dict keys must be strings in xform's Jinja subset, not '{Py.TypeName(a[i])}'")] = Py.Norm(a[i + 1]);
             return d;

@@ -185,7 +185,8 @@ internal sealed class Fn : IScriptCustomFunction
         {
             return _impl(cx, arguments);
         }
-        catch (JinjaError e)
+        catch (Exception e) when (e is JinjaError or InvalidCastException or ArgumentException or IndexOutOfRangeException
+                                       or OverflowException or KeyNotFoundException or FormatException or InvalidOperationException or NullReferenceException)
         {
             if (_hasId) throw cx.Error(Convert.ToInt32(arguments[0]), e.Message);
             throw callerContext != null ? cx.ErrorAtSpan(callerContext.Span, e.Message) : cx.Error(-1, e.Message);
