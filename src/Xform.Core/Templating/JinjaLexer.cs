@@ -171,7 +171,9 @@ internal sealed class JinjaLexer
             if (_pos >= _s.Length)
                 throw _src.Error($"unexpected end of template: expected '{endMarker}' to close the tag opened here", open);
             var c = _s[_pos];
-            if (depth == 0)
+            // '%}' can never continue an expression, so it ends a block tag even inside unbalanced brackets;
+            // '}}' ends a variable tag only outside brackets (it may close nested dict literals).
+            if (depth == 0 || (endMarker == "%}" && (string.CompareOrdinal(_s, _pos, "%}", 0, 2) == 0 || string.CompareOrdinal(_s, _pos, "-%}", 0, 3) == 0)))
             {
                 if (c == '-' && string.CompareOrdinal(_s, _pos + 1, endMarker, 0, 2) == 0)
                 {

@@ -33,6 +33,12 @@ internal sealed class JinjaParser
         return body;
     }
 
+    private static string Hint(string name, IEnumerable<string> candidates)
+    {
+        var h = Suggestions.DidYouMean(name, candidates);
+        return h.Length > 0 ? "." + h : "";
+    }
+
     private Token Cur => _t[_i];
     private Token Peek(int n = 1) => _t[Math.Min(_i + n, _t.Count - 1)];
     private Token Next() => _t[_i++];
@@ -618,7 +624,7 @@ internal sealed class JinjaParser
                 _i++;
                 var nt = Expect(TokKind.Name, "", "a filter name after '|'");
                 if (!JinjaRuntime.Filters.Contains(nt.Text))
-                    throw Err($"filter '{nt.Text}' is not supported by xform's Jinja subset{Suggestions.DidYouMean(nt.Text, JinjaRuntime.Filters)}", nt.Pos);
+                    throw Err($"filter '{nt.Text}' is not supported by xform's Jinja subset{Hint(nt.Text, JinjaRuntime.Filters)}", nt.Pos);
                 List<Expr> args = new();
                 List<(string, Expr)> kwargs = new();
                 if (Cur.IsOp("(")) (args, kwargs) = ParseCallArgs();
@@ -636,7 +642,7 @@ internal sealed class JinjaParser
                 else throw Err($"expected a test name after 'is' but found {Describe(nt)}", nt.Pos);
                 _i++;
                 if (!JinjaRuntime.Tests.Contains(name))
-                    throw Err($"test '{name}' is not supported by xform's Jinja subset{Suggestions.DidYouMean(name, JinjaRuntime.Tests)}", nt.Pos);
+                    throw Err($"test '{name}' is not supported by xform's Jinja subset{Hint(name, JinjaRuntime.Tests)}", nt.Pos);
                 var args = new List<Expr>();
                 if (Cur.IsOp("("))
                 {
