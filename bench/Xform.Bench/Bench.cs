@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using Xform.Cli;
+
+namespace Xform.Bench;
+
+/// <summary>The measurements: whole process, warm in process, and per stage.</summary>
+static class Bench
+{
+    public sealed record Row(string Command, IReadOnlyList<double> ProcessWall, IReadOnlyList<long> PeakRssKb, IReadOnlyList<double> Warm);
+
+    public sealed record StageRow(string Stage, IReadOnlyList<double> Seconds);
+
+    public static readonly string[] Commands = ["parse", "compile"];
+
+    /// <summary>R child-process runs of each command, then one warm-up and R timed calls of XformCli.Run in this process.</summary>
+    public static IReadOnlyList<Row> ParseCompile(CliLocation cli, string projectDir, int runs, Action<string> log)
+    {
+        var dir = Path.GetFullPath(projectDir);
+        if (!File.Exists(Path.Combine(dir, "project.yml"))) throw new BenchException($"no project.yml in '{dir}'");
+        var rows = new List<Row>();
+        foreach (var command in Commands)
+        {
+            string[] args = [command, "--project-dir", dir];
+            log($"{command}: {runs} child processes");
+            var samples = new List<ProcessSample>();
+            for (var i = 0; i < runs; i++)
+            {
+                var s = ChildProcess.Run("dotnet", [cli.Dll, .. args], dir);
+                if (s.ExitCode != 0) throw new BenchException($"xform {command} exited with {s.ExitCode}:\n{s.Stderr}");
+                samples.Add(s);
+            }
+            log($"{command}: warm-up and {runs} in-process calls");
+            var warm = new List<double>();
+            for (var i = 0; i <= runs; i++)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                var err = new StringWriter();
+                var watch = Stopwatch.StartNew();
+                var code = XformCli.Run(args, TextWriter.Null, err);
+                var elapsed = watch.Elapsed.TotalSeconds;
+                if (code != 0) throw new BenchException($"XformCli.Run({command}) returned {code}:\n{err}");
+                if (i > 0) warm.Add(elapsed);
+            }
+            rows.Add(new Row(command, samples.Select(s => s.WallSeconds).ToList(), samples.Select(s => s.PeakRssKb).ToList(), warm));
+        }
+        return rows;
+    }
+
+    /// <summary>The floor of any command: starting the runtime and System.CommandLine (<c>xform --version</c>).</summary>
+    public static Row ProcessStart(CliLocation cli, int runs)
+    {
+        var samples = new List<ProcessSample>();
+        for (var i = 0; i < runs; i++)
+        {
+            var s = ChildProcess.Run("dotnet", [cli.Dll, "--version"], Path.GetTempPath());
+            if (s.ExitCode != 0) throw new BenchException($"xform --version exited with {s.ExitCode}:\n{s.Stderr}");
+            samples.Add(s);
+        }
+        return new Row("--version", samples.Select(s => s.WallSeconds).ToList(), samples.Select(s => s.PeakRssKb).ToList(), []);
+    }
+
+    public static IReadOnlyList<StageRow> Stages(string projectDir, int runs, Action<string> log)
+    {
+        log($"stages: warm-up and {runs} runs");
+        var all = new List<Dictionary<string, double>>();
+        for (var i = 0; i <= runs; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            var t = Xform.Bench.Stages.RunOnce(projectDir);
+            if (i > 0) all.Add(t);
+        }
+        return Xform.Bench.Stages.Names.Select(n => new StageRow(n, all.Select(t => t[n]).ToList())).ToList();
+    }
+}
