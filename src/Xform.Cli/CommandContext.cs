@@ -99,7 +99,15 @@ sealed class CommandContext : IDisposable
     {
         var select = Get(CliOptions.Select) ?? [];
         var exclude = Get(CliOptions.Exclude) ?? [];
-        var ids = new NodeSelector(Graph).Select(select, exclude);
+        var selector = new NodeSelector(Graph);
+        var ids = selector.Select(select, exclude);
+        if (types.Contains(ResourceType.Test) && select.Length > 0)
+        {
+            // dbt's eager indirect selection: a test comes along when any node it reads is selected.
+            var excluded = exclude.Length > 0 ? selector.Select(exclude, []) : [];
+            foreach (var test in Manifest.Of(ResourceType.Test))
+                if (!excluded.Contains(test.UniqueId) && test.DependsOn.Any(ids.Contains)) ids.Add(test.UniqueId);
+        }
         return Graph.Order.Where(ids.Contains).Select(id => Manifest.Nodes[id])
             .Where(n => types.Length == 0 || types.Contains(n.ResourceType)).ToList();
     }

@@ -21,9 +21,13 @@ public static class XformCli
         Add(root, "compile", "Render models to SQL under target/compiled", CompileCommands.Compile, CliOptions.Select, CliOptions.Exclude);
         Add(root, "run", "Build the selected models", BuildCommands.Run, CliOptions.Select, CliOptions.Exclude, CliOptions.FullRefresh, CliOptions.FailFast);
         Add(root, "seed", "Load the CSV seeds into tables", BuildCommands.Seed, CliOptions.Select, CliOptions.Exclude, CliOptions.FullRefresh, CliOptions.FailFast);
+        Add(root, "test", "Run the data tests of the selected nodes", BuildCommands.Test, CliOptions.Select, CliOptions.Exclude, CliOptions.FailFast);
         Add(root, "build", "Seed, run and test the selected nodes in DAG order", BuildCommands.Build, CliOptions.Select, CliOptions.Exclude, CliOptions.FullRefresh, CliOptions.FailFast);
         Add(root, "ls", "List the selected nodes", InfoCommands.List, CliOptions.Select, CliOptions.Exclude, InfoCommands.OutputFormat, InfoCommands.ResourceType);
         Add(root, "show", "Run a model's query (or --inline SQL) and print the first rows", CompileCommands.Show, CliOptions.Select, CompileCommands.Limit, CompileCommands.Inline);
+        var source = new Command("source", "Commands on sources");
+        Add(source, "freshness", "Check how fresh each source is; results in target/sources.json", SourceCommands.Freshness, CliOptions.Select, CliOptions.Exclude);
+        root.Subcommands.Add(source);
         Add(root, "clean", "Delete the folders listed in clean-targets", InfoCommands.Clean);
         Add(root, "init", "Create a working starter project", InfoCommands.Init, InfoCommands.InitName);
 
@@ -42,7 +46,7 @@ public static class XformCli
         }
     }
 
-    static void Add(RootCommand root, string name, string description, Func<CommandContext, int> action, params Symbol[] symbols)
+    static void Add(Command root, string name, string description, Func<CommandContext, int> action, params Symbol[] symbols)
     {
         var command = new Command(name, description);
         foreach (var symbol in symbols)

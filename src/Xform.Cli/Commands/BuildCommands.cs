@@ -10,10 +10,14 @@ static class BuildCommands
 
     public static int Seed(CommandContext context) => Execute(context, ResourceType.Seed);
 
-    public static int Build(CommandContext context) => Execute(context, ResourceType.Seed, ResourceType.Model, ResourceType.Snapshot);
+    public static int Test(CommandContext context) => Execute(context, ResourceType.Test);
+
+    public static int Build(CommandContext context) =>
+        Execute(context, ResourceType.Seed, ResourceType.Model, ResourceType.Snapshot, ResourceType.Test);
 
     static int Execute(CommandContext context, params ResourceType[] types)
     {
+        var gate = types.Contains(ResourceType.Test) && types.Length > 1;
         var selected = context.Selected(types).Where(n => n.IsExecutable).Select(n => n.UniqueId).ToList();
         var options = new RunOptions(context.Threads, context.Get(CliOptions.FailFast), context.Get(CliOptions.FullRefresh), context.TargetDir);
         var reporter = new RunReporter(context.Output);
@@ -26,7 +30,7 @@ static class BuildCommands
             return XformCli.Success;
         }
         var runner = new ProjectRunner(context.Loaded, context.Graph, context.Adapter, options, context.External);
-        var results = runner.Run(selected, reporter);
+        var results = runner.Run(selected, reporter, testsGateChildren: gate);
         return reporter.Summarize(results);
     }
 }

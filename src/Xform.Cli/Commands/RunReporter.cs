@@ -22,12 +22,19 @@ sealed class RunReporter(Output output) : IRunListener
         {
             NodeStatus.Success => (r.Node.ResourceType == ResourceType.Seed ? "OK loaded" : "OK created", output.Paint("OK", "32") + $" in {seconds}s"),
             NodeStatus.Skipped => ("SKIP", output.Paint("SKIP", "33")),
+            NodeStatus.Pass when r.Node.ResourceType == ResourceType.Source => ("PASS", output.Paint("PASS", "32") + $" in {seconds}s"),
+            NodeStatus.Warn when r.Node.ResourceType == ResourceType.Source => ("WARN", output.Paint("WARN", "33") + $" in {seconds}s"),
+            NodeStatus.Fail when r.Node.ResourceType == ResourceType.Source => ("ERROR STALE", output.Paint("ERROR STALE", "31") + $" in {seconds}s"),
             NodeStatus.Pass => ("PASS", output.Paint("PASS", "32") + $" in {seconds}s"),
-            NodeStatus.Warn => ("WARN", output.Paint($"WARN {r.Failures}", "33") + $" in {seconds}s"),
-            NodeStatus.Fail => ("FAIL", output.Paint($"FAIL {r.Failures}", "31") + $" in {seconds}s"),
+            NodeStatus.Warn => ($"WARN {r.Failures}", output.Paint($"WARN {r.Failures}", "33") + $" in {seconds}s"),
+            NodeStatus.Fail => ($"FAIL {r.Failures}", output.Paint($"FAIL {r.Failures}", "31") + $" in {seconds}s"),
             _ => ("ERROR creating", output.Paint("ERROR", "31") + $" in {seconds}s"),
         };
-        output.Info(Dots($"{index} of {total} {verb} {Describe(r.Node)}", $"[{tag}]"),
+        var what = r.Node.ResourceType == ResourceType.Test && r.Status != NodeStatus.Error && r.Status != NodeStatus.Skipped
+            ? r.Node.Name : Describe(r.Node);
+        if (r.Node.ResourceType == ResourceType.Source && r.Status is NodeStatus.Pass or NodeStatus.Warn or NodeStatus.Fail)
+            what += $": {r.Message.Split('\n')[0]}";
+        output.Info(Dots($"{index} of {total} {verb} {what}", $"[{tag}]"),
             new Dictionary<string, object?>
             {
                 ["node"] = r.Node.UniqueId, ["event"] = "end", ["status"] = r.Status.ToString().ToLowerInvariant(),
@@ -37,6 +44,7 @@ sealed class RunReporter(Output output) : IRunListener
 
     static string Describe(Node node) => node.ResourceType switch
     {
+        ResourceType.Source => $"freshness of {node.Source!.SourceName}.{node.Name}",
         ResourceType.Seed => $"seed file {node.Relation}",
         ResourceType.Test => $"test {node.Name}",
         _ => $"sql {node.Materialized} model {node.Relation}",
@@ -51,7 +59,12 @@ sealed class RunReporter(Output output) : IRunListener
     /// <summary>Prints the summary and returns the exit code: 1 when anything failed.</summary>
     public int Summarize(IReadOnlyList<NodeResult> results)
     {
-        var counts = results.GroupBy(r => r.Node.ResourceType == ResourceType.Model ? $"{r.Node.Materialized} model" : r.Node.ResourceType.ToString().ToLowerInvariant())
+        var counts = results.GroupBy(r => r.Node.ResourceType switch
+            {
+                ResourceType.Model => $"{r.Node.Materialized} model",
+                ResourceType.Test => "data test",
+                _ => r.Node.ResourceType.ToString().ToLowerInvariant(),
+            })
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => $"{g.Count()} {g.Key}{(g.Count() == 1 ? "" : "s")}");
         var seconds = _clock.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture);
@@ -71,9 +84,15 @@ sealed class RunReporter(Output output) : IRunListener
             foreach (var e in errors)
             {
                 output.Error("");
-                output.Error($"{(e.Status == NodeStatus.Fail ? "Failure" : "Error")} in {e.Node.ResourceType.ToString().ToLowerInvariant()} {e.Node.Name} ({e.Node.OriginalFilePath})");
+                output.Error($"{(e.Status == NodeStatus.Fail ? e.Node.ResourceType == ResourceType.Source ? "Stale" : "Failure" : "Error")} in {e.Node.ResourceType.ToString().ToLowerInvariant()} {e.Node.Name} ({e.Node.OriginalFilePath})");
                 foreach (var line in e.Message.Split('\n')) output.Error("  " + line.TrimEnd());
             }
+        }
+        foreach (var w in results.Where(r => r.Status == NodeStatus.Warn))
+        {
+            output.Warn("");
+            output.Warn($"Warning in {w.Node.ResourceType.ToString().ToLowerInvariant()} {w.Node.Name} ({w.Node.OriginalFilePath})");
+            foreach (var line in w.Message.Split('\n')) output.Warn("  " + line.TrimEnd());
         }
         output.Info("");
         var pass = results.Count(r => r.Status is NodeStatus.Success or NodeStatus.Pass);

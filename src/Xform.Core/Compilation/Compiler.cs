@@ -34,6 +34,14 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
         return new CompiledNode(node, sql, pre, post);
     }
 
+    /// <summary>How a source table is written in SQL: its relation, or the adapter's reader for a file read in place.</summary>
+    public string SourceRelation(Node source)
+    {
+        if (source.Source?.ExternalLocation is null) return source.Relation.Render(Session.Quote);
+        return renderExternal?.Invoke(source.Source, source.Config)
+            ?? throw new XformException($"source {source.Source.SourceName}.{source.Name} is an external file, which the {Session.Target.Type} adapter cannot read in place", source.Location);
+    }
+
     /// <summary>Compiles SQL that is not a project file (show --inline).</summary>
     public string CompileInline(Node node)
     {
@@ -48,11 +56,39 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
 
     (string Sql, IReadOnlyList<string> Ephemerals) Render(Node node, bool isIncremental)
     {
+        if (node.TestMetadata is not null) return RenderGenericTest(node);
         if (!project.Templates.TryGetValue(node.UniqueId, out var template))
             return (node.RawCode, []);
         var ephemerals = new List<string>();
         var sql = Session.Engine.Render(template, Globals(node, isIncremental, ephemerals));
         return (sql, ephemerals);
+    }
+
+    /// <summary>A generic test is its macro called with <c>model</c> (narrowed by <c>where</c>) and its arguments.</summary>
+    (string Sql, IReadOnlyList<string> Ephemerals) RenderGenericTest(Node test)
+    {
+        var meta = test.TestMetadata!;
+        var ephemerals = new List<string>();
+        var globals = Globals(test, false, ephemerals);
+        var parent = graph.Manifest.Nodes[test.AttachedNode!];
+        var at = test.Location;
+        var call = parent.ResourceType == ResourceType.Source
+            ? ((HostFunction)globals["source"]!)(new TemplateCall([parent.Source!.SourceName, parent.Name], new Dictionary<string, object?>(), at))
+            : ((HostFunction)globals["ref"]!)(new TemplateCall([parent.Name], new Dictionary<string, object?>(), at));
+        object? model = call;
+        if (test.Config.GetString("where") is { Length: > 0 } where)
+        {
+            var relation = (RelationObject)call!;
+            model = new RelationObject(relation.Name, Session.Quote, $"(select * from {relation} where {where}) dbt_subquery");
+        }
+        var kwargs = new Dictionary<string, object?>(StringComparer.Ordinal) { ["model"] = model };
+        if (meta["column_name"] is string column) kwargs["column_name"] = column;
+        foreach (var (key, value) in (IReadOnlyDictionary<string, object?>)meta["kwargs"]!)
+            kwargs[key] = value is string s && DataTests.TestSpecs.RelationExpression().IsMatch(s)
+                ? Session.Engine.Render(Session.Engine.Parse(new TemplateSource(at.File, "{{ " + s + " }}")), globals)
+                : value;
+        var result = Session.Engine.CallMacro((string)meta["macro"]!, [], kwargs, globals);
+        return (Convert.ToString(result, System.Globalization.CultureInfo.InvariantCulture) ?? "", ephemerals);
     }
 
     Dictionary<string, object?> Globals(Node node, bool isIncremental, List<string> ephemerals)
@@ -77,13 +113,7 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
             var id = $"source.{graph.Manifest.Project.Name}.{s}.{t}";
             if (!graph.Manifest.Nodes.TryGetValue(id, out var source))
                 throw c.Error($"source('{s}', '{t}') is not declared in any sources: block");
-            if (source.Source?.ExternalLocation is not null)
-            {
-                if (renderExternal is null)
-                    throw c.Error($"source('{s}', '{t}') is an external file, which the {Session.Target.Type} adapter cannot read in place");
-                return new RelationObject(source.Relation, Session.Quote, renderExternal(source.Source, source.Config));
-            }
-            return new RelationObject(source.Relation, Session.Quote);
+            return new RelationObject(source.Relation, Session.Quote, SourceRelation(source));
         });
         g["config"] = new ConfigObject(() => node.Config, null);
         g["this"] = new RelationObject(node.Relation, Session.Quote);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Xform.Core.Compilation;
+using Xform.Core.DataTests;
 using Xform.Core.Diagnostics;
 using Xform.Core.Graph;
 using Xform.Core.Loading;
@@ -25,6 +26,7 @@ public sealed class ProjectRunner
     readonly RunOptions _options;
     readonly Compiler _compiler;
     readonly Materializer _materializer;
+    readonly TestExecutor _tests;
     readonly ArtifactWriter _files;
     readonly Dictionary<(string, string), RelationKind> _existing = new();
     readonly HashSet<string> _schemas = new(StringComparer.OrdinalIgnoreCase);
@@ -38,12 +40,15 @@ public sealed class ProjectRunner
         _options = options;
         _compiler = new Compiler(project, graph, external);
         _materializer = new Materializer(adapter.Quote, adapter.Capabilities);
+        _tests = new TestExecutor(adapter.Quote);
         _files = new ArtifactWriter(options.TargetDir, graph.Manifest.Project.Name);
     }
 
-    public IReadOnlyList<NodeResult> Run(IReadOnlyCollection<string> ids, IRunListener listener)
+    /// <summary>Builds the given nodes. With <paramref name="testsGateChildren"/> (build), a node's children wait
+    /// for the tests on it, and an error-severity failure skips them.</summary>
+    public IReadOnlyList<NodeResult> Run(IReadOnlyCollection<string> ids, IRunListener listener, bool testsGateChildren = false)
     {
-        var executable = ids.Where(id => _graph.Manifest.Nodes[id] is { IsExecutable: true } n && n.ResourceType != ResourceType.Test).ToList();
+        var executable = ids.Where(id => _graph.Manifest.Nodes[id].IsExecutable).ToList();
         using (var connection = _adapter.Open())
         {
             foreach (var r in connection.ListRelations())
@@ -52,8 +57,29 @@ public sealed class ProjectRunner
                 _schemas.Add(r.Schema);
             }
         }
-        var scheduler = new Scheduler(_graph, _adapter.Open, _options.Threads, _options.FailFast);
+        var scheduler = new Scheduler(_graph, _adapter.Open, _options.Threads, _options.FailFast,
+            testsGateChildren ? TestsOnParents(executable) : null);
         return scheduler.Run(executable, Execute, listener);
+    }
+
+    /// <summary>For each selected node, the selected tests of the nodes it reads.</summary>
+    Func<string, IEnumerable<string>> TestsOnParents(IReadOnlyCollection<string> selected)
+    {
+        var set = selected.ToHashSet(StringComparer.Ordinal);
+        var testsOf = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var id in selected)
+        {
+            var node = _graph.Manifest.Nodes[id];
+            if (node.ResourceType != ResourceType.Test) continue;
+            foreach (var parent in node.DependsOn)
+            {
+                if (!testsOf.TryGetValue(parent, out var list)) testsOf[parent] = list = [];
+                list.Add(id);
+            }
+        }
+        return id => _graph.Manifest.Nodes[id].ResourceType == ResourceType.Test
+            ? []
+            : _graph.Parents(id).SelectMany(p => testsOf.TryGetValue(p, out var t) ? t : []).Where(set.Contains).Distinct();
     }
 
     NodeResult Execute(Node node, IAdapterConnection connection, string threadId)
@@ -86,6 +112,18 @@ public sealed class ProjectRunner
                     executeStart = DateTimeOffset.UtcNow;
                     executed = loader.Load(connection, node, Path.Combine(_graph.Manifest.Project.RootDir, node.OriginalFilePath), existing);
                     break;
+                case ResourceType.Test:
+                    var test = _compiler.Compile(node);
+                    compiled = test.Sql;
+                    _files.WriteCompiled(node, test.Sql);
+                    executeStart = DateTimeOffset.UtcNow;
+                    var outcome = _tests.Run(connection, test);
+                    _files.WriteRun(node, outcome.ExecutedSql);
+                    var message = outcome.Status == NodeStatus.Pass ? outcome.Message
+                        : $"{outcome.Message}\ncompiled code at {Path.GetRelativePath(_graph.Manifest.Project.RootDir, _files.CompiledPath(node))}";
+                    return new NodeResult(node, outcome.Status, message, watch.Elapsed, threadId,
+                        [new TimingInfo("compile", compileStart, executeStart), new TimingInfo("execute", executeStart, DateTimeOffset.UtcNow)],
+                        compiled, Failures: outcome.Failures);
                 default:
                     throw new XformException($"cannot run {node.ResourceType} nodes yet");
             }
@@ -124,9 +162,20 @@ public sealed class ArtifactWriter(string targetDir, string projectName)
 
     public void WriteRun(Node node, string sql) => Write("run", node, sql);
 
+    public string CompiledPath(Node node) => PathOf("compiled", node);
+
+    /// <summary>dbt's layout: generic tests under the YAML file's folder, by test name.</summary>
+    string PathOf(string kind, Node node)
+    {
+        var relative = node.TestMetadata is not null
+            ? $"{node.OriginalFilePath}/{node.Name}.sql"
+            : node.OriginalFilePath.Replace(".csv", ".sql", StringComparison.Ordinal);
+        return Path.Combine(targetDir, kind, projectName, relative);
+    }
+
     void Write(string kind, Node node, string sql)
     {
-        var path = Path.Combine(targetDir, kind, projectName, node.OriginalFilePath.Replace(".csv", ".sql", StringComparison.Ordinal));
+        var path = PathOf(kind, node);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, sql);
     }

@@ -12,13 +12,15 @@ public delegate NodeResult NodeExecutor(Node node, IAdapterConnection connection
 /// each worker on its own connection. A failed node marks its descendants skipped; the rest go on,
 /// unless fail-fast is asked, which skips everything not yet started.
 /// </summary>
-public sealed class Scheduler(DependencyGraph graph, Func<IAdapterConnection> openConnection, int threads, bool failFast)
+public sealed class Scheduler(DependencyGraph graph, Func<IAdapterConnection> openConnection, int threads, bool failFast,
+    Func<string, IEnumerable<string>>? extraParents = null)
 {
     public IReadOnlyList<NodeResult> Run(IReadOnlyCollection<string> selected, NodeExecutor execute, IRunListener listener)
     {
         var ids = selected.OrderBy(id => graph.OrderIndex[id]).ToList();
         var selectedSet = ids.ToHashSet(StringComparer.Ordinal);
-        var parents = ids.ToDictionary(id => id, id => NearestSelectedAncestors(id, selectedSet), StringComparer.Ordinal);
+        var parents = ids.ToDictionary(id => id, id => NearestSelectedAncestors(id, selectedSet)
+            .Concat(extraParents?.Invoke(id) ?? []).Distinct(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
         var children = ids.ToDictionary(id => id, _ => new List<string>(), StringComparer.Ordinal);
         foreach (var (id, ps) in parents) foreach (var p in ps) children[p].Add(id);
 

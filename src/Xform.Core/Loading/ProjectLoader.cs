@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Xform.Core.Compilation;
+using Xform.Core.DataTests;
 using Xform.Core.Diagnostics;
 using Xform.Core.Project;
 using Xform.Core.Templating;
@@ -29,9 +30,11 @@ public static class ProjectLoader
         project ??= ProjectFileReader.Read(options.ProjectDir, warnings);
         var root = project.RootDir;
 
+        // Macros: macro-paths, plus generic tests under <test-path>/generic as dbt reads them.
         var macroFiles = Files(root, project.MacroPaths, ".sql")
+            .Concat(Files(root, project.TestPaths.Select(t => System.IO.Path.Combine(t, "generic")), ".sql"))
             .Select(f => new TemplateSource(f.Relative, File.ReadAllText(f.Full))).ToList();
-        var engine = new TemplateEngine(options.InternalMacros, macroFiles, options.Target.Type);
+        var engine = new TemplateEngine(BuiltinMacros.All.Concat(options.InternalMacros), macroFiles, options.Target.Type);
         var session = new CompileSession(engine, project, options.Target, options.CliVars, options.Quote, options.Log);
 
         var docs = new Dictionary<string, DocsBlock>(StringComparer.Ordinal);
@@ -151,12 +154,66 @@ public static class ProjectLoader
             });
         }
 
+        AddTests(project, options, nodes, patches, props, engine, session, templates, Add, Configure);
+
         foreach (var ((kind, name), patch) in patches)
             if (!used.Contains((kind, name)))
                 warnings.Add(new Warning($"properties for {kind} '{name}' match no {kind} file in the project", patch.Location));
 
         var manifest = new Manifest(project, nodes, engine.Macros, docs, warnings);
         return new LoadedProject(manifest, session, templates);
+    }
+
+    static void AddTests(ProjectConfig project, LoadOptions options, Dictionary<string, Node> nodes,
+        IReadOnlyDictionary<(string, string), NodePatch> patches, Properties props, TemplateEngine engine, CompileSession session,
+        ConcurrentDictionary<string, CompiledTemplate> templates, Action<Node> add,
+        Func<ConfigScope, IReadOnlyList<string>, NodePatch?, NodeConfig> configure)
+    {
+        var auditSchema = $"{options.Target.Schema}_dbt_test__audit";
+        var testMacros = engine.Macros.Where(m => m.Value.IsTest).ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal);
+        var generic = new List<Node>();
+        foreach (var parent in nodes.Values.ToList())
+        {
+            IReadOnlyList<object?> tableTests;
+            if (parent.ResourceType == ResourceType.Source)
+                tableTests = props.SourceTables.First(t => t.SourceName == parent.Source!.SourceName && t.TableName == parent.Name).Tests;
+            else if (patches.TryGetValue((parent.ResourceType.ToString().ToLowerInvariant(), parent.Name), out var patch))
+                tableTests = patch.Tests;
+            else continue;
+            var baseConfig = configure(project.Tests, parent.Fqn, null);
+            generic.AddRange(TestSpecs.For(parent, tableTests, testMacros, project, baseConfig, auditSchema));
+        }
+        foreach (var test in generic)
+        {
+            if (!test.Config.Enabled) continue;
+            if (nodes.TryGetValue(test.UniqueId, out var same))
+                throw new XformException($"test '{test.Name}' is declared twice (first at {same.Location})", test.Location);
+            add(test);
+        }
+
+        // Singular tests: each .sql under test-paths (outside generic/) selects failing rows.
+        foreach (var f in Files(project.RootDir, project.TestPaths, ".sql"))
+        {
+            if (f.InFolder.StartsWith("generic/", StringComparison.Ordinal)) continue;
+            var name = System.IO.Path.GetFileNameWithoutExtension(f.Full);
+            var fqn = Fqn(project.Name, f.InFolder, name);
+            var raw = File.ReadAllText(f.Full);
+            var template = engine.Parse(new TemplateSource(f.Relative, raw));
+            var config = configure(project.Tests, fqn, null);
+            var capture = new ParseCapture(session, config);
+            var relation = new RelationName(null, auditSchema, name);
+            engine.Render(template, capture.Globals(relation));
+            config = config.With(capture.Config);
+            if (!config.Enabled) continue;
+            var id = $"test.{project.Name}.{name}";
+            templates[id] = template;
+            add(new Node
+            {
+                UniqueId = id, ResourceType = ResourceType.Test, Name = name, PackageName = project.Name,
+                OriginalFilePath = f.Relative, Path = f.InFolder, Fqn = fqn, Config = config, Relation = relation,
+                RawCode = raw, Refs = capture.Refs, SourceRefs = capture.Sources, Location = new SourceLocation(f.Relative, 1, 1),
+            });
+        }
     }
 
     static Node ParseModel((string Full, string Relative, string InFolder) f, ProjectConfig project, CompileSession session,

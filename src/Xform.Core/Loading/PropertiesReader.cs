@@ -88,8 +88,9 @@ public sealed class PropertiesReader(ICollection<Warning> warnings, Func<string,
                 external = external.Replace("{name}", name, StringComparison.Ordinal).Replace("{identifier}", table.String("identifier") ?? name, StringComparison.Ordinal);
                 external = renderString(external, (table.Get("config") ?? table.Get("meta") ?? table.Node).At(table.File));
             }
-            var freshness = table.Get("freshness") is { } tf
-                ? (Yaml.IsNull(tf) ? null : Yaml.ToValue(tf) as IReadOnlyDictionary<string, object?>)
+            // An explicit 'freshness: null' on a table switches the source's check off for it.
+            var freshness = table.Node.Children.ContainsKey(new YamlScalarNode("freshness"))
+                ? table.Get("freshness") is { } tf ? Yaml.ToValue(tf) as IReadOnlyDictionary<string, object?> : null
                 : sourceFreshness;
             var info = new SourceTableInfo(sourceName, name, table.String("loaded_at_field") ?? sourceLoadedAt, freshness, external);
             var merged = new Dictionary<string, object?>(sourceConfig, StringComparer.Ordinal);

@@ -1,0 +1,41 @@
+using System.Globalization;
+using Xform.Core.Compilation;
+using Xform.Core.DataTests;
+using Xform.Core.Diagnostics;
+using Xform.Core.Execution;
+using Xform.Core.Project;
+
+namespace Xform.Cli.Commands;
+
+/// <summary><c>xform source freshness</c>: how old each source's newest row is; results in target/sources.json.</summary>
+static class SourceCommands
+{
+    /// <summary>The clock, overridable with XFORM_NOW (an ISO time in UTC) so tests and replays are repeatable.</summary>
+    static DateTime Now()
+    {
+        var text = Environment.GetEnvironmentVariable("XFORM_NOW");
+        if (string.IsNullOrEmpty(text)) return DateTime.UtcNow;
+        return DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t)
+            ? t : throw new XformException($"XFORM_NOW must be an ISO date and time, not '{text}'");
+    }
+
+    public static int Freshness(CommandContext context)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var sources = context.Selected(ResourceType.Source).Where(FreshnessChecker.HasFreshness).ToList();
+        context.Output.Info($"Running with xform {Version.Text} on {context.Adapter.Describe()}, target '{context.Target.Name}'");
+        if (sources.Count == 0)
+        {
+            context.Output.Warn("no selected source has a freshness check (freshness: {warn_after/error_after} and loaded_at_field)");
+            return XformCli.Success;
+        }
+        var compiler = new Compiler(context.Loaded, context.Graph, context.External);
+        var checker = new FreshnessChecker(context.Graph, compiler, context.Adapter.Open, context.Threads, Now());
+        var reporter = new RunReporter(context.Output);
+        var results = checker.Run(sources.Select(s => s.UniqueId).ToList(), reporter);
+        var path = Path.Combine(context.TargetDir, "sources.json");
+        Directory.CreateDirectory(context.TargetDir);
+        File.WriteAllText(path, FreshnessChecker.ToJson(results, DateTime.UtcNow, watch.Elapsed.TotalSeconds));
+        return reporter.Summarize(results.Select(r => new NodeResult(r.Source, r.Status, r.Message, r.Elapsed, r.ThreadId, [])).ToList());
+    }
+}
