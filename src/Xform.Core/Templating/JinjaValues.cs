@@ -14,7 +14,6 @@ internal sealed class JUndefined
     public override string ToString() => "";
 }
 
-internal sealed record KwArg(string Name, object? Value);
 
 /// <summary>A Python tuple: a read-only list printed with parentheses.</summary>
 internal sealed class JTuple : List<object?>

@@ -265,7 +265,7 @@ internal sealed class ScribanEmitter
                     Line(u, Lit(t.Text), t.Pos);
                     break;
                 case OutputStmt o:
-                    Line(u, $"j_p({E(o.Value, s)})", o.Pos);
+                    Line(u, o.Value is CallExpr oc ? ECall(oc, s, print: true) : $"j_p({E(o.Value, s)})", o.Pos);
                     break;
                 case ReturnStmt r:
                     Line(u, $"j_ret({E(r.Value, s)})", r.Pos);
@@ -323,7 +323,7 @@ internal sealed class ScribanEmitter
                         var child = CompileUnit("caller", UnitKind.Caller, cb.CallerParams, cb.Body, s, cb.Pos, false);
                         u.Children.Add(child);
                         var call = cb.Call with { Kwargs = new List<(string, Expr)>(cb.Call.Kwargs) };
-                        Line(u, $"j_p({ECall(call, s, $"j_kw(\"caller\", j_macro({u.Children.Count - 1}))")})", cb.Pos);
+                        Line(u, ECall(call, s, $"j_macro({u.Children.Count - 1})", print: true), cb.Pos);
                         break;
                     }
                 case LoopControlStmt lc:
@@ -432,22 +432,31 @@ internal sealed class ScribanEmitter
         _ => throw new InvalidOperationException("unexpected constant " + v.GetType()),
     };
 
-    private string Args(IEnumerable<Expr> args, List<(string Name, Expr Value)> kwargs, Scope s, string? extra = null)
+    /// <summary>Call arguments as <c>, npos, positional..., "kw1", value1, ...</c> (no helper node per keyword).</summary>
+    private string Args(List<Expr> args, List<(string Name, Expr Value)> kwargs, Scope s, string? extraKwValue = null, string extraKwName = "caller")
     {
-        var parts = args.Select(a => E(a, s)).Concat(kwargs.Select(k => $"j_kw({Lit(k.Name)}, {E(k.Value, s)})")).ToList();
-        if (extra != null) parts.Add(extra);
-        return parts.Count == 0 ? "" : ", " + string.Join(", ", parts);
+        var sb = new StringBuilder().Append(", ").Append(args.Count.ToString(CultureInfo.InvariantCulture));
+        foreach (var a in args) sb.Append(", ").Append(E(a, s));
+        foreach (var (name, value) in kwargs) sb.Append(", ").Append(Lit(name)).Append(", ").Append(E(value, s));
+        if (extraKwValue != null) sb.Append(", ").Append(Lit(extraKwName)).Append(", ").Append(extraKwValue);
+        return sb.ToString();
     }
 
-    private string ECall(CallExpr c, Scope s, string? extra = null)
+    private string ECall(CallExpr c, Scope s, string? extra = null, bool print = false)
     {
         var u = s.Unit;
         var id = Loc(u, c.Pos);
+        string code;
         if (c.Callee is AttrExpr { Target: NameExpr { Name: "adapter" }, Name: "dispatch" } && s.Resolve("adapter") == null)
-            return $"j_dispatch({id}{Args(c.Args, c.Kwargs, s)})";
-        if (c.Callee is AttrExpr a)
-            return $"j_meth({id}, {E(a.Target, s)}, {Lit(a.Name)}{Args(c.Args, c.Kwargs, s, extra)})";
-        return $"j_call({id}, {E(c.Callee, s)}{Args(c.Args, c.Kwargs, s, extra)})";
+            code = $"j_dispatch({id}{Args(c.Args, c.Kwargs, s)})";
+        else if (c.Callee is AttrExpr a)
+            code = $"j_meth({id}, {E(a.Target, s)}, {Lit(a.Name)}{Args(c.Args, c.Kwargs, s, extra)})";
+        else if (c.Callee is NameExpr n && n.Name != "return" && s.Resolve(n.Name) == null)
+            // the common case (ref, source, config, var, macros): one fused helper, printing included
+            return $"{(print ? "j_pgcall" : "j_gcall")}({id}, {Lit(n.Name)}{Args(c.Args, c.Kwargs, s, extra)})";
+        else
+            code = $"j_call({id}, {E(c.Callee, s)}{Args(c.Args, c.Kwargs, s, extra)})";
+        return print ? $"j_p({code})" : code;
     }
 
     private string E(Expr e, Scope s)
@@ -486,7 +495,7 @@ internal sealed class ScribanEmitter
             case TestExpr t:
                 {
                     var value = t.Name is "defined" or "undefined" or "none" ? Soft(t.Value, s) : E(t.Value, s);
-                    return $"j_test({Loc(u, t.Pos)}, {Lit(t.Name)}, {(t.Negated ? "true" : "false")}, {value}{Args(t.Args, new(), s)})";
+                    return $"j_test({Loc(u, t.Pos)}, {Lit(t.Name)}, {(t.Negated ? "true" : "false")}, {value}{string.Concat(t.Args.Select(x => ", " + E(x, s)))})";
                 }
             case UnaryExpr un:
                 return un.Op switch

@@ -75,7 +75,6 @@ internal static class ScribanHelpers
         });
         Def("j_itemsoft", false, (cx, a) => JinjaRuntime.GetItem(a[0], a[1]));
         Def("j_slice", true, (cx, a) => JinjaRuntime.Slice(a[1], a[2], a[3], a[4]));
-        Def("j_kw", false, (cx, a) => new KwArg((string)a[0]!, Py.Norm(a[1])));
         Def("j_list", false, (cx, a) =>
         {
             var l = new List<object?>(a.Count);
@@ -94,6 +93,20 @@ internal static class ScribanHelpers
         {
             var (args, kw) = SplitArgs(a, 2);
             return CallValue(cx, Id(a[0]), a[1], args, kw);
+        });
+        Def("j_gcall", true, (cx, a) =>
+        {
+            var name = (string)a[1]!;
+            var f = LookupName(cx, name, strict: true);
+            var (args, kw) = SplitArgs(a, 2);
+            return CallValue(cx, Id(a[0]), f, args, kw, name);
+        });
+        Def("j_pgcall", true, (cx, a) =>
+        {
+            var name = (string)a[1]!;
+            var f = LookupName(cx, name, strict: true);
+            var (args, kw) = SplitArgs(a, 2);
+            return Py.Str(JinjaRuntime.Check(CallValue(cx, Id(a[0]), f, args, kw, name)));
         });
         Def("j_meth", true, (cx, a) =>
         {
@@ -204,14 +217,13 @@ internal static class ScribanHelpers
 
     private static (List<object?>, Dictionary<string, object?>) SplitArgs(Scriban.Runtime.ScriptArray a, int skip)
     {
-        var args = new List<object?>(Math.Max(0, a.Count - skip));
-        Dictionary<string, object?>? kw = null;
-        for (var i = skip; i < a.Count; i++)
-        {
-            if (a[i] is KwArg k) (kw ??= new Dictionary<string, object?>(StringComparer.Ordinal))[k.Name] = k.Value;
-            else args.Add(Py.Norm(JinjaRuntime.Check(a[i])));
-        }
-        return (args, kw ?? new Dictionary<string, object?>(StringComparer.Ordinal));
+        // layout: npos, positional..., then (name, value) pairs
+        var npos = Id(a[skip]);
+        var args = new List<object?>(npos);
+        for (var i = skip + 1; i <= skip + npos; i++) args.Add(Py.Norm(JinjaRuntime.Check(a[i])));
+        var kw = new Dictionary<string, object?>(StringComparer.Ordinal);
+        for (var i = skip + 1 + npos; i + 1 < a.Count; i += 2) kw[(string)a[i]!] = Py.Norm(JinjaRuntime.Check(a[i + 1]));
+        return (args, kw);
     }
 
     internal static object? LookupName(JinjaContext cx, string name, bool strict)

@@ -74,7 +74,31 @@ internal sealed class JinjaContext : TemplateContext
 {
     private const int MaxMacroDepth = 200;
 
-    public JinjaContext(TemplateEngine engine, ScriptObject builtins, IReadOnlyDictionary<string, object?> globals) : base(builtins)
+    [ThreadStatic] private static JinjaContext? _cached;
+
+    /// <summary>A context for one render. Contexts are reused per thread (building a Scriban context costs
+    /// more than rendering a small model); a context that saw an exception is never reused.</summary>
+    public static JinjaContext Acquire(TemplateEngine engine, IReadOnlyDictionary<string, object?> globals)
+    {
+        var cx = _cached;
+        _cached = null; // a host function rendering re-entrantly on this thread gets a fresh context
+        if (cx == null) return new JinjaContext(engine, ScribanHelpers.Builtins, globals);
+        cx.Engine = engine;
+        cx.Globals = globals;
+        return cx;
+    }
+
+    public static void Release(JinjaContext cx)
+    {
+        if (cx._units.Count != 0 || cx._frames.Count != 0) return;
+        cx.KeepStack.Clear();
+        cx.Globals = EmptyGlobals;
+        _cached = cx;
+    }
+
+    private static readonly IReadOnlyDictionary<string, object?> EmptyGlobals = new Dictionary<string, object?>();
+
+    private JinjaContext(TemplateEngine engine, ScriptObject builtins, IReadOnlyDictionary<string, object?> globals) : base(builtins)
     {
         Engine = engine;
         Globals = globals;
@@ -93,8 +117,8 @@ internal sealed class JinjaContext : TemplateContext
         NewLine = "\n";
     }
 
-    public TemplateEngine Engine { get; }
-    public IReadOnlyDictionary<string, object?> Globals { get; }
+    public TemplateEngine Engine { get; private set; }
+    public IReadOnlyDictionary<string, object?> Globals { get; private set; }
     public readonly List<object?> KeepStack = new();
     private readonly List<Unit> _units = new();
     private readonly List<ScriptObject> _frames = new();

@@ -103,9 +103,11 @@ public sealed class TemplateEngine
     /// <summary>Renders a parsed template. Safe to call concurrently from many threads.</summary>
     public string Render(CompiledTemplate template, IReadOnlyDictionary<string, object?> globals)
     {
-        var cx = new JinjaContext(this, ScribanHelpers.Builtins, globals);
+        var cx = JinjaContext.Acquire(this, globals);
         var unit = template.Unit;
-        return (string)Run(cx, () => cx.Run(unit, unit.NewFrame(), Array.Empty<ScriptObject>(), false))!;
+        var result = (string)Run(cx, () => cx.Run(unit, unit.NewFrame(), Array.Empty<ScriptObject>(), false))!;
+        JinjaContext.Release(cx);
+        return result;
     }
 
     /// <summary>Calls a macro from host code; returns its <c>return(...)</c> value, else its rendered text.</summary>
@@ -114,10 +116,12 @@ public sealed class TemplateEngine
     {
         var unit = ProjectUnits.GetValueOrDefault(name) ?? InternalUnits.GetValueOrDefault(name)
                    ?? throw new XformException($"macro '{name}' is not defined.{Suggestions.DidYouMean(name, Macros.Keys)}".TrimEnd('.'));
-        var cx = new JinjaContext(this, ScribanHelpers.Builtins, globals);
+        var cx = JinjaContext.Acquire(this, globals);
         var normArgs = args.Select(Py.Norm).ToList();
         var normKw = kwargs.ToDictionary(kv => kv.Key, kv => Py.Norm(kv.Value), StringComparer.Ordinal);
-        return Run(cx, () => ScribanHelpers.InvokeMacro(cx, unit.AsMacro, normArgs, normKw), unit);
+        var result = Run(cx, () => ScribanHelpers.InvokeMacro(cx, unit.AsMacro, normArgs, normKw), unit);
+        JinjaContext.Release(cx);
+        return result;
     }
 
     private static object? Run(JinjaContext cx, Func<object?> f, Unit? macro = null)

@@ -234,7 +234,7 @@ public class TemplateEngineTests
         var ex = Assert.Throws<XformException>(() => Render(e, "select * from {{ ref('x') }}", g))!;
         Assert.That(ex.Format(), Is.EqualTo("models/m.sql:1:18: error: model 'x' not found"));
         var ex2 = Assert.Throws<XformException>(() => Render(e, "{{ boom() }}", g))!;
-        Assert.That(ex2.Format(), Is.EqualTo("models/m.sql:1:4: error: 'function' failed: kaput"));
+        Assert.That(ex2.Format(), Is.EqualTo("models/m.sql:1:4: error: 'boom' failed: kaput"));
     }
 
     [Test]
