@@ -93,22 +93,8 @@ public sealed class DuckDbAdapter : IAdapter, ISeedLoader
             .ToList();
     }
 
-    public string Load(IAdapterConnection connection, Node seed, string csvFullPath, RelationKind? existing)
-    {
-        var statements = DuckDbSql.SeedStatements(seed, csvFullPath, existing, Quote);
-        connection.Execute("begin transaction");
-        try
-        {
-            foreach (var s in statements) connection.Execute(s);
-            connection.Execute("commit");
-        }
-        catch
-        {
-            try { connection.Execute("rollback"); } catch (DatabaseException) { }
-            throw;
-        }
-        return string.Join(";\n\n", statements) + ";\n";
-    }
+    public string Load(IAdapterConnection connection, Node seed, string csvFullPath, RelationKind? existing) =>
+        DuckDbSeedLoader.Load(connection, seed, csvFullPath, existing, Quote);
 
     /// <summary>Sources declared with an external_location are read in place.</summary>
     public static string RenderExternal(SourceTableInfo source, NodeConfig config) => DuckDbSql.External(source, config);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Xform.Core.Execution;
 using Xform.Core.Project;
+using Xform.Core.Seeds;
 
 namespace Xform.Adapters.DuckDb;
 
@@ -37,22 +38,38 @@ static class DuckDbSql
         _ => Literal(v.ToString() ?? ""),
     };
 
-    public static IReadOnlyList<string> SeedStatements(Node seed, string csvFullPath, RelationKind? existing, Func<string, string> quote)
+    /// <summary>
+    /// The statements that load a checked seed: create <c>x__xform_tmp</c> with the column types found by
+    /// <see cref="SeedAnalyzer"/>, bulk-insert the file with DuckDB's parallel CSV reader (every option
+    /// explicit, nothing sniffed), then drop the old relation and rename. Run in one transaction.
+    /// </summary>
+    public static SeedPlan SeedStatements(Node seed, string csvFullPath, RelationKind? existing, SeedSchema schema, SeedOptions options,
+        Func<string, string> quote)
     {
         var rel = seed.Relation;
         var target = rel.Render(quote);
         var tmp = (rel with { Identifier = rel.Identifier + "__xform_tmp" }).Render(quote);
-        var delimiter = seed.Config.GetString("delimiter") ?? ",";
-        var options = $"header = true, delim = {Literal(delimiter)}, quote = '\"', escape = '\"', sample_size = -1, strict_mode = true";
-        if (seed.Config.TryGetValue("column_types", out var ct) && ct is IReadOnlyDictionary<string, object?> types && types.Count > 0)
-            options += ", types = {" + string.Join(", ", types.Select(kv => $"{Literal(kv.Key)}: {Literal(Convert.ToString(kv.Value, CultureInfo.InvariantCulture) ?? "varchar")}")) + "}";
+        string Column(string name) => options.QuoteColumns ? quote(name) : name;
+        var columns = string.Join(", ", schema.Columns.Select(c => $"{Column(c.Name)} {c.SqlType}"));
+        var types = string.Join(", ", schema.Columns.Select(c => $"{Literal(c.Name)}: {Literal(c.SqlType)}"));
+        var read = $"read_csv({Literal(csvFullPath)}, columns = {{{types}}}, header = true, auto_detect = false, " +
+                   $"delim = {Literal(((char)schema.Delimiter).ToString())}, quote = '\"', escape = '\"', strict_mode = true, " +
+                   "null_padding = false, allow_quoted_nulls = true, nullstr = '', encoding = 'utf-8')";
         var statements = new List<string>
         {
             $"drop table if exists {tmp}",
-            $"create table {tmp} as select * from read_csv({Literal(csvFullPath)}, {options})",
+            $"create table {tmp} ({columns})",
+            $"insert into {tmp} select * from {read}",
         };
-        if (existing is { } kind) statements.Add($"drop {(kind == RelationKind.View ? "view" : "table")} if exists {target}");
-        statements.Add($"alter table {tmp} rename to {quote(rel.Identifier)}");
-        return statements;
+        var swap = new List<string>();
+        if (existing is { } kind) swap.Add($"drop {(kind == RelationKind.View ? "view" : "table")} if exists {target}");
+        swap.Add($"alter table {tmp} rename to {quote(rel.Identifier)}");
+        return new SeedPlan(statements, $"select count(*) from {tmp}", swap);
     }
+}
+
+/// <summary>Load statements, the row count check run after them, then the swap.</summary>
+sealed record SeedPlan(IReadOnlyList<string> Load, string CountQuery, IReadOnlyList<string> Swap)
+{
+    public IEnumerable<string> All => Load.Append(CountQuery).Concat(Swap);
 }
