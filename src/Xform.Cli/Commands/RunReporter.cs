@@ -25,6 +25,7 @@ sealed class RunReporter(Output output) : IRunListener
             NodeStatus.Pass when r.Node.ResourceType == ResourceType.Source => ("PASS", output.Paint("PASS", "32") + $" in {seconds}s"),
             NodeStatus.Warn when r.Node.ResourceType == ResourceType.Source => ("WARN", output.Paint("WARN", "33") + $" in {seconds}s"),
             NodeStatus.Fail when r.Node.ResourceType == ResourceType.Source => ("ERROR STALE", output.Paint("ERROR STALE", "31") + $" in {seconds}s"),
+            NodeStatus.Error when r.Node.ResourceType == ResourceType.Source => ("ERROR", output.Paint("ERROR", "31") + $" in {seconds}s"),
             NodeStatus.Pass => ("PASS", output.Paint("PASS", "32") + $" in {seconds}s"),
             NodeStatus.Warn => ($"WARN {r.Failures}", output.Paint($"WARN {r.Failures}", "33") + $" in {seconds}s"),
             NodeStatus.Fail => ($"FAIL {r.Failures}", output.Paint($"FAIL {r.Failures}", "31") + $" in {seconds}s"),

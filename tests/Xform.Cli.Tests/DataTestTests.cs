@@ -1,0 +1,258 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Xform.Cli.Tests;
+
+/// <summary>Every generic test type and test config, end to end on DuckDB: a passing and a failing case, with the count.</summary>
+public class DataTestTests
+{
+    const string Orders = """
+        {{ config(materialized='table') }}
+        select * from (values
+            (1, 10, 'placed', 5.00, date '2024-01-01'),
+            (2, 11, 'shipped', 7.50, date '2024-01-02'),
+            (3, 99, 'lost', -1.00, date '2024-01-03'),
+            (3, null, 'placed', 2.00, date '2024-01-04'),
+            (5, 10, 'returned', 300.00, date '2024-01-05')
+        ) t(id, customer_id, status, amount, ordered_on)
+        """;
+
+    const string Customers = "{{ config(materialized='table') }}\nselect * from (values (10, 'a'), (11, 'b'), (12, 'c')) t(id, name)";
+
+    static TestProject WithModels()
+    {
+        var p = new TestProject();
+        p.Write("models/orders.sql", Orders);
+        p.Write("models/customers.sql", Customers);
+        p.Write("models/empty.sql", "select 1 as id where false");
+        return p;
+    }
+
+    /// <summary>Runs one test declared on a model or column; returns (status word, failures).</summary>
+    static (string Status, int Failures, CliResult Result) One(string model, string? column, string testYaml, Action<TestProject>? extra = null)
+    {
+        using var p = WithModels();
+        extra?.Invoke(p);
+        var yaml = column is null
+            ? $"version: 2\nmodels:\n  - name: {model}\n    data_tests:\n      - {testYaml}\n"
+            : $"version: 2\nmodels:\n  - name: {model}\n    columns:\n      - name: {column}\n        data_tests:\n          - {testYaml}\n";
+        p.Write("models/schema.yml", yaml);
+        var build = p.Run("run");
+        Assert.That(build.ExitCode, Is.Zero, build.ToString());
+        var r = p.Run("test");
+        var m = Regex.Match(r.Out, @"1 of 1 (PASS|FAIL|WARN)(?: (\d+))? ");
+        Assert.That(m.Success, r.ToString());
+        var status = m.Groups[1].Value;
+        Assert.That(r.ExitCode, Is.EqualTo(status == "FAIL" ? 1 : 0), r.ToString());
+        return (status, m.Groups[2].Success ? int.Parse(m.Groups[2].Value) : 0, r);
+    }
+
+    [TestCase("orders", "customer_id", "not_null", "FAIL", 1)]
+    [TestCase("customers", "id", "not_null", "PASS", 0)]
+    [TestCase("orders", "id", "unique", "FAIL", 1)]
+    [TestCase("customers", "id", "unique", "PASS", 0)]
+    [TestCase("orders", "status", "accepted_values: {values: [placed, shipped]}", "FAIL", 2)]
+    [TestCase("orders", "status", "accepted_values: {values: [placed, shipped, lost, returned]}", "PASS", 0)]
+    [TestCase("orders", "id", "accepted_values: {values: [1, 2, 3, 5], quote: false}", "PASS", 0)]
+    [TestCase("orders", "customer_id", "relationships: {to: \"ref('customers')\", field: id}", "FAIL", 1)]
+    [TestCase("orders", "amount", "accepted_range: {min_value: 0}", "FAIL", 1)]
+    [TestCase("orders", "amount", "dbt_utils.accepted_range: {min_value: -1, max_value: 300}", "PASS", 0)]
+    [TestCase("orders", "amount", "accepted_range: {min_value: -1, max_value: 300, inclusive: false}", "FAIL", 2)]
+    [TestCase("orders", null, "expression_is_true: {expression: 'amount < 100'}", "FAIL", 1)]
+    [TestCase("orders", "amount", "expression_is_true: {expression: '> -5'}", "PASS", 0)]
+    [TestCase("orders", null, "unique_combination_of_columns: {combination_of_columns: [id, status]}", "PASS", 0)]
+    [TestCase("orders", null, "unique_combination_of_columns: {combination_of_columns: [id]}", "FAIL", 1)]
+    [TestCase("empty", null, "not_empty", "FAIL", 1)]
+    [TestCase("orders", null, "not_empty", "PASS", 0)]
+    [TestCase("orders", "customer_id", "at_least_one", "PASS", 0)]
+    [TestCase("empty", "id", "at_least_one", "FAIL", 1)]
+    [TestCase("orders", null, "equal_rowcount: {compare_model: \"ref('customers')\"}", "FAIL", 1)]
+    [TestCase("orders", null, "equal_rowcount: {compare_model: \"ref('orders')\"}", "PASS", 0)]
+    [TestCase("orders", null, "recency: {field: ordered_on, datepart: day, interval: 1}", "FAIL", 1)]
+    [TestCase("orders", null, "recency: {field: ordered_on, datepart: year, interval: 100}", "PASS", 0)]
+    public void Generic_test(string model, string? column, string test, string status, int failures)
+    {
+        var (s, f, r) = One(model, column, test);
+        Assert.That((s, f), Is.EqualTo((status, failures)), r.ToString());
+    }
+
+    [Test]
+    public void Custom_generic_test_from_the_project()
+    {
+        var (s, f, _) = One("orders", "amount", "is_positive", p => p.Write("tests/generic/is_positive.sql",
+            "{% test is_positive(model, column_name) %}select * from {{ model }} where {{ column_name }} <= 0{% endtest %}"));
+        Assert.That((s, f), Is.EqualTo(("FAIL", 1)));
+        var (s2, f2, _) = One("orders", "amount", "positive_ish", p => p.Write("macros/tests.sql",
+            "{% test positive_ish(model, column_name, floor=-10) %}select * from {{ model }} where {{ column_name }} <= {{ floor }}{% endtest %}"));
+        Assert.That((s2, f2), Is.EqualTo(("PASS", 0)));
+    }
+
+    [TestCase("{severity: warn}", "WARN", 1)]
+    [TestCase("{error_if: '>1'}", "WARN", 1)]
+    [TestCase("{error_if: '>1', warn_if: '>5'}", "PASS", 0)]
+    [TestCase("{warn_if: '>=1', error_if: '>=1'}", "FAIL", 1)]
+    [TestCase("{where: \"customer_id <> 99\"}", "PASS", 0)]
+    public void Test_configs(string config, string status, int failures)
+    {
+        // not_null on customer_id fails on one row (the null); the where clause removes... the 99 row, not the null.
+        var test = config.Contains("where")
+            ? $"relationships: {{to: \"ref('customers')\", field: id, config: {config}}}"
+            : $"not_null: {{config: {config}}}";
+        var (s, f, r) = One("orders", "customer_id", test);
+        Assert.That((s, f), Is.EqualTo((status, failures)), r.ToString());
+    }
+
+    [Test]
+    public void Limit_caps_the_failures_counted()
+    {
+        var (s, f, _) = One("orders", "status", "accepted_values: {values: [x], limit: 2}");
+        Assert.That((s, f), Is.EqualTo(("FAIL", 2)));
+    }
+
+    [Test]
+    public void Store_failures_keeps_the_failing_rows_and_says_where()
+    {
+        using var p = WithModels();
+        p.Write("models/schema.yml", "version: 2\nmodels:\n  - name: orders\n    columns:\n      - name: status\n        data_tests:\n          - accepted_values: {values: [placed], config: {store_failures: true}}\n");
+        Assert.That(p.Run("run").ExitCode, Is.Zero);
+        var r = p.Run("test");
+        Assert.That(r.ExitCode, Is.EqualTo(1));
+        Assert.That(r.Err, Does.Contain("failing rows stored in main_dbt_test__audit.accepted_values_orders_status__placed"));
+        var stored = p.Query("select value_field from main_dbt_test__audit.accepted_values_orders_status__placed order by 1").Select(x => x[0]);
+        Assert.That(stored, Is.EqualTo(new[] { "lost", "returned", "shipped" }));
+    }
+
+    [Test]
+    public void Singular_tests_select_failing_rows()
+    {
+        using var p = WithModels();
+        p.Write("tests/big_orders.sql", "select * from {{ ref('orders') }} where amount > 100");
+        p.Write("tests/fine.sql", "{{ config(severity='warn') }}\nselect * from {{ ref('orders') }} where amount > 1000");
+        Assert.That(p.Run("run").ExitCode, Is.Zero);
+        var r = p.Run("test");
+        Assert.That(r.ExitCode, Is.EqualTo(1));
+        Assert.That(r.Out, Does.Match(@"FAIL 1 big_orders "));
+        Assert.That(r.Out, Does.Match(@"PASS fine "));
+    }
+
+    [Test]
+    public void Tags_and_enabled_select_tests()
+    {
+        using var p = WithModels();
+        p.Write("models/schema.yml", """
+            version: 2
+            models:
+              - name: orders
+                columns:
+                  - name: id
+                    data_tests:
+                      - unique: {config: {tags: [keys]}}
+                      - not_null: {config: {enabled: false}}
+            """);
+        Assert.That(p.Run("run").ExitCode, Is.Zero);
+        var ls = p.Run("ls", "--resource-type", "test", "-o", "name");
+        Assert.That(ls.Out.Trim(), Is.EqualTo("unique_orders_id"));
+        Assert.That(p.Run("ls", "-s", "tag:keys", "-o", "name").Out.Trim(), Is.EqualTo("unique_orders_id"));
+    }
+
+    [Test]
+    public void Unknown_test_and_unknown_argument_are_user_errors()
+    {
+        using var p = WithModels();
+        p.Write("models/schema.yml", "version: 2\nmodels:\n  - name: orders\n    columns:\n      - name: id\n        data_tests:\n          - uniqe\n");
+        var r = p.Run("parse");
+        Assert.That(r.ExitCode, Is.EqualTo(2));
+        Assert.That(r.Err, Does.Contain("models/schema.yml:7:13: error: unknown test 'uniqe'. Did you mean 'unique'?"));
+        p.Write("models/schema.yml", "version: 2\nmodels:\n  - name: orders\n    columns:\n      - name: id\n        data_tests:\n          - accepted_values: {valuez: [1]}\n");
+        r = p.Run("parse");
+        Assert.That(r.Err, Does.Contain("models/schema.yml:7:13: error: test 'accepted_values' has no argument 'valuez'"));
+    }
+
+    [Test]
+    public void Build_skips_exactly_the_descendants_of_a_failing_test()
+    {
+        using var p = new TestProject();
+        p.Write("models/raw.sql", "{{ config(materialized='table') }}select * from (values (1), (1), (2)) t(id)");
+        p.Write("models/child.sql", "select * from {{ ref('raw') }}");
+        p.Write("models/grandchild.sql", "select * from {{ ref('child') }}");
+        p.Write("models/other.sql", "select 1 as id");
+        p.Write("models/other_child.sql", "select * from {{ ref('other') }}");
+        p.Write("models/schema.yml", "version: 2\nmodels:\n  - name: raw\n    columns:\n      - name: id\n        data_tests: [unique, not_null]\n  - name: other\n    columns:\n      - name: id\n        data_tests: [unique]\n");
+        var r = p.Run("build", "--threads", "2");
+        Assert.That(r.ExitCode, Is.EqualTo(1), r.ToString());
+        Assert.That(p.Relations().Keys, Is.EquivalentTo(new[] { "raw", "other", "other_child" }));
+        Assert.That(r.Out, Does.Match(@"SKIP sql view model main\.child "));
+        Assert.That(r.Out, Does.Match(@"SKIP sql view model main\.grandchild "));
+        Assert.That(r.Out, Does.Match(@"PASS not_null_raw_id "));
+        Assert.That(r.Out, Does.Contain("Done. PASS=5 WARN=0 ERROR=1 SKIP=2 TOTAL=8"));
+    }
+
+    [Test]
+    public void A_warning_test_does_not_stop_build()
+    {
+        using var p = new TestProject();
+        p.Write("models/raw.sql", "{{ config(materialized='table') }}select * from (values (1), (1)) t(id)");
+        p.Write("models/child.sql", "select * from {{ ref('raw') }}");
+        p.Write("models/schema.yml", "version: 2\nmodels:\n  - name: raw\n    columns:\n      - name: id\n        data_tests:\n          - unique: {config: {severity: warn}}\n");
+        var r = p.Run("build");
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        Assert.That(p.Relations().Keys, Is.EquivalentTo(new[] { "raw", "child" }));
+        Assert.That(r.Out, Does.Contain("Done. PASS=2 WARN=1 ERROR=0 SKIP=0 TOTAL=3"));
+    }
+
+    [Test]
+    public void Source_tests_and_freshness_pass_warn_and_error_with_a_fixed_clock()
+    {
+        using var p = new TestProject();
+        p.Write("models/loaders.sql", "{{ config(materialized='table', alias='fresh') }}select 1 as id, timestamp '2024-01-10 11:30:00' as loaded_at");
+        p.Write("models/loader2.sql", "{{ config(materialized='table', alias='warm') }}select 1 as id, timestamp '2024-01-10 09:00:00' as loaded_at");
+        p.Write("models/loader3.sql", "{{ config(materialized='table', alias='stale') }}select 1 as id, timestamp '2024-01-08 12:00:00' as loaded_at where true union all select 2, timestamp '2024-01-10 11:00:00' where false");
+        p.Write("models/src.yml", """
+            version: 2
+            sources:
+              - name: app
+                schema: main
+                loaded_at_field: loaded_at
+                freshness:
+                  warn_after: {count: 2, period: hour}
+                  error_after: {count: 1, period: day}
+                tables:
+                  - name: fresh
+                    columns:
+                      - name: id
+                        data_tests: [unique]
+                  - name: warm
+                  - name: stale
+                  - name: filtered
+                    identifier: stale
+                    freshness:
+                      error_after: {count: 1, period: day}
+                      filter: "id > 1"
+                  - name: unchecked
+                    identifier: stale
+                    freshness: null
+            """);
+        Assert.That(p.Run("run").ExitCode, Is.Zero);
+        Environment.SetEnvironmentVariable("XFORM_NOW", "2024-01-10T12:00:00Z");
+        CliResult r;
+        try { r = p.Run("source", "freshness"); }
+        finally { Environment.SetEnvironmentVariable("XFORM_NOW", null); }
+        Assert.That(r.ExitCode, Is.EqualTo(1), r.ToString());
+        Assert.That(r.Out, Does.Match(@"PASS freshness of app\.fresh: newest loaded_at is 30 minutes old"));
+        Assert.That(r.Out, Does.Match(@"WARN freshness of app\.warm: newest loaded_at is 3 hours old \(more than 2 hours\)"));
+        Assert.That(r.Out, Does.Match(@"ERROR STALE freshness of app\.stale: newest loaded_at is 2 days old \(more than 1 day\)"));
+        Assert.That(r.Out, Does.Match(@"ERROR freshness of app\.filtered"));
+        Assert.That(r.Out, Does.Not.Contain("unchecked"));
+        var json = JsonDocument.Parse(p.Read("target/sources.json")).RootElement.GetProperty("results");
+        var status = json.EnumerateArray().ToDictionary(e => e.GetProperty("unique_id").GetString()!, e => e.GetProperty("status").GetString());
+        Assert.That(status, Is.EquivalentTo(new Dictionary<string, string?>
+        {
+            ["source.proj.app.fresh"] = "pass", ["source.proj.app.warm"] = "warn", ["source.proj.app.stale"] = "error", ["source.proj.app.filtered"] = "runtime error",
+        }));
+        var fresh = json.EnumerateArray().Single(e => e.GetProperty("unique_id").GetString() == "source.proj.app.fresh");
+        Assert.That(fresh.GetProperty("max_loaded_at_time_ago_in_s").GetDouble(), Is.EqualTo(1800));
+
+        var t = p.Run("test", "-s", "source:app.fresh");
+        Assert.That(t.Out, Does.Match(@"1 of 1 PASS unique_source_app_fresh_id "));
+    }
+}
