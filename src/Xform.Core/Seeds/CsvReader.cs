@@ -8,7 +8,8 @@ namespace Xform.Core.Seeds;
 /// A streaming RFC 4180 reader over UTF-8 bytes: one record at a time, fields as spans into its buffer
 /// (no allocation per field). Quoted fields may hold the delimiter, doubled quotes and line breaks.
 /// Lines end with <c>\n</c> or <c>\r\n</c>; a UTF-8 byte order mark is skipped; blank lines are skipped
-/// (as DuckDB's reader does). Every field knows the physical line and character column where it starts,
+/// unless <see cref="SkipBlankLines"/> is off (DuckDB skips them in files of several columns, and reads
+/// them as NULL in a one-column file, where a blank line is an empty field). Every field knows the physical line and character column where it starts,
 /// so errors point at the file. Spans are valid until the next <see cref="Read"/>.
 /// </summary>
 public sealed class CsvReader : IDisposable
@@ -61,6 +62,8 @@ public sealed class CsvReader : IDisposable
     public int FieldCount => _count;
     /// <summary>Physical line (1-based) where the current record starts.</summary>
     public int Line { get; private set; }
+    /// <summary>Skip empty lines (the default), or read each as a record of one empty field.</summary>
+    public bool SkipBlankLines { get; set; } = true;
     /// <summary>Whether the file started with a UTF-8 byte order mark.</summary>
     public bool HadByteOrderMark { get; private set; }
 
@@ -129,7 +132,7 @@ public sealed class CsvReader : IDisposable
         while (true)
         {
             // blank lines are skipped
-            while (true)
+            while (SkipBlankLines)
             {
                 if (_position < _length && _buffer[_position] == (byte)'\n') { _position++; _line++; _lineStart = _position; continue; }
                 if (_position + 1 < _length && _buffer[_position] == (byte)'\r' && _buffer[_position + 1] == (byte)'\n') { _position += 2; _line++; _lineStart = _position; continue; }

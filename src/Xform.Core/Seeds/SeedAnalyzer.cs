@@ -68,7 +68,11 @@ public static class SeedAnalyzer
         var file = reader.File;
         if (!reader.Read())
             throw new XformException("the seed file is empty; its first line must be a header naming the columns", new SourceLocation(file, 1, 1));
+        if (reader.Line > 1)
+            throw new XformException("the first line must be the header naming the columns; remove the blank lines before it",
+                new SourceLocation(file, 1, 1));
         var header = ReadHeader(reader);
+        reader.SkipBlankLines = header.Length > 1;
         var width = header.Length;
         var states = new State[width];
         for (var i = 0; i < width; i++) states[i].Mask = All;
@@ -96,15 +100,19 @@ public static class SeedAnalyzer
                 ref var s = ref states[i];
                 if (s.Declared is { } declared)
                 {
-                    if (declared.Type is SeedType.Text or SeedType.Other) continue;
+                    if (declared.Type is SeedType.Text or SeedType.Other) { CheckUtf8(reader, i, header); continue; }
                     if (reader.HasEscapedQuotes(i) || !declared.Accepts(reader.Raw(i)))
                         throw new XformException($"{Show(reader.GetString(i))} in column '{header[i]}' is not a valid {declared.Text}", reader.LocationOf(i));
                     continue;
                 }
                 s.SawValue = true;
-                if (s.Mask == 0) continue;
-                if (reader.HasEscapedQuotes(i)) { s.Mask = 0; continue; }
-                Observe(ref s, reader.Raw(i));
+                if (s.Mask != 0)
+                {
+                    if (reader.HasEscapedQuotes(i)) s.Mask = 0;
+                    else Observe(ref s, reader.Raw(i));
+                }
+                // values a recognizer accepted are ASCII; the others are text and must be UTF-8
+                if (s.Mask == 0) CheckUtf8(reader, i, header);
             }
         }
 
@@ -129,6 +137,12 @@ public static class SeedAnalyzer
             columns[i] = new SeedColumn(header[i], type, names.For(type, precision, scale), precision, scale);
         }
         return new SeedSchema(columns, rows, reader.HadByteOrderMark, options.Delimiter);
+    }
+
+    static void CheckUtf8(CsvReader reader, int i, string[] header)
+    {
+        if (!System.Text.Unicode.Utf8.IsValid(reader.Raw(i)))
+            throw new XformException($"the value in column '{header[i]}' is not valid UTF-8; save the file as UTF-8", reader.LocationOf(i));
     }
 
     static void Observe(ref State s, ReadOnlySpan<byte> v)
@@ -161,6 +175,8 @@ public static class SeedAnalyzer
         var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < names.Length; i++)
         {
+            if (!System.Text.Unicode.Utf8.IsValid(reader.Raw(i)))
+                throw new XformException($"column {i + 1} of the header is not valid UTF-8; save the file as UTF-8", reader.LocationOf(i));
             var name = reader.GetString(i);
             if (string.IsNullOrWhiteSpace(name))
                 throw new XformException($"column {i + 1} of the header has no name; every column needs one", reader.LocationOf(i));

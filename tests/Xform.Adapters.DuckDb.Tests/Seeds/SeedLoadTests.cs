@@ -205,6 +205,13 @@ public class SeedCsvSyntaxTests : SeedFixture
     }
 
     [Test]
+    public void In_a_one_column_file_a_blank_line_is_a_null_value()
+    {
+        Load("single", "v\n1\n\n2\n\n");
+        Assert.That(Query("select v from single").Rows.Select(r => r[0]), Is.EqualTo(new object?[] { 1L, null, 2L, null }));
+    }
+
+    [Test]
     public void Rows_spread_over_a_reader_buffer_boundary_load_whole()
     {
         var csv = new StringBuilder("id,text\n");
@@ -287,6 +294,18 @@ public class SeedErrorTests : SeedFixture
     }
 
     [Test]
+    public void Blank_lines_before_the_header_and_invalid_utf8()
+    {
+        Assert.That(LoadFails("lead", "\nid,v\n1,a\n"),
+            Is.EqualTo("seeds/lead.csv:1:1: error: the first line must be the header naming the columns; remove the blank lines before it"));
+        var path = Write("latin1", "id,name\n1,x\n");
+        File.WriteAllBytes(path, [.. File.ReadAllBytes(path), .. "2,caf"u8.ToArray(), 0xE9, (byte)'\n']);
+        using var connection = Adapter.Open();
+        var e = Assert.Throws<Xform.Core.Diagnostics.XformException>(() => Adapter.Load(connection, SeedNode("latin1"), path, null))!;
+        Assert.That(e.Format(), Is.EqualTo("seeds/latin1.csv:3:3: error: the value in column 'name' is not valid UTF-8; save the file as UTF-8"));
+    }
+
+    [Test]
     public void A_failed_reload_leaves_the_previous_table_intact()
     {
         Load("keep", "id,name\n1,a\n2,b\n");
@@ -320,3 +339,4 @@ public class SeedErrorTests : SeedFixture
         Assert.That(Scalar("select id from vw"), Is.EqualTo(5L));
     }
 }
+
