@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Xform.Core.Diagnostics;
 using Xform.Core.Project;
 
@@ -63,6 +64,8 @@ public static class SeedAnalyzer
         return Analyze(reader, options, names);
     }
 
+    // hot loops: compiled fully optimized at once (a seed command runs them once, cold)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static SeedSchema Analyze(CsvReader reader, SeedOptions options, SeedTypeNames names)
     {
         var file = reader.File;
@@ -145,6 +148,7 @@ public static class SeedAnalyzer
             throw new XformException($"the value in column '{header[i]}' is not valid UTF-8; save the file as UTF-8", reader.LocationOf(i));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Observe(ref State s, ReadOnlySpan<byte> v)
     {
         var m = s.Mask;
