@@ -1,4 +1,5 @@
 using DuckDB.NET.Data;
+using Xform.Core.Compilation;
 using Xform.Core.Diagnostics;
 using Xform.Core.Execution;
 using Xform.Core.Project;
@@ -45,6 +46,11 @@ public sealed class DuckDbAdapter : IAdapter, ISeedLoader
     public IReadOnlyList<TemplateSource> Macros { get; } = LoadMacros();
 
     public string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
+
+    public SqlDialect Dialect => _dialect ??= new SqlDialect(Quote);
+    SqlDialect? _dialect;
+
+    public ExternalRelationRenderer External => RenderExternal;
 
     public string Describe() => $"duckdb database {_displayPath}";
 
@@ -149,6 +155,17 @@ sealed class DuckDbConnection(DuckDBConnection connection) : IAdapterConnection
     }
 
     public void EnsureSchema(string schema) => Execute($"create schema if not exists \"{schema.Replace("\"", "\"\"")}\"");
+
+    public IReadOnlyList<ColumnSpec> GetColumns(RelationName relation)
+    {
+        var sql = "select column_name, data_type from information_schema.columns " +
+                  $"where table_schema = {DuckDbSql.Literal(relation.Schema)} and table_name = {DuckDbSql.Literal(relation.Identifier)} " +
+                  "and table_catalog = current_database() order by ordinal_position";
+        return Query(sql).Rows.Select(r => new ColumnSpec((string)r[0]!, (string)r[1]!)).ToList();
+    }
+
+    public IReadOnlyList<ColumnSpec> DescribeQuery(string sql) =>
+        Query($"describe (\n{sql}\n)").Rows.Select(r => new ColumnSpec((string)r[0]!, (string)r[1]!)).ToList();
 
     public void Dispose() => connection.Dispose();
 }

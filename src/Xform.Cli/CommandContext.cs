@@ -60,7 +60,7 @@ sealed class CommandContext : IDisposable
         _ => throw new XformException($"target '{target.Name}' has type '{target.Type}', which this build of xform cannot connect to; supported: duckdb"),
     };
 
-    public ExternalRelationRenderer? External => Adapter is DuckDbAdapter ? DuckDbAdapter.RenderExternal : null;
+    public ExternalRelationRenderer? External => Adapter.External;
 
     public IReadOnlyDictionary<string, object?> CliVars => VarsParser.Parse(Get(CliOptions.Vars));
 

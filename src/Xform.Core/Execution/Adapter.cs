@@ -1,3 +1,4 @@
+using Xform.Core.Compilation;
 using Xform.Core.Project;
 using Xform.Core.Templating;
 
@@ -12,6 +13,9 @@ public sealed record RelationInfo(string Schema, string Name, RelationKind Kind)
 
 public sealed record QueryResult(IReadOnlyList<string> Columns, IReadOnlyList<object?[]> Rows);
 
+/// <summary>A column of a relation or a query result, with the engine's type name.</summary>
+public sealed record ColumnSpec(string Name, string DataType);
+
 /// <summary>
 /// The one place that talks to a database. An adapter opens connections (one per worker thread), quotes
 /// identifiers, ships its dispatch macros and knows its DDL dialect.
@@ -23,6 +27,10 @@ public interface IAdapter : IDisposable
     /// <summary>Macros shipped with the adapter (<c>duckdb__datediff</c>, ...), overridable by the project.</summary>
     IReadOnlyList<TemplateSource> Macros { get; }
     string Quote(string identifier);
+    /// <summary>How this engine writes the DDL and DML of materializations.</summary>
+    SqlDialect Dialect { get; }
+    /// <summary>Renders a source read in place from a file, or null when the engine cannot.</summary>
+    ExternalRelationRenderer? External { get; }
     IAdapterConnection Open();
     /// <summary>A one-line description of the connection for <c>xform debug</c>, with no secrets.</summary>
     string Describe();
@@ -35,6 +43,29 @@ public interface IAdapterConnection : IDisposable
     QueryResult Query(string sql, int? maxRows = null);
     IReadOnlyList<RelationInfo> ListRelations();
     void EnsureSchema(string schema);
+    /// <summary>The columns of a relation, in order; empty when it does not exist.</summary>
+    IReadOnlyList<ColumnSpec> GetColumns(RelationName relation);
+    /// <summary>The columns a query returns, without running it to completion.</summary>
+    IReadOnlyList<ColumnSpec> DescribeQuery(string sql);
+
+    /// <summary>
+    /// Runs the statements as one atomic unit: all or nothing. Engines with transactional DDL wrap them
+    /// in begin/commit; an engine whose API needs it sends them as one request.
+    /// </summary>
+    void ExecuteTransaction(IReadOnlyList<string> statements)
+    {
+        Execute("begin transaction");
+        try
+        {
+            foreach (var s in statements) Execute(s);
+            Execute("commit");
+        }
+        catch
+        {
+            try { Execute("rollback"); } catch (DatabaseException) { /* already rolled back */ }
+            throw;
+        }
+    }
 }
 
 /// <summary>Creates an adapter for a profile target.</summary>

@@ -12,6 +12,8 @@ public class SchedulerTests
         public QueryResult Query(string sql, int? maxRows = null) => new([], []);
         public IReadOnlyList<RelationInfo> ListRelations() => [];
         public void EnsureSchema(string schema) { }
+        public IReadOnlyList<ColumnSpec> GetColumns(RelationName relation) => [];
+        public IReadOnlyList<ColumnSpec> DescribeQuery(string sql) => [];
         public void Dispose() { }
     }
 
