@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Xform.Adapters.DuckDb;
 using Xform.Core.Compilation;
 using Xform.Core.Diagnostics;
 using Xform.Core.Execution;
@@ -54,11 +53,7 @@ sealed class CommandContext : IDisposable
 
     public IAdapter Adapter => _adapter ??= CreateAdapter(Target, Project.RootDir);
 
-    public static IAdapter CreateAdapter(TargetConfig target, string root) => target.Type switch
-    {
-        "duckdb" => new DuckDbAdapter(target, root),
-        _ => throw new XformException($"target '{target.Name}' has type '{target.Type}', which this build of xform cannot connect to; supported: duckdb"),
-    };
+    public static IAdapter CreateAdapter(TargetConfig target, string root) => AdapterRegistry.Create(target, root);
 
     public ExternalRelationRenderer? External => Adapter.External;
 

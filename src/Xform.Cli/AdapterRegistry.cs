@@ -1,0 +1,21 @@
+using Xform.Adapters.DuckDb;
+using Xform.Core.Diagnostics;
+using Xform.Core.Execution;
+using Xform.Core.Project;
+
+namespace Xform.Cli;
+
+/// <summary>The adapters this build of xform can connect with, by profile <c>type</c>. One line each.</summary>
+static class AdapterRegistry
+{
+    static readonly Dictionary<string, AdapterFactory> Factories = new(StringComparer.Ordinal)
+    {
+        ["duckdb"] = (target, root) => new DuckDbAdapter(target, root),
+    };
+
+    public static IAdapter Create(TargetConfig target, string projectRoot) =>
+        Factories.TryGetValue(target.Type, out var create)
+            ? create(target, projectRoot)
+            : throw new XformException(
+                $"target '{target.Name}' has type '{target.Type}', which this build of xform cannot connect to; supported: {string.Join(", ", Factories.Keys)}");
+}
