@@ -14,6 +14,8 @@ static class CliOptions
     public static readonly Option<string[]> Exclude = new("--exclude") { Description = "Nodes to leave out", AllowMultipleArgumentsPerToken = true, Recursive = true };
     public static readonly Option<string?> Selector = new("--selector") { Description = "A named selector from selectors.yml", Recursive = true };
     public static readonly Option<bool> FullRefresh = new("--full-refresh") { Description = "Rebuild incremental models and seeds from scratch", Recursive = true };
+    public static readonly Option<DateTime?> EventTimeStart = new("--event-time-start") { Description = "Microbatch models: first event time to (re)build, e.g. 2024-01-01" };
+    public static readonly Option<DateTime?> EventTimeEnd = new("--event-time-end") { Description = "Microbatch models: end of the window (exclusive; default now)" };
     public static readonly Option<bool> FailFast = new("--fail-fast", "-x") { Description = "Stop at the first failure", Recursive = true };
     public static readonly Option<string?> TargetPath = new("--target-path") { Description = "Where artifacts go (default: target-path of the project)", Recursive = true };
     public static readonly Option<string> LogFormat = new("--log-format") { Description = "text or json", DefaultValueFactory = _ => "text", Recursive = true };

@@ -15,11 +15,14 @@ static class BuildCommands
     public static int Build(CommandContext context) =>
         Execute(context, ResourceType.Seed, ResourceType.Model, ResourceType.Snapshot, ResourceType.Test);
 
+    static DateTime? Utc(DateTime? t) => t is { } v ? DateTime.SpecifyKind(v, DateTimeKind.Utc) : null;
+
     static int Execute(CommandContext context, params ResourceType[] types)
     {
         var gate = types.Contains(ResourceType.Test) && types.Length > 1;
         var selected = context.Selected(types).Where(n => n.IsExecutable).Select(n => n.UniqueId).ToList();
-        var options = new RunOptions(context.Threads, context.Get(CliOptions.FailFast), context.Get(CliOptions.FullRefresh), context.TargetDir);
+        var options = new RunOptions(context.Threads, context.Get(CliOptions.FailFast), context.Get(CliOptions.FullRefresh), context.TargetDir,
+            Utc(context.Get(CliOptions.EventTimeStart)), Utc(context.Get(CliOptions.EventTimeEnd)));
         var reporter = new RunReporter(context.Output);
         context.Output.Info($"Running with xform {Version.Text} on {context.Adapter.Describe()}, target '{context.Target.Name}', {context.Threads} thread{(context.Threads == 1 ? "" : "s")}");
         context.Output.Info($"Found {Summary.Of(context.Manifest)}");

@@ -10,15 +10,6 @@ namespace Xform.Cli.Commands;
 /// <summary><c>xform source freshness</c>: how old each source's newest row is; results in target/sources.json.</summary>
 static class SourceCommands
 {
-    /// <summary>The clock, overridable with XFORM_NOW (an ISO time in UTC) so tests and replays are repeatable.</summary>
-    static DateTime Now()
-    {
-        var text = Environment.GetEnvironmentVariable("XFORM_NOW");
-        if (string.IsNullOrEmpty(text)) return DateTime.UtcNow;
-        return DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t)
-            ? t : throw new XformException($"XFORM_NOW must be an ISO date and time, not '{text}'");
-    }
-
     public static int Freshness(CommandContext context)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -30,7 +21,7 @@ static class SourceCommands
             return XformCli.Success;
         }
         var compiler = new Compiler(context.Loaded, context.Graph, context.External);
-        var checker = new FreshnessChecker(context.Graph, compiler, context.Adapter.Open, context.Threads, Now());
+        var checker = new FreshnessChecker(context.Graph, compiler, context.Adapter.Open, context.Threads, Clock.UtcNow());
         var reporter = new RunReporter(context.Output);
         var results = checker.Run(sources.Select(s => s.UniqueId).ToList(), reporter);
         var path = Path.Combine(context.TargetDir, "sources.json");

@@ -24,11 +24,11 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
 
     CompileSession Session => project.Session;
 
-    public CompiledNode Compile(Node node, bool isIncremental = false)
+    public CompiledNode Compile(Node node, bool isIncremental = false, Execution.BatchWindow? batch = null)
     {
-        var (sql, ephemerals) = Render(node, isIncremental);
+        var (sql, ephemerals) = Render(node, isIncremental, batch);
         if (ephemerals.Count > 0) sql = InjectCtes(sql, OrderEphemerals(ephemerals));
-        var globals = Globals(node, isIncremental, []);
+        var globals = Globals(node, isIncremental, [], batch);
         var pre = Hooks(node, "pre-hook", globals);
         var post = Hooks(node, "post-hook", globals);
         return new CompiledNode(node, sql, pre, post);
@@ -54,13 +54,13 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
     IReadOnlyList<string> Hooks(Node node, string key, Dictionary<string, object?> globals) =>
         node.Config.GetStrings(key).Select(h => Session.Engine.Render(Session.Engine.Parse(new TemplateSource(node.OriginalFilePath, h)), globals)).ToList();
 
-    (string Sql, IReadOnlyList<string> Ephemerals) Render(Node node, bool isIncremental)
+    (string Sql, IReadOnlyList<string> Ephemerals) Render(Node node, bool isIncremental, Execution.BatchWindow? batch = null)
     {
         if (node.TestMetadata is not null) return RenderGenericTest(node);
         if (!project.Templates.TryGetValue(node.UniqueId, out var template))
             return (node.RawCode, []);
         var ephemerals = new List<string>();
-        var sql = Session.Engine.Render(template, Globals(node, isIncremental, ephemerals));
+        var sql = Session.Engine.Render(template, Globals(node, isIncremental, ephemerals, batch));
         return (sql, ephemerals);
     }
 
@@ -91,7 +91,7 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
         return (Convert.ToString(result, System.Globalization.CultureInfo.InvariantCulture) ?? "", ephemerals);
     }
 
-    Dictionary<string, object?> Globals(Node node, bool isIncremental, List<string> ephemerals)
+    Dictionary<string, object?> Globals(Node node, bool isIncremental, List<string> ephemerals, Execution.BatchWindow? batch = null)
     {
         var g = Session.BaseGlobals();
         g["ref"] = (HostFunction)(c =>
@@ -104,6 +104,9 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
                 if (!ephemerals.Contains(target.UniqueId)) ephemerals.Add(target.UniqueId);
                 return new RelationObject(target.Relation, Session.Quote, CteName(target));
             }
+            // In a microbatch, inputs that declare an event_time are narrowed to the batch's window.
+            if (batch is not null && target.Config.GetString("event_time") is { Length: > 0 } column)
+                return new RelationObject(target.Relation, Session.Quote, BatchFilter(target.Relation.Render(Session.Quote), column, batch));
             return new RelationObject(target.Relation, Session.Quote);
         });
         g["source"] = (HostFunction)(c =>
@@ -123,8 +126,20 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
         {
             ["name"] = node.Name, ["unique_id"] = node.UniqueId, ["resource_type"] = node.ResourceType.ToString().ToLowerInvariant(),
             ["original_file_path"] = node.OriginalFilePath, ["path"] = node.Path, ["tags"] = node.Config.Tags.Cast<object?>().ToList(),
+            ["batch"] = batch is null ? null : new MemberObject(batch.ToString(), new Dictionary<string, object?>
+            {
+                ["event_time_start"] = batch.Start.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
+                ["event_time_end"] = batch.End.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
+            }),
         });
         return g;
+    }
+
+    string BatchFilter(string relation, string column, Execution.BatchWindow batch)
+    {
+        static string Literal(DateTime t) => $"cast('{t.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)}' as timestamp)";
+        var c = Session.Quote(column);
+        return $"(select * from {relation} where {c} >= {Literal(batch.Start)} and {c} < {Literal(batch.End)})";
     }
 
     static string CteName(Node n) => $"__dbt__cte__{n.Name}";

@@ -1,76 +1,251 @@
+using System.Globalization;
 using Xform.Core.Compilation;
 using Xform.Core.Diagnostics;
 using Xform.Core.Project;
 
 namespace Xform.Core.Execution;
 
-/// <summary>
-/// Turns a compiled model into DDL and runs it so that a failure never destroys the previous version:
-/// a view is replaced in one transaction; a table is built beside the old one and swapped in.
-/// </summary>
-public sealed class Materializer(Func<string, string> quote, AdapterCapabilities capabilities)
+/// <summary>A microbatch window: [Start, End).</summary>
+public sealed record BatchWindow(DateTime Start, DateTime End)
 {
-    public static readonly IReadOnlySet<string> Supported = new HashSet<string>(StringComparer.Ordinal) { "view", "table", "ephemeral" };
+    public override string ToString() => $"{Start:yyyy-MM-dd HH:mm}..{End:yyyy-MM-dd HH:mm}";
+}
 
-    const string TempSuffix = "__xform_tmp";
+/// <summary>Renders a model: incremental or not, and for a microbatch window.</summary>
+public delegate CompiledNode ModelCompiler(bool isIncremental, BatchWindow? batch);
 
-    /// <summary>The statements to build <paramref name="model"/>, given what exists in the database now.</summary>
-    public IReadOnlyList<string> Plan(CompiledNode model, RelationKind? existing)
+public sealed record BuildOptions(bool FullRefresh, DateTime NowUtc, DateTime? EventTimeStart = null, DateTime? EventTimeEnd = null);
+
+/// <summary>
+/// Turns a model into the statements that build it, run so that a failure never destroys the previous
+/// version: views and tables are replaced in one transaction (tables built beside the old one and
+/// swapped in); an incremental run stages its rows and applies its strategy in one transaction;
+/// a microbatch model runs one transaction per batch.
+/// </summary>
+public sealed class Materializer(SqlDialect dialect)
+{
+    public static readonly IReadOnlySet<string> Supported = new HashSet<string>(StringComparer.Ordinal) { "view", "table", "ephemeral", "incremental" };
+
+    static readonly string[] Strategies = ["append", "merge", "delete+insert", "insert_overwrite", "microbatch"];
+    static readonly string[] SchemaChanges = ["ignore", "fail", "append_new_columns", "sync_all_columns"];
+
+    /// <summary>Builds the model; returns the SQL that ran (for target/run).</summary>
+    public string Build(IAdapterConnection connection, Node node, RelationKind? existing, ModelCompiler compile, BuildOptions options)
     {
-        var rel = model.Node.Relation;
-        var target = rel.Render(quote);
-        var body = model.Sql.TrimEnd().TrimEnd(';');
-        var statements = new List<string>();
-        switch (model.Node.Materialized)
+        switch (node.Materialized)
         {
             case "view":
-                if (existing is RelationKind.Table) statements.Add($"drop table if exists {target}");
-                statements.Add($"create or replace view {target} as (\n{body}\n)");
-                break;
+            {
+                var model = compile(false, null);
+                return Run(connection, model, dialect.BuildView(node.Relation, Body(model), existing));
+            }
             case "table":
-                var tmp = (rel with { Identifier = rel.Identifier + TempSuffix }).Render(quote);
-                statements.Add($"drop table if exists {tmp}");
-                statements.Add($"create table {tmp} as (\n{body}\n)");
-                if (existing is { } kind) statements.Add($"drop {(kind == RelationKind.View ? "view" : "table")} if exists {target}");
-                statements.Add($"alter table {tmp} rename to {quote(rel.Identifier)}");
-                break;
+            {
+                var model = compile(false, null);
+                return Run(connection, model, dialect.BuildTable(node.Relation, Body(model), existing));
+            }
+            case "incremental":
+                return Incremental(connection, node, existing, compile, options);
             default:
-                throw new XformException($"materialization '{model.Node.Materialized}' is not supported; use one of: {string.Join(", ", Supported)}", model.Node.Location);
+                throw new XformException($"materialization '{node.Materialized}' is not supported; use one of: {string.Join(", ", Supported)}", node.Location);
         }
-        return statements;
     }
 
-    /// <summary>Runs the plan (with hooks) in one transaction where the engine has transactional DDL.</summary>
-    public string Execute(IAdapterConnection connection, CompiledNode model, RelationKind? existing)
+    static string Body(CompiledNode model) => model.Sql.TrimEnd().TrimEnd(';');
+
+    string Run(IAdapterConnection connection, CompiledNode model, IReadOnlyList<string> statements)
     {
-        var statements = new List<string>();
-        statements.AddRange(model.Hooks);
-        statements.AddRange(Plan(model, existing));
-        statements.AddRange(model.PostHooks);
-        if (capabilities.TransactionalDdl)
+        var all = model.Hooks.Concat(statements).Concat(model.PostHooks).ToList();
+        connection.ExecuteTransaction(all);
+        return string.Join(";\n\n", all) + ";\n";
+    }
+
+    /// <summary>full_refresh: false in a model's config protects it from --full-refresh; true forces one.</summary>
+    static bool WantsFullRefresh(Node node, BuildOptions options) =>
+        node.Config.TryGetValue("full_refresh", out var v) && v is not null ? node.Config.GetBool("full_refresh", false) : options.FullRefresh;
+
+    string Incremental(IAdapterConnection connection, Node node, RelationKind? existing, ModelCompiler compile, BuildOptions options)
+    {
+        var config = node.Config;
+        var keys = config.GetStrings("unique_key");
+        var strategy = config.GetString("incremental_strategy") ?? (keys.Count > 0 ? "merge" : "append");
+        if (!Strategies.Contains(strategy))
+            throw new XformException($"incremental_strategy '{strategy}' of model '{node.Name}' is not one of {string.Join(", ", Strategies)}.{Suggestions.DidYouMean(strategy, Strategies)}", node.Location);
+        var onSchemaChange = config.GetString("on_schema_change") ?? "ignore";
+        if (!SchemaChanges.Contains(onSchemaChange))
+            throw new XformException($"on_schema_change '{onSchemaChange}' of model '{node.Name}' is not one of {string.Join(", ", SchemaChanges)}", node.Location);
+        var full = WantsFullRefresh(node, options);
+        if (strategy == "microbatch") return Microbatch(connection, node, existing, compile, options, full);
+
+        if (existing != RelationKind.Table || full)
         {
-            connection.Execute("begin transaction");
-            try
-            {
-                foreach (var s in statements) connection.Execute(s);
-                connection.Execute("commit");
-            }
-            catch
-            {
-                TryRollback(connection);
-                throw;
-            }
+            var first = compile(false, null);
+            return Run(connection, first, dialect.BuildTable(node.Relation, Body(first), existing));
+        }
+
+        if (strategy == "delete+insert" && keys.Count == 0)
+            throw new XformException($"model '{node.Name}' uses delete+insert, which needs a unique_key", node.Location);
+        var partition = PartitionColumn(node);
+        if (strategy == "insert_overwrite" && partition is null)
+            throw new XformException($"model '{node.Name}' uses insert_overwrite, which needs partition_by (the column whose values are replaced)", node.Location);
+
+        var model = compile(true, null);
+        var sql = Body(model);
+        var (columns, alters) = Reconcile(connection, node, sql, onSchemaChange);
+        var staged = node.Relation.Identifier + "__xform_incr";
+        var input = new IncrementalStatementsInput(node.Relation, staged, columns, keys, UpdateColumns(node, columns, keys),
+            config.GetStrings("incremental_predicates"), partition);
+        IReadOnlyList<string> dml = strategy switch
+        {
+            "append" => [dialect.Insert(input)],
+            "merge" when keys.Count == 0 => [dialect.Insert(input)],
+            "merge" => dialect.Merge(input),
+            "delete+insert" => dialect.DeleteInsert(input),
+            _ => dialect.InsertOverwrite(input),
+        };
+        var statements = new List<string> { dialect.DropTemp(staged), dialect.CreateTempTableAs(staged, sql) };
+        statements.AddRange(alters);
+        statements.AddRange(dml);
+        statements.Add(dialect.DropTemp(staged));
+        return Run(connection, model, statements);
+    }
+
+    static string? PartitionColumn(Node node) => node.Config.TryGetValue("partition_by", out var p) ? p switch
+    {
+        string s => s,
+        IReadOnlyDictionary<string, object?> d when d.TryGetValue("field", out var f) => Convert.ToString(f, CultureInfo.InvariantCulture),
+        _ => throw new XformException($"partition_by of model '{node.Name}' must be a column name or {{field: column}}", node.Location),
+    } : null;
+
+    static IReadOnlyList<string> UpdateColumns(Node node, IReadOnlyList<string> columns, IReadOnlyList<string> keys)
+    {
+        var include = node.Config.GetStrings("merge_update_columns");
+        var exclude = node.Config.GetStrings("merge_exclude_columns");
+        if (include.Count > 0 && exclude.Count > 0)
+            throw new XformException($"model '{node.Name}' sets both merge_update_columns and merge_exclude_columns; use one", node.Location);
+        var candidates = include.Count > 0 ? include : columns;
+        return candidates
+            .Where(c => !keys.Contains(c, StringComparer.OrdinalIgnoreCase) && !exclude.Contains(c, StringComparer.OrdinalIgnoreCase))
+            .ToList();
+    }
+
+    /// <summary>Compares the new rows' columns with the table's and applies on_schema_change.</summary>
+    (IReadOnlyList<string> Columns, IReadOnlyList<string> Alters) Reconcile(IAdapterConnection connection, Node node, string sql, string mode)
+    {
+        var source = connection.DescribeQuery(sql);
+        var target = connection.GetColumns(node.Relation);
+        bool In(IEnumerable<ColumnSpec> set, string name) => set.Any(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
+        var added = source.Where(c => !In(target, c.Name)).ToList();
+        var removed = target.Where(c => !In(source, c.Name)).ToList();
+        var shared = target.Where(c => In(source, c.Name)).Select(c => c.Name).ToList();
+        if (added.Count == 0 && removed.Count == 0) return (shared, []);
+        var change = $"new columns: {(added.Count == 0 ? "none" : string.Join(", ", added.Select(c => c.Name)))}; " +
+                     $"missing columns: {(removed.Count == 0 ? "none" : string.Join(", ", removed.Select(c => c.Name)))}";
+        return mode switch
+        {
+            "fail" => throw new XformException(
+                $"the columns of incremental model '{node.Name}' changed ({change}) and on_schema_change is 'fail'; rebuild it with --full-refresh or set on_schema_change", node.Location),
+            "append_new_columns" => ([.. shared, .. added.Select(c => c.Name)], added.Select(c => dialect.AddColumn(node.Relation, c)).ToList()),
+            "sync_all_columns" => (source.Select(c => c.Name).ToList(),
+                [.. added.Select(c => dialect.AddColumn(node.Relation, c)), .. removed.Select(c => dialect.DropColumn(node.Relation, c.Name))]),
+            _ => (shared, []),
+        };
+    }
+
+    string Microbatch(IAdapterConnection connection, Node node, RelationKind? existing, ModelCompiler compile, BuildOptions options, bool full)
+    {
+        var config = node.Config;
+        var eventTime = config.GetString("event_time")
+            ?? throw new XformException($"microbatch model '{node.Name}' needs event_time (its timestamp column)", node.Location);
+        var size = config.GetString("batch_size") ?? throw new XformException($"microbatch model '{node.Name}' needs batch_size (hour, day, month or year)", node.Location);
+        if (size is not ("hour" or "day" or "month" or "year"))
+            throw new XformException($"batch_size of model '{node.Name}' must be hour, day, month or year, not '{size}'", node.Location);
+        var lookback = int.TryParse(config.GetString("lookback") ?? "1", NumberStyles.Integer, CultureInfo.InvariantCulture, out var lb) && lb >= 0 ? lb
+            : throw new XformException($"lookback of model '{node.Name}' must be a whole number", node.Location);
+        var exists = existing == RelationKind.Table && !full;
+
+        DateTime start, end;
+        if (options.EventTimeStart is { } s)
+        {
+            start = Floor(s, size);
+            end = Ceiling(options.EventTimeEnd ?? options.NowUtc, size);
+        }
+        else if (exists)
+        {
+            end = Ceiling(options.NowUtc, size);
+            start = Step(Floor(options.NowUtc, size), size, -lookback);
         }
         else
         {
-            foreach (var s in statements) connection.Execute(s);
+            var begin = config.GetString("begin") ?? throw new XformException($"microbatch model '{node.Name}' needs begin (the first event time to build) for its first run", node.Location);
+            start = Floor(DateTime.Parse(begin, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), size);
+            end = Ceiling(options.NowUtc, size);
         }
-        return string.Join(";\n\n", statements) + ";\n";
+
+        var executed = new List<string>();
+        var done = 0;
+        for (var t = start; t < end; t = Step(t, size, 1), done++)
+        {
+            var window = new BatchWindow(t, Step(t, size, 1));
+            try
+            {
+                var model = compile(exists, window);
+                var filter = $"{dialect.Quote(eventTime)} >= {dialect.TimestampLiteral(window.Start)} and {dialect.Quote(eventTime)} < {dialect.TimestampLiteral(window.End)}";
+                var rows = $"select * from (\n{Body(model)}\n) as dbt_batch where {filter}";
+                if (!exists)
+                {
+                    executed.Add(Run(connection, model, dialect.BuildTable(node.Relation, rows, existing)));
+                    exists = true;
+                    existing = RelationKind.Table;
+                    continue;
+                }
+                var staged = node.Relation.Identifier + "__xform_incr";
+                var columns = connection.GetColumns(node.Relation).Select(c => c.Name).ToList();
+                var input = new IncrementalStatementsInput(node.Relation, staged, columns, [], [], [], null);
+                executed.Add(Run(connection, model,
+                [
+                    dialect.DropTemp(staged),
+                    dialect.CreateTempTableAs(staged, rows),
+                    $"delete from {dialect.Render(node.Relation)} where {filter}",
+                    dialect.Insert(input),
+                    dialect.DropTemp(staged),
+                ]));
+            }
+            catch (Exception e) when (e is DatabaseException or XformException)
+            {
+                throw new XformException($"batch {window} failed after {done} batch{(done == 1 ? "" : "es")} succeeded: {e.Message}", node.Location);
+            }
+        }
+        return string.Join("\n", executed);
     }
 
-    static void TryRollback(IAdapterConnection connection)
+    static DateTime Floor(DateTime t, string size) => size switch
     {
-        try { connection.Execute("rollback"); }
-        catch (DatabaseException) { /* the transaction is already gone */ }
+        "hour" => new DateTime(t.Year, t.Month, t.Day, t.Hour, 0, 0, DateTimeKind.Utc),
+        "day" => new DateTime(t.Year, t.Month, t.Day, 0, 0, 0, DateTimeKind.Utc),
+        "month" => new DateTime(t.Year, t.Month, 1, 0, 0, 0, DateTimeKind.Utc),
+        _ => new DateTime(t.Year, 1, 1, 0, 0, 0, DateTimeKind.Utc),
+    };
+
+    static DateTime Ceiling(DateTime t, string size) { var f = Floor(t, size); return f == t ? f : Step(f, size, 1); }
+
+    static DateTime Step(DateTime t, string size, int n) => size switch
+    {
+        "hour" => t.AddHours(n),
+        "day" => t.AddDays(n),
+        "month" => t.AddMonths(n),
+        _ => t.AddYears(n),
+    };
+}
+
+/// <summary>The current time, or XFORM_NOW (ISO, UTC) when set, so tests and replays are repeatable.</summary>
+public static class Clock
+{
+    public static DateTime UtcNow()
+    {
+        var text = Environment.GetEnvironmentVariable("XFORM_NOW");
+        if (string.IsNullOrEmpty(text)) return DateTime.UtcNow;
+        return DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t)
+            ? t : throw new XformException($"XFORM_NOW must be an ISO date and time, not '{text}'");
     }
 }

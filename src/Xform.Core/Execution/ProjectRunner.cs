@@ -8,7 +8,7 @@ using Xform.Core.Project;
 
 namespace Xform.Core.Execution;
 
-public sealed record RunOptions(int Threads, bool FailFast, bool FullRefresh, string TargetDir);
+public sealed record RunOptions(int Threads, bool FailFast, bool FullRefresh, string TargetDir, DateTime? EventTimeStart = null, DateTime? EventTimeEnd = null);
 
 /// <summary>Seeds are loaded by the adapter: each engine has its own fast bulk path.</summary>
 public interface ISeedLoader
@@ -27,6 +27,7 @@ public sealed class ProjectRunner
     readonly Compiler _compiler;
     readonly Materializer _materializer;
     readonly TestExecutor _tests;
+    readonly BuildOptions _build;
     readonly ArtifactWriter _files;
     readonly Dictionary<(string, string), RelationKind> _existing = new();
     readonly HashSet<string> _schemas = new(StringComparer.OrdinalIgnoreCase);
@@ -39,8 +40,9 @@ public sealed class ProjectRunner
         _adapter = adapter;
         _options = options;
         _compiler = new Compiler(project, graph, external);
-        _materializer = new Materializer(adapter.Quote, adapter.Capabilities);
+        _materializer = new Materializer(adapter.Dialect);
         _tests = new TestExecutor(adapter.Quote);
+        _build = new BuildOptions(options.FullRefresh, Clock.UtcNow(), options.EventTimeStart, options.EventTimeEnd);
         _files = new ArtifactWriter(options.TargetDir, graph.Manifest.Project.Name);
     }
 
@@ -101,11 +103,14 @@ public sealed class ProjectRunner
             switch (node.ResourceType)
             {
                 case ResourceType.Model:
-                    var model = _compiler.Compile(node);
-                    compiled = model.Sql;
-                    _files.WriteCompiled(node, model.Sql);
                     executeStart = DateTimeOffset.UtcNow;
-                    executed = _materializer.Execute(connection, model, existing);
+                    executed = _materializer.Build(connection, node, existing, (incremental, batch) =>
+                    {
+                        var model = _compiler.Compile(node, incremental, batch);
+                        compiled = model.Sql;
+                        _files.WriteCompiled(node, model.Sql);
+                        return model;
+                    }, _build);
                     break;
                 case ResourceType.Seed:
                     var loader = _adapter as ISeedLoader ?? throw new XformException($"the {_adapter.Type} adapter cannot load seeds");

@@ -68,25 +68,25 @@ public class SqlDialect(Func<string, string> quote)
         $"insert into {Render(i.Target)} ({ColumnList(i.Columns)})\nselect {ColumnList(i.Columns)} from {quote(i.Staged)}";
 
     string KeyMatch(IncrementalStatementsInput i) =>
-        string.Join(" and ", i.UniqueKey.Select(k => $"dbt_src.{quote(k)} = dbt_dest.{quote(k)}"));
+        string.Join(" and ", i.UniqueKey.Select(k => $"DBT_INTERNAL_SOURCE.{quote(k)} = DBT_INTERNAL_DEST.{quote(k)}"));
 
     string PredicateSql(IncrementalStatementsInput i) =>
         string.Concat(i.Predicates.Select(p => $"\n    and ({p})"));
 
     public virtual IReadOnlyList<string> Merge(IncrementalStatementsInput i)
     {
-        var update = string.Join(",\n        ", i.UpdateColumns.Select(c => $"{quote(c)} = dbt_src.{quote(c)}"));
+        var update = string.Join(",\n        ", i.UpdateColumns.Select(c => $"{quote(c)} = DBT_INTERNAL_SOURCE.{quote(c)}"));
         var matched = i.UpdateColumns.Count == 0 ? "" : $"\nwhen matched then update set\n        {update}";
         return
         [
-            $"merge into {Render(i.Target)} as dbt_dest\nusing {quote(i.Staged)} as dbt_src\non {KeyMatch(i)}{PredicateSql(i)}{matched}" +
-            $"\nwhen not matched then insert ({ColumnList(i.Columns)})\n    values ({string.Join(", ", i.Columns.Select(c => $"dbt_src.{quote(c)}"))})",
+            $"merge into {Render(i.Target)} as DBT_INTERNAL_DEST\nusing {quote(i.Staged)} as DBT_INTERNAL_SOURCE\non {KeyMatch(i)}{PredicateSql(i)}{matched}" +
+            $"\nwhen not matched then insert ({ColumnList(i.Columns)})\n    values ({string.Join(", ", i.Columns.Select(c => $"DBT_INTERNAL_SOURCE.{quote(c)}"))})",
         ];
     }
 
     public virtual IReadOnlyList<string> DeleteInsert(IncrementalStatementsInput i) =>
     [
-        $"delete from {Render(i.Target)} as dbt_dest\nwhere exists (select 1 from {quote(i.Staged)} as dbt_src where {KeyMatch(i)}){PredicateSql(i)}",
+        $"delete from {Render(i.Target)} as DBT_INTERNAL_DEST\nwhere exists (select 1 from {quote(i.Staged)} as DBT_INTERNAL_SOURCE where {KeyMatch(i)}){PredicateSql(i)}",
         Insert(i),
     ];
 
@@ -96,12 +96,12 @@ public class SqlDialect(Func<string, string> quote)
         var p = quote(i.PartitionColumn!);
         return
         [
-            $"delete from {Render(i.Target)} as dbt_dest\nwhere dbt_dest.{p} in (select distinct {p} from {quote(i.Staged)}){PredicateSql(i)}",
+            $"delete from {Render(i.Target)} as DBT_INTERNAL_DEST\nwhere DBT_INTERNAL_DEST.{p} in (select distinct {p} from {quote(i.Staged)}){PredicateSql(i)}",
             Insert(i),
         ];
     }
 
     /// <summary>A time window as SQL literals, for microbatch filters.</summary>
     public virtual string TimestampLiteral(DateTime value) =>
-        $"timestamp '{value:yyyy-MM-dd HH:mm:ss}'";
+        $"cast('{value.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)}' as timestamp)";
 }
