@@ -6,7 +6,8 @@ namespace Xform.Bench;
 /// <summary>The measurements: whole process, warm in process, and per stage.</summary>
 static class Bench
 {
-    public sealed record Row(string Command, IReadOnlyList<double> ProcessWall, IReadOnlyList<long> PeakRssKb, IReadOnlyList<double> Warm);
+    public sealed record Row(string Command, IReadOnlyList<double> ProcessWall, IReadOnlyList<long> PeakRssKb, IReadOnlyList<double> Warm,
+        IReadOnlyList<double> WarmGcPause, IReadOnlyList<int> WarmGen2);
 
     public sealed record StageRow(string Stage, IReadOnlyList<double> Seconds);
 
@@ -31,18 +32,25 @@ static class Bench
             }
             log($"{command}: warm-up and {runs} in-process calls");
             var warm = new List<double>();
+            var pause = new List<double>();
+            var gen2 = new List<int>();
             for (var i = 0; i <= runs; i++)
             {
                 GC.Collect();
                 GC.WaitForPendingFinalizers();
                 var err = new StringWriter();
+                var pause0 = GC.GetTotalPauseDuration();
+                var gen20 = GC.CollectionCount(2);
                 var watch = Stopwatch.StartNew();
                 var code = XformCli.Run(args, TextWriter.Null, err);
                 var elapsed = watch.Elapsed.TotalSeconds;
                 if (code != 0) throw new BenchException($"XformCli.Run({command}) returned {code}:\n{err}");
-                if (i > 0) warm.Add(elapsed);
+                if (i == 0) continue;
+                warm.Add(elapsed);
+                pause.Add((GC.GetTotalPauseDuration() - pause0).TotalSeconds);
+                gen2.Add(GC.CollectionCount(2) - gen20);
             }
-            rows.Add(new Row(command, samples.Select(s => s.WallSeconds).ToList(), samples.Select(s => s.PeakRssKb).ToList(), warm));
+            rows.Add(new Row(command, samples.Select(s => s.WallSeconds).ToList(), samples.Select(s => s.PeakRssKb).ToList(), warm, pause, gen2));
         }
         return rows;
     }
@@ -57,7 +65,7 @@ static class Bench
             if (s.ExitCode != 0) throw new BenchException($"xform --version exited with {s.ExitCode}:\n{s.Stderr}");
             samples.Add(s);
         }
-        return new Row("--version", samples.Select(s => s.WallSeconds).ToList(), samples.Select(s => s.PeakRssKb).ToList(), []);
+        return new Row("--version", samples.Select(s => s.WallSeconds).ToList(), samples.Select(s => s.PeakRssKb).ToList(), [], [], []);
     }
 
     public static IReadOnlyList<StageRow> Stages(string projectDir, int runs, Action<string> log)

@@ -165,12 +165,13 @@ static class Program
             using var p = Process.Start(psi)!;
             var head = p.StandardOutput.ReadToEnd().Trim();
             p.WaitForExit();
-            var dirty = new ProcessStartInfo("git") { RedirectStandardOutput = true, WorkingDirectory = repo };
+            if (p.ExitCode != 0 || head.Length == 0) return "(not a git checkout: see the folder it was exported from)";
+            var dirty = new ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = repo };
             foreach (var a in new[] { "status", "--porcelain", "--", "src" }) dirty.ArgumentList.Add(a);
             using var q = Process.Start(dirty)!;
             var changes = q.StandardOutput.ReadToEnd().Trim();
             q.WaitForExit();
-            return head.Length > 60 ? head[..60] + "..." : head + (changes.Length > 0 ? " (+ uncommitted changes in src/)" : "");
+            return (head.Length > 60 ? head[..60] + "..." : head) + (changes.Length > 0 ? " (+ uncommitted changes in src/)" : "");
         }
         catch (System.ComponentModel.Win32Exception)
         {
