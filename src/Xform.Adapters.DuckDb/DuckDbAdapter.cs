@@ -47,7 +47,7 @@ public sealed class DuckDbAdapter : IAdapter, ISeedLoader
 
     public string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
 
-    public SqlDialect Dialect => _dialect ??= new SqlDialect(Quote);
+    public SqlDialect Dialect => _dialect ??= new DuckDbDialect(Quote);
     SqlDialect? _dialect;
 
     public ExternalRelationRenderer External => RenderExternal;

@@ -104,6 +104,7 @@ public sealed class Materializer(SqlDialect dialect)
             _ => dialect.InsertOverwrite(input),
         };
         var statements = new List<string> { dialect.DropTemp(staged), dialect.CreateTempTableAs(staged, sql) };
+        if (keys.Count > 0 && strategy is "merge" or "delete+insert" && dialect.UniqueKeyGuard(input) is { } guard) statements.Add(guard);
         statements.AddRange(alters);
         statements.AddRange(dml);
         statements.Add(dialect.DropTemp(staged));

@@ -73,6 +73,17 @@ public class SqlDialect(Func<string, string> quote)
     string PredicateSql(IncrementalStatementsInput i) =>
         string.Concat(i.Predicates.Select(p => $"\n    and ({p})"));
 
+    /// <summary>
+    /// A statement that fails when the new rows hold a unique_key twice (a merge would otherwise insert
+    /// both, or pick one at random). Null where the engine has no way to raise from SQL; the base
+    /// version divides by zero on a duplicate, which DuckDB, PostgreSQL and Snowflake all reject.
+    /// </summary>
+    public virtual string? UniqueKeyGuard(IncrementalStatementsInput i)
+    {
+        var keys = string.Join(", ", i.UniqueKey.Select(quote));
+        return $"select 1 / (case when count(*) > 1 then 0 else 1 end) as duplicate_unique_key_in_new_rows from {quote(i.Staged)} group by {keys} having count(*) > 1";
+    }
+
     public virtual IReadOnlyList<string> Merge(IncrementalStatementsInput i)
     {
         var update = string.Join(",\n        ", i.UpdateColumns.Select(c => $"{quote(c)} = DBT_INTERNAL_SOURCE.{quote(c)}"));

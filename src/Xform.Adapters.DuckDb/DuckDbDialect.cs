@@ -1,0 +1,15 @@
+using Xform.Core.Execution;
+
+namespace Xform.Adapters.DuckDb;
+
+/// <summary>DuckDB's differences from the shared dialect.</summary>
+sealed class DuckDbDialect(Func<string, string> quote) : SqlDialect(quote)
+{
+    /// <summary>DuckDB answers 1/0 with NULL, so raise with its error() function instead.</summary>
+    public override string? UniqueKeyGuard(IncrementalStatementsInput i)
+    {
+        var keys = string.Join(", ", i.UniqueKey.Select(Quote));
+        var names = string.Join(", ", i.UniqueKey);
+        return $"select error('the new rows hold a unique_key ({names}) more than once: ' || count(*) || ' rows for one key') from {Quote(i.Staged)} group by {keys} having count(*) > 1";
+    }
+}
