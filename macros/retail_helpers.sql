@@ -1,0 +1,63 @@
+{#- Project macros of the retail analytics project. Anything dialect-specific dispatches
+    (default__ = PostgreSQL SQL, duckdb__ where DuckDB differs), like xform's cross-database macros. -#}
+
+{#- is_churned: recency above the churn window (days). -#}
+{% macro churn_flag(recency_col, churn_window) -%}
+({{ recency_col }} > {{ churn_window }})
+{%- endmacro %}
+
+{#- numerator / denominator as an exact decimal(38, scale), rounded half away from zero, NULL when the
+    denominator is 0 or NULL. Money is never divided in floating point: PostgreSQL's numeric division
+    is exact; DuckDB divides decimals in double precision, so its variant divides scaled integers.
+    The numerator must have at most `scale` decimals (money here has 3). -#}
+{% macro divide_exact(numerator, denominator, scale=4) %}{{ return(adapter.dispatch('divide_exact')(numerator, denominator, scale)) }}{% endmacro %}
+
+{% macro default__divide_exact(numerator, denominator, scale) -%}
+cast(round(cast({{ numerator }} as numeric) / nullif({{ denominator }}, 0), {{ scale }}) as numeric(38, {{ scale }}))
+{%- endmacro %}
+
+{% macro duckdb__divide_exact(numerator, denominator, scale) -%}
+{%- set unit = '0.' ~ ('0' * (scale - 1)) ~ '1' if scale > 0 else '1' -%}
+(cast(
+    sign(cast(({{ numerator }}) * {{ 10 ** scale }} as hugeint)) * sign(cast(nullif({{ denominator }}, 0) as hugeint))
+    * ((abs(cast(({{ numerator }}) * {{ 10 ** scale }} as hugeint)) * 2 + abs(cast(nullif({{ denominator }}, 0) as hugeint)))
+       // (2 * abs(cast(nullif({{ denominator }}, 0) as hugeint))))
+  as decimal(38, 0)) * cast({{ unit }} as decimal(38, {{ scale }})))
+{%- endmacro %}
+
+{#- Raw InvoiceDate text to a timestamp: `12/1/2010 8:26` (M/D/YYYY H:MM) or ISO. Anything else fails
+    the build with the offending text. -#}
+{% macro parse_invoice_timestamp(text_col) %}{{ return(adapter.dispatch('parse_invoice_timestamp')(text_col)) }}{% endmacro %}
+
+{% macro default__parse_invoice_timestamp(text_col) -%}
+case
+    when {{ text_col }} ~ '^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4} [0-9]{1,2}:[0-9]{2}$'
+        then cast(to_timestamp({{ text_col }}, 'MM/DD/YYYY HH24:MI') as timestamp)
+    else cast({{ text_col }} as timestamp)
+end
+{%- endmacro %}
+
+{% macro duckdb__parse_invoice_timestamp(text_col) -%}
+coalesce(
+    try_strptime({{ text_col }}, '%m/%d/%Y %H:%M'),
+    try_strptime({{ text_col }}, '%Y-%m-%d %H:%M:%S'),
+    try_strptime({{ text_col }}, '%Y-%m-%dT%H:%M:%S'),
+    try_strptime({{ text_col }}, '%Y-%m-%d %H:%M'),
+    error('InvoiceDate is neither M/D/YYYY H:MM nor ISO: ' || coalesce({{ text_col }}, 'NULL'))
+)
+{%- endmacro %}
+
+{#- Money: exact decimal, 3 decimals (the real file has prices like 0.001). -#}
+{% macro type_money() %}{{ return(type_numeric(18, 3)) }}{% endmacro %}
+
+{#- A SQL list of quoted, lower-cased strings from a project var: ('a', 'b'). -#}
+{% macro lower_literal_list(values) -%}
+({% for v in values %}'{{ v | lower | replace("'", "''") }}'{% if not loop.last %}, {% endif %}{% endfor %})
+{%- endmacro %}
+
+{#- The snapshot date as SQL: the var snapshot_date when given, else the day after the latest sale
+    (read from int_snapshot_date, which every customer model joins). -#}
+{% macro snapshot_date_literal() -%}
+{%- set d = var('snapshot_date', none) -%}
+{%- if d is none -%}none{%- else -%}cast('{{ d }}' as date){%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,23 @@
+{#- The business's CLTV heuristic, on the per-line average it was defined on:
+    customer_cltv_revenue = avg_line_value * frequency * tenure_days, computed exactly as
+    monetary * frequency * tenure_days / line_count (no intermediate rounding), then
+    customer_cltv_profit = customer_cltv_revenue * gross_margin (seed business_constants).
+    A heuristic score, not a forecast. -#}
+with margin as (
+    select cast(gross_margin as {{ type_numeric(9, 6) }}) as gross_margin
+    from {{ ref('business_constants') }}
+),
+
+revenue as (
+    select
+        customer_id,
+        {{ divide_exact('monetary * frequency * tenure_days', 'line_count', 4) }} as customer_cltv_revenue
+    from {{ ref('int_customer_rfm_values') }}
+)
+
+select
+    revenue.customer_id,
+    revenue.customer_cltv_revenue,
+    cast(round(revenue.customer_cltv_revenue * margin.gross_margin, 4) as {{ type_numeric(38, 4) }}) as customer_cltv_profit
+from revenue
+cross join margin

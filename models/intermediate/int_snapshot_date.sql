@@ -1,0 +1,9 @@
+{#- One row: the date the customer metrics are computed as of. The var snapshot_date when given,
+    else the day after the latest sale in the data. -#}
+{%- set fixed = var('snapshot_date', none) %}
+{%- if fixed is none %}
+select cast({{ dateadd('day', 1, 'max(invoice_day)') }} as {{ type_date() }}) as snapshot_date
+from {{ ref('int_sales_lines') }}
+{%- else %}
+select cast('{{ fixed }}' as {{ type_date() }}) as snapshot_date
+{%- endif %}

@@ -1,0 +1,38 @@
+{{ config(materialized='table') }}
+{#- Data-loss report: one row per transaction_category of the raw rows (rows, share of all raw rows,
+    gross value = sum of line_amount), plus, on every row, the overall share of raw rows that do not
+    reach the customer metrics (rows outside int_customer_metric_lines). -#}
+with raw as (
+    select transaction_category, line_amount
+    from {{ ref('stg_transaction_logs') }}
+),
+
+totals as (
+    select count(*) as raw_rows from raw
+),
+
+used as (
+    select count(*) as metric_rows from {{ ref('int_customer_metric_lines') }}
+),
+
+per_category as (
+    select
+        transaction_category,
+        count(*) as row_count,
+        cast(coalesce(sum(line_amount), 0) as {{ type_numeric(38, 3) }}) as gross_value
+    from raw
+    group by transaction_category
+)
+
+select
+    p.transaction_category,
+    cast(p.row_count as {{ type_bigint() }}) as row_count,
+    {{ divide_exact('p.row_count', 't.raw_rows', 6) }} as share_of_raw_rows,
+    p.gross_value,
+    p.transaction_category = 'sale' as feeds_customer_metrics,
+    cast(t.raw_rows as {{ type_bigint() }}) as raw_rows,
+    cast(u.metric_rows as {{ type_bigint() }}) as rows_in_customer_metrics,
+    {{ divide_exact('t.raw_rows - u.metric_rows', 't.raw_rows', 6) }} as data_loss_share
+from per_category as p
+cross join totals as t
+cross join used as u
