@@ -1,4 +1,6 @@
 using Xform.Adapters.DuckDb;
+using Xform.Adapters.Snowflake;
+using Xform.Adapters.Postgres;
 using Xform.Core.Diagnostics;
 using Xform.Core.Execution;
 using Xform.Core.Project;
@@ -11,6 +13,8 @@ static class AdapterRegistry
     static readonly Dictionary<string, AdapterFactory> Factories = new(StringComparer.Ordinal)
     {
         ["duckdb"] = (target, root) => new DuckDbAdapter(target, root),
+        ["snowflake"] = (target, root) => new SnowflakeAdapter(target, root),
+        ["postgres"] = (target, root) => new PostgresAdapter(target, root),
     };
 
     public static IAdapter Create(TargetConfig target, string projectRoot) =>

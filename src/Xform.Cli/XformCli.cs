@@ -21,6 +21,7 @@ public static class XformCli
         Add(root, "compile", "Render models to SQL under target/compiled", CompileCommands.Compile, CliOptions.Select, CliOptions.Exclude);
         Add(root, "run", "Build the selected models", BuildCommands.Run, CliOptions.Select, CliOptions.Exclude, CliOptions.FullRefresh, CliOptions.FailFast, CliOptions.EventTimeStart, CliOptions.EventTimeEnd);
         Add(root, "seed", "Load the CSV seeds into tables", BuildCommands.Seed, CliOptions.Select, CliOptions.Exclude, CliOptions.FullRefresh, CliOptions.FailFast);
+        Add(root, "snapshot", "Record changes of the selected snapshots (SCD type 2)", BuildCommands.Snapshot, CliOptions.Select, CliOptions.Exclude, CliOptions.FailFast);
         Add(root, "test", "Run the data tests of the selected nodes", BuildCommands.Test, CliOptions.Select, CliOptions.Exclude, CliOptions.FailFast);
         Add(root, "build", "Seed, run and test the selected nodes in DAG order", BuildCommands.Build, CliOptions.Select, CliOptions.Exclude, CliOptions.FullRefresh, CliOptions.FailFast, CliOptions.EventTimeStart, CliOptions.EventTimeEnd);
         Add(root, "ls", "List the selected nodes", InfoCommands.List, CliOptions.Select, CliOptions.Exclude, InfoCommands.OutputFormat, InfoCommands.ResourceType);

@@ -12,7 +12,7 @@ static class TestManifests
     public static Manifest Of(params Node[] nodes)
     {
         var project = new ProjectConfig("proj", "/p", "project.yml", "proj", ["models"], ["seeds"], ["macros"], ["tests"], ["snapshots"],
-            "target", ["target"], new Dictionary<string, object?>(), ConfigScope.Empty, ConfigScope.Empty, ConfigScope.Empty, ConfigScope.Empty);
+            "target", ["target"], new Dictionary<string, object?>(), ConfigScope.Empty, ConfigScope.Empty, ConfigScope.Empty, ConfigScope.Empty, ConfigScope.Empty);
         return new Manifest(project, nodes.ToDictionary(n => n.UniqueId), new Dictionary<string, Templating.MacroInfo>(),
             new Dictionary<string, Templating.DocsBlock>(), []);
     }

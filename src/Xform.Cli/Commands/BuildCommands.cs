@@ -10,6 +10,8 @@ static class BuildCommands
 
     public static int Seed(CommandContext context) => Execute(context, ResourceType.Seed);
 
+    public static int Snapshot(CommandContext context) => Execute(context, ResourceType.Snapshot);
+
     public static int Test(CommandContext context) => Execute(context, ResourceType.Test);
 
     public static int Build(CommandContext context) =>

@@ -48,6 +48,7 @@ sealed class RunReporter(Output output) : IRunListener
         ResourceType.Source => $"freshness of {node.Source!.SourceName}.{node.Name}",
         ResourceType.Seed => $"seed file {node.Relation}",
         ResourceType.Test => $"test {node.Name}",
+        ResourceType.Snapshot => $"snapshot {node.Relation}",
         _ => $"sql {node.Materialized} model {node.Relation}",
     };
 

@@ -112,6 +112,13 @@ public sealed class ProjectRunner
                         return model;
                     }, _build);
                     break;
+                case ResourceType.Snapshot:
+                    var snapshot = _compiler.Compile(node);
+                    compiled = snapshot.Sql;
+                    _files.WriteCompiled(node, snapshot.Sql);
+                    executeStart = DateTimeOffset.UtcNow;
+                    executed = new SnapshotBuilder(_adapter.Dialect).Build(connection, snapshot, existing, _build.NowUtc);
+                    break;
                 case ResourceType.Seed:
                     var loader = _adapter as ISeedLoader ?? throw new XformException($"the {_adapter.Type} adapter cannot load seeds");
                     executeStart = DateTimeOffset.UtcNow;

@@ -71,6 +71,7 @@ public static class ProjectFileReader
             Models: Scope("models"),
             Seeds: Scope("seeds"),
             Tests: tests,
-            Sources: Scope("sources"));
+            Sources: Scope("sources"),
+            Snapshots: Scope("snapshots"));
     }
 }

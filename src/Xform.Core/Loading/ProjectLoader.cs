@@ -22,7 +22,7 @@ public sealed record LoadOptions(
 /// The only stage that reads project files: project.yml, macros, models, YAML properties, docs, seeds,
 /// singular tests. Models are rendered once in parse mode to learn their refs, sources and config().
 /// </summary>
-public static class ProjectLoader
+public static partial class ProjectLoader
 {
     public static LoadedProject Load(LoadOptions options, ProjectConfig? project = null, List<Warning>? warnings = null)
     {
@@ -154,6 +154,7 @@ public static class ProjectLoader
             });
         }
 
+        AddSnapshots(project, patches, used, engine, session, templates, Add, Configure, RelationFor);
         AddTests(project, options, nodes, patches, props, engine, session, templates, Add, Configure);
 
         foreach (var ((kind, name), patch) in patches)
@@ -162,6 +163,60 @@ public static class ProjectLoader
 
         var manifest = new Manifest(project, nodes, engine.Macros, docs, warnings);
         return new LoadedProject(manifest, session, templates);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\{%-?\s*snapshot\s+(\w+)\s*-?%\}(.*?)\{%-?\s*endsnapshot\s*-?%\}", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex SnapshotBlock();
+
+    /// <summary>Snapshots: <c>{% snapshot name %}...{% endsnapshot %}</c> blocks in snapshot-paths, and YAML
+    /// <c>snapshots:</c> entries with <c>relation: ref('x')</c> (dbt 1.9's form).</summary>
+    static void AddSnapshots(ProjectConfig project, IReadOnlyDictionary<(string, string), NodePatch> patches, HashSet<(string, string)> used,
+        TemplateEngine engine, CompileSession session, ConcurrentDictionary<string, CompiledTemplate> templates, Action<Node> add,
+        Func<ConfigScope, IReadOnlyList<string>, NodePatch?, NodeConfig> configure, Func<NodeConfig, string, RelationName> relationFor)
+    {
+        var found = new List<(string Name, string Body, string File, string InFolder, SourceLocation At, string Raw)>();
+        foreach (var f in Files(project.RootDir, project.SnapshotPaths, ".sql"))
+        {
+            var text = File.ReadAllText(f.Full);
+            var blocks = SnapshotBlock().Matches(text);
+            if (blocks.Count == 0)
+                throw new XformException("a file in snapshot-paths needs a {% snapshot name %} ... {% endsnapshot %} block", new SourceLocation(f.Relative, 1, 1));
+            foreach (System.Text.RegularExpressions.Match m in blocks)
+            {
+                // Keep line numbers of the body as in the file, so errors point at the right line.
+                var line = text[..m.Groups[2].Index].Count(c => c == '\n');
+                found.Add((m.Groups[1].Value, new string('\n', line) + m.Groups[2].Value, f.Relative, f.InFolder,
+                    new SourceLocation(f.Relative, text[..m.Index].Count(c => c == '\n') + 1, 1), text));
+            }
+        }
+        foreach (var patch in patches.Values.Where(p => p.Kind == "snapshot" && p.Relation is not null))
+            found.Add((patch.Name, $"select * from {{{{ {patch.Relation} }}}}", patch.Location.File, patch.Location.File, patch.Location, patch.Relation!));
+
+        foreach (var (name, body, file, inFolder, at, raw) in found)
+        {
+            var fqn = Fqn(project.Name, inFolder, name);
+            patches.TryGetValue(("snapshot", name), out var patch);
+            used.Add(("snapshot", name));
+            var config = configure(project.Snapshots, fqn, patch);
+            var template = engine.Parse(new TemplateSource(file, body));
+            var capture = new ParseCapture(session, config);
+            var relation = relationFor(config, name);
+            engine.Render(template, capture.Globals(relation));
+            config = config.With(capture.Config);
+            if (!config.Enabled) continue;
+            // dbt's legacy target_schema names the schema exactly, with no target prefix.
+            if (config.GetString("target_schema") is { Length: > 0 } targetSchema) relation = relation with { Schema = targetSchema };
+            else relation = relationFor(config, name);
+            var id = $"snapshot.{project.Name}.{name}";
+            templates[id] = template;
+            add(new Node
+            {
+                UniqueId = id, ResourceType = ResourceType.Snapshot, Name = name, PackageName = project.Name,
+                OriginalFilePath = file, Path = inFolder, Fqn = fqn, Config = config, Relation = relation, RawCode = raw,
+                Description = patch?.Description ?? "", Columns = patch?.Columns ?? [], Refs = capture.Refs, SourceRefs = capture.Sources,
+                Location = at,
+            });
+        }
     }
 
     static void AddTests(ProjectConfig project, LoadOptions options, Dictionary<string, Node> nodes,

@@ -6,7 +6,7 @@ namespace Xform.Core.Loading;
 
 /// <summary>Properties of one model, seed or snapshot from a YAML file, applied to the node of that name.</summary>
 public sealed record NodePatch(string Kind, string Name, string Description, IReadOnlyDictionary<string, object?> Config,
-    IReadOnlyList<ColumnInfo> Columns, IReadOnlyList<object?> Tests, SourceLocation Location);
+    IReadOnlyList<ColumnInfo> Columns, IReadOnlyList<object?> Tests, SourceLocation Location, string? Relation = null);
 
 public sealed record SourceTablePatch(string SourceName, string TableName, string Description, string? Database, string Schema,
     string Identifier, IReadOnlyDictionary<string, object?> Config, IReadOnlyList<ColumnInfo> Columns,
@@ -21,7 +21,7 @@ public sealed class PropertiesReader(ICollection<Warning> warnings, Func<string,
 {
     static readonly string[] FileKeys = ["version", "models", "seeds", "snapshots", "sources", "macros"];
     static readonly string[] FileUnused = ["exposures", "metrics", "semantic_models", "saved_queries", "unit_tests", "groups", "analyses"];
-    static readonly string[] NodeKeys = ["name", "description", "config", "columns", "tests", "data_tests", "meta", "tags", "docs"];
+    static readonly string[] NodeKeys = ["name", "description", "config", "columns", "tests", "data_tests", "meta", "tags", "docs", "relation"];
     static readonly string[] NodeUnused = ["latest_version", "versions", "constraints", "access", "group", "deprecation_date", "time_spine"];
     static readonly string[] ColumnKeys = ["name", "description", "data_type", "tests", "data_tests", "meta", "quote", "tags"];
     static readonly string[] ColumnUnused = ["constraints", "policy_tags", "granularity", "docs"];
@@ -61,7 +61,10 @@ public sealed class PropertiesReader(ICollection<Warning> warnings, Func<string,
         var config = Config(entry.Get("config"), entry.File, $"config of {kind} '{name}'");
         if (entry.Get("tags") is { } tags) config = With(config, "tags", Yaml.ToValue(tags));
         if (entry.Get("meta") is { } meta) config = With(config, "meta", Yaml.ToValue(meta));
-        return new NodePatch(kind, name, entry.String("description") ?? "", config, Columns(entry), Tests(entry), entry.Location);
+        var relation = entry.String("relation");
+        if (relation is not null && kind != "snapshot")
+            throw new XformException($"'relation' is for snapshots declared in YAML, not for a {kind}", entry.Get("relation")!.At(entry.File));
+        return new NodePatch(kind, name, entry.String("description") ?? "", config, Columns(entry), Tests(entry), entry.Location, relation);
     }
 
     void ReadSource(YamlMap source, string defaultSchema)

@@ -17,7 +17,8 @@ public sealed record ProjectConfig(
     ConfigScope Models,
     ConfigScope Seeds,
     ConfigScope Tests,
-    ConfigScope Sources);
+    ConfigScope Sources,
+    ConfigScope Snapshots);
 
 /// <summary>One output of a profile: the connection a command runs against.</summary>
 public sealed record TargetConfig(string ProfileName, string Name, string Type, string Schema, string Database, int Threads,

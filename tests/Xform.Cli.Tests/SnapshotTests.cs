@@ -1,0 +1,95 @@
+namespace Xform.Cli.Tests;
+
+/// <summary>Snapshots (SCD type 2) on DuckDB, with a fixed clock: strategies, hard deletes, YAML form, idempotence.</summary>
+public class SnapshotTests
+{
+    static TestProject Project(string config, bool yaml = false)
+    {
+        var p = new TestProject();
+        p.Write("models/orders.sql", "{{ config(materialized='table') }}\nselect * from read_csv('in.csv', header = true, columns = {'id': 'integer', 'status': 'varchar', 'updated': 'timestamp'})");
+        if (yaml)
+            p.Write("snapshots/snaps.yml", $"version: 2\nsnapshots:\n  - name: orders_snap\n    relation: ref('orders')\n    config: {{{config.Replace("=", ": ")}}}\n");
+        else
+            p.Write("snapshots/orders_snap.sql", $"{{% snapshot orders_snap %}}\n{{{{ config({config}) }}}}\nselect * from {{{{ ref('orders') }}}}\n{{% endsnapshot %}}\n");
+        return p;
+    }
+
+    static void Step(TestProject p, string now, params string[] rows)
+    {
+        p.Write("in.csv", "id,status,updated\n" + string.Join("\n", rows) + "\n");
+        Environment.SetEnvironmentVariable("XFORM_NOW", now);
+        try
+        {
+            var r = p.Run("build");
+            Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        }
+        finally { Environment.SetEnvironmentVariable("XFORM_NOW", null); }
+    }
+
+    static string[] History(TestProject p, bool deleted = false) =>
+        p.Query($"select id, status, strftime(dbt_valid_from, '%m-%d'), coalesce(strftime(dbt_valid_to, '%m-%d'), 'now'){(deleted ? ", dbt_is_deleted" : "")} from orders_snap order by id, dbt_valid_from")
+            .Select(r => string.Join(":", r)).ToArray();
+
+    [Test]
+    public void Timestamp_strategy_versions_rows_by_updated_at()
+    {
+        using var p = Project("unique_key='id', strategy='timestamp', updated_at='updated'");
+        Step(p, "2024-01-02T00:00:00Z", "1,placed,2024-01-01", "2,placed,2024-01-01");
+        Step(p, "2024-01-04T00:00:00Z", "1,shipped,2024-01-03", "2,placed,2024-01-01", "3,new,2024-01-04");
+        Step(p, "2024-01-05T00:00:00Z", "1,shipped,2024-01-03", "2,placed,2024-01-01", "3,new,2024-01-04");
+        Assert.That(History(p), Is.EqualTo(new[]
+        {
+            "1:placed:01-01:01-03", "1:shipped:01-03:now", "2:placed:01-01:now", "3:new:01-04:now",
+        }));
+        var ids = p.Query("select count(distinct dbt_scd_id), count(*) from orders_snap")[0];
+        Assert.That(ids[0], Is.EqualTo(ids[1]), "dbt_scd_id is unique per version");
+    }
+
+    [Test]
+    public void Check_strategy_versions_rows_whose_checked_columns_change()
+    {
+        using var p = Project("unique_key='id', strategy='check', check_cols=['status']");
+        Step(p, "2024-01-02T00:00:00Z", "1,placed,2024-01-01", "2,placed,2024-01-01");
+        Step(p, "2024-01-04T00:00:00Z", "1,shipped,2024-01-01", "2,placed,2024-01-09");
+        Assert.That(History(p), Is.EqualTo(new[] { "1:placed:01-02:01-04", "1:shipped:01-04:now", "2:placed:01-02:now" }),
+            "a change in an unchecked column makes no version; versions take the run's time");
+        using var all = Project("unique_key='id', strategy='check', check_cols='all'");
+        Step(all, "2024-01-02T00:00:00Z", "1,placed,2024-01-01");
+        Step(all, "2024-01-04T00:00:00Z", "1,placed,2024-01-02");
+        Assert.That(History(all), Is.EqualTo(new[] { "1:placed:01-02:01-04", "1:placed:01-04:now" }));
+    }
+
+    [TestCase("ignore", new[] { "1:placed:01-01:now", "2:placed:01-01:now" })]
+    [TestCase("invalidate", new[] { "1:placed:01-01:now", "2:placed:01-01:01-04" })]
+    public void Hard_deletes(string mode, string[] expected)
+    {
+        using var p = Project($"unique_key='id', strategy='timestamp', updated_at='updated', hard_deletes='{mode}'");
+        Step(p, "2024-01-02T00:00:00Z", "1,placed,2024-01-01", "2,placed,2024-01-01");
+        Step(p, "2024-01-04T00:00:00Z", "1,placed,2024-01-01");
+        Assert.That(History(p), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Hard_deletes_new_record_keeps_a_deletion_row_and_a_returning_key_starts_again()
+    {
+        using var p = Project("unique_key='id', strategy='timestamp', updated_at='updated', hard_deletes='new_record'", yaml: true);
+        Step(p, "2024-01-02T00:00:00Z", "1,placed,2024-01-01", "2,placed,2024-01-01");
+        Step(p, "2024-01-04T00:00:00Z", "1,placed,2024-01-01");
+        Step(p, "2024-01-06T00:00:00Z", "1,placed,2024-01-01", "2,back,2024-01-05");
+        Step(p, "2024-01-07T00:00:00Z", "1,placed,2024-01-01", "2,back,2024-01-05");
+        Assert.That(History(p, deleted: true), Is.EqualTo(new[]
+        {
+            "1:placed:01-01:now:False", "2:placed:01-01:01-04:False", "2:placed:01-04:01-05:True", "2:back:01-05:now:False",
+        }));
+    }
+
+    [Test]
+    public void Snapshot_configuration_errors_are_clear()
+    {
+        using var p = Project("strategy='timestamp', updated_at='updated'");
+        p.Write("in.csv", "id,status,updated\n1,a,2024-01-01\n");
+        var r = p.Run("build");
+        Assert.That(r.ExitCode, Is.EqualTo(1));
+        Assert.That(r.Err, Does.Contain("snapshots/orders_snap.sql:1:1: error: snapshot 'orders_snap' needs unique_key"));
+    }
+}
