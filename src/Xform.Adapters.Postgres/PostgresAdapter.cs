@@ -1,0 +1,265 @@
+using System.Data;
+using System.Net.Sockets;
+using Npgsql;
+using Xform.Core.Compilation;
+using Xform.Core.Diagnostics;
+using Xform.Core.Execution;
+using Xform.Core.Project;
+using Xform.Core.Templating;
+
+namespace Xform.Adapters.Postgres;
+
+/// <summary>
+/// PostgreSQL through Npgsql: one pooled data source per run, one connection per worker thread. DDL is
+/// transactional, so every build is one transaction; seeds are bulk-loaded with binary COPY.
+/// </summary>
+public sealed class PostgresAdapter : IAdapter, ISeedLoader
+{
+    readonly PostgresProfile _profile;
+    readonly Lazy<NpgsqlDataSource> _dataSource;
+
+    public PostgresAdapter(TargetConfig target, string projectRoot)
+    {
+        _profile = PostgresProfile.From(target);
+        _dataSource = new Lazy<NpgsqlDataSource>(() => NpgsqlDataSource.Create(_profile.ConnectionString()), LazyThreadSafetyMode.ExecutionAndPublication);
+        Dialect = new PostgresDialect(Quote);
+    }
+
+    public PostgresProfile Profile => _profile;
+
+    public string Type => "postgres";
+
+    public AdapterCapabilities Capabilities { get; } = new(TransactionalDdl: true, Merge: true, AtomicSwap: true,
+        InsertOverwrite: false, CreateOrReplaceTable: false);
+
+    public IReadOnlyList<TemplateSource> Macros { get; } = LoadMacros();
+
+    public string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
+
+    public SqlDialect Dialect { get; }
+
+    /// <summary>Postgres reads no files in place: sources are tables.</summary>
+    public ExternalRelationRenderer? External => null;
+
+    public string Describe() => _profile.ToString();
+
+    public IAdapterConnection Open() => new PostgresConnection(Connect(), Quote);
+
+    NpgsqlConnection Connect()
+    {
+        NpgsqlConnection? connection = null;
+        try
+        {
+            connection = _dataSource.Value.OpenConnection();
+            if (_profile.Role is { } role)
+            {
+                using var cmd = connection.CreateCommand();
+                cmd.CommandText = $"set role {Quote(role)}";
+                cmd.ExecuteNonQuery();
+            }
+            return connection;
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or ArgumentException or InvalidOperationException)
+        {
+            connection?.Dispose();
+            throw new XformException($"cannot connect to PostgreSQL at {_profile.Server} as '{_profile.User}': {Reason(e)}");
+        }
+    }
+
+    /// <summary>One line saying why a connection failed, without the connection string.</summary>
+    internal string Reason(Exception e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            switch (x)
+            {
+                case PostgresException p when p.SqlState == PostgresErrorCodes.InvalidPassword:
+                    return "password authentication failed" + (_profile.Password is null ? " (no password was given: set 'password' or PGPASSWORD)" : "");
+                case PostgresException p when p.SqlState == PostgresErrorCodes.InvalidCatalogName:
+                    return $"database '{_profile.Database}' does not exist";
+                case PostgresException p:
+                    return p.MessageText;
+                case SocketException s when s.SocketErrorCode == SocketError.ConnectionRefused:
+                    return "connection refused (is the server running and accepting TCP connections on that port?)";
+                case SocketException s when s.SocketErrorCode is SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData:
+                    return $"unknown host '{_profile.Host}'";
+                case SocketException s:
+                    return s.Message;
+                case TimeoutException:
+                    return $"timed out after {_profile.ConnectTimeout}s (connect_timeout)";
+            }
+        }
+        return e.Message.Split('\n')[0].Trim();
+    }
+
+    static IReadOnlyList<TemplateSource> LoadMacros()
+    {
+        var assembly = typeof(PostgresAdapter).Assembly;
+        return assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith("macros/", StringComparison.Ordinal))
+            .OrderBy(n => n, StringComparer.Ordinal)
+            .Select(n =>
+            {
+                using var stream = assembly.GetManifestResourceStream(n)!;
+                using var reader = new StreamReader(stream);
+                return new TemplateSource($"<xform>/postgres/{n}", reader.ReadToEnd());
+            })
+            .ToList();
+    }
+
+    public string Load(IAdapterConnection connection, Node seed, string csvFullPath, RelationKind? existing) =>
+        PostgresSeedLoader.Load((PostgresConnection)connection, seed, csvFullPath, (PostgresDialect)Dialect);
+
+    public void Dispose()
+    {
+        if (_dataSource.IsValueCreated) _dataSource.Value.Dispose();
+    }
+}
+
+sealed class PostgresConnection(NpgsqlConnection connection, Func<string, string> quote) : IAdapterConnection
+{
+    internal NpgsqlConnection Npgsql => connection;
+
+    public void Execute(string sql)
+    {
+        try
+        {
+            using var cmd = new NpgsqlCommand(sql, connection);
+            cmd.ExecuteNonQuery();
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            throw Error(e, sql);
+        }
+    }
+
+    public QueryResult Query(string sql, int? maxRows = null)
+    {
+        try
+        {
+            using var cmd = new NpgsqlCommand(sql, connection);
+            return Read(cmd, maxRows);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            throw Error(e, sql);
+        }
+    }
+
+    QueryResult Read(NpgsqlCommand cmd, int? maxRows = null)
+    {
+        using var reader = cmd.ExecuteReader();
+        var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
+        var rows = new List<object?[]>();
+        while ((maxRows is null || rows.Count < maxRows) && reader.Read())
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++)
+            {
+                if (reader.IsDBNull(i)) continue;
+                try
+                {
+                    row[i] = reader.GetValue(i);
+                }
+                catch (Exception e) when (e is InvalidCastException or OverflowException or NotSupportedException)
+                {
+                    // values .NET cannot hold (numeric beyond decimal, infinite dates, ...) come back as the engine prints them
+                    row[i] = reader.GetFieldValue<string>(i);
+                }
+            }
+            rows.Add(row);
+        }
+        return new QueryResult(columns, rows);
+    }
+
+    /// <summary>A one-line engine error, with the line and column of the statement it points at when it has one.</summary>
+    internal static DatabaseException Error(Exception e, string sql)
+    {
+        if (e is not PostgresException p) return new DatabaseException(e.Message.Split('\n')[0].Trim(), e);
+        var message = p.MessageText;
+        if (p.Position > 0 && p.Position <= sql.Length + 1)
+        {
+            var before = sql.AsSpan(0, p.Position - 1);
+            var line = before.Count('\n') + 1;
+            var column = before.Length - (before.LastIndexOf('\n') + 1) + 1;
+            message += $" (line {line}, column {column} of the statement)";
+        }
+        if (!string.IsNullOrEmpty(p.Detail)) message += $"; {p.Detail}";
+        if (!string.IsNullOrEmpty(p.Hint)) message += $"; hint: {p.Hint}";
+        return new DatabaseException(message, e);
+    }
+
+    public IReadOnlyList<RelationInfo> ListRelations()
+    {
+        const string sql = """
+            select n.nspname, c.relname, c.relkind::text
+            from pg_class c join pg_namespace n on n.oid = c.relnamespace
+            where c.relkind in ('r', 'p', 'v', 'm', 'f')
+              and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\_%'
+            """;
+        return Query(sql).Rows.Select(r => new RelationInfo((string)r[0]!, (string)r[1]!,
+            (string)r[2]! == "v" ? RelationKind.View : RelationKind.Table)).ToList();
+    }
+
+    public void EnsureSchema(string schema)
+    {
+        // "create schema if not exists" can still race between two connections: the loser gets a unique violation
+        try
+        {
+            Execute($"create schema if not exists {quote(schema)}");
+        }
+        catch (DatabaseException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+        }
+    }
+
+    public IReadOnlyList<ColumnSpec> GetColumns(RelationName relation)
+    {
+        const string sql = """
+            select a.attname::text, format_type(a.atttypid, a.atttypmod)
+            from pg_attribute a
+            join pg_class c on c.oid = a.attrelid
+            join pg_namespace n on n.oid = c.relnamespace
+            where n.nspname = $1 and c.relname = $2 and a.attnum > 0 and not a.attisdropped
+            order by a.attnum
+            """;
+        try
+        {
+            using var cmd = new NpgsqlCommand(sql, connection);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = relation.Schema });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = relation.Identifier });
+            return Read(cmd).Rows.Select(r => new ColumnSpec((string)r[0]!, (string)r[1]!)).ToList();
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            throw Error(e, sql);
+        }
+    }
+
+    /// <summary>Prepares the query without running it and reads the types of its result columns.</summary>
+    public IReadOnlyList<ColumnSpec> DescribeQuery(string sql)
+    {
+        try
+        {
+            using var cmd = new NpgsqlCommand(sql.TrimEnd().TrimEnd(';'), connection);
+            using var reader = cmd.ExecuteReader(CommandBehavior.SchemaOnly);
+            var schema = reader.GetColumnSchema();
+            return schema.Select(c => new ColumnSpec(c.ColumnName, TypeName(c))).ToList();
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            throw Error(e, sql);
+        }
+    }
+
+    static string TypeName(Npgsql.Schema.NpgsqlDbColumn c)
+    {
+        var name = c.PostgresType?.DisplayName ?? c.DataTypeName;
+        // numeric(p,s), varchar(n), ... as format_type prints them
+        if (c.NumericPrecision is { } p && name is "numeric" && c.NumericScale is { } s) return $"numeric({p},{s})";
+        if (c.ColumnSize is { } size and > 0 && name is "character varying" or "character" or "bit" or "bit varying") return $"{name}({size})";
+        return name;
+    }
+
+    public void Dispose() => connection.Dispose();
+}

@@ -1,0 +1,204 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Npgsql;
+using NpgsqlTypes;
+using Xform.Core.Diagnostics;
+using Xform.Core.Execution;
+using Xform.Core.Project;
+using Xform.Core.Seeds;
+
+namespace Xform.Adapters.Postgres;
+
+/// <summary>
+/// Loads a seed into PostgreSQL. The engine-neutral pass (<see cref="SeedAnalyzer"/>) reads the whole file once,
+/// infers column types and rejects bad rows with file:line:col before anything changes. Then, in one
+/// transaction: create <c>x__xform_tmp</c> with those types, stream the file into it with binary COPY (typed
+/// values, no text parsing on the server), check the row count, and swap it in (dependent views kept).
+/// Columns of types xform does not check itself (uuid, json, timestamptz, ...) are copied as text and converted
+/// by the engine with <c>alter column ... type</c>.
+/// </summary>
+static partial class PostgresSeedLoader
+{
+    enum Writer { Text, Int16, Int32, Int64, Numeric, Real, Double, Boolean, Date, Timestamp, ViaText }
+
+    public static string Load(PostgresConnection connection, Node seed, string csvFullPath, PostgresDialect dialect)
+    {
+        var options = SeedOptions.From(seed.Config, seed.OriginalFilePath);
+        var schema = SeedAnalyzer.Analyze(csvFullPath, seed.OriginalFilePath, options, SeedTypeNames.Postgres);
+        var rel = seed.Relation;
+        var tmp = rel with { Identifier = rel.Identifier + SqlDialect.TempSuffix };
+        string Column(string name) => options.QuoteColumns ? dialect.Quote(name) : name;
+        var columns = string.Join(", ", schema.Columns.Select(c => $"{Column(c.Name)} {c.SqlType}"));
+        var executed = new List<string>
+        {
+            $"drop table if exists {dialect.Render(tmp)}",
+            $"create table {dialect.Render(tmp)} ({columns})",
+        };
+        connection.Execute("begin");
+        try
+        {
+            foreach (var s in executed) connection.Execute(s);
+            var actual = connection.GetColumns(tmp);
+            var writers = actual.Select(c => WriterFor(c.DataType)).ToArray();
+            // types the engine checks: load them as text first
+            var viaText = new List<string>();
+            for (var i = 0; i < writers.Length; i++)
+            {
+                if (writers[i] != Writer.ViaText) continue;
+                var s = $"alter table {dialect.Render(tmp)} alter column {dialect.Quote(actual[i].Name)} type text";
+                connection.Execute(s);
+                executed.Add(s);
+                viaText.Add($"alter table {dialect.Render(tmp)} alter column {dialect.Quote(actual[i].Name)} type {actual[i].DataType} " +
+                            $"using {dialect.Quote(actual[i].Name)}::{actual[i].DataType}");
+            }
+            var copy = $"copy {dialect.Render(tmp)} from stdin (format binary)";
+            executed.Add(copy);
+            var loaded = Copy(connection, seed, csvFullPath, options, schema, writers, copy);
+            if (loaded != (ulong)schema.RowCount)
+                throw new DatabaseException($"PostgreSQL loaded {loaded} rows from {seed.OriginalFilePath} but xform counted {schema.RowCount}; the seed was not replaced");
+            foreach (var s in viaText) connection.Execute(s);
+            executed.AddRange(viaText);
+            var swap = dialect.Swap(rel, tmp);
+            connection.Execute(swap);
+            executed.Add(swap);
+            connection.Execute("commit");
+        }
+        catch
+        {
+            try { connection.Execute("rollback"); } catch (DatabaseException) { }
+            throw;
+        }
+        return string.Join(";\n\n", executed) + ";\n";
+    }
+
+    static Writer WriterFor(string type) => type switch
+    {
+        "smallint" => Writer.Int16,
+        "integer" => Writer.Int32,
+        "bigint" => Writer.Int64,
+        "real" => Writer.Real,
+        "double precision" => Writer.Double,
+        "boolean" => Writer.Boolean,
+        "date" => Writer.Date,
+        "timestamp without time zone" or "timestamp" => Writer.Timestamp,
+        "text" => Writer.Text,
+        _ when type.StartsWith("numeric", StringComparison.Ordinal) => Writer.Numeric,
+        _ when type.StartsWith("character varying", StringComparison.Ordinal) || type.StartsWith("character(", StringComparison.Ordinal)
+            || type == "character" => Writer.Text,
+        _ => Writer.ViaText,
+    };
+
+    static ulong Copy(PostgresConnection connection, Node seed, string csvFullPath, SeedOptions options, SeedSchema schema, Writer[] writers, string copy)
+    {
+        // the physical line of each data row, to point at the file when the engine rejects a value
+        var lines = new List<int>();
+        var width = writers.Length;
+        using var reader = CsvReader.Open(csvFullPath, seed.OriginalFilePath, options.Delimiter);
+        reader.Read(); // the header, checked by the analyzer
+        reader.SkipBlankLines = width > 1;
+        try
+        {
+            using var importer = connection.Npgsql.BeginBinaryImport(copy);
+            while (reader.Read())
+            {
+                lines.Add(reader.Line);
+                importer.StartRow();
+                for (var i = 0; i < width; i++)
+                {
+                    if (reader.IsEmpty(i))
+                    {
+                        importer.WriteNull();
+                        continue;
+                    }
+                    WriteValue(importer, writers[i], reader, i);
+                }
+            }
+            return importer.Complete();
+        }
+        catch (PostgresException e) when (CopyLine().Match(e.Where ?? "") is { Success: true } m
+                                          && int.TryParse(m.Groups[1].Value, CultureInfo.InvariantCulture, out var row) && row >= 1 && row <= lines.Count)
+        {
+            var column = m.Groups[2].Success ? $" in column '{m.Groups[2].Value}'" : "";
+            throw new XformException($"PostgreSQL rejected the value{column}: {e.MessageText}", new SourceLocation(seed.OriginalFilePath, lines[row - 1], 1));
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            throw PostgresConnection.Error(e, copy);
+        }
+        catch (Exception e) when (e is FormatException or OverflowException)
+        {
+            var line = lines.Count > 0 ? lines[^1] : 0;
+            throw new XformException($"a value does not fit its column's PostgreSQL type: {e.Message}", new SourceLocation(seed.OriginalFilePath, line, 1));
+        }
+    }
+
+    static void WriteValue(NpgsqlBinaryImporter importer, Writer writer, CsvReader reader, int i)
+    {
+        var raw = reader.Raw(i);
+        switch (writer)
+        {
+            case Writer.Int16:
+                importer.Write(short.Parse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture), NpgsqlDbType.Smallint);
+                break;
+            case Writer.Int32:
+                importer.Write(int.Parse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture), NpgsqlDbType.Integer);
+                break;
+            case Writer.Int64:
+                importer.Write(long.Parse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture), NpgsqlDbType.Bigint);
+                break;
+            case Writer.Numeric:
+                importer.Write(decimal.Parse(raw, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture),
+                    NpgsqlDbType.Numeric);
+                break;
+            case Writer.Real:
+                importer.Write(float.Parse(Float(raw), NumberStyles.Float, CultureInfo.InvariantCulture), NpgsqlDbType.Real);
+                break;
+            case Writer.Double:
+                importer.Write(double.Parse(Float(raw), NumberStyles.Float, CultureInfo.InvariantCulture), NpgsqlDbType.Double);
+                break;
+            case Writer.Boolean:
+                importer.Write((raw[0] | 0x20) == 't', NpgsqlDbType.Boolean);
+                break;
+            case Writer.Date:
+                importer.Write(DateOnly.ParseExact(Encoding.ASCII.GetString(raw), "yyyy-MM-dd", CultureInfo.InvariantCulture), NpgsqlDbType.Date);
+                break;
+            case Writer.Timestamp:
+                importer.Write(Timestamp(raw), NpgsqlDbType.Timestamp);
+                break;
+            default:
+                importer.Write(reader.GetString(i), NpgsqlDbType.Text);
+                break;
+        }
+    }
+
+    /// <summary>A float with the spellings engines accept for the special values.</summary>
+    static string Float(ReadOnlySpan<byte> raw)
+    {
+        var s = Encoding.ASCII.GetString(raw);
+        return s.ToLowerInvariant().TrimStart('+') switch
+        {
+            "inf" or "infinity" => "Infinity",
+            "-inf" or "-infinity" => "-Infinity",
+            "nan" or "-nan" => "NaN",
+            _ => s,
+        };
+    }
+
+    /// <summary><c>YYYY-MM-DD</c>, or <c>YYYY-MM-DD[ T]HH:MM:SS[.ffffff]</c> (checked by the analyzer).</summary>
+    static DateTime Timestamp(ReadOnlySpan<byte> raw)
+    {
+        var s = Encoding.ASCII.GetString(raw);
+        if (s.Length == 10) return DateTime.SpecifyKind(DateTime.ParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture), DateTimeKind.Unspecified);
+        var value = DateTime.ParseExact(s[..19].Replace('T', ' '), "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+        if (s.Length > 20)
+        {
+            var fraction = s[20..].PadRight(7, '0')[..7];
+            value = value.AddTicks(long.Parse(fraction, CultureInfo.InvariantCulture));
+        }
+        return DateTime.SpecifyKind(value, DateTimeKind.Unspecified);
+    }
+
+    [GeneratedRegex(@"COPY [^,]+, line (\d+)(?:, column ([^:]+))?")]
+    private static partial Regex CopyLine();
+}
