@@ -6,7 +6,7 @@ namespace Xform.Bench;
 /// <summary>The measurements: whole process, warm in process, and per stage.</summary>
 static class Bench
 {
-    public sealed record Row(string Command, IReadOnlyList<double> ProcessWall, IReadOnlyList<long> PeakRssKb, IReadOnlyList<double> Warm,
+    public sealed record Row(string Command, IReadOnlyList<double> ProcessWall, IReadOnlyList<long> PeakRssKb, IReadOnlyList<double> ProcessCpu, IReadOnlyList<double> Warm,
         IReadOnlyList<double> WarmGcPause, IReadOnlyList<int> WarmGen2);
 
     public sealed record StageRow(string Stage, IReadOnlyList<double> Seconds);
@@ -50,7 +50,7 @@ static class Bench
                 pause.Add((GC.GetTotalPauseDuration() - pause0).TotalSeconds);
                 gen2.Add(GC.CollectionCount(2) - gen20);
             }
-            rows.Add(new Row(command, samples.Select(s => s.WallSeconds).ToList(), samples.Select(s => s.PeakRssKb).ToList(), warm, pause, gen2));
+            rows.Add(new Row(command, samples.Select(s => s.WallSeconds).ToList(), samples.Select(s => s.PeakRssKb).ToList(), samples.Select(s => s.CpuSeconds).ToList(), warm, pause, gen2));
         }
         return rows;
     }
@@ -65,7 +65,7 @@ static class Bench
             if (s.ExitCode != 0) throw new BenchException($"xform --version exited with {s.ExitCode}:\n{s.Stderr}");
             samples.Add(s);
         }
-        return new Row("--version", samples.Select(s => s.WallSeconds).ToList(), samples.Select(s => s.PeakRssKb).ToList(), [], [], []);
+        return new Row("--version", samples.Select(s => s.WallSeconds).ToList(), samples.Select(s => s.PeakRssKb).ToList(), samples.Select(s => s.CpuSeconds).ToList(), [], [], []);
     }
 
     public static IReadOnlyList<StageRow> Stages(string projectDir, int runs, Action<string> log)

@@ -3,8 +3,9 @@ using System.Globalization;
 
 namespace Xform.Bench;
 
-/// <summary>One run of a child process: wall time (Stopwatch around start..exit) and peak RSS.</summary>
-sealed record ProcessSample(double WallSeconds, long PeakRssKb, int ExitCode, string Stderr);
+/// <summary>One run of a child process: wall time (Stopwatch around start..exit), peak RSS, and user+sys CPU
+/// seconds (from /usr/bin/time; NaN without it). CPU time is the steadier figure on a machine shared with other work.</summary>
+sealed record ProcessSample(double WallSeconds, long PeakRssKb, double CpuSeconds, int ExitCode, string Stderr);
 
 /// <summary>
 /// Runs a command as a child process. Peak RSS comes from <c>/usr/bin/time -f %M</c> (written to a file with -o,
@@ -34,7 +35,7 @@ static class ChildProcess
         {
             timeFile = Path.GetTempFileName();
             psi.FileName = TimeBinary;
-            foreach (var a in new[] { "-f", "%e %M", "-o", timeFile, fileName }) psi.ArgumentList.Add(a);
+            foreach (var a in new[] { "-f", "%e %M %U %S", "-o", timeFile, fileName }) psi.ArgumentList.Add(a);
         }
         else
         {
@@ -62,15 +63,18 @@ static class ChildProcess
         var stderr = stderrTask.Result;
 
         long rss = polledHwm;
+        var cpu = double.NaN;
         if (timeFile is not null)
         {
             // The file holds "Command exited with non-zero status N" first when the child failed.
             var last = File.ReadAllLines(timeFile).LastOrDefault(l => l.Trim().Length > 0) ?? "";
             File.Delete(timeFile);
             var parts = last.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length == 2 && long.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var kb)) rss = kb;
+            if (parts.Length == 4 && long.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var kb)) rss = kb;
+            if (parts.Length == 4 && double.TryParse(parts[2], NumberStyles.Float, CultureInfo.InvariantCulture, out var user) &&
+                double.TryParse(parts[3], NumberStyles.Float, CultureInfo.InvariantCulture, out var sys)) cpu = user + sys;
         }
-        return new ProcessSample(wall, rss, process.ExitCode, stderr);
+        return new ProcessSample(wall, rss, cpu, process.ExitCode, stderr);
     }
 
     static long ReadHwm(string statusPath)

@@ -56,15 +56,15 @@ static class Report
     public static string MainTable(IReadOnlyList<(int Models, IReadOnlyList<Bench.Row> Rows)> results, Bench.Row? start)
     {
         var sb = new StringBuilder();
-        sb.AppendLine("| models | command | whole process, wall (min / median) | whole process, peak RSS (median) | warm in-process (min / median) | warm: GC pause, gen2 GCs (median) |");
-        sb.AppendLine("|---:|---|---:|---:|---:|---:|");
+        sb.AppendLine("| models | command | whole process, wall (min / median) | whole process, peak RSS (median) | whole process, CPU user+sys (median) | warm in-process (min / median) | warm: GC pause, gen2 GCs (median) |");
+        sb.AppendLine("|---:|---|---:|---:|---:|---:|---:|");
         foreach (var (n, rows) in results)
             foreach (var r in rows)
                 sb.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {n:N0} | `xform {r.Command}` | {Sec(r.ProcessWall.Min())} / {Sec(Median(r.ProcessWall))} | {Mb((long)Median(r.PeakRssKb.Select(x => (double)x).ToList()))} | {Sec(r.Warm.Min())} / {Sec(Median(r.Warm))} | {Sec(Median(r.WarmGcPause))}, {Median(r.WarmGen2.Select(x => (double)x).ToList()):0} |");
+                    $"| {n:N0} | `xform {r.Command}` | {Sec(r.ProcessWall.Min())} / {Sec(Median(r.ProcessWall))} | {Mb((long)Median(r.PeakRssKb.Select(x => (double)x).ToList()))} | {Sec(Median(r.ProcessCpu))} | {Sec(r.Warm.Min())} / {Sec(Median(r.Warm))} | {Sec(Median(r.WarmGcPause))}, {Median(r.WarmGen2.Select(x => (double)x).ToList()):0} |");
         if (start is not null)
             sb.AppendLine(CultureInfo.InvariantCulture,
-                $"| - | `xform --version` (process start floor) | {Sec(start.ProcessWall.Min())} / {Sec(Median(start.ProcessWall))} | {Mb((long)Median(start.PeakRssKb.Select(x => (double)x).ToList()))} | - | - |");
+                $"| - | `xform --version` (process start floor) | {Sec(start.ProcessWall.Min())} / {Sec(Median(start.ProcessWall))} | {Mb((long)Median(start.PeakRssKb.Select(x => (double)x).ToList()))} | {Sec(Median(start.ProcessCpu))} | - | - |");
         sb.AppendLine();
         sb.Append("`xform compile` parses the project first, so its row is parse + compile.");
         return sb.ToString();
