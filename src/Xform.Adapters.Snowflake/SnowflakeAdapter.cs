@@ -1,0 +1,247 @@
+using Xform.Core.Compilation;
+using Xform.Core.Diagnostics;
+using Xform.Core.Execution;
+using Xform.Core.Project;
+using Xform.Core.Templating;
+
+namespace Xform.Adapters.Snowflake;
+
+/// <summary>
+/// Snowflake over its SQL API v2 (HTTPS + JSON, no driver). The API has no sessions to keep: a "connection" is a
+/// view of the shared <see cref="SqlApiClient"/>, and anything that must share a session (a transaction, a
+/// temporary table and the statement reading it) is sent as one multi-statement request.
+/// </summary>
+public sealed class SnowflakeAdapter : IAdapter, ISeedLoader
+{
+    readonly SnowflakeSettings _settings;
+    readonly string _projectRoot;
+    readonly HttpMessageHandler? _handler;
+    readonly Func<DateTimeOffset>? _clock;
+    readonly object _gate = new();
+    SqlApiClient? _client;
+    ITokenSource? _tokens;
+    int _cancelPresses;
+
+    public SnowflakeAdapter(TargetConfig target, string projectRoot) : this(SnowflakeSettings.From(target, projectRoot), projectRoot)
+    {
+    }
+
+    /// <param name="handler">for tests: the HTTP handler under the client</param>
+    /// <param name="clock">for tests: the clock that dates and renews JWTs</param>
+    public SnowflakeAdapter(SnowflakeSettings settings, string projectRoot, HttpMessageHandler? handler = null, Func<DateTimeOffset>? clock = null)
+    {
+        _settings = settings;
+        _projectRoot = projectRoot;
+        _handler = handler;
+        _clock = clock;
+        Console.CancelKeyPress += OnCancelKeyPress;
+    }
+
+    public string Type => "snowflake";
+
+    public SnowflakeSettings Settings => _settings;
+
+    /// <summary>DDL commits on its own in Snowflake; MERGE, SWAP WITH, INSERT OVERWRITE and CREATE OR REPLACE TABLE exist.</summary>
+    public AdapterCapabilities Capabilities { get; } = new(TransactionalDdl: false, Merge: true, AtomicSwap: true,
+        InsertOverwrite: true, CreateOrReplaceTable: true);
+
+    public IReadOnlyList<TemplateSource> Macros { get; } = LoadMacros();
+
+    public string Quote(string identifier) => SnowflakeNames.Quote(identifier);
+
+    public SqlDialect Dialect { get; } = new SnowflakeDialect();
+
+    /// <summary>Snowflake reads files through stages and external tables, which xform does not manage.</summary>
+    public ExternalRelationRenderer? External => null;
+
+    public string Describe() => _settings.Describe();
+
+    /// <summary>The API client, created on first use (reading the private key then, not when the project is only compiled).</summary>
+    public SqlApiClient Client
+    {
+        get
+        {
+            lock (_gate)
+            {
+                if (_client is not null) return _client;
+                _tokens = CreateTokens();
+                return _client = new SqlApiClient(_settings, _tokens, _handler);
+            }
+        }
+    }
+
+    /// <summary>The key-pair signer, when the target uses jwt (after the first <see cref="Open"/>).</summary>
+    internal KeyPairJwt? Jwt => _tokens as KeyPairJwt;
+
+    ITokenSource CreateTokens()
+    {
+        switch (_settings.Authenticator)
+        {
+            case SnowflakeAuthenticator.OAuth:
+                return new StaticToken(_settings.Token!, "OAUTH");
+            case SnowflakeAuthenticator.Pat:
+                return new StaticToken(_settings.Token!, "PROGRAMMATIC_ACCESS_TOKEN");
+            default:
+                string text, origin;
+                if (_settings.PrivateKeyPath is { } path)
+                {
+                    origin = $"'{Path.GetRelativePath(_projectRoot, path)}' (private_key_path)";
+                    try
+                    {
+                        text = File.ReadAllText(path);
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        throw new XformException($"cannot read the private key file {origin}: {e.Message}");
+                    }
+                }
+                else
+                {
+                    origin = "the profile's 'private_key'";
+                    text = _settings.PrivateKey!;
+                }
+                return new KeyPairJwt(_settings.Account, _settings.User, KeyPairJwt.LoadKey(text, _settings.PrivateKeyPassphrase, origin), _clock);
+        }
+    }
+
+    public IAdapterConnection Open() => new SnowflakeConnection(Client);
+
+    public string Load(IAdapterConnection connection, Node seed, string csvFullPath, RelationKind? existing) =>
+        SnowflakeSeedLoader.Load((SnowflakeConnection)connection, (SnowflakeDialect)Dialect, seed, csvFullPath, existing);
+
+    /// <summary>The first Ctrl-C cancels the running statements in Snowflake (and the run stops); a second one exits at once.</summary>
+    void OnCancelKeyPress(object? sender, ConsoleCancelEventArgs e)
+    {
+        SqlApiClient? client;
+        lock (_gate) client = _client;
+        if (client is null || Interlocked.Increment(ref _cancelPresses) > 1) return;
+        e.Cancel = true;
+        client.CancelAll();
+    }
+
+    static IReadOnlyList<TemplateSource> LoadMacros()
+    {
+        var assembly = typeof(SnowflakeAdapter).Assembly;
+        return assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith("macros/", StringComparison.Ordinal))
+            .OrderBy(n => n, StringComparer.Ordinal)
+            .Select(n =>
+            {
+                using var stream = assembly.GetManifestResourceStream(n)!;
+                using var reader = new StreamReader(stream);
+                return new TemplateSource($"<xform>/snowflake/{n}", reader.ReadToEnd());
+            })
+            .ToList();
+    }
+
+    public void Dispose()
+    {
+        Console.CancelKeyPress -= OnCancelKeyPress;
+        lock (_gate)
+        {
+            _client?.Dispose();
+            (_tokens as IDisposable)?.Dispose();
+        }
+    }
+}
+
+/// <summary>
+/// A worker's handle on the API. <c>begin</c> ... <c>commit</c> sent through <see cref="Execute"/> are collected and
+/// sent at commit as one multi-statement request, since each request is its own session.
+/// </summary>
+public sealed class SnowflakeConnection(SqlApiClient client) : IAdapterConnection
+{
+    List<string>? _transaction;
+
+    public SqlApiClient Client => client;
+
+    public void Execute(string sql)
+    {
+        var word = sql.Trim().TrimEnd(';').Trim().ToLowerInvariant();
+        switch (word)
+        {
+            case "begin" or "begin transaction" or "begin work" or "start transaction":
+                _transaction = [];
+                return;
+            case "commit" or "commit work" or "end" when _transaction is not null:
+                var statements = _transaction;
+                _transaction = null;
+                ExecuteTransaction(statements);
+                return;
+            case "rollback" or "rollback work" when _transaction is not null:
+                _transaction = null; // nothing was sent
+                return;
+        }
+        if (_transaction is not null)
+        {
+            _transaction.Add(sql);
+            return;
+        }
+        var parts = SnowflakeNames.SplitStatements(sql);
+        if (parts.Count == 0) return;
+        client.Run(parts.Count == 1 ? parts[0] : string.Join(";\n", parts), parts.Count, maxRows: 0);
+    }
+
+    /// <summary>All statements in one request: <c>begin transaction; ...; commit;</c> with MULTI_STATEMENT_COUNT.</summary>
+    public void ExecuteTransaction(IReadOnlyList<string> statements)
+    {
+        var parts = statements.SelectMany(SnowflakeNames.SplitStatements).ToList();
+        if (parts.Count == 0) return;
+        var script = "begin transaction;\n" + string.Join(";\n", parts) + ";\ncommit";
+        client.Run(script, parts.Count + 2, maxRows: 0);
+    }
+
+    public QueryResult Query(string sql, int? maxRows = null)
+    {
+        if (_transaction is not null)
+            throw new DatabaseException("cannot read inside a transaction on Snowflake's SQL API: the transaction is sent as one request at commit");
+        var parts = SnowflakeNames.SplitStatements(sql);
+        var result = client.Run(parts.Count <= 1 ? sql : string.Join(";\n", parts), Math.Max(1, parts.Count), maxRows: maxRows);
+        return new QueryResult(result.Columns.Select(c => c.Name).ToList(), result.Rows);
+    }
+
+    /// <summary>Bound values (<c>?</c> placeholders, keys "1", "2", ...), for seeds.</summary>
+    public void ExecuteBound(string sql, IReadOnlyDictionary<string, Binding> bindings) => client.Run(sql, 1, bindings, maxRows: 0);
+
+    public IReadOnlyList<RelationInfo> ListRelations()
+    {
+        var rows = Query("select table_schema, table_name, table_type from information_schema.tables " +
+                         "where table_schema <> 'INFORMATION_SCHEMA' order by 1, 2").Rows;
+        return rows.Select(r => new RelationInfo((string)r[0]!, (string)r[1]!, (string?)r[2] switch
+        {
+            "VIEW" or "MATERIALIZED VIEW" => RelationKind.View,
+            "EXTERNAL TABLE" => RelationKind.External,
+            _ => RelationKind.Table,
+        })).ToList();
+    }
+
+    public void EnsureSchema(string schema) => Execute($"create schema if not exists {SnowflakeNames.Quote(schema)}");
+
+    public IReadOnlyList<ColumnSpec> GetColumns(RelationName relation)
+    {
+        var catalog = relation.Database is { Length: > 0 } db ? SnowflakeNames.Quote(db) + "." : "";
+        var sql = "select column_name, data_type, numeric_precision, numeric_scale, character_maximum_length " +
+                  $"from {catalog}information_schema.columns where table_schema = {SnowflakeNames.Literal(SnowflakeNames.Fold(relation.Schema))} " +
+                  $"and table_name = {SnowflakeNames.Literal(SnowflakeNames.Fold(relation.Identifier))} order by ordinal_position";
+        return Query(sql).Rows.Select(r =>
+        {
+            var type = ((string)r[1]!).ToUpperInvariant();
+            var rendered = type switch
+            {
+                "NUMBER" or "DECIMAL" or "NUMERIC" when r[2] is not null => $"NUMBER({r[2]},{r[3] ?? 0})",
+                "TEXT" or "VARCHAR" when r[4] is not null => $"VARCHAR({r[4]})",
+                _ => type,
+            };
+            return new ColumnSpec((string)r[0]!, rendered);
+        }).ToList();
+    }
+
+    /// <summary>Runs the query with <c>limit 0</c>: the SQL API returns the result's rowType without rows.</summary>
+    public IReadOnlyList<ColumnSpec> DescribeQuery(string sql) =>
+        client.Run($"select * from (\n{sql.TrimEnd().TrimEnd(';')}\n) limit 0", maxRows: 0).Columns
+            .Select(c => new ColumnSpec(c.Name, c.SqlType)).ToList();
+
+    public void Dispose()
+    {
+    }
+}

@@ -1,0 +1,163 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Xform.Cli;
+
+namespace Xform.Adapters.Snowflake.Tests;
+
+/// <summary>
+/// The real CLI, in-process, building a small project (a seed, a view, a table, data tests) through the Snowflake
+/// adapter against the loopback server, with key-pair authentication from an encrypted key file.
+/// </summary>
+[NonParallelizable]
+public class EndToEndTests
+{
+    const string Passphrase = "e2e-passphrase-not-for-output";
+    FakeSnowflake _fake = null!;
+    string _dir = null!;
+
+    [SetUp]
+    public void Start()
+    {
+        _fake = new FakeSnowflake();
+        _dir = Path.Combine(Path.GetTempPath(), "xform-sf-tests", Guid.NewGuid().ToString("N")[..12]);
+        Write("project.yml", "name: shop\nprofile: shop\n");
+        Write("keys/rsa_key.p8", _fake.Key.ExportEncryptedPkcs8PrivateKeyPem(Passphrase,
+            new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 10_000)));
+        Write("profiles.yml", $"""
+            shop:
+              target: dev
+              outputs:
+                dev:
+                  type: snowflake
+                  account: xy12345.us-east-1
+                  user: xform_user
+                  role: transformer
+                  warehouse: transforming
+                  database: analytics
+                  schema: public
+                  authenticator: jwt
+                  private_key_path: keys/rsa_key.p8
+                  private_key_passphrase: "{"{{"} env_var('XFORM_SF_TEST_PASSPHRASE') {"}}"}"
+                  query_tag: xform-e2e
+                  protocol: http
+                  host: 127.0.0.1
+                  port: {_fake.Port}
+                  threads: 2
+            """);
+        Write("seeds/countries.csv", "code,name,active,since,population\nDE,Germany,true,2020-01-01,83.2\nFR,France,true,2021-06-30,68.1\nXX,Nowhere,false,2019-12-31,\n");
+        Write("models/stg_countries.sql", "select code, name, active, since, population from {{ ref('countries') }}\n");
+        Write("models/active_countries.sql", "{{ config(materialized='table') }}\nselect code, name, population from {{ ref('stg_countries') }} where active\n");
+        Write("models/schema.yml", """
+            version: 2
+            models:
+              - name: active_countries
+                columns:
+                  - name: code
+                    tests: [not_null, unique]
+            """);
+        Environment.SetEnvironmentVariable("XFORM_SF_TEST_PASSPHRASE", Passphrase);
+    }
+
+    [TearDown]
+    public void Stop()
+    {
+        Environment.SetEnvironmentVariable("XFORM_SF_TEST_PASSPHRASE", null);
+        _fake.Dispose();
+        try { Directory.Delete(_dir, true); } catch (IOException) { }
+    }
+
+    void Write(string path, string text)
+    {
+        var full = Path.Combine(_dir, path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        File.WriteAllText(full, text);
+    }
+
+    (int Code, string Out) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = XformCli.Run([.. args, "--project-dir", _dir], stdout, stderr);
+        return (code, stdout + "\n" + stderr);
+    }
+
+    [Test]
+    public void Build_loads_the_seed_builds_the_view_and_the_table_and_runs_the_tests()
+    {
+        var (code, output) = Run("build");
+        Assert.That(code, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("PASS").And.Not.Contain(Passphrase));
+
+        var tables = _fake.Query("select table_name, table_type from information_schema.tables where table_schema = 'PUBLIC' order by 1")
+            .ToDictionary(r => (string)r[0]!, r => (string)r[1]!);
+        Assert.That(tables, Is.EqualTo(new Dictionary<string, string>
+        {
+            ["ACTIVE_COUNTRIES"] = "BASE TABLE", ["COUNTRIES"] = "BASE TABLE", ["STG_COUNTRIES"] = "VIEW",
+        }), "upper-case names, no temporary table left behind");
+        var rows = _fake.Query("select code, name, population from \"PUBLIC\".\"ACTIVE_COUNTRIES\" order by 1");
+        Assert.That(rows.Select(r => r[0]), Is.EqualTo(new[] { "DE", "FR" }));
+        Assert.That(_fake.Query("select count(*) from \"PUBLIC\".\"COUNTRIES\" where population is null")[0][0], Is.EqualTo(1L), "an empty CSV field is NULL");
+
+        var seedInsert = _fake.Posts.Select(p => JsonNode.Parse(p.Body)!).Single(b => ((string)b["statement"]!).StartsWith("insert into", StringComparison.Ordinal));
+        Assert.That((string)seedInsert["statement"]!, Does.Contain("values\n(?, ?, ?, ?, ?),\n(?, ?, ?, ?, ?)"));
+        Assert.That((string?)seedInsert["bindings"]!["1"]!["value"], Is.EqualTo("DE"), "values are bound, never spliced into SQL");
+        Assert.That((string?)seedInsert["bindings"]!["3"]!["type"], Is.EqualTo("BOOLEAN"));
+        Assert.That(_fake.Posts.Select(p => (string?)JsonNode.Parse(p.Body)!["parameters"]!["QUERY_TAG"]), Has.All.EqualTo("xform-e2e"));
+        Assert.That(_fake.JwtIssuersSeen, Has.All.StartWith("XY12345.XFORM_USER.SHA256:"));
+    }
+
+    [Test]
+    public void A_second_build_replaces_everything_in_place_and_a_failing_model_keeps_the_old_table()
+    {
+        Assert.That(Run("build").Code, Is.EqualTo(0));
+        Write("seeds/countries.csv", "code,name,active,since,population\nDE,Germany,true,2020-01-01,83.2\nIT,Italy,true,2018-02-01,59.0\n");
+        var (code, output) = Run("build");
+        Assert.That(code, Is.EqualTo(0), output);
+        Assert.That(_fake.Posts.Any(p => ((string)JsonNode.Parse(p.Body)!["statement"]!).Contains("swap with", StringComparison.Ordinal)), "the existing seed is swapped atomically");
+        Assert.That(_fake.Query("select code from \"PUBLIC\".\"ACTIVE_COUNTRIES\" order by 1").Select(r => r[0]), Is.EqualTo(new[] { "DE", "IT" }));
+
+        Write("models/active_countries.sql", "{{ config(materialized='table') }}\nselect code, name from no_such_table\n");
+        (code, output) = Run("run", "-s", "active_countries");
+        Assert.That(code, Is.EqualTo(1), output);
+        Assert.That(output, Does.Contain("42S02").And.Contain("models/active_countries.sql"));
+        Assert.That(_fake.Query("select count(*) from \"PUBLIC\".\"ACTIVE_COUNTRIES\"")[0][0], Is.EqualTo(2L), "the previous table survives");
+    }
+
+    [Test]
+    public void A_failing_data_test_fails_the_build()
+    {
+        Write("seeds/countries.csv", "code,name,active,since,population\nDE,Germany,true,2020-01-01,83.2\nDE,Deutschland,true,2020-01-01,83.2\n");
+        var (code, output) = Run("build");
+        Assert.That(code, Is.EqualTo(1), output);
+        Assert.That(output, Does.Contain("Got 1 result"));
+    }
+
+    [Test]
+    public void Debug_checks_the_connection_and_prints_no_secret()
+    {
+        var (code, output) = Run("debug");
+        Assert.That(code, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("snowflake account xy12345.us-east-1").And.Contain("OK connection ok"));
+        Assert.That(output, Does.Not.Contain(Passphrase).And.Not.Contain("PRIVATE KEY"));
+    }
+
+    [Test]
+    public void Debug_reports_refused_credentials_with_exit_2()
+    {
+        using var other = RSA.Create(2048);
+        Write("keys/rsa_key.p8", other.ExportEncryptedPkcs8PrivateKeyPem(Passphrase,
+            new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 10_000)));
+        var (code, output) = Run("debug");
+        Assert.That(code, Is.EqualTo(2), output);
+        Assert.That(output, Does.Contain("refused the credentials").And.Not.Contain(Passphrase));
+    }
+
+    [Test]
+    public void Compile_needs_no_connection()
+    {
+        var (code, output) = Run("compile");
+        Assert.That(code, Is.EqualTo(0), output);
+        Assert.That(File.ReadAllText(Path.Combine(_dir, "target/compiled/shop/models/active_countries.sql")), Does.Contain("from \"PUBLIC\".\"STG_COUNTRIES\""));
+        Assert.That(_fake.Requests, Is.Empty);
+    }
+}
