@@ -1,0 +1,40 @@
+using Xform.Core.Execution;
+using Xform.Core.Project;
+
+namespace Xform.Adapters.Conformance;
+
+/// <summary>
+/// What an adapter's test project provides once, to run every conformance fixture on its engine: the
+/// profiles.yml output block of a throwaway project, and how to create the adapter that reads results back.
+/// </summary>
+public abstract class ConformanceTarget
+{
+    /// <summary>The profile <c>type</c>.</summary>
+    public abstract string Type { get; }
+
+    /// <summary>Why the engine cannot be tested here (printed by Assert.Ignore), or null.</summary>
+    public virtual string? SkipReason => null;
+
+    /// <summary>
+    /// The schema a throwaway project builds into: by default <paramref name="fresh"/>, a new name per project (so
+    /// projects sharing a database never see each other's relations). An engine with one database per project
+    /// may keep its default schema.
+    /// </summary>
+    public virtual string Schema(string fresh) => fresh;
+
+    /// <summary>
+    /// A known engine or core issue that makes the named conformance test fail here, or null. The test is
+    /// then ignored with this reason (printed), so the gap stays visible until it is fixed.
+    /// </summary>
+    public virtual string? KnownIssue(string testName) => null;
+
+    /// <summary>
+    /// The settings of the <c>dev</c> output for a project in <paramref name="projectDir"/> that builds into
+    /// <paramref name="schema"/> (a fresh name per project, so projects never see each other's relations).
+    /// <c>type</c> is added from <see cref="Type"/>.
+    /// </summary>
+    public abstract IReadOnlyDictionary<string, string> Output(string projectDir, string schema);
+
+    /// <summary>The adapter for the project's target, used to read results back through the adapter's own connection.</summary>
+    public abstract IAdapter CreateAdapter(TargetConfig target, string projectRoot);
+}
