@@ -17,6 +17,9 @@ static class CliOptions
     public static readonly Option<DateTime?> EventTimeStart = new("--event-time-start") { Description = "Microbatch models: first event time to (re)build, e.g. 2024-01-01" };
     public static readonly Option<DateTime?> EventTimeEnd = new("--event-time-end") { Description = "Microbatch models: end of the window (exclusive; default now)" };
     public static readonly Option<bool> FailFast = new("--fail-fast", "-x") { Description = "Stop at the first failure", Recursive = true };
+    public static readonly Option<string?> State = new("--state") { Description = "Folder with a previous run's manifest.json, for state: selectors and --defer", Recursive = true };
+    public static readonly Option<bool> Defer = new("--defer") { Description = "Read unselected models that this target lacks from the --state run's relations", Recursive = true };
+    public static readonly Option<bool> FavorState = new("--favor-state") { Description = "With --defer: use the --state relations even where this target has its own", Recursive = true };
     public static readonly Option<string?> TargetPath = new("--target-path") { Description = "Where artifacts go (default: target-path of the project)", Recursive = true };
     public static readonly Option<string> LogFormat = new("--log-format") { Description = "text or json", DefaultValueFactory = _ => "text", Recursive = true };
     public static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "Print errors only", Recursive = true };
@@ -28,5 +31,5 @@ static class CliOptions
         LogFormat.AcceptOnlyFromAmong("text", "json");
     }
 
-    public static IEnumerable<Option> Global => [ProjectDir, ProfilesDir, Target, Vars, Threads, TargetPath, LogFormat, Quiet, NoColor, Debug];
+    public static IEnumerable<Option> Global => [ProjectDir, ProfilesDir, Target, Vars, Threads, TargetPath, State, Defer, FavorState, LogFormat, Quiet, NoColor, Debug];
 }

@@ -89,12 +89,63 @@ sealed class CommandContext : IDisposable
 
     public Manifest Manifest => Graph.Manifest;
 
+    public string InvocationId { get; } = Guid.NewGuid().ToString();
+
+    StateManifest? _state;
+    public StateManifest? State => _state ??= Get(CliOptions.State) is { Length: > 0 } dir ? StateManifest.Load(Path.GetFullPath(dir)) : null;
+
+    public StateComparer? StateComparer => State is { } s ? new StateComparer(s, Loaded, Graph) : null;
+
+    /// <summary>
+    /// --defer: each model, seed or snapshot outside <paramref name="selected"/> whose relation this target
+    /// lacks (or every one, with --favor-state) is read from where the --state run built it.
+    /// </summary>
+    public IReadOnlyDictionary<string, RelationName> Deferred(IReadOnlyCollection<string> selected)
+    {
+        if (!Get(CliOptions.Defer)) return new Dictionary<string, RelationName>();
+        var state = State ?? throw new XformException("--defer needs --state DIR (the target folder of the run to read unselected models from)");
+        HashSet<(string, string)> existing;
+        using (var connection = Adapter.Open())
+            existing = connection.ListRelations().Select(r => (r.Schema.ToLowerInvariant(), r.Name.ToLowerInvariant())).ToHashSet();
+        var favor = Get(CliOptions.FavorState);
+        var deferred = new Dictionary<string, RelationName>(StringComparer.Ordinal);
+        foreach (var node in Manifest.Nodes.Values)
+        {
+            if (node.ResourceType is not (ResourceType.Model or ResourceType.Seed or ResourceType.Snapshot) || selected.Contains(node.UniqueId)) continue;
+            if (node.Materialized == "ephemeral") continue;
+            var here = existing.Contains((node.Relation.Schema.ToLowerInvariant(), node.Relation.Identifier.ToLowerInvariant()));
+            if ((favor || !here) && state.RelationOf(node.UniqueId) is { } there) deferred[node.UniqueId] = there;
+        }
+        return deferred;
+    }
+
+    /// <summary>Writes target/manifest.json, with the compiled code of the nodes compiled in this command.</summary>
+    public void WriteManifest(IReadOnlyDictionary<string, string>? compiled = null) =>
+        Core.Artifacts.ManifestWriter.Write(TargetDir,
+            Core.Artifacts.ManifestWriter.Build(Loaded, Graph, compiled ?? new Dictionary<string, string>(), InvocationId));
+
+    /// <summary>What retry needs to repeat this command; --vars values are left out (they may hold secrets).</summary>
+    public System.Text.Json.Nodes.JsonObject Args(string which)
+    {
+        System.Text.Json.Nodes.JsonArray List(string[]? items) => new((items ?? []).Select(i => (System.Text.Json.Nodes.JsonNode)i).ToArray());
+        return new System.Text.Json.Nodes.JsonObject
+        {
+            ["which"] = which,
+            ["select"] = List(Get(CliOptions.Select)),
+            ["exclude"] = List(Get(CliOptions.Exclude)),
+            ["target"] = Target.Name,
+            ["threads"] = Threads,
+            ["full_refresh"] = Get(CliOptions.FullRefresh),
+            ["vars"] = new System.Text.Json.Nodes.JsonArray(CliVars.Keys.Select(k => (System.Text.Json.Nodes.JsonNode)k).ToArray()),
+        };
+    }
+
     /// <summary>The nodes chosen by --select/--exclude, restricted to the given resource types, in graph order.</summary>
     public IReadOnlyList<Node> Selected(params ResourceType[] types)
     {
         var select = Get(CliOptions.Select) ?? [];
         var exclude = Get(CliOptions.Exclude) ?? [];
-        var selector = new NodeSelector(Graph);
+        var selector = new NodeSelector(Graph, StateComparer);
         var ids = selector.Select(select, exclude);
         if (types.Contains(ResourceType.Test) && select.Length > 0)
         {

@@ -6,23 +6,57 @@ namespace Xform.Cli.Commands;
 /// <summary>run, seed and build: the commands that change the database.</summary>
 static class BuildCommands
 {
-    public static int Run(CommandContext context) => Execute(context, ResourceType.Model);
+    public static int Run(CommandContext context) => Execute(context, "run", ResourceType.Model);
 
-    public static int Seed(CommandContext context) => Execute(context, ResourceType.Seed);
+    public static int Seed(CommandContext context) => Execute(context, "seed", ResourceType.Seed);
 
-    public static int Snapshot(CommandContext context) => Execute(context, ResourceType.Snapshot);
+    public static int Snapshot(CommandContext context) => Execute(context, "snapshot", ResourceType.Snapshot);
 
-    public static int Test(CommandContext context) => Execute(context, ResourceType.Test);
+    public static int Test(CommandContext context) => Execute(context, "test", ResourceType.Test);
 
     public static int Build(CommandContext context) =>
-        Execute(context, ResourceType.Seed, ResourceType.Model, ResourceType.Snapshot, ResourceType.Test);
+        Execute(context, "build", ResourceType.Seed, ResourceType.Model, ResourceType.Snapshot, ResourceType.Test);
+
+    /// <summary>The resource types each command runs, for retry.</summary>
+    public static ResourceType[] TypesOf(string which) => which switch
+    {
+        "run" => [ResourceType.Model],
+        "seed" => [ResourceType.Seed],
+        "snapshot" => [ResourceType.Snapshot],
+        "test" => [ResourceType.Test],
+        _ => [ResourceType.Seed, ResourceType.Model, ResourceType.Snapshot, ResourceType.Test],
+    };
+
+    /// <summary>Re-runs what failed or was skipped in the last run_results.json, with that run's command.</summary>
+    public static int Retry(CommandContext context)
+    {
+        var path = Path.Combine(context.TargetDir, "run_results.json");
+        if (!File.Exists(path)) throw new Core.Diagnostics.XformException($"nothing to retry: {Path.GetRelativePath(context.ProjectDir, path)} does not exist");
+        var root = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
+        var which = root["args"]?["which"]?.GetValue<string>() ?? "build";
+        var retry = root["results"]!.AsArray()
+            .Where(r => r!["status"]!.GetValue<string>() is "error" or "fail" or "skipped" or "runtime error")
+            .Select(r => r!["unique_id"]!.GetValue<string>())
+            .Where(context.Manifest.Nodes.ContainsKey)
+            .ToList();
+        if (retry.Count == 0)
+        {
+            context.Output.Info($"Nothing to retry: every node of the last '{which}' succeeded");
+            return XformCli.Success;
+        }
+        context.Output.Info($"Retrying {retry.Count} node{(retry.Count == 1 ? "" : "s")} of the last '{which}'");
+        return Execute(context, which, retry, TypesOf(which));
+    }
 
     static DateTime? Utc(DateTime? t) => t is { } v ? DateTime.SpecifyKind(v, DateTimeKind.Utc) : null;
 
-    static int Execute(CommandContext context, params ResourceType[] types)
+    static int Execute(CommandContext context, string which, params ResourceType[] types) =>
+        Execute(context, which, context.Selected(types).Where(n => n.IsExecutable).Select(n => n.UniqueId).ToList(), types);
+
+    public static int Execute(CommandContext context, string which, IReadOnlyList<string> selected, ResourceType[] types)
     {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var gate = types.Contains(ResourceType.Test) && types.Length > 1;
-        var selected = context.Selected(types).Where(n => n.IsExecutable).Select(n => n.UniqueId).ToList();
         var options = new RunOptions(context.Threads, context.Get(CliOptions.FailFast), context.Get(CliOptions.FullRefresh), context.TargetDir,
             Utc(context.Get(CliOptions.EventTimeStart)), Utc(context.Get(CliOptions.EventTimeEnd)));
         var reporter = new RunReporter(context.Output);
@@ -34,8 +68,11 @@ static class BuildCommands
             context.Output.Warn("nothing to do: the selection matched no nodes of this kind");
             return XformCli.Success;
         }
-        var runner = new ProjectRunner(context.Loaded, context.Graph, context.Adapter, options, context.External);
+        var runner = new ProjectRunner(context.Loaded, context.Graph, context.Adapter, options, context.External, context.Deferred(selected));
         var results = runner.Run(selected, reporter, testsGateChildren: gate);
+        context.WriteManifest(results.Where(r => r.CompiledSql is not null).ToDictionary(r => r.Node.UniqueId, r => r.CompiledSql!));
+        Core.Artifacts.RunResultsWriter.Write(context.TargetDir,
+            Core.Artifacts.RunResultsWriter.Build(results, context.Loaded, context.InvocationId, watch.Elapsed.TotalSeconds, context.Args(which)));
         return reporter.Summarize(results);
     }
 }

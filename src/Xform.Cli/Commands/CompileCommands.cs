@@ -35,6 +35,7 @@ static class CompileCommands
             }
         });
         if (errors.Count > 0) throw errors.Count == 1 ? errors[0] : new XformAggregateException(errors);
+        context.WriteManifest(Enumerable.Range(0, models.Count).ToDictionary(i => models[i].UniqueId, i => compiled[i]!.Sql));
         // Like dbt: compiling one explicitly selected model prints its SQL.
         if (context.Get(CliOptions.Select) is { Length: > 0 } && models.Count == 1)
             context.Output.Data(compiled[0]!.Sql.Trim());

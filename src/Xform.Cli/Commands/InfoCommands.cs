@@ -50,6 +50,7 @@ static class InfoCommands
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var manifest = context.Manifest;
+        context.WriteManifest();
         context.Output.Info($"Parsed {Summary.Of(manifest)} in {watch.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)}s");
         return XformCli.Success;
     }

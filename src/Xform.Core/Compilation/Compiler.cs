@@ -15,7 +15,8 @@ public sealed record CompiledNode(Node Node, string Sql, IReadOnlyList<string> H
 public delegate string ExternalRelationRenderer(SourceTableInfo source, NodeConfig config);
 
 /// <summary>Renders nodes in compile mode: ref() and source() resolve to real relations.</summary>
-public sealed class Compiler(LoadedProject project, DependencyGraph graph, ExternalRelationRenderer? renderExternal = null)
+public sealed class Compiler(LoadedProject project, DependencyGraph graph, ExternalRelationRenderer? renderExternal = null,
+    IReadOnlyDictionary<string, RelationName>? deferred = null)
 {
     readonly ConcurrentDictionary<string, (string Sql, IReadOnlyList<string> Ephemerals)> _ephemeralCache = new(StringComparer.Ordinal);
     readonly Dictionary<string, Node> _byName = graph.Manifest.Nodes.Values
@@ -104,6 +105,9 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
                 if (!ephemerals.Contains(target.UniqueId)) ephemerals.Add(target.UniqueId);
                 return new RelationObject(target.Relation, Session.Quote, CteName(target));
             }
+            // --defer: an unselected model this target lacks is read where the state run built it.
+            if (deferred is not null && deferred.TryGetValue(target.UniqueId, out var elsewhere))
+                return new RelationObject(elsewhere, Session.Quote);
             // In a microbatch, inputs that declare an event_time are narrowed to the batch's window.
             if (batch is not null && target.Config.GetString("event_time") is { Length: > 0 } column)
                 return new RelationObject(target.Relation, Session.Quote, BatchFilter(target.Relation.Render(Session.Quote), column, batch));

@@ -33,13 +33,14 @@ public sealed class ProjectRunner
     readonly HashSet<string> _schemas = new(StringComparer.OrdinalIgnoreCase);
     readonly object _gate = new();
 
-    public ProjectRunner(LoadedProject project, DependencyGraph graph, IAdapter adapter, RunOptions options, ExternalRelationRenderer? external)
+    public ProjectRunner(LoadedProject project, DependencyGraph graph, IAdapter adapter, RunOptions options, ExternalRelationRenderer? external,
+        IReadOnlyDictionary<string, RelationName>? deferred = null)
     {
         _project = project;
         _graph = graph;
         _adapter = adapter;
         _options = options;
-        _compiler = new Compiler(project, graph, external);
+        _compiler = new Compiler(project, graph, external, deferred);
         _materializer = new Materializer(adapter.Dialect);
         _tests = new TestExecutor(adapter.Quote);
         _build = new BuildOptions(options.FullRefresh, Clock.UtcNow(), options.EventTimeStart, options.EventTimeEnd);

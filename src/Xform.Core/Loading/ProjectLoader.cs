@@ -8,7 +8,7 @@ using Xform.Core.Templating;
 namespace Xform.Core.Loading;
 
 /// <summary>What loading a project yields: the manifest, and what compiling it later needs.</summary>
-public sealed record LoadedProject(Manifest Manifest, CompileSession Session, IReadOnlyDictionary<string, CompiledTemplate> Templates);
+public sealed record LoadedProject(Manifest Manifest, CompileSession Session, IReadOnlyDictionary<string, CompiledTemplate> Templates, Artifacts.MacroIndex MacroIndex);
 
 public sealed record LoadOptions(
     string ProjectDir,
@@ -162,7 +162,8 @@ public static partial class ProjectLoader
                 warnings.Add(new Warning($"properties for {kind} '{name}' match no {kind} file in the project", patch.Location));
 
         var manifest = new Manifest(project, nodes, engine.Macros, docs, warnings);
-        return new LoadedProject(manifest, session, templates);
+        var macroIndex = new Artifacts.MacroIndex(BuiltinMacros.All.Concat(options.InternalMacros).Concat(macroFiles), engine.Macros, options.Target.Type);
+        return new LoadedProject(manifest, session, templates, macroIndex);
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"\{%-?\s*snapshot\s+(\w+)\s*-?%\}(.*?)\{%-?\s*endsnapshot\s*-?%\}", System.Text.RegularExpressions.RegexOptions.Singleline)]

@@ -10,7 +10,7 @@ namespace Xform.Core.Selection;
 /// criterion <c>[N+|@]method:value[+N]</c>. Methods: name (default, with fqn and wildcards), tag, path,
 /// config.KEY, resource_type, source, fqn, test_type, package.
 /// </summary>
-public sealed partial class NodeSelector(DependencyGraph graph)
+public sealed partial class NodeSelector(DependencyGraph graph, StateComparer? state = null)
 {
     static readonly string[] Methods = ["tag", "path", "file", "config", "resource_type", "source", "fqn", "package", "test_type", "test_name", "state"];
 
@@ -100,11 +100,25 @@ public sealed partial class NodeSelector(DependencyGraph graph)
             "package" => nodes.Where(n => Wildcard(value, n.PackageName)),
             "test_type" => nodes.Where(n => n.ResourceType == ResourceType.Test &&
                 (value == "generic") == (n.TestMetadata is not null) && value is "generic" or "singular" or "data"),
+            "state" => StateMatches(nodes, value, text),
             "test_name" => nodes.Where(n => n.TestMetadata is { } t && t.TryGetValue("name", out var tn) && Wildcard(value, tn as string ?? "")),
             _ => throw new XformException(
                 $"unknown selector method '{method}' in '{text}'.{Suggestions.DidYouMean(method, Methods)}"),
         };
         return hits.Select(n => n.UniqueId).ToHashSet(StringComparer.Ordinal);
+    }
+
+    IEnumerable<Node> StateMatches(IEnumerable<Node> nodes, string value, string text)
+    {
+        if (state is null) throw new XformException($"'{text}' compares with a previous run: pass --state DIR (the target folder holding its manifest.json)");
+        var dot = value.IndexOf('.');
+        var (kind, sub) = dot < 0 ? (value, "") : (value[..dot], value[(dot + 1)..]);
+        return kind switch
+        {
+            "new" => nodes.Where(state.IsNew),
+            "modified" => nodes.Where(n => state.IsModified(n, sub)),
+            _ => throw new XformException($"unknown state selector '{text}'; use state:new or state:modified"),
+        };
     }
 
     static bool NameMatches(Node n, string value) =>

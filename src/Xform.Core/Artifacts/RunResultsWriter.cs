@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Xform.Core.Execution;
+using Xform.Core.Loading;
+using Xform.Core.Project;
+
+namespace Xform.Core.Artifacts;
+
+/// <summary>target/run_results.json in dbt's v6 shape; <c>args</c> records the command so <c>xform retry</c> can repeat it.</summary>
+public static class RunResultsWriter
+{
+    public const string SchemaVersion = "https://schemas.getdbt.com/dbt/run-results/v6.json";
+
+    public static JsonObject Build(IReadOnlyList<NodeResult> results, LoadedProject loaded, string invocationId, double elapsed, JsonObject args) => new()
+    {
+        ["metadata"] = ManifestWriter.Metadata(SchemaVersion, invocationId, loaded),
+        ["results"] = new JsonArray(results.Select(r => (JsonNode)Result(r, loaded)).ToArray()),
+        ["elapsed_time"] = elapsed,
+        ["args"] = args,
+    };
+
+    static JsonObject Result(NodeResult r, LoadedProject loaded) => new()
+    {
+        ["status"] = Status(r),
+        ["timing"] = new JsonArray(r.Timing.Select(t => (JsonNode)new JsonObject
+        {
+            ["name"] = t.Name,
+            ["started_at"] = t.StartedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture),
+            ["completed_at"] = t.CompletedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture),
+        }).ToArray()),
+        ["thread_id"] = r.ThreadId,
+        ["execution_time"] = r.Elapsed.TotalSeconds,
+        ["adapter_response"] = r.RowsAffected is { } rows ? new JsonObject { ["rows_affected"] = rows } : new JsonObject(),
+        ["message"] = r.Message,
+        ["failures"] = r.Failures,
+        ["unique_id"] = r.Node.UniqueId,
+        ["compiled"] = r.CompiledSql is not null,
+        ["compiled_code"] = r.CompiledSql,
+        ["relation_name"] = r.Node.ResourceType is ResourceType.Test ? null : r.Node.Relation.Render(loaded.Session.Quote),
+        ["batch_results"] = null,
+    };
+
+    /// <summary>dbt's words: models and seeds succeed, error or skip; tests pass, warn, fail or error.</summary>
+    public static string Status(NodeResult r) => r.Status switch
+    {
+        NodeStatus.Success => "success",
+        NodeStatus.Skipped => "skipped",
+        NodeStatus.Pass => "pass",
+        NodeStatus.Warn => "warn",
+        NodeStatus.Fail => "fail",
+        _ => "error",
+    };
+
+    public static void Write(string targetDir, JsonObject runResults)
+    {
+        Directory.CreateDirectory(targetDir);
+        var tmp = Path.Combine(targetDir, "run_results.json.tmp");
+        File.WriteAllText(tmp, runResults.ToJsonString(ManifestWriter.Indented));
+        File.Move(tmp, Path.Combine(targetDir, "run_results.json"), overwrite: true);
+    }
+}
