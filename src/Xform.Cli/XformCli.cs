@@ -26,6 +26,7 @@ public static class XformCli
         Add(root, "build", "Seed, run and test the selected nodes in DAG order", BuildCommands.Build, CliOptions.Select, CliOptions.Exclude, CliOptions.FullRefresh, CliOptions.FailFast, CliOptions.EventTimeStart, CliOptions.EventTimeEnd);
         Add(root, "ls", "List the selected nodes", InfoCommands.List, CliOptions.Select, CliOptions.Exclude, InfoCommands.OutputFormat, InfoCommands.ResourceType);
         Add(root, "show", "Run a model's query (or --inline SQL) and print the first rows", CompileCommands.Show, CliOptions.Select, CompileCommands.Limit, CompileCommands.Inline);
+        Add(root, "retry", "Re-run what failed or was skipped in the last run", BuildCommands.Retry, CliOptions.FailFast);
         var source = new Command("source", "Commands on sources");
         Add(source, "freshness", "Check how fresh each source is; results in target/sources.json", SourceCommands.Freshness, CliOptions.Select, CliOptions.Exclude);
         root.Subcommands.Add(source);
