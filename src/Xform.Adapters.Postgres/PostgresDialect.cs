@@ -17,6 +17,9 @@ public class PostgresDialect(Func<string, string> quote) : SqlDialect(quote)
     public override string Drop(RelationName relation, RelationKind kind) =>
         $"drop {(kind == RelationKind.View ? "view" : "table")} if exists {Render(relation)} cascade";
 
+    /// <summary>Only ever the session's temporary table: an unqualified name could reach a real table on the search_path.</summary>
+    public override string DropTemp(string name) => $"drop table if exists pg_temp.{Quote(name)}";
+
     /// <summary>Builds the new view as <c>x__xform_tmp</c>, then swaps it in (run as one transaction).</summary>
     public override IReadOnlyList<string> BuildView(RelationName relation, string sql, RelationKind? existing)
     {

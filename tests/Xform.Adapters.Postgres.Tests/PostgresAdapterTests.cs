@@ -1,0 +1,312 @@
+using System.Globalization;
+using Npgsql;
+using Xform.Adapters.Conformance;
+using Xform.Core.Execution;
+using Xform.Core.Project;
+
+namespace Xform.Adapters.Postgres.Tests;
+
+/// <summary>What only PostgreSQL does: profiles and connection errors, introspection, views bound to objects, binary COPY.</summary>
+public class PostgresAdapterTests
+{
+    readonly List<ConformanceProject> _projects = [];
+
+    [TearDown]
+    public void Cleanup()
+    {
+        foreach (var p in _projects) p.Dispose();
+        _projects.Clear();
+    }
+
+    ConformanceProject NewProject()
+    {
+        ServerFixture.Require();
+        var p = new ConformanceProject(PostgresTarget.Instance);
+        _projects.Add(p);
+        return p;
+    }
+
+    static TargetConfig Target(Dictionary<string, object?> settings, string schema = "") =>
+        new("p", "dev", "postgres", schema, "", 1, settings);
+
+    [Test]
+    public void Profile_falls_back_to_libpq_variables_then_to_defaults()
+    {
+        var env = new Dictionary<string, string> { ["PGHOST"] = "db.example", ["PGPORT"] = "6543", ["PGUSER"] = "ann", ["PGPASSWORD"] = "s3cret", ["PGDATABASE"] = "shop" };
+        var fromEnv = PostgresProfile.From(Target([]), v => env.GetValueOrDefault(v));
+        Assert.That((fromEnv.Host, fromEnv.Port, fromEnv.User, fromEnv.Password, fromEnv.Database, fromEnv.Schema),
+            Is.EqualTo(("db.example", 6543, "ann", "s3cret", "shop", "public")));
+
+        var explicitly = PostgresProfile.From(Target(new() { ["host"] = "h", ["port"] = 5433, ["user"] = "bob", ["password"] = "pw", ["database"] = "d", ["connect_timeout"] = 3 }, "analytics"),
+            v => env.GetValueOrDefault(v));
+        Assert.That((explicitly.Host, explicitly.Port, explicitly.User, explicitly.Password, explicitly.Database, explicitly.Schema, explicitly.ConnectTimeout),
+            Is.EqualTo(("h", 5433, "bob", "pw", "d", "analytics", 3)));
+        Assert.That(PostgresProfile.From(Target(new() { ["dbname"] = "x", ["database"] = "y" }), _ => null).Database, Is.EqualTo("x"));
+
+        var defaults = PostgresProfile.From(Target([]), _ => null);
+        Assert.That((defaults.Host, defaults.Port, defaults.User, defaults.Database, defaults.Password),
+            Is.EqualTo(("localhost", 5432, Environment.UserName, Environment.UserName, (string?)null)));
+    }
+
+    [Test]
+    public void Bad_profile_values_are_user_errors()
+    {
+        Assert.That(() => PostgresProfile.From(Target(new() { ["port"] = "abc" }), _ => null),
+            Throws.TypeOf<Core.Diagnostics.XformException>().With.Message.Contains("'port' of target 'dev' must be a TCP port number"));
+        Assert.That(() => PostgresProfile.From(Target(new() { ["sslmode"] = "sometimes" }), _ => null),
+            Throws.TypeOf<Core.Diagnostics.XformException>().With.Message.Contains("'sslmode'"));
+    }
+
+    [Test]
+    public void Describe_and_errors_never_show_the_password()
+    {
+        var server = ServerFixture.Require();
+        using var adapter = new PostgresAdapter(Target(new()
+        {
+            ["host"] = server.Host, ["port"] = server.Port, ["user"] = "postgres", ["password"] = "hunter2-wrong", ["dbname"] = PostgresServer.Database,
+        }), ".");
+        Assert.That(adapter.Describe(), Is.EqualTo($"postgres database '{PostgresServer.Database}' at 127.0.0.1:{server.Port} as 'postgres', schema 'public'"));
+        Assert.That(adapter.Profile.ToString(), Does.Not.Contain("hunter2"));
+        var e = Assert.Throws<Core.Diagnostics.XformException>(() => adapter.Open().Dispose())!;
+        Assert.That(e.Message, Is.EqualTo($"cannot connect to PostgreSQL at 127.0.0.1:{server.Port} as 'postgres': password authentication failed"));
+    }
+
+    [Test]
+    public void A_wrong_password_is_one_line_and_exit_2()
+    {
+        var p = NewProject();
+        var profiles = p.Read("profiles.yml");
+        p.Write("profiles.yml", profiles.Replace(ServerFixture.Server!.Password, "not-the-password"));
+        p.Write("models/m.sql", "select 1 as id");
+        foreach (var command in new[] { "run", "debug" })
+        {
+            var r = p.Run(command);
+            Assert.That(r.ExitCode, Is.EqualTo(2), r.ToString());
+            Assert.That(r.Err, Does.Contain($"cannot connect to PostgreSQL at 127.0.0.1:{ServerFixture.Server.Port} as 'postgres': password authentication failed"));
+            Assert.That(r.All, Does.Not.Contain("not-the-password").And.Not.Contain(" at Npgsql").And.Not.Contain("Exception"));
+        }
+    }
+
+    [Test]
+    public void An_unreachable_server_and_a_missing_database_are_one_line_each()
+    {
+        var server = ServerFixture.Require();
+        int closed;
+        using (var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            l.Start();
+            closed = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+        }
+        using var nowhere = new PostgresAdapter(Target(new() { ["host"] = "127.0.0.1", ["port"] = closed, ["user"] = "x", ["password"] = "y" }), ".");
+        var e = Assert.Throws<Core.Diagnostics.XformException>(() => nowhere.Open().Dispose())!;
+        Assert.That(e.Message, Does.StartWith($"cannot connect to PostgreSQL at 127.0.0.1:{closed} as 'x': connection refused"));
+
+        using var noDb = new PostgresAdapter(Target(new()
+        {
+            ["host"] = server.Host, ["port"] = server.Port, ["user"] = "postgres", ["password"] = server.Password, ["dbname"] = "no_such_db",
+        }), ".");
+        e = Assert.Throws<Core.Diagnostics.XformException>(() => noDb.Open().Dispose())!;
+        Assert.That(e.Message, Does.EndWith("database 'no_such_db' does not exist"));
+    }
+
+    [Test]
+    public void Query_returns_dotnet_values_and_introspection_reads_types()
+    {
+        var p = NewProject();
+        p.Write("models/typed.sql", "{{ config(materialized='table') }}\nselect 1 as i, cast(2 as bigint) as b, cast(1.25 as numeric(10,2)) as n, 'x' as t, " +
+                                    "cast('ab' as varchar(5)) as v, true as f, date '2024-01-02' as d, timestamp '2024-01-02 03:04:05' as ts, cast(null as integer) as z");
+        p.Ok("run");
+        var row = p.QueryRows($"select * from {p.Rel("typed")}")[0];
+        Assert.That(row, Is.EqualTo(new object?[] { 1, 2L, 1.25m, "x", "ab", true, new DateOnly(2024, 1, 2), new DateTime(2024, 1, 2, 3, 4, 5), null }));
+        var columns = p.Columns("typed").Select(c => $"{c.Name} {c.DataType}");
+        Assert.That(columns, Is.EqualTo(new[]
+        {
+            "i integer", "b bigint", "n numeric(10,2)", "t text", "v character varying(5)", "f boolean", "d date", "ts timestamp without time zone", "z integer",
+        }));
+        // described without running: the division by zero never happens
+        var described = p.With((_, c) => c.DescribeQuery($"select i, n, 1 / 0 as boom, v from {p.Rel("typed")}"));
+        Assert.That(described.Select(c => $"{c.Name} {c.DataType}"), Is.EqualTo(new[] { "i integer", "n numeric(10,2)", "boom integer", "v character varying(5)" }));
+        Assert.That(p.Columns("no_such_relation"), Is.Empty);
+    }
+
+    [Test]
+    public void Engine_errors_point_at_the_line_and_column_of_the_statement()
+    {
+        var p = NewProject();
+        p.Write("models/bad.sql", "select 1 as id,\n       no_such_column as x");
+        var r = p.Run("run");
+        Assert.That(r.ExitCode, Is.EqualTo(1), r.ToString());
+        Assert.That(r.Err, Does.Contain("column \"no_such_column\" does not exist (line 3, column 8 of the statement)"));
+    }
+
+    [Test]
+    public void A_dependent_view_that_no_longer_fits_fails_the_build_and_keeps_the_previous_version()
+    {
+        var p = NewProject();
+        p.Write("models/base.sql", "{{ config(materialized='table') }}\nselect 1 as id, 'a' as label");
+        p.Write("models/labels.sql", "select label from {{ ref('base') }}");
+        p.Ok("run");
+        p.Write("models/base.sql", "{{ config(materialized='table') }}\nselect 2 as id");
+        var r = p.Run("run", "-s", "base");
+        Assert.That(r.ExitCode, Is.EqualTo(1), r.ToString());
+        Assert.That(r.Err, Does.Contain($"the view {p.Schema}.labels reads"));
+        Assert.That(r.Err, Does.Contain("column base.label does not exist"));
+        Assert.That(p.Long($"select id from {p.Rel("base")}"), Is.EqualTo(1));
+        Assert.That(p.Scalar($"select label from {p.Rel("labels")}"), Is.EqualTo("a"));
+        Assert.That(p.Relations().Keys, Is.EquivalentTo(new[] { "base", "labels" }));
+    }
+
+    [Test]
+    public void Views_outside_the_project_survive_the_swap_with_their_options_and_comments()
+    {
+        var p = NewProject();
+        p.Write("models/base.sql", "{{ config(materialized='table') }}\nselect 1 as id");
+        p.Ok("run");
+        var other = "xf_other_" + Guid.NewGuid().ToString("N")[..6];
+        p.With((_, c) =>
+        {
+            c.Execute($"create schema {other}");
+            c.Execute($"create view {other}.v1 with (security_barrier) as select id from {p.Rel("base")}");
+            c.Execute($"comment on view {other}.v1 is 'kept'");
+            c.Execute($"create view {other}.v2 as select id * 2 as id2 from {other}.v1");
+            c.Execute($"create materialized view {other}.mv as select count(*) as n from {other}.v2");
+            return 0;
+        });
+        p.Write("models/base.sql", "{{ config(materialized='table') }}\nselect 1 as id union all select 2");
+        p.Ok("run");
+        Assert.That(p.Long($"select sum(id2) from {other}.v2"), Is.EqualTo(6));
+        Assert.That(p.Long($"select n from {other}.mv"), Is.EqualTo(2), "a materialized view is recreated, so repopulated");
+        Assert.That(p.Scalar($"select obj_description('{other}.v1'::regclass, 'pg_class')"), Is.EqualTo("kept"));
+        Assert.That(p.Scalar($"select array_to_string(reloptions, ',') from pg_class where oid = '{other}.v1'::regclass"), Is.EqualTo("security_barrier=true"));
+    }
+
+    [Test]
+    public void Seeds_load_through_binary_copy_with_declared_types()
+    {
+        var p = NewProject();
+        p.Write("seeds/events.csv", "id,small,ratio,uid,at_tz,code\n1,7,0.5,0b6a1e10-8d1c-4c1e-9b0e-2f4f1f2d9a11,2024-01-01 10:00:00+00,ab\n2,,1e3,,,\n");
+        p.Write("seeds/schema.yml", "version: 2\nseeds:\n  - name: events\n    config:\n      column_types: {small: smallint, ratio: real, uid: uuid, at_tz: timestamptz, code: char(2)}\n");
+        var r = p.Ok("seed");
+        Assert.That(p.Read("target/run/proj/seeds/events.sql"), Does.Contain("from stdin (format binary)"));
+        Assert.That(p.Columns("events").Select(c => c.DataType),
+            Is.EqualTo(new[] { "bigint", "smallint", "real", "uuid", "timestamp with time zone", "character(2)" }));
+        var rows = p.QueryRows($"select small, ratio, uid::text, extract(epoch from at_tz)::bigint, code from {p.Rel("events")} order by id");
+        Assert.That(rows[0], Is.EqualTo(new object?[] { (short)7, 0.5f, "0b6a1e10-8d1c-4c1e-9b0e-2f4f1f2d9a11", 1704103200L, "ab" }));
+        Assert.That(rows[1], Is.EqualTo(new object?[] { null, 1000f, null, null, null }));
+        Assert.That(r.Out, Does.Contain("Done. PASS=1"));
+    }
+
+    [Test]
+    public void A_value_the_engine_rejects_in_a_seed_names_the_file_and_line()
+    {
+        var p = NewProject();
+        p.Write("seeds/codes.csv", "id,code\n1,ab\n2,abc\n");
+        p.Write("seeds/schema.yml", "version: 2\nseeds:\n  - name: codes\n    config:\n      column_types: {code: varchar(2)}\n");
+        var r = p.Run("seed");
+        Assert.That(r.ExitCode, Is.EqualTo(1), r.ToString());
+        Assert.That(r.Err, Does.Contain("seeds/codes.csv:3:1").And.Contain("value too long for type character varying(2)"));
+        Assert.That(p.Relations(), Is.Empty);
+
+        p.Write("seeds/codes.csv", "id,code\n1,ab\n2,not-a-uuid\n");
+        p.Write("seeds/schema.yml", "version: 2\nseeds:\n  - name: codes\n    config:\n      column_types: {code: uuid}\n");
+        r = p.Run("seed");
+        Assert.That(r.ExitCode, Is.EqualTo(1), r.ToString());
+        Assert.That(r.Err, Does.Contain("invalid input syntax for type uuid"));
+        Assert.That(p.Relations(), Is.Empty);
+    }
+
+    [Test]
+    public void A_large_seed_loads_in_one_copy()
+    {
+        var p = NewProject();
+        var lines = new System.Text.StringBuilder("id,name,amount,day\n");
+        for (var i = 0; i < 50_000; i++) lines.Append(CultureInfo.InvariantCulture, $"{i},name {i},{i % 1000}.{i % 100:00},2024-01-{i % 28 + 1:00}\n");
+        p.Write("seeds/big.csv", lines.ToString());
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        p.Ok("seed");
+        TestContext.Progress.WriteLine($"50,000-row seed through binary COPY: {watch.Elapsed.TotalSeconds:0.00}s");
+        Assert.That(p.Long($"select count(*) from {p.Rel("big")}"), Is.EqualTo(50_000));
+        Assert.That(Convert.ToDecimal(p.Scalar($"select sum(amount) from {p.Rel("big")}"), CultureInfo.InvariantCulture), Is.GreaterThan(0m));
+    }
+
+    [TestCase("merge", "'id'")]
+    [TestCase("delete+insert", "'id'")]
+    [TestCase("append", "none")]
+    public void Incremental_strategies_run_on_postgres(string strategy, string key)
+    {
+        var p = NewProject();
+        p.Write("seeds/input_rows.csv", "id,v,day\n1,a,1\n2,b,2\n");
+        p.Write("models/target.sql", $"{{{{ config(materialized='incremental', unique_key={key}, incremental_strategy='{strategy}') }}}}\n" +
+                                     "select id, v, day from {{ ref('input_rows') }}\n{% if is_incremental() %}where day > (select max(day) from {{ this }}){% endif %}");
+        p.Write("models/on_target.sql", "select count(*) as n from {{ ref('target') }}");
+        p.Ok("build");
+        p.Write("seeds/input_rows.csv", "id,v,day\n1,A,3\n3,c,3\n");
+        p.Ok("build");
+        var rows = p.QueryRows($"select id, v, day from {p.Rel("target")} order by id, day").Select(r => $"{r[0]}:{r[1]}:{r[2]}");
+        Assert.That(rows, Is.EqualTo(strategy == "append" ? new[] { "1:a:1", "1:A:3", "2:b:2", "3:c:3" } : ["1:A:3", "2:b:2", "3:c:3"]));
+        Assert.That(p.Long($"select n from {p.Rel("on_target")}"), Is.EqualTo(strategy == "append" ? 4 : 3));
+    }
+
+    [Test]
+    public void Cross_database_macros_default_to_postgres_sql()
+    {
+        var p = NewProject();
+        p.Write("models/m.sql", """
+            select
+                {{ datediff('day', "date '2024-01-01'", "date '2024-03-15'") }} as days,
+                {{ datediff('day', "timestamp '2024-01-01 23:59'", "timestamp '2024-01-02 00:01'") }} as boundary,
+                {{ datediff('month', "date '2024-01-31'", "date '2024-02-01'") }} as months,
+                {{ dateadd('day', 3, "date '2024-01-30'") }} as later,
+                {{ date_trunc('month', "timestamp '2024-05-17 10:00'") }} as month_start,
+                {{ safe_cast("'12x'", 'integer') }} as bad_int,
+                {{ safe_cast("'12'", 'integer') }} as good_int,
+                {{ split_part("'a-b-c'", "'-'", 2) }} as part,
+                {{ hash("'x'") }} as h
+            """);
+        p.Write("models/spine.sql", "{{ date_spine('day', \"date '2024-01-01'\", \"date '2024-01-08'\") }}");
+        p.Write("models/series.sql", "{{ generate_series(5) }}");
+        p.Write("models/agg.sql", "select {{ listagg('v', \"','\", 'order by v') }} as l, {{ percentile_cont('n', 0.5) }} as median from (values ('b', 1), ('a', 3)) t(v, n)");
+        p.Ok("run");
+        var row = p.QueryRows($"select days, boundary, months, later, month_start, bad_int, good_int, part, h from {p.Rel("m")}")[0];
+        Assert.That(row[..3].Select(ConformanceProject.ToLong), Is.EqualTo(new[] { 74L, 1, 1 }));
+        Assert.That(row[3], Is.EqualTo(new DateTime(2024, 2, 2)));
+        Assert.That(row[4], Is.EqualTo(new DateTime(2024, 5, 1)));
+        Assert.That(row[5..8], Is.EqualTo(new object?[] { null, 12, "b" }));
+        Assert.That(row[8], Is.EqualTo("9dd4e461268c8034f5c8564e155c67a6"));
+        Assert.That(p.Long($"select count(*) from {p.Rel("spine")}"), Is.EqualTo(7));
+        Assert.That(p.Long($"select sum(generated_number) from {p.Rel("series")}"), Is.EqualTo(15));
+        Assert.That(p.QueryRows($"select l, median from {p.Rel("agg")}")[0], Is.EqualTo(new object[] { "a,b", 2.0 }));
+    }
+
+    [Test]
+    public void Schemas_are_created_once_even_when_threads_race()
+    {
+        var server = ServerFixture.Require();
+        using var adapter = new PostgresAdapter(Target(new()
+        {
+            ["host"] = server.Host, ["port"] = server.Port, ["user"] = "postgres", ["password"] = server.Password, ["dbname"] = PostgresServer.Database,
+        }), ".");
+        var schema = "xf_race_" + Guid.NewGuid().ToString("N")[..6];
+        Parallel.For(0, 8, _ =>
+        {
+            using var c = adapter.Open();
+            c.EnsureSchema(schema);
+        });
+        using var check = adapter.Open();
+        Assert.That(PostgresServerCount(check, schema), Is.EqualTo(1));
+    }
+
+    static long PostgresServerCount(IAdapterConnection c, string schema) =>
+        ConformanceProject.ToLong(c.Query($"select count(*) from pg_namespace where nspname = '{schema}'").Rows[0][0]);
+
+    [Test]
+    public void The_server_runs_as_a_throwaway_on_loopback()
+    {
+        var server = ServerFixture.Require();
+        using var c = server.Connect();
+        using var cmd = new NpgsqlCommand("select current_setting('listen_addresses'), current_setting('fsync')", c);
+        using var reader = cmd.ExecuteReader();
+        reader.Read();
+        Assert.That((reader.GetString(0), reader.GetString(1)), Is.EqualTo(("127.0.0.1", "off")));
+    }
+}

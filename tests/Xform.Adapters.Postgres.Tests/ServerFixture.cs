@@ -1,0 +1,78 @@
+using Xform.Adapters.Conformance;
+using Xform.Core.Execution;
+using Xform.Core.Project;
+
+namespace Xform.Adapters.Postgres.Tests;
+
+/// <summary>One throwaway server for every test of this assembly, stopped and deleted at the end.</summary>
+[SetUpFixture]
+public sealed class ServerFixture
+{
+    public static PostgresServer? Server { get; private set; }
+    public static string? SkipReason { get; private set; }
+
+    [OneTimeSetUp]
+    public void StartServer()
+    {
+        Server = PostgresServer.Start(out var reason);
+        SkipReason = reason;
+        TestContext.Progress.WriteLine(Server is null
+            ? $"PostgreSQL tests skipped: {reason}"
+            : $"PostgreSQL {Server.Version} started on {Server.Host}:{Server.Port} in {Server.StartupTime.TotalSeconds:0.00}s");
+    }
+
+    [OneTimeTearDown]
+    public void StopServer()
+    {
+        Server?.Dispose();
+        Server = null;
+    }
+
+    /// <summary>The running server, or Assert.Ignore with the printed reason when no binaries are installed.</summary>
+    public static PostgresServer Require()
+    {
+        if (Server is null)
+        {
+            TestContext.Progress.WriteLine($"skipped: {SkipReason}");
+            Assert.Ignore(SkipReason ?? "the PostgreSQL test server did not start");
+        }
+        return Server!;
+    }
+}
+
+/// <summary>The conformance suite on the throwaway server: one schema per project.</summary>
+sealed class PostgresTarget : ConformanceTarget
+{
+    public static readonly PostgresTarget Instance = new();
+
+    public override string Type => "postgres";
+
+    public override string? SkipReason => ServerFixture.Server is null ? ServerFixture.SkipReason ?? "the PostgreSQL test server did not start" : null;
+
+    public override IReadOnlyDictionary<string, string> Output(string projectDir, string schema)
+    {
+        var s = ServerFixture.Require();
+        return new Dictionary<string, string>
+        {
+            ["host"] = s.Host, ["port"] = s.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), ["user"] = PostgresServer.User,
+            ["password"] = s.Password, ["dbname"] = PostgresServer.Database, ["schema"] = schema, ["threads"] = "4", ["sslmode"] = "disable",
+        };
+    }
+
+    public override IAdapter CreateAdapter(TargetConfig target, string projectRoot) => new PostgresAdapter(target, projectRoot);
+}
+
+public class PostgresMaterializationConformance : MaterializationConformance
+{
+    protected override ConformanceTarget Target => PostgresTarget.Instance;
+}
+
+public class PostgresSeedConformance : SeedConformance
+{
+    protected override ConformanceTarget Target => PostgresTarget.Instance;
+}
+
+public class PostgresDataTestConformance : DataTestConformance
+{
+    protected override ConformanceTarget Target => PostgresTarget.Instance;
+}
