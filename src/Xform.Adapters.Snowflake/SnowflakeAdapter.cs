@@ -182,14 +182,28 @@ public sealed class SnowflakeConnection(SqlApiClient client) : IAdapterConnectio
         client.Run(parts.Count == 1 ? parts[0] : string.Join(";\n", parts), parts.Count, maxRows: 0);
     }
 
-    /// <summary>All statements in one request: <c>begin transaction; ...; commit;</c> with MULTI_STATEMENT_COUNT.</summary>
+    /// <summary>
+    /// All statements in one request (one session): <c>begin transaction; ...; commit</c> with MULTI_STATEMENT_COUNT.
+    /// A DDL statement commits the open transaction in Snowflake, so a new <c>begin transaction</c> follows each
+    /// DDL statement that has statements after it: the DML after the last DDL (delete + insert, ...) stays atomic.
+    /// </summary>
     public void ExecuteTransaction(IReadOnlyList<string> statements)
     {
         var parts = statements.SelectMany(SnowflakeNames.SplitStatements).ToList();
         if (parts.Count == 0) return;
-        var script = "begin transaction;\n" + string.Join(";\n", parts) + ";\ncommit";
-        client.Run(script, parts.Count + 2, maxRows: 0);
+        var script = new List<string> { "begin transaction" };
+        for (var i = 0; i < parts.Count; i++)
+        {
+            script.Add(parts[i]);
+            if (i < parts.Count - 1 && IsDdl(parts[i])) script.Add("begin transaction");
+        }
+        script.Add("commit");
+        client.Run(string.Join(";\n", script), script.Count, maxRows: 0);
     }
+
+    static bool IsDdl(string statement) =>
+        System.Text.RegularExpressions.Regex.IsMatch(statement, @"^\s*(create|drop|alter|undrop|comment|grant|revoke)\b",
+            System.Text.RegularExpressions.RegexOptions.IgnoreCase);
 
     public QueryResult Query(string sql, int? maxRows = null)
     {

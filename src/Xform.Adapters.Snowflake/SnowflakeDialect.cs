@@ -42,11 +42,11 @@ public sealed class SnowflakeDialect(bool transient = true) : SqlDialect(Snowfla
     /// <summary>Snowflake's DELETE takes the staged rows in a USING clause.</summary>
     public override IReadOnlyList<string> DeleteInsert(IncrementalStatementsInput i)
     {
-        var match = string.Join(" and ", i.UniqueKey.Select(k => $"dbt_src.{Quote(k)} = dbt_dest.{Quote(k)}"));
+        var match = string.Join(" and ", i.UniqueKey.Select(k => $"DBT_INTERNAL_SOURCE.{Quote(k)} = DBT_INTERNAL_DEST.{Quote(k)}"));
         var predicates = string.Concat(i.Predicates.Select(p => $"\n    and ({p})"));
         return
         [
-            $"delete from {Render(i.Target)} as dbt_dest\nusing {Quote(i.Staged)} as dbt_src\nwhere {match}{predicates}",
+            $"delete from {Render(i.Target)} as DBT_INTERNAL_DEST\nusing {Quote(i.Staged)} as DBT_INTERNAL_SOURCE\nwhere {match}{predicates}",
             Insert(i),
         ];
     }

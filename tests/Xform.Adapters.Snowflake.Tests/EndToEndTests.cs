@@ -124,6 +124,20 @@ public class EndToEndTests
     }
 
     [Test]
+    public void An_incremental_merge_stages_and_merges_in_one_request()
+    {
+        Write("models/country_facts.sql", "{{ config(materialized='incremental', unique_key='code') }}\nselect code, population from {{ ref('countries') }}\n");
+        Assert.That(Run("build").Code, Is.EqualTo(0));
+        Write("seeds/countries.csv", "code,name,active,since,population\nDE,Germany,true,2020-01-01,84.0\nES,Spain,true,2020-01-01,48.0\n");
+        var (code, output) = Run("build");
+        Assert.That(code, Is.EqualTo(0), output);
+        var merge = _fake.Posts.Select(p => JsonNode.Parse(p.Body)!).Single(b => ((string)b["statement"]!).Contains("merge into", StringComparison.Ordinal));
+        Assert.That((string)merge["statement"]!, Does.StartWith("begin transaction;").And.Contain("create or replace temporary table \"COUNTRY_FACTS__XFORM_INCR\""));
+        Assert.That(_fake.Query("select code, population from \"PUBLIC\".\"COUNTRY_FACTS\" order by 1").Select(r => $"{r[0]}={r[1]}"),
+            Is.EqualTo(new[] { "DE=84.0", "ES=48.0", "FR=68.1", "XX=" }));
+    }
+
+    [Test]
     public void A_failing_data_test_fails_the_build()
     {
         Write("seeds/countries.csv", "code,name,active,since,population\nDE,Germany,true,2020-01-01,83.2\nDE,Deutschland,true,2020-01-01,83.2\n");

@@ -330,10 +330,25 @@ public sealed class FakeSnowflake : IDisposable
             {
                 try
                 {
+                    // Snowflake's transaction rules: DDL commits an open transaction and runs on its own;
+                    // BEGIN inside a transaction and COMMIT outside one do nothing
                     var lower = s.Trim().ToLowerInvariant();
-                    if (lower.StartsWith("begin", StringComparison.Ordinal)) inTransaction = true;
-                    if (lower.StartsWith("commit", StringComparison.Ordinal)) inTransaction = false;
-                    results.Add(RunOne(statements.Count == 1 ? handle : NewHandle(), s, bindings));
+                    var id = statements.Count == 1 ? handle : NewHandle();
+                    if (lower.StartsWith("begin", StringComparison.Ordinal) || lower.StartsWith("commit", StringComparison.Ordinal))
+                    {
+                        var begin = lower.StartsWith("begin", StringComparison.Ordinal);
+                        if (begin != inTransaction) RunRaw(begin ? "begin transaction" : "commit");
+                        inTransaction = begin;
+                        results.Add(Done(id, "Statement executed successfully."));
+                        Executed.Enqueue(s);
+                        continue;
+                    }
+                    if (inTransaction && Regex.IsMatch(lower, @"^(create|drop|alter)\b"))
+                    {
+                        RunRaw("commit");
+                        inTransaction = false;
+                    }
+                    results.Add(RunOne(id, s, bindings));
                     Executed.Enqueue(s);
                 }
                 catch (DuckDBException e)
