@@ -8,7 +8,8 @@ with raw as (
 ),
 
 totals as (
-    select count(*) as raw_rows from raw
+    {#- Counted on the raw source itself, so a test can prove staging kept every raw row. -#}
+    select count(*) as raw_rows from {{ source('pos', 'transaction_logs') }}
 ),
 
 used as (
@@ -29,7 +30,7 @@ select
     cast(p.row_count as {{ type_bigint() }}) as row_count,
     {{ divide_exact('p.row_count', 't.raw_rows', 6) }} as share_of_raw_rows,
     p.gross_value,
-    p.transaction_category = 'sale' as feeds_customer_metrics,
+    p.transaction_category in ('sale'{% if var('returns_in_customer_metrics') %}, 'return'{% endif %}) as feeds_customer_metrics,
     cast(t.raw_rows as {{ type_bigint() }}) as raw_rows,
     cast(u.metric_rows as {{ type_bigint() }}) as rows_in_customer_metrics,
     {{ divide_exact('t.raw_rows - u.metric_rows', 't.raw_rows', 6) }} as data_loss_share
