@@ -90,6 +90,8 @@ public sealed class PropertiesReader(ICollection<Warning> warnings, Func<string,
             {
                 external = external.Replace("{name}", name, StringComparison.Ordinal).Replace("{identifier}", table.String("identifier") ?? name, StringComparison.Ordinal);
                 external = renderString(external, (table.Get("config") ?? table.Get("meta") ?? table.Node).At(table.File));
+                // A location that renders empty (e.g. only on DuckDB targets) means an ordinary table.
+                if (string.IsNullOrWhiteSpace(external)) external = null;
             }
             // An explicit 'freshness: null' on a table switches the source's check off for it.
             var freshness = table.Node.Children.ContainsKey(new YamlScalarNode("freshness"))
