@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}
 {#- Every raw row, typed and standardised, with exactly one transaction_category (rules in the
     order of the spec: the first that matches wins). Codes, keywords and countries come from seeds;
     everything dialect-specific goes through dispatched macros. -#}
