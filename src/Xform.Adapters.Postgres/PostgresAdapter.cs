@@ -51,6 +51,7 @@ public sealed class PostgresAdapter : IAdapter, ISeedLoader
         try
         {
             connection = _dataSource.Value.OpenConnection();
+            if (connection.PostgreSqlVersion.Major < 15) ((PostgresDialect)Dialect).NativeMerge = false;
             if (_profile.Role is { } role)
             {
                 using var cmd = connection.CreateCommand();

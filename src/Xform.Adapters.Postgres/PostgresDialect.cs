@@ -17,6 +17,30 @@ public class PostgresDialect(Func<string, string> quote) : SqlDialect(quote)
     public override string Drop(RelationName relation, RelationKind kind) =>
         $"drop {(kind == RelationKind.View ? "view" : "table")} if exists {Render(relation)} cascade";
 
+    /// <summary>
+    /// Whether the server has MERGE (PostgreSQL 15 and later). Set when the first connection opens; before 15 a
+    /// merge is an UPDATE ... FROM of the matched rows, then an INSERT of the others, in the same transaction.
+    /// </summary>
+    public bool NativeMerge { get; set; } = true;
+
+    public override IReadOnlyList<string> Merge(IncrementalStatementsInput i)
+    {
+        if (NativeMerge) return base.Merge(i);
+        var target = Render(i.Target);
+        var staged = Quote(i.Staged);
+        var match = string.Join(" and ", i.UniqueKey.Select(k => $"DBT_INTERNAL_SOURCE.{Quote(k)} = DBT_INTERNAL_DEST.{Quote(k)}"))
+                    + string.Concat(i.Predicates.Select(p => $"\n    and ({p})"));
+        var columns = string.Join(", ", i.Columns.Select(Quote));
+        var statements = new List<string>();
+        if (i.UpdateColumns.Count > 0)
+            statements.Add($"update {target} as DBT_INTERNAL_DEST set\n        " +
+                           string.Join(",\n        ", i.UpdateColumns.Select(c => $"{Quote(c)} = DBT_INTERNAL_SOURCE.{Quote(c)}")) +
+                           $"\nfrom {staged} as DBT_INTERNAL_SOURCE\nwhere {match}");
+        statements.Add($"insert into {target} ({columns})\nselect {string.Join(", ", i.Columns.Select(c => $"DBT_INTERNAL_SOURCE.{Quote(c)}"))}\n" +
+                       $"from {staged} as DBT_INTERNAL_SOURCE\nwhere not exists (select 1 from {target} as DBT_INTERNAL_DEST where {match})");
+        return statements;
+    }
+
     /// <summary>Only ever the session's temporary table: an unqualified name could reach a real table on the search_path.</summary>
     public override string DropTemp(string name) => $"drop table if exists pg_temp.{Quote(name)}";
 

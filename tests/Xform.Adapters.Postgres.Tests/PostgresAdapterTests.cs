@@ -247,6 +247,28 @@ public class PostgresAdapterTests
         Assert.That(p.Long($"select n from {p.Rel("on_target")}"), Is.EqualTo(strategy == "append" ? 4 : 3));
     }
 
+    [TestCase(true)]
+    [TestCase(false)]
+    public void Merge_runs_natively_and_as_update_then_insert_before_postgres_15(bool native)
+    {
+        var p = NewProject();
+        var rows = p.With((adapter, c) =>
+        {
+            var dialect = (PostgresDialect)adapter.Dialect;
+            dialect.NativeMerge = native;
+            c.EnsureSchema(p.Schema);
+            var target = new RelationName(null, p.Schema, "t");
+            c.Execute($"create table {dialect.Render(target)} as select * from (values (1, 'a', 1), (2, 'b', 1), (3, 'c', 9)) v(id, v, grp)");
+            c.Execute(dialect.DropTemp("t__xform_incr"));
+            c.Execute(dialect.CreateTempTableAs("t__xform_incr", "select * from (values (1, 'A', 1), (3, 'C', 1), (4, 'd', 1)) v(id, v, grp)"));
+            var input = new IncrementalStatementsInput(target, "t__xform_incr", ["id", "v", "grp"], ["id"], ["v"], ["DBT_INTERNAL_DEST.grp = 1"], null);
+            c.ExecuteTransaction(dialect.Merge(input));
+            return c.Query($"select id, v, grp from {dialect.Render(target)} order by id, v").Rows.Select(r => $"{r[0]}:{r[1]}:{r[2]}").ToList();
+        });
+        // id 3 exists only outside the predicate's rows: not matched, so inserted beside the old one
+        Assert.That(rows, Is.EqualTo(new[] { "1:A:1", "2:b:1", "3:C:1", "3:c:9", "4:d:1" }));
+    }
+
     [Test]
     public void Cross_database_macros_default_to_postgres_sql()
     {
