@@ -43,7 +43,7 @@ public sealed class DuckDbAdapter : IAdapter, ISeedLoader
     public AdapterCapabilities Capabilities { get; } = new(TransactionalDdl: true, Merge: true, AtomicSwap: true,
         InsertOverwrite: false, CreateOrReplaceTable: true);
 
-    public IReadOnlyList<TemplateSource> Macros { get; } = LoadMacros();
+    public IReadOnlyList<TemplateSource> Macros { get; } = EmbeddedMacros.Load(typeof(DuckDbAdapter).Assembly, "macros/", "duckdb");
 
     public string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
 
@@ -84,20 +84,6 @@ public sealed class DuckDbAdapter : IAdapter, ISeedLoader
 
     static string FirstLine(string s) => s.Split('\n')[0].Trim();
 
-    static IReadOnlyList<TemplateSource> LoadMacros()
-    {
-        var assembly = typeof(DuckDbAdapter).Assembly;
-        return assembly.GetManifestResourceNames()
-            .Where(n => n.StartsWith("macros/", StringComparison.Ordinal))
-            .OrderBy(n => n, StringComparer.Ordinal)
-            .Select(n =>
-            {
-                using var stream = assembly.GetManifestResourceStream(n)!;
-                using var reader = new StreamReader(stream);
-                return new TemplateSource($"<xform>/duckdb/{n}", reader.ReadToEnd());
-            })
-            .ToList();
-    }
 
     public string Load(IAdapterConnection connection, Node seed, string csvFullPath, RelationKind? existing) =>
         DuckDbSeedLoader.Load(connection, seed, csvFullPath, existing, Quote);

@@ -45,7 +45,7 @@ public sealed class SnowflakeAdapter : IAdapter, ISeedLoader
     public AdapterCapabilities Capabilities { get; } = new(TransactionalDdl: false, Merge: true, AtomicSwap: true,
         InsertOverwrite: true, CreateOrReplaceTable: true);
 
-    public IReadOnlyList<TemplateSource> Macros { get; } = LoadMacros();
+    public IReadOnlyList<TemplateSource> Macros { get; } = EmbeddedMacros.Load(typeof(SnowflakeAdapter).Assembly, "macros/", "snowflake");
 
     public string Quote(string identifier) => SnowflakeNames.Quote(identifier);
 
@@ -119,20 +119,6 @@ public sealed class SnowflakeAdapter : IAdapter, ISeedLoader
         client.CancelAll();
     }
 
-    static IReadOnlyList<TemplateSource> LoadMacros()
-    {
-        var assembly = typeof(SnowflakeAdapter).Assembly;
-        return assembly.GetManifestResourceNames()
-            .Where(n => n.StartsWith("macros/", StringComparison.Ordinal))
-            .OrderBy(n => n, StringComparer.Ordinal)
-            .Select(n =>
-            {
-                using var stream = assembly.GetManifestResourceStream(n)!;
-                using var reader = new StreamReader(stream);
-                return new TemplateSource($"<xform>/snowflake/{n}", reader.ReadToEnd());
-            })
-            .ToList();
-    }
 
     public void Dispose()
     {
