@@ -77,6 +77,9 @@ public class PostgresDialect(Func<string, string> quote) : SqlDialect(quote)
     /// now reading the new relation. It runs inside the caller's transaction: if a view no longer fits the new
     /// columns the whole build fails and the previous version stays.
     /// </summary>
+    /// <summary>The advisory lock that serializes swaps in a database (an arbitrary constant: "xform swap").</summary>
+    public const long SwapLockKey = 0x78666f726d5377;
+
     public string Swap(RelationName relation, RelationName replacement)
     {
         var target = Literal(Render(relation));
@@ -85,13 +88,17 @@ public class PostgresDialect(Func<string, string> quote) : SqlDialect(quote)
         return $$"""
             do $xform_swap$
             declare
-                old_oid oid := to_regclass({{target}});
+                old_oid oid;
                 old_kind "char";
                 kept record;
                 views text[] := '{}';
                 names text[] := '{}';
                 i int;
             begin
+                -- one swap at a time per database (released at commit): two tables swapped in parallel under a view
+                -- that reads both would otherwise each hold one table and wait for the other to recreate the view
+                perform pg_advisory_xact_lock({{SwapLockKey}});
+                old_oid := to_regclass({{target}});
                 if old_oid is not null then
                     select relkind into old_kind from pg_class where oid = old_oid;
                     for kept in

@@ -70,6 +70,8 @@ public sealed record PostgresProfile(string Host, int Port, string User, string?
             ApplicationName = "xform",
             // no credentials kept in the connection's own ConnectionString after open
             PersistSecurityInfo = false,
+            // the engine's DETAIL (which key was duplicated, ...) is data, not a secret: show it
+            IncludeErrorDetail = true,
         };
         if (Password is not null) b.Password = Password;
         if (SearchPath is not null) b.SearchPath = SearchPath;
