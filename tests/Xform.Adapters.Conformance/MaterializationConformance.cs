@@ -107,6 +107,21 @@ public abstract class MaterializationConformance : ConformanceFixture
     }
 
     [Test]
+    public void Tables_swapped_in_parallel_under_a_view_that_reads_them_all()
+    {
+        var p = NewProject();
+        for (var i = 0; i < 6; i++)
+            p.Write($"models/t{i}.sql", $"{{{{ config(materialized='table') }}}}\nselect {i} as id");
+        p.Write("models/all_of_them.sql", string.Join("\nunion all ", Enumerable.Range(0, 6).Select(i => $"select id from {{{{ ref('t{i}') }}}}")));
+        p.Ok("run", "--threads", "6");
+        for (var round = 0; round < 3; round++)
+        {
+            p.Ok("run", "--threads", "6", "-s", "t0", "t1", "t2", "t3", "t4", "t5");
+            Assert.That(p.Long($"select sum(id) from {p.Rel("all_of_them")}"), Is.EqualTo(15));
+        }
+    }
+
+    [Test]
     public void A_view_whose_columns_change_is_replaced_under_its_dependents()
     {
         var p = Chain();
