@@ -46,7 +46,7 @@ public class ErrorMessageTests
             ["parse"], ("models/a.sql", "select {{ exceptions.raise_compiler_error('custom failure') }}"));
         yield return C("unknown config in config()", "models/b.sql:1:4: error: unknown config 'materialised'. Did you mean 'materialized'?",
             ["parse"], ("models/b.sql", "{{ config(materialised='table') }}select 1"));
-        yield return C("unsupported materialization", "models/b.sql:1:1: error: model 'b' asks for materialization 'tabel'; supported: view, table, ephemeral",
+        yield return C("unsupported materialization", "models/b.sql:1:1: error: model 'b' asks for materialization 'tabel'; supported: view, table, ephemeral, incremental",
             ["parse"], ("models/b.sql", "{{ config(materialized='tabel') }}select 1"));
         yield return C("undefined var", "models/a.sql:1:12: error: var 'region' is not defined: set it under 'vars' in project.yml, pass --vars, or give var() a default",
             ["parse"], ("models/a.sql", "select '{{ var('region') }}' as r"));
@@ -60,7 +60,7 @@ public class ErrorMessageTests
             ["parse", "-t", "prod"]);
         yield return C("unset env_var in a profile", "profiles.yml:6:13: error: environment variable 'XFORM_SURELY_UNSET' is not set and env_var() was given no default",
             ["parse"], ("profiles.yml", "proj:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: \"{{ env_var('XFORM_SURELY_UNSET') }}\"\n"));
-        yield return C("unsupported adapter type", "error: target 'dev' has type 'oracle', which this build of xform cannot connect to; supported: duckdb",
+        yield return C("unsupported adapter type", "error: target 'dev' has type 'oracle', which this build of xform cannot connect to; supported: duckdb, snowflake, postgres",
             ["parse"], ("profiles.yml", "proj:\n  target: dev\n  outputs:\n    dev:\n      type: oracle\n"));
         yield return C("no project file", "error: no project.yml (or dbt_project.yml) in '{dir}'; run 'xform init' to start a project or pass --project-dir",
             ["parse"], ("project.yml", "<delete>"));
