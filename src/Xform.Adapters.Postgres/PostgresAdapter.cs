@@ -32,7 +32,11 @@ public sealed class PostgresAdapter : IAdapter, ISeedLoader
     public AdapterCapabilities Capabilities { get; } = new(TransactionalDdl: true, Merge: true, AtomicSwap: true,
         InsertOverwrite: false, CreateOrReplaceTable: false);
 
-    public IReadOnlyList<TemplateSource> Macros { get; } = LoadMacros();
+    /// <summary>
+    /// postgres__ variants of dispatched macros, from Macros/. None is needed today: the core's default__ versions
+    /// are PostgreSQL SQL (tested in PostgresAdapterTests).
+    /// </summary>
+    public IReadOnlyList<TemplateSource> Macros { get; } = EmbeddedMacros.Load(typeof(PostgresAdapter).Assembly, "macros/", "postgres");
 
     public string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
 
@@ -91,21 +95,6 @@ public sealed class PostgresAdapter : IAdapter, ISeedLoader
             }
         }
         return e.Message.Split('\n')[0].Trim();
-    }
-
-    static IReadOnlyList<TemplateSource> LoadMacros()
-    {
-        var assembly = typeof(PostgresAdapter).Assembly;
-        return assembly.GetManifestResourceNames()
-            .Where(n => n.StartsWith("macros/", StringComparison.Ordinal))
-            .OrderBy(n => n, StringComparer.Ordinal)
-            .Select(n =>
-            {
-                using var stream = assembly.GetManifestResourceStream(n)!;
-                using var reader = new StreamReader(stream);
-                return new TemplateSource($"<xform>/postgres/{n}", reader.ReadToEnd());
-            })
-            .ToList();
     }
 
     public string Load(IAdapterConnection connection, Node seed, string csvFullPath, RelationKind? existing) =>
