@@ -30,6 +30,11 @@ public static class XformCli
         var source = new Command("source", "Commands on sources");
         Add(source, "freshness", "Check how fresh each source is; results in target/sources.json", SourceCommands.Freshness, CliOptions.Select, CliOptions.Exclude);
         root.Subcommands.Add(source);
+        var docs = new Command("docs", "The documentation site and lineage");
+        Add(docs, "generate", "Write target/catalog.json and the self-contained docs page target/index.html", DocsCommands.Generate);
+        Add(docs, "serve", "Serve target/ on 127.0.0.1 until Ctrl-C", DocsCommands.Serve, DocsCommands.Port);
+        Add(docs, "lineage", "Print the graph of the selected nodes (mermaid, dot or json; --columns for column lineage)", DocsCommands.Lineage, CliOptions.Select, CliOptions.Exclude, DocsCommands.Format, DocsCommands.Columns);
+        root.Subcommands.Add(docs);
         Add(root, "clean", "Delete the folders listed in clean-targets", InfoCommands.Clean);
         Add(root, "init", "Create a working starter project", InfoCommands.Init, InfoCommands.InitName);
 

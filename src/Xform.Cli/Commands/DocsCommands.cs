@@ -1,0 +1,223 @@
+using System.CommandLine;
+using System.Net;
+using Xform.Adapters.DuckDb;
+using Xform.Core.Compilation;
+using Xform.Core.Diagnostics;
+using Xform.Core.Docs;
+using Xform.Core.Project;
+
+namespace Xform.Cli.Commands;
+
+/// <summary><c>xform docs generate | serve | lineage</c>: catalog.json, the self-contained docs page, the graph for other tools.</summary>
+static class DocsCommands
+{
+    public static readonly Option<int> Port = new("--port") { Description = "Port to serve the docs on (127.0.0.1)", DefaultValueFactory = _ => 8080 };
+    public static readonly Option<string> Format = new("--format") { Description = "mermaid, dot or json", DefaultValueFactory = _ => "mermaid" };
+    public static readonly Option<bool> Columns = new("--columns") { Description = "Include column-level lineage" };
+
+    static DocsCommands()
+    {
+        Format.AcceptOnlyFromAmong(LineageExport.Formats);
+    }
+
+    public static int Generate(CommandContext context)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var graph = context.Graph;
+        context.Output.Info($"Running with xform {Version.Text} on {context.Adapter.Describe()}, target '{context.Target.Name}'");
+        var compiler = new Compiler(context.Loaded, graph, context.External);
+        var compiled = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var failures = 0;
+        foreach (var id in graph.Order)
+        {
+            var node = graph.Manifest.Nodes[id];
+            if (node.ResourceType is ResourceType.Source or ResourceType.Seed) continue;
+            try
+            {
+                compiled[id] = compiler.Compile(node).Sql;
+            }
+            catch (XformException e)
+            {
+                failures++;
+                context.Output.Warn($"{node.Name}: could not compile: {e.Message}");
+            }
+        }
+        var catalog = ReadCatalog(context, compiler);
+        foreach (var e in catalog.Errors) context.Output.Warn($"catalog: {e}");
+        var lineage = BuildLineage(context, catalog, null);
+        var unresolved = lineage.Values.Sum(l => l.Columns.Count(c => !c.IsComplete));
+        var total = lineage.Values.Sum(l => l.Columns.Count);
+
+        Directory.CreateDirectory(context.TargetDir);
+        var now = DateTime.UtcNow;
+        var catalogPath = Path.Combine(context.TargetDir, "catalog.json");
+        File.WriteAllText(catalogPath, CatalogBuilder.ToJson(catalog, now, Guid.NewGuid().ToString(), Version.Text));
+        var htmlPath = Path.Combine(context.TargetDir, "index.html");
+        File.WriteAllText(htmlPath, DocsSite.Html(DocsSite.Data(graph, catalog, n => compiled.GetValueOrDefault(n.UniqueId), lineage, now)));
+        context.Output.Info($"Catalog: {catalog.Nodes.Count} relations, {catalog.Sources.Count} sources read from the engine; " +
+                            $"column lineage: {total - unresolved} of {total} columns fully resolved");
+        context.Output.Info($"Wrote {Relative(context, catalogPath)} and {Relative(context, htmlPath)} in {watch.Elapsed.TotalSeconds:0.00}s");
+        return failures == 0 ? XformCli.Success : XformCli.NodeFailure;
+    }
+
+    static string Relative(CommandContext context, string path) => Path.GetRelativePath(context.ProjectDir, path).Replace('\\', '/');
+
+    /// <summary>The engine's view of the project's relations; empty (with a warning) when the database cannot be read.</summary>
+    static Catalog ReadCatalog(CommandContext context, Compiler compiler)
+    {
+        using var connection = context.Adapter.Open();
+        return CatalogBuilder.Build(context.Manifest, connection, context.Adapter.Quote, node =>
+        {
+            try
+            {
+                return compiler.SourceRelation(node);
+            }
+            catch (XformException)
+            {
+                return null;
+            }
+        });
+    }
+
+    /// <summary>Column lineage from the compiled SQL, with sources read in place written as their relation names.</summary>
+    static IReadOnlyDictionary<string, NodeLineage> BuildLineage(CommandContext context, Catalog catalog, IReadOnlySet<string>? only)
+    {
+        var sources = context.Manifest.Of(ResourceType.Source).Where(s => s.Source is not null)
+            .ToDictionary(s => (s.Source!.SourceName, s.Name));
+        var quote = context.Adapter.Quote;
+        var lineageCompiler = new Compiler(context.Loaded, context.Graph, (info, _) =>
+            sources.TryGetValue((info.SourceName, info.TableName), out var s) ? s.Relation.Render(quote)
+                : throw new XformException($"unknown source {info.SourceName}.{info.TableName}"));
+        using var parser = new DuckDbSqlParser();
+        return ProjectLineage.Build(context.Graph, catalog, n => lineageCompiler.Compile(n).Sql, parser, only);
+    }
+
+    public static int Lineage(CommandContext context)
+    {
+        var format = context.Get(Format) ?? "mermaid";
+        var ids = context.Selected(ResourceType.Model, ResourceType.Seed, ResourceType.Snapshot, ResourceType.Source)
+            .Select(n => n.UniqueId).ToList();
+        IReadOnlyDictionary<string, NodeLineage>? columns = null;
+        if (context.Get(Columns))
+        {
+            var compiler = new Compiler(context.Loaded, context.Graph, context.External);
+            var catalog = ReadCatalog(context, compiler);
+            columns = BuildLineage(context, catalog, ids.ToHashSet(StringComparer.Ordinal));
+        }
+        context.Output.Out.Write(LineageExport.Write(format, context.Graph, ids, columns));
+        context.Output.Out.Flush();
+        return XformCli.Success;
+    }
+
+    public static int Serve(CommandContext context)
+    {
+        var port = context.Get(Port);
+        var root = context.TargetDir;
+        if (!File.Exists(Path.Combine(root, "index.html")))
+            throw new XformException($"{Relative(context, Path.Combine(root, "index.html"))} does not exist: run 'xform docs generate' first");
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            using var server = DocsServer.Start(root, port);
+            context.Output.Info($"Serving docs at {server.Url} (press Ctrl-C to stop)");
+            cancel.Token.WaitHandle.WaitOne();
+            context.Output.Info("Stopped.");
+        }
+        catch (HttpListenerException e)
+        {
+            throw new XformException($"cannot serve on 127.0.0.1:{port}: {e.Message}");
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+        return XformCli.Success;
+    }
+}
+
+/// <summary>Serves the files of one folder on 127.0.0.1 (GET only, no directory listing, nothing outside the folder).</summary>
+sealed class DocsServer : IDisposable
+{
+    readonly HttpListener _listener = new();
+    readonly string _root;
+    readonly Task _loop;
+
+    DocsServer(string root, int port)
+    {
+        _root = Path.GetFullPath(root);
+        Url = $"http://127.0.0.1:{port}/";
+        _listener.Prefixes.Add(Url);
+        _listener.Start();
+        _loop = Task.Run(Loop);
+    }
+
+    public string Url { get; }
+
+    public static DocsServer Start(string root, int port) => new(root, port);
+
+    async Task Loop()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext ctx;
+            try
+            {
+                ctx = await _listener.GetContextAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+            _ = Task.Run(() => Handle(ctx));
+        }
+    }
+
+    void Handle(HttpListenerContext ctx)
+    {
+        var response = ctx.Response;
+        try
+        {
+            var rel = Uri.UnescapeDataString(ctx.Request.Url?.AbsolutePath ?? "/").TrimStart('/');
+            if (rel.Length == 0) rel = "index.html";
+            var full = Path.GetFullPath(Path.Combine(_root, rel));
+            if (ctx.Request.HttpMethod is not ("GET" or "HEAD"))
+                response.StatusCode = 405;
+            else if (!full.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !File.Exists(full))
+                response.StatusCode = 404;
+            else
+            {
+                var bytes = File.ReadAllBytes(full);
+                response.ContentType = Path.GetExtension(full).ToLowerInvariant() switch
+                {
+                    ".html" => "text/html; charset=utf-8",
+                    ".json" => "application/json",
+                    ".sql" or ".txt" => "text/plain; charset=utf-8",
+                    _ => "application/octet-stream",
+                };
+                response.ContentLength64 = bytes.Length;
+                if (ctx.Request.HttpMethod == "GET") response.OutputStream.Write(bytes);
+            }
+        }
+        catch (IOException)
+        {
+            response.StatusCode = 500;
+        }
+        finally
+        {
+            try { response.Close(); } catch (HttpListenerException) { }
+        }
+    }
+
+    public void Dispose()
+    {
+        _listener.Stop();
+        _listener.Close();
+        try { _loop.Wait(TimeSpan.FromSeconds(2)); } catch (AggregateException) { }
+    }
+}

@@ -1,0 +1,132 @@
+using System.Collections;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Xform.Core.Graph;
+using Xform.Core.Project;
+using Xform.Core.Templating;
+
+namespace Xform.Core.Docs;
+
+/// <summary>Builds the self-contained docs page: one HTML file with the project's data, script and styles inlined.</summary>
+public static partial class DocsSite
+{
+    [GeneratedRegex(@"\{\{\s*doc\(\s*(?:['""](?<pkg>[^'""]+)['""]\s*,\s*)?['""](?<name>[^'""]+)['""]\s*\)\s*\}\}")]
+    private static partial Regex DocCall();
+
+    /// <summary>A description with its <c>{{ doc('name') }}</c> references replaced by the <c>{% docs %}</c> blocks.</summary>
+    public static string RenderDescription(string description, IReadOnlyDictionary<string, DocsBlock> docs) =>
+        DocCall().Replace(description, m => docs.TryGetValue(m.Groups["name"].Value, out var block)
+            ? block.Text.Trim()
+            : $"(missing docs block '{m.Groups["name"].Value}')");
+
+    public static JsonObject Data(DependencyGraph graph, Catalog catalog, Func<Node, string?> compiledSql,
+        IReadOnlyDictionary<string, NodeLineage> lineage, DateTime generatedAtUtc)
+    {
+        var manifest = graph.Manifest;
+        var nodes = new JsonArray();
+        var testsByNode = manifest.Of(ResourceType.Test).Where(t => t.AttachedNode is not null)
+            .GroupBy(t => t.AttachedNode!).ToDictionary(g => g.Key, g => g.OrderBy(t => t.Name, StringComparer.Ordinal).ToList());
+        foreach (var id in graph.Order)
+        {
+            var n = manifest.Nodes[id];
+            var entry = catalog.Find(id);
+            lineage.TryGetValue(id, out var nodeLineage);
+            var tests = testsByNode.GetValueOrDefault(id) ?? [];
+            var columns = new JsonArray();
+            var names = new List<string>();
+            foreach (var c in n.Columns) names.Add(c.Name);
+            foreach (var c in entry?.Columns ?? []) if (!names.Contains(c.Name, StringComparer.OrdinalIgnoreCase)) names.Add(c.Name);
+            foreach (var c in nodeLineage?.Columns ?? []) if (!names.Contains(c.Column, StringComparer.OrdinalIgnoreCase)) names.Add(c.Column);
+            foreach (var name in names)
+            {
+                var declared = n.Columns.FirstOrDefault(c => Same(c.Name, name));
+                var cat = entry?.Columns.FirstOrDefault(c => Same(c.Name, name));
+                var lin = nodeLineage?.Column(name);
+                var col = new JsonObject
+                {
+                    ["name"] = cat?.Name ?? declared?.Name ?? name,
+                    ["type"] = cat?.Type ?? declared?.DataType,
+                    ["description"] = RenderDescription(declared?.Description ?? "", manifest.Docs),
+                    ["tests"] = new JsonArray(tests.Where(t => t.TestMetadata?.GetValueOrDefault("column_name") is string cn && Same(cn, name))
+                        .Select(t => (JsonNode?)TestLabel(t)).ToArray()),
+                };
+                if (lin is not null)
+                    col["lineage"] = new JsonObject
+                    {
+                        ["sources"] = new JsonArray(lin.Sources.Select(s => (JsonNode?)new JsonObject { ["node"] = s.NodeId, ["column"] = s.Column }).ToArray()),
+                        ["direct"] = lin.Direct,
+                        ["unknown"] = new JsonArray(lin.Unknown.Select(u => (JsonNode?)u).ToArray()),
+                    };
+                columns.Add(col);
+            }
+            var o = new JsonObject
+            {
+                ["id"] = id,
+                ["name"] = n.Name,
+                ["label"] = LineageExport.Label(n),
+                ["type"] = n.ResourceType.ToString().ToLowerInvariant(),
+                ["package"] = n.PackageName,
+                ["path"] = n.OriginalFilePath,
+                ["fqn"] = new JsonArray(n.Fqn.Select(f => (JsonNode?)f).ToArray()),
+                ["materialized"] = n.Materialized,
+                ["relation"] = n.ResourceType is ResourceType.Test || n.Materialized == "ephemeral" ? null : n.Relation.ToString(),
+                ["description"] = RenderDescription(n.Description, manifest.Docs),
+                ["tags"] = new JsonArray(n.Config.Tags.Select(t => (JsonNode?)t).ToArray()),
+                ["config"] = ToJson(n.Config),
+                ["raw_sql"] = n.RawCode,
+                ["compiled_sql"] = compiledSql(n),
+                ["parents"] = new JsonArray(graph.Parents(id).OrderBy(p => graph.OrderIndex[p]).Select(p => (JsonNode?)p).ToArray()),
+                ["children"] = new JsonArray(graph.Children(id).OrderBy(p => graph.OrderIndex[p]).Select(p => (JsonNode?)p).ToArray()),
+                ["columns"] = columns,
+                ["tests"] = new JsonArray(tests.Select(t => (JsonNode?)t.UniqueId).ToArray()),
+                ["attached"] = n.AttachedNode,
+                ["test_name"] = n.TestMetadata?.GetValueOrDefault("name") as string,
+                ["source_name"] = n.Source?.SourceName,
+                ["catalog_type"] = entry?.Type,
+                ["row_count"] = entry?.RowCount,
+                ["lineage_error"] = nodeLineage?.Error,
+            };
+            nodes.Add(o);
+        }
+        return new JsonObject
+        {
+            ["project"] = manifest.Project.Name,
+            ["generated_at"] = generatedAtUtc.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture),
+            ["nodes"] = nodes,
+            ["catalog_errors"] = new JsonArray(catalog.Errors.Select(e => (JsonNode?)e).ToArray()),
+        };
+    }
+
+    static string TestLabel(Node t) => t.TestMetadata?.GetValueOrDefault("name") as string ?? t.Name;
+
+    static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The page: data as JSON in a script element (with &lt; escaped), then the script and styles.</summary>
+    public static string Html(JsonObject data)
+    {
+        var json = data.ToJsonString(new JsonSerializerOptions { WriteIndented = false }); // default encoder escapes <, >, &
+        return SiteAssets.Page
+            .Replace("/*__STYLE__*/", SiteAssets.Style, StringComparison.Ordinal)
+            .Replace("__TITLE__", System.Net.WebUtility.HtmlEncode(data["project"]?.GetValue<string>() ?? "xform"), StringComparison.Ordinal)
+            .Replace("/*__DATA__*/", json, StringComparison.Ordinal)
+            .Replace("/*__SCRIPT__*/", SiteAssets.Script, StringComparison.Ordinal);
+    }
+
+    static JsonNode? ToJson(object? value) => value switch
+    {
+        null => null,
+        string s => s,
+        bool b => b,
+        int i => i,
+        long l => l,
+        double d => d,
+        decimal m => m,
+        IEnumerable<KeyValuePair<string, object?>> dict => new JsonObject(dict.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => KeyValuePair.Create(kv.Key, ToJson(kv.Value)))),
+        IDictionary d => new JsonObject(d.Keys.Cast<object>().Select(k => KeyValuePair.Create(Convert.ToString(k, CultureInfo.InvariantCulture) ?? "", ToJson(d[k])))),
+        IEnumerable e => new JsonArray(e.Cast<object?>().Select(ToJson).ToArray()),
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture),
+    };
+}

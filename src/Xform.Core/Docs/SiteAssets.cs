@@ -1,0 +1,412 @@
+namespace Xform.Core.Docs;
+
+/// <summary>The docs page's HTML, CSS and script, written here (no third-party code, no network).</summary>
+static class SiteAssets
+{
+    public const string Page = """
+<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>__TITLE__ · xform docs</title>
+<style>/*__STYLE__*/</style>
+</head>
+<body>
+<header>
+  <strong id="project-title">__TITLE__</strong>
+  <input id="search" type="search" placeholder="Search nodes, columns, descriptions" autocomplete="off">
+  <input id="filter" type="text" placeholder="Filter graph: +name  name+  tag:x  resource_type:model ..." autocomplete="off">
+  <label><input id="show-tests" type="checkbox"> tests</label>
+  <button id="fit" title="Fit the graph">fit</button>
+  <span id="filter-status"></span>
+</header>
+<main>
+  <nav id="sidebar"><div id="search-results"></div><div id="node-list"></div></nav>
+  <section id="graph-pane"><svg id="graph" xmlns="http://www.w3.org/2000/svg"><g id="viewport"><g id="edges"></g><g id="nodes"></g></g></svg></section>
+  <article id="details"><p class="hint">Click a node in the graph or the list to see its description, columns, SQL and lineage.</p></article>
+</main>
+<script id="xform-data" type="application/json">/*__DATA__*/</script>
+<script>/*__SCRIPT__*/</script>
+</body>
+</html>
+""";
+
+    public const string Style = """
+* { box-sizing: border-box; }
+body { margin: 0; font: 13px/1.4 system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #1f2933; height: 100vh; display: flex; flex-direction: column; }
+header { display: flex; gap: 8px; align-items: center; padding: 6px 10px; background: #102a43; color: #fff; }
+header input[type=search], header input[type=text] { padding: 4px 6px; border-radius: 3px; border: 1px solid #829ab1; }
+#search { width: 240px; } #filter { flex: 1; font-family: ui-monospace, monospace; }
+#filter.bad { background: #ffe3e3; }
+#filter-status { min-width: 160px; font-size: 12px; }
+main { flex: 1; display: flex; min-height: 0; }
+#sidebar { width: 230px; overflow: auto; border-right: 1px solid #d9e2ec; padding: 6px; background: #f8fafc; }
+#sidebar h4 { margin: 8px 0 2px; font-size: 11px; text-transform: uppercase; color: #627d98; }
+#sidebar a { display: block; padding: 1px 4px; color: #243b53; text-decoration: none; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; cursor: pointer; }
+#sidebar a:hover, #sidebar a.current { background: #d9e2ec; }
+#graph-pane { flex: 1; position: relative; min-width: 0; }
+#graph { width: 100%; height: 100%; background: #fff; cursor: grab; user-select: none; }
+#graph.dragging { cursor: grabbing; }
+.node rect { stroke: #486581; stroke-width: 1; rx: 4; }
+.node text { font-size: 12px; pointer-events: none; }
+.node { cursor: pointer; }
+.node.model rect { fill: #d6e4ff; } .node.seed rect { fill: #d3f9d8; } .node.source rect { fill: #fff3bf; }
+.node.snapshot rect { fill: #f3d9fa; } .node.test rect { fill: #ffe3e3; }
+.node.selected rect { stroke: #d9480f; stroke-width: 3; }
+.node.up rect { stroke: #1c7ed6; stroke-width: 2; } .node.down rect { stroke: #2b8a3e; stroke-width: 2; }
+.node.dim { opacity: 0.25; } .edge.dim { opacity: 0.1; }
+.edge { fill: none; stroke: #9fb3c8; stroke-width: 1.2; }
+.edge.hl { stroke: #d9480f; stroke-width: 2; }
+#details { width: 480px; overflow: auto; border-left: 1px solid #d9e2ec; padding: 8px 14px; }
+#details h2 { margin: 4px 0; font-size: 18px; word-break: break-all; }
+#details h3 { margin: 14px 0 4px; font-size: 14px; border-bottom: 1px solid #d9e2ec; }
+.badge { display: inline-block; padding: 0 6px; border-radius: 8px; background: #e4e7eb; font-size: 11px; margin-right: 4px; }
+table { border-collapse: collapse; width: 100%; } td, th { text-align: left; vertical-align: top; border-bottom: 1px solid #eef2f6; padding: 3px 4px; }
+th { font-size: 11px; color: #627d98; }
+pre { background: #f0f4f8; padding: 6px; overflow: auto; font-size: 12px; max-height: 360px; }
+code { font-family: ui-monospace, monospace; font-size: 12px; }
+a.node-link, a.col-link { color: #1c7ed6; cursor: pointer; text-decoration: none; } a.node-link:hover, a.col-link:hover { text-decoration: underline; }
+.unknown { color: #c92a2a; font-size: 11px; } .direct { color: #2b8a3e; font-size: 11px; }
+.hint { color: #829ab1; }
+.hit { padding: 2px 4px; border-bottom: 1px solid #eef2f6; cursor: pointer; } .hit:hover { background: #d9e2ec; } .hit small { color: #627d98; display: block; }
+""";
+
+    public const string Script = """
+(function () {
+'use strict';
+const DATA = JSON.parse(document.getElementById('xform-data').textContent);
+const nodes = DATA.nodes;
+const byId = new Map(nodes.map(n => [n.id, n]));
+const $ = id => document.getElementById(id);
+const SVG = 'http://www.w3.org/2000/svg';
+const state = { selected: null, visible: new Set(), pos: new Map(), tx: 20, ty: 20, scale: 1 };
+window.xformDocs = { state: state, data: DATA };
+
+function esc(s) { return String(s == null ? '' : s).replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c])); }
+function label(id) { const n = byId.get(id); return n ? n.label : id; }
+
+// ---- graph walks (the whole graph, tests included, like the command line's selectors) ----
+function walk(start, depth, next) {
+  const seen = new Set(); let frontier = [start];
+  for (let level = 0; frontier.length && (depth == null || level < depth); level++) {
+    const following = [];
+    for (const id of frontier) for (const n of next(byId.get(id))) if (!seen.has(n)) { seen.add(n); following.push(n); }
+    frontier = following;
+  }
+  return seen;
+}
+const ancestors = (id, d) => walk(id, d, n => n.parents);
+const descendants = (id, d) => walk(id, d, n => n.children);
+
+// ---- selectors: the same syntax and rules as xform's NodeSelector ----
+function wildcard(pattern, text) {
+  if (pattern.indexOf('*') < 0 && pattern.indexOf('?') < 0) return pattern === text;
+  const re = '^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$';
+  return new RegExp(re).test(text);
+}
+function fqnMatches(n, value) {
+  const parts = value.split('.'), fqn = n.fqn;
+  for (let start = 0; start <= 1; start++) {
+    if (parts.length > fqn.length - start) continue;
+    let ok = true;
+    for (let i = 0; i < parts.length && ok; i++) ok = wildcard(parts[i], fqn[start + i]);
+    if (ok && (start === 0 || parts.length < fqn.length)) return true;
+  }
+  return false;
+}
+function pathMatches(n, value) {
+  let v = value.replace(/\/+$/, '').replace(/\\/g, '/');
+  if (v.startsWith('./')) v = v.slice(2);
+  const p = n.path;
+  return p === v || p.startsWith(v + '/') || wildcard(v, p);
+}
+function configMatches(c, value) {
+  if (c == null) return false;
+  if (typeof c === 'boolean') return (c ? 'true' : 'false') === value.toLowerCase();
+  if (typeof c === 'string') return wildcard(value, c);
+  if (Array.isArray(c)) return c.some(x => configMatches(x, value));
+  return String(c) === value;
+}
+function matchBody(body, text) {
+  const colon = body.indexOf(':');
+  let method = colon < 0 ? '' : body.slice(0, colon);
+  const value = colon < 0 ? body : body.slice(colon + 1);
+  let sub = '';
+  const dot = method.indexOf('.');
+  if (dot >= 0) { sub = method.slice(dot + 1); method = method.slice(0, dot); }
+  let f;
+  switch (method) {
+    case '':
+      f = (value.indexOf('/') >= 0 || value.endsWith('.sql') || value.endsWith('.csv'))
+        ? n => pathMatches(n, value)
+        : n => wildcard(value, n.name) || (n.type !== 'source' && fqnMatches(n, value));
+      break;
+    case 'tag': f = n => n.tags.some(t => wildcard(value, t)); break;
+    case 'path': case 'file': f = n => pathMatches(n, value); break;
+    case 'config': if (!sub) throw new Error("config needs a key: config.materialized:table"); f = n => configMatches(n.config[sub], value); break;
+    case 'resource_type': f = n => n.type === value.toLowerCase(); break;
+    case 'source': f = n => { if (n.type !== 'source') return false; const p = value.split('.');
+      return p.length === 1 ? wildcard(p[0], n.source_name) : p.length === 2 ? wildcard(p[0], n.source_name) && wildcard(p[1], n.name) : false; }; break;
+    case 'fqn': f = n => fqnMatches(n, value); break;
+    case 'package': f = n => wildcard(value, n.package); break;
+    case 'test_type': f = n => n.type === 'test' && ((value === 'generic') === (n.test_name != null)) && ['generic', 'singular', 'data'].includes(value); break;
+    case 'test_name': f = n => n.test_name != null && wildcard(value, n.test_name); break;
+    case 'state': throw new Error("state: selectors need --state on the command line; the docs page has no previous manifest");
+    default: throw new Error("unknown selector method '" + method + "' in '" + text + "'");
+  }
+  return new Set(nodes.filter(f).map(n => n.id));
+}
+function criterion(text) {
+  const m = /^(@)?(?:(\d*)\+)?(.+?)(?:\+(\d*))?$/.exec(text);
+  if (!m) throw new Error("cannot read selector '" + text + "'");
+  const at = !!m[1], up = m[2] !== undefined, down = m[4] !== undefined;
+  if (at && (up || down)) throw new Error("selector '" + text + "': '@' cannot be combined with '+'");
+  const upDepth = up && m[2] !== '' ? parseInt(m[2], 10) : null;
+  const downDepth = down && m[4] !== '' ? parseInt(m[4], 10) : null;
+  const seeds = matchBody(m[3], text);
+  const result = new Set(seeds);
+  for (const id of seeds) {
+    if (up) for (const a of ancestors(id, upDepth)) result.add(a);
+    if (down || at) for (const d of descendants(id, at ? null : downDepth)) result.add(d);
+  }
+  if (at) for (const id of Array.from(result)) for (const a of ancestors(id, null)) result.add(a);
+  return result;
+}
+function select(spec) {
+  const result = new Set();
+  for (const term of spec.split(/\s+/).filter(Boolean)) {
+    let acc = null;
+    for (const part of term.split(',')) {
+      if (!part) throw new Error("empty selector in '" + term + "'");
+      const s = criterion(part);
+      acc = acc == null ? s : new Set(Array.from(acc).filter(x => s.has(x)));
+    }
+    for (const x of acc || []) result.add(x);
+  }
+  return result;
+}
+window.xformDocs.select = spec => Array.from(select(spec)).sort();
+
+// ---- layout: layers by longest path, barycentric crossing reduction ----
+function layout(ids) {
+  const set = new Set(ids);
+  const parents = id => byId.get(id).parents.filter(p => set.has(p));
+  const children = id => byId.get(id).children.filter(c => set.has(c));
+  const order = nodes.map(n => n.id).filter(id => set.has(id)); // graph order: parents first
+  const layer = new Map();
+  for (const id of order) { let l = 0; for (const p of parents(id)) l = Math.max(l, layer.get(p) + 1); layer.set(id, l); }
+  const layers = [];
+  for (const id of order) { const l = layer.get(id); (layers[l] = layers[l] || []).push(id); }
+  for (const L of layers) L.sort((a, b) => byId.get(a).type.localeCompare(byId.get(b).type) || label(a).localeCompare(label(b)));
+  const index = new Map();
+  const reindex = () => layers.forEach(L => L.forEach((id, i) => index.set(id, i)));
+  reindex();
+  const bary = (id, nb) => { const xs = nb(id).map(x => index.get(x)); return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : index.get(id); };
+  for (let sweep = 0; sweep < 8; sweep++) {
+    const down = sweep % 2 === 0;
+    const range = down ? layers.map((_, i) => i).slice(1) : layers.map((_, i) => i).reverse().slice(1);
+    for (const l of range) {
+      const nb = down ? parents : children;
+      const b = new Map(layers[l].map(id => [id, bary(id, nb)]));
+      layers[l].sort((x, y) => b.get(x) - b.get(y));
+      layers[l].forEach((id, i) => index.set(id, i));
+    }
+  }
+  const pos = new Map(), W = 200, H = 30, GX = 90, GY = 16;
+  const tallest = Math.max(1, ...layers.map(L => L.length));
+  layers.forEach((L, l) => {
+    const offset = (tallest - L.length) * (H + GY) / 2;
+    L.forEach((id, i) => pos.set(id, { x: l * (W + GX), y: offset + i * (H + GY), w: W, h: H }));
+  });
+  return pos;
+}
+
+function el(name, attrs) { const e = document.createElementNS(SVG, name); for (const k in attrs) e.setAttribute(k, attrs[k]); return e; }
+function graphNodes() { const t = $('show-tests').checked; return nodes.filter(n => t || n.type !== 'test').map(n => n.id); }
+
+function draw() {
+  const ids = graphNodes().filter(id => state.visible.has(id));
+  state.pos = layout(ids);
+  const gE = $('edges'), gN = $('nodes');
+  gE.textContent = ''; gN.textContent = '';
+  for (const id of ids) for (const c of byId.get(id).children) {
+    if (!state.pos.has(c)) continue;
+    const a = state.pos.get(id), b = state.pos.get(c);
+    const x1 = a.x + a.w, y1 = a.y + a.h / 2, x2 = b.x, y2 = b.y + b.h / 2, mx = (x1 + x2) / 2;
+    gE.appendChild(el('path', { class: 'edge', d: `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`, 'data-from': id, 'data-to': c }));
+  }
+  for (const id of ids) {
+    const n = byId.get(id), p = state.pos.get(id);
+    const g = el('g', { class: 'node ' + n.type, 'data-id': id, transform: `translate(${p.x},${p.y})` });
+    g.appendChild(el('rect', { width: p.w, height: p.h }));
+    const t = el('text', { x: 8, y: 19 });
+    const text = n.label.length > 30 ? n.label.slice(0, 29) + '…' : n.label;
+    t.textContent = text;
+    const title = el('title', {}); title.textContent = n.label + ' (' + n.type + ')';
+    g.appendChild(title); g.appendChild(t);
+    g.addEventListener('click', ev => { ev.stopPropagation(); selectNode(id); });
+    gN.appendChild(g);
+  }
+  $('filter-status').textContent = ids.length + ' of ' + graphNodes().length + ' nodes';
+  highlight();
+}
+
+function highlight() {
+  const id = state.selected;
+  const up = id ? ancestors(id, null) : new Set(), down = id ? descendants(id, null) : new Set();
+  for (const g of document.querySelectorAll('#nodes .node')) {
+    const nid = g.getAttribute('data-id');
+    g.classList.toggle('selected', nid === id);
+    g.classList.toggle('up', up.has(nid));
+    g.classList.toggle('down', down.has(nid));
+    g.classList.toggle('dim', !!id && nid !== id && !up.has(nid) && !down.has(nid));
+  }
+  const lit = new Set([id, ...up, ...down]);
+  for (const e of document.querySelectorAll('#edges .edge')) {
+    const on = !!id && lit.has(e.getAttribute('data-from')) && lit.has(e.getAttribute('data-to'));
+    e.classList.toggle('hl', on); e.classList.toggle('dim', !!id && !on);
+  }
+}
+
+// ---- pan and zoom ----
+function applyTransform() { $('viewport').setAttribute('transform', `translate(${state.tx},${state.ty}) scale(${state.scale})`); }
+function fit() {
+  const svg = $('graph'), r = svg.getBoundingClientRect();
+  let maxX = 0, maxY = 0;
+  for (const p of state.pos.values()) { maxX = Math.max(maxX, p.x + p.w); maxY = Math.max(maxY, p.y + p.h); }
+  if (!maxX) return;
+  state.scale = Math.min(2, Math.max(0.05, Math.min((r.width - 40) / maxX, (r.height - 40) / maxY)));
+  state.tx = 20 + ((r.width - 40) - maxX * state.scale) / 2; state.ty = 20 + ((r.height - 40) - maxY * state.scale) / 2;
+  applyTransform();
+}
+(function panZoom() {
+  const svg = $('graph'); let drag = null;
+  svg.addEventListener('mousedown', e => { drag = { x: e.clientX, y: e.clientY, tx: state.tx, ty: state.ty, moved: false }; svg.classList.add('dragging'); });
+  window.addEventListener('mousemove', e => { if (!drag) return; state.tx = drag.tx + e.clientX - drag.x; state.ty = drag.ty + e.clientY - drag.y;
+    if (Math.abs(e.clientX - drag.x) + Math.abs(e.clientY - drag.y) > 3) drag.moved = true; applyTransform(); });
+  window.addEventListener('mouseup', () => { svg.classList.remove('dragging'); setTimeout(() => { drag = null; }, 0); });
+  svg.addEventListener('click', () => { if (drag && drag.moved) return; if (state.selected) { state.selected = null; highlight(); } });
+  svg.addEventListener('wheel', e => {
+    e.preventDefault();
+    const r = svg.getBoundingClientRect(), mx = e.clientX - r.left, my = e.clientY - r.top;
+    const k = Math.exp(-e.deltaY * 0.0015), s = Math.min(4, Math.max(0.05, state.scale * k));
+    state.tx = mx - (mx - state.tx) * s / state.scale; state.ty = my - (my - state.ty) * s / state.scale; state.scale = s;
+    applyTransform();
+  }, { passive: false });
+})();
+
+// ---- details ----
+function nodeLink(id) { return `<a class="node-link" data-id="${esc(id)}">${esc(label(id))}</a>`; }
+function markdown(text) {
+  if (!text) return '<p class="hint">No description.</p>';
+  const blocks = String(text).replace(/\r/g, '').split(/\n{2,}/);
+  return blocks.map(b => {
+    if (/^```/.test(b)) return '<pre><code>' + esc(b.replace(/^```\w*\n?/, '').replace(/\n?```$/, '')) + '</code></pre>';
+    const inline = s => esc(s).replace(/`([^`]+)`/g, '<code>$1</code>').replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
+      .replace(/\*([^*]+)\*/g, '<em>$1</em>').replace(/\[([^\]]+)\]\((https?:[^)\s]+)\)/g, '<a href="$2">$1</a>');
+    const h = /^(#{1,4})\s+(.*)$/.exec(b);
+    if (h && b.indexOf('\n') < 0) return `<h${h[1].length + 2}>${inline(h[2])}</h${h[1].length + 2}>`;
+    const lines = b.split('\n');
+    if (lines.every(l => /^\s*([-*]|\d+\.)\s+/.test(l))) return '<ul>' + lines.map(l => '<li>' + inline(l.replace(/^\s*([-*]|\d+\.)\s+/, '')) + '</li>').join('') + '</ul>';
+    return '<p>' + inline(b).replace(/\n/g, ' ') + '</p>';
+  }).join('');
+}
+function lineageCell(c) {
+  if (!c.lineage) return '<span class="hint">—</span>';
+  const l = c.lineage;
+  let html = l.sources.map(s => `<a class="col-link" data-id="${esc(s.node)}" data-column="${esc(s.column)}">${esc(label(s.node))}.${esc(s.column)}</a>`).join(', ');
+  if (l.direct) html += ' <span class="direct">(copy)</span>';
+  if (!l.sources.length && !l.unknown.length) html += '<span class="hint">constant / no column</span>';
+  if (l.unknown.length) html += `<div class="unknown">unknown: ${l.unknown.map(esc).join('; ')}</div>`;
+  return html;
+}
+function showDetails(id) {
+  const n = byId.get(id), d = $('details');
+  const sec = (title, body) => body ? `<h3>${title}</h3>${body}` : '';
+  const list = ids => ids.length ? '<ul>' + ids.map(x => '<li>' + nodeLink(x) + ' <span class="badge">' + esc(byId.get(x).type) + '</span></li>').join('') + '</ul>' : '<p class="hint">none</p>';
+  const cols = n.columns.length ? `<table id="columns-table"><tr><th>column</th><th>type</th><th>description</th><th>tests</th><th>upstream columns</th></tr>` +
+    n.columns.map(c => `<tr data-column="${esc(c.name)}"><td><code>${esc(c.name)}</code></td><td>${esc(c.type || '')}</td><td>${esc(c.description)}</td>` +
+      `<td>${c.tests.map(t => '<span class="badge">' + esc(t) + '</span>').join('')}</td><td>${lineageCell(c)}</td></tr>`).join('') + '</table>'
+    : '<p class="hint">No columns known: declare them in YAML, or build the project and run docs generate again.</p>';
+  d.innerHTML = `<h2 id="details-name">${esc(n.label)}</h2>
+    <span class="badge">${esc(n.type)}</span>${n.materialized && n.type === 'model' ? '<span class="badge">' + esc(n.materialized) + '</span>' : ''}
+    ${n.tags.map(t => '<span class="badge">tag:' + esc(t) + '</span>').join('')}
+    <p><code>${esc(n.relation || '')}</code> ${n.row_count != null ? '· ' + n.row_count + ' rows' : ''}<br><small>${esc(n.path)}</small></p>
+    ${sec('Description', markdown(n.description))}
+    ${sec('Columns', cols)}
+    ${n.lineage_error ? '<p class="unknown">Column lineage: ' + esc(n.lineage_error) + '</p>' : ''}
+    ${sec('Depends on', list(n.parents))}
+    ${sec('Referenced by', list(n.children))}
+    ${n.tests.length ? sec('Tests', list(n.tests)) : ''}
+    ${sec('Config', '<pre>' + esc(JSON.stringify(n.config, null, 2)) + '</pre>')}
+    ${n.compiled_sql ? sec('Compiled SQL', '<pre id="compiled-sql">' + esc(n.compiled_sql) + '</pre>') : ''}
+    ${n.raw_sql ? sec('Source code', '<pre>' + esc(n.raw_sql) + '</pre>') : ''}`;
+  for (const a of d.querySelectorAll('a.node-link, a.col-link')) a.addEventListener('click', () => selectNode(a.getAttribute('data-id'), a.getAttribute('data-column')));
+}
+function selectNode(id, column) {
+  if (!byId.has(id)) return;
+  state.selected = id;
+  if (!state.visible.has(id) || (byId.get(id).type === 'test' && !$('show-tests').checked)) { /* keep the graph; details still show */ }
+  highlight(); showDetails(id);
+  for (const a of document.querySelectorAll('#node-list a')) a.classList.toggle('current', a.getAttribute('data-id') === id);
+  if (column) { const row = document.querySelector(`#columns-table tr[data-column="${CSS.escape(column)}"]`); if (row) { row.style.background = '#fff3bf'; row.scrollIntoView({ block: 'center' }); } }
+  location.hash = encodeURIComponent(id);
+}
+window.xformDocs.selectNode = selectNode;
+
+// ---- sidebar and search ----
+function sidebar() {
+  const groups = ['model', 'seed', 'snapshot', 'source', 'test'];
+  $('node-list').innerHTML = groups.map(g => {
+    const items = nodes.filter(n => n.type === g).sort((a, b) => a.label.localeCompare(b.label));
+    return items.length ? `<h4>${g}s (${items.length})</h4>` + items.map(n => `<a data-id="${esc(n.id)}" title="${esc(n.id)}">${esc(n.label)}</a>`).join('') : '';
+  }).join('');
+  for (const a of $('node-list').querySelectorAll('a')) a.addEventListener('click', () => selectNode(a.getAttribute('data-id')));
+}
+function search(q) {
+  const box = $('search-results');
+  q = q.trim().toLowerCase();
+  if (!q) { box.innerHTML = ''; $('node-list').style.display = ''; return; }
+  const hits = [];
+  for (const n of nodes) {
+    let why = null;
+    if (n.label.toLowerCase().includes(q)) why = 'name';
+    else if (n.columns.some(c => c.name.toLowerCase().includes(q))) why = 'column ' + n.columns.find(c => c.name.toLowerCase().includes(q)).name;
+    else if ((n.description || '').toLowerCase().includes(q)) why = 'description';
+    else if (n.columns.some(c => (c.description || '').toLowerCase().includes(q))) why = 'column description';
+    else if ((n.raw_sql || '').toLowerCase().includes(q)) why = 'code';
+    if (why) hits.push({ n, why });
+  }
+  $('node-list').style.display = 'none';
+  box.innerHTML = `<h4>${hits.length} results</h4>` + hits.map(h => `<div class="hit" data-id="${esc(h.n.id)}">${esc(h.n.label)}<small>${esc(h.n.type)} · ${esc(h.why)}</small></div>`).join('');
+  for (const e of box.querySelectorAll('.hit')) e.addEventListener('click', () => selectNode(e.getAttribute('data-id')));
+}
+
+function applyFilter() {
+  const spec = $('filter').value.trim();
+  try {
+    state.visible = spec ? select(spec) : new Set(nodes.map(n => n.id));
+    $('filter').classList.remove('bad'); $('filter').title = '';
+  } catch (e) {
+    $('filter').classList.add('bad'); $('filter').title = e.message; $('filter-status').textContent = e.message; return;
+  }
+  draw(); fit();
+}
+
+let timer = null;
+$('filter').addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(applyFilter, 250); });
+$('filter').addEventListener('keydown', e => { if (e.key === 'Enter') { clearTimeout(timer); applyFilter(); } });
+$('search').addEventListener('input', e => search(e.target.value));
+$('show-tests').addEventListener('change', () => { draw(); fit(); });
+$('fit').addEventListener('click', fit);
+window.xformDocs.filter = spec => { $('filter').value = spec; applyFilter(); return document.querySelectorAll('#nodes .node').length; };
+sidebar();
+state.visible = new Set(nodes.map(n => n.id));
+draw(); fit();
+window.addEventListener('resize', fit);
+if (location.hash.length > 1) selectNode(decodeURIComponent(location.hash.slice(1)));
+document.body.setAttribute('data-ready', 'true');
+})();
+""";
+}
