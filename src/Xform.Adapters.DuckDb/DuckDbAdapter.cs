@@ -140,7 +140,19 @@ sealed class DuckDbConnection(DuckDBConnection connection) : IAdapterConnection
             (string)r[2]! == "VIEW" ? RelationKind.View : RelationKind.Table)).ToList();
     }
 
-    public void EnsureSchema(string schema) => Execute($"create schema if not exists \"{schema.Replace("\"", "\"\"")}\"");
+    public void EnsureSchema(string schema)
+    {
+        try
+        {
+            Execute($"create schema if not exists \"{schema.Replace("\"", "\"\"")}\"");
+        }
+        catch (DatabaseException e) when (e.Message.Contains("write-write conflict", StringComparison.OrdinalIgnoreCase))
+        {
+            // Another connection created it at the same moment; that is what we wanted.
+            var exists = Query($"select 1 from information_schema.schemata where schema_name = {DuckDbSql.Literal(schema)}").Rows.Count > 0;
+            if (!exists) throw;
+        }
+    }
 
     public IReadOnlyList<ColumnSpec> GetColumns(RelationName relation)
     {

@@ -157,14 +157,17 @@ public sealed class ProjectRunner
         }
     }
 
+    readonly object _schemaGate = new();
+
+    /// <summary>Creates a missing schema once: workers that need the same new schema wait for the first.</summary>
     void EnsureSchema(IAdapterConnection connection, string schema)
     {
-        lock (_gate)
+        lock (_schemaGate)
         {
-            if (_schemas.Contains(schema)) return;
+            lock (_gate) if (_schemas.Contains(schema)) return;
+            connection.EnsureSchema(schema);
+            lock (_gate) _schemas.Add(schema);
         }
-        connection.EnsureSchema(schema);
-        lock (_gate) _schemas.Add(schema);
     }
 }
 
