@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Xform.Cli.Commands;
 using Xform.Core.Diagnostics;
+using Xform.Insights;
 
 namespace Xform.Cli;
 
@@ -35,6 +36,10 @@ public static class XformCli
         Add(docs, "serve", "Serve target/ on 127.0.0.1 until Ctrl-C", DocsCommands.Serve, DocsCommands.Port);
         Add(docs, "lineage", "Print the graph of the selected nodes (mermaid, dot or json; --columns for column lineage)", DocsCommands.Lineage, CliOptions.Select, CliOptions.Exclude, DocsCommands.Format, DocsCommands.Columns);
         root.Subcommands.Add(docs);
+        var insights = new Command("insights", "The customer insights page of the retail marts");
+        Add(insights, "serve", "Serve the insights page on 127.0.0.1, read-only, until Ctrl+C", InsightsServe, InsightsPort);
+        Add(insights, "export", "Write the insights page as one self-contained HTML file that works offline", InsightsExport, InsightsOut);
+        root.Subcommands.Add(insights);
         Add(root, "clean", "Delete the folders listed in clean-targets", InfoCommands.Clean);
         Add(root, "init", "Create a working starter project", InfoCommands.Init, InfoCommands.InitName);
 
@@ -51,6 +56,47 @@ public static class XformCli
             stderr.WriteLine(e is XformAggregateException a ? a.Format() : e.Format());
             return UserError;
         }
+    }
+
+    static readonly Option<int> InsightsPort = new("--port") { Description = "Port on 127.0.0.1 (0: any free port)", DefaultValueFactory = _ => 8765 };
+    static readonly Option<string?> InsightsOut = new("--out", "-o") { Description = "The HTML file to write (default: <target-path>/insights.html)" };
+
+    static InsightsSource Insights(CommandContext context) => new(context.Target, context.Project, context.ProjectDir,
+        context.CliVars, CommandContext.CreateAdapter, message => context.Output.Warn(message));
+
+    static int InsightsExport(CommandContext context)
+    {
+        var source = Insights(context);
+        var path = Path.GetFullPath(context.Get(InsightsOut) is { Length: > 0 } o ? o : Path.Combine(context.TargetDir, "insights.html"));
+        var data = source.Load();
+        InsightsPage.Export(data, path);
+        context.Output.Info($"wrote the insights page ({data.Customers.Count} customers, {data.Engagement.Count} days, {new FileInfo(path).Length / 1024} KiB) to {path}");
+        return Success;
+    }
+
+    static int InsightsServe(CommandContext context)
+    {
+        var source = Insights(context);
+        source.Load(); // fail now, not on the first request, when the marts cannot be read
+        using var server = new InsightsServer(source.Load, context.Get(InsightsPort), message => context.Output.Info(message));
+        using var stop = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; stop.Cancel(); };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            server.Start();
+            context.Output.Info($"serving the insights page of {source.Describe()} read-only at {server.Url} (Ctrl+C stops)");
+            server.RunAsync(stop.Token).GetAwaiter().GetResult();
+        }
+        catch (System.Net.HttpListenerException e)
+        {
+            throw new XformException($"cannot listen on {server.Url}: {e.Message}");
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+        return Success;
     }
 
     static void Add(Command root, string name, string description, Func<CommandContext, int> action, params Symbol[] symbols)

@@ -1,0 +1,477 @@
+// The insights page: reads the inlined mart data, filters and aggregates it in the browser, draws with Plotly.
+(function () {
+  'use strict';
+  var D = JSON.parse(document.getElementById('insights-data').textContent);
+  var C = D.customers;
+  var N = C.id.length;
+  var O = D.overall;
+  var E = D.engagement;
+  var $ = function (id) { return document.getElementById(id); };
+
+  var state = { country: '', segment: '', tableChurn: '', tableSegment: '', search: '', sort: 'cltv', dir: -1, page: 0 };
+  var PAGE_SIZE = 25;
+  var api = window.xformInsights = { ready: false, renders: 0, kpis: {}, charts: {}, state: state };
+
+  // ---- formatting -------------------------------------------------------------------------------
+  var nf0 = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+  var nf2 = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  var nf1 = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  function int(v) { return v == null || !isFinite(v) ? '–' : nf0.format(v); }
+  function money(v) { return v == null || !isFinite(v) ? '–' : nf2.format(v); }
+  function money0(v) { return v == null || !isFinite(v) ? '–' : nf0.format(v); }
+  function pct(v) { return v == null || !isFinite(v) ? '–' : nf1.format(v * 100) + '%'; }
+  function compact(v) {
+    if (v == null || !isFinite(v)) return '–';
+    var a = Math.abs(v);
+    if (a >= 1e9) return nf1.format(v / 1e9) + 'B';
+    if (a >= 1e6) return nf1.format(v / 1e6) + 'M';
+    if (a >= 1e4) return nf1.format(v / 1e3) + 'K';
+    return nf0.format(v);
+  }
+  function esc(s) {
+    return String(s == null ? '' : s).replace(/[&<>"']/g, function (c) {
+      return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c];
+    });
+  }
+
+  // ---- colours ----------------------------------------------------------------------------------
+  var SEGMENT_COLORS = {
+    'Champions': '#1b7f5a', 'Loyal Customers': '#2f9e73', 'Potential Loyalists': '#5bbf8f', 'New Customers': '#2f6fde',
+    'Promising': '#6c9be8', 'Need Attention': '#e0a526', 'About to Sleep': '#e8c25c', 'At Risk': '#e2762f',
+    "Can't Lose Them": '#cc4339', 'Hibernating': '#8a94a6'
+  };
+  var TIER_COLORS = { 'High': '#1b7f5a', 'Medium': '#2f6fde', 'Low': '#a9b4c6' };
+  var CHURN_COLORS = { 'Low': '#1f9d6b', 'Medium': '#e0a526', 'High': '#e2762f', 'Churned': '#cc4339' };
+  var FALLBACK = ['#4c6ef5', '#12b886', '#fab005', '#fa5252', '#7950f2', '#15aabf', '#868e96'];
+  function colorOf(map, name, i) { return map[name] || FALLBACK[i % FALLBACK.length]; }
+
+  var FONT = { family: 'Inter, "Segoe UI", system-ui, -apple-system, Arial, sans-serif', size: 12, color: '#1d2433' };
+  var CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['select2d', 'lasso2d', 'autoScale2d'] };
+  function baseLayout(extra) {
+    var l = {
+      font: FONT, paper_bgcolor: 'rgba(0,0,0,0)', plot_bgcolor: 'rgba(0,0,0,0)',
+      margin: { l: 10, r: 10, t: 10, b: 10 }, hoverlabel: { font: { family: FONT.family, size: 12 } },
+      showlegend: false
+    };
+    for (var k in extra) l[k] = extra[k];
+    return l;
+  }
+
+  // ---- filtering and aggregation ------------------------------------------------------------------
+  function filtered() {
+    var idx = [];
+    for (var i = 0; i < N; i++) {
+      if (state.country && C.country[i] !== state.country) continue;
+      if (state.segment && C.segment[i] !== state.segment) continue;
+      idx.push(i);
+    }
+    return idx;
+  }
+  function isFiltered() { return !!(state.country || state.segment); }
+
+  function aggregate(idx) {
+    var a = { customers: idx.length, revenue: 0, orders: 0, cltvSum: 0, cltvN: 0, churned: 0 };
+    for (var j = 0; j < idx.length; j++) {
+      var i = idx[j];
+      a.revenue += C.monetary[i];
+      a.orders += C.frequency[i];
+      if (C.cltv[i] != null) { a.cltvSum += C.cltv[i]; a.cltvN++; }
+      a.churned += C.churned[i];
+    }
+    a.aov = a.orders > 0 ? a.revenue / a.orders : null;
+    a.avgCltv = a.cltvN > 0 ? a.cltvSum / a.cltvN : null;
+    a.churnRate = a.customers > 0 ? a.churned / a.customers : null;
+    return a;
+  }
+
+  function groupBy(idx, key, names) {
+    var g = {};
+    (names || []).forEach(function (n) { g[n] = { name: n, customers: 0, revenue: 0, cltvSum: 0, cltvN: 0 }; });
+    for (var j = 0; j < idx.length; j++) {
+      var i = idx[j], k = C[key][i];
+      var b = g[k] || (g[k] = { name: k, customers: 0, revenue: 0, cltvSum: 0, cltvN: 0 });
+      b.customers++;
+      b.revenue += C.monetary[i];
+      if (C.cltv[i] != null) { b.cltvSum += C.cltv[i]; b.cltvN++; }
+    }
+    return g;
+  }
+
+  // ---- KPI tiles ----------------------------------------------------------------------------------
+  function tile(id, value, text, sub) {
+    var el = $(id);
+    el.dataset.value = value == null || !isFinite(value) ? '' : String(value);
+    el.querySelector('.kpi-value').textContent = text;
+    el.querySelector('.kpi-sub').textContent = sub || '';
+    api.kpis[id.replace('kpi-', '')] = value == null || !isFinite(value) ? null : value;
+  }
+
+  function renderKpis(idx) {
+    var all = aggregate(allIdx);
+    var stick = O ? O.avgStickiness : null;
+    var stickSub = O && O.avgDau != null ? 'avg DAU ' + nf1.format(O.avgDau) + ' · MAU ' + nf1.format(O.avgMau) : '';
+    if (!isFiltered() && O) {
+      // Unfiltered, the tiles are the overall mart's own numbers.
+      tile('kpi-customers', O.customers, int(O.customers), int(O.orders) + ' orders');
+      tile('kpi-revenue', O.grossSales, money0(O.grossSales), 'net after returns ' + money0(O.netRevenue));
+      tile('kpi-aov', O.overallAov, money(O.overallAov), 'gross sales / orders');
+      tile('kpi-cltv', O.avgCltvProfit, money0(O.avgCltvProfit), 'heuristic · total ' + compact(O.totalCltvProfit));
+      tile('kpi-churn', O.churnRate, pct(O.churnRate), int(O.churnedCustomers) + ' churned customers');
+      tile('kpi-stickiness', stick, pct(stick), stickSub);
+      return;
+    }
+    var a = aggregate(idx);
+    var share = all.customers > 0 ? a.customers / all.customers : null;
+    var revShare = all.revenue !== 0 ? a.revenue / all.revenue : null;
+    tile('kpi-customers', a.customers, int(a.customers), isFiltered() ? pct(share) + ' of ' + int(all.customers) : int(a.orders) + ' orders');
+    tile('kpi-revenue', a.customers ? a.revenue : null, a.customers ? money0(a.revenue) : '–', isFiltered() ? pct(revShare) + ' of all revenue' : '');
+    tile('kpi-aov', a.aov, money(a.aov), int(a.orders) + ' orders');
+    tile('kpi-cltv', a.avgCltv, money0(a.avgCltv), a.cltvN ? 'heuristic · total ' + compact(a.cltvSum) : '');
+    tile('kpi-churn', a.churnRate, pct(a.churnRate), a.customers ? int(a.churned) + ' churned customers' : '');
+    tile('kpi-stickiness', stick, pct(stick), 'store-wide · not split by customer');
+  }
+
+  // ---- charts -------------------------------------------------------------------------------------
+  function showEmpty(chartId, title, detail, clearButton) {
+    var div = $(chartId), box = div.parentNode.querySelector('.empty');
+    if (window.Plotly && div.data) window.Plotly.purge(div);
+    div._xfClick = false;
+    div.style.visibility = 'hidden';
+    box.innerHTML = '<strong>' + esc(title) + '</strong><span>' + esc(detail) + '</span>' +
+      (clearButton ? '<button type="button" data-clear>Clear filters</button>' : '');
+    box.hidden = false;
+    api.charts[chartId] = { empty: true, message: title };
+  }
+  function draw(chartId, traces, layout) {
+    var div = $(chartId), box = div.parentNode.querySelector('.empty');
+    box.hidden = true;
+    div.style.visibility = 'visible';
+    if (!window.Plotly) return;
+    window.Plotly.react(div, traces, baseLayout(layout), CONFIG);
+    api.charts[chartId] = { empty: false, traces: traces.length };
+    if (chartId === 'chart-segments' && !div._xfClick) {
+      div._xfClick = true;
+      // Clicking a segment bar filters the page to that segment (again: back to all).
+      div.on('plotly_click', function (ev) {
+        var p = ev && ev.points && ev.points[0];
+        if (!p || !p.y) return;
+        state.segment = state.segment === p.y ? '' : p.y;
+        $('filter-segment').value = state.segment;
+        state.page = 0;
+        render();
+      });
+    }
+  }
+  function emptyReason() {
+    if (N === 0) return ['No customers in the marts yet', 'obt_customer_kpis_and_segmentation has no rows: run xform build, then reload.', false];
+    return ['No customers match these filters', describeFilters() + ' matches no customer.', true];
+  }
+
+  function renderSegments(idx) {
+    if (idx.length === 0) return showEmpty.apply(null, ['chart-segments'].concat(emptyReason()));
+    var names = D.segments.map(function (s) { return s.name; });
+    var g = groupBy(idx, 'segment', names);
+    var seg = names.filter(function (n) { return !state.segment || n === state.segment; });
+    var colors = seg.map(function (n, i) { return colorOf(SEGMENT_COLORS, n, i); });
+    var cust = seg.map(function (n) { return g[n].customers; });
+    var rev = seg.map(function (n) { return g[n].revenue; });
+    var total = idx.length;
+    var info = {};
+    D.segments.forEach(function (s) { info[s.name] = s; });
+    var range = seg.map(function (n) {
+      var s = info[n];
+      return s && s.minR != null ? 'R ' + s.minR + '–' + s.maxR + ', F ' + s.minF + '–' + s.maxF : '';
+    });
+    draw('chart-segments', [
+      { type: 'bar', orientation: 'h', y: seg, x: cust, marker: { color: colors }, name: 'Customers',
+        text: cust.map(function (v) { return v ? int(v) : ''; }), textposition: 'outside', cliponaxis: false,
+        customdata: seg.map(function (n, i) { return [total ? cust[i] / total * 100 : 0, range[i]]; }),
+        hovertemplate: '<b>%{y}</b><br>%{x:,} customers (%{customdata[0]:.1f}%)<br>%{customdata[1]}<extra></extra>' },
+      { type: 'bar', orientation: 'h', y: seg, x: rev, marker: { color: colors, opacity: 0.75 }, name: 'Revenue',
+        xaxis: 'x2', text: rev.map(function (v) { return v ? compact(v) : ''; }), textposition: 'outside', cliponaxis: false,
+        hovertemplate: '<b>%{y}</b><br>revenue %{x:,.2f}<extra></extra>' }
+    ], {
+      margin: { l: 130, r: 40, t: 28, b: 30 },
+      bargap: 0.28,
+      yaxis: { autorange: 'reversed', automargin: true, ticks: '', fixedrange: true },
+      xaxis: { domain: [0, 0.46], title: { text: '' }, gridcolor: '#eef1f5', zeroline: false, fixedrange: true, rangemode: 'tozero' },
+      xaxis2: { domain: [0.54, 1], anchor: 'y', gridcolor: '#eef1f5', zeroline: false, fixedrange: true, rangemode: 'tozero' },
+      annotations: [
+        { text: '<b>Customers</b>', x: 0.0, xref: 'paper', xanchor: 'left', y: 1.0, yref: 'paper', yanchor: 'bottom', yshift: 6, showarrow: false, font: { size: 12, color: '#5f6b7d' } },
+        { text: '<b>Revenue</b>', x: 0.54, xref: 'paper', xanchor: 'left', y: 1.0, yref: 'paper', yanchor: 'bottom', yshift: 6, showarrow: false, font: { size: 12, color: '#5f6b7d' } }
+      ]
+    });
+  }
+
+  function renderTiers(idx) {
+    if (idx.length === 0) return showEmpty.apply(null, ['chart-tiers'].concat(emptyReason()));
+    var names = D.tiers.map(function (t) { return t.name; });
+    var g = groupBy(idx, 'tier', names);
+    var cust = names.map(function (n) { return g[n].customers; });
+    var avg = names.map(function (n) { return g[n].cltvN ? g[n].cltvSum / g[n].cltvN : 0; });
+    var ranges = D.tiers.map(function (t) {
+      if (t.min == null && t.maxExclusive == null) return '';
+      if (t.min == null) return 'CLTV below ' + money0(t.maxExclusive);
+      if (t.maxExclusive == null) return 'CLTV ' + money0(t.min) + ' and above';
+      return 'CLTV ' + money0(t.min) + ' to ' + money0(t.maxExclusive);
+    });
+    draw('chart-tiers', [
+      { type: 'bar', x: names, y: cust, marker: { color: names.map(function (n, i) { return colorOf(TIER_COLORS, n, i); }) },
+        text: cust.map(function (v, i) { return int(v) + (idx.length ? ' · ' + pct(v / idx.length) : ''); }),
+        textposition: 'outside', cliponaxis: false,
+        customdata: names.map(function (n, i) { return [money0(avg[i]), money0(g[n].revenue), ranges[i]]; }),
+        hovertemplate: '<b>%{x} CLTV</b><br>%{y:,} customers<br>avg CLTV profit %{customdata[0]}<br>revenue %{customdata[1]}<br>%{customdata[2]}<extra></extra>' }
+    ], {
+      margin: { l: 40, r: 10, t: 24, b: 34 }, bargap: 0.38,
+      xaxis: { fixedrange: true }, yaxis: { gridcolor: '#eef1f5', fixedrange: true, rangemode: 'tozero', title: { text: 'customers', font: { size: 11, color: '#5f6b7d' } } }
+    });
+  }
+
+  function renderChurn(idx) {
+    if (idx.length === 0) return showEmpty.apply(null, ['chart-churn'].concat(emptyReason()));
+    var names = D.churnGroups.map(function (c) { return c.name; });
+    var g = groupBy(idx, 'churn', names);
+    var ranges = D.churnGroups.map(function (c) {
+      if (c.minRecency == null) return '';
+      if (c.maxRecency == null) return 'more than ' + int(c.minRecency - 1) + ' days since last purchase';
+      if (c.minRecency > c.maxRecency) return 'no recency falls in this group';
+      return int(c.minRecency) + '–' + int(c.maxRecency) + ' days since last purchase';
+    });
+    draw('chart-churn', [
+      { type: 'pie', hole: 0.58, labels: names, values: names.map(function (n) { return g[n].customers; }), sort: false,
+        direction: 'clockwise', marker: { colors: names.map(function (n, i) { return colorOf(CHURN_COLORS, n, i); }), line: { color: '#fff', width: 2 } },
+        textinfo: 'percent', textposition: 'inside', insidetextfont: { color: '#fff', size: 12 },
+        customdata: names.map(function (n, i) { return [money0(g[n].revenue), ranges[i]]; }),
+        hovertemplate: '<b>%{label} risk</b><br>%{value:,} customers (%{percent})<br>revenue %{customdata[0]}<br>%{customdata[1]}<extra></extra>' }
+    ], {
+      margin: { l: 10, r: 10, t: 10, b: 10 }, showlegend: true,
+      legend: { orientation: 'h', x: 0.5, xanchor: 'center', y: -0.02, yanchor: 'top', font: { size: 12 } },
+      annotations: [{ text: '<b>' + int(idx.length) + '</b><br><span style="font-size:11px;color:#5f6b7d">customers</span>',
+        showarrow: false, font: { size: 20 }, x: 0.5, y: 0.5, xref: 'paper', yref: 'paper' }]
+    });
+  }
+
+  var engagementDrawn = false;
+  function renderEngagement() {
+    var note = $('engagement-note');
+    note.textContent = isFiltered()
+      ? 'Store-wide: obt_customer_dau_mau_stickiness counts active customers per day for the whole store, so the country and segment filters do not split it.'
+      : 'Daily active customers, rolling 30-day MAU and stickiness. Drag to zoom; use the slider below.';
+    if (E.date.length === 0) return showEmpty('chart-engagement', 'No engagement days yet', 'obt_customer_dau_mau_stickiness has no rows: run xform build, then reload.', false);
+    if (engagementDrawn) return; // the series does not depend on the filters; keep the reader's zoom
+    engagementDrawn = true;
+    draw('chart-engagement', [
+      { type: 'bar', x: E.date, y: E.dau, name: 'DAU', marker: { color: '#9db9ef' },
+        hovertemplate: '%{y:,} active customers<extra>DAU</extra>' },
+      { type: 'scatter', mode: 'lines', x: E.date, y: E.mau, name: 'MAU (rolling 30 days)', line: { color: '#16213e', width: 2.2 },
+        hovertemplate: '%{y:,} customers<extra>MAU</extra>' },
+      { type: 'scatter', mode: 'lines', x: E.date, y: E.stickiness, name: 'Stickiness (DAU / MAU)', yaxis: 'y2',
+        line: { color: '#1f9d6b', width: 1.6, dash: 'dot' }, connectgaps: false,
+        hovertemplate: '%{y:.1%}<extra>Stickiness</extra>' }
+    ], {
+      margin: { l: 50, r: 56, t: 36, b: 10 }, showlegend: true, hovermode: 'x unified', bargap: 0.15,
+      legend: { orientation: 'h', x: 0, y: 1.14, yanchor: 'bottom', font: { size: 12 } },
+      xaxis: { type: 'date', gridcolor: '#f0f2f6',
+        rangeslider: { visible: true, thickness: 0.1, bgcolor: '#f6f8fb' },
+        rangeselector: { x: 1, xanchor: 'right', y: 1.14, yanchor: 'bottom', bgcolor: '#eef1f5', activecolor: '#c9dbfa', font: { size: 11 },
+          buttons: [{ count: 1, label: '1m', step: 'month', stepmode: 'backward' }, { count: 3, label: '3m', step: 'month', stepmode: 'backward' },
+            { count: 6, label: '6m', step: 'month', stepmode: 'backward' }, { step: 'all', label: 'All' }] } },
+      yaxis: { title: { text: 'customers', font: { size: 11, color: '#5f6b7d' } }, gridcolor: '#eef1f5', rangemode: 'tozero' },
+      yaxis2: { overlaying: 'y', side: 'right', tickformat: '.0%', rangemode: 'tozero', showgrid: false,
+        title: { text: 'stickiness', font: { size: 11, color: '#1f9d6b' } } }
+    });
+  }
+
+  function renderCountries(idx) {
+    if (idx.length === 0) return showEmpty.apply(null, ['chart-countries'].concat(emptyReason()));
+    var g = groupBy(idx, 'country');
+    var rows = Object.keys(g).map(function (k) { return g[k]; })
+      .sort(function (a, b) { return b.revenue - a.revenue || b.customers - a.customers || (a.name < b.name ? -1 : 1); })
+      .slice(0, 10);
+    var names = rows.map(function (r) { return r.name; });
+    draw('chart-countries', [
+      { type: 'bar', orientation: 'h', y: names, x: rows.map(function (r) { return r.revenue; }),
+        marker: { color: names.map(function (n, i) { return i === 0 ? '#2f6fde' : '#8fb0ec'; }) },
+        text: rows.map(function (r) { return compact(r.revenue) + ' · ' + int(r.customers) + ' cust.'; }),
+        textposition: 'outside', cliponaxis: false,
+        customdata: rows.map(function (r) { return [r.customers, idx.length ? r.customers / idx.length * 100 : 0]; }),
+        hovertemplate: '<b>%{y}</b><br>revenue %{x:,.2f}<br>%{customdata[0]:,} customers (%{customdata[1]:.1f}%)<extra></extra>' }
+    ], {
+      margin: { l: 120, r: 90, t: 6, b: 30 }, bargap: 0.3,
+      yaxis: { autorange: 'reversed', automargin: true, fixedrange: true },
+      xaxis: { gridcolor: '#eef1f5', zeroline: false, fixedrange: true, rangemode: 'tozero', title: { text: 'revenue', font: { size: 11, color: '#5f6b7d' } } }
+    });
+  }
+
+  // ---- customer table -----------------------------------------------------------------------------
+  var COLUMNS = [
+    { key: 'id', label: 'Customer' }, { key: 'country', label: 'Country' }, { key: 'segment', label: 'RFM segment' },
+    { key: 'tier', label: 'CLTV tier' }, { key: 'churn', label: 'Churn risk' },
+    { key: 'recency', label: 'Recency (days)', num: true, fmt: int }, { key: 'frequency', label: 'Orders', num: true, fmt: int },
+    { key: 'monetary', label: 'Revenue', num: true, fmt: money }, { key: 'aov', label: 'AOV', num: true, fmt: money },
+    { key: 'cltv', label: 'CLTV profit', num: true, fmt: money }, { key: 'lastPurchase', label: 'Last purchase' }
+  ];
+  function tableRows(idx) {
+    var q = state.search.trim().toLowerCase();
+    var rows = idx.filter(function (i) {
+      if (state.tableChurn && C.churn[i] !== state.tableChurn) return false;
+      if (state.tableSegment && C.segment[i] !== state.tableSegment) return false;
+      if (q && String(C.id[i]).toLowerCase().indexOf(q) < 0) return false;
+      return true;
+    });
+    var key = state.sort, dir = state.dir, col = COLUMNS.filter(function (c) { return c.key === key; })[0];
+    var numericId = C.id.every(function (v) { return /^\d+$/.test(v); });
+    rows.sort(function (a, b) {
+      var x = C[key][a], y = C[key][b];
+      if (x == null && y == null) return a - b;
+      if (x == null) return 1; // missing values last, whatever the direction
+      if (y == null) return -1;
+      if (key === 'id' && numericId) { x = +x; y = +y; }
+      var c = (col && col.num) || typeof x === 'number' ? x - y : (x < y ? -1 : x > y ? 1 : 0);
+      return c === 0 ? a - b : c * dir;
+    });
+    return rows;
+  }
+  function renderTableHead() {
+    var tr = document.querySelector('#customer-table thead tr');
+    tr.innerHTML = COLUMNS.map(function (c) {
+      var sorted = c.key === state.sort;
+      return '<th data-key="' + c.key + '" class="' + (c.num ? 'num ' : '') + (sorted ? 'sorted' : '') + '" aria-sort="' +
+        (sorted ? (state.dir < 0 ? 'descending' : 'ascending') : 'none') + '">' + esc(c.label) +
+        '<span class="arrow">' + (sorted ? (state.dir < 0 ? ' ▾' : ' ▴') : '') + '</span></th>';
+    }).join('');
+  }
+  function pill(text, color) {
+    return '<span class="pill" style="background:' + color + '1f;color:' + color + '">' + esc(text) + '</span>';
+  }
+  function renderTable(idx) {
+    renderTableHead();
+    var rows = tableRows(idx);
+    var pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
+    if (state.page >= pages) state.page = pages - 1;
+    var start = state.page * PAGE_SIZE, slice = rows.slice(start, start + PAGE_SIZE);
+    var body = document.querySelector('#customer-table tbody');
+    body.innerHTML = slice.map(function (i) {
+      return '<tr data-id="' + esc(C.id[i]) + '">' + COLUMNS.map(function (c) {
+        var v = C[c.key][i];
+        if (c.key === 'segment') return '<td><span class="dot" style="background:' + colorOf(SEGMENT_COLORS, v, 0) + '"></span>' + esc(v) + '</td>';
+        if (c.key === 'tier') return '<td>' + pill(v, colorOf(TIER_COLORS, v, 0)) + '</td>';
+        if (c.key === 'churn') return '<td>' + pill(v, colorOf(CHURN_COLORS, v, 0)) + '</td>';
+        if (c.key === 'lastPurchase') return '<td>' + esc(v ? String(v).slice(0, 10) : '–') + '</td>';
+        return '<td class="' + (c.num ? 'num' : '') + '">' + esc(c.fmt ? c.fmt(v) : v) + '</td>';
+      }).join('') + '</tr>';
+    }).join('');
+    var empty = document.querySelector('.table-empty');
+    if (rows.length === 0) {
+      var why = N === 0 ? ['No customers in the marts yet', 'obt_customer_kpis_and_segmentation has no rows: run xform build, then reload.']
+        : ['No customers match', 'Change the filters or the search to see customers.'];
+      empty.innerHTML = '<strong>' + esc(why[0]) + '</strong><span>' + esc(why[1]) + '</span>';
+      empty.hidden = false;
+    } else empty.hidden = true;
+    $('table-count').textContent = rows.length
+      ? 'Showing ' + int(start + 1) + '–' + int(start + slice.length) + ' of ' + int(rows.length) + ' customers'
+      : '0 customers';
+    $('table-prev').disabled = state.page === 0;
+    $('table-next').disabled = state.page >= pages - 1;
+    api.table = { rows: rows.length, firstId: slice.length ? C.id[slice[0]] : null, sort: state.sort, dir: state.dir };
+  }
+
+  // ---- page ---------------------------------------------------------------------------------------
+  function describeFilters() {
+    var parts = [];
+    if (state.country) parts.push('country ' + state.country);
+    if (state.segment) parts.push('segment ' + state.segment);
+    return parts.length ? parts.join(' and ') : 'No filter';
+  }
+  var allIdx = [];
+  for (var i0 = 0; i0 < N; i0++) allIdx.push(i0);
+
+  function render() {
+    var idx = filtered();
+    var summary = $('filter-summary');
+    if (isFiltered()) {
+      summary.hidden = false;
+      summary.textContent = 'Filtered to ' + describeFilters() + ': ' + int(idx.length) + ' of ' + int(N) + ' customers. ' +
+        'Tiles, charts and table follow the filter; stickiness and engagement are store-wide.';
+    } else summary.hidden = true;
+    $('filter-clear').disabled = !isFiltered();
+    renderKpis(idx);
+    renderSegments(idx);
+    renderTiers(idx);
+    renderChurn(idx);
+    renderEngagement();
+    renderCountries(idx);
+    renderTable(idx);
+    api.renders++;
+    api.filtered = idx.length;
+  }
+
+  function fillSelect(select, values, counts) {
+    values.forEach(function (v) {
+      var o = document.createElement('option');
+      o.value = v;
+      o.textContent = counts ? v + ' (' + int(counts[v] || 0) + ')' : v;
+      select.appendChild(o);
+    });
+  }
+
+  function init() {
+    var byCountry = {}, bySegment = {};
+    for (var i = 0; i < N; i++) {
+      byCountry[C.country[i]] = (byCountry[C.country[i]] || 0) + 1;
+      bySegment[C.segment[i]] = (bySegment[C.segment[i]] || 0) + 1;
+    }
+    fillSelect($('filter-country'), Object.keys(byCountry).sort(function (a, b) { return byCountry[b] - byCountry[a] || (a < b ? -1 : 1); }), byCountry);
+    var segs = D.segments.map(function (s) { return s.name; });
+    fillSelect($('filter-segment'), segs, bySegment);
+    fillSelect($('table-segment'), segs, null);
+    fillSelect($('table-churn'), D.churnGroups.map(function (c) { return c.name; }), null);
+
+    $('subtitle').textContent = (D.snapshotDate ? 'As of ' + D.snapshotDate + ' · ' : '') + int(N) + ' customers · ' +
+      D.adapter + ' target · generated ' + D.generatedAt;
+    $('footer').innerHTML = 'Built by <b>xform insights</b> from the mart tables only: ' +
+      D.sources.map(function (s) { return '<code>' + esc(s) + '</code>'; }).join(' ') +
+      '. Revenue is the sum of sale lines (returns shown separately); AOV is value per order; CLTV is the business\'s heuristic ' +
+      '(average line value × orders × tenure days × gross margin), not a forecast. Charts: ' + esc(D.chartLibrary) + ', bundled.' +
+      (D.notes.length ? '<br>Notes: ' + D.notes.map(esc).join('; ') : '');
+    if (N === 0 && !O) {
+      var b = $('banner');
+      b.hidden = false;
+      b.innerHTML = '<b>The marts are empty.</b> No customer has a sale yet in obt_customer_kpis_and_segmentation. Run <code>xform build</code> and reload this page.';
+    }
+
+    $('filter-country').addEventListener('change', function (e) { state.country = e.target.value; state.page = 0; render(); });
+    $('filter-segment').addEventListener('change', function (e) { state.segment = e.target.value; state.page = 0; render(); });
+    $('filter-clear').addEventListener('click', clearFilters);
+    document.addEventListener('click', function (e) { if (e.target && e.target.hasAttribute && e.target.hasAttribute('data-clear')) clearFilters(); });
+    $('table-churn').addEventListener('change', function (e) { state.tableChurn = e.target.value; state.page = 0; renderTable(filtered()); });
+    $('table-segment').addEventListener('change', function (e) { state.tableSegment = e.target.value; state.page = 0; renderTable(filtered()); });
+    $('table-search').addEventListener('input', function (e) { state.search = e.target.value; state.page = 0; renderTable(filtered()); });
+    $('table-prev').addEventListener('click', function () { if (state.page > 0) { state.page--; renderTable(filtered()); } });
+    $('table-next').addEventListener('click', function () { state.page++; renderTable(filtered()); });
+    document.querySelector('#customer-table thead').addEventListener('click', function (e) {
+      var th = e.target.closest('th');
+      if (!th) return;
+      var key = th.getAttribute('data-key');
+      var col = COLUMNS.filter(function (c) { return c.key === key; })[0];
+      if (state.sort === key) state.dir = -state.dir; else { state.sort = key; state.dir = col && col.num ? -1 : 1; }
+      state.page = 0;
+      renderTable(filtered());
+    });
+  }
+
+  function clearFilters() {
+    state.country = ''; state.segment = ''; state.page = 0;
+    $('filter-country').value = ''; $('filter-segment').value = '';
+    render();
+  }
+
+  init();
+  if (!window.Plotly) {
+    var b = $('banner');
+    b.hidden = false;
+    b.textContent = 'The charting library did not load; the tiles and the table still work.';
+  }
+  render();
+  api.ready = true;
+})();

@@ -1,0 +1,71 @@
+using Xform.Core.Diagnostics;
+using Xform.Core.Execution;
+using Xform.Core.Loading;
+using Xform.Core.Project;
+
+namespace Xform.Insights;
+
+/// <summary>
+/// Where the page's data comes from: the project's target, through its adapter, read-only where the
+/// engine allows it (DuckDB opens the file with access_mode READ_ONLY; PostgreSQL sessions are set
+/// read only). Every <see cref="Load"/> opens the target and closes it again, so a server does not hold
+/// the DuckDB file between requests and <c>xform build</c> can run while the page is served.
+/// </summary>
+public sealed class InsightsSource(
+    TargetConfig target, ProjectConfig project, string projectDir, IReadOnlyDictionary<string, object?> vars,
+    AdapterFactory createAdapter, Action<string> log)
+{
+    readonly TargetConfig _target = ReadOnlyTarget(target, project.RootDir);
+    Dictionary<string, string>? _relations;
+
+    public string Describe() => $"{target.Type} target '{target.Name}'";
+
+    public InsightsData Load()
+    {
+        using var adapter = createAdapter(_target, project.RootDir);
+        var relations = _relations ??= ResolveRelations(adapter);
+        return InsightsLoader.Load(adapter, model => relations[model]);
+    }
+
+    /// <summary>The marts' relations as the project configures them (schema, alias), from the parsed project.</summary>
+    Dictionary<string, string> ResolveRelations(IAdapter adapter)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        Manifest? manifest = null;
+        try
+        {
+            manifest = ProjectLoader.Load(new LoadOptions(projectDir, target, vars, adapter.Macros, adapter.Quote, _ => { }), project, []).Manifest;
+        }
+        catch (XformException e)
+        {
+            log($"could not parse the project ({e.Message}); reading the marts from schema '{target.Schema}'");
+        }
+        foreach (var model in InsightsData.Marts)
+        {
+            var node = manifest?.Nodes.Values.FirstOrDefault(n => n.ResourceType == ResourceType.Model && n.Name == model);
+            result[model] = (node?.Relation ?? new RelationName(null, target.Schema, model)).Render(adapter.Quote);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The target as the page opens it: a DuckDB file read-only (many readers may share it), and an error
+    /// that says what to do when the file is not there yet. Other engines as configured.
+    /// </summary>
+    public static TargetConfig ReadOnlyTarget(TargetConfig target, string projectRoot)
+    {
+        if (target.Type != "duckdb") return target;
+        var path = target.Get("path");
+        if (path is null or "" or ":memory:") return target;
+        var full = Path.GetFullPath(Path.Combine(projectRoot, path));
+        if (!File.Exists(full))
+            throw new XformException($"there is no DuckDB database at '{path}' yet: run 'xform build' first, then open the insights page");
+        if (path.Contains("access_mode", StringComparison.OrdinalIgnoreCase)) return target;
+        var settings = new Dictionary<string, object?>(target.Settings, StringComparer.Ordinal)
+        {
+            // The adapter passes the path into the connection string; DuckDB reads further options from it.
+            ["path"] = path + ";access_mode=READ_ONLY",
+        };
+        return target with { Settings = settings };
+    }
+}
