@@ -338,6 +338,25 @@ public class PostgresAdapterTests
         ConformanceProject.ToLong(c.Query($"select count(*) from pg_namespace where nspname = '{schema}'").Rows[0][0]);
 
     [Test]
+    public void Role_and_search_path_apply_to_every_connection()
+    {
+        var p = NewProject();
+        var role = "xf_role_" + Guid.NewGuid().ToString("N")[..6];
+        p.With((_, c) =>
+        {
+            c.Execute($"create role {role}");
+            c.Execute($"grant create on database {PostgresServer.Database} to {role}");
+            return 0;
+        });
+        p.Write("profiles.yml", p.Read("profiles.yml") + $"      role: '{role}'\n      search_path: '{p.Schema}, public'\n");
+        p.Write("models/who.sql", "{{ config(materialized='table') }}\nselect current_user as u, current_schemas(false)::text as s");
+        p.Ok("run");
+        var row = p.QueryRows($"select u, s from {p.Rel("who")}")[0];
+        Assert.That(row, Is.EqualTo(new object[] { role, $"{{{p.Schema},public}}" }));
+        Assert.That(p.Scalar($"select tableowner from pg_tables where schemaname = '{p.Schema}' and tablename = 'who'"), Is.EqualTo(role));
+    }
+
+    [Test]
     public void The_server_runs_as_a_throwaway_on_loopback()
     {
         var server = ServerFixture.Require();
