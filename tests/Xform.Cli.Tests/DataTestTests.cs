@@ -256,3 +256,20 @@ public class DataTestTests
         Assert.That(t.Out, Does.Match(@"1 of 1 PASS unique_source_app_fresh_id "));
     }
 }
+
+public class BuildGateTests
+{
+    [Test]
+    public void A_test_reading_a_model_and_its_ancestor_does_not_deadlock_build()
+    {
+        using var p = new TestProject();
+        p.Write("models/a.sql", "select 1 as id");
+        p.Write("models/b.sql", "select * from {{ ref('a') }}");
+        p.Write("models/c.sql", "select * from {{ ref('b') }}");
+        p.Write("tests/c_matches_a.sql", "select * from {{ ref('c') }} where id not in (select id from {{ ref('a') }})");
+        var run = Task.Run(() => p.Run("build", "--threads", "2"));
+        Assert.That(run.Wait(TimeSpan.FromSeconds(60)), "build hung");
+        Assert.That(run.Result.ExitCode, Is.Zero, run.Result.ToString());
+        Assert.That(run.Result.Out, Does.Contain("Done. PASS=4 WARN=0 ERROR=0 SKIP=0 TOTAL=4"));
+    }
+}

@@ -65,11 +65,16 @@ public sealed class ProjectRunner
         return scheduler.Run(executable, Execute, listener);
     }
 
-    /// <summary>For each selected node, the selected tests of the nodes it reads.</summary>
+    /// <summary>
+    /// For each selected node, the selected tests of the nodes it reads, except a test that itself reads
+    /// the node or something built from it (a test of a model and its ancestor): waiting for that one
+    /// would be a cycle.
+    /// </summary>
     Func<string, IEnumerable<string>> TestsOnParents(IReadOnlyCollection<string> selected)
     {
         var set = selected.ToHashSet(StringComparer.Ordinal);
         var testsOf = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var upstreamOfTest = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         foreach (var id in selected)
         {
             var node = _graph.Manifest.Nodes[id];
@@ -79,10 +84,14 @@ public sealed class ProjectRunner
                 if (!testsOf.TryGetValue(parent, out var list)) testsOf[parent] = list = [];
                 list.Add(id);
             }
+            if (node.DependsOn.Count > 1) upstreamOfTest[id] = _graph.Ancestors(id);
         }
         return id => _graph.Manifest.Nodes[id].ResourceType == ResourceType.Test
             ? []
-            : _graph.Parents(id).SelectMany(p => testsOf.TryGetValue(p, out var t) ? t : []).Where(set.Contains).Distinct();
+            : _graph.Parents(id)
+                .SelectMany(p => testsOf.TryGetValue(p, out var t) ? t : [])
+                .Where(t => set.Contains(t) && !(upstreamOfTest.TryGetValue(t, out var up) && up.Contains(id)))
+                .Distinct();
     }
 
     NodeResult Execute(Node node, IAdapterConnection connection, string threadId)
