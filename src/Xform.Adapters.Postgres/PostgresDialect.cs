@@ -91,6 +91,7 @@ public class PostgresDialect(Func<string, string> quote) : SqlDialect(quote)
                 old_oid oid;
                 old_kind "char";
                 kept record;
+                granted record;
                 views text[] := '{}';
                 names text[] := '{}';
                 i int;
@@ -115,9 +116,9 @@ public class PostgresDialect(Func<string, string> quote) : SqlDialect(quote)
                             join pg_rewrite r on r.oid = d.objid and r.ev_class <> dependents.oid
                             where dependents.depth < 100
                         )
-                        select c.oid, n.nspname, c.relname, c.relkind, c.reloptions, max(dependents.depth) as depth
+                        select c.oid, n.nspname, c.relname, c.relkind, c.reloptions, c.relacl, c.relowner, max(dependents.depth) as depth
                         from dependents join pg_class c on c.oid = dependents.oid join pg_namespace n on n.oid = c.relnamespace
-                        group by c.oid, n.nspname, c.relname, c.relkind, c.reloptions
+                        group by c.oid, n.nspname, c.relname, c.relkind, c.reloptions, c.relacl, c.relowner
                         order by max(dependents.depth), n.nspname, c.relname
                     loop
                         names := names || format('%I.%I', kept.nspname, kept.relname);
@@ -132,6 +133,11 @@ public class PostgresDialect(Func<string, string> quote) : SqlDialect(quote)
                                 case kept.relkind when 'm' then 'materialized view' else 'view' end,
                                 kept.nspname, kept.relname, obj_description(kept.oid, 'pg_class'));
                         end if;
+                        for granted in select a.privilege_type, a.grantee from aclexplode(kept.relacl) a where a.grantee <> kept.relowner loop
+                            names := names || format('%I.%I', kept.nspname, kept.relname);
+                            views := views || format('grant %s on %I.%I to %s', granted.privilege_type, kept.nspname, kept.relname,
+                                case granted.grantee when 0 then 'public' else granted.grantee::regrole::text end);
+                        end loop;
                     end loop;
                     execute format('drop %s %s cascade',
                         case old_kind when 'v' then 'view' when 'm' then 'materialized view' when 'f' then 'foreign table' else 'table' end,

@@ -184,6 +184,8 @@ public class PostgresAdapterTests
             c.Execute($"create schema {other}");
             c.Execute($"create view {other}.v1 with (security_barrier) as select id from {p.Rel("base")}");
             c.Execute($"comment on view {other}.v1 is 'kept'");
+            c.Execute($"create role {other}_reader");
+            c.Execute($"grant select on {other}.v1 to {other}_reader, public");
             c.Execute($"create view {other}.v2 as select id * 2 as id2 from {other}.v1");
             c.Execute($"create materialized view {other}.mv as select count(*) as n from {other}.v2");
             return 0;
@@ -194,6 +196,8 @@ public class PostgresAdapterTests
         Assert.That(p.Long($"select n from {other}.mv"), Is.EqualTo(2), "a materialized view is recreated, so repopulated");
         Assert.That(p.Scalar($"select obj_description('{other}.v1'::regclass, 'pg_class')"), Is.EqualTo("kept"));
         Assert.That(p.Scalar($"select array_to_string(reloptions, ',') from pg_class where oid = '{other}.v1'::regclass"), Is.EqualTo("security_barrier=true"));
+        Assert.That(p.Long($"select count(*) from aclexplode((select relacl from pg_class where oid = '{other}.v1'::regclass)) where grantee = '{other}_reader'::regrole"), Is.EqualTo(1));
+        Assert.That(p.Long($"select count(*) from aclexplode((select relacl from pg_class where oid = '{other}.v1'::regclass)) where grantee = 0"), Is.EqualTo(1));
     }
 
     [Test]
