@@ -58,7 +58,7 @@ main { flex: 1; display: flex; min-height: 0; }
 .node.dim { opacity: 0.25; } .edge.dim { opacity: 0.1; }
 .edge { fill: none; stroke: #9fb3c8; stroke-width: 1.2; }
 .edge.hl { stroke: #d9480f; stroke-width: 2; }
-#details { width: 480px; overflow: auto; border-left: 1px solid #d9e2ec; padding: 8px 14px; }
+#details { width: 560px; overflow: auto; border-left: 1px solid #d9e2ec; padding: 8px 14px; }
 #details h2 { margin: 4px 0; font-size: 18px; word-break: break-all; }
 #details h3 { margin: 14px 0 4px; font-size: 14px; border-bottom: 1px solid #d9e2ec; }
 .badge { display: inline-block; padding: 0 6px; border-radius: 8px; background: #e4e7eb; font-size: 11px; margin-right: 4px; }
@@ -325,9 +325,9 @@ function showDetails(id) {
   const n = byId.get(id), d = $('details');
   const sec = (title, body) => body ? `<h3>${title}</h3>${body}` : '';
   const list = ids => ids.length ? '<ul>' + ids.map(x => '<li>' + nodeLink(x) + ' <span class="badge">' + esc(byId.get(x).type) + '</span></li>').join('') + '</ul>' : '<p class="hint">none</p>';
-  const cols = n.columns.length ? `<table id="columns-table"><tr><th>column</th><th>type</th><th>description</th><th>tests</th><th>upstream columns</th></tr>` +
-    n.columns.map(c => `<tr data-column="${esc(c.name)}"><td><code>${esc(c.name)}</code></td><td>${esc(c.type || '')}</td><td>${esc(c.description)}</td>` +
-      `<td>${c.tests.map(t => '<span class="badge">' + esc(t) + '</span>').join('')}</td><td>${lineageCell(c)}</td></tr>`).join('') + '</table>'
+  const cols = n.columns.length ? `<table id="columns-table"><tr><th>column</th><th>description and tests</th><th>upstream columns</th></tr>` +
+    n.columns.map(c => `<tr data-column="${esc(c.name)}"><td><code class="col-name">${esc(c.name)}</code><br><small class="col-type">${esc(c.type || '')}</small></td>` +
+      `<td>${esc(c.description)}<div>${c.tests.map(t => '<span class="badge test">' + esc(t) + '</span>').join('')}</div></td><td class="col-lineage">${lineageCell(c)}</td></tr>`).join('') + '</table>'
     : '<p class="hint">No columns known: declare them in YAML, or build the project and run docs generate again.</p>';
   d.innerHTML = `<h2 id="details-name">${esc(n.label)}</h2>
     <span class="badge">${esc(n.type)}</span>${n.materialized && n.type === 'model' ? '<span class="badge">' + esc(n.materialized) + '</span>' : ''}
