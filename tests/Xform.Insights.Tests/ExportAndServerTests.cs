@@ -1,0 +1,113 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Xform.Adapters.DuckDb;
+using Xform.Core.Diagnostics;
+using Xform.Core.Loading;
+using Xform.Core.Project;
+
+namespace Xform.Insights.Tests;
+
+/// <summary>The exported file, the server and the read-only connection, without a browser.</summary>
+[TestFixture, NonParallelizable]
+public sealed class ExportAndServerTests
+{
+    RetailProject _project = null!;
+
+    [OneTimeSetUp]
+    public void SetUp() => _project = RetailProject.Shared;
+
+    InsightsSource Source()
+    {
+        var project = ProjectFileReader.Read(_project.Dir, []);
+        var target = ProfileReader.Read(ProfileReader.ResolveDir(null, _project.Dir), project.ProfileName, null, _project.Dir);
+        return new InsightsSource(target, project, _project.Dir, new Dictionary<string, object?>(),
+            (t, root) => new DuckDbAdapter(t, root), message => TestContext.Progress.WriteLine(message));
+    }
+
+    [Test]
+    public void Exported_file_inlines_everything_and_names_no_network_resource()
+    {
+        var html = File.ReadAllText(_project.PagePath);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Regex.IsMatch(html, @"<(script|link|img|iframe)[^>]+(src|href)\s*=", RegexOptions.IgnoreCase), Is.False,
+                "the page loads a file");
+            Assert.That(Regex.Matches(html, Regex.Escape("plotly.js (basic - minified) v4.1.1")).Count, Is.EqualTo(1), "one copy of plotly.js");
+            Assert.That(html, Does.Contain("Content-Security-Policy").And.Contain("default-src 'none'"));
+            Assert.That(Regex.Matches(html, "</script>", RegexOptions.IgnoreCase).Count, Is.EqualTo(3), "three script elements, none cut short");
+        });
+        var json = Regex.Match(html, "<script id=\"insights-data\" type=\"application/json\">(.*?)</script>", RegexOptions.Singleline).Groups[1].Value;
+        var data = JsonNode.Parse(json)!;
+        var customers = _project.Scalar("select count(*) from obt_customer_kpis_and_segmentation");
+        Assert.That(data["customers"]!["id"]!.AsArray(), Has.Count.EqualTo((int)customers));
+        Assert.That((double)data["overall"]!["customers"]!, Is.EqualTo(customers));
+        Assert.That(data["engagement"]!["date"]!.AsArray(), Has.Count.EqualTo((int)_project.Scalar("select count(*) from obt_customer_dau_mau_stickiness")));
+    }
+
+    [Test]
+    public void Export_of_a_project_not_built_says_to_build_first()
+    {
+        using var bare = RetailProject.Create(build: false);
+        var result = bare.Run("insights", "export", "--out", Path.Combine(bare.Dir, "x.html"));
+        Assert.That(result.Code, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Err, Does.Contain("xform build"));
+        Assert.That(File.Exists(Path.Combine(bare.Dir, "x.html")), Is.False);
+    }
+
+    [Test]
+    public void The_page_opens_duckdb_read_only()
+    {
+        var project = ProjectFileReader.Read(_project.Dir, []);
+        var target = ProfileReader.Read(ProfileReader.ResolveDir(null, _project.Dir), project.ProfileName, null, _project.Dir);
+        var readOnly = InsightsSource.ReadOnlyTarget(target, project.RootDir);
+        using var adapter = new DuckDbAdapter(readOnly, project.RootDir);
+        using var connection = adapter.Open();
+        Assert.That(connection.Query("select count(*) from obt_customer_kpis_and_segmentation").Rows.Single()[0], Is.Not.Null);
+        Assert.That(() => connection.Execute("create table insights_should_not_write(i int)"), Throws.Exception,
+            "a write went through the page's connection");
+    }
+
+    [Test]
+    public async Task Server_answers_the_page_and_its_data_on_loopback_and_refuses_writes()
+    {
+        var source = Source();
+        using var server = new InsightsServer(source.Load, 0);
+        server.Start();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var run = server.RunAsync(stop.Token);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        Assert.That(server.Url, Does.StartWith("http://127.0.0.1:"));
+
+        var page = await http.GetAsync(server.Url);
+        Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(page.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/html"));
+        Assert.That(await page.Content.ReadAsStringAsync(), Does.Contain("Customer insights").And.Contain("plotly.js (basic - minified)"));
+
+        var data = JsonNode.Parse(await http.GetStringAsync(server.Url + "data.json"))!;
+        Assert.That((double)data["overall"]!["customers"]!, Is.EqualTo(_project.Scalar("select customers from obt_overall_customer_kpis")));
+
+        var post = await http.PostAsync(server.Url, new StringContent("x"));
+        Assert.That(post.StatusCode, Is.EqualTo(HttpStatusCode.MethodNotAllowed));
+        var missing = await http.GetAsync(server.Url + "nope");
+        Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+
+        // Between requests the server holds no connection: the project can be rebuilt while it serves.
+        var rebuild = _project.Run("run", "--select", "obt_overall_customer_kpis");
+        Assert.That(rebuild.Code, Is.EqualTo(0), rebuild.ToString());
+
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Test]
+    public void Loader_states_a_missing_mart_and_what_to_do()
+    {
+        var source = new InsightsSource(
+            new TargetConfig("retail", "dev", "duckdb", "main", "", 1, new Dictionary<string, object?> { ["path"] = ":memory:" }),
+            ProjectFileReader.Read(_project.Dir, []), _project.Dir, new Dictionary<string, object?>(),
+            (t, root) => new DuckDbAdapter(t, root), _ => { });
+        var error = Assert.Throws<XformException>(() => source.Load())!;
+        Assert.That(error.Message, Does.Contain("obt_overall_customer_kpis").And.Contain("xform build"));
+    }
+}

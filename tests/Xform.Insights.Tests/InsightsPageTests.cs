@@ -1,0 +1,355 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace Xform.Insights.Tests;
+
+/// <summary>
+/// End to end: the retail project built on its committed sample, the page exported by the CLI, opened
+/// from file:// in headless Chromium with the network cut off, and every number checked against the
+/// mart tables read back through DuckDB.
+/// </summary>
+[TestFixture, NonParallelizable]
+public sealed class InsightsPageTests
+{
+    static readonly string[] Charts = ["chart-segments", "chart-tiers", "chart-churn", "chart-engagement", "chart-countries"];
+    const string Obt = "obt_customer_kpis_and_segmentation";
+
+    RetailProject _project = null!;
+    Chromium? _browser;
+    string _skip = "";
+
+    [OneTimeSetUp]
+    public async Task SetUp()
+    {
+        _project = RetailProject.Shared;
+        var executable = Chromium.Find();
+        if (executable is null)
+        {
+            _skip = "chromium is not installed (Debian: apt-get install chromium); the browser tests are skipped";
+            TestContext.Progress.WriteLine(_skip);
+            return;
+        }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        _browser = await Chromium.StartAsync(executable);
+        await _browser.Offline();
+        TestContext.Progress.WriteLine($"chromium started in {clock.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    [OneTimeTearDown]
+    public async Task TearDown()
+    {
+        if (_browser is not null) await _browser.DisposeAsync();
+    }
+
+    Chromium Browser
+    {
+        get
+        {
+            if (_browser is null) Assert.Ignore(_skip);
+            return _browser!;
+        }
+    }
+
+    async Task Open(string path)
+    {
+        var browser = Browser;
+        browser.ConsoleErrors.Clear();
+        browser.Requests.Clear();
+        await browser.Navigate(new Uri(path).AbsoluteUri);
+        await browser.WaitFor("document.readyState === 'complete' && window.xformInsights && window.xformInsights.ready");
+    }
+
+    async Task Select(string id, string value)
+    {
+        await Browser.Eval($"(() => {{ const s = document.getElementById('{id}'); s.value = {Js(value)}; s.dispatchEvent(new Event('change')); return s.value; }})()");
+        Assert.That((await Browser.Eval($"document.getElementById('{id}').value"))!.GetValue<string>(), Is.EqualTo(value), $"{id} has no option '{value}'");
+    }
+
+    async Task<Dictionary<string, double?>> Kpis()
+    {
+        var node = (await Browser.Eval("window.xformInsights.kpis"))!.AsObject();
+        return node.ToDictionary(kv => kv.Key, kv => kv.Value is null ? (double?)null : kv.Value.GetValue<double>());
+    }
+
+    async Task<string> TileText(string id) => (await Browser.Eval($"document.querySelector('#kpi-{id} .kpi-value').textContent"))!.GetValue<string>();
+
+    async Task Screenshot(string name)
+    {
+        var png = await Browser.Screenshot();
+        var dir = Path.Combine(TestContext.CurrentContext.WorkDirectory, "insights-screenshots");
+        Directory.CreateDirectory(dir);
+        var path = Path.Combine(dir, name + ".png");
+        await File.WriteAllBytesAsync(path, png);
+        TestContext.AddTestAttachment(path, name);
+        Assert.That(png.Length, Is.GreaterThan(10_000), "the screenshot is suspiciously small");
+    }
+
+    static string Js(string s) => System.Text.Json.JsonSerializer.Serialize(s);
+    static string Sql(string s) => "'" + s.Replace("'", "''") + "'";
+
+    static void Close(double? actual, double expected, string what)
+    {
+        Assert.That(actual, Is.Not.Null, what);
+        Assert.That(actual!.Value, Is.EqualTo(expected).Within(Math.Max(1e-9, Math.Abs(expected) * 1e-9)), what);
+    }
+
+    /// <summary>The page's numbers for a set of customers, computed by DuckDB from the customer OBT.</summary>
+    (double Customers, double Revenue, double Aov, double AvgCltv, double ChurnRate) Expected(string where)
+    {
+        var r = _project.Query(
+            $"select count(*), sum(monetary), sum(monetary) / sum(frequency), avg(customer_cltv_profit), " +
+            $"avg(case when is_churned then 1.0 else 0.0 end) from {Obt} where {where}").Single();
+        double D(object? v) => RetailProject.ToDouble(v);
+        return (D(r[0]), D(r[1]), D(r[2]), D(r[3]), D(r[4]));
+    }
+
+    async Task AssertChartsRendered()
+    {
+        foreach (var chart in Charts)
+        {
+            var state = (await Browser.Eval(
+                $"(() => {{ const d = document.getElementById('{chart}'); const box = d.parentNode.querySelector('.empty'); " +
+                "return { traces: d.data ? d.data.length : 0, " +
+                "points: d.data ? d.data.reduce((n, t) => n + ((t.x || t.values || []).length), 0) : 0, " +
+                "drawn: d.querySelectorAll('.main-svg .trace, .main-svg .slice').length, layout: !!d._fullLayout, " +
+                "empty: !box.hidden, visible: d.offsetHeight > 100 }; })()"))!;
+            Assert.Multiple(() =>
+            {
+                Assert.That((bool)state["layout"]!, Is.True, $"{chart} is not a Plotly graph");
+                Assert.That((int)state["traces"]!, Is.GreaterThan(0), $"{chart} has no trace");
+                Assert.That((int)state["points"]!, Is.GreaterThan(0), $"{chart} has no data points");
+                Assert.That((int)state["drawn"]!, Is.GreaterThan(0), $"{chart} drew nothing in its SVG");
+                Assert.That((bool)state["empty"]!, Is.False, $"{chart} shows its empty state");
+                Assert.That((bool)state["visible"]!, Is.True, $"{chart} has no height");
+            });
+        }
+    }
+
+    void AssertOfflineAndClean()
+    {
+        var browser = Browser;
+        Assert.That(browser.Requests.Where(u => !(u.StartsWith("file:", StringComparison.Ordinal) ||
+            u.StartsWith("data:", StringComparison.Ordinal) || u.StartsWith("blob:", StringComparison.Ordinal) ||
+            u.StartsWith("about:", StringComparison.Ordinal))), Is.Empty, "the page asked the network for something");
+        Assert.That(browser.ConsoleErrors, Is.Empty, "the page logged errors");
+    }
+
+    [Test, Order(1)]
+    public async Task Exported_page_renders_every_chart_offline_with_the_marts_numbers()
+    {
+        await Open(_project.PagePath);
+        await AssertChartsRendered();
+        AssertOfflineAndClean();
+
+        // The tiles are obt_overall_customer_kpis's latest row.
+        var o = _project.Query(
+            "select customers, gross_sales, overall_aov, avg_cltv_profit, churn_rate, avg_stickiness, net_revenue " +
+            "from obt_overall_customer_kpis order by snapshot_date desc limit 1").Single();
+        double D(object? v) => RetailProject.ToDouble(v);
+        var kpis = await Kpis();
+        Assert.Multiple(() =>
+        {
+            Close(kpis["customers"], D(o[0]), "customers");
+            Close(kpis["revenue"], D(o[1]), "revenue");
+            Close(kpis["aov"], D(o[2]), "AOV");
+            Close(kpis["cltv"], D(o[3]), "average CLTV");
+            Close(kpis["churn"], D(o[4]), "churn rate");
+            Close(kpis["stickiness"], D(o[5]), "stickiness");
+        });
+        Assert.That(await TileText("customers"), Is.EqualTo(D(o[0]).ToString("#,0", CultureInfo.InvariantCulture)));
+        Assert.That(await TileText("churn"), Is.EqualTo((D(o[4]) * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%"));
+        Assert.That(await TileText("aov"), Is.EqualTo(D(o[2]).ToString("#,0.00", CultureInfo.InvariantCulture)));
+
+        // The overall row and the customer rows agree (the filtered tiles are computed from the latter).
+        var all = Expected("true");
+        Close(kpis["customers"], all.Customers, "customers = rows of the customer OBT");
+        Close(kpis["revenue"], all.Revenue, "gross sales = sum of monetary");
+
+        // Chart data equals the marts, group by group.
+        var segments = _project.Query($"select rfm_segment, count(*), sum(monetary) from {Obt} group by 1");
+        var segTrace = (await Browser.Eval("(() => { const d = document.getElementById('chart-segments').data; return { y: d[0].y, x: d[0].x, rev: d[1].x }; })()"))!;
+        var names = segTrace["y"]!.AsArray().Select(n => (string)n!).ToList();
+        foreach (var row in segments)
+        {
+            var i = names.IndexOf((string)row[0]!);
+            Assert.That(i, Is.GreaterThanOrEqualTo(0), $"segment {row[0]} is missing from the chart");
+            Close((double)segTrace["x"]![i]!, D(row[1]), $"customers of {row[0]}");
+            Close((double)segTrace["rev"]![i]!, D(row[2]), $"revenue of {row[0]}");
+        }
+        Assert.That(segTrace["x"]!.AsArray().Sum(n => (double)n!), Is.EqualTo(all.Customers), "segment bars add up to all customers");
+
+        var tiers = _project.Query($"select cltv_segment, count(*) from {Obt} group by 1");
+        var tierTrace = (await Browser.Eval("(() => { const d = document.getElementById('chart-tiers').data[0]; return { x: d.x, y: d.y }; })()"))!;
+        var tierNames = tierTrace["x"]!.AsArray().Select(n => (string)n!).ToList();
+        foreach (var row in tiers) Close((double)tierTrace["y"]![tierNames.IndexOf((string)row[0]!)]!, D(row[1]), $"customers of tier {row[0]}");
+
+        var churn = _project.Query($"select churn_risk_group, count(*) from {Obt} group by 1");
+        var pie = (await Browser.Eval("(() => { const d = document.getElementById('chart-churn').data[0]; return { labels: d.labels, values: d.values }; })()"))!;
+        var labels = pie["labels"]!.AsArray().Select(n => (string)n!).ToList();
+        foreach (var row in churn) Close((double)pie["values"]![labels.IndexOf((string)row[0]!)]!, D(row[1]), $"customers of churn group {row[0]}");
+
+        var days = _project.Query("select count(*), sum(dau), sum(mau), avg(stickiness) from obt_customer_dau_mau_stickiness").Single();
+        var eng = (await Browser.Eval("(() => { const d = document.getElementById('chart-engagement').data; const s = a => a.reduce((x, y) => x + (y || 0), 0); " +
+            "return { n: d[0].x.length, dau: s(d[0].y), mau: s(d[1].y), stick: s(d[2].y) / d[2].y.filter(v => v != null).length }; })()"))!;
+        Assert.Multiple(() =>
+        {
+            Close((double)eng["n"]!, D(days[0]), "engagement days");
+            Close((double)eng["dau"]!, D(days[1]), "sum of DAU");
+            Close((double)eng["mau"]!, D(days[2]), "sum of MAU");
+            Close((double)eng["stick"]!, D(days[3]), "mean stickiness");
+        });
+
+        var countries = _project.Query($"select sum(monetary) r from {Obt} group by country order by r desc limit 10")
+            .Select(r => D(r[0])).ToList();
+        var countryBars = (await Browser.Eval("document.getElementById('chart-countries').data[0].x"))!.AsArray().Select(n => (double)n!).ToList();
+        Assert.That(countryBars, Has.Count.EqualTo(countries.Count));
+        for (var i = 0; i < countries.Count; i++) Close(countryBars[i], countries[i], $"revenue of the country ranked {i + 1}");
+
+        await Screenshot("01-overview");
+    }
+
+    [Test, Order(2)]
+    public async Task Country_filter_changes_every_number_to_the_marts_values_for_that_country()
+    {
+        await Open(_project.PagePath);
+        var before = await Kpis();
+        // The country with the most customers that is not all of them.
+        var country = (string)_project.Query($"select country from {Obt} group by 1 order by count(*) desc, 1 limit 1").Single()[0]!;
+        await Select("filter-country", country);
+        var after = await Kpis();
+        var e = Expected($"country = {Sql(country)}");
+        Assert.Multiple(() =>
+        {
+            Close(after["customers"], e.Customers, "customers");
+            Close(after["revenue"], e.Revenue, "revenue");
+            Close(after["aov"], e.Aov, "AOV");
+            Close(after["cltv"], e.AvgCltv, "average CLTV");
+            Close(after["churn"], e.ChurnRate, "churn rate");
+            Assert.That(after["customers"], Is.Not.EqualTo(before["customers"]), "the customer count did not change");
+            Assert.That(after["revenue"], Is.Not.EqualTo(before["revenue"]), "the revenue did not change");
+        });
+        await AssertChartsRendered();
+        var segmentSum = await Browser.Eval<double>("document.getElementById('chart-segments').data[0].x.reduce((a, b) => a + b, 0)");
+        Assert.That(segmentSum, Is.EqualTo(e.Customers), "segment bars add up to the country's customers");
+        var countryNames = (await Browser.Eval("document.getElementById('chart-countries').data[0].y"))!.AsArray().Select(n => (string)n!);
+        Assert.That(countryNames, Is.EqualTo(new[] { country }), "top countries shows only the chosen country");
+        Assert.That(await Browser.Eval<int>("window.xformInsights.table.rows"), Is.EqualTo((int)e.Customers), "table rows");
+        AssertOfflineAndClean();
+        await Screenshot("02-country-" + country.Replace(' ', '-'));
+    }
+
+    [Test, Order(3)]
+    public async Task Segment_filter_and_both_filters_give_the_marts_values()
+    {
+        await Open(_project.PagePath);
+        var segment = (string)_project.Query($"select rfm_segment from {Obt} group by 1 order by count(*) desc, 1 limit 1").Single()[0]!;
+        await Select("filter-segment", segment);
+        var e = Expected($"rfm_segment = {Sql(segment)}");
+        var k = await Kpis();
+        Assert.Multiple(() =>
+        {
+            Close(k["customers"], e.Customers, "customers");
+            Close(k["revenue"], e.Revenue, "revenue");
+            Close(k["aov"], e.Aov, "AOV");
+            Close(k["cltv"], e.AvgCltv, "average CLTV");
+            Close(k["churn"], e.ChurnRate, "churn rate");
+        });
+        var tierSum = await Browser.Eval<double>("document.getElementById('chart-tiers').data[0].y.reduce((a, b) => a + b, 0)");
+        var pieSum = await Browser.Eval<double>("document.getElementById('chart-churn').data[0].values.reduce((a, b) => a + b, 0)");
+        Assert.That(tierSum, Is.EqualTo(e.Customers), "CLTV tiers add up to the segment's customers");
+        Assert.That(pieSum, Is.EqualTo(e.Customers), "churn groups add up to the segment's customers");
+        await AssertChartsRendered();
+        await Screenshot("03-segment");
+
+        var pair = _project.Query($"select country, rfm_segment from {Obt} group by 1, 2 order by count(*) desc, 1, 2 limit 1").Single();
+        await Select("filter-country", (string)pair[0]!);
+        await Select("filter-segment", (string)pair[1]!);
+        var both = Expected($"country = {Sql((string)pair[0]!)} and rfm_segment = {Sql((string)pair[1]!)}");
+        k = await Kpis();
+        Close(k["customers"], both.Customers, "customers of country and segment");
+        Close(k["revenue"], both.Revenue, "revenue of country and segment");
+        Close(k["churn"], both.ChurnRate, "churn of country and segment");
+        AssertOfflineAndClean();
+    }
+
+    [Test, Order(4)]
+    public async Task A_filter_matching_no_customer_shows_empty_states_and_clears()
+    {
+        await Open(_project.PagePath);
+        var pair = _project.Query(
+            $"select c.country, s.rfm_segment from (select distinct country from {Obt}) c cross join (select distinct rfm_segment from {Obt}) s " +
+            $"where not exists (select 1 from {Obt} o where o.country = c.country and o.rfm_segment = s.rfm_segment) order by 1, 2 limit 1");
+        Assume.That(pair, Is.Not.Empty, "every country has every segment in this sample");
+        await Select("filter-country", (string)pair[0][0]!);
+        await Select("filter-segment", (string)pair[0][1]!);
+        var k = await Kpis();
+        Assert.That(k["customers"], Is.EqualTo(0));
+        Assert.That(k["revenue"], Is.Null, "no revenue for no customers");
+        foreach (var chart in Charts.Where(c => c != "chart-engagement"))
+        {
+            var empty = (await Browser.Eval($"(() => {{ const b = document.getElementById('{chart}').parentNode.querySelector('.empty'); return b.hidden ? '' : b.textContent; }})()"))!.GetValue<string>();
+            Assert.That(empty, Does.Contain("No customers match these filters"), chart);
+        }
+        Assert.That(await Browser.Eval<bool>("!document.querySelector('.table-empty').hidden"), Is.True, "the table says it is empty");
+        await Screenshot("04-no-match");
+
+        await Browser.Eval("document.querySelector('#chart-segments').parentNode.querySelector('[data-clear]').click()");
+        var cleared = await Kpis();
+        Close(cleared["customers"], Expected("true").Customers, "customers after clearing");
+        await AssertChartsRendered();
+        AssertOfflineAndClean();
+    }
+
+    [Test, Order(5)]
+    public async Task Customer_table_sorts_by_cltv_and_filters_by_segment_and_churn_group()
+    {
+        await Open(_project.PagePath);
+        var top = (string)_project.Query($"select cast(customer_id as varchar) from {Obt} order by customer_cltv_profit desc, customer_id limit 1").Single()[0]!;
+        var bottom = (string)_project.Query($"select cast(customer_id as varchar) from {Obt} order by customer_cltv_profit asc, customer_id limit 1").Single()[0]!;
+        Assert.That(await Browser.Eval<string>("window.xformInsights.table.firstId"), Is.EqualTo(top), "sorted by CLTV, highest first");
+        Assert.That(await Browser.Eval<string>("document.querySelector('#customer-table tbody tr').dataset.id"), Is.EqualTo(top));
+        await Browser.Eval("document.querySelector('#customer-table th[data-key=cltv]').click()");
+        Assert.That(await Browser.Eval<string>("window.xformInsights.table.firstId"), Is.EqualTo(bottom), "second click: lowest first");
+
+        await Select("table-churn", "Churned");
+        var churned = _project.Scalar($"select count(*) from {Obt} where churn_risk_group = 'Churned'");
+        Assert.That(await Browser.Eval<int>("window.xformInsights.table.rows"), Is.EqualTo((int)churned), "churned rows");
+        var segment = (string)_project.Query($"select rfm_segment from {Obt} where churn_risk_group = 'Churned' group by 1 order by count(*) desc, 1 limit 1").Single()[0]!;
+        await Select("table-segment", segment);
+        var both = _project.Scalar($"select count(*) from {Obt} where churn_risk_group = 'Churned' and rfm_segment = {Sql(segment)}");
+        Assert.That(await Browser.Eval<int>("window.xformInsights.table.rows"), Is.EqualTo((int)both), "churned rows of the segment");
+        var shown = await Browser.Eval<int>("document.querySelectorAll('#customer-table tbody tr').length");
+        Assert.That(shown, Is.EqualTo(Math.Min(25, (int)both)), "one page of rows");
+        AssertOfflineAndClean();
+        await Screenshot("05-table-filtered");
+    }
+
+    [Test, Order(6)]
+    public async Task Empty_marts_show_empty_states()
+    {
+        _ = Browser;
+        using var empty = RetailProject.Create(build: false);
+        Directory.CreateDirectory(Path.Combine(empty.Dir, "target"));
+        File.Copy(_project.Database, empty.Database);
+        using (var connection = new DuckDB.NET.Data.DuckDBConnection($"Data Source={empty.Database}"))
+        {
+            connection.Open();
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = "delete from fct_customer_metrics; delete from obt_customer_kpis_and_segmentation; " +
+                              "delete from obt_overall_customer_kpis; delete from obt_customer_dau_mau_stickiness;";
+            cmd.ExecuteNonQuery();
+        }
+        var page = Path.Combine(empty.Dir, "target", "insights.html");
+        var result = empty.Run("insights", "export", "--out", page);
+        Assert.That(result.Code, Is.EqualTo(0), result.ToString());
+        await Open(page);
+        foreach (var chart in Charts)
+            Assert.That(await Browser.Eval<bool>($"window.xformInsights.charts['{chart}'].empty"), Is.True, $"{chart} shows its empty state");
+        Assert.That(await Browser.Eval<string>("document.getElementById('banner').textContent"), Does.Contain("marts are empty"));
+        Assert.That(await Browser.Eval<string>("document.querySelector('#chart-segments').parentNode.querySelector('.empty').textContent"),
+            Does.Contain("No customers in the marts yet"));
+        Assert.That(await TileText("customers"), Is.EqualTo("0"));
+        AssertOfflineAndClean();
+        await Screenshot("06-empty-marts");
+    }
+}
