@@ -194,6 +194,19 @@ public sealed class Chromium : IAsyncDisposable
         throw new TimeoutException($"the page never got to: {condition}; console: {string.Join(" | ", ConsoleErrors)}");
     }
 
+    /// <summary>Moves the mouse (and with <paramref name="button"/>, drags) like a person: real input events.</summary>
+    public async Task Mouse(string type, double x, double y, string button = "none") =>
+        await Send("Input.dispatchMouseEvent", new { type, x, y, button, buttons = button == "left" && type != "mouseReleased" ? 1 : 0, clickCount = button == "none" ? 0 : 1 });
+
+    /// <summary>The centre of the first element matching a CSS selector, in viewport pixels (scrolled into view).</summary>
+    public async Task<(double X, double Y)> Centre(string selector)
+    {
+        var box = (await Eval($"(() => {{ const e = document.querySelector({System.Text.Json.JsonSerializer.Serialize(selector)}); if (!e) return null; " +
+            "e.scrollIntoView({ block: 'center' }); const r = e.getBoundingClientRect(); return { x: r.left + r.width / 2, y: r.top + r.height / 2 }; })()"))
+            ?? throw new InvalidOperationException($"nothing matches {selector}");
+        return (box["x"]!.GetValue<double>(), box["y"]!.GetValue<double>());
+    }
+
     /// <summary>A PNG of the whole page, at its full height.</summary>
     public async Task<byte[]> Screenshot(int width = 1440)
     {

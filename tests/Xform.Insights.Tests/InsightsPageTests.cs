@@ -209,6 +209,41 @@ public sealed class InsightsPageTests
     }
 
     [Test, Order(2)]
+    public async Task Charts_show_values_on_hover_and_the_time_series_zooms()
+    {
+        await Open(_project.PagePath);
+        var browser = Browser;
+        // Hover a segment bar: Plotly's hover label shows its numbers.
+        var (x, y) = await browser.Centre("#chart-segments .barlayer .point path");
+        await browser.Mouse("mouseMoved", x, y);
+        await browser.WaitFor("document.querySelector('#chart-segments .hoverlayer .hovertext')");
+        var label = await browser.Eval<string>("document.querySelector('#chart-segments .hoverlayer .hovertext').textContent");
+        Assert.That(label, Does.Contain("customers"), "the hover label");
+        await browser.Mouse("mouseMoved", 5, 5);
+
+        // Drag across the middle of the engagement chart: the x axis zooms in to the dragged range.
+        var full = await browser.Eval<string[]>("document.getElementById('chart-engagement')._fullLayout.xaxis.range.map(String)");
+        var area = (await browser.Eval("(() => { const d = document.querySelector('#chart-engagement .nsewdrag'); d.scrollIntoView({ block: 'center' }); " +
+            "const r = d.getBoundingClientRect(); " +
+            "return { l: r.left, t: r.top, w: r.width, h: r.height }; })()"))!;
+        double L = (double)area["l"]!, T = (double)area["t"]!, W = (double)area["w"]!, H = (double)area["h"]!;
+        await browser.Mouse("mouseMoved", L + W * 0.3, T + H * 0.5);
+        await browser.Mouse("mousePressed", L + W * 0.3, T + H * 0.5, "left");
+        for (var step = 1; step <= 8; step++)
+        {
+            await browser.Mouse("mouseMoved", L + W * (0.3 + 0.04 * step), T + H * 0.5, "left");
+            await Task.Delay(20);
+        }
+        await browser.Mouse("mouseReleased", L + W * 0.62, T + H * 0.5, "left");
+        await browser.WaitFor($"document.getElementById('chart-engagement')._fullLayout.xaxis.range.map(String).join() !== {Js(string.Join(",", full))}");
+        var zoomed = await browser.Eval<string[]>("document.getElementById('chart-engagement')._fullLayout.xaxis.range.map(String)");
+        Assert.That(string.CompareOrdinal(zoomed[0], full[0]), Is.GreaterThan(0), "the zoomed range starts later");
+        Assert.That(string.CompareOrdinal(zoomed[1], full[1]), Is.LessThan(0), "the zoomed range ends earlier");
+        await Screenshot("02-zoomed-engagement");
+        AssertOfflineAndClean();
+    }
+
+    [Test, Order(3)]
     public async Task Country_filter_changes_every_number_to_the_marts_values_for_that_country()
     {
         await Open(_project.PagePath);
@@ -235,10 +270,10 @@ public sealed class InsightsPageTests
         Assert.That(countryNames, Is.EqualTo(new[] { country }), "top countries shows only the chosen country");
         Assert.That(await Browser.Eval<int>("window.xformInsights.table.rows"), Is.EqualTo((int)e.Customers), "table rows");
         AssertOfflineAndClean();
-        await Screenshot("02-country-" + country.Replace(' ', '-'));
+        await Screenshot("03-country-" + country.Replace(' ', '-'));
     }
 
-    [Test, Order(3)]
+    [Test, Order(4)]
     public async Task Segment_filter_and_both_filters_give_the_marts_values()
     {
         await Open(_project.PagePath);
@@ -259,7 +294,7 @@ public sealed class InsightsPageTests
         Assert.That(tierSum, Is.EqualTo(e.Customers), "CLTV tiers add up to the segment's customers");
         Assert.That(pieSum, Is.EqualTo(e.Customers), "churn groups add up to the segment's customers");
         await AssertChartsRendered();
-        await Screenshot("03-segment");
+        await Screenshot("04-segment");
 
         var pair = _project.Query($"select country, rfm_segment from {Obt} group by 1, 2 order by count(*) desc, 1, 2 limit 1").Single();
         await Select("filter-country", (string)pair[0]!);
@@ -272,7 +307,7 @@ public sealed class InsightsPageTests
         AssertOfflineAndClean();
     }
 
-    [Test, Order(4)]
+    [Test, Order(5)]
     public async Task A_filter_matching_no_customer_shows_empty_states_and_clears()
     {
         await Open(_project.PagePath);
@@ -291,7 +326,7 @@ public sealed class InsightsPageTests
             Assert.That(empty, Does.Contain("No customers match these filters"), chart);
         }
         Assert.That(await Browser.Eval<bool>("!document.querySelector('.table-empty').hidden"), Is.True, "the table says it is empty");
-        await Screenshot("04-no-match");
+        await Screenshot("05-no-match");
 
         await Browser.Eval("document.querySelector('#chart-segments').parentNode.querySelector('[data-clear]').click()");
         var cleared = await Kpis();
@@ -300,7 +335,7 @@ public sealed class InsightsPageTests
         AssertOfflineAndClean();
     }
 
-    [Test, Order(5)]
+    [Test, Order(6)]
     public async Task Customer_table_sorts_by_cltv_and_filters_by_segment_and_churn_group()
     {
         await Open(_project.PagePath);
@@ -321,10 +356,10 @@ public sealed class InsightsPageTests
         var shown = await Browser.Eval<int>("document.querySelectorAll('#customer-table tbody tr').length");
         Assert.That(shown, Is.EqualTo(Math.Min(25, (int)both)), "one page of rows");
         AssertOfflineAndClean();
-        await Screenshot("05-table-filtered");
+        await Screenshot("06-table-filtered");
     }
 
-    [Test, Order(6)]
+    [Test, Order(7)]
     public async Task Empty_marts_show_empty_states()
     {
         _ = Browser;
@@ -350,6 +385,6 @@ public sealed class InsightsPageTests
             Does.Contain("No customers in the marts yet"));
         Assert.That(await TileText("customers"), Is.EqualTo("0"));
         AssertOfflineAndClean();
-        await Screenshot("06-empty-marts");
+        await Screenshot("07-empty-marts");
     }
 }

@@ -46,7 +46,9 @@
   function colorOf(map, name, i) { return map[name] || FALLBACK[i % FALLBACK.length]; }
 
   var FONT = { family: 'Inter, "Segoe UI", system-ui, -apple-system, Arial, sans-serif', size: 12, color: '#1d2433' };
-  var CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['select2d', 'lasso2d', 'autoScale2d'] };
+  // No mode bar: hover shows the values, the time series zooms by dragging (double-click resets) and by its
+  // range slider and buttons, and the bar charts have nothing to zoom.
+  var CONFIG = { displaylogo: false, responsive: true, displayModeBar: false, doubleClick: 'reset' };
   function baseLayout(extra) {
     var l = {
       font: FONT, paper_bgcolor: 'rgba(0,0,0,0)', plot_bgcolor: 'rgba(0,0,0,0)',
@@ -218,7 +220,7 @@
     draw('chart-tiers', [
       { type: 'bar', x: names, y: cust, marker: { color: names.map(function (n, i) { return colorOf(TIER_COLORS, n, i); }) },
         text: cust.map(function (v, i) { return int(v) + (idx.length ? ' · ' + pct(v / idx.length) : ''); }),
-        textposition: 'outside', cliponaxis: false,
+        textposition: 'outside', cliponaxis: false, textfont: { size: 12, color: '#1d2433' },
         customdata: names.map(function (n, i) { return [money0(avg[i]), money0(g[n].revenue), ranges[i]]; }),
         hovertemplate: '<b>%{x} CLTV</b><br>%{y:,} customers<br>avg CLTV profit %{customdata[0]}<br>revenue %{customdata[1]}<br>%{customdata[2]}<extra></extra>' }
     ], {
@@ -256,28 +258,29 @@
     var note = $('engagement-note');
     note.textContent = isFiltered()
       ? 'Store-wide: obt_customer_dau_mau_stickiness counts active customers per day for the whole store, so the country and segment filters do not split it.'
-      : 'Daily active customers, rolling 30-day MAU and stickiness. Drag to zoom; use the slider below.';
+      : 'Daily active customers, rolling 30-day MAU and stickiness. Drag across the chart to zoom, double-click to reset.';
     if (E.date.length === 0) return showEmpty('chart-engagement', 'No engagement days yet', 'obt_customer_dau_mau_stickiness has no rows: run xform build, then reload.', false);
     if (engagementDrawn) return; // the series does not depend on the filters; keep the reader's zoom
     engagementDrawn = true;
     draw('chart-engagement', [
       { type: 'bar', x: E.date, y: E.dau, name: 'DAU', marker: { color: '#9db9ef' },
         hovertemplate: '%{y:,} active customers<extra>DAU</extra>' },
-      { type: 'scatter', mode: 'lines', x: E.date, y: E.mau, name: 'MAU (rolling 30 days)', line: { color: '#16213e', width: 2.2 },
+      { type: 'scatter', mode: 'lines', x: E.date, y: E.mau, name: 'MAU (30-day rolling)', line: { color: '#16213e', width: 2.2 },
         hovertemplate: '%{y:,} customers<extra>MAU</extra>' },
-      { type: 'scatter', mode: 'lines', x: E.date, y: E.stickiness, name: 'Stickiness (DAU / MAU)', yaxis: 'y2',
-        line: { color: '#1f9d6b', width: 1.6, dash: 'dot' }, connectgaps: false,
+      { type: 'scatter', mode: 'lines', x: E.date, y: E.stickiness, name: 'Stickiness', yaxis: 'y2',
+        line: { color: 'rgba(31,157,107,0.8)', width: 1.3 }, connectgaps: false,
         hovertemplate: '%{y:.1%}<extra>Stickiness</extra>' }
     ], {
       margin: { l: 50, r: 56, t: 36, b: 10 }, showlegend: true, hovermode: 'x unified', bargap: 0.15,
-      legend: { orientation: 'h', x: 0, y: 1.14, yanchor: 'bottom', font: { size: 12 } },
+      legend: { orientation: 'h', x: 0, y: 1.1, yanchor: 'bottom', font: { size: 12 } },
       xaxis: { type: 'date', gridcolor: '#f0f2f6',
         rangeslider: { visible: true, thickness: 0.1, bgcolor: '#f6f8fb' },
-        rangeselector: { x: 1, xanchor: 'right', y: 1.14, yanchor: 'bottom', bgcolor: '#eef1f5', activecolor: '#c9dbfa', font: { size: 11 },
+        rangeselector: { x: 1, xanchor: 'right', y: 1.1, yanchor: 'bottom', bgcolor: '#eef1f5', activecolor: '#c9dbfa', font: { size: 11 },
           buttons: [{ count: 1, label: '1m', step: 'month', stepmode: 'backward' }, { count: 3, label: '3m', step: 'month', stepmode: 'backward' },
             { count: 6, label: '6m', step: 'month', stepmode: 'backward' }, { step: 'all', label: 'All' }] } },
       yaxis: { title: { text: 'customers', font: { size: 11, color: '#5f6b7d' } }, gridcolor: '#eef1f5', rangemode: 'tozero' },
-      yaxis2: { overlaying: 'y', side: 'right', tickformat: '.0%', rangemode: 'tozero', showgrid: false,
+      yaxis2: { overlaying: 'y', side: 'right', tickformat: '.0%', range: [0, 1.05], tickmode: 'array',
+        tickvals: [0, 0.25, 0.5, 0.75, 1], showgrid: false, zeroline: false,
         title: { text: 'stickiness', font: { size: 11, color: '#1f9d6b' } } }
     });
   }
@@ -297,7 +300,7 @@
         customdata: rows.map(function (r) { return [r.customers, idx.length ? r.customers / idx.length * 100 : 0]; }),
         hovertemplate: '<b>%{y}</b><br>revenue %{x:,.2f}<br>%{customdata[0]:,} customers (%{customdata[1]:.1f}%)<extra></extra>' }
     ], {
-      margin: { l: 120, r: 90, t: 6, b: 30 }, bargap: 0.3,
+      margin: { l: 120, r: 90, t: 6, b: 30 }, bargap: rows.length < 4 ? 0.65 : 0.3,
       yaxis: { autorange: 'reversed', automargin: true, fixedrange: true },
       xaxis: { gridcolor: '#eef1f5', zeroline: false, fixedrange: true, rangemode: 'tozero', title: { text: 'revenue', font: { size: 11, color: '#5f6b7d' } } }
     });
