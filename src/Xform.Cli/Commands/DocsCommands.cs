@@ -122,6 +122,12 @@ static class DocsCommands
             cancel.Cancel();
         };
         Console.CancelKeyPress += onCancel;
+        // SIGTERM (a service manager, `kill`) stops the server as cleanly as Ctrl-C does.
+        using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c =>
+        {
+            c.Cancel = true;
+            cancel.Cancel();
+        });
         try
         {
             using var server = DocsServer.Start(root, port);
