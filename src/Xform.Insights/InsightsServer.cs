@@ -48,9 +48,11 @@ public sealed class InsightsServer : IDisposable
             {
                 Handle(context);
             }
-            catch (Exception e) when (e is HttpListenerException or IOException)
+            catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException or InvalidOperationException)
             {
-                // The browser went away mid-response.
+                // The client went away mid-response, or the listener already answered it (e.g. 411 to a POST
+                // without a length): one request never stops the server.
+                _log($"{context.Request.HttpMethod} {context.Request.Url?.AbsolutePath} not answered: {e.Message.Split('\n')[0].Trim()}");
             }
         }
     }

@@ -89,8 +89,12 @@ public sealed class ExportAndServerTests
 
         var post = await http.PostAsync(server.Url, new StringContent("x"));
         Assert.That(post.StatusCode, Is.EqualTo(HttpStatusCode.MethodNotAllowed));
+        // A POST without a body (HttpListener itself answers 411) must not stop the server either.
+        using (var bare = new HttpRequestMessage(HttpMethod.Post, server.Url))
+            Assert.That((int)(await http.SendAsync(bare)).StatusCode, Is.AnyOf(405, 411));
         var missing = await http.GetAsync(server.Url + "nope");
         Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await http.GetAsync(server.Url + "data.json")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "still serving");
 
         // Between requests the server holds no connection: the project can be rebuilt while it serves.
         var rebuild = _project.Run("run", "--select", "obt_overall_customer_kpis");
