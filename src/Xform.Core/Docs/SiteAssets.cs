@@ -66,7 +66,9 @@ table { border-collapse: collapse; width: 100%; } td, th { text-align: left; ver
 th { font-size: 11px; color: #627d98; }
 pre { background: #f0f4f8; padding: 6px; overflow: auto; font-size: 12px; max-height: 360px; }
 code { font-family: ui-monospace, monospace; font-size: 12px; }
-a.node-link, a.col-link { color: #1c7ed6; cursor: pointer; text-decoration: none; } a.node-link:hover, a.col-link:hover { text-decoration: underline; }
+a.node-link, a.col-link, a.trace { color: #1c7ed6; cursor: pointer; text-decoration: none; } a.node-link:hover, a.col-link:hover { text-decoration: underline; }
+#columns-table { table-layout: fixed; } #columns-table td { overflow-wrap: anywhere; }
+#columns-table th:nth-child(1) { width: 30%; } #columns-table th:nth-child(2) { width: 30%; }
 .unknown { color: #c92a2a; font-size: 11px; } .direct { color: #2b8a3e; font-size: 11px; }
 .hint { color: #829ab1; }
 .hit { padding: 2px 4px; border-bottom: 1px solid #eef2f6; cursor: pointer; } .hit:hover { background: #d9e2ec; } .hit small { color: #627d98; display: block; }
@@ -326,7 +328,7 @@ function showDetails(id) {
   const sec = (title, body) => body ? `<h3>${title}</h3>${body}` : '';
   const list = ids => ids.length ? '<ul>' + ids.map(x => '<li>' + nodeLink(x) + ' <span class="badge">' + esc(byId.get(x).type) + '</span></li>').join('') + '</ul>' : '<p class="hint">none</p>';
   const cols = n.columns.length ? `<table id="columns-table"><tr><th>column</th><th>description and tests</th><th>upstream columns</th></tr>` +
-    n.columns.map(c => `<tr data-column="${esc(c.name)}"><td><code class="col-name">${esc(c.name)}</code><br><small class="col-type">${esc(c.type || '')}</small></td>` +
+    n.columns.map(c => `<tr data-column="${esc(c.name)}"><td><a class="trace" data-column="${esc(c.name)}" title="Trace this column upstream and downstream"><code class="col-name">${esc(c.name)}</code></a><br><small class="col-type">${esc(c.type || '')}</small></td>` +
       `<td>${esc(c.description)}<div>${c.tests.map(t => '<span class="badge test">' + esc(t) + '</span>').join('')}</div></td><td class="col-lineage">${lineageCell(c)}</td></tr>`).join('') + '</table>'
     : '<p class="hint">No columns known: declare them in YAML, or build the project and run docs generate again.</p>';
   d.innerHTML = `<h2 id="details-name">${esc(n.label)}</h2>
@@ -335,6 +337,7 @@ function showDetails(id) {
     <p><code>${esc(n.relation || '')}</code> ${n.row_count != null ? '· ' + n.row_count + ' rows' : ''}<br><small>${esc(n.path)}</small></p>
     ${sec('Description', markdown(n.description))}
     ${sec('Columns', cols)}
+    <div id="column-trace"></div>
     ${n.lineage_error ? '<p class="unknown">Column lineage: ' + esc(n.lineage_error) + '</p>' : ''}
     ${sec('Depends on', list(n.parents))}
     ${sec('Referenced by', list(n.children))}
@@ -343,7 +346,55 @@ function showDetails(id) {
     ${n.compiled_sql ? sec('Compiled SQL', '<pre id="compiled-sql">' + esc(n.compiled_sql) + '</pre>') : ''}
     ${n.raw_sql ? sec('Source code', '<pre>' + esc(n.raw_sql) + '</pre>') : ''}`;
   for (const a of d.querySelectorAll('a.node-link, a.col-link')) a.addEventListener('click', () => selectNode(a.getAttribute('data-id'), a.getAttribute('data-column')));
+  for (const a of d.querySelectorAll('a.trace')) a.addEventListener('click', () => traceColumn(id, a.getAttribute('data-column')));
 }
+
+// ---- column trace: every upstream column a column is computed from, and every downstream column computed from it ----
+const colKey = (node, col) => node + '\u0000' + col.toLowerCase();
+const downstreamIndex = new Map();
+for (const n of nodes) for (const c of n.columns) if (c.lineage) for (const s of c.lineage.sources) {
+  const k = colKey(s.node, s.column);
+  if (!downstreamIndex.has(k)) downstreamIndex.set(k, []);
+  downstreamIndex.get(k).push({ node: n.id, column: c.name });
+}
+function findColumn(node, col) { const n = byId.get(node); return n ? n.columns.find(c => c.name.toLowerCase() === col.toLowerCase()) : null; }
+function traceColumn(node, col) {
+  const up = [], down = [], unknown = [], seen = new Set([colKey(node, col)]);
+  const walkCols = (start, next, out) => {
+    let frontier = [start];
+    while (frontier.length) {
+      const following = [];
+      for (const ref of frontier) for (const r of next(ref)) {
+        const k = colKey(r.node, r.column);
+        if (seen.has(k)) continue;
+        seen.add(k); out.push(r); following.push(r);
+      }
+      frontier = following;
+    }
+  };
+  walkCols({ node, column: col }, r => {
+    const c = findColumn(r.node, r.column);
+    if (c && c.lineage && c.lineage.unknown.length) unknown.push(label(r.node) + '.' + r.column + ': ' + c.lineage.unknown.join('; '));
+    return c && c.lineage ? c.lineage.sources : [];
+  }, up);
+  walkCols({ node, column: col }, r => downstreamIndex.get(colKey(r.node, r.column)) || [], down);
+  const nodesUp = new Set(up.map(r => r.node)), nodesDown = new Set(down.map(r => r.node));
+  for (const g of document.querySelectorAll('#nodes .node')) {
+    const nid = g.getAttribute('data-id');
+    g.classList.toggle('up', nodesUp.has(nid)); g.classList.toggle('down', nodesDown.has(nid));
+    g.classList.toggle('dim', nid !== node && !nodesUp.has(nid) && !nodesDown.has(nid));
+  }
+  const link = r => `<a class="col-link" data-id="${esc(r.node)}" data-column="${esc(r.column)}">${esc(label(r.node))}.${esc(r.column)}</a>`;
+  const box = $('column-trace');
+  box.innerHTML = `<h3>Column trace: ${esc(col)}</h3>` +
+    `<p><strong>Computed from</strong> (all upstream columns): ${up.length ? up.map(link).join(', ') : '<span class="hint">no upstream column</span>'}</p>` +
+    (unknown.length ? `<p class="unknown">Not resolved on the way: ${unknown.map(esc).join('<br>')}</p>` : '') +
+    `<p><strong>Used by</strong> (all downstream columns): ${down.length ? down.map(link).join(', ') : '<span class="hint">no downstream column</span>'}</p>`;
+  for (const a of box.querySelectorAll('a.col-link')) a.addEventListener('click', () => selectNode(a.getAttribute('data-id'), a.getAttribute('data-column')));
+  box.scrollIntoView({ block: 'nearest' });
+  window.xformDocs.trace = { up, down, unknown };
+}
+window.xformDocs.traceColumn = traceColumn;
 function selectNode(id, column) {
   if (!byId.has(id)) return;
   state.selected = id;

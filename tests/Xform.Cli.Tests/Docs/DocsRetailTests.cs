@@ -234,6 +234,18 @@ public sealed class DocsRetailTests
         Assert.That((int)(await browser.EvalAsync("document.querySelectorAll('#nodes .node.dim').length"))!, Is.GreaterThan(0));
         await SaveScreenshot(browser, "docs-selected-fct_customer_metrics.png");
 
+        // Clicking a column traces it through every model back to the raw source columns, and forward.
+        var trace = (await browser.EvalAsync(
+            "(() => { const a = document.querySelector('#columns-table a.trace[data-column=\"monetary\"]'); a.scrollIntoView({block: 'center'}); const r = a.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()"))!.AsArray();
+        await browser.ClickAsync((double)trace[0]!, (double)trace[1]!);
+        await browser.WaitForAsync("document.getElementById('column-trace').textContent.includes('Column trace: monetary')");
+        var traced = (string)(await browser.EvalAsync("document.getElementById('column-trace').textContent"))!;
+        Assert.That(traced, Does.Contain("obt_customer_kpis_and_segmentation.monetary"));
+        Assert.That(traced, Does.Contain("stg_transaction_logs.line_amount"));
+        Assert.That(traced, Does.Contain("pos.transaction_logs.Quantity"));
+        Assert.That(traced, Does.Contain("pos.transaction_logs.UnitPrice"));
+        await SaveScreenshot(browser, "docs-column-trace-monetary.png");
+
         // Typing a selector into the filter box reduces the graph to what the command line selects.
         await browser.EvalAsync("document.getElementById('filter').focus()");
         await browser.TypeAsync("+dim_customer", pressEnter: true);
