@@ -25,6 +25,21 @@ cast(round(cast({{ numerator }} as numeric) / nullif({{ denominator }}, 0), {{ s
   as decimal(38, 0)) * cast({{ unit }} as decimal(38, {{ scale }})))
 {%- endmacro %}
 
+{#- Snowflake: `cast(x as numeric)` is NUMBER(38, 0) there (it would drop the decimals) and a quotient of
+    decimals is rounded to at most 12 places before any round() (double rounding). So, as on DuckDB, divide
+    scaled integers, with an exact integer quotient (a - mod(a, b)) / b, rounding half away from zero. The
+    denominator must be a whole number (counts here). -#}
+{% macro snowflake__divide_exact(numerator, denominator, scale) -%}
+{%- set unit = '0.' ~ ('0' * (scale - 1)) ~ '1' if scale > 0 else '1' -%}
+{%- set n = 'cast((' ~ numerator ~ ') * ' ~ (10 ** scale) ~ ' as number(38, 0))' -%}
+{%- set d = 'cast(nullif(' ~ denominator ~ ', 0) as number(38, 0))' -%}
+cast(
+    sign({{ n }}) * sign({{ d }})
+    * cast(((abs({{ n }}) * 2 + abs({{ d }})) - mod(abs({{ n }}) * 2 + abs({{ d }}), 2 * abs({{ d }}))) / (2 * abs({{ d }})) as number(38, 0))
+    * {{ unit }}
+  as number(38, {{ scale }}))
+{%- endmacro %}
+
 {#- Raw InvoiceDate text to a timestamp: `12/1/2010 8:26` (M/D/YYYY H:MM) or ISO. Anything else fails
     the build with the offending text. -#}
 {% macro parse_invoice_timestamp(text_col) %}{{ return(adapter.dispatch('parse_invoice_timestamp')(text_col)) }}{% endmacro %}
@@ -34,6 +49,16 @@ case
     when {{ text_col }} ~ '^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4} [0-9]{1,2}:[0-9]{2}$'
         then cast(to_timestamp({{ text_col }}, 'MM/DD/YYYY HH24:MI') as timestamp)
     else cast({{ text_col }} as timestamp)
+end
+{%- endmacro %}
+
+{#- Snowflake has no `~`: regexp_like (which matches the whole string); ISO text through
+    to_timestamp_ntz's AUTO detection, which fails the statement on anything it cannot read. -#}
+{% macro snowflake__parse_invoice_timestamp(text_col) -%}
+case
+    when regexp_like({{ text_col }}, '[0-9]{1,2}/[0-9]{1,2}/[0-9]{4} [0-9]{1,2}:[0-9]{2}')
+        then to_timestamp_ntz({{ text_col }}, 'MM/DD/YYYY HH24:MI')
+    else to_timestamp_ntz({{ text_col }})
 end
 {%- endmacro %}
 
