@@ -1,0 +1,62 @@
+with bounds as (
+    select min(invoice_day) as first_day, max(invoice_day) as last_day
+    from "RETAIL"."INT_CUSTOMER_METRIC_LINES"
+    where transaction_category = 'sale'
+),
+
+spine as (
+    select cast(spine_value as date) as date_day
+from (
+    select dateadd(day, row_number() over (order by seq4()) - 1, cast((select first_day from bounds) as timestamp_ntz)) as spine_value
+    from table(generator(rowcount => 100000))
+) as date_spine_series
+where spine_value < cast(dateadd(day, 1, (select last_day from bounds)) as timestamp_ntz)
+),
+
+active as (
+    select distinct customer_id, invoice_day as activity_date
+    from "RETAIL"."INT_CUSTOMER_METRIC_LINES"
+),
+
+daily as (
+    select
+        spine.date_day as activity_date,
+        count(distinct active.customer_id) as dau
+    from spine
+    left join active on active.activity_date = spine.date_day
+    group by spine.date_day
+),
+
+rolling as (
+    select
+        spine.date_day as activity_date,
+        count(distinct active.customer_id) as mau
+    from spine
+    left join active
+        on active.activity_date <= spine.date_day
+        and active.activity_date > dateadd(day, -30, spine.date_day)
+    group by spine.date_day
+),
+
+monthly as (
+    select
+        cast(date_trunc('month', activity_date) as date) as calendar_month,
+        count(distinct customer_id) as calendar_month_mau
+    from active
+    group by 1
+)
+
+select
+    daily.activity_date,
+    cast(date_trunc('month', daily.activity_date) as date) as calendar_month,
+    cast(daily.dau as integer) as dau,
+    cast(rolling.mau as integer) as mau,
+    cast(
+    sign(cast((daily.dau) * 1000000 as number(38, 0))) * sign(cast(nullif(rolling.mau, 0) as number(38, 0)))
+    * cast(((abs(cast((daily.dau) * 1000000 as number(38, 0))) * 2 + abs(cast(nullif(rolling.mau, 0) as number(38, 0)))) - mod(abs(cast((daily.dau) * 1000000 as number(38, 0))) * 2 + abs(cast(nullif(rolling.mau, 0) as number(38, 0))), 2 * abs(cast(nullif(rolling.mau, 0) as number(38, 0))))) / (2 * abs(cast(nullif(rolling.mau, 0) as number(38, 0)))) as number(38, 0))
+    * 0.000001
+  as number(38, 6)) as stickiness,
+    cast(coalesce(monthly.calendar_month_mau, 0) as integer) as calendar_month_mau
+from daily
+inner join rolling on rolling.activity_date = daily.activity_date
+left join monthly on monthly.calendar_month = cast(date_trunc('month', daily.activity_date) as date)

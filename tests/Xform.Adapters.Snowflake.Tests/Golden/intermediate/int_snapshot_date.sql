@@ -1,0 +1,3 @@
+
+select cast(dateadd(day, 1, max(invoice_day)) as date) as snapshot_date
+from "RETAIL"."INT_SALES_LINES"

@@ -1,0 +1,20 @@
+select
+    o.customer_id,
+    o.snapshot_date,
+    md5(cast(o.rfm_segment as varchar)) as rfm_group_key,
+    md5(cast(o.cltv_segment as varchar)) as cltv_group_key,
+    md5(cast(o.churn_risk_group as varchar)) as churn_group_key,
+    o.recency_days,
+    o.frequency,
+    o.monetary,
+    o.tenure_days,
+    o.customer_aov,
+    o.avg_line_value,
+    o.customer_cltv_revenue,
+    o.customer_cltv_profit,
+    o.r_score,
+    o.f_score,
+    o.m_score,
+    o.rfm_cell,
+    o.is_churned
+from "RETAIL"."OBT_CUSTOMER_KPIS_AND_SEGMENTATION" as o
