@@ -60,6 +60,10 @@ public sealed class DocsCommandTests
         Assert.That((string?)eph["relation"], Is.Null, "an ephemeral model has no relation");
         var snap = nodes["snapshot.docsproj.orders_snap"]!;
         Assert.That(snap["columns"]!.AsArray().Select(c => (string)c!["name"]!), Does.Contain("dbt_valid_from"));
+        var validFrom = snap["columns"]!.AsArray().First(c => (string?)c!["name"] == "dbt_valid_from")!["lineage"]!;
+        Assert.That((string?)validFrom["unknown"]![0], Does.Contain("snapshot metadata column"));
+        var snapAmount = snap["columns"]!.AsArray().First(c => (string?)c!["name"] == "amount")!["lineage"]!;
+        Assert.That((string?)snapAmount["sources"]![0]!["node"], Is.EqualTo("seed.docsproj.raw_orders"));
         Assert.That(nodes.Keys, Does.Contain("test.docsproj.unique_orders_id").Or.Some.StartsWith("test.docsproj.unique_orders_id"));
 
         var catalog = JsonNode.Parse(p.Read("target/catalog.json"))!;
