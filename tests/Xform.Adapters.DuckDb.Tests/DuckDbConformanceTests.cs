@@ -35,3 +35,23 @@ public class DuckDbDataTestConformance : DataTestConformance
 {
     protected override ConformanceTarget Target => DuckDbTarget.Instance;
 }
+
+public class DuckDbIncrementalConformance : IncrementalConformance
+{
+    protected override ConformanceTarget Target => DuckDbTarget.Instance;
+}
+
+public class DuckDbSnapshotConformance : SnapshotConformance
+{
+    protected override ConformanceTarget Target => DuckDbTarget.Instance;
+}
+
+public class DuckDbCrossDbMacroConformance : CrossDbMacroConformance
+{
+    protected override ConformanceTarget Target => DuckDbTarget.Instance;
+}
+
+public class DuckDbFaultConformance : FaultConformance
+{
+    protected override ConformanceTarget Target => DuckDbTarget.Instance;
+}

@@ -295,9 +295,9 @@ public class PostgresAdapterTests
         var p = NewProject();
         p.Write("models/m.sql", """
             select
-                {{ datediff('day', "date '2024-01-01'", "date '2024-03-15'") }} as days,
-                {{ datediff('day', "timestamp '2024-01-01 23:59'", "timestamp '2024-01-02 00:01'") }} as boundary,
-                {{ datediff('month', "date '2024-01-31'", "date '2024-02-01'") }} as months,
+                {{ datediff("date '2024-01-01'", "date '2024-03-15'", 'day') }} as days,
+                {{ datediff("timestamp '2024-01-01 23:59'", "timestamp '2024-01-02 00:01'", 'day') }} as boundary,
+                {{ datediff("date '2024-01-31'", "date '2024-02-01'", 'month') }} as months,
                 {{ dateadd('day', 3, "date '2024-01-30'") }} as later,
                 {{ date_trunc('month', "timestamp '2024-05-17 10:00'") }} as month_start,
                 {{ safe_cast("'12x'", 'integer') }} as bad_int,

@@ -76,3 +76,23 @@ public class PostgresDataTestConformance : DataTestConformance
 {
     protected override ConformanceTarget Target => PostgresTarget.Instance;
 }
+
+public class PostgresIncrementalConformance : IncrementalConformance
+{
+    protected override ConformanceTarget Target => PostgresTarget.Instance;
+}
+
+public class PostgresSnapshotConformance : SnapshotConformance
+{
+    protected override ConformanceTarget Target => PostgresTarget.Instance;
+}
+
+public class PostgresCrossDbMacroConformance : CrossDbMacroConformance
+{
+    protected override ConformanceTarget Target => PostgresTarget.Instance;
+}
+
+public class PostgresFaultConformance : FaultConformance
+{
+    protected override ConformanceTarget Target => PostgresTarget.Instance;
+}

@@ -1,12 +1,12 @@
 {#- DuckDB variants of xform's cross-database macros (the default__ versions, PostgreSQL SQL, live in
     Xform.Core/CrossDb/Macros). Only where DuckDB differs or has a faster native form. -#}
 
-{% macro duckdb__datediff(datepart, start, end) -%}
+{% macro duckdb__datediff(start, end, datepart) -%}
 {%- set part = datepart | lower -%}
 {%- if part in ['year', 'quarter', 'month', 'day', 'hour', 'minute', 'second'] -%}
 cast(date_diff('{{ part }}', cast({{ start }} as timestamp), cast({{ end }} as timestamp)) as bigint)
 {%- else -%}
-{{ default__datediff(datepart, start, end) }}
+{{ default__datediff(start, end, datepart) }}
 {%- endif -%}
 {%- endmacro %}
 

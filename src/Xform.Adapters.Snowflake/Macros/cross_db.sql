@@ -2,7 +2,7 @@
     whose SQL is PostgreSQL's). Same arguments as the dispatching macros in Xform.Core/CrossDb. -#}
 
 {#- Snowflake's datediff counts datepart boundaries crossed: dbt's semantics already. -#}
-{% macro snowflake__datediff(datepart, start, end) -%}
+{% macro snowflake__datediff(start, end, datepart) -%}
 datediff({{ datepart }}, {{ start }}, {{ end }})
 {%- endmacro %}
 

@@ -110,7 +110,7 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
                 return new RelationObject(elsewhere, Session.Quote);
             // In a microbatch, inputs that declare an event_time are narrowed to the batch's window.
             if (batch is not null && target.Config.GetString("event_time") is { Length: > 0 } column)
-                return new RelationObject(target.Relation, Session.Quote, BatchFilter(target.Relation.Render(Session.Quote), column, batch));
+                return new RelationObject(target.Relation, Session.Quote, BatchFilter(target.Relation.Render(Session.Quote), target.Relation.Identifier, column, batch));
             return new RelationObject(target.Relation, Session.Quote);
         });
         g["source"] = (HostFunction)(c =>
@@ -139,11 +139,12 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
         return g;
     }
 
-    string BatchFilter(string relation, string column, Execution.BatchWindow batch)
+    string BatchFilter(string relation, string identifier, string column, Execution.BatchWindow batch)
     {
         static string Literal(DateTime t) => $"cast('{t.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)}' as timestamp)";
         var c = Session.Quote(column);
-        return $"(select * from {relation} where {c} >= {Literal(batch.Start)} and {c} < {Literal(batch.End)})";
+        // Aliased as dbt does (PostgreSQL before 16 needs an alias on a subquery in FROM).
+        return $"(select * from {relation} where {c} >= {Literal(batch.Start)} and {c} < {Literal(batch.End)}) _dbt_et_filter_subq_{identifier}";
     }
 
     static string CteName(Node n) => $"__dbt__cte__{n.Name}";

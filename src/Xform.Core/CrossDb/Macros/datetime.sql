@@ -1,11 +1,11 @@
 {#- Date and time macros. The default__ versions are PostgreSQL SQL (no datediff function, no
     QUALIFY); engines that differ ship their own <engine>__ variants in their adapter. -#}
 
-{#- Whole datepart boundaries crossed from start to end (dbt semantics: datediff('day', '2011-01-01 23:59',
-    '2011-01-02 00:01') = 1), as a bigint. Parts: year, quarter, month, week, day, hour, minute, second. -#}
-{% macro datediff(datepart, start, end) %}{{ return(adapter.dispatch('datediff')(datepart, start, end)) }}{% endmacro %}
+{#- Whole datepart boundaries crossed from start to end, dbt's signature and semantics:
+    datediff('2011-01-01 23:59', '2011-01-02 00:01', 'day') = 1, as a bigint. Parts: year, quarter, month, week, day, hour, minute, second. -#}
+{% macro datediff(start, end, datepart) %}{{ return(adapter.dispatch('datediff')(start, end, datepart)) }}{% endmacro %}
 
-{% macro default__datediff(datepart, start, end) -%}
+{% macro default__datediff(start, end, datepart) -%}
 {%- set part = datepart | lower -%}
 {%- if part == 'day' -%}
 cast((cast({{ end }} as date) - cast({{ start }} as date)) as bigint)
