@@ -4,6 +4,7 @@ using Xform.Adapters.DuckDb;
 using Xform.Core.Compilation;
 using Xform.Core.Diagnostics;
 using Xform.Core.Docs;
+using Xform.Core.Execution;
 using Xform.Core.Project;
 
 namespace Xform.Cli.Commands;
@@ -65,7 +66,18 @@ static class DocsCommands
     /// <summary>The engine's view of the project's relations; empty (with a warning) when the database cannot be read.</summary>
     static Catalog ReadCatalog(CommandContext context, Compiler compiler)
     {
-        using var connection = context.Adapter.Open();
+        IAdapterConnection connection;
+        try
+        {
+            connection = context.Adapter.Open();
+        }
+        catch (XformException e)
+        {
+            // The page is still useful without the engine (columns from YAML and SQL); say why types are missing.
+            context.Output.Warn($"catalog: could not read the database, so column types and row counts are missing: {e.Message}");
+            return Catalog.Empty with { Errors = [$"could not connect: {e.Message}"] };
+        }
+        using var _ = connection;
         return CatalogBuilder.Build(context.Manifest, connection, context.Adapter.Quote, node =>
         {
             try
