@@ -194,4 +194,28 @@ public class IncrementalTests
 
     static string[] Daily(TestProject p) =>
         p.Query("select strftime(day, '%Y-%m-%d'), n, total from daily order by day").Select(r => $"{r[0]}:{r[1]}:{r[2]}").ToArray();
+
+    [Test]
+    public void Merge_exclude_columns_keep_their_first_values()
+    {
+        using var p = Project("materialized='incremental', unique_key='id', merge_exclude_columns=['day']", "");
+        Input(p, "1,a,1");
+        Run(p);
+        Input(p, "1,b,9", "2,c,9");
+        Run(p);
+        Assert.That(Rows(p), Is.EqualTo(new[] { "1:b:1", "2:c:9" }));
+    }
+
+    [Test]
+    public void Incremental_predicates_narrow_what_a_merge_may_touch()
+    {
+        // Only rows of day >= 2 in the table may be matched: key 1 (day 1) is out of reach, so it is inserted again.
+        using var p = Project("materialized='incremental', unique_key='id', incremental_predicates=['DBT_INTERNAL_DEST.day >= 2']", "");
+        Input(p, "1,a,1", "2,b,2");
+        Run(p);
+        Input(p, "1,a2,3", "2,b2,3");
+        Run(p);
+        Assert.That(Rows(p), Is.EqualTo(new[] { "1:a:1", "1:a2:3", "2:b2:3" }));
+        Assert.That(p.Read("target/run/proj/models/target.sql"), Does.Contain("and (DBT_INTERNAL_DEST.day >= 2)"));
+    }
 }
