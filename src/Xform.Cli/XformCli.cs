@@ -43,7 +43,8 @@ public static class XformCli
         Add(root, "clean", "Delete the folders listed in clean-targets", InfoCommands.Clean);
         Add(root, "init", "Create a working starter project", InfoCommands.Init, InfoCommands.InitName);
 
-        var parse = root.Parse(args);
+        // No response files: "@model" is dbt selector syntax, not a file of arguments.
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
         try
         {

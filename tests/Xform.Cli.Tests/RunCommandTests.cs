@@ -154,6 +154,9 @@ public class RunCommandTests
         Assert.That(p.Run("ls", "-s", "+uses_eph", "--output", "name").Out.Split('\n', StringSplitOptions.RemoveEmptyEntries),
             Is.EqualTo(new[] { "base", "eph", "uses_eph" }));
         Assert.That(p.Run("ls", "-s", "deep").Out.Trim(), Is.EqualTo("proj.sub.deep"));
+        // '@' is dbt's selector, not a response file of arguments.
+        Assert.That(p.Run("ls", "-s", "@eph", "--output", "name").Out.Split('\n', StringSplitOptions.RemoveEmptyEntries),
+            Is.EqualTo(new[] { "base", "eph", "uses_eph", "uses_eph_plain" }));
         Assert.That(p.Run("ls", "-s", "deep", "--output", "path").Out.Trim(), Is.EqualTo("models/sub/deep.sql"));
         var json = JsonDocument.Parse(p.Run("ls", "-s", "base_view", "-o", "json").Out.Trim()).RootElement;
         Assert.That(json.GetProperty("unique_id").GetString(), Is.EqualTo("model.proj.base_view"));
