@@ -3,7 +3,11 @@ using System.Text.RegularExpressions;
 
 namespace Xform.Cli.Tests;
 
-/// <summary>Every generic test type and test config, end to end on DuckDB: a passing and a failing case, with the count.</summary>
+/// <summary>
+/// Test configs, custom and unknown tests, warnings in build and freshness details, end to end on DuckDB. Every
+/// generic test type (pass and fail with counts), store_failures, singular tests and build skipping run in the
+/// adapter conformance suite (tests/Xform.Adapters.Conformance), on DuckDB and PostgreSQL.
+/// </summary>
 public class DataTestTests
 {
     const string Orders = """
@@ -47,35 +51,6 @@ public class DataTestTests
         return (status, m.Groups[2].Success ? int.Parse(m.Groups[2].Value) : 0, r);
     }
 
-    [TestCase("orders", "customer_id", "not_null", "FAIL", 1)]
-    [TestCase("customers", "id", "not_null", "PASS", 0)]
-    [TestCase("orders", "id", "unique", "FAIL", 1)]
-    [TestCase("customers", "id", "unique", "PASS", 0)]
-    [TestCase("orders", "status", "accepted_values: {values: [placed, shipped]}", "FAIL", 2)]
-    [TestCase("orders", "status", "accepted_values: {values: [placed, shipped, lost, returned]}", "PASS", 0)]
-    [TestCase("orders", "id", "accepted_values: {values: [1, 2, 3, 5], quote: false}", "PASS", 0)]
-    [TestCase("orders", "customer_id", "relationships: {to: \"ref('customers')\", field: id}", "FAIL", 1)]
-    [TestCase("orders", "amount", "accepted_range: {min_value: 0}", "FAIL", 1)]
-    [TestCase("orders", "amount", "dbt_utils.accepted_range: {min_value: -1, max_value: 300}", "PASS", 0)]
-    [TestCase("orders", "amount", "accepted_range: {min_value: -1, max_value: 300, inclusive: false}", "FAIL", 2)]
-    [TestCase("orders", null, "expression_is_true: {expression: 'amount < 100'}", "FAIL", 1)]
-    [TestCase("orders", "amount", "expression_is_true: {expression: '> -5'}", "PASS", 0)]
-    [TestCase("orders", null, "unique_combination_of_columns: {combination_of_columns: [id, status]}", "PASS", 0)]
-    [TestCase("orders", null, "unique_combination_of_columns: {combination_of_columns: [id]}", "FAIL", 1)]
-    [TestCase("empty", null, "not_empty", "FAIL", 1)]
-    [TestCase("orders", null, "not_empty", "PASS", 0)]
-    [TestCase("orders", "customer_id", "at_least_one", "PASS", 0)]
-    [TestCase("empty", "id", "at_least_one", "FAIL", 1)]
-    [TestCase("orders", null, "equal_rowcount: {compare_model: \"ref('customers')\"}", "FAIL", 1)]
-    [TestCase("orders", null, "equal_rowcount: {compare_model: \"ref('orders')\"}", "PASS", 0)]
-    [TestCase("orders", null, "recency: {field: ordered_on, datepart: day, interval: 1}", "FAIL", 1)]
-    [TestCase("orders", null, "recency: {field: ordered_on, datepart: year, interval: 100}", "PASS", 0)]
-    public void Generic_test(string model, string? column, string test, string status, int failures)
-    {
-        var (s, f, r) = One(model, column, test);
-        Assert.That((s, f), Is.EqualTo((status, failures)), r.ToString());
-    }
-
     [Test]
     public void Custom_generic_test_from_the_project()
     {
@@ -110,32 +85,6 @@ public class DataTestTests
     }
 
     [Test]
-    public void Store_failures_keeps_the_failing_rows_and_says_where()
-    {
-        using var p = WithModels();
-        p.Write("models/schema.yml", "version: 2\nmodels:\n  - name: orders\n    columns:\n      - name: status\n        data_tests:\n          - accepted_values: {values: [placed], config: {store_failures: true}}\n");
-        Assert.That(p.Run("run").ExitCode, Is.Zero);
-        var r = p.Run("test");
-        Assert.That(r.ExitCode, Is.EqualTo(1));
-        Assert.That(r.Err, Does.Contain("failing rows stored in main_dbt_test__audit.accepted_values_orders_status__placed"));
-        var stored = p.Query("select value_field from main_dbt_test__audit.accepted_values_orders_status__placed order by 1").Select(x => x[0]);
-        Assert.That(stored, Is.EqualTo(new[] { "lost", "returned", "shipped" }));
-    }
-
-    [Test]
-    public void Singular_tests_select_failing_rows()
-    {
-        using var p = WithModels();
-        p.Write("tests/big_orders.sql", "select * from {{ ref('orders') }} where amount > 100");
-        p.Write("tests/fine.sql", "{{ config(severity='warn') }}\nselect * from {{ ref('orders') }} where amount > 1000");
-        Assert.That(p.Run("run").ExitCode, Is.Zero);
-        var r = p.Run("test");
-        Assert.That(r.ExitCode, Is.EqualTo(1));
-        Assert.That(r.Out, Does.Match(@"FAIL 1 big_orders "));
-        Assert.That(r.Out, Does.Match(@"PASS fine "));
-    }
-
-    [Test]
     public void Tags_and_enabled_select_tests()
     {
         using var p = WithModels();
@@ -166,25 +115,6 @@ public class DataTestTests
         p.Write("models/schema.yml", "version: 2\nmodels:\n  - name: orders\n    columns:\n      - name: id\n        data_tests:\n          - accepted_values: {valuez: [1]}\n");
         r = p.Run("parse");
         Assert.That(r.Err, Does.Contain("models/schema.yml:7:13: error: test 'accepted_values' has no argument 'valuez'"));
-    }
-
-    [Test]
-    public void Build_skips_exactly_the_descendants_of_a_failing_test()
-    {
-        using var p = new TestProject();
-        p.Write("models/raw.sql", "{{ config(materialized='table') }}select * from (values (1), (1), (2)) t(id)");
-        p.Write("models/child.sql", "select * from {{ ref('raw') }}");
-        p.Write("models/grandchild.sql", "select * from {{ ref('child') }}");
-        p.Write("models/other.sql", "select 1 as id");
-        p.Write("models/other_child.sql", "select * from {{ ref('other') }}");
-        p.Write("models/schema.yml", "version: 2\nmodels:\n  - name: raw\n    columns:\n      - name: id\n        data_tests: [unique, not_null]\n  - name: other\n    columns:\n      - name: id\n        data_tests: [unique]\n");
-        var r = p.Run("build", "--threads", "2");
-        Assert.That(r.ExitCode, Is.EqualTo(1), r.ToString());
-        Assert.That(p.Relations().Keys, Is.EquivalentTo(new[] { "raw", "other", "other_child" }));
-        Assert.That(r.Out, Does.Match(@"SKIP sql view model main\.child "));
-        Assert.That(r.Out, Does.Match(@"SKIP sql view model main\.grandchild "));
-        Assert.That(r.Out, Does.Match(@"PASS not_null_raw_id "));
-        Assert.That(r.Out, Does.Contain("Done. PASS=5 WARN=0 ERROR=1 SKIP=2 TOTAL=8"));
     }
 
     [Test]
