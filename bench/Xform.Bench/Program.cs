@@ -65,6 +65,19 @@ static class Program
                         Console.WriteLine(Report.StageTable([(CountModels(dir), Bench.Stages(dir, runs, Log))]));
                         return 0;
                     }
+                case "overhead":
+                    {
+                        var raw = o.String("--raw") ?? throw new BenchException("overhead needs --raw FILE (a raw POS file in the original layout)");
+                        var cli = Cli(o);
+                        o.Done();
+                        if (!File.Exists(raw)) throw new BenchException($"no such file: {raw}");
+                        var repo = RepoRoot() ?? throw new BenchException("cannot find the repository (Transform.sln) above the current folder");
+                        var (xform, direct, nodes) = Overhead.Measure(cli, repo, raw, Log);
+                        Console.WriteLine("| input | nodes | xform build (1 thread) | same SQL directly on DuckDB | overhead |");
+                        Console.WriteLine("|---|---:|---:|---:|---:|");
+                        Console.WriteLine(FormattableString.Invariant($"| {Path.GetFileName(raw)} | {nodes} | {xform:0.00} s | {direct:0.00} s | {xform / direct - 1:+0%;-0%} |"));
+                        return 0;
+                    }
                 case "all":
                     {
                         var sizes = (o.String("--sizes") ?? "1000,10000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
