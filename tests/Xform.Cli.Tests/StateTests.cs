@@ -145,12 +145,29 @@ public class StateTests
         var statuses = run["results"]!.AsArray().Select(r => r!["status"]!.GetValue<string>()).Distinct().OrderBy(x => x);
         Assert.That(statuses, Is.EqualTo(new[] { "pass", "success" }));
         Assert.That(run["args"]!["which"]!.GetValue<string>(), Is.EqualTo("build"));
+
+        // sources.json (v3) and catalog.json (v1) from the same project.
+        p.Write("models/src.yml", "version: 2\nsources:\n  - name: app\n    schema: prod\n    loaded_at_field: loaded_at\n    freshness: {warn_after: {count: 1, period: day}}\n    tables:\n      - name: events\n");
+        p.Write("models/events_table.sql", "{{ config(materialized='table', alias='events') }}\nselect 1 as id, current_timestamp as loaded_at");
+        Assert.That(p.Run("run", "-s", "events_table").ExitCode, Is.Zero);
+        var fresh = p.Run("source", "freshness");
+        Assert.That(fresh.ExitCode, Is.Zero, fresh.ToString());
+        var sources = JsonNode.Parse(p.Read("target/sources.json"))!.AsObject();
+        ArtifactShape.Check(sources, ArtifactShape.Sources);
+        foreach (var result in sources["results"]!.AsArray()) ArtifactShape.Check(result!.AsObject(), ArtifactShape.SourceResult);
+        Assert.That(p.Run("docs", "generate").ExitCode, Is.Zero);
+        var catalog = JsonNode.Parse(p.Read("target/catalog.json"))!.AsObject();
+        ArtifactShape.Check(catalog, ArtifactShape.Catalog);
+        var table = catalog["nodes"]!["model.proj.fct"]!.AsObject();
+        ArtifactShape.Check(table, ArtifactShape.CatalogTable);
+        Assert.That(table["columns"]!.AsObject().Select(c => c.Key.ToLowerInvariant()), Is.EqualTo(new[] { "id", "doubled", "fee" }));
     }
 }
 
 /// <summary>
-/// The required properties of dbt's published artifact schemas (manifest v12, run-results v6), written
-/// out by hand from the schema documentation and checked for presence and JSON type.
+/// The required properties of dbt's published artifact schemas (manifest v12, run-results v6, sources v3,
+/// catalog v1), written out by hand from the schemas and checked for presence and JSON type. The schema files
+/// themselves are not vendored (no network here, and they are not ours to copy).
 /// </summary>
 static class ArtifactShape
 {
@@ -189,6 +206,30 @@ static class ArtifactShape
         ("message", [JsonValueKind.String, JsonValueKind.Null]), ("failures", [JsonValueKind.Number, JsonValueKind.Null]),
         ("unique_id", [JsonValueKind.String]), ("compiled", [JsonValueKind.True, JsonValueKind.False, JsonValueKind.Null]),
         ("compiled_code", [JsonValueKind.String, JsonValueKind.Null]), ("relation_name", [JsonValueKind.String, JsonValueKind.Null]),
+    ];
+
+    public static readonly (string, JsonValueKind[])[] Sources =
+    [
+        ("metadata", [JsonValueKind.Object]), ("results", [JsonValueKind.Array]), ("elapsed_time", [JsonValueKind.Number]),
+    ];
+
+    public static readonly (string, JsonValueKind[])[] SourceResult =
+    [
+        ("unique_id", [JsonValueKind.String]), ("max_loaded_at", [JsonValueKind.String]), ("snapshotted_at", [JsonValueKind.String]),
+        ("max_loaded_at_time_ago_in_s", [JsonValueKind.Number]), ("status", [JsonValueKind.String]), ("criteria", [JsonValueKind.Object]),
+        ("adapter_response", [JsonValueKind.Object]), ("timing", [JsonValueKind.Array]), ("thread_id", [JsonValueKind.String]),
+        ("execution_time", [JsonValueKind.Number]),
+    ];
+
+    public static readonly (string, JsonValueKind[])[] Catalog =
+    [
+        ("metadata", [JsonValueKind.Object]), ("nodes", [JsonValueKind.Object]), ("sources", [JsonValueKind.Object]),
+    ];
+
+    public static readonly (string, JsonValueKind[])[] CatalogTable =
+    [
+        ("metadata", [JsonValueKind.Object]), ("columns", [JsonValueKind.Object]), ("stats", [JsonValueKind.Object]),
+        ("unique_id", [JsonValueKind.String, JsonValueKind.Null]),
     ];
 
     public static void Check(JsonObject o, (string Key, JsonValueKind[] Kinds)[] required)
