@@ -85,6 +85,17 @@ public class DataTestTests
     }
 
     [Test]
+    public void Tests_without_store_failures_create_no_audit_schema()
+    {
+        var (s, _, _) = One("orders", "id", "unique");
+        Assert.That(s, Is.EqualTo("FAIL"));
+        using var p = WithModels();
+        p.Write("models/schema.yml", "version: 2\nmodels:\n  - name: orders\n    columns:\n      - name: id\n        data_tests: [unique]\n");
+        Assert.That(p.Run("build").ExitCode, Is.EqualTo(1));
+        Assert.That(p.Query("select count(*) from information_schema.schemata where schema_name like '%dbt_test__audit'")[0][0], Is.EqualTo(0L));
+    }
+
+    [Test]
     public void Tags_and_enabled_select_tests()
     {
         using var p = WithModels();

@@ -107,39 +107,32 @@ public sealed class ProjectRunner
             {
                 existing = _existing.TryGetValue(key, out var k) ? k : null;
             }
-            EnsureSchema(connection, node.Relation.Schema);
+            // Tests write nothing unless they store failures, which creates its own audit schema.
+            if (node.ResourceType != ResourceType.Test) EnsureSchema(connection, node.Relation.Schema);
             string executed;
-            DateTimeOffset executeStart;
+            var executeStart = DateTimeOffset.UtcNow;
+            CompiledNode Compile(bool incremental = false, BatchWindow? batch = null)
+            {
+                var result = _compiler.Compile(node, incremental, batch);
+                compiled = result.Sql;
+                _files.WriteCompiled(node, result.Sql);
+                executeStart = DateTimeOffset.UtcNow;
+                return result;
+            }
             switch (node.ResourceType)
             {
                 case ResourceType.Model:
-                    executeStart = DateTimeOffset.UtcNow;
-                    executed = _materializer.Build(connection, node, existing, (incremental, batch) =>
-                    {
-                        var model = _compiler.Compile(node, incremental, batch);
-                        compiled = model.Sql;
-                        _files.WriteCompiled(node, model.Sql);
-                        return model;
-                    }, _build);
+                    executed = _materializer.Build(connection, node, existing, (incremental, batch) => Compile(incremental, batch), _build);
                     break;
                 case ResourceType.Snapshot:
-                    var snapshot = _compiler.Compile(node);
-                    compiled = snapshot.Sql;
-                    _files.WriteCompiled(node, snapshot.Sql);
-                    executeStart = DateTimeOffset.UtcNow;
-                    executed = new SnapshotBuilder(_adapter.Dialect).Build(connection, snapshot, existing, _build.NowUtc);
+                    executed = new SnapshotBuilder(_adapter.Dialect).Build(connection, Compile(), existing, _build.NowUtc);
                     break;
                 case ResourceType.Seed:
                     var loader = _adapter as ISeedLoader ?? throw new XformException($"the {_adapter.Type} adapter cannot load seeds");
-                    executeStart = DateTimeOffset.UtcNow;
                     executed = loader.Load(connection, node, Path.Combine(_graph.Manifest.Project.RootDir, node.OriginalFilePath), existing);
                     break;
                 case ResourceType.Test:
-                    var test = _compiler.Compile(node);
-                    compiled = test.Sql;
-                    _files.WriteCompiled(node, test.Sql);
-                    executeStart = DateTimeOffset.UtcNow;
-                    var outcome = _tests.Run(connection, test);
+                    var outcome = _tests.Run(connection, Compile());
                     _files.WriteRun(node, outcome.ExecutedSql);
                     var message = outcome.Status == NodeStatus.Pass ? outcome.Message
                         : $"{outcome.Message}\ncompiled code at {Path.GetRelativePath(_graph.Manifest.Project.RootDir, _files.CompiledPath(node))}";
