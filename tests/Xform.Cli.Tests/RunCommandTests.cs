@@ -172,6 +172,8 @@ public class RunCommandTests
         var r = p.Run("show", "-s", "base", "--limit", "1");
         Assert.That(r.ExitCode, Is.Zero, r.ToString());
         Assert.That(r.Out, Does.Contain("| id | label |\n| -- | ----- |\n| 1  | a     |"));
+        var dates = p.Run("show", "--inline", "select date '2011-12-10' as d, timestamp '2011-12-10 08:26:00' as t");
+        Assert.That(dates.Out, Does.Contain("| 2011-12-10 | 2011-12-10 08:26:00 |"), "ISO dates, whatever the culture");
         var inline = p.Run("show", "--inline", "select sum(id) as total from {{ ref('base') }}");
         Assert.That(inline.Out, Does.Contain("| total |\n| ----- |\n| 3     |"));
     }
