@@ -191,11 +191,19 @@ public static class ManifestWriter
 
     static JsonArray Array(IEnumerable<string> items) => new(items.Select(i => (JsonNode)JsonValue.Create(i)!).ToArray());
 
+    /// <summary>Streams the document to the file: no string of the whole (tens of MB on big projects) in memory.</summary>
+    public static void WriteJson(string path, JsonNode document)
+    {
+        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+        using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        document.WriteTo(writer);
+    }
+
     public static void Write(string targetDir, JsonObject manifest)
     {
         Directory.CreateDirectory(targetDir);
         var tmp = Path.Combine(targetDir, "manifest.json.tmp");
-        File.WriteAllText(tmp, manifest.ToJsonString(Indented));
+        WriteJson(tmp, manifest);
         File.Move(tmp, Path.Combine(targetDir, "manifest.json"), overwrite: true);
     }
 }

@@ -55,7 +55,7 @@ public static class RunResultsWriter
     {
         Directory.CreateDirectory(targetDir);
         var tmp = Path.Combine(targetDir, "run_results.json.tmp");
-        File.WriteAllText(tmp, runResults.ToJsonString(ManifestWriter.Indented));
+        ManifestWriter.WriteJson(tmp, runResults);
         File.Move(tmp, Path.Combine(targetDir, "run_results.json"), overwrite: true);
     }
 }
