@@ -20,8 +20,7 @@ public sealed class ConfigObject(Func<NodeConfig> current, Dictionary<string, ob
 
     void Set(string key, object? value, TemplateCall call)
     {
-        if (!ConfigKeys.IsKnown(key))
-            throw call.Error($"unknown config '{key}'.{Suggestions.DidYouMean(key, ConfigKeys.Used.Concat(ConfigKeys.AcceptedUnused))}");
+        ConfigKeys.Check(key, null, call.Location, null);
         capture![key] = value;
     }
 

@@ -124,10 +124,7 @@ public sealed class PropertiesReader(ICollection<Warning> warnings, Func<string,
         foreach (var (key, value, at) in map.Entries)
         {
             var name = key.TrimStart('+');
-            if (!ConfigKeys.IsKnown(name))
-                throw new XformException($"unknown config '{name}' in {what}.{Suggestions.DidYouMean(name, ConfigKeys.Used.Concat(ConfigKeys.AcceptedUnused))}", at);
-            if (ConfigKeys.AcceptedUnused.Contains(name))
-                warnings.Add(new Warning($"config '{name}' is accepted but not used by xform yet", at));
+            ConfigKeys.Check(name, what, at, warnings);
             result[name] = Yaml.ToValue(value);
         }
         return result;

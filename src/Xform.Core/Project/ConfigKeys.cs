@@ -24,6 +24,19 @@ public static class ConfigKeys
 
     public static bool IsKnown(string key) => Used.Contains(key) || AcceptedUnused.Contains(key);
 
+    /// <summary>
+    /// An unknown name is an error naming the closest known one; a name dbt accepts that xform does not use
+    /// yet is a warning (when <paramref name="warnings"/> collects them).
+    /// </summary>
+    public static void Check(string name, string? where, Diagnostics.SourceLocation at, ICollection<Diagnostics.Warning>? warnings)
+    {
+        if (!IsKnown(name))
+            throw new Diagnostics.XformException(
+                $"unknown config '{name}'{(where is null ? "" : $" in {where}")}.{Diagnostics.Suggestions.DidYouMean(name, Used.Concat(AcceptedUnused))}", at);
+        if (AcceptedUnused.Contains(name))
+            warnings?.Add(new Diagnostics.Warning($"config '{name}' is accepted but not used by xform yet", at));
+    }
+
     /// <summary>Keys whose values accumulate down the folder tree instead of being replaced.</summary>
     public static bool IsAdditive(string key) => key is "tags" or "meta" or "pre-hook" or "post-hook";
 }

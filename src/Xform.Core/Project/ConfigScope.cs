@@ -31,11 +31,7 @@ public sealed class ConfigScope
             var name = key.TrimStart('+');
             if (key.StartsWith('+') || (ConfigKeys.IsKnown(name) && value is not YamlMappingNode || name is "meta" or "docs" or "freshness"))
             {
-                if (!ConfigKeys.IsKnown(name))
-                    throw new XformException(
-                        $"unknown config '{name}' in {what}.{Suggestions.DidYouMean(name, ConfigKeys.Used.Concat(ConfigKeys.AcceptedUnused))}", at);
-                if (ConfigKeys.AcceptedUnused.Contains(name))
-                    warnings.Add(new Warning($"config '{name}' is accepted but not used by xform yet", at));
+                ConfigKeys.Check(name, what, at, warnings);
                 configs[name] = Yaml.ToValue(value);
             }
             else if (value is YamlMappingNode)
