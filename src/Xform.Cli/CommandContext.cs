@@ -94,7 +94,7 @@ sealed class CommandContext : IDisposable
     StateManifest? _state;
     public StateManifest? State => _state ??= Get(CliOptions.State) is { Length: > 0 } dir ? StateManifest.Load(Path.GetFullPath(dir)) : null;
 
-    public StateComparer? StateComparer => State is { } s ? new StateComparer(s, Loaded, Graph) : null;
+    public StateComparer? StateComparer => State is { } s ? new StateComparer(s, Loaded) : null;
 
     /// <summary>
     /// --defer: each model, seed or snapshot outside <paramref name="selected"/> whose relation this target

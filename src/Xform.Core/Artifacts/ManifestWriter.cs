@@ -144,13 +144,20 @@ public static class ManifestWriter
         return o;
     }
 
-    static JsonObject Common(Node n, LoadedProject loaded)
+    /// <summary>A node's config as the manifest writes it (and as state:modified.configs compares it).</summary>
+    public static JsonObject ConfigJson(Node n)
     {
         var config = new JsonObject();
         foreach (var (k, v) in n.Config.OrderBy(kv => kv.Key, StringComparer.Ordinal)) config[k] = JsonSerializer.SerializeToNode(v);
         if (n.ResourceType != ResourceType.Source) config["materialized"] = n.Materialized;
         config["enabled"] = n.Config.Enabled;
         config["tags"] = Array(n.Config.Tags);
+        return config;
+    }
+
+    static JsonObject Common(Node n, LoadedProject loaded)
+    {
+        var config = ConfigJson(n);
         var columns = new JsonObject();
         foreach (var c in n.Columns)
             columns[c.Name] = new JsonObject

@@ -41,17 +41,7 @@ public sealed partial class TestExecutor(Func<string, string> quote)
             var audit = node.Relation.Render(quote);
             connection.EnsureSchema(node.Relation.Schema);
             var store = new[] { $"drop table if exists {audit}", $"create table {audit} as (\n{body}\n)" };
-            connection.Execute("begin transaction");
-            try
-            {
-                foreach (var s in store) connection.Execute(s);
-                connection.Execute("commit");
-            }
-            catch
-            {
-                try { connection.Execute("rollback"); } catch (DatabaseException) { }
-                throw;
-            }
+            connection.ExecuteTransaction(store);
             executed.AddRange(store);
             storedIn = node.Relation.ToString();
             body = $"select * from {audit}";

@@ -53,7 +53,8 @@ public sealed class Materializer(SqlDialect dialect)
 
     static string Body(CompiledNode model) => model.Sql.TrimEnd().TrimEnd(';');
 
-    string Run(IAdapterConnection connection, CompiledNode model, IReadOnlyList<string> statements)
+    /// <summary>Pre-hooks, the statements and post-hooks as one transaction; returns the SQL that ran.</summary>
+    internal static string Run(IAdapterConnection connection, CompiledNode model, IReadOnlyList<string> statements)
     {
         var all = model.Hooks.Concat(statements).Concat(model.PostHooks).ToList();
         connection.ExecuteTransaction(all);

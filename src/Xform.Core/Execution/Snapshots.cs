@@ -60,7 +60,7 @@ public sealed class SnapshotBuilder(SqlDialect dialect)
         {
             var first = $"select src.*, {ScdId(versionTime)} as dbt_scd_id, {versionTime} as dbt_updated_at, {versionTime} as dbt_valid_from, " +
                         $"cast(null as timestamp) as dbt_valid_to{deletedColumn} from (\n{sql}\n) as src";
-            return Run(connection, compiled, dialect.BuildTable(node.Relation, first, null));
+            return Materializer.Run(connection, compiled, dialect.BuildTable(node.Relation, first, null));
         }
 
         var staged = node.Relation.Identifier + "__xform_snap";
@@ -101,13 +101,6 @@ public sealed class SnapshotBuilder(SqlDialect dialect)
             }
         }
         statements.Add(dialect.DropTemp(staged));
-        return Run(connection, compiled, statements);
-    }
-
-    static string Run(IAdapterConnection connection, CompiledNode compiled, IReadOnlyList<string> statements)
-    {
-        var all = compiled.Hooks.Concat(statements).Concat(compiled.PostHooks).ToList();
-        connection.ExecuteTransaction(all);
-        return string.Join(";\n\n", all) + ";\n";
+        return Materializer.Run(connection, compiled, statements);
     }
 }

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Xform.Core.Artifacts;
 using Xform.Core.Diagnostics;
-using Xform.Core.Graph;
 using Xform.Core.Loading;
 using Xform.Core.Project;
 
@@ -60,7 +59,7 @@ public sealed class StateManifest
 /// whitespace at the ends), its configs, its configured relation (database/schema/alias as written, so
 /// a different target is no change), its properties (description, columns) or a macro it calls changed.
 /// </summary>
-public sealed class StateComparer(StateManifest state, LoadedProject loaded, DependencyGraph graph)
+public sealed class StateComparer(StateManifest state, LoadedProject loaded)
 {
     static readonly string[] SubSelectors = ["body", "configs", "relation", "macros", "contract", "properties"];
 
@@ -86,14 +85,7 @@ public sealed class StateComparer(StateManifest state, LoadedProject loaded, Dep
     static bool Body(Node n, JsonObject old) =>
         n.ResourceType != ResourceType.Source && old["checksum"]?["checksum"]?.GetValue<string>() != ManifestWriter.BodyChecksum(n);
 
-    JsonObject? _current;
-
-    bool Configs(Node n, JsonObject old)
-    {
-        _current ??= ManifestWriter.Build(loaded, graph, new Dictionary<string, string>(), "");
-        var current = _current[n.ResourceType == ResourceType.Source ? "sources" : "nodes"]![n.UniqueId]!["config"];
-        return !JsonNode.DeepEquals(current, old["config"]);
-    }
+    static bool Configs(Node n, JsonObject old) => !JsonNode.DeepEquals(ManifestWriter.ConfigJson(n), old["config"]);
 
     static bool Relation(Node n, JsonObject old)
     {
