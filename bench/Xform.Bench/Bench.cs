@@ -9,7 +9,7 @@ static class Bench
     public sealed record Row(string Command, IReadOnlyList<double> ProcessWall, IReadOnlyList<long> PeakRssKb, IReadOnlyList<double> ProcessCpu, IReadOnlyList<double> Warm,
         IReadOnlyList<double> WarmGcPause, IReadOnlyList<int> WarmGen2);
 
-    public sealed record StageRow(string Stage, IReadOnlyList<double> Seconds);
+    public sealed record StageRow(string Stage, IReadOnlyList<double> Seconds, IReadOnlyList<double> AllocatedMb);
 
     public static readonly string[] Commands = ["parse", "compile"];
 
@@ -71,7 +71,7 @@ static class Bench
     public static IReadOnlyList<StageRow> Stages(string projectDir, int runs, Action<string> log)
     {
         log($"stages: warm-up and {runs} runs");
-        var all = new List<Dictionary<string, double>>();
+        var all = new List<Dictionary<string, (double Seconds, double AllocatedMb)>>();
         for (var i = 0; i <= runs; i++)
         {
             GC.Collect();
@@ -79,6 +79,6 @@ static class Bench
             var t = Xform.Bench.Stages.RunOnce(projectDir);
             if (i > 0) all.Add(t);
         }
-        return Xform.Bench.Stages.Names.Select(n => new StageRow(n, all.Select(t => t[n]).ToList())).ToList();
+        return Xform.Bench.Stages.Names.Select(n => new StageRow(n, all.Select(t => t[n].Seconds).ToList(), all.Select(t => t[n].AllocatedMb).ToList())).ToList();
     }
 }

@@ -86,7 +86,7 @@ static class Report
     public static string StageTable(IReadOnlyList<(int Models, IReadOnlyList<Bench.StageRow> Rows)> stages)
     {
         var sb = new StringBuilder();
-        sb.Append("| stage (warm, in process, median ms) |");
+        sb.Append("| stage (warm, in process, median ms / MB allocated) |");
         foreach (var (n, _) in stages) sb.Append(CultureInfo.InvariantCulture, $" {n:N0} models |");
         sb.AppendLine();
         sb.Append("|---|");
@@ -95,14 +95,17 @@ static class Report
         for (var i = 0; i < Stages.Names.Length; i++)
         {
             sb.Append("| ").Append(Stages.Names[i]).Append(" |");
-            foreach (var (_, rows) in stages) sb.Append(' ').Append(Ms(Median(rows[i].Seconds))).Append(" |");
+            foreach (var (_, rows) in stages)
+                sb.Append(' ').Append(Ms(Median(rows[i].Seconds))).Append(" / ").Append(Median(rows[i].AllocatedMb).ToString("0", Inv)).Append(" |");
             sb.AppendLine();
         }
-        sb.Append("| **sum, counting the loader once** (stages 1-2, ProjectLoader.Load, graph..writes) |");
+        sb.Append("| **sum, counting the loader once** (stages 1-2, ProjectLoader.Load, graph..manifest) |");
+        int[] counted = [0, 1, 7, 8, 9, 10, 11, 12];
         foreach (var (_, rows) in stages)
         {
-            var sum = new[] { 0, 1, 7, 8, 9, 10, 11 }.Sum(i => Median(rows[i].Seconds));
-            sb.Append(' ').Append(Ms(sum)).Append(" |");
+            var seconds = counted.Sum(i => Median(rows[i].Seconds));
+            var mb = counted.Sum(i => Median(rows[i].AllocatedMb));
+            sb.Append(' ').Append(Ms(seconds)).Append(" / ").Append(mb.ToString("0", Inv)).Append(" |");
         }
         sb.AppendLine();
         return sb.ToString().TrimEnd();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Xform.Adapters.DuckDb;
+using Xform.Core.Artifacts;
 using Xform.Core.Compilation;
 using Xform.Core.Diagnostics;
 using Xform.Core.Execution;
@@ -33,15 +34,21 @@ static class Stages
         "selection (select all, graph order)",
         "compile-render",
         "file writes (target/compiled)",
+        "manifest.json (build + write)",
     ];
 
-    public static Dictionary<string, double> RunOnce(string projectDir)
+    /// <summary>Seconds and allocated megabytes of each stage.</summary>
+    public static Dictionary<string, (double Seconds, double AllocatedMb)> RunOnce(string projectDir)
     {
-        var t = new Dictionary<string, double>();
+        var t = new Dictionary<string, (double, double)>();
+        var allocated = GC.GetTotalAllocatedBytes(true);
         var watch = Stopwatch.StartNew();
         void Mark(string stage)
         {
-            t[stage] = watch.Elapsed.TotalSeconds;
+            var seconds = watch.Elapsed.TotalSeconds;
+            var now = GC.GetTotalAllocatedBytes(true);
+            t[stage] = (seconds, (now - allocated) / 1e6);
+            allocated = now;
             watch.Restart();
         }
 
@@ -119,6 +126,11 @@ static class Stages
         var files = new ArtifactWriter(Path.Combine(dir, project.TargetPath), project.Name);
         Parallel.For(0, selected.Count, i => files.WriteCompiled(selected[i], compiled[i].Sql));
         Mark(Names[11]);
+
+        var code = new Dictionary<string, string>(selected.Count);
+        for (var i = 0; i < selected.Count; i++) code[selected[i].UniqueId] = compiled[i].Sql;
+        ManifestWriter.Write(Path.Combine(dir, project.TargetPath), ManifestWriter.Build(loaded, graph, code, "bench"));
+        Mark(Names[12]);
         return t;
     }
 
