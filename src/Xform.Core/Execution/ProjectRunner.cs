@@ -172,29 +172,3 @@ public sealed class ProjectRunner
         }
     }
 }
-
-/// <summary>Writes compiled and executed SQL under target/compiled and target/run, as dbt does.</summary>
-public sealed class ArtifactWriter(string targetDir, string projectName)
-{
-    public void WriteCompiled(Node node, string sql) => Write("compiled", node, sql);
-
-    public void WriteRun(Node node, string sql) => Write("run", node, sql);
-
-    public string CompiledPath(Node node) => PathOf("compiled", node);
-
-    /// <summary>dbt's layout: generic tests under the YAML file's folder, by test name.</summary>
-    string PathOf(string kind, Node node)
-    {
-        var relative = node.TestMetadata is not null
-            ? $"{node.OriginalFilePath}/{node.Name}.sql"
-            : node.OriginalFilePath.Replace(".csv", ".sql", StringComparison.Ordinal);
-        return Path.Combine(targetDir, kind, projectName, relative);
-    }
-
-    void Write(string kind, Node node, string sql)
-    {
-        var path = PathOf(kind, node);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, sql);
-    }
-}
