@@ -58,13 +58,14 @@ internal sealed class JinjaLexer
 {
     private readonly SourceText _src;
     private readonly string _s;
-    private readonly List<Token> _tokens = new();
+    private readonly List<Token> _tokens;
     private int _pos;
 
     private JinjaLexer(SourceText src)
     {
         _src = src;
         _s = src.Text;
+        _tokens = new List<Token>(16 + _s.Length / 16); // about one token per 16 characters of SQL with Jinja
     }
 
     public static List<Token> Tokenize(SourceText src)
@@ -100,7 +101,7 @@ internal sealed class JinjaLexer
                 continue;
             }
             if (kind == '%' && TryRaw(open, inner, ref stripNext)) continue;
-            _tokens.Add(new Token(kind == '{' ? TokKind.VarBegin : TokKind.BlockBegin, _s.Substring(open, 2), open));
+            _tokens.Add(new Token(kind == '{' ? TokKind.VarBegin : TokKind.BlockBegin, kind == '{' ? "{{" : "{%", open));
             _pos = inner;
             stripNext = LexTag(kind == '{' ? "}}" : "%}", open);
         }
@@ -209,11 +210,7 @@ internal sealed class JinjaLexer
                 LexString(start, c);
             else
             {
-                var two = _pos + 1 < _s.Length ? _s.Substring(_pos, 2) : "";
-                string op;
-                if (two is "//" or "**" or "==" or "!=" or "<=" or ">=") op = two;
-                else if ("+-*/%~()[]{},.:|=<>".Contains(c)) op = c.ToString();
-                else throw _src.Error($"unexpected character '{c}'", _pos);
+                var op = Operator(c, _pos + 1 < _s.Length ? _s[_pos + 1] : '\0') ?? throw _src.Error($"unexpected character '{c}'", _pos);
                 if (op is "(" or "[" or "{") depth++;
                 else if (op is ")" or "]" or "}")
                 {
@@ -225,6 +222,22 @@ internal sealed class JinjaLexer
             }
         }
     }
+
+    private const string SingleOperators = "+-*/%~()[]{},.:|=<>";
+    private static readonly string[] SingleOperatorTexts = SingleOperators.Select(c => c.ToString()).ToArray();
+
+    /// <summary>The operator starting with <paramref name="c"/> (two characters when they form one), or null.
+    /// Returns shared strings: a big project has millions of operator tokens.</summary>
+    private static string? Operator(char c, char next) => (c, next) switch
+    {
+        ('/', '/') => "//",
+        ('*', '*') => "**",
+        ('=', '=') => "==",
+        ('!', '=') => "!=",
+        ('<', '=') => "<=",
+        ('>', '=') => ">=",
+        _ => SingleOperators.IndexOf(c) is var i and >= 0 ? SingleOperatorTexts[i] : null,
+    };
 
     private void LexNumber(int start)
     {
@@ -259,6 +272,15 @@ internal sealed class JinjaLexer
     private void LexString(int start, char quote)
     {
         _pos++;
+        var close = _s.IndexOf(quote, _pos);
+        if (close >= 0 && _s.IndexOf('\\', _pos, close - _pos) < 0)
+        {
+            // no escapes: the value is the text between the quotes
+            var value = _s[_pos..close];
+            _pos = close + 1;
+            _tokens.Add(new Token(TokKind.String, _s[start.._pos], start, value));
+            return;
+        }
         var sb = new StringBuilder();
         while (true)
         {

@@ -1,22 +1,20 @@
-using System.Globalization;
-using System.Text;
-using Scriban;
 using Scriban.Parsing;
+using Scriban.Syntax;
 using Xform.Core.Diagnostics;
 
 namespace Xform.Core.Templating;
 
 /// <summary>
-/// Translates the Jinja AST to Scriban script (ScriptOnly mode), one Jinja construct a line. Every value
-/// operation goes through a <c>j_*</c> helper that carries the id of its Jinja position, so runtime errors
-/// point at the original file; Scriban's own spans map back through the per-line table.
+/// Translates the Jinja AST into Scriban's syntax tree, one Scriban statement a Jinja construct. The tree is
+/// built directly rather than printed as Scriban script and parsed again: parsing the script was about half
+/// the cost of loading a big project. Every value operation goes through a <c>j_*</c> helper that carries the
+/// id of its Jinja position, so runtime errors point at the original file; every node's span carries the
+/// index of its statement in the per-statement location table, for errors Scriban raises itself.
 /// Jinja names become mangled Scriban variables (<c>l_name_N</c>), so reserved words such as <c>this</c>
 /// never reach Scriban; names not assigned in the template are looked up in the host globals.
 /// </summary>
 internal sealed class ScribanEmitter
 {
-    private static readonly LexerOptions Lexer = new() { Mode = ScriptMode.ScriptOnly };
-
     private readonly SourceText _src;
     private int _counter;
 
@@ -44,7 +42,8 @@ internal sealed class ScribanEmitter
 
     private sealed class UnitBuilder
     {
-        public readonly StringBuilder Code = new();
+        public ScriptBlockStatement Block = new();
+        public SourceSpan Span;
         public readonly List<SourceLocation> Locs = new();
         public readonly List<SourceLocation> LineLocs = new();
         public readonly List<string> UndefinedVars = new();
@@ -109,27 +108,22 @@ internal sealed class ScribanEmitter
         for (var i = 0; i < ps.Count; i++)
         {
             if (ps[i].Default is not { } d) continue;
-            Line(u, $"if j_isunset({paramVars[i]})", d.Pos);
-            Line(u, $"{paramVars[i]} = {E(d, scope)}", d.Pos);
-            Line(u, "end", d.Pos);
+            Line(u, d.Pos);
+            var ifUnset = new ScriptIfStatement { Condition = Fn(u, "j_isunset", Var(u, paramVars[i])), Then = new ScriptBlockStatement() };
+            Add(u, ifUnset);
+            var outer = Enter(u, ifUnset.Then);
+            Line(u, d.Pos);
+            Add(u, Assign(u, paramVars[i], E(d, scope)));
+            u.Block = outer;
         }
         EmitBody(body, scope);
 
-        var code = u.Code.ToString();
-        var template = Template.Parse(code, _src.Path, null, Lexer);
-        if (template.HasErrors)
-        {
-            var m = template.Messages[0];
-            var line = m.Span.Start.Line;
-            var loc = line >= 0 && line < u.LineLocs.Count ? u.LineLocs[line] : _src.Location(pos);
-            throw new XformException($"internal error translating the template to Scriban: {m.Message}", loc);
-        }
         return new Unit
         {
             Name = name,
             Kind = kind,
             Location = _src.Location(pos),
-            Page = template.Page!,
+            Page = new ScriptPage { Body = u.Block },
             Locs = u.Locs.ToArray(),
             LineLocs = u.LineLocs.ToArray(),
             UndefinedVars = u.UndefinedVars.Distinct().ToArray(),
@@ -141,7 +135,6 @@ internal sealed class ScribanEmitter
             VarargsVar = varargsVar,
             KwargsVar = kwargsVar,
             Children = u.Children.ToArray(),
-            GeneratedCode = code,
             IsTest = isTest,
         };
     }
@@ -248,10 +241,32 @@ internal sealed class ScribanEmitter
 
     // Statements --------------------------------------------------------------------------------------
 
-    private void Line(UnitBuilder u, string code, int pos)
+    /// <summary>Starts a statement: its Jinja position goes in the location table, and the nodes built for it
+    /// carry that entry's index as their line.</summary>
+    private void Line(UnitBuilder u, int pos)
     {
-        u.Code.Append(code).Append('\n');
+        var index = u.LineLocs.Count;
         u.LineLocs.Add(_src.Location(pos));
+        var at = new TextPosition(0, index, 0);
+        u.Span = new SourceSpan(_src.Path, at, at);
+    }
+
+    private static void Add(UnitBuilder u, ScriptStatement statement)
+    {
+        statement.Span = u.Span;
+        u.Block.Statements.Add(statement);
+    }
+
+    private static void Add(UnitBuilder u, ScriptExpression expression) =>
+        Add(u, new ScriptExpressionStatement { Expression = expression });
+
+    /// <summary>Makes <paramref name="block"/> the one statements are added to; returns the previous one.</summary>
+    private static ScriptBlockStatement Enter(UnitBuilder u, ScriptBlockStatement block)
+    {
+        var outer = u.Block;
+        block.Span = u.Span;
+        u.Block = block;
+        return outer;
     }
 
     private void EmitBody(List<Stmt> body, Scope s)
@@ -262,60 +277,68 @@ internal sealed class ScribanEmitter
             switch (st)
             {
                 case TextStmt t:
-                    Line(u, Lit(t.Text), t.Pos);
+                    Line(u, t.Pos);
+                    Add(u, Str(u, t.Text));
                     break;
                 case OutputStmt o:
-                    Line(u, o.Value is CallExpr oc ? ECall(oc, s, print: true) : $"j_p({E(o.Value, s)})", o.Pos);
+                    Line(u, o.Pos);
+                    Add(u, o.Value is CallExpr oc ? ECall(oc, s, print: true) : Fn(u, "j_p", E(o.Value, s)));
                     break;
                 case ReturnStmt r:
-                    Line(u, $"j_ret({E(r.Value, s)})", r.Pos);
-                    Line(u, "ret", r.Pos);
+                    Line(u, r.Pos);
+                    Add(u, Fn(u, "j_ret", E(r.Value, s)));
+                    Line(u, r.Pos);
+                    Add(u, new ScriptReturnStatement());
                     break;
                 case DoStmt d:
-                    Line(u, $"j_discard({E(d.Value, s)})", d.Pos);
+                    Line(u, d.Pos);
+                    Add(u, Fn(u, "j_discard", E(d.Value, s)));
                     break;
                 case IfStmt i:
-                    for (var b = 0; b < i.Branches.Count; b++)
-                    {
-                        var (cond, bodyB) = i.Branches[b];
-                        Line(u, $"{(b == 0 ? "if" : "else if")} j_t({E(cond, s)})", cond.Pos);
-                        EmitBody(bodyB, s);
-                    }
-                    if (i.Else != null)
-                    {
-                        Line(u, "else", i.Pos);
-                        EmitBody(i.Else, s);
-                    }
-                    Line(u, "end", i.Pos);
+                    EmitIf(i, s);
                     break;
                 case ForStmt f:
                     EmitFor(f, s);
                     break;
                 case SetStmt set:
+                    Line(u, set.Pos);
                     if (set.Targets.Count == 1)
-                        Line(u, $"{s.Resolve(set.Targets[0])} = {E(set.Value, s)}", set.Pos);
+                        Add(u, Assign(u, s.Resolve(set.Targets[0])!, E(set.Value, s)));
                     else
                     {
                         var tmp = Tmp(u);
-                        Line(u, $"{tmp} = {E(set.Value, s)}", set.Pos);
+                        Add(u, Assign(u, tmp, E(set.Value, s)));
                         for (var k = 0; k < set.Targets.Count; k++)
-                            Line(u, $"{s.Resolve(set.Targets[k])} = j_unpack({Loc(u, set.Pos)}, {tmp}, {k}, {set.Targets.Count})", set.Pos);
+                        {
+                            Line(u, set.Pos);
+                            Add(u, Assign(u, s.Resolve(set.Targets[k])!,
+                                Fn(u, "j_unpack", Int(u, Loc(u, set.Pos)), Var(u, tmp), Int(u, k), Int(u, set.Targets.Count))));
+                        }
                     }
                     break;
                 case SetAttrStmt sa:
-                    Line(u, $"j_setattr({Loc(u, sa.Pos)}, {E(new NameExpr(sa.Pos, sa.Target), s)}, {Lit(sa.Attr)}, {E(sa.Value, s)})", sa.Pos);
+                    Line(u, sa.Pos);
+                    Add(u, Fn(u, "j_setattr", Int(u, Loc(u, sa.Pos)), E(new NameExpr(sa.Pos, sa.Target), s), Str(u, sa.Attr), E(sa.Value, s)));
                     break;
                 case SetBlockStmt sb:
-                    Line(u, $"capture {s.Resolve(sb.Target)}", sb.Pos);
-                    EmitBody(sb.Body, s);
-                    Line(u, "end", sb.Pos);
-                    Line(u, $"{s.Resolve(sb.Target)} = j_captured({s.Resolve(sb.Target)})", sb.Pos);
-                    break;
+                    {
+                        var target = s.Resolve(sb.Target)!;
+                        Line(u, sb.Pos);
+                        var capture = new ScriptCaptureStatement { Target = Var(u, target), Body = new ScriptBlockStatement() };
+                        Add(u, capture);
+                        var outer = Enter(u, capture.Body);
+                        EmitBody(sb.Body, s);
+                        u.Block = outer;
+                        Line(u, sb.Pos);
+                        Add(u, Assign(u, target, Fn(u, "j_captured", Var(u, target))));
+                        break;
+                    }
                 case MacroStmt m:
                     {
                         var child = CompileUnit(m.Name, UnitKind.Macro, m.Params, m.Body, s, m.Pos, m.IsTest);
                         u.Children.Add(child);
-                        Line(u, $"{s.Resolve(m.Name)} = j_macro({u.Children.Count - 1})", m.Pos);
+                        Line(u, m.Pos);
+                        Add(u, Assign(u, s.Resolve(m.Name)!, Fn(u, "j_macro", Int(u, u.Children.Count - 1))));
                         break;
                     }
                 case CallBlockStmt cb:
@@ -323,17 +346,47 @@ internal sealed class ScribanEmitter
                         var child = CompileUnit("caller", UnitKind.Caller, cb.CallerParams, cb.Body, s, cb.Pos, false);
                         u.Children.Add(child);
                         var call = cb.Call with { Kwargs = new List<(string, Expr)>(cb.Call.Kwargs) };
-                        Line(u, ECall(call, s, $"j_macro({u.Children.Count - 1})", print: true), cb.Pos);
+                        Line(u, cb.Pos);
+                        Add(u, ECall(call, s, Fn(u, "j_macro", Int(u, u.Children.Count - 1)), print: true));
                         break;
                     }
                 case LoopControlStmt lc:
-                    Line(u, lc.IsBreak ? "break" : "continue", lc.Pos);
+                    Line(u, lc.Pos);
+                    Add(u, lc.IsBreak ? new ScriptBreakStatement() : new ScriptContinueStatement());
                     break;
                 case DocsStmt:
                     break;
                 default:
                     throw _src.Error($"internal error: unexpected statement {st.GetType().Name}", st.Pos);
             }
+        }
+    }
+
+    private void EmitIf(IfStmt i, Scope s)
+    {
+        var u = s.Unit;
+        ScriptIfStatement? previous = null;
+        var outer = u.Block;
+        for (var b = 0; b < i.Branches.Count; b++)
+        {
+            var (cond, body) = i.Branches[b];
+            Line(u, cond.Pos);
+            var branch = new ScriptIfStatement { Condition = Fn(u, "j_t", E(cond, s)), Then = new ScriptBlockStatement(), ElseKeyword = b > 0 ? ScriptKeyword.Else() : null, Span = u.Span };
+            if (previous == null) Add(u, branch);
+            else previous.Else = branch;
+            Enter(u, branch.Then);
+            EmitBody(body, s);
+            u.Block = outer;
+            previous = branch;
+        }
+        if (i.Else != null)
+        {
+            Line(u, i.Pos);
+            var otherwise = new ScriptElseStatement { Body = new ScriptBlockStatement(), Span = u.Span };
+            previous!.Else = otherwise;
+            Enter(u, otherwise.Body);
+            EmitBody(i.Else, s);
+            u.Block = outer;
         }
     }
 
@@ -368,29 +421,92 @@ internal sealed class ScribanEmitter
             copies.Add((v, s.Resolve(n)));
         }
 
+        var outer = u.Block;
         var it = Tmp(u);
-        Line(u, $"{it} = j_iter({Loc(u, f.Iter.Pos)}, {E(f.Iter, s)})", f.Pos);
+        Line(u, f.Pos);
+        Add(u, Assign(u, it, Fn(u, "j_iter", Int(u, Loc(u, f.Iter.Pos)), E(f.Iter, s))));
         if (f.Else != null)
         {
-            Line(u, $"if j_empty({it})", f.Pos);
+            Line(u, f.Pos);
+            var ifEmpty = new ScriptIfStatement { Condition = Fn(u, "j_empty", Var(u, it)), Then = new ScriptBlockStatement() };
+            Add(u, ifEmpty);
+            Enter(u, ifEmpty.Then);
             EmitBody(f.Else, s);
-            Line(u, "else", f.Pos);
+            u.Block = outer;
+            Line(u, f.Pos);
+            var otherwise = new ScriptElseStatement { Body = new ScriptBlockStatement(), Span = u.Span };
+            ifEmpty.Else = otherwise;
+            Enter(u, otherwise.Body);
         }
-        if (loopVar != null) Line(u, $"{loopVar} = j_loopnew({it})", f.Pos);
+        if (loopVar != null)
+        {
+            Line(u, f.Pos);
+            Add(u, Assign(u, loopVar, Fn(u, "j_loopnew", Var(u, it))));
+        }
         var item = Tmp(u);
-        Line(u, $"for {item} in {it}", f.Pos);
-        if (loopVar != null) Line(u, $"j_loopnext({loopVar})", f.Pos);
+        Line(u, f.Pos);
+        var loop = new ScriptForStatement { Variable = Var(u, item), Iterator = Var(u, it), Body = new ScriptBlockStatement() };
+        Add(u, loop);
+        var around = Enter(u, loop.Body);
+        if (loopVar != null)
+        {
+            Line(u, f.Pos);
+            Add(u, Fn(u, "j_loopnext", Var(u, loopVar)));
+        }
         if (f.Targets.Count == 1)
-            Line(u, $"{inner.Vars[f.Targets[0]]} = {item}", f.Pos);
+        {
+            Line(u, f.Pos);
+            Add(u, Assign(u, inner.Vars[f.Targets[0]], Var(u, item)));
+        }
         else
             for (var k = 0; k < f.Targets.Count; k++)
-                Line(u, $"{inner.Vars[f.Targets[k]]} = j_unpack({Loc(u, f.Pos)}, {item}, {k}, {f.Targets.Count})", f.Pos);
+            {
+                Line(u, f.Pos);
+                Add(u, Assign(u, inner.Vars[f.Targets[k]], Fn(u, "j_unpack", Int(u, Loc(u, f.Pos)), Var(u, item), Int(u, k), Int(u, f.Targets.Count))));
+            }
         foreach (var (iv, ov) in copies)
-            Line(u, $"{iv} = {ov ?? "j_undef()"}", f.Pos);
+        {
+            Line(u, f.Pos);
+            Add(u, Assign(u, iv, ov != null ? Var(u, ov) : Fn(u, "j_undef")));
+        }
         EmitBody(f.Body, inner);
-        Line(u, "end", f.Pos);
-        if (f.Else != null) Line(u, "end", f.Pos);
+        u.Block = around;
+        u.Block = outer;
     }
+
+    // Nodes -------------------------------------------------------------------------------------------
+
+    private static ScriptVariableGlobal Var(UnitBuilder u, string name) => new(name) { Span = u.Span };
+
+    private static ScriptLiteral Str(UnitBuilder u, string value) => new(value) { Span = u.Span };
+
+    /// <summary>Integers as Scriban's parser would type them: int when they fit, else long.</summary>
+    private static ScriptLiteral Int(UnitBuilder u, long value) =>
+        new(value is >= int.MinValue and <= int.MaxValue ? (int)value : value) { Span = u.Span };
+
+    private static ScriptExpression Assign(UnitBuilder u, string variable, ScriptExpression value) =>
+        new ScriptAssignExpression { Target = Var(u, variable), Value = value, Span = u.Span };
+
+    private static ScriptFunctionCall Fn(UnitBuilder u, string helper, params ScriptExpression[] args)
+    {
+        var call = new ScriptFunctionCall { Target = Var(u, helper), ExplicitCall = true, Span = u.Span };
+        foreach (var a in args) call.Arguments.Add(a);
+        return call;
+    }
+
+    private static ScriptFunctionCall Fn(UnitBuilder u, string helper, List<ScriptExpression> args)
+    {
+        var call = new ScriptFunctionCall { Target = Var(u, helper), ExplicitCall = true, Span = u.Span };
+        foreach (var a in args) call.Arguments.Add(a);
+        return call;
+    }
+
+    /// <summary><c>a || b</c> (Scriban's short-circuit), the core of Jinja's value-returning and/or.</summary>
+    private static ScriptExpression Or(UnitBuilder u, ScriptExpression left, ScriptExpression right) =>
+        new ScriptBinaryExpression { Left = left, Operator = ScriptBinaryOperator.Or, Right = right, Span = u.Span };
+
+    private static ScriptExpression And(UnitBuilder u, ScriptExpression left, ScriptExpression right) =>
+        new ScriptBinaryExpression { Left = left, Operator = ScriptBinaryOperator.And, Right = right, Span = u.Span };
 
     // Expressions -------------------------------------------------------------------------------------
 
@@ -400,170 +516,184 @@ internal sealed class ScribanEmitter
         return u.Locs.Count - 1;
     }
 
-    internal static string Lit(string s)
+    private static ScriptExpression Const(UnitBuilder u, object? v) => v switch
     {
-        var sb = new StringBuilder(s.Length + 2).Append('"');
-        foreach (var c in s)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                default:
-                    if (c < 0x20 || (c >= 0x7f && c < 0xa0)) sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    else sb.Append(c);
-                    break;
-            }
-        }
-        return sb.Append('"').ToString();
-    }
-
-    private string Const(object? v) => v switch
-    {
-        null => "null",
-        true => "true",
-        false => "false",
-        string s => Lit(s),
-        long l => l.ToString(CultureInfo.InvariantCulture),
-        double d => $"j_float({Lit(d.ToString("R", CultureInfo.InvariantCulture))})",
+        null => new ScriptLiteral(null) { Span = u.Span },
+        bool b => new ScriptLiteral(b) { Span = u.Span },
+        string s => Str(u, s),
+        long l => Int(u, l),
+        double d => new ScriptLiteral(d) { Span = u.Span },
         _ => throw new InvalidOperationException("unexpected constant " + v.GetType()),
     };
 
-    /// <summary>Call arguments as <c>, npos, positional..., "kw1", value1, ...</c> (no helper node per keyword).</summary>
-    private string Args(List<Expr> args, List<(string Name, Expr Value)> kwargs, Scope s, string? extraKwValue = null, string extraKwName = "caller")
-    {
-        var sb = new StringBuilder().Append(", ").Append(args.Count.ToString(CultureInfo.InvariantCulture));
-        foreach (var a in args) sb.Append(", ").Append(E(a, s));
-        foreach (var (name, value) in kwargs) sb.Append(", ").Append(Lit(name)).Append(", ").Append(E(value, s));
-        if (extraKwValue != null) sb.Append(", ").Append(Lit(extraKwName)).Append(", ").Append(extraKwValue);
-        return sb.ToString();
-    }
-
-    private string ECall(CallExpr c, Scope s, string? extra = null, bool print = false)
+    /// <summary>Call arguments as <c>npos, positional..., "kw1", value1, ...</c> (no helper node per keyword).</summary>
+    private void Args(List<ScriptExpression> into, List<Expr> args, List<(string Name, Expr Value)> kwargs, Scope s,
+        ScriptExpression? extraKwValue = null, string extraKwName = "caller")
     {
         var u = s.Unit;
-        var id = Loc(u, c.Pos);
-        string code;
-        if (c.Callee is AttrExpr { Target: NameExpr { Name: "adapter" }, Name: "dispatch" } && s.Resolve("adapter") == null)
-            code = $"j_dispatch({id}{Args(c.Args, c.Kwargs, s)})";
-        else if (c.Callee is AttrExpr a)
-            code = $"j_meth({id}, {E(a.Target, s)}, {Lit(a.Name)}{Args(c.Args, c.Kwargs, s, extra)})";
-        else if (c.Callee is NameExpr n && n.Name != "return" && s.Resolve(n.Name) == null)
-            // the common case (ref, source, config, var, macros): one fused helper, printing included
-            return $"{(print ? "j_pgcall" : "j_gcall")}({id}, {Lit(n.Name)}{Args(c.Args, c.Kwargs, s, extra)})";
-        else
-            code = $"j_call({id}, {E(c.Callee, s)}{Args(c.Args, c.Kwargs, s, extra)})";
-        return print ? $"j_p({code})" : code;
+        into.Add(Int(u, args.Count));
+        foreach (var a in args) into.Add(E(a, s));
+        foreach (var (name, value) in kwargs)
+        {
+            into.Add(Str(u, name));
+            into.Add(E(value, s));
+        }
+        if (extraKwValue != null)
+        {
+            into.Add(Str(u, extraKwName));
+            into.Add(extraKwValue);
+        }
     }
 
-    private string E(Expr e, Scope s)
+    private ScriptExpression ECall(CallExpr c, Scope s, ScriptExpression? extra = null, bool print = false)
+    {
+        var u = s.Unit;
+        var args = new List<ScriptExpression> { Int(u, Loc(u, c.Pos)) };
+        string helper;
+        if (c.Callee is AttrExpr { Target: NameExpr { Name: "adapter" }, Name: "dispatch" } && s.Resolve("adapter") == null)
+            helper = "j_dispatch";
+        else if (c.Callee is AttrExpr a)
+        {
+            helper = "j_meth";
+            args.Add(E(a.Target, s));
+            args.Add(Str(u, a.Name));
+        }
+        else if (c.Callee is NameExpr n && n.Name != "return" && s.Resolve(n.Name) == null)
+        {
+            // the common case (ref, source, config, var, macros): one fused helper, printing included
+            args.Add(Str(u, n.Name));
+            Args(args, c.Args, c.Kwargs, s, extra);
+            return Fn(u, print ? "j_pgcall" : "j_gcall", args);
+        }
+        else
+        {
+            helper = "j_call";
+            args.Add(E(c.Callee, s));
+        }
+        Args(args, c.Args, c.Kwargs, s, helper == "j_dispatch" ? null : extra);
+        var call = Fn(u, helper, args);
+        return print ? Fn(u, "j_p", call) : call;
+    }
+
+    private ScriptExpression E(Expr e, Scope s)
     {
         var u = s.Unit;
         switch (e)
         {
             case ConstExpr c:
-                return Const(c.Value);
+                return Const(u, c.Value);
             case NameExpr n:
                 {
                     if (n.Name == "return") throw _src.Error("return() must be used on its own, as '{{ return(value) }}' or '{% do return(value) %}'", n.Pos);
                     var v = s.Resolve(n.Name);
-                    return v != null ? $"j_lv({Loc(u, n.Pos)}, {Lit(n.Name)}, {v})" : $"j_name({Loc(u, n.Pos)}, {Lit(n.Name)})";
+                    return v != null
+                        ? Fn(u, "j_lv", Int(u, Loc(u, n.Pos)), Str(u, n.Name), Var(u, v))
+                        : Fn(u, "j_name", Int(u, Loc(u, n.Pos)), Str(u, n.Name));
                 }
             case ListExpr l:
-                {
-                    var items = string.Join(", ", l.Items.Select(i => E(i, s)));
-                    return l.IsTuple ? $"j_tuple({items})" : $"j_list({items})";
-                }
+                return Fn(u, l.IsTuple ? "j_tuple" : "j_list", l.Items.Select(i => E(i, s)).ToList());
             case DictExpr d:
-                return $"j_dict({Loc(u, d.Pos)}{string.Concat(d.Items.Select(kv => $", {E(kv.Key, s)}, {E(kv.Value, s)}"))})";
+                {
+                    var args = new List<ScriptExpression> { Int(u, Loc(u, d.Pos)) };
+                    foreach (var (k, v) in d.Items)
+                    {
+                        args.Add(E(k, s));
+                        args.Add(E(v, s));
+                    }
+                    return Fn(u, "j_dict", args);
+                }
             case AttrExpr a:
-                return $"j_attr({Loc(u, a.Pos)}, {E(a.Target, s)}, {Lit(a.Name)})";
+                return Fn(u, "j_attr", Int(u, Loc(u, a.Pos)), E(a.Target, s), Str(u, a.Name));
             case ItemExpr i:
-                return $"j_item({Loc(u, i.Pos)}, {E(i.Target, s)}, {E(i.Key, s)})";
+                return Fn(u, "j_item", Int(u, Loc(u, i.Pos)), E(i.Target, s), E(i.Key, s));
             case SliceExpr sl:
-                return $"j_slice({Loc(u, sl.Pos)}, {E(sl.Target, s)}, {Opt(sl.Start, s)}, {Opt(sl.Stop, s)}, {Opt(sl.Step, s)})";
+                return Fn(u, "j_slice", Int(u, Loc(u, sl.Pos)), E(sl.Target, s), Opt(sl.Start, s), Opt(sl.Stop, s), Opt(sl.Step, s));
             case CallExpr c:
                 return ECall(c, s);
             case FilterExpr f:
                 {
-                    var value = f.Name is "default" or "d" ? Soft(f.Value, s) : E(f.Value, s);
-                    return $"j_filter({Loc(u, f.Pos)}, {Lit(f.Name)}, {value}{Args(f.Args, f.Kwargs, s)})";
+                    var args = new List<ScriptExpression> { Int(u, Loc(u, f.Pos)), Str(u, f.Name) };
+                    args.Add(f.Name is "default" or "d" ? Soft(f.Value, s) : E(f.Value, s));
+                    Args(args, f.Args, f.Kwargs, s);
+                    return Fn(u, "j_filter", args);
                 }
             case TestExpr t:
                 {
-                    var value = t.Name is "defined" or "undefined" or "none" ? Soft(t.Value, s) : E(t.Value, s);
-                    return $"j_test({Loc(u, t.Pos)}, {Lit(t.Name)}, {(t.Negated ? "true" : "false")}, {value}{string.Concat(t.Args.Select(x => ", " + E(x, s)))})";
+                    var args = new List<ScriptExpression> { Int(u, Loc(u, t.Pos)), Str(u, t.Name), Const(u, t.Negated) };
+                    args.Add(t.Name is "defined" or "undefined" or "none" ? Soft(t.Value, s) : E(t.Value, s));
+                    foreach (var x in t.Args) args.Add(E(x, s));
+                    return Fn(u, "j_test", args);
                 }
             case UnaryExpr un:
                 return un.Op switch
                 {
-                    "not" => $"j_not({E(un.Operand, s)})",
-                    "-" => $"j_neg({Loc(u, un.Pos)}, {E(un.Operand, s)})",
-                    _ => $"j_add({Loc(u, un.Pos)}, 0, {E(un.Operand, s)})",
+                    "not" => Fn(u, "j_not", E(un.Operand, s)),
+                    "-" => Fn(u, "j_neg", Int(u, Loc(u, un.Pos)), E(un.Operand, s)),
+                    _ => Fn(u, "j_add", Int(u, Loc(u, un.Pos)), Int(u, 0), E(un.Operand, s)),
                 };
             case BinaryExpr b:
                 return b.Op switch
                 {
-                    "or" => $"j_take((j_keepif({E(b.Left, s)}) || j_keep({E(b.Right, s)})))",
-                    "and" => $"j_take((j_keepifnot({E(b.Left, s)}) || j_keep({E(b.Right, s)})))",
-                    _ => $"{BinaryFn(b.Op)}({Loc(u, b.Pos)}, {E(b.Left, s)}, {E(b.Right, s)})",
+                    "or" => Fn(u, "j_take", Or(u, Fn(u, "j_keepif", E(b.Left, s)), Fn(u, "j_keep", E(b.Right, s)))),
+                    "and" => Fn(u, "j_take", Or(u, Fn(u, "j_keepifnot", E(b.Left, s)), Fn(u, "j_keep", E(b.Right, s)))),
+                    _ => Fn(u, BinaryFn(b.Op), Int(u, Loc(u, b.Pos)), E(b.Left, s), E(b.Right, s)),
                 };
             case ConcatExpr cat:
-                return $"j_cat({string.Join(", ", cat.Parts.Select(p => E(p, s)))})";
+                return Fn(u, "j_cat", cat.Parts.Select(p => E(p, s)).ToList());
             case CondExpr ce:
                 {
-                    var els = ce.Else != null ? E(ce.Else, s) : Lit("");
-                    return $"j_take(((j_t({E(ce.Test, s)}) && j_keep({E(ce.Then, s)})) || j_keep({els})))";
+                    var test = Fn(u, "j_t", E(ce.Test, s));
+                    var then = Fn(u, "j_keep", E(ce.Then, s));
+                    var otherwise = Fn(u, "j_keep", ce.Else != null ? E(ce.Else, s) : Str(u, ""));
+                    return Fn(u, "j_take", Or(u, And(u, test, then), otherwise));
                 }
             case CompareExpr cmp:
                 {
-                    string One(string op, string l, string r, int pos) => op switch
+                    ScriptExpression One(string op, ScriptExpression l, ScriptExpression r, int pos) => op switch
                     {
-                        "==" => $"j_eq({l}, {r})",
-                        "!=" => $"j_ne({l}, {r})",
-                        "<" => $"j_lt({Loc(u, pos)}, {l}, {r})",
-                        "<=" => $"j_le({Loc(u, pos)}, {l}, {r})",
-                        ">" => $"j_gt({Loc(u, pos)}, {l}, {r})",
-                        ">=" => $"j_ge({Loc(u, pos)}, {l}, {r})",
-                        "in" => $"j_in({Loc(u, pos)}, {l}, {r})",
-                        _ => $"j_not(j_in({Loc(u, pos)}, {l}, {r}))",
+                        "==" => Fn(u, "j_eq", l, r),
+                        "!=" => Fn(u, "j_ne", l, r),
+                        "<" => Fn(u, "j_lt", Int(u, Loc(u, pos)), l, r),
+                        "<=" => Fn(u, "j_le", Int(u, Loc(u, pos)), l, r),
+                        ">" => Fn(u, "j_gt", Int(u, Loc(u, pos)), l, r),
+                        ">=" => Fn(u, "j_ge", Int(u, Loc(u, pos)), l, r),
+                        "in" => Fn(u, "j_in", Int(u, Loc(u, pos)), l, r),
+                        _ => Fn(u, "j_not", Fn(u, "j_in", Int(u, Loc(u, pos)), l, r)),
                     };
-                    var left = E(cmp.First, s);
-                    var result = "";
+                    // a middle operand is built (and evaluated) twice: in its own comparison and the next
+                    var left = cmp.First;
+                    ScriptExpression? result = null;
                     for (var k = 0; k < cmp.Ops.Count; k++)
                     {
-                        var (op, rightE, pos) = cmp.Ops[k];
-                        var right = E(rightE, s);
-                        var one = One(op, left, right, pos);
-                        result = k == 0 ? one : $"j_take((j_keepifnot({result}) || j_keep({one})))";
+                        var (op, right, pos) = cmp.Ops[k];
+                        var one = One(op, E(left, s), E(right, s), pos);
+                        result = result == null ? one : Fn(u, "j_take", Or(u, Fn(u, "j_keepifnot", result), Fn(u, "j_keep", one)));
                         left = right;
                     }
-                    return result;
+                    return result!;
                 }
         }
         throw _src.Error($"internal error: unexpected expression {e.GetType().Name}", e.Pos);
     }
 
-    private string Opt(Expr? e, Scope s) => e == null ? "null" : E(e, s);
+    private ScriptExpression Opt(Expr? e, Scope s) => e == null ? Const(s.Unit, null) : E(e, s);
 
     /// <summary>The operand of <c>is defined</c>, <c>is none</c> and <c>| default</c>: a missing name or
     /// attribute gives Undefined instead of an error (only the outermost access is soft, as in Jinja).</summary>
-    private string Soft(Expr e, Scope s)
+    private ScriptExpression Soft(Expr e, Scope s)
     {
+        var u = s.Unit;
         switch (e)
         {
             case NameExpr n:
                 {
                     var v = s.Resolve(n.Name);
-                    return v ?? $"j_gsoft({Lit(n.Name)})";
+                    return v != null ? Var(u, v) : Fn(u, "j_gsoft", Str(u, n.Name));
                 }
             case AttrExpr a:
-                return $"j_attrsoft({E(a.Target, s)}, {Lit(a.Name)})";
+                return Fn(u, "j_attrsoft", E(a.Target, s), Str(u, a.Name));
             case ItemExpr i:
-                return $"j_itemsoft({E(i.Target, s)}, {E(i.Key, s)})";
+                return Fn(u, "j_itemsoft", E(i.Target, s), E(i.Key, s));
             default:
                 return E(e, s);
         }

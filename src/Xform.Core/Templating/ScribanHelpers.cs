@@ -56,7 +56,6 @@ internal static class ScribanHelpers
         Def("j_p", false, (cx, a) => Py.Str(JinjaRuntime.Check(a[0])));
         Def("j_discard", false, (cx, a) => null);
         Def("j_captured", false, (cx, a) => a[0]?.ToString() ?? "");
-        Def("j_float", false, (cx, a) => double.Parse((string)a[0]!, System.Globalization.CultureInfo.InvariantCulture));
         Def("j_name", true, (cx, a) => LookupName(cx, (string)a[1]!, strict: true));
         Def("j_gsoft", false, (cx, a) => LookupName(cx, (string)a[0]!, strict: false));
         Def("j_lv", true, (cx, a) => a[2] is JUndefined ? throw new JinjaError($"'{a[1]}' is undefined") : a[2]);

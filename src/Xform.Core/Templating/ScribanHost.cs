@@ -27,7 +27,6 @@ internal sealed class Unit
     public required string? VarargsVar { get; init; }
     public required string? KwargsVar { get; init; }
     public required Unit[] Children { get; init; }
-    public required string GeneratedCode { get; init; }
     public bool IsTest { get; init; }
     public bool IsInternal { get; set; }
 

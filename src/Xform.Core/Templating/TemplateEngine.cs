@@ -16,8 +16,8 @@ public sealed class CompiledTemplate
 
     internal Unit Unit { get; }
 
-    /// <summary>The Scriban script the template was translated to (for debugging the front end).</summary>
-    public string GeneratedScript => Unit.GeneratedCode;
+    /// <summary>The Scriban script the template was translated to, printed from its syntax tree (for debugging the front end).</summary>
+    public string GeneratedScript => Unit.Page.ToString() ?? "";
 }
 
 /// <summary>
