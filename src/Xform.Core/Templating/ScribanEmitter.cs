@@ -278,7 +278,7 @@ internal sealed class ScribanEmitter
             {
                 case TextStmt t:
                     Line(u, t.Pos);
-                    Add(u, Str(u, t.Text));
+                    Add(u, new ScriptRawStatement { Text = new ScriptStringSlice(t.Text) });
                     break;
                 case OutputStmt o:
                     Line(u, o.Pos);
