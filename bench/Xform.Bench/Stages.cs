@@ -129,7 +129,7 @@ static class Stages
 
         var code = new Dictionary<string, string>(selected.Count);
         for (var i = 0; i < selected.Count; i++) code[selected[i].UniqueId] = compiled[i].Sql;
-        ManifestWriter.Write(Path.Combine(dir, project.TargetPath), ManifestWriter.Build(loaded, graph, code, "bench"));
+        ManifestWriter.Write(Path.Combine(dir, project.TargetPath), loaded, graph, code, "bench");
         Mark(Names[12]);
         return t;
     }

@@ -121,8 +121,7 @@ sealed class CommandContext : IDisposable
 
     /// <summary>Writes target/manifest.json, with the compiled code of the nodes compiled in this command.</summary>
     public void WriteManifest(IReadOnlyDictionary<string, string>? compiled = null) =>
-        Core.Artifacts.ManifestWriter.Write(TargetDir,
-            Core.Artifacts.ManifestWriter.Build(Loaded, Graph, compiled ?? new Dictionary<string, string>(), InvocationId));
+        Core.Artifacts.ManifestWriter.Write(TargetDir, Loaded, Graph, compiled ?? new Dictionary<string, string>(), InvocationId);
 
     /// <summary>What retry needs to repeat this command; --vars values are left out (they may hold secrets).</summary>
     public System.Text.Json.Nodes.JsonObject Args(string which)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -9,71 +10,40 @@ namespace Xform.Core.Artifacts;
 
 /// <summary>
 /// target/manifest.json in dbt's v12 shape, so tools that read dbt artifacts read xform's. Nothing from
-/// profiles except the adapter type goes in: no secrets.
+/// profiles except the adapter type goes in: no secrets. Streamed node by node to the file: a DOM of the
+/// whole document costs hundreds of MB on big projects.
 /// </summary>
 public static class ManifestWriter
 {
     public const string SchemaVersion = "https://schemas.getdbt.com/dbt/manifest/v12.json";
     public static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    public static JsonObject Build(LoadedProject loaded, DependencyGraph graph, IReadOnlyDictionary<string, string> compiledCode, string invocationId)
+    /// <summary>Writes manifest.json.tmp, then moves it over manifest.json, so readers never see half a file.</summary>
+    public static void Write(string targetDir, LoadedProject loaded, DependencyGraph graph, IReadOnlyDictionary<string, string> compiledCode, string invocationId)
     {
-        var manifest = graph.Manifest;
-        var project = manifest.Project;
-        var index = loaded.MacroIndex;
-        var nodes = new JsonObject();
-        var sources = new JsonObject();
-        foreach (var id in graph.Order)
+        Directory.CreateDirectory(targetDir);
+        var tmp = Path.Combine(targetDir, "manifest.json.tmp");
+        try
         {
-            var n = manifest.Nodes[id];
-            if (n.ResourceType == ResourceType.Source) sources[id] = Source(n, loaded);
-            else nodes[id] = Node(n, loaded, compiledCode.TryGetValue(id, out var code) ? code : null, index);
+            // No FileStream buffer: the writer hands it 64 KB at a time.
+            using var stream = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
+            using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+            new Emitter(writer, loaded).Manifest(graph, compiledCode, invocationId);
         }
-        var macros = new JsonObject();
-        foreach (var name in index.Names.OrderBy(x => x, StringComparer.Ordinal))
+        catch
         {
-            var file = index.File(name);
-            var package = file.StartsWith("<xform>", StringComparison.Ordinal) ? "xform" : project.Name;
-            var id = $"macro.{package}.{name}";
-            macros[id] = new JsonObject
-            {
-                ["name"] = name, ["resource_type"] = "macro", ["package_name"] = package, ["path"] = file, ["original_file_path"] = file,
-                ["unique_id"] = id, ["macro_sql"] = index.Sql(name),
-                ["depends_on"] = new JsonObject { ["macros"] = Array(index.AllCalls(index.Sql(name)).Where(m => m != name).Select(m => MacroId(m, index, project.Name))) },
-                ["description"] = "", ["meta"] = new JsonObject(), ["docs"] = Docs(), ["patch_path"] = null, ["arguments"] = new JsonArray(),
-                ["created_at"] = 0.0, ["supported_languages"] = null,
-            };
+            File.Delete(tmp);
+            throw;
         }
-        var docs = new JsonObject();
-        foreach (var (name, block) in manifest.Docs.OrderBy(d => d.Key, StringComparer.Ordinal))
-            docs[$"doc.{project.Name}.{name}"] = new JsonObject
-            {
-                ["name"] = name, ["resource_type"] = "doc", ["package_name"] = project.Name, ["path"] = block.Location.File,
-                ["original_file_path"] = block.Location.File, ["unique_id"] = $"doc.{project.Name}.{name}", ["block_contents"] = block.Text.Trim(),
-            };
-        var parentMap = new JsonObject();
-        var childMap = new JsonObject();
-        foreach (var id in graph.Order)
-        {
-            parentMap[id] = Array(graph.Parents(id).OrderBy(x => x, StringComparer.Ordinal));
-            childMap[id] = Array(graph.Children(id).OrderBy(x => x, StringComparer.Ordinal));
-        }
-        return new JsonObject
-        {
-            ["metadata"] = Metadata(SchemaVersion, invocationId, loaded),
-            ["nodes"] = nodes, ["sources"] = sources, ["macros"] = macros, ["docs"] = docs,
-            ["exposures"] = new JsonObject(), ["metrics"] = new JsonObject(), ["groups"] = new JsonObject(), ["selectors"] = new JsonObject(),
-            ["disabled"] = new JsonObject(), ["parent_map"] = parentMap, ["child_map"] = childMap, ["group_map"] = new JsonObject(),
-            ["saved_queries"] = new JsonObject(), ["semantic_models"] = new JsonObject(), ["unit_tests"] = new JsonObject(),
-        };
+        File.Move(tmp, Path.Combine(targetDir, "manifest.json"), overwrite: true);
     }
 
     public static JsonObject Metadata(string schema, string invocationId, LoadedProject loaded) => new()
     {
         ["dbt_schema_version"] = schema,
         ["dbt_version"] = "1.10.0",
-        ["xform_version"] = typeof(ManifestWriter).Assembly.GetName().Version?.ToString(3),
-        ["generated_at"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture),
+        ["xform_version"] = XformVersion,
+        ["generated_at"] = Now(),
         ["invocation_id"] = invocationId,
         ["env"] = new JsonObject(),
         ["project_name"] = loaded.Manifest.Project.Name,
@@ -83,120 +53,35 @@ public static class ManifestWriter
         ["adapter_type"] = loaded.Session.Target.Type,
     };
 
-    static string MacroId(string name, MacroIndex index, string project) =>
-        $"macro.{(index.File(name).StartsWith("<xform>", StringComparison.Ordinal) ? "xform" : project)}.{name}";
+    static string? XformVersion => typeof(ManifestWriter).Assembly.GetName().Version?.ToString(3);
 
-    static JsonObject Node(Node n, LoadedProject loaded, string? compiled, MacroIndex index)
-    {
-        var project = loaded.Manifest.Project;
-        var o = Common(n, loaded);
-        o["alias"] = n.Relation.Identifier;
-        o["checksum"] = new JsonObject { ["name"] = "sha256", ["checksum"] = BodyChecksum(n) };
-        o["build_path"] = null;
-        o["raw_code"] = n.RawCode;
-        o["language"] = "sql";
-        o["refs"] = new JsonArray(n.Refs.Select(r => (JsonNode)new JsonObject { ["name"] = r.Name, ["package"] = r.Package, ["version"] = null }).ToArray());
-        o["sources"] = new JsonArray(n.SourceRefs.Select(s => (JsonNode)Array([s.SourceName!, s.Name])).ToArray());
-        o["metrics"] = new JsonArray();
-        var macroText = n.TestMetadata is { } meta ? $"{meta["macro"]}(" : n.RawCode;
-        o["depends_on"] = new JsonObject
-        {
-            ["macros"] = Array(index.AllCalls(macroText).Select(m => MacroId(m, index, project.Name))),
-            ["nodes"] = Array(n.DependsOn),
-        };
-        o["compiled_path"] = compiled is null ? null : $"{project.TargetPath}/compiled/{project.Name}/{n.OriginalFilePath}";
-        o["compiled"] = compiled is not null;
-        o["compiled_code"] = compiled;
-        o["extra_ctes_injected"] = compiled is not null;
-        o["extra_ctes"] = new JsonArray();
-        o["contract"] = new JsonObject { ["enforced"] = false, ["alias_types"] = true, ["checksum"] = null };
-        o["access"] = "protected";
-        o["constraints"] = new JsonArray();
-        o["version"] = null;
-        o["latest_version"] = null;
-        o["deprecation_date"] = null;
-        if (n.TestMetadata is { } tm)
-        {
-            o["test_metadata"] = new JsonObject
-            {
-                ["name"] = (string)tm["name"]!, ["kwargs"] = JsonSerializer.SerializeToNode(tm["kwargs"]), ["namespace"] = null,
-            };
-            o["column_name"] = tm["column_name"] as string;
-            o["attached_node"] = n.AttachedNode;
-            o["file_key_name"] = $"models.{loaded.Manifest.Nodes[n.AttachedNode!].Name}";
-        }
-        return o;
-    }
+    static string Now() => DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture);
 
-    static JsonObject Source(Node n, LoadedProject loaded)
-    {
-        var o = Common(n, loaded);
-        var s = n.Source!;
-        o["source_name"] = s.SourceName;
-        o["source_description"] = "";
-        o["loader"] = "";
-        o["identifier"] = n.Relation.Identifier;
-        o["quoting"] = new JsonObject();
-        o["loaded_at_field"] = s.LoadedAtField;
-        o["freshness"] = JsonSerializer.SerializeToNode(s.Freshness);
-        o["external"] = s.ExternalLocation is null ? null : new JsonObject { ["location"] = s.ExternalLocation };
-        o["source_meta"] = new JsonObject();
-        return o;
-    }
-
-    /// <summary>A node's config as the manifest writes it (and as state:modified.configs compares it).</summary>
+    /// <summary>
+    /// A node's config as the manifest writes it (and as state:modified.configs compares it): the writer's
+    /// own bytes read back, so the two cannot drift apart.
+    /// </summary>
     public static JsonObject ConfigJson(Node n)
     {
-        var config = new JsonObject();
-        foreach (var (k, v) in n.Config.OrderBy(kv => kv.Key, StringComparer.Ordinal)) config[k] = JsonSerializer.SerializeToNode(v);
-        if (n.ResourceType != ResourceType.Source) config["materialized"] = n.Materialized;
-        config["enabled"] = n.Config.Enabled;
-        config["tags"] = Array(n.Config.Tags);
-        return config;
-    }
-
-    static JsonObject Common(Node n, LoadedProject loaded)
-    {
-        var config = ConfigJson(n);
-        var columns = new JsonObject();
-        foreach (var c in n.Columns)
-            columns[c.Name] = new JsonObject
-            {
-                ["name"] = c.Name, ["description"] = c.Description, ["meta"] = JsonSerializer.SerializeToNode(c.Meta), ["data_type"] = c.DataType,
-                ["constraints"] = new JsonArray(), ["quote"] = null, ["tags"] = new JsonArray(), ["granularity"] = null,
-            };
-        return new JsonObject
-        {
-            ["database"] = n.Relation.Database ?? (loaded.Session.Target.Database is { Length: > 0 } db ? db : null),
-            ["schema"] = n.Relation.Schema,
-            ["name"] = n.Name,
-            ["resource_type"] = n.ResourceType.ToString().ToLowerInvariant(),
-            ["package_name"] = n.PackageName,
-            ["path"] = n.Path,
-            ["original_file_path"] = n.OriginalFilePath,
-            ["unique_id"] = n.UniqueId,
-            ["fqn"] = Array(n.Fqn),
-            ["description"] = n.Description,
-            ["columns"] = columns,
-            ["meta"] = n.Config.TryGetValue("meta", out var meta) ? JsonSerializer.SerializeToNode(meta) : new JsonObject(),
-            ["tags"] = Array(n.Config.Tags),
-            ["config"] = config,
-            ["unrendered_config"] = config.DeepClone(),
-            ["group"] = null,
-            ["docs"] = Docs(),
-            ["patch_path"] = null,
-            ["created_at"] = 0.0,
-            ["relation_name"] = n.ResourceType == ResourceType.Test ? null : n.Relation.Render(loaded.Session.Quote),
-        };
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+            Emitter.Config(writer, n, n.Config.Tags, Emitter.SortedConfig(n, []));
+        return JsonNode.Parse(buffer.WrittenSpan)!.AsObject();
     }
 
     /// <summary>The body's checksum ignores whitespace at the ends of the file, so a trailing newline is no change.</summary>
-    public static string BodyChecksum(Node n) =>
-        MacroIndex.Sha256(n.TestMetadata is { } m ? JsonSerializer.Serialize(new { m, n.AttachedNode }) : n.RawCode.Trim());
+    public static string BodyChecksum(Node n)
+    {
+        Span<char> hex = stackalloc char[64];
+        BodyChecksum(n, hex);
+        return new string(hex);
+    }
 
-    static JsonObject Docs() => new() { ["show"] = true, ["node_color"] = null };
-
-    static JsonArray Array(IEnumerable<string> items) => new(items.Select(i => (JsonNode)JsonValue.Create(i)!).ToArray());
+    static void BodyChecksum(Node n, Span<char> hex)
+    {
+        if (n.TestMetadata is { } m) MacroIndex.Sha256(JsonSerializer.Serialize(new { m, n.AttachedNode }), hex);
+        else MacroIndex.Sha256(n.RawCode.AsSpan().Trim(), hex);
+    }
 
     /// <summary>Streams the document to the file: no string of the whole (tens of MB on big projects) in memory.</summary>
     public static void WriteJson(string path, JsonNode document)
@@ -206,11 +91,460 @@ public static class ManifestWriter
         document.WriteTo(writer);
     }
 
-    public static void Write(string targetDir, JsonObject manifest)
+    /// <summary>
+    /// Writes the sections in the order, and values in the formats, the JsonNode DOM used to: config values
+    /// as JsonSerializer writes them, a key set twice where it was first set.
+    /// </summary>
+    sealed class Emitter(Utf8JsonWriter w, LoadedProject loaded)
     {
-        Directory.CreateDirectory(targetDir);
-        var tmp = Path.Combine(targetDir, "manifest.json.tmp");
-        WriteJson(tmp, manifest);
-        File.Move(tmp, Path.Combine(targetDir, "manifest.json"), overwrite: true);
+        readonly MacroIndex _index = loaded.MacroIndex;
+        readonly string _project = loaded.Manifest.Project.Name;
+        readonly string? _database = loaded.Session.Target.Database is { Length: > 0 } db ? db : null;
+        readonly Dictionary<string, string> _macroIds = new(StringComparer.Ordinal);
+        // Data tests call the same few macros: their depends_on.macros once per macro.
+        readonly Dictionary<string, IReadOnlyList<string>> _testCalls = new(StringComparer.Ordinal);
+        readonly List<KeyValuePair<string, object?>> _configBuffer = [];
+        readonly List<string> _idBuffer = [];
+        readonly List<string> _calls = [];
+        readonly HashSet<string> _columnNames = new(StringComparer.Ordinal);
+
+        public void Manifest(DependencyGraph graph, IReadOnlyDictionary<string, string> compiledCode, string invocationId)
+        {
+            var manifest = graph.Manifest;
+            var project = manifest.Project;
+            w.WriteStartObject();
+            w.WritePropertyName("metadata"u8);
+            Metadata(invocationId);
+
+            w.WriteStartObject("nodes"u8);
+            foreach (var id in graph.Order)
+            {
+                var n = manifest.Nodes[id];
+                if (n.ResourceType == ResourceType.Source) continue;
+                w.WritePropertyName(id);
+                Node(n, compiledCode.TryGetValue(id, out var code) ? code : null);
+                FlushIfFull();
+            }
+            w.WriteEndObject();
+
+            w.WriteStartObject("sources"u8);
+            foreach (var id in graph.Order)
+            {
+                var n = manifest.Nodes[id];
+                if (n.ResourceType != ResourceType.Source) continue;
+                w.WritePropertyName(id);
+                Source(n);
+                FlushIfFull();
+            }
+            w.WriteEndObject();
+
+            w.WriteStartObject("macros"u8);
+            foreach (var name in _index.Names.OrderBy(x => x, StringComparer.Ordinal))
+            {
+                var file = _index.File(name);
+                var package = file.StartsWith("<xform>", StringComparison.Ordinal) ? "xform" : project.Name;
+                var id = $"macro.{package}.{name}";
+                w.WriteStartObject(id);
+                w.WriteString("name"u8, name);
+                w.WriteString("resource_type"u8, "macro");
+                w.WriteString("package_name"u8, package);
+                w.WriteString("path"u8, file);
+                w.WriteString("original_file_path"u8, file);
+                w.WriteString("unique_id"u8, id);
+                w.WriteString("macro_sql"u8, _index.Sql(name));
+                w.WriteStartObject("depends_on"u8);
+                w.WriteStartArray("macros"u8);
+                foreach (var m in _index.AllCalls(_index.Sql(name)))
+                    if (m != name) w.WriteStringValue(MacroId(m, project.Name));
+                w.WriteEndArray();
+                w.WriteEndObject();
+                w.WriteString("description"u8, "");
+                EmptyObject("meta"u8);
+                Docs();
+                w.WriteNull("patch_path"u8);
+                EmptyArray("arguments"u8);
+                w.WriteNumber("created_at"u8, 0.0);
+                w.WriteNull("supported_languages"u8);
+                w.WriteEndObject();
+                FlushIfFull();
+            }
+            w.WriteEndObject();
+
+            w.WriteStartObject("docs"u8);
+            foreach (var (name, block) in manifest.Docs.OrderBy(d => d.Key, StringComparer.Ordinal))
+            {
+                var id = $"doc.{project.Name}.{name}";
+                w.WriteStartObject(id);
+                w.WriteString("name"u8, name);
+                w.WriteString("resource_type"u8, "doc");
+                w.WriteString("package_name"u8, project.Name);
+                w.WriteString("path"u8, block.Location.File);
+                w.WriteString("original_file_path"u8, block.Location.File);
+                w.WriteString("unique_id"u8, id);
+                w.WriteString("block_contents"u8, block.Text.AsSpan().Trim());
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+
+            EmptyObject("exposures"u8);
+            EmptyObject("metrics"u8);
+            EmptyObject("groups"u8);
+            EmptyObject("selectors"u8);
+            EmptyObject("disabled"u8);
+            Edges("parent_map"u8, graph.Order, graph.Parents);
+            Edges("child_map"u8, graph.Order, graph.Children);
+            EmptyObject("group_map"u8);
+            EmptyObject("saved_queries"u8);
+            EmptyObject("semantic_models"u8);
+            EmptyObject("unit_tests"u8);
+            w.WriteEndObject();
+        }
+
+        /// <summary>Hands the file what is written so far: the writer would otherwise hold the whole document.</summary>
+        void FlushIfFull()
+        {
+            if (w.BytesPending >= 1 << 16) w.Flush();
+        }
+
+        void Metadata(string invocationId)
+        {
+            w.WriteStartObject();
+            w.WriteString("dbt_schema_version"u8, SchemaVersion);
+            w.WriteString("dbt_version"u8, "1.10.0");
+            w.WriteString("xform_version"u8, XformVersion);
+            w.WriteString("generated_at"u8, Now());
+            w.WriteString("invocation_id"u8, invocationId);
+            EmptyObject("env"u8);
+            w.WriteString("project_name"u8, _project);
+            w.WriteString("project_id"u8, MacroIndex.Sha256(_project)[..32]);
+            w.WriteNull("user_id"u8);
+            w.WriteBoolean("send_anonymous_usage_stats"u8, false);
+            w.WriteString("adapter_type"u8, loaded.Session.Target.Type);
+            w.WriteEndObject();
+        }
+
+        void Edges(ReadOnlySpan<byte> section, IReadOnlyList<string> order, Func<string, IEnumerable<string>> edges)
+        {
+            w.WriteStartObject(section);
+            foreach (var id in order)
+            {
+                _idBuffer.Clear();
+                _idBuffer.AddRange(edges(id));
+                _idBuffer.Sort(StringComparer.Ordinal);
+                w.WritePropertyName(id);
+                Strings(w, _idBuffer);
+                FlushIfFull();
+            }
+            w.WriteEndObject();
+        }
+
+        string MacroId(string name, string project)
+        {
+            if (!_macroIds.TryGetValue(name, out var id))
+                _macroIds[name] = id = $"macro.{(_index.File(name).StartsWith("<xform>", StringComparison.Ordinal) ? "xform" : project)}.{name}";
+            return id;
+        }
+
+        void Node(Node n, string? compiled)
+        {
+            var project = loaded.Manifest.Project;
+            w.WriteStartObject();
+            Common(n);
+            w.WriteString("alias"u8, n.Relation.Identifier);
+            w.WriteStartObject("checksum"u8);
+            w.WriteString("name"u8, "sha256");
+            Span<char> checksum = stackalloc char[64];
+            BodyChecksum(n, checksum);
+            w.WriteString("checksum"u8, checksum);
+            w.WriteEndObject();
+            w.WriteNull("build_path"u8);
+            w.WriteString("raw_code"u8, n.RawCode);
+            w.WriteString("language"u8, "sql");
+            w.WriteStartArray("refs"u8);
+            foreach (var r in n.Refs)
+            {
+                w.WriteStartObject();
+                w.WriteString("name"u8, r.Name);
+                w.WriteString("package"u8, r.Package);
+                w.WriteNull("version"u8);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("sources"u8);
+            foreach (var s in n.SourceRefs)
+            {
+                w.WriteStartArray();
+                w.WriteStringValue(s.SourceName);
+                w.WriteStringValue(s.Name);
+                w.WriteEndArray();
+            }
+            w.WriteEndArray();
+            EmptyArray("metrics"u8);
+            w.WriteStartObject("depends_on"u8);
+            w.WriteStartArray("macros"u8);
+            foreach (var m in MacroCalls(n)) w.WriteStringValue(MacroId(m, project.Name));
+            w.WriteEndArray();
+            w.WritePropertyName("nodes"u8);
+            Strings(w, n.DependsOn);
+            w.WriteEndObject();
+            if (compiled is null) w.WriteNull("compiled_path"u8);
+            else w.WriteString("compiled_path"u8, $"{project.TargetPath}/compiled/{project.Name}/{n.OriginalFilePath}");
+            w.WriteBoolean("compiled"u8, compiled is not null);
+            w.WriteString("compiled_code"u8, compiled);
+            w.WriteBoolean("extra_ctes_injected"u8, compiled is not null);
+            EmptyArray("extra_ctes"u8);
+            w.WriteStartObject("contract"u8);
+            w.WriteBoolean("enforced"u8, false);
+            w.WriteBoolean("alias_types"u8, true);
+            w.WriteNull("checksum"u8);
+            w.WriteEndObject();
+            w.WriteString("access"u8, "protected");
+            EmptyArray("constraints"u8);
+            w.WriteNull("version"u8);
+            w.WriteNull("latest_version"u8);
+            w.WriteNull("deprecation_date"u8);
+            if (n.TestMetadata is { } tm)
+            {
+                w.WriteStartObject("test_metadata"u8);
+                w.WriteString("name"u8, (string)tm["name"]!);
+                w.WritePropertyName("kwargs"u8);
+                Value(w, tm["kwargs"]);
+                w.WriteNull("namespace"u8);
+                w.WriteEndObject();
+                w.WriteString("column_name"u8, tm["column_name"] as string);
+                w.WriteString("attached_node"u8, n.AttachedNode);
+                w.WriteString("file_key_name"u8, $"models.{loaded.Manifest.Nodes[n.AttachedNode!].Name}");
+            }
+            w.WriteEndObject();
+        }
+
+        IReadOnlyList<string> MacroCalls(Node n)
+        {
+            if (n.TestMetadata is not { } meta)
+            {
+                _index.AllCalls(n.RawCode, _calls);
+                return _calls;
+            }
+            var text = $"{meta["macro"]}(";
+            if (!_testCalls.TryGetValue(text, out var calls)) _testCalls[text] = calls = _index.AllCalls(text);
+            return calls;
+        }
+
+        void Source(Node n)
+        {
+            var s = n.Source!;
+            w.WriteStartObject();
+            Common(n);
+            w.WriteString("source_name"u8, s.SourceName);
+            w.WriteString("source_description"u8, "");
+            w.WriteString("loader"u8, "");
+            w.WriteString("identifier"u8, n.Relation.Identifier);
+            EmptyObject("quoting"u8);
+            w.WriteString("loaded_at_field"u8, s.LoadedAtField);
+            w.WritePropertyName("freshness"u8);
+            Mapping(w, s.Freshness);
+            if (s.ExternalLocation is null) w.WriteNull("external"u8);
+            else
+            {
+                w.WriteStartObject("external"u8);
+                w.WriteString("location"u8, s.ExternalLocation);
+                w.WriteEndObject();
+            }
+            EmptyObject("source_meta"u8);
+            w.WriteEndObject();
+        }
+
+        void Common(Node n)
+        {
+            var tags = n.Config.Tags;
+            w.WriteString("database"u8, n.Relation.Database ?? _database);
+            w.WriteString("schema"u8, n.Relation.Schema);
+            w.WriteString("name"u8, n.Name);
+            w.WriteString("resource_type"u8, ResourceTypeName(n.ResourceType));
+            w.WriteString("package_name"u8, n.PackageName);
+            w.WriteString("path"u8, n.Path);
+            w.WriteString("original_file_path"u8, n.OriginalFilePath);
+            w.WriteString("unique_id"u8, n.UniqueId);
+            w.WritePropertyName("fqn"u8);
+            Strings(w, n.Fqn);
+            w.WriteString("description"u8, n.Description);
+            Columns(n);
+            w.WritePropertyName("meta"u8);
+            if (n.Config.TryGetValue("meta", out var meta)) Value(w, meta);
+            else { w.WriteStartObject(); w.WriteEndObject(); }
+            w.WritePropertyName("tags"u8);
+            Strings(w, tags);
+            var config = SortedConfig(n, _configBuffer);
+            w.WritePropertyName("config"u8);
+            Config(w, n, tags, config);
+            w.WritePropertyName("unrendered_config"u8);
+            Config(w, n, tags, config);
+            w.WriteNull("group"u8);
+            Docs();
+            w.WriteNull("patch_path"u8);
+            w.WriteNumber("created_at"u8, 0.0);
+            if (n.ResourceType == ResourceType.Test) w.WriteNull("relation_name"u8);
+            else w.WriteString("relation_name"u8, n.Relation.Render(loaded.Session.Quote));
+        }
+
+        void Columns(Node n)
+        {
+            var columns = n.Columns;
+            _columnNames.Clear();
+            var repeated = false;
+            foreach (var c in columns) repeated |= !_columnNames.Add(c.Name);
+            w.WriteStartObject("columns"u8);
+            for (var i = 0; i < columns.Count; i++)
+            {
+                if (!repeated) { Column(columns[i]); continue; }
+                // A name given twice: the DOM kept its first place and its last value.
+                var name = columns[i].Name;
+                var first = true;
+                for (var j = 0; j < i && first; j++) first = columns[j].Name != name;
+                if (!first) continue;
+                var last = i;
+                for (var j = i + 1; j < columns.Count; j++) if (columns[j].Name == name) last = j;
+                Column(columns[last]);
+            }
+            w.WriteEndObject();
+        }
+
+        void Column(ColumnInfo c)
+        {
+            w.WriteStartObject(c.Name);
+            w.WriteString("name"u8, c.Name);
+            w.WriteString("description"u8, c.Description);
+            w.WritePropertyName("meta"u8);
+            Mapping(w, c.Meta);
+            w.WriteString("data_type"u8, c.DataType);
+            EmptyArray("constraints"u8);
+            w.WriteNull("quote"u8);
+            EmptyArray("tags"u8);
+            w.WriteNull("granularity"u8);
+            w.WriteEndObject();
+        }
+
+        void Docs()
+        {
+            w.WriteStartObject("docs"u8);
+            w.WriteBoolean("show"u8, true);
+            w.WriteNull("node_color"u8);
+            w.WriteEndObject();
+        }
+
+        void EmptyObject(ReadOnlySpan<byte> name)
+        {
+            w.WriteStartObject(name);
+            w.WriteEndObject();
+        }
+
+        void EmptyArray(ReadOnlySpan<byte> name)
+        {
+            w.WriteStartArray(name);
+            w.WriteEndArray();
+        }
+
+        static string ResourceTypeName(ResourceType type) => type switch
+        {
+            ResourceType.Model => "model",
+            ResourceType.Seed => "seed",
+            ResourceType.Source => "source",
+            ResourceType.Test => "test",
+            ResourceType.Snapshot => "snapshot",
+            _ => type.ToString().ToLowerInvariant(),
+        };
+
+        /// <summary>The node's config entries in ordinal order of their keys, into a list the caller reuses.</summary>
+        public static List<KeyValuePair<string, object?>> SortedConfig(Node n, List<KeyValuePair<string, object?>> into)
+        {
+            into.Clear();
+            foreach (var entry in n.Config) into.Add(entry);
+            into.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+            return into;
+        }
+
+        /// <summary>
+        /// The config in key order; materialized (not for sources), enabled and tags are the node's effective
+        /// values, in their sorted place when the config has them, else at the end.
+        /// </summary>
+        public static void Config(Utf8JsonWriter w, Node n, IReadOnlyList<string> tags, List<KeyValuePair<string, object?>> sorted)
+        {
+            var withMaterialized = n.ResourceType != ResourceType.Source;
+            bool hasMaterialized = false, hasEnabled = false, hasTags = false;
+            w.WriteStartObject();
+            foreach (var (key, value) in sorted)
+            {
+                w.WritePropertyName(key);
+                if (key == "materialized" && withMaterialized) { w.WriteStringValue(n.Materialized); hasMaterialized = true; }
+                else if (key == "enabled") { w.WriteBooleanValue(n.Config.Enabled); hasEnabled = true; }
+                else if (key == "tags") { Strings(w, tags); hasTags = true; }
+                else Value(w, value);
+            }
+            if (withMaterialized && !hasMaterialized) w.WriteString("materialized"u8, n.Materialized);
+            if (!hasEnabled) w.WriteBoolean("enabled"u8, n.Config.Enabled);
+            if (!hasTags)
+            {
+                w.WritePropertyName("tags"u8);
+                Strings(w, tags);
+            }
+            w.WriteEndObject();
+        }
+
+        static void Strings(Utf8JsonWriter w, IReadOnlyList<string> items)
+        {
+            w.WriteStartArray();
+            for (var i = 0; i < items.Count; i++) w.WriteStringValue(items[i]);
+            w.WriteEndArray();
+        }
+
+        /// <summary>
+        /// A value the model declares as a dictionary: the serializer wrote it entry by entry, whatever its
+        /// runtime type, and so does this.
+        /// </summary>
+        static void Mapping(Utf8JsonWriter w, IReadOnlyDictionary<string, object?>? map)
+        {
+            if (map is null) { w.WriteNullValue(); return; }
+            w.WriteStartObject();
+            if (map.Count == 0) { w.WriteEndObject(); return; } // most are empty: no enumerator to allocate
+            foreach (var (k, v) in map)
+            {
+                w.WritePropertyName(k);
+                Value(w, v);
+            }
+            w.WriteEndObject();
+        }
+
+        /// <summary>
+        /// A value as JsonSerializer writes it (by its runtime type); the plain values YAML and templates
+        /// give are written directly, anything else goes through the serializer.
+        /// </summary>
+        public static void Value(Utf8JsonWriter w, object? value)
+        {
+            switch (value)
+            {
+                case null: w.WriteNullValue(); break;
+                case string s: w.WriteStringValue(s); break;
+                case bool b: w.WriteBooleanValue(b); break;
+                case long l: w.WriteNumberValue(l); break;
+                case int i: w.WriteNumberValue(i); break;
+                case double d: w.WriteNumberValue(d); break;
+                case decimal m: w.WriteNumberValue(m); break;
+                case Dictionary<string, object?> d when d.GetType() == typeof(Dictionary<string, object?>):
+                    w.WriteStartObject();
+                    foreach (var (k, v) in d)
+                    {
+                        w.WritePropertyName(k);
+                        Value(w, v);
+                    }
+                    w.WriteEndObject();
+                    break;
+                case List<object?> list when list.GetType() == typeof(List<object?>):
+                    w.WriteStartArray();
+                    foreach (var item in list) Value(w, item);
+                    w.WriteEndArray();
+                    break;
+                default: JsonSerializer.Serialize(w, value, value.GetType(), JsonSerializerOptions.Default); break;
+            }
+        }
     }
 }
