@@ -1,5 +1,4 @@
 using QuikGraph;
-using QuikGraph.Algorithms;
 using Xform.Core.Diagnostics;
 using Xform.Core.Project;
 
@@ -58,16 +57,30 @@ public sealed class DependencyGraph
         foreach (var n in manifest.Nodes.Values)
             if (n.ResourceType is ResourceType.Model or ResourceType.Seed or ResourceType.Snapshot) byName[n.Name] = n;
 
-        var graph = new BidirectionalGraph<string, Edge<string>>(allowParallelEdges: false);
-        var ids = manifest.Nodes.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
+        // Each node is known by its rank in id order, so the topological sort below compares ints, not strings.
+        var ids = manifest.Nodes.Keys.ToArray();
+        Array.Sort(ids, StringComparer.Ordinal);
+        var rank = new Dictionary<string, int>(ids.Length, StringComparer.Ordinal);
+        for (var i = 0; i < ids.Length; i++) rank[ids[i]] = i;
+
+        var graph = new BidirectionalGraph<string, Edge<string>>(allowParallelEdges: true, vertexCapacity: ids.Length, edgeCapacity: -1);
         graph.AddVertexRange(ids);
+        var children = new List<int>?[ids.Length];
+        var inDegree = new int[ids.Length];
 
         var nodes = new Dictionary<string, Node>(manifest.Nodes.Count, StringComparer.Ordinal);
         var errors = new List<XformException>();
-        foreach (var id in ids)
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < ids.Length; i++)
         {
+            var id = ids[i];
             var node = manifest.Nodes[id];
             var parents = new List<string>();
+            seen.Clear();
+            void AddParent(string parent)
+            {
+                if (seen.Add(parent)) parents.Add(parent);
+            }
             foreach (var r in node.Refs)
             {
                 if (r.Package is not null && r.Package != manifest.Project.Name)
@@ -75,7 +88,7 @@ public sealed class DependencyGraph
                     errors.Add(new XformException($"{node.Name} refers to package '{r.Package}', which is not part of this project", r.Location));
                     continue;
                 }
-                if (byName.TryGetValue(r.Name, out var parent)) parents.Add(parent.UniqueId);
+                if (byName.TryGetValue(r.Name, out var parent)) AddParent(parent.UniqueId);
                 else errors.Add(new XformException(
                     $"{node.Name} refers to {r}, which is not a model, seed or snapshot of this project." +
                     Suggestions.DidYouMean(r.Name, byName.Keys), r.Location));
@@ -83,40 +96,51 @@ public sealed class DependencyGraph
             foreach (var s in node.SourceRefs)
             {
                 var sid = $"source.{manifest.Project.Name}.{s.SourceName}.{s.Name}";
-                if (manifest.Nodes.ContainsKey(sid)) parents.Add(sid);
+                if (manifest.Nodes.ContainsKey(sid)) AddParent(sid);
                 else errors.Add(new XformException(
                     $"{node.Name} refers to {s}, which is not declared in any sources: block." +
                     Suggestions.DidYouMean($"{s.SourceName}.{s.Name}",
                         manifest.Of(ResourceType.Source).Select(n => $"{n.Source!.SourceName}.{n.Name}")), s.Location));
             }
-            if (node.AttachedNode is { } attached && manifest.Nodes.ContainsKey(attached)) parents.Add(attached);
-            parents = parents.Distinct(StringComparer.Ordinal).ToList();
+            if (node.AttachedNode is { } attached && manifest.Nodes.ContainsKey(attached)) AddParent(attached);
             foreach (var p in parents)
-                if (p != id) graph.AddEdge(new Edge<string>(p, id));
-                else errors.Add(new XformException($"{node.Name} refers to itself; use {{{{ this }}}} for the model's own relation", node.Location));
+            {
+                if (p == id)
+                {
+                    errors.Add(new XformException($"{node.Name} refers to itself; use {{{{ this }}}} for the model's own relation", node.Location));
+                    continue;
+                }
+                // Parents are distinct already, so the graph need not look for parallel edges.
+                graph.AddEdge(new Edge<string>(p, id));
+                (children[rank[p]] ??= []).Add(i);
+                inDegree[i]++;
+            }
             nodes[id] = node with { DependsOn = parents };
         }
         if (errors.Count > 0) throw errors.Count == 1 ? errors[0] : new XformAggregateException(errors);
 
-        if (!graph.IsDirectedAcyclicGraph()) throw CycleError(graph, manifest);
-        var order = StableTopologicalOrder(graph);
+        var order = StableTopologicalOrder(ids, children, inDegree);
+        if (order is null) throw CycleError(graph, manifest);
         return new DependencyGraph(manifest with { Nodes = nodes }, graph, order);
     }
 
-    /// <summary>Kahn's algorithm taking ready nodes by id, so the same project always runs in the same order.</summary>
-    static List<string> StableTopologicalOrder(BidirectionalGraph<string, Edge<string>> graph)
+    /// <summary>
+    /// Kahn's algorithm taking ready nodes by id (rank), so the same project always runs in the same order;
+    /// null when a cycle leaves nodes that never become ready.
+    /// </summary>
+    static List<string>? StableTopologicalOrder(string[] ids, List<int>?[] children, int[] inDegree)
     {
-        var waiting = graph.Vertices.ToDictionary(v => v, graph.InDegree, StringComparer.Ordinal);
-        var ready = new PriorityQueue<string, string>(StringComparer.Ordinal);
-        foreach (var (v, degree) in waiting) if (degree == 0) ready.Enqueue(v, v);
-        var order = new List<string>(waiting.Count);
+        var ready = new PriorityQueue<int, int>();
+        for (var i = 0; i < ids.Length; i++) if (inDegree[i] == 0) ready.Enqueue(i, i);
+        var order = new List<string>(ids.Length);
         while (ready.TryDequeue(out var v, out _))
         {
-            order.Add(v);
-            foreach (var e in graph.OutEdges(v))
-                if (--waiting[e.Target] == 0) ready.Enqueue(e.Target, e.Target);
+            order.Add(ids[v]);
+            if (children[v] is { } next)
+                foreach (var c in next)
+                    if (--inDegree[c] == 0) ready.Enqueue(c, c);
         }
-        return order;
+        return order.Count == ids.Length ? order : null;
     }
 
     /// <summary>Finds one cycle and names it whole: <c>a -> b -> c -> a</c>.</summary>
