@@ -62,11 +62,11 @@ static class Stages
         Mark(Names[1]);
 
         var root = project.RootDir;
-        var macroFiles = Files(root, project.MacroPaths, ".sql").Select(f => new TemplateSource(Rel(root, f), File.ReadAllText(f))).ToList();
+        var macroFiles = Files(root, project.MacroPaths, ".sql").Select(f => new TemplateSource(Rel(root, f), TextFile.Read(f))).ToList();
         var ymlFiles = Files(root, project.ModelPaths, ".yml", ".yaml").ToList();
         var modelPaths = Files(root, project.ModelPaths, ".sql").ToList();
         var models = new TemplateSource[modelPaths.Count];
-        Parallel.For(0, models.Length, i => models[i] = new TemplateSource(Rel(root, modelPaths[i]), File.ReadAllText(modelPaths[i])));
+        Parallel.For(0, models.Length, i => models[i] = new TemplateSource(Rel(root, modelPaths[i]), TextFile.Read(modelPaths[i])));
         Mark(Names[2]);
 
         var engine = new TemplateEngine(adapter.Macros, macroFiles, target.Type);

@@ -33,7 +33,7 @@ public static partial class ProjectLoader
         // Macros: macro-paths, plus generic tests under <test-path>/generic as dbt reads them.
         var macroFiles = Files(root, project.MacroPaths, ".sql")
             .Concat(Files(root, project.TestPaths.Select(t => System.IO.Path.Combine(t, "generic")), ".sql"))
-            .Select(f => new TemplateSource(f.Relative, File.ReadAllText(f.Full))).ToList();
+            .Select(f => new TemplateSource(f.Relative, TextFile.Read(f.Full))).ToList();
         var engine = new TemplateEngine(BuiltinMacros.All.Concat(options.InternalMacros), macroFiles, options.Target.Type);
         var session = new CompileSession(engine, project, options.Target, options.CliVars, options.Quote, options.Log);
 
@@ -43,7 +43,7 @@ public static partial class ProjectLoader
         {
             foreach (var f in Files(root, [path], ".yml", ".yaml")) properties.ReadFile(f.Full, f.Relative, options.Target.Schema);
             foreach (var f in Files(root, [path], ".md"))
-                foreach (var block in TemplateEngine.ExtractDocs(new TemplateSource(f.Relative, File.ReadAllText(f.Full))))
+                foreach (var block in TemplateEngine.ExtractDocs(new TemplateSource(f.Relative, TextFile.Read(f.Full))))
                 {
                     if (docs.TryGetValue(block.Name, out var first))
                         throw new XformException($"docs block '{block.Name}' is defined twice (first at {first.Location})", block.Location);
@@ -178,7 +178,7 @@ public static partial class ProjectLoader
         var found = new List<(string Name, string Body, string File, string InFolder, SourceLocation At, string Raw)>();
         foreach (var f in Files(project.RootDir, project.SnapshotPaths, ".sql"))
         {
-            var text = File.ReadAllText(f.Full);
+            var text = TextFile.Read(f.Full);
             var blocks = SnapshotBlock().Matches(text);
             if (blocks.Count == 0)
                 throw new XformException("a file in snapshot-paths needs a {% snapshot name %} ... {% endsnapshot %} block", new SourceLocation(f.Relative, 1, 1));
@@ -253,7 +253,7 @@ public static partial class ProjectLoader
             if (f.InFolder.StartsWith("generic/", StringComparison.Ordinal)) continue;
             var name = System.IO.Path.GetFileNameWithoutExtension(f.Full);
             var fqn = Fqn(project.Name, f.InFolder, name);
-            var raw = File.ReadAllText(f.Full);
+            var raw = TextFile.Read(f.Full);
             var template = engine.Parse(new TemplateSource(f.Relative, raw));
             var config = configure(project.Tests, fqn, null);
             var capture = new ParseCapture(session, config);
@@ -280,7 +280,7 @@ public static partial class ProjectLoader
     {
         var name = System.IO.Path.GetFileNameWithoutExtension(f.Full);
         var fqn = Fqn(project.Name, f.InFolder, name);
-        var raw = File.ReadAllText(f.Full);
+        var raw = TextFile.Read(f.Full);
         var id = $"model.{project.Name}.{name}";
         var template = session.Engine.Parse(new TemplateSource(f.Relative, raw));
         patches.TryGetValue(("model", name), out var patch);

@@ -9,7 +9,7 @@ namespace Xform.Core.Loading;
 public static class Yaml
 {
     public static YamlNode? LoadFile(string fullPath, string displayPath) =>
-        LoadText(File.ReadAllText(fullPath), displayPath);
+        LoadText(TextFile.Read(fullPath), displayPath);
 
     public static YamlNode? LoadText(string text, string displayPath)
     {
