@@ -69,13 +69,7 @@ public static partial class ProjectLoader
             nodes[node.UniqueId] = node;
         }
 
-        var patches = props.Nodes.GroupBy(p => (p.Kind, p.Name)).ToDictionary(g => g.Key, g =>
-        {
-            var list = g.ToList();
-            if (list.Count > 1)
-                throw new XformException($"{g.Key.Kind} '{g.Key.Name}' has properties in two places (first at {list[0].Location})", list[1].Location);
-            return list[0];
-        });
+        var patches = Patches(props.Nodes);
         var used = new HashSet<(string, string)>();
 
         NodeConfig Configure(ConfigScope scope, IReadOnlyList<string> fqn, NodePatch? patch)
@@ -166,6 +160,28 @@ public static partial class ProjectLoader
         return new LoadedProject(manifest, session, templates, macroIndex);
     }
 
+    /// <summary>Properties by (kind, name). Of the names declared twice, the one declared first is reported.</summary>
+    static Dictionary<(string, string), NodePatch> Patches(IReadOnlyList<NodePatch> all)
+    {
+        var patches = new Dictionary<(string, string), NodePatch>(all.Count);
+        var firstAt = new Dictionary<(string, string), int>(all.Count);
+        (int First, int Second)? twice = null;
+        for (var i = 0; i < all.Count; i++)
+        {
+            var key = (all[i].Kind, all[i].Name);
+            if (patches.TryAdd(key, all[i]))
+            {
+                firstAt[key] = i;
+                continue;
+            }
+            if (twice is null || firstAt[key] < twice.Value.First) twice = (firstAt[key], i);
+        }
+        if (twice is { } t)
+            throw new XformException($"{all[t.First].Kind} '{all[t.First].Name}' has properties in two places (first at {all[t.First].Location})",
+                all[t.Second].Location);
+        return patches;
+    }
+
     [System.Text.RegularExpressions.GeneratedRegex(@"\{%-?\s*snapshot\s+(\w+)\s*-?%\}(.*?)\{%-?\s*endsnapshot\s*-?%\}", System.Text.RegularExpressions.RegexOptions.Singleline)]
     private static partial System.Text.RegularExpressions.Regex SnapshotBlock();
 
@@ -236,6 +252,8 @@ public static partial class ProjectLoader
             else if (patches.TryGetValue((parent.ResourceType.ToString().ToLowerInvariant(), parent.Name), out var patch))
                 tableTests = patch.Tests;
             else continue;
+            // Most nodes have no tests: skip layering test configs for them.
+            if (tableTests.Count == 0 && parent.Columns.All(c => c.Tests.Count == 0)) continue;
             var baseConfig = configure(project.Tests, parent.Fqn, null);
             generic.AddRange(TestSpecs.For(parent, tableTests, testMacros, project, baseConfig, auditSchema));
         }

@@ -15,6 +15,8 @@ public sealed class NodeConfig : IReadOnlyDictionary<string, object?>
     /// <summary>Layers <paramref name="overrides"/> on top: scalars replace, tags append, meta merges.</summary>
     public NodeConfig With(IEnumerable<KeyValuePair<string, object?>> overrides)
     {
+        // Nothing to layer (an empty folder level, no config() call): this config is immutable, so share it.
+        if (overrides is IReadOnlyCollection<KeyValuePair<string, object?>> { Count: 0 }) return this;
         var merged = new Dictionary<string, object?>(_values, StringComparer.Ordinal);
         foreach (var (rawKey, value) in overrides)
         {
