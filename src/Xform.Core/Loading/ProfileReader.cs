@@ -2,7 +2,6 @@ using System.Globalization;
 using Xform.Core.Diagnostics;
 using Xform.Core.Project;
 using Xform.Core.Templating;
-using YamlDotNet.RepresentationModel;
 
 namespace Xform.Core.Loading;
 
@@ -75,7 +74,7 @@ public static class ProfileReader
         return new TargetConfig(profileName, name, type, schema, database, threads, settings);
     }
 
-    static object? Render(object? value, YamlNode node, string file)
+    static object? Render(object? value, YamlValue node, string file)
     {
         if (value is not string s || !s.Contains("{{", StringComparison.Ordinal)) return value;
         var engine = ProfileTemplates.Engine;

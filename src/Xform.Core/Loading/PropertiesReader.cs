@@ -1,6 +1,5 @@
 using Xform.Core.Diagnostics;
 using Xform.Core.Project;
-using YamlDotNet.RepresentationModel;
 
 namespace Xform.Core.Loading;
 
@@ -94,7 +93,7 @@ public sealed class PropertiesReader(ICollection<Warning> warnings, Func<string,
                 if (string.IsNullOrWhiteSpace(external)) external = null;
             }
             // An explicit 'freshness: null' on a table switches the source's check off for it.
-            var freshness = table.Node.Children.ContainsKey(new YamlScalarNode("freshness"))
+            var freshness = table.Node.ContainsKey("freshness")
                 ? table.Get("freshness") is { } tf ? Yaml.ToValue(tf) as IReadOnlyDictionary<string, object?> : null
                 : sourceFreshness;
             var info = new SourceTableInfo(sourceName, name, table.String("loaded_at_field") ?? sourceLoadedAt, freshness, external);
@@ -116,7 +115,7 @@ public sealed class PropertiesReader(ICollection<Warning> warnings, Func<string,
     static IReadOnlyDictionary<string, object?> With(IReadOnlyDictionary<string, object?> d, string key, object? value) =>
         new Dictionary<string, object?>(d, StringComparer.Ordinal) { [key] = value };
 
-    IReadOnlyDictionary<string, object?> Config(YamlNode? node, string file, string what)
+    IReadOnlyDictionary<string, object?> Config(YamlValue? node, string file, string what)
     {
         if (node is null || Yaml.IsNull(node)) return new Dictionary<string, object?>();
         var map = new YamlMap(node, file, what);
@@ -147,9 +146,9 @@ public sealed class PropertiesReader(ICollection<Warning> warnings, Func<string,
     {
         var node = entry.Get("data_tests") ?? entry.Get("tests");
         if (node is null) return [];
-        if (node is not YamlSequenceNode seq) throw new XformException("tests must be a list", node.At(entry.File));
+        if (node is not YamlSequence seq) throw new XformException("tests must be a list", node.At(entry.File));
         // Each test keeps its position so later stages can report errors at it.
-        return seq.Children.Select(c => (object?)new PositionedValue(Yaml.ToValue(c), c.At(entry.File))).ToList();
+        return seq.Items.Select(c => (object?)new PositionedValue(Yaml.ToValue(c), c.At(entry.File))).ToList();
     }
 }
 

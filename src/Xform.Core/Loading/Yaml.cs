@@ -8,10 +8,10 @@ namespace Xform.Core.Loading;
 /// <summary>YAML reading that keeps the position of every node, so errors can name file:line:col.</summary>
 public static class Yaml
 {
-    public static YamlNode? LoadFile(string fullPath, string displayPath) =>
+    public static YamlValue? LoadFile(string fullPath, string displayPath) =>
         LoadText(TextFile.Read(fullPath), displayPath);
 
-    public static YamlNode? LoadText(string text, string displayPath)
+    public static YamlValue? LoadText(string text, string displayPath)
     {
         var stream = new YamlStream();
         try
@@ -24,7 +24,24 @@ public static class Yaml
             throw new XformException($"invalid YAML: {Clean(inner.Message)}",
                 new SourceLocation(displayPath, (int)inner.Start.Line, (int)inner.Start.Column));
         }
-        return stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
+        return stream.Documents.Count == 0 ? null : Convert(stream.Documents[0].RootNode, new Dictionary<YamlNode, YamlValue>(ReferenceEqualityComparer.Instance));
+    }
+
+    /// <summary>YamlDotNet's tree as xform's; a node shared through an alias stays one node.</summary>
+    static YamlValue Convert(YamlNode node, Dictionary<YamlNode, YamlValue> done)
+    {
+        if (done.TryGetValue(node, out var converted)) return converted;
+        int line = (int)node.Start.Line, column = (int)node.Start.Column;
+        converted = node switch
+        {
+            YamlScalarNode s => new YamlScalar(s.Value, s.Style == ScalarStyle.Plain, line, column),
+            YamlSequenceNode seq => new YamlSequence(seq.Children.Select(c => Convert(c, done)).ToList(), line, column),
+            YamlMappingNode map => new YamlMapping(map.Children
+                .Select(kv => new YamlEntry(Convert(kv.Key, done), Convert(kv.Value, done), !kv.Key.Tag.IsEmpty)).ToList(), line, column),
+            _ => throw new InvalidOperationException($"unexpected YAML node {node.GetType().Name}"),
+        };
+        done.Add(node, converted);
+        return converted;
     }
 
     static string Clean(string message)
@@ -34,34 +51,31 @@ public static class Yaml
         return i >= 0 && message.StartsWith('(') ? message[(i + 3)..] : message;
     }
 
-    public static SourceLocation At(this YamlNode node, string file) =>
-        new(file, (int)node.Start.Line, (int)node.Start.Column);
-
-    public static bool IsNull(YamlNode node) =>
-        node is YamlScalarNode s && s.Style == ScalarStyle.Plain && s.Value is null or "" or "~" or "null" or "Null" or "NULL";
+    public static bool IsNull(YamlValue node) =>
+        node is YamlScalar { IsPlain: true, Value: null or "" or "~" or "null" or "Null" or "NULL" };
 
     /// <summary>Converts a node to plain values: string, long, double, bool, null, List, Dictionary.</summary>
-    public static object? ToValue(YamlNode node)
+    public static object? ToValue(YamlValue node)
     {
         switch (node)
         {
-            case YamlScalarNode s:
+            case YamlScalar s:
                 return Scalar(s);
-            case YamlSequenceNode seq:
-                return seq.Children.Select(ToValue).ToList();
-            case YamlMappingNode map:
+            case YamlSequence seq:
+                return seq.Items.Select(ToValue).ToList();
+            case YamlMapping map:
                 var d = new Dictionary<string, object?>(StringComparer.Ordinal);
-                foreach (var (k, v) in map.Children) d[((YamlScalarNode)k).Value ?? ""] = ToValue(v);
+                foreach (var e in map.Entries) d[e.Key] = ToValue(e.Value);
                 return d;
             default:
                 return null;
         }
     }
 
-    static object? Scalar(YamlScalarNode s)
+    static object? Scalar(YamlScalar s)
     {
         var v = s.Value ?? "";
-        if (s.Style != ScalarStyle.Plain) return v;
+        if (!s.IsPlain) return v;
         switch (v)
         {
             case "" or "~" or "null" or "Null" or "NULL": return null;
@@ -77,30 +91,30 @@ public static class Yaml
 /// <summary>A mapping node read key by key, with unknown keys reported against a schema.</summary>
 public sealed class YamlMap
 {
-    readonly YamlMappingNode _node;
+    readonly YamlMapping _node;
 
-    public YamlMap(YamlNode node, string file, string what)
+    public YamlMap(YamlValue node, string file, string what)
     {
         File = file;
-        _node = node as YamlMappingNode
+        _node = node as YamlMapping
             ?? throw new XformException($"{what} must be a mapping of keys to values", node.At(file));
     }
 
     public string File { get; }
-    public YamlMappingNode Node => _node;
+    public YamlMapping Node => _node;
     public SourceLocation Location => _node.At(File);
 
-    public IEnumerable<(string Key, YamlNode Value, SourceLocation KeyLocation)> Entries =>
-        _node.Children.Select(kv => (((YamlScalarNode)kv.Key).Value ?? "", kv.Value, kv.Key.At(File)));
+    public IEnumerable<(string Key, YamlValue Value, SourceLocation KeyLocation)> Entries =>
+        _node.Entries.Select(e => (e.Key, e.Value, e.KeyNode.At(File)));
 
-    public YamlNode? Get(string key) =>
-        _node.Children.TryGetValue(new YamlScalarNode(key), out var v) && !Yaml.IsNull(v) ? v : null;
+    public YamlValue? Get(string key) =>
+        _node.Find(key) is { } v && !Yaml.IsNull(v) ? v : null;
 
     public string? String(string key)
     {
         var v = Get(key);
         if (v is null) return null;
-        if (v is not YamlScalarNode s) throw new XformException($"'{key}' must be a text value", v.At(File));
+        if (v is not YamlScalar s) throw new XformException($"'{key}' must be a text value", v.At(File));
         return s.Value;
     }
 
@@ -117,8 +131,8 @@ public sealed class YamlMap
         return v switch
         {
             null => fallback,
-            YamlScalarNode s => [s.Value ?? ""],
-            YamlSequenceNode seq => seq.Children.Select(c => c is YamlScalarNode cs
+            YamlScalar s => [s.Value ?? ""],
+            YamlSequence seq => seq.Items.Select(c => c is YamlScalar cs
                 ? cs.Value ?? ""
                 : throw new XformException($"'{key}' must be a list of text values", c.At(File))).ToList(),
             _ => throw new XformException($"'{key}' must be a list of text values", v.At(File)),
@@ -129,8 +143,8 @@ public sealed class YamlMap
     {
         var v = Get(key);
         if (v is null) yield break;
-        if (v is not YamlSequenceNode seq) throw new XformException($"'{key}' must be a list", v.At(File));
-        foreach (var item in seq.Children) yield return new YamlMap(item, File, what);
+        if (v is not YamlSequence seq) throw new XformException($"'{key}' must be a list", v.At(File));
+        foreach (var item in seq.Items) yield return new YamlMap(item, File, what);
     }
 
     /// <summary>Reports keys outside <paramref name="known"/> as errors (with the closest valid key) and

@@ -1,6 +1,5 @@
 using Xform.Core.Diagnostics;
 using Xform.Core.Loading;
-using YamlDotNet.RepresentationModel;
 
 namespace Xform.Core.Project;
 
@@ -21,7 +20,7 @@ public sealed class ConfigScope
     public IReadOnlyDictionary<string, object?> Configs { get; }
     public IReadOnlyDictionary<string, ConfigScope> Children { get; }
 
-    public static ConfigScope Read(YamlNode node, string file, string what, ICollection<Warning> warnings)
+    public static ConfigScope Read(YamlValue node, string file, string what, ICollection<Warning> warnings)
     {
         var map = new YamlMap(node, file, what);
         var configs = new Dictionary<string, object?>(StringComparer.Ordinal);
@@ -29,12 +28,12 @@ public sealed class ConfigScope
         foreach (var (key, value, at) in map.Entries)
         {
             var name = key.TrimStart('+');
-            if (key.StartsWith('+') || (ConfigKeys.IsKnown(name) && value is not YamlMappingNode || name is "meta" or "docs" or "freshness"))
+            if (key.StartsWith('+') || (ConfigKeys.IsKnown(name) && value is not YamlMapping || name is "meta" or "docs" or "freshness"))
             {
                 ConfigKeys.Check(name, what, at, warnings);
                 configs[name] = Yaml.ToValue(value);
             }
-            else if (value is YamlMappingNode)
+            else if (value is YamlMapping)
             {
                 children[key] = Read(value, file, what, warnings);
             }
