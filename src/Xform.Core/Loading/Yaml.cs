@@ -11,7 +11,11 @@ public static class Yaml
     public static YamlValue? LoadFile(string fullPath, string displayPath) =>
         LoadText(TextFile.Read(fullPath), displayPath);
 
-    public static YamlValue? LoadText(string text, string displayPath)
+    public static YamlValue? LoadText(string text, string displayPath) =>
+        FastYaml.TryParse(text, out var root) ? root : LoadWithYamlDotNet(text, displayPath);
+
+    /// <summary>Any YAML, and every error message: what <see cref="FastYaml"/> leaves.</summary>
+    internal static YamlValue? LoadWithYamlDotNet(string text, string displayPath)
     {
         var stream = new YamlStream();
         try

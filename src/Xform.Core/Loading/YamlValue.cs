@@ -4,7 +4,7 @@ namespace Xform.Core.Loading;
 
 /// <summary>
 /// A node of a YAML document with the position it starts at (1-based line and column). xform's own light tree,
-/// converted from YamlDotNet's (lookups by key text, no YamlDotNet types outside Loading).
+/// made by <see cref="FastYaml"/> or converted from YamlDotNet's, so both readers give the same thing.
 /// </summary>
 public abstract class YamlValue(int line, int column)
 {
