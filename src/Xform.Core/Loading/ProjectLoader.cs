@@ -29,10 +29,11 @@ public static partial class ProjectLoader
         warnings ??= [];
         project ??= ProjectFileReader.Read(options.ProjectDir, warnings);
         var root = project.RootDir;
+        var files = new ProjectFiles(root);
 
         // Macros: macro-paths, plus generic tests under <test-path>/generic as dbt reads them.
-        var macroFiles = Files(root, project.MacroPaths, ".sql")
-            .Concat(Files(root, project.TestPaths.Select(t => System.IO.Path.Combine(t, "generic")), ".sql"))
+        var macroFiles = files.Of(project.MacroPaths, ".sql")
+            .Concat(files.Of(project.TestPaths.Select(t => System.IO.Path.Combine(t, "generic")), ".sql"))
             .Select(f => new TemplateSource(f.Relative, TextFile.Read(f.Full))).ToList();
         var engine = new TemplateEngine(BuiltinMacros.All.Concat(options.InternalMacros), macroFiles, options.Target.Type);
         var session = new CompileSession(engine, project, options.Target, options.CliVars, options.Quote, options.Log);
@@ -41,8 +42,8 @@ public static partial class ProjectLoader
         var properties = new PropertiesReader(warnings, session.RenderYamlString);
         foreach (var path in project.ModelPaths.Concat(project.SeedPaths).Concat(project.SnapshotPaths).Concat(project.MacroPaths).Distinct())
         {
-            foreach (var f in Files(root, [path], ".yml", ".yaml")) properties.ReadFile(f.Full, f.Relative, options.Target.Schema);
-            foreach (var f in Files(root, [path], ".md"))
+            foreach (var f in files.Of([path], ".yml", ".yaml")) properties.ReadFile(f.Full, f.Relative, options.Target.Schema);
+            foreach (var f in files.Of([path], ".md"))
                 foreach (var block in TemplateEngine.ExtractDocs(new TemplateSource(f.Relative, TextFile.Read(f.Full))))
                 {
                     if (docs.TryGetValue(block.Name, out var first))
@@ -87,7 +88,7 @@ public static partial class ProjectLoader
         }
 
         // Models: parse-render in parallel; each render is independent and the engine is thread-safe.
-        var modelFiles = Files(root, project.ModelPaths, ".sql").ToList();
+        var modelFiles = files.Of(project.ModelPaths, ".sql").ToList();
         var parsed = new Node?[modelFiles.Count];
         var errors = new ConcurrentBag<(int, XformException)>();
         Parallel.For(0, modelFiles.Count, i =>
@@ -112,7 +113,7 @@ public static partial class ProjectLoader
             used.Add(("model", node!.Name));
         }
 
-        foreach (var f in Files(root, project.SeedPaths, ".csv"))
+        foreach (var f in files.Of(project.SeedPaths, ".csv"))
         {
             var name = System.IO.Path.GetFileNameWithoutExtension(f.Full);
             var fqn = Fqn(project.Name, f.InFolder, name);
@@ -148,8 +149,8 @@ public static partial class ProjectLoader
             });
         }
 
-        AddSnapshots(project, patches, used, engine, session, templates, Add, Configure, RelationFor);
-        AddTests(project, options, nodes, patches, props, engine, session, templates, Add, Configure);
+        AddSnapshots(project, files, patches, used, engine, session, templates, Add, Configure, RelationFor);
+        AddTests(project, files, options, nodes, patches, props, engine, session, templates, Add, Configure);
 
         foreach (var ((kind, name), patch) in patches)
             if (!used.Contains((kind, name)))
@@ -187,12 +188,12 @@ public static partial class ProjectLoader
 
     /// <summary>Snapshots: <c>{% snapshot name %}...{% endsnapshot %}</c> blocks in snapshot-paths, and YAML
     /// <c>snapshots:</c> entries with <c>relation: ref('x')</c> (dbt 1.9's form).</summary>
-    static void AddSnapshots(ProjectConfig project, IReadOnlyDictionary<(string, string), NodePatch> patches, HashSet<(string, string)> used,
+    static void AddSnapshots(ProjectConfig project, ProjectFiles files, IReadOnlyDictionary<(string, string), NodePatch> patches, HashSet<(string, string)> used,
         TemplateEngine engine, CompileSession session, ConcurrentDictionary<string, CompiledTemplate> templates, Action<Node> add,
         Func<ConfigScope, IReadOnlyList<string>, NodePatch?, NodeConfig> configure, Func<NodeConfig, string, RelationName> relationFor)
     {
         var found = new List<(string Name, string Body, string File, string InFolder, SourceLocation At, string Raw)>();
-        foreach (var f in Files(project.RootDir, project.SnapshotPaths, ".sql"))
+        foreach (var f in files.Of(project.SnapshotPaths, ".sql"))
         {
             var text = TextFile.Read(f.Full);
             var blocks = SnapshotBlock().Matches(text);
@@ -236,7 +237,7 @@ public static partial class ProjectLoader
         }
     }
 
-    static void AddTests(ProjectConfig project, LoadOptions options, Dictionary<string, Node> nodes,
+    static void AddTests(ProjectConfig project, ProjectFiles files, LoadOptions options, Dictionary<string, Node> nodes,
         IReadOnlyDictionary<(string, string), NodePatch> patches, Properties props, TemplateEngine engine, CompileSession session,
         ConcurrentDictionary<string, CompiledTemplate> templates, Action<Node> add,
         Func<ConfigScope, IReadOnlyList<string>, NodePatch?, NodeConfig> configure)
@@ -266,7 +267,7 @@ public static partial class ProjectLoader
         }
 
         // Singular tests: each .sql under test-paths (outside generic/) selects failing rows.
-        foreach (var f in Files(project.RootDir, project.TestPaths, ".sql"))
+        foreach (var f in files.Of(project.TestPaths, ".sql"))
         {
             if (f.InFolder.StartsWith("generic/", StringComparison.Ordinal)) continue;
             var name = System.IO.Path.GetFileNameWithoutExtension(f.Full);
@@ -323,22 +324,6 @@ public static partial class ProjectLoader
     {
         var dirs = System.IO.Path.GetDirectoryName(inFolder)?.Replace('\\', '/') ?? "";
         return [project, .. dirs.Split('/', StringSplitOptions.RemoveEmptyEntries), name];
-    }
-
-    /// <summary>Files under the given project folders with one of the extensions, in a stable order.</summary>
-    static IEnumerable<(string Full, string Relative, string InFolder)> Files(string root, IEnumerable<string> folders, params string[] extensions)
-    {
-        foreach (var folder in folders)
-        {
-            var dir = System.IO.Path.Combine(root, folder);
-            if (!Directory.Exists(dir)) continue;
-            var files = Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
-                .Where(p => extensions.Any(e => p.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
-                .OrderBy(p => p, StringComparer.Ordinal);
-            foreach (var full in files)
-                yield return (full, System.IO.Path.GetRelativePath(root, full).Replace('\\', '/'),
-                    System.IO.Path.GetRelativePath(dir, full).Replace('\\', '/'));
-        }
     }
 }
 
