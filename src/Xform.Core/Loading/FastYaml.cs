@@ -12,6 +12,8 @@ internal sealed class FastYaml
     readonly string _text;
     readonly List<int> _lineStarts;
     readonly System.Text.StringBuilder _builder = new();
+    // Keys and short scalars repeat (name, description, id, not_null): one string each per document.
+    readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
     int _line; // the line being read, 0-based
 
     FastYaml(string text)
@@ -212,11 +214,19 @@ internal sealed class FastYaml
             if (colon < 0) throw GiveUp();
             var text = _text.AsSpan(i, colon - i).TrimEnd(' ');
             if (text.Length > 1000 || text.ContainsAny("[]{},")) throw GiveUp();
-            key = new YamlScalar(text.ToString(), true, line + 1, column + 1);
+            key = new YamlScalar(Text(text), true, line + 1, column + 1);
             after = colon + 1;
         }
         if (after < end && _text[after] != ' ') throw GiveUp();
         return (key, after);
+    }
+
+    string Text(ReadOnlySpan<char> span)
+    {
+        if (span.Length > 64) return span.ToString();
+        var lookup = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (!lookup.TryGetValue(span, out var text)) lookup[span] = text = span.ToString();
+        return text;
     }
 
     static bool IsIndicator(char c) => c is '-' or '?' or ':' or ',' or '[' or ']' or '{' or '}' or '#' or '&' or '*' or '!'
@@ -271,7 +281,7 @@ internal sealed class FastYaml
             var text = _text.AsSpan(i, stop - i).TrimEnd(' ');
             // "a: b: c" is an error, and "a:" would start a mapping: YamlDotNet's to judge.
             if (text.Contains(": ", StringComparison.Ordinal) || text.EndsWith(':')) throw GiveUp();
-            value = new YamlScalar(text.ToString(), true, _line + 1, i - LineStart(_line) + 1);
+            value = new YamlScalar(Text(text), true, _line + 1, i - LineStart(_line) + 1);
             i = stop;
         }
         // Only a comment may follow on the line, and the next line must not continue the value.
@@ -291,7 +301,7 @@ internal sealed class FastYaml
         // Most quoted scalars have no escapes: take them as they stand.
         var close = _text.IndexOf(quote, i + 1, end - i - 1);
         if (close > 0 && (quote == '"' ? _text.IndexOf('\\', i + 1, close - i - 1) < 0 : close + 1 >= end || _text[close + 1] != '\''))
-            return (new YamlScalar(_text.Substring(i + 1, close - i - 1), false, _line + 1, column), close + 1);
+            return (new YamlScalar(Text(_text.AsSpan(i + 1, close - i - 1)), false, _line + 1, column), close + 1);
 
         var sb = _builder.Clear();
         var j = i + 1;
@@ -400,7 +410,7 @@ internal sealed class FastYaml
         if (i < end && _text[i] is '[' or '{' or '#') throw GiveUp();
         if (i < end && _text[i] == ':' && (i + 1 >= end || _text[i + 1] != ' ')) throw GiveUp(); // "a:b" in a flow
         var text = _text.AsSpan(start, i - start).TrimEnd(' ');
-        return new YamlScalar(text.ToString(), true, _line + 1, start - LineStart(_line) + 1);
+        return new YamlScalar(Text(text), true, _line + 1, start - LineStart(_line) + 1);
     }
 
     /// <summary>

@@ -29,7 +29,7 @@ public sealed class YamlSequence(IReadOnlyList<YamlValue> items, int line, int c
 
 /// <summary>One key and its value. A key is a scalar in any project file; a tagged key (<c>!!str a</c>) is
 /// listed but not found by name, as YamlDotNet's lookups do not find it either.</summary>
-public sealed record YamlEntry(YamlValue KeyNode, YamlValue Value, bool KeyTagged = false)
+public readonly record struct YamlEntry(YamlValue KeyNode, YamlValue Value, bool KeyTagged = false)
 {
     /// <summary>The key's text. Like a cast of YamlDotNet's key to a scalar, it fails for a non-scalar key.</summary>
     public string Key => KeyNode is YamlScalar s
