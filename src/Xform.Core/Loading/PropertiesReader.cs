@@ -40,9 +40,9 @@ public sealed class PropertiesReader(ICollection<Warning> warnings, Func<string,
         if (root is null) return;
         var map = new YamlMap(root, file, "a properties file");
         map.CheckKeys("a properties file", FileKeys, FileUnused, warnings);
-        foreach (var kind in new[] { "models", "seeds", "snapshots" })
-            foreach (var entry in map.Maps(kind, $"an entry of '{kind}'"))
-                _nodes.Add(ReadNode(kind.TrimEnd('s'), entry));
+        foreach (var (kinds, kind) in new[] { ("models", "model"), ("seeds", "seed"), ("snapshots", "snapshot") })
+            foreach (var entry in map.Maps(kinds, $"an entry of '{kinds}'"))
+                _nodes.Add(ReadNode(kind, entry));
         foreach (var source in map.Maps("sources", "a source"))
             ReadSource(source, defaultSchema);
         foreach (var macro in map.Maps("macros", "a macro entry"))

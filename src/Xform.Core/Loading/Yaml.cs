@@ -156,9 +156,12 @@ public sealed class YamlMap
     public void CheckKeys(string what, IReadOnlyCollection<string> known, IReadOnlyCollection<string> acceptedUnused,
         ICollection<Warning> warnings)
     {
-        foreach (var (key, _, at) in Entries)
+        // By index, as this runs for every mapping of every properties file.
+        for (var i = 0; i < _node.Entries.Count; i++)
         {
+            var key = _node.Entries[i].Key;
             if (known.Contains(key)) continue;
+            var at = _node.Entries[i].KeyNode.At(File);
             if (acceptedUnused.Contains(key))
             {
                 warnings.Add(new Warning($"'{key}' in {what} is accepted but not used by xform yet", at));

@@ -46,8 +46,9 @@ public sealed class YamlMapping(IReadOnlyList<YamlEntry> entries, int line, int 
     /// <summary>The value of an untagged scalar key, as YamlDotNet's <c>Children[new YamlScalarNode(key)]</c>.</summary>
     public YamlValue? Find(string key)
     {
-        foreach (var e in Entries)
-            if (!e.KeyTagged && e.KeyNode is YamlScalar { Value: { } k } && k == key) return e.Value;
+        // By index: a foreach over the interface would allocate an enumerator per lookup.
+        for (var i = 0; i < Entries.Count; i++)
+            if (Entries[i] is { KeyTagged: false, KeyNode: YamlScalar { Value: { } k } } e && k == key) return e.Value;
         return null;
     }
 
