@@ -213,7 +213,8 @@ internal sealed class FastYaml
             var colon = KeyColon(i, end);
             if (colon < 0) throw GiveUp();
             var text = _text.AsSpan(i, colon - i).TrimEnd(' ');
-            if (text.Length > 1000 || text.ContainsAny("[]{},")) throw GiveUp();
+            // '*' in a document's first key trips YamlDotNet (it reports an invalid mapping): its call.
+            if (text.Length > 1000 || text.ContainsAny("[]{},*")) throw GiveUp();
             key = new YamlScalar(Text(text), true, line + 1, column + 1);
             after = colon + 1;
         }

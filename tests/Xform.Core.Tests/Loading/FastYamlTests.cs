@@ -100,6 +100,9 @@ public class FastYamlTests
         "a: [ ]\n",
         "a: {  }\n",
         "a: -\n",
+        "a *: 1\nb: 2\n",
+        "- a *: 1\n  b: 2\n",
+        "a: x *\nb: 2\n",
         "a: -1\nb: [-1, -x]\n",
         "a: x\n\n  \n",
         "a: |\n  x\n   \n  y\n",
@@ -297,7 +300,7 @@ public class FastYamlTests
         {
             yield return text.Remove(i, 1);
             yield return text.Insert(i, text[i].ToString());
-            foreach (var c in " -:#'\"[]{},|>\n")
+            foreach (var c in " -:#'\"[]{},|>\n*&!?%@`")
                 if (c != text[i]) yield return text.Remove(i, 1).Insert(i, c.ToString());
         }
     }
