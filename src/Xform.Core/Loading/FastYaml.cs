@@ -15,6 +15,10 @@ internal sealed class FastYaml
     // Keys and short scalars repeat (name, description, id, not_null): one string each per document.
     readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
     int _line; // the line being read, 0-based
+    int _flowDepth;
+
+    // Deeper nesting is left to YamlDotNet, so reading cannot overflow the stack.
+    const int MaxIndent = 200;
 
     FastYaml(string text)
     {
@@ -107,6 +111,7 @@ internal sealed class FastYaml
     /// </summary>
     YamlMapping Mapping(int indent, int firstColumn)
     {
+        if (indent > MaxIndent) throw GiveUp();
         var entries = new List<YamlEntry>();
         var start = (Line: _line + 1, Column: firstColumn + 1);
         while (true)
@@ -129,6 +134,7 @@ internal sealed class FastYaml
     /// <summary>A block sequence whose dashes stand at <paramref name="indent"/>.</summary>
     YamlSequence Sequence(int indent)
     {
+        if (indent > MaxIndent) throw GiveUp();
         var items = new List<YamlValue>();
         var start = (Line: _line + 1, Column: indent + 1);
         while (true)
@@ -343,6 +349,7 @@ internal sealed class FastYaml
     /// <summary>A flow sequence or mapping that closes on its line.</summary>
     YamlValue Flow(ref int i, int end)
     {
+        if (++_flowDepth > MaxIndent) throw GiveUp();
         var open = _text[i];
         var close = open == '[' ? ']' : '}';
         var line = _line + 1;
@@ -354,6 +361,7 @@ internal sealed class FastYaml
         if (i < end && _text[i] == close)
         {
             i++;
+            _flowDepth--;
             return open == '[' ? new YamlSequence(items, line, column) : new YamlMapping(entries, line, column);
         }
         while (true)
@@ -386,6 +394,7 @@ internal sealed class FastYaml
             SkipSpaces(ref i, end);
             if (i >= end || _text[i] == close || _text[i] == ',') throw GiveUp(); // "[a, ]" and "[a,,b]"
         }
+        _flowDepth--;
         return open == '[' ? new YamlSequence(items, line, column) : new YamlMapping(entries, line, column);
     }
 

@@ -157,6 +157,15 @@ public class FastYamlTests
     }
 
     [Test]
+    public void Leaves_deep_nesting_to_YamlDotNet()
+    {
+        Assert.That(FastYaml.TryParse("a: " + new string('[', 5000) + new string(']', 5000) + "\n", out _), Is.False);
+        var deep = new StringBuilder();
+        for (var i = 0; i < 300; i++) deep.Append(' ', i).Append("k:\n");
+        Assert.That(FastYaml.TryParse(deep.ToString(), out _), Is.False);
+    }
+
+    [Test]
     public void Reads_the_project_files_of_this_repository_as_YamlDotNet_does()
     {
         var files = ProjectFiles().ToList();
