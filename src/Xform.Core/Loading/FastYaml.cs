@@ -14,6 +14,8 @@ internal sealed class FastYaml
     readonly System.Text.StringBuilder _builder = new();
     // Keys and short scalars repeat (name, description, id, not_null): one string each per document.
     readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+    readonly Stack<List<YamlEntry>> _entryLists = new();
+    readonly Stack<List<YamlValue>> _itemLists = new();
     int _line; // the line being read, 0-based
     int _flowDepth;
 
@@ -112,7 +114,7 @@ internal sealed class FastYaml
     YamlMapping Mapping(int indent, int firstColumn)
     {
         if (indent > MaxIndent) throw GiveUp();
-        var entries = new List<YamlEntry>();
+        var entries = Rent(_entryLists);
         var start = (Line: _line + 1, Column: firstColumn + 1);
         while (true)
         {
@@ -128,14 +130,14 @@ internal sealed class FastYaml
             if (next < indent) break;
             if (next > indent || IsDashEntry(_line, next)) throw GiveUp();
         }
-        return new YamlMapping(entries, start.Line, start.Column);
+        return new YamlMapping(Return(_entryLists, entries), start.Line, start.Column);
     }
 
     /// <summary>A block sequence whose dashes stand at <paramref name="indent"/>.</summary>
     YamlSequence Sequence(int indent)
     {
         if (indent > MaxIndent) throw GiveUp();
-        var items = new List<YamlValue>();
+        var items = Rent(_itemLists);
         var start = (Line: _line + 1, Column: indent + 1);
         while (true)
         {
@@ -170,7 +172,7 @@ internal sealed class FastYaml
             if (next < indent || (next == indent && !IsDashEntry(_line, next))) break;
             if (next > indent) throw GiveUp();
         }
-        return new YamlSequence(items, start.Line, start.Column);
+        return new YamlSequence(Return(_itemLists, items), start.Line, start.Column);
     }
 
     /// <summary>Whether the text at <paramref name="i"/> is <c>key:</c> (a compact mapping after a dash).</summary>
@@ -234,6 +236,17 @@ internal sealed class FastYaml
         var lookup = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
         if (!lookup.TryGetValue(span, out var text)) lookup[span] = text = span.ToString();
         return text;
+    }
+
+    /// <summary>Collections are gathered in reused lists and kept as arrays of their exact size.</summary>
+    static List<T> Rent<T>(Stack<List<T>> pool) => pool.Count > 0 ? pool.Pop() : [];
+
+    static T[] Return<T>(Stack<List<T>> pool, List<T> list)
+    {
+        var done = list.ToArray();
+        list.Clear();
+        pool.Push(list);
+        return done;
     }
 
     static bool IsIndicator(char c) => c is '-' or '?' or ':' or ',' or '[' or ']' or '{' or '}' or '#' or '&' or '*' or '!'
@@ -355,16 +368,12 @@ internal sealed class FastYaml
         var line = _line + 1;
         var column = i - LineStart(_line) + 1;
         i++;
-        var items = new List<YamlValue>();
-        var entries = new List<YamlEntry>();
+        var items = Rent(_itemLists);
+        var entries = Rent(_entryLists);
         SkipSpaces(ref i, end);
-        if (i < end && _text[i] == close)
-        {
-            i++;
-            _flowDepth--;
-            return open == '[' ? new YamlSequence(items, line, column) : new YamlMapping(entries, line, column);
-        }
-        while (true)
+        var empty = i < end && _text[i] == close;
+        if (empty) i++;
+        while (!empty)
         {
             if (open == '[')
             {
@@ -395,7 +404,9 @@ internal sealed class FastYaml
             if (i >= end || _text[i] == close || _text[i] == ',') throw GiveUp(); // "[a, ]" and "[a,,b]"
         }
         _flowDepth--;
-        return open == '[' ? new YamlSequence(items, line, column) : new YamlMapping(entries, line, column);
+        var sequence = Return(_itemLists, items);
+        var mapping = Return(_entryLists, entries);
+        return open == '[' ? new YamlSequence(sequence, line, column) : new YamlMapping(mapping, line, column);
     }
 
     void SkipSpaces(ref int i, int end)
