@@ -482,7 +482,7 @@ internal sealed class ScribanEmitter
 
     /// <summary>Integers as Scriban's parser would type them: int when they fit, else long.</summary>
     private static ScriptLiteral Int(UnitBuilder u, long value) =>
-        new(value is >= int.MinValue and <= int.MaxValue ? (int)value : value) { Span = u.Span };
+        new(value is >= int.MinValue and <= int.MaxValue ? (object)(int)value : value) { Span = u.Span };
 
     private static ScriptExpression Assign(UnitBuilder u, string variable, ScriptExpression value) =>
         new ScriptAssignExpression { Target = Var(u, variable), Value = value, Span = u.Span };
@@ -548,7 +548,8 @@ internal sealed class ScribanEmitter
     private ScriptExpression ECall(CallExpr c, Scope s, ScriptExpression? extra = null, bool print = false)
     {
         var u = s.Unit;
-        var args = new List<ScriptExpression> { Int(u, Loc(u, c.Pos)) };
+        var id = Loc(u, c.Pos);
+        var args = new List<ScriptExpression> { Int(u, id) };
         string helper;
         if (c.Callee is AttrExpr { Target: NameExpr { Name: "adapter" }, Name: "dispatch" } && s.Resolve("adapter") == null)
             helper = "j_dispatch";
@@ -560,6 +561,12 @@ internal sealed class ScribanEmitter
         }
         else if (c.Callee is NameExpr n && n.Name != "return" && s.Resolve(n.Name) == null)
         {
+            if (extra == null && c.Args.All(x => x is ConstExpr) && c.Kwargs.All(k => k.Value is ConstExpr))
+            {
+                var packed = new ScribanHelpers.ConstantCall(id, n.Name,
+                    c.Args.Select(x => ((ConstExpr)x).Value).ToArray(), c.Kwargs.Select(k => (k.Name, ((ConstExpr)k.Value).Value)).ToArray());
+                return Fn(u, print ? "j_pgcallk" : "j_gcallk", new ScriptLiteral(packed) { Span = u.Span });
+            }
             // the common case (ref, source, config, var, macros): one fused helper, printing included
             args.Add(Str(u, n.Name));
             Args(args, c.Args, c.Kwargs, s, extra);

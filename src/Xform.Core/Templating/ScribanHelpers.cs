@@ -46,7 +46,8 @@ internal static class ScribanHelpers
 
     private static long Int(object? v) => Py.IsInt(v, out var l) ? l : throw new JinjaError($"expected an integer but got '{Py.TypeName(v)}'");
 
-    private static int Id(object? v) => Convert.ToInt32(v);
+    /// <summary>The Jinja position id a helper call carries first: a number, or inside a packed constant call.</summary>
+    internal static int Id(object? v) => v is ConstantCall call ? call.Id : Convert.ToInt32(v);
 
     private static ScriptObject Build()
     {
@@ -99,6 +100,18 @@ internal static class ScribanHelpers
             var f = LookupName(cx, name, strict: true);
             var (args, kw) = SplitArgs(a, 2);
             return CallValue(cx, Id(a[0]), f, args, kw, name);
+        });
+        Def("j_gcallk", true, (cx, a) =>
+        {
+            var call = (ConstantCall)a[0]!;
+            var (args, kw) = call.Arguments();
+            return CallValue(cx, call.Id, LookupName(cx, call.Name, strict: true), args, kw, call.Name);
+        });
+        Def("j_pgcallk", true, (cx, a) =>
+        {
+            var call = (ConstantCall)a[0]!;
+            var (args, kw) = call.Arguments();
+            return Py.Str(JinjaRuntime.Check(CallValue(cx, call.Id, LookupName(cx, call.Name, strict: true), args, kw, call.Name)));
         });
         Def("j_pgcall", true, (cx, a) =>
         {
@@ -213,6 +226,28 @@ internal static class ScribanHelpers
 
     private static string MissingItem(object? target, object? key, JUndefined u) =>
         Py.TryDict(target, out _) ? $"dict has no key {Py.Repr(key)}" : u.Name.Length > 0 ? u.Name : $"'{Py.TypeName(target)}' has no item {Py.Repr(key)}";
+
+    /// <summary>
+    /// A call of a global (ref, source, config, var, a macro) whose arguments are all constants, as one literal
+    /// instead of a node per argument: most calls in a project are like this, and Scriban nodes are large.
+    /// </summary>
+    internal sealed class ConstantCall(int id, string name, object?[] args, (string Name, object? Value)[] kwargs)
+    {
+        public int Id => id;
+        public string Name => name;
+
+        /// <summary>Fresh lists each call: a callee may keep or change what it is given.</summary>
+        public (List<object?>, Dictionary<string, object?>) Arguments()
+        {
+            var positional = new List<object?>(args.Length);
+            foreach (var v in args) positional.Add(Py.Norm(v));
+            var keywords = new Dictionary<string, object?>(kwargs.Length, StringComparer.Ordinal);
+            foreach (var (k, v) in kwargs) keywords[k] = Py.Norm(v);
+            return (positional, keywords);
+        }
+
+        public override string ToString() => $"{name}(...)";
+    }
 
     private static (List<object?>, Dictionary<string, object?>) SplitArgs(Scriban.Runtime.ScriptArray a, int skip)
     {

@@ -211,7 +211,7 @@ internal sealed class Fn : IScriptCustomFunction
         catch (Exception e) when (e is JinjaError or InvalidCastException or ArgumentException or IndexOutOfRangeException
                                        or OverflowException or KeyNotFoundException or FormatException or InvalidOperationException or NullReferenceException)
         {
-            if (_hasId) throw cx.Error(Convert.ToInt32(arguments[0]), e.Message);
+            if (_hasId) throw cx.Error(ScribanHelpers.Id(arguments[0]), e.Message);
             throw callerContext != null ? cx.ErrorAtSpan(callerContext.Span, e.Message) : cx.Error(-1, e.Message);
         }
     }
