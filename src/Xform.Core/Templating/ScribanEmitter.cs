@@ -18,7 +18,15 @@ internal sealed class ScribanEmitter
     private readonly SourceText _src;
     private int _counter;
 
-    public ScribanEmitter(SourceText src) => _src = src;
+    private readonly bool _printable;
+
+    /// <param name="printable">adds the parentheses Scriban's printer needs to show calls as script (for
+    /// <see cref="CompiledTemplate.GeneratedScript"/>; running does not need them)</param>
+    public ScribanEmitter(SourceText src, bool printable = false)
+    {
+        _src = src;
+        _printable = printable;
+    }
 
     private sealed class Scope
     {
@@ -50,6 +58,7 @@ internal sealed class ScribanEmitter
         public readonly List<string> NullVars = new();
         public readonly List<Unit> Children = new();
         public bool InMacro;
+        public bool Printable;
     }
 
     public Unit CompileTemplate(List<Stmt> body) =>
@@ -74,7 +83,7 @@ internal sealed class ScribanEmitter
 
     private Unit CompileUnit(string name, UnitKind kind, List<MacroParam> ps, List<Stmt> body, Scope? enclosing, int pos, bool isTest)
     {
-        var u = new UnitBuilder { InMacro = kind != UnitKind.Template };
+        var u = new UnitBuilder { InMacro = kind != UnitKind.Template, Printable = _printable };
         var scope = new Scope(enclosing, u);
         var paramVars = new List<string>();
         foreach (var p in ps)
@@ -487,16 +496,16 @@ internal sealed class ScribanEmitter
     private static ScriptExpression Assign(UnitBuilder u, string variable, ScriptExpression value) =>
         new ScriptAssignExpression { Target = Var(u, variable), Value = value, Span = u.Span };
 
-    private static ScriptFunctionCall Fn(UnitBuilder u, string helper, params ScriptExpression[] args)
-    {
-        var call = new ScriptFunctionCall { Target = Var(u, helper), ExplicitCall = true, Span = u.Span };
-        foreach (var a in args) call.Arguments.Add(a);
-        return call;
-    }
+    private static ScriptFunctionCall Fn(UnitBuilder u, string helper, params ScriptExpression[] args) => Fn(u, helper, (IEnumerable<ScriptExpression>)args);
 
-    private static ScriptFunctionCall Fn(UnitBuilder u, string helper, List<ScriptExpression> args)
+    private static ScriptFunctionCall Fn(UnitBuilder u, string helper, IEnumerable<ScriptExpression> args)
     {
         var call = new ScriptFunctionCall { Target = Var(u, helper), ExplicitCall = true, Span = u.Span };
+        if (u.Printable)
+        {
+            call.OpenParent = ScriptToken.OpenParen();
+            call.CloseParen = ScriptToken.CloseParen();
+        }
         foreach (var a in args) call.Arguments.Add(a);
         return call;
     }

@@ -29,7 +29,7 @@ public sealed class CompiledTemplate
     internal Unit TakeUnit() => Interlocked.Exchange(ref _firstUnit, null) ?? new ScribanEmitter(_src).CompileTemplate(_body);
 
     /// <summary>The Scriban script the template is translated to, printed from its syntax tree (for debugging the front end).</summary>
-    public string GeneratedScript => new ScribanEmitter(_src).CompileTemplate(_body).Page.ToString() ?? "";
+    public string GeneratedScript => new ScribanEmitter(_src, printable: true).CompileTemplate(_body).Page.ToString() ?? "";
 }
 
 /// <summary>
