@@ -456,7 +456,7 @@ internal sealed class ScribanEmitter
         Line(u, f.Pos);
         var loop = new ScriptForStatement { Variable = Var(u, item), Iterator = Var(u, it), Body = new ScriptBlockStatement() };
         Add(u, loop);
-        var around = Enter(u, loop.Body);
+        Enter(u, loop.Body);
         if (loopVar != null)
         {
             Line(u, f.Pos);
@@ -479,8 +479,7 @@ internal sealed class ScribanEmitter
             Add(u, Assign(u, iv, ov != null ? Var(u, ov) : Fn(u, "j_undef")));
         }
         EmitBody(f.Body, inner);
-        u.Block = around;
-        u.Block = outer;
+        u.Block = outer; // also leaves the else branch of the empty check, if there is one
     }
 
     // Nodes -------------------------------------------------------------------------------------------
