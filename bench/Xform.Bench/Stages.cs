@@ -5,10 +5,12 @@ using Xform.Core.Compilation;
 using Xform.Core.Diagnostics;
 using Xform.Core.Execution;
 using Xform.Core.Graph;
-using Xform.Core.Loading;
+using Xform.Core.Parsing;
 using Xform.Core.Project;
+using Xform.Core.Runtime;
 using Xform.Core.Selection;
 using Xform.Core.Templating;
+using Xform.Core.YamlReading;
 
 namespace Xform.Bench;
 
@@ -86,7 +88,7 @@ static class Stages
         Parallel.For(0, templates.Length, i =>
         {
             var refs = new List<string>();
-            var captured = new Dictionary<string, object?>(StringComparer.Ordinal);
+            var captured = new ConfigValues();
             var g = session.BaseGlobals();
             g["ref"] = (HostFunction)(c =>
             {
@@ -123,7 +125,7 @@ static class Stages
         Parallel.For(0, selected.Count, i => compiled[i] = compiler.Compile(selected[i]));
         Mark(Names[10]);
 
-        var files = new ArtifactWriter(Path.Combine(dir, project.TargetPath), project.Name);
+        var files = new SqlFileWriter(Path.Combine(dir, project.TargetPath), project.Name);
         Parallel.For(0, selected.Count, i => files.WriteCompiled(selected[i], compiled[i].Sql));
         Mark(Names[11]);
 

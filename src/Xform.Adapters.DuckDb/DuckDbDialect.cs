@@ -1,4 +1,4 @@
-using Xform.Core.Execution;
+using Xform.Core.Adapters;
 
 namespace Xform.Adapters.DuckDb;
 

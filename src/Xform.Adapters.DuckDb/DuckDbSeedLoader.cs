@@ -1,5 +1,5 @@
 using System.Globalization;
-using Xform.Core.Execution;
+using Xform.Core.Adapters;
 using Xform.Core.Project;
 using Xform.Core.Seeds;
 

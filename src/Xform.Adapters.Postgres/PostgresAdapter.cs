@@ -1,9 +1,8 @@
 using System.Data;
 using System.Net.Sockets;
 using Npgsql;
-using Xform.Core.Compilation;
+using Xform.Core.Adapters;
 using Xform.Core.Diagnostics;
-using Xform.Core.Execution;
 using Xform.Core.Project;
 using Xform.Core.Templating;
 

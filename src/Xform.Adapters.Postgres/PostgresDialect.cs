@@ -1,4 +1,4 @@
-using Xform.Core.Execution;
+using Xform.Core.Adapters;
 using Xform.Core.Project;
 
 namespace Xform.Adapters.Postgres;

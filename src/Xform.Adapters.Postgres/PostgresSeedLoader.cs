@@ -3,8 +3,8 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Npgsql;
 using NpgsqlTypes;
+using Xform.Core.Adapters;
 using Xform.Core.Diagnostics;
-using Xform.Core.Execution;
 using Xform.Core.Project;
 using Xform.Core.Seeds;
 

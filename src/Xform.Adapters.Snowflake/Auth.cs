@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Xform.Core.Diagnostics;
+using Xform.Core.Templating;
 
 namespace Xform.Adapters.Snowflake;
 

@@ -1,6 +1,5 @@
-using Xform.Core.Compilation;
+using Xform.Core.Adapters;
 using Xform.Core.Diagnostics;
-using Xform.Core.Execution;
 using Xform.Core.Project;
 using Xform.Core.Templating;
 

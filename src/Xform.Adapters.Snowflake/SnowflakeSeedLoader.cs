@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Xform.Core.Execution;
+using Xform.Core.Adapters;
 using Xform.Core.Project;
 using Xform.Core.Seeds;
 

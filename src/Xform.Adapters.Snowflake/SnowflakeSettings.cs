@@ -1,6 +1,7 @@
 using System.Globalization;
 using Xform.Core.Diagnostics;
 using Xform.Core.Project;
+using Xform.Core.Templating;
 
 namespace Xform.Adapters.Snowflake;
 

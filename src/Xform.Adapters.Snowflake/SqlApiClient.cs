@@ -5,7 +5,8 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Xform.Core.Execution;
+using Xform.Core.Adapters;
+using Xform.Core.Templating;
 
 namespace Xform.Adapters.Snowflake;
 

@@ -1,8 +1,8 @@
 using Xform.Adapters.DuckDb;
 using Xform.Adapters.Snowflake;
 using Xform.Adapters.Postgres;
+using Xform.Core.Adapters;
 using Xform.Core.Diagnostics;
-using Xform.Core.Execution;
 using Xform.Core.Project;
 
 namespace Xform.Cli;

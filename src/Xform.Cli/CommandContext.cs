@@ -1,11 +1,13 @@
 using System.CommandLine;
-using Xform.Core.Compilation;
+using Xform.Core.Adapters;
+using Xform.Core.Artifacts;
 using Xform.Core.Diagnostics;
 using Xform.Core.Execution;
 using Xform.Core.Graph;
-using Xform.Core.Loading;
+using Xform.Core.Parsing;
 using Xform.Core.Project;
 using Xform.Core.Selection;
+using Xform.Core.YamlReading;
 
 namespace Xform.Cli;
 

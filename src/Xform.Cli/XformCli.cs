@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Xform.Cli.Commands;
 using Xform.Core.Diagnostics;
+using Xform.Core.Project;
+using Xform.Core.Templating;
 using Xform.Insights;
 
 namespace Xform.Cli;

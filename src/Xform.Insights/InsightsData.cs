@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Numerics;
+using Xform.Core.Adapters;
 using Xform.Core.Diagnostics;
-using Xform.Core.Execution;
 
 namespace Xform.Insights;
 

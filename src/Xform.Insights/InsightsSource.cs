@@ -1,6 +1,6 @@
+using Xform.Core.Adapters;
 using Xform.Core.Diagnostics;
-using Xform.Core.Execution;
-using Xform.Core.Loading;
+using Xform.Core.Parsing;
 using Xform.Core.Project;
 
 namespace Xform.Insights;

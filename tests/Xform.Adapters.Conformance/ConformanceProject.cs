@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Xform.Cli;
-using Xform.Core.Execution;
-using Xform.Core.Loading;
+using Xform.Core.Adapters;
+using Xform.Core.Parsing;
 using Xform.Core.Project;
 
 namespace Xform.Adapters.Conformance;

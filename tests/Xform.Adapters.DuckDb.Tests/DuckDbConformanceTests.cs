@@ -1,6 +1,6 @@
 using Xform.Adapters.Conformance;
 using Xform.Adapters.DuckDb;
-using Xform.Core.Execution;
+using Xform.Core.Adapters;
 using Xform.Core.Project;
 
 namespace Xform.Adapters.DuckDb.Tests;

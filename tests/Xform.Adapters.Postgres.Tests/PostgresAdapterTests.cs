@@ -1,7 +1,8 @@
 using System.Globalization;
 using Npgsql;
 using Xform.Adapters.Conformance;
-using Xform.Core.Execution;
+using Xform.Core.Adapters;
+using Xform.Core.Diagnostics;
 using Xform.Core.Project;
 
 namespace Xform.Adapters.Postgres.Tests;

@@ -5,8 +5,8 @@ using System.Text;
 using Npgsql;
 using Xform.Adapters.DuckDb;
 using Xform.Cli;
-using Xform.Core.Execution;
-using Xform.Core.Loading;
+using Xform.Core.Adapters;
+using Xform.Core.Parsing;
 
 namespace Xform.Adapters.Postgres.Tests;
 

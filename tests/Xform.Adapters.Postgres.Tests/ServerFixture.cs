@@ -1,5 +1,5 @@
 using Xform.Adapters.Conformance;
-using Xform.Core.Execution;
+using Xform.Core.Adapters;
 using Xform.Core.Project;
 
 namespace Xform.Adapters.Postgres.Tests;

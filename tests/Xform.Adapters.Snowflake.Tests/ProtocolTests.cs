@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
+using Xform.Core.Adapters;
 using Xform.Core.Diagnostics;
-using Xform.Core.Execution;
+using Xform.Core.Project;
+using Xform.Core.Templating;
 
 namespace Xform.Adapters.Snowflake.Tests;
 

@@ -1,5 +1,5 @@
+using Xform.Core.Adapters;
 using Xform.Core.Diagnostics;
-using Xform.Core.Execution;
 using Xform.Core.Project;
 
 namespace Xform.Adapters.Snowflake.Tests;

@@ -1,5 +1,6 @@
 using Xform.Core.Diagnostics;
 using Xform.Core.Project;
+using Xform.Core.Templating;
 
 namespace Xform.Core.Tests;
 

@@ -3,8 +3,9 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Xform.Adapters.DuckDb;
 using Xform.Core.Diagnostics;
-using Xform.Core.Loading;
+using Xform.Core.Parsing;
 using Xform.Core.Project;
+using Xform.Core.Templating;
 
 namespace Xform.Insights.Tests;
 

@@ -1,5 +1,5 @@
 {#- DuckDB variants of xform's cross-database macros (the default__ versions, PostgreSQL SQL, live in
-    Xform.Core/CrossDb/Macros). Only where DuckDB differs or has a faster native form. -#}
+    Xform.Core/Runtime/Macros). Only where DuckDB differs or has a faster native form. -#}
 
 {% macro duckdb__datediff(start, end, datepart) -%}
 {%- set part = datepart | lower -%}

@@ -1,5 +1,5 @@
 {#- Snowflake variants of the cross-database macros (dispatched as snowflake__name before default__name,
-    whose SQL is PostgreSQL's). Same arguments as the dispatching macros in Xform.Core/CrossDb. -#}
+    whose SQL is PostgreSQL's). Same arguments as the dispatching macros in Xform.Core/Runtime/Macros. -#}
 
 {#- Snowflake's datediff counts datepart boundaries crossed: dbt's semantics already. -#}
 {% macro snowflake__datediff(start, end, datepart) -%}

@@ -1,3 +1,5 @@
+using Xform.Core.Artifacts;
+using Xform.Core.Diagnostics;
 using Xform.Core.Execution;
 using Xform.Core.Project;
 

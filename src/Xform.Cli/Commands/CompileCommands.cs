@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using Xform.Core.Adapters;
 using Xform.Core.Compilation;
 using Xform.Core.Diagnostics;
-using Xform.Core.Execution;
 using Xform.Core.Project;
 
 namespace Xform.Cli.Commands;
@@ -18,7 +18,7 @@ static class CompileCommands
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var compiler = new Compiler(context.Loaded, context.Graph, context.External);
-        var files = new ArtifactWriter(context.TargetDir, context.Project.Name);
+        var files = new SqlFileWriter(context.TargetDir, context.Project.Name);
         var models = context.Selected(ResourceType.Model);
         var errors = new List<XformException>();
         var compiled = new CompiledNode?[models.Count];

@@ -1,11 +1,12 @@
 using System.CommandLine;
 using System.Net;
 using Xform.Adapters.DuckDb;
+using Xform.Core.Adapters;
 using Xform.Core.Compilation;
 using Xform.Core.Diagnostics;
 using Xform.Core.Docs;
-using Xform.Core.Execution;
 using Xform.Core.Project;
+using Xform.Core.Templating;
 
 namespace Xform.Cli.Commands;
 

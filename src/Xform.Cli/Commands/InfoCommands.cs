@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Xform.Core.Adapters;
 using Xform.Core.Diagnostics;
-using Xform.Core.Loading;
+using Xform.Core.Parsing;
 using Xform.Core.Project;
 
 namespace Xform.Cli.Commands;
@@ -37,7 +38,7 @@ static class InfoCommands
             connection.Query("select 1");
             o.Info($"connection: {context.Adapter.Describe()} [OK connection ok]");
         }
-        catch (Exception e) when (e is XformException or Core.Execution.DatabaseException)
+        catch (Exception e) when (e is XformException or Core.Adapters.DatabaseException)
         {
             o.Error($"connection: {context.Adapter.Describe()} [ERROR] {e.Message}");
             return XformCli.UserError;

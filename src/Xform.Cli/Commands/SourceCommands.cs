@@ -1,7 +1,5 @@
 using System.Globalization;
 using Xform.Core.Compilation;
-using Xform.Core.DataTests;
-using Xform.Core.Diagnostics;
 using Xform.Core.Execution;
 using Xform.Core.Project;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Xform.Core.Graph;
-using Xform.Core.Loading;
+using Xform.Core.Parsing;
 using Xform.Core.Project;
 
 namespace Xform.Core.Artifacts;

@@ -1,18 +1,17 @@
 using System.Collections.Concurrent;
 using System.Text;
+using Xform.Core.Adapters;
 using Xform.Core.Diagnostics;
 using Xform.Core.Graph;
-using Xform.Core.Loading;
+using Xform.Core.Parsing;
 using Xform.Core.Project;
+using Xform.Core.Runtime;
 using Xform.Core.Templating;
 
 namespace Xform.Core.Compilation;
 
 /// <summary>A node's SQL after rendering, with the ephemeral models inlined as CTEs.</summary>
 public sealed record CompiledNode(Node Node, string Sql, IReadOnlyList<string> Hooks, IReadOnlyList<string> PostHooks);
-
-/// <summary>How the adapter writes a source that is read in place from a file (DuckDB's read_csv / read_parquet).</summary>
-public delegate string ExternalRelationRenderer(SourceTableInfo source, NodeConfig config);
 
 /// <summary>Renders nodes in compile mode: ref() and source() resolve to real relations.</summary>
 public sealed class Compiler(LoadedProject project, DependencyGraph graph, ExternalRelationRenderer? renderExternal = null,
@@ -25,7 +24,7 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
 
     CompileSession Session => project.Session;
 
-    public CompiledNode Compile(Node node, bool isIncremental = false, Execution.BatchWindow? batch = null)
+    public CompiledNode Compile(Node node, bool isIncremental = false, BatchWindow? batch = null)
     {
         var (sql, ephemerals) = Render(node, isIncremental, batch);
         if (ephemerals.Count > 0) sql = InjectCtes(sql, OrderEphemerals(ephemerals));
@@ -55,7 +54,7 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
     IReadOnlyList<string> Hooks(Node node, string key, Dictionary<string, object?> globals) =>
         node.Config.GetStrings(key).Select(h => Session.Engine.Render(Session.Engine.Parse(new TemplateSource(node.OriginalFilePath, h)), globals)).ToList();
 
-    (string Sql, IReadOnlyList<string> Ephemerals) Render(Node node, bool isIncremental, Execution.BatchWindow? batch = null)
+    (string Sql, IReadOnlyList<string> Ephemerals) Render(Node node, bool isIncremental, BatchWindow? batch = null)
     {
         if (node.TestMetadata is not null) return RenderGenericTest(node);
         if (!project.Templates.TryGetValue(node.UniqueId, out var template))
@@ -85,14 +84,14 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
         var kwargs = new Dictionary<string, object?>(StringComparer.Ordinal) { ["model"] = model };
         if (meta["column_name"] is string column) kwargs["column_name"] = column;
         foreach (var (key, value) in (IReadOnlyDictionary<string, object?>)meta["kwargs"]!)
-            kwargs[key] = value is string s && DataTests.TestSpecs.RelationExpression().IsMatch(s)
+            kwargs[key] = value is string s && TestSpecs.RelationExpression().IsMatch(s)
                 ? Session.Engine.Render(Session.Engine.Parse(new TemplateSource(at.File, "{{ " + s + " }}")), globals)
                 : value;
         var result = Session.Engine.CallMacro((string)meta["macro"]!, [], kwargs, globals);
         return (Convert.ToString(result, System.Globalization.CultureInfo.InvariantCulture) ?? "", ephemerals);
     }
 
-    Dictionary<string, object?> Globals(Node node, bool isIncremental, List<string> ephemerals, Execution.BatchWindow? batch = null)
+    Dictionary<string, object?> Globals(Node node, bool isIncremental, List<string> ephemerals, BatchWindow? batch = null)
     {
         var g = Session.BaseGlobals();
         g["ref"] = (HostFunction)(c =>
@@ -139,7 +138,7 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
         return g;
     }
 
-    string BatchFilter(string relation, string identifier, string column, Execution.BatchWindow batch)
+    string BatchFilter(string relation, string identifier, string column, BatchWindow batch)
     {
         static string Literal(DateTime t) => $"cast('{t.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)}' as timestamp)";
         var c = Session.Quote(column);

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Xform.Core.Execution;
+using Xform.Core.Adapters;
 using Xform.Core.Project;
 
 namespace Xform.Core.Docs;

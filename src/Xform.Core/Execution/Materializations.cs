@@ -1,15 +1,10 @@
 using System.Globalization;
+using Xform.Core.Adapters;
 using Xform.Core.Compilation;
 using Xform.Core.Diagnostics;
 using Xform.Core.Project;
 
 namespace Xform.Core.Execution;
-
-/// <summary>A microbatch window: [Start, End).</summary>
-public sealed record BatchWindow(DateTime Start, DateTime End)
-{
-    public override string ToString() => $"{Start:yyyy-MM-dd HH:mm}..{End:yyyy-MM-dd HH:mm}";
-}
 
 /// <summary>Renders a model: incremental or not, and for a microbatch window.</summary>
 public delegate CompiledNode ModelCompiler(bool isIncremental, BatchWindow? batch);

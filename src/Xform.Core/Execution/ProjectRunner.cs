@@ -1,21 +1,14 @@
 using System.Diagnostics;
+using Xform.Core.Adapters;
 using Xform.Core.Compilation;
-using Xform.Core.DataTests;
 using Xform.Core.Diagnostics;
 using Xform.Core.Graph;
-using Xform.Core.Loading;
+using Xform.Core.Parsing;
 using Xform.Core.Project;
 
 namespace Xform.Core.Execution;
 
 public sealed record RunOptions(int Threads, bool FailFast, bool FullRefresh, string TargetDir, DateTime? EventTimeStart = null, DateTime? EventTimeEnd = null);
-
-/// <summary>Seeds are loaded by the adapter: each engine has its own fast bulk path.</summary>
-public interface ISeedLoader
-{
-    /// <summary>Loads the CSV into the seed's relation, replacing it atomically; returns the SQL run.</summary>
-    string Load(IAdapterConnection connection, Node seed, string csvFullPath, RelationKind? existing);
-}
 
 /// <summary>Compiles and builds the selected nodes: the work behind run, seed and build.</summary>
 public sealed class ProjectRunner
@@ -28,7 +21,7 @@ public sealed class ProjectRunner
     readonly Materializer _materializer;
     readonly TestExecutor _tests;
     readonly BuildOptions _build;
-    readonly ArtifactWriter _files;
+    readonly SqlFileWriter _files;
     readonly Dictionary<(string, string), RelationKind> _existing = new();
     readonly HashSet<string> _schemas = new(StringComparer.OrdinalIgnoreCase);
     readonly object _gate = new();
@@ -44,7 +37,7 @@ public sealed class ProjectRunner
         _materializer = new Materializer(adapter.Dialect);
         _tests = new TestExecutor(adapter.Quote);
         _build = new BuildOptions(options.FullRefresh, Clock.UtcNow(), options.EventTimeStart, options.EventTimeEnd);
-        _files = new ArtifactWriter(options.TargetDir, graph.Manifest.Project.Name);
+        _files = new SqlFileWriter(options.TargetDir, graph.Manifest.Project.Name);
     }
 
     /// <summary>Builds the given nodes. With <paramref name="testsGateChildren"/> (build), a node's children wait

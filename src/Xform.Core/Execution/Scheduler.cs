@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Xform.Core.Adapters;
 using Xform.Core.Graph;
 using Xform.Core.Project;
 

@@ -1,3 +1,5 @@
+using Xform.Core.Diagnostics;
+
 namespace Xform.Core.Project;
 
 /// <summary>The node config keys xform knows: those it uses and those dbt accepts that xform does not use yet.</summary>

@@ -1,5 +1,5 @@
 using Xform.Core.Diagnostics;
-using Xform.Core.Loading;
+using Xform.Core.YamlReading;
 
 namespace Xform.Core.Project;
 
@@ -9,21 +9,21 @@ namespace Xform.Core.Project;
 /// </summary>
 public sealed class ConfigScope
 {
-    public static readonly ConfigScope Empty = new(new Dictionary<string, object?>(), new Dictionary<string, ConfigScope>());
+    public static readonly ConfigScope Empty = new(ConfigValues.Empty, new Dictionary<string, ConfigScope>());
 
-    public ConfigScope(IReadOnlyDictionary<string, object?> configs, IReadOnlyDictionary<string, ConfigScope> children)
+    public ConfigScope(ConfigValues configs, IReadOnlyDictionary<string, ConfigScope> children)
     {
         Configs = configs;
         Children = children;
     }
 
-    public IReadOnlyDictionary<string, object?> Configs { get; }
+    public ConfigValues Configs { get; }
     public IReadOnlyDictionary<string, ConfigScope> Children { get; }
 
     public static ConfigScope Read(YamlValue node, string file, string what, ICollection<Warning> warnings)
     {
         var map = new YamlMap(node, file, what);
-        var configs = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var configs = new ConfigValues();
         var children = new Dictionary<string, ConfigScope>(StringComparer.Ordinal);
         foreach (var (key, value, at) in map.Entries)
         {
@@ -31,7 +31,7 @@ public sealed class ConfigScope
             if (key.StartsWith('+') || (ConfigKeys.IsKnown(name) && value is not YamlMapping || name is "meta" or "docs" or "freshness"))
             {
                 ConfigKeys.Check(name, what, at, warnings);
-                configs[name] = Yaml.ToValue(value);
+                configs.Set(name, Yaml.ToValue(value), value.At(file));
             }
             else if (value is YamlMapping)
             {
@@ -48,7 +48,7 @@ public sealed class ConfigScope
     }
 
     /// <summary>Configs along the path (project name, folders..., node name), outermost first.</summary>
-    public IEnumerable<IReadOnlyDictionary<string, object?>> Along(IReadOnlyList<string> fqn)
+    public IEnumerable<ConfigValues> Along(IReadOnlyList<string> fqn)
     {
         var scope = this;
         yield return scope.Configs;

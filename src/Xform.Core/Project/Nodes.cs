@@ -1,4 +1,5 @@
 using Xform.Core.Diagnostics;
+using Xform.Core.Templating;
 
 namespace Xform.Core.Project;
 

@@ -10,7 +10,7 @@ namespace Xform.Core.Selection;
 /// criterion <c>[N+|@]method:value[+N]</c>. Methods: name (default, with fqn and wildcards), tag, path,
 /// config.KEY, resource_type, source, fqn, test_type, package.
 /// </summary>
-public sealed partial class NodeSelector(DependencyGraph graph, StateComparer? state = null)
+public sealed partial class NodeSelector(DependencyGraph graph, IStateComparison? state = null)
 {
     static readonly string[] Methods = ["tag", "path", "file", "config", "resource_type", "source", "fqn", "package", "test_type", "test_name", "state"];
 

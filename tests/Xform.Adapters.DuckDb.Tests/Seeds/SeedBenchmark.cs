@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using DuckDB.NET.Data;
+using Xform.Core.Adapters;
 using Xform.Core.Seeds;
 
 namespace Xform.Adapters.DuckDb.Tests.Seeds;
@@ -57,7 +58,7 @@ public class SeedBenchmark : SeedFixture
             var analyze = pass.Elapsed;
 
             var load = Stopwatch.StartNew();
-            using (var c = Adapter.Open()) Adapter.Load(c, SeedNode("big"), path, round == 0 ? null : Xform.Core.Execution.RelationKind.Table);
+            using (var c = Adapter.Open()) Adapter.Load(c, SeedNode("big"), path, round == 0 ? null : Xform.Core.Adapters.RelationKind.Table);
             var shipped = load.Elapsed;
 
             var appender = Stopwatch.StartNew();

@@ -1,6 +1,6 @@
 using System.Text;
+using Xform.Core.Adapters;
 using Xform.Core.Diagnostics;
-using Xform.Core.Execution;
 using Xform.Core.Project;
 
 namespace Xform.Adapters.DuckDb.Tests.Seeds;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
-using Xform.Core.Execution;
+using Xform.Core.Adapters;
+using Xform.Core.Diagnostics;
 
 namespace Xform.Adapters.DuckDb.Tests.Seeds;
 

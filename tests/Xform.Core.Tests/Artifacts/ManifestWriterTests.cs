@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Xform.Core.Artifacts;
 using Xform.Core.Diagnostics;
+using Xform.Core.Parsing;
 using Xform.Core.Project;
 using Xform.Core.Templating;
 

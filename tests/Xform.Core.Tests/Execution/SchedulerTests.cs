@@ -1,3 +1,4 @@
+using Xform.Core.Adapters;
 using Xform.Core.Execution;
 using Xform.Core.Graph;
 using Xform.Core.Project;

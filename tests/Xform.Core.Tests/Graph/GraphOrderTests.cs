@@ -1,5 +1,6 @@
 using Xform.Core.Diagnostics;
 using Xform.Core.Graph;
+using Xform.Core.Project;
 
 namespace Xform.Core.Tests.Graph;
 

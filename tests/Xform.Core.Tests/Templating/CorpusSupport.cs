@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Xform.Core.Diagnostics;
 using Xform.Core.Templating;
 
 namespace Xform.Core.Tests.TemplatingTests;

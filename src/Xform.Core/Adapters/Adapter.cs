@@ -1,0 +1,84 @@
+using Xform.Core.Project;
+using Xform.Core.Templating;
+
+namespace Xform.Core.Adapters;
+
+/// <summary>What an engine can do, declared so materializations pick the right plan.</summary>
+public sealed record AdapterCapabilities(bool TransactionalDdl, bool Merge, bool AtomicSwap, bool InsertOverwrite, bool CreateOrReplaceTable);
+
+public enum RelationKind { Table, View, External }
+
+public sealed record RelationInfo(string Schema, string Name, RelationKind Kind);
+
+public sealed record QueryResult(IReadOnlyList<string> Columns, IReadOnlyList<object?[]> Rows);
+
+/// <summary>A column of a relation or a query result, with the engine's type name.</summary>
+public sealed record ColumnSpec(string Name, string DataType);
+
+/// <summary>
+/// The one place that talks to a database. An adapter opens connections (one per worker thread), quotes
+/// identifiers, ships its dispatch macros and knows its DDL dialect.
+/// </summary>
+public interface IAdapter : IDisposable
+{
+    string Type { get; }
+    AdapterCapabilities Capabilities { get; }
+    /// <summary>Macros shipped with the adapter (<c>duckdb__datediff</c>, ...), overridable by the project.</summary>
+    IReadOnlyList<TemplateSource> Macros { get; }
+    string Quote(string identifier);
+    /// <summary>How this engine writes the DDL and DML of materializations.</summary>
+    SqlDialect Dialect { get; }
+    /// <summary>Renders a source read in place from a file, or null when the engine cannot.</summary>
+    ExternalRelationRenderer? External { get; }
+    IAdapterConnection Open();
+    /// <summary>A one-line description of the connection for <c>xform debug</c>, with no secrets.</summary>
+    string Describe();
+}
+
+public interface IAdapterConnection : IDisposable
+{
+    /// <summary>Runs one or more statements.</summary>
+    void Execute(string sql);
+    QueryResult Query(string sql, int? maxRows = null);
+    IReadOnlyList<RelationInfo> ListRelations();
+    void EnsureSchema(string schema);
+    /// <summary>The columns of a relation, in order; empty when it does not exist.</summary>
+    IReadOnlyList<ColumnSpec> GetColumns(RelationName relation);
+    /// <summary>The columns a query returns, without running it to completion.</summary>
+    IReadOnlyList<ColumnSpec> DescribeQuery(string sql);
+
+    /// <summary>
+    /// Runs the statements as one atomic unit: all or nothing. Engines with transactional DDL wrap them
+    /// in begin/commit; an engine whose API needs it sends them as one request.
+    /// </summary>
+    void ExecuteTransaction(IReadOnlyList<string> statements)
+    {
+        Execute("begin transaction");
+        try
+        {
+            foreach (var s in statements) Execute(s);
+            Execute("commit");
+        }
+        catch
+        {
+            try { Execute("rollback"); } catch (DatabaseException) { /* already rolled back */ }
+            throw;
+        }
+    }
+}
+
+/// <summary>Creates an adapter for a profile target.</summary>
+public delegate IAdapter AdapterFactory(TargetConfig target, string projectRoot);
+
+/// <summary>An engine error from a statement, carried as a node result.</summary>
+public sealed class DatabaseException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>How the adapter writes a source that is read in place from a file (DuckDB's read_csv / read_parquet).</summary>
+public delegate string ExternalRelationRenderer(SourceTableInfo source, NodeConfig config);
+
+/// <summary>Seeds are loaded by the adapter: each engine has its own fast bulk path.</summary>
+public interface ISeedLoader
+{
+    /// <summary>Loads the CSV into the seed's relation, replacing it atomically; returns the SQL run.</summary>
+    string Load(IAdapterConnection connection, Node seed, string csvFullPath, RelationKind? existing);
+}

@@ -1,0 +1,118 @@
+using Xform.Core.Project;
+
+namespace Xform.Core.Adapters;
+
+/// <summary>What an incremental build needs to write its DML.</summary>
+public sealed record IncrementalStatementsInput(
+    RelationName Target,
+    string Staged,
+    IReadOnlyList<string> Columns,
+    IReadOnlyList<string> UniqueKey,
+    IReadOnlyList<string> UpdateColumns,
+    IReadOnlyList<string> Predicates,
+    string? PartitionColumn);
+
+/// <summary>
+/// The SQL of materializations, in the dialect most engines share (DuckDB, PostgreSQL and Snowflake
+/// all run it). An adapter overrides what its engine does differently.
+/// </summary>
+public class SqlDialect(Func<string, string> quote)
+{
+    public string Quote(string identifier) => quote(identifier);
+
+    public string Render(RelationName relation) => relation.Render(quote);
+
+    public const string TempSuffix = "__xform_tmp";
+
+    public virtual string Drop(RelationName relation, RelationKind kind) =>
+        $"drop {(kind == RelationKind.View ? "view" : "table")} if exists {Render(relation)}";
+
+    public virtual string Rename(RelationName relation, string newIdentifier, RelationKind kind) =>
+        $"alter {(kind == RelationKind.View ? "view" : "table")} {Render(relation)} rename to {quote(newIdentifier)}";
+
+    public virtual string CreateTableAs(RelationName relation, string sql) => $"create table {Render(relation)} as (\n{sql}\n)";
+
+    /// <summary>A session-scoped table for staging incremental rows; named unqualified.</summary>
+    public virtual string CreateTempTableAs(string name, string sql) => $"create temporary table {quote(name)} as (\n{sql}\n)";
+
+    public virtual string DropTemp(string name) => $"drop table if exists {quote(name)}";
+
+    /// <summary>Replaces a view in place; a table of the same name is dropped first.</summary>
+    public virtual IReadOnlyList<string> BuildView(RelationName relation, string sql, RelationKind? existing)
+    {
+        var statements = new List<string>();
+        if (existing is RelationKind.Table) statements.Add(Drop(relation, RelationKind.Table));
+        statements.Add($"create or replace view {Render(relation)} as (\n{sql}\n)");
+        return statements;
+    }
+
+    /// <summary>Builds the new table beside the old one, then swaps it in (run as one transaction).</summary>
+    public virtual IReadOnlyList<string> BuildTable(RelationName relation, string sql, RelationKind? existing)
+    {
+        var tmp = relation with { Identifier = relation.Identifier + TempSuffix };
+        var statements = new List<string> { Drop(tmp, RelationKind.Table), CreateTableAs(tmp, sql) };
+        if (existing is { } kind) statements.Add(Drop(relation, kind));
+        statements.Add(Rename(tmp, relation.Identifier, RelationKind.Table));
+        return statements;
+    }
+
+    public virtual string AddColumn(RelationName relation, ColumnSpec column) =>
+        $"alter table {Render(relation)} add column {quote(column.Name)} {column.DataType}";
+
+    public virtual string DropColumn(RelationName relation, string column) =>
+        $"alter table {Render(relation)} drop column {quote(column)}";
+
+    string ColumnList(IEnumerable<string> columns) => string.Join(", ", columns.Select(quote));
+
+    public virtual string Insert(IncrementalStatementsInput i) =>
+        $"insert into {Render(i.Target)} ({ColumnList(i.Columns)})\nselect {ColumnList(i.Columns)} from {quote(i.Staged)}";
+
+    string KeyMatch(IncrementalStatementsInput i) =>
+        string.Join(" and ", i.UniqueKey.Select(k => $"DBT_INTERNAL_SOURCE.{quote(k)} = DBT_INTERNAL_DEST.{quote(k)}"));
+
+    string PredicateSql(IncrementalStatementsInput i) =>
+        string.Concat(i.Predicates.Select(p => $"\n    and ({p})"));
+
+    /// <summary>
+    /// A statement that fails when the new rows hold a unique_key twice (a merge would otherwise insert
+    /// both, or pick one at random). Null where the engine has no way to raise from SQL; the base
+    /// version divides by zero on a duplicate, which DuckDB, PostgreSQL and Snowflake all reject.
+    /// </summary>
+    public virtual string? UniqueKeyGuard(IncrementalStatementsInput i)
+    {
+        var keys = string.Join(", ", i.UniqueKey.Select(quote));
+        return $"select 1 / (case when count(*) > 1 then 0 else 1 end) as duplicate_unique_key_in_new_rows from {quote(i.Staged)} group by {keys} having count(*) > 1";
+    }
+
+    public virtual IReadOnlyList<string> Merge(IncrementalStatementsInput i)
+    {
+        var update = string.Join(",\n        ", i.UpdateColumns.Select(c => $"{quote(c)} = DBT_INTERNAL_SOURCE.{quote(c)}"));
+        var matched = i.UpdateColumns.Count == 0 ? "" : $"\nwhen matched then update set\n        {update}";
+        return
+        [
+            $"merge into {Render(i.Target)} as DBT_INTERNAL_DEST\nusing {quote(i.Staged)} as DBT_INTERNAL_SOURCE\non {KeyMatch(i)}{PredicateSql(i)}{matched}" +
+            $"\nwhen not matched then insert ({ColumnList(i.Columns)})\n    values ({string.Join(", ", i.Columns.Select(c => $"DBT_INTERNAL_SOURCE.{quote(c)}"))})",
+        ];
+    }
+
+    public virtual IReadOnlyList<string> DeleteInsert(IncrementalStatementsInput i) =>
+    [
+        $"delete from {Render(i.Target)} as DBT_INTERNAL_DEST\nwhere exists (select 1 from {quote(i.Staged)} as DBT_INTERNAL_SOURCE where {KeyMatch(i)}){PredicateSql(i)}",
+        Insert(i),
+    ];
+
+    /// <summary>Replaces whole partitions: every partition value present in the new rows.</summary>
+    public virtual IReadOnlyList<string> InsertOverwrite(IncrementalStatementsInput i)
+    {
+        var p = quote(i.PartitionColumn!);
+        return
+        [
+            $"delete from {Render(i.Target)} as DBT_INTERNAL_DEST\nwhere DBT_INTERNAL_DEST.{p} in (select distinct {p} from {quote(i.Staged)}){PredicateSql(i)}",
+            Insert(i),
+        ];
+    }
+
+    /// <summary>A time window as SQL literals, for microbatch filters.</summary>
+    public virtual string TimestampLiteral(DateTime value) =>
+        $"cast('{value.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)}' as timestamp)";
+}

@@ -1,0 +1,137 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Xform.Core.Adapters;
+using Xform.Core.Compilation;
+using Xform.Core.Diagnostics;
+using Xform.Core.Graph;
+using Xform.Core.Project;
+
+namespace Xform.Core.Execution;
+
+/// <summary>A freshness threshold: <c>{count: 12, period: hour}</c>.</summary>
+public sealed record FreshnessThreshold(long Count, string Period)
+{
+    public TimeSpan Span => Period switch
+    {
+        "minute" => TimeSpan.FromMinutes(Count),
+        "hour" => TimeSpan.FromHours(Count),
+        "day" => TimeSpan.FromDays(Count),
+        _ => throw new InvalidOperationException(Period),
+    };
+
+    public static FreshnessThreshold? Read(IReadOnlyDictionary<string, object?> freshness, string key, Node source)
+    {
+        if (!freshness.TryGetValue(key, out var value) || value is null) return null;
+        if (value is not IReadOnlyDictionary<string, object?> d ||
+            !d.TryGetValue("count", out var c) || !long.TryParse(Convert.ToString(c, CultureInfo.InvariantCulture), out var count) || count < 0 ||
+            !d.TryGetValue("period", out var p) || p is not ("minute" or "hour" or "day"))
+            throw new XformException($"freshness '{key}' of source {source.Source!.SourceName}.{source.Name} must be {{count: N, period: minute|hour|day}}", source.Location);
+        return new FreshnessThreshold(count, (string)p);
+    }
+}
+
+/// <summary>What one freshness check found.</summary>
+public sealed record FreshnessResult(Node Source, NodeStatus Status, DateTime? MaxLoadedAt, DateTime SnapshottedAt, double? AgeSeconds,
+    FreshnessThreshold? WarnAfter, FreshnessThreshold? ErrorAfter, string Message, TimeSpan Elapsed, string ThreadId);
+
+/// <summary>
+/// <c>xform source freshness</c>: the newest <c>loaded_at_field</c> of each source table, compared with its
+/// warn_after / error_after. The clock is the host's unless <c>now</c> is given (tests).
+/// </summary>
+public sealed class FreshnessChecker(DependencyGraph graph, Compiler compiler, Func<IAdapterConnection> open, int threads, DateTime nowUtc)
+{
+    public static bool HasFreshness(Node n) =>
+        n.ResourceType == ResourceType.Source && n.Source?.Freshness is { } f && (f.ContainsKey("warn_after") || f.ContainsKey("error_after"));
+
+    public IReadOnlyList<FreshnessResult> Run(IReadOnlyCollection<string> sourceIds, IRunListener listener)
+    {
+        var details = new ConcurrentDictionary<string, FreshnessResult>(StringComparer.Ordinal);
+        var scheduler = new Scheduler(graph, open, threads, failFast: false);
+        var results = scheduler.Run(sourceIds, (node, connection, thread) =>
+        {
+            var r = Check(node, connection, thread);
+            details[node.UniqueId] = r;
+            return new NodeResult(node, r.Status, r.Message, r.Elapsed, thread, []);
+        }, listener);
+        return results.Select(r => details.TryGetValue(r.Node.UniqueId, out var d) ? d
+            : new FreshnessResult(r.Node, r.Status, null, nowUtc, null, null, null, r.Message, r.Elapsed, r.ThreadId)).ToList();
+    }
+
+    FreshnessResult Check(Node source, IAdapterConnection connection, string thread)
+    {
+        var watch = Stopwatch.StartNew();
+        var freshness = source.Source!.Freshness!;
+        var warn = FreshnessThreshold.Read(freshness, "warn_after", source);
+        var error = FreshnessThreshold.Read(freshness, "error_after", source);
+        var field = source.Source.LoadedAtField
+            ?? throw new XformException($"source {source.Source.SourceName}.{source.Name} has freshness but no loaded_at_field", source.Location);
+        var filter = freshness.TryGetValue("filter", out var f) && f is string s && s.Length > 0 ? $" where {s}" : "";
+        var sql = $"select max({field}) as max_loaded_at from {compiler.SourceRelation(source)}{filter}";
+        try
+        {
+            var value = connection.Query(sql).Rows[0][0];
+            if (value is null)
+                return new FreshnessResult(source, NodeStatus.Error, null, nowUtc, null, warn, error,
+                    $"no rows with a {field}: cannot tell how fresh the source is", watch.Elapsed, thread);
+            var max = value switch
+            {
+                DateTime d => d,
+                DateTimeOffset o => o.UtcDateTime,
+                DateOnly d => d.ToDateTime(TimeOnly.MinValue),
+                _ => DateTime.Parse(Convert.ToString(value, CultureInfo.InvariantCulture)!, CultureInfo.InvariantCulture),
+            };
+            var age = nowUtc - DateTime.SpecifyKind(max, DateTimeKind.Utc);
+            // Stale is a failed check (Fail); Error is kept for checks that could not run.
+            var status = error is not null && age > error.Span ? NodeStatus.Fail
+                : warn is not null && age > warn.Span ? NodeStatus.Warn
+                : NodeStatus.Pass;
+            var limit = status == NodeStatus.Fail ? error : warn;
+            var message = $"newest {field} is {Describe(age)} old" +
+                (status == NodeStatus.Pass ? "" : $" (more than {limit!.Count} {limit.Period}{(limit.Count == 1 ? "" : "s")})");
+            return new FreshnessResult(source, status, max, nowUtc, age.TotalSeconds, warn, error, message, watch.Elapsed, thread);
+        }
+        catch (DatabaseException e)
+        {
+            return new FreshnessResult(source, NodeStatus.Error, null, nowUtc, null, warn, error, $"database error: {e.Message}", watch.Elapsed, thread);
+        }
+    }
+
+    static string Describe(TimeSpan age) =>
+        age.TotalDays >= 2 ? $"{age.TotalDays:0.#} days" : age.TotalHours >= 2 ? $"{age.TotalHours:0.#} hours" : $"{age.TotalMinutes:0} minutes";
+
+    /// <summary>dbt's sources.json (v3 shape).</summary>
+    public static string ToJson(IReadOnlyList<FreshnessResult> results, DateTime generatedAt, double elapsed)
+    {
+        static JsonObject? Criterion(FreshnessThreshold? t) => t is null ? null : new JsonObject { ["count"] = t.Count, ["period"] = t.Period };
+        var doc = new JsonObject
+        {
+            ["metadata"] = new JsonObject
+            {
+                ["dbt_schema_version"] = "https://schemas.getdbt.com/dbt/sources/v3.json",
+                ["dbt_version"] = "xform",
+                ["generated_at"] = generatedAt.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture),
+                ["invocation_id"] = Guid.NewGuid().ToString(),
+                ["env"] = new JsonObject(),
+            },
+            ["results"] = new JsonArray(results.Select(r => (JsonNode)new JsonObject
+            {
+                ["unique_id"] = r.Source.UniqueId,
+                ["max_loaded_at"] = r.MaxLoadedAt?.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture),
+                ["snapshotted_at"] = r.SnapshottedAt.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture),
+                ["max_loaded_at_time_ago_in_s"] = r.AgeSeconds,
+                ["status"] = r.Status switch { NodeStatus.Pass => "pass", NodeStatus.Warn => "warn", NodeStatus.Fail => "error", _ => "runtime error" },
+                ["criteria"] = new JsonObject { ["warn_after"] = Criterion(r.WarnAfter), ["error_after"] = Criterion(r.ErrorAfter), ["filter"] = null },
+                ["adapter_response"] = new JsonObject(),
+                ["timing"] = new JsonArray(),
+                ["thread_id"] = r.ThreadId,
+                ["execution_time"] = r.Elapsed.TotalSeconds,
+                ["message"] = r.Message,
+            }).ToArray()),
+            ["elapsed_time"] = elapsed,
+        };
+        return doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+}

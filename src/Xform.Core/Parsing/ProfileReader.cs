@@ -1,0 +1,101 @@
+using System.Globalization;
+using Xform.Core.Diagnostics;
+using Xform.Core.Project;
+using Xform.Core.Runtime;
+using Xform.Core.Templating;
+using Xform.Core.YamlReading;
+
+namespace Xform.Core.Parsing;
+
+/// <summary>Reads profiles.yml (dbt's shape) and picks the target; values may use <c>{{ env_var('X', 'default') }}</c>.</summary>
+public static class ProfileReader
+{
+    public const string FileName = "profiles.yml";
+
+    /// <summary>--profiles-dir, else XFORM_PROFILES_DIR, else the project dir when it has one, else ~/.xform.</summary>
+    public static string ResolveDir(string? profilesDir, string projectDir)
+    {
+        if (!string.IsNullOrEmpty(profilesDir)) return Path.GetFullPath(profilesDir);
+        var fromEnv = Environment.GetEnvironmentVariable("XFORM_PROFILES_DIR");
+        if (!string.IsNullOrEmpty(fromEnv)) return Path.GetFullPath(fromEnv);
+        if (File.Exists(Path.Combine(projectDir, FileName))) return Path.GetFullPath(projectDir);
+        return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".xform");
+    }
+
+    public static TargetConfig Read(string profilesDir, string profileName, string? targetName, string projectDir)
+    {
+        var fullPath = Path.Combine(profilesDir, FileName);
+        if (!File.Exists(fullPath))
+            throw new XformException(
+                $"no {FileName} found in '{profilesDir}' (looked at --profiles-dir, XFORM_PROFILES_DIR, the project dir and ~/.xform)");
+        var display = Path.GetRelativePath(projectDir, fullPath);
+        if (display.StartsWith("..", StringComparison.Ordinal)) display = fullPath;
+        var root = Yaml.LoadFile(fullPath, display)
+            ?? throw new XformException($"{FileName} is empty", new SourceLocation(display, 1, 1));
+        var profiles = new YamlMap(root, display, FileName);
+        var profileNode = profiles.Get(profileName);
+        if (profileNode is null)
+        {
+            var names = profiles.Entries.Select(e => e.Key).Where(k => k != "config").ToList();
+            throw new XformException(
+                $"profile '{profileName}' (named by the project file) is not in {FileName}." +
+                (names.Count > 0 ? $" Profiles there: {string.Join(", ", names)}." : "") +
+                Suggestions.DidYouMean(profileName, names),
+                profiles.Location);
+        }
+        var profile = new YamlMap(profileNode, display, $"profile '{profileName}'");
+        var outputsNode = profile.Get("outputs")
+            ?? throw new XformException($"profile '{profileName}' has no 'outputs'", profile.Location);
+        var outputs = new YamlMap(outputsNode, display, $"outputs of profile '{profileName}'");
+        var name = targetName ?? profile.String("target") ?? "dev";
+        var outputNode = outputs.Get(name);
+        if (outputNode is null)
+        {
+            var names = outputs.Entries.Select(e => e.Key).ToList();
+            throw new XformException(
+                $"target '{name}' is not an output of profile '{profileName}'. Targets there: {string.Join(", ", names)}." +
+                Suggestions.DidYouMean(name, names),
+                targetName is null ? (profile.Get("target")?.At(display) ?? profile.Location) : outputs.Location);
+        }
+        var output = new YamlMap(outputNode, display, $"target '{name}'");
+        var settings = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (key, value, _) in output.Entries) settings[key] = Render(Yaml.ToValue(value), value, display);
+
+        string Setting(string key) => settings.TryGetValue(key, out var v) && v is not null
+            ? Convert.ToString(v, CultureInfo.InvariantCulture) ?? "" : "";
+        var type = Setting("type");
+        if (type.Length == 0) throw new XformException($"target '{name}' needs 'type' (duckdb, postgres or snowflake)", output.Location);
+        var threads = 1;
+        if (settings.TryGetValue("threads", out var t) && t is not null &&
+            (!int.TryParse(Convert.ToString(t, CultureInfo.InvariantCulture), out threads) || threads < 1))
+            throw new XformException($"'threads' of target '{name}' must be a whole number of at least 1", output.Get("threads")!.At(display));
+        var schema = Setting("schema");
+        if (schema.Length == 0) schema = type == "duckdb" ? "main" : "public";
+        var database = Setting("database");
+        if (database.Length == 0) database = Setting("dbname");
+        return new TargetConfig(profileName, name, type, schema, database, threads, settings);
+    }
+
+    static object? Render(object? value, YamlValue node, string file)
+    {
+        if (value is not string s || !s.Contains("{{", StringComparison.Ordinal)) return value;
+        var engine = ProfileTemplates.Engine;
+        var location = node.At(file);
+        var template = engine.Parse(new TemplateSource(file, s));
+        var globals = new Dictionary<string, object?> { ["env_var"] = (HostFunction)EnvVar.Call };
+        try
+        {
+            return engine.Render(template, globals);
+        }
+        catch (XformException e)
+        {
+            // The template is one YAML scalar: point at the scalar, not at a position inside it.
+            throw new XformException(e.Message, location);
+        }
+    }
+
+    static class ProfileTemplates
+    {
+        public static readonly TemplateEngine Engine = new([], [], "profile");
+    }
+}

@@ -1,0 +1,78 @@
+using Xform.Core.Diagnostics;
+using Xform.Core.Project;
+using Xform.Core.YamlReading;
+
+namespace Xform.Core.Parsing;
+
+/// <summary>Reads project.yml, or dbt_project.yml when that is the only one.</summary>
+public static class ProjectFileReader
+{
+    static readonly string[] Known =
+    [
+        "name", "version", "profile", "config-version", "model-paths", "seed-paths", "macro-paths", "test-paths",
+        "snapshot-paths", "target-path", "clean-targets", "vars", "models", "seeds", "tests", "data_tests", "sources",
+        "snapshots",
+    ];
+
+    static readonly string[] AcceptedUnused =
+    [
+        "require-dbt-version", "analysis-paths", "docs-paths", "asset-paths", "log-path", "packages-install-path",
+        "quoting", "on-run-start", "on-run-end", "dispatch", "query-comment", "flags", "restrict-access",
+        "exposures", "metrics", "semantic-models", "saved-queries", "unit_tests", "dbt-cloud",
+    ];
+
+    public static string Locate(string projectDir)
+    {
+        foreach (var name in new[] { "project.yml", "dbt_project.yml" })
+        {
+            var path = Path.Combine(projectDir, name);
+            if (File.Exists(path)) return path;
+        }
+        throw new XformException(
+            $"no project.yml (or dbt_project.yml) in '{projectDir}'; run 'xform init' to start a project or pass --project-dir");
+    }
+
+    public static ProjectConfig Read(string projectDir, ICollection<Warning> warnings)
+    {
+        var fullPath = Locate(projectDir);
+        var file = Path.GetFileName(fullPath);
+        var root = Yaml.LoadFile(fullPath, file)
+            ?? throw new XformException("the project file is empty; it needs at least 'name'", new SourceLocation(file, 1, 1));
+        var map = new YamlMap(root, file, file);
+        map.CheckKeys(file, Known, AcceptedUnused, warnings);
+
+        var name = map.RequiredString("name", "the project file");
+        if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[A-Za-z_][A-Za-z0-9_]*$"))
+            throw new XformException($"project name '{name}' must be letters, digits and underscores, not starting with a digit",
+                map.Get("name")!.At(file));
+
+        var vars = map.Get("vars") is { } v
+            ? Yaml.ToValue(v) as IReadOnlyDictionary<string, object?>
+              ?? throw new XformException("'vars' must be a mapping of names to values", v.At(file))
+            : new Dictionary<string, object?>();
+
+        ConfigScope Scope(string key) =>
+            map.Get(key) is { } n ? ConfigScope.Read(n, file, $"'{key}' of {file}", warnings) : ConfigScope.Empty;
+
+        var tests = map.Get("data_tests") is not null ? Scope("data_tests") : Scope("tests");
+        var targetPath = map.String("target-path") ?? "target";
+        return new ProjectConfig(
+            Name: name,
+            RootDir: Path.GetFullPath(projectDir),
+            FilePath: file,
+            ProfileName: map.String("profile") ?? name,
+            ModelPaths: map.Strings("model-paths", ["models"]),
+            SeedPaths: map.Strings("seed-paths", ["seeds"]),
+            MacroPaths: map.Strings("macro-paths", ["macros"]),
+            TestPaths: map.Strings("test-paths", ["tests"]),
+            SnapshotPaths: map.Strings("snapshot-paths", ["snapshots"]),
+            TargetPath: targetPath,
+            CleanTargets: map.Strings("clean-targets", [targetPath]),
+            Vars: vars,
+            Models: Scope("models"),
+            Seeds: Scope("seeds"),
+            Tests: tests,
+            Sources: Scope("sources"),
+            Snapshots: Scope("snapshots"));
+    }
+}

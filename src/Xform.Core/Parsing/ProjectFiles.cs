@@ -1,0 +1,37 @@
+namespace Xform.Core.Parsing;
+
+/// <summary>
+/// The files under a project's folders, each folder listed from disk once per load: the loader asks a model
+/// folder for its .sql, .yml and .md files, and with thousands of models a listing costs more than a lookup.
+/// Used by one thread (the loader lists before it parses in parallel).
+/// </summary>
+internal sealed class ProjectFiles(string root)
+{
+    readonly Dictionary<string, string[]?> _listings = new(StringComparer.Ordinal);
+
+    /// <summary>Files under the given folders with one of the extensions, folder by folder, each folder's in ordinal order.</summary>
+    public IEnumerable<(string Full, string Relative, string InFolder)> Of(IEnumerable<string> folders, params string[] extensions)
+    {
+        foreach (var folder in folders)
+        {
+            var dir = Path.Combine(root, folder);
+            if (Listing(dir) is not { } files) continue;
+            foreach (var full in files)
+                if (extensions.Any(e => full.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
+                    yield return (full, Path.GetRelativePath(root, full).Replace('\\', '/'), Path.GetRelativePath(dir, full).Replace('\\', '/'));
+        }
+    }
+
+    /// <summary>Every file under <paramref name="dir"/>, sorted; null when the folder does not exist.</summary>
+    string[]? Listing(string dir)
+    {
+        if (_listings.TryGetValue(dir, out var files)) return files;
+        if (Directory.Exists(dir))
+        {
+            files = Directory.GetFiles(dir, "*", SearchOption.AllDirectories);
+            Array.Sort(files, StringComparer.Ordinal);
+        }
+        _listings[dir] = files;
+        return files;
+    }
+}

@@ -1,0 +1,153 @@
+using Xform.Core.Diagnostics;
+using Xform.Core.Project;
+using Xform.Core.YamlReading;
+
+namespace Xform.Core.Parsing;
+
+/// <summary>Properties of one model, seed or snapshot from a YAML file, applied to the node of that name.</summary>
+public sealed record NodePatch(string Kind, string Name, string Description, ConfigValues Config,
+    IReadOnlyList<ColumnInfo> Columns, IReadOnlyList<object?> Tests, SourceLocation Location, string? Relation = null);
+
+public sealed record SourceTablePatch(string SourceName, string TableName, string Description, string? Database, string Schema,
+    string Identifier, ConfigValues Config, IReadOnlyList<ColumnInfo> Columns,
+    IReadOnlyList<object?> Tests, SourceTableInfo Info, IReadOnlyList<string> Tags, SourceLocation Location);
+
+/// <summary>Everything the YAML property files of a project declare.</summary>
+public sealed record Properties(IReadOnlyList<NodePatch> Nodes, IReadOnlyList<SourceTablePatch> SourceTables,
+    IReadOnlyDictionary<string, string> MacroDescriptions);
+
+/// <summary>Reads <c>models:</c>, <c>seeds:</c>, <c>snapshots:</c>, <c>sources:</c> and <c>macros:</c> entries, strictly.</summary>
+public sealed class PropertiesReader(ICollection<Warning> warnings, Func<string, SourceLocation, string> renderString)
+{
+    static readonly string[] FileKeys = ["version", "models", "seeds", "snapshots", "sources", "macros"];
+    static readonly string[] FileUnused = ["exposures", "metrics", "semantic_models", "saved_queries", "unit_tests", "groups", "analyses"];
+    static readonly string[] NodeKeys = ["name", "description", "config", "columns", "tests", "data_tests", "meta", "tags", "docs", "relation"];
+    static readonly string[] NodeUnused = ["latest_version", "versions", "constraints", "access", "group", "deprecation_date", "time_spine"];
+    static readonly string[] ColumnKeys = ["name", "description", "data_type", "tests", "data_tests", "meta", "quote", "tags"];
+    static readonly string[] ColumnUnused = ["constraints", "policy_tags", "granularity", "docs"];
+    static readonly string[] SourceKeys = ["name", "description", "database", "schema", "loader", "loaded_at_field", "freshness", "meta", "tags", "config", "tables", "quoting", "overrides"];
+    static readonly string[] TableKeys = ["name", "description", "identifier", "loaded_at_field", "freshness", "columns", "meta", "tags", "tests", "data_tests", "config", "quoting", "external", "loader"];
+    static readonly string[] MacroKeys = ["name", "description", "arguments", "docs", "meta"];
+
+    readonly List<NodePatch> _nodes = [];
+    readonly List<SourceTablePatch> _tables = [];
+    readonly Dictionary<string, string> _macros = new(StringComparer.Ordinal);
+
+    public Properties Result => new(_nodes, _tables, _macros);
+
+    public void ReadFile(string fullPath, string file, string defaultSchema)
+    {
+        var root = Yaml.LoadFile(fullPath, file);
+        if (root is null) return;
+        var map = new YamlMap(root, file, "a properties file");
+        map.CheckKeys("a properties file", FileKeys, FileUnused, warnings);
+        foreach (var (kinds, kind) in new[] { ("models", "model"), ("seeds", "seed"), ("snapshots", "snapshot") })
+            foreach (var entry in map.Maps(kinds, $"an entry of '{kinds}'"))
+                _nodes.Add(ReadNode(kind, entry));
+        foreach (var source in map.Maps("sources", "a source"))
+            ReadSource(source, defaultSchema);
+        foreach (var macro in map.Maps("macros", "a macro entry"))
+        {
+            macro.CheckKeys("a macro entry", MacroKeys, [], warnings);
+            _macros[macro.RequiredString("name", "a macro entry")] = macro.String("description") ?? "";
+        }
+    }
+
+    NodePatch ReadNode(string kind, YamlMap entry)
+    {
+        var what = $"{kind} properties";
+        entry.CheckKeys(what, NodeKeys, NodeUnused, warnings);
+        var name = entry.RequiredString("name", $"a {kind} entry");
+        var config = Config(entry.Get("config"), entry.File, $"config of {kind} '{name}'");
+        if (entry.Get("tags") is { } tags) config = config.With("tags", Yaml.ToValue(tags), tags.At(entry.File));
+        if (entry.Get("meta") is { } meta) config = config.With("meta", Yaml.ToValue(meta), meta.At(entry.File));
+        var relation = entry.String("relation");
+        if (relation is not null && kind != "snapshot")
+            throw new XformException($"'relation' is for snapshots declared in YAML, not for a {kind}", entry.Get("relation")!.At(entry.File));
+        return new NodePatch(kind, name, entry.String("description") ?? "", config, Columns(entry), Tests(entry), entry.Location, relation);
+    }
+
+    void ReadSource(YamlMap source, string defaultSchema)
+    {
+        source.CheckKeys("a source", SourceKeys, [], warnings);
+        var sourceName = source.RequiredString("name", "a source");
+        var schema = Render(source, "schema") ?? sourceName;
+        var database = Render(source, "database");
+        var sourceConfig = Config(source.Get("config"), source.File, $"config of source '{sourceName}'");
+        var sourceFreshness = source.Get("freshness") is { } f ? Yaml.ToValue(f) as IReadOnlyDictionary<string, object?> : null;
+        var sourceLoadedAt = source.String("loaded_at_field");
+        var sourceTags = source.Strings("tags", []);
+        var sourceMeta = source.Get("meta") is { } sm ? Yaml.ToValue(sm) as IReadOnlyDictionary<string, object?> : null;
+        foreach (var table in source.Maps("tables", $"a table of source '{sourceName}'"))
+        {
+            table.CheckKeys($"a table of source '{sourceName}'", TableKeys, [], warnings);
+            var name = table.RequiredString("name", $"a table of source '{sourceName}'");
+            var config = Config(table.Get("config"), table.File, $"config of source table '{sourceName}.{name}'");
+            var meta = table.Get("meta") is { } tm ? Yaml.ToValue(tm) as IReadOnlyDictionary<string, object?> : null;
+            var external = Lookup(config, "external_location") ?? Lookup(meta, "external_location")
+                           ?? Lookup(sourceConfig, "external_location") ?? Lookup(sourceMeta, "external_location");
+            if (external is not null)
+            {
+                external = external.Replace("{name}", name, StringComparison.Ordinal).Replace("{identifier}", table.String("identifier") ?? name, StringComparison.Ordinal);
+                external = renderString(external, (table.Get("config") ?? table.Get("meta") ?? table.Node).At(table.File));
+                // A location that renders empty (e.g. only on DuckDB targets) means an ordinary table.
+                if (string.IsNullOrWhiteSpace(external)) external = null;
+            }
+            // An explicit 'freshness: null' on a table switches the source's check off for it.
+            var freshness = table.Node.ContainsKey("freshness")
+                ? table.Get("freshness") is { } tf ? Yaml.ToValue(tf) as IReadOnlyDictionary<string, object?> : null
+                : sourceFreshness;
+            var info = new SourceTableInfo(sourceName, name, table.String("loaded_at_field") ?? sourceLoadedAt, freshness, external);
+            var merged = sourceConfig.With(config);
+            if (meta is not null) merged = merged.With("meta", meta, table.Get("meta")!.At(table.File));
+            _tables.Add(new SourceTablePatch(sourceName, name, table.String("description") ?? "", database, schema,
+                Render(table, "identifier") ?? name, merged, Columns(table), Tests(table), info,
+                sourceTags.Concat(table.Strings("tags", [])).Distinct().ToList(), table.Location));
+        }
+    }
+
+    string? Render(YamlMap map, string key) =>
+        map.String(key) is { } s ? renderString(s, map.Get(key)!.At(map.File)) : null;
+
+    static string? Lookup(IReadOnlyDictionary<string, object?>? d, string key) =>
+        d is not null && d.TryGetValue(key, out var v) && v is not null ? Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) : null;
+
+    ConfigValues Config(YamlValue? node, string file, string what)
+    {
+        if (node is null || Yaml.IsNull(node)) return ConfigValues.Empty;
+        var map = new YamlMap(node, file, what);
+        var result = new ConfigValues();
+        foreach (var (key, value, at) in map.Entries)
+        {
+            var name = key.TrimStart('+');
+            ConfigKeys.Check(name, what, at, warnings);
+            result.Set(name, Yaml.ToValue(value), value.At(file));
+        }
+        return result;
+    }
+
+    IReadOnlyList<ColumnInfo> Columns(YamlMap entry)
+    {
+        var columns = new List<ColumnInfo>();
+        foreach (var col in entry.Maps("columns", "a column"))
+        {
+            col.CheckKeys("a column", ColumnKeys, ColumnUnused, warnings);
+            var meta = col.Get("meta") is { } m ? Yaml.ToValue(m) as IReadOnlyDictionary<string, object?> : null;
+            columns.Add(new ColumnInfo(col.RequiredString("name", "a column"), col.String("description") ?? "",
+                col.String("data_type"), Tests(col), meta ?? new Dictionary<string, object?>(), col.Location));
+        }
+        return columns;
+    }
+
+    static IReadOnlyList<object?> Tests(YamlMap entry)
+    {
+        var node = entry.Get("data_tests") ?? entry.Get("tests");
+        if (node is null) return [];
+        if (node is not YamlSequence seq) throw new XformException("tests must be a list", node.At(entry.File));
+        // Each test keeps its position so later stages can report errors at it.
+        return seq.Items.Select(c => (object?)new PositionedValue(Yaml.ToValue(c), c.At(entry.File))).ToList();
+    }
+}
+
+/// <summary>A YAML value with the position it was read from.</summary>
+public sealed record PositionedValue(object? Value, SourceLocation Location);

@@ -1,0 +1,154 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Xform.Core.Diagnostics;
+using Xform.Core.Project;
+using Xform.Core.Templating;
+
+namespace Xform.Core.Parsing;
+
+/// <summary>
+/// Turns YAML test entries (<c>- unique</c>, <c>- accepted_values: {values: [...]}</c>, dbt 1.10's
+/// <c>arguments:</c>/<c>config:</c> form, namespaced <c>dbt_utils.x</c>) into test nodes.
+/// </summary>
+public static partial class TestSpecs
+{
+    /// <summary>Keys that configure the test rather than being arguments to it (dbt's legacy flat form).</summary>
+    static readonly HashSet<string> ConfigInArgs = new(StringComparer.Ordinal)
+    {
+        "severity", "where", "limit", "warn_if", "error_if", "store_failures", "tags", "enabled", "fail_calc", "meta", "alias", "schema", "database",
+    };
+
+    [GeneratedRegex(@"^\s*(ref|source)\s*\(.*\)\s*$", RegexOptions.Singleline)]
+    public static partial Regex RelationExpression();
+
+    [GeneratedRegex(@"^\s*ref\s*\(\s*['""]([^'""]+)['""]\s*\)\s*$")]
+    private static partial Regex RefCall();
+
+    [GeneratedRegex(@"^\s*source\s*\(\s*['""]([^'""]+)['""]\s*,\s*['""]([^'""]+)['""]\s*\)\s*$")]
+    private static partial Regex SourceCall();
+
+    /// <summary>The test nodes of one model, seed or source table (its own tests and its columns').</summary>
+    public static IEnumerable<Node> For(Node parent, IReadOnlyList<object?> tableTests, IReadOnlyDictionary<string, MacroInfo> tests,
+        ProjectConfig project, NodeConfig baseConfig, string auditSchema)
+    {
+        foreach (var t in tableTests) yield return Build(parent, null, (PositionedValue)t!, tests, project, baseConfig, auditSchema);
+        foreach (var column in parent.Columns)
+            foreach (var t in column.Tests) yield return Build(parent, column.Name, (PositionedValue)t!, tests, project, baseConfig, auditSchema);
+    }
+
+    static Node Build(Node parent, string? column, PositionedValue spec, IReadOnlyDictionary<string, MacroInfo> tests,
+        ProjectConfig project, NodeConfig baseConfig, string auditSchema)
+    {
+        var at = spec.Location;
+        string testName;
+        var args = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var config = new Dictionary<string, object?>(StringComparer.Ordinal);
+        string? customName = null;
+        switch (spec.Value)
+        {
+            case string s:
+                testName = s;
+                break;
+            case IReadOnlyDictionary<string, object?> d when d.Count == 1:
+                testName = d.Keys.First();
+                var body = d[testName];
+                if (body is not null and not IReadOnlyDictionary<string, object?>)
+                    throw new XformException($"test '{testName}' takes a mapping of arguments", at);
+                foreach (var (k, v) in (IReadOnlyDictionary<string, object?>?)body ?? new Dictionary<string, object?>())
+                {
+                    if (k == "arguments" && v is IReadOnlyDictionary<string, object?> a) foreach (var (ak, av) in a) args[ak] = av;
+                    else if (k == "config" && v is IReadOnlyDictionary<string, object?> c) foreach (var (ck, cv) in c) config[ck] = cv;
+                    else if (k == "name") customName = Convert.ToString(v, CultureInfo.InvariantCulture);
+                    else if (k == "column_name") column = Convert.ToString(v, CultureInfo.InvariantCulture);
+                    else if (ConfigInArgs.Contains(k)) config[k] = v;
+                    else args[k] = v;
+                }
+                break;
+            default:
+                throw new XformException("a test is a name ('unique') or a mapping of one name to its arguments", at);
+        }
+
+        var macro = ResolveMacro(testName, tests, at);
+        var parameters = tests[macro].Parameters;
+        foreach (var key in args.Keys)
+            if (!parameters.Contains(key))
+                throw new XformException($"test '{testName}' has no argument '{key}'; it takes {string.Join(", ", parameters.Where(p => p is not "model"))}.{Suggestions.DidYouMean(key, parameters)}", at);
+        if (column is not null && !parameters.Contains("column_name"))
+            throw new XformException($"test '{testName}' is a table-level test; declare it under the {parent.ResourceType.ToString().ToLowerInvariant()}'s tests, not a column's", at);
+
+        var shortName = macro["test_".Length..];
+        var name = customName ?? DefaultName(shortName, parent, column, args);
+        var hashInput = JsonSerializer.Serialize(new { macro, parent = parent.UniqueId, column, args = args.OrderBy(a => a.Key).Select(a => $"{a.Key}={Json(a.Value)}") });
+        var hash = Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(hashInput)))[..10];
+
+        var refs = new List<Reference>();
+        var sources = new List<Reference>();
+        foreach (var value in args.Values)
+        {
+            if (value is not string s) continue;
+            if (RefCall().Match(s) is { Success: true } r) refs.Add(new Reference(r.Groups[1].Value, null, at));
+            else if (SourceCall().Match(s) is { Success: true } src) sources.Add(new Reference(src.Groups[2].Value, null, at, src.Groups[1].Value));
+        }
+
+        var merged = baseConfig.With(config);
+        var metadata = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["name"] = shortName, ["macro"] = macro, ["kwargs"] = args, ["column_name"] = column,
+        };
+        return new Node
+        {
+            UniqueId = $"test.{project.Name}.{name}.{hash}",
+            ResourceType = ResourceType.Test,
+            Name = name,
+            PackageName = project.Name,
+            OriginalFilePath = at.File,
+            Path = $"{name}.sql",
+            Fqn = [project.Name, .. parent.Fqn.Skip(1).SkipLast(1), name],
+            Config = merged,
+            Relation = new RelationName(null, auditSchema, name),
+            Refs = refs,
+            SourceRefs = sources,
+            Location = at,
+            AttachedNode = parent.UniqueId,
+            TestMetadata = metadata,
+        };
+    }
+
+    static string ResolveMacro(string testName, IReadOnlyDictionary<string, MacroInfo> tests, SourceLocation at)
+    {
+        if (tests.ContainsKey("test_" + testName)) return "test_" + testName;
+        // dbt_utils.accepted_range and friends: xform ships the everyday package tests itself.
+        var dot = testName.LastIndexOf('.');
+        if (dot > 0 && tests.ContainsKey("test_" + testName[(dot + 1)..])) return "test_" + testName[(dot + 1)..];
+        throw new XformException(
+            $"unknown test '{testName}'.{Suggestions.DidYouMean(testName, tests.Keys.Select(k => k["test_".Length..]))} Define it with {{% test {testName}(model, column_name) %}} in macros/",
+            at);
+    }
+
+    static string DefaultName(string test, Node parent, string? column, IReadOnlyDictionary<string, object?> args)
+    {
+        var parentName = parent.ResourceType == ResourceType.Source ? $"source_{parent.Source!.SourceName}_{parent.Name}" : parent.Name;
+        var parts = new List<string> { test, parentName };
+        if (column is not null) parts.Add(column);
+        var name = string.Join("_", parts);
+        var suffix = string.Join("__", args.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => Flat(a.Value)));
+        if (suffix.Length > 0) name += "__" + suffix;
+        name = Regex.Replace(name, "[^A-Za-z0-9_]+", "_").Trim('_');
+        if (name.Length > 64)
+            name = name[..50] + "_" + Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(name)))[..12];
+        return name;
+    }
+
+    static string Flat(object? v) => v switch
+    {
+        null => "None",
+        string s => RelationExpression().IsMatch(s) ? Regex.Replace(s, @"^\s*(ref|source)\s*\(|\)\s*$|['""\s]", "").Replace(",", "_") : s,
+        System.Collections.IEnumerable e => string.Join("__", e.Cast<object?>().Select(Flat)),
+        _ => Convert.ToString(v, CultureInfo.InvariantCulture) ?? "",
+    };
+
+    static string Json(object? v) => JsonSerializer.Serialize(v);
+}

@@ -1,0 +1,46 @@
+using Xform.Core.Project;
+using Xform.Core.Templating;
+
+namespace Xform.Core.Runtime;
+
+/// <summary>Parse-mode globals: ref() and source() are recorded and answered with placeholders.</summary>
+internal sealed class ParseCapture(CompileSession session, NodeConfig config)
+{
+    public List<Reference> Refs { get; } = [];
+    public List<Reference> Sources { get; } = [];
+    public ConfigValues Config { get; } = new();
+
+    public Dictionary<string, object?> Globals(RelationName self)
+    {
+        var g = session.BaseGlobals();
+        g["ref"] = (HostFunction)(c =>
+        {
+            var (package, name) = RefArgs(c);
+            Refs.Add(new Reference(name, package, c.Location));
+            return new RelationObject(new RelationName(null, session.Target.Schema, name), session.Quote);
+        });
+        g["source"] = (HostFunction)(c =>
+        {
+            var s = c.Get(0, "source_name") as string ?? throw c.Error("source() needs a source name and a table name");
+            var t = c.Get(1, "table_name") as string ?? throw c.Error("source() needs a source name and a table name");
+            Sources.Add(new Reference(t, null, c.Location, s));
+            return new RelationObject(new RelationName(null, s, t), session.Quote);
+        });
+        g["config"] = new ConfigObject(() => config.With(Config), Config);
+        g["this"] = new RelationObject(self, session.Quote);
+        g["is_incremental"] = (HostFunction)(_ => false);
+        g["execute"] = false;
+        return g;
+    }
+
+    internal static (string? Package, string Name) RefArgs(TemplateCall c)
+    {
+        var positional = c.Args.OfType<string>().ToList();
+        return positional.Count switch
+        {
+            1 => (null, positional[0]),
+            2 => (positional[0], positional[1]),
+            _ => throw c.Error("ref() takes a model name, or a package name and a model name"),
+        };
+    }
+}

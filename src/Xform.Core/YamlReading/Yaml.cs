@@ -1,0 +1,174 @@
+using System.Globalization;
+using Xform.Core.Diagnostics;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Xform.Core.YamlReading;
+
+/// <summary>YAML reading that keeps the position of every node, so errors can name file:line:col.</summary>
+public static class Yaml
+{
+    public static YamlValue? LoadFile(string fullPath, string displayPath) =>
+        LoadText(TextFile.Read(fullPath), displayPath);
+
+    public static YamlValue? LoadText(string text, string displayPath) =>
+        FastYaml.TryParse(text, out var root) ? root : LoadWithYamlDotNet(text, displayPath);
+
+    /// <summary>Any YAML, and every error message: what <see cref="FastYaml"/> leaves.</summary>
+    internal static YamlValue? LoadWithYamlDotNet(string text, string displayPath)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            var inner = e.InnerException is YamlException ie ? ie : e;
+            throw new XformException($"invalid YAML: {Clean(inner.Message)}",
+                new SourceLocation(displayPath, (int)inner.Start.Line, (int)inner.Start.Column));
+        }
+        return stream.Documents.Count == 0 ? null : Convert(stream.Documents[0].RootNode, new Dictionary<YamlNode, YamlValue>(ReferenceEqualityComparer.Instance));
+    }
+
+    /// <summary>YamlDotNet's tree as xform's; a node shared through an alias stays one node.</summary>
+    static YamlValue Convert(YamlNode node, Dictionary<YamlNode, YamlValue> done)
+    {
+        if (done.TryGetValue(node, out var converted)) return converted;
+        int line = (int)node.Start.Line, column = (int)node.Start.Column;
+        converted = node switch
+        {
+            YamlScalarNode s => new YamlScalar(s.Value, s.Style == ScalarStyle.Plain, line, column),
+            YamlSequenceNode seq => new YamlSequence(seq.Children.Select(c => Convert(c, done)).ToList(), line, column),
+            YamlMappingNode map => new YamlMapping(map.Children
+                .Select(kv => new YamlEntry(Convert(kv.Key, done), Convert(kv.Value, done), !kv.Key.Tag.IsEmpty)).ToList(), line, column),
+            _ => throw new InvalidOperationException($"unexpected YAML node {node.GetType().Name}"),
+        };
+        done.Add(node, converted);
+        return converted;
+    }
+
+    static string Clean(string message)
+    {
+        // YamlDotNet prefixes messages with "(Line: 3, Col: 5, Idx: ...) - (...): "; the location is printed separately.
+        var i = message.IndexOf("): ", StringComparison.Ordinal);
+        return i >= 0 && message.StartsWith('(') ? message[(i + 3)..] : message;
+    }
+
+    public static bool IsNull(YamlValue node) =>
+        node is YamlScalar { IsPlain: true, Value: null or "" or "~" or "null" or "Null" or "NULL" };
+
+    /// <summary>Converts a node to plain values: string, long, double, bool, null, List, Dictionary.</summary>
+    public static object? ToValue(YamlValue node)
+    {
+        switch (node)
+        {
+            case YamlScalar s:
+                return Scalar(s);
+            case YamlSequence seq:
+                return seq.Items.Select(ToValue).ToList();
+            case YamlMapping map:
+                var d = new Dictionary<string, object?>(StringComparer.Ordinal);
+                foreach (var e in map.Entries) d[e.Key] = ToValue(e.Value);
+                return d;
+            default:
+                return null;
+        }
+    }
+
+    static object? Scalar(YamlScalar s)
+    {
+        var v = s.Value ?? "";
+        if (!s.IsPlain) return v;
+        switch (v)
+        {
+            case "" or "~" or "null" or "Null" or "NULL": return null;
+            case "true" or "True" or "TRUE": return true;
+            case "false" or "False" or "FALSE": return false;
+        }
+        if (long.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)) return l;
+        if (v.Any(char.IsDigit) && double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) return d;
+        return v;
+    }
+}
+
+/// <summary>A mapping node read key by key, with unknown keys reported against a schema.</summary>
+public sealed class YamlMap
+{
+    readonly YamlMapping _node;
+
+    public YamlMap(YamlValue node, string file, string what)
+    {
+        File = file;
+        _node = node as YamlMapping
+            ?? throw new XformException($"{what} must be a mapping of keys to values", node.At(file));
+    }
+
+    public string File { get; }
+    public YamlMapping Node => _node;
+    public SourceLocation Location => _node.At(File);
+
+    public IEnumerable<(string Key, YamlValue Value, SourceLocation KeyLocation)> Entries =>
+        _node.Entries.Select(e => (e.Key, e.Value, e.KeyNode.At(File)));
+
+    public YamlValue? Get(string key) =>
+        _node.Find(key) is { } v && !Yaml.IsNull(v) ? v : null;
+
+    public string? String(string key)
+    {
+        var v = Get(key);
+        if (v is null) return null;
+        if (v is not YamlScalar s) throw new XformException($"'{key}' must be a text value", v.At(File));
+        return s.Value;
+    }
+
+    public string RequiredString(string key, string what)
+    {
+        var s = String(key);
+        if (string.IsNullOrWhiteSpace(s)) throw new XformException($"{what} needs '{key}'", Location);
+        return s;
+    }
+
+    public IReadOnlyList<string> Strings(string key, IReadOnlyList<string> fallback)
+    {
+        var v = Get(key);
+        return v switch
+        {
+            null => fallback,
+            YamlScalar s => [s.Value ?? ""],
+            YamlSequence seq => seq.Items.Select(c => c is YamlScalar cs
+                ? cs.Value ?? ""
+                : throw new XformException($"'{key}' must be a list of text values", c.At(File))).ToList(),
+            _ => throw new XformException($"'{key}' must be a list of text values", v.At(File)),
+        };
+    }
+
+    public IEnumerable<YamlMap> Maps(string key, string what)
+    {
+        var v = Get(key);
+        if (v is null) yield break;
+        if (v is not YamlSequence seq) throw new XformException($"'{key}' must be a list", v.At(File));
+        foreach (var item in seq.Items) yield return new YamlMap(item, File, what);
+    }
+
+    /// <summary>Reports keys outside <paramref name="known"/> as errors (with the closest valid key) and
+    /// keys in <paramref name="acceptedUnused"/> as warnings.</summary>
+    public void CheckKeys(string what, IReadOnlyCollection<string> known, IReadOnlyCollection<string> acceptedUnused,
+        ICollection<Warning> warnings)
+    {
+        // By index, as this runs for every mapping of every properties file.
+        for (var i = 0; i < _node.Entries.Count; i++)
+        {
+            var key = _node.Entries[i].Key;
+            if (known.Contains(key)) continue;
+            var at = _node.Entries[i].KeyNode.At(File);
+            if (acceptedUnused.Contains(key))
+            {
+                warnings.Add(new Warning($"'{key}' in {what} is accepted but not used by xform yet", at));
+                continue;
+            }
+            throw new XformException(
+                $"unknown key '{key}' in {what}.{Suggestions.DidYouMean(key, known.Concat(acceptedUnused))}", at);
+        }
+    }
+}
