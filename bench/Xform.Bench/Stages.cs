@@ -110,9 +110,6 @@ static class Stages
         Mark(Names[7]);
 
         var graph = DependencyGraph.Build(loaded.Manifest);
-        foreach (var node in graph.Manifest.Nodes.Values)
-            if (node.ResourceType == ResourceType.Model && !Materializer.Supported.Contains(node.Materialized))
-                throw new BenchException($"unsupported materialization in {node.Name}");
         Mark(Names[8]);
 
         var ids = new NodeSelector(graph).Select([], []);

@@ -76,18 +76,7 @@ sealed class CommandContext : IDisposable
         }
     }
 
-    public DependencyGraph Graph => _graph ??= BuildGraph();
-
-    DependencyGraph BuildGraph()
-    {
-        var graph = DependencyGraph.Build(Loaded.Manifest);
-        foreach (var node in graph.Manifest.Nodes.Values)
-            if (node.ResourceType == ResourceType.Model && !Materializer.Supported.Contains(node.Materialized))
-                throw new XformException(
-                    $"model '{node.Name}' asks for materialization '{node.Materialized}'; supported: {string.Join(", ", Materializer.Supported)}",
-                    node.Location);
-        return graph;
-    }
+    public DependencyGraph Graph => _graph ??= DependencyGraph.Build(Loaded.Manifest);
 
     public Manifest Manifest => Graph.Manifest;
 

@@ -13,7 +13,7 @@ public class ErrorMessageTests
 
     const string Project = "name: proj\nprofile: proj\n";
 
-    static Case C(string name, string expected, string[] args, params (string Path, string Text)[] files) =>
+    public static Case C(string name, string expected, string[] args, params (string Path, string Text)[] files) =>
         new(name, files.ToDictionary(f => f.Path, f => f.Text), args, expected);
 
     static IEnumerable<Case> Cases()
@@ -46,7 +46,7 @@ public class ErrorMessageTests
             ["parse"], ("models/a.sql", "select {{ exceptions.raise_compiler_error('custom failure') }}"));
         yield return C("unknown config in config()", "models/b.sql:1:4: error: unknown config 'materialised'. Did you mean 'materialized'?",
             ["parse"], ("models/b.sql", "{{ config(materialised='table') }}select 1"));
-        yield return C("unsupported materialization", "models/b.sql:1:1: error: model 'b' asks for materialization 'tabel'; supported: view, table, ephemeral, incremental",
+        yield return C("unsupported materialization", "models/b.sql:1:4: error: model 'b' asks for materialization 'tabel'; supported: view, table, ephemeral, incremental",
             ["parse"], ("models/b.sql", "{{ config(materialized='tabel') }}select 1"));
         yield return C("undefined var", "models/a.sql:1:12: error: var 'region' is not defined: set it under 'vars' in project.yml, pass --vars, or give var() a default",
             ["parse"], ("models/a.sql", "select '{{ var('region') }}' as r"));
@@ -67,7 +67,10 @@ public class ErrorMessageTests
     }
 
     [TestCaseSource(nameof(Cases))]
-    public void Reports_one_located_line_and_exits_2(Case c)
+    public void Reports_one_located_line_and_exits_2(Case c) => Check(c);
+
+    /// <summary>Runs the case's command in a fresh project: exit 2, exactly the expected error line, no stack trace.</summary>
+    public static void Check(Case c)
     {
         using var p = new TestProject();
         foreach (var (path, text) in c.Files)
@@ -133,7 +136,7 @@ public class ErrorMessageTests
         Assert.That(err, Does.Not.Contain("   at "));
     }
 
-    static string StripTime(string line) => System.Text.RegularExpressions.Regex.Replace(line.TrimEnd('\r'), @"^\d\d:\d\d:\d\d  ", "");
+    public static string StripTime(string line) => System.Text.RegularExpressions.Regex.Replace(line.TrimEnd('\r'), @"^\d\d:\d\d:\d\d  ", "");
 }
 
 /// <summary>Starts the built xform CLI as its own process.</summary>

@@ -11,28 +11,6 @@ using Xform.Core.Project;
 
 namespace Xform.Core.Execution;
 
-/// <summary>A freshness threshold: <c>{count: 12, period: hour}</c>.</summary>
-public sealed record FreshnessThreshold(long Count, string Period)
-{
-    public TimeSpan Span => Period switch
-    {
-        "minute" => TimeSpan.FromMinutes(Count),
-        "hour" => TimeSpan.FromHours(Count),
-        "day" => TimeSpan.FromDays(Count),
-        _ => throw new InvalidOperationException(Period),
-    };
-
-    public static FreshnessThreshold? Read(IReadOnlyDictionary<string, object?> freshness, string key, Node source)
-    {
-        if (!freshness.TryGetValue(key, out var value) || value is null) return null;
-        if (value is not IReadOnlyDictionary<string, object?> d ||
-            !d.TryGetValue("count", out var c) || !long.TryParse(Convert.ToString(c, CultureInfo.InvariantCulture), out var count) || count < 0 ||
-            !d.TryGetValue("period", out var p) || p is not ("minute" or "hour" or "day"))
-            throw new XformException($"freshness '{key}' of source {source.Source!.SourceName}.{source.Name} must be {{count: N, period: minute|hour|day}}", source.Location);
-        return new FreshnessThreshold(count, (string)p);
-    }
-}
-
 /// <summary>What one freshness check found.</summary>
 public sealed record FreshnessResult(Node Source, NodeStatus Status, DateTime? MaxLoadedAt, DateTime SnapshottedAt, double? AgeSeconds,
     FreshnessThreshold? WarnAfter, FreshnessThreshold? ErrorAfter, string Message, TimeSpan Elapsed, string ThreadId);

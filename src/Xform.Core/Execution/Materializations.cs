@@ -19,11 +19,6 @@ public sealed record BuildOptions(bool FullRefresh, DateTime NowUtc, DateTime? E
 /// </summary>
 public sealed class Materializer(SqlDialect dialect)
 {
-    public static readonly IReadOnlySet<string> Supported = new HashSet<string>(StringComparer.Ordinal) { "view", "table", "ephemeral", "incremental" };
-
-    static readonly string[] Strategies = ["append", "merge", "delete+insert", "insert_overwrite", "microbatch"];
-    static readonly string[] SchemaChanges = ["ignore", "fail", "append_new_columns", "sync_all_columns"];
-
     /// <summary>Builds the model; returns the SQL that ran (for target/run).</summary>
     public string Build(IAdapterConnection connection, Node node, RelationKind? existing, ModelCompiler compile, BuildOptions options)
     {
@@ -42,7 +37,7 @@ public sealed class Materializer(SqlDialect dialect)
             case "incremental":
                 return Incremental(connection, node, existing, compile, options);
             default:
-                throw new XformException($"materialization '{node.Materialized}' is not supported; use one of: {string.Join(", ", Supported)}", node.Location);
+                throw new XformException($"materialization '{node.Materialized}' is not supported; use one of: {string.Join(", ", BuildSettings.Materializations)}", node.Location);
         }
     }
 
@@ -62,16 +57,9 @@ public sealed class Materializer(SqlDialect dialect)
 
     string Incremental(IAdapterConnection connection, Node node, RelationKind? existing, ModelCompiler compile, BuildOptions options)
     {
-        var config = node.Config;
-        var keys = config.GetStrings("unique_key");
-        var strategy = config.GetString("incremental_strategy") ?? (keys.Count > 0 ? "merge" : "append");
-        if (!Strategies.Contains(strategy))
-            throw new XformException($"incremental_strategy '{strategy}' of model '{node.Name}' is not one of {string.Join(", ", Strategies)}.{Suggestions.DidYouMean(strategy, Strategies)}", node.Location);
-        var onSchemaChange = config.GetString("on_schema_change") ?? "ignore";
-        if (!SchemaChanges.Contains(onSchemaChange))
-            throw new XformException($"on_schema_change '{onSchemaChange}' of model '{node.Name}' is not one of {string.Join(", ", SchemaChanges)}", node.Location);
+        var settings = IncrementalSettings.Of(node);
         var full = WantsFullRefresh(node, options);
-        if (strategy == "microbatch") return Microbatch(connection, node, existing, compile, options, full);
+        if (settings.Microbatch is { } batches) return Microbatch(connection, node, batches, existing, compile, options, full);
 
         if (existing != RelationKind.Table || full)
         {
@@ -79,19 +67,14 @@ public sealed class Materializer(SqlDialect dialect)
             return Run(connection, first, dialect.BuildTable(node.Relation, Body(first), existing));
         }
 
-        if (strategy == "delete+insert" && keys.Count == 0)
-            throw new XformException($"model '{node.Name}' uses delete+insert, which needs a unique_key", node.Location);
-        var partition = PartitionColumn(node);
-        if (strategy == "insert_overwrite" && partition is null)
-            throw new XformException($"model '{node.Name}' uses insert_overwrite, which needs partition_by (the column whose values are replaced)", node.Location);
-
         var model = compile(true, null);
         var sql = Body(model);
-        var (columns, alters) = Reconcile(connection, node, sql, onSchemaChange);
+        var (columns, alters) = Reconcile(connection, node, sql, settings.OnSchemaChange);
         var staged = node.Relation.Identifier + "__xform_incr";
-        var input = new IncrementalStatementsInput(node.Relation, staged, columns, keys, UpdateColumns(node, columns, keys),
-            config.GetStrings("incremental_predicates"), partition);
-        IReadOnlyList<string> dml = strategy switch
+        var keys = settings.UniqueKey;
+        var input = new IncrementalStatementsInput(node.Relation, staged, columns, keys, UpdateColumns(settings, columns),
+            settings.Predicates, settings.PartitionColumn);
+        IReadOnlyList<string> dml = settings.Strategy switch
         {
             "append" => [dialect.Insert(input)],
             "merge" when keys.Count == 0 => [dialect.Insert(input)],
@@ -100,29 +83,18 @@ public sealed class Materializer(SqlDialect dialect)
             _ => dialect.InsertOverwrite(input),
         };
         var statements = new List<string> { dialect.DropTemp(staged), dialect.CreateTempTableAs(staged, sql) };
-        if (keys.Count > 0 && strategy is "merge" or "delete+insert" && dialect.UniqueKeyGuard(input) is { } guard) statements.Add(guard);
+        if (keys.Count > 0 && settings.Strategy is "merge" or "delete+insert" && dialect.UniqueKeyGuard(input) is { } guard) statements.Add(guard);
         statements.AddRange(alters);
         statements.AddRange(dml);
         statements.Add(dialect.DropTemp(staged));
         return Run(connection, model, statements);
     }
 
-    static string? PartitionColumn(Node node) => node.Config.TryGetValue("partition_by", out var p) ? p switch
+    static IReadOnlyList<string> UpdateColumns(IncrementalSettings settings, IReadOnlyList<string> columns)
     {
-        string s => s,
-        IReadOnlyDictionary<string, object?> d when d.TryGetValue("field", out var f) => Convert.ToString(f, CultureInfo.InvariantCulture),
-        _ => throw new XformException($"partition_by of model '{node.Name}' must be a column name or {{field: column}}", node.Location),
-    } : null;
-
-    static IReadOnlyList<string> UpdateColumns(Node node, IReadOnlyList<string> columns, IReadOnlyList<string> keys)
-    {
-        var include = node.Config.GetStrings("merge_update_columns");
-        var exclude = node.Config.GetStrings("merge_exclude_columns");
-        if (include.Count > 0 && exclude.Count > 0)
-            throw new XformException($"model '{node.Name}' sets both merge_update_columns and merge_exclude_columns; use one", node.Location);
-        var candidates = include.Count > 0 ? include : columns;
+        var candidates = settings.MergeUpdateColumns.Count > 0 ? settings.MergeUpdateColumns : columns;
         return candidates
-            .Where(c => !keys.Contains(c, StringComparer.OrdinalIgnoreCase) && !exclude.Contains(c, StringComparer.OrdinalIgnoreCase))
+            .Where(c => !settings.UniqueKey.Contains(c, StringComparer.OrdinalIgnoreCase) && !settings.MergeExcludeColumns.Contains(c, StringComparer.OrdinalIgnoreCase))
             .ToList();
     }
 
@@ -149,16 +121,10 @@ public sealed class Materializer(SqlDialect dialect)
         };
     }
 
-    string Microbatch(IAdapterConnection connection, Node node, RelationKind? existing, ModelCompiler compile, BuildOptions options, bool full)
+    string Microbatch(IAdapterConnection connection, Node node, MicrobatchSettings batches, RelationKind? existing, ModelCompiler compile,
+        BuildOptions options, bool full)
     {
-        var config = node.Config;
-        var eventTime = config.GetString("event_time")
-            ?? throw new XformException($"microbatch model '{node.Name}' needs event_time (its timestamp column)", node.Location);
-        var size = config.GetString("batch_size") ?? throw new XformException($"microbatch model '{node.Name}' needs batch_size (hour, day, month or year)", node.Location);
-        if (size is not ("hour" or "day" or "month" or "year"))
-            throw new XformException($"batch_size of model '{node.Name}' must be hour, day, month or year, not '{size}'", node.Location);
-        var lookback = int.TryParse(config.GetString("lookback") ?? "1", NumberStyles.Integer, CultureInfo.InvariantCulture, out var lb) && lb >= 0 ? lb
-            : throw new XformException($"lookback of model '{node.Name}' must be a whole number", node.Location);
+        var (eventTime, size, lookback) = (batches.EventTime, batches.BatchSize, batches.Lookback);
         var exists = existing == RelationKind.Table && !full;
 
         DateTime start, end;
@@ -174,8 +140,7 @@ public sealed class Materializer(SqlDialect dialect)
         }
         else
         {
-            var begin = config.GetString("begin") ?? throw new XformException($"microbatch model '{node.Name}' needs begin (the first event time to build) for its first run", node.Location);
-            start = Floor(DateTime.Parse(begin, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), size);
+            start = Floor(batches.Begin, size);
             end = Ceiling(options.NowUtc, size);
         }
 

@@ -12,18 +12,11 @@ namespace Xform.Core.Execution;
 /// </summary>
 public sealed class SnapshotBuilder(SqlDialect dialect)
 {
-    static readonly string[] HardDeletes = ["ignore", "invalidate", "new_record"];
-
     public string Build(IAdapterConnection connection, CompiledNode compiled, RelationKind? existing, DateTime nowUtc)
     {
         var node = compiled.Node;
-        var config = node.Config;
-        var keys = config.GetStrings("unique_key");
-        if (keys.Count == 0) throw new XformException($"snapshot '{node.Name}' needs unique_key", node.Location);
-        var strategy = config.GetString("strategy") ?? throw new XformException($"snapshot '{node.Name}' needs strategy: timestamp or check", node.Location);
-        var hardDeletes = config.GetString("hard_deletes") ?? (config.GetBool("invalidate_hard_deletes", false) ? "invalidate" : "ignore");
-        if (!HardDeletes.Contains(hardDeletes))
-            throw new XformException($"hard_deletes of snapshot '{node.Name}' must be ignore, invalidate or new_record, not '{hardDeletes}'", node.Location);
+        var settings = SnapshotSettings.Of(node);
+        var (keys, hardDeletes) = (settings.UniqueKey, settings.HardDeletes);
         string Q(string c) => dialect.Quote(c);
         var now = dialect.TimestampLiteral(nowUtc);
         var sql = compiled.Sql.TrimEnd().TrimEnd(';');
@@ -31,23 +24,18 @@ public sealed class SnapshotBuilder(SqlDialect dialect)
         // The version's time: updated_at for timestamp, the run's time for check.
         string versionTime;
         string changed;
-        switch (strategy)
+        if (settings.UpdatedAt is { } updatedAt)
         {
-            case "timestamp":
-                var updatedAt = config.GetString("updated_at") ?? throw new XformException($"snapshot '{node.Name}' with strategy timestamp needs updated_at", node.Location);
-                versionTime = $"src.{Q(updatedAt)}";
-                changed = $"src.{Q(updatedAt)} > cur.dbt_updated_at";
-                break;
-            case "check":
-                var checkCols = config.GetStrings("check_cols");
-                if (checkCols.Count == 0) throw new XformException($"snapshot '{node.Name}' with strategy check needs check_cols (a list, or 'all')", node.Location);
-                if (checkCols is ["all"])
-                    checkCols = connection.DescribeQuery(sql).Select(c => c.Name).Where(c => !keys.Contains(c, StringComparer.OrdinalIgnoreCase)).ToList();
-                versionTime = now;
-                changed = string.Join(" or ", checkCols.Select(c => $"src.{Q(c)} is distinct from cur.{Q(c)}"));
-                break;
-            default:
-                throw new XformException($"strategy of snapshot '{node.Name}' must be timestamp or check, not '{strategy}'", node.Location);
+            versionTime = $"src.{Q(updatedAt)}";
+            changed = $"src.{Q(updatedAt)} > cur.dbt_updated_at";
+        }
+        else
+        {
+            var checkCols = settings.CheckCols is ["all"]
+                ? connection.DescribeQuery(sql).Select(c => c.Name).Where(c => !keys.Contains(c, StringComparer.OrdinalIgnoreCase)).ToList()
+                : settings.CheckCols;
+            versionTime = now;
+            changed = string.Join(" or ", checkCols.Select(c => $"src.{Q(c)} is distinct from cur.{Q(c)}"));
         }
 
         // A key that comes back after being recorded as deleted starts a new version whatever its values.

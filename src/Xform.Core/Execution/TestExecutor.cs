@@ -11,32 +11,20 @@ namespace Xform.Core.Execution;
 /// Runs a compiled data test the way dbt does: counts the failing rows (<c>fail_calc</c>), compares the
 /// count with <c>warn_if</c>/<c>error_if</c>, and honours <c>severity</c>, <c>limit</c> and <c>store_failures</c>.
 /// </summary>
-public sealed partial class TestExecutor(Func<string, string> quote)
+public sealed class TestExecutor(Func<string, string> quote)
 {
-    [GeneratedRegex(@"^\s*(==|=|!=|<>|>=|<=|>|<)\s*-?\d+(\.\d+)?\s*$")]
-    private static partial Regex Condition();
-
     public sealed record Outcome(NodeStatus Status, long Failures, string Message, string ExecutedSql);
 
     public Outcome Run(IAdapterConnection connection, CompiledNode test)
     {
         var node = test.Node;
-        var config = node.Config;
-        var warnIf = CheckCondition(config.GetString("warn_if") ?? "!= 0", "warn_if", node);
-        var errorIf = CheckCondition(config.GetString("error_if") ?? "!= 0", "error_if", node);
-        var severity = (config.GetString("severity") ?? "error").ToLowerInvariant();
-        if (severity is not ("error" or "warn"))
-            throw new XformException($"severity of test '{node.Name}' must be 'error' or 'warn', not '{severity}'", node.Location);
-        var failCalc = config.GetString("fail_calc") ?? "count(*)";
-        var limit = config.GetString("limit") is { } l
-            ? int.TryParse(l, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 0 ? n
-                : throw new XformException($"limit of test '{node.Name}' must be a whole number", node.Location)
-            : (int?)null;
+        var settings = TestSettings.Of(node);
+        var (warnIf, errorIf, severity, failCalc, limit) = (settings.WarnIf, settings.ErrorIf, settings.Severity, settings.FailCalc, settings.Limit);
 
         var body = test.Sql.TrimEnd().TrimEnd(';');
         var executed = new List<string>();
         string? storedIn = null;
-        if (config.GetBool("store_failures", false))
+        if (settings.StoreFailures)
         {
             var audit = node.Relation.Render(quote);
             connection.EnsureSchema(node.Relation.Schema);
@@ -62,9 +50,4 @@ public sealed partial class TestExecutor(Func<string, string> quote)
               (storedIn is null ? "" : $"\nfailing rows stored in {storedIn}");
         return new Outcome(status, failures, message, string.Join(";\n\n", executed) + ";\n");
     }
-
-    static string CheckCondition(string text, string key, Node node) =>
-        Condition().IsMatch(text)
-            ? text.Trim()
-            : throw new XformException($"{key} of test '{node.Name}' must be a comparison with a number such as '>0' or '>=10', not '{text}'", node.Location);
 }

@@ -138,7 +138,7 @@ public static partial class ProjectLoader
             var fqn = new[] { project.Name, table.SourceName, table.TableName };
             var config = NodeConfig.Empty;
             foreach (var layer in project.Sources.Along(fqn)) config = config.With(layer);
-            config = config.With(table.Config).With([new("tags", table.Tags)]);
+            config = config.With(table.Config).With([new("tags", table.Tags)], table.Location);
             if (!config.Enabled) continue;
             Add(new Node
             {
@@ -156,9 +156,18 @@ public static partial class ProjectLoader
             if (!used.Contains((kind, name)))
                 warnings.Add(new Warning($"properties for {kind} '{name}' match no {kind} file in the project", patch.Location));
 
+        CheckConfigs(nodes.Values);
         var manifest = new Manifest(project, nodes, engine.Macros, docs, warnings);
         var macroIndex = new MacroIndex(BuiltinMacros.All.Concat(options.InternalMacros).Concat(macroFiles), engine.Macros, options.Target.Type);
         return new LoadedProject(manifest, session, templates, macroIndex);
+    }
+
+    /// <summary>Every config mistake of every node, found here so that no command touches the database first.</summary>
+    static void CheckConfigs(IEnumerable<Node> nodes)
+    {
+        var errors = nodes.SelectMany(BuildSettings.Check)
+            .OrderBy(e => e.Location.File, StringComparer.Ordinal).ThenBy(e => e.Location.Line).ThenBy(e => e.Location.Column).ToList();
+        if (errors.Count > 0) throw errors.Count == 1 ? errors[0] : new XformAggregateException(errors);
     }
 
     /// <summary>Properties by (kind, name). Of the names declared twice, the one declared first is reported.</summary>

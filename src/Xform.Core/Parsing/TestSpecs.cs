@@ -93,7 +93,7 @@ public static partial class TestSpecs
             else if (SourceCall().Match(s) is { Success: true } src) sources.Add(new Reference(src.Groups[2].Value, null, at, src.Groups[1].Value));
         }
 
-        var merged = baseConfig.With(config);
+        var merged = baseConfig.With(config, at);
         var metadata = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["name"] = shortName, ["macro"] = macro, ["kwargs"] = args, ["column_name"] = column,

@@ -1,0 +1,212 @@
+using System.Globalization;
+using Xform.Core.Diagnostics;
+
+namespace Xform.Core.Project;
+
+/// <summary>
+/// A node's build configs as typed values, read the same way at parse time (where every mistake is reported
+/// before the database is touched) and when the node runs. A wrong value is reported at the line that set it.
+/// </summary>
+public static class BuildSettings
+{
+    public static readonly IReadOnlyList<string> Materializations = ["view", "table", "ephemeral", "incremental"];
+
+    /// <summary>Every config mistake of a node, or none. Models, snapshots, data tests and sources are checked.</summary>
+    public static IReadOnlyList<XformException> Check(Node node)
+    {
+        var errors = new List<XformException>();
+        void Try(Action read)
+        {
+            try { read(); }
+            catch (XformException e) { errors.Add(e); }
+        }
+        switch (node.ResourceType)
+        {
+            case ResourceType.Model when !Materializations.Contains(node.Materialized):
+                errors.Add(Error(node, "materialized",
+                    $"model '{node.Name}' asks for materialization '{node.Materialized}'; supported: {string.Join(", ", Materializations)}"));
+                break;
+            case ResourceType.Model when node.Materialized == "incremental":
+                Try(() => IncrementalSettings.Of(node));
+                break;
+            case ResourceType.Snapshot:
+                Try(() => SnapshotSettings.Of(node));
+                break;
+            case ResourceType.Test:
+                Try(() => TestSettings.Of(node));
+                break;
+            case ResourceType.Source when node.Source?.Freshness is { } freshness:
+                Try(() => FreshnessThreshold.Read(freshness, "warn_after", node));
+                Try(() => FreshnessThreshold.Read(freshness, "error_after", node));
+                break;
+        }
+        return errors;
+    }
+
+    /// <summary>An error about <paramref name="key"/>, at the line that set it (else the node's file).</summary>
+    internal static XformException Error(Node node, string key, string message) =>
+        new(message, node.Config.OriginOf(key) ?? node.Location);
+
+    internal static string OneOf(Node node, string key, string? value, string fallback, IReadOnlyList<string> allowed, string what)
+    {
+        var v = value ?? fallback;
+        return allowed.Contains(v) ? v
+            : throw Error(node, key, $"{key} '{v}' of {what} '{node.Name}' is not one of {string.Join(", ", allowed)}.{Suggestions.DidYouMean(v, allowed)}");
+    }
+}
+
+/// <summary>A microbatch model's batches: <c>event_time</c>, <c>batch_size</c>, <c>lookback</c>, <c>begin</c>.</summary>
+public sealed record MicrobatchSettings(string EventTime, string BatchSize, int Lookback, DateTime Begin);
+
+/// <summary>An incremental model's configs, checked together (a strategy and what it requires).</summary>
+public sealed record IncrementalSettings(
+    string Strategy,
+    IReadOnlyList<string> UniqueKey,
+    string OnSchemaChange,
+    string? PartitionColumn,
+    IReadOnlyList<string> MergeUpdateColumns,
+    IReadOnlyList<string> MergeExcludeColumns,
+    IReadOnlyList<string> Predicates,
+    MicrobatchSettings? Microbatch)
+{
+    public static readonly IReadOnlyList<string> Strategies = ["append", "merge", "delete+insert", "insert_overwrite", "microbatch"];
+    public static readonly IReadOnlyList<string> SchemaChanges = ["ignore", "fail", "append_new_columns", "sync_all_columns"];
+    static readonly string[] BatchSizes = ["hour", "day", "month", "year"];
+
+    public static IncrementalSettings Of(Node node)
+    {
+        var config = node.Config;
+        var keys = config.GetStrings("unique_key");
+        var strategy = config.GetString("incremental_strategy") ?? (keys.Count > 0 ? "merge" : "append");
+        if (!Strategies.Contains(strategy))
+            throw BuildSettings.Error(node, "incremental_strategy",
+                $"incremental_strategy '{strategy}' of model '{node.Name}' is not one of {string.Join(", ", Strategies)}.{Suggestions.DidYouMean(strategy, Strategies)}");
+        var onSchemaChange = config.GetString("on_schema_change") ?? "ignore";
+        if (!SchemaChanges.Contains(onSchemaChange))
+            throw BuildSettings.Error(node, "on_schema_change",
+                $"on_schema_change '{onSchemaChange}' of model '{node.Name}' is not one of {string.Join(", ", SchemaChanges)}");
+        if (strategy == "delete+insert" && keys.Count == 0)
+            throw BuildSettings.Error(node, "incremental_strategy", $"model '{node.Name}' uses delete+insert, which needs a unique_key");
+        var partition = ReadPartitionColumn(node);
+        if (strategy == "insert_overwrite" && partition is null)
+            throw BuildSettings.Error(node, "incremental_strategy",
+                $"model '{node.Name}' uses insert_overwrite, which needs partition_by (the column whose values are replaced)");
+        var include = config.GetStrings("merge_update_columns");
+        var exclude = config.GetStrings("merge_exclude_columns");
+        if (include.Count > 0 && exclude.Count > 0)
+            throw BuildSettings.Error(node, "merge_exclude_columns", $"model '{node.Name}' sets both merge_update_columns and merge_exclude_columns; use one");
+        return new IncrementalSettings(strategy, keys, onSchemaChange, partition, include, exclude, config.GetStrings("incremental_predicates"),
+            strategy == "microbatch" ? Batches(node) : null);
+    }
+
+    static string? ReadPartitionColumn(Node node) => node.Config.TryGetValue("partition_by", out var p) ? p switch
+    {
+        null => null,
+        string s => s,
+        IReadOnlyDictionary<string, object?> d when d.TryGetValue("field", out var f) => Convert.ToString(f, CultureInfo.InvariantCulture),
+        _ => throw BuildSettings.Error(node, "partition_by", $"partition_by of model '{node.Name}' must be a column name or {{field: column}}"),
+    } : null;
+
+    static MicrobatchSettings Batches(Node node)
+    {
+        var config = node.Config;
+        var eventTime = config.GetString("event_time")
+            ?? throw BuildSettings.Error(node, "incremental_strategy", $"microbatch model '{node.Name}' needs event_time (its timestamp column)");
+        var size = config.GetString("batch_size")
+            ?? throw BuildSettings.Error(node, "incremental_strategy", $"microbatch model '{node.Name}' needs batch_size (hour, day, month or year)");
+        if (!BatchSizes.Contains(size))
+            throw BuildSettings.Error(node, "batch_size", $"batch_size of model '{node.Name}' must be hour, day, month or year, not '{size}'");
+        var lookback = int.TryParse(config.GetString("lookback") ?? "1", NumberStyles.Integer, CultureInfo.InvariantCulture, out var lb) && lb >= 0 ? lb
+            : throw BuildSettings.Error(node, "lookback", $"lookback of model '{node.Name}' must be a whole number");
+        var beginText = config.GetString("begin")
+            ?? throw BuildSettings.Error(node, "incremental_strategy", $"microbatch model '{node.Name}' needs begin (the first event time to build)");
+        var begin = DateTime.TryParse(beginText, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var b) ? b
+            : throw BuildSettings.Error(node, "begin", $"begin of model '{node.Name}' must be a date or timestamp such as '2024-01-01', not '{beginText}'");
+        return new MicrobatchSettings(eventTime, size, lookback, begin);
+    }
+}
+
+/// <summary>A snapshot's configs: how rows are identified, how a change is detected, what a deleted row does.</summary>
+public sealed record SnapshotSettings(IReadOnlyList<string> UniqueKey, string Strategy, string? UpdatedAt, IReadOnlyList<string> CheckCols, string HardDeletes)
+{
+    static readonly string[] HardDeleteModes = ["ignore", "invalidate", "new_record"];
+
+    public static SnapshotSettings Of(Node node)
+    {
+        var config = node.Config;
+        var keys = config.GetStrings("unique_key");
+        // A missing key is reported at the snapshot itself; a wrong or incomplete one where it was set.
+        if (keys.Count == 0) throw new XformException($"snapshot '{node.Name}' needs unique_key", node.Location);
+        var strategy = config.GetString("strategy") ?? throw new XformException($"snapshot '{node.Name}' needs strategy: timestamp or check", node.Location);
+        var hardDeletes = config.GetString("hard_deletes") ?? (config.GetBool("invalidate_hard_deletes", false) ? "invalidate" : "ignore");
+        if (!HardDeleteModes.Contains(hardDeletes))
+            throw BuildSettings.Error(node, "hard_deletes", $"hard_deletes of snapshot '{node.Name}' must be ignore, invalidate or new_record, not '{hardDeletes}'");
+        switch (strategy)
+        {
+            case "timestamp":
+                var updatedAt = config.GetString("updated_at")
+                    ?? throw BuildSettings.Error(node, "strategy", $"snapshot '{node.Name}' with strategy timestamp needs updated_at");
+                return new SnapshotSettings(keys, strategy, updatedAt, [], hardDeletes);
+            case "check":
+                var checkCols = config.GetStrings("check_cols");
+                if (checkCols.Count == 0)
+                    throw BuildSettings.Error(node, "strategy", $"snapshot '{node.Name}' with strategy check needs check_cols (a list, or 'all')");
+                return new SnapshotSettings(keys, strategy, null, checkCols, hardDeletes);
+            default:
+                throw BuildSettings.Error(node, "strategy", $"strategy of snapshot '{node.Name}' must be timestamp or check, not '{strategy}'");
+        }
+    }
+}
+
+/// <summary>A data test's configs: when it warns or fails, and how failures are counted.</summary>
+public sealed partial record TestSettings(string Severity, string WarnIf, string ErrorIf, string FailCalc, int? Limit, bool StoreFailures)
+{
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*(==|=|!=|<>|>=|<=|>|<)\s*-?\d+(\.\d+)?\s*$")]
+    private static partial System.Text.RegularExpressions.Regex Comparison();
+
+    public static TestSettings Of(Node node)
+    {
+        var config = node.Config;
+        var warnIf = Condition(node, "warn_if");
+        var errorIf = Condition(node, "error_if");
+        var severity = (config.GetString("severity") ?? "error").ToLowerInvariant();
+        if (severity is not ("error" or "warn"))
+            throw BuildSettings.Error(node, "severity", $"severity of test '{node.Name}' must be 'error' or 'warn', not '{severity}'");
+        var limit = config.GetString("limit") is { } l
+            ? int.TryParse(l, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 0 ? n
+                : throw BuildSettings.Error(node, "limit", $"limit of test '{node.Name}' must be a whole number")
+            : (int?)null;
+        return new TestSettings(severity, warnIf, errorIf, config.GetString("fail_calc") ?? "count(*)", limit, config.GetBool("store_failures", false));
+    }
+
+    /// <summary>A comparison with a number, as dbt's warn_if / error_if take it: <c>!= 0</c>, <c>&gt;=10</c>.</summary>
+    static string Condition(Node node, string key)
+    {
+        var text = node.Config.GetString(key) ?? "!= 0";
+        return Comparison().IsMatch(text)
+            ? text.Trim()
+            : throw BuildSettings.Error(node, key, $"{key} of test '{node.Name}' must be a comparison with a number such as '>0' or '>=10', not '{text}'");
+    }
+}
+
+/// <summary>A freshness threshold: <c>{count: 12, period: hour}</c>.</summary>
+public sealed record FreshnessThreshold(long Count, string Period)
+{
+    public TimeSpan Span => Period switch
+    {
+        "minute" => TimeSpan.FromMinutes(Count),
+        "hour" => TimeSpan.FromHours(Count),
+        "day" => TimeSpan.FromDays(Count),
+        _ => throw new InvalidOperationException(Period),
+    };
+
+    public static FreshnessThreshold? Read(IReadOnlyDictionary<string, object?> freshness, string key, Node source)
+    {
+        if (!freshness.TryGetValue(key, out var value) || value is null) return null;
+        if (value is not IReadOnlyDictionary<string, object?> d ||
+            !d.TryGetValue("count", out var c) || !long.TryParse(Convert.ToString(c, CultureInfo.InvariantCulture), out var count) || count < 0 ||
+            !d.TryGetValue("period", out var p) || p is not ("minute" or "hour" or "day"))
+            throw new XformException($"freshness '{key}' of source {source.Source!.SourceName}.{source.Name} must be {{count: N, period: minute|hour|day}}", source.Location);
+        return new FreshnessThreshold(count, (string)p);
+    }
+}
