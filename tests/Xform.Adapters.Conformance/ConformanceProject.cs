@@ -4,6 +4,7 @@ using Xform.Cli;
 using Xform.Core.Adapters;
 using Xform.Core.Parsing;
 using Xform.Core.Project;
+using Xform.Tests;
 
 namespace Xform.Adapters.Conformance;
 
@@ -123,11 +124,7 @@ public abstract class ConformanceFixture
     [SetUp]
     public void SkipWhereTheEngineIsMissing()
     {
-        if (Target.SkipReason is { } reason)
-        {
-            TestContext.Progress.WriteLine($"skipped: {reason}");
-            Assert.Ignore(reason);
-        }
+        if (Target.SkipReason is { } reason) Unavailable.Skip(reason);
         if (Target.KnownIssue(TestContext.CurrentContext.Test.MethodName ?? "") is { } issue)
         {
             TestContext.Progress.WriteLine($"known issue on {Target.Type}: {issue}");

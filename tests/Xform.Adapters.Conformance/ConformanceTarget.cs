@@ -12,7 +12,10 @@ public abstract class ConformanceTarget
     /// <summary>The profile <c>type</c>.</summary>
     public abstract string Type { get; }
 
-    /// <summary>Why the engine cannot be tested here (printed by Assert.Ignore), or null.</summary>
+    /// <summary>
+    /// Why the engine cannot be tested here (a missing tool), or null. The tests are then ignored with this
+    /// reason, printed, or failed with it when CI=true (<see cref="Xform.Tests.Unavailable"/>).
+    /// </summary>
     public virtual string? SkipReason => null;
 
     /// <summary>

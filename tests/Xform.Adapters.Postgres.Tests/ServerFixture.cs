@@ -1,6 +1,7 @@
 using Xform.Adapters.Conformance;
 using Xform.Core.Adapters;
 using Xform.Core.Project;
+using Xform.Tests;
 
 namespace Xform.Adapters.Postgres.Tests;
 
@@ -17,7 +18,7 @@ public sealed class ServerFixture
         Server = PostgresServer.Start(out var reason);
         SkipReason = reason;
         TestContext.Progress.WriteLine(Server is null
-            ? $"PostgreSQL tests skipped: {reason}"
+            ? $"PostgreSQL test server not started: {reason}"
             : $"PostgreSQL {Server.Version} started on {Server.Host}:{Server.Port} in {Server.StartupTime.TotalSeconds:0.00}s");
     }
 
@@ -28,15 +29,14 @@ public sealed class ServerFixture
         Server = null;
     }
 
-    /// <summary>The running server, or Assert.Ignore with the printed reason when no binaries are installed.</summary>
+    /// <summary>
+    /// The running server; without one (no binaries installed) the test is ignored with the printed reason,
+    /// or failed when CI=true (<see cref="Unavailable"/>).
+    /// </summary>
     public static PostgresServer Require()
     {
-        if (Server is null)
-        {
-            TestContext.Progress.WriteLine($"skipped: {SkipReason}");
-            Assert.Ignore(SkipReason ?? "the PostgreSQL test server did not start");
-        }
-        return Server!;
+        if (Server is null) Unavailable.Skip(SkipReason ?? "the PostgreSQL test server did not start");
+        return Server;
     }
 }
 

@@ -64,7 +64,11 @@ public sealed class ExportAndServerTests
         var readOnly = InsightsSource.ReadOnlyTarget(target, project.RootDir);
         using var adapter = new DuckDbAdapter(readOnly, project.RootDir);
         using var connection = adapter.Open();
-        Assert.That(connection.Query("select count(*) from obt_customer_kpis_and_segmentation").Rows.Single()[0], Is.Not.Null);
+        // It reads the built mart: one row per customer with a sale line, counted here from the staged lines.
+        var customers = RetailProject.ToDouble(connection.Query("select count(*) from obt_customer_kpis_and_segmentation").Rows.Single()[0]);
+        var withSales = _project.Scalar("select count(distinct customer_id) from stg_transaction_logs where transaction_category = 'sale'");
+        Assert.That(withSales, Is.GreaterThan(0), "the sample has customers with sales");
+        Assert.That(customers, Is.EqualTo(withSales), "customers read through the page's read-only connection");
         Assert.That(() => connection.Execute("create table insights_should_not_write(i int)"), Throws.Exception,
             "a write went through the page's connection");
     }

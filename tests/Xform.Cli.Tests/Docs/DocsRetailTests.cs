@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Xform.Cli.Tests.Retail;
+using Xform.Tests;
 
 namespace Xform.Cli.Tests.Docs;
 
@@ -194,14 +195,10 @@ public sealed class DocsRetailTests
     public async Task The_page_in_headless_chromium_renders_every_node_selects_and_filters()
     {
         var chromium = HeadlessChromium.Find();
-        if (chromium is null)
-        {
-            TestContext.Progress.WriteLine("skipped: chromium is not installed (apt-get install chromium; .ci/run installs it)");
-            Assert.Ignore("chromium is not installed");
-        }
+        if (chromium is null) Unavailable.Skip("chromium is not installed (Debian: apt-get install chromium; .ci/run installs it)");
         var watch = Stopwatch.StartNew();
         var graphNodes = CliSelect("*"); // every model, seed, snapshot and source, as the command line selects them
-        using var browser = await HeadlessChromium.StartAsync(chromium!);
+        using var browser = await HeadlessChromium.StartAsync(chromium);
         var url = new Uri(Path.Combine(_project.Dir, "target", "index.html")).AbsoluteUri;
         await browser.NavigateAsync(url, "document.body && document.body.getAttribute('data-ready') === 'true'");
         TestContext.Progress.WriteLine($"chromium started and page ready in {watch.Elapsed.TotalSeconds:0.0}s");

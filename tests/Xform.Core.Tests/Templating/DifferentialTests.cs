@@ -1,4 +1,5 @@
 using Xform.Core.Templating;
+using Xform.Tests;
 
 namespace Xform.Core.Tests.TemplatingTests;
 
@@ -19,12 +20,7 @@ public class DifferentialTests
     public void RendersLikeJinja2(string name, string text)
     {
         var (results, skip) = CorpusSupport.OracleResults;
-        if (results == null)
-        {
-            TestContext.Out.WriteLine($"Skipped: {skip}");
-            Assert.Ignore(skip ?? "oracle unavailable");
-            return;
-        }
+        if (results == null) Unavailable.Skip(skip ?? "the Jinja2 oracle is unavailable");
         var expected = results[name];
         Assert.That(expected.TryGetProperty("out", out var output), Is.True, $"Jinja2 itself failed on '{name}': {expected}");
         var template = Engine.Value.Parse(new TemplateSource($"models/{name}.sql", text));
