@@ -10,6 +10,7 @@ public class FakeSnowflakeSqlTests
         "CREATE OR REPLACE TABLE \"X\" (\"A\" DECIMAL(38,0), \"B\" DECIMAL(38,0), \"C\" TIMESTAMP, \"D\" DOUBLE)")]
     [TestCase("select a / b, 1 / (case when count(*) > 1 then 0 else 1 end), x / t.y::int, s / sum(v) over (partition by k)",
         "SELECT A / \"__SF_DIVISOR\"(B), 1 / \"__SF_DIVISOR\"((CASE WHEN COUNT(*) > 1 THEN 0 ELSE 1 END)), X / \"__SF_DIVISOR\"(T.Y::INT), S / \"__SF_DIVISOR\"(SUM(V) OVER (PARTITION BY K))")]
+    [TestCase("select a / -b / (c) /* a / b */, my$col from t", "SELECT A / \"__SF_DIVISOR\"(-B) / \"__SF_DIVISOR\"((C)) /* a / b */, \"MY$COL\" FROM T")]
     [TestCase("select datediff(day, a, b), dateadd(month, 1, c), date_trunc('month', d)",
         "SELECT DATEDIFF('day', A, B), DATEADD('month', 1, C), DATE_TRUNC('month', D)")]
     [TestCase("select seq4() from table(generator(rowcount => 100))", "SELECT SEQ4() FROM RANGE( 100)")]
