@@ -95,14 +95,16 @@ public sealed class ConformanceProject : IDisposable
         _ => Convert.ToInt64(value, CultureInfo.InvariantCulture),
     };
 
-    /// <summary>Relations of the project's schema (or another): name -> "table" or "view".</summary>
+    /// <summary>Relations of the project's schema (or another): name in lower case -> "table" or "view". (An engine
+    /// may store the names in upper case, as Snowflake stores unquoted names; the suite names everything in lower case.)</summary>
     public Dictionary<string, string> Relations(string? schema = null) =>
         With((_, c) => c.ListRelations()
             .Where(r => string.Equals(r.Schema, schema ?? Schema, StringComparison.OrdinalIgnoreCase))
-            .ToDictionary(r => r.Name, r => r.Kind == RelationKind.View ? "view" : "table"));
+            .ToDictionary(r => r.Name.ToLowerInvariant(), r => r.Kind == RelationKind.View ? "view" : "table"));
 
+    /// <summary>The columns of a relation, their names in lower case (as <see cref="Relations"/>).</summary>
     public IReadOnlyList<ColumnSpec> Columns(string name, string? schema = null) =>
-        With((_, c) => c.GetColumns(new RelationName(null, schema ?? Schema, name)));
+        With((_, c) => c.GetColumns(new RelationName(null, schema ?? Schema, name)).Select(col => col with { Name = col.Name.ToLowerInvariant() }).ToList());
 
     public void Dispose()
     {

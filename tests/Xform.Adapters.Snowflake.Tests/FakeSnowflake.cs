@@ -23,9 +23,13 @@ public sealed record Recorded(string Method, string PathAndQuery, string Body, s
 /// queues (429, 503, 504, 500, 502, 408). It keeps requestIds: a resubmission with retry=true returns the first
 /// execution's answer without running the statement again.
 /// <para>
-/// The statements themselves run on an in-memory DuckDB after a few textual rewrites (transient, number,
-/// timestamp_ntz, swap with, qualified rename targets), so the tests check the protocol and that the SQL xform
-/// sends has the intended shape and effect, not Snowflake's own SQL semantics.
+/// The statements themselves run on an in-memory DuckDB after the translation of <see cref="FakeSnowflakeSql"/>
+/// (upper-case folding of unquoted names, types, string escapes, division by zero, a few functions, the
+/// information schema's shape) and <c>swap with</c> and qualified rename targets here. Each request is a
+/// session: it runs in the request's schema when that exists, and its temporary tables are dropped at its end.
+/// So the tests check the protocol and that the SQL xform sends has the intended shape and effect; where DuckDB
+/// and Snowflake differ beyond that (quoted names resolve without regard to case here, result types follow
+/// DuckDB), they check nothing of Snowflake's own semantics.
 /// </para>
 /// </summary>
 public sealed class FakeSnowflake : IDisposable
@@ -54,6 +58,7 @@ public sealed class FakeSnowflake : IDisposable
         Run($"attach ':memory:' as \"{database}\"");
         Run($"use \"{database}\"");
         Run("create schema \"PUBLIC\""); // every Snowflake database starts with a PUBLIC schema
+        foreach (var statement in FakeSnowflakeSql.Setup(database)) Run(statement);
         _loop = Task.Run(Loop);
     }
 
@@ -325,6 +330,8 @@ public sealed class FakeSnowflake : IDisposable
         var results = new List<Statement>();
         lock (_dbGate)
         {
+            UseSchemaOf(request);
+            using var endOfSession = new EndOfSession(this);
             var inTransaction = false;
             foreach (var s in statements)
             {
@@ -354,9 +361,13 @@ public sealed class FakeSnowflake : IDisposable
                 catch (DuckDBException e)
                 {
                     if (inTransaction) RunRaw("rollback"); // the session ends with the request: an open transaction is rolled back
-                    return (422, Error(handle, "002003", "42S02", $"SQL compilation error:\n{e.Message.Split('\n')[0]}"));
+                    var message = e.Message.Split('\n')[0];
+                    return (422, message.EndsWith("Division by zero", StringComparison.Ordinal)
+                        ? Error(handle, "100051", "22012", "Division by zero")
+                        : Error(handle, "002003", "42S02", $"SQL compilation error:\n{message}"));
                 }
             }
+            if (inTransaction) RunRaw("rollback"); // a transaction still open when the session ends is rolled back
         }
         if (statements.Count == 1)
         {
@@ -370,6 +381,26 @@ public sealed class FakeSnowflake : IDisposable
         parent.Partitions.Add(new JsonArray(new JsonArray("Multiple statements executed successfully.")));
         _statements[handle] = parent;
         return (200, parent.Final);
+    }
+
+    /// <summary>The request's database and schema are its session's current ones (when the schema exists).</summary>
+    void UseSchemaOf(JsonObject request)
+    {
+        var schema = (string?)request["schema"];
+        var exists = schema is not null && Query($"select count(*) from duckdb_schemas() where database_name = {Quote(Database, '\'')} and schema_name = {Quote(schema, '\'')}")[0][0] is > 0L;
+        RunRaw(exists ? $"use {Quote(Database, '"')}.{Quote(schema!, '"')}" : $"use {Quote(Database, '"')}");
+    }
+
+    static string Quote(string name, char quote) => quote + name.Replace(quote.ToString(), new string(quote, 2), StringComparison.Ordinal) + quote;
+
+    /// <summary>A request is a session: its temporary tables go with it.</summary>
+    sealed class EndOfSession(FakeSnowflake fake) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var row in fake.Query("select table_name from duckdb_tables() where temporary"))
+                fake.RunRaw($"drop table if exists temp.main.{Quote((string)row[0]!, '"')}");
+        }
     }
 
     string NewHandle() => $"01b2c3d4-0000-{Interlocked.Increment(ref _handles):0000}-0000-0000deadbeef";
@@ -386,16 +417,10 @@ public sealed class FakeSnowflake : IDisposable
         cmd.ExecuteNonQuery();
     }
 
-    /// <summary>Snowflake SQL to DuckDB SQL, for the few shapes xform sends.</summary>
-    static string Rewrite(string sql)
-    {
-        var s = Regex.Replace(sql, @"\bcreate or replace transient table\b", "create or replace table", RegexOptions.IgnoreCase);
-        s = Regex.Replace(s, @"\bnumber\(", "decimal(", RegexOptions.IgnoreCase);
-        s = Regex.Replace(s, @"\btimestamp_ntz\b", "timestamp", RegexOptions.IgnoreCase);
+    /// <summary>Snowflake SQL to DuckDB SQL.</summary>
+    static string Rewrite(string sql) =>
         // DuckDB's rename takes an unqualified new name
-        s = Regex.Replace(s, @"rename to (?:""[^""]+""\.)+(""[^""]+"")", "rename to $1", RegexOptions.IgnoreCase);
-        return s;
-    }
+        Regex.Replace(FakeSnowflakeSql.Translate(sql), @"rename to (?:""[^""]+""\.)+(""[^""]+"")", "rename to $1", RegexOptions.IgnoreCase);
 
     Statement RunOne(string handle, string sql, JsonObject? bindings)
     {

@@ -26,7 +26,7 @@ public class ProtocolTests
         using var adapter = Fixtures.Adapter(_fake);
         using var connection = adapter.Open();
         var result = connection.Query("select 1 as one, 'a' as letter");
-        Assert.That(result.Columns, Is.EqualTo(new[] { "one", "letter" }));
+        Assert.That(result.Columns, Is.EqualTo(new[] { "ONE", "LETTER" }), "unquoted aliases are stored in upper case");
         Assert.That(result.Rows[0], Is.EqualTo(new object[] { 1L, "a" }));
 
         var post = _fake.Posts.Single();
@@ -286,7 +286,8 @@ public class ProtocolTests
         Assert.That(relations, Does.Contain(new RelationInfo("STAGING", "ORDERS", RelationKind.Table)));
         Assert.That(relations, Does.Contain(new RelationInfo("STAGING", "V", RelationKind.View)));
         var columns = connection.GetColumns(new Xform.Core.Project.RelationName(null, "staging", "orders"));
-        Assert.That(columns.Select(c => c.Name), Is.EqualTo(new[] { "id", "amount", "note" }));
+        Assert.That(columns.Select(c => $"{c.Name} {c.DataType}"), Is.EqualTo(new[] { "ID NUMBER(38,0)", "AMOUNT NUMBER(10,2)", "NOTE VARCHAR(16777216)" }),
+            "unquoted names in upper case; INTEGER is NUMBER(38,0), an unsized VARCHAR the longest");
         var shape = connection.DescribeQuery("select 1::bigint as n, 'x' as s, 1.5::decimal(10,2) as d");
         Assert.That(shape.Select(c => c.DataType), Is.EqualTo(new[] { "NUMBER(38,0)", "VARCHAR(16777216)", "NUMBER(10,2)" }));
     }
