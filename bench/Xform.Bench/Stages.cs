@@ -3,7 +3,6 @@ using Xform.Adapters.DuckDb;
 using Xform.Core.Artifacts;
 using Xform.Core.Compilation;
 using Xform.Core.Diagnostics;
-using Xform.Core.Execution;
 using Xform.Core.Graph;
 using Xform.Core.Parsing;
 using Xform.Core.Project;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Xform.Core.Adapters;
+using Xform.Core.Execution.Incremental;
 using Xform.Core.Project;
 using Xform.Core.Seeds;
 

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Npgsql;
 using Xform.Core.Adapters;
 using Xform.Core.Diagnostics;
+using Xform.Core.Execution.Incremental;
 using Xform.Core.Project;
 using Xform.Core.Templating;
 

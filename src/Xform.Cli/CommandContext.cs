@@ -2,11 +2,10 @@ using System.CommandLine;
 using Xform.Core.Adapters;
 using Xform.Core.Artifacts;
 using Xform.Core.Diagnostics;
-using Xform.Core.Execution;
 using Xform.Core.Graph;
 using Xform.Core.Parsing;
+using Xform.Core.Planning;
 using Xform.Core.Project;
-using Xform.Core.Selection;
 using Xform.Core.YamlReading;
 
 namespace Xform.Cli;
@@ -87,28 +86,25 @@ sealed class CommandContext : IDisposable
 
     public StateComparer? StateComparer => State is { } s ? new StateComparer(s, Loaded) : null;
 
-    /// <summary>
-    /// --defer: each model, seed or snapshot outside <paramref name="selected"/> whose relation this target
-    /// lacks (or every one, with --favor-state) is read from where the --state run built it.
-    /// </summary>
-    public IReadOnlyDictionary<string, RelationName> Deferred(IReadOnlyCollection<string> selected)
+    /// <summary>--defer: where the --state run built each node, and which relations this target has.</summary>
+    DeferRequest? Defer()
     {
-        if (!Get(CliOptions.Defer)) return new Dictionary<string, RelationName>();
+        if (!Get(CliOptions.Defer)) return null;
         var state = State ?? throw new XformException("--defer needs --state DIR (the target folder of the run to read unselected models from)");
-        HashSet<(string, string)> existing;
-        using (var connection = Adapter.Open())
-            existing = connection.ListRelations().Select(r => (r.Schema.ToLowerInvariant(), r.Name.ToLowerInvariant())).ToHashSet();
-        var favor = Get(CliOptions.FavorState);
-        var deferred = new Dictionary<string, RelationName>(StringComparer.Ordinal);
-        foreach (var node in Manifest.Nodes.Values)
+        return new DeferRequest(state.RelationOf, () =>
         {
-            if (node.ResourceType is not (ResourceType.Model or ResourceType.Seed or ResourceType.Snapshot) || selected.Contains(node.UniqueId)) continue;
-            if (node.Materialized == "ephemeral") continue;
-            var here = existing.Contains((node.Relation.Schema.ToLowerInvariant(), node.Relation.Identifier.ToLowerInvariant()));
-            if ((favor || !here) && state.RelationOf(node.UniqueId) is { } there) deferred[node.UniqueId] = there;
-        }
-        return deferred;
+            using var connection = Adapter.Open();
+            return connection.ListRelations().Select(r => (r.Schema.ToLowerInvariant(), r.Name.ToLowerInvariant())).ToHashSet();
+        }, Get(CliOptions.FavorState));
     }
+
+    /// <summary>The command's request: its resource types, --select/--exclude (or the given ids, for retry), --defer.</summary>
+    public PlanRequest Request(string command, IReadOnlyList<ResourceType> types, IReadOnlyList<string>? only = null) =>
+        new(command, types, Get(CliOptions.Select) ?? [], Get(CliOptions.Exclude) ?? [], Defer(), only);
+
+    /// <summary>The plan of a command that builds or tests.</summary>
+    public ExecutionPlan Plan(string command, IReadOnlyList<ResourceType> types, IReadOnlyList<string>? only = null) =>
+        Planner.Build(Graph, Request(command, types, only), StateComparer);
 
     /// <summary>Writes target/manifest.json, with the compiled code of the nodes compiled in this command.</summary>
     public void WriteManifest(IReadOnlyDictionary<string, string>? compiled = null) =>
@@ -131,22 +127,8 @@ sealed class CommandContext : IDisposable
     }
 
     /// <summary>The nodes chosen by --select/--exclude, restricted to the given resource types, in graph order.</summary>
-    public IReadOnlyList<Node> Selected(params ResourceType[] types)
-    {
-        var select = Get(CliOptions.Select) ?? [];
-        var exclude = Get(CliOptions.Exclude) ?? [];
-        var selector = new NodeSelector(Graph, StateComparer);
-        var ids = selector.Select(select, exclude);
-        if (types.Contains(ResourceType.Test) && select.Length > 0)
-        {
-            // dbt's eager indirect selection: a test comes along when any node it reads is selected.
-            var excluded = exclude.Length > 0 ? selector.Select(exclude, []) : [];
-            foreach (var test in Manifest.Of(ResourceType.Test))
-                if (!excluded.Contains(test.UniqueId) && test.DependsOn.Any(ids.Contains)) ids.Add(test.UniqueId);
-        }
-        return Graph.Order.Where(ids.Contains).Select(id => Manifest.Nodes[id])
-            .Where(n => types.Length == 0 || types.Contains(n.ResourceType)).ToList();
-    }
+    public IReadOnlyList<Node> Selected(params ResourceType[] types) =>
+        Planner.Select(Graph, new PlanRequest("select", types, Get(CliOptions.Select) ?? [], Get(CliOptions.Exclude) ?? []), StateComparer);
 
     void FlushWarnings()
     {

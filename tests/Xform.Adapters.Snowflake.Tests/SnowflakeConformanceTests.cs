@@ -1,6 +1,6 @@
 using System.Globalization;
 using Xform.Adapters.Conformance;
-using Xform.Core.Execution;
+using Xform.Core.Adapters;
 using Xform.Core.Project;
 
 namespace Xform.Adapters.Snowflake.Tests.Conformance;

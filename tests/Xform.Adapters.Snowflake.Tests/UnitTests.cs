@@ -1,5 +1,6 @@
 using Xform.Core.Adapters;
 using Xform.Core.Diagnostics;
+using Xform.Core.Execution.Incremental;
 using Xform.Core.Project;
 
 namespace Xform.Adapters.Snowflake.Tests;

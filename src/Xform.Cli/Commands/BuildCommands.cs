@@ -1,5 +1,4 @@
 using Xform.Core.Artifacts;
-using Xform.Core.Diagnostics;
 using Xform.Core.Execution;
 using Xform.Core.Project;
 
@@ -32,15 +31,9 @@ static class BuildCommands
     /// <summary>Re-runs what failed or was skipped in the last run_results.json, with that run's command.</summary>
     public static int Retry(CommandContext context)
     {
-        var path = Path.Combine(context.TargetDir, "run_results.json");
-        if (!File.Exists(path)) throw new Core.Diagnostics.XformException($"nothing to retry: {Path.GetRelativePath(context.ProjectDir, path)} does not exist");
-        var root = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
-        var which = root["args"]?["which"]?.GetValue<string>() ?? "build";
-        var retry = root["results"]!.AsArray()
-            .Where(r => r!["status"]!.GetValue<string>() is "error" or "fail" or "skipped" or "runtime error")
-            .Select(r => r!["unique_id"]!.GetValue<string>())
-            .Where(context.Manifest.Nodes.ContainsKey)
-            .ToList();
+        var previous = RunResultsReader.Read(Path.Combine(context.TargetDir, "run_results.json"), context.ProjectDir);
+        var which = previous.Command;
+        var retry = previous.NotSucceeded.Where(context.Manifest.Nodes.ContainsKey).ToList();
         if (retry.Count == 0)
         {
             context.Output.Info($"Nothing to retry: every node of the last '{which}' succeeded");
@@ -52,26 +45,24 @@ static class BuildCommands
 
     static DateTime? Utc(DateTime? t) => t is { } v ? DateTime.SpecifyKind(v, DateTimeKind.Utc) : null;
 
-    static int Execute(CommandContext context, string which, params ResourceType[] types) =>
-        Execute(context, which, context.Selected(types).Where(n => n.IsExecutable).Select(n => n.UniqueId).ToList(), types);
+    static int Execute(CommandContext context, string which, params ResourceType[] types) => Execute(context, which, null, types);
 
-    public static int Execute(CommandContext context, string which, IReadOnlyList<string> selected, ResourceType[] types)
+    public static int Execute(CommandContext context, string which, IReadOnlyList<string>? only, ResourceType[] types)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var gate = types.Contains(ResourceType.Test) && types.Length > 1;
         var options = new RunOptions(context.Threads, context.Get(CliOptions.FailFast), context.Get(CliOptions.FullRefresh), context.TargetDir,
             Utc(context.Get(CliOptions.EventTimeStart)), Utc(context.Get(CliOptions.EventTimeEnd)));
         var reporter = new RunReporter(context.Output);
         context.Output.Info($"Running with xform {Version.Text} on {context.Adapter.Describe()}, target '{context.Target.Name}', {context.Threads} thread{(context.Threads == 1 ? "" : "s")}");
         context.Output.Info($"Found {Summary.Of(context.Manifest)}");
         context.Output.Info("");
-        if (selected.Count == 0)
+        var plan = context.Plan(which, types, only);
+        if (plan.IsEmpty)
         {
             context.Output.Warn("nothing to do: the selection matched no nodes of this kind");
             return XformCli.Success;
         }
-        var runner = new ProjectRunner(context.Loaded, context.Graph, context.Adapter, options, context.External, context.Deferred(selected));
-        var results = runner.Run(selected, reporter, testsGateChildren: gate);
+        var results = new ProjectRunner(context.Loaded, context.Graph, context.Adapter, options, context.External, plan).Run(reporter);
         context.WriteManifest(results.Where(r => r.CompiledSql is not null).ToDictionary(r => r.Node.UniqueId, r => r.CompiledSql!));
         Core.Artifacts.RunResultsWriter.Write(context.TargetDir,
             Core.Artifacts.RunResultsWriter.Build(results, context.Loaded, context.InvocationId, watch.Elapsed.TotalSeconds, context.Args(which)));

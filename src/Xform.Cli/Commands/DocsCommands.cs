@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using Xform.Adapters.DuckDb;
 using Xform.Core.Adapters;
+using Xform.Core.Artifacts;
 using Xform.Core.Compilation;
 using Xform.Core.Diagnostics;
 using Xform.Core.Docs;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Xform.Core.Artifacts;
 using Xform.Core.Compilation;
 using Xform.Core.Execution;
 using Xform.Core.Project;
@@ -22,9 +23,7 @@ static class SourceCommands
         var checker = new FreshnessChecker(context.Graph, compiler, context.Adapter.Open, context.Threads, Clock.UtcNow());
         var reporter = new RunReporter(context.Output);
         var results = checker.Run(sources.Select(s => s.UniqueId).ToList(), reporter);
-        var path = Path.Combine(context.TargetDir, "sources.json");
-        Directory.CreateDirectory(context.TargetDir);
-        File.WriteAllText(path, FreshnessChecker.ToJson(results, DateTime.UtcNow, watch.Elapsed.TotalSeconds));
+        SourcesWriter.Write(context.TargetDir, results, DateTime.UtcNow, watch.Elapsed.TotalSeconds);
         return reporter.Summarize(results.Select(r => new NodeResult(r.Source, r.Status, r.Message, r.Elapsed, r.ThreadId, [])).ToList());
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Xform.Core.Diagnostics;
 using Xform.Core.Execution;
 using Xform.Core.Parsing;
 using Xform.Core.Project;
@@ -57,5 +58,36 @@ public static class RunResultsWriter
         var tmp = Path.Combine(targetDir, "run_results.json.tmp");
         ManifestWriter.WriteJson(tmp, runResults);
         File.Move(tmp, Path.Combine(targetDir, "run_results.json"), overwrite: true);
+    }
+}
+
+/// <summary>What <c>xform retry</c> needs of the last run: its command and the nodes that did not succeed.</summary>
+public sealed record PreviousRun(string Command, IReadOnlyList<string> NotSucceeded);
+
+/// <summary>Reads target/run_results.json back (the shape <see cref="RunResultsWriter"/> writes).</summary>
+public static class RunResultsReader
+{
+    static readonly string[] Unfinished = ["error", "fail", "skipped", "runtime error"];
+
+    public static PreviousRun Read(string path, string projectDir)
+    {
+        if (!File.Exists(path))
+            throw new Diagnostics.XformException($"nothing to retry: {Path.GetRelativePath(projectDir, path)} does not exist");
+        JsonNode root;
+        try
+        {
+            root = JsonNode.Parse(File.ReadAllText(path)) ?? throw new System.Text.Json.JsonException("empty document");
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new Diagnostics.XformException($"{Path.GetRelativePath(projectDir, path)} is not valid JSON: {e.Message}; run the command again instead of retrying");
+        }
+        var which = root["args"]?["which"]?.GetValue<string>() ?? "build";
+        var ids = (root["results"] as JsonArray ?? [])
+            .Where(r => r?["status"]?.GetValue<string>() is { } s && Unfinished.Contains(s))
+            .Select(r => r!["unique_id"]?.GetValue<string>())
+            .OfType<string>()
+            .ToList();
+        return new PreviousRun(which, ids);
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Xform.Core.Artifacts;
 using Xform.Core.Graph;
 using Xform.Core.Project;
 using Xform.Core.Templating;

@@ -79,37 +79,4 @@ public sealed class FreshnessChecker(DependencyGraph graph, Compiler compiler, F
 
     static string Describe(TimeSpan age) =>
         age.TotalDays >= 2 ? $"{age.TotalDays:0.#} days" : age.TotalHours >= 2 ? $"{age.TotalHours:0.#} hours" : $"{age.TotalMinutes:0} minutes";
-
-    /// <summary>dbt's sources.json (v3 shape).</summary>
-    public static string ToJson(IReadOnlyList<FreshnessResult> results, DateTime generatedAt, double elapsed)
-    {
-        static JsonObject? Criterion(FreshnessThreshold? t) => t is null ? null : new JsonObject { ["count"] = t.Count, ["period"] = t.Period };
-        var doc = new JsonObject
-        {
-            ["metadata"] = new JsonObject
-            {
-                ["dbt_schema_version"] = "https://schemas.getdbt.com/dbt/sources/v3.json",
-                ["dbt_version"] = "xform",
-                ["generated_at"] = generatedAt.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture),
-                ["invocation_id"] = Guid.NewGuid().ToString(),
-                ["env"] = new JsonObject(),
-            },
-            ["results"] = new JsonArray(results.Select(r => (JsonNode)new JsonObject
-            {
-                ["unique_id"] = r.Source.UniqueId,
-                ["max_loaded_at"] = r.MaxLoadedAt?.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture),
-                ["snapshotted_at"] = r.SnapshottedAt.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture),
-                ["max_loaded_at_time_ago_in_s"] = r.AgeSeconds,
-                ["status"] = r.Status switch { NodeStatus.Pass => "pass", NodeStatus.Warn => "warn", NodeStatus.Fail => "error", _ => "runtime error" },
-                ["criteria"] = new JsonObject { ["warn_after"] = Criterion(r.WarnAfter), ["error_after"] = Criterion(r.ErrorAfter), ["filter"] = null },
-                ["adapter_response"] = new JsonObject(),
-                ["timing"] = new JsonArray(),
-                ["thread_id"] = r.ThreadId,
-                ["execution_time"] = r.Elapsed.TotalSeconds,
-                ["message"] = r.Message,
-            }).ToArray()),
-            ["elapsed_time"] = elapsed,
-        };
-        return doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
-    }
 }

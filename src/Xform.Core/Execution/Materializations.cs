@@ -2,6 +2,7 @@ using System.Globalization;
 using Xform.Core.Adapters;
 using Xform.Core.Compilation;
 using Xform.Core.Diagnostics;
+using Xform.Core.Execution.Incremental;
 using Xform.Core.Project;
 
 namespace Xform.Core.Execution;
@@ -41,7 +42,7 @@ public sealed class Materializer(SqlDialect dialect)
         }
     }
 
-    static string Body(CompiledNode model) => model.Sql.TrimEnd().TrimEnd(';');
+    internal static string Body(CompiledNode model) => model.Sql.TrimEnd().TrimEnd(';');
 
     /// <summary>Pre-hooks, the statements and post-hooks as one transaction; returns the SQL that ran.</summary>
     internal static string Run(IAdapterConnection connection, CompiledNode model, IReadOnlyList<string> statements)
@@ -59,7 +60,7 @@ public sealed class Materializer(SqlDialect dialect)
     {
         var settings = IncrementalSettings.Of(node);
         var full = WantsFullRefresh(node, options);
-        if (settings.Microbatch is { } batches) return Microbatch(connection, node, batches, existing, compile, options, full);
+        if (settings.Microbatch is { } batches) return new Microbatch(dialect, batches).Build(connection, node, existing, compile, options, full);
 
         if (existing != RelationKind.Table || full)
         {
@@ -74,18 +75,11 @@ public sealed class Materializer(SqlDialect dialect)
         var keys = settings.UniqueKey;
         var input = new IncrementalStatementsInput(node.Relation, staged, columns, keys, UpdateColumns(settings, columns),
             settings.Predicates, settings.PartitionColumn);
-        IReadOnlyList<string> dml = settings.Strategy switch
-        {
-            "append" => [dialect.Insert(input)],
-            "merge" when keys.Count == 0 => [dialect.Insert(input)],
-            "merge" => dialect.Merge(input),
-            "delete+insert" => dialect.DeleteInsert(input),
-            _ => dialect.InsertOverwrite(input),
-        };
+        var strategy = IncrementalStrategy.For(settings.Strategy);
         var statements = new List<string> { dialect.DropTemp(staged), dialect.CreateTempTableAs(staged, sql) };
-        if (keys.Count > 0 && settings.Strategy is "merge" or "delete+insert" && dialect.UniqueKeyGuard(input) is { } guard) statements.Add(guard);
+        if (strategy.ChecksUniqueKey(input) && dialect.UniqueKeyGuard(input) is { } guard) statements.Add(guard);
         statements.AddRange(alters);
-        statements.AddRange(dml);
+        statements.AddRange(strategy.Apply(dialect, input));
         statements.Add(dialect.DropTemp(staged));
         return Run(connection, model, statements);
     }
@@ -120,84 +114,6 @@ public sealed class Materializer(SqlDialect dialect)
             _ => (shared, []),
         };
     }
-
-    string Microbatch(IAdapterConnection connection, Node node, MicrobatchSettings batches, RelationKind? existing, ModelCompiler compile,
-        BuildOptions options, bool full)
-    {
-        var (eventTime, size, lookback) = (batches.EventTime, batches.BatchSize, batches.Lookback);
-        var exists = existing == RelationKind.Table && !full;
-
-        DateTime start, end;
-        if (options.EventTimeStart is { } s)
-        {
-            start = Floor(s, size);
-            end = Ceiling(options.EventTimeEnd ?? options.NowUtc, size);
-        }
-        else if (exists)
-        {
-            end = Ceiling(options.NowUtc, size);
-            start = Step(Floor(options.NowUtc, size), size, -lookback);
-        }
-        else
-        {
-            start = Floor(batches.Begin, size);
-            end = Ceiling(options.NowUtc, size);
-        }
-
-        var executed = new List<string>();
-        var done = 0;
-        for (var t = start; t < end; t = Step(t, size, 1), done++)
-        {
-            var window = new BatchWindow(t, Step(t, size, 1));
-            try
-            {
-                var model = compile(exists, window);
-                var filter = $"{dialect.Quote(eventTime)} >= {dialect.TimestampLiteral(window.Start)} and {dialect.Quote(eventTime)} < {dialect.TimestampLiteral(window.End)}";
-                var rows = $"select * from (\n{Body(model)}\n) as dbt_batch where {filter}";
-                if (!exists)
-                {
-                    executed.Add(Run(connection, model, dialect.BuildTable(node.Relation, rows, existing)));
-                    exists = true;
-                    existing = RelationKind.Table;
-                    continue;
-                }
-                var staged = node.Relation.Identifier + "__xform_incr";
-                var columns = connection.GetColumns(node.Relation).Select(c => c.Name).ToList();
-                var input = new IncrementalStatementsInput(node.Relation, staged, columns, [], [], [], null);
-                executed.Add(Run(connection, model,
-                [
-                    dialect.DropTemp(staged),
-                    dialect.CreateTempTableAs(staged, rows),
-                    $"delete from {dialect.Render(node.Relation)} where {filter}",
-                    dialect.Insert(input),
-                    dialect.DropTemp(staged),
-                ]));
-            }
-            catch (Exception e) when (e is DatabaseException or XformException)
-            {
-                throw new XformException($"batch {window} failed after {done} batch{(done == 1 ? "" : "es")} succeeded: {e.Message}", node.Location);
-            }
-        }
-        return string.Join("\n", executed);
-    }
-
-    static DateTime Floor(DateTime t, string size) => size switch
-    {
-        "hour" => new DateTime(t.Year, t.Month, t.Day, t.Hour, 0, 0, DateTimeKind.Utc),
-        "day" => new DateTime(t.Year, t.Month, t.Day, 0, 0, 0, DateTimeKind.Utc),
-        "month" => new DateTime(t.Year, t.Month, 1, 0, 0, 0, DateTimeKind.Utc),
-        _ => new DateTime(t.Year, 1, 1, 0, 0, 0, DateTimeKind.Utc),
-    };
-
-    static DateTime Ceiling(DateTime t, string size) { var f = Floor(t, size); return f == t ? f : Step(f, size, 1); }
-
-    static DateTime Step(DateTime t, string size, int n) => size switch
-    {
-        "hour" => t.AddHours(n),
-        "day" => t.AddDays(n),
-        "month" => t.AddMonths(n),
-        _ => t.AddYears(n),
-    };
 }
 
 /// <summary>The current time, or XFORM_NOW (ISO, UTC) when set, so tests and replays are repeatable.</summary>

@@ -2,49 +2,57 @@ using System.Diagnostics;
 using Xform.Core.Adapters;
 using Xform.Core.Compilation;
 using Xform.Core.Diagnostics;
+using Xform.Core.Execution.Runners;
 using Xform.Core.Graph;
 using Xform.Core.Parsing;
+using Xform.Core.Planning;
 using Xform.Core.Project;
 
 namespace Xform.Core.Execution;
 
 public sealed record RunOptions(int Threads, bool FailFast, bool FullRefresh, string TargetDir, DateTime? EventTimeStart = null, DateTime? EventTimeEnd = null);
 
-/// <summary>Compiles and builds the selected nodes: the work behind run, seed and build.</summary>
+/// <summary>
+/// Executes a plan: the scheduler runs its nodes in dependency order (a node waits for the tests the plan
+/// gates it on), each through the runner of its resource type, and every failure becomes the node's result.
+/// </summary>
 public sealed class ProjectRunner
 {
-    readonly LoadedProject _project;
     readonly DependencyGraph _graph;
     readonly IAdapter _adapter;
     readonly RunOptions _options;
-    readonly Compiler _compiler;
-    readonly Materializer _materializer;
-    readonly TestExecutor _tests;
-    readonly BuildOptions _build;
+    readonly ExecutionPlan _plan;
     readonly SqlFileWriter _files;
+    readonly Compiler _compiler;
+    readonly IReadOnlyDictionary<ResourceType, INodeRunner> _runners;
     readonly Dictionary<(string, string), RelationKind> _existing = new();
     readonly HashSet<string> _schemas = new(StringComparer.OrdinalIgnoreCase);
     readonly object _gate = new();
+    readonly object _schemaGate = new();
 
     public ProjectRunner(LoadedProject project, DependencyGraph graph, IAdapter adapter, RunOptions options, ExternalRelationRenderer? external,
-        IReadOnlyDictionary<string, RelationName>? deferred = null)
+        ExecutionPlan plan)
     {
-        _project = project;
         _graph = graph;
         _adapter = adapter;
         _options = options;
-        _compiler = new Compiler(project, graph, external, deferred);
-        _materializer = new Materializer(adapter.Dialect);
-        _tests = new TestExecutor(adapter.Quote);
-        _build = new BuildOptions(options.FullRefresh, Clock.UtcNow(), options.EventTimeStart, options.EventTimeEnd);
+        _plan = plan;
         _files = new SqlFileWriter(options.TargetDir, graph.Manifest.Project.Name);
+        _compiler = new Compiler(project, graph, external, plan.Deferred);
+        var build = new BuildOptions(options.FullRefresh, Clock.UtcNow(), options.EventTimeStart, options.EventTimeEnd);
+        var root = graph.Manifest.Project.RootDir;
+        _runners = new Dictionary<ResourceType, INodeRunner>
+        {
+            [ResourceType.Model] = new ModelRunner(new Materializer(adapter.Dialect), build),
+            [ResourceType.Seed] = new SeedRunner(adapter, root),
+            [ResourceType.Snapshot] = new SnapshotRunner(new SnapshotBuilder(adapter.Dialect), build.NowUtc),
+            [ResourceType.Test] = new TestRunner(new TestExecutor(adapter.Quote), _files, root),
+        };
     }
 
-    /// <summary>Builds the given nodes. With <paramref name="testsGateChildren"/> (build), a node's children wait
-    /// for the tests on it, and an error-severity failure skips them.</summary>
-    public IReadOnlyList<NodeResult> Run(IReadOnlyCollection<string> ids, IRunListener listener, bool testsGateChildren = false)
+    /// <summary>Runs the plan's nodes; returns one result per node.</summary>
+    public IReadOnlyList<NodeResult> Run(IRunListener listener)
     {
-        var executable = ids.Where(id => _graph.Manifest.Nodes[id].IsExecutable).ToList();
         using (var connection = _adapter.Open())
         {
             foreach (var r in connection.ListRelations())
@@ -53,58 +61,25 @@ public sealed class ProjectRunner
                 _schemas.Add(r.Schema);
             }
         }
-        var scheduler = new Scheduler(_graph, _adapter.Open, _options.Threads, _options.FailFast,
-            testsGateChildren ? TestsOnParents(executable) : null);
-        return scheduler.Run(executable, Execute, listener);
-    }
-
-    /// <summary>
-    /// For each selected node, the selected tests of the nodes it reads, except a test that itself reads
-    /// the node or something built from it (a test of a model and its ancestor): waiting for that one
-    /// would be a cycle.
-    /// </summary>
-    Func<string, IEnumerable<string>> TestsOnParents(IReadOnlyCollection<string> selected)
-    {
-        var set = selected.ToHashSet(StringComparer.Ordinal);
-        var testsOf = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        var upstreamOfTest = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        foreach (var id in selected)
-        {
-            var node = _graph.Manifest.Nodes[id];
-            if (node.ResourceType != ResourceType.Test) continue;
-            foreach (var parent in node.DependsOn)
-            {
-                if (!testsOf.TryGetValue(parent, out var list)) testsOf[parent] = list = [];
-                list.Add(id);
-            }
-            if (node.DependsOn.Count > 1) upstreamOfTest[id] = _graph.Ancestors(id);
-        }
-        return id => _graph.Manifest.Nodes[id].ResourceType == ResourceType.Test
-            ? []
-            : _graph.Parents(id)
-                .SelectMany(p => testsOf.TryGetValue(p, out var t) ? t : [])
-                .Where(t => set.Contains(t) && !(upstreamOfTest.TryGetValue(t, out var up) && up.Contains(id)))
-                .Distinct();
+        var scheduler = new Scheduler(_graph, _adapter.Open, _options.Threads, _options.FailFast, _plan.TestGates.Count > 0 ? _plan.GatesOf : null);
+        return scheduler.Run(_plan.Ids, Execute, listener);
     }
 
     NodeResult Execute(Node node, IAdapterConnection connection, string threadId)
     {
         var watch = Stopwatch.StartNew();
         var compileStart = DateTimeOffset.UtcNow;
+        var executeStart = compileStart;
         string? compiled = null;
         try
         {
+            var runner = _runners.TryGetValue(node.ResourceType, out var r) ? r
+                : throw new XformException($"cannot run {node.ResourceType} nodes", node.Location);
             var key = (node.Relation.Schema.ToLowerInvariant(), node.Relation.Identifier.ToLowerInvariant());
             RelationKind? existing;
-            lock (_gate)
-            {
-                existing = _existing.TryGetValue(key, out var k) ? k : null;
-            }
-            // Tests write nothing unless they store failures, which creates its own audit schema.
-            if (node.ResourceType != ResourceType.Test) EnsureSchema(connection, node.Relation.Schema);
-            string executed;
-            var executeStart = DateTimeOffset.UtcNow;
-            CompiledNode Compile(bool incremental = false, BatchWindow? batch = null)
+            lock (_gate) existing = _existing.TryGetValue(key, out var k) ? k : null;
+            if (runner.WritesRelation) EnsureSchema(connection, node.Relation.Schema);
+            CompiledNode Compile(bool incremental, BatchWindow? batch)
             {
                 var result = _compiler.Compile(node, incremental, batch);
                 compiled = result.Sql;
@@ -112,35 +87,13 @@ public sealed class ProjectRunner
                 executeStart = DateTimeOffset.UtcNow;
                 return result;
             }
-            switch (node.ResourceType)
-            {
-                case ResourceType.Model:
-                    executed = _materializer.Build(connection, node, existing, (incremental, batch) => Compile(incremental, batch), _build);
-                    break;
-                case ResourceType.Snapshot:
-                    executed = new SnapshotBuilder(_adapter.Dialect).Build(connection, Compile(), existing, _build.NowUtc);
-                    break;
-                case ResourceType.Seed:
-                    var loader = _adapter as ISeedLoader ?? throw new XformException($"the {_adapter.Type} adapter cannot load seeds");
-                    executed = loader.Load(connection, node, Path.Combine(_graph.Manifest.Project.RootDir, node.OriginalFilePath), existing);
-                    break;
-                case ResourceType.Test:
-                    var outcome = _tests.Run(connection, Compile());
-                    _files.WriteRun(node, outcome.ExecutedSql);
-                    var message = outcome.Status == NodeStatus.Pass ? outcome.Message
-                        : $"{outcome.Message}\ncompiled code at {Path.GetRelativePath(_graph.Manifest.Project.RootDir, _files.CompiledPath(node))}";
-                    return new NodeResult(node, outcome.Status, message, watch.Elapsed, threadId,
-                        [new TimingInfo("compile", compileStart, executeStart), new TimingInfo("execute", executeStart, DateTimeOffset.UtcNow)],
-                        compiled, Failures: outcome.Failures);
-                default:
-                    throw new XformException($"cannot run {node.ResourceType} nodes yet");
-            }
-            _files.WriteRun(node, executed);
-            var kind = node.Materialized == "view" ? RelationKind.View : RelationKind.Table;
-            lock (_gate) _existing[key] = kind;
-            var done = DateTimeOffset.UtcNow;
-            return new NodeResult(node, NodeStatus.Success, "OK", watch.Elapsed, threadId,
-                [new TimingInfo("compile", compileStart, executeStart), new TimingInfo("execute", executeStart, done)], compiled);
+            var outcome = runner.Run(new NodeRun(node, connection, existing, Compile));
+            _files.WriteRun(node, outcome.ExecutedSql);
+            if (runner.WritesRelation)
+                lock (_gate) _existing[key] = node.Materialized == "view" ? RelationKind.View : RelationKind.Table;
+            return new NodeResult(node, outcome.Status, outcome.Message, watch.Elapsed, threadId,
+                [new TimingInfo("compile", compileStart, executeStart), new TimingInfo("execute", executeStart, DateTimeOffset.UtcNow)],
+                compiled, Failures: outcome.Failures);
         }
         catch (XformException e)
         {
@@ -151,8 +104,6 @@ public sealed class ProjectRunner
             return new NodeResult(node, NodeStatus.Error, $"{node.OriginalFilePath}: database error: {e.Message}", watch.Elapsed, threadId, [], compiled);
         }
     }
-
-    readonly object _schemaGate = new();
 
     /// <summary>Creates a missing schema once: workers that need the same new schema wait for the first.</summary>
     void EnsureSchema(IAdapterConnection connection, string schema)

@@ -1,6 +1,5 @@
 using Xform.Core.Adapters;
 using Xform.Core.Compilation;
-using Xform.Core.Diagnostics;
 using Xform.Core.Project;
 
 namespace Xform.Core.Execution;

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Xform.Core.Adapters;
 using Xform.Core.Compilation;
-using Xform.Core.Diagnostics;
 using Xform.Core.Project;
 
 namespace Xform.Core.Execution;

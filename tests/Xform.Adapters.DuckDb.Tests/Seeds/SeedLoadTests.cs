@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Xform.Core.Adapters;
 using Xform.Core.Diagnostics;
+using Xform.Core.Execution.Incremental;
 
 namespace Xform.Adapters.DuckDb.Tests.Seeds;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Xform.Core.Artifacts;
 using Xform.Core.Diagnostics;
 using Xform.Core.Docs;
 using Xform.Core.Graph;

@@ -1,5 +1,6 @@
 using System.Text;
 using Xform.Core.Diagnostics;
+using Xform.Core.Execution.Incremental;
 using Xform.Core.Parsing;
 using Xform.Core.YamlReading;
 

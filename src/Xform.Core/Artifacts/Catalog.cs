@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Xform.Core.Adapters;
 using Xform.Core.Project;
 
-namespace Xform.Core.Docs;
+namespace Xform.Core.Artifacts;
 
 public sealed record CatalogColumn(string Name, string Type, int Index);
 

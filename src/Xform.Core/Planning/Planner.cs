@@ -1,0 +1,99 @@
+using Xform.Core.Graph;
+using Xform.Core.Project;
+using Xform.Core.Selection;
+
+namespace Xform.Core.Planning;
+
+/// <summary>Turns a request into an <see cref="ExecutionPlan"/>: selection, indirect tests, defer and test gates.</summary>
+public static class Planner
+{
+    /// <summary>
+    /// The nodes chosen by the request's selection (or its <see cref="PlanRequest.Only"/> ids), restricted to its
+    /// resource types, in graph order. Used as it is by commands that only read (compile, ls, show, freshness).
+    /// </summary>
+    public static IReadOnlyList<Node> Select(DependencyGraph graph, PlanRequest request, IStateComparison? state)
+    {
+        var manifest = graph.Manifest;
+        HashSet<string> ids;
+        if (request.Only is { } only)
+        {
+            ids = only.Where(manifest.Nodes.ContainsKey).ToHashSet(StringComparer.Ordinal);
+        }
+        else
+        {
+            var selector = new NodeSelector(graph, state);
+            ids = selector.Select(request.Select, request.Exclude);
+            if (request.Types.Contains(ResourceType.Test) && request.Select.Count > 0)
+            {
+                // dbt's eager indirect selection: a test comes along when any node it reads is selected.
+                var excluded = request.Exclude.Count > 0 ? selector.Select(request.Exclude, []) : [];
+                foreach (var test in manifest.Of(ResourceType.Test))
+                    if (!excluded.Contains(test.UniqueId) && test.DependsOn.Any(ids.Contains)) ids.Add(test.UniqueId);
+            }
+        }
+        return graph.Order.Where(ids.Contains).Select(id => manifest.Nodes[id])
+            .Where(n => request.Types.Count == 0 || request.Types.Contains(n.ResourceType)).ToList();
+    }
+
+    /// <summary>The plan of a command that builds or tests: the executable nodes of the selection, what is deferred, what waits for which tests.</summary>
+    public static ExecutionPlan Build(DependencyGraph graph, PlanRequest request, IStateComparison? state)
+    {
+        var nodes = Select(graph, request, state).Where(n => n.IsExecutable).ToList();
+        var ids = nodes.Select(n => n.UniqueId).ToHashSet(StringComparer.Ordinal);
+        var gated = request.Types.Contains(ResourceType.Test) && request.Types.Count > 1;
+        return new ExecutionPlan(request.Command, nodes,
+            request.Defer is { } defer && nodes.Count > 0 ? Deferred(graph.Manifest, ids, defer) : new Dictionary<string, RelationName>(),
+            gated ? TestsOnParents(graph, nodes) : new Dictionary<string, IReadOnlyList<string>>());
+    }
+
+    /// <summary>
+    /// Each model, seed or snapshot outside the selection whose relation this target lacks (or every one, with
+    /// --favor-state) is read from where the --state run built it.
+    /// </summary>
+    static Dictionary<string, RelationName> Deferred(Manifest manifest, IReadOnlySet<string> selected, DeferRequest defer)
+    {
+        var existing = defer.ExistingRelations();
+        var deferred = new Dictionary<string, RelationName>(StringComparer.Ordinal);
+        foreach (var node in manifest.Nodes.Values)
+        {
+            if (node.ResourceType is not (ResourceType.Model or ResourceType.Seed or ResourceType.Snapshot) || selected.Contains(node.UniqueId)) continue;
+            if (node.Materialized == "ephemeral") continue;
+            var here = existing.Contains((node.Relation.Schema.ToLowerInvariant(), node.Relation.Identifier.ToLowerInvariant()));
+            if ((defer.FavorState || !here) && defer.StateRelationOf(node.UniqueId) is { } there) deferred[node.UniqueId] = there;
+        }
+        return deferred;
+    }
+
+    /// <summary>
+    /// For each selected node, the selected tests of the nodes it reads, except a test that itself reads the
+    /// node or something built from it (a test of a model and its ancestor): waiting for that one would be a cycle.
+    /// </summary>
+    static Dictionary<string, IReadOnlyList<string>> TestsOnParents(DependencyGraph graph, IReadOnlyList<Node> selected)
+    {
+        var set = selected.Select(n => n.UniqueId).ToHashSet(StringComparer.Ordinal);
+        var testsOf = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var upstreamOfTest = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var node in selected)
+        {
+            if (node.ResourceType != ResourceType.Test) continue;
+            foreach (var parent in node.DependsOn)
+            {
+                if (!testsOf.TryGetValue(parent, out var list)) testsOf[parent] = list = [];
+                list.Add(node.UniqueId);
+            }
+            if (node.DependsOn.Count > 1) upstreamOfTest[node.UniqueId] = graph.Ancestors(node.UniqueId);
+        }
+        var gates = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var node in selected)
+        {
+            if (node.ResourceType == ResourceType.Test) continue;
+            var id = node.UniqueId;
+            var tests = graph.Parents(id)
+                .SelectMany(p => testsOf.TryGetValue(p, out var t) ? t : [])
+                .Where(t => set.Contains(t) && !(upstreamOfTest.TryGetValue(t, out var up) && up.Contains(id)))
+                .Distinct().ToList();
+            if (tests.Count > 0) gates[id] = tests;
+        }
+        return gates;
+    }
+}
