@@ -35,7 +35,7 @@ public static partial class ProjectLoader
         var macroFiles = files.Of(project.MacroPaths, ".sql")
             .Concat(files.Of(project.TestPaths.Select(t => System.IO.Path.Combine(t, "generic")), ".sql"))
             .Select(f => new TemplateSource(f.Relative, TextFile.Read(f.Full))).ToList();
-        var engine = new TemplateEngine(BuiltinMacros.All.Concat(options.InternalMacros), macroFiles, options.Target.Type);
+        var engine = new TemplateEngine(BuiltinMacros.All.Concat(options.InternalMacros), macroFiles, options.Target.Type, project.Name);
         var session = new CompileSession(engine, project, options.Target, options.CliVars, options.Quote, options.Log);
 
         var docs = new Dictionary<string, DocsBlock>(StringComparer.Ordinal);

@@ -130,7 +130,9 @@ internal static class ScribanHelpers
             var (args, kw) = SplitArgs(a, 1);
             var name = (kw.TryGetValue("macro_name", out var mn) ? mn : args.Count > 0 ? args[0] : null) as string
                        ?? throw new JinjaError("adapter.dispatch() expects a macro name string");
-            return cx.Engine.Dispatch(name);
+            var ns = kw.TryGetValue("macro_namespace", out var mns) ? mns : args.Count > 1 ? args[1] : null;
+            if (ns is not (null or string)) throw new JinjaError("adapter.dispatch() expects macro_namespace to be a package name string");
+            return cx.Engine.Resolver.Dispatch(name, (string?)ns, cx.LocalPackage).AsMacro;
         });
         Def("j_macro", false, (cx, a) =>
         {
@@ -262,13 +264,16 @@ internal static class ScribanHelpers
 
     internal static object? LookupName(JinjaContext cx, string name, bool strict)
     {
-        var engine = cx.Engine;
-        if (engine.ProjectUnits.TryGetValue(name, out var pu)) return pu.AsMacro;
+        var resolver = cx.Engine.Resolver;
+        var local = cx.LocalPackage;
+        // The project's own macros may shadow the built-in globals (dbt allows a custom ref); internal ones may not.
+        if (resolver.FindOwn(name, local) is { } own) return own.AsMacro;
         if (cx.Globals.TryGetValue(name, out var v)) return Py.Norm(v);
-        if (engine.InternalUnits.TryGetValue(name, out var iu)) return iu.AsMacro;
+        if (resolver.Find(name, local) is { } found) return found.AsMacro;
+        if (resolver.IsNamespace(name)) return new MacroNamespaceObject(resolver, name);
         if (EngineFunctions.TryGetValue(name, out var bf)) return bf;
         if (!strict) return new JUndefined(name);
-        var candidates = cx.Globals.Keys.Concat(engine.ProjectUnits.Keys).Concat(engine.InternalUnits.Keys).Concat(EngineFunctions.Keys);
+        var candidates = cx.Globals.Keys.Concat(cx.Engine.Macros.Keys).Concat(EngineFunctions.Keys);
         var hint = Suggestions.DidYouMean(name, candidates);
         throw new JinjaError(hint.Length > 0 ? $"'{name}' is undefined.{hint}" : $"'{name}' is undefined");
     }

@@ -29,6 +29,8 @@ internal sealed class Unit
     public required Unit[] Children { get; init; }
     public bool IsTest { get; init; }
     public bool IsInternal { get; set; }
+    /// <summary>The package of a macro or template (null for a caller body or a macro defined in a template: the enclosing unit's).</summary>
+    public string? Package { get; set; }
 
     private JMacro? _macro;
     public JMacro AsMacro => _macro ??= new JMacro(this, Array.Empty<ScriptObject>());
@@ -127,6 +129,17 @@ internal sealed class JinjaContext : TemplateContext
     public ScriptObject[] CapturedOfCurrent => _captured.Count > 0 ? _captured[^1] : Array.Empty<ScriptObject>();
 
     public Unit CurrentUnit => _units[^1];
+
+    /// <summary>The package whose macros an unqualified call finds first: that of the innermost macro or template running.</summary>
+    public string? LocalPackage
+    {
+        get
+        {
+            for (var i = _units.Count - 1; i >= 0; i--)
+                if (_units[i].Package is { } p) return p;
+            return null;
+        }
+    }
     public ScriptObject CurrentFrame => _frames[^1];
 
     public XformException Error(int id, string message)

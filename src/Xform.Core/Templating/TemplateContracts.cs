@@ -44,8 +44,8 @@ public interface ITemplateCallable
     object? Invoke(TemplateCall call);
 }
 
-/// <summary>A macro known to the engine.</summary>
-public sealed record MacroInfo(string Name, IReadOnlyList<string> Parameters, SourceLocation Location, bool IsTest, bool IsInternal);
+/// <summary>A macro known to the engine, and the package it belongs to.</summary>
+public sealed record MacroInfo(string Name, IReadOnlyList<string> Parameters, SourceLocation Location, bool IsTest, bool IsInternal, string Package = "");
 
 /// <summary>A <c>{% docs name %}...{% enddocs %}</c> block.</summary>
 public sealed record DocsBlock(string Name, string Text, SourceLocation Location);

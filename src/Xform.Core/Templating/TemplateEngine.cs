@@ -15,9 +15,11 @@ public sealed class CompiledTemplate
     private readonly List<Stmt> _body;
     private Unit? _firstUnit;
 
-    internal CompiledTemplate(TemplateSource source, SourceText src, List<Stmt> body, Unit unit)
+    internal CompiledTemplate(TemplateSource source, SourceText src, List<Stmt> body, Unit unit, string? package)
     {
         Source = source;
+        Package = package;
+        unit.Package = package;
         _src = src;
         _body = body;
         _firstUnit = unit;
@@ -25,8 +27,17 @@ public sealed class CompiledTemplate
 
     public TemplateSource Source { get; }
 
+    /// <summary>The package the file belongs to (null: the root project).</summary>
+    public string? Package { get; }
+
     /// <summary>A Scriban tree to run: the first one made, once, then a new one each time.</summary>
-    internal Unit TakeUnit() => Interlocked.Exchange(ref _firstUnit, null) ?? new ScribanEmitter(_src).CompileTemplate(_body);
+    internal Unit TakeUnit()
+    {
+        if (Interlocked.Exchange(ref _firstUnit, null) is { } first) return first;
+        var unit = new ScribanEmitter(_src).CompileTemplate(_body);
+        unit.Package = Package;
+        return unit;
+    }
 
     /// <summary>The Scriban script the template is translated to, printed from its syntax tree (for debugging the front end).</summary>
     public string GeneratedScript => new ScribanEmitter(_src, printable: true).CompileTemplate(_body).Page.ToString() ?? "";
@@ -38,78 +49,47 @@ public sealed class CompiledTemplate
 /// </summary>
 public sealed class TemplateEngine
 {
-    /// <param name="internalMacros">macros shipped with xform and the adapter (lowest priority)</param>
+    /// <param name="internalMacros">macros shipped with xform and the adapter (lowest priority; dbt's <c>dbt</c> namespace)</param>
     /// <param name="projectMacros">the project's macro files; they override internal macros of the same name</param>
     /// <param name="adapterType">for adapter.dispatch: <c>{adapterType}__name</c>, then <c>default__name</c></param>
-    public TemplateEngine(IEnumerable<TemplateSource> internalMacros, IEnumerable<TemplateSource> projectMacros, string adapterType)
+    /// <param name="projectName">the root project's name, also a namespace in templates (<c>my_project.macro()</c>)</param>
+    public TemplateEngine(IEnumerable<TemplateSource> internalMacros, IEnumerable<TemplateSource> projectMacros, string adapterType,
+        string projectName = "root")
+        : this([new MacroPackage(MacroResolver.InternalNamespace, MacroPackageKind.Internal, internalMacros.ToList()),
+                new MacroPackage(projectName, MacroPackageKind.Root, projectMacros.ToList())], adapterType)
+    {
+    }
+
+    /// <param name="packages">the root project, installed packages and the internal ones, each with its macro files</param>
+    /// <param name="adapterType">for adapter.dispatch: <c>{adapterType}__name</c>, then <c>default__name</c></param>
+    /// <param name="dispatchOrder">the root project's <c>dispatch:</c> config: macro namespace -> packages to search</param>
+    public TemplateEngine(IEnumerable<MacroPackage> packages, string adapterType, IReadOnlyDictionary<string, IReadOnlyList<string>>? dispatchOrder = null)
     {
         AdapterType = adapterType;
         var errors = new List<XformException>();
-        InternalUnits = LoadMacros(internalMacros, true, errors);
-        ProjectUnits = LoadMacros(projectMacros, false, errors);
+        Resolver = new MacroResolver(packages, adapterType, dispatchOrder, errors);
         if (errors.Count > 0) throw new XformAggregateException(errors);
-        var all = new Dictionary<string, MacroInfo>(StringComparer.Ordinal);
-        foreach (var (name, u) in InternalUnits) all[name] = Info(u);
-        foreach (var (name, u) in ProjectUnits) all[name] = Info(u);
-        Macros = all;
+        Macros = Resolver.Visible().ToDictionary(u => u.Name, Info, StringComparer.Ordinal);
     }
 
     public string AdapterType { get; }
 
+    /// <summary>The macros the root project sees by name (its own over the internal ones).</summary>
     public IReadOnlyDictionary<string, MacroInfo> Macros { get; }
 
-    internal IReadOnlyDictionary<string, Unit> InternalUnits { get; }
-    internal IReadOnlyDictionary<string, Unit> ProjectUnits { get; }
+    internal MacroResolver Resolver { get; }
 
-    private static MacroInfo Info(Unit u) => new(u.Name, u.ParamNames, u.Location, u.IsTest, u.IsInternal);
-
-    private static Dictionary<string, Unit> LoadMacros(IEnumerable<TemplateSource> files, bool isInternal, List<XformException> errors)
-    {
-        var units = new Dictionary<string, Unit>(StringComparer.Ordinal);
-        foreach (var file in files)
-        {
-            try
-            {
-                var src = new SourceText(file.Path, SourceText.Normalize(file.Text));
-                var body = JinjaParser.Parse(src);
-                var emitter = new ScribanEmitter(src);
-                foreach (var m in body.OfType<MacroStmt>())
-                {
-                    try
-                    {
-                        var unit = emitter.CompileMacro(m);
-                        unit.IsInternal = isInternal;
-                        if (units.TryGetValue(unit.Name, out var existing))
-                        {
-                            errors.Add(new XformException(
-                                $"{(isInternal ? "internal " : "")}macro '{unit.Name}' is defined twice: at {existing.Location} and at {unit.Location}",
-                                unit.Location));
-                            continue;
-                        }
-                        units[unit.Name] = unit;
-                    }
-                    catch (XformException e)
-                    {
-                        errors.Add(e);
-                    }
-                }
-            }
-            catch (XformException e)
-            {
-                errors.Add(e);
-            }
-        }
-        return units;
-    }
+    private static MacroInfo Info(Unit u) => new(u.Name, u.ParamNames, u.Location, u.IsTest, u.IsInternal, u.Package ?? "");
 
     /// <summary>Translates and parses a model or test template once. Throws <see cref="XformException"/>
     /// with the position in the original file on syntax errors or constructs outside the subset.</summary>
-    public CompiledTemplate Parse(TemplateSource source)
+    /// <param name="package">the package the file belongs to, whose macros its unqualified calls find first (null: the root project)</param>
+    public CompiledTemplate Parse(TemplateSource source, string? package = null)
     {
         var src = new SourceText(source.Path, SourceText.Normalize(source.Text));
         var body = JinjaParser.Parse(src);
         var unit = new ScribanEmitter(src).CompileTemplate(body);
-        return new CompiledTemplate(source, src, body, unit);
+        return new CompiledTemplate(source, src, body, unit, package);
     }
 
     /// <summary>Renders a parsed template. Safe to call concurrently from many threads.</summary>
@@ -126,7 +106,7 @@ public sealed class TemplateEngine
     public object? CallMacro(string name, IReadOnlyList<object?> args, IReadOnlyDictionary<string, object?> kwargs,
         IReadOnlyDictionary<string, object?> globals)
     {
-        var unit = ProjectUnits.GetValueOrDefault(name) ?? InternalUnits.GetValueOrDefault(name)
+        var unit = Resolver.Find(name, null)
                    ?? throw new XformException($"macro '{name}' is not defined.{Suggestions.DidYouMean(name, Macros.Keys)}".TrimEnd('.'));
         var cx = JinjaContext.Acquire(this, globals);
         var normArgs = args.Select(Py.Norm).ToList();
@@ -153,18 +133,6 @@ public sealed class TemplateEngine
                 if (x is XformException xe) throw xe;
             throw new XformException(e.OriginalMessage, macro?.Location ?? default, e);
         }
-    }
-
-    /// <summary>adapter.dispatch: <c>{adapter}__name</c>, then <c>default__name</c>.</summary>
-    internal JMacro Dispatch(string name)
-    {
-        var tried = new[] { $"{AdapterType}__{name}", $"default__{name}" };
-        foreach (var candidate in tried)
-        {
-            if (ProjectUnits.TryGetValue(candidate, out var u) || InternalUnits.TryGetValue(candidate, out u))
-                return u.AsMacro;
-        }
-        throw new JinjaError($"adapter.dispatch('{name}') found no implementation: tried macros {string.Join(" and ", tried.Select(t => $"'{t}'"))}");
     }
 
     /// <summary>The <c>{% docs name %}...{% enddocs %}</c> blocks of a Markdown file.</summary>

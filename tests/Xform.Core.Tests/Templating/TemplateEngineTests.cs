@@ -370,7 +370,7 @@ public class TemplateEngineTests
             $"{{{{ config(materialized='table') }}}}\nselect o.id, {{{{ cents_to_dollars('o.amount') }}}} as amount\nfrom {{{{ ref('orders_{i}') }}}} o\njoin {{{{ ref('customers') }}}} c on c.id = o.customer_id\n")).ToList();
         var globals = Globals();
         var sw = Stopwatch.StartNew();
-        var compiled = sources.AsParallel().Select(e.Parse).ToList();
+        var compiled = sources.AsParallel().Select(s => e.Parse(s)).ToList();
         var parse = sw.Elapsed;
         sw.Restart();
         var outputs = compiled.AsParallel().Select(t => e.Render(t, globals)).ToList();
