@@ -154,7 +154,7 @@ public static class ManifestWriter
                 w.WriteString("macro_sql"u8, _index.Sql(name));
                 w.WriteStartObject("depends_on"u8);
                 w.WriteStartArray("macros"u8);
-                foreach (var m in _index.AllCalls(_index.Sql(name)))
+                foreach (var m in _index.AllCalls(_index.CallsOf(name)))
                     if (m != name) w.WriteStringValue(MacroId(m, project.Name));
                 w.WriteEndArray();
                 w.WriteEndObject();
@@ -322,11 +322,11 @@ public static class ManifestWriter
         {
             if (n.TestMetadata is not { } meta)
             {
-                _index.AllCalls(n.RawCode, _calls);
+                _index.AllCalls(loaded.MacroCallsOf(n), _calls);
                 return _calls;
             }
-            var text = $"{meta["macro"]}(";
-            if (!_testCalls.TryGetValue(text, out var calls)) _testCalls[text] = calls = _index.AllCalls(text);
+            var macro = (string)meta["macro"]!;
+            if (!_testCalls.TryGetValue(macro, out var calls)) _testCalls[macro] = calls = _index.AllCalls(loaded.MacroCallsOf(n));
             return calls;
         }
 

@@ -96,8 +96,7 @@ public sealed class StateComparer(StateManifest state, LoadedProject loaded) : I
 
     bool Macros(Node n)
     {
-        var text = n.TestMetadata is { } meta ? $"{meta["macro"]}(" : n.RawCode;
-        return loaded.MacroIndex.AllCalls(text).Any(m =>
+        return loaded.MacroIndex.AllCalls(loaded.MacroCallsOf(n)).Any(m =>
             !state.MacroChecksums.TryGetValue(m, out var oldSum) || oldSum != loaded.MacroIndex.Checksum(m));
     }
 

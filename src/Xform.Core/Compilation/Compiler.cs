@@ -84,7 +84,7 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
         var kwargs = new Dictionary<string, object?>(StringComparer.Ordinal) { ["model"] = model };
         if (meta["column_name"] is string column) kwargs["column_name"] = column;
         foreach (var (key, value) in (IReadOnlyDictionary<string, object?>)meta["kwargs"]!)
-            kwargs[key] = value is string s && TestSpecs.RelationExpression().IsMatch(s)
+            kwargs[key] = value is string s && RelationCall.Read(s) is not null
                 ? Session.Engine.Render(Session.Engine.Parse(new TemplateSource(at.File, "{{ " + s + " }}")), globals)
                 : value;
         var result = Session.Engine.CallMacro((string)meta["macro"]!, [], kwargs, globals);

@@ -1,48 +1,38 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.RegularExpressions;
 using Xform.Core.Templating;
 
 namespace Xform.Core.Parsing;
 
 /// <summary>
 /// The macros each template calls, directly or through other macros, with each macro's source and
-/// checksum, for manifest depends_on.macros and state:modified.macros. Found by scanning call sites
-/// (<c>name(</c>, <c>adapter.dispatch('name')</c>) in the template text, so it is static and repeatable.
+/// checksum, for manifest depends_on.macros and state:modified.macros. The calls come from the templates'
+/// syntax trees (<see cref="MacroCall"/>), so it is static and repeatable: a macro is a dependency when it is
+/// called, whether or not a render reaches that call.
 /// </summary>
-public sealed partial class MacroIndex
+public sealed class MacroIndex
 {
-    [GeneratedRegex(@"\{%-?\s*(?:macro|test)\s+(\w+)\s*\(.*?\{%-?\s*end(?:macro|test)\s*-?%\}", RegexOptions.Singleline)]
-    private static partial Regex Definition();
-
-    [GeneratedRegex(@"\b([A-Za-z_]\w*)\s*\(")]
-    private static partial Regex Call();
-
-    [GeneratedRegex(@"adapter\.dispatch\(\s*['""](\w+)['""]")]
-    private static partial Regex Dispatch();
-
-    readonly Dictionary<string, (string Sql, string File)> _bodies = new(StringComparer.Ordinal);
+    readonly IReadOnlyDictionary<string, MacroInfo> _macros;
     readonly Dictionary<string, IReadOnlyList<string>> _closure = new(StringComparer.Ordinal);
 
-    public MacroIndex(IEnumerable<TemplateSource> macroFiles, IReadOnlyDictionary<string, MacroInfo> macros, string adapterType)
+    /// <param name="macros">the macros the root project sees by name (its own over the internal ones)</param>
+    public MacroIndex(IReadOnlyDictionary<string, MacroInfo> macros, string adapterType)
     {
-        foreach (var file in macroFiles)
-            foreach (Match m in Definition().Matches(file.Text))
-            {
-                var name = Regex.IsMatch(m.Value, @"^\{%-?\s*test\b") ? "test_" + m.Groups[1].Value : m.Groups[1].Value;
-                if (macros.ContainsKey(name)) _bodies[name] = (m.Value, file.Path); // later files (the project's) win
-            }
+        _macros = macros;
         AdapterType = adapterType;
     }
 
     public string AdapterType { get; }
 
-    public IEnumerable<string> Names => _bodies.Keys;
+    public IEnumerable<string> Names => _macros.Keys;
 
-    public string Sql(string name) => _bodies.TryGetValue(name, out var b) ? b.Sql : "";
+    public string Sql(string name) => _macros.TryGetValue(name, out var m) ? m.Sql : "";
 
-    public string File(string name) => _bodies.TryGetValue(name, out var b) ? b.File : "";
+    /// <summary>The macros a macro's body calls.</summary>
+    public IReadOnlyList<MacroCall> CallsOf(string name) => _macros.TryGetValue(name, out var m) ? m.Calls : [];
+
+    public string File(string name) => _macros.TryGetValue(name, out var m) ? m.Location.File : "";
 
     public string Checksum(string name) => Sha256(Sql(name));
 
@@ -67,27 +57,27 @@ public sealed partial class MacroIndex
         Convert.TryToHexStringLower(hash, hex, out _);
     }
 
-    /// <summary>Macros a piece of template text calls directly, in ordinal order.</summary>
-    public IReadOnlyList<string> DirectCalls(string text)
+    /// <summary>The known macros among <paramref name="calls"/>, in ordinal order.</summary>
+    public IReadOnlyList<string> DirectCalls(IReadOnlyList<MacroCall> calls)
     {
         var found = new List<string>();
-        AddDirectCalls(text, found);
+        AddDirectCalls(calls, found);
         return SortedDistinct(found);
     }
 
-    /// <summary>Every macro reachable from the text, through macro bodies, in ordinal order.</summary>
-    public IReadOnlyList<string> AllCalls(string text)
+    /// <summary>Every macro reachable from the calls, through macro bodies, in ordinal order.</summary>
+    public IReadOnlyList<string> AllCalls(IReadOnlyList<MacroCall> calls)
     {
         var all = new List<string>();
-        AllCalls(text, all);
+        AllCalls(calls, all);
         return all;
     }
 
-    /// <summary><see cref="AllCalls(string)"/> into a list the caller reuses (the manifest asks once per node).</summary>
-    public void AllCalls(string text, List<string> into)
+    /// <summary><see cref="AllCalls(IReadOnlyList{MacroCall})"/> into a list the caller reuses (the manifest asks once per node).</summary>
+    public void AllCalls(IReadOnlyList<MacroCall> calls, List<string> into)
     {
         into.Clear();
-        AddDirectCalls(text, into);
+        AddDirectCalls(calls, into);
         SortedDistinct(into);
         var direct = into.Count;
         for (var i = 0; i < direct; i++) into.AddRange(Closure(into[i], null));
@@ -100,40 +90,26 @@ public sealed partial class MacroIndex
         visiting ??= [];
         if (!visiting.Add(macro)) return [];
         var result = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var m in DirectCalls(Sql(macro)))
+        foreach (var m in DirectCalls(_macros[macro].Calls))
             if (m != macro) { result.Add(m); result.UnionWith(Closure(m, visiting)); }
         return _closure[macro] = result.ToList();
     }
 
-    /// <summary>Adds the macros called in the text, in the order met, repeats included.</summary>
-    void AddDirectCalls(string text, List<string> found)
+    /// <summary>
+    /// Adds the known macros among the calls, in the order met: a plain or package-qualified name as called
+    /// (the manifest names macros by name), a dispatch as the implementation this adapter would run.
+    /// </summary>
+    void AddDirectCalls(IReadOnlyList<MacroCall> calls, List<string> found)
     {
-        var bodies = _bodies.GetAlternateLookup<ReadOnlySpan<char>>();
-        void Add(ReadOnlySpan<char> name)
+        foreach (var call in calls)
         {
-            if (bodies.TryGetValue(name, out var macro, out _)) found.Add(macro);
-        }
-
-        if (Ascii.IsValid(text))
-            // What the Call regex matches, found from each '(' backwards: in ASCII its \s is char.IsWhiteSpace,
-            // \w [A-Za-z0-9_], and a name starting with a digit is no match. Several times faster than the regex.
-            for (var open = text.IndexOf('('); open >= 0; open = text.IndexOf('(', open + 1))
+            if (!call.Dispatched)
             {
-                var end = open;
-                while (end > 0 && char.IsWhiteSpace(text[end - 1])) end--;
-                var start = end;
-                while (start > 0 && (char.IsAsciiLetterOrDigit(text[start - 1]) || text[start - 1] == '_')) start--;
-                if (start < end && !char.IsAsciiDigit(text[start])) Add(text.AsSpan(start, end - start));
+                if (_macros.ContainsKey(call.Name)) found.Add(call.Name);
+                continue;
             }
-        else
-            foreach (var m in Call().EnumerateMatches(text))
-                Add(text.AsSpan(m.Index, m.Length)[..^1].TrimEnd()); // the match is the name, spaces, '('
-        foreach (var m in Dispatch().EnumerateMatches(text))
-        {
-            var match = text.AsSpan(m.Index, m.Length); // adapter.dispatch( 'name'
-            var name = match[(match.IndexOfAny('\'', '"') + 1)..^1].ToString();
-            foreach (var candidate in new[] { $"{AdapterType}__{name}", $"default__{name}" })
-                if (_bodies.ContainsKey(candidate)) { found.Add(candidate); break; }
+            foreach (var candidate in new[] { $"{AdapterType}__{call.Name}", $"default__{call.Name}" })
+                if (_macros.ContainsKey(candidate)) { found.Add(candidate); break; }
         }
     }
 

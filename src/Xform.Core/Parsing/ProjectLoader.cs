@@ -8,7 +8,14 @@ using Xform.Core.YamlReading;
 namespace Xform.Core.Parsing;
 
 /// <summary>What loading a project yields: the manifest, and what compiling it later needs.</summary>
-public sealed record LoadedProject(Manifest Manifest, CompileSession Session, IReadOnlyDictionary<string, CompiledTemplate> Templates, MacroIndex MacroIndex);
+public sealed record LoadedProject(Manifest Manifest, CompileSession Session, IReadOnlyDictionary<string, CompiledTemplate> Templates, MacroIndex MacroIndex)
+{
+    /// <summary>The macros a node calls directly: its template's calls, or a generic test's macro.</summary>
+    public IReadOnlyList<MacroCall> MacroCallsOf(Node node) =>
+        node.TestMetadata is { } meta ? [new MacroCall((string)meta["macro"]!)]
+        : Templates.TryGetValue(node.UniqueId, out var template) ? template.Calls
+        : [];
+}
 
 public sealed record LoadOptions(
     string ProjectDir,
@@ -22,7 +29,7 @@ public sealed record LoadOptions(
 /// The only stage that reads project files: project.yml, macros, models, YAML properties, docs, seeds,
 /// singular tests. Models are rendered once in parse mode to learn their refs, sources and config().
 /// </summary>
-public static partial class ProjectLoader
+public static class ProjectLoader
 {
     public static LoadedProject Load(LoadOptions options, ProjectConfig? project = null, List<Warning>? warnings = null)
     {
@@ -158,7 +165,7 @@ public static partial class ProjectLoader
 
         CheckConfigs(nodes.Values);
         var manifest = new Manifest(project, nodes, engine.Macros, docs, warnings);
-        var macroIndex = new MacroIndex(BuiltinMacros.All.Concat(options.InternalMacros).Concat(macroFiles), engine.Macros, options.Target.Type);
+        var macroIndex = new MacroIndex(engine.Macros, options.Target.Type);
         return new LoadedProject(manifest, session, templates, macroIndex);
     }
 
@@ -192,9 +199,6 @@ public static partial class ProjectLoader
         return patches;
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"\{%-?\s*snapshot\s+(\w+)\s*-?%\}(.*?)\{%-?\s*endsnapshot\s*-?%\}", System.Text.RegularExpressions.RegexOptions.Singleline)]
-    private static partial System.Text.RegularExpressions.Regex SnapshotBlock();
-
     /// <summary>Snapshots: <c>{% snapshot name %}...{% endsnapshot %}</c> blocks in snapshot-paths, and YAML
     /// <c>snapshots:</c> entries with <c>relation: ref('x')</c> (dbt 1.9's form).</summary>
     static void AddSnapshots(ProjectConfig project, ProjectFiles files, IReadOnlyDictionary<(string, string), NodePatch> patches, HashSet<(string, string)> used,
@@ -205,16 +209,11 @@ public static partial class ProjectLoader
         foreach (var f in files.Of(project.SnapshotPaths, ".sql"))
         {
             var text = TextFile.Read(f.Full);
-            var blocks = SnapshotBlock().Matches(text);
+            var blocks = TemplateEngine.ExtractSnapshots(new TemplateSource(f.Relative, text));
             if (blocks.Count == 0)
                 throw new XformException("a file in snapshot-paths needs a {% snapshot name %} ... {% endsnapshot %} block", new SourceLocation(f.Relative, 1, 1));
-            foreach (System.Text.RegularExpressions.Match m in blocks)
-            {
-                // Keep line numbers of the body as in the file, so errors point at the right line.
-                var line = text[..m.Groups[2].Index].Count(c => c == '\n');
-                found.Add((m.Groups[1].Value, new string('\n', line) + m.Groups[2].Value, f.Relative, f.InFolder,
-                    new SourceLocation(f.Relative, text[..m.Index].Count(c => c == '\n') + 1, 1), text));
-            }
+            foreach (var block in blocks)
+                found.Add((block.Name, block.Body, f.Relative, f.InFolder, block.Location, text));
         }
         foreach (var patch in patches.Values.Where(p => p.Kind == "snapshot" && p.Relation is not null))
             found.Add((patch.Name, $"select * from {{{{ {patch.Relation} }}}}", patch.Location.File, patch.Location.File, patch.Location, patch.Relation!));

@@ -21,15 +21,6 @@ public static partial class TestSpecs
         "severity", "where", "limit", "warn_if", "error_if", "store_failures", "tags", "enabled", "fail_calc", "meta", "alias", "schema", "database",
     };
 
-    [GeneratedRegex(@"^\s*(ref|source)\s*\(.*\)\s*$", RegexOptions.Singleline)]
-    public static partial Regex RelationExpression();
-
-    [GeneratedRegex(@"^\s*ref\s*\(\s*['""]([^'""]+)['""]\s*\)\s*$")]
-    private static partial Regex RefCall();
-
-    [GeneratedRegex(@"^\s*source\s*\(\s*['""]([^'""]+)['""]\s*,\s*['""]([^'""]+)['""]\s*\)\s*$")]
-    private static partial Regex SourceCall();
-
     /// <summary>The test nodes of one model, seed or source table (its own tests and its columns').</summary>
     public static IEnumerable<Node> For(Node parent, IReadOnlyList<object?> tableTests, IReadOnlyDictionary<string, MacroInfo> tests,
         ProjectConfig project, NodeConfig baseConfig, string auditSchema)
@@ -88,9 +79,10 @@ public static partial class TestSpecs
         var sources = new List<Reference>();
         foreach (var value in args.Values)
         {
-            if (value is not string s) continue;
-            if (RefCall().Match(s) is { Success: true } r) refs.Add(new Reference(r.Groups[1].Value, null, at));
-            else if (SourceCall().Match(s) is { Success: true } src) sources.Add(new Reference(src.Groups[2].Value, null, at, src.Groups[1].Value));
+            // A ref('x') or source('s', 't') argument (relationships' to:) is a dependency of the test.
+            if (value is not string s || RelationCall.Read(s) is not { Literals: { } literal } call) continue;
+            if (call.Function == "ref" && literal is [var model]) refs.Add(new Reference(model, null, at));
+            else if (call.Function == "source" && literal is [var source, var table]) sources.Add(new Reference(table, null, at, source));
         }
 
         var merged = baseConfig.With(config, at);
@@ -145,10 +137,20 @@ public static partial class TestSpecs
     static string Flat(object? v) => v switch
     {
         null => "None",
-        string s => RelationExpression().IsMatch(s) ? Regex.Replace(s, @"^\s*(ref|source)\s*\(|\)\s*$|['""\s]", "").Replace(",", "_") : s,
+        string s => RelationCall.Read(s) is { } call ? FlatCall(s, call) : s,
         System.Collections.IEnumerable e => string.Join("__", e.Cast<object?>().Select(Flat)),
         _ => Convert.ToString(v, CultureInfo.InvariantCulture) ?? "",
     };
+
+    /// <summary>A relation argument in a test's name, as dbt writes it: <c>ref('customers')</c> -> <c>customers</c>,
+    /// <c>source('raw', 'orders')</c> -> <c>raw_orders</c>.</summary>
+    static string FlatCall(string text, RelationCall call)
+    {
+        if (call.Literals is { } args) return string.Join("_", args);
+        var inner = text.Trim();
+        inner = inner[(inner.IndexOf('(') + 1)..inner.LastIndexOf(')')];
+        return string.Concat(inner.Where(c => c is not ('\'' or '"') && !char.IsWhiteSpace(c))).Replace(",", "_");
+    }
 
     static string Json(object? v) => JsonSerializer.Serialize(v);
 }

@@ -30,9 +30,12 @@ internal sealed record SetStmt(int Pos, List<string> Targets, Expr Value) : Stmt
 internal sealed record SetAttrStmt(int Pos, string Target, string Attr, Expr Value) : Stmt(Pos);
 internal sealed record SetBlockStmt(int Pos, string Target, List<Stmt> Body) : Stmt(Pos);
 internal sealed record MacroParam(string Name, Expr? Default);
-internal sealed record MacroStmt(int Pos, string Name, List<MacroParam> Params, List<Stmt> Body, bool IsTest, int EndPos) : Stmt(Pos);
+/// <summary>A macro or test definition; <c>TextStart..TextEnd</c> spans it from its '{%' to the '%}' of its end tag.</summary>
+internal sealed record MacroStmt(int Pos, string Name, List<MacroParam> Params, List<Stmt> Body, bool IsTest, int EndPos, int TextStart, int TextEnd) : Stmt(Pos);
 internal sealed record CallBlockStmt(int Pos, CallExpr Call, List<MacroParam> CallerParams, List<Stmt> Body) : Stmt(Pos);
 internal sealed record DoStmt(int Pos, Expr Value) : Stmt(Pos);
 internal sealed record ReturnStmt(int Pos, Expr Value) : Stmt(Pos);
 internal sealed record LoopControlStmt(int Pos, bool IsBreak) : Stmt(Pos);
 internal sealed record DocsStmt(int Pos, string Name, int BodyStart, int BodyEnd) : Stmt(Pos);
+/// <summary>A <c>{% snapshot name %}...{% endsnapshot %}</c> block; its body is the snapshot's select.</summary>
+internal sealed record SnapshotStmt(int Pos, string Name, int BodyStart, int BodyEnd) : Stmt(Pos);

@@ -161,6 +161,16 @@ internal sealed class JinjaParser
                     _ = start;
                     return new DocsStmt(pos, name, bodyStart, endTagPos);
                 }
+            case "snapshot":
+                {
+                    var name = ExpectName("a snapshot name");
+                    ExpectBlockEnd("snapshot");
+                    var bodyStart = _src.Text.IndexOf("%}", _t[_i - 1].Pos, StringComparison.Ordinal) + 2;
+                    ParseStatements(new[] { "endsnapshot" }, ("snapshot", pos), out _);
+                    var endTagPos = _t[_i - 2].Pos;
+                    ExpectBlockEnd("endsnapshot");
+                    return new SnapshotStmt(pos, name, bodyStart, endTagPos);
+                }
             case "raw":
                 throw Err("malformed 'raw' tag", pos);
         }
@@ -304,7 +314,10 @@ internal sealed class JinjaParser
         var endPos = _t[_i - 2].Pos;
         if (Cur.Kind == TokKind.Name) _i++; // {% endmacro name %}
         ExpectBlockEnd("end" + kind);
-        return new MacroStmt(pos, isTest ? "test_" + name : name, ps, body, isTest, endPos);
+        // The definition's text, '{%' to '%}': the opening '{%' is just before the tag name (with '-', '+' or blanks between).
+        var textStart = _src.Text.LastIndexOf("{%", pos, StringComparison.Ordinal);
+        var textEnd = _src.Text.IndexOf("%}", _t[_i - 1].Pos, StringComparison.Ordinal) + 2;
+        return new MacroStmt(pos, isTest ? "test_" + name : name, ps, body, isTest, endPos, textStart, textEnd);
     }
 
     private Stmt ParseCallBlock(int pos)

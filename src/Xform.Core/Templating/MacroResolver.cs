@@ -125,6 +125,8 @@ internal sealed class MacroResolver
                         var unit = emitter.CompileMacro(m);
                         unit.IsInternal = isInternal;
                         unit.Package = package.Name;
+                        unit.Text = src.Text[m.TextStart..m.TextEnd];
+                        unit.Calls = JinjaCalls.Of(m.Body);
                         if (units.TryGetValue(unit.Name, out var existing))
                         {
                             errors.Add(new XformException(

@@ -365,6 +365,8 @@ internal sealed class ScribanEmitter
                     break;
                 case DocsStmt:
                     break;
+                case SnapshotStmt:
+                    throw _src.Error("a {% snapshot %} block belongs in a file under snapshot-paths", st.Pos);
                 default:
                     throw _src.Error($"internal error: unexpected statement {st.GetType().Name}", st.Pos);
             }

@@ -31,6 +31,9 @@ internal sealed class Unit
     public bool IsInternal { get; set; }
     /// <summary>The package of a macro or template (null for a caller body or a macro defined in a template: the enclosing unit's).</summary>
     public string? Package { get; set; }
+    /// <summary>A macro's definition as written ('{% macro ... %}' to its end tag), and the macros it calls.</summary>
+    public string Text { get; set; } = "";
+    public IReadOnlyList<MacroCall> Calls { get; set; } = [];
 
     private JMacro? _macro;
     public JMacro AsMacro => _macro ??= new JMacro(this, Array.Empty<ScriptObject>());

@@ -45,7 +45,17 @@ public interface ITemplateCallable
 }
 
 /// <summary>A macro known to the engine, and the package it belongs to.</summary>
-public sealed record MacroInfo(string Name, IReadOnlyList<string> Parameters, SourceLocation Location, bool IsTest, bool IsInternal, string Package = "");
+public sealed record MacroInfo(string Name, IReadOnlyList<string> Parameters, SourceLocation Location, bool IsTest, bool IsInternal, string Package = "")
+{
+    /// <summary>The definition as written, '{% macro ... %}' to its end tag (manifest macro_sql, state checksums).</summary>
+    public string Sql { get; init; } = "";
+
+    /// <summary>The macros its body calls, read from its syntax tree.</summary>
+    public IReadOnlyList<MacroCall> Calls { get; init; } = [];
+}
 
 /// <summary>A <c>{% docs name %}...{% enddocs %}</c> block.</summary>
 public sealed record DocsBlock(string Name, string Text, SourceLocation Location);
+
+/// <summary>A <c>{% snapshot name %}...{% endsnapshot %}</c> block: its name, its body (the select) and where it starts.</summary>
+public sealed record SnapshotBlock(string Name, string Body, SourceLocation Location);

@@ -30,6 +30,11 @@ public sealed class CompiledTemplate
     /// <summary>The package the file belongs to (null: the root project).</summary>
     public string? Package { get; }
 
+    IReadOnlyList<MacroCall>? _calls;
+
+    /// <summary>The macros the template calls, read from its syntax tree (once).</summary>
+    public IReadOnlyList<MacroCall> Calls => _calls ??= JinjaCalls.Of(_body);
+
     /// <summary>A Scriban tree to run: the first one made, once, then a new one each time.</summary>
     internal Unit TakeUnit()
     {
@@ -79,7 +84,11 @@ public sealed class TemplateEngine
 
     internal MacroResolver Resolver { get; }
 
-    private static MacroInfo Info(Unit u) => new(u.Name, u.ParamNames, u.Location, u.IsTest, u.IsInternal, u.Package ?? "");
+    private static MacroInfo Info(Unit u) => new(u.Name, u.ParamNames, u.Location, u.IsTest, u.IsInternal, u.Package ?? "")
+    {
+        Sql = u.Text,
+        Calls = u.Calls,
+    };
 
     /// <summary>Translates and parses a model or test template once. Throws <see cref="XformException"/>
     /// with the position in the original file on syntax errors or constructs outside the subset.</summary>
@@ -133,6 +142,24 @@ public sealed class TemplateEngine
                 if (x is XformException xe) throw xe;
             throw new XformException(e.OriginalMessage, macro?.Location ?? default, e);
         }
+    }
+
+    /// <summary>
+    /// The <c>{% snapshot name %}...{% endsnapshot %}</c> blocks of a file, each body padded with the lines before
+    /// it so that positions in it are those of the file.
+    /// </summary>
+    public static IReadOnlyList<SnapshotBlock> ExtractSnapshots(TemplateSource source)
+    {
+        var src = new SourceText(source.Path, SourceText.Normalize(source.Text));
+        var blocks = new List<SnapshotBlock>();
+        foreach (var s in JinjaParser.Parse(src).OfType<SnapshotStmt>())
+        {
+            var line = src.Location(s.BodyStart).Line - 1;
+            // The block starts at its '{%', just before the tag name.
+            var start = src.Location(src.Text.LastIndexOf("{%", s.Pos, StringComparison.Ordinal));
+            blocks.Add(new SnapshotBlock(s.Name, new string('\n', line) + src.Text[s.BodyStart..s.BodyEnd], start));
+        }
+        return blocks;
     }
 
     /// <summary>The <c>{% docs name %}...{% enddocs %}</c> blocks of a Markdown file.</summary>

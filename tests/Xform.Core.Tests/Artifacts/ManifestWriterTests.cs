@@ -62,44 +62,6 @@ public class ManifestWriterTests
         Assert.That(ManifestWriter.ConfigJson(node).ToJsonString(indented), Is.EqualTo(DomConfig(node).ToJsonString(indented)));
     }
 
-    static MacroIndex Index(params string[] names) => new(
-        [new TemplateSource("macros/m.sql", string.Concat(names.Select(n => $"{{% macro {n}() %}}x{{% endmacro %}}\n")))],
-        names.ToDictionary(n => n, n => new MacroInfo(n, [], SourceLocation.None, false, false)),
-        "duckdb");
-
-    /// <summary>The regex the ASCII scan stands in for.</summary>
-    static List<string> RegexCalls(string text, MacroIndex index) =>
-        Regex.Matches(text, @"\b([A-Za-z_]\w*)\s*\(").Select(m => m.Groups[1].Value)
-            .Where(n => index.Names.Contains(n)).Distinct().Order(StringComparer.Ordinal).ToList();
-
-    [TestCase("a(", "a")]
-    [TestCase("x = a  (1) + b\t\n(2)", "a b")]
-    [TestCase("9a(1) a9(2) _b(3)", "_b a9")]
-    [TestCase("xa(1) ax(2) a.b(3)", "b")]
-    [TestCase("a\u001c(1) b\u00a0(2)", "b")]
-    [TestCase("a\u001c(1) b (2)", "b")]
-    [TestCase("é a(1) ça(2)", "a")]
-    [TestCase("adapter.dispatch('d')() adapter.dispatch( \"e\" )", "default__e duckdb__d")]
-    public void Finds_direct_macro_calls(string text, string expected)
-    {
-        var index = Index("a", "b", "_b", "a9", "duckdb__d", "default__d", "default__e");
-        Assert.That(string.Join(" ", index.DirectCalls(text)), Is.EqualTo(expected));
-    }
-
-    [Test]
-    public void The_ascii_scan_finds_what_the_regex_finds()
-    {
-        var index = Index("a", "ab", "_x", "a1", "b_2");
-        var alphabet = "aab_x12 (( \t\n\r\v\f.,'\"-"
-            + string.Concat(Enumerable.Range(0, 128).Select(c => (char)c)); // every ASCII character, now and then
-        var random = new Random(7);
-        for (var i = 0; i < 20_000; i++)
-        {
-            var text = new string(Enumerable.Range(0, random.Next(1, 40)).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
-            Assert.That(index.DirectCalls(text), Is.EqualTo(RegexCalls(text, index)), () => $"text: {JsonSerializer.Serialize(text)}");
-        }
-    }
-
     [TestCase("")]
     [TestCase("select 1")]
     [TestCase("é\ud800 lone surrogate")]
@@ -107,17 +69,5 @@ public class ManifestWriterTests
     {
         foreach (var t in new[] { text, string.Concat(Enumerable.Repeat(text + "ü", 500)) })
             Assert.That(MacroIndex.Sha256(t), Is.EqualTo(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(t)))));
-    }
-
-    [Test]
-    public void AllCalls_adds_what_called_macros_call_once_each_in_order()
-    {
-        var index = new MacroIndex(
-            [new TemplateSource("macros/m.sql", "{% macro c() %}{{ a() }}{{ b() }}{% endmacro %}\n{% macro b() %}{{ a() }}{% endmacro %}\n{% macro a() %}x{% endmacro %}\n")],
-            new[] { "a", "b", "c" }.ToDictionary(n => n, n => new MacroInfo(n, [], SourceLocation.None, false, false)), "duckdb");
-        var reused = new List<string> { "stale" };
-        index.AllCalls("{{ c() }} {{ b() }}", reused);
-        Assert.That(reused, Is.EqualTo(new[] { "a", "b", "c" }));
-        Assert.That(index.AllCalls("select 1"), Is.Empty);
     }
 }
