@@ -69,4 +69,13 @@ static class TestManifests
             values.Set(entry.Key, Yaml.ToValue(entry.Value), entry.Value.At("models/schema.yml"));
         return node with { Config = node.Config.With(values) };
     }
+
+    /// <summary>The message of the error <paramref name="read"/> throws, which must be at <paramref name="line"/> of the
+    /// <c>models/schema.yml</c> that <see cref="Configured"/> writes.</summary>
+    public static string ErrorAtLine(int line, TestDelegate read)
+    {
+        var e = Assert.Throws<XformException>(read)!;
+        Assert.That((e.Location.File, e.Location.Line), Is.EqualTo(("models/schema.yml", line)), e.Message);
+        return e.Message;
+    }
 }

@@ -24,10 +24,27 @@ public class InjectCtesTests
 
     static int Withs(string sql) => Regex.Matches(sql, @"\bwith\b", RegexOptions.IgnoreCase).Count;
 
-    [Test]
-    public void A_statement_without_a_with_gets_one_before_it()
+    // {defs} stands for the two CTE definitions, stg's first.
+    [TestCase("select * from __dbt__cte__enriched", "with {defs} select * from __dbt__cte__enriched",
+        TestName = "A statement without a WITH gets one before it")]
+    [TestCase("with totals as (select count(*) as n from __dbt__cte__enriched) select * from totals",
+        "with {defs}, totals as (select count(*) as n from __dbt__cte__enriched) select * from totals",
+        TestName = "A statement with its own WITH gets the CTEs first inside it")]
+    [TestCase("WITH t AS (SELECT 1) SELECT * FROM t", "WITH {defs}, t AS (SELECT 1) SELECT * FROM t",
+        TestName = "An upper-case WITH is found and kept")]
+    [TestCase("with recursive n(i) as (select 1 union all select i + 1 from n where i < 3) select * from n",
+        "with recursive {defs}, n(i) as (select 1 union all select i + 1 from n where i < 3) select * from n",
+        TestName = "WITH RECURSIVE keeps RECURSIVE right after WITH")]
+    [TestCase("\n  -- orders by day\n/* owner: data */\n  with t as (select 1) select * from t",
+        "-- orders by day /* owner: data */ with {defs}, t as (select 1) select * from t",
+        TestName = "Leading comments and whitespace stay in front of the statement's WITH")]
+    [TestCase("with /* the totals */ t as (select 1) select * from t", "with {defs}, /* the totals */ t as (select 1) select * from t",
+        TestName = "A comment between WITH and the first CTE is kept")]
+    public void Injects(string sql, string expected)
     {
-        Assert.That(Inject("select * from __dbt__cte__enriched"), Is.EqualTo($"with {Defs} select * from __dbt__cte__enriched"));
+        var injected = Inject(sql);
+        Assert.That(injected, Is.EqualTo(expected.Replace("{defs}", Defs)));
+        Assert.That(Withs(injected), Is.EqualTo(1), "one WITH clause: a second would be a syntax error");
     }
 
     [Test]
@@ -38,46 +55,11 @@ public class InjectCtesTests
     }
 
     [Test]
-    public void A_statement_with_its_own_with_gets_the_ctes_first_inside_it()
-    {
-        var sql = Inject("with totals as (select count(*) as n from __dbt__cte__enriched) select * from totals");
-        Assert.That(sql, Is.EqualTo($"with {Defs}, totals as (select count(*) as n from __dbt__cte__enriched) select * from totals"));
-        Assert.That(Withs(sql), Is.EqualTo(1), "one WITH clause: a second would be a syntax error");
-    }
-
-    [Test]
-    public void An_upper_case_with_is_found_and_kept()
-    {
-        Assert.That(Inject("WITH t AS (SELECT 1) SELECT * FROM t"), Is.EqualTo($"WITH {Defs}, t AS (SELECT 1) SELECT * FROM t"));
-    }
-
-    [Test]
-    public void With_recursive_keeps_recursive_right_after_with()
-    {
-        var sql = Inject("with recursive n(i) as (select 1 union all select i + 1 from n where i < 3) select * from n");
-        Assert.That(sql, Is.EqualTo($"with recursive {Defs}, n(i) as (select 1 union all select i + 1 from n where i < 3) select * from n"));
-    }
-
-    [Test]
-    public void Leading_comments_and_whitespace_stay_in_front_of_the_statements_with()
-    {
-        var sql = Inject("\n  -- orders by day\n/* owner: data */\n  with t as (select 1) select * from t");
-        Assert.That(sql, Is.EqualTo($"-- orders by day /* owner: data */ with {Defs}, t as (select 1) select * from t"));
-    }
-
-    [Test]
     public void A_with_opened_after_a_leading_line_comment_starts_on_its_own_line()
     {
         var raw = Compiler.InjectCtes("-- orders by day\nselect * from __dbt__cte__stg", Ctes);
         var firstLine = raw.Split('\n')[0];
         Assert.That(firstLine, Is.EqualTo("-- orders by day"), "a WITH on the comment's line would be commented out");
         Assert.That(Squash(raw), Is.EqualTo($"-- orders by day with {Defs} select * from __dbt__cte__stg"));
-    }
-
-    [Test]
-    public void A_comment_between_with_and_the_first_cte_is_kept()
-    {
-        var sql = Inject("with /* the totals */ t as (select 1) select * from t");
-        Assert.That(sql, Is.EqualTo($"with {Defs}, /* the totals */ t as (select 1) select * from t"));
     }
 }

@@ -60,12 +60,8 @@ public class BuildSettingsTests
     [TestCase("unique_key: id\nstrategy: check", 2, "needs check_cols")]
     [TestCase("unique_key: id\nstrategy: latest", 2, "must be timestamp or check")]
     [TestCase("unique_key: id\nstrategy: timestamp\nupdated_at: modified\nhard_deletes: purge", 4, "hard_deletes")]
-    public void A_wrong_snapshot_config_is_reported_at_the_key_that_set_it(string yaml, int line, string expected)
-    {
-        var e = Error(() => SnapshotSettings.Of(Snapshot(yaml)));
-        Assert.That(Place(e), Is.EqualTo(Line(line)));
-        Assert.That(e.Message, Does.Contain(expected));
-    }
+    public void A_wrong_snapshot_config_is_reported_at_the_key_that_set_it(string yaml, int line, string expected) =>
+        Assert.That(TestManifests.ErrorAtLine(line, () => SnapshotSettings.Of(Snapshot(yaml))), Does.Contain(expected));
 
     [Test]
     public void A_data_test_fails_on_any_failing_row_with_severity_error_by_default()
@@ -89,12 +85,8 @@ public class BuildSettingsTests
     [TestCase("severity: warn\nerror_if: '> ten'", 2, "error_if")]
     [TestCase("limit: -5", 1, "limit")]
     [TestCase("limit: lots", 1, "limit")]
-    public void A_wrong_data_test_config_is_reported_at_the_key_that_set_it(string yaml, int line, string key)
-    {
-        var e = Error(() => TestSettings.Of(DataTest(yaml)));
-        Assert.That(Place(e), Is.EqualTo(Line(line)));
-        Assert.That(e.Message, Does.StartWith($"{key} of test 'not_null_orders_id'"));
-    }
+    public void A_wrong_data_test_config_is_reported_at_the_key_that_set_it(string yaml, int line, string key) =>
+        Assert.That(TestManifests.ErrorAtLine(line, () => TestSettings.Of(DataTest(yaml))), Does.StartWith($"{key} of test 'not_null_orders_id'"));
 
     static Dictionary<string, object?> Threshold(object? count, object? period) => new() { ["count"] = count, ["period"] = period };
 

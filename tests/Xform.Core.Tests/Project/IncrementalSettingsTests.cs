@@ -13,13 +13,7 @@ public class IncrementalSettingsTests
 
     static IncrementalSettings Read(string yaml) => IncrementalSettings.Of(Events(yaml));
 
-    /// <summary>The error reading <paramref name="yaml"/>, which must be at <paramref name="line"/> of schema.yml.</summary>
-    static string ErrorAt(int line, string yaml)
-    {
-        var e = Assert.Throws<XformException>(() => Read(yaml))!;
-        Assert.That((e.Location.File, e.Location.Line), Is.EqualTo(("models/schema.yml", line)), e.Message);
-        return e.Message;
-    }
+    static string ErrorAt(int line, string yaml) => TestManifests.ErrorAtLine(line, () => Read(yaml));
 
     [Test]
     public void Without_a_unique_key_the_strategy_is_append()
@@ -46,19 +40,15 @@ public class IncrementalSettingsTests
         Assert.That(Read("unique_key: id\nincremental_strategy: delete+insert").Strategy, Is.EqualTo("delete+insert"));
     }
 
-    [Test]
-    public void An_unknown_strategy_is_reported_at_its_line_with_the_closest_name()
-    {
-        var message = ErrorAt(2, "unique_key: id\nincremental_strategy: merg");
-        Assert.That(message, Does.Contain("incremental_strategy 'merg'").And.Contain("Did you mean 'merge'"));
-    }
-
-    [Test]
-    public void An_unknown_on_schema_change_is_reported_at_its_line()
-    {
-        var message = ErrorAt(3, "unique_key: id\nincremental_strategy: merge\non_schema_change: sync_columns");
-        Assert.That(message, Does.Contain("on_schema_change 'sync_columns'").And.Contain("sync_all_columns"));
-    }
+    [TestCase("unique_key: id\nincremental_strategy: merg", 2,
+        "incremental_strategy 'merg' of model 'events' is not one of append, merge, delete+insert, insert_overwrite, microbatch. Did you mean 'merge'?")]
+    [TestCase("unique_key: id\nincremental_strategy: merge\non_schema_change: sync_columns", 3, "on_schema_change 'sync_columns'")]
+    [TestCase("on_schema_change: fail\nincremental_strategy: delete+insert", 2, "uses delete+insert, which needs a unique_key")]
+    [TestCase("incremental_strategy: insert_overwrite", 1, "uses insert_overwrite, which needs partition_by")]
+    [TestCase("incremental_strategy: insert_overwrite\npartition_by: [a, b]", 2, "partition_by of model 'events' must be a column name")]
+    [TestCase("unique_key: id\nmerge_update_columns: [a]\nmerge_exclude_columns: [b]", 3, "sets both merge_update_columns and merge_exclude_columns")]
+    public void A_wrong_or_missing_config_is_reported_at_the_line_of_the_key_it_concerns(string yaml, int line, string expected) =>
+        Assert.That(ErrorAt(line, yaml), Does.Contain(expected));
 
     [Test]
     public void On_schema_change_accepts_each_dbt_mode()
@@ -68,32 +58,11 @@ public class IncrementalSettingsTests
     }
 
     [Test]
-    public void Delete_insert_without_a_unique_key_is_reported_at_the_strategy()
+    public void Partition_by_is_a_column_or_a_field_mapping()
     {
-        var message = ErrorAt(2, "on_schema_change: fail\nincremental_strategy: delete+insert");
-        Assert.That(message, Does.Contain("needs a unique_key"));
-    }
-
-    [Test]
-    public void Insert_overwrite_needs_partition_by()
-    {
-        Assert.That(ErrorAt(1, "incremental_strategy: insert_overwrite"), Does.Contain("needs partition_by"));
         Assert.That(Read("incremental_strategy: insert_overwrite\npartition_by: event_day").PartitionColumn, Is.EqualTo("event_day"));
-    }
-
-    [Test]
-    public void Partition_by_is_a_column_or_a_field_mapping_and_anything_else_is_reported_at_it()
-    {
         Assert.That(Read("partition_by: {field: event_day, data_type: date}").PartitionColumn, Is.EqualTo("event_day"));
         Assert.That(Read("materialized: incremental").PartitionColumn, Is.Null);
-        Assert.That(ErrorAt(2, "incremental_strategy: insert_overwrite\npartition_by: [a, b]"), Does.Contain("partition_by"));
-    }
-
-    [Test]
-    public void Merge_update_and_exclude_columns_together_are_reported_at_the_exclude_list()
-    {
-        var message = ErrorAt(3, "unique_key: id\nmerge_update_columns: [a]\nmerge_exclude_columns: [b]");
-        Assert.That(message, Does.Contain("merge_update_columns").And.Contain("merge_exclude_columns"));
     }
 
     [Test]

@@ -39,19 +39,14 @@ public class IncrementalStrategyTests
         Assert.Throws<ArgumentOutOfRangeException>(() => IncrementalStrategy.For(name));
 
     [Test]
-    public void Append_inserts_every_new_row_and_never_checks_the_key()
+    public void Append_inserts_every_new_row_even_with_a_unique_key()
     {
         Assert.That(Apply("append", Input()), Is.EqualTo(new[] { InsertAll }));
         Assert.That(Apply("append", Input(["id"])), Is.EqualTo(new[] { InsertAll }), "dbt's append ignores unique_key");
-        Assert.That(new Append().ChecksUniqueKey(Input(["id"])), Is.False);
     }
 
     [Test]
-    public void Merge_without_a_unique_key_appends()
-    {
-        Assert.That(Apply("merge", Input()), Is.EqualTo(new[] { InsertAll }));
-        Assert.That(new Merge().ChecksUniqueKey(Input()), Is.False);
-    }
+    public void Merge_without_a_unique_key_appends() => Assert.That(Apply("merge", Input()), Is.EqualTo(new[] { InsertAll }));
 
     [Test]
     public void Merge_with_a_unique_key_updates_matching_rows_and_inserts_the_others()
@@ -64,7 +59,6 @@ public class IncrementalStrategyTests
         Assert.That(merge, Does.Contain("when matched then update set \"day\" = DBT_INTERNAL_SOURCE.\"day\", \"amount\" = DBT_INTERNAL_SOURCE.\"amount\""));
         Assert.That(merge, Does.EndWith("when not matched then insert (\"id\", \"day\", \"amount\") values " +
             "(DBT_INTERNAL_SOURCE.\"id\", DBT_INTERNAL_SOURCE.\"day\", DBT_INTERNAL_SOURCE.\"amount\")"));
-        Assert.That(new Merge().ChecksUniqueKey(Input(["id"])), Is.True, "a key repeated in the new rows must fail the build");
     }
 
     [Test]
@@ -90,15 +84,22 @@ public class IncrementalStrategyTests
         Assert.That(merge, Does.Contain("on DBT_INTERNAL_SOURCE.\"id\" = DBT_INTERNAL_DEST.\"id\" and (DBT_INTERNAL_DEST.\"day\" > '2024-01-01')"));
     }
 
-    [Test]
-    public void Delete_insert_deletes_the_rows_whose_key_is_new_then_inserts()
+    [TestCase("delete+insert", "id", null, $"delete from {Target} as DBT_INTERNAL_DEST where exists (select 1 from {Staged} as DBT_INTERNAL_SOURCE " +
+        "where DBT_INTERNAL_SOURCE.\"id\" = DBT_INTERNAL_DEST.\"id\")", TestName = "delete+insert deletes the rows whose key is among the new rows, then inserts")]
+    [TestCase("insert_overwrite", null, "day", $"delete from {Target} as DBT_INTERNAL_DEST where DBT_INTERNAL_DEST.\"day\" in (select distinct \"day\" from {Staged})",
+        TestName = "insert_overwrite deletes the partitions present in the new rows, then inserts")]
+    public void Deletes_then_inserts(string strategy, string? key, string? partition, string delete) =>
+        Assert.That(Apply(strategy, Input(key is null ? null : [key], partition)), Is.EqualTo(new[] { delete, InsertAll }));
+
+    // A key repeated in the new rows must fail the build where the strategy matches rows by key.
+    [TestCase("append", false, TestName = "append never checks the unique key (dbt's append ignores it)")]
+    [TestCase("merge", true, TestName = "merge checks the unique key when it has one")]
+    [TestCase("delete+insert", true, TestName = "delete+insert checks the unique key when it has one")]
+    [TestCase("insert_overwrite", false, TestName = "insert_overwrite never checks the unique key (partitions are replaced whole)")]
+    public void Checks_the_unique_key(string strategy, bool withKey)
     {
-        var statements = Apply("delete+insert", Input(["id"]));
-        Assert.That(statements, Has.Count.EqualTo(2));
-        Assert.That(statements[0], Is.EqualTo($"delete from {Target} as DBT_INTERNAL_DEST where exists (select 1 from {Staged} as DBT_INTERNAL_SOURCE " +
-            "where DBT_INTERNAL_SOURCE.\"id\" = DBT_INTERNAL_DEST.\"id\")"));
-        Assert.That(statements[1], Is.EqualTo(InsertAll));
-        Assert.That(new DeleteInsert().ChecksUniqueKey(Input(["id"])), Is.True);
+        Assert.That(IncrementalStrategy.For(strategy).ChecksUniqueKey(Input(["id"], "day")), Is.EqualTo(withKey));
+        Assert.That(IncrementalStrategy.For(strategy).ChecksUniqueKey(Input(partition: "day")), Is.False, "no key to check");
     }
 
     [Test]
@@ -106,15 +107,5 @@ public class IncrementalStrategyTests
     {
         var delete = Apply("delete+insert", Input(["id"], predicates: ["DBT_INTERNAL_DEST.\"day\" > '2024-01-01'"]))[0];
         Assert.That(delete, Does.EndWith(" and (DBT_INTERNAL_DEST.\"day\" > '2024-01-01')"));
-    }
-
-    [Test]
-    public void Insert_overwrite_deletes_the_partitions_present_in_the_new_rows_then_inserts()
-    {
-        var statements = Apply("insert_overwrite", Input(partition: "day"));
-        Assert.That(statements, Has.Count.EqualTo(2));
-        Assert.That(statements[0], Is.EqualTo($"delete from {Target} as DBT_INTERNAL_DEST where DBT_INTERNAL_DEST.\"day\" in (select distinct \"day\" from {Staged})"));
-        Assert.That(statements[1], Is.EqualTo(InsertAll));
-        Assert.That(new InsertOverwrite().ChecksUniqueKey(Input(["id"], "day")), Is.False, "partitions are replaced whole, keys are not matched");
     }
 }
