@@ -178,7 +178,8 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
         {
             var after = start + 4;
             var bodyStart = SkipTrivia(sql, after);
-            if (string.Compare(sql, bodyStart, "recursive", 0, 9, StringComparison.OrdinalIgnoreCase) == 0)
+            if (string.Compare(sql, bodyStart, "recursive", 0, 9, StringComparison.OrdinalIgnoreCase) == 0 &&
+                (bodyStart + 9 == sql.Length || !char.IsLetterOrDigit(sql[bodyStart + 9]) && sql[bodyStart + 9] != '_'))
                 after = bodyStart + 9;
             return sql[..after] + " " + defs + sql[after..].TrimStart();
         }

@@ -35,6 +35,9 @@ public class InjectCtesTests
     [TestCase("with recursive n(i) as (select 1 union all select i + 1 from n where i < 3) select * from n",
         "with recursive {defs}, n(i) as (select 1 union all select i + 1 from n where i < 3) select * from n",
         TestName = "WITH RECURSIVE keeps RECURSIVE right after WITH")]
+    [TestCase("with recursive_orders as (select 1) select * from recursive_orders",
+        "with {defs}, recursive_orders as (select 1) select * from recursive_orders",
+        TestName = "A CTE whose name starts with recursive is a name, not the keyword")]
     [TestCase("\n  -- orders by day\n/* owner: data */\n  with t as (select 1) select * from t",
         "-- orders by day /* owner: data */ with {defs}, t as (select 1) select * from t",
         TestName = "Leading comments and whitespace stay in front of the statement's WITH")]
