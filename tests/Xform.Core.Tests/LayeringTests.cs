@@ -13,7 +13,7 @@ public partial class LayeringTests
     public static readonly string[] Layers =
     [
         "Diagnostics", "YamlReading", "Templating", "Project", "Seeds", "Adapters", "Runtime", "Parsing", "Graph",
-        "Compilation", "Selection", "Planning", "Execution", "Artifacts", "Docs",
+        "Compilation", "Selection", "Planning", "Execution", "Artifacts", "Docs", "Tasks",
     ];
 
     /// <summary>The layer is the first part after Xform.Core; a folder inside it is a namespace inside it.</summary>

@@ -5,6 +5,7 @@ using Xform.Core.Adapters;
 using Xform.Core.Compilation;
 using Xform.Core.Diagnostics;
 using Xform.Core.Project;
+using Xform.Core.Tasks;
 
 namespace Xform.Cli.Commands;
 
@@ -17,29 +18,11 @@ static class CompileCommands
     public static int Compile(CommandContext context)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var compiler = new Compiler(context.Loaded, context.Graph, context.External);
-        var files = new SqlFileWriter(context.TargetDir, context.Project.Name);
-        var models = context.Selected(ResourceType.Model);
-        var errors = new List<XformException>();
-        var compiled = new CompiledNode?[models.Count];
-        Parallel.For(0, models.Count, i =>
-        {
-            try
-            {
-                compiled[i] = compiler.Compile(models[i]);
-                files.WriteCompiled(models[i], compiled[i]!.Sql);
-            }
-            catch (XformException e)
-            {
-                lock (errors) errors.Add(e);
-            }
-        });
-        if (errors.Count > 0) throw errors.Count == 1 ? errors[0] : new XformAggregateException(errors);
-        context.WriteManifest(Enumerable.Range(0, models.Count).ToDictionary(i => models[i].UniqueId, i => compiled[i]!.Sql));
+        var compiled = CompileTask.Run(context.Workspace);
         // Like dbt: compiling one explicitly selected model prints its SQL.
-        if (context.Get(CliOptions.Select) is { Length: > 0 } && models.Count == 1)
-            context.Output.Data(compiled[0]!.Sql.Trim());
-        context.Output.Info($"Compiled {models.Count} model{(models.Count == 1 ? "" : "s")} into {Path.GetRelativePath(context.ProjectDir, Path.Combine(context.TargetDir, "compiled"))} in {watch.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)}s");
+        if (context.Get(CliOptions.Select) is { Length: > 0 } && compiled.Count == 1)
+            context.Output.Data(compiled[0].Sql.Trim());
+        context.Output.Info($"Compiled {compiled.Count} model{(compiled.Count == 1 ? "" : "s")} into {Path.GetRelativePath(context.ProjectDir, Path.Combine(context.TargetDir, "compiled"))} in {watch.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)}s");
         return XformCli.Success;
     }
 

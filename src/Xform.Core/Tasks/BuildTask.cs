@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using Xform.Core.Artifacts;
+using Xform.Core.Execution;
+using Xform.Core.Planning;
+using Xform.Core.Project;
+
+namespace Xform.Core.Tasks;
+
+/// <summary>run, seed, snapshot, test, build and retry: plan, execute the plan, write manifest.json and run_results.json.</summary>
+public static class BuildTask
+{
+    /// <summary>The resource types each command runs.</summary>
+    public static ResourceType[] TypesOf(string command) => command switch
+    {
+        "run" => [ResourceType.Model],
+        "seed" => [ResourceType.Seed],
+        "snapshot" => [ResourceType.Snapshot],
+        "test" => [ResourceType.Test],
+        _ => [ResourceType.Seed, ResourceType.Model, ResourceType.Snapshot, ResourceType.Test],
+    };
+
+    /// <summary>The plan of <paramref name="command"/>; <paramref name="only"/> restricts it to given ids (retry).</summary>
+    public static ExecutionPlan Plan(Workspace workspace, string command, IReadOnlyList<string>? only = null) =>
+        Planner.Build(workspace.Graph, workspace.Request(command, TypesOf(command), only), workspace.StateComparer);
+
+    /// <summary>What <c>xform retry</c> repeats: the last run's command, and its nodes that did not succeed and still exist.</summary>
+    public static PreviousRun Retry(Workspace workspace)
+    {
+        var previous = RunResultsReader.Read(Path.Combine(workspace.TargetDir, "run_results.json"), workspace.ProjectDir);
+        return previous with { NotSucceeded = previous.NotSucceeded.Where(workspace.Manifest.Nodes.ContainsKey).ToList() };
+    }
+
+    /// <summary>Runs the plan, then writes the artifacts of the run (also when nodes failed).</summary>
+    public static IReadOnlyList<NodeResult> Execute(Workspace workspace, ExecutionPlan plan, IRunListener listener)
+    {
+        var watch = Stopwatch.StartNew();
+        var options = workspace.Options;
+        var run = new RunOptions(workspace.Threads, options.FailFast, options.FullRefresh, workspace.TargetDir,
+            Utc(options.EventTimeStart), Utc(options.EventTimeEnd));
+        var adapter = workspace.Adapter;
+        var results = new ProjectRunner(workspace.Loaded, workspace.Graph, adapter, run, adapter.External, plan).Run(listener);
+        workspace.WriteManifest(results.Where(r => r.CompiledSql is not null).ToDictionary(r => r.Node.UniqueId, r => r.CompiledSql!));
+        RunResultsWriter.Write(workspace.TargetDir,
+            RunResultsWriter.Build(results, workspace.Loaded, workspace.InvocationId, watch.Elapsed.TotalSeconds, workspace.Args(plan.Command)));
+        return results;
+    }
+
+    static DateTime? Utc(DateTime? t) => t is { } v ? DateTime.SpecifyKind(v, DateTimeKind.Utc) : null;
+}

@@ -1,0 +1,35 @@
+using Xform.Core.Compilation;
+using Xform.Core.Diagnostics;
+using Xform.Core.Project;
+
+namespace Xform.Core.Tasks;
+
+/// <summary><c>xform compile</c>: renders the selected models to target/compiled and records them in manifest.json.</summary>
+public static class CompileTask
+{
+    /// <summary>The compiled models in graph order; every error of every model is reported together.</summary>
+    public static IReadOnlyList<CompiledNode> Run(Workspace workspace)
+    {
+        var compiler = new Compiler(workspace.Loaded, workspace.Graph, workspace.Adapter.External);
+        var files = new SqlFileWriter(workspace.TargetDir, workspace.Project.Name);
+        var models = workspace.Selected(ResourceType.Model);
+        var errors = new List<XformException>();
+        var compiled = new CompiledNode?[models.Count];
+        Parallel.For(0, models.Count, i =>
+        {
+            try
+            {
+                compiled[i] = compiler.Compile(models[i]);
+                files.WriteCompiled(models[i], compiled[i]!.Sql);
+            }
+            catch (XformException e)
+            {
+                lock (errors) errors.Add(e);
+            }
+        });
+        if (errors.Count > 0) throw errors.Count == 1 ? errors[0] : new XformAggregateException(errors);
+        var result = compiled.Select(c => c!).ToList();
+        workspace.WriteManifest(result.ToDictionary(c => c.Node.UniqueId, c => c.Sql));
+        return result;
+    }
+}

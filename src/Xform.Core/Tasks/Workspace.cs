@@ -1,0 +1,160 @@
+using System.Text.Json.Nodes;
+using Xform.Core.Adapters;
+using Xform.Core.Artifacts;
+using Xform.Core.Diagnostics;
+using Xform.Core.Graph;
+using Xform.Core.Parsing;
+using Xform.Core.Planning;
+using Xform.Core.Project;
+using Xform.Core.YamlReading;
+
+namespace Xform.Core.Tasks;
+
+/// <summary>What the user asked for on the command line, as the tasks need it (no parsing library here).</summary>
+public sealed record TaskOptions
+{
+    public string ProjectDir { get; init; } = ".";
+    public string? ProfilesDir { get; init; }
+    public string? Target { get; init; }
+    public string? Vars { get; init; }
+    public int? Threads { get; init; }
+    public string? TargetPath { get; init; }
+    public IReadOnlyList<string> Select { get; init; } = [];
+    public IReadOnlyList<string> Exclude { get; init; } = [];
+    public bool FullRefresh { get; init; }
+    public bool FailFast { get; init; }
+    public string? StateDir { get; init; }
+    public bool Defer { get; init; }
+    public bool FavorState { get; init; }
+    public DateTime? EventTimeStart { get; init; }
+    public DateTime? EventTimeEnd { get; init; }
+}
+
+/// <summary>
+/// One command's view of a project, each part built when first asked for and kept: the project file, the
+/// target, the adapter, the parsed project, the graph, the --state run. Warnings and template logs go to the
+/// callbacks the front end gives (the CLI prints them).
+/// </summary>
+public sealed class Workspace : IDisposable
+{
+    readonly AdapterFactory _adapters;
+    readonly Action<Warning> _warn;
+    readonly Action<string> _log;
+    readonly List<Warning> _warnings = [];
+    ProjectConfig? _project;
+    TargetConfig? _target;
+    IAdapter? _adapter;
+    LoadedProject? _loaded;
+    DependencyGraph? _graph;
+    StateManifest? _state;
+
+    public Workspace(TaskOptions options, AdapterFactory adapters, Action<Warning> warn, Action<string> log)
+    {
+        Options = options;
+        _adapters = adapters;
+        _warn = warn;
+        _log = log;
+        ProjectDir = Path.GetFullPath(options.ProjectDir is { Length: > 0 } p ? p : ".");
+    }
+
+    public TaskOptions Options { get; }
+    public string ProjectDir { get; }
+    public string InvocationId { get; } = Guid.NewGuid().ToString();
+
+    public ProjectConfig Project => _project ??= Flushed(ProjectFileReader.Read(ProjectDir, _warnings));
+
+    public string TargetDir => Path.GetFullPath(Path.Combine(ProjectDir, Options.TargetPath ?? Project.TargetPath));
+
+    public TargetConfig Target => _target ??= ProfileReader.Read(
+        ProfileReader.ResolveDir(Options.ProfilesDir, ProjectDir), Project.ProfileName, Options.Target, ProjectDir);
+
+    public int Threads => Options.Threads is { } t
+        ? t >= 1 ? t : throw new XformException("--threads must be at least 1")
+        : Target.Threads;
+
+    public IAdapter Adapter => _adapter ??= _adapters(Target, Project.RootDir);
+
+    public IReadOnlyDictionary<string, object?> CliVars => VarsParser.Parse(Options.Vars);
+
+    /// <summary>The parsed project. Needs the target (for the adapter's macros and target.*).</summary>
+    public LoadedProject Loaded => _loaded ??= Flushed(ProjectLoader.Load(
+        new LoadOptions(ProjectDir, Target, CliVars, Adapter.Macros, Adapter.Quote, _log), Project, _warnings));
+
+    public DependencyGraph Graph => _graph ??= DependencyGraph.Build(Loaded.Manifest);
+
+    public Manifest Manifest => Graph.Manifest;
+
+    /// <summary>The --state run's manifest, when --state is given.</summary>
+    public StateManifest? State => _state ??= Options.StateDir is { Length: > 0 } dir ? StateManifest.Load(Path.GetFullPath(dir)) : null;
+
+    public StateComparer? StateComparer => State is { } s ? new StateComparer(s, Loaded) : null;
+
+    /// <summary>The command's request: its resource types, --select/--exclude (or the given ids, for retry), --defer.</summary>
+    public PlanRequest Request(string command, IReadOnlyList<ResourceType> types, IReadOnlyList<string>? only = null) =>
+        new(command, types, Options.Select, Options.Exclude, Defer(), only);
+
+    /// <summary>The nodes chosen by --select/--exclude, restricted to the given resource types, in graph order.</summary>
+    public IReadOnlyList<Node> Selected(params ResourceType[] types) =>
+        Planner.Select(Graph, new PlanRequest("select", types, Options.Select, Options.Exclude), StateComparer);
+
+    /// <summary>--defer: where the --state run built each node, and which relations this target has.</summary>
+    DeferRequest? Defer()
+    {
+        if (!Options.Defer) return null;
+        var state = State ?? throw new XformException("--defer needs --state DIR (the target folder of the run to read unselected models from)");
+        return new DeferRequest(state.RelationOf, () =>
+        {
+            using var connection = Adapter.Open();
+            return connection.ListRelations().Select(r => (r.Schema.ToLowerInvariant(), r.Name.ToLowerInvariant())).ToHashSet();
+        }, Options.FavorState);
+    }
+
+    /// <summary>Writes target/manifest.json, with the compiled code of the nodes compiled in this command.</summary>
+    public void WriteManifest(IReadOnlyDictionary<string, string>? compiled = null) =>
+        ManifestWriter.Write(TargetDir, Loaded, Graph, compiled ?? new Dictionary<string, string>(), InvocationId);
+
+    /// <summary>What retry needs to repeat this command; --vars values are left out (they may hold secrets).</summary>
+    public JsonObject Args(string which)
+    {
+        static JsonArray List(IEnumerable<string> items) => new(items.Select(i => (JsonNode)i).ToArray());
+        return new JsonObject
+        {
+            ["which"] = which,
+            ["select"] = List(Options.Select),
+            ["exclude"] = List(Options.Exclude),
+            ["target"] = Target.Name,
+            ["threads"] = Threads,
+            ["full_refresh"] = Options.FullRefresh,
+            ["vars"] = List(CliVars.Keys),
+        };
+    }
+
+    T Flushed<T>(T value)
+    {
+        foreach (var w in _warnings) _warn(w);
+        _warnings.Clear();
+        return value;
+    }
+
+    public void Dispose() => _adapter?.Dispose();
+}
+
+/// <summary>Parses --vars: a YAML or JSON mapping.</summary>
+public static class VarsParser
+{
+    public static IReadOnlyDictionary<string, object?> Parse(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return new Dictionary<string, object?>();
+        object? value;
+        try
+        {
+            value = Yaml.LoadText(text, "--vars") is { } node ? Yaml.ToValue(node) : null;
+        }
+        catch (XformException e)
+        {
+            throw new XformException($"--vars is not valid YAML or JSON: {e.Message}");
+        }
+        return value as IReadOnlyDictionary<string, object?>
+            ?? throw new XformException($"--vars must be a mapping of names to values, e.g. '{{snapshot_date: 2011-12-10}}', not '{text}'");
+    }
+}
