@@ -55,6 +55,8 @@ public sealed class DuckDbAdapter : IAdapter, ISeedLoader
 
     public IAdapterConnection Open() => new DuckDbConnection(Connect());
 
+    public ISqlParser OpenLineageParser() => new DuckDbSqlParser();
+
     DuckDBConnection Connect()
     {
         var connection = new DuckDBConnection(_connectionString);

@@ -105,6 +105,9 @@ public sealed class SnowflakeAdapter : IAdapter, ISeedLoader
 
     public IAdapterConnection Open() => new SnowflakeConnection(Client);
 
+    /// <summary>None: no parser of Snowflake's SQL ships with xform, and DuckDB's grammar is not Snowflake's.</summary>
+    public ISqlParser? OpenLineageParser() => null;
+
     public string Load(IAdapterConnection connection, Node seed, string csvFullPath, RelationKind? existing) =>
         SnowflakeSeedLoader.Load((SnowflakeConnection)connection, (SnowflakeDialect)Dialect, seed, csvFullPath, existing);
 

@@ -360,4 +360,23 @@ public class PostgresAdapterTests
         reader.Read();
         Assert.That((reader.GetString(0), reader.GetString(1)), Is.EqualTo(("127.0.0.1", "off")));
     }
+
+    [Test]
+    public void Docs_are_written_without_column_lineage_and_say_so_once()
+    {
+        var p = NewProject();
+        p.Write("models/base.sql", "select 1 as id");
+        p.Write("models/top.sql", "select id from {{ ref('base') }}");
+        p.Ok("run");
+        var r = p.Ok("docs", "generate");
+        Assert.That(r.All.Split("no column lineage").Length - 1, Is.EqualTo(1), r.ToString());
+        Assert.That(r.All, Does.Not.Contain("columns fully resolved"));
+        var html = p.Read("target/index.html");
+        const string open = "<script id=\"xform-data\" type=\"application/json\">";
+        var start = html.IndexOf(open, StringComparison.Ordinal) + open.Length;
+        var nodes = System.Text.Json.Nodes.JsonNode.Parse(html[start..html.IndexOf("</script>", start, StringComparison.Ordinal)])!["nodes"]!.AsArray();
+        var id = nodes.Single(n => (string?)n!["id"] == "model.proj.top")!["columns"]!.AsArray().Single()!;
+        Assert.That((string?)id["type"], Is.EqualTo("integer"), "the catalog is still read");
+        Assert.That(id["lineage"], Is.Null);
+    }
 }

@@ -31,6 +31,11 @@ public interface IAdapter : IDisposable
     /// <summary>Renders a source read in place from a file, or null when the engine cannot.</summary>
     ExternalRelationRenderer? External { get; }
     IAdapterConnection Open();
+    /// <summary>
+    /// A parser of this engine's SQL into the tree column lineage is read from, or null when the adapter has none
+    /// (docs are then written without column lineage).
+    /// </summary>
+    ISqlParser? OpenLineageParser();
     /// <summary>A one-line description of the connection for <c>xform debug</c>, with no secrets.</summary>
     string Describe();
 }
