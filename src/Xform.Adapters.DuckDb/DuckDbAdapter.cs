@@ -12,30 +12,19 @@ namespace Xform.Adapters.DuckDb;
 /// </summary>
 public sealed class DuckDbAdapter : IAdapter, ISeedLoader
 {
-    readonly string _connectionString;
-    readonly string _displayPath;
+    readonly DuckDbSettings _settings;
     readonly string _projectRoot;
     readonly DuckDBConnection _keepAlive;
 
     public DuckDbAdapter(TargetConfig target, string projectRoot)
     {
         _projectRoot = projectRoot;
-        var path = target.Get("path") ?? ":memory:";
-        if (path is ":memory:" or "")
-        {
-            // A named in-memory database so every worker connection sees the same data.
-            _displayPath = ":memory:";
-            _connectionString = $"Data Source=:memory:?cache=shared";
-        }
-        else
-        {
-            var full = Path.GetFullPath(Path.Combine(projectRoot, path));
-            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            _displayPath = path;
-            _connectionString = $"Data Source={full}";
-        }
+        _settings = DuckDbSettings.From(target, projectRoot);
+        if (_settings.FullPath is { } file) Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         _keepAlive = Connect();
     }
+
+    public DuckDbSettings Settings => _settings;
 
     public string Type => "duckdb";
 
@@ -51,7 +40,7 @@ public sealed class DuckDbAdapter : IAdapter, ISeedLoader
 
     public ExternalRelationRenderer External => RenderExternal;
 
-    public string Describe() => $"duckdb database {_displayPath}";
+    public string Describe() => _settings.ToString();
 
     public IAdapterConnection Open() => new DuckDbConnection(Connect());
 
@@ -59,7 +48,7 @@ public sealed class DuckDbAdapter : IAdapter, ISeedLoader
 
     DuckDBConnection Connect()
     {
-        var connection = new DuckDBConnection(_connectionString);
+        var connection = new DuckDBConnection(_settings.ConnectionString);
         try
         {
             connection.Open();
@@ -69,13 +58,13 @@ public sealed class DuckDbAdapter : IAdapter, ISeedLoader
             connection.Dispose();
             var pid = System.Text.RegularExpressions.Regex.Match(e.Message, @"PID (\d+)");
             throw new XformException(
-                $"the DuckDB file '{_displayPath}' is in use by another process{(pid.Success ? $" (PID {pid.Groups[1].Value})" : "")}; " +
+                $"the DuckDB file '{_settings.Path}' is in use by another process{(pid.Success ? $" (PID {pid.Groups[1].Value})" : "")}; " +
                 "DuckDB allows one writer per file: close the other program (a DuckDB shell, a notebook or another xform) and retry");
         }
         catch (DuckDBException e)
         {
             connection.Dispose();
-            throw new XformException($"cannot open the DuckDB database '{_displayPath}': {FirstLine(e.Message)}");
+            throw new XformException($"cannot open the DuckDB database '{_settings.Path}': {FirstLine(e.Message)}");
         }
         using var cmd = connection.CreateCommand();
         cmd.CommandText = $"SET file_search_path = '{_projectRoot.Replace("'", "''")}'";
