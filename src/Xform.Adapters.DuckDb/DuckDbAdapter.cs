@@ -2,6 +2,7 @@ using DuckDB.NET.Data;
 using Xform.Core.Adapters;
 using Xform.Core.Diagnostics;
 using Xform.Core.Project;
+using Xform.Core.Seeds;
 using Xform.Core.Templating;
 
 namespace Xform.Adapters.DuckDb;
@@ -37,6 +38,8 @@ public sealed class DuckDbAdapter : IAdapter, ISeedLoader
 
     public SqlDialect Dialect => _dialect ??= new DuckDbDialect(Quote);
     SqlDialect? _dialect;
+
+    public SeedTypeNames SeedTypes { get; } = new("varchar", "bigint", "boolean", "date", "timestamp", "decimal");
 
     public ExternalRelationRenderer External => RenderExternal;
 
@@ -76,7 +79,7 @@ public sealed class DuckDbAdapter : IAdapter, ISeedLoader
 
 
     public string Load(IAdapterConnection connection, Node seed, string csvFullPath, RelationKind? existing) =>
-        DuckDbSeedLoader.Load(connection, seed, csvFullPath, existing, Quote);
+        DuckDbSeedLoader.Load(connection, seed, csvFullPath, existing, Quote, SeedTypes);
 
     /// <summary>Sources declared with an external_location are read in place.</summary>
     public static string RenderExternal(SourceTableInfo source, NodeConfig config) => DuckDbSql.External(source, config);

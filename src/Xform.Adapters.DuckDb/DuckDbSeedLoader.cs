@@ -14,10 +14,11 @@ namespace Xform.Adapters.DuckDb;
 /// </summary>
 static class DuckDbSeedLoader
 {
-    public static string Load(IAdapterConnection connection, Node seed, string csvFullPath, RelationKind? existing, Func<string, string> quote)
+    public static string Load(IAdapterConnection connection, Node seed, string csvFullPath, RelationKind? existing, Func<string, string> quote,
+        SeedTypeNames types)
     {
         var options = SeedOptions.From(seed.Config, seed.OriginalFilePath);
-        var schema = SeedAnalyzer.Analyze(csvFullPath, seed.OriginalFilePath, options, SeedTypeNames.DuckDb);
+        var schema = SeedAnalyzer.Analyze(csvFullPath, seed.OriginalFilePath, options, types);
         var plan = DuckDbSql.SeedStatements(seed, csvFullPath, existing, schema, options, quote);
         connection.Execute("begin transaction");
         try

@@ -4,6 +4,7 @@ using Npgsql;
 using Xform.Core.Adapters;
 using Xform.Core.Diagnostics;
 using Xform.Core.Project;
+using Xform.Core.Seeds;
 using Xform.Core.Templating;
 
 namespace Xform.Adapters.Postgres;
@@ -40,6 +41,8 @@ public sealed class PostgresAdapter : IAdapter, ISeedLoader
     public string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
 
     public SqlDialect Dialect { get; }
+
+    public SeedTypeNames SeedTypes { get; } = new("text", "bigint", "boolean", "date", "timestamp", "numeric");
 
     /// <summary>Postgres reads no files in place: sources are tables.</summary>
     public ExternalRelationRenderer? External => null;
@@ -103,7 +106,7 @@ public sealed class PostgresAdapter : IAdapter, ISeedLoader
     }
 
     public string Load(IAdapterConnection connection, Node seed, string csvFullPath, RelationKind? existing) =>
-        PostgresSeedLoader.Load((PostgresConnection)connection, seed, csvFullPath, (PostgresDialect)Dialect);
+        PostgresSeedLoader.Load((PostgresConnection)connection, seed, csvFullPath, (PostgresDialect)Dialect, SeedTypes);
 
     public void Dispose()
     {

@@ -22,10 +22,10 @@ static partial class PostgresSeedLoader
 {
     enum Writer { Text, Int16, Int32, Int64, Numeric, Real, Double, Boolean, Date, Timestamp, ViaText }
 
-    public static string Load(PostgresConnection connection, Node seed, string csvFullPath, PostgresDialect dialect)
+    public static string Load(PostgresConnection connection, Node seed, string csvFullPath, PostgresDialect dialect, SeedTypeNames types)
     {
         var options = SeedOptions.From(seed.Config, seed.OriginalFilePath);
-        var schema = SeedAnalyzer.Analyze(csvFullPath, seed.OriginalFilePath, options, SeedTypeNames.Postgres);
+        var schema = SeedAnalyzer.Analyze(csvFullPath, seed.OriginalFilePath, options, types);
         var rel = seed.Relation;
         var tmp = rel with { Identifier = rel.Identifier + SqlDialect.TempSuffix };
         string Column(string name) => options.QuoteColumns ? dialect.Quote(name) : name;

@@ -1,6 +1,7 @@
 using Xform.Core.Adapters;
 using Xform.Core.Diagnostics;
 using Xform.Core.Project;
+using Xform.Core.Seeds;
 using Xform.Core.Templating;
 
 namespace Xform.Adapters.Snowflake;
@@ -49,6 +50,8 @@ public sealed class SnowflakeAdapter : IAdapter, ISeedLoader
     public string Quote(string identifier) => SnowflakeNames.Quote(identifier);
 
     public SqlDialect Dialect { get; } = new SnowflakeDialect();
+
+    public SeedTypeNames SeedTypes { get; } = new("varchar", "number(38,0)", "boolean", "date", "timestamp_ntz", "number");
 
     /// <summary>Snowflake reads files through stages and external tables, which xform does not manage.</summary>
     public ExternalRelationRenderer? External => null;
@@ -109,7 +112,7 @@ public sealed class SnowflakeAdapter : IAdapter, ISeedLoader
     public ISqlParser? OpenLineageParser() => null;
 
     public string Load(IAdapterConnection connection, Node seed, string csvFullPath, RelationKind? existing) =>
-        SnowflakeSeedLoader.Load((SnowflakeConnection)connection, (SnowflakeDialect)Dialect, seed, csvFullPath, existing);
+        SnowflakeSeedLoader.Load((SnowflakeConnection)connection, (SnowflakeDialect)Dialect, seed, csvFullPath, existing, SeedTypes);
 
     /// <summary>The first Ctrl-C cancels the running statements in Snowflake (and the run stops); a second one exits at once.</summary>
     void OnCancelKeyPress(object? sender, ConsoleCancelEventArgs e)

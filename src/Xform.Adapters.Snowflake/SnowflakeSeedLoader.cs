@@ -14,15 +14,14 @@ namespace Xform.Adapters.Snowflake;
 /// </summary>
 static class SnowflakeSeedLoader
 {
-    public static readonly SeedTypeNames Names = new("varchar", "number(38,0)", "boolean", "date", "timestamp_ntz", "number");
-
     /// <summary>Rows per INSERT (Snowflake's VALUES clause takes at most 16,384) and bound values per request.</summary>
     public const int MaxRowsPerBatch = 1000, MaxBindingsPerBatch = 16000;
 
-    public static string Load(SnowflakeConnection connection, SnowflakeDialect dialect, Node seed, string csvFullPath, RelationKind? existing)
+    public static string Load(SnowflakeConnection connection, SnowflakeDialect dialect, Node seed, string csvFullPath, RelationKind? existing,
+        SeedTypeNames typeNames)
     {
         var options = SeedOptions.From(seed.Config, seed.OriginalFilePath);
-        var schema = SeedAnalyzer.Analyze(csvFullPath, seed.OriginalFilePath, options, Names);
+        var schema = SeedAnalyzer.Analyze(csvFullPath, seed.OriginalFilePath, options, typeNames);
         var rel = seed.Relation;
         var tmp = rel with { Identifier = rel.Identifier + SqlDialect.TempSuffix };
         string Column(string name) => options.QuoteColumns ? SnowflakeNames.Quote(name) : name;

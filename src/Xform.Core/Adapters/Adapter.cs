@@ -1,4 +1,5 @@
 using Xform.Core.Project;
+using Xform.Core.Seeds;
 using Xform.Core.Templating;
 
 namespace Xform.Core.Adapters;
@@ -28,6 +29,8 @@ public interface IAdapter : IDisposable
     string Quote(string identifier);
     /// <summary>How this engine writes the DDL and DML of materializations.</summary>
     SqlDialect Dialect { get; }
+    /// <summary>How this engine spells each type a seed column can be inferred to have.</summary>
+    SeedTypeNames SeedTypes { get; }
     /// <summary>Renders a source read in place from a file, or null when the engine cannot.</summary>
     ExternalRelationRenderer? External { get; }
     IAdapterConnection Open();

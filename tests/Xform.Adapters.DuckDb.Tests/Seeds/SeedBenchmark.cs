@@ -54,7 +54,7 @@ public class SeedBenchmark : SeedFixture
         for (var round = 0; round < 2; round++)
         {
             var pass = Stopwatch.StartNew();
-            var schema = SeedAnalyzer.Analyze(path, "seeds/big.csv", SeedOptions.Default, SeedTypeNames.DuckDb);
+            var schema = SeedAnalyzer.Analyze(path, "seeds/big.csv", SeedOptions.Default, Adapter.SeedTypes);
             var analyze = pass.Elapsed;
 
             var load = Stopwatch.StartNew();
