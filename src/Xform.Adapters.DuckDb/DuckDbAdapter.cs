@@ -21,6 +21,7 @@ public sealed class DuckDbAdapter : IAdapter, ISeedLoader
     {
         _projectRoot = projectRoot;
         _settings = DuckDbSettings.From(target, projectRoot);
+        Dialect = new DuckDbDialect(Quote);
         if (_settings.FullPath is { } file) Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         _keepAlive = Connect();
     }
@@ -29,15 +30,11 @@ public sealed class DuckDbAdapter : IAdapter, ISeedLoader
 
     public string Type => "duckdb";
 
-    public AdapterCapabilities Capabilities { get; } = new(TransactionalDdl: true, Merge: true, AtomicSwap: true,
-        InsertOverwrite: false, CreateOrReplaceTable: true);
-
     public IReadOnlyList<TemplateSource> Macros { get; } = EmbeddedMacros.Load(typeof(DuckDbAdapter).Assembly, "macros/", "duckdb");
 
     public string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
 
-    public SqlDialect Dialect => _dialect ??= new DuckDbDialect(Quote);
-    SqlDialect? _dialect;
+    public SqlDialect Dialect { get; }
 
     public SeedTypeNames SeedTypes { get; } = new("varchar", "bigint", "boolean", "date", "timestamp", "decimal");
 

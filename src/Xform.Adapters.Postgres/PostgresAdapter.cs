@@ -22,15 +22,11 @@ public sealed class PostgresAdapter : IAdapter, ISeedLoader
     {
         _profile = PostgresProfile.From(target);
         _dataSource = new Lazy<NpgsqlDataSource>(() => NpgsqlDataSource.Create(_profile.ConnectionString()), LazyThreadSafetyMode.ExecutionAndPublication);
-        Dialect = new PostgresDialect(Quote);
     }
 
     public PostgresProfile Profile => _profile;
 
     public string Type => "postgres";
-
-    public AdapterCapabilities Capabilities { get; } = new(TransactionalDdl: true, Merge: true, AtomicSwap: true,
-        InsertOverwrite: false, CreateOrReplaceTable: false);
 
     /// <summary>
     /// postgres__ variants of dispatched macros, from Macros/. None is needed today: the core's default__ versions
@@ -40,7 +36,20 @@ public sealed class PostgresAdapter : IAdapter, ISeedLoader
 
     public string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
 
-    public SqlDialect Dialect { get; }
+    /// <summary>
+    /// Built for the server's version when the first connection opens (connecting for it if none has), then shared
+    /// and never changed.
+    /// </summary>
+    public SqlDialect Dialect
+    {
+        get
+        {
+            if (Volatile.Read(ref _dialect) is { } built) return built;
+            using (Connect()) return _dialect!;
+        }
+    }
+
+    PostgresDialect? _dialect;
 
     public SeedTypeNames SeedTypes { get; } = new("text", "bigint", "boolean", "date", "timestamp", "numeric");
 
@@ -63,7 +72,8 @@ public sealed class PostgresAdapter : IAdapter, ISeedLoader
         try
         {
             connection = _dataSource.Value.OpenConnection();
-            if (connection.PostgreSqlVersion.Major < 15) ((PostgresDialect)Dialect).NativeMerge = false;
+            // the first connection to finish decides; every server of a data source has the same version
+            if (Volatile.Read(ref _dialect) is null) Interlocked.CompareExchange(ref _dialect, new PostgresDialect(Quote, connection.PostgreSqlVersion), null);
             if (_profile.Role is { } role)
             {
                 using var cmd = connection.CreateCommand();

@@ -41,10 +41,6 @@ public sealed class SnowflakeAdapter : IAdapter, ISeedLoader
 
     public SnowflakeSettings Settings => _settings;
 
-    /// <summary>DDL commits on its own in Snowflake; MERGE, SWAP WITH, INSERT OVERWRITE and CREATE OR REPLACE TABLE exist.</summary>
-    public AdapterCapabilities Capabilities { get; } = new(TransactionalDdl: false, Merge: true, AtomicSwap: true,
-        InsertOverwrite: true, CreateOrReplaceTable: true);
-
     public IReadOnlyList<TemplateSource> Macros { get; } = EmbeddedMacros.Load(typeof(SnowflakeAdapter).Assembly, "macros/", "snowflake");
 
     public string Quote(string identifier) => SnowflakeNames.Quote(identifier);

@@ -4,8 +4,14 @@ using Xform.Core.Templating;
 
 namespace Xform.Core.Adapters;
 
-/// <summary>What an engine can do, declared so materializations pick the right plan.</summary>
-public sealed record AdapterCapabilities(bool TransactionalDdl, bool Merge, bool AtomicSwap, bool InsertOverwrite, bool CreateOrReplaceTable);
+/// <summary>
+/// What an engine can do, declared by its adapter's dialect and read by <see cref="SqlDialect"/> where it chooses SQL.
+/// </summary>
+/// <param name="TransactionalDdl">DDL commits or rolls back with its transaction: a table is built beside the old one and swapped in by one transaction.</param>
+/// <param name="CreateOrReplaceTable"><c>create or replace table</c> exists: one atomic statement that replaces a table, where DDL commits on its own.</param>
+/// <param name="SwapWith"><c>alter table a swap with b</c> exchanges two tables atomically: how a loaded table replaces the old one without transactional DDL.</param>
+/// <param name="Merge">MERGE exists; without it a merge is an UPDATE of the matched rows, then an INSERT of the others.</param>
+public sealed record AdapterCapabilities(bool TransactionalDdl, bool CreateOrReplaceTable, bool SwapWith, bool Merge);
 
 public enum RelationKind { Table, View, External }
 
@@ -23,11 +29,10 @@ public sealed record ColumnSpec(string Name, string DataType);
 public interface IAdapter : IDisposable
 {
     string Type { get; }
-    AdapterCapabilities Capabilities { get; }
     /// <summary>Macros shipped with the adapter (<c>duckdb__datediff</c>, ...), overridable by the project.</summary>
     IReadOnlyList<TemplateSource> Macros { get; }
     string Quote(string identifier);
-    /// <summary>How this engine writes the DDL and DML of materializations.</summary>
+    /// <summary>How this engine writes the DDL and DML of materializations, and what it can do (its capabilities).</summary>
     SqlDialect Dialect { get; }
     /// <summary>How this engine spells each type a seed column can be inferred to have.</summary>
     SeedTypeNames SeedTypes { get; }
