@@ -13,7 +13,7 @@ namespace Xform.Adapters.Postgres;
 /// PostgreSQL through Npgsql: one pooled data source per run, one connection per worker thread. DDL is
 /// transactional, so every build is one transaction; seeds are bulk-loaded with binary COPY.
 /// </summary>
-public sealed class PostgresAdapter : IAdapter, ISeedLoader
+public sealed class PostgresAdapter : IAdapter
 {
     readonly PostgresProfile _profile;
     readonly Lazy<NpgsqlDataSource> _dataSource;
@@ -115,8 +115,9 @@ public sealed class PostgresAdapter : IAdapter, ISeedLoader
         return e.Message.Split('\n')[0].Trim();
     }
 
-    public string Load(IAdapterConnection connection, Node seed, string csvFullPath, RelationKind? existing) =>
-        PostgresSeedLoader.Load((PostgresConnection)connection, seed, csvFullPath, (PostgresDialect)Dialect, SeedTypes);
+    /// <summary>Binary COPY, typed on the client (<see cref="PostgresSeedLoader"/>).</summary>
+    public IReadOnlyList<string> BulkLoadSeed(IAdapterConnection connection, SeedBulkLoad load) =>
+        PostgresSeedLoader.BulkLoad((PostgresConnection)connection, load, (PostgresDialect)Dialect);
 
     public void Dispose()
     {

@@ -11,7 +11,7 @@ namespace Xform.Adapters.Snowflake;
 /// view of the shared <see cref="SqlApiClient"/>, and anything that must share a session (a transaction, a
 /// temporary table and the statement reading it) is sent as one multi-statement request.
 /// </summary>
-public sealed class SnowflakeAdapter : IAdapter, ISeedLoader
+public sealed class SnowflakeAdapter : IAdapter
 {
     readonly SnowflakeSettings _settings;
     readonly string _projectRoot;
@@ -107,8 +107,9 @@ public sealed class SnowflakeAdapter : IAdapter, ISeedLoader
     /// <summary>None: no parser of Snowflake's SQL ships with xform, and DuckDB's grammar is not Snowflake's.</summary>
     public ISqlParser? OpenLineageParser() => null;
 
-    public string Load(IAdapterConnection connection, Node seed, string csvFullPath, RelationKind? existing) =>
-        SnowflakeSeedLoader.Load((SnowflakeConnection)connection, (SnowflakeDialect)Dialect, seed, csvFullPath, existing, SeedTypes);
+    /// <summary>Batched INSERTs with bound values (<see cref="SnowflakeSeedLoader"/>).</summary>
+    public IReadOnlyList<string> BulkLoadSeed(IAdapterConnection connection, SeedBulkLoad load) =>
+        SnowflakeSeedLoader.BulkLoad((SnowflakeConnection)connection, load);
 
     /// <summary>The first Ctrl-C cancels the running statements in Snowflake (and the run stops); a second one exits at once.</summary>
     void OnCancelKeyPress(object? sender, ConsoleCancelEventArgs e)

@@ -36,6 +36,11 @@ public interface IAdapter : IDisposable
     SqlDialect Dialect { get; }
     /// <summary>How this engine spells each type a seed column can be inferred to have.</summary>
     SeedTypeNames SeedTypes { get; }
+    /// <summary>
+    /// Fills the empty table of <paramref name="load"/> with the file's rows, the engine's fastest way; returns the SQL
+    /// it ran, for target/run. Core's seed loader does the rest (create, count, swap) the same way for every engine.
+    /// </summary>
+    IReadOnlyList<string> BulkLoadSeed(IAdapterConnection connection, SeedBulkLoad load);
     /// <summary>Renders a source read in place from a file, or null when the engine cannot.</summary>
     ExternalRelationRenderer? External { get; }
     IAdapterConnection Open();
@@ -89,9 +94,9 @@ public sealed class DatabaseException(string message, Exception? inner = null) :
 /// <summary>How the adapter writes a source that is read in place from a file (DuckDB's read_csv / read_parquet).</summary>
 public delegate string ExternalRelationRenderer(SourceTableInfo source, NodeConfig config);
 
-/// <summary>Seeds are loaded by the adapter: each engine has its own fast bulk path.</summary>
-public interface ISeedLoader
-{
-    /// <summary>Loads the CSV into the seed's relation, replacing it atomically; returns the SQL run.</summary>
-    string Load(IAdapterConnection connection, Node seed, string csvFullPath, RelationKind? existing);
-}
+/// <summary>
+/// A seed file that <see cref="SeedAnalyzer"/> has checked, to bulk-load into <see cref="Table"/>: an empty table with one
+/// column per <see cref="SeedSchema.Columns"/>, in order, named <see cref="ColumnNames"/> (rendered as the SQL needs them).
+/// </summary>
+public sealed record SeedBulkLoad(RelationName Table, IReadOnlyList<string> ColumnNames, string CsvFullPath, string DisplayFile,
+    SeedSchema Schema, SeedOptions Options);

@@ -40,6 +40,13 @@ public class SqlDialect(Func<string, string> quote, AdapterCapabilities capabili
 
     string CreateOrReplaceTableAs(RelationName relation, string sql) => $"create or replace {TableKind} {Render(relation)} as (\n{sql}\n)";
 
+    /// <summary>An empty table with these column definitions (<c>name type</c>), replacing one left over under that name.</summary>
+    public IReadOnlyList<string> CreateEmptyTable(RelationName relation, IEnumerable<string> columnDefinitions)
+    {
+        var table = $"{TableKind} {Render(relation)} ({string.Join(", ", columnDefinitions)})";
+        return Capabilities.CreateOrReplaceTable ? [$"create or replace {table}"] : [Drop(relation, RelationKind.Table), $"create {table}"];
+    }
+
     /// <summary>A session-scoped table for staging incremental rows; named unqualified.</summary>
     public virtual string CreateTempTableAs(string name, string sql) => $"create temporary table {quote(name)} as (\n{sql}\n)";
 

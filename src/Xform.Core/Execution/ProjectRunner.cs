@@ -121,8 +121,7 @@ public sealed class ProjectRunner
                     executed = new SnapshotBuilder(_adapter.Dialect).Build(connection, Compile(), existing, _build.NowUtc);
                     break;
                 case ResourceType.Seed:
-                    var loader = _adapter as ISeedLoader ?? throw new XformException($"the {_adapter.Type} adapter cannot load seeds");
-                    executed = loader.Load(connection, node, Path.Combine(_graph.Manifest.Project.RootDir, node.OriginalFilePath), existing);
+                    executed = SeedLoader.Load(_adapter, connection, node, Path.Combine(_graph.Manifest.Project.RootDir, node.OriginalFilePath), existing);
                     break;
                 case ResourceType.Test:
                     var outcome = _tests.Run(connection, Compile());
