@@ -105,6 +105,9 @@ sealed class DuckDbConnection(DuckDBConnection connection) : IAdapterConnection
         }
     }
 
+    public void ExecuteTransaction(IReadOnlyList<string> statements) =>
+        AdoTransaction.Run(connection, statements, (e, _) => e is DuckDBException ? new DatabaseException(e.Message.Trim(), e) : null);
+
     public QueryResult Query(string sql, int? maxRows = null)
     {
         try

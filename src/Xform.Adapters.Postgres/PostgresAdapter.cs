@@ -142,6 +142,9 @@ sealed class PostgresConnection(NpgsqlConnection connection, Func<string, string
         }
     }
 
+    public void ExecuteTransaction(IReadOnlyList<string> statements) =>
+        AdoTransaction.Run(connection, statements, (e, sql) => e is NpgsqlException or InvalidOperationException ? Error(e, sql) : null);
+
     public QueryResult Query(string sql, int? maxRows = null)
     {
         try

@@ -134,39 +134,25 @@ public sealed class SnowflakeAdapter : IAdapter
 }
 
 /// <summary>
-/// A worker's handle on the API. <c>begin</c> ... <c>commit</c> sent through <see cref="Execute"/> are collected and
-/// sent at commit as one multi-statement request, since each request is its own session.
+/// A worker's handle on the API. Each request is its own session, so a transaction cannot span calls: it is sent as
+/// one request by <see cref="ExecuteTransaction"/>, and <c>begin</c>/<c>commit</c> sent alone are refused.
 /// </summary>
 public sealed class SnowflakeConnection(SqlApiClient client) : IAdapterConnection
 {
-    List<string>? _transaction;
+    static readonly HashSet<string> TransactionControl = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "begin", "begin transaction", "begin work", "start transaction", "commit", "commit work", "end", "rollback", "rollback work",
+    };
 
     public SqlApiClient Client => client;
 
     public void Execute(string sql)
     {
-        var word = sql.Trim().TrimEnd(';').Trim().ToLowerInvariant();
-        switch (word)
-        {
-            case "begin" or "begin transaction" or "begin work" or "start transaction":
-                _transaction = [];
-                return;
-            case "commit" or "commit work" or "end" when _transaction is not null:
-                var statements = _transaction;
-                _transaction = null;
-                ExecuteTransaction(statements);
-                return;
-            case "rollback" or "rollback work" when _transaction is not null:
-                _transaction = null; // nothing was sent
-                return;
-        }
-        if (_transaction is not null)
-        {
-            _transaction.Add(sql);
-            return;
-        }
         var parts = SnowflakeNames.SplitStatements(sql);
         if (parts.Count == 0) return;
+        if (parts.FirstOrDefault(p => TransactionControl.Contains(string.Join(' ', p.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)))) is { } control)
+            throw new DatabaseException($"'{control}' alone would end with its request, since each request is its own session; " +
+                                        "run the statements of a transaction with ExecuteTransaction");
         client.Run(parts.Count == 1 ? parts[0] : string.Join(";\n", parts), parts.Count, maxRows: 0);
     }
 
@@ -195,8 +181,6 @@ public sealed class SnowflakeConnection(SqlApiClient client) : IAdapterConnectio
 
     public QueryResult Query(string sql, int? maxRows = null)
     {
-        if (_transaction is not null)
-            throw new DatabaseException("cannot read inside a transaction on Snowflake's SQL API: the transaction is sent as one request at commit");
         var parts = SnowflakeNames.SplitStatements(sql);
         var result = client.Run(parts.Count <= 1 ? sql : string.Join(";\n", parts), Math.Max(1, parts.Count), maxRows: maxRows);
         return new QueryResult(result.Columns.Select(c => c.Name).ToList(), result.Rows);

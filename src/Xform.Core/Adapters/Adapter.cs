@@ -55,7 +55,7 @@ public interface IAdapter : IDisposable
 
 public interface IAdapterConnection : IDisposable
 {
-    /// <summary>Runs one or more statements.</summary>
+    /// <summary>Runs one or more statements, each committed on its own.</summary>
     void Execute(string sql);
     QueryResult Query(string sql, int? maxRows = null);
     IReadOnlyList<RelationInfo> ListRelations();
@@ -66,23 +66,11 @@ public interface IAdapterConnection : IDisposable
     IReadOnlyList<ColumnSpec> DescribeQuery(string sql);
 
     /// <summary>
-    /// Runs the statements as one atomic unit: all or nothing. Engines with transactional DDL wrap them
-    /// in begin/commit; an engine whose API needs it sends them as one request.
+    /// Runs the statements as one atomic unit, all or nothing: the one way to run a transaction. Each engine does it
+    /// natively (a driver's transaction object, or one request where the API has no sessions); nobody sends
+    /// <c>begin</c>/<c>commit</c> through <see cref="Execute"/>.
     /// </summary>
-    void ExecuteTransaction(IReadOnlyList<string> statements)
-    {
-        Execute("begin transaction");
-        try
-        {
-            foreach (var s in statements) Execute(s);
-            Execute("commit");
-        }
-        catch
-        {
-            try { Execute("rollback"); } catch (DatabaseException) { /* already rolled back */ }
-            throw;
-        }
-    }
+    void ExecuteTransaction(IReadOnlyList<string> statements);
 }
 
 /// <summary>Creates an adapter for a profile target.</summary>
