@@ -74,7 +74,6 @@ public sealed class DuckDbAdapter : IAdapter
 
     static string FirstLine(string s) => s.Split('\n')[0].Trim();
 
-
     /// <summary>DuckDB's own parallel CSV reader, with the types xform found (its appender measured slower: bench/README.md).</summary>
     public IReadOnlyList<string> BulkLoadSeed(IAdapterConnection connection, SeedBulkLoad load)
     {
