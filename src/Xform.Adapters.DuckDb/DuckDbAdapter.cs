@@ -3,6 +3,7 @@ using Xform.Core.Adapters;
 using Xform.Core.Diagnostics;
 using Xform.Core.Execution.Incremental;
 using Xform.Core.Project;
+using Xform.Core.Seeds;
 using Xform.Core.Templating;
 
 namespace Xform.Adapters.DuckDb;
@@ -11,54 +12,44 @@ namespace Xform.Adapters.DuckDb;
 /// Embedded DuckDB. One database file per process (DuckDB allows one writing process); each worker
 /// thread opens its own connection to it. Relative file paths in SQL resolve against the project root.
 /// </summary>
-public sealed class DuckDbAdapter : IAdapter, ISeedLoader
+public sealed class DuckDbAdapter : IAdapter
 {
-    readonly string _connectionString;
-    readonly string _displayPath;
+    readonly DuckDbSettings _settings;
     readonly string _projectRoot;
     readonly DuckDBConnection _keepAlive;
 
     public DuckDbAdapter(TargetConfig target, string projectRoot)
     {
         _projectRoot = projectRoot;
-        var path = target.Get("path") ?? ":memory:";
-        if (path is ":memory:" or "")
-        {
-            // A named in-memory database so every worker connection sees the same data.
-            _displayPath = ":memory:";
-            _connectionString = $"Data Source=:memory:?cache=shared";
-        }
-        else
-        {
-            var full = Path.GetFullPath(Path.Combine(projectRoot, path));
-            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            _displayPath = path;
-            _connectionString = $"Data Source={full}";
-        }
+        _settings = DuckDbSettings.From(target, projectRoot);
+        Dialect = new DuckDbDialect(Quote);
+        if (_settings.FullPath is { } file) Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         _keepAlive = Connect();
     }
 
-    public string Type => "duckdb";
+    public DuckDbSettings Settings => _settings;
 
-    public AdapterCapabilities Capabilities { get; } = new(TransactionalDdl: true, Merge: true, AtomicSwap: true,
-        InsertOverwrite: false, CreateOrReplaceTable: true);
+    public string Type => "duckdb";
 
     public IReadOnlyList<TemplateSource> Macros { get; } = EmbeddedMacros.Load(typeof(DuckDbAdapter).Assembly, "macros/", "duckdb");
 
     public string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
 
-    public SqlDialect Dialect => _dialect ??= new DuckDbDialect(Quote);
-    SqlDialect? _dialect;
+    public SqlDialect Dialect { get; }
+
+    public SeedTypeNames SeedTypes { get; } = new("varchar", "bigint", "boolean", "date", "timestamp", "decimal");
 
     public ExternalRelationRenderer External => RenderExternal;
 
-    public string Describe() => $"duckdb database {_displayPath}";
+    public string Describe() => _settings.ToString();
 
     public IAdapterConnection Open() => new DuckDbConnection(Connect());
 
+    public ISqlParser OpenLineageParser() => new DuckDbSqlParser();
+
     DuckDBConnection Connect()
     {
-        var connection = new DuckDBConnection(_connectionString);
+        var connection = new DuckDBConnection(_settings.ConnectionString);
         try
         {
             connection.Open();
@@ -68,13 +59,13 @@ public sealed class DuckDbAdapter : IAdapter, ISeedLoader
             connection.Dispose();
             var pid = System.Text.RegularExpressions.Regex.Match(e.Message, @"PID (\d+)");
             throw new XformException(
-                $"the DuckDB file '{_displayPath}' is in use by another process{(pid.Success ? $" (PID {pid.Groups[1].Value})" : "")}; " +
+                $"the DuckDB file '{_settings.Path}' is in use by another process{(pid.Success ? $" (PID {pid.Groups[1].Value})" : "")}; " +
                 "DuckDB allows one writer per file: close the other program (a DuckDB shell, a notebook or another xform) and retry");
         }
         catch (DuckDBException e)
         {
             connection.Dispose();
-            throw new XformException($"cannot open the DuckDB database '{_displayPath}': {FirstLine(e.Message)}");
+            throw new XformException($"cannot open the DuckDB database '{_settings.Path}': {FirstLine(e.Message)}");
         }
         using var cmd = connection.CreateCommand();
         cmd.CommandText = $"SET file_search_path = '{_projectRoot.Replace("'", "''")}'";
@@ -84,9 +75,13 @@ public sealed class DuckDbAdapter : IAdapter, ISeedLoader
 
     static string FirstLine(string s) => s.Split('\n')[0].Trim();
 
-
-    public string Load(IAdapterConnection connection, Node seed, string csvFullPath, RelationKind? existing) =>
-        DuckDbSeedLoader.Load(connection, seed, csvFullPath, existing, Quote);
+    /// <summary>DuckDB's own parallel CSV reader, with the types xform found (its appender measured slower: bench/README.md).</summary>
+    public IReadOnlyList<string> BulkLoadSeed(IAdapterConnection connection, SeedBulkLoad load)
+    {
+        var insert = DuckDbSql.InsertSeed(load, Quote);
+        connection.Execute(insert);
+        return [insert];
+    }
 
     /// <summary>Sources declared with an external_location are read in place.</summary>
     public static string RenderExternal(SourceTableInfo source, NodeConfig config) => DuckDbSql.External(source, config);
@@ -109,6 +104,9 @@ sealed class DuckDbConnection(DuckDBConnection connection) : IAdapterConnection
             throw new DatabaseException(e.Message.Trim(), e);
         }
     }
+
+    public void ExecuteTransaction(IReadOnlyList<string> statements) =>
+        AdoTransaction.Run(connection, statements, (e, _) => e is DuckDBException ? new DatabaseException(e.Message.Trim(), e) : null);
 
     public QueryResult Query(string sql, int? maxRows = null)
     {

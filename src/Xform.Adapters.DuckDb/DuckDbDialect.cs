@@ -3,8 +3,11 @@ using Xform.Core.Adapters;
 namespace Xform.Adapters.DuckDb;
 
 /// <summary>DuckDB's differences from the shared dialect.</summary>
-sealed class DuckDbDialect(Func<string, string> quote) : SqlDialect(quote)
+sealed class DuckDbDialect(Func<string, string> quote) : SqlDialect(quote, Declared)
 {
+    /// <summary>Transactional DDL, <c>create or replace table</c> and MERGE (1.4 and later); no <c>swap with</c>.</summary>
+    static readonly AdapterCapabilities Declared = new(TransactionalDdl: true, CreateOrReplaceTable: true, SwapWith: false, Merge: true);
+
     /// <summary>DuckDB answers 1/0 with NULL, so raise with its error() function instead.</summary>
     public override string? UniqueKeyGuard(IncrementalStatementsInput i)
     {

@@ -40,37 +40,15 @@ static class DuckDbSql
     };
 
     /// <summary>
-    /// The statements that load a checked seed: create <c>x__xform_tmp</c> with the column types found by
-    /// <see cref="SeedAnalyzer"/>, bulk-insert the file with DuckDB's parallel CSV reader (every option
-    /// explicit, nothing sniffed), then drop the old relation and rename. Run in one transaction.
+    /// Bulk-inserts a checked seed file with DuckDB's parallel CSV reader, every option explicit and nothing sniffed: the
+    /// column types are those <see cref="SeedAnalyzer"/> found, and the file was already checked against them.
     /// </summary>
-    public static SeedPlan SeedStatements(Node seed, string csvFullPath, RelationKind? existing, SeedSchema schema, SeedOptions options,
-        Func<string, string> quote)
+    public static string InsertSeed(SeedBulkLoad load, Func<string, string> quote)
     {
-        var rel = seed.Relation;
-        var target = rel.Render(quote);
-        var tmp = (rel with { Identifier = rel.Identifier + "__xform_tmp" }).Render(quote);
-        string Column(string name) => options.QuoteColumns ? quote(name) : name;
-        var columns = string.Join(", ", schema.Columns.Select(c => $"{Column(c.Name)} {c.SqlType}"));
-        var types = string.Join(", ", schema.Columns.Select(c => $"{Literal(c.Name)}: {Literal(c.SqlType)}"));
-        var read = $"read_csv({Literal(csvFullPath)}, columns = {{{types}}}, header = true, auto_detect = false, " +
-                   $"delim = {Literal(((char)schema.Delimiter).ToString())}, quote = '\"', escape = '\"', strict_mode = true, " +
+        var types = string.Join(", ", load.Schema.Columns.Select(c => $"{Literal(c.Name)}: {Literal(c.SqlType)}"));
+        var read = $"read_csv({Literal(load.CsvFullPath)}, columns = {{{types}}}, header = true, auto_detect = false, " +
+                   $"delim = {Literal(((char)load.Schema.Delimiter).ToString())}, quote = '\"', escape = '\"', strict_mode = true, " +
                    "null_padding = false, allow_quoted_nulls = true, nullstr = '', encoding = 'utf-8')";
-        var statements = new List<string>
-        {
-            $"drop table if exists {tmp}",
-            $"create table {tmp} ({columns})",
-            $"insert into {tmp} select * from {read}",
-        };
-        var swap = new List<string>();
-        if (existing is { } kind) swap.Add($"drop {(kind == RelationKind.View ? "view" : "table")} if exists {target}");
-        swap.Add($"alter table {tmp} rename to {quote(rel.Identifier)}");
-        return new SeedPlan(statements, $"select count(*) from {tmp}", swap);
+        return $"insert into {load.Table.Render(quote)} select * from {read}";
     }
-}
-
-/// <summary>Load statements, the row count check run after them, then the swap.</summary>
-sealed record SeedPlan(IReadOnlyList<string> Load, string CountQuery, IReadOnlyList<string> Swap)
-{
-    public IEnumerable<string> All => Load.Append(CountQuery).Concat(Swap);
 }

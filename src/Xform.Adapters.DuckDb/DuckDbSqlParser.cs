@@ -1,5 +1,5 @@
 using DuckDB.NET.Data;
-using Xform.Core.Docs;
+using Xform.Core.Adapters;
 
 namespace Xform.Adapters.DuckDb;
 
@@ -7,7 +7,7 @@ namespace Xform.Adapters.DuckDb;
 /// DuckDB's SQL parser, for column lineage: <c>json_serialize_sql</c> on a private in-memory database, so it works
 /// whatever the target engine is and never touches the project's database. Not thread-safe: one per thread.
 /// </summary>
-public sealed class DuckDbSqlParser : ISqlParser, IDisposable
+public sealed class DuckDbSqlParser : ISqlParser
 {
     readonly DuckDBConnection _connection;
 

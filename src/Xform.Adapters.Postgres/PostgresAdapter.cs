@@ -5,6 +5,7 @@ using Xform.Core.Adapters;
 using Xform.Core.Diagnostics;
 using Xform.Core.Execution.Incremental;
 using Xform.Core.Project;
+using Xform.Core.Seeds;
 using Xform.Core.Templating;
 
 namespace Xform.Adapters.Postgres;
@@ -13,7 +14,7 @@ namespace Xform.Adapters.Postgres;
 /// PostgreSQL through Npgsql: one pooled data source per run, one connection per worker thread. DDL is
 /// transactional, so every build is one transaction; seeds are bulk-loaded with binary COPY.
 /// </summary>
-public sealed class PostgresAdapter : IAdapter, ISeedLoader
+public sealed class PostgresAdapter : IAdapter
 {
     readonly PostgresProfile _profile;
     readonly Lazy<NpgsqlDataSource> _dataSource;
@@ -22,15 +23,11 @@ public sealed class PostgresAdapter : IAdapter, ISeedLoader
     {
         _profile = PostgresProfile.From(target);
         _dataSource = new Lazy<NpgsqlDataSource>(() => NpgsqlDataSource.Create(_profile.ConnectionString()), LazyThreadSafetyMode.ExecutionAndPublication);
-        Dialect = new PostgresDialect(Quote);
     }
 
     public PostgresProfile Profile => _profile;
 
     public string Type => "postgres";
-
-    public AdapterCapabilities Capabilities { get; } = new(TransactionalDdl: true, Merge: true, AtomicSwap: true,
-        InsertOverwrite: false, CreateOrReplaceTable: false);
 
     /// <summary>
     /// postgres__ variants of dispatched macros, from Macros/. None is needed today: the core's default__ versions
@@ -40,7 +37,22 @@ public sealed class PostgresAdapter : IAdapter, ISeedLoader
 
     public string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
 
-    public SqlDialect Dialect { get; }
+    /// <summary>
+    /// Built for the server's version when the first connection opens (connecting for it if none has), then shared
+    /// and never changed.
+    /// </summary>
+    public SqlDialect Dialect
+    {
+        get
+        {
+            if (Volatile.Read(ref _dialect) is { } built) return built;
+            using (Connect()) return _dialect!;
+        }
+    }
+
+    PostgresDialect? _dialect;
+
+    public SeedTypeNames SeedTypes { get; } = new("text", "bigint", "boolean", "date", "timestamp", "numeric");
 
     /// <summary>Postgres reads no files in place: sources are tables.</summary>
     public ExternalRelationRenderer? External => null;
@@ -49,13 +61,20 @@ public sealed class PostgresAdapter : IAdapter, ISeedLoader
 
     public IAdapterConnection Open() => new PostgresConnection(Connect(), Quote);
 
+    /// <summary>
+    /// None. DuckDB's parser descends from PostgreSQL's and reads most of it, but not all (operators, casts and functions
+    /// differ); lineage is only shown where it is known, and no test proves DuckDB's reading right on PostgreSQL's SQL.
+    /// </summary>
+    public ISqlParser? OpenLineageParser() => null;
+
     NpgsqlConnection Connect()
     {
         NpgsqlConnection? connection = null;
         try
         {
             connection = _dataSource.Value.OpenConnection();
-            if (connection.PostgreSqlVersion.Major < 15) ((PostgresDialect)Dialect).NativeMerge = false;
+            // the first connection to finish decides; every server of a data source has the same version
+            if (Volatile.Read(ref _dialect) is null) Interlocked.CompareExchange(ref _dialect, new PostgresDialect(Quote, connection.PostgreSqlVersion), null);
             if (_profile.Role is { } role)
             {
                 using var cmd = connection.CreateCommand();
@@ -97,8 +116,9 @@ public sealed class PostgresAdapter : IAdapter, ISeedLoader
         return e.Message.Split('\n')[0].Trim();
     }
 
-    public string Load(IAdapterConnection connection, Node seed, string csvFullPath, RelationKind? existing) =>
-        PostgresSeedLoader.Load((PostgresConnection)connection, seed, csvFullPath, (PostgresDialect)Dialect);
+    /// <summary>Binary COPY, typed on the client (<see cref="PostgresSeedLoader"/>).</summary>
+    public IReadOnlyList<string> BulkLoadSeed(IAdapterConnection connection, SeedBulkLoad load) =>
+        PostgresSeedLoader.BulkLoad((PostgresConnection)connection, load, (PostgresDialect)Dialect);
 
     public void Dispose()
     {
@@ -122,6 +142,9 @@ sealed class PostgresConnection(NpgsqlConnection connection, Func<string, string
             throw Error(e, sql);
         }
     }
+
+    public void ExecuteTransaction(IReadOnlyList<string> statements) =>
+        AdoTransaction.Run(connection, statements, (e, sql) => e is NpgsqlException or InvalidOperationException ? Error(e, sql) : null);
 
     public QueryResult Query(string sql, int? maxRows = null)
     {

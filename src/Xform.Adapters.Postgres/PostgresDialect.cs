@@ -9,38 +9,19 @@ namespace Xform.Adapters.Postgres;
 /// <c>create or replace view</c> fails when the columns change; and views bind to the table object, not its
 /// name, so dropping a table needs CASCADE and takes its dependent views with it. Every replacement therefore
 /// builds the new relation beside the old one (<c>x__xform_tmp</c>) and then runs one swap block, inside the
-/// same transaction, that keeps the dependent views working (see <see cref="Swap"/>).
+/// same transaction, that keeps the dependent views working (see <see cref="Swap"/>). MERGE came in PostgreSQL 15:
+/// the dialect is built for the server's version, once, and does not change after.
 /// </summary>
-public class PostgresDialect(Func<string, string> quote) : SqlDialect(quote)
+public class PostgresDialect(Func<string, string> quote, Version serverVersion) : SqlDialect(quote, CapabilitiesOf(serverVersion))
 {
+    /// <summary>Transactional DDL; no <c>create or replace table</c>, no <c>swap with</c>; MERGE from version 15.</summary>
+    static AdapterCapabilities CapabilitiesOf(Version server) =>
+        new(TransactionalDdl: true, CreateOrReplaceTable: false, SwapWith: false, Merge: server.Major >= 15);
+
     public static string Literal(string s) => "'" + s.Replace("'", "''") + "'";
 
     public override string Drop(RelationName relation, RelationKind kind) =>
         $"drop {(kind == RelationKind.View ? "view" : "table")} if exists {Render(relation)} cascade";
-
-    /// <summary>
-    /// Whether the server has MERGE (PostgreSQL 15 and later). Set when the first connection opens; before 15 a
-    /// merge is an UPDATE ... FROM of the matched rows, then an INSERT of the others, in the same transaction.
-    /// </summary>
-    public bool NativeMerge { get; set; } = true;
-
-    public override IReadOnlyList<string> Merge(IncrementalStatementsInput i)
-    {
-        if (NativeMerge) return base.Merge(i);
-        var target = Render(i.Target);
-        var staged = Quote(i.Staged);
-        var match = string.Join(" and ", i.UniqueKey.Select(k => $"DBT_INTERNAL_SOURCE.{Quote(k)} = DBT_INTERNAL_DEST.{Quote(k)}"))
-                    + string.Concat(i.Predicates.Select(p => $"\n    and ({p})"));
-        var columns = string.Join(", ", i.Columns.Select(Quote));
-        var statements = new List<string>();
-        if (i.UpdateColumns.Count > 0)
-            statements.Add($"update {target} as DBT_INTERNAL_DEST set\n        " +
-                           string.Join(",\n        ", i.UpdateColumns.Select(c => $"{Quote(c)} = DBT_INTERNAL_SOURCE.{Quote(c)}")) +
-                           $"\nfrom {staged} as DBT_INTERNAL_SOURCE\nwhere {match}");
-        statements.Add($"insert into {target} ({columns})\nselect {string.Join(", ", i.Columns.Select(c => $"DBT_INTERNAL_SOURCE.{Quote(c)}"))}\n" +
-                       $"from {staged} as DBT_INTERNAL_SOURCE\nwhere not exists (select 1 from {target} as DBT_INTERNAL_DEST where {match})");
-        return statements;
-    }
 
     /// <summary>Only ever the session's temporary table: an unqualified name could reach a real table on the search_path.</summary>
     public override string DropTemp(string name) => $"drop table if exists pg_temp.{Quote(name)}";
@@ -57,17 +38,8 @@ public class PostgresDialect(Func<string, string> quote) : SqlDialect(quote)
         ];
     }
 
-    /// <summary>Builds the new table as <c>x__xform_tmp</c>, then swaps it in (run as one transaction).</summary>
-    public override IReadOnlyList<string> BuildTable(RelationName relation, string sql, RelationKind? existing)
-    {
-        var tmp = relation with { Identifier = relation.Identifier + TempSuffix };
-        return
-        [
-            $"drop table if exists {Render(tmp)}",
-            CreateTableAs(tmp, sql),
-            Swap(relation, tmp),
-        ];
-    }
+    /// <summary>The swap block, whatever the relation in the way is: it keeps the views that read it.</summary>
+    public override IReadOnlyList<string> SwapIn(RelationName built, RelationName target, RelationKind? existing) => [Swap(target, built)];
 
     /// <summary>
     /// One statement that puts <paramref name="replacement"/> in the place of <paramref name="relation"/>, whatever

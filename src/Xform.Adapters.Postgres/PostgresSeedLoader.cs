@@ -11,65 +11,38 @@ using Xform.Core.Seeds;
 namespace Xform.Adapters.Postgres;
 
 /// <summary>
-/// Loads a seed into PostgreSQL. The engine-neutral pass (<see cref="SeedAnalyzer"/>) reads the whole file once,
-/// infers column types and rejects bad rows with file:line:col before anything changes. Then, in one
-/// transaction: create <c>x__xform_tmp</c> with those types, stream the file into it with binary COPY (typed
-/// values, no text parsing on the server), check the row count, and swap it in (dependent views kept).
-/// Columns of types xform does not check itself (uuid, json, timestamptz, ...) are copied as text and converted
-/// by the engine with <c>alter column ... type</c>.
+/// PostgreSQL's bulk load of a checked seed: the file is streamed into the empty table with binary COPY (typed values, no
+/// text parsing on the server). Columns of types xform does not check itself (uuid, json, timestamptz, ...) are copied
+/// as text and converted by the engine with <c>alter column ... type</c>, which rejects what does not fit.
 /// </summary>
 static partial class PostgresSeedLoader
 {
     enum Writer { Text, Int16, Int32, Int64, Numeric, Real, Double, Boolean, Date, Timestamp, ViaText }
 
-    public static string Load(PostgresConnection connection, Node seed, string csvFullPath, PostgresDialect dialect)
+    /// <summary>Fills <see cref="SeedBulkLoad.Table"/>; returns the statements run.</summary>
+    public static IReadOnlyList<string> BulkLoad(PostgresConnection connection, SeedBulkLoad load, PostgresDialect dialect)
     {
-        var options = SeedOptions.From(seed.Config, seed.OriginalFilePath);
-        var schema = SeedAnalyzer.Analyze(csvFullPath, seed.OriginalFilePath, options, SeedTypeNames.Postgres);
-        var rel = seed.Relation;
-        var tmp = rel with { Identifier = rel.Identifier + SqlDialect.TempSuffix };
-        string Column(string name) => options.QuoteColumns ? dialect.Quote(name) : name;
-        var columns = string.Join(", ", schema.Columns.Select(c => $"{Column(c.Name)} {c.SqlType}"));
-        var executed = new List<string>
+        var table = dialect.Render(load.Table);
+        var executed = new List<string>();
+        // the types as the engine created them (column_types may name any type)
+        var actual = connection.GetColumns(load.Table);
+        var writers = actual.Select(c => WriterFor(c.DataType)).ToArray();
+        var viaText = new List<string>();
+        for (var i = 0; i < writers.Length; i++)
         {
-            $"drop table if exists {dialect.Render(tmp)}",
-            $"create table {dialect.Render(tmp)} ({columns})",
-        };
-        connection.Execute("begin");
-        try
-        {
-            foreach (var s in executed) connection.Execute(s);
-            var actual = connection.GetColumns(tmp);
-            var writers = actual.Select(c => WriterFor(c.DataType)).ToArray();
-            // types the engine checks: load them as text first
-            var viaText = new List<string>();
-            for (var i = 0; i < writers.Length; i++)
-            {
-                if (writers[i] != Writer.ViaText) continue;
-                var s = $"alter table {dialect.Render(tmp)} alter column {dialect.Quote(actual[i].Name)} type text";
-                connection.Execute(s);
-                executed.Add(s);
-                viaText.Add($"alter table {dialect.Render(tmp)} alter column {dialect.Quote(actual[i].Name)} type {actual[i].DataType} " +
-                            $"using {dialect.Quote(actual[i].Name)}::{actual[i].DataType}");
-            }
-            var copy = $"copy {dialect.Render(tmp)} from stdin (format binary)";
-            executed.Add(copy);
-            var loaded = Copy(connection, seed, csvFullPath, options, schema, writers, copy);
-            if (loaded != (ulong)schema.RowCount)
-                throw new DatabaseException($"PostgreSQL loaded {loaded} rows from {seed.OriginalFilePath} but xform counted {schema.RowCount}; the seed was not replaced");
-            foreach (var s in viaText) connection.Execute(s);
-            executed.AddRange(viaText);
-            var swap = dialect.Swap(rel, tmp);
-            connection.Execute(swap);
-            executed.Add(swap);
-            connection.Execute("commit");
+            if (writers[i] != Writer.ViaText) continue;
+            var column = dialect.Quote(actual[i].Name);
+            var asText = $"alter table {table} alter column {column} type text";
+            connection.Execute(asText);
+            executed.Add(asText);
+            viaText.Add($"alter table {table} alter column {column} type {actual[i].DataType} using {column}::{actual[i].DataType}");
         }
-        catch
-        {
-            try { connection.Execute("rollback"); } catch (DatabaseException) { }
-            throw;
-        }
-        return string.Join(";\n\n", executed) + ";\n";
+        var copy = $"copy {table} from stdin (format binary)";
+        executed.Add(copy);
+        Copy(connection, load, writers, copy);
+        foreach (var s in viaText) connection.Execute(s);
+        executed.AddRange(viaText);
+        return executed;
     }
 
     static Writer WriterFor(string type) => type switch
@@ -89,12 +62,12 @@ static partial class PostgresSeedLoader
         _ => Writer.ViaText,
     };
 
-    static ulong Copy(PostgresConnection connection, Node seed, string csvFullPath, SeedOptions options, SeedSchema schema, Writer[] writers, string copy)
+    static void Copy(PostgresConnection connection, SeedBulkLoad load, Writer[] writers, string copy)
     {
         // the physical line of each data row, to point at the file when the engine rejects a value
         var lines = new List<int>();
         var width = writers.Length;
-        using var reader = CsvReader.Open(csvFullPath, seed.OriginalFilePath, options.Delimiter);
+        using var reader = CsvReader.Open(load.CsvFullPath, load.DisplayFile, load.Options.Delimiter);
         reader.Read(); // the header, checked by the analyzer
         reader.SkipBlankLines = width > 1;
         try
@@ -114,13 +87,13 @@ static partial class PostgresSeedLoader
                     WriteValue(importer, writers[i], reader, i);
                 }
             }
-            return importer.Complete();
+            importer.Complete();
         }
         catch (PostgresException e) when (CopyLine().Match(e.Where ?? "") is { Success: true } m
                                           && int.TryParse(m.Groups[1].Value, CultureInfo.InvariantCulture, out var row) && row >= 1 && row <= lines.Count)
         {
             var column = m.Groups[2].Success ? $" in column '{m.Groups[2].Value}'" : "";
-            throw new XformException($"PostgreSQL rejected the value{column}: {e.MessageText}", new SourceLocation(seed.OriginalFilePath, lines[row - 1], 1));
+            throw new XformException($"PostgreSQL rejected the value{column}: {e.MessageText}", new SourceLocation(load.DisplayFile, lines[row - 1], 1));
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
         {
@@ -129,7 +102,7 @@ static partial class PostgresSeedLoader
         catch (Exception e) when (e is FormatException or OverflowException)
         {
             var line = lines.Count > 0 ? lines[^1] : 0;
-            throw new XformException($"a value does not fit its column's PostgreSQL type: {e.Message}", new SourceLocation(seed.OriginalFilePath, line, 1));
+            throw new XformException($"a value does not fit its column's PostgreSQL type: {e.Message}", new SourceLocation(load.DisplayFile, line, 1));
         }
     }
 

@@ -2,6 +2,7 @@ using Xform.Core.Adapters;
 using Xform.Core.Diagnostics;
 using Xform.Core.Execution.Incremental;
 using Xform.Core.Project;
+using Xform.Core.Seeds;
 using Xform.Core.Templating;
 
 namespace Xform.Adapters.Snowflake;
@@ -11,7 +12,7 @@ namespace Xform.Adapters.Snowflake;
 /// view of the shared <see cref="SqlApiClient"/>, and anything that must share a session (a transaction, a
 /// temporary table and the statement reading it) is sent as one multi-statement request.
 /// </summary>
-public sealed class SnowflakeAdapter : IAdapter, ISeedLoader
+public sealed class SnowflakeAdapter : IAdapter
 {
     readonly SnowflakeSettings _settings;
     readonly string _projectRoot;
@@ -41,15 +42,13 @@ public sealed class SnowflakeAdapter : IAdapter, ISeedLoader
 
     public SnowflakeSettings Settings => _settings;
 
-    /// <summary>DDL commits on its own in Snowflake; MERGE, SWAP WITH, INSERT OVERWRITE and CREATE OR REPLACE TABLE exist.</summary>
-    public AdapterCapabilities Capabilities { get; } = new(TransactionalDdl: false, Merge: true, AtomicSwap: true,
-        InsertOverwrite: true, CreateOrReplaceTable: true);
-
     public IReadOnlyList<TemplateSource> Macros { get; } = EmbeddedMacros.Load(typeof(SnowflakeAdapter).Assembly, "macros/", "snowflake");
 
     public string Quote(string identifier) => SnowflakeNames.Quote(identifier);
 
     public SqlDialect Dialect { get; } = new SnowflakeDialect();
+
+    public SeedTypeNames SeedTypes { get; } = new("varchar", "number(38,0)", "boolean", "date", "timestamp_ntz", "number");
 
     /// <summary>Snowflake reads files through stages and external tables, which xform does not manage.</summary>
     public ExternalRelationRenderer? External => null;
@@ -106,8 +105,12 @@ public sealed class SnowflakeAdapter : IAdapter, ISeedLoader
 
     public IAdapterConnection Open() => new SnowflakeConnection(Client);
 
-    public string Load(IAdapterConnection connection, Node seed, string csvFullPath, RelationKind? existing) =>
-        SnowflakeSeedLoader.Load((SnowflakeConnection)connection, (SnowflakeDialect)Dialect, seed, csvFullPath, existing);
+    /// <summary>None: no parser of Snowflake's SQL ships with xform, and DuckDB's grammar is not Snowflake's.</summary>
+    public ISqlParser? OpenLineageParser() => null;
+
+    /// <summary>Batched INSERTs with bound values (<see cref="SnowflakeSeedLoader"/>).</summary>
+    public IReadOnlyList<string> BulkLoadSeed(IAdapterConnection connection, SeedBulkLoad load) =>
+        SnowflakeSeedLoader.BulkLoad((SnowflakeConnection)connection, load);
 
     /// <summary>The first Ctrl-C cancels the running statements in Snowflake (and the run stops); a second one exits at once.</summary>
     void OnCancelKeyPress(object? sender, ConsoleCancelEventArgs e)
@@ -132,39 +135,25 @@ public sealed class SnowflakeAdapter : IAdapter, ISeedLoader
 }
 
 /// <summary>
-/// A worker's handle on the API. <c>begin</c> ... <c>commit</c> sent through <see cref="Execute"/> are collected and
-/// sent at commit as one multi-statement request, since each request is its own session.
+/// A worker's handle on the API. Each request is its own session, so a transaction cannot span calls: it is sent as
+/// one request by <see cref="ExecuteTransaction"/>, and <c>begin</c>/<c>commit</c> sent alone are refused.
 /// </summary>
 public sealed class SnowflakeConnection(SqlApiClient client) : IAdapterConnection
 {
-    List<string>? _transaction;
+    static readonly HashSet<string> TransactionControl = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "begin", "begin transaction", "begin work", "start transaction", "commit", "commit work", "end", "rollback", "rollback work",
+    };
 
     public SqlApiClient Client => client;
 
     public void Execute(string sql)
     {
-        var word = sql.Trim().TrimEnd(';').Trim().ToLowerInvariant();
-        switch (word)
-        {
-            case "begin" or "begin transaction" or "begin work" or "start transaction":
-                _transaction = [];
-                return;
-            case "commit" or "commit work" or "end" when _transaction is not null:
-                var statements = _transaction;
-                _transaction = null;
-                ExecuteTransaction(statements);
-                return;
-            case "rollback" or "rollback work" when _transaction is not null:
-                _transaction = null; // nothing was sent
-                return;
-        }
-        if (_transaction is not null)
-        {
-            _transaction.Add(sql);
-            return;
-        }
         var parts = SnowflakeNames.SplitStatements(sql);
         if (parts.Count == 0) return;
+        if (parts.FirstOrDefault(p => TransactionControl.Contains(string.Join(' ', p.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)))) is { } control)
+            throw new DatabaseException($"'{control}' alone would end with its request, since each request is its own session; " +
+                                        "run the statements of a transaction with ExecuteTransaction");
         client.Run(parts.Count == 1 ? parts[0] : string.Join(";\n", parts), parts.Count, maxRows: 0);
     }
 
@@ -193,8 +182,6 @@ public sealed class SnowflakeConnection(SqlApiClient client) : IAdapterConnectio
 
     public QueryResult Query(string sql, int? maxRows = null)
     {
-        if (_transaction is not null)
-            throw new DatabaseException("cannot read inside a transaction on Snowflake's SQL API: the transaction is sent as one request at commit");
         var parts = SnowflakeNames.SplitStatements(sql);
         var result = client.Run(parts.Count <= 1 ? sql : string.Join(";\n", parts), Math.Max(1, parts.Count), maxRows: maxRows);
         return new QueryResult(result.Columns.Select(c => c.Name).ToList(), result.Rows);

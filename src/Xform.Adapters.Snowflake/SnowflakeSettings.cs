@@ -117,6 +117,9 @@ public sealed record SnowflakeSettings
         };
     }
 
+    /// <summary>The same as <see cref="Describe"/>: a record would otherwise print every property, secrets included.</summary>
+    public override string ToString() => Describe();
+
     /// <summary>One line for <c>xform debug</c>: where and as whom, never a secret.</summary>
     public string Describe() =>
         $"snowflake account {Account} at {BaseUri.GetLeftPart(UriPartial.Authority)}, user {User}" +

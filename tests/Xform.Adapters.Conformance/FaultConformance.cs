@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Xform.Core.Adapters;
+using Xform.Core.Project;
 
 namespace Xform.Adapters.Conformance;
 
@@ -46,5 +48,22 @@ public abstract class FaultConformance : ConformanceFixture
         p.Write("models/big.sql", $"{{{{ config({config}) }}}}\nselect x as id, 2 as v from (select 10 as x union all select 11) t");
         p.Ok("run");
         Assert.That(p.Long($"select count(*) from {p.Rel("big")}"), Is.EqualTo(materialization == "incremental" ? 5 : 2));
+    }
+
+    [Test]
+    public void A_transaction_is_all_or_nothing_and_the_connection_goes_on()
+    {
+        var p = NewProject();
+        var (afterFailure, afterSuccess) = p.With((adapter, c) =>
+        {
+            c.EnsureSchema(p.Schema);
+            var t = $"{adapter.Quote(p.Schema)}.{adapter.Quote("atomic")}";
+            Assert.Throws<DatabaseException>(() => c.ExecuteTransaction([$"create table {t} (x integer)", $"insert into {t} values (1)", "select * from no_such_table"]));
+            var failed = c.GetColumns(new RelationName(null, p.Schema, "atomic")).Count;
+            c.ExecuteTransaction([$"create table {t} (x integer)", $"insert into {t} values (1)", $"insert into {t} values (2)"]);
+            return (failed, ConformanceProject.ToLong(c.Query($"select sum(x) from {t}").Rows[0][0]));
+        });
+        Assert.That(afterFailure, Is.Zero, "the table created before the failing statement is rolled back");
+        Assert.That(afterSuccess, Is.EqualTo(3));
     }
 }

@@ -258,6 +258,28 @@ public class PostgresAdapterTests
         Assert.That(p.Long($"select n from {p.Rel("on_target")}"), Is.EqualTo(strategy == "append" ? 4 : 3));
     }
 
+    [Test]
+    public void The_dialect_is_built_for_the_server_version_and_merges_without_merge_before_15()
+    {
+        var input = new IncrementalStatementsInput(new RelationName(null, "s", "t"), "t__xform_incr", ["id", "v"], ["id"], ["v"], [], null);
+        var on14 = new PostgresDialect(s => "\"" + s + "\"", new Version(14, 11));
+        var on16 = new PostgresDialect(s => "\"" + s + "\"", new Version(16, 2));
+        Assert.That(on14.Capabilities.Merge, Is.False);
+        Assert.That(on16.Capabilities, Is.EqualTo(new AdapterCapabilities(TransactionalDdl: true, CreateOrReplaceTable: false, SwapWith: false, Merge: true)));
+        Assert.That(on14.Merge(input).Select(s => s.Split(' ')[0]), Is.EqualTo(new[] { "update", "insert" }));
+        Assert.That(on16.Merge(input).Single(), Does.StartWith("merge into \"s\".\"t\""));
+    }
+
+    [Test]
+    public void The_dialect_comes_from_the_first_connection_and_stays_the_same()
+    {
+        var p = NewProject();
+        using var adapter = (PostgresAdapter)PostgresTarget.Instance.CreateAdapter(p.Target, p.Dir);
+        var first = adapter.Dialect;
+        using (adapter.Open()) Assert.That(adapter.Dialect, Is.SameAs(first));
+        Assert.That(first.Capabilities.Merge, Is.EqualTo(System.Version.Parse(ServerFixture.Server!.Version).Major >= 15));
+    }
+
     [TestCase(true)]
     [TestCase(false)]
     public void Merge_runs_natively_and_as_update_then_insert_before_postgres_15(bool native)
@@ -265,8 +287,8 @@ public class PostgresAdapterTests
         var p = NewProject();
         var rows = p.With((adapter, c) =>
         {
-            var dialect = (PostgresDialect)adapter.Dialect;
-            dialect.NativeMerge = native;
+            // the pre-15 statements run on any server: a dialect built for 14 writes them
+            var dialect = new PostgresDialect(adapter.Quote, new Version(native ? 15 : 14, 0));
             c.EnsureSchema(p.Schema);
             var target = new RelationName(null, p.Schema, "t");
             c.Execute($"create table {dialect.Render(target)} as select * from (values (1, 'a', 1), (2, 'b', 1), (3, 'c', 9)) v(id, v, grp)");
@@ -360,5 +382,24 @@ public class PostgresAdapterTests
         using var reader = cmd.ExecuteReader();
         reader.Read();
         Assert.That((reader.GetString(0), reader.GetString(1)), Is.EqualTo(("127.0.0.1", "off")));
+    }
+
+    [Test]
+    public void Docs_are_written_without_column_lineage_and_say_so_once()
+    {
+        var p = NewProject();
+        p.Write("models/base.sql", "select 1 as id");
+        p.Write("models/top.sql", "select id from {{ ref('base') }}");
+        p.Ok("run");
+        var r = p.Ok("docs", "generate");
+        Assert.That(r.All.Split("no column lineage").Length - 1, Is.EqualTo(1), r.ToString());
+        Assert.That(r.All, Does.Not.Contain("columns fully resolved"));
+        var html = p.Read("target/index.html");
+        const string open = "<script id=\"xform-data\" type=\"application/json\">";
+        var start = html.IndexOf(open, StringComparison.Ordinal) + open.Length;
+        var nodes = System.Text.Json.Nodes.JsonNode.Parse(html[start..html.IndexOf("</script>", start, StringComparison.Ordinal)])!["nodes"]!.AsArray();
+        var id = nodes.Single(n => (string?)n!["id"] == "model.proj.top")!["columns"]!.AsArray().Single()!;
+        Assert.That((string?)id["type"], Is.EqualTo("integer"), "the catalog is still read");
+        Assert.That(id["lineage"], Is.Null);
     }
 }

@@ -135,4 +135,14 @@ public class SettingsTests
     [TestCase("xy12345-eu.global", "XY12345")]
     public void The_jwt_account_is_the_locator_in_upper_case(string account, string expected) =>
         Assert.That(KeyPairJwt.AccountForClaims(account), Is.EqualTo(expected));
+
+    [Test]
+    public void Secrets_are_not_in_the_settings_text()
+    {
+        var s = SnowflakeSettings.From(Target(("private_key_path", null), ("private_key", "-----BEGIN PRIVATE KEY-----KEYMATERIAL"),
+            ("private_key_passphrase", "pass-phrase")), "/p");
+        var t = SnowflakeSettings.From(Target(("authenticator", "oauth"), ("token", "very-secret"), ("private_key_path", null)), "/p");
+        Assert.That(s.ToString() + t.ToString() + $"{s}", Does.Not.Contain("KEYMATERIAL").And.Not.Contain("pass-phrase").And.Not.Contain("very-secret"));
+        Assert.That(s.ToString(), Is.EqualTo(s.Describe()));
+    }
 }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Net;
-using Xform.Adapters.DuckDb;
 using Xform.Core.Adapters;
 using Xform.Core.Artifacts;
 using Xform.Core.Compilation;
@@ -47,7 +46,8 @@ static class DocsCommands
         }
         var catalog = ReadCatalog(context, compiler);
         foreach (var e in catalog.Errors) context.Output.Warn($"catalog: {e}");
-        var lineage = BuildLineage(context, catalog, null);
+        var found = BuildLineage(context, catalog, null);
+        var lineage = found ?? new Dictionary<string, NodeLineage>();
         var unresolved = lineage.Values.Sum(l => l.Columns.Count(c => !c.IsComplete));
         var total = lineage.Values.Sum(l => l.Columns.Count);
 
@@ -57,8 +57,8 @@ static class DocsCommands
         File.WriteAllText(catalogPath, CatalogBuilder.ToJson(catalog, now, Guid.NewGuid().ToString(), Version.Text));
         var htmlPath = Path.Combine(context.TargetDir, "index.html");
         File.WriteAllText(htmlPath, DocsSite.Html(DocsSite.Data(graph, catalog, n => compiled.GetValueOrDefault(n.UniqueId), lineage, now)));
-        context.Output.Info($"Catalog: {catalog.Nodes.Count} relations, {catalog.Sources.Count} sources read from the engine; " +
-                            $"column lineage: {total - unresolved} of {total} columns fully resolved");
+        context.Output.Info($"Catalog: {catalog.Nodes.Count} relations, {catalog.Sources.Count} sources read from the engine" +
+                            (found is null ? "" : $"; column lineage: {total - unresolved} of {total} columns fully resolved"));
         context.Output.Info($"Wrote {Relative(context, catalogPath)} and {Relative(context, htmlPath)} in {watch.Elapsed.TotalSeconds:0.00}s");
         return failures == 0 ? XformCli.Success : XformCli.NodeFailure;
     }
@@ -93,16 +93,24 @@ static class DocsCommands
         });
     }
 
-    /// <summary>Column lineage from the compiled SQL, with sources read in place written as their relation names.</summary>
-    static IReadOnlyDictionary<string, NodeLineage> BuildLineage(CommandContext context, Catalog catalog, IReadOnlySet<string>? only)
+    /// <summary>
+    /// Column lineage from the compiled SQL, with sources read in place written as their relation names; null (said once)
+    /// when the adapter has no parser for its engine's SQL.
+    /// </summary>
+    static IReadOnlyDictionary<string, NodeLineage>? BuildLineage(CommandContext context, Catalog catalog, IReadOnlySet<string>? only)
     {
+        using var parser = context.Adapter.OpenLineageParser();
+        if (parser is null)
+        {
+            context.Output.Warn($"no column lineage: the {context.Adapter.Type} adapter has no SQL parser for it");
+            return null;
+        }
         var sources = context.Manifest.Of(ResourceType.Source).Where(s => s.Source is not null)
             .ToDictionary(s => (s.Source!.SourceName, s.Name));
         var quote = context.Adapter.Quote;
         var lineageCompiler = new Compiler(context.Loaded, context.Graph, (info, _) =>
             sources.TryGetValue((info.SourceName, info.TableName), out var s) ? s.Relation.Render(quote)
                 : throw new XformException($"unknown source {info.SourceName}.{info.TableName}"));
-        using var parser = new DuckDbSqlParser();
         return ProjectLineage.Build(context.Graph, catalog, n => lineageCompiler.Compile(n).Sql, parser, only);
     }
 

@@ -1,10 +1,17 @@
 using Xform.Core.Project;
+using Xform.Core.Seeds;
 using Xform.Core.Templating;
 
 namespace Xform.Core.Adapters;
 
-/// <summary>What an engine can do, declared so materializations pick the right plan.</summary>
-public sealed record AdapterCapabilities(bool TransactionalDdl, bool Merge, bool AtomicSwap, bool InsertOverwrite, bool CreateOrReplaceTable);
+/// <summary>
+/// What an engine can do, declared by its adapter's dialect and read by <see cref="SqlDialect"/> where it chooses SQL.
+/// </summary>
+/// <param name="TransactionalDdl">DDL commits or rolls back with its transaction: a table is built beside the old one and swapped in by one transaction.</param>
+/// <param name="CreateOrReplaceTable"><c>create or replace table</c> exists: one atomic statement that replaces a table, where DDL commits on its own.</param>
+/// <param name="SwapWith"><c>alter table a swap with b</c> exchanges two tables atomically: how a loaded table replaces the old one without transactional DDL.</param>
+/// <param name="Merge">MERGE exists; without it a merge is an UPDATE of the matched rows, then an INSERT of the others.</param>
+public sealed record AdapterCapabilities(bool TransactionalDdl, bool CreateOrReplaceTable, bool SwapWith, bool Merge);
 
 public enum RelationKind { Table, View, External }
 
@@ -22,22 +29,33 @@ public sealed record ColumnSpec(string Name, string DataType);
 public interface IAdapter : IDisposable
 {
     string Type { get; }
-    AdapterCapabilities Capabilities { get; }
     /// <summary>Macros shipped with the adapter (<c>duckdb__datediff</c>, ...), overridable by the project.</summary>
     IReadOnlyList<TemplateSource> Macros { get; }
     string Quote(string identifier);
-    /// <summary>How this engine writes the DDL and DML of materializations.</summary>
+    /// <summary>How this engine writes the DDL and DML of materializations, and what it can do (its capabilities).</summary>
     SqlDialect Dialect { get; }
+    /// <summary>How this engine spells each type a seed column can be inferred to have.</summary>
+    SeedTypeNames SeedTypes { get; }
+    /// <summary>
+    /// Fills the empty table of <paramref name="load"/> with the file's rows, the engine's fastest way; returns the SQL
+    /// it ran, for target/run. Core's seed loader does the rest (create, count, swap) the same way for every engine.
+    /// </summary>
+    IReadOnlyList<string> BulkLoadSeed(IAdapterConnection connection, SeedBulkLoad load);
     /// <summary>Renders a source read in place from a file, or null when the engine cannot.</summary>
     ExternalRelationRenderer? External { get; }
     IAdapterConnection Open();
+    /// <summary>
+    /// A parser of this engine's SQL into the tree column lineage is read from, or null when the adapter has none
+    /// (docs are then written without column lineage).
+    /// </summary>
+    ISqlParser? OpenLineageParser();
     /// <summary>A one-line description of the connection for <c>xform debug</c>, with no secrets.</summary>
     string Describe();
 }
 
 public interface IAdapterConnection : IDisposable
 {
-    /// <summary>Runs one or more statements.</summary>
+    /// <summary>Runs one or more statements, each committed on its own.</summary>
     void Execute(string sql);
     QueryResult Query(string sql, int? maxRows = null);
     IReadOnlyList<RelationInfo> ListRelations();
@@ -48,23 +66,11 @@ public interface IAdapterConnection : IDisposable
     IReadOnlyList<ColumnSpec> DescribeQuery(string sql);
 
     /// <summary>
-    /// Runs the statements as one atomic unit: all or nothing. Engines with transactional DDL wrap them
-    /// in begin/commit; an engine whose API needs it sends them as one request.
+    /// Runs the statements as one atomic unit, all or nothing: the one way to run a transaction. Each engine does it
+    /// natively (a driver's transaction object, or one request where the API has no sessions); nobody sends
+    /// <c>begin</c>/<c>commit</c> through <see cref="Execute"/>.
     /// </summary>
-    void ExecuteTransaction(IReadOnlyList<string> statements)
-    {
-        Execute("begin transaction");
-        try
-        {
-            foreach (var s in statements) Execute(s);
-            Execute("commit");
-        }
-        catch
-        {
-            try { Execute("rollback"); } catch (DatabaseException) { /* already rolled back */ }
-            throw;
-        }
-    }
+    void ExecuteTransaction(IReadOnlyList<string> statements);
 }
 
 /// <summary>Creates an adapter for a profile target.</summary>
@@ -76,9 +82,9 @@ public sealed class DatabaseException(string message, Exception? inner = null) :
 /// <summary>How the adapter writes a source that is read in place from a file (DuckDB's read_csv / read_parquet).</summary>
 public delegate string ExternalRelationRenderer(SourceTableInfo source, NodeConfig config);
 
-/// <summary>Seeds are loaded by the adapter: each engine has its own fast bulk path.</summary>
-public interface ISeedLoader
-{
-    /// <summary>Loads the CSV into the seed's relation, replacing it atomically; returns the SQL run.</summary>
-    string Load(IAdapterConnection connection, Node seed, string csvFullPath, RelationKind? existing);
-}
+/// <summary>
+/// A seed file that <see cref="SeedAnalyzer"/> has checked, to bulk-load into <see cref="Table"/>: an empty table with one
+/// column per <see cref="SeedSchema.Columns"/>, in order, named <see cref="ColumnNames"/> (rendered as the SQL needs them).
+/// </summary>
+public sealed record SeedBulkLoad(RelationName Table, IReadOnlyList<string> ColumnNames, string CsvFullPath, string DisplayFile,
+    SeedSchema Schema, SeedOptions Options);

@@ -14,10 +14,13 @@ public sealed record IncrementalStatementsInput(
 
 /// <summary>
 /// The SQL of materializations, in the dialect most engines share (DuckDB, PostgreSQL and Snowflake
-/// all run it). An adapter overrides what its engine does differently.
+/// all run it), chosen by the engine's <see cref="Capabilities"/>. An adapter overrides what its engine
+/// spells differently. Immutable: built once per adapter and shared by every worker.
 /// </summary>
-public class SqlDialect(Func<string, string> quote)
+public class SqlDialect(Func<string, string> quote, AdapterCapabilities capabilities)
 {
+    public AdapterCapabilities Capabilities { get; } = capabilities;
+
     public string Quote(string identifier) => quote(identifier);
 
     public string Render(RelationName relation) => relation.Render(quote);
@@ -30,7 +33,19 @@ public class SqlDialect(Func<string, string> quote)
     public virtual string Rename(RelationName relation, string newIdentifier, RelationKind kind) =>
         $"alter {(kind == RelationKind.View ? "view" : "table")} {Render(relation)} rename to {quote(newIdentifier)}";
 
-    public virtual string CreateTableAs(RelationName relation, string sql) => $"create table {Render(relation)} as (\n{sql}\n)";
+    /// <summary>The kind of table models are built as (Snowflake: transient).</summary>
+    protected virtual string TableKind => "table";
+
+    public virtual string CreateTableAs(RelationName relation, string sql) => $"create {TableKind} {Render(relation)} as (\n{sql}\n)";
+
+    string CreateOrReplaceTableAs(RelationName relation, string sql) => $"create or replace {TableKind} {Render(relation)} as (\n{sql}\n)";
+
+    /// <summary>An empty table with these column definitions (<c>name type</c>), replacing one left over under that name.</summary>
+    public IReadOnlyList<string> CreateEmptyTable(RelationName relation, IEnumerable<string> columnDefinitions)
+    {
+        var table = $"{TableKind} {Render(relation)} ({string.Join(", ", columnDefinitions)})";
+        return Capabilities.CreateOrReplaceTable ? [$"create or replace {table}"] : [Drop(relation, RelationKind.Table), $"create {table}"];
+    }
 
     /// <summary>A session-scoped table for staging incremental rows; named unqualified.</summary>
     public virtual string CreateTempTableAs(string name, string sql) => $"create temporary table {quote(name)} as (\n{sql}\n)";
@@ -46,14 +61,31 @@ public class SqlDialect(Func<string, string> quote)
         return statements;
     }
 
-    /// <summary>Builds the new table beside the old one, then swaps it in (run as one transaction).</summary>
+    /// <summary>
+    /// Builds the new table beside the old one, then swaps it in (run as one transaction). Where DDL commits on its own,
+    /// a table is replaced by one atomic <c>create or replace</c> instead (the old one stays when the query fails).
+    /// </summary>
     public virtual IReadOnlyList<string> BuildTable(RelationName relation, string sql, RelationKind? existing)
     {
         var tmp = relation with { Identifier = relation.Identifier + TempSuffix };
-        var statements = new List<string> { Drop(tmp, RelationKind.Table), CreateTableAs(tmp, sql) };
-        if (existing is { } kind) statements.Add(Drop(relation, kind));
-        statements.Add(Rename(tmp, relation.Identifier, RelationKind.Table));
-        return statements;
+        if (Capabilities.TransactionalDdl) return [Drop(tmp, RelationKind.Table), CreateTableAs(tmp, sql), .. SwapIn(tmp, relation, existing)];
+        if (!Capabilities.CreateOrReplaceTable)
+            throw new NotSupportedException("an engine without transactional DDL needs create or replace table to replace a table atomically");
+        if (existing is not RelationKind.View) return [CreateOrReplaceTableAs(relation, sql)];
+        return [CreateOrReplaceTableAs(tmp, sql), .. SwapIn(tmp, relation, existing)];
+    }
+
+    /// <summary>
+    /// Puts the freshly built table <paramref name="built"/> in the place of <paramref name="target"/>, whatever that is
+    /// now: exchanged atomically with an old table where the engine can, else the old relation is dropped and the new
+    /// one renamed (atomic inside a transaction with transactional DDL).
+    /// </summary>
+    public virtual IReadOnlyList<string> SwapIn(RelationName built, RelationName target, RelationKind? existing)
+    {
+        if (existing is RelationKind.Table && Capabilities.SwapWith)
+            return [$"alter table {Render(target)} swap with {Render(built)}", Drop(built, RelationKind.Table)];
+        var rename = Rename(built, target.Identifier, RelationKind.Table);
+        return existing is { } kind ? [Drop(target, kind), rename] : [rename];
     }
 
     public virtual string AddColumn(RelationName relation, ColumnSpec column) =>
@@ -67,10 +99,10 @@ public class SqlDialect(Func<string, string> quote)
     public virtual string Insert(IncrementalStatementsInput i) =>
         $"insert into {Render(i.Target)} ({ColumnList(i.Columns)})\nselect {ColumnList(i.Columns)} from {quote(i.Staged)}";
 
-    string KeyMatch(IncrementalStatementsInput i) =>
+    protected string KeyMatch(IncrementalStatementsInput i) =>
         string.Join(" and ", i.UniqueKey.Select(k => $"DBT_INTERNAL_SOURCE.{quote(k)} = DBT_INTERNAL_DEST.{quote(k)}"));
 
-    string PredicateSql(IncrementalStatementsInput i) =>
+    protected string PredicateSql(IncrementalStatementsInput i) =>
         string.Concat(i.Predicates.Select(p => $"\n    and ({p})"));
 
     /// <summary>
@@ -84,15 +116,32 @@ public class SqlDialect(Func<string, string> quote)
         return $"select 1 / (case when count(*) > 1 then 0 else 1 end) as duplicate_unique_key_in_new_rows from {quote(i.Staged)} group by {keys} having count(*) > 1";
     }
 
-    public virtual IReadOnlyList<string> Merge(IncrementalStatementsInput i)
+    /// <summary>MERGE where the engine has it, else an UPDATE of the matched rows and an INSERT of the others (one transaction).</summary>
+    public virtual IReadOnlyList<string> Merge(IncrementalStatementsInput i) => Capabilities.Merge ? [MergeStatement(i)] : UpdateThenInsert(i);
+
+    string MergeStatement(IncrementalStatementsInput i)
     {
         var update = string.Join(",\n        ", i.UpdateColumns.Select(c => $"{quote(c)} = DBT_INTERNAL_SOURCE.{quote(c)}"));
         var matched = i.UpdateColumns.Count == 0 ? "" : $"\nwhen matched then update set\n        {update}";
-        return
-        [
-            $"merge into {Render(i.Target)} as DBT_INTERNAL_DEST\nusing {quote(i.Staged)} as DBT_INTERNAL_SOURCE\non {KeyMatch(i)}{PredicateSql(i)}{matched}" +
-            $"\nwhen not matched then insert ({ColumnList(i.Columns)})\n    values ({string.Join(", ", i.Columns.Select(c => $"DBT_INTERNAL_SOURCE.{quote(c)}"))})",
-        ];
+        return $"merge into {Render(i.Target)} as DBT_INTERNAL_DEST\nusing {quote(i.Staged)} as DBT_INTERNAL_SOURCE\non {KeyMatch(i)}{PredicateSql(i)}{matched}" +
+               $"\nwhen not matched then insert ({ColumnList(i.Columns)})\n    values ({SourceColumns(i)})";
+    }
+
+    string SourceColumns(IncrementalStatementsInput i) => string.Join(", ", i.Columns.Select(c => $"DBT_INTERNAL_SOURCE.{quote(c)}"));
+
+    IReadOnlyList<string> UpdateThenInsert(IncrementalStatementsInput i)
+    {
+        var target = Render(i.Target);
+        var staged = quote(i.Staged);
+        var match = KeyMatch(i) + PredicateSql(i);
+        var statements = new List<string>();
+        if (i.UpdateColumns.Count > 0)
+            statements.Add($"update {target} as DBT_INTERNAL_DEST set\n        " +
+                           string.Join(",\n        ", i.UpdateColumns.Select(c => $"{quote(c)} = DBT_INTERNAL_SOURCE.{quote(c)}")) +
+                           $"\nfrom {staged} as DBT_INTERNAL_SOURCE\nwhere {match}");
+        statements.Add($"insert into {target} ({ColumnList(i.Columns)})\nselect {SourceColumns(i)}\n" +
+                       $"from {staged} as DBT_INTERNAL_SOURCE\nwhere not exists (select 1 from {target} as DBT_INTERNAL_DEST where {match})");
+        return statements;
     }
 
     public virtual IReadOnlyList<string> DeleteInsert(IncrementalStatementsInput i) =>

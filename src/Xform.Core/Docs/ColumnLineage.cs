@@ -1,15 +1,5 @@
 namespace Xform.Core.Docs;
 
-/// <summary>
-/// Parses SQL into DuckDB's <c>json_serialize_sql</c> JSON. Core reads the JSON; an adapter (DuckDB) runs the parser,
-/// so Core does not depend on an engine.
-/// </summary>
-public interface ISqlParser
-{
-    /// <summary>The JSON of <c>json_serialize_sql(sql)</c>: <c>{"error": false, "statements": [...]}</c>, or an error object.</summary>
-    string ParseToJson(string sql);
-}
-
 /// <summary>A column of an upstream node: <c>model.retail.stg_x</c> + <c>invoice_no</c>.</summary>
 public sealed record ColumnRef(string NodeId, string Column) : IComparable<ColumnRef>
 {

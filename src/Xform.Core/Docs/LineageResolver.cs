@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Xform.Core.Adapters;
 
 namespace Xform.Core.Docs;
 

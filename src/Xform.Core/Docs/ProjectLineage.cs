@@ -1,3 +1,4 @@
+using Xform.Core.Adapters;
 using Xform.Core.Artifacts;
 using Xform.Core.Diagnostics;
 using Xform.Core.Graph;

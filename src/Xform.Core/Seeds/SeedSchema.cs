@@ -23,15 +23,9 @@ public sealed record SeedColumn(string Name, SeedType Type, string SqlType, int 
 /// <summary>What a pass over a seed file found: its columns (in file order) and how many data rows it has.</summary>
 public sealed record SeedSchema(IReadOnlyList<SeedColumn> Columns, long RowCount, bool HadByteOrderMark, byte Delimiter);
 
-/// <summary>How an engine spells each inferred kind.</summary>
+/// <summary>How an engine spells each inferred kind; each adapter supplies its own.</summary>
 public sealed record SeedTypeNames(string Text, string Integer, string Boolean, string Date, string Timestamp, string DecimalName)
 {
-    /// <summary>DuckDB's names.</summary>
-    public static SeedTypeNames DuckDb { get; } = new("varchar", "bigint", "boolean", "date", "timestamp", "decimal");
-
-    /// <summary>PostgreSQL's names.</summary>
-    public static SeedTypeNames Postgres { get; } = new("text", "bigint", "boolean", "date", "timestamp", "numeric");
-
     public string For(SeedType type, int precision, int scale) => type switch
     {
         SeedType.Integer => Integer,

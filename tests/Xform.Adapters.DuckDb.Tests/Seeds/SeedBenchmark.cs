@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using DuckDB.NET.Data;
 using Xform.Core.Adapters;
+using Xform.Core.Execution;
 using Xform.Core.Seeds;
 
 namespace Xform.Adapters.DuckDb.Tests.Seeds;
@@ -49,16 +50,16 @@ public class SeedBenchmark : SeedFixture
         // warm up JIT and DuckDB on a small file
         var small = Path.Combine(Root, "seeds", "small.csv");
         WriteSeed(small, 1000);
-        using (var c = Adapter.Open()) Adapter.Load(c, SeedNode("small"), small, null);
+        using (var c = Adapter.Open()) SeedLoader.Load(Adapter, c, SeedNode("small"), small, null);
 
         for (var round = 0; round < 2; round++)
         {
             var pass = Stopwatch.StartNew();
-            var schema = SeedAnalyzer.Analyze(path, "seeds/big.csv", SeedOptions.Default, SeedTypeNames.DuckDb);
+            var schema = SeedAnalyzer.Analyze(path, "seeds/big.csv", SeedOptions.Default, Adapter.SeedTypes);
             var analyze = pass.Elapsed;
 
             var load = Stopwatch.StartNew();
-            using (var c = Adapter.Open()) Adapter.Load(c, SeedNode("big"), path, round == 0 ? null : Xform.Core.Adapters.RelationKind.Table);
+            using (var c = Adapter.Open()) SeedLoader.Load(Adapter, c, SeedNode("big"), path, round == 0 ? null : Xform.Core.Adapters.RelationKind.Table);
             var shipped = load.Elapsed;
 
             var appender = Stopwatch.StartNew();

@@ -1,5 +1,6 @@
 using System.Text;
 using Xform.Core.Adapters;
+using Xform.Core.Execution;
 using Xform.Core.Diagnostics;
 using Xform.Core.Project;
 
@@ -51,7 +52,7 @@ public abstract class SeedFixture
     {
         var path = Write(name, content, bom);
         using var connection = Adapter.Open();
-        return Adapter.Load(connection, SeedNode(name, config), path, existing);
+        return SeedLoader.Load(Adapter, connection, SeedNode(name, config), path, existing);
     }
 
     /// <summary>Loads and expects a user error; returns its formatted text (<c>file:line:col: error: ...</c>).</summary>

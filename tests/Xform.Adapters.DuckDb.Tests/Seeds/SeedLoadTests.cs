@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Xform.Core.Adapters;
 using Xform.Core.Diagnostics;
-using Xform.Core.Execution.Incremental;
+using Xform.Core.Execution;
 
 namespace Xform.Adapters.DuckDb.Tests.Seeds;
 
@@ -303,7 +303,7 @@ public class SeedErrorTests : SeedFixture
         var path = Write("latin1", "id,name\n1,x\n");
         File.WriteAllBytes(path, [.. File.ReadAllBytes(path), .. "2,caf"u8.ToArray(), 0xE9, (byte)'\n']);
         using var connection = Adapter.Open();
-        var e = Assert.Throws<Xform.Core.Diagnostics.XformException>(() => Adapter.Load(connection, SeedNode("latin1"), path, null))!;
+        var e = Assert.Throws<Xform.Core.Diagnostics.XformException>(() => SeedLoader.Load(Adapter, connection, SeedNode("latin1"), path, null))!;
         Assert.That(e.Format(), Is.EqualTo("seeds/latin1.csv:3:3: error: the value in column 'name' is not valid UTF-8; save the file as UTF-8"));
     }
 

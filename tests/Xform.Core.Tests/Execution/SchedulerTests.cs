@@ -10,6 +10,7 @@ public class SchedulerTests
     sealed class NoConnection : IAdapterConnection
     {
         public void Execute(string sql) { }
+        public void ExecuteTransaction(IReadOnlyList<string> statements) { }
         public QueryResult Query(string sql, int? maxRows = null) => new([], []);
         public IReadOnlyList<RelationInfo> ListRelations() => [];
         public void EnsureSchema(string schema) { }

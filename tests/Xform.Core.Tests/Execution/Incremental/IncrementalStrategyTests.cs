@@ -10,7 +10,7 @@ namespace Xform.Core.Tests.Execution.Incremental;
 /// </summary>
 public class IncrementalStrategyTests
 {
-    static readonly SqlDialect Dialect = new(name => $"\"{name}\"");
+    static readonly SqlDialect Dialect = new(name => $"\"{name}\"", new AdapterCapabilities(TransactionalDdl: true, CreateOrReplaceTable: false, SwapWith: false, Merge: true));
 
     const string Target = "\"analytics\".\"events\"";
     const string Staged = "\"events__xform_incr\"";

@@ -1,0 +1,36 @@
+using System.Data.Common;
+
+namespace Xform.Core.Adapters;
+
+/// <summary>
+/// <see cref="IAdapterConnection.ExecuteTransaction"/> for engines with an ADO.NET driver (DuckDB, PostgreSQL): the
+/// statements run inside the driver's transaction object, which rolls back when it is disposed uncommitted.
+/// </summary>
+public static class AdoTransaction
+{
+    /// <param name="connection">the open driver connection</param>
+    /// <param name="statements">run in order, all or nothing</param>
+    /// <param name="error">the engine error for a driver exception and the statement that raised it; null rethrows it as it is</param>
+    public static void Run(DbConnection connection, IReadOnlyList<string> statements, Func<Exception, string, DatabaseException?> error)
+    {
+        var current = "begin";
+        try
+        {
+            using var transaction = connection.BeginTransaction();
+            foreach (var sql in statements)
+            {
+                current = sql;
+                using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = sql;
+                command.ExecuteNonQuery();
+            }
+            current = "commit";
+            transaction.Commit();
+        }
+        catch (Exception e) when (error(e, current) is { } engineError)
+        {
+            throw engineError;
+        }
+    }
+}
