@@ -18,9 +18,6 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
     IReadOnlyDictionary<string, RelationName>? deferred = null)
 {
     readonly ConcurrentDictionary<string, (string Sql, IReadOnlyList<string> Ephemerals)> _ephemeralCache = new(StringComparer.Ordinal);
-    readonly Dictionary<string, Node> _byName = graph.Manifest.Nodes.Values
-        .Where(n => n.ResourceType is ResourceType.Model or ResourceType.Seed or ResourceType.Snapshot)
-        .ToDictionary(n => n.Name, StringComparer.Ordinal);
 
     CompileSession Session => project.Session;
 
@@ -96,9 +93,9 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
         var g = Session.BaseGlobals();
         g["ref"] = (HostFunction)(c =>
         {
-            var (_, name) = ParseCapture.RefArgs(c);
-            if (!_byName.TryGetValue(name, out var target))
-                throw c.Error($"{node.Name} refers to ref('{name}'), which is not a model, seed or snapshot of this project.{Suggestions.DidYouMean(name, _byName.Keys)}");
+            var (package, name) = ParseCapture.RefArgs(c);
+            if (graph.Lookup.Ref(name, package, node.PackageName) is not { } target)
+                throw c.Error($"{node.Name} refers to ref('{name}'), which is not a model, seed or snapshot of this project.{Suggestions.DidYouMean(name, graph.Lookup.RefNames)}");
             if (target.Materialized == "ephemeral")
             {
                 if (!ephemerals.Contains(target.UniqueId)) ephemerals.Add(target.UniqueId);
@@ -116,8 +113,7 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
         {
             var s = c.Get(0, "source_name") as string;
             var t = c.Get(1, "table_name") as string;
-            var id = $"source.{graph.Manifest.Project.Name}.{s}.{t}";
-            if (!graph.Manifest.Nodes.TryGetValue(id, out var source))
+            if (s is null || t is null || graph.Lookup.Source(s, t, node.PackageName) is not { } source)
                 throw c.Error($"source('{s}', '{t}') is not declared in any sources: block");
             return new RelationObject(source.Relation, Session.Quote, SourceRelation(source));
         });

@@ -9,9 +9,10 @@ public sealed class DependencyGraph
 {
     readonly BidirectionalGraph<string, Edge<string>> _graph;
 
-    DependencyGraph(Manifest manifest, BidirectionalGraph<string, Edge<string>> graph, IReadOnlyList<string> order)
+    DependencyGraph(Manifest manifest, NodeLookup lookup, BidirectionalGraph<string, Edge<string>> graph, IReadOnlyList<string> order)
     {
         Manifest = manifest;
+        Lookup = lookup;
         _graph = graph;
         Order = order;
         var index = new Dictionary<string, int>(order.Count, StringComparer.Ordinal);
@@ -21,6 +22,9 @@ public sealed class DependencyGraph
 
     /// <summary>The manifest with every node's DependsOn filled in.</summary>
     public Manifest Manifest { get; }
+
+    /// <summary>What ref() and source() name, by (package, name).</summary>
+    public NodeLookup Lookup { get; }
 
     /// <summary>Every node, parents before children; ties in a stable order.</summary>
     public IReadOnlyList<string> Order { get; }
@@ -53,9 +57,7 @@ public sealed class DependencyGraph
 
     public static DependencyGraph Build(Manifest manifest)
     {
-        var byName = new Dictionary<string, Node>(StringComparer.Ordinal);
-        foreach (var n in manifest.Nodes.Values)
-            if (n.ResourceType is ResourceType.Model or ResourceType.Seed or ResourceType.Snapshot) byName[n.Name] = n;
+        var lookup = new NodeLookup(manifest);
 
         // Each node is known by its rank in id order, so the topological sort below compares ints, not strings.
         var ids = manifest.Nodes.Keys.ToArray();
@@ -83,24 +85,22 @@ public sealed class DependencyGraph
             }
             foreach (var r in node.Refs)
             {
-                if (r.Package is not null && r.Package != manifest.Project.Name)
+                if (r.Package is not null && !lookup.HasPackage(r.Package))
                 {
                     errors.Add(new XformException($"{node.Name} refers to package '{r.Package}', which is not part of this project", r.Location));
                     continue;
                 }
-                if (byName.TryGetValue(r.Name, out var parent)) AddParent(parent.UniqueId);
+                if (lookup.Ref(r.Name, r.Package, node.PackageName) is { } parent) AddParent(parent.UniqueId);
                 else errors.Add(new XformException(
                     $"{node.Name} refers to {r}, which is not a model, seed or snapshot of this project." +
-                    Suggestions.DidYouMean(r.Name, byName.Keys), r.Location));
+                    Suggestions.DidYouMean(r.Name, lookup.RefNames), r.Location));
             }
             foreach (var s in node.SourceRefs)
             {
-                var sid = $"source.{manifest.Project.Name}.{s.SourceName}.{s.Name}";
-                if (manifest.Nodes.ContainsKey(sid)) AddParent(sid);
+                if (lookup.Source(s.SourceName!, s.Name, node.PackageName) is { } source) AddParent(source.UniqueId);
                 else errors.Add(new XformException(
                     $"{node.Name} refers to {s}, which is not declared in any sources: block." +
-                    Suggestions.DidYouMean($"{s.SourceName}.{s.Name}",
-                        manifest.Of(ResourceType.Source).Select(n => $"{n.Source!.SourceName}.{n.Name}")), s.Location));
+                    Suggestions.DidYouMean($"{s.SourceName}.{s.Name}", lookup.SourceNames), s.Location));
             }
             if (node.AttachedNode is { } attached && manifest.Nodes.ContainsKey(attached)) AddParent(attached);
             foreach (var p in parents)
@@ -121,7 +121,7 @@ public sealed class DependencyGraph
 
         var order = StableTopologicalOrder(ids, children, inDegree);
         if (order is null) throw CycleError(graph, manifest);
-        return new DependencyGraph(manifest with { Nodes = nodes }, graph, order);
+        return new DependencyGraph(manifest with { Nodes = nodes }, lookup, graph, order);
     }
 
     /// <summary>

@@ -35,9 +35,12 @@ public sealed class PropertiesReader(ICollection<Warning> warnings, Func<string,
 
     public Properties Result => new(_nodes, _tables, _macros);
 
-    public void ReadFile(string fullPath, string file, string defaultSchema)
+    public void ReadFile(string fullPath, string file, string defaultSchema) => ReadText(TextFile.Read(fullPath), file, defaultSchema);
+
+    /// <summary>Reads the text of a properties file (<paramref name="file"/> is its project-relative path).</summary>
+    public void ReadText(string text, string file, string defaultSchema)
     {
-        var root = Yaml.LoadFile(fullPath, file);
+        var root = Yaml.LoadText(text, file);
         if (root is null) return;
         var map = new YamlMap(root, file, "a properties file");
         map.CheckKeys("a properties file", FileKeys, FileUnused, warnings);

@@ -1,0 +1,72 @@
+using Xform.Core.Diagnostics;
+using Xform.Core.Project;
+using Xform.Core.Templating;
+
+namespace Xform.Core.Parsing;
+
+/// <summary>
+/// Data tests: the generic tests YAML attaches to models, seeds, snapshots, sources and their columns
+/// (<see cref="TestSpecs"/>), and singular tests, each .sql under test-paths outside generic/.
+/// </summary>
+internal static class DataTestParser
+{
+    public static void Parse(ParseContext context)
+    {
+        var auditSchema = $"{context.Options.Target.Schema}_dbt_test__audit";
+        AddGeneric(context, auditSchema);
+        AddSingular(context, auditSchema);
+    }
+
+    static void AddGeneric(ParseContext context, string auditSchema)
+    {
+        var project = context.Project;
+        var testMacros = context.Engine.Macros.Where(m => m.Value.IsTest).ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal);
+        var generic = new List<Node>();
+        foreach (var parent in context.Nodes.Values.ToList())
+        {
+            IReadOnlyList<object?> tableTests;
+            if (parent.ResourceType == ResourceType.Source)
+                tableTests = context.Properties.SourceTables.First(t => t.SourceName == parent.Source!.SourceName && t.TableName == parent.Name).Tests;
+            else if (context.PropertiesOf(parent.ResourceType.ToString().ToLowerInvariant(), parent.Name) is { } patch)
+                tableTests = patch.Tests;
+            else continue;
+            // Most nodes have no tests: skip layering test configs for them.
+            if (tableTests.Count == 0 && parent.Columns.All(c => c.Tests.Count == 0)) continue;
+            var baseConfig = ParseContext.Configure(project.Tests, parent.Fqn, null);
+            generic.AddRange(TestSpecs.For(parent, tableTests, testMacros, project, baseConfig, auditSchema));
+        }
+        foreach (var test in generic)
+        {
+            if (!test.Config.Enabled) continue;
+            if (context.Nodes.TryGetValue(test.UniqueId, out var same))
+                throw new XformException($"test '{test.Name}' is declared twice (first at {same.Location})", test.Location);
+            context.Add(test);
+        }
+    }
+
+    static void AddSingular(ParseContext context, string auditSchema)
+    {
+        var project = context.Project;
+        foreach (var f in context.Files.Of(project.TestPaths, ".sql"))
+        {
+            if (f.InFolder.StartsWith("generic/", StringComparison.Ordinal)) continue;
+            var name = System.IO.Path.GetFileNameWithoutExtension(f.Full);
+            var fqn = context.Fqn(f.InFolder, name);
+            var raw = context.Read(f, "test");
+            var template = context.Engine.Parse(new TemplateSource(f.Relative, raw));
+            var config = ParseContext.Configure(project.Tests, fqn, null);
+            var relation = new RelationName(null, auditSchema, name);
+            var capture = context.Capture(template, config, relation);
+            config = config.With(capture.Config);
+            if (!config.Enabled) continue;
+            var id = $"test.{project.Name}.{name}";
+            context.Templates[id] = template;
+            context.Add(new Node
+            {
+                UniqueId = id, ResourceType = ResourceType.Test, Name = name, PackageName = project.Name,
+                OriginalFilePath = f.Relative, Path = f.InFolder, Fqn = fqn, Config = config, Relation = relation,
+                RawCode = raw, Refs = capture.Refs, SourceRefs = capture.Sources, Location = new SourceLocation(f.Relative, 1, 1),
+            });
+        }
+    }
+}

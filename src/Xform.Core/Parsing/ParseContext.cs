@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using Xform.Core.Diagnostics;
+using Xform.Core.Project;
+using Xform.Core.Runtime;
+using Xform.Core.Templating;
+using Xform.Core.YamlReading;
+
+namespace Xform.Core.Parsing;
+
+/// <summary>
+/// A project file as the parse read it: where it is, the package it belongs to, what kind of resource it holds and
+/// a checksum of its content (a seed's: of its size and time, as seeds can be large), so a later parse can tell
+/// what changed.
+/// </summary>
+public sealed record ProjectFile(string Path, string Package, string Kind, string Checksum);
+
+/// <summary>The files a parse read, each recorded as it is read.</summary>
+internal sealed class FileIndex(string package)
+{
+    readonly ConcurrentDictionary<string, ProjectFile> _files = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<ProjectFile> Files => _files.Values.OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
+
+    /// <summary>Reads a text file of the project and records it.</summary>
+    public string Read((string Full, string Relative, string InFolder) file, string kind)
+    {
+        var text = TextFile.Read(file.Full);
+        _files[file.Relative] = new ProjectFile(file.Relative, package, kind, MacroIndex.Sha256(text));
+        return text;
+    }
+
+    /// <summary>Records a file whose content the parse does not read (a seed).</summary>
+    public void Record((string Full, string Relative, string InFolder) file, string kind)
+    {
+        var info = new FileInfo(file.Full);
+        _files[file.Relative] = new ProjectFile(file.Relative, package, kind, $"size {info.Length}, modified {info.LastWriteTimeUtc:O}");
+    }
+}
+
+/// <summary>
+/// What the parsers of one project share: its files, the template engine and session, the YAML properties by
+/// (kind, name), how a node's config and relation are made, and the nodes found so far. The parsers (one per
+/// resource type) run one after another; only model parsing is parallel, and it writes only thread-safe parts.
+/// </summary>
+internal sealed class ParseContext(ProjectConfig project, LoadOptions options, ProjectFiles files, FileIndex index, CompileSession session,
+    IReadOnlyDictionary<(string, string), NodePatch> patches, Properties properties)
+{
+    readonly Dictionary<string, Node> _byName = new(StringComparer.Ordinal);
+
+    public ProjectConfig Project => project;
+    public LoadOptions Options => options;
+    public ProjectFiles Files => files;
+    public CompileSession Session => session;
+    public TemplateEngine Engine => session.Engine;
+    public Properties Properties => properties;
+    public Dictionary<string, Node> Nodes { get; } = new(StringComparer.Ordinal);
+    public ConcurrentDictionary<string, CompiledTemplate> Templates { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>(kind, name) of the properties some file used; the others get a warning.</summary>
+    public HashSet<(string, string)> UsedPatches { get; } = [];
+
+    /// <summary>The YAML properties of a node, without marking them used.</summary>
+    public NodePatch? PropertiesOf(string kind, string name) => patches.GetValueOrDefault((kind, name));
+
+    /// <summary>The YAML properties of a node found in a file, marked used.</summary>
+    public NodePatch? Patch(string kind, string name)
+    {
+        UsedPatches.Add((kind, name));
+        return patches.GetValueOrDefault((kind, name));
+    }
+
+    /// <summary>Reads a text file of the project, recording it in the file index.</summary>
+    public string Read((string Full, string Relative, string InFolder) file, string kind) => index.Read(file, kind);
+
+    /// <summary>Records a file whose content the parse does not read (a seed).</summary>
+    public void Index((string Full, string Relative, string InFolder) file, string kind) => index.Record(file, kind);
+
+    /// <summary>Adds a node; two models, seeds or snapshots of one name are an error.</summary>
+    public void Add(Node node)
+    {
+        if (node.ResourceType is ResourceType.Model or ResourceType.Seed or ResourceType.Snapshot)
+        {
+            if (_byName.TryGetValue(node.Name, out var other))
+                throw new XformException(
+                    $"two resources are named '{node.Name}': {other.OriginalFilePath} and {node.OriginalFilePath}; names of models, seeds and snapshots must be unique",
+                    node.Location);
+            _byName[node.Name] = node;
+        }
+        Nodes[node.UniqueId] = node;
+    }
+
+    /// <summary>Folder configs along the node's path in project.yml, then its YAML properties' config.</summary>
+    public static NodeConfig Configure(ConfigScope scope, IReadOnlyList<string> fqn, NodePatch? patch)
+    {
+        var config = NodeConfig.Empty;
+        foreach (var layer in scope.Along(fqn)) config = config.With(layer);
+        return patch is null ? config : config.With(patch.Config);
+    }
+
+    /// <summary>dbt's default relation: the target schema (suffixed with a custom schema), the alias or the name.</summary>
+    public RelationName RelationFor(NodeConfig config, string name)
+    {
+        var custom = config.GetString("schema");
+        var schema = string.IsNullOrEmpty(custom) ? options.Target.Schema : $"{options.Target.Schema}_{custom}";
+        return new RelationName(config.GetString("database"), schema, config.GetString("alias") ?? name);
+    }
+
+    /// <summary>The node's fqn: project, the folders inside its resource path, its name.</summary>
+    public string[] Fqn(string inFolder, string name)
+    {
+        var dirs = System.IO.Path.GetDirectoryName(inFolder)?.Replace('\\', '/') ?? "";
+        return [project.Name, .. dirs.Split('/', StringSplitOptions.RemoveEmptyEntries), name];
+    }
+
+    /// <summary>Renders a template in parse mode: its ref(), source() and config() calls are captured, not resolved.</summary>
+    public ParseCapture Capture(CompiledTemplate template, NodeConfig config, RelationName self)
+    {
+        var capture = new ParseCapture(session, config);
+        Engine.Render(template, capture.Globals(self));
+        return capture;
+    }
+}

@@ -1,0 +1,57 @@
+namespace Xform.Core.Project;
+
+/// <summary>
+/// What <c>ref()</c> and <c>source()</c> can name, by (package, name): one lookup shared by the graph, the
+/// compiler and the parse. dbt's order for a name without a package: the root project, then the calling node's
+/// own package, then any package that has it; with a package (<c>ref('pkg', 'm')</c>) only that package.
+/// </summary>
+public sealed class NodeLookup
+{
+    readonly string _root;
+    readonly Dictionary<(string Package, string Name), Node> _relations = new();
+    readonly Dictionary<string, List<Node>> _relationsByName = new(StringComparer.Ordinal);
+    readonly Dictionary<(string Package, string Source, string Table), Node> _sources = new();
+
+    public NodeLookup(Manifest manifest)
+    {
+        _root = manifest.Project.Name;
+        foreach (var n in manifest.Nodes.Values)
+        {
+            switch (n.ResourceType)
+            {
+                case ResourceType.Model or ResourceType.Seed or ResourceType.Snapshot:
+                    _relations[(n.PackageName, n.Name)] = n;
+                    if (!_relationsByName.TryGetValue(n.Name, out var same)) _relationsByName[n.Name] = same = [];
+                    same.Add(n);
+                    break;
+                case ResourceType.Source when n.Source is { } s:
+                    _sources[(n.PackageName, s.SourceName, s.TableName)] = n;
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The packages whose nodes the lookup knows.</summary>
+    public bool HasPackage(string package) => package == _root || _relations.Keys.Any(k => k.Package == package);
+
+    /// <summary>The model, seed or snapshot <c>ref(package?, name)</c> names from a node of <paramref name="fromPackage"/>.</summary>
+    public Node? Ref(string name, string? package, string fromPackage)
+    {
+        if (package is not null) return _relations.GetValueOrDefault((package, name));
+        return _relations.GetValueOrDefault((_root, name))
+               ?? _relations.GetValueOrDefault((fromPackage, name))
+               ?? (_relationsByName.TryGetValue(name, out var any) && any.Count == 1 ? any[0] : null);
+    }
+
+    /// <summary>The source table <c>source(source, table)</c> names from a node of <paramref name="fromPackage"/>.</summary>
+    public Node? Source(string source, string table, string fromPackage) =>
+        _sources.GetValueOrDefault((_root, source, table))
+        ?? _sources.GetValueOrDefault((fromPackage, source, table))
+        ?? (_sources.Where(s => s.Key.Source == source && s.Key.Table == table).Select(s => s.Value).Take(2).ToList() is [var only] ? only : null);
+
+    /// <summary>Names a ref() can use, for "did you mean".</summary>
+    public IEnumerable<string> RefNames => _relationsByName.Keys;
+
+    /// <summary><c>source.table</c> names a source() can use, for "did you mean".</summary>
+    public IEnumerable<string> SourceNames => _sources.Keys.Select(k => $"{k.Source}.{k.Table}");
+}

@@ -1,0 +1,78 @@
+using Xform.Core.Parsing;
+using Xform.Core.Project;
+
+namespace Xform.Core.Tests.Parsing;
+
+/// <summary>The parse of a project on disk: one parser per resource type, and the index of the files it read.</summary>
+public class ProjectLoaderTests
+{
+    string _dir = "";
+
+    [SetUp]
+    public void SetUp()
+    {
+        _dir = Directory.CreateTempSubdirectory("xform-loader-").FullName;
+        Write("project.yml", "name: proj\nprofile: proj\n");
+        Write("models/staging/stg_orders.sql", "select * from {{ source('raw', 'orders') }}");
+        Write("models/orders.sql", "{{ config(materialized='table') }}select * from {{ ref('stg_orders') }} join {{ ref('countries') }} using (country)");
+        Write("models/schema.yml", "version: 2\nmodels:\n  - name: orders\n    columns:\n      - name: id\n        data_tests: [unique]\n" +
+                                   "sources:\n  - name: raw\n    tables:\n      - name: orders\n");
+        Write("models/overview.md", "{% docs orders %}One row per order.{% enddocs %}");
+        Write("seeds/countries.csv", "country\nNL\n");
+        Write("snapshots/orders_snapshot.sql", "{% snapshot orders_snapshot %}{{ config(unique_key='id', strategy='check', check_cols='all') }}select * from {{ ref('orders') }}{% endsnapshot %}");
+        Write("tests/no_negative.sql", "select * from {{ ref('orders') }} where id < 0");
+        Write("macros/cents.sql", "{% macro cents(x) %}{{ x }} / 100{% endmacro %}");
+    }
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_dir, recursive: true);
+
+    void Write(string path, string text)
+    {
+        var full = Path.Combine(_dir, path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        File.WriteAllText(full, text);
+    }
+
+    LoadedProject Load() => ProjectLoader.Load(new LoadOptions(_dir,
+        new TargetConfig("proj", "dev", "duckdb", "main", "", 1, new Dictionary<string, object?>()), new Dictionary<string, object?>(), [],
+        name => $"\"{name}\"", _ => { }));
+
+    [Test]
+    public void Each_resource_type_becomes_its_nodes()
+    {
+        var nodes = Load().Manifest.Nodes;
+        // A generic test's id ends in a hash of its arguments; compare up to it.
+        var ids = nodes.Keys.Select(id => id.StartsWith("test.proj.unique_", StringComparison.Ordinal) ? id[..id.LastIndexOf('.')] + ".*" : id);
+        Assert.That(ids.Order(StringComparer.Ordinal), Is.EqualTo(new[]
+        {
+            "model.proj.orders", "model.proj.stg_orders", "seed.proj.countries", "snapshot.proj.orders_snapshot",
+            "source.proj.raw.orders", "test.proj.no_negative", "test.proj.unique_orders_id.*",
+        }));
+        Assert.That(nodes["model.proj.orders"].Refs.Select(r => r.Name), Is.EqualTo(new[] { "stg_orders", "countries" }));
+        Assert.That(nodes["model.proj.orders"].Materialized, Is.EqualTo("table"));
+        Assert.That(nodes["model.proj.stg_orders"].Fqn, Is.EqualTo(new[] { "proj", "staging", "stg_orders" }));
+        Assert.That(nodes["snapshot.proj.orders_snapshot"].Refs.Select(r => r.Name), Is.EqualTo(new[] { "orders" }));
+    }
+
+    [Test]
+    public void Every_file_read_is_indexed_with_its_kind_and_a_checksum_of_its_content()
+    {
+        var files = Load().Files.ToDictionary(f => f.Path);
+        Assert.That(files.Keys, Is.EquivalentTo(new[]
+        {
+            "macros/cents.sql", "models/orders.sql", "models/overview.md", "models/schema.yml", "models/staging/stg_orders.sql",
+            "seeds/countries.csv", "snapshots/orders_snapshot.sql", "tests/no_negative.sql",
+        }));
+        Assert.That(files.Values.Select(f => (f.Path, f.Kind)), Is.SupersetOf(new[]
+        {
+            ("macros/cents.sql", "macro"), ("models/orders.sql", "model"), ("models/overview.md", "docs"), ("models/schema.yml", "properties"),
+            ("seeds/countries.csv", "seed"), ("snapshots/orders_snapshot.sql", "snapshot"), ("tests/no_negative.sql", "test"),
+        }));
+        Assert.That(files.Values.Select(f => f.Package).Distinct(), Is.EqualTo(new[] { "proj" }));
+        var before = files["models/orders.sql"].Checksum;
+        Assert.That(Load().Files.Single(f => f.Path == "models/orders.sql").Checksum, Is.EqualTo(before), "same content, same checksum");
+        Write("models/orders.sql", "select 2 as id");
+        Assert.That(Load().Files.Single(f => f.Path == "models/orders.sql").Checksum, Is.Not.EqualTo(before));
+    }
+}
