@@ -1,6 +1,5 @@
 using System.Globalization;
 using Xform.Core.Adapters;
-using Xform.Core.Execution.Incremental;
 using Xform.Core.Project;
 using Xform.Core.Seeds;
 

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using Npgsql;
 using Xform.Core.Adapters;
 using Xform.Core.Diagnostics;
-using Xform.Core.Execution.Incremental;
 using Xform.Core.Project;
 using Xform.Core.Seeds;
 using Xform.Core.Templating;

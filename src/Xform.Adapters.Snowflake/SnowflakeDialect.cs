@@ -1,5 +1,4 @@
 using Xform.Core.Adapters;
-using Xform.Core.Execution.Incremental;
 using Xform.Core.Project;
 
 namespace Xform.Adapters.Snowflake;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Xform.Core.Adapters;
-using Xform.Core.Execution.Incremental;
 using Xform.Core.Project;
 using Xform.Core.Seeds;
 

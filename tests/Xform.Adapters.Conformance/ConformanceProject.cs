@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using Xform.Cli;
 using Xform.Core.Adapters;
-using Xform.Core.Execution.Incremental;
 using Xform.Core.Parsing;
 using Xform.Core.Project;
 using Xform.Tests;

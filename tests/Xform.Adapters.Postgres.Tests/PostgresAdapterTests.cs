@@ -3,7 +3,6 @@ using Npgsql;
 using Xform.Adapters.Conformance;
 using Xform.Core.Adapters;
 using Xform.Core.Diagnostics;
-using Xform.Core.Execution.Incremental;
 using Xform.Core.Project;
 
 namespace Xform.Adapters.Postgres.Tests;

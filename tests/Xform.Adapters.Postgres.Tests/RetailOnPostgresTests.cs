@@ -6,7 +6,6 @@ using Npgsql;
 using Xform.Adapters.DuckDb;
 using Xform.Cli;
 using Xform.Core.Adapters;
-using Xform.Core.Execution.Incremental;
 using Xform.Core.Parsing;
 
 namespace Xform.Adapters.Postgres.Tests;

@@ -1,6 +1,5 @@
 using Xform.Core.Adapters;
 using Xform.Core.Diagnostics;
-using Xform.Core.Execution.Incremental;
 using Xform.Core.Project;
 
 namespace Xform.Adapters.Snowflake.Tests;

@@ -6,6 +6,7 @@ using Xform.Core.Compilation;
 using Xform.Core.Diagnostics;
 using Xform.Core.Docs;
 using Xform.Core.Project;
+using Xform.Core.Tasks;
 using Xform.Core.Templating;
 
 namespace Xform.Cli.Commands;
@@ -25,94 +26,15 @@ static class DocsCommands
     public static int Generate(CommandContext context)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var graph = context.Graph;
         context.Output.Info($"Running with xform {Version.Text} on {context.Adapter.Describe()}, target '{context.Target.Name}'");
-        var compiler = new Compiler(context.Loaded, graph, context.External);
-        var compiled = new Dictionary<string, string?>(StringComparer.Ordinal);
-        var failures = 0;
-        foreach (var id in graph.Order)
-        {
-            var node = graph.Manifest.Nodes[id];
-            if (node.ResourceType is ResourceType.Source or ResourceType.Seed) continue;
-            try
-            {
-                compiled[id] = compiler.Compile(node).Sql;
-            }
-            catch (XformException e)
-            {
-                failures++;
-                context.Output.Warn($"{node.Name}: could not compile: {e.Message}");
-            }
-        }
-        var catalog = ReadCatalog(context, compiler);
-        foreach (var e in catalog.Errors) context.Output.Warn($"catalog: {e}");
-        var found = BuildLineage(context, catalog, null);
-        var lineage = found ?? new Dictionary<string, NodeLineage>();
-        var unresolved = lineage.Values.Sum(l => l.Columns.Count(c => !c.IsComplete));
-        var total = lineage.Values.Sum(l => l.Columns.Count);
-
-        Directory.CreateDirectory(context.TargetDir);
-        var now = DateTime.UtcNow;
-        var catalogPath = Path.Combine(context.TargetDir, "catalog.json");
-        File.WriteAllText(catalogPath, CatalogBuilder.ToJson(catalog, now, Guid.NewGuid().ToString(), Version.Text));
-        var htmlPath = Path.Combine(context.TargetDir, "index.html");
-        File.WriteAllText(htmlPath, DocsSite.Html(DocsSite.Data(graph, catalog, n => compiled.GetValueOrDefault(n.UniqueId), lineage, now)));
-        context.Output.Info($"Catalog: {catalog.Nodes.Count} relations, {catalog.Sources.Count} sources read from the engine" +
-                            (found is null ? "" : $"; column lineage: {total - unresolved} of {total} columns fully resolved"));
-        context.Output.Info($"Wrote {Relative(context, catalogPath)} and {Relative(context, htmlPath)} in {watch.Elapsed.TotalSeconds:0.00}s");
-        return failures == 0 ? XformCli.Success : XformCli.NodeFailure;
+        var docs = DocsTask.Generate(context.Workspace, context.Output.Warn, Version.Text);
+        context.Output.Info($"Catalog: {docs.Catalog.Nodes.Count} relations, {docs.Catalog.Sources.Count} sources read from the engine" +
+                            (docs.LineageColumns is not { } total ? "" : $"; column lineage: {docs.ResolvedColumns} of {total} columns fully resolved"));
+        context.Output.Info($"Wrote {Relative(context, docs.CatalogPath)} and {Relative(context, docs.HtmlPath)} in {watch.Elapsed.TotalSeconds:0.00}s");
+        return docs.CompileFailures == 0 ? XformCli.Success : XformCli.NodeFailure;
     }
 
     static string Relative(CommandContext context, string path) => Path.GetRelativePath(context.ProjectDir, path).Replace('\\', '/');
-
-    /// <summary>The engine's view of the project's relations; empty (with a warning) when the database cannot be read.</summary>
-    static Catalog ReadCatalog(CommandContext context, Compiler compiler)
-    {
-        IAdapterConnection connection;
-        try
-        {
-            connection = context.Adapter.Open();
-        }
-        catch (XformException e)
-        {
-            // The page is still useful without the engine (columns from YAML and SQL); say why types are missing.
-            context.Output.Warn($"catalog: could not read the database, so column types and row counts are missing: {e.Message}");
-            return Catalog.Empty with { Errors = [$"could not connect: {e.Message}"] };
-        }
-        using var _ = connection;
-        return CatalogBuilder.Build(context.Manifest, connection, context.Adapter.Quote, node =>
-        {
-            try
-            {
-                return compiler.SourceRelation(node);
-            }
-            catch (XformException)
-            {
-                return null;
-            }
-        });
-    }
-
-    /// <summary>
-    /// Column lineage from the compiled SQL, with sources read in place written as their relation names; null (said once)
-    /// when the adapter has no parser for its engine's SQL.
-    /// </summary>
-    static IReadOnlyDictionary<string, NodeLineage>? BuildLineage(CommandContext context, Catalog catalog, IReadOnlySet<string>? only)
-    {
-        using var parser = context.Adapter.OpenLineageParser();
-        if (parser is null)
-        {
-            context.Output.Warn($"no column lineage: the {context.Adapter.Type} adapter has no SQL parser for it");
-            return null;
-        }
-        var sources = context.Manifest.Of(ResourceType.Source).Where(s => s.Source is not null)
-            .ToDictionary(s => (s.Source!.SourceName, s.Name));
-        var quote = context.Adapter.Quote;
-        var lineageCompiler = new Compiler(context.Loaded, context.Graph, (info, _) =>
-            sources.TryGetValue((info.SourceName, info.TableName), out var s) ? s.Relation.Render(quote)
-                : throw new XformException($"unknown source {info.SourceName}.{info.TableName}"));
-        return ProjectLineage.Build(context.Graph, catalog, n => lineageCompiler.Compile(n).Sql, parser, only);
-    }
 
     public static int Lineage(CommandContext context)
     {
@@ -123,8 +45,8 @@ static class DocsCommands
         if (context.Get(Columns))
         {
             var compiler = new Compiler(context.Loaded, context.Graph, context.External);
-            var catalog = ReadCatalog(context, compiler);
-            columns = BuildLineage(context, catalog, ids.ToHashSet(StringComparer.Ordinal));
+            var catalog = DocsTask.ReadCatalog(context.Workspace, compiler, context.Output.Warn);
+            columns = DocsTask.Lineage(context.Workspace, catalog, ids.ToHashSet(StringComparer.Ordinal), context.Output.Warn);
         }
         context.Output.Out.Write(LineageExport.Write(format, context.Graph, ids, columns));
         context.Output.Out.Flush();

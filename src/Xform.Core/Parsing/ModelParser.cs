@@ -47,6 +47,8 @@ internal static class ModelParser
         var capture = context.Capture(template, config, context.RelationFor(config, name));
         config = config.With(capture.Config);
         context.Templates[id] = template;
+        // Read the macro calls from the tree now, on this parallel worker, rather than one by one when the manifest is written.
+        _ = template.Calls;
         return new Node
         {
             UniqueId = id, ResourceType = ResourceType.Model, Name = name, PackageName = project.Name,

@@ -10,11 +10,14 @@ public sealed record MacroCall(string Name, string? Package = null, bool Dispatc
 /// <summary>Walks a template's syntax tree for the macro calls it makes.</summary>
 internal static class JinjaCalls
 {
+    /// <summary>One value per plainly called name (ref, config, a macro): every template calls the same few.</summary>
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<string, MacroCall> Plain = new(StringComparer.Ordinal);
+
     public static IReadOnlyList<MacroCall> Of(IEnumerable<Stmt> body)
     {
         var found = new List<MacroCall>();
         foreach (var s in body) Visit(s, found);
-        return found;
+        return found.Count == 0 ? [] : found.ToArray();
     }
 
     static void Visit(Stmt s, List<MacroCall> found)
@@ -86,7 +89,7 @@ internal static class JinjaCalls
     /// <summary>The macro a call names, if its callee is a name, a package member or adapter.dispatch('name').</summary>
     static MacroCall? Call(CallExpr c) => c.Callee switch
     {
-        NameExpr n => new MacroCall(n.Name),
+        NameExpr n => Plain.GetOrAdd(n.Name, name => new MacroCall(name)),
         AttrExpr { Target: NameExpr { Name: "adapter" }, Name: "dispatch" } =>
             Argument(c, 0, "macro_name") is { } name ? new MacroCall(name, Dispatched: true, DispatchNamespace: Argument(c, 1, "macro_namespace")) : null,
         AttrExpr { Target: NameExpr package, Name: var member } => new MacroCall(member, package.Name),

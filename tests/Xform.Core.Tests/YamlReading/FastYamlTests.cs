@@ -1,6 +1,5 @@
 using System.Text;
 using Xform.Core.Diagnostics;
-using Xform.Core.Execution.Incremental;
 using Xform.Core.Parsing;
 using Xform.Core.YamlReading;
 

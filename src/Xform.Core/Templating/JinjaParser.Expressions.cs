@@ -1,0 +1,349 @@
+using Xform.Core.Diagnostics;
+
+namespace Xform.Core.Templating;
+
+/// <summary>The expression half of the parser: precedence climbing from conditional expressions down to primaries, calls and filters.</summary>
+internal sealed partial class JinjaParser
+{
+    // Expressions -----------------------------------------------------------------------------------
+
+    private Expr ParseTuple(bool noCondExpr = false)
+    {
+        var pos = Cur.Pos;
+        var first = noCondExpr ? ParseOr() : ParseExpression();
+        if (!Cur.IsOp(",")) return first;
+        var items = new List<Expr> { first };
+        while (Cur.IsOp(","))
+        {
+            _i++;
+            if (Cur.Kind is TokKind.VarEnd or TokKind.BlockEnd || Cur.IsOp(")")) break;
+            items.Add(noCondExpr ? ParseOr() : ParseExpression());
+        }
+        return new ListExpr(pos, items, true);
+    }
+
+    private Expr ParseExpression()
+    {
+        var e = ParseOr();
+        while (Cur.IsName("if"))
+        {
+            var pos = Next().Pos;
+            var test = ParseOr();
+            Expr? els = null;
+            if (Cur.IsName("else"))
+            {
+                _i++;
+                els = ParseExpression();
+            }
+            e = new CondExpr(pos, test, e, els);
+        }
+        return e;
+    }
+
+    private Expr ParseOr()
+    {
+        var left = ParseAnd();
+        while (Cur.IsName("or"))
+        {
+            var pos = Next().Pos;
+            left = new BinaryExpr(pos, "or", left, ParseAnd());
+        }
+        return left;
+    }
+
+    private Expr ParseAnd()
+    {
+        var left = ParseNot();
+        while (Cur.IsName("and"))
+        {
+            var pos = Next().Pos;
+            left = new BinaryExpr(pos, "and", left, ParseNot());
+        }
+        return left;
+    }
+
+    private Expr ParseNot()
+    {
+        if (Cur.IsName("not"))
+        {
+            var pos = Next().Pos;
+            return new UnaryExpr(pos, "not", ParseNot());
+        }
+        return ParseCompare();
+    }
+
+    private Expr ParseCompare()
+    {
+        var first = ParseMath1();
+        List<(string, Expr, int)>? ops = null;
+        while (true)
+        {
+            var t = Cur;
+            string? op = null;
+            if (t.Kind == TokKind.Op && t.Text is "==" or "!=" or "<" or "<=" or ">" or ">=") op = t.Text;
+            else if (t.IsName("in")) op = "in";
+            else if (t.IsName("not") && Peek().IsName("in")) { op = "not in"; _i++; }
+            if (op == null) break;
+            _i++;
+            (ops ??= new()).Add((op, ParseMath1(), t.Pos));
+        }
+        return ops == null ? first : new CompareExpr(first.Pos, first, ops);
+    }
+
+    private Expr ParseMath1()
+    {
+        var left = ParseConcat();
+        while (Cur.IsOp("+") || Cur.IsOp("-"))
+        {
+            var t = Next();
+            left = new BinaryExpr(t.Pos, t.Text, left, ParseConcat());
+        }
+        return left;
+    }
+
+    private Expr ParseConcat()
+    {
+        var first = ParseMath2();
+        if (!Cur.IsOp("~")) return first;
+        var pos = Cur.Pos;
+        var parts = new List<Expr> { first };
+        while (Cur.IsOp("~"))
+        {
+            _i++;
+            parts.Add(ParseMath2());
+        }
+        return new ConcatExpr(pos, parts);
+    }
+
+    private Expr ParseMath2()
+    {
+        var left = ParsePow();
+        while (Cur.Kind == TokKind.Op && Cur.Text is "*" or "/" or "//" or "%")
+        {
+            var t = Next();
+            left = new BinaryExpr(t.Pos, t.Text, left, ParsePow());
+        }
+        return left;
+    }
+
+    private Expr ParsePow()
+    {
+        var left = ParseUnary(true);
+        while (Cur.IsOp("**"))
+        {
+            var t = Next();
+            left = new BinaryExpr(t.Pos, "**", left, ParseUnary(true));
+        }
+        return left;
+    }
+
+    private Expr ParseUnary(bool withFilter)
+    {
+        Expr node;
+        if (Cur.IsOp("-") || Cur.IsOp("+"))
+        {
+            var t = Next();
+            node = new UnaryExpr(t.Pos, t.Text, ParseUnary(false));
+        }
+        else
+            node = ParsePrimary();
+        node = ParsePostfix(node);
+        if (withFilter) node = ParseFilterExpr(node);
+        return node;
+    }
+
+    private Expr ParsePrimary()
+    {
+        var t = Cur;
+        switch (t.Kind)
+        {
+            case TokKind.Name:
+                _i++;
+                return t.Text switch
+                {
+                    "true" or "True" => new ConstExpr(t.Pos, true),
+                    "false" or "False" => new ConstExpr(t.Pos, false),
+                    "none" or "None" => new ConstExpr(t.Pos, null),
+                    _ => new NameExpr(t.Pos, t.Text),
+                };
+            case TokKind.String:
+                {
+                    _i++;
+                    var s = (string)t.Value!;
+                    while (Cur.Kind == TokKind.String) s += (string)Next().Value!;
+                    return new ConstExpr(t.Pos, s);
+                }
+            case TokKind.Int:
+            case TokKind.Float:
+                _i++;
+                return new ConstExpr(t.Pos, t.Value);
+            case TokKind.Op when t.Text == "(":
+                {
+                    _i++;
+                    if (Cur.IsOp(")")) { _i++; return new ListExpr(t.Pos, new List<Expr>(), true); }
+                    var e = ParseTuple();
+                    Expect(TokKind.Op, ")", "')'");
+                    return e;
+                }
+            case TokKind.Op when t.Text == "[":
+                {
+                    _i++;
+                    var items = new List<Expr>();
+                    while (!Cur.IsOp("]"))
+                    {
+                        if (items.Count > 0) Expect(TokKind.Op, ",", "',' or ']' in a list");
+                        if (Cur.IsOp("]")) break;
+                        items.Add(ParseExpression());
+                    }
+                    _i++;
+                    return new ListExpr(t.Pos, items, false);
+                }
+            case TokKind.Op when t.Text == "{":
+                {
+                    _i++;
+                    var items = new List<(Expr, Expr)>();
+                    while (!Cur.IsOp("}"))
+                    {
+                        if (items.Count > 0) Expect(TokKind.Op, ",", "',' or '}' in a dict");
+                        if (Cur.IsOp("}")) break;
+                        var k = ParseExpression();
+                        Expect(TokKind.Op, ":", "':' in a dict");
+                        items.Add((k, ParseExpression()));
+                    }
+                    _i++;
+                    return new DictExpr(t.Pos, items);
+                }
+        }
+        throw Err($"expected an expression but found {Describe(t)}", t.Pos);
+    }
+
+    private Expr ParsePostfix(Expr node)
+    {
+        while (true)
+        {
+            var t = Cur;
+            if (t.IsOp("."))
+            {
+                _i++;
+                var n = Cur;
+                if (n.Kind == TokKind.Name) { _i++; node = new AttrExpr(n.Pos, node, n.Text); }
+                else if (n.Kind == TokKind.Int) { _i++; node = new ItemExpr(n.Pos, node, new ConstExpr(n.Pos, n.Value)); }
+                else throw Err($"expected an attribute name after '.' but found {Describe(n)}", n.Pos);
+            }
+            else if (t.IsOp("["))
+            {
+                _i++;
+                node = ParseSubscript(t.Pos, node);
+            }
+            else if (t.IsOp("("))
+                node = ParseCall(node);
+            else
+                return node;
+        }
+    }
+
+    private Expr ParseSubscript(int pos, Expr target)
+    {
+        Expr? start = null, stop = null, step = null;
+        var isSlice = false;
+        if (!Cur.IsOp(":")) start = ParseExpression();
+        if (Cur.IsOp(":"))
+        {
+            isSlice = true;
+            _i++;
+            if (!Cur.IsOp("]") && !Cur.IsOp(":")) stop = ParseExpression();
+            if (Cur.IsOp(":"))
+            {
+                _i++;
+                if (!Cur.IsOp("]")) step = ParseExpression();
+            }
+        }
+        Expect(TokKind.Op, "]", "']'");
+        return isSlice ? new SliceExpr(pos, target, start, stop, step) : new ItemExpr(pos, target, start!);
+    }
+
+    private (List<Expr>, List<(string, Expr)>) ParseCallArgs()
+    {
+        Expect(TokKind.Op, "(", "'('");
+        var args = new List<Expr>();
+        var kwargs = new List<(string, Expr)>();
+        while (!Cur.IsOp(")"))
+        {
+            if (args.Count + kwargs.Count > 0) Expect(TokKind.Op, ",", "',' or ')' in the argument list");
+            if (Cur.IsOp(")")) break;
+            if (Cur.IsOp("*") || Cur.IsOp("**"))
+                throw Err("'*args' and '**kwargs' in calls are not supported by xform's Jinja subset", Cur.Pos);
+            if (Cur.Kind == TokKind.Name && Peek().IsOp("="))
+            {
+                var n = Next();
+                _i++;
+                if (kwargs.Any(k => k.Item1 == n.Text)) throw Err($"keyword argument '{n.Text}' repeated", n.Pos);
+                kwargs.Add((n.Text, ParseExpression()));
+            }
+            else
+            {
+                if (kwargs.Count > 0) throw Err("positional argument follows keyword argument", Cur.Pos);
+                args.Add(ParseExpression());
+            }
+        }
+        _i++;
+        return (args, kwargs);
+    }
+
+    private Expr ParseCall(Expr callee)
+    {
+        var pos = Cur.Pos;
+        var (args, kwargs) = ParseCallArgs();
+        return new CallExpr(callee is AttrExpr a ? a.Pos : callee.Pos == pos ? pos : callee.Pos, callee, args, kwargs);
+    }
+
+    private Expr ParseFilterExpr(Expr node)
+    {
+        while (true)
+        {
+            if (Cur.IsOp("|"))
+            {
+                _i++;
+                var nt = Expect(TokKind.Name, "", "a filter name after '|'");
+                if (!JinjaRuntime.Filters.Contains(nt.Text))
+                    throw Err($"filter '{nt.Text}' is not supported by xform's Jinja subset{Hint(nt.Text, JinjaRuntime.Filters)}", nt.Pos);
+                List<Expr> args = new();
+                List<(string, Expr)> kwargs = new();
+                if (Cur.IsOp("(")) (args, kwargs) = ParseCallArgs();
+                node = new FilterExpr(nt.Pos, node, nt.Text, args, kwargs);
+            }
+            else if (Cur.IsName("is"))
+            {
+                _i++;
+                var negated = false;
+                if (Cur.IsName("not")) { negated = true; _i++; }
+                var nt = Cur;
+                string name;
+                if (nt.Kind == TokKind.Name) name = nt.Text;
+                else if (nt.Kind == TokKind.Op && nt.Text is "==" or "!=" or "<" or ">" or "<=" or ">=") name = nt.Text;
+                else throw Err($"expected a test name after 'is' but found {Describe(nt)}", nt.Pos);
+                _i++;
+                if (!JinjaRuntime.Tests.Contains(name))
+                    throw Err($"test '{name}' is not supported by xform's Jinja subset{Hint(name, JinjaRuntime.Tests)}", nt.Pos);
+                var args = new List<Expr>();
+                if (Cur.IsOp("("))
+                {
+                    var (a, kw) = ParseCallArgs();
+                    if (kw.Count > 0) throw Err("keyword arguments to tests are not supported", nt.Pos);
+                    args = a;
+                }
+                else if ((Cur.Kind is TokKind.Name or TokKind.String or TokKind.Int or TokKind.Float || Cur.IsOp("[") || Cur.IsOp("{"))
+                         && !(Cur.IsName("else") || Cur.IsName("or") || Cur.IsName("and") || Cur.IsName("if")))
+                {
+                    if (Cur.IsName("is")) throw Err("tests cannot be chained with 'is'", Cur.Pos);
+                    args.Add(ParsePostfix(ParsePrimary()));
+                }
+                node = new TestExpr(nt.Pos, node, name, args, negated);
+            }
+            else if (Cur.IsOp("("))
+                node = ParseCall(node);
+            else
+                return node;
+        }
+    }
+}
