@@ -28,32 +28,7 @@ static class CompileCommands
 
     public static int Show(CommandContext context)
     {
-        var inline = context.Get(Inline);
-        var limit = context.Get(Limit);
-        var compiler = new Compiler(context.Loaded, context.Graph, context.External);
-        string sql;
-        string title;
-        if (inline is not null)
-        {
-            var node = new Node
-            {
-                UniqueId = $"sql_operation.{context.Project.Name}.inline", ResourceType = ResourceType.Model, Name = "inline",
-                PackageName = context.Project.Name, OriginalFilePath = "--inline", Path = "inline", Fqn = [context.Project.Name, "inline"],
-                Config = NodeConfig.Empty, Relation = new RelationName(null, context.Target.Schema, "inline"), RawCode = inline,
-            };
-            sql = compiler.CompileInline(node);
-            title = "inline query";
-        }
-        else
-        {
-            var models = context.Selected(ResourceType.Model, ResourceType.Seed);
-            if (models.Count != 1)
-                throw new XformException($"show needs exactly one model (--select NAME) or --inline SQL; the selection matched {models.Count}");
-            var node = models[0];
-            sql = node.ResourceType == ResourceType.Seed ? $"select * from {node.Relation.Render(context.Adapter.Quote)}" : compiler.Compile(node).Sql;
-            title = node.Name;
-        }
-        var query = $"select * from (\n{sql.TrimEnd().TrimEnd(';')}\n) as xform_show" + (limit >= 0 ? $" limit {limit}" : "");
+        var (title, query) = ShowTask.Prepare(context.Workspace, context.Get(Inline), context.Get(Limit));
         using var connection = context.Adapter.Open();
         QueryResult result;
         try

@@ -1,4 +1,3 @@
-using System.Collections;
 using Xform.Core.Diagnostics;
 
 namespace Xform.Core.Project;
@@ -7,11 +6,18 @@ namespace Xform.Core.Project;
 /// Config values set in one place (a folder level of project.yml, a <c>config:</c> block in YAML, the
 /// <c>config()</c> calls of a file), each with where it was written, so a config error points at its line.
 /// </summary>
-public sealed class ConfigValues : IReadOnlyDictionary<string, object?>
+public sealed class ConfigValues : ValueMap
 {
+    readonly Dictionary<string, object?> _values;
+
+    public ConfigValues() : this(new Dictionary<string, object?>(StringComparer.Ordinal))
+    {
+    }
+
+    ConfigValues(Dictionary<string, object?> values) : base(values) => _values = values;
+
     public static readonly ConfigValues Empty = new();
 
-    readonly Dictionary<string, object?> _values = new(StringComparer.Ordinal);
     readonly Dictionary<string, SourceLocation> _at = new(StringComparer.Ordinal);
 
     /// <summary>Sets a value; the last one set wins, with its location.</summary>
@@ -26,7 +32,7 @@ public sealed class ConfigValues : IReadOnlyDictionary<string, object?>
     {
         var copy = new ConfigValues();
         foreach (var layer in (ReadOnlySpan<ConfigValues>)[this, over])
-            foreach (var (key, value) in layer._values) copy.Set(key, value, layer._at[key]);
+            foreach (var (key, value) in layer) copy.Set(key, value, layer._at[key]);
         return copy;
     }
 
@@ -39,13 +45,4 @@ public sealed class ConfigValues : IReadOnlyDictionary<string, object?>
     }
 
     public SourceLocation? LocationOf(string key) => _at.TryGetValue(key, out var at) ? at : null;
-
-    public object? this[string key] => _values[key];
-    public IEnumerable<string> Keys => _values.Keys;
-    public IEnumerable<object?> Values => _values.Values;
-    public int Count => _values.Count;
-    public bool ContainsKey(string key) => _values.ContainsKey(key);
-    public bool TryGetValue(string key, out object? value) => _values.TryGetValue(key, out value);
-    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => _values.GetEnumerator();
-    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }

@@ -5,14 +5,14 @@ using Xform.Core.Diagnostics;
 namespace Xform.Core.Project;
 
 /// <summary>A node's effective config: project folders, then YAML properties, then <c>config()</c> in the file.</summary>
-public sealed class NodeConfig : IReadOnlyDictionary<string, object?>
+public sealed class NodeConfig : ValueMap
 {
     public static readonly NodeConfig Empty = new(new Dictionary<string, object?>(StringComparer.Ordinal));
 
     readonly IReadOnlyDictionary<string, object?> _values;
     readonly Origin? _origin;
 
-    public NodeConfig(IReadOnlyDictionary<string, object?> values) => _values = values;
+    public NodeConfig(IReadOnlyDictionary<string, object?> values) : base(values) => _values = values;
 
     NodeConfig(IReadOnlyDictionary<string, object?> values, Origin? origin) : this(values) => _origin = origin;
 
@@ -100,13 +100,4 @@ public sealed class NodeConfig : IReadOnlyDictionary<string, object?>
     public string Materialized => GetString("materialized") ?? "view";
     public bool Enabled => GetBool("enabled", true);
     public IReadOnlyList<string> Tags => GetStrings("tags");
-
-    public object? this[string key] => _values[key];
-    public IEnumerable<string> Keys => _values.Keys;
-    public IEnumerable<object?> Values => _values.Values;
-    public int Count => _values.Count;
-    public bool ContainsKey(string key) => _values.ContainsKey(key);
-    public bool TryGetValue(string key, out object? value) => _values.TryGetValue(key, out value);
-    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => _values.GetEnumerator();
-    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }
