@@ -44,5 +44,8 @@ public sealed class ConfigValues : ValueMap
         return With(one);
     }
 
+    /// <summary>Where each value was written, by key (every key has one).</summary>
+    internal IReadOnlyDictionary<string, SourceLocation> Locations => _at;
+
     public SourceLocation? LocationOf(string key) => _at.TryGetValue(key, out var at) ? at : null;
 }

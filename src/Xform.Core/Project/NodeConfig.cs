@@ -18,25 +18,40 @@ public sealed class NodeConfig : ValueMap
 
     /// <summary>
     /// Where each layer was written: a key's origin is the top layer that sets it. A chain of small links
-    /// instead of a copied dictionary per layer, so parsing 10,000 models allocates no more for it.
+    /// instead of a copied dictionary per layer; a link keeps only the locations of a placed layer, not its values.
     /// </summary>
-    sealed class Origin(IEnumerable<KeyValuePair<string, object?>> layer, SourceLocation? at, Origin? below)
+    sealed class Origin
     {
+        readonly IReadOnlyDictionary<string, SourceLocation>? _placed;
+        readonly IEnumerable<KeyValuePair<string, object?>>? _layer;
+        readonly SourceLocation? _at;
+        readonly Origin? _below;
+
+        public Origin(IEnumerable<KeyValuePair<string, object?>> layer, SourceLocation? at, Origin? below)
+        {
+            if (layer is ConfigValues values) _placed = values.Locations;
+            else _layer = layer;
+            _at = at;
+            _below = below;
+        }
+
         public SourceLocation? Of(string key)
         {
             for (var o = this; o is not null; o = o._below)
-                if (o.Sets(key)) return o._layer is ConfigValues values ? values.LocationOf(key) ?? o._at : o._at;
+            {
+                if (o._placed is { } placed)
+                {
+                    if (placed.TryGetValue(key, out var at) || placed.TryGetValue("+" + key, out at)) return at;
+                }
+                else if (o.Sets(key)) return o._at;
+            }
             return null;
         }
-
-        readonly IEnumerable<KeyValuePair<string, object?>> _layer = layer;
-        readonly SourceLocation? _at = at;
-        readonly Origin? _below = below;
 
         bool Sets(string key)
         {
             if (_layer is IReadOnlyDictionary<string, object?> d) return d.ContainsKey(key) || d.ContainsKey("+" + key);
-            foreach (var (k, _) in _layer) if (k == key || k == "+" + key) return true;
+            foreach (var (k, _) in _layer!) if (k == key || k == "+" + key) return true;
             return false;
         }
     }
