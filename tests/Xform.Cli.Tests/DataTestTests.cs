@@ -96,6 +96,31 @@ public class DataTestTests
     }
 
     [Test]
+    public void Excluding_a_model_excludes_its_tests()
+    {
+        using var p = WithModels();
+        p.Write("models/schema.yml", """
+            version: 2
+            models:
+              - name: orders
+                columns:
+                  - name: customer_id
+                    data_tests: [not_null, {relationships: {to: ref('customers'), field: id}}]
+              - name: customers
+                columns:
+                  - name: id
+                    data_tests: [unique]
+            """);
+        Assert.That(p.Run("run").ExitCode, Is.Zero);
+        // As dbt documents: `test --exclude orders` runs every test but those associated with orders.
+        var r = p.Run("test", "--exclude", "orders");
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        Assert.That(r.Out, Does.Contain("unique_customers_id"));
+        Assert.That(r.Out, Does.Not.Contain("not_null_orders_customer_id").And.Not.Contain("relationships_orders_customer_id"));
+        Assert.That(r.Out, Does.Contain("TOTAL=1"));
+    }
+
+    [Test]
     public void Tags_and_enabled_select_tests()
     {
         using var p = WithModels();

@@ -23,13 +23,14 @@ public static class Planner
         {
             var selector = new NodeSelector(graph, state);
             ids = selector.Select(request.Select, request.Exclude);
+            var excluded = request.Exclude.Count > 0 ? selector.Select(request.Exclude, []) : [];
+            // dbt's eager indirect selection, both ways: a test goes out with any node it reads that is excluded
+            // (`test --exclude orders` skips the tests of orders), and comes along with any node it reads that is selected.
+            bool ExcludedIndirectly(Node test) => excluded.Count > 0 && test.DependsOn.Any(excluded.Contains);
+            ids.RemoveWhere(id => manifest.Nodes[id] is { ResourceType: ResourceType.Test } test && ExcludedIndirectly(test));
             if (request.Types.Contains(ResourceType.Test) && request.Select.Count > 0)
-            {
-                // dbt's eager indirect selection: a test comes along when any node it reads is selected.
-                var excluded = request.Exclude.Count > 0 ? selector.Select(request.Exclude, []) : [];
                 foreach (var test in manifest.Of(ResourceType.Test))
-                    if (!excluded.Contains(test.UniqueId) && test.DependsOn.Any(ids.Contains)) ids.Add(test.UniqueId);
-            }
+                    if (!excluded.Contains(test.UniqueId) && !ExcludedIndirectly(test) && test.DependsOn.Any(ids.Contains)) ids.Add(test.UniqueId);
         }
         return graph.Order.Where(ids.Contains).Select(id => manifest.Nodes[id])
             .Where(n => request.Types.Count == 0 || request.Types.Contains(n.ResourceType)).ToList();

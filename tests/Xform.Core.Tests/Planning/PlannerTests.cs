@@ -90,6 +90,15 @@ public class PlannerTests
     }
 
     [Test]
+    public void The_tests_of_an_excluded_node_go_out_with_it()
+    {
+        // dbt: `dbt test --exclude orders` runs every test except those associated with orders.
+        Assert.That(Selected(Request(TestOnly, exclude: "orders")), Is.EquivalentTo(new[] { "not_null_stg_orders_id", "accepted_countries" }));
+        // A test that reads an excluded node and a selected one stays out too (eager, both ways).
+        Assert.That(Selected(Request(Build, "orders countries", "countries")), Is.EquivalentTo(new[] { "orders", "unique_orders_id" }));
+    }
+
+    [Test]
     public void Only_ids_replace_the_selection_and_ids_not_in_the_manifest_are_ignored()
     {
         var request = Request(Build, "report", only: [Id("orders"), "model.proj.dropped_since", Id("unique_orders_id")]);
