@@ -37,11 +37,14 @@ internal sealed class MacroResolver
             if (!_packages.TryGetValue(package.Name, out var units)) _packages[package.Name] = units = new(StringComparer.Ordinal);
             Load(package, units, errors);
         }
+        _rootUnits = _packages.GetValueOrDefault(RootPackage);
     }
 
     public string AdapterType { get; }
 
     public string RootPackage { get; } = "";
+
+    readonly Dictionary<string, Unit>? _rootUnits;
 
     /// <summary>Names a template can use as a namespace: each package, and <c>dbt</c>.</summary>
     public bool IsNamespace(string name) => name == InternalNamespace || _packages.ContainsKey(name);
@@ -56,19 +59,24 @@ internal sealed class MacroResolver
     }
 
     /// <summary>The macro an unqualified call finds from <paramref name="localPackage"/> (null: the root project).</summary>
-    public Unit? Find(string name, string? localPackage)
-    {
-        foreach (var package in SearchOrder(localPackage))
-            if (_packages[package].TryGetValue(name, out var unit)) return unit;
-        return null;
-    }
+    public Unit? Find(string name, string? localPackage) => FindOwn(name, localPackage) ?? FindInternal(name);
 
-    /// <summary>Only the root project's (or the calling package's own) macro: these may shadow the built-in globals.</summary>
+    /// <summary>Only the calling package's own or the root project's macro: these may shadow the built-in globals.</summary>
     public Unit? FindOwn(string name, string? localPackage)
     {
-        var own = localPackage ?? RootPackage;
-        if (_packages.TryGetValue(own, out var units) && units.TryGetValue(name, out var u)) return u;
-        return own != RootPackage && _packages.TryGetValue(RootPackage, out var root) && root.TryGetValue(name, out u) ? u : null;
+        // Per name a template looks up (a hot path): no enumerator, at most two dictionary lookups.
+        if (localPackage is not null && localPackage != RootPackage && !_internal.Contains(localPackage) &&
+            _packages.TryGetValue(localPackage, out var units) && units.TryGetValue(name, out var unit))
+            return unit;
+        return _rootUnits is not null && _rootUnits.TryGetValue(name, out unit) ? unit : null;
+    }
+
+    /// <summary>An internal macro (xform's and the adapter's, dbt's <c>dbt</c> namespace), the last place an unqualified name is looked for.</summary>
+    public Unit? FindInternal(string name)
+    {
+        foreach (var p in _internal)
+            if (_packages[p].TryGetValue(name, out var unit)) return unit;
+        return null;
     }
 
     /// <summary><c>package.name</c>: only that package (<c>dbt</c>: the internal packages).</summary>

@@ -269,7 +269,7 @@ internal static class ScribanHelpers
         // The project's own macros may shadow the built-in globals (dbt allows a custom ref); internal ones may not.
         if (resolver.FindOwn(name, local) is { } own) return own.AsMacro;
         if (cx.Globals.TryGetValue(name, out var v)) return Py.Norm(v);
-        if (resolver.Find(name, local) is { } found) return found.AsMacro;
+        if (resolver.FindInternal(name) is { } found) return found.AsMacro;
         if (resolver.IsNamespace(name)) return new MacroNamespaceObject(resolver, name);
         if (EngineFunctions.TryGetValue(name, out var bf)) return bf;
         if (!strict) return new JUndefined(name);
