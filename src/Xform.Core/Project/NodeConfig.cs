@@ -9,10 +9,11 @@ public sealed class NodeConfig : ValueMap
 {
     public static readonly NodeConfig Empty = new(new Dictionary<string, object?>(StringComparer.Ordinal));
 
-    readonly IReadOnlyDictionary<string, object?> _values;
     readonly Origin? _origin;
 
-    public NodeConfig(IReadOnlyDictionary<string, object?> values) : base(values) => _values = values;
+    public NodeConfig(IReadOnlyDictionary<string, object?> values) : base(values)
+    {
+    }
 
     NodeConfig(IReadOnlyDictionary<string, object?> values, Origin? origin) : this(values) => _origin = origin;
 
@@ -68,7 +69,7 @@ public sealed class NodeConfig : ValueMap
     {
         // Nothing to layer (an empty folder level, no config() call): this config is immutable, so share it.
         if (overrides is IReadOnlyCollection<KeyValuePair<string, object?>> { Count: 0 }) return this;
-        var merged = new Dictionary<string, object?>(_values, StringComparer.Ordinal);
+        var merged = new Dictionary<string, object?>(Map, StringComparer.Ordinal);
         foreach (var (rawKey, value) in overrides)
         {
             var key = rawKey.TrimStart('+').Replace("pre_hook", "pre-hook").Replace("post_hook", "post-hook");
@@ -101,14 +102,14 @@ public sealed class NodeConfig : ValueMap
         _ => [v],
     };
 
-    public string? GetString(string key) => _values.TryGetValue(key, out var v) && v is not null
+    public string? GetString(string key) => Map.TryGetValue(key, out var v) && v is not null
         ? Convert.ToString(v, CultureInfo.InvariantCulture) : null;
 
-    public bool GetBool(string key, bool fallback) => _values.TryGetValue(key, out var v) && v is not null
+    public bool GetBool(string key, bool fallback) => Map.TryGetValue(key, out var v) && v is not null
         ? v is bool b ? b : string.Equals(Convert.ToString(v, CultureInfo.InvariantCulture), "true", StringComparison.OrdinalIgnoreCase)
         : fallback;
 
-    public IReadOnlyList<string> GetStrings(string key) => _values.TryGetValue(key, out var v)
+    public IReadOnlyList<string> GetStrings(string key) => Map.TryGetValue(key, out var v)
         ? ToList(v).Select(x => Convert.ToString(x, CultureInfo.InvariantCulture) ?? "").ToList()
         : [];
 

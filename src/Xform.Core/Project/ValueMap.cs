@@ -5,6 +5,9 @@ namespace Xform.Core.Project;
 /// <summary>A read-only view of config values by name: what <see cref="NodeConfig"/> and <see cref="ConfigValues"/> show templates and writers.</summary>
 public abstract class ValueMap(IReadOnlyDictionary<string, object?> values) : IReadOnlyDictionary<string, object?>
 {
+    /// <summary>The values, for the derived type's own reads.</summary>
+    protected IReadOnlyDictionary<string, object?> Map => values;
+
     public object? this[string key] => values[key];
     public IEnumerable<string> Keys => values.Keys;
     public IEnumerable<object?> Values => values.Values;
