@@ -1,13 +1,10 @@
 using System.CommandLine;
 using System.Net;
-using Xform.Core.Adapters;
-using Xform.Core.Artifacts;
 using Xform.Core.Compilation;
 using Xform.Core.Diagnostics;
 using Xform.Core.Docs;
 using Xform.Core.Project;
 using Xform.Core.Tasks;
-using Xform.Core.Templating;
 
 namespace Xform.Cli.Commands;
 
