@@ -190,6 +190,28 @@ public class RunCommandTests
     }
 
     [Test]
+    public void Clean_checks_every_entry_before_deleting_any()
+    {
+        using var p = Chain();
+        p.Write("project.yml", "name: proj\nprofile: proj\nclean-targets: [target, ../elsewhere]\n");
+        Assert.That(p.Run("compile").ExitCode, Is.Zero);
+        var r = p.Run("clean");
+        Assert.That(r.ExitCode, Is.EqualTo(2));
+        Assert.That(r.Err, Does.Contain("clean-targets entry '../elsewhere' is outside the project folder"));
+        Assert.That(p.Exists("target"), "the entry before the bad one is kept too");
+    }
+
+    [Test]
+    public void Init_refuses_a_name_that_is_not_an_identifier()
+    {
+        using var p = new TestProject("holder", withDefaults: false);
+        var r = p.Run("init", "9shop");
+        Assert.That(r.ExitCode, Is.EqualTo(2));
+        Assert.That(r.Err, Does.Contain("project name '9shop' must be letters, digits and underscores"));
+        Assert.That(p.Exists("9shop"), Is.False);
+    }
+
+    [Test]
     public void Init_creates_a_project_that_builds()
     {
         using var p = new TestProject("holder", withDefaults: false);

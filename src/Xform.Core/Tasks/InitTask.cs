@@ -1,9 +1,27 @@
-namespace Xform.Cli.Commands;
+using System.Text.RegularExpressions;
+using Xform.Core.Diagnostics;
 
-/// <summary>The files <c>xform init</c> writes: a project that builds on embedded DuckDB as it is.</summary>
-static class StarterProject
+namespace Xform.Core.Tasks;
+
+/// <summary><c>xform init</c>: a starter project that builds on embedded DuckDB as it is.</summary>
+public static partial class InitTask
 {
-    public static void Write(string dir, string name)
+    /// <summary>Writes the project into a new folder <paramref name="name"/> under <paramref name="parentDir"/>; returns that folder.</summary>
+    public static string Create(string parentDir, string name)
+    {
+        if (!ProjectName().IsMatch(name))
+            throw new XformException($"project name '{name}' must be letters, digits and underscores, not starting with a digit");
+        var dir = Path.Combine(parentDir, name);
+        if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any())
+            throw new XformException($"folder '{name}' already exists and is not empty");
+        Write(dir, name);
+        return dir;
+    }
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex ProjectName();
+
+    static void Write(string dir, string name)
     {
         void File(string path, string text)
         {
