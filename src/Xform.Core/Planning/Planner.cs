@@ -65,8 +65,18 @@ public static class Planner
         return deferred;
     }
 
+    /// <summary>The nodes <paramref name="id"/> reads, looking through ephemeral models (inlined, so what they read is read).</summary>
+    static IEnumerable<string> BuiltParents(DependencyGraph graph, string id)
+    {
+        foreach (var parent in graph.Parents(id))
+        {
+            if (graph.Manifest.Nodes[parent].Materialized != "ephemeral") yield return parent;
+            else foreach (var above in BuiltParents(graph, parent)) yield return above;
+        }
+    }
+
     /// <summary>
-    /// For each selected node, the selected tests of the nodes it reads, except a test that itself reads the
+    /// For each selected node, the selected tests of the nodes it reads (through ephemeral models), except a test that itself reads the
     /// node or something built from it (a test of a model and its ancestor): waiting for that one would be a cycle.
     /// </summary>
     static Dictionary<string, IReadOnlyList<string>> TestsOnParents(DependencyGraph graph, IReadOnlyList<Node> selected)
@@ -89,7 +99,7 @@ public static class Planner
         {
             if (node.ResourceType == ResourceType.Test) continue;
             var id = node.UniqueId;
-            var tests = graph.Parents(id)
+            var tests = BuiltParents(graph, id)
                 .SelectMany(p => testsOf.TryGetValue(p, out var t) ? t : [])
                 .Where(t => set.Contains(t) && !(upstreamOfTest.TryGetValue(t, out var up) && up.Contains(id)))
                 .Distinct().ToList();
