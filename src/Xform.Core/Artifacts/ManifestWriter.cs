@@ -309,7 +309,7 @@ public static class ManifestWriter
                 w.WriteString("name"u8, (string)tm["name"]!);
                 w.WritePropertyName("kwargs"u8);
                 Value(w, tm["kwargs"]);
-                w.WriteNull("namespace"u8);
+                w.WriteString("namespace"u8, tm.GetValueOrDefault("namespace") as string);
                 w.WriteEndObject();
                 w.WriteString("column_name"u8, tm["column_name"] as string);
                 w.WriteString("attached_node"u8, n.AttachedNode);

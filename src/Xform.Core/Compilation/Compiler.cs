@@ -49,7 +49,10 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
     }
 
     IReadOnlyList<string> Hooks(Node node, string key, Dictionary<string, object?> globals) =>
-        node.Config.GetStrings(key).Select(h => Session.Engine.Render(Session.Engine.Parse(new TemplateSource(node.OriginalFilePath, h)), globals)).ToList();
+        node.Config.GetStrings(key).Select(h => Session.Engine.Render(Session.Engine.Parse(new TemplateSource(node.OriginalFilePath, h), TemplatePackage(node)), globals)).ToList();
+
+    /// <summary>The package whose macros a node's templates find first (null: the root project).</summary>
+    string? TemplatePackage(Node node) => node.PackageName == Session.Project.Name ? null : node.PackageName;
 
     (string Sql, IReadOnlyList<string> Ephemerals) Render(Node node, bool isIncremental, BatchWindow? batch = null)
     {
@@ -71,7 +74,8 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
         var at = test.Location;
         var call = parent.ResourceType == ResourceType.Source
             ? ((HostFunction)globals["source"]!)(new TemplateCall([parent.Source!.SourceName, parent.Name], new Dictionary<string, object?>(), at))
-            : ((HostFunction)globals["ref"]!)(new TemplateCall([parent.Name], new Dictionary<string, object?>(), at));
+            : ((HostFunction)globals["ref"]!)(new TemplateCall(TemplatePackage(parent) is { } package ? [package, parent.Name] : [parent.Name],
+                new Dictionary<string, object?>(), at));
         object? model = call;
         if (test.Config.GetString("where") is { Length: > 0 } where)
         {
@@ -82,7 +86,7 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
         if (meta["column_name"] is string column) kwargs["column_name"] = column;
         foreach (var (key, value) in (IReadOnlyDictionary<string, object?>)meta["kwargs"]!)
             kwargs[key] = value is string s && RelationCall.Read(s) is not null
-                ? Session.Engine.Render(Session.Engine.Parse(new TemplateSource(at.File, "{{ " + s + " }}")), globals)
+                ? Session.Engine.Render(Session.Engine.Parse(new TemplateSource(at.File, "{{ " + s + " }}"), TemplatePackage(test)), globals)
                 : value;
         var result = Session.Engine.CallMacro((string)meta["macro"]!, [], kwargs, globals);
         return (Convert.ToString(result, System.Globalization.CultureInfo.InvariantCulture) ?? "", ephemerals);
@@ -90,7 +94,7 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
 
     Dictionary<string, object?> Globals(Node node, bool isIncremental, List<string> ephemerals, BatchWindow? batch = null)
     {
-        var g = Session.BaseGlobals();
+        var g = Session.BaseGlobals(node.PackageName);
         g["ref"] = (HostFunction)(c =>
         {
             var (package, name) = ParseCapture.RefArgs(c);

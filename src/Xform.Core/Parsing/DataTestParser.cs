@@ -20,9 +20,11 @@ internal static class DataTestParser
     static void AddGeneric(ParseContext context, string auditSchema)
     {
         var project = context.Project;
-        var testMacros = context.Engine.Macros.Where(m => m.Value.IsTest).ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal);
+        var engine = context.Engine;
+        var testMacros = new TestMacros(name => engine.FindMacro(name, context.TemplatePackage) is { IsTest: true } m ? m : null,
+            engine.IsPackage, engine.Macros.Where(m => m.Value.IsTest).Select(m => m.Key).ToList(), context.Root.Name);
         var generic = new List<Node>();
-        foreach (var parent in context.Nodes.Values.ToList())
+        foreach (var parent in context.Nodes.Values.Where(n => n.PackageName == project.Name).ToList())
         {
             IReadOnlyList<object?> tableTests;
             if (parent.ResourceType == ResourceType.Source)
@@ -32,7 +34,7 @@ internal static class DataTestParser
             else continue;
             // Most nodes have no tests: skip layering test configs for them.
             if (tableTests.Count == 0 && parent.Columns.All(c => c.Tests.Count == 0)) continue;
-            var baseConfig = ParseContext.Configure(project.Tests, parent.Fqn, null);
+            var baseConfig = context.Configure(p => p.Tests, parent.Fqn, null);
             generic.AddRange(TestSpecs.For(parent, tableTests, testMacros, project, baseConfig, auditSchema));
         }
         foreach (var test in generic)
@@ -53,8 +55,8 @@ internal static class DataTestParser
             var name = System.IO.Path.GetFileNameWithoutExtension(f.Full);
             var fqn = context.Fqn(f.InFolder, name);
             var raw = context.Read(f, "test");
-            var template = context.Engine.Parse(new TemplateSource(f.Relative, raw));
-            var config = ParseContext.Configure(project.Tests, fqn, null);
+            var template = context.ParseTemplate(f.Relative, raw);
+            var config = context.Configure(p => p.Tests, fqn, null);
             var relation = new RelationName(null, auditSchema, name);
             var capture = context.Capture(template, config, relation);
             config = config.With(capture.Config);

@@ -42,8 +42,8 @@ internal static class ModelParser
         var fqn = context.Fqn(f.InFolder, name);
         var raw = context.Read(f, "model");
         var id = $"model.{project.Name}.{name}";
-        var template = context.Engine.Parse(new TemplateSource(f.Relative, raw));
-        var config = ParseContext.Configure(project.Models, fqn, patch);
+        var template = context.ParseTemplate(f.Relative, raw);
+        var config = context.Configure(p => p.Models, fqn, patch);
         var capture = context.Capture(template, config, context.RelationFor(config, name));
         config = config.With(capture.Config);
         context.Templates[id] = template;

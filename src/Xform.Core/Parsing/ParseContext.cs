@@ -50,19 +50,25 @@ internal sealed class FileIndex(string package)
 /// (kind, name), how a node's config and relation are made, and the nodes found so far. The parsers (one per
 /// resource type) run one after another; only model parsing is parallel, and it writes only thread-safe parts.
 /// </summary>
-internal sealed class ParseContext(ProjectConfig project, LoadOptions options, ProjectFiles files, FileIndex index, CompileSession session,
-    IReadOnlyDictionary<(string, string), NodePatch> patches, Properties properties)
+internal sealed class ParseContext(ProjectConfig project, ProjectConfig root, LoadOptions options, ProjectFiles files, FileIndex index,
+    CompileSession session, IReadOnlyDictionary<(string, string), NodePatch> patches, Properties properties, ParsedNodes parsed)
 {
-    readonly Dictionary<string, Node> _byName = new(StringComparer.Ordinal);
-
+    /// <summary>The package being parsed: the root project or an installed package.</summary>
     public ProjectConfig Project => project;
+
+    /// <summary>The root project, whose configs and vars override an installed package's.</summary>
+    public ProjectConfig Root => root;
+
+    /// <summary>The package's name as templates pass it to the engine: null for the root project.</summary>
+    public string? TemplatePackage => project == root ? null : project.Name;
     public LoadOptions Options => options;
     public ProjectFiles Files => files;
     public CompileSession Session => session;
     public TemplateEngine Engine => session.Engine;
     public Properties Properties => properties;
-    public Dictionary<string, Node> Nodes { get; } = new(StringComparer.Ordinal);
-    public ConcurrentDictionary<string, CompiledTemplate> Templates { get; } = new(StringComparer.Ordinal);
+    /// <summary>Every node found so far, of every package.</summary>
+    public Dictionary<string, Node> Nodes => parsed.Nodes;
+    public ConcurrentDictionary<string, CompiledTemplate> Templates => parsed.Templates;
 
     /// <summary>(kind, name) of the properties some file used; the others get a warning.</summary>
     public HashSet<(string, string)> UsedPatches { get; } = [];
@@ -83,27 +89,24 @@ internal sealed class ParseContext(ProjectConfig project, LoadOptions options, P
     /// <summary>Records a file whose content the parse does not read (a seed).</summary>
     public void Index((string Full, string Relative, string InFolder) file, string kind) => index.Record(file, kind);
 
-    /// <summary>Adds a node; two models, seeds or snapshots of one name are an error.</summary>
-    public void Add(Node node)
-    {
-        if (node.ResourceType is ResourceType.Model or ResourceType.Seed or ResourceType.Snapshot)
-        {
-            if (_byName.TryGetValue(node.Name, out var other))
-                throw new XformException(
-                    $"two resources are named '{node.Name}': {other.OriginalFilePath} and {node.OriginalFilePath}; names of models, seeds and snapshots must be unique",
-                    node.Location);
-            _byName[node.Name] = node;
-        }
-        Nodes[node.UniqueId] = node;
-    }
+    /// <summary>Adds a node; two models, seeds or snapshots of one name in one package are an error.</summary>
+    public void Add(Node node) => parsed.Add(node);
 
-    /// <summary>Folder configs along the node's path in project.yml, then its YAML properties' config.</summary>
-    public static NodeConfig Configure(ConfigScope scope, IReadOnlyList<string> fqn, NodePatch? patch)
+    /// <summary>
+    /// Folder configs along the node's path in its package's project file, then (for an installed package) the
+    /// root project's, which override them (<c>models: {dbt_utils: {+schema: utils}}</c>), then its YAML properties' config.
+    /// </summary>
+    public NodeConfig Configure(Func<ProjectConfig, ConfigScope> scope, IReadOnlyList<string> fqn, NodePatch? patch)
     {
         var config = NodeConfig.Empty;
-        foreach (var layer in scope.Along(fqn)) config = config.With(layer);
+        foreach (var layer in scope(project).Along(fqn)) config = config.With(layer);
+        if (project != root)
+            foreach (var layer in scope(root).Along(fqn)) config = config.With(layer);
         return patch is null ? config : config.With(patch.Config);
     }
+
+    /// <summary>Parses a template of this package: its unqualified macro calls find the package's own macros first.</summary>
+    public CompiledTemplate ParseTemplate(string path, string text) => Engine.Parse(new TemplateSource(path, text), TemplatePackage);
 
     /// <summary>dbt's default relation: the target schema (suffixed with a custom schema), the alias or the name.</summary>
     public RelationName RelationFor(NodeConfig config, string name)
@@ -123,8 +126,30 @@ internal sealed class ParseContext(ProjectConfig project, LoadOptions options, P
     /// <summary>Renders a template in parse mode: its ref(), source() and config() calls are captured, not resolved.</summary>
     public ParseCapture Capture(CompiledTemplate template, NodeConfig config, RelationName self)
     {
-        var capture = new ParseCapture(session, config);
+        var capture = new ParseCapture(session, config, project.Name);
         Engine.Render(template, capture.Globals(self));
         return capture;
+    }
+}
+
+/// <summary>The nodes and templates of every package of one parse, shared by the package's parse contexts.</summary>
+internal sealed class ParsedNodes
+{
+    readonly Dictionary<(string Package, string Name), Node> _byName = [];
+
+    public Dictionary<string, Node> Nodes { get; } = new(StringComparer.Ordinal);
+    public ConcurrentDictionary<string, CompiledTemplate> Templates { get; } = new(StringComparer.Ordinal);
+
+    public void Add(Node node)
+    {
+        if (node.ResourceType is ResourceType.Model or ResourceType.Seed or ResourceType.Snapshot)
+        {
+            if (_byName.TryGetValue((node.PackageName, node.Name), out var other))
+                throw new XformException(
+                    $"two resources are named '{node.Name}': {other.OriginalFilePath} and {node.OriginalFilePath}; names of models, seeds and snapshots must be unique",
+                    node.Location);
+            _byName[(node.PackageName, node.Name)] = node;
+        }
+        Nodes[node.UniqueId] = node;
     }
 }

@@ -11,13 +11,13 @@ public static class ProjectFileReader
     [
         "name", "version", "profile", "config-version", "model-paths", "seed-paths", "macro-paths", "test-paths",
         "snapshot-paths", "target-path", "clean-targets", "vars", "models", "seeds", "tests", "data_tests", "sources",
-        "snapshots",
+        "snapshots", "packages-install-path", "dispatch",
     ];
 
     static readonly string[] AcceptedUnused =
     [
-        "require-dbt-version", "analysis-paths", "docs-paths", "asset-paths", "log-path", "packages-install-path",
-        "quoting", "on-run-start", "on-run-end", "dispatch", "query-comment", "flags", "restrict-access",
+        "require-dbt-version", "analysis-paths", "docs-paths", "asset-paths", "log-path",
+        "quoting", "on-run-start", "on-run-end", "query-comment", "flags", "restrict-access",
         "exposures", "metrics", "semantic-models", "saved-queries", "unit_tests", "dbt-cloud",
     ];
 
@@ -32,14 +32,16 @@ public static class ProjectFileReader
             $"no project.yml (or dbt_project.yml) in '{projectDir}'; run 'xform init' to start a project or pass --project-dir");
     }
 
-    public static ProjectConfig Read(string projectDir, ICollection<Warning> warnings)
+    /// <param name="shownAs">the file's folder as errors name it (an installed package: <c>dbt_packages/dbt_utils/</c>)</param>
+    /// <param name="isPackage">an installed package: keys xform does not know are ignored, not errors (the package is not the user's code)</param>
+    public static ProjectConfig Read(string projectDir, ICollection<Warning> warnings, string shownAs = "", bool isPackage = false)
     {
         var fullPath = Locate(projectDir);
-        var file = Path.GetFileName(fullPath);
+        var file = shownAs + Path.GetFileName(fullPath);
         var root = Yaml.LoadFile(fullPath, file)
             ?? throw new XformException("the project file is empty; it needs at least 'name'", new SourceLocation(file, 1, 1));
         var map = new YamlMap(root, file, file);
-        map.CheckKeys(file, Known, AcceptedUnused, warnings);
+        if (!isPackage) map.CheckKeys(file, Known, AcceptedUnused, warnings);
 
         var name = map.RequiredString("name", "the project file");
         if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[A-Za-z_][A-Za-z0-9_]*$"))
@@ -73,6 +75,24 @@ public static class ProjectFileReader
             Seeds: Scope("seeds"),
             Tests: tests,
             Sources: Scope("sources"),
-            Snapshots: Scope("snapshots"));
+            Snapshots: Scope("snapshots"))
+        {
+            PackagesInstallPath = map.String("packages-install-path") ?? "dbt_packages",
+            Dispatch = Dispatch(map),
+        };
+    }
+
+    /// <summary><c>dispatch: [{macro_namespace: dbt_utils, search_order: [my_project, dbt_utils]}]</c>.</summary>
+    static Dictionary<string, IReadOnlyList<string>> Dispatch(YamlMap map)
+    {
+        var order = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var entry in map.Maps("dispatch", "an entry of 'dispatch'"))
+        {
+            var ns = entry.RequiredString("macro_namespace", "an entry of 'dispatch'");
+            var search = entry.Strings("search_order", []);
+            if (search.Count == 0) throw new XformException($"the dispatch entry for '{ns}' needs 'search_order', a list of packages", entry.Location);
+            order[ns] = search;
+        }
+        return order;
     }
 }

@@ -3,9 +3,11 @@ namespace Xform.Core.Parsing;
 /// <summary>
 /// The files under a project's folders, each folder listed from disk once per load: the loader asks a model
 /// folder for its .sql, .yml and .md files, and with thousands of models a listing costs more than a lookup.
-/// Used by one thread (the loader lists before it parses in parallel).
+/// Used by one thread (the loader lists before it parses in parallel). Paths are shown relative to
+/// <c>shownFrom</c>: the root project's folder, also for an installed package's files, so that every error and
+/// selector names a package's file from where the user stands (<c>dbt_packages/dbt_utils/macros/star.sql</c>).
 /// </summary>
-internal sealed class ProjectFiles(string root)
+internal sealed class ProjectFiles(string root, string? shownFrom = null)
 {
     readonly Dictionary<string, string[]?> _listings = new(StringComparer.Ordinal);
 
@@ -18,7 +20,7 @@ internal sealed class ProjectFiles(string root)
             if (Listing(dir) is not { } files) continue;
             foreach (var full in files)
                 if (extensions.Any(e => full.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
-                    yield return (full, Path.GetRelativePath(root, full).Replace('\\', '/'), Path.GetRelativePath(dir, full).Replace('\\', '/'));
+                    yield return (full, Path.GetRelativePath(shownFrom ?? root, full).Replace('\\', '/'), Path.GetRelativePath(dir, full).Replace('\\', '/'));
         }
     }
 

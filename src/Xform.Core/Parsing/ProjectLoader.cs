@@ -15,9 +15,12 @@ public sealed record LoadedProject(Manifest Manifest, CompileSession Session, IR
 
     /// <summary>The macros a node calls directly: its template's calls, or a generic test's macro.</summary>
     public IReadOnlyList<MacroCall> MacroCallsOf(Node node) =>
-        node.TestMetadata is { } meta ? [new MacroCall((string)meta["macro"]!)]
+        node.TestMetadata is { } meta ? [TestMacroCall((string)meta["macro"]!)]
         : Templates.TryGetValue(node.UniqueId, out var template) ? template.Calls
         : [];
+
+    static MacroCall TestMacroCall(string macro) =>
+        macro.IndexOf('.') is var dot and > 0 ? new MacroCall(macro[(dot + 1)..], macro[..dot]) : new MacroCall(macro);
 }
 
 public sealed record LoadOptions(
@@ -39,27 +42,54 @@ public static class ProjectLoader
     {
         warnings ??= [];
         project ??= ProjectFileReader.Read(options.ProjectDir, warnings);
-        var files = new ProjectFiles(project.RootDir);
-        var index = new FileIndex(project.Name);
+        var packages = InstalledPackages.Find(project, warnings);
+        // The root project first: its nodes and files come first, and an installed package's never shadow them.
+        var sources = new[] { project }.Concat(packages)
+            .Select(p => new PackageFiles(p, new ProjectFiles(p.RootDir, project.RootDir), new FileIndex(p.Name))).ToList();
 
-        // Macros: macro-paths, plus generic tests under <test-path>/generic as dbt reads them.
-        var macroFiles = files.Of(project.MacroPaths, ".sql")
-            .Concat(files.Of(project.TestPaths.Select(t => System.IO.Path.Combine(t, "generic")), ".sql"))
-            .Select(f => new TemplateSource(f.Relative, index.Read(f, "macro"))).ToList();
-        var engine = new TemplateEngine(BuiltinMacros.All.Concat(options.InternalMacros), macroFiles, options.Target.Type, project.Name);
-        var session = new CompileSession(engine, project, options.Target, options.CliVars, options.Quote, options.Log);
+        // Macros: macro-paths, plus generic tests under <test-path>/generic as dbt reads them; each package in its namespace.
+        var macroPackages = new List<MacroPackage> { new(MacroResolver.InternalNamespace, MacroPackageKind.Internal, BuiltinMacros.All.Concat(options.InternalMacros).ToList()) };
+        foreach (var (package, files, index) in sources)
+        {
+            var macroFiles = files.Of(package.MacroPaths, ".sql")
+                .Concat(files.Of(package.TestPaths.Select(t => System.IO.Path.Combine(t, "generic")), ".sql"))
+                .Select(f => new TemplateSource(f.Relative, index.Read(f, "macro"))).ToList();
+            macroPackages.Add(new MacroPackage(package.Name, package == project ? MacroPackageKind.Root : MacroPackageKind.Installed, macroFiles));
+        }
+        var engine = new TemplateEngine(macroPackages, options.Target.Type, project.Dispatch);
+        var session = new CompileSession(engine, project, options.Target, options.CliVars, options.Quote, options.Log, packages);
 
         var docs = new Dictionary<string, DocsBlock>(StringComparer.Ordinal);
+        var parsed = new ParsedNodes();
+        foreach (var (package, files, index) in sources) Parse(package, project, files, index, options, session, parsed, docs, warnings);
+
+        CheckConfigs(parsed.Nodes.Values);
+        var manifest = new Manifest(project, parsed.Nodes, engine.Macros, docs, warnings);
+        return new LoadedProject(manifest, session, parsed.Templates, new MacroIndex(engine.Macros, options.Target.Type))
+        {
+            Files = sources.SelectMany(s => s.Index.Files).ToList(),
+        };
+    }
+
+    sealed record PackageFiles(ProjectConfig Package, ProjectFiles Files, FileIndex Index);
+
+    /// <summary>One package's YAML properties, docs and nodes: one parser per resource type, in this order.</summary>
+    static void Parse(ProjectConfig package, ProjectConfig root, ProjectFiles files, FileIndex index, LoadOptions options,
+        CompileSession session, ParsedNodes parsed, Dictionary<string, DocsBlock> docs, List<Warning> warnings)
+    {
         var properties = new PropertiesReader(warnings, session.RenderYamlString);
-        foreach (var path in project.ModelPaths.Concat(project.SeedPaths).Concat(project.SnapshotPaths).Concat(project.MacroPaths).Distinct())
+        var ownDocs = new Dictionary<string, DocsBlock>(StringComparer.Ordinal);
+        foreach (var path in package.ModelPaths.Concat(package.SeedPaths).Concat(package.SnapshotPaths).Concat(package.MacroPaths).Distinct())
         {
             foreach (var f in files.Of([path], ".yml", ".yaml")) properties.ReadText(index.Read(f, "properties"), f.Relative, options.Target.Schema);
-            DocsParser.Read(files, index, path, docs);
+            DocsParser.Read(files, index, path, ownDocs);
         }
+        // A docs block named twice in one package is an error; across packages the root project's (parsed first) wins.
+        foreach (var (name, block) in ownDocs) docs.TryAdd(name, block);
         var props = properties.Result;
         var patches = Patches(props.Nodes);
 
-        var context = new ParseContext(project, options, files, index, session, patches, props);
+        var context = new ParseContext(package, root, options, files, index, session, patches, props, parsed);
         ModelParser.Parse(context);
         SeedParser.Parse(context);
         SourceParser.Parse(context);
@@ -69,10 +99,6 @@ public static class ProjectLoader
         foreach (var ((kind, name), patch) in patches)
             if (!context.UsedPatches.Contains((kind, name)))
                 warnings.Add(new Warning($"properties for {kind} '{name}' match no {kind} file in the project", patch.Location));
-
-        CheckConfigs(context.Nodes.Values);
-        var manifest = new Manifest(project, context.Nodes, engine.Macros, docs, warnings);
-        return new LoadedProject(manifest, session, context.Templates, new MacroIndex(engine.Macros, options.Target.Type)) { Files = index.Files };
     }
 
     /// <summary>Every config mistake of every node, found here so that no command touches the database first.</summary>

@@ -15,7 +15,7 @@ internal static class SeedParser
             var fqn = context.Fqn(f.InFolder, name);
             var patch = context.Patch("seed", name);
             context.Index(f, "seed");
-            var config = ParseContext.Configure(project.Seeds, fqn, patch);
+            var config = context.Configure(p => p.Seeds, fqn, patch);
             if (!config.Enabled) continue;
             context.Add(new Node
             {

@@ -32,8 +32,8 @@ internal static class SnapshotParser
         {
             var fqn = context.Fqn(s.InFolder, s.Name);
             var patch = context.Patch("snapshot", s.Name);
-            var config = ParseContext.Configure(project.Snapshots, fqn, patch);
-            var template = context.Engine.Parse(new TemplateSource(s.File, s.Body));
+            var config = context.Configure(p => p.Snapshots, fqn, patch);
+            var template = context.ParseTemplate(s.File, s.Body);
             var capture = context.Capture(template, config, context.RelationFor(config, s.Name));
             config = config.With(capture.Config);
             if (!config.Enabled) continue;

@@ -15,9 +15,7 @@ internal static class SourceParser
             if (context.Nodes.ContainsKey(id))
                 throw new XformException($"source table '{table.SourceName}.{table.TableName}' is declared twice", table.Location);
             var fqn = new[] { project.Name, table.SourceName, table.TableName };
-            var config = NodeConfig.Empty;
-            foreach (var layer in project.Sources.Along(fqn)) config = config.With(layer);
-            config = config.With(table.Config).With([new("tags", table.Tags)], table.Location);
+            var config = context.Configure(p => p.Sources, fqn, null).With(table.Config).With([new("tags", table.Tags)], table.Location);
             if (!config.Enabled) continue;
             context.Add(new Node
             {

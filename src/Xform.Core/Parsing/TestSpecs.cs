@@ -23,6 +23,11 @@ public static partial class TestSpecs
 
     /// <summary>The test nodes of one model, seed or source table (its own tests and its columns').</summary>
     public static IEnumerable<Node> For(Node parent, IReadOnlyList<object?> tableTests, IReadOnlyDictionary<string, MacroInfo> tests,
+        ProjectConfig project, NodeConfig baseConfig, string auditSchema) =>
+        For(parent, tableTests, new TestMacros(tests.GetValueOrDefault, _ => false, tests.Keys), project, baseConfig, auditSchema);
+
+    /// <summary>The test nodes of one model, seed or source table (its own tests and its columns').</summary>
+    public static IEnumerable<Node> For(Node parent, IReadOnlyList<object?> tableTests, TestMacros tests,
         ProjectConfig project, NodeConfig baseConfig, string auditSchema)
     {
         foreach (var t in tableTests) yield return Build(parent, null, (PositionedValue)t!, tests, project, baseConfig, auditSchema);
@@ -30,7 +35,7 @@ public static partial class TestSpecs
             foreach (var t in column.Tests) yield return Build(parent, column.Name, (PositionedValue)t!, tests, project, baseConfig, auditSchema);
     }
 
-    static Node Build(Node parent, string? column, PositionedValue spec, IReadOnlyDictionary<string, MacroInfo> tests,
+    static Node Build(Node parent, string? column, PositionedValue spec, TestMacros tests,
         ProjectConfig project, NodeConfig baseConfig, string auditSchema)
     {
         var at = spec.Location;
@@ -62,16 +67,18 @@ public static partial class TestSpecs
                 throw new XformException("a test is a name ('unique') or a mapping of one name to its arguments", at);
         }
 
-        var macro = ResolveMacro(testName, tests, at);
-        var parameters = tests[macro].Parameters;
+        var (macro, info) = ResolveMacro(testName, tests, at);
+        var parameters = info.Parameters;
         foreach (var key in args.Keys)
             if (!parameters.Contains(key))
                 throw new XformException($"test '{testName}' has no argument '{key}'; it takes {string.Join(", ", parameters.Where(p => p is not "model"))}.{Suggestions.DidYouMean(key, parameters)}", at);
         if (column is not null && !parameters.Contains("column_name"))
             throw new XformException($"test '{testName}' is a table-level test; declare it under the {parent.ResourceType.ToString().ToLowerInvariant()}'s tests, not a column's", at);
 
-        var shortName = macro["test_".Length..];
-        var name = customName ?? DefaultName(shortName, parent, column, args);
+        var shortName = info.Name["test_".Length..];
+        // dbt names a namespaced test with its namespace: dbt_utils_accepted_range_orders_amount__0.
+        var ns = testName.LastIndexOf('.') is var dot and > 0 ? testName[..dot] : null;
+        var name = customName ?? DefaultName(ns is null ? shortName : $"{ns}_{shortName}", parent, column, args);
         var hashInput = JsonSerializer.Serialize(new { macro, parent = parent.UniqueId, column, args = args.OrderBy(a => a.Key).Select(a => $"{a.Key}={Json(a.Value)}") });
         var hash = Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(hashInput)))[..10];
 
@@ -88,7 +95,7 @@ public static partial class TestSpecs
         var merged = baseConfig.With(config, at);
         var metadata = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
-            ["name"] = shortName, ["macro"] = macro, ["kwargs"] = args, ["column_name"] = column,
+            ["name"] = shortName, ["macro"] = macro, ["kwargs"] = args, ["column_name"] = column, ["namespace"] = ns,
         };
         return new Node
         {
@@ -109,14 +116,27 @@ public static partial class TestSpecs
         };
     }
 
-    static string ResolveMacro(string testName, IReadOnlyDictionary<string, MacroInfo> tests, SourceLocation at)
+    /// <summary>
+    /// The macro a test name calls, as <see cref="TemplateEngine.CallMacro"/> finds it: <c>unique</c> by dbt's search
+    /// order; <c>dbt_utils.expression_is_true</c> in that installed package, or, when the package is not installed,
+    /// xform's own version of the everyday package tests.
+    /// </summary>
+    static (string Macro, MacroInfo Info) ResolveMacro(string testName, TestMacros tests, SourceLocation at)
     {
-        if (tests.ContainsKey("test_" + testName)) return "test_" + testName;
-        // dbt_utils.accepted_range and friends: xform ships the everyday package tests itself.
         var dot = testName.LastIndexOf('.');
-        if (dot > 0 && tests.ContainsKey("test_" + testName[(dot + 1)..])) return "test_" + testName[(dot + 1)..];
+        if (dot > 0)
+        {
+            var (package, shortName) = (testName[..dot], testName[(dot + 1)..]);
+            if (tests.Find($"{package}.test_{shortName}") is { } own) return ($"{package}.test_{shortName}", own);
+            if (tests.IsPackage(package))
+                throw new XformException($"unknown test '{testName}': package '{package}' has no test '{shortName}'.{Suggestions.DidYouMean(shortName, tests.Names.Select(k => k["test_".Length..]))}", at);
+            if (tests.Find("test_" + shortName) is { } builtin) return ("test_" + shortName, builtin);
+        }
+        else if (tests.Find("test_" + testName) is { } found)
+            // An installed package's own test, named plainly in its YAML: called through its namespace.
+            return ((found.IsInternal || found.Package == tests.Root ? "" : found.Package + ".") + "test_" + testName, found);
         throw new XformException(
-            $"unknown test '{testName}'.{Suggestions.DidYouMean(testName, tests.Keys.Select(k => k["test_".Length..]))} Define it with {{% test {testName}(model, column_name) %}} in macros/",
+            $"unknown test '{testName}'.{Suggestions.DidYouMean(testName, tests.Names.Select(k => k["test_".Length..]))} Define it with {{% test {testName}(model, column_name) %}} in macros/",
             at);
     }
 
@@ -154,3 +174,6 @@ public static partial class TestSpecs
 
     static string Json(object? v) => JsonSerializer.Serialize(v);
 }
+
+/// <summary>The generic tests a package's YAML can name: how to find one by (qualified) macro name, which names are installed packages, names for suggestions.</summary>
+public sealed record TestMacros(Func<string, MacroInfo?> Find, Func<string, bool> IsPackage, IEnumerable<string> Names, string Root = "");

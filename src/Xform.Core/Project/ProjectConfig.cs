@@ -18,7 +18,14 @@ public sealed record ProjectConfig(
     ConfigScope Seeds,
     ConfigScope Tests,
     ConfigScope Sources,
-    ConfigScope Snapshots);
+    ConfigScope Snapshots)
+{
+    /// <summary>Where installed packages live, relative to the project (<c>packages-install-path</c>).</summary>
+    public string PackagesInstallPath { get; init; } = "dbt_packages";
+
+    /// <summary>The <c>dispatch:</c> config: macro namespace -> the packages adapter.dispatch searches, in order.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Dispatch { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+}
 
 /// <summary>One output of a profile: the connection a command runs against.</summary>
 public sealed record TargetConfig(string ProfileName, string Name, string Type, string Schema, string Database, int Threads,

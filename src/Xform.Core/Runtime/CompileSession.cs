@@ -8,10 +8,11 @@ namespace Xform.Core.Runtime;
 /// <summary>What every render in one command shares: the engine, the target, the vars, quoting and logging.</summary>
 public sealed class CompileSession
 {
-    readonly IReadOnlyDictionary<string, object?> _projectVars;
+    readonly Dictionary<string, IReadOnlyDictionary<string, object?>> _varsByPackage = new(StringComparer.Ordinal);
 
+    /// <param name="packages">the installed packages, whose own vars their nodes see under the root project's</param>
     public CompileSession(TemplateEngine engine, ProjectConfig project, TargetConfig target,
-        IReadOnlyDictionary<string, object?> cliVars, Func<string, string> quote, Action<string> log)
+        IReadOnlyDictionary<string, object?> cliVars, Func<string, string> quote, Action<string> log, IReadOnlyList<ProjectConfig>? packages = null)
     {
         Engine = engine;
         Project = project;
@@ -19,15 +20,29 @@ public sealed class CompileSession
         CliVars = cliVars;
         Quote = quote;
         Log = log;
-        // Project vars may be scoped to the project name, dbt's way: vars: {my_project: {x: 1}}.
-        var vars = new Dictionary<string, object?>(project.Vars, StringComparer.Ordinal);
-        if (project.Vars.TryGetValue(project.Name, out var scoped) && scoped is IReadOnlyDictionary<string, object?> inner)
-        {
-            vars.Remove(project.Name);
-            foreach (var (k, v) in inner) vars[k] = v;
-        }
-        _projectVars = vars;
+        _varsByPackage[project.Name] = VarsFor(project.Name, project, null);
+        foreach (var package in packages ?? []) _varsByPackage[package.Name] = VarsFor(package.Name, project, package);
         TargetObject = new TargetObject(target);
+    }
+
+    /// <summary>
+    /// dbt's var scoping for a node of <paramref name="package"/>: the root project's vars (global, then those under
+    /// the package's name) over the package's own (global, then under its name). Names of other packages are left out.
+    /// </summary>
+    static Dictionary<string, object?> VarsFor(string package, ProjectConfig root, ProjectConfig? own)
+    {
+        var vars = new Dictionary<string, object?>(StringComparer.Ordinal);
+        void Layer(IReadOnlyDictionary<string, object?> source, bool scopedOnly)
+        {
+            if (!scopedOnly)
+                foreach (var (k, v) in source)
+                    if (!(v is IReadOnlyDictionary<string, object?> && k == package)) vars[k] = v;
+            if (source.TryGetValue(package, out var scoped) && scoped is IReadOnlyDictionary<string, object?> inner)
+                foreach (var (k, v) in inner) vars[k] = v;
+        }
+        if (own is not null) Layer(own.Vars, false);
+        Layer(root.Vars, false);
+        return vars;
     }
 
     public TemplateEngine Engine { get; }
@@ -38,17 +53,21 @@ public sealed class CompileSession
     public Action<string> Log { get; }
     public TargetObject TargetObject { get; }
 
-    public object? Var(TemplateCall call)
+    public object? Var(TemplateCall call) => Var(call, Project.Name);
+
+    object? Var(TemplateCall call, string package)
     {
         var name = call.Get(0, "name") as string ?? throw call.Error("var() needs the name of a variable");
-        if (CliVars.TryGetValue(name, out var v) || _projectVars.TryGetValue(name, out v)) return v;
+        var vars = _varsByPackage.TryGetValue(package, out var scoped) ? scoped : _varsByPackage[Project.Name];
+        if (CliVars.TryGetValue(name, out var v) || vars.TryGetValue(name, out v)) return v;
         if (call.Has(1, "default")) return call.Get(1, "default");
         throw call.Error($"var '{name}' is not defined: set it under 'vars' in {Project.FilePath}, pass --vars, or give var() a default");
     }
 
-    /// <summary>The globals every template sees, whatever node it belongs to.</summary>
-    public Dictionary<string, object?> BaseGlobals()
+    /// <summary>The globals every template of <paramref name="package"/> (default: the root project) sees, whatever node it belongs to.</summary>
+    public Dictionary<string, object?> BaseGlobals(string? package = null)
     {
+        package ??= Project.Name;
         var exceptions = new MemberObject("exceptions", new Dictionary<string, object?>
         {
             ["raise_compiler_error"] = (HostFunction)(c => throw c.Error(Convert.ToString(c.Get(0, "msg"), CultureInfo.InvariantCulture) ?? "compiler error")),
@@ -56,7 +75,7 @@ public sealed class CompileSession
         });
         return new Dictionary<string, object?>(StringComparer.Ordinal)
         {
-            ["var"] = (HostFunction)Var,
+            ["var"] = package == Project.Name ? (HostFunction)Var : (HostFunction)(c => Var(c, package)),
             ["env_var"] = (HostFunction)EnvVar.Call,
             ["target"] = TargetObject,
             ["project_name"] = Project.Name,

@@ -4,7 +4,7 @@ using Xform.Core.Templating;
 namespace Xform.Core.Runtime;
 
 /// <summary>Parse-mode globals: ref() and source() are recorded and answered with placeholders.</summary>
-internal sealed class ParseCapture(CompileSession session, NodeConfig config)
+internal sealed class ParseCapture(CompileSession session, NodeConfig config, string package)
 {
     public List<Reference> Refs { get; } = [];
     public List<Reference> Sources { get; } = [];
@@ -12,7 +12,7 @@ internal sealed class ParseCapture(CompileSession session, NodeConfig config)
 
     public Dictionary<string, object?> Globals(RelationName self)
     {
-        var g = session.BaseGlobals();
+        var g = session.BaseGlobals(package);
         g["ref"] = (HostFunction)(c =>
         {
             var (package, name) = RefArgs(c);

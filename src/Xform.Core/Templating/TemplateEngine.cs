@@ -112,10 +112,26 @@ public sealed class TemplateEngine
     }
 
     /// <summary>Calls a macro from host code; returns its <c>return(...)</c> value, else its rendered text.</summary>
+    /// <summary>
+    /// The macro a call of <paramref name="name"/> finds from <paramref name="localPackage"/> (null: the root
+    /// project): a qualified <c>package.name</c> only in that package, else dbt's search order.
+    /// </summary>
+    public MacroInfo? FindMacro(string name, string? localPackage) => Lookup(name, localPackage) is { } unit ? Info(unit) : null;
+
+    /// <summary>Whether <paramref name="name"/> is an installed package (or the root project): a namespace of its own macros.</summary>
+    public bool IsPackage(string name) => name != MacroResolver.InternalNamespace && Resolver.IsNamespace(name);
+
+    private Unit? Lookup(string name, string? localPackage)
+    {
+        var dot = name.IndexOf('.');
+        return dot > 0 ? Resolver.FindIn(name[..dot], name[(dot + 1)..]) : Resolver.Find(name, localPackage);
+    }
+
+    /// <summary>Calls a macro by name (<c>package.name</c> for one of an installed package's).</summary>
     public object? CallMacro(string name, IReadOnlyList<object?> args, IReadOnlyDictionary<string, object?> kwargs,
         IReadOnlyDictionary<string, object?> globals)
     {
-        var unit = Resolver.Find(name, null)
+        var unit = Lookup(name, null)
                    ?? throw new XformException($"macro '{name}' is not defined.{Suggestions.DidYouMean(name, Macros.Keys)}".TrimEnd('.'));
         var cx = JinjaContext.Acquire(this, globals);
         var normArgs = args.Select(Py.Norm).ToList();

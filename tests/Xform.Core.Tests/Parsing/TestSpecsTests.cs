@@ -164,6 +164,8 @@ public class TestSpecsTests
     {
         var test = OneOnColumn("amount", "- dbt_utils.accepted_range:\n    min_value: 0");
         Assert.That(test.TestMetadata!["macro"], Is.EqualTo("test_accepted_range"));
+        Assert.That(test.TestMetadata!["namespace"], Is.EqualTo("dbt_utils"));
+        Assert.That(test.Name, Is.EqualTo("dbt_utils_accepted_range_orders_amount__0"), "dbt names a namespaced test with its namespace");
     }
 
     [Test]
