@@ -42,6 +42,7 @@ public static class XformCli
         Add(insights, "serve", "Serve the insights page on 127.0.0.1, read-only, until Ctrl+C", InsightsServe, InsightsPort);
         Add(insights, "export", "Write the insights page as one self-contained HTML file that works offline", InsightsExport, InsightsOut);
         root.Subcommands.Add(insights);
+        Add(root, "deps", "Install the packages of packages.yml under dbt_packages/ and write package-lock.yml", InfoCommands.Deps);
         Add(root, "clean", "Delete the folders listed in clean-targets", InfoCommands.Clean);
         Add(root, "init", "Create a working starter project", InfoCommands.Init, InfoCommands.InitName);
 

@@ -12,7 +12,7 @@ public partial class LayeringTests
     /// <summary>Lowest first. The README's architecture section describes each.</summary>
     public static readonly string[] Layers =
     [
-        "Diagnostics", "YamlReading", "Templating", "Project", "Seeds", "Adapters", "Runtime", "Parsing", "Graph",
+        "Diagnostics", "YamlReading", "Templating", "Project", "Seeds", "Adapters", "Runtime", "Parsing", "Packages", "Graph",
         "Compilation", "Selection", "Planning", "Execution", "Artifacts", "Docs", "Tasks",
     ];
 

@@ -4,7 +4,7 @@ using Xform.Core.Tasks;
 
 namespace Xform.Cli.Commands;
 
-/// <summary>Commands that read the project and report: debug, parse, ls, clean, init (the work is in the tasks).</summary>
+/// <summary>Commands that read the project and report: debug, parse, ls, clean, deps, init (the work is in the tasks).</summary>
 static class InfoCommands
 {
     public static readonly Option<string> OutputFormat = new("--output", "-o") { Description = "selector, name, path or json", DefaultValueFactory = _ => "selector" };
@@ -52,6 +52,13 @@ static class InfoCommands
     {
         foreach (var target in CleanTask.Run(context.Project)) context.Output.Info($"Deleted {target}");
         context.Output.Info("Finished cleaning");
+        return XformCli.Success;
+    }
+
+    public static int Deps(CommandContext context)
+    {
+        var installed = DepsTask.Run(context.Workspace, message => context.Output.Info(message));
+        context.Output.Info(installed.Count == 0 ? "No packages to install (no packages.yml or dependencies.yml)" : $"Installed {installed.Count} package(s); wrote package-lock.yml");
         return XformCli.Success;
     }
 
