@@ -15,7 +15,8 @@ public sealed class DuckDbAdapter : IAdapter
 {
     readonly DuckDbSettings _settings;
     readonly string _projectRoot;
-    readonly DuckDBConnection _keepAlive;
+    // Opened with the first connection, not before: parse and compile never create or lock the database file.
+    readonly Lazy<DuckDBConnection> _keepAlive;
 
     public DuckDbAdapter(TargetConfig target, string projectRoot)
     {
@@ -23,7 +24,7 @@ public sealed class DuckDbAdapter : IAdapter
         _settings = DuckDbSettings.From(target, projectRoot);
         Dialect = new DuckDbDialect(Quote);
         if (_settings.FullPath is { } file) Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        _keepAlive = Connect();
+        _keepAlive = new Lazy<DuckDBConnection>(Connect, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public DuckDbSettings Settings => _settings;
@@ -42,7 +43,11 @@ public sealed class DuckDbAdapter : IAdapter
 
     public string Describe() => _settings.ToString();
 
-    public IAdapterConnection Open() => new DuckDbConnection(Connect());
+    public IAdapterConnection Open()
+    {
+        _ = _keepAlive.Value;
+        return new DuckDbConnection(Connect());
+    }
 
     public ISqlParser OpenLineageParser() => new DuckDbSqlParser();
 
@@ -85,7 +90,10 @@ public sealed class DuckDbAdapter : IAdapter
     /// <summary>Sources declared with an external_location are read in place.</summary>
     public static string RenderExternal(SourceTableInfo source, NodeConfig config) => DuckDbSql.External(source, config);
 
-    public void Dispose() => _keepAlive.Dispose();
+    public void Dispose()
+    {
+        if (_keepAlive.IsValueCreated) _keepAlive.Value.Dispose();
+    }
 }
 
 sealed class DuckDbConnection(DuckDBConnection connection) : IAdapterConnection

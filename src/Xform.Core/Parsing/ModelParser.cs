@@ -12,6 +12,10 @@ internal static class ModelParser
     {
         var project = context.Project;
         // Parse-render in parallel: each render is independent and the engine is thread-safe.
+        var python = context.Files.Of(project.ModelPaths, ".py")
+            .Select(f => new XformException("Python models are not supported by xform; write this model in SQL or leave it out of model-paths",
+                new SourceLocation(f.Relative, 1, 1))).ToList();
+        if (python.Count > 0) throw python.Count == 1 ? python[0] : new XformAggregateException(python);
         var files = context.Files.Of(project.ModelPaths, ".sql").ToList();
         var patches = files.Select(f => context.Patch("model", System.IO.Path.GetFileNameWithoutExtension(f.Full))).ToList();
         var parsed = new Node?[files.Count];
