@@ -48,7 +48,7 @@ internal static class ModelParser
         var id = $"model.{project.Name}.{name}";
         var template = context.ParseTemplate(f.Relative, raw);
         var config = context.Configure(p => p.Models, fqn, patch);
-        var capture = context.Capture(template, config, context.RelationFor(config, name));
+        var capture = context.Capture(template, config, context.RelationFor(config, name, ResourceType.Model, fqn, f.Relative));
         config = config.With(capture.Config);
         context.Templates[id] = template;
         // Read the macro calls from the tree now, on this parallel worker, rather than one by one when the manifest is written.
@@ -57,7 +57,7 @@ internal static class ModelParser
         {
             UniqueId = id, ResourceType = ResourceType.Model, Name = name, PackageName = project.Name,
             OriginalFilePath = f.Relative, Path = f.InFolder, Fqn = fqn, Config = config,
-            Relation = context.RelationFor(config, name), RawCode = raw, Description = patch?.Description ?? "",
+            Relation = context.RelationFor(config, name, ResourceType.Model, fqn, f.Relative), RawCode = raw, Description = patch?.Description ?? "",
             Columns = patch?.Columns ?? [], Refs = capture.Refs, SourceRefs = capture.Sources,
             Location = new SourceLocation(f.Relative, 1, 1),
         };

@@ -53,6 +53,8 @@ internal sealed class FileIndex(string package)
 internal sealed class ParseContext(ProjectConfig project, ProjectConfig root, LoadOptions options, ProjectFiles files, FileIndex index,
     CompileSession session, IReadOnlyDictionary<(string, string), NodePatch> patches, Properties properties, ParsedNodes parsed)
 {
+    readonly RelationNaming _naming = new(session);
+
     /// <summary>The package being parsed: the root project or an installed package.</summary>
     public ProjectConfig Project => project;
 
@@ -108,13 +110,9 @@ internal sealed class ParseContext(ProjectConfig project, ProjectConfig root, Lo
     /// <summary>Parses a template of this package: its unqualified macro calls find the package's own macros first.</summary>
     public CompiledTemplate ParseTemplate(string path, string text) => Engine.Parse(new TemplateSource(path, text), TemplatePackage);
 
-    /// <summary>dbt's default relation: the target schema (suffixed with a custom schema), the alias or the name.</summary>
-    public RelationName RelationFor(NodeConfig config, string name)
-    {
-        var custom = config.GetString("schema");
-        var schema = string.IsNullOrEmpty(custom) ? options.Target.Schema : $"{options.Target.Schema}_{custom}";
-        return new RelationName(config.GetString("database"), schema, config.GetString("alias") ?? name);
-    }
+    /// <summary>Where the node is built: dbt's generate_database/schema/alias_name (see <see cref="RelationNaming"/>).</summary>
+    public RelationName RelationFor(NodeConfig config, string name, ResourceType type, IReadOnlyList<string> fqn, string path) =>
+        _naming.For(config, name, type, fqn, path, project.Name);
 
     /// <summary>The node's fqn: project, the folders inside its resource path, its name.</summary>
     public string[] Fqn(string inFolder, string name)

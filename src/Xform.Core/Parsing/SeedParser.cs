@@ -21,7 +21,7 @@ internal static class SeedParser
             {
                 UniqueId = $"seed.{project.Name}.{name}", ResourceType = ResourceType.Seed, Name = name,
                 PackageName = project.Name, OriginalFilePath = f.Relative, Path = f.InFolder, Fqn = fqn, Config = config,
-                Relation = context.RelationFor(config, name), Description = patch?.Description ?? "", Columns = patch?.Columns ?? [],
+                Relation = context.RelationFor(config, name, ResourceType.Seed, fqn, f.Relative), Description = patch?.Description ?? "", Columns = patch?.Columns ?? [],
                 Location = new SourceLocation(f.Relative, 0, 0),
             });
         }

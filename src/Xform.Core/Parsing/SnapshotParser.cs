@@ -34,11 +34,11 @@ internal static class SnapshotParser
             var patch = context.Patch("snapshot", s.Name);
             var config = context.Configure(p => p.Snapshots, fqn, patch);
             var template = context.ParseTemplate(s.File, s.Body);
-            var capture = context.Capture(template, config, context.RelationFor(config, s.Name));
+            var capture = context.Capture(template, config, context.RelationFor(config, s.Name, ResourceType.Snapshot, fqn, s.File));
             config = config.With(capture.Config);
             if (!config.Enabled) continue;
             // dbt's legacy target_schema names the schema exactly, with no target prefix.
-            var relation = context.RelationFor(config, s.Name);
+            var relation = context.RelationFor(config, s.Name, ResourceType.Snapshot, fqn, s.File);
             if (config.GetString("target_schema") is { Length: > 0 } targetSchema) relation = relation with { Schema = targetSchema };
             var id = $"snapshot.{project.Name}.{s.Name}";
             context.Templates[id] = template;
