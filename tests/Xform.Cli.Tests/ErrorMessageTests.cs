@@ -24,8 +24,6 @@ public class ErrorMessageTests
             ["parse"], ("project.yml", Project + "model-path: [models]\n"));
         yield return C("unknown key in model properties", "models/s.yml:4:5: error: unknown key 'descripton' in model properties. Did you mean 'description'?",
             ["parse"], ("models/s.yml", "version: 2\nmodels:\n  - name: a\n    descripton: x\n"), ("models/a.sql", "select 1"));
-        yield return C("unknown folder config", "project.yml:6:7: error: unknown config 'materialised' in 'models' of project.yml. Did you mean 'materialized'?",
-            ["parse"], ("project.yml", Project + "models:\n  proj:\n    staging:\n      +materialised: table\n"));
         yield return C("template syntax error at the original position", "models/a.sql:2:12: error: unexpected '}'",
             ["parse"], ("models/a.sql", "select\n  {{ foo( }}\n"));
         yield return C("undefined variable", "models/a.sql:2:6: error: 'undefined_thing' is undefined",
@@ -44,8 +42,6 @@ public class ErrorMessageTests
             ["parse"], ("macros/m.sql", "{% macro m(a, b=2) %}{{ a }}{% endmacro %}"), ("models/a.sql", "select {{ m(1, 2, 3) }}"));
         yield return C("raise_compiler_error", "models/a.sql:1:22: error: custom failure",
             ["parse"], ("models/a.sql", "select {{ exceptions.raise_compiler_error('custom failure') }}"));
-        yield return C("unknown config in config()", "models/b.sql:1:4: error: unknown config 'materialised'. Did you mean 'materialized'?",
-            ["parse"], ("models/b.sql", "{{ config(materialised='table') }}select 1"));
         yield return C("unsupported materialization", "models/b.sql:1:4: error: model 'b' asks for materialization 'tabel'; supported: view, table, ephemeral, incremental",
             ["parse"], ("models/b.sql", "{{ config(materialized='tabel') }}select 1"));
         yield return C("undefined var", "models/a.sql:1:12: error: var 'region' is not defined: set it under 'vars' in project.yml, pass --vars, or give var() a default",

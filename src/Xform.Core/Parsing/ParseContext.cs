@@ -126,6 +126,7 @@ internal sealed class ParseContext(ProjectConfig project, ProjectConfig root, Lo
     {
         var capture = new ParseCapture(session, config, project.Name);
         Engine.Render(template, capture.Globals(self));
+        if (capture.Warnings.Count > 0) parsed.AddWarnings(capture.Warnings);
         return capture;
     }
 }
@@ -137,6 +138,22 @@ internal sealed class ParsedNodes
 
     public Dictionary<string, Node> Nodes { get; } = new(StringComparer.Ordinal);
     public ConcurrentDictionary<string, CompiledTemplate> Templates { get; } = new(StringComparer.Ordinal);
+
+    readonly List<Warning> _warnings = [];
+
+    /// <summary>Warnings of the parallel renders, in file order.</summary>
+    public IEnumerable<Warning> Warnings
+    {
+        get
+        {
+            lock (_warnings) return _warnings.OrderBy(w => w.Location.File, StringComparer.Ordinal).ThenBy(w => w.Location.Line).ToList();
+        }
+    }
+
+    public void AddWarnings(IEnumerable<Warning> warnings)
+    {
+        lock (_warnings) _warnings.AddRange(warnings);
+    }
 
     public void Add(Node node)
     {

@@ -63,6 +63,7 @@ public static class ProjectLoader
         var parsed = new ParsedNodes();
         foreach (var (package, files, index) in sources) Parse(package, project, files, index, options, session, parsed, docs, warnings);
 
+        warnings.AddRange(parsed.Warnings);
         CheckConfigs(parsed.Nodes.Values);
         var manifest = new Manifest(project, parsed.Nodes, engine.Macros, docs, warnings);
         return new LoadedProject(manifest, session, parsed.Templates, new MacroIndex(engine.Macros, options.Target.Type))

@@ -27,16 +27,29 @@ public static class ConfigKeys
     public static bool IsKnown(string key) => Used.Contains(key) || AcceptedUnused.Contains(key);
 
     /// <summary>
-    /// An unknown name is an error naming the closest known one; a name dbt accepts that xform does not use
-    /// yet is a warning (when <paramref name="warnings"/> collects them).
+    /// dbt accepts any config key (a project may read its own through <c>config.get</c>), and so does xform: a
+    /// name one typo away from a key xform knows is a warning naming that key; a name dbt accepts that xform does
+    /// not use yet is a warning too (when <paramref name="warnings"/> collects them).
     /// </summary>
     public static void Check(string name, string? where, Diagnostics.SourceLocation at, ICollection<Diagnostics.Warning>? warnings)
     {
-        if (!IsKnown(name))
-            throw new Diagnostics.XformException(
-                $"unknown config '{name}'{(where is null ? "" : $" in {where}")}.{Diagnostics.Suggestions.DidYouMean(name, Used.Concat(AcceptedUnused))}", at);
+        if (warnings is null) return;
         if (AcceptedUnused.Contains(name))
-            warnings?.Add(new Diagnostics.Warning($"config '{name}' is accepted but not used by xform yet", at));
+            warnings.Add(new Diagnostics.Warning($"config '{name}' is accepted but not used by xform yet", at));
+        else if (!Used.Contains(name) && Typo(name) is { } known)
+            warnings.Add(new Diagnostics.Warning(
+                $"config '{name}'{(where is null ? "" : $" in {where}")} is not one xform knows, kept as a custom config. Did you mean '{known}'?", at));
+    }
+
+    /// <summary>The known key <paramref name="name"/> is one edit (or one swap of neighbours) away from, if any.</summary>
+    static string? Typo(string name) =>
+        name.Length < 4 ? null : Used.Concat(AcceptedUnused).Where(k => Diagnostics.Suggestions.Distance(name, k) == 1 || IsSwap(name, k)).Order(StringComparer.Ordinal).FirstOrDefault();
+
+    static bool IsSwap(string a, string b)
+    {
+        if (a.Length != b.Length) return false;
+        var diff = Enumerable.Range(0, a.Length).Where(i => a[i] != b[i]).ToList();
+        return diff.Count == 2 && diff[1] == diff[0] + 1 && a[diff[0]] == b[diff[1]] && a[diff[1]] == b[diff[0]];
     }
 
     /// <summary>Keys whose values accumulate down the folder tree instead of being replaced.</summary>

@@ -28,20 +28,16 @@ public sealed class ConfigScope
         foreach (var (key, value, at) in map.Entries)
         {
             var name = key.TrimStart('+');
-            if (key.StartsWith('+') || (ConfigKeys.IsKnown(name) && value is not YamlMapping || name is "meta" or "docs" or "freshness"))
+            // As dbt reads it: '+key', or any key whose value is not a mapping, is a config (custom keys too);
+            // a mapping is a folder, except the configs whose values are mappings.
+            if (key.StartsWith('+') || value is not YamlMapping || name is "meta" or "docs" or "freshness")
             {
                 ConfigKeys.Check(name, what, at, warnings);
                 configs.Set(name, Yaml.ToValue(value), value.At(file));
             }
-            else if (value is YamlMapping)
-            {
-                children[key] = Read(value, file, what, warnings);
-            }
             else
             {
-                throw new XformException(
-                    $"'{key}' in {what} is neither a config (write '+{key}' for one) nor a folder with configs." +
-                    Suggestions.DidYouMean(name, ConfigKeys.Used), at);
+                children[key] = Read(value, file, what, warnings);
             }
         }
         return new ConfigScope(configs, children);

@@ -4,7 +4,8 @@ using Xform.Core.Templating;
 namespace Xform.Core.Runtime;
 
 /// <summary><c>config(...)</c> in a template: records keyword configs (parse time) and answers <c>config.get</c>.</summary>
-public sealed class ConfigObject(Func<NodeConfig> current, ConfigValues? capture) : ITemplateCallable, ITemplateObject
+/// <param name="warnings">collects the parse's warnings about config names (a likely typo)</param>
+public sealed class ConfigObject(Func<NodeConfig> current, ConfigValues? capture, ICollection<Diagnostics.Warning>? warnings = null) : ITemplateCallable, ITemplateObject
 {
     public object? Invoke(TemplateCall call)
     {
@@ -19,7 +20,7 @@ public sealed class ConfigObject(Func<NodeConfig> current, ConfigValues? capture
 
     void Set(string key, object? value, TemplateCall call)
     {
-        ConfigKeys.Check(key, null, call.Location, null);
+        ConfigKeys.Check(key, null, call.Location, warnings);
         capture!.Set(key, value, call.Location);
     }
 

@@ -9,6 +9,8 @@ internal sealed class ParseCapture(CompileSession session, NodeConfig config, st
     public List<Reference> Refs { get; } = [];
     public List<Reference> Sources { get; } = [];
     public ConfigValues Config { get; } = new();
+    /// <summary>Warnings of this render (one list per capture: models are parsed in parallel).</summary>
+    public List<Diagnostics.Warning> Warnings { get; } = [];
 
     public Dictionary<string, object?> Globals(RelationName self)
     {
@@ -26,7 +28,7 @@ internal sealed class ParseCapture(CompileSession session, NodeConfig config, st
             Sources.Add(new Reference(t, null, c.Location, s));
             return new RelationObject(new RelationName(null, s, t), session.Quote);
         });
-        g["config"] = new ConfigObject(() => config.With(Config), Config);
+        g["config"] = new ConfigObject(() => config.With(Config), Config, Warnings);
         g["this"] = new RelationObject(self, session.Quote);
         g["is_incremental"] = (HostFunction)(_ => false);
         g["execute"] = false;
