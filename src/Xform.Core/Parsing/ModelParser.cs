@@ -36,7 +36,8 @@ internal static class ModelParser
             var ordered = errors.OrderBy(e => e.Item1).Select(e => e.Item2).ToList();
             throw ordered.Count == 1 ? ordered[0] : new XformAggregateException(ordered);
         }
-        foreach (var node in parsed) context.Add(node!);
+        // A model disabled by a folder config, its properties or its own config() is not a node (dbt's enabled: false).
+        foreach (var node in parsed) if (node!.Config.Enabled) context.Add(node);
     }
 
     static Node Model(ParseContext context, (string Full, string Relative, string InFolder) f, NodePatch? patch)

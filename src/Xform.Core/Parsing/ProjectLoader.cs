@@ -61,7 +61,10 @@ public static class ProjectLoader
 
         var docs = new Dictionary<string, DocsBlock>(StringComparer.Ordinal);
         var parsed = new ParsedNodes();
-        foreach (var (package, files, index) in sources) Parse(package, project, files, index, options, session, parsed, docs, warnings);
+        // Configs are rendered once the target and vars are known (dbt renders dbt_project.yml the same way).
+        var rootRendered = ConfigRendering.Render(project, session.RenderYamlString);
+        foreach (var (package, files, index) in sources)
+            Parse(package == project ? rootRendered : ConfigRendering.Render(package, session.RenderYamlString), rootRendered, files, index, options, session, parsed, docs, warnings);
 
         warnings.AddRange(parsed.Warnings);
         CheckConfigs(parsed.Nodes.Values);

@@ -126,7 +126,7 @@ public sealed class PropertiesReader(ICollection<Warning> warnings, Func<string,
             ConfigKeys.Check(name, what, at, warnings);
             result.Set(name, Yaml.ToValue(value), value.At(file));
         }
-        return result;
+        return ConfigRendering.Render(result, renderString);
     }
 
     IReadOnlyList<ColumnInfo> Columns(YamlMap entry)

@@ -59,9 +59,27 @@ public sealed class CompileSession
     {
         var name = call.Get(0, "name") as string ?? throw call.Error("var() needs the name of a variable");
         var vars = _varsByPackage.TryGetValue(package, out var scoped) ? scoped : _varsByPackage[Project.Name];
-        if (CliVars.TryGetValue(name, out var v) || vars.TryGetValue(name, out v)) return v;
+        if (CliVars.TryGetValue(name, out var v) || vars.TryGetValue(name, out v)) return RenderedVar(name, v, package, call);
         if (call.Has(1, "default")) return call.Get(1, "default");
         throw call.Error($"var '{name}' is not defined: set it under 'vars' in {Project.FilePath}, pass --vars, or give var() a default");
+    }
+
+    [ThreadStatic] static int _varDepth;
+
+    /// <summary>A var whose value is a template (<c>start: "{{ modules.datetime... }}"</c>) is rendered when read, as dbt does.</summary>
+    object? RenderedVar(string name, object? value, string package, TemplateCall call)
+    {
+        if (value is not string text || !(text.Contains("{{", StringComparison.Ordinal) || text.Contains("{%", StringComparison.Ordinal))) return value;
+        if (_varDepth > 20) throw call.Error($"var '{name}' refers to itself through its template");
+        _varDepth++;
+        try
+        {
+            return Engine.Render(Engine.Parse(new TemplateSource(call.Location.File, text)), BaseGlobals(package));
+        }
+        finally
+        {
+            _varDepth--;
+        }
     }
 
     /// <summary>The globals every template of <paramref name="package"/> (default: the root project) sees, whatever node it belongs to.</summary>
