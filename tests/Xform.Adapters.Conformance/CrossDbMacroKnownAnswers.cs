@@ -33,9 +33,10 @@ public abstract class CrossDbMacroKnownAnswers : ConformanceFixture
     static string Dt(string value) => string.Format(CultureInfo.InvariantCulture, D, value);
 
     /// <summary>Builds one table of (n, answer) from the cases and compares each answer, by name.</summary>
-    void Check(IReadOnlyList<Case> cases)
+    void Check(IReadOnlyList<Case> cases, params (string Path, string Text)[] files)
     {
         var p = NewProject();
+        foreach (var (path, text) in files) p.Write(path, text);
         var selects = cases.Select((c, i) => $"select {i} as n, cast({c.Sql} as varchar) as answer");
         p.Write("models/answers.sql", "{{ config(materialized='table') }}\n" + string.Join("\nunion all\n", selects) + "\n");
         var r = p.Run("run");
@@ -226,6 +227,19 @@ public abstract class CrossDbMacroKnownAnswers : ConformanceFixture
             Same("get_powers_of_two", "'{{ get_powers_of_two(1) }} {{ get_powers_of_two(2) }} {{ get_powers_of_two(3) }} {{ get_powers_of_two(8) }} {{ get_powers_of_two(9) }} {{ get_powers_of_two(1000) }}'",
                 "1 1 2 3 4 10"),
         ]);
+    }
+
+    [Test]
+    public void A_project_macro_comes_before_dbt_s()
+    {
+        // dispatch in the dbt namespace searches the project first (its default__ before the engine's own version),
+        // and a project macro of the macro's own name replaces it for the project's calls
+        Check([
+            Same("any_value", "(select {{ any_value('x') }} from (values ('a'), ('b')) as t(x))", "b"),
+            Same("dbt.any_value", "(select {{ dbt.any_value('x') }} from (values ('a'), ('b')) as t(x))", "b"),
+            Same("right", "{{ right(\"'abc'\", 1) }}", "project's"),
+        ], ("macros/overrides.sql", "{% macro default__any_value(expression) %}max({{ expression }}){% endmacro %}\n" +
+                                    "{% macro right(string_text, length_expression) %}'project''s'{% endmacro %}\n"));
     }
 
     [Test]
