@@ -2,7 +2,8 @@
     dau: distinct active customers that day; mau: distinct active customers in the trailing 30 days
     including that day (a real rolling distinct count, not a sum of DAUs); stickiness = dau / mau
     (NULL when mau = 0); calendar_month_mau: distinct active customers in the day's calendar month.
-    Active = has a line in int_customer_metric_lines that day. -#}
+    Active = has a line in int_customer_metric_lines that day. The spine's days are cast to dates: dbt's
+    date_spine gives what dateadd gives, a timestamp on DuckDB and PostgreSQL. -#}
 with bounds as (
     select min(invoice_day) as first_day, max(invoice_day) as last_day
     from {{ ref('int_customer_metric_lines') }}
@@ -10,7 +11,8 @@ with bounds as (
 ),
 
 spine as (
-    {{ date_spine('day', '(select first_day from bounds)', dateadd('day', 1, '(select last_day from bounds)')) }}
+    select cast(date_day as {{ type_date() }}) as date_day
+    from ({{ date_spine('day', '(select first_day from bounds)', dateadd('day', 1, '(select last_day from bounds)')) }}) as days
 ),
 
 active as (

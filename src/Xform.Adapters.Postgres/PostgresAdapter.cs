@@ -29,8 +29,8 @@ public sealed class PostgresAdapter : IAdapter
     public string Type => "postgres";
 
     /// <summary>
-    /// postgres__ variants of dispatched macros, from Macros/. None is needed today: the core's default__ versions
-    /// are PostgreSQL SQL (tested in PostgresAdapterTests).
+    /// postgres__ variants of dispatched macros, from Macros/: dbt-postgres's versions of the cross-database macros
+    /// whose dbt default__ is not PostgreSQL SQL (datediff, dateadd, listagg, ...).
     /// </summary>
     public IReadOnlyList<TemplateSource> Macros { get; } = EmbeddedMacros.Load(typeof(PostgresAdapter).Assembly, "macros/", "postgres");
 

@@ -92,6 +92,11 @@ public class PostgresCrossDbMacroConformance : CrossDbMacroConformance
     protected override ConformanceTarget Target => PostgresTarget.Instance;
 }
 
+public class PostgresCrossDbMacroKnownAnswers : CrossDbMacroKnownAnswers
+{
+    protected override ConformanceTarget Target => PostgresTarget.Instance;
+}
+
 public class PostgresFaultConformance : FaultConformance
 {
     protected override ConformanceTarget Target => PostgresTarget.Instance;

@@ -15,8 +15,10 @@ namespace Xform.Adapters.Snowflake.Tests;
 /// <item>a division by zero is an error (100051), where DuckDB returns infinity or NULL: every divisor is
 /// checked by <c>__SF_DIVISOR</c>;</item>
 /// <item>date parts are identifiers (<c>DATEADD(day, 1, d)</c>); <c>TABLE(GENERATOR(ROWCOUNT => n))</c> is DuckDB's
-/// <c>RANGE(n)</c>; <c>CURRENT_TIMESTAMP()</c> takes parentheses; <c>SEQ4()</c>, <c>DATEADD</c>,
-/// <c>CONVERT_TIMEZONE</c> are macros defined by <see cref="Setup"/>;</item>
+/// <c>RANGE(n)</c>; <c>TABLE(FLATTEN(INPUT => array))</c> is a row per element, with its <c>VALUE</c> and its
+/// 0-based <c>INDEX</c> (the other FLATTEN columns and arguments are not there); <c>CURRENT_TIMESTAMP()</c> takes
+/// parentheses; <c>SEQ4()</c>, <c>DATEADD</c>, <c>CONVERT_TIMEZONE</c>, <c>ARRAY_GENERATE_RANGE(start, stop)</c> are
+/// macros defined by <see cref="Setup"/>;</item>
 /// <item><c>[db.]INFORMATION_SCHEMA.TABLES</c> and <c>COLUMNS</c> read views with Snowflake's shape and type names.</item>
 /// </list>
 /// </summary>
@@ -43,6 +45,8 @@ public static class FakeSnowflakeSql
         // DATEADD of a DATE gives a TIMESTAMP here (Snowflake keeps a DATE for parts of a day or more)
         yield return "create temp macro DATEADD(part, n, d) as d + cast('1 ' || part as interval) * n";
         yield return "create temp macro CONVERT_TIMEZONE(tz, ts) as timezone(tz, ts)";
+        // start, start + 1, ... below stop (the two-argument form)
+        yield return "create temp macro ARRAY_GENERATE_RANGE(a, b) as range(a, b)";
         yield return "create temp macro \"__SF_DIVISOR\"(x) as case when x = 0 then error('Division by zero') else x end";
         yield return $"""
             create temp view "__SF_TABLES" as
@@ -268,6 +272,22 @@ public static class FakeSnowflakeSql
                     output.Add(new Token(Kind.Symbol, "("));
                     output.AddRange(t.Skip(arrow + 1).Take(Close(t, open) - arrow - 1));
                     output.Add(new Token(Kind.Symbol, ")"));
+                    i = outer;
+                    continue;
+                }
+                case "TABLE" when IsAt(t, next, "(") && Next(t, next + 1) is var f && IsAt(t, f, "FLATTEN"):
+                {
+                    // TABLE(FLATTEN(INPUT => a)) -> (SELECT UNNEST(a) AS "VALUE", GENERATE_SUBSCRIPTS(a, 1) - 1 AS "INDEX")
+                    var outer = Close(t, next);
+                    var open = Next(t, f + 1);
+                    var arrow = Next(t, Next(t, open + 1) + 1);
+                    if (outer < 0 || !IsAt(t, open, "(") || !IsAt(t, Next(t, open + 1), "INPUT") || !IsAt(t, arrow, "=>")) break;
+                    var array = Rewrite(t.Skip(arrow + 1).Take(Close(t, open) - arrow - 1).ToList());
+                    output.AddRange(Lex("(SELECT UNNEST("));
+                    output.AddRange(array);
+                    output.AddRange(Lex(") AS \"VALUE\", GENERATE_SUBSCRIPTS("));
+                    output.AddRange(array);
+                    output.AddRange(Lex(", 1) - 1 AS \"INDEX\")"));
                     i = outer;
                     continue;
                 }

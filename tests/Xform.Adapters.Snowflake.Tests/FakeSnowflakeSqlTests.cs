@@ -14,6 +14,8 @@ public class FakeSnowflakeSqlTests
     [TestCase("select datediff(day, a, b), dateadd(month, 1, c), date_trunc('month', d)",
         "SELECT DATEDIFF('day', A, B), DATEADD('month', 1, C), DATE_TRUNC('month', D)")]
     [TestCase("select seq4() from table(generator(rowcount => 100))", "SELECT SEQ4() FROM RANGE( 100)")]
+    [TestCase("select cast(value as integer) from table(flatten(input => array_generate_range(1, datediff(day, a, b) + 1)))",
+        "SELECT CAST(VALUE AS INTEGER) FROM (SELECT UNNEST( ARRAY_GENERATE_RANGE(1, DATEDIFF('day', A, B) + 1)) AS \"VALUE\", GENERATE_SUBSCRIPTS( ARRAY_GENERATE_RANGE(1, DATEDIFF('day', A, B) + 1), 1) - 1 AS \"INDEX\")")]
     [TestCase("select current_timestamp()", "SELECT CURRENT_TIMESTAMP")]
     [TestCase("select column_name from \"ANALYTICS\".information_schema.columns where x", "SELECT COLUMN_NAME FROM \"__SF_COLUMNS\" WHERE X")]
     [TestCase("select table_name from information_schema.tables", "SELECT TABLE_NAME FROM \"__SF_TABLES\"")]

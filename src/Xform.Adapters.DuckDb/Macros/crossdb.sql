@@ -1,48 +1,73 @@
-{#- DuckDB variants of xform's cross-database macros (the default__ versions, PostgreSQL SQL, live in
-    Xform.Core/Runtime/Macros). Only where DuckDB differs or has a faster native form. -#}
+{#- DuckDB versions of dbt's cross-database macros: dbt-duckdb's duckdb__ overrides, the same SQL and the same
+    semantics (dispatched before default__, whose SQL is dbt-adapters' own). A project's default__ or duckdb__
+    macro of the same name still wins. -#}
 
-{% macro duckdb__datediff(start, end, datepart) -%}
-{%- set part = datepart | lower -%}
-{%- if part in ['year', 'quarter', 'month', 'day', 'hour', 'minute', 'second'] -%}
-cast(date_diff('{{ part }}', cast({{ start }} as timestamp), cast({{ end }} as timestamp)) as bigint)
+{#- Datepart boundaries crossed: DuckDB's date_diff, except week (weeks start on Sunday, as on PostgreSQL). -#}
+{% macro duckdb__datediff(first_date, second_date, datepart) -%}
+{%- if datepart == 'week' -%}
+({{ datediff(first_date, second_date, 'day') }} // 7 + case
+    when date_part('dow', ({{ first_date }})::timestamp) <= date_part('dow', ({{ second_date }})::timestamp) then
+        case when {{ first_date }} <= {{ second_date }} then 0 else -1 end
+    else
+        case when {{ first_date }} <= {{ second_date }} then 1 else 0 end
+end)
 {%- else -%}
-{{ default__datediff(start, end, datepart) }}
+(date_diff('{{ datepart }}', ({{ first_date }})::timestamp, ({{ second_date }})::timestamp))
 {%- endif -%}
 {%- endmacro %}
 
-{% macro duckdb__safe_cast(field, type) -%}
-try_cast({{ field }} as {{ type }})
+{#- interval (a number or an expression, cast to bigint) times one datepart; quarter is 3 months, week 7 days. -#}
+{% macro duckdb__dateadd(datepart, interval, from_date_or_timestamp) -%}
+{%- set unit = datepart | lower -%}
+{%- if unit == 'quarter' -%}
+({{ from_date_or_timestamp }} + (cast({{ interval }} as bigint) * 3) * interval 1 month)
+{%- elif unit == 'week' -%}
+({{ from_date_or_timestamp }} + (cast({{ interval }} as bigint) * 7) * interval 1 day)
+{%- else -%}
+({{ from_date_or_timestamp }} + cast({{ interval }} as bigint) * interval 1 {{ unit }})
+{%- endif -%}
+{%- endmacro %}
+
+{% macro duckdb__last_day(date, datepart) -%}
+{%- if datepart == 'quarter' -%}
+cast({{ dbt.dateadd('day', '-1', dbt.dateadd('month', '3', dbt.date_trunc(datepart, date))) }} as date)
+{%- else -%}
+{{ dbt.default_last_day(date, datepart) }}
+{%- endif -%}
+{%- endmacro %}
+
+{#- year, month and day are SQL expressions here (no check when the template renders). -#}
+{% macro duckdb__date(year, month, day) -%}
+make_date({{ year }}, {{ month }}, {{ day }})
+{%- endmacro %}
+
+{% macro duckdb__current_timestamp() -%}
+now()
 {%- endmacro %}
 
 {% macro duckdb__any_value(expression) -%}
-any_value({{ expression }})
-{%- endmacro %}
-
-{% macro duckdb__percentile_cont(field, fraction) -%}
-quantile_cont(cast({{ field }} as double), {{ fraction }})
+arbitrary({{ expression }})
 {%- endmacro %}
 
 {% macro duckdb__listagg(measure, delimiter_text, order_by_clause, limit_num) -%}
 {%- if limit_num -%}
-array_to_string(list_slice(array_agg({{ measure }}{% if order_by_clause %} {{ order_by_clause }}{% endif %}), 1, {{ limit_num }}), {{ delimiter_text }})
+list_aggr((array_agg({{ measure }}{% if order_by_clause %} {{ order_by_clause }}{% endif %}))[1:{{ limit_num }}], 'string_agg', {{ delimiter_text }})
 {%- else -%}
 string_agg({{ measure }}, {{ delimiter_text }}{% if order_by_clause %} {{ order_by_clause }}{% endif %})
 {%- endif -%}
 {%- endmacro %}
 
-{#- DuckDB's generate_series in a select list returns a list: unnest it. -#}
-{% macro duckdb__date_spine(datepart, start_date, end_date) -%}
-select cast(spine_value as date) as date_{{ datepart }}
-from (
-    select unnest(generate_series(
-        cast({{ start_date }} as timestamp),
-        cast({{ end_date }} as timestamp) - interval '1 {{ datepart }}',
-        interval '1 {{ datepart }}'
-    )) as spine_value
-) as date_spine_series
+{#- A list index: a negative part_number counts from the end; past either end is NULL. -#}
+{% macro duckdb__split_part(string_text, delimiter_text, part_number) -%}
+string_split({{ string_text }}, {{ delimiter_text }})[{{ part_number }}]
 {%- endmacro %}
 
+{#- upper_bound: a number or a SQL expression (DuckDB's table function takes either). -#}
 {% macro duckdb__generate_series(upper_bound) -%}
-select cast(generated_number as bigint) as generated_number
-from (select unnest(generate_series(1, {{ upper_bound }})) as generated_number) as series
+select generate_series as generated_number from generate_series(1, {{ upper_bound }})
+{%- endmacro %}
+
+{#- Not one of dbt's (xform's percentile_cont). -#}
+{% macro duckdb__percentile_cont(field, fraction) -%}
+quantile_cont(cast({{ field }} as double), {{ fraction }})
 {%- endmacro %}

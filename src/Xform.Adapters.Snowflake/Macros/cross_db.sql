@@ -1,56 +1,72 @@
-{#- Snowflake variants of the cross-database macros (dispatched as snowflake__name before default__name,
-    whose SQL is PostgreSQL's). Same arguments as the dispatching macros in Xform.Core/Runtime/Macros. -#}
+{#- Snowflake versions of dbt's cross-database macros: dbt-snowflake's snowflake__ overrides, the same SQL
+    (dispatched before default__, dbt-adapters' own SQL, which is Snowflake's for datediff, dateadd, listagg,
+    split_part, the types and the rest). A project's default__ or snowflake__ macro of the same name still wins. -#}
 
-{#- Snowflake's datediff counts datepart boundaries crossed: dbt's semantics already. -#}
-{% macro snowflake__datediff(start, end, datepart) -%}
-datediff({{ datepart }}, {{ start }}, {{ end }})
-{%- endmacro %}
-
-{% macro snowflake__dateadd(datepart, interval, from_date_or_timestamp) -%}
-dateadd({{ datepart }}, {{ interval }}, {{ from_date_or_timestamp }})
-{%- endmacro %}
-
+{#- Now, in UTC (a TIMESTAMP_TZ). -#}
 {% macro snowflake__current_timestamp() -%}
-convert_timezone('UTC', current_timestamp())::timestamp_ntz
+convert_timezone('UTC', current_timestamp())
 {%- endmacro %}
 
-{#- Snowflake has no generate_series: GENERATOR needs a constant row count, so the spine takes
-    enough rows for 100,000 dateparts and keeps those before end_date. -#}
-{% macro snowflake__date_spine(datepart, start_date, end_date) -%}
-select cast(spine_value as date) as date_{{ datepart }}
-from (
-    select dateadd({{ datepart }}, row_number() over (order by seq4()) - 1, cast({{ start_date }} as timestamp_ntz)) as spine_value
-    from table(generator(rowcount => 100000))
-) as date_spine_series
-where spine_value < cast({{ end_date }} as timestamp_ntz)
+{% macro snowflake__current_timestamp_backcompat() -%}
+current_timestamp::{{ type_timestamp() }}
 {%- endmacro %}
 
-{#- upper_bound must be a constant here (GENERATOR's rowcount). -#}
-{% macro snowflake__generate_series(upper_bound) -%}
-select row_number() over (order by seq4()) as generated_number
-from table(generator(rowcount => {{ upper_bound }}))
+{% macro snowflake__current_timestamp_in_utc_backcompat() -%}
+convert_timezone('UTC', {{ snowflake__current_timestamp_backcompat() }})::{{ type_timestamp() }}
 {%- endmacro %}
 
-{#- TRY_CAST reads text only: cast to varchar first. -#}
-{% macro snowflake__safe_cast(field, type) -%}
-try_cast(cast({{ field }} as varchar) as {{ type }})
+{% macro snowflake__array_construct(inputs, data_type) -%}
+array_construct( {{ inputs | join(' , ') }} )
 {%- endmacro %}
 
-{% macro snowflake__any_value(expression) -%}
-any_value({{ expression }})
+{% macro snowflake__bool_or(expression) -%}
+boolor_agg({{ expression }})
 {%- endmacro %}
 
-{% macro snowflake__listagg(measure, delimiter_text, order_by_clause, limit_num) -%}
-{%- if limit_num -%}
-array_to_string(array_slice(array_agg({{ measure }}){% if order_by_clause %} within group ({{ order_by_clause }}){% endif %}, 0, {{ limit_num }}), {{ delimiter_text }})
+{% macro snowflake__cast(field, type) -%}
+{%- if type | upper == 'GEOGRAPHY' -%}
+to_geography({{ field }})
+{%- elif type | upper == 'GEOMETRY' -%}
+to_geometry({{ field }})
 {%- else -%}
-listagg({{ measure }}, {{ delimiter_text }}){% if order_by_clause %} within group ({{ order_by_clause }}){% endif %}
+cast({{ field }} as {{ type }})
 {%- endif -%}
 {%- endmacro %}
 
-{% macro snowflake__type_string() %}varchar{% endmacro %}
-{% macro snowflake__type_int() %}integer{% endmacro %}
-{% macro snowflake__type_bigint() %}bigint{% endmacro %}
-{% macro snowflake__type_numeric(precision, scale) %}number({{ precision }}, {{ scale }}){% endmacro %}
-{% macro snowflake__type_float() %}float{% endmacro %}
-{% macro snowflake__type_timestamp() %}timestamp_ntz{% endmacro %}
+{#- TRY_CAST reads text: a number given as a template value is quoted first. VARIANT has no TRY_CAST. -#}
+{% macro snowflake__safe_cast(field, type) -%}
+{%- if type | upper == 'GEOMETRY' -%}
+try_to_geometry({{ field }})
+{%- elif type | upper == 'GEOGRAPHY' -%}
+try_to_geography({{ field }})
+{%- elif type | upper != 'VARIANT' -%}
+{%- set field_as_string = dbt.string_literal(field) if field is number else field -%}
+try_cast({{ field_as_string }} as {{ type }})
+{%- else -%}
+{{ adapter.dispatch('cast', 'dbt')(field, type) }}
+{%- endif -%}
+{%- endmacro %}
+
+{#- Snowflake string literals take backslash escapes: they're -> they\'re. -#}
+{% macro snowflake__escape_single_quotes(expression) -%}
+{{ expression | replace("'", "\\'") }}
+{%- endmacro %}
+
+{% macro snowflake__right(string_text, length_expression) -%}
+case when {{ length_expression }} = 0
+    then ''
+else
+    right({{ string_text }}, {{ length_expression }})
+end
+{%- endmacro %}
+
+{#- Not in dbt-snowflake (which uses default__, for a number). xform's get_intervals_between gives a SQL
+    expression, and GENERATOR takes only a constant row count: the numbers come from an array instead. -#}
+{% macro snowflake__generate_series(upper_bound) -%}
+{%- if upper_bound is number -%}
+{{ dbt.default__generate_series(upper_bound) }}
+{%- else -%}
+select cast(value as integer) as generated_number
+from table(flatten(input => array_generate_range(1, ({{ upper_bound }}) + 1)))
+{%- endif -%}
+{%- endmacro %}

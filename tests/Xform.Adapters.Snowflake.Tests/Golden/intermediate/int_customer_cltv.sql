@@ -1,5 +1,5 @@
 with margin as (
-    select cast(gross_margin as number(9, 6)) as gross_margin
+    select cast(gross_margin as numeric(9,6)) as gross_margin
     from "RETAIL"."BUSINESS_CONSTANTS"
 ),
 
@@ -17,6 +17,6 @@ revenue as (
 select
     revenue.customer_id,
     revenue.customer_cltv_revenue,
-    cast(round(revenue.customer_cltv_revenue * margin.gross_margin, 4) as number(38, 4)) as customer_cltv_profit
+    cast(round(revenue.customer_cltv_revenue * margin.gross_margin, 4) as numeric(38,4)) as customer_cltv_profit
 from revenue
 cross join margin

@@ -18,5 +18,5 @@ select
     cast(r_score as integer) as r_score,
     cast(f_score as integer) as f_score,
     cast(m_score as integer) as m_score,
-    cast(r_score as varchar) || cast(f_score as varchar) || cast(m_score as varchar) as rfm_cell
+    cast(r_score as TEXT) || cast(f_score as TEXT) || cast(m_score as TEXT) as rfm_cell
 from scored

@@ -14,9 +14,9 @@ select
     datediff(day, max(lines.invoice_date), snapshot.snapshot_date) as recency_days,
     datediff(day, min(lines.invoice_date), snapshot.snapshot_date) as tenure_days,
     count(distinct lines.invoice_no) as frequency,
-    cast(sum(lines.line_amount) as number(38, 3)) as monetary,
+    cast(sum(lines.line_amount) as numeric(38,3)) as monetary,
     count(*) as line_count,
-    cast(sum(case when lines.transaction_category = 'sale' then lines.line_amount else 0 end) as number(38, 3)) as sales_value
+    cast(sum(case when lines.transaction_category = 'sale' then lines.line_amount else 0 end) as numeric(38,3)) as sales_value
 from lines
 cross join snapshot
 group by lines.customer_id, snapshot.snapshot_date

@@ -5,12 +5,24 @@ with bounds as (
 ),
 
 spine as (
-    select cast(spine_value as date) as date_day
-from (
-    select dateadd(day, row_number() over (order by seq4()) - 1, cast((select first_day from bounds) as timestamp_ntz)) as spine_value
-    from table(generator(rowcount => 100000))
-) as date_spine_series
-where spine_value < cast(dateadd(day, 1, (select last_day from bounds)) as timestamp_ntz)
+    select cast(date_day as date) as date_day
+    from (with rawdata as (
+    select cast(value as integer) as generated_number
+from table(flatten(input => array_generate_range(1, ((datediff(day, (select first_day from bounds), dateadd(day, 1, (select last_day from bounds))))) + 1)))
+),
+
+all_periods as (
+    select (dateadd(day, row_number() over (order by 1) - 1, (select first_day from bounds))) as date_day
+    from rawdata
+),
+
+filtered as (
+    select *
+    from all_periods
+    where date_day <= dateadd(day, 1, (select last_day from bounds))
+)
+
+select * from filtered) as days
 ),
 
 active as (

@@ -6,7 +6,7 @@ with groups as (
 )
 
 select
-    md5(cast(g.churn_risk_group as varchar)) as churn_group_key,
+    md5(cast(g.churn_risk_group as TEXT)) as churn_group_key,
     g.churn_risk_group,
     cast(g.risk_order as integer) as risk_order,
     cast(case g.risk_order

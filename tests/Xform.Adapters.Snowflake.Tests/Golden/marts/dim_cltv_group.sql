@@ -10,7 +10,7 @@ tiers as (
 )
 
 select
-    md5(cast(tiers.cltv_segment as varchar)) as cltv_group_key,
+    md5(cast(tiers.cltv_segment as TEXT)) as cltv_group_key,
     tiers.cltv_segment,
     cast(tiers.tier_order as integer) as tier_order,
     case when tiers.tier_order = 1 then null when tiers.tier_order = 2 then t.cltv_p33 else t.cltv_p66 end as min_cltv_profit,

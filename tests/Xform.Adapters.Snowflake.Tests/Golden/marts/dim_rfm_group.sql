@@ -1,5 +1,5 @@
 select
-    md5(cast(rfm_segment as varchar)) as rfm_group_key,
+    md5(cast(rfm_segment as TEXT)) as rfm_group_key,
     rfm_segment,
     cast(min(min_r) as integer) as min_r_score,
     cast(max(max_r) as integer) as max_r_score,

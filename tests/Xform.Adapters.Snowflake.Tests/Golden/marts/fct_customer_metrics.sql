@@ -1,9 +1,9 @@
 select
     o.customer_id,
     o.snapshot_date,
-    md5(cast(o.rfm_segment as varchar)) as rfm_group_key,
-    md5(cast(o.cltv_segment as varchar)) as cltv_group_key,
-    md5(cast(o.churn_risk_group as varchar)) as churn_group_key,
+    md5(cast(o.rfm_segment as TEXT)) as rfm_group_key,
+    md5(cast(o.cltv_segment as TEXT)) as cltv_group_key,
+    md5(cast(o.churn_risk_group as TEXT)) as churn_group_key,
     o.recency_days,
     o.frequency,
     o.monetary,

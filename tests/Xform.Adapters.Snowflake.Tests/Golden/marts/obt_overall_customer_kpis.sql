@@ -9,14 +9,14 @@ customers as (
 sales as (
     select
         count(distinct s.invoice_no) as orders,
-        cast(sum(s.line_amount) as number(38, 3)) as gross_sales
+        cast(sum(s.line_amount) as numeric(38,3)) as gross_sales
     from "RETAIL"."INT_SALES_LINES" as s
     cross join snapshot
     where s.invoice_day < snapshot.snapshot_date
 ),
 
 returns as (
-    select cast(coalesce(sum(r.line_amount), 0) as number(38, 3)) as returns_value
+    select cast(coalesce(sum(r.line_amount), 0) as numeric(38,3)) as returns_value
     from "RETAIL"."STG_TRANSACTION_LOGS" as r
     cross join snapshot
     where r.transaction_category = 'return'
@@ -26,7 +26,7 @@ returns as (
 customer_totals as (
     select
         count(*) as customers,
-        cast(sum(customer_cltv_profit) as number(38, 4)) as total_cltv_profit,
+        cast(sum(customer_cltv_profit) as numeric(38,4)) as total_cltv_profit,
         sum(case when is_churned then 1 else 0 end) as churned_customers
     from customers
 ),
@@ -38,7 +38,7 @@ segments as (
 ),
 
 segment_list as (
-    select listagg(rfm_segment || '=' || cast(customers as varchar), '; ') within group (order by rfm_segment) as customers_per_rfm_segment
+    select listagg(rfm_segment || '=' || cast(customers as TEXT), '; ') within group (order by rfm_segment) as customers_per_rfm_segment
     from segments
 ),
 
@@ -68,7 +68,7 @@ select
     cast(sales.orders as integer) as orders,
     sales.gross_sales,
     returns.returns_value,
-    cast(sales.gross_sales + returns.returns_value as number(38, 3)) as net_revenue,
+    cast(sales.gross_sales + returns.returns_value as numeric(38,3)) as net_revenue,
     cast(
     sign(cast((sales.gross_sales) * 10000 as number(38, 0))) * sign(cast(nullif(sales.orders, 0) as number(38, 0)))
     * cast(((abs(cast((sales.gross_sales) * 10000 as number(38, 0))) * 2 + abs(cast(nullif(sales.orders, 0) as number(38, 0)))) - mod(abs(cast((sales.gross_sales) * 10000 as number(38, 0))) * 2 + abs(cast(nullif(sales.orders, 0) as number(38, 0))), 2 * abs(cast(nullif(sales.orders, 0) as number(38, 0))))) / (2 * abs(cast(nullif(sales.orders, 0) as number(38, 0)))) as number(38, 0))

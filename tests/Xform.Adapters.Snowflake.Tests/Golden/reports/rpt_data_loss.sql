@@ -14,7 +14,7 @@ per_category as (
     select
         transaction_category,
         count(*) as row_count,
-        cast(coalesce(sum(line_amount), 0) as number(38, 3)) as gross_value
+        cast(coalesce(sum(line_amount), 0) as numeric(38,3)) as gross_value
     from raw
     group by transaction_category
 )

@@ -25,7 +25,7 @@ segment_mismatches as (
         and o.m_score between m.min_m and m.max_m
     where m.rfm_segment is null
        or m.rfm_segment <> o.rfm_segment
-       or o.rfm_cell <> cast(o.r_score as varchar) || cast(o.f_score as varchar) || cast(o.m_score as varchar)
+       or o.rfm_cell <> cast(o.r_score as TEXT) || cast(o.f_score as TEXT) || cast(o.m_score as TEXT)
 ),
 
 engagement_bounds as (
@@ -42,7 +42,7 @@ fact_vs_obt as (
 
 select 'customer_monetary_equals_sale_revenue' as check_name,
     cast(case when sale_revenue.revenue = customer_total.monetary then 0 else 1 end as bigint) as failing_rows,
-    'sale revenue ' || cast(sale_revenue.revenue as varchar) || ', customer monetary ' || cast(customer_total.monetary as varchar) as detail
+    'sale revenue ' || cast(sale_revenue.revenue as TEXT) || ', customer monetary ' || cast(customer_total.monetary as TEXT) as detail
 from sale_revenue cross join customer_total
 union all
 select 'rfm_segment_matches_scores', cast(n as bigint), 'customers whose segment or rfm_cell disagrees with their scores and the seed grid' from segment_mismatches

@@ -1,14 +1,14 @@
 with raw as (
     select
-        trim(cast("InvoiceNo" as varchar)) as invoice_no,
-        trim(cast("StockCode" as varchar)) as stock_code,
-        nullif(trim(cast("Description" as varchar)), '') as description,
-        cast(trim(cast("Quantity" as varchar)) as integer) as quantity,
-        trim(cast("InvoiceDate" as varchar)) as invoice_date_text,
-        cast(trim(cast("UnitPrice" as varchar)) as number(18, 3)) as unit_price,
-        nullif(trim(cast("CustomerID" as varchar)), '') as customer_id_text,
-        trim(cast("Country" as varchar)) as country_raw,
-        cast(_loaded_at as timestamp_ntz) as loaded_at
+        trim(cast("InvoiceNo" as TEXT)) as invoice_no,
+        trim(cast("StockCode" as TEXT)) as stock_code,
+        nullif(trim(cast("Description" as TEXT)), '') as description,
+        cast(trim(cast("Quantity" as TEXT)) as integer) as quantity,
+        trim(cast("InvoiceDate" as TEXT)) as invoice_date_text,
+        cast(trim(cast("UnitPrice" as TEXT)) as numeric(18,3)) as unit_price,
+        nullif(trim(cast("CustomerID" as TEXT)), '') as customer_id_text,
+        trim(cast("Country" as TEXT)) as country_raw,
+        cast(_loaded_at as timestamp) as loaded_at
     from "POS"."TRANSACTION_LOGS"
 ),
 
@@ -19,7 +19,7 @@ typed as (
     when regexp_like(invoice_date_text, '[0-9]{1,2}/[0-9]{1,2}/[0-9]{4} [0-9]{1,2}:[0-9]{2}')
         then to_timestamp_ntz(invoice_date_text, 'MM/DD/YYYY HH24:MI')
     else to_timestamp_ntz(invoice_date_text)
-end as invoice_date,cast(cast(customer_id_text as number(18, 1)) as integer) as customer_id
+end as invoice_date,cast(cast(customer_id_text as numeric(18,1)) as integer) as customer_id
     from raw
 ),
 
@@ -57,7 +57,7 @@ categorised as (
 
 keyed as (select
         categorised.*,
-        md5(cast(coalesce(invoice_no, '') || '|' || coalesce(stock_code, '') || '|' || coalesce(description, '') || '|' || coalesce(cast(quantity as varchar), '') || '|' || coalesce(invoice_date_text, '') || '|' || coalesce(cast(unit_price as varchar), '') || '|' || coalesce(customer_id_text, '') || '|' || coalesce(country_raw, '') || '|' || cast(row_number() over (partition by invoice_no, stock_code, description, quantity, invoice_date_text, unit_price, customer_id_text, country_raw order by invoice_no) as varchar) as varchar)) as transaction_line_id
+        md5(cast(coalesce(invoice_no, '') || '|' || coalesce(stock_code, '') || '|' || coalesce(description, '') || '|' || coalesce(cast(quantity as TEXT), '') || '|' || coalesce(invoice_date_text, '') || '|' || coalesce(cast(unit_price as TEXT), '') || '|' || coalesce(customer_id_text, '') || '|' || coalesce(country_raw, '') || '|' || cast(row_number() over (partition by invoice_no, stock_code, description, quantity, invoice_date_text, unit_price, customer_id_text, country_raw order by invoice_no) as TEXT) as TEXT)) as transaction_line_id
     from categorised
 ),
 
@@ -91,7 +91,7 @@ select
         when keyed.transaction_category in ('bad_debt', 'manual_adjustment', 'zero_value')
             then coalesce(note_matches.note_group, 'Unknown / Incomplete')
     end as note_group,
-    cast(keyed.quantity * keyed.unit_price as number(18, 3)) as line_amount,
+    cast(keyed.quantity * keyed.unit_price as numeric(18,3)) as line_amount,
     keyed.loaded_at
 from keyed
 left join note_matches
