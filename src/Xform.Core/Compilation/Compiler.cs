@@ -14,21 +14,46 @@ namespace Xform.Core.Compilation;
 public sealed record CompiledNode(Node Node, string Sql, IReadOnlyList<string> Hooks, IReadOnlyList<string> PostHooks);
 
 /// <summary>Renders nodes in compile mode: ref() and source() resolve to real relations.</summary>
+/// <param name="open">opens a connection for templates that read the database (run_query, adapter.get_columns_in_relation)
+/// while compiling outside a run; null: such templates fail with a clear error</param>
 public sealed class Compiler(LoadedProject project, DependencyGraph graph, ExternalRelationRenderer? renderExternal = null,
-    IReadOnlyDictionary<string, RelationName>? deferred = null)
+    IReadOnlyDictionary<string, RelationName>? deferred = null, Func<IAdapterConnection>? open = null)
 {
+    // The database objects of the compile in progress on this thread (ephemeral models render inside it).
+    [ThreadStatic] static DatabaseObjects? _database;
+
     readonly ConcurrentDictionary<string, (string Sql, IReadOnlyList<string> Ephemerals)> _ephemeralCache = new(StringComparer.Ordinal);
 
     CompileSession Session => project.Session;
 
-    public CompiledNode Compile(Node node, bool isIncremental = false, BatchWindow? batch = null)
+    /// <param name="connection">the node's connection while it runs; otherwise one is opened if a template reads the database</param>
+    public CompiledNode Compile(Node node, bool isIncremental = false, BatchWindow? batch = null, IAdapterConnection? connection = null) =>
+        WithDatabase(connection, () =>
+        {
+            var (sql, ephemerals) = Render(node, isIncremental, batch);
+            if (ephemerals.Count > 0) sql = InjectCtes(sql, OrderEphemerals(ephemerals));
+            var globals = Globals(node, isIncremental, [], batch);
+            var pre = Hooks(node, "pre-hook", globals);
+            var post = Hooks(node, "post-hook", globals);
+            return new CompiledNode(node, sql, pre, post);
+        });
+
+    T WithDatabase<T>(IAdapterConnection? connection, Func<T> compile)
     {
-        var (sql, ephemerals) = Render(node, isIncremental, batch);
-        if (ephemerals.Count > 0) sql = InjectCtes(sql, OrderEphemerals(ephemerals));
-        var globals = Globals(node, isIncremental, [], batch);
-        var pre = Hooks(node, "pre-hook", globals);
-        var post = Hooks(node, "post-hook", globals);
-        return new CompiledNode(node, sql, pre, post);
+        IAdapterConnection? own = null;
+        var outer = _database;
+        _database = new DatabaseObjects(() => connection ?? (own ??= open?.Invoke()
+            ?? throw new XformException("this template reads the database (run_query, statement or adapter), which this command does not connect to")),
+            Session.Quote, Session.Target.Type);
+        try
+        {
+            return compile();
+        }
+        finally
+        {
+            _database = outer;
+            own?.Dispose();
+        }
     }
 
     /// <summary>How a source table is written in SQL: its relation, or the adapter's reader for a file read in place.</summary>
@@ -40,13 +65,13 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
     }
 
     /// <summary>Compiles SQL that is not a project file (show --inline).</summary>
-    public string CompileInline(Node node)
+    public string CompileInline(Node node) => WithDatabase(null, () =>
     {
         var template = Session.Engine.Parse(new TemplateSource(node.OriginalFilePath, node.RawCode));
         var ephemerals = new List<string>();
         var sql = Session.Engine.Render(template, Globals(node, false, ephemerals));
         return ephemerals.Count > 0 ? InjectCtes(sql, OrderEphemerals(ephemerals)) : sql;
-    }
+    });
 
     IReadOnlyList<string> Hooks(Node node, string key, Dictionary<string, object?> globals) =>
         node.Config.GetStrings(key).Select(h => Session.Engine.Render(Session.Engine.Parse(new TemplateSource(node.OriginalFilePath, h), TemplatePackage(node)), globals)).ToList();
@@ -60,7 +85,7 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
         if (!project.Templates.TryGetValue(node.UniqueId, out var template))
             return (node.RawCode, []);
         var ephemerals = new List<string>();
-        var sql = Session.Engine.Render(template, Globals(node, isIncremental, ephemerals, batch));
+        var sql = Session.Engine.Render(template, Globals(node, isIncremental, ephemerals, batch, inferredOnly: true));
         return (sql, ephemerals);
     }
 
@@ -92,7 +117,9 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
         return (Convert.ToString(result, System.Globalization.CultureInfo.InvariantCulture) ?? "", ephemerals);
     }
 
-    Dictionary<string, object?> Globals(Node node, bool isIncremental, List<string> ephemerals, BatchWindow? batch = null)
+    /// <param name="inferredOnly">the node's own SQL: a ref() the parse did not see (inside a block that runs only when
+    /// executing) is dbt's "unable to infer all dependencies" error, since the node may run before what it reads</param>
+    Dictionary<string, object?> Globals(Node node, bool isIncremental, List<string> ephemerals, BatchWindow? batch = null, bool inferredOnly = false)
     {
         var g = Session.BaseGlobals(node.PackageName);
         g["ref"] = (HostFunction)(c =>
@@ -100,6 +127,10 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
             var (package, name) = ParseCapture.RefArgs(c);
             if (graph.Lookup.Ref(name, package, node.PackageName) is not { } target)
                 throw c.Error($"{node.Name} refers to ref('{name}'), which is not a model, seed or snapshot of this project.{Suggestions.DidYouMean(name, graph.Lookup.RefNames)}");
+            if (inferredOnly && !node.DependsOn.Contains(target.UniqueId))
+                throw c.Error($"xform could not infer all dependencies of {node.Name}: ref('{name}') runs only while executing (inside a block such as " +
+                              $"'if execute' or a statement call), so the parse did not see it. Add this line at the top of {node.OriginalFilePath}: " +
+                              $"-- depends_on: {{{{ ref('{name}') }}}}");
             if (target.Materialized == "ephemeral")
             {
                 if (!ephemerals.Contains(target.UniqueId)) ephemerals.Add(target.UniqueId);
@@ -125,6 +156,7 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
         g["this"] = new RelationObject(node.Relation, Session.Quote);
         g["is_incremental"] = (HostFunction)(_ => isIncremental);
         g["execute"] = true;
+        _database?.AddTo(g);
         g["model"] = new MemberObject(node.UniqueId, new Dictionary<string, object?>
         {
             ["name"] = node.Name, ["unique_id"] = node.UniqueId, ["resource_type"] = node.ResourceType.ToString().ToLowerInvariant(),

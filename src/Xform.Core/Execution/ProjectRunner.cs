@@ -81,7 +81,7 @@ public sealed class ProjectRunner
             if (runner.WritesRelation) EnsureSchema(connection, node.Relation.Schema);
             CompiledNode Compile(bool incremental, BatchWindow? batch)
             {
-                var result = _compiler.Compile(node, incremental, batch);
+                var result = _compiler.Compile(node, incremental, batch, connection);
                 compiled = result.Sql;
                 _files.WriteCompiled(node, result.Sql);
                 executeStart = DateTimeOffset.UtcNow;

@@ -20,7 +20,7 @@ public static class DocsTask
     public static DocsOutcome Generate(Workspace workspace, Action<string> warn, string version)
     {
         var graph = workspace.Graph;
-        var compiler = new Compiler(workspace.Loaded, graph, workspace.Adapter.External);
+        var compiler = new Compiler(workspace.Loaded, graph, workspace.Adapter.External, open: workspace.Adapter.Open);
         var compiled = new Dictionary<string, string?>(StringComparer.Ordinal);
         var failures = 0;
         foreach (var id in graph.Order)

@@ -13,7 +13,7 @@ public static class ShowTask
     /// <param name="limit">rows to return; a negative number for all</param>
     public static ShowQuery Prepare(Workspace workspace, string? inline, int limit)
     {
-        var compiler = new Compiler(workspace.Loaded, workspace.Graph, workspace.Adapter.External);
+        var compiler = new Compiler(workspace.Loaded, workspace.Graph, workspace.Adapter.External, open: workspace.Adapter.Open);
         var project = workspace.Project.Name;
         string sql;
         string title;

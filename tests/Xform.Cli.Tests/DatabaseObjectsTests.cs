@@ -1,0 +1,89 @@
+namespace Xform.Cli.Tests;
+
+/// <summary>dbt's context objects that read the database while a node compiles (issue 12, point 5).</summary>
+public class DatabaseObjectsTests
+{
+    static TestProject Project()
+    {
+        var p = new TestProject();
+        p.Write("seeds/colors.csv", "id,color,weight\n1,red,2.5\n2,blue,1.0\n3,green,4.0\n");
+        p.Write("macros/star.sql", """
+            {% macro my_star(relation, except=[]) -%}
+                {%- set names = [] -%}
+                {%- for col in adapter.get_columns_in_relation(relation) -%}
+                    {%- if col.name not in except -%}{%- set _ = names.append(adapter.quote(col.name)) -%}{%- endif -%}
+                {%- endfor -%}
+                {{ names | join(', ') if names else '*' }}
+            {%- endmacro %}
+            """);
+        p.Write("models/pivoted.sql", """
+            {%- set colors = run_query("select color from " ~ ref('colors') ~ " order by id") -%}
+            {%- set values = colors.columns[0].values() if execute else [] -%}
+            select
+            {%- for c in values %}
+                sum(case when color = '{{ c }}' then weight end) as {{ c }}_weight{{ "," if not loop.last }}
+            {%- endfor %}
+            {%- if not values %} 1 as placeholder{% endif %}
+            from {{ ref('colors') }}
+            """);
+        p.Write("models/starred.sql", "select {{ my_star(ref('colors'), except=['weight']) }} from {{ ref('colors') }}");
+        p.Write("models/stated.sql", """
+            -- depends_on: {{ ref('colors') }}
+            {% call statement('max_id', fetch_result=True) -%}
+                select max(id) as top, count(*) as n from {{ ref('colors') }}
+            {%- endcall -%}
+            {%- set result = load_result('max_id') -%}
+            {%- set top = result['data'][0][0] if execute else 0 -%}
+            {%- set rel = adapter.get_relation(database=none, schema=target.schema, identifier='colors') -%}
+            {%- set missing = adapter.get_relation(database=none, schema=target.schema, identifier='no_such_table') -%}
+            select {{ top }} as top_id, {{ result['table'].rows[0]['n'] if execute else 0 }} as n,
+                   '{{ rel.identifier if rel else "none" }}' as found, '{{ missing is none }}' as missing_is_none,
+                   '{{ api.Relation.create(schema='s', identifier='t') }}' as made, '{{ adapter.type() }}' as kind
+            """);
+        return p;
+    }
+
+    [Test]
+    public void run_query_statement_load_result_and_adapter_read_the_database_while_compiling()
+    {
+        using var p = Project();
+        var r = p.Run("build");
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        Assert.That(p.Query("select red_weight, blue_weight, green_weight from pivoted")[0], Is.EqualTo(new object?[] { 2.5, 1.0, 4.0 }).AsCollection,
+            "run_query(...).columns[0].values(), in the seed's order");
+        Assert.That(p.Query("select column_name from information_schema.columns where table_name = 'starred' order by ordinal_position").Select(x => x[0]),
+            Is.EqualTo(new[] { "id", "color" }), "adapter.get_columns_in_relation, less the excepted column");
+        Assert.That(p.Query("select top_id, n, found, missing_is_none, made, kind from stated")[0],
+            Is.EqualTo(new object?[] { 3, 3L, "colors", "True", "\"s\".\"t\"", "duckdb" }).AsCollection);
+    }
+
+    [Test]
+    public void While_parsing_execute_is_false_and_nothing_touches_the_database()
+    {
+        using var p = Project();
+        var r = p.Run("parse");
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        Assert.That(p.Exists("target/test.duckdb"), Is.False);
+    }
+
+    [Test]
+    public void Compile_connects_only_when_a_template_reads_the_database()
+    {
+        using var p = Project();
+        Assert.That(p.Run("seed").ExitCode, Is.Zero);
+        var r = p.Run("compile", "--select", "pivoted");
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        Assert.That(p.Read("target/compiled/proj/models/pivoted.sql"), Does.Contain("as green_weight"));
+    }
+
+    [Test]
+    public void A_ref_the_parse_could_not_see_is_dbts_depends_on_error()
+    {
+        using var p = Project();
+        p.Write("models/stated.sql", "{% if execute %}select * from {{ ref('colors') }}{% else %}select 1 as id{% endif %}");
+        var r = p.Run("build", "--select", "stated");
+        Assert.That(r.ExitCode, Is.EqualTo(1));
+        Assert.That(r.All, Does.Contain("models/stated.sql:1:34: error: xform could not infer all dependencies of stated: ref('colors') runs only while executing")
+            .And.Contain("-- depends_on: {{ ref('colors') }}"));
+    }
+}
