@@ -15,7 +15,7 @@ internal sealed class JUndefined
 
 
 /// <summary>A Python tuple: a read-only list printed with parentheses.</summary>
-internal sealed class JTuple : List<object?>
+internal class JTuple : List<object?>
 {
     public JTuple() { }
     public JTuple(IEnumerable<object?> items) : base(items) { }
@@ -33,6 +33,15 @@ internal sealed class JLoop
     public JLoop(List<object?> items) => Items = items;
     public List<object?> Items { get; }
     public int Index0 = -1;
+    private object? _lastChanged = JUndefined.Unassigned;
+
+    /// <summary><c>loop.changed(*values)</c>: true the first time and whenever the values differ from the last call's.</summary>
+    public bool Changed(JTuple values)
+    {
+        if (Py.Eq(values, _lastChanged)) return false;
+        _lastChanged = values;
+        return true;
+    }
 
     public bool TryGet(string name, out object? value)
     {
@@ -79,6 +88,11 @@ internal static class Py
         string => "str",
         JTuple => "tuple",
         JNamespace => "Namespace",
+        JDictView dv => dv.Kind,
+        JRange => "range",
+        JCycler => "Cycler",
+        BoundMethod => "builtin_function_or_method",
+        BuiltinFunction or HostFunction => "function",
         IList => "list",
         IDictionary or IReadOnlyDictionary<string, object?> => "dict",
         JMacro => "macro",
@@ -158,6 +172,8 @@ internal static class Py
         JUndefined => "",
         JTuple t => t.Count == 1 ? "(" + Repr(t[0]) + ",)" : "(" + string.Join(", ", t.Select(Repr)) + ")",
         JNamespace ns => "<Namespace " + DictStr(ns) + ">",
+        JDictView dv => dv.Kind + "([" + string.Join(", ", dv.Select(Repr)) + "])",
+        JRange r => r.Step == 1 ? $"range({r.Start}, {r.Stop})" : $"range({r.Start}, {r.Stop}, {r.Step})",
         JMacro m => $"<Macro '{m.Name}'>",
         ITemplateObject or ITemplateCallable => v.ToString() ?? "",
         IDictionary<string, object?> d => DictStr(d),
@@ -340,7 +356,7 @@ internal static class Py
             if (m != 0 && ((m < 0) != (fb < 0))) m += fb;
             return m;
         }
-        if (a is string) throw new JinjaError("'%' string formatting is not supported by xform's Jinja subset; use '~' or format()");
+        if (a is string format) return PyFormat.Printf(format, b);
         throw OpError("%", a, b);
     }
 

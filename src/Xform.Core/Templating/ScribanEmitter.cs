@@ -170,7 +170,10 @@ internal sealed partial class ScribanEmitter
             switch (s)
             {
                 case SetStmt x: into.AddRange(x.Targets); break;
-                case SetBlockStmt x: into.Add(x.Target); CollectAssigned(x.Body, into); break;
+                case SetBlockStmt x:
+                    if (x.Attr == null) into.Add(x.Target);
+                    CollectAssigned(x.Body, into);
+                    break;
                 case MacroStmt x: into.Add(x.Name); break;
                 case IfStmt x:
                     foreach (var b in x.Branches) CollectAssigned(b.Body, into);
@@ -194,13 +197,23 @@ internal sealed partial class ScribanEmitter
                 case DoStmt x: CollectNames(x.Value, into); break;
                 case SetStmt x: CollectNames(x.Value, into); break;
                 case SetAttrStmt x: into.Add(x.Target); CollectNames(x.Value, into); break;
-                case SetBlockStmt x: CollectNames(x.Body, into); break;
+                case SetBlockStmt x:
+                    if (x.Attr != null) into.Add(x.Target);
+                    if (x.Filter != null) CollectNames(x.Filter, into);
+                    CollectNames(x.Body, into);
+                    break;
+                case FilterBlockStmt x: CollectNames(x.Filter, into); CollectNames(x.Body, into); break;
+                case WithStmt x:
+                    foreach (var (_, v) in x.Targets) CollectNames(v, into);
+                    CollectNames(x.Body, into);
+                    break;
                 case IfStmt x:
                     foreach (var b in x.Branches) { CollectNames(b.Cond, into); CollectNames(b.Body, into); }
                     if (x.Else != null) CollectNames(x.Else, into);
                     break;
                 case ForStmt x:
                     CollectNames(x.Iter, into);
+                    if (x.Filter != null) CollectNames(x.Filter, into);
                     CollectNames(x.Body, into);
                     if (x.Else != null) CollectNames(x.Else, into);
                     break;
@@ -331,7 +344,7 @@ internal sealed partial class ScribanEmitter
                     break;
                 case SetBlockStmt sb:
                     {
-                        var target = s.Resolve(sb.Target)!;
+                        var target = sb.Attr == null ? s.Resolve(sb.Target)! : Tmp(u);
                         Line(u, sb.Pos);
                         var capture = new ScriptCaptureStatement { Target = Var(u, target), Body = new ScriptBlockStatement() };
                         Add(u, capture);
@@ -340,6 +353,58 @@ internal sealed partial class ScribanEmitter
                         u.Block = outer;
                         Line(u, sb.Pos);
                         Add(u, Assign(u, target, Fn(u, "j_captured", Var(u, target))));
+                        if (sb.Filter != null)
+                        {
+                            Line(u, sb.Pos);
+                            Add(u, Assign(u, target, E(sb.Filter, CapturedScope(s, target))));
+                        }
+                        if (sb.Attr != null)
+                        {
+                            Line(u, sb.Pos);
+                            Add(u, Fn(u, "j_setattr", Int(u, Loc(u, sb.Pos)), E(new NameExpr(sb.Pos, sb.Target), s), Str(u, sb.Attr), Var(u, target)));
+                        }
+                        break;
+                    }
+                case FilterBlockStmt fb:
+                    {
+                        var inner = InnerScope(s, fb.Body, fb.Pos);
+                        var target = Tmp(u);
+                        Line(u, fb.Pos);
+                        var capture = new ScriptCaptureStatement { Target = Var(u, target), Body = new ScriptBlockStatement() };
+                        Add(u, capture);
+                        var outer = Enter(u, capture.Body);
+                        EmitBody(fb.Body, inner);
+                        u.Block = outer;
+                        Line(u, fb.Pos);
+                        Add(u, Assign(u, target, Fn(u, "j_captured", Var(u, target))));
+                        Line(u, fb.Pos);
+                        Add(u, Fn(u, "j_p", E(fb.Filter, CapturedScope(s, target))));
+                        break;
+                    }
+                case WithStmt w:
+                    {
+                        // the values are evaluated outside, left to right, then the names bound inside
+                        var values = new List<string>();
+                        foreach (var (_, value) in w.Targets)
+                        {
+                            var tmp = Tmp(u);
+                            Line(u, value.Pos);
+                            Add(u, Assign(u, tmp, E(value, s)));
+                            values.Add(tmp);
+                        }
+                        var inner = new Scope(s, u);
+                        for (var k = 0; k < w.Targets.Count; k++)
+                        {
+                            if (!inner.Vars.TryGetValue(w.Targets[k].Name, out var v))
+                            {
+                                v = NewVar(w.Targets[k].Name);
+                                inner.Vars[w.Targets[k].Name] = v;
+                                u.NullVars.Add(v);
+                            }
+                            Line(u, w.Pos);
+                            Add(u, Assign(u, v, Var(u, values[k])));
+                        }
+                        EmitBody(w.Body, InnerScope(inner, w.Body, w.Pos));
                         break;
                     }
                 case MacroStmt m:
@@ -420,22 +485,12 @@ internal sealed partial class ScribanEmitter
             inner.Vars["loop"] = loopVar;
             u.NullVars.Add(loopVar);
         }
-        var copies = new List<(string Inner, string? Outer)>();
-        var assigned = new List<string>();
-        CollectAssigned(f.Body, assigned);
-        foreach (var n in assigned.Distinct())
-        {
-            if (inner.Vars.ContainsKey(n)) continue;
-            var v = NewVar(n);
-            inner.Vars[n] = v;
-            u.UndefinedVars.Add(v);
-            copies.Add((v, s.Resolve(n)));
-        }
-
+        var copies = AssignedInside(inner, f.Body);
         var outer = u.Block;
         var it = Tmp(u);
         Line(u, f.Pos);
         Add(u, Assign(u, it, Fn(u, "j_iter", Int(u, Loc(u, f.Iter.Pos)), E(f.Iter, s))));
+        if (f.Filter != null) EmitLoopFilter(f, inner, it);
         if (f.Else != null)
         {
             Line(u, f.Pos);
@@ -464,6 +519,15 @@ internal sealed partial class ScribanEmitter
             Line(u, f.Pos);
             Add(u, Fn(u, "j_loopnext", Var(u, loopVar)));
         }
+        AssignTargets(f, inner, item);
+        EmitCopies(u, copies, f.Pos);
+        EmitBody(f.Body, inner);
+        u.Block = outer; // also leaves the else branch of the empty check, if there is one
+    }
+
+    private void AssignTargets(ForStmt f, Scope inner, string item)
+    {
+        var u = inner.Unit;
         if (f.Targets.Count == 1)
         {
             Line(u, f.Pos);
@@ -475,13 +539,72 @@ internal sealed partial class ScribanEmitter
                 Line(u, f.Pos);
                 Add(u, Assign(u, inner.Vars[f.Targets[k]], Fn(u, "j_unpack", Int(u, Loc(u, f.Pos)), Var(u, item), Int(u, k), Int(u, f.Targets.Count))));
             }
+    }
+
+    /// <summary><c>{% for x in xs if cond %}</c>: the items the condition keeps, collected before the loop runs
+    /// (so loop.length, loop.last and the else branch count only those).</summary>
+    private void EmitLoopFilter(ForStmt f, Scope inner, string it)
+    {
+        var u = inner.Unit;
+        var kept = Tmp(u);
+        Line(u, f.Pos);
+        Add(u, Assign(u, kept, Fn(u, "j_list")));
+        var item = Tmp(u);
+        var loop = new ScriptForStatement { Variable = Var(u, item), Iterator = Var(u, it), Body = new ScriptBlockStatement() };
+        Add(u, loop);
+        var outer = Enter(u, loop.Body);
+        AssignTargets(f, inner, item);
+        Line(u, f.Filter!.Pos);
+        var keep = new ScriptIfStatement { Condition = Fn(u, "j_t", E(f.Filter, inner)), Then = new ScriptBlockStatement() };
+        Add(u, keep);
+        Enter(u, keep.Then);
+        Line(u, f.Pos);
+        Add(u, Fn(u, "j_append", Var(u, kept), Var(u, item)));
+        u.Block = outer;
+        Line(u, f.Pos);
+        Add(u, Assign(u, it, Var(u, kept)));
+    }
+
+    /// <summary>Names assigned in an inner scope's body get their own variables there, starting from the outer value.</summary>
+    private List<(string Inner, string? Outer)> AssignedInside(Scope inner, List<Stmt> body)
+    {
+        var copies = new List<(string Inner, string? Outer)>();
+        var assigned = new List<string>();
+        CollectAssigned(body, assigned);
+        foreach (var n in assigned.Distinct())
+        {
+            if (inner.Vars.ContainsKey(n)) continue;
+            var v = NewVar(n);
+            inner.Vars[n] = v;
+            inner.Unit.UndefinedVars.Add(v);
+            copies.Add((v, inner.Parent?.Resolve(n)));
+        }
+        return copies;
+    }
+
+    private void EmitCopies(UnitBuilder u, List<(string Inner, string? Outer)> copies, int pos)
+    {
         foreach (var (iv, ov) in copies)
         {
-            Line(u, f.Pos);
+            Line(u, pos);
             Add(u, Assign(u, iv, ov != null ? Var(u, ov) : Fn(u, "j_undef")));
         }
-        EmitBody(f.Body, inner);
-        u.Block = outer; // also leaves the else branch of the empty check, if there is one
+    }
+
+    /// <summary>A scope of its own for a with or filter block body: what it assigns stays inside.</summary>
+    private Scope InnerScope(Scope s, List<Stmt> body, int pos)
+    {
+        var inner = new Scope(s, s.Unit);
+        EmitCopies(s.Unit, AssignedInside(inner, body), pos);
+        return inner;
+    }
+
+    /// <summary>A scope where <see cref="FilterExpr.Captured"/> names the variable holding a block's text.</summary>
+    private static Scope CapturedScope(Scope s, string variable)
+    {
+        var scope = new Scope(s, s.Unit);
+        scope.Vars[FilterExpr.Captured] = variable;
+        return scope;
     }
 
     // Nodes -------------------------------------------------------------------------------------------
