@@ -80,7 +80,7 @@ internal static partial class JinjaRuntime
         {
             case "upper": return s.ToUpperInvariant();
             case "lower": return s.ToLowerInvariant();
-            case "casefold": return s.ToLowerInvariant();
+            case "casefold": return s.ToLowerInvariant().Replace("ß", "ss", StringComparison.Ordinal);
             case "swapcase": return string.Concat(s.Select(c => char.IsUpper(c) ? char.ToLowerInvariant(c) : char.ToUpperInvariant(c)));
             case "title": return PyTitle(s);
             case "capitalize": return Capitalize(s);

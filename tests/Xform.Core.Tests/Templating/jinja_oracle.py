@@ -95,6 +95,13 @@ def make_env():
     def env_var(name, default=None):
         return default if default is not None else ""
 
+    def dbt_zip(*args, default=None):
+        # dbt's context member zip(): Python's zip, or the default when an argument is not iterable
+        try:
+            return zip(*args)
+        except TypeError:
+            return default
+
     env.globals.update(
         {
             "return": do_return,
@@ -113,6 +120,7 @@ def make_env():
             "config": config,
             "env_var": env_var,
             "is_incremental": lambda: False,
+            "zip": dbt_zip,
             "this": Relation("main", "my_model"),
         }
     )
