@@ -171,7 +171,7 @@ internal static partial class JinjaRuntime
             if (precision > 300) return x;
             if (precision < -308) return 0.0 * x;
             return precision >= 0
-                ? double.Parse((x < 0 ? "-" : "") + PyFormat.Fixed(x, (int)precision), CultureInfo.InvariantCulture)
+                ? double.Parse((double.IsNegative(x) ? "-" : "") + PyFormat.Fixed(x, (int)precision), CultureInfo.InvariantCulture)
                 : Math.Round(x / Math.Pow(10, -precision), MidpointRounding.ToEven) * Math.Pow(10, -precision);
         }
         var scale = Math.Pow(10, precision);
