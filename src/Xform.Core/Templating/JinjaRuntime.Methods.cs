@@ -43,7 +43,8 @@ internal static partial class JinjaRuntime
     public static bool HasMethod(object target, string name) => target switch
     {
         string => StrMethods.Contains(name),
-        JTuple => TupleMethods.Contains(name),
+        JTuple or JRange => TupleMethods.Contains(name),
+        JDictView => false,
         IList => ListMethods.Contains(name),
         _ => Py.TryDict(target, out _) && DictMethods.Contains(name),
     };
@@ -53,8 +54,8 @@ internal static partial class JinjaRuntime
         switch (target)
         {
             case string s when StrMethods.Contains(name): return StringMethod(s, name, args, kw);
-            case JTuple t when TupleMethods.Contains(name): return ListMethod(t, name, args, kw);
-            case IList l when target is not JTuple && ListMethods.Contains(name): return ListMethod(l, name, args, kw);
+            case JTuple or JRange when TupleMethods.Contains(name): return ListMethod((IList)target, name, args, kw);
+            case IList l when target is not (JTuple or JRange or JDictView) && ListMethods.Contains(name): return ListMethod(l, name, args, kw);
             case JCycler c when name == "next": return c.Next();
             case JCycler c when name == "reset": c.Reset(); return null;
         }

@@ -30,7 +30,8 @@ internal static partial class JinjaRuntime
             case JMacro m when name == "name": return m.Name;
             case JCycler c: return c.TryGet(name, out var cv) ? cv : Missing(target, name);
             case JGroupTuple g when name is "grouper" or "list": return name == "grouper" ? g.Grouper : g.Items;
-            case JTuple: return TupleMethods.Contains(name) ? new BoundMethod(target, name) : Missing(target, name);
+            case JTuple or JRange: return TupleMethods.Contains(name) ? new BoundMethod(target, name) : Missing(target, name);
+            case JDictView: return Missing(target, name);
         }
         if (Py.TryDict(target, out var d))
         {
@@ -97,6 +98,12 @@ internal static partial class JinjaRuntime
         var r = new List<object?>();
         for (var i = a; st > 0 ? i < b : i > b; i += st) r.Add(items[(int)i]);
         if (target is string) return string.Concat(r.Cast<string>());
+        if (target is JRange range)
+        {
+            var sliced = new JRange(range.Start + a * range.Step, range.Start + b * range.Step, range.Step * st, r.Count);
+            sliced.AddRange(r);
+            return sliced;
+        }
         return target is JTuple ? new JTuple(r) : r;
     }
 }
