@@ -189,6 +189,7 @@ internal static class Py
 
     public static string Repr(object? v)
     {
+        if (v is decimal m) return "Decimal('" + m.ToString(CultureInfo.InvariantCulture) + "')";
         if (v is not string s) return Str(v);
         var quote = s.Contains('\'') && !s.Contains('"') ? '"' : '\'';
         var sb = new StringBuilder(s.Length + 2).Append(quote);
@@ -391,6 +392,7 @@ internal static class Py
             if (!(IsNumber(b) || b is bool)) return false;
             if (BothInts(a, b, out var x, out var y)) return x == y;
             if (UseDecimal(a, b, out var dx, out var dy)) return dx == dy;
+            if (MixedDecimal(a, b, out var mixed)) return mixed == 0;
             IsFloat(a, out var fa); IsFloat(b, out var fb);
             return fa == fb;
         }
@@ -416,6 +418,7 @@ internal static class Py
         {
             if (BothInts(a, b, out var x, out var y)) return x.CompareTo(y);
             if (UseDecimal(a, b, out var dx, out var dy)) return dx.CompareTo(dy);
+            if (MixedDecimal(a, b, out var mixed)) return mixed;
             IsFloat(a, out var fa); IsFloat(b, out var fb);
             return fa.CompareTo(fb);
         }
@@ -430,6 +433,16 @@ internal static class Py
             return la.Count.CompareTo(lb.Count);
         }
         throw new JinjaError($"'{op}' is not supported between '{TypeName(a)}' and '{TypeName(b)}'");
+    }
+
+    /// <summary>A decimal against a float compares exact values, as Python's Decimal does.</summary>
+    private static bool MixedDecimal(object? a, object? b, out int comparison)
+    {
+        comparison = 0;
+        if (a is decimal m && b is double or float) comparison = PyFormat.CompareExact(m, Convert.ToDouble(b, CultureInfo.InvariantCulture));
+        else if (b is decimal n && a is double or float) comparison = -PyFormat.CompareExact(n, Convert.ToDouble(a, CultureInfo.InvariantCulture));
+        else return false;
+        return true;
     }
 
     public static bool In(object? item, object? container)

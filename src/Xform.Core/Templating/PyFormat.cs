@@ -25,6 +25,22 @@ internal static class PyFormat
         return e >= 0 ? (new BigInteger(m) << e, 0) : (new BigInteger(m) * BigInteger.Pow(5, -e), e);
     }
 
+    /// <summary>A decimal against the exact value of a double.</summary>
+    public static int CompareExact(decimal m, double d)
+    {
+        if (double.IsNaN(d)) return 1; // unordered: never equal
+        if (double.IsInfinity(d)) return d > 0 ? -1 : 1;
+        var bits = decimal.GetBits(m);
+        var mantissa = new BigInteger((uint)bits[0]) | (new BigInteger((uint)bits[1]) << 32) | (new BigInteger((uint)bits[2]) << 64);
+        if (m < 0) mantissa = -mantissa;
+        var scale = (bits[3] >> 16) & 0xFF; // m = mantissa / 10^scale
+        var (digits, exp) = Exact(Math.Abs(d)); // |d| = digits * 10^exp, exp <= 0 or digits whole
+        if (d < 0) digits = -digits;
+        // compare mantissa * 10^-scale with digits * 10^exp on the common scale 10^min(-scale, exp)
+        var common = Math.Min(-scale, exp);
+        return (mantissa * BigInteger.Pow(10, -scale - common)).CompareTo(digits * BigInteger.Pow(10, exp - common));
+    }
+
     /// <summary>round(digits * 10^shift) half to even.</summary>
     private static BigInteger Scale(BigInteger digits, int shift)
     {
@@ -154,6 +170,21 @@ internal static class PyFormat
                 default: throw new JinjaError($"Unknown format code '{type}' for object of type 'int'");
             }
             if (grouping != '\0') body = Group(body, grouping, type is 'x' or 'X' or 'o' or 'b' ? 4 : 3);
+        }
+        else if (v is decimal m && type is 'f' or 'F' or '%')
+        {
+            // Decimal formats its exact digits (half to even), not those of a float
+            negative = m < 0;
+            if (type == '%') m *= 100;
+            var prec = precision < 0 ? 6 : precision;
+            body = Math.Round(Math.Abs(m), Math.Min(prec, 28), MidpointRounding.ToEven).ToString("F" + prec, CultureInfo.InvariantCulture);
+            if (alternate && prec == 0) body += ".";
+            if (grouping != '\0')
+            {
+                var end = body.IndexOf('.') is var dot && dot >= 0 ? dot : body.Length;
+                body = Group(body[..end], grouping, 3) + body[end..];
+            }
+            if (type == '%') body += "%";
         }
         else if (Py.IsFloat(v, out var d) && v is not bool)
         {

@@ -7,6 +7,7 @@ Usage: python3 jinja_oracle.py CASES_FILE MACROS_FILE  -> JSON {case: {"out": te
 """
 import json
 import sys
+from decimal import Decimal
 
 import jinja2
 import jinja2.ext
@@ -107,6 +108,7 @@ def make_env():
             "return": do_return,
             "n": 42,
             "price": 19.99,
+            "amount_dec": Decimal("2.675"),
             "name": "orders",
             "cols": ["id", "amount", "status"],
             "cfg": {"materialized": "table", "tags": ["nightly", "finance"], "enabled": True},
