@@ -373,6 +373,8 @@ internal static partial class JinjaRuntime
 
     private static object? ListMethod(IList l, string name, List<object?> a, Dictionary<string, object?> kw)
     {
+        if ((l.IsReadOnly || l.IsFixedSize) && name is not ("index" or "count" or "copy"))
+            throw new JinjaError($"this list is read-only: it cannot {name}()");
         switch (name)
         {
             case "append": l.Add(Py.Norm(Arg(a, kw, 0, "object"))); return null;
@@ -432,6 +434,8 @@ internal static partial class JinjaRuntime
 
     private static object? DictMethod(IDictionary<string, object?> d, string name, List<object?> a, Dictionary<string, object?> kw)
     {
+        if (d.IsReadOnly && name is "update" or "pop" or "popitem" or "setdefault" or "clear")
+            throw new JinjaError($"this dict is read-only: it cannot {name}()");
         object? RawKey(int i) => Arg(a, kw, i, "key");
         string Key(int i) => RawKey(i) as string ?? throw new JinjaError($"dict keys must be strings in xform's Jinja subset, not '{Py.TypeName(RawKey(i))}'");
         switch (name)

@@ -290,6 +290,22 @@ public class TemplateEngineTests
     }
 
     [Test]
+    public void MutatingMethodsChangeTheHostsListsAndDictsOrSayTheyAreReadOnly()
+    {
+        var g = Globals();
+        var list = new List<object?> { 1L };
+        var dict = new Dictionary<string, object?> { ["a"] = 1L };
+        g["xs"] = list;
+        g["d"] = dict;
+        g["fixed"] = new object?[] { 1L };
+        Assert.That(Render(Engine(), "{% do xs.append(2) %}{% do d.update(b=2) %}{{ xs }} {{ d }} {{ fixed.index(1) }}", g), Is.EqualTo("[1, 2] {'a': 1, 'b': 2} 0"));
+        Assert.That(list, Has.Count.EqualTo(2));
+        Assert.That(dict, Contains.Key("b"));
+        var ex = Assert.Throws<XformException>(() => Render(Engine(), "{% do fixed.append(2) %}", g))!;
+        Assert.That(ex.Format(), Is.EqualTo("models/m.sql:1:13: error: this list is read-only: it cannot append()"));
+    }
+
+    [Test]
     public void UndefinedIsAllowedUnderDefinedNoneAndDefault()
     {
         Assert.That(Render(Engine(), "{{ x is defined }} {{ x is none }} {{ x | default('d') }} {{ target.nope is defined }} {{ x.y is defined if x is defined else 'guarded' }}"),
