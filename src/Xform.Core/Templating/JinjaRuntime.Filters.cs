@@ -8,14 +8,14 @@ namespace Xform.Core.Templating;
 /// Those on sequences are in JinjaRuntime.Sequences.cs, the serialising ones in JinjaRuntime.Text.cs.</summary>
 internal static partial class JinjaRuntime
 {
-    /// <summary>Jinja2's built-in filters except random, urlize and wordwrap, plus dbt's text-mode ones.</summary>
+    /// <summary>Jinja2's built-in filters except random and urlize, plus dbt's text-mode ones.</summary>
     public static readonly HashSet<string> Filters = new(StringComparer.Ordinal)
     {
         "abs", "attr", "batch", "capitalize", "center", "count", "d", "default", "dictsort", "e", "escape",
         "filesizeformat", "first", "float", "forceescape", "format", "groupby", "indent", "int", "items", "join",
         "last", "length", "list", "lower", "map", "max", "min", "pprint", "reject", "rejectattr", "replace",
         "reverse", "round", "safe", "select", "selectattr", "slice", "sort", "string", "striptags", "sum", "title",
-        "tojson", "trim", "truncate", "unique", "upper", "urlencode", "wordcount", "xmlattr",
+        "tojson", "trim", "truncate", "unique", "upper", "urlencode", "wordcount", "wordwrap", "xmlattr",
         "as_bool", "as_native", "as_number", "as_text",
     };
 
@@ -57,6 +57,9 @@ internal static partial class JinjaRuntime
                 return Truncate(Py.Str(v), IArg(a, kw, 0, "length", 255, name), Py.Truthy(Arg(a, kw, 1, "killwords", false)),
                     Py.Str(Arg(a, kw, 2, "end", "...")), IArg(a, kw, 3, "leeway", 5, name));
             case "wordcount": return (long)WordRegex().Count(Py.Str(v));
+            case "wordwrap":
+                return WordWrap(Py.Str(v), IArg(a, kw, 0, "width", 79, name), Py.Truthy(Arg(a, kw, 1, "break_long_words", true)),
+                    Arg(a, kw, 2, "wrapstring") is { } ws ? Py.Str(ws) : "\n", Py.Truthy(Arg(a, kw, 3, "break_on_hyphens", true)));
             case "striptags": return StripTags(Py.Str(v));
             case "escape":
             case "e":

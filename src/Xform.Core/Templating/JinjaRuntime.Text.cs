@@ -258,4 +258,66 @@ internal static partial class JinjaRuntime
         var rv = string.Join(' ', items);
         return autospace && rv.Length > 0 ? " " + rv : rv;
     }
+
+    // wordwrap: Python's textwrap.wrap on each line, as Jinja calls it -----------------------------------------
+
+    [GeneratedRegex(@"( [\t\n\x0b\x0c\r ]+
+        | (?<=[\w!""'&.,?]) -{2,} (?=\w)
+        | [^\t\n\x0b\x0c\r ]+? (?: -(?: (?<=[^\d\W]{2}-) | (?<=[^\d\W]-[^\d\W]-)) (?= [^\d\W] -? [^\d\W])
+                                  | (?=[\t\n\x0b\x0c\r ]|\z)
+                                  | (?<=[\w!""'&.,?]) (?=-{2,}\w) ))", RegexOptions.IgnorePatternWhitespace)]
+    private static partial Regex WordSeparatorRegex();
+
+    [GeneratedRegex(@"([\t\n\x0b\x0c\r ]+)")]
+    private static partial Regex WhitespaceSeparatorRegex();
+
+    private static string WordWrap(string s, long width, bool breakLongWords, string wrapString, bool breakOnHyphens)
+    {
+        if (width <= 0) throw new JinjaError($"invalid width {width} (must be > 0)");
+        return string.Join(wrapString, SplitLines(s, false).Select(line =>
+            string.Join(wrapString, Wrap((string)line!, (int)width, breakLongWords, breakOnHyphens))));
+    }
+
+    private static List<string> Wrap(string text, int width, bool breakLongWords, bool breakOnHyphens)
+    {
+        var chunks = (breakOnHyphens ? WordSeparatorRegex() : WhitespaceSeparatorRegex()).Split(text).Where(c => c.Length > 0).Reverse().ToList();
+        static bool Blank(string c) => c.Trim().Length == 0;
+        var lines = new List<string>();
+        while (chunks.Count > 0)
+        {
+            var line = new List<string>();
+            var len = 0;
+            if (Blank(chunks[^1]) && lines.Count > 0) chunks.RemoveAt(chunks.Count - 1);
+            while (chunks.Count > 0 && len + chunks[^1].Length <= width)
+            {
+                line.Add(chunks[^1]);
+                len += chunks[^1].Length;
+                chunks.RemoveAt(chunks.Count - 1);
+            }
+            if (chunks.Count > 0 && chunks[^1].Length > width)
+            {
+                var spaceLeft = Math.Max(1, width - len);
+                if (breakLongWords)
+                {
+                    var chunk = chunks[^1];
+                    var end = spaceLeft;
+                    if (breakOnHyphens && chunk.Length > spaceLeft)
+                    {
+                        var hyphen = chunk.LastIndexOf('-', spaceLeft - 1);
+                        if (hyphen > 0 && chunk[..hyphen].Any(c => c != '-')) end = hyphen + 1;
+                    }
+                    line.Add(chunk[..end]);
+                    chunks[^1] = chunk[end..];
+                }
+                else if (line.Count == 0)
+                {
+                    line.Add(chunks[^1]);
+                    chunks.RemoveAt(chunks.Count - 1);
+                }
+            }
+            if (line.Count > 0 && Blank(line[^1])) line.RemoveAt(line.Count - 1);
+            if (line.Count > 0) lines.Add(string.Concat(line));
+        }
+        return lines;
+    }
 }
