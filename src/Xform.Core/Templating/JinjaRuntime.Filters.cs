@@ -163,7 +163,7 @@ internal static partial class JinjaRuntime
         {
             if (Py.IsInt(v, out var iv))
             {
-                if (precision >= 0) return v is bool ? iv : iv;
+                if (precision >= 0) return iv;
                 var p10 = (long)Math.Pow(10, -precision);
                 var q = Math.DivRem(iv, p10, out var r);
                 if (r < 0) { q--; r += p10; }
