@@ -29,13 +29,19 @@ internal static class JinjaCalls
             case ReturnStmt r: Visit(r.Value, found); break;
             case SetStmt set: Visit(set.Value, found); break;
             case SetAttrStmt sa: Visit(sa.Value, found); break;
-            case SetBlockStmt sb: VisitAll(sb.Body, found); break;
+            case SetBlockStmt sb: Visit(sb.Filter, found); VisitAll(sb.Body, found); break;
+            case FilterBlockStmt fb: Visit(fb.Filter, found); VisitAll(fb.Body, found); break;
+            case WithStmt w:
+                foreach (var (_, v) in w.Targets) Visit(v, found);
+                VisitAll(w.Body, found);
+                break;
             case IfStmt i:
                 foreach (var (cond, branch) in i.Branches) { Visit(cond, found); VisitAll(branch, found); }
                 if (i.Else is { } e) VisitAll(e, found);
                 break;
             case ForStmt f:
                 Visit(f.Iter, found);
+                Visit(f.Filter, found);
                 VisitAll(f.Body, found);
                 if (f.Else is { } fe) VisitAll(fe, found);
                 break;

@@ -272,17 +272,25 @@ internal sealed partial class JinjaParser
             if (args.Count + kwargs.Count > 0) Expect(TokKind.Op, ",", "',' or ')' in the argument list");
             if (Cur.IsOp(")")) break;
             if (Cur.IsOp("*") || Cur.IsOp("**"))
-                throw Err("'*args' and '**kwargs' in calls are not supported by xform's Jinja subset", Cur.Pos);
+            {
+                // *args (once, before **kwargs) and **kwargs (once, last), as Jinja allows them
+                var star = Next();
+                if (kwargs.Any(k => k.Item1 == "**") || (star.Text == "*" && kwargs.Any(k => k.Item1 == "*")))
+                    throw Err("invalid syntax for function call expression", star.Pos);
+                kwargs.Add((star.Text, ParseExpression()));
+                continue;
+            }
             if (Cur.Kind == TokKind.Name && Peek().IsOp("="))
             {
                 var n = Next();
                 _i++;
                 if (kwargs.Any(k => k.Item1 == n.Text)) throw Err($"keyword argument '{n.Text}' repeated", n.Pos);
+                if (kwargs.Any(k => k.Item1 == "**")) throw Err("keyword argument follows **kwargs", n.Pos);
                 kwargs.Add((n.Text, ParseExpression()));
             }
             else
             {
-                if (kwargs.Count > 0) throw Err("positional argument follows keyword argument", Cur.Pos);
+                if (kwargs.Count > 0) throw Err(kwargs.Any(k => k.Item1 is "*" or "**") ? "positional argument follows *args or **kwargs" : "positional argument follows keyword argument", Cur.Pos);
                 args.Add(ParseExpression());
             }
         }
@@ -304,13 +312,7 @@ internal sealed partial class JinjaParser
             if (Cur.IsOp("|"))
             {
                 _i++;
-                var nt = Expect(TokKind.Name, "", "a filter name after '|'");
-                if (!JinjaRuntime.Filters.Contains(nt.Text))
-                    throw Err($"filter '{nt.Text}' is not supported by xform's Jinja subset{Hint(nt.Text, JinjaRuntime.Filters)}", nt.Pos);
-                List<Expr> args = new();
-                List<(string, Expr)> kwargs = new();
-                if (Cur.IsOp("(")) (args, kwargs) = ParseCallArgs();
-                node = new FilterExpr(nt.Pos, node, nt.Text, args, kwargs);
+                node = ParseOneFilter(node);
             }
             else if (Cur.IsName("is"))
             {
@@ -345,5 +347,30 @@ internal sealed partial class JinjaParser
             else
                 return node;
         }
+    }
+
+    /// <summary>A filter's name and arguments (after its '|'), applied to <paramref name="node"/>.</summary>
+    private Expr ParseOneFilter(Expr node)
+    {
+        var nt = Expect(TokKind.Name, "", "a filter name after '|'");
+        if (!JinjaRuntime.Filters.Contains(nt.Text))
+            throw Err($"filter '{nt.Text}' is not supported by xform's Jinja subset{Hint(nt.Text, JinjaRuntime.Filters)}", nt.Pos);
+        List<Expr> args = new();
+        List<(string, Expr)> kwargs = new();
+        if (Cur.IsOp("(")) (args, kwargs) = ParseCallArgs();
+        return new FilterExpr(nt.Pos, node, nt.Text, args, kwargs);
+    }
+
+    /// <summary>The filters of a filter block or block set: <c>f(args) | g</c> (with a leading '|' for a set).</summary>
+    private Expr ParseFilterChain(Expr node, bool requireBar)
+    {
+        if (requireBar) Expect(TokKind.Op, "|", "'|'");
+        node = ParseOneFilter(node);
+        while (Cur.IsOp("|"))
+        {
+            _i++;
+            node = ParseOneFilter(node);
+        }
+        return node;
     }
 }

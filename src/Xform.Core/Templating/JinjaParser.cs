@@ -10,8 +10,8 @@ internal sealed partial class JinjaParser
 {
     private static readonly HashSet<string> Unsupported = new(StringComparer.Ordinal)
     {
-        "include", "extends", "block", "import", "from", "filter", "with", "autoescape", "trans", "pluralize",
-        "materialization", "snapshot", "endblock", "endfilter", "endwith", "endautoescape",
+        "include", "extends", "block", "import", "from", "autoescape", "trans", "pluralize",
+        "materialization", "snapshot", "endblock", "endautoescape",
     };
 
     private readonly SourceText _src;
@@ -137,6 +137,29 @@ internal sealed partial class JinjaParser
             case "macro": return ParseMacro(pos, false);
             case "test": return ParseMacro(pos, true);
             case "call": return ParseCallBlock(pos);
+            case "filter":
+                {
+                    var chain = ParseFilterChain(new NameExpr(pos, FilterExpr.Captured), requireBar: false);
+                    ExpectBlockEnd("filter");
+                    var body = ParseStatements(new[] { "endfilter" }, ("filter", pos), out _);
+                    ExpectBlockEnd("endfilter");
+                    return new FilterBlockStmt(pos, chain, body);
+                }
+            case "with":
+                {
+                    var targets = new List<(string, Expr)>();
+                    while (Cur.Kind != TokKind.BlockEnd)
+                    {
+                        if (targets.Count > 0) Expect(TokKind.Op, ",", "',' or '%}' in 'with'");
+                        var name = ExpectName("a variable name in 'with'");
+                        Expect(TokKind.Op, "=", "'=' in 'with'");
+                        targets.Add((name, ParseExpression()));
+                    }
+                    ExpectBlockEnd("with");
+                    var body = ParseStatements(new[] { "endwith" }, ("with", pos), out _);
+                    ExpectBlockEnd("endwith");
+                    return new WithStmt(pos, targets, body);
+                }
             case "do":
                 {
                     var e = ParseTuple();
@@ -226,7 +249,12 @@ internal sealed partial class JinjaParser
         if (!Cur.IsName("in")) throw Err($"expected 'in' in 'for' but found {Describe(Cur)}", Cur.Pos);
         _i++;
         var iter = ParseTuple(noCondExpr: true);
-        if (Cur.IsName("if")) throw Err("'for ... if ...' loop filters are not supported by xform's Jinja subset; use an 'if' inside the loop", Cur.Pos);
+        Expr? filter = null;
+        if (Cur.IsName("if"))
+        {
+            _i++;
+            filter = ParseExpression();
+        }
         if (Cur.IsName("recursive")) throw Err("recursive loops are not supported by xform's Jinja subset", Cur.Pos);
         ExpectBlockEnd("for");
         _loopDepth++;
@@ -242,7 +270,7 @@ internal sealed partial class JinjaParser
             _loopDepth = saved;
         }
         ExpectBlockEnd("endfor");
-        return new ForStmt(pos, targets, iter, body, elseBody);
+        return new ForStmt(pos, targets, iter, body, elseBody, filter);
     }
 
     private Stmt ParseSet(int pos)
@@ -252,25 +280,33 @@ internal sealed partial class JinjaParser
             var target = Next().Text;
             _i++;
             var attr = ExpectName("an attribute name");
+            if (Cur.Kind == TokKind.BlockEnd || Cur.IsOp("|")) return ParseSetBlock(pos, target, attr);
             Expect(TokKind.Op, "=", "'='");
             var v = ParseTuple();
             ExpectBlockEnd("set");
             return new SetAttrStmt(pos, target, attr, v);
         }
         var targets = ParseTargets("set");
-        if (Cur.Kind == TokKind.BlockEnd)
+        if (Cur.Kind == TokKind.BlockEnd || Cur.IsOp("|"))
         {
             if (targets.Count != 1) throw Err("a block 'set' assigns exactly one variable", pos);
-            ExpectBlockEnd("set");
-            var body = ParseStatements(new[] { "endset" }, ("set", pos), out _);
-            ExpectBlockEnd("endset");
-            return new SetBlockStmt(pos, targets[0], body);
+            return ParseSetBlock(pos, targets[0], null);
         }
-        if (Cur.IsOp("|")) throw Err("filters on a block 'set' are not supported by xform's Jinja subset", Cur.Pos);
         Expect(TokKind.Op, "=", "'=' in 'set'");
         var value = ParseTuple();
         ExpectBlockEnd("set");
         return new SetStmt(pos, targets, value);
+    }
+
+    /// <summary>The rest of <c>{% set x | filters %}...{% endset %}</c> (filters optional).</summary>
+    private Stmt ParseSetBlock(int pos, string target, string? attr)
+    {
+        Expr? filter = null;
+        if (Cur.IsOp("|")) filter = ParseFilterChain(new NameExpr(pos, FilterExpr.Captured), requireBar: true);
+        ExpectBlockEnd("set");
+        var body = ParseStatements(new[] { "endset" }, ("set", pos), out _);
+        ExpectBlockEnd("endset");
+        return new SetBlockStmt(pos, target, body, filter, attr);
     }
 
     private List<MacroParam> ParseSignature(string what)

@@ -1,21 +1,41 @@
-using System.Collections;
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Xform.Core.Templating;
 
-/// <summary>Jinja's filters and tests (<c>x | upper</c>, <c>x is defined</c>) as the subset implements them.</summary>
+/// <summary>Jinja's filters (<c>x | upper</c>): the dispatcher and the filters on strings and numbers.
+/// Those on sequences are in JinjaRuntime.Sequences.cs, the serialising ones in JinjaRuntime.Text.cs.</summary>
 internal static partial class JinjaRuntime
 {
-    // Filters -----------------------------------------------------------------------------------------
-
-    public static object? ApplyFilter(string name, object? v, List<object?> a, Dictionary<string, object?> kw, Func<string, object?, List<object?>, object?> applyByName)
+    /// <summary>Jinja2's built-in filters except random and urlize, plus dbt's text-mode ones.</summary>
+    public static readonly HashSet<string> Filters = new(StringComparer.Ordinal)
     {
-        if (name is "default" or "d")
+        "abs", "attr", "batch", "capitalize", "center", "count", "d", "default", "dictsort", "e", "escape",
+        "filesizeformat", "first", "float", "forceescape", "format", "groupby", "indent", "int", "items", "join",
+        "last", "length", "list", "lower", "map", "max", "min", "pprint", "reject", "rejectattr", "replace",
+        "reverse", "round", "safe", "select", "selectattr", "slice", "sort", "string", "striptags", "sum", "title",
+        "tojson", "trim", "truncate", "unique", "upper", "urlencode", "wordcount", "wordwrap", "xmlattr",
+        "as_bool", "as_native", "as_number", "as_text",
+    };
+
+    /// <summary>Filters whose operand may be undefined (a missing name gives Undefined instead of an error).</summary>
+    public static bool TakesUndefined(string filter) => filter is "default" or "d" or "items";
+
+    public static object? ApplyFilter(string name, object? v, List<object?> a, Dictionary<string, object?> kw)
+    {
+        switch (name)
         {
-            var dflt = Arg(a, kw, 0, "default_value", "");
-            var boolean = Py.Truthy(Arg(a, kw, 1, "boolean", false));
-            return v is JUndefined || (boolean && !Py.Truthy(v)) ? dflt : v;
+            case "default":
+            case "d":
+                {
+                    var dflt = Arg(a, kw, 0, "default_value", "");
+                    var boolean = Py.Truthy(Arg(a, kw, 1, "boolean", false));
+                    return v is JUndefined || (boolean && !Py.Truthy(v)) ? dflt : v;
+                }
+            case "items":
+                if (v is JUndefined) return new List<object?>();
+                break;
         }
         Check(v);
         switch (name)
@@ -23,218 +43,211 @@ internal static partial class JinjaRuntime
             case "upper": return Py.Str(v).ToUpperInvariant();
             case "lower": return Py.Str(v).ToLowerInvariant();
             case "capitalize": return Capitalize(Py.Str(v));
-            case "title": return Title(Py.Str(v));
+            case "title": return JinjaTitle(Py.Str(v));
             case "trim":
                 {
-                    var chars = Arg(a, kw, 0, "chars") as string;
-                    return chars != null ? Py.Str(v).Trim(chars.ToCharArray()) : Py.Str(v).Trim();
+                    var chars = Arg(a, kw, 0, "chars");
+                    return chars != null ? Py.Str(v).Trim(Py.Str(chars).ToCharArray()) : Py.Str(v).Trim();
                 }
             case "replace":
-                {
-                    var count = Py.IsInt(Arg(a, kw, 2, "count"), out var c) ? c : -1;
-                    return Replace(Py.Str(v), Py.Str(Arg(a, kw, 0, "old")), Py.Str(Arg(a, kw, 1, "new")), count);
-                }
-            case "join":
-                {
-                    var sep = Py.Str(Arg(a, kw, 0, "d", ""));
-                    var attr = Arg(a, kw, 1, "attribute") as string;
-                    var items = Py.Iterate(v);
-                    if (attr != null) items = items.Select(x => Check(GetAttrOrItem(x, attr))).ToList();
-                    return string.Join(sep, items.Select(Py.Str));
-                }
-            case "length":
-            case "count": return Py.Len(v);
-            case "int": return ToInt(v, Arg(a, kw, 0, "default", 0L));
-            case "float": return ToFloat(v, Arg(a, kw, 0, "default", 0.0));
+                return Replace(Py.Str(v), Py.Str(Arg(a, kw, 0, "old")), Py.Str(Arg(a, kw, 1, "new")), IArg(a, kw, 2, "count", -1, name));
+            case "center": return Pad(Py.Str(v), (int)IArg(a, kw, 0, "width", 80, name), ' ', "center");
+            case "indent": return Indent(Py.Str(v), Arg(a, kw, 0, "width", 4L), Py.Truthy(Arg(a, kw, 1, "first", false)), Py.Truthy(Arg(a, kw, 2, "blank", false)));
+            case "truncate":
+                return Truncate(Py.Str(v), IArg(a, kw, 0, "length", 255, name), Py.Truthy(Arg(a, kw, 1, "killwords", false)),
+                    Py.Str(Arg(a, kw, 2, "end", "...")), IArg(a, kw, 3, "leeway", 5, name));
+            case "wordcount": return (long)WordRegex().Count(Py.Str(v));
+            case "wordwrap":
+                return WordWrap(Py.Str(v), IArg(a, kw, 0, "width", 79, name), Py.Truthy(Arg(a, kw, 1, "break_long_words", true)),
+                    Arg(a, kw, 2, "wrapstring") is { } ws ? Py.Str(ws) : "\n", Py.Truthy(Arg(a, kw, 3, "break_on_hyphens", true)));
+            case "striptags": return StripTags(Py.Str(v));
+            case "escape":
+            case "e":
+            case "forceescape": return Escape(Py.Str(v));
+            case "urlencode": return UrlEncode(v);
+            case "xmlattr": return XmlAttr(v, Py.Truthy(Arg(a, kw, 0, "autospace", true)));
+            case "format":
+                if (a.Count > 0 && kw.Count > 0) throw new JinjaError("can't handle positional and keyword arguments at the same time");
+                return PyFormat.Printf(Py.Str(v), kw.Count > 0 ? new JDict(kw) : new JTuple(a));
+            case "filesizeformat": return FileSize(v, Py.Truthy(Arg(a, kw, 0, "binary", false)));
+            case "tojson": return ToJson(v, Arg(a, kw, 0, "indent"));
+            case "pprint": return PPrint(v);
             case "string": return Py.Str(v);
-            case "list": return Py.Iterate(v);
-            case "first":
-                {
-                    var items = Py.Iterate(v);
-                    return items.Count > 0 ? items[0] : new JUndefined("first item of an empty sequence");
-                }
-            case "last":
-                {
-                    var items = Py.Iterate(v);
-                    return items.Count > 0 ? items[^1] : new JUndefined("last item of an empty sequence");
-                }
-            case "reverse":
-                if (v is string rs) { var arr = rs.ToCharArray(); Array.Reverse(arr); return new string(arr); }
-                { var items = Py.Iterate(v); items.Reverse(); return items; }
-            case "abs":
-                if (Py.IsInt(v, out var li)) return Math.Abs(li);
-                if (v is decimal dm) return Math.Abs(dm);
-                if (Py.IsFloat(v, out var df)) return Math.Abs(df);
-                throw new JinjaError($"bad operand type for abs(): '{Py.TypeName(v)}'");
-            case "round":
-                {
-                    var precision = Py.IsInt(Arg(a, kw, 0, "precision", 0L), out var p) ? (int)p : 0;
-                    var method = Arg(a, kw, 1, "method", "common") as string ?? "common";
-                    if (!Py.IsFloat(v, out var x)) throw new JinjaError($"round() expects a number, not '{Py.TypeName(v)}'");
-                    var scale = Math.Pow(10, precision);
-                    return method switch
-                    {
-                        "common" => Py.IsInt(v, out var iv) ? (object)iv : Math.Round(x, Math.Clamp(precision, 0, 15), MidpointRounding.ToEven),
-                        "ceil" => Math.Ceiling(x * scale) / scale,
-                        "floor" => Math.Floor(x * scale) / scale,
-                        _ => throw new JinjaError("round() method must be 'common', 'ceil' or 'floor'"),
-                    };
-                }
-            case "sort":
-                {
-                    var attr = Arg(a, kw, 2, "attribute") as string;
-                    return SortValues(Py.Iterate(v), Py.Truthy(Arg(a, kw, 0, "reverse", false)), Py.Truthy(Arg(a, kw, 1, "case_sensitive", false)), attr);
-                }
-            case "unique":
-                {
-                    var cs = Py.Truthy(Arg(a, kw, 0, "case_sensitive", false));
-                    var attr = Arg(a, kw, 1, "attribute") as string;
-                    var seen = new List<object?>();
-                    var r = new List<object?>();
-                    foreach (var x in Py.Iterate(v))
-                    {
-                        var key = SortKey(attr != null ? GetAttrOrItem(x, attr) : x, cs);
-                        if (seen.Any(s => Py.Eq(s, key))) continue;
-                        seen.Add(key);
-                        r.Add(x);
-                    }
-                    return r;
-                }
-            case "sum":
-                {
-                    var attr = Arg(a, kw, 0, "attribute") as string;
-                    object? total = Arg(a, kw, 1, "start", 0L);
-                    foreach (var x in Py.Iterate(v)) total = Py.Add(total, attr != null ? GetAttrOrItem(x, attr) : x);
-                    return total;
-                }
-            case "min":
-            case "max":
-                {
-                    var cs = Py.Truthy(Arg(a, kw, 0, "case_sensitive", false));
-                    var attr = Arg(a, kw, 1, "attribute") as string;
-                    var items = Py.Iterate(v);
-                    if (items.Count == 0) return new JUndefined($"{name} of an empty sequence");
-                    var best = items[0];
-                    foreach (var x in items.Skip(1))
-                    {
-                        var c = Py.Compare(SortKey(attr != null ? GetAttrOrItem(x, attr) : x, cs), SortKey(attr != null ? GetAttrOrItem(best, attr) : best, cs), "<");
-                        if (name == "min" ? c < 0 : c > 0) best = x;
-                    }
-                    return best;
-                }
-            case "map":
-                {
-                    var items = Py.Iterate(v);
-                    if (kw.TryGetValue("attribute", out var attrV) && attrV is string attr)
-                    {
-                        var dflt = kw.TryGetValue("default", out var dv) ? dv : JUndefined.Unassigned;
-                        return items.Select(x =>
-                        {
-                            var r = GetAttrOrItem(x, attr);
-                            return r is JUndefined && !ReferenceEquals(dflt, JUndefined.Unassigned) ? dflt : Check(r);
-                        }).ToList();
-                    }
-                    if (a.Count == 0 || a[0] is not string filterName) throw new JinjaError("map() expects a filter name or attribute='...'");
-                    if (!Filters.Contains(filterName)) throw new JinjaError($"filter '{filterName}' is not supported by xform's Jinja subset");
-                    var rest = a.Skip(1).ToList();
-                    return items.Select(x => applyByName(filterName, x, rest)).ToList();
-                }
-            case "items":
-                if (Py.TryDict(v, out var dd)) return dd.Select(kv => (object?)new JTuple { kv.Key, Py.Norm(kv.Value) }).ToList();
-                throw new JinjaError($"items() expects a dict, not '{Py.TypeName(v)}'");
-            case "safe":
+            case "safe": return v is string ? v : Py.Str(v);
             case "as_bool":
             case "as_native":
             case "as_number":
             case "as_text":
                 return v;
+            case "int": return ToInt(v, Arg(a, kw, 0, "default", 0L), IArg(a, kw, 1, "base", 10, name));
+            case "float": return ToFloat(v, Arg(a, kw, 0, "default", 0.0));
+            case "abs":
+                if (v is bool ab) return ab ? 1L : 0L;
+                if (Py.IsInt(v, out var li)) return Math.Abs(li);
+                if (v is decimal dm) return Math.Abs(dm);
+                if (Py.IsFloat(v, out var df)) return Math.Abs(df);
+                throw new JinjaError($"bad operand type for abs(): '{Py.TypeName(v)}'");
+            case "round": return Round(v, IArg(a, kw, 0, "precision", 0, name), Arg(a, kw, 1, "method", "common") as string);
         }
-        throw new JinjaError($"filter '{name}' is not supported by xform's Jinja subset");
+        return ApplySequenceFilter(name, v, a, kw);
     }
 
-    private static object? GetAttrOrItem(object? x, string attr)
+    /// <summary>The title filter: each word (after '-', blanks and opening brackets) capitalised.</summary>
+    private static string JinjaTitle(string s)
     {
-        object? cur = x;
-        foreach (var part in attr.Split('.'))
-            cur = int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? GetItem(cur, (long)i) : GetItem(cur, part);
-        return cur;
+        var sb = new StringBuilder(s.Length);
+        foreach (var item in WordBeginningRegex().Split(s))
+            if (item.Length > 0) sb.Append(char.ToUpperInvariant(item[0])).Append(item[1..].ToLowerInvariant());
+        return sb.ToString();
     }
 
-    private static object? SortKey(object? v, bool caseSensitive) => !caseSensitive && v is string s ? s.ToLowerInvariant() : v;
+    [GeneratedRegex(@"([-\s({\[<]+)")]
+    private static partial Regex WordBeginningRegex();
 
-    private static List<object?> SortValues(List<object?> items, bool reverse, bool caseSensitive, string? attr)
+    [GeneratedRegex(@"\w+")]
+    private static partial Regex WordRegex();
+
+    private static string Indent(string s, object? width, bool first, bool blank)
     {
-        var keyed = items.Select((x, i) => (x, key: SortKey(attr != null ? Check(GetAttrOrItem(x, attr)) : x, caseSensitive), i)).ToList();
-        keyed.Sort((p, q) =>
+        var indention = width is string ws ? ws : new string(' ', Py.IsInt(width, out var w) ? (int)Math.Max(0, w) : throw new JinjaError("indent() width must be an integer or a string"));
+        var lines = SplitLines(s + "\n", false);
+        string rv;
+        if (blank) rv = string.Join("\n" + indention, lines);
+        else
         {
-            var c = Py.Compare(p.key, q.key, "<");
-            if (reverse) c = -c;
-            return c != 0 ? c : p.i.CompareTo(q.i);
-        });
-        return keyed.Select(k => k.x).ToList();
+            var sb = new StringBuilder((string)lines[0]!);
+            for (var i = 1; i < lines.Count; i++)
+            {
+                sb.Append('\n');
+                if (((string)lines[i]!).Length > 0) sb.Append(indention);
+                sb.Append((string)lines[i]!);
+            }
+            rv = sb.ToString();
+        }
+        return first ? indention + rv : rv;
     }
 
-    private static object? ToInt(object? v, object? dflt)
+    private static string Truncate(string s, long length, bool killwords, string end, long leeway)
+    {
+        if (length < end.Length) throw new JinjaError($"expected length >= {end.Length}, got {length}");
+        if (leeway < 0) throw new JinjaError($"expected leeway >= 0, got {leeway}");
+        if (s.Length <= length + leeway) return s;
+        var cut = s[..(int)(length - end.Length)];
+        if (killwords) return cut + end;
+        var space = cut.LastIndexOf(' ');
+        return (space >= 0 ? cut[..space] : cut) + end;
+    }
+
+    private static string FileSize(object? v, bool binary)
+    {
+        var bytes = ToFloatStrict(v);
+        var b = binary ? 1024.0 : 1000.0;
+        string[] prefixes = binary ? ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"] : ["kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
+        if (bytes == 1) return "1 Byte";
+        if (bytes < b) return $"{(long)Math.Truncate(bytes)} Bytes";
+        var unit = 0.0;
+        for (var i = 0; i < prefixes.Length; i++)
+        {
+            unit = Math.Pow(b, i + 2);
+            if (bytes < unit) return $"{PyFormat.Fixed(b * bytes / unit, 1)} {prefixes[i]}";
+        }
+        return $"{PyFormat.Fixed(b * bytes / unit, 1)} {prefixes[^1]}";
+    }
+
+    private static object? Round(object? v, long precision, string? method)
+    {
+        if (method is not ("common" or "ceil" or "floor")) throw new JinjaError("method must be common, ceil or floor");
+        if (v is decimal m && method == "common") return Math.Round(m, (int)Math.Clamp(precision, 0, 28), MidpointRounding.ToEven);
+        if (!Py.IsFloat(v, out var x)) throw new JinjaError($"type {Py.TypeName(v)} doesn't define __round__ method");
+        if (method == "common")
+        {
+            if (Py.IsInt(v, out var iv))
+            {
+                if (precision >= 0) return iv;
+                var p10 = (long)Math.Pow(10, -precision);
+                var q = Math.DivRem(iv, p10, out var r);
+                if (r < 0) { q--; r += p10; }
+                if (r * 2 > p10 || (r * 2 == p10 && q % 2 != 0)) q++;
+                return q * p10;
+            }
+            if (!double.IsFinite(x)) return x;
+            if (precision > 300) return x;
+            if (precision < -308) return 0.0 * x;
+            return precision >= 0
+                ? double.Parse((double.IsNegative(x) ? "-" : "") + PyFormat.Fixed(x, (int)precision), CultureInfo.InvariantCulture)
+                : Math.Round(x / Math.Pow(10, -precision), MidpointRounding.ToEven) * Math.Pow(10, -precision);
+        }
+        var scale = Math.Pow(10, precision);
+        return (method == "ceil" ? Math.Ceiling(x * scale) : Math.Floor(x * scale)) / scale;
+    }
+
+    private static double ToFloatStrict(object? v) =>
+        ToFloat(v, JUndefined.Unassigned) is double d ? d : throw new JinjaError($"could not convert {Py.TypeName(v)} to float: {Py.Repr(v)}");
+
+    private static object? ToInt(object? v, object? dflt, long numberBase)
     {
         if (v is bool b) return b ? 1L : 0L;
         if (Py.IsInt(v, out var l)) return l;
-        if (v is double d) return double.IsFinite(d) ? (long)Math.Truncate(d) : dflt;
+        if (v is double d) return double.IsFinite(d) ? (long)Math.Truncate(d) : double.IsNaN(d) ? dflt : throw new JinjaError("cannot convert float infinity to integer");
         if (v is decimal m) return (long)Math.Truncate(m);
         if (v is string s)
         {
-            var t = s.Trim().Replace("_", "");
-            if (long.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var li)) return li;
-            if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var di) && double.IsFinite(di)) return (long)Math.Truncate(di);
+            if (ParseInt(s, numberBase) is { } parsed) return parsed;
+            if (ToFloat(s, null) is double f) return double.IsFinite(f) ? (long)Math.Truncate(f) : double.IsNaN(f) ? dflt : throw new JinjaError("cannot convert float infinity to integer");
         }
         return dflt;
+    }
+
+    /// <summary>Python's <c>int(s, base)</c>: blanks around, a sign, underscores between digits, 0x/0o/0b prefixes for their base (or base 0).</summary>
+    private static long? ParseInt(string s, long numberBase)
+    {
+        var t = s.Trim();
+        var neg = false;
+        if (t.StartsWith('-') || t.StartsWith('+')) { neg = t[0] == '-'; t = t[1..]; }
+        if (t.Length > 1 && t[0] == '0' && char.ToLowerInvariant(t[1]) is 'x' or 'o' or 'b')
+        {
+            var prefixBase = char.ToLowerInvariant(t[1]) switch { 'x' => 16, 'o' => 8, _ => 2 };
+            if (numberBase != 0 && numberBase != prefixBase) return null;
+            numberBase = prefixBase;
+            t = t[2..];
+            if (t.StartsWith('_')) t = t[1..];
+        }
+        else if (numberBase == 0)
+        {
+            numberBase = 10;
+            if (t.Length > 1 && t.TrimStart('0', '_').Length == 0) return 0;
+            if (t.Length > 1 && t[0] == '0') return null;
+        }
+        if (t.Length == 0 || t[0] == '_' || t[^1] == '_' || t.Contains("__")) return null;
+        if (numberBase is < 2 or > 36) throw new JinjaError("int() base must be >= 2 and <= 36, or 0");
+        long r = 0;
+        foreach (var c in t)
+        {
+            if (c == '_') continue;
+            var digit = char.IsAsciiDigit(c) ? c - '0' : char.IsAsciiLetter(c) ? char.ToLowerInvariant(c) - 'a' + 10 : 99;
+            if (digit >= numberBase) return null;
+            r = checked(r * numberBase + digit);
+        }
+        return neg ? -r : r;
     }
 
     private static object? ToFloat(object? v, object? dflt)
     {
+        if (v is bool b) return b ? 1.0 : 0.0;
         if (Py.IsFloat(v, out var d)) return d;
-        if (v is string s && double.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var ds)) return ds;
+        if (v is string s)
+        {
+            var t = s.Trim();
+            var body = t.TrimStart('+', '-').ToLowerInvariant();
+            if (body is "inf" or "infinity" or "nan")
+            {
+                var neg = t.StartsWith('-');
+                return body == "nan" ? double.NaN : neg ? double.NegativeInfinity : double.PositiveInfinity;
+            }
+            if (t.Length > 0 && !t.Contains("__") && t[0] != '_' && t[^1] != '_' && !t.Contains("_.") && !t.Contains("._")
+                && t.All(c => char.IsAsciiDigit(c) || c is '.' or 'e' or 'E' or '+' or '-' or '_')
+                && double.TryParse(t.Replace("_", ""), NumberStyles.Float, CultureInfo.InvariantCulture, out var ds)) return ds;
+        }
         return dflt;
-    }
-
-    // Tests -------------------------------------------------------------------------------------------
-
-    public static bool ApplyTest(string name, object? v, List<object?> a)
-    {
-        switch (name)
-        {
-            case "defined": return v is not JUndefined;
-            case "undefined": return v is JUndefined;
-            case "none": return v == null;
-        }
-        Check(v);
-        object? A0() => a.Count > 0 ? Check(a[0]) : throw new JinjaError($"test '{name}' expects an argument");
-        switch (name)
-        {
-            case "string": return v is string;
-            case "number": return Py.IsNumber(v);
-            case "integer": return Py.IsInt(v, out _) && v is not bool;
-            case "float": return v is double or float or decimal;
-            case "boolean": return v is bool;
-            case "true": return v is true;
-            case "false": return v is false;
-            case "mapping": return Py.TryDict(v, out _);
-            case "iterable": return v is IEnumerable;
-            case "sequence": return v is string or IList || Py.TryDict(v, out _);
-            case "callable": return v is JMacro or HostFunction or ITemplateCallable or BoundMethod or BuiltinFunction;
-            case "lower": return v is string ls && ls == ls.ToLowerInvariant();
-            case "upper": return v is string us && us == us.ToUpperInvariant();
-            case "even": return Py.IsInt(v, out var e) ? e % 2 == 0 : throw new JinjaError("'even' expects an integer");
-            case "odd": return Py.IsInt(v, out var o) ? o % 2 != 0 : throw new JinjaError("'odd' expects an integer");
-            case "divisibleby": return Py.IsInt(v, out var x) && Py.IsInt(A0(), out var y) && y != 0 ? x % y == 0 : throw new JinjaError("'divisibleby' expects integers");
-            case "in": return Py.In(v, A0());
-            case "eq": case "==": case "equalto": return Py.Eq(v, A0());
-            case "ne": case "!=": return !Py.Eq(v, A0());
-            case "lt": case "<": return Py.Compare(v, A0(), "<") < 0;
-            case "le": case "<=": return Py.Compare(v, A0(), "<=") <= 0;
-            case "gt": case ">": return Py.Compare(v, A0(), ">") > 0;
-            case "ge": case ">=": return Py.Compare(v, A0(), ">=") >= 0;
-            case "sameas": return ReferenceEquals(v, A0()) || (v is bool bv && A0() is bool ba && bv == ba) || (v == null && A0() == null);
-        }
-        throw new JinjaError($"test '{name}' is not supported by xform's Jinja subset");
     }
 }

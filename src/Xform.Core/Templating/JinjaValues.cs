@@ -15,7 +15,7 @@ internal sealed class JUndefined
 
 
 /// <summary>A Python tuple: a read-only list printed with parentheses.</summary>
-internal sealed class JTuple : List<object?>
+internal class JTuple : List<object?>
 {
     public JTuple() { }
     public JTuple(IEnumerable<object?> items) : base(items) { }
@@ -33,6 +33,15 @@ internal sealed class JLoop
     public JLoop(List<object?> items) => Items = items;
     public List<object?> Items { get; }
     public int Index0 = -1;
+    private object? _lastChanged = JUndefined.Unassigned;
+
+    /// <summary><c>loop.changed(*values)</c>: true the first time and whenever the values differ from the last call's.</summary>
+    public bool Changed(JTuple values)
+    {
+        if (Py.Eq(values, _lastChanged)) return false;
+        _lastChanged = values;
+        return true;
+    }
 
     public bool TryGet(string name, out object? value)
     {
@@ -79,6 +88,11 @@ internal static class Py
         string => "str",
         JTuple => "tuple",
         JNamespace => "Namespace",
+        JDictView dv => dv.Kind,
+        JRange => "range",
+        JCycler => "Cycler",
+        BoundMethod => "builtin_function_or_method",
+        BuiltinFunction or HostFunction => "function",
         IList => "list",
         IDictionary or IReadOnlyDictionary<string, object?> => "dict",
         JMacro => "macro",
@@ -158,6 +172,8 @@ internal static class Py
         JUndefined => "",
         JTuple t => t.Count == 1 ? "(" + Repr(t[0]) + ",)" : "(" + string.Join(", ", t.Select(Repr)) + ")",
         JNamespace ns => "<Namespace " + DictStr(ns) + ">",
+        JDictView dv => dv.Kind + "([" + string.Join(", ", dv.Select(Repr)) + "])",
+        JRange r => r.Step == 1 ? $"range({r.Start}, {r.Stop})" : $"range({r.Start}, {r.Stop}, {r.Step})",
         JMacro m => $"<Macro '{m.Name}'>",
         ITemplateObject or ITemplateCallable => v.ToString() ?? "",
         IDictionary<string, object?> d => DictStr(d),
@@ -173,6 +189,7 @@ internal static class Py
 
     public static string Repr(object? v)
     {
+        if (v is decimal m) return "Decimal('" + m.ToString(CultureInfo.InvariantCulture) + "')";
         if (v is not string s) return Str(v);
         var quote = s.Contains('\'') && !s.Contains('"') ? '"' : '\'';
         var sb = new StringBuilder(s.Length + 2).Append(quote);
@@ -340,7 +357,7 @@ internal static class Py
             if (m != 0 && ((m < 0) != (fb < 0))) m += fb;
             return m;
         }
-        if (a is string) throw new JinjaError("'%' string formatting is not supported by xform's Jinja subset; use '~' or format()");
+        if (a is string format) return PyFormat.Printf(format, b);
         throw OpError("%", a, b);
     }
 
@@ -375,6 +392,7 @@ internal static class Py
             if (!(IsNumber(b) || b is bool)) return false;
             if (BothInts(a, b, out var x, out var y)) return x == y;
             if (UseDecimal(a, b, out var dx, out var dy)) return dx == dy;
+            if (MixedDecimal(a, b, out var mixed)) return mixed == 0;
             IsFloat(a, out var fa); IsFloat(b, out var fb);
             return fa == fb;
         }
@@ -400,6 +418,7 @@ internal static class Py
         {
             if (BothInts(a, b, out var x, out var y)) return x.CompareTo(y);
             if (UseDecimal(a, b, out var dx, out var dy)) return dx.CompareTo(dy);
+            if (MixedDecimal(a, b, out var mixed)) return mixed;
             IsFloat(a, out var fa); IsFloat(b, out var fb);
             return fa.CompareTo(fb);
         }
@@ -414,6 +433,16 @@ internal static class Py
             return la.Count.CompareTo(lb.Count);
         }
         throw new JinjaError($"'{op}' is not supported between '{TypeName(a)}' and '{TypeName(b)}'");
+    }
+
+    /// <summary>A decimal against a float compares exact values, as Python's Decimal does.</summary>
+    private static bool MixedDecimal(object? a, object? b, out int comparison)
+    {
+        comparison = 0;
+        if (a is decimal m && b is double or float) comparison = PyFormat.CompareExact(m, Convert.ToDouble(b, CultureInfo.InvariantCulture));
+        else if (b is decimal n && a is double or float) comparison = -PyFormat.CompareExact(n, Convert.ToDouble(a, CultureInfo.InvariantCulture));
+        else return false;
+        return true;
     }
 
     public static bool In(object? item, object? container)

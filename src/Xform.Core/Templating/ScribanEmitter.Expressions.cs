@@ -60,7 +60,7 @@ internal sealed partial class ScribanEmitter
         }
         else if (c.Callee is NameExpr n && n.Name != "return" && s.Resolve(n.Name) == null)
         {
-            if (extra == null && c.Args.All(x => x is ConstExpr) && c.Kwargs.All(k => k.Value is ConstExpr))
+            if (extra == null && c.Args.All(x => x is ConstExpr) && c.Kwargs.All(k => k.Value is ConstExpr && k.Name is not ("*" or "**")))
             {
                 var packed = new ScribanHelpers.ConstantCall(id, n.Name,
                     c.Args.Select(x => ((ConstExpr)x).Value).ToArray(), c.Kwargs.Select(k => (k.Name, ((ConstExpr)k.Value).Value)).ToArray());
@@ -119,14 +119,14 @@ internal sealed partial class ScribanEmitter
             case FilterExpr f:
                 {
                     var args = new List<ScriptExpression> { Int(u, Loc(u, f.Pos)), Str(u, f.Name) };
-                    args.Add(f.Name is "default" or "d" ? Soft(f.Value, s) : E(f.Value, s));
+                    args.Add(JinjaRuntime.TakesUndefined(f.Name) ? Soft(f.Value, s) : E(f.Value, s));
                     Args(args, f.Args, f.Kwargs, s);
                     return Fn(u, "j_filter", args);
                 }
             case TestExpr t:
                 {
                     var args = new List<ScriptExpression> { Int(u, Loc(u, t.Pos)), Str(u, t.Name), Const(u, t.Negated) };
-                    args.Add(t.Name is "defined" or "undefined" or "none" ? Soft(t.Value, s) : E(t.Value, s));
+                    args.Add(Soft(t.Value, s)); // a test gets Undefined, and fails only if it uses the value
                     foreach (var x in t.Args) args.Add(E(x, s));
                     return Fn(u, "j_test", args);
                 }

@@ -170,7 +170,10 @@ internal sealed partial class ScribanEmitter
             switch (s)
             {
                 case SetStmt x: into.AddRange(x.Targets); break;
-                case SetBlockStmt x: into.Add(x.Target); CollectAssigned(x.Body, into); break;
+                case SetBlockStmt x:
+                    if (x.Attr == null) into.Add(x.Target);
+                    CollectAssigned(x.Body, into);
+                    break;
                 case MacroStmt x: into.Add(x.Name); break;
                 case IfStmt x:
                     foreach (var b in x.Branches) CollectAssigned(b.Body, into);
@@ -194,13 +197,23 @@ internal sealed partial class ScribanEmitter
                 case DoStmt x: CollectNames(x.Value, into); break;
                 case SetStmt x: CollectNames(x.Value, into); break;
                 case SetAttrStmt x: into.Add(x.Target); CollectNames(x.Value, into); break;
-                case SetBlockStmt x: CollectNames(x.Body, into); break;
+                case SetBlockStmt x:
+                    if (x.Attr != null) into.Add(x.Target);
+                    if (x.Filter != null) CollectNames(x.Filter, into);
+                    CollectNames(x.Body, into);
+                    break;
+                case FilterBlockStmt x: CollectNames(x.Filter, into); CollectNames(x.Body, into); break;
+                case WithStmt x:
+                    foreach (var (_, v) in x.Targets) CollectNames(v, into);
+                    CollectNames(x.Body, into);
+                    break;
                 case IfStmt x:
                     foreach (var b in x.Branches) { CollectNames(b.Cond, into); CollectNames(b.Body, into); }
                     if (x.Else != null) CollectNames(x.Else, into);
                     break;
                 case ForStmt x:
                     CollectNames(x.Iter, into);
+                    if (x.Filter != null) CollectNames(x.Filter, into);
                     CollectNames(x.Body, into);
                     if (x.Else != null) CollectNames(x.Else, into);
                     break;
@@ -331,7 +344,7 @@ internal sealed partial class ScribanEmitter
                     break;
                 case SetBlockStmt sb:
                     {
-                        var target = s.Resolve(sb.Target)!;
+                        var target = sb.Attr == null ? s.Resolve(sb.Target)! : Tmp(u);
                         Line(u, sb.Pos);
                         var capture = new ScriptCaptureStatement { Target = Var(u, target), Body = new ScriptBlockStatement() };
                         Add(u, capture);
@@ -340,6 +353,58 @@ internal sealed partial class ScribanEmitter
                         u.Block = outer;
                         Line(u, sb.Pos);
                         Add(u, Assign(u, target, Fn(u, "j_captured", Var(u, target))));
+                        if (sb.Filter != null)
+                        {
+                            Line(u, sb.Pos);
+                            Add(u, Assign(u, target, E(sb.Filter, CapturedScope(s, target))));
+                        }
+                        if (sb.Attr != null)
+                        {
+                            Line(u, sb.Pos);
+                            Add(u, Fn(u, "j_setattr", Int(u, Loc(u, sb.Pos)), E(new NameExpr(sb.Pos, sb.Target), s), Str(u, sb.Attr), Var(u, target)));
+                        }
+                        break;
+                    }
+                case FilterBlockStmt fb:
+                    {
+                        var inner = InnerScope(s, fb.Body, fb.Pos);
+                        var target = Tmp(u);
+                        Line(u, fb.Pos);
+                        var capture = new ScriptCaptureStatement { Target = Var(u, target), Body = new ScriptBlockStatement() };
+                        Add(u, capture);
+                        var outer = Enter(u, capture.Body);
+                        EmitBody(fb.Body, inner);
+                        u.Block = outer;
+                        Line(u, fb.Pos);
+                        Add(u, Assign(u, target, Fn(u, "j_captured", Var(u, target))));
+                        Line(u, fb.Pos);
+                        Add(u, Fn(u, "j_p", E(fb.Filter, CapturedScope(s, target))));
+                        break;
+                    }
+                case WithStmt w:
+                    {
+                        // the values are evaluated outside, left to right, then the names bound inside
+                        var values = new List<string>();
+                        foreach (var (_, value) in w.Targets)
+                        {
+                            var tmp = Tmp(u);
+                            Line(u, value.Pos);
+                            Add(u, Assign(u, tmp, E(value, s)));
+                            values.Add(tmp);
+                        }
+                        var inner = new Scope(s, u);
+                        for (var k = 0; k < w.Targets.Count; k++)
+                        {
+                            if (!inner.Vars.TryGetValue(w.Targets[k].Name, out var v))
+                            {
+                                v = NewVar(w.Targets[k].Name);
+                                inner.Vars[w.Targets[k].Name] = v;
+                                u.NullVars.Add(v);
+                            }
+                            Line(u, w.Pos);
+                            Add(u, Assign(u, v, Var(u, values[k])));
+                        }
+                        EmitBody(w.Body, InnerScope(inner, w.Body, w.Pos));
                         break;
                     }
                 case MacroStmt m:
@@ -371,117 +436,6 @@ internal sealed partial class ScribanEmitter
                     throw _src.Error($"internal error: unexpected statement {st.GetType().Name}", st.Pos);
             }
         }
-    }
-
-    private void EmitIf(IfStmt i, Scope s)
-    {
-        var u = s.Unit;
-        ScriptIfStatement? previous = null;
-        var outer = u.Block;
-        for (var b = 0; b < i.Branches.Count; b++)
-        {
-            var (cond, body) = i.Branches[b];
-            Line(u, cond.Pos);
-            var branch = new ScriptIfStatement { Condition = Fn(u, "j_t", E(cond, s)), Then = new ScriptBlockStatement(), ElseKeyword = b > 0 ? ScriptKeyword.Else() : null, Span = u.Span };
-            if (previous == null) Add(u, branch);
-            else previous.Else = branch;
-            Enter(u, branch.Then);
-            EmitBody(body, s);
-            u.Block = outer;
-            previous = branch;
-        }
-        if (i.Else != null)
-        {
-            Line(u, i.Pos);
-            var otherwise = new ScriptElseStatement { Body = new ScriptBlockStatement(), Span = u.Span };
-            previous!.Else = otherwise;
-            Enter(u, otherwise.Body);
-            EmitBody(i.Else, s);
-            u.Block = outer;
-        }
-    }
-
-    private void EmitFor(ForStmt f, Scope s)
-    {
-        var u = s.Unit;
-        var inner = new Scope(s, u);
-        foreach (var t in f.Targets)
-        {
-            var v = NewVar(t);
-            inner.Vars[t] = v;
-            u.NullVars.Add(v);
-        }
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        CollectNames(f.Body, names);
-        string? loopVar = null;
-        if (names.Contains("loop") && !inner.Vars.ContainsKey("loop"))
-        {
-            loopVar = NewVar("loop");
-            inner.Vars["loop"] = loopVar;
-            u.NullVars.Add(loopVar);
-        }
-        var copies = new List<(string Inner, string? Outer)>();
-        var assigned = new List<string>();
-        CollectAssigned(f.Body, assigned);
-        foreach (var n in assigned.Distinct())
-        {
-            if (inner.Vars.ContainsKey(n)) continue;
-            var v = NewVar(n);
-            inner.Vars[n] = v;
-            u.UndefinedVars.Add(v);
-            copies.Add((v, s.Resolve(n)));
-        }
-
-        var outer = u.Block;
-        var it = Tmp(u);
-        Line(u, f.Pos);
-        Add(u, Assign(u, it, Fn(u, "j_iter", Int(u, Loc(u, f.Iter.Pos)), E(f.Iter, s))));
-        if (f.Else != null)
-        {
-            Line(u, f.Pos);
-            var ifEmpty = new ScriptIfStatement { Condition = Fn(u, "j_empty", Var(u, it)), Then = new ScriptBlockStatement() };
-            Add(u, ifEmpty);
-            Enter(u, ifEmpty.Then);
-            EmitBody(f.Else, s);
-            u.Block = outer;
-            Line(u, f.Pos);
-            var otherwise = new ScriptElseStatement { Body = new ScriptBlockStatement(), Span = u.Span };
-            ifEmpty.Else = otherwise;
-            Enter(u, otherwise.Body);
-        }
-        if (loopVar != null)
-        {
-            Line(u, f.Pos);
-            Add(u, Assign(u, loopVar, Fn(u, "j_loopnew", Var(u, it))));
-        }
-        var item = Tmp(u);
-        Line(u, f.Pos);
-        var loop = new ScriptForStatement { Variable = Var(u, item), Iterator = Var(u, it), Body = new ScriptBlockStatement() };
-        Add(u, loop);
-        Enter(u, loop.Body);
-        if (loopVar != null)
-        {
-            Line(u, f.Pos);
-            Add(u, Fn(u, "j_loopnext", Var(u, loopVar)));
-        }
-        if (f.Targets.Count == 1)
-        {
-            Line(u, f.Pos);
-            Add(u, Assign(u, inner.Vars[f.Targets[0]], Var(u, item)));
-        }
-        else
-            for (var k = 0; k < f.Targets.Count; k++)
-            {
-                Line(u, f.Pos);
-                Add(u, Assign(u, inner.Vars[f.Targets[k]], Fn(u, "j_unpack", Int(u, Loc(u, f.Pos)), Var(u, item), Int(u, k), Int(u, f.Targets.Count))));
-            }
-        foreach (var (iv, ov) in copies)
-        {
-            Line(u, f.Pos);
-            Add(u, Assign(u, iv, ov != null ? Var(u, ov) : Fn(u, "j_undef")));
-        }
-        EmitBody(f.Body, inner);
-        u.Block = outer; // also leaves the else branch of the empty check, if there is one
     }
 
     // Nodes -------------------------------------------------------------------------------------------

@@ -11,38 +11,71 @@ internal static class ScribanHelpers
 {
     public static readonly ScriptObject Builtins = Build();
 
+    /// <summary>The globals Jinja itself provides (range, dict, namespace, cycler, joiner) and dbt's zip; the host's
+    /// globals of the same name win.</summary>
     private static readonly Dictionary<string, BuiltinFunction> EngineFunctions = new(StringComparer.Ordinal)
     {
-        ["range"] = new("range", (a, kw) =>
+        ["range"] = new("range", (a, kw) => Range(a)),
+        ["dict"] = new("dict", (a, kw) => FillDict(new JDict(), a, kw, "dict")),
+        ["namespace"] = new("namespace", (a, kw) => FillDict(new JNamespace(), a, kw, "namespace")),
+        ["zip"] = new("zip", (a, kw) =>
         {
-            long start = 0, stop, step = 1;
-            if (a.Count == 1) { stop = Int(a[0]); }
-            else if (a.Count is 2 or 3) { start = Int(a[0]); stop = Int(a[1]); if (a.Count == 3) step = Int(a[2]); }
-            else throw new JinjaError("range() expects 1 to 3 integer arguments");
-            if (step == 0) throw new JinjaError("range() step must not be zero");
+            // dbt's zip(*args, default=None): Python's zip, or the default when an argument is not iterable
+            if (a.Any(x => x is null or JUndefined || !(x is string or System.Collections.IEnumerable) || x is ITemplateObject))
+                return kw.TryGetValue("default", out var d) ? d : null;
+            var lists = a.Select(Py.Iterate).ToList();
             var r = new List<object?>();
-            for (var i = start; step > 0 ? i < stop : i > stop; i += step)
-            {
-                r.Add(i);
-                if (r.Count > 10_000_000) throw new JinjaError("range() is too large");
-            }
+            var n = lists.Count == 0 ? 0 : lists.Min(l => l.Count);
+            for (var i = 0; i < n; i++) r.Add(new JTuple(lists.Select(l => l[i])));
             return r;
         }),
-        ["dict"] = new("dict", (a, kw) =>
+        ["cycler"] = new("cycler", (a, kw) => a.Count > 0 ? new JCycler(a) : throw new JinjaError("at least one item has to be provided")),
+        ["joiner"] = new("joiner", (a, kw) =>
         {
-            var d = new JDict();
-            if (a.Count > 0 && Py.TryDict(a[0], out var src)) foreach (var kv in src) d[kv.Key] = kv.Value;
-            foreach (var kv in kw) d[kv.Key] = kv.Value;
-            return d;
-        }),
-        ["namespace"] = new("namespace", (a, kw) =>
-        {
-            var ns = new JNamespace();
-            if (a.Count > 0 && Py.TryDict(a[0], out var src)) foreach (var kv in src) ns[kv.Key] = kv.Value;
-            foreach (var kv in kw) ns[kv.Key] = kv.Value;
-            return ns;
+            var sep = a.Count > 0 ? a[0] : kw.TryGetValue("sep", out var sv) ? sv : ", ";
+            var used = false;
+            return new BuiltinFunction("joiner", (_, _) =>
+            {
+                if (used) return sep;
+                used = true;
+                return "";
+            });
         }),
     };
+
+    /// <summary>Jinja's sandboxed range(): Python's range, refused above 100,000 items.</summary>
+    private static JRange Range(List<object?> a)
+    {
+        long start = 0, stop, step = 1;
+        if (a.Count == 1) stop = Int(a[0]);
+        else if (a.Count is 2 or 3) { start = Int(a[0]); stop = Int(a[1]); if (a.Count == 3) step = Int(a[2]); }
+        else throw new JinjaError($"range expected 1 to 3 arguments, got {a.Count}");
+        if (step == 0) throw new JinjaError("range() arg 3 must not be zero");
+        var count = step > 0 ? (stop > start ? (stop - start + step - 1) / step : 0) : (start > stop ? (start - stop - step - 1) / -step : 0);
+        if (count > 100_000) throw new JinjaError("Range too big. The sandbox blocks ranges larger than MAX_RANGE (100000).");
+        var r = new JRange(start, stop, step, (int)count);
+        for (var i = 0; i < count; i++) r.Add(start + i * step);
+        return r;
+    }
+
+    /// <summary>dict(...) and namespace(...): a mapping or (key, value) pairs, then keyword arguments.</summary>
+    private static T FillDict<T>(T d, List<object?> a, Dictionary<string, object?> kw, string what) where T : IDictionary<string, object?>
+    {
+        if (a.Count > 1) throw new JinjaError($"{what} expected at most 1 argument, got {a.Count}");
+        if (a.Count == 1)
+        {
+            if (Py.TryDict(a[0], out var src)) foreach (var kv in src) d[kv.Key] = Py.Norm(kv.Value);
+            else
+                foreach (var pair in Py.Iterate(a[0]))
+                {
+                    if (pair is not System.Collections.IList p || pair is string || p.Count != 2)
+                        throw new JinjaError($"{what}() expects a mapping or (key, value) pairs");
+                    d[p[0] as string ?? throw new JinjaError($"dict keys must be strings in xform's Jinja subset, not '{Py.TypeName(p[0])}'")] = Py.Norm(p[1]);
+                }
+        }
+        foreach (var kv in kw) d[kv.Key] = kv.Value;
+        return d;
+    }
 
     private static long Int(object? v) => Py.IsInt(v, out var l) ? l : throw new JinjaError($"expected an integer but got '{Py.TypeName(v)}'");
 
@@ -81,6 +114,7 @@ internal static class ScribanHelpers
             foreach (var x in a) l.Add(Py.Norm(x));
             return l;
         });
+        Def("j_append", false, (cx, a) => { ((List<object?>)a[0]!).Add(a[1]); return null; });
         Def("j_tuple", false, (cx, a) => new JTuple(a.Select(Py.Norm)));
         Def("j_dict", true, (cx, a) =>
         {
@@ -153,7 +187,7 @@ internal static class ScribanHelpers
         Def("j_filter", true, (cx, a) =>
         {
             var (args, kw) = SplitArgs(a, 3);
-            return JinjaRuntime.ApplyFilter((string)a[1]!, a[2], args, kw, (n, v, rest) => JinjaRuntime.ApplyFilter(n, v, rest, new(), null!));
+            return JinjaRuntime.ApplyFilter((string)a[1]!, a[2], args, kw);
         });
         Def("j_test", true, (cx, a) =>
         {
@@ -258,7 +292,28 @@ internal static class ScribanHelpers
         var args = new List<object?>(npos);
         for (var i = skip + 1; i <= skip + npos; i++) args.Add(Py.Norm(JinjaRuntime.Check(a[i])));
         var kw = new Dictionary<string, object?>(StringComparer.Ordinal);
-        for (var i = skip + 1 + npos; i + 1 < a.Count; i += 2) kw[(string)a[i]!] = Py.Norm(JinjaRuntime.Check(a[i + 1]));
+        for (var i = skip + 1 + npos; i + 1 < a.Count; i += 2)
+        {
+            var key = (string)a[i]!;
+            var value = Py.Norm(JinjaRuntime.Check(a[i + 1]));
+            switch (key)
+            {
+                case "*":
+                    args.AddRange(Py.Iterate(value));
+                    break;
+                case "**":
+                    if (!Py.TryDict(value, out var extra)) throw new JinjaError($"argument after ** must be a mapping, not {Py.TypeName(value)}");
+                    foreach (var kv in extra)
+                    {
+                        if (kw.ContainsKey(kv.Key)) throw new JinjaError($"got multiple values for keyword argument '{kv.Key}'");
+                        kw[kv.Key] = Py.Norm(kv.Value);
+                    }
+                    break;
+                default:
+                    kw[key] = value;
+                    break;
+            }
+        }
         return (args, kw);
     }
 
@@ -289,7 +344,9 @@ internal static class ScribanHelpers
                 if (!JinjaRuntime.HasMethod(target, name)) throw new JinjaError($"'{target}' has no attribute '{name}'");
                 break;
             case JLoop loop when name == "cycle":
-                return args.Count == 0 ? throw new JinjaError("loop.cycle() expects at least one argument") : args[loop.Index0 % args.Count];
+                return args.Count == 0 ? throw new JinjaError("no items for cycling given") : args[loop.Index0 % args.Count];
+            case JLoop loop when name == "changed":
+                return loop.Changed(new JTuple(args));
         }
         if (Py.TryDict(target, out var d) && d.TryGetValue(name, out var dv) && IsCallable(dv))
             return CallValue(cx, id, Py.Norm(dv), args, kw, name);

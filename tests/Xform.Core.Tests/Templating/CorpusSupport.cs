@@ -64,6 +64,7 @@ internal static class CorpusSupport
         {
             ["n"] = 42L,
             ["price"] = 19.99,
+            ["amount_dec"] = 2.675m,
             ["name"] = "orders",
             ["cols"] = new List<object?> { "id", "amount", "status" },
             ["cfg"] = new Dictionary<string, object?>

@@ -262,6 +262,50 @@ public class TemplateEngineTests
     }
 
     [Test]
+    public void UndefinedNamesAreErrorsOnlyWhenEvaluated()
+    {
+        var g = Globals();
+        g["execute"] = false;
+        var e = Engine();
+        const string text = "{% macro never_called() %}{{ nope(1) }}{% endmacro %}"
+                            + "{% if execute %}{{ some_undefined() }}{{ other.attr }}{% endif %}ok";
+        Assert.That(Render(e, text, g), Is.EqualTo("ok"));
+        g["execute"] = true;
+        var ex = Assert.Throws<XformException>(() => Render(e, text, g))!;
+        Assert.That(ex.Format(), Is.EqualTo("models/m.sql:1:73: error: 'some_undefined' is undefined"));
+    }
+
+    [Test]
+    public void ErrorsOfMethodsFiltersAndTestsHavePositions()
+    {
+        var e = Engine();
+        Assert.That(RenderError(e, "{% set xs = [] %}\n{{ xs.pop() }}").Format(), Is.EqualTo("models/m.sql:2:7: error: pop from empty list"));
+        Assert.That(RenderError(e, "{{ 'a'.index('z') }}").Format(), Is.EqualTo("models/m.sql:1:8: error: substring not found"));
+        Assert.That(RenderError(e, "{{ '{} {}'.format(1) }}").Format(), Is.EqualTo("models/m.sql:1:12: error: Replacement index 1 out of range for positional args tuple"));
+        Assert.That(RenderError(e, "{{ '%d' % 'x' }}").Format(), Is.EqualTo("models/m.sql:1:9: error: %d format: a real number is required, not str"));
+        Assert.That(RenderError(e, "{{ [1] | map('nope') | list }}").Format(), Is.EqualTo("models/m.sql:1:10: error: No filter named 'nope'."));
+        Assert.That(RenderError(e, "{{ [1] | select('nope') | list }}").Format(), Is.EqualTo("models/m.sql:1:10: error: No test named 'nope'."));
+        Assert.That(RenderError(e, "{{ range(200000) | length }}").Message, Is.EqualTo("Range too big. The sandbox blocks ranges larger than MAX_RANGE (100000)."));
+        Assert.That(RenderError(e, "{{ nope is even }}").Format(), Is.EqualTo("models/m.sql:1:12: error: 'nope' is undefined"));
+    }
+
+    [Test]
+    public void MutatingMethodsChangeTheHostsListsAndDictsOrSayTheyAreReadOnly()
+    {
+        var g = Globals();
+        var list = new List<object?> { 1L };
+        var dict = new Dictionary<string, object?> { ["a"] = 1L };
+        g["xs"] = list;
+        g["d"] = dict;
+        g["fixed"] = new object?[] { 1L };
+        Assert.That(Render(Engine(), "{% do xs.append(2) %}{% do d.update(b=2) %}{{ xs }} {{ d }} {{ fixed.index(1) }}", g), Is.EqualTo("[1, 2] {'a': 1, 'b': 2} 0"));
+        Assert.That(list, Has.Count.EqualTo(2));
+        Assert.That(dict, Contains.Key("b"));
+        var ex = Assert.Throws<XformException>(() => Render(Engine(), "{% do fixed.append(2) %}", g))!;
+        Assert.That(ex.Format(), Is.EqualTo("models/m.sql:1:13: error: this list is read-only: it cannot append()"));
+    }
+
+    [Test]
     public void UndefinedIsAllowedUnderDefinedNoneAndDefault()
     {
         Assert.That(Render(Engine(), "{{ x is defined }} {{ x is none }} {{ x | default('d') }} {{ target.nope is defined }} {{ x.y is defined if x is defined else 'guarded' }}"),

@@ -7,6 +7,7 @@ Usage: python3 jinja_oracle.py CASES_FILE MACROS_FILE  -> JSON {case: {"out": te
 """
 import json
 import sys
+from decimal import Decimal
 
 import jinja2
 import jinja2.ext
@@ -95,11 +96,19 @@ def make_env():
     def env_var(name, default=None):
         return default if default is not None else ""
 
+    def dbt_zip(*args, default=None):
+        # dbt's context member zip(): Python's zip, or the default when an argument is not iterable
+        try:
+            return zip(*args)
+        except TypeError:
+            return default
+
     env.globals.update(
         {
             "return": do_return,
             "n": 42,
             "price": 19.99,
+            "amount_dec": Decimal("2.675"),
             "name": "orders",
             "cols": ["id", "amount", "status"],
             "cfg": {"materialized": "table", "tags": ["nightly", "finance"], "enabled": True},
@@ -113,6 +122,7 @@ def make_env():
             "config": config,
             "env_var": env_var,
             "is_incremental": lambda: False,
+            "zip": dbt_zip,
             "this": Relation("main", "my_model"),
         }
     )
