@@ -1,4 +1,5 @@
 using System.Text;
+using Xform.Core.Parsing;
 using Xform.Core.YamlReading;
 
 namespace Xform.Core.Packages;

@@ -56,7 +56,10 @@ public static class ProjectLoader
                 .Select(f => new TemplateSource(f.Relative, index.Read(f, "macro"))).ToList();
             macroPackages.Add(new MacroPackage(package.Name, package == project ? MacroPackageKind.Root : MacroPackageKind.Installed, macroFiles));
         }
-        var engine = new TemplateEngine(macroPackages, options.Target.Type, project.Dispatch);
+        var engine = new TemplateEngine(macroPackages, options.Target.Type, project.Dispatch)
+        {
+            DeclaredNotInstalled = PackagesFile.LikelyNames(project.RootDir).Where(n => packages.All(p => p.Name != n)).ToHashSet(StringComparer.Ordinal),
+        };
         var session = new CompileSession(engine, project, options.Target, options.CliVars, options.Quote, options.Log, packages);
 
         var docs = new Dictionary<string, DocsBlock>(StringComparer.Ordinal);

@@ -46,6 +46,9 @@ internal sealed class MacroResolver
 
     readonly Dictionary<string, Unit>? _rootUnits;
 
+    /// <summary>The root project's and the installed packages' names.</summary>
+    public IEnumerable<string> PackageNames => _packages.Keys.Where(p => !_internal.Contains(p));
+
     /// <summary>Names a template can use as a namespace: each package, and <c>dbt</c>.</summary>
     public bool IsNamespace(string name) => name == InternalNamespace || _packages.ContainsKey(name);
 

@@ -328,7 +328,9 @@ internal static class ScribanHelpers
         if (resolver.IsNamespace(name)) return new MacroNamespaceObject(resolver, name);
         if (EngineFunctions.TryGetValue(name, out var bf)) return bf;
         if (!strict) return new JUndefined(name);
-        var candidates = cx.Globals.Keys.Concat(cx.Engine.Macros.Keys).Concat(EngineFunctions.Keys);
+        if (cx.Engine.DeclaredNotInstalled.Contains(name))
+            throw new JinjaError($"'{name}' is undefined: package '{name}' is declared in packages.yml but not installed; run 'xform deps'");
+        var candidates = cx.Globals.Keys.Concat(cx.Engine.Macros.Keys).Concat(EngineFunctions.Keys).Concat(resolver.PackageNames);
         var hint = Suggestions.DidYouMean(name, candidates);
         throw new JinjaError(hint.Length > 0 ? $"'{name}' is undefined.{hint}" : $"'{name}' is undefined");
     }

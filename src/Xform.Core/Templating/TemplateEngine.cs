@@ -79,6 +79,9 @@ public sealed class TemplateEngine
 
     public string AdapterType { get; }
 
+    /// <summary>Packages packages.yml declares that are not installed: a template naming one is told to run deps.</summary>
+    public IReadOnlySet<string> DeclaredNotInstalled { get; init; } = new HashSet<string>();
+
     /// <summary>The macros the root project sees by name (its own over the internal ones).</summary>
     public IReadOnlyDictionary<string, MacroInfo> Macros { get; }
 

@@ -1,7 +1,7 @@
 using Xform.Core.Diagnostics;
 using Xform.Core.YamlReading;
 
-namespace Xform.Core.Packages;
+namespace Xform.Core.Parsing;
 
 /// <summary>One entry of packages.yml / dependencies.yml: where a package comes from.</summary>
 public abstract record PackageSpec(SourceLocation Location)
@@ -68,6 +68,28 @@ public static class PackagesFile
         IEnumerable<object?> list => string.Join(", ", list),
         _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture),
     };
+
+    /// <summary>
+    /// The names the declared packages will likely install under (a hub package's name, a git repository's or a
+    /// local folder's), for the error a template gets when it uses one that is not installed.
+    /// </summary>
+    public static IReadOnlySet<string> LikelyNames(string projectDir)
+    {
+        try
+        {
+            return Read(projectDir).Select(spec => spec switch
+            {
+                RemotePackage { Kind: "package" } r => r.Name[(r.Name.LastIndexOf('/') + 1)..],
+                GitPackage g => System.IO.Path.GetFileNameWithoutExtension(g.Subdirectory ?? g.Url.TrimEnd('/')),
+                LocalPackage l => System.IO.Path.GetFileName(l.Path.TrimEnd('/', '\\')),
+                _ => "",
+            }).Where(n => n.Length > 0).ToHashSet(StringComparer.Ordinal);
+        }
+        catch (XformException)
+        {
+            return new HashSet<string>(); // a broken packages.yml is deps' to report
+        }
+    }
 
     static string? Revision(YamlMap entry)
     {
