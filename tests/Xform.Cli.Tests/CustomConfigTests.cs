@@ -29,4 +29,14 @@ public class CustomConfigTests
         Assert.That(r.All, Does.Contain("project.yml:5:5: warning: config 'materialised' in 'models' of project.yml is not one xform knows, kept as a custom config. Did you mean 'materialized'?"));
         Assert.That(r.All, Does.Contain("models/a.sql:1:4: warning: config 'uniqe_key' is not one xform knows, kept as a custom config. Did you mean 'unique_key'?"));
     }
+
+    [Test]
+    public void dbts_config_helper_macros_read_the_nodes_config()
+    {
+        using var p = new TestProject();
+        p.Write("models/a.sql", "{{ config(full_refresh=true) }}\nselect '{{ should_full_refresh() }}' as fr, '{{ should_store_failures() }}' as sf");
+        var r = p.Run("run");
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        Assert.That(p.Query("select fr, sf from a")[0], Is.EqualTo(new object?[] { "True", "False" }).AsCollection);
+    }
 }
