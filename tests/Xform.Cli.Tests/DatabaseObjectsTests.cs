@@ -86,4 +86,21 @@ public class DatabaseObjectsTests
         Assert.That(r.All, Does.Contain("models/stated.sql:1:34: error: xform could not infer all dependencies of stated: ref('colors') runs only while executing")
             .And.Contain("-- depends_on: {{ ref('colors') }}"));
     }
+
+    [Test]
+    public void A_relation_is_a_mapping_and_a_dict_key_as_dbts_relation_is()
+    {
+        using var p = new TestProject();
+        // What dbt_utils' _is_relation and unpivot do with a relation.
+        p.Write("models/a.sql", """
+            {%- set d = {} -%}
+            {%- do d.update({this: ['x']}) -%}
+            select '{{ this is mapping }}' as is_mapping, '{{ this.get('metadata', {}).get('type', '') }}' as kind,
+                   '{{ d[this][0] }}' as by_key, '{{ this.render() }}' as rendered, '{{ this.include(database=false) }}' as included
+            """);
+        var r = p.Run("run");
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        Assert.That(p.Query("select is_mapping, kind, by_key, rendered, included from a")[0],
+            Is.EqualTo(new object?[] { "True", "BaseRelation", "x", "\"main\".\"a\"", "\"main\".\"a\"" }).AsCollection);
+    }
 }

@@ -3,8 +3,12 @@ using Xform.Core.Templating;
 
 namespace Xform.Core.Runtime;
 
-/// <summary>A relation as templates see it (<c>{{ ref('x') }}</c>, <c>{{ this }}</c>): renders quoted.</summary>
-public sealed class RelationObject(RelationName name, Func<string, string> quote, string? rendered = null) : ITemplateObject
+/// <summary>
+/// A relation as templates see it (<c>{{ ref('x') }}</c>, <c>{{ this }}</c>): renders quoted. Like dbt's Relation it
+/// is a mapping to Jinja (<c>relation is mapping</c>, <c>relation.get('metadata')</c>, which dbt_utils checks) and has
+/// <c>render()</c>, <c>include(...)</c>, <c>incorporate(...)</c>, <c>quote(...)</c>.
+/// </summary>
+public sealed class RelationObject(RelationName name, Func<string, string> quote, string? rendered = null) : ITemplateObject, ITemplateMapping
 {
     public RelationName Name { get; } = name;
 
@@ -15,10 +19,20 @@ public sealed class RelationObject(RelationName name, Func<string, string> quote
             "database" => Name.Database,
             "schema" => Name.Schema,
             "identifier" or "name" or "table" => Name.Identifier,
+            "metadata" => Metadata(),
+            "type" or "is_table" or "is_view" or "is_cte" => null,
+            "render" => (HostFunction)(_ => ToString()),
+            "get" => (HostFunction)(c => TryGetMember(Convert.ToString(c.Get(0, "key"), System.Globalization.CultureInfo.InvariantCulture) ?? "", out var v) && v is not null ? v : c.Get(1, "default")),
+            // include(database=false) leaves a part out; xform renders the database only when it is not the target's.
+            "include" => (HostFunction)(c => c.Get(0, "database") is false && Name.Database is not null
+                ? new RelationObject(Name with { Database = null }, quote, rendered) : this),
+            "incorporate" or "quote" or "replace_path" => (HostFunction)(_ => this),
             _ => null,
         };
-        return member is "database" or "schema" or "identifier" or "name" or "table";
+        return value is not null || member is "database" or "type" or "is_table" or "is_view" or "is_cte";
     }
+
+    static Dictionary<string, object?> Metadata() => new(StringComparer.Ordinal) { ["type"] = "BaseRelation" };
 
     public override string ToString() => rendered ?? Name.Render(quote);
 }

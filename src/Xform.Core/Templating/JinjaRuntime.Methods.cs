@@ -437,7 +437,7 @@ internal static partial class JinjaRuntime
         if (d.IsReadOnly && name is "update" or "pop" or "popitem" or "setdefault" or "clear")
             throw new JinjaError($"this dict is read-only: it cannot {name}()");
         object? RawKey(int i) => Arg(a, kw, i, "key");
-        string Key(int i) => RawKey(i) as string ?? throw new JinjaError($"dict keys must be strings in xform's Jinja subset, not '{Py.TypeName(RawKey(i))}'");
+        string Key(int i) => Py.DictKey(RawKey(i)) ?? throw new JinjaError($"dict keys must be strings in xform's Jinja subset, not '{Py.TypeName(RawKey(i))}'");
         switch (name)
         {
             case "get": return RawKey(0) is string gk && d.TryGetValue(gk, out var v) ? Py.Norm(v) : Arg(a, kw, 1, "default");
@@ -456,7 +456,7 @@ internal static partial class JinjaRuntime
                         {
                             var p = pair is IList pl && pair is not string ? pl : throw new JinjaError("cannot convert dictionary update sequence element to a sequence");
                             if (p.Count != 2) throw new JinjaError($"dictionary update sequence element has length {p.Count}; 2 is required");
-                            d[p[0] as string ?? throw new JinjaError("dict keys must be strings in xform's Jinja subset")] = Py.Norm(p[1]);
+                            d[Py.DictKey(p[0]) ?? throw new JinjaError("dict keys must be strings in xform's Jinja subset")] = Py.Norm(p[1]);
                         }
                 }
                 foreach (var kv in kw) d[kv.Key] = kv.Value;

@@ -30,7 +30,7 @@ internal static partial class JinjaRuntime
             case "boolean": return v is bool;
             case "true": return v is true;
             case "false": return v is false;
-            case "mapping": return v is not JNamespace && Py.TryDict(v, out _);
+            case "mapping": return v is ITemplateMapping || (v is not JNamespace && Py.TryDict(v, out _));
             case "sequence": return v is string or IList || (v is not JNamespace && Py.TryDict(v, out _));
             case "callable": return v is JMacro or HostFunction or ITemplateCallable or BoundMethod or BuiltinFunction or JUndefined;
             case "escaped": return false;

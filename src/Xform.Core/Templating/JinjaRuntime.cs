@@ -67,6 +67,7 @@ internal static partial class JinjaRuntime
                 return i >= 0 && i < l.Count ? Py.Norm(l[(int)i]) : new JUndefined($"list index {idx} out of range");
             }
         }
+        if (key is ITemplateMapping && Py.TryDict(target, out _)) key = Py.DictKey(key);
         if (key is string k)
         {
             if (Py.TryDict(target, out var d))

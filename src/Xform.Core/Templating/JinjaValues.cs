@@ -466,6 +466,14 @@ internal static class Py
 
     // Containers ----------------------------------------------------------------------------------------
 
+    /// <summary>A dict key: a string, or a host mapping (a relation) by its text; xform's dicts have string keys.</summary>
+    public static string? DictKey(object? key) => key switch
+    {
+        string s => s,
+        ITemplateMapping m => m.ToString(),
+        _ => null,
+    };
+
     public static bool TryDict(object? v, out IReadOnlyDictionary<string, object?> d)
     {
         switch (v)

@@ -70,7 +70,7 @@ internal static class ScribanHelpers
                 {
                     if (pair is not System.Collections.IList p || pair is string || p.Count != 2)
                         throw new JinjaError($"{what}() expects a mapping or (key, value) pairs");
-                    d[p[0] as string ?? throw new JinjaError($"dict keys must be strings in xform's Jinja subset, not '{Py.TypeName(p[0])}'")] = Py.Norm(p[1]);
+                    d[Py.DictKey(p[0]) ?? throw new JinjaError($"dict keys must be strings in xform's Jinja subset, not '{Py.TypeName(p[0])}'")] = Py.Norm(p[1]);
                 }
         }
         foreach (var kv in kw) d[kv.Key] = kv.Value;
@@ -120,7 +120,7 @@ internal static class ScribanHelpers
         {
             var d = new JDict();
             for (var i = 1; i + 1 < a.Count; i += 2)
-                d[a[i] as string ?? throw new JinjaError($"dict keys must be strings in xform's Jinja subset, not '{Py.TypeName(a[i])}'")] = Py.Norm(a[i + 1]);
+                d[Py.DictKey(a[i]) ?? throw new JinjaError($"dict keys must be strings in xform's Jinja subset, not '{Py.TypeName(a[i])}'")] = Py.Norm(a[i + 1]);
             return d;
         });
         Def("j_call", true, (cx, a) =>

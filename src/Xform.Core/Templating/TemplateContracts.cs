@@ -38,6 +38,9 @@ public interface ITemplateObject
     bool TryGetMember(string name, out object? value);
 }
 
+/// <summary>A host object Jinja treats as a mapping (<c>is mapping</c>) and as a dict key by its text, as dbt's Relation.</summary>
+public interface ITemplateMapping;
+
 /// <summary>A host object that is also callable (dbt's <c>config(...)</c> with <c>config.get(...)</c>).</summary>
 public interface ITemplateCallable
 {
