@@ -60,3 +60,8 @@ public class DuckDbCrossDbMacroKnownAnswers : CrossDbMacroKnownAnswers
 {
     protected override ConformanceTarget Target => DuckDbTarget.Instance;
 }
+
+public class DuckDbDatabaseObjectsConformance : DatabaseObjectsConformance
+{
+    protected override ConformanceTarget Target => DuckDbTarget.Instance;
+}

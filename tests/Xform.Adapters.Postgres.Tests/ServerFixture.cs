@@ -101,3 +101,8 @@ public class PostgresFaultConformance : FaultConformance
 {
     protected override ConformanceTarget Target => PostgresTarget.Instance;
 }
+
+public class PostgresDatabaseObjectsConformance : DatabaseObjectsConformance
+{
+    protected override ConformanceTarget Target => PostgresTarget.Instance;
+}
