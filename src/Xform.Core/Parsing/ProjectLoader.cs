@@ -26,7 +26,14 @@ public sealed record LoadOptions(
     IReadOnlyDictionary<string, object?> CliVars,
     IReadOnlyList<TemplateSource> InternalMacros,
     Func<string, string> Quote,
-    Action<string> Log);
+    Action<string> Log)
+{
+    /// <summary>The command's run (invocation_id, run_started_at, flags); null: a fresh one.</summary>
+    public Invocation? Invocation { get; init; }
+
+    /// <summary>target.* as the adapter reads the output (<see cref="Adapters.IAdapter.TargetFields"/>); null: the profile's settings.</summary>
+    public IReadOnlyDictionary<string, object?>? TargetFields { get; init; }
+}
 
 /// <summary>
 /// The only stage that reads project files: project.yml, macros, YAML properties and docs, then one parser per
@@ -47,7 +54,7 @@ public static class ProjectLoader
             .Concat(files.Of(project.TestPaths.Select(t => System.IO.Path.Combine(t, "generic")), ".sql"))
             .Select(f => new TemplateSource(f.Relative, index.Read(f, "macro"))).ToList();
         var engine = new TemplateEngine(BuiltinMacros.All.Concat(options.InternalMacros), macroFiles, options.Target.Type, project.Name);
-        var session = new CompileSession(engine, project, options.Target, options.CliVars, options.Quote, options.Log);
+        var session = new CompileSession(engine, project, options.Target, options.CliVars, options.Quote, options.Log, options.Invocation, options.TargetFields);
 
         var docs = new Dictionary<string, DocsBlock>(StringComparer.Ordinal);
         var properties = new PropertiesReader(warnings, session.RenderYamlString);

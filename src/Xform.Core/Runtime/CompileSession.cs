@@ -9,16 +9,23 @@ namespace Xform.Core.Runtime;
 public sealed class CompileSession
 {
     readonly IReadOnlyDictionary<string, object?> _projectVars;
+    readonly Dictionary<string, object?> _base;
 
+    /// <param name="targetFields">target.* as the adapter reads the output (its defaults filled in); null: the profile's settings.</param>
     public CompileSession(TemplateEngine engine, ProjectConfig project, TargetConfig target,
-        IReadOnlyDictionary<string, object?> cliVars, Func<string, string> quote, Action<string> log)
+        IReadOnlyDictionary<string, object?> cliVars, Func<string, string> quote, Action<string> log,
+        Invocation? invocation = null, IReadOnlyDictionary<string, object?>? targetFields = null)
     {
         Engine = engine;
         Project = project;
-        Target = target;
+        // The manifest's database is the target's: the adapter's answer where the profile leaves it out.
+        Target = target.Database.Length == 0 && targetFields?.GetValueOrDefault("database") is string { Length: > 0 } db
+            ? target with { Database = db }
+            : target;
         CliVars = cliVars;
         Quote = quote;
         Log = log;
+        Invocation = invocation ?? Invocation.New();
         // Project vars may be scoped to the project name, dbt's way: vars: {my_project: {x: 1}}.
         var vars = new Dictionary<string, object?>(project.Vars, StringComparer.Ordinal);
         if (project.Vars.TryGetValue(project.Name, out var scoped) && scoped is IReadOnlyDictionary<string, object?> inner)
@@ -27,7 +34,8 @@ public sealed class CompileSession
             foreach (var (k, v) in inner) vars[k] = v;
         }
         _projectVars = vars;
-        TargetObject = new TargetObject(target);
+        TargetObject = new TargetObject(Target, targetFields);
+        _base = Build();
     }
 
     public TemplateEngine Engine { get; }
@@ -36,7 +44,10 @@ public sealed class CompileSession
     public IReadOnlyDictionary<string, object?> CliVars { get; }
     public Func<string, string> Quote { get; }
     public Action<string> Log { get; }
-    public TargetObject TargetObject { get; }
+    internal TargetObject TargetObject { get; }
+
+    /// <summary>This command's run: invocation_id, run_started_at and flags.</summary>
+    public Invocation Invocation { get; }
 
     public object? Var(TemplateCall call)
     {
@@ -46,15 +57,17 @@ public sealed class CompileSession
         throw call.Error($"var '{name}' is not defined: set it under 'vars' in {Project.FilePath}, pass --vars, or give var() a default");
     }
 
-    /// <summary>The globals every template sees, whatever node it belongs to.</summary>
-    public Dictionary<string, object?> BaseGlobals()
+    /// <summary>The globals every template sees, whatever node it belongs to: a copy of those built once for the session.</summary>
+    public Dictionary<string, object?> BaseGlobals() => new(_base, StringComparer.Ordinal);
+
+    Dictionary<string, object?> Build()
     {
         var exceptions = new MemberObject("exceptions", new Dictionary<string, object?>
         {
             ["raise_compiler_error"] = (HostFunction)(c => throw c.Error(Convert.ToString(c.Get(0, "msg"), CultureInfo.InvariantCulture) ?? "compiler error")),
             ["warn"] = (HostFunction)(c => { Log($"warning: {c.Get(0, "msg")}"); return ""; }),
         });
-        return new Dictionary<string, object?>(StringComparer.Ordinal)
+        var g = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["var"] = (HostFunction)Var,
             ["env_var"] = (HostFunction)EnvVar.Call,
@@ -68,7 +81,12 @@ public sealed class CompileSession
                 return "";
             }),
             ["print"] = (HostFunction)(c => { Log(Convert.ToString(c.Get(0, "msg"), CultureInfo.InvariantCulture) ?? ""); return ""; }),
+            ["invocation_id"] = Invocation.Id,
+            ["run_started_at"] = new PyDateTime(Invocation.StartedAtUtc, FixedTz.PytzUtc),
+            ["flags"] = new FlagsObject(Invocation.Flags),
         };
+        DbtContext.AddTo(g);
+        return g;
     }
 
     /// <summary>Renders a YAML value that may hold <c>{{ var(...) }}</c> or <c>{{ env_var(...) }}</c>.</summary>
