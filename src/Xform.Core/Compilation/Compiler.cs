@@ -48,7 +48,7 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
         return ephemerals.Count > 0 ? InjectCtes(sql, OrderEphemerals(ephemerals)) : sql;
     }
 
-    IReadOnlyList<string> Hooks(Node node, string key, Dictionary<string, object?> globals) =>
+    IReadOnlyList<string> Hooks(Node node, string key, RenderGlobals globals) =>
         node.Config.GetStrings(key).Select(h => Session.Engine.Render(Session.Engine.Parse(new TemplateSource(node.OriginalFilePath, h)), globals)).ToList();
 
     (string Sql, IReadOnlyList<string> Ephemerals) Render(Node node, bool isIncremental, BatchWindow? batch = null)
@@ -88,7 +88,7 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
         return (Convert.ToString(result, System.Globalization.CultureInfo.InvariantCulture) ?? "", ephemerals);
     }
 
-    Dictionary<string, object?> Globals(Node node, bool isIncremental, List<string> ephemerals, BatchWindow? batch = null)
+    RenderGlobals Globals(Node node, bool isIncremental, List<string> ephemerals, BatchWindow? batch = null)
     {
         var g = Session.BaseGlobals();
         g["ref"] = (HostFunction)(c =>

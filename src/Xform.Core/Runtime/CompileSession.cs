@@ -57,8 +57,11 @@ public sealed class CompileSession
         throw call.Error($"var '{name}' is not defined: set it under 'vars' in {Project.FilePath}, pass --vars, or give var() a default");
     }
 
-    /// <summary>The globals every template sees, whatever node it belongs to: a copy of those built once for the session.</summary>
-    public Dictionary<string, object?> BaseGlobals() => new(_base, StringComparer.Ordinal);
+    /// <summary>
+    /// The globals every template sees, whatever node it belongs to (built once for the session), under which a render
+    /// sets its node's own.
+    /// </summary>
+    public RenderGlobals BaseGlobals() => new(_base);
 
     Dictionary<string, object?> Build()
     {

@@ -10,7 +10,7 @@ internal sealed class ParseCapture(CompileSession session, NodeConfig config)
     public List<Reference> Sources { get; } = [];
     public ConfigValues Config { get; } = new();
 
-    public Dictionary<string, object?> Globals(RelationName self)
+    public RenderGlobals Globals(RelationName self)
     {
         var g = session.BaseGlobals();
         g["ref"] = (HostFunction)(c =>
