@@ -61,7 +61,12 @@ public sealed class CompileSession
     /// The globals every template sees, whatever node it belongs to (built once for the session), under which a render
     /// sets its node's own.
     /// </summary>
-    public RenderGlobals BaseGlobals() => new(_base);
+    public RenderGlobals BaseGlobals() => new(_base) { ["thread_id"] = ThreadId };
+
+    [ThreadStatic] static string? _threadId;
+
+    /// <summary>dbt's <c>thread_id</c>: a name for the thread rendering (dbt's are <c>Thread-1 (worker)</c>, ...).</summary>
+    static string ThreadId => _threadId ??= Thread.CurrentThread.Name is { Length: > 0 } name ? name : $"Thread-{Environment.CurrentManagedThreadId}";
 
     Dictionary<string, object?> Build()
     {

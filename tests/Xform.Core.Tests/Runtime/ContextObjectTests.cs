@@ -49,6 +49,18 @@ public class ContextObjectTests
     }
 
     [Test]
+    public void Thread_id_names_the_rendering_thread()
+    {
+        var here = Render("{{ thread_id }}");
+        Assert.That(here, Does.StartWith("Thread-").Or.EqualTo(Thread.CurrentThread.Name));
+        string? there = null;
+        var t = new Thread(() => there = Render("{{ thread_id }}"));
+        t.Start();
+        t.Join();
+        Assert.That(there, Is.Not.Null.And.Not.EqualTo(here));
+    }
+
+    [Test]
     public void Shared_objects_cannot_be_changed_by_a_template()
     {
         Assert.That(Fails("{% do modules.update({'x': 1}) %}").Message, Does.Contain("no attribute 'update'"));
