@@ -81,6 +81,7 @@ internal sealed class PyTimeDelta : ITemplateObject, ITemplateOperand, IEquatabl
             case "+" when td is not null: result = new PyTimeDelta(checked(Total + td.Total)); break;
             case "-" when td is not null: result = new PyTimeDelta(checked(reflected ? td.Total - Total : Total - td.Total)); break;
             case "neg": result = new PyTimeDelta(checked(-Total)); break;
+            case "bool": result = Total != 0; break;
             case "*" when other is not bool && Py.IsInt(other, out var n): result = new PyTimeDelta(checked(Total * n)); break;
             case "*" when other is double f: result = new PyTimeDelta((long)Math.Round(Total * f, MidpointRounding.ToEven)); break;
             case "/" when td is not null:

@@ -64,7 +64,7 @@ internal static class PyTimeFormat
             'b' or 'h' => Text(MonthAbbr[t.Month - 1], width),
             'B' => Text(MonthFull[t.Month - 1], width),
             'c' => StrFTime("%a %b %e %H:%M:%S %Y", t, tz),
-            'C' => Num(t.Year / 100, 2, flag, width),
+            'C' => Num(t.Year / 100, 1, flag, width),
             'd' => Num(t.Day, 2, flag, width),
             'D' or 'x' => StrFTime("%m/%d/%y", t, tz),
             'e' => Num(t.Day, 2, flag, width, ' '),

@@ -2,9 +2,9 @@ using System.Collections;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using Xform.Core.Diagnostics;
 using Xform.Core.Templating;
-using Xform.Core.YamlReading;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 
 namespace Xform.Core.Runtime;
 
@@ -45,28 +45,76 @@ internal static partial class PyYaml
 
     // fromyaml ---------------------------------------------------------------------------------------------
 
-    /// <summary><c>fromyaml(value, default=None)</c>; text that is not YAML gives the default.</summary>
+    /// <summary><c>fromyaml(value, default=None)</c>; text that is not one YAML document gives the default.</summary>
     public static object? FromYaml(TemplateCall c)
     {
         PyArgs.Check(c, "fromyaml", 2, "value", "default");
         if (c.Get(0, "value") is not string text) return c.Get(1, "default");
         try
         {
-            return Yaml.LoadText(text, "<fromyaml>") is { } root ? Value(root) : null;
+            var parser = new Parser(new StringReader(text));
+            parser.Consume<StreamStart>();
+            if (parser.Accept<StreamEnd>(out _)) return null;
+            parser.Consume<DocumentStart>();
+            var value = Read(parser, new Dictionary<string, object?>(StringComparer.Ordinal));
+            parser.Consume<DocumentEnd>();
+            // safe_load takes one document: a second is an error (and so the default)
+            return parser.Accept<StreamEnd>(out _) ? value : c.Get(1, "default");
         }
-        catch (Exception e) when (e is XformException or InvalidCastException)
+        catch (Exception e) when (e is YamlException or InvalidOperationException or FormatException or OverflowException)
         {
             return c.Get(1, "default");
         }
     }
 
-    static object? Value(YamlValue node) => node switch
+    /// <summary>
+    /// One node from YamlDotNet's events, constructed as PyYAML's SafeConstructor does: plain scalars resolved by YAML 1.1's
+    /// rules, aliases the same object as their anchor, <c>&lt;&lt;</c> merge keys, a repeated key's last value.
+    /// </summary>
+    static object? Read(IParser parser, Dictionary<string, object?> anchors)
     {
-        YamlScalar s => s.IsPlain ? Scalar(s.Value ?? "") : s.Value ?? "",
-        YamlSequence seq => seq.Items.Select(Value).ToList(),
-        YamlMapping map => new JDict(map.Entries.Select(e => new KeyValuePair<string, object?>(e.Key, Value(e.Value)))),
-        _ => null,
-    };
+        if (parser.TryConsume<AnchorAlias>(out var alias))
+            return anchors.TryGetValue(alias.Value.Value, out var target) ? target : throw new InvalidOperationException($"unknown alias {alias.Value}");
+        if (parser.TryConsume<YamlDotNet.Core.Events.Scalar>(out var scalar))
+        {
+            var tag = scalar.Tag.IsEmpty ? "" : scalar.Tag.Value;
+            var resolve = tag == "" ? scalar.Style == ScalarStyle.Plain
+                : tag is "tag:yaml.org,2002:int" or "tag:yaml.org,2002:float" or "tag:yaml.org,2002:bool" or "tag:yaml.org,2002:null";
+            var value = resolve ? Scalar(scalar.Value) : scalar.Value;
+            if (!scalar.Anchor.IsEmpty) anchors[scalar.Anchor.Value] = value;
+            return value;
+        }
+        if (parser.TryConsume<SequenceStart>(out var seq))
+        {
+            var list = new List<object?>();
+            if (!seq.Anchor.IsEmpty) anchors[seq.Anchor.Value] = list;
+            while (!parser.TryConsume<SequenceEnd>(out _)) list.Add(Read(parser, anchors));
+            return list;
+        }
+        var start = parser.Consume<MappingStart>();
+        var dict = new JDict();
+        if (!start.Anchor.IsEmpty) anchors[start.Anchor.Value] = dict;
+        var merged = new List<IReadOnlyDictionary<string, object?>>();
+        var own = new List<KeyValuePair<string, object?>>();
+        while (!parser.TryConsume<MappingEnd>(out _))
+        {
+            var isMerge = parser.Accept<YamlDotNet.Core.Events.Scalar>(out var k) && k.Value == "<<" && k.Style == ScalarStyle.Plain;
+            var key = Read(parser, anchors);
+            var value = Read(parser, anchors);
+            if (isMerge && (Py.TryDict(value, out _) || value is List<object?>))
+            {
+                foreach (var m in value is List<object?> many ? many : [value])
+                    if (Py.TryDict(m, out var md)) merged.Add(md);
+                continue;
+            }
+            own.Add(new(key as string ?? Py.Str(key), value));
+        }
+        // PyYAML's flatten_mapping: the merged mappings first (an earlier one wins), then the mapping's own keys
+        for (var i = merged.Count - 1; i >= 0; i--)
+            foreach (var (mk, mv) in merged[i]) dict[mk] = mv;
+        foreach (var (ok, ov) in own) dict[ok] = ov;
+        return dict;
+    }
 
     static object? Scalar(string v)
     {
@@ -194,8 +242,19 @@ internal static partial class PyYaml
             foreach (var (k, value) in entries)
             {
                 WriteIndent(indent);
-                Scalar(k, indent + 2, root: false, simpleKey: true);
-                WriteIndicator(":", false);
+                // PyYAML writes a key that is empty, multi-line or long ('!!str' and the text 128 or more) as '? key'.
+                if (k.Length > 0 && k.Length + 5 < 128 && !k.Any(IsBreak))
+                {
+                    Scalar(k, indent + 2, root: false, simpleKey: true);
+                    WriteIndicator(":", false);
+                }
+                else
+                {
+                    WriteIndicator("?", true, indention: true);
+                    Scalar(k, indent + 2, root: false, simpleKey: false);
+                    WriteIndent(indent);
+                    WriteIndicator(":", true, indention: true);
+                }
                 Node(value, indent, root: false, mapping: true, simpleKey: false);
             }
         }
@@ -378,7 +437,7 @@ internal static partial class PyYaml
         {
             WriteIndicator("\"", true);
             var text = s.EnumerateRunes().Select(r => r.Value).ToArray();
-            string Slice(int a, int b) => string.Concat(text[a..b].Select(char.ConvertFromUtf32));
+            string Slice(int a, int b) => a >= b ? "" : string.Concat(text[a..b].Select(char.ConvertFromUtf32));
             int start = 0, end = 0;
             while (end <= text.Length)
             {

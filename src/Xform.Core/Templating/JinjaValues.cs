@@ -142,6 +142,7 @@ internal static class Py
         float f => f != 0,
         ICollection c => c.Count > 0,
         IReadOnlyCollection<KeyValuePair<string, object?>> c => c.Count > 0,
+        ITemplateOperand o => !o.TryOperate("bool", null, false, out var b) || b is true,
         _ when IsInt(v, out var l) => l != 0,
         _ => true,
     };

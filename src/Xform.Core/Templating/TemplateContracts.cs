@@ -71,8 +71,8 @@ public interface ITemplateOperand
 
     /// <summary>
     /// <c>this op other</c>, or <c>other op this</c> when <paramref name="reflected"/>. <paramref name="op"/> is one of
-    /// <c>+ - * / // %</c>, <c>neg</c>, or <c>cmp</c> (the result an int: negative, zero or positive). False when Python
-    /// does not define the operation for these operands.
+    /// <c>+ - * / // %</c>, <c>neg</c>, <c>cmp</c> (the result an int: negative, zero or positive) or <c>bool</c> (the
+    /// truth value, where it is not always true). False when Python does not define the operation for these operands.
     /// </summary>
     bool TryOperate(string op, object? other, bool reflected, out object? result);
 }
