@@ -55,3 +55,8 @@ public class DuckDbFaultConformance : FaultConformance
 {
     protected override ConformanceTarget Target => DuckDbTarget.Instance;
 }
+
+public class DuckDbContextConformance : ContextConformance
+{
+    protected override ConformanceTarget Target => DuckDbTarget.Instance;
+}

@@ -96,3 +96,8 @@ public class PostgresFaultConformance : FaultConformance
 {
     protected override ConformanceTarget Target => PostgresTarget.Instance;
 }
+
+public class PostgresContextConformance : ContextConformance
+{
+    protected override ConformanceTarget Target => PostgresTarget.Instance;
+}
