@@ -21,9 +21,22 @@ internal static class PyArgs
                 throw c.Error($"{function}() got an unexpected keyword argument '{key}'");
     }
 
-    public static bool Has(TemplateCall c, int position, string name) => c.Has(position, name);
-
-    public static object? Get(TemplateCall c, int position, string name, object? fallback = null) => c.Get(position, name, fallback);
+    /// <summary>
+    /// A module function: its arguments checked (at most <paramref name="maxPositional"/>, keywords among
+    /// <paramref name="names"/>), and an error of the value model reported at the call.
+    /// </summary>
+    public static HostFunction Function(string name, int maxPositional, string[] names, Func<TemplateCall, object?> body) => c =>
+    {
+        Check(c, name, maxPositional, names);
+        try
+        {
+            return body(c);
+        }
+        catch (JinjaError e)
+        {
+            throw c.Error(e.Message);
+        }
+    };
 
     public static long Int(TemplateCall c, int position, string name, string function, long? fallback = null)
     {
@@ -49,8 +62,6 @@ internal static class PyArgs
         if (v is bool) return false;
         return Py.IsFloat(v, out d);
     }
-
-    public static string Join(IEnumerable<string> parts) => string.Join(", ", parts);
 
     public static string I(long v) => v.ToString(CultureInfo.InvariantCulture);
 

@@ -9,18 +9,6 @@ namespace Xform.Core.Runtime;
 /// </summary>
 internal static class PyItertools
 {
-    static HostFunction F(string name, int max, string[] names, Func<TemplateCall, object?> body) => c =>
-    {
-        PyArgs.Check(c, name, max, names);
-        try
-        {
-            return body(c);
-        }
-        catch (JinjaError e)
-        {
-            throw c.Error(e.Message);
-        }
-    };
 
     const int Limit = 10_000_000;
 
@@ -103,7 +91,7 @@ internal static class PyItertools
 
         public bool TryGetMember(string name, out object? value)
         {
-            value = name == "from_iterable" ? F("from_iterable", 1, ["iterable"], c => Flatten(Items(c.Get(0, "iterable")))) : null;
+            value = name == "from_iterable" ? PyArgs.Function("from_iterable", 1, ["iterable"], c => Flatten(Items(c.Get(0, "iterable")))) : null;
             return value is not null;
         }
 
@@ -112,16 +100,16 @@ internal static class PyItertools
 
     public static readonly ReadOnlyNames Module = new(new Dictionary<string, object?>
     {
-        ["count"] = F("count", 2, ["start", "step"], c => throw c.Error("itertools.count() never ends: use range() in a template")),
-        ["cycle"] = F("cycle", 1, ["iterable"], c => throw c.Error("itertools.cycle() never ends: use loop.cycle() in a template")),
-        ["repeat"] = F("repeat", 2, ["object", "times"], c =>
+        ["count"] = PyArgs.Function("count", 2, ["start", "step"], c => throw c.Error("itertools.count() never ends: use range() in a template")),
+        ["cycle"] = PyArgs.Function("cycle", 1, ["iterable"], c => throw c.Error("itertools.cycle() never ends: use loop.cycle() in a template")),
+        ["repeat"] = PyArgs.Function("repeat", 2, ["object", "times"], c =>
         {
             if (!c.Has(1, "times")) throw c.Error("itertools.repeat() without times never ends");
             var n = PyArgs.Int(c, 1, "times", "repeat");
             if (n > Limit) throw c.Error($"itertools: more than {Limit} items");
             return Enumerable.Repeat(c.Get(0, "object"), (int)Math.Max(0, n)).ToList();
         }),
-        ["accumulate"] = F("accumulate", 1, ["iterable", "initial"], c =>
+        ["accumulate"] = PyArgs.Function("accumulate", 1, ["iterable", "initial"], c =>
         {
             var r = new List<object?>();
             var total = c.Get(PyArgs.KeywordOnly, "initial");
@@ -136,9 +124,9 @@ internal static class PyItertools
             return r;
         }),
         ["chain"] = Chain,
-        ["compress"] = F("compress", 2, ["data", "selectors"], c =>
+        ["compress"] = PyArgs.Function("compress", 2, ["data", "selectors"], c =>
             Items(c.Get(0, "data")).Zip(Items(c.Get(1, "selectors"))).Where(p => Py.Truthy(p.Second)).Select(p => p.First).ToList()),
-        ["islice"] = F("islice", 4, [], c =>
+        ["islice"] = PyArgs.Function("islice", 4, [], c =>
         {
             var items = Items(c.Get(0, "iterable"));
             long? Arg(int i) => c.Args.Count > i && c.Args[i] is not null ? PyArgs.Int(c, i, "index", "islice") : null;
@@ -148,39 +136,39 @@ internal static class PyItertools
             for (var i = start; i < (stop ?? items.Count) && i < items.Count; i += step) r.Add(items[(int)i]);
             return r;
         }),
-        ["starmap"] = F("starmap", 2, [], c => throw c.Error("itertools.starmap() needs a Python function; call a macro in a loop instead")),
-        ["tee"] = F("tee", 2, ["iterable", "n"], c =>
+        ["starmap"] = PyArgs.Function("starmap", 2, [], c => throw c.Error("itertools.starmap() needs a Python function; call a macro in a loop instead")),
+        ["tee"] = PyArgs.Function("tee", 2, ["iterable", "n"], c =>
         {
             var items = Items(c.Get(0, "iterable"));
             var n = PyArgs.Int(c, 1, "n", "tee", 2);
             return new JTuple(Enumerable.Range(0, (int)n).Select(_ => (object?)new List<object?>(items)));
         }),
-        ["zip_longest"] = F("zip_longest", int.MaxValue, ["fillvalue"], c =>
+        ["zip_longest"] = PyArgs.Function("zip_longest", int.MaxValue, ["fillvalue"], c =>
         {
             var lists = c.Args.Select(Items).ToList();
             var fill = c.Get(PyArgs.KeywordOnly, "fillvalue");
             var n = lists.Count == 0 ? 0 : lists.Max(l => l.Count);
             return Enumerable.Range(0, n).Select(i => (object?)new JTuple(lists.Select(l => i < l.Count ? l[i] : fill))).ToList();
         }),
-        ["product"] = F("product", int.MaxValue, ["repeat"], c =>
+        ["product"] = PyArgs.Function("product", int.MaxValue, ["repeat"], c =>
         {
             var pools = c.Args.Select(Items).ToList();
             var repeat = PyArgs.Int(c, PyArgs.KeywordOnly, "repeat", "product", 1);
             if (repeat < 0) throw c.Error("repeat argument cannot be negative");
             return Product(Enumerable.Range(0, (int)repeat).SelectMany(_ => pools).ToList());
         }),
-        ["permutations"] = F("permutations", 2, ["iterable", "r"], c =>
+        ["permutations"] = PyArgs.Function("permutations", 2, ["iterable", "r"], c =>
         {
             var pool = Items(c.Get(0, "iterable"));
             return Choose(pool, R(c, 1, pool.Count, "permutations"), false, true);
         }),
-        ["combinations"] = F("combinations", 2, ["iterable", "r"], c =>
+        ["combinations"] = PyArgs.Function("combinations", 2, ["iterable", "r"], c =>
         {
             if (!c.Has(1, "r")) throw c.Error("combinations() missing required argument 'r' (pos 2)");
             var pool = Items(c.Get(0, "iterable"));
             return Choose(pool, R(c, 1, 0, "combinations"), false, false);
         }),
-        ["combinations_with_replacement"] = F("combinations_with_replacement", 2, ["iterable", "r"], c =>
+        ["combinations_with_replacement"] = PyArgs.Function("combinations_with_replacement", 2, ["iterable", "r"], c =>
         {
             if (!c.Has(1, "r")) throw c.Error("combinations_with_replacement() missing required argument 'r' (pos 2)");
             var pool = Items(c.Get(0, "iterable"));

@@ -46,18 +46,6 @@ internal sealed class PyType(string name, Func<TemplateCall, object?> construct,
 /// <summary>dbt's <c>modules.datetime</c> and <c>modules.pytz</c>.</summary>
 internal static class DateTimeModules
 {
-    static HostFunction F(string name, int max, string[] names, Func<TemplateCall, object?> body) => c =>
-    {
-        PyArgs.Check(c, name, max, names);
-        try
-        {
-            return body(c);
-        }
-        catch (JinjaError e)
-        {
-            throw c.Error(e.Message);
-        }
-    };
 
     static PyDateTime Now(PyTzInfo? tz)
     {
@@ -81,15 +69,15 @@ internal static class DateTimeModules
 
     public static readonly PyType Date = new("datetime.date", c => Wrap(c, PyDate.Create), new ReadOnlyNames(new Dictionary<string, object?>
     {
-        ["today"] = F("today", 0, [], _ => new PyDate(DateTime.Now)),
-        ["fromisoformat"] = F("fromisoformat", 1, [], c =>
+        ["today"] = PyArgs.Function("today", 0, [], _ => new PyDate(DateTime.Now)),
+        ["fromisoformat"] = PyArgs.Function("fromisoformat", 1, [], c =>
         {
             var text = PyArgs.Str(c, 0, "date_string", "fromisoformat");
             var date = PyTimeFormat.ParseIsoDate(text, out var n);
             return n == text.Length ? new PyDate(date) : throw c.Error($"Invalid isoformat string: {Py.Repr(text)}");
         }),
-        ["fromordinal"] = F("fromordinal", 1, [], c => new PyDate(DateTime.MinValue.AddDays(PyArgs.Int(c, 0, "ordinal", "fromordinal") - 1))),
-        ["fromtimestamp"] = F("fromtimestamp", 1, [], c => new PyDate(FromTimestamp(c).ToLocalTime())),
+        ["fromordinal"] = PyArgs.Function("fromordinal", 1, [], c => new PyDate(DateTime.MinValue.AddDays(PyArgs.Int(c, 0, "ordinal", "fromordinal") - 1))),
+        ["fromtimestamp"] = PyArgs.Function("fromtimestamp", 1, [], c => new PyDate(FromTimestamp(c).ToLocalTime())),
         ["min"] = new PyDate(DateTime.MinValue),
         ["max"] = new PyDate(DateTime.MaxValue),
         ["resolution"] = PyTimeDelta.FromDays(1),
@@ -97,19 +85,19 @@ internal static class DateTimeModules
 
     public static readonly PyType DateTimeType = new("datetime.datetime", c => Wrap(c, PyDateTime.Create), new ReadOnlyNames(new Dictionary<string, object?>
     {
-        ["now"] = F("now", 1, ["tz"], c => Now(TzArg(c, 0))),
-        ["utcnow"] = F("utcnow", 0, [], _ => new PyDateTime(DateTime.UtcNow, null)),
-        ["today"] = F("today", 0, [], _ => Now(null)),
-        ["strptime"] = F("strptime", 2, [], c => PyTimeFormat.StrPTime(PyArgs.Str(c, 0, "date_string", "strptime"), PyArgs.Str(c, 1, "format", "strptime"))),
-        ["fromisoformat"] = F("fromisoformat", 1, [], c => PyTimeFormat.ParseIsoDateTime(PyArgs.Str(c, 0, "date_string", "fromisoformat"))),
-        ["fromtimestamp"] = F("fromtimestamp", 2, ["tz"], c =>
+        ["now"] = PyArgs.Function("now", 1, ["tz"], c => Now(TzArg(c, 0))),
+        ["utcnow"] = PyArgs.Function("utcnow", 0, [], _ => new PyDateTime(DateTime.UtcNow, null)),
+        ["today"] = PyArgs.Function("today", 0, [], _ => Now(null)),
+        ["strptime"] = PyArgs.Function("strptime", 2, [], c => PyTimeFormat.StrPTime(PyArgs.Str(c, 0, "date_string", "strptime"), PyArgs.Str(c, 1, "format", "strptime"))),
+        ["fromisoformat"] = PyArgs.Function("fromisoformat", 1, [], c => PyTimeFormat.ParseIsoDateTime(PyArgs.Str(c, 0, "date_string", "fromisoformat"))),
+        ["fromtimestamp"] = PyArgs.Function("fromtimestamp", 2, ["tz"], c =>
         {
             var utc = FromTimestamp(c);
             return TzArg(c, 1) is { } tz ? PyDateTime.FromUtc(utc, tz) : new PyDateTime(utc.ToLocalTime(), null);
         }),
-        ["utcfromtimestamp"] = F("utcfromtimestamp", 1, [], c => new PyDateTime(FromTimestamp(c), null)),
-        ["fromordinal"] = F("fromordinal", 1, [], c => new PyDateTime(DateTime.MinValue.AddDays(PyArgs.Int(c, 0, "ordinal", "fromordinal") - 1), null)),
-        ["combine"] = F("combine", 3, ["date", "time", "tzinfo"], c =>
+        ["utcfromtimestamp"] = PyArgs.Function("utcfromtimestamp", 1, [], c => new PyDateTime(FromTimestamp(c), null)),
+        ["fromordinal"] = PyArgs.Function("fromordinal", 1, [], c => new PyDateTime(DateTime.MinValue.AddDays(PyArgs.Int(c, 0, "ordinal", "fromordinal") - 1), null)),
+        ["combine"] = PyArgs.Function("combine", 3, ["date", "time", "tzinfo"], c =>
         {
             var date = c.Get(0, "date") switch
             {
@@ -179,12 +167,12 @@ internal static class DateTimeModules
     public static readonly ReadOnlyNames PytzModule = new(new Dictionary<string, object?>
     {
         ["utc"] = FixedTz.PytzUtc,
-        ["timezone"] = F("timezone", 1, ["zone"], c =>
+        ["timezone"] = PyArgs.Function("timezone", 1, ["zone"], c =>
         {
             var name = PyArgs.Str(c, 0, "zone", "timezone");
             return ZoneTz.Find(name) ?? throw c.Error($"UnknownTimeZoneError: {Py.Repr(name)} is not a time zone of the tz database");
         }),
-        ["FixedOffset"] = F("FixedOffset", 1, ["offset"], c =>
+        ["FixedOffset"] = PyArgs.Function("FixedOffset", 1, ["offset"], c =>
         {
             var minutes = PyArgs.Int(c, 0, "offset", "FixedOffset");
             if (Math.Abs(minutes) >= 1440) throw c.Error("absolute offset is too large");

@@ -164,38 +164,26 @@ internal static class PyRegex
         var other => throw c.Error($"first argument must be string or compiled pattern, not {Py.TypeName(other)}"),
     };
 
-    static HostFunction F(string name, string[] names, Func<TemplateCall, object?> body) => c =>
-    {
-        PyArgs.Check(c, name, names.Length, names);
-        try
-        {
-            return body(c);
-        }
-        catch (JinjaError e)
-        {
-            throw c.Error(e.Message);
-        }
-    };
 
     public static readonly ReadOnlyNames Module = new(new Dictionary<string, object?>
     {
-        ["match"] = F("match", ["pattern", "string", "flags"], c => PatternArg(c, Flags(c, 2)).Match(PyArgs.Str(c, 1, "string", "match"), 0)),
-        ["search"] = F("search", ["pattern", "string", "flags"], c => PatternArg(c, Flags(c, 2)).Search(PyArgs.Str(c, 1, "string", "search"))),
-        ["fullmatch"] = F("fullmatch", ["pattern", "string", "flags"], c => PatternArg(c, Flags(c, 2)).Match(PyArgs.Str(c, 1, "string", "fullmatch"), 1)),
-        ["findall"] = F("findall", ["pattern", "string", "flags"], c => PatternArg(c, Flags(c, 2)).FindAll(PyArgs.Str(c, 1, "string", "findall"))),
-        ["finditer"] = F("finditer", ["pattern", "string", "flags"], c => PatternArg(c, Flags(c, 2)).FindIter(PyArgs.Str(c, 1, "string", "finditer"))),
-        ["sub"] = F("sub", ["pattern", "repl", "string", "count", "flags"], c =>
+        ["match"] = PyArgs.Function("match", 3, ["pattern", "string", "flags"], c => PatternArg(c, Flags(c, 2)).Match(PyArgs.Str(c, 1, "string", "match"), 0)),
+        ["search"] = PyArgs.Function("search", 3, ["pattern", "string", "flags"], c => PatternArg(c, Flags(c, 2)).Search(PyArgs.Str(c, 1, "string", "search"))),
+        ["fullmatch"] = PyArgs.Function("fullmatch", 3, ["pattern", "string", "flags"], c => PatternArg(c, Flags(c, 2)).Match(PyArgs.Str(c, 1, "string", "fullmatch"), 1)),
+        ["findall"] = PyArgs.Function("findall", 3, ["pattern", "string", "flags"], c => PatternArg(c, Flags(c, 2)).FindAll(PyArgs.Str(c, 1, "string", "findall"))),
+        ["finditer"] = PyArgs.Function("finditer", 3, ["pattern", "string", "flags"], c => PatternArg(c, Flags(c, 2)).FindIter(PyArgs.Str(c, 1, "string", "finditer"))),
+        ["sub"] = PyArgs.Function("sub", 5, ["pattern", "repl", "string", "count", "flags"], c =>
             PatternArg(c, Flags(c, 4)).Sub(PyArgs.Str(c, 1, "repl", "sub"), PyArgs.Str(c, 2, "string", "sub"), PyArgs.Int(c, 3, "count", "sub", 0)).Text),
-        ["subn"] = F("subn", ["pattern", "repl", "string", "count", "flags"], c =>
+        ["subn"] = PyArgs.Function("subn", 5, ["pattern", "repl", "string", "count", "flags"], c =>
         {
             var (text, n) = PatternArg(c, Flags(c, 4)).Sub(PyArgs.Str(c, 1, "repl", "subn"), PyArgs.Str(c, 2, "string", "subn"), PyArgs.Int(c, 3, "count", "subn", 0));
             return new JTuple([text, (long)n]);
         }),
-        ["split"] = F("split", ["pattern", "string", "maxsplit", "flags"], c =>
+        ["split"] = PyArgs.Function("split", 4, ["pattern", "string", "maxsplit", "flags"], c =>
             PatternArg(c, Flags(c, 3)).Split(PyArgs.Str(c, 1, "string", "split"), PyArgs.Int(c, 2, "maxsplit", "split", 0))),
-        ["compile"] = F("compile", ["pattern", "flags"], c => PatternArg(c, Flags(c, 1))),
-        ["escape"] = F("escape", ["pattern"], c => Escape(PyArgs.Str(c, 0, "pattern", "escape"))),
-        ["purge"] = F("purge", [], _ => null),
+        ["compile"] = PyArgs.Function("compile", 2, ["pattern", "flags"], c => PatternArg(c, Flags(c, 1))),
+        ["escape"] = PyArgs.Function("escape", 1, ["pattern"], c => Escape(PyArgs.Str(c, 0, "pattern", "escape"))),
+        ["purge"] = PyArgs.Function("purge", 0, [], _ => null),
         ["A"] = ASCII, ["ASCII"] = ASCII,
         ["I"] = IGNORECASE, ["IGNORECASE"] = IGNORECASE,
         ["L"] = LOCALE, ["LOCALE"] = LOCALE,
