@@ -23,6 +23,7 @@ public sealed class DuckDbAdapter : IAdapter
         _projectRoot = projectRoot;
         _settings = DuckDbSettings.From(target, projectRoot);
         Dialect = new DuckDbDialect(Quote);
+        TargetFields = Fields(target, _settings);
         if (_settings.FullPath is { } file) Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         _keepAlive = new Lazy<DuckDBConnection>(Connect, LazyThreadSafetyMode.ExecutionAndPublication);
     }
@@ -42,6 +43,21 @@ public sealed class DuckDbAdapter : IAdapter
     public ExternalRelationRenderer External => RenderExternal;
 
     public string Describe() => _settings.ToString();
+
+    public IReadOnlyDictionary<string, object?> TargetFields { get; }
+
+    /// <summary>dbt-duckdb's target: database (the catalog: the file's stem, or memory), schema and path first.</summary>
+    static Dictionary<string, object?> Fields(TargetConfig target, DuckDbSettings settings)
+    {
+        var fields = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["database"] = target.Database is { Length: > 0 } db ? db : "memory",
+            ["schema"] = target.Schema,
+            ["path"] = settings.Path,
+        };
+        foreach (var (key, value) in target.Settings) fields.TryAdd(key, value);
+        return fields;
+    }
 
     public IAdapterConnection Open()
     {

@@ -21,6 +21,7 @@ public sealed class PostgresAdapter : IAdapter
     public PostgresAdapter(TargetConfig target, string projectRoot)
     {
         _profile = PostgresProfile.From(target);
+        TargetFields = _profile.TargetFields(target);
         _dataSource = new Lazy<NpgsqlDataSource>(() => NpgsqlDataSource.Create(_profile.ConnectionString()), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
@@ -57,6 +58,8 @@ public sealed class PostgresAdapter : IAdapter
     public ExternalRelationRenderer? External => null;
 
     public string Describe() => _profile.ToString();
+
+    public IReadOnlyDictionary<string, object?> TargetFields { get; }
 
     public IAdapterConnection Open() => new PostgresConnection(Connect(), Quote);
 

@@ -53,6 +53,44 @@ public sealed record PostgresProfile(string Host, int Port, string User, string?
         return new PostgresProfile(host, port, user, password, database, schema, ssl, timeout, Setting("role"), Setting("search_path"));
     }
 
+    /// <summary>
+    /// dbt-postgres's target (its connection keys, with the dbname alias): the values this connection uses, where the
+    /// profile left them to libpq's variables or defaults too; then the profile's other settings. Never the password.
+    /// </summary>
+    public IReadOnlyDictionary<string, object?> TargetFields(TargetConfig target)
+    {
+        object? Given(string key, object? fallback) => target.Settings.TryGetValue(key, out var v) && v is not null ? v : fallback;
+        var fields = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["host"] = Host,
+            ["port"] = (long)Port,
+            ["user"] = User,
+            ["database"] = Database,
+            ["schema"] = Schema,
+            ["connect_timeout"] = (long)ConnectTimeout,
+            ["role"] = Role,
+            ["search_path"] = SearchPath,
+            ["keepalives_idle"] = Given("keepalives_idle", 0L),
+            ["sslmode"] = SslModeText,
+            ["sslcert"] = Given("sslcert", null),
+            ["sslkey"] = Given("sslkey", null),
+            ["sslrootcert"] = Given("sslrootcert", null),
+            ["application_name"] = "xform",
+            ["retries"] = Given("retries", 1L),
+            ["dbname"] = Database,
+        };
+        foreach (var (key, value) in target.Settings)
+            if (key is not ("password" or "pass")) fields.TryAdd(key, value);
+        return fields;
+    }
+
+    string SslModeText => SslMode switch
+    {
+        SslMode.VerifyCA => "verify-ca",
+        SslMode.VerifyFull => "verify-full",
+        _ => SslMode.ToString().ToLowerInvariant(),
+    };
+
     /// <summary>Where the connection goes, for messages: <c>127.0.0.1:5432</c> (or the socket directory).</summary>
     public string Server => Host.StartsWith('/') ? $"{Host} (port {Port})" : $"{Host}:{Port}";
 

@@ -54,6 +54,8 @@ public sealed class SnowflakeAdapter : IAdapter
 
     public string Describe() => _settings.Describe();
 
+    public IReadOnlyDictionary<string, object?> TargetFields => _settings.TargetFields();
+
     /// <summary>The API client, created on first use (reading the private key then, not when the project is only compiled).</summary>
     public SqlApiClient Client
     {

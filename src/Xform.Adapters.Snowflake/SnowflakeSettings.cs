@@ -117,6 +117,27 @@ public sealed record SnowflakeSettings
         };
     }
 
+    /// <summary>
+    /// dbt-snowflake's target (its connection keys): account, user, database, warehouse, role, schema, ... as this
+    /// connection uses them. Never a key, passphrase or token.
+    /// </summary>
+    public IReadOnlyDictionary<string, object?> TargetFields() => new Dictionary<string, object?>(StringComparer.Ordinal)
+    {
+        ["account"] = Account,
+        ["user"] = User,
+        ["database"] = Database,
+        ["warehouse"] = Warehouse,
+        ["role"] = Role,
+        ["schema"] = Schema,
+        ["authenticator"] = Authenticator.ToString().ToLowerInvariant(),
+        ["query_tag"] = QueryTag,
+        ["host"] = BaseUri.Host,
+        ["port"] = (long)BaseUri.Port,
+        ["protocol"] = BaseUri.Scheme,
+        ["retries"] = (long)Retries,
+        ["statement_timeout"] = (long)StatementTimeout,
+    };
+
     /// <summary>The same as <see cref="Describe"/>: a record would otherwise print every property, secrets included.</summary>
     public override string ToString() => Describe();
 

@@ -39,7 +39,25 @@ sealed class CommandContext : IDisposable
         FavorState = parse.GetValue(CliOptions.FavorState),
         EventTimeStart = parse.GetValue(CliOptions.EventTimeStart),
         EventTimeEnd = parse.GetValue(CliOptions.EventTimeEnd),
+        Command = parse.CommandResult.Command.Name,
+        CommandLine = CommandLine(parse),
+        LogFormat = parse.GetValue(CliOptions.LogFormat) ?? "text",
+        Quiet = parse.GetValue(CliOptions.Quiet),
+        Debug = parse.GetValue(CliOptions.Debug),
+        UseColors = !parse.GetValue(CliOptions.NoColor),
     };
+
+    /// <summary>The command line as typed, for flags.INVOCATION_COMMAND; --vars values are left out (they may hold secrets).</summary>
+    static string CommandLine(ParseResult parse)
+    {
+        var tokens = parse.Tokens.Select(t => t.Value).ToList();
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            if (tokens[i] == "--vars" && i + 1 < tokens.Count) tokens[++i] = "...";
+            else if (tokens[i].StartsWith("--vars=", StringComparison.Ordinal)) tokens[i] = "--vars=...";
+        }
+        return string.Join(" ", ["xform", .. tokens]);
+    }
 
     public ParseResult ParseResult => _parse;
     public Output Output { get; }

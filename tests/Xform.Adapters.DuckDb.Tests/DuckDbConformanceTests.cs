@@ -65,3 +65,8 @@ public class DuckDbDatabaseObjectsConformance : DatabaseObjectsConformance
 {
     protected override ConformanceTarget Target => DuckDbTarget.Instance;
 }
+
+public class DuckDbContextConformance : ContextConformance
+{
+    protected override ConformanceTarget Target => DuckDbTarget.Instance;
+}

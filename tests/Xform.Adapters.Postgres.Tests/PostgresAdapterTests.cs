@@ -50,6 +50,26 @@ public class PostgresAdapterTests
     }
 
     [Test]
+    public void Target_fields_are_what_the_connection_uses_and_never_the_password()
+    {
+        var env = new Dictionary<string, string> { ["PGHOST"] = "db.example", ["PGDATABASE"] = "shop", ["PGPASSWORD"] = "s3cret" };
+        var target = Target(new() { ["user"] = "ann", ["password"] = "pw-in-profile", ["sslmode"] = "verify-full", ["search_path"] = "a,b" }, "analytics");
+        var fields = PostgresProfile.From(target, v => env.GetValueOrDefault(v)).TargetFields(target);
+        Assert.That(fields["host"], Is.EqualTo("db.example"), "from PGHOST, as the connection does");
+        Assert.That(fields["port"], Is.EqualTo(5432L));
+        Assert.That(fields["user"], Is.EqualTo("ann"));
+        Assert.That(fields["database"], Is.EqualTo("shop"));
+        Assert.That(fields["dbname"], Is.EqualTo("shop"));
+        Assert.That(fields["schema"], Is.EqualTo("analytics"));
+        Assert.That(fields["sslmode"], Is.EqualTo("verify-full"));
+        Assert.That(fields["search_path"], Is.EqualTo("a,b"));
+        Assert.That(fields["role"], Is.Null);
+        Assert.That(fields["connect_timeout"], Is.EqualTo(10L));
+        Assert.That(fields.ContainsKey("password"), Is.False);
+        Assert.That(fields.Values, Has.None.EqualTo("pw-in-profile").And.None.EqualTo("s3cret"));
+    }
+
+    [Test]
     public void Bad_profile_values_are_user_errors()
     {
         Assert.That(() => PostgresProfile.From(Target(new() { ["port"] = "abc" }), _ => null),

@@ -106,3 +106,8 @@ public class PostgresDatabaseObjectsConformance : DatabaseObjectsConformance
 {
     protected override ConformanceTarget Target => PostgresTarget.Instance;
 }
+
+public class PostgresContextConformance : ContextConformance
+{
+    protected override ConformanceTarget Target => PostgresTarget.Instance;
+}

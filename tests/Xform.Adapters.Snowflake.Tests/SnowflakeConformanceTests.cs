@@ -94,3 +94,8 @@ public class SnowflakeFaultConformance : FaultConformance
 {
     protected override ConformanceTarget Target => SnowflakeTarget.Instance;
 }
+
+public class SnowflakeContextConformance : ContextConformance
+{
+    protected override ConformanceTarget Target => SnowflakeTarget.Instance;
+}

@@ -129,6 +129,24 @@ public class SettingsTests
         Assert.That(s.Describe(), Does.Not.Contain("very-secret"));
     }
 
+    [Test]
+    public void Target_fields_are_the_connections_and_hold_no_secret()
+    {
+        var s = SnowflakeSettings.From(Target(("warehouse", "transforming"), ("role", "transformer"), ("authenticator", "oauth"), ("token", "very-secret"),
+            ("private_key_path", null)), "/p");
+        var fields = s.TargetFields();
+        Assert.That(fields["account"], Is.EqualTo("xy12345"));
+        Assert.That(fields["database"], Is.EqualTo("db"));
+        Assert.That(fields["warehouse"], Is.EqualTo("transforming"));
+        Assert.That(fields["role"], Is.EqualTo("transformer"));
+        Assert.That(fields["schema"], Is.EqualTo("public"));
+        Assert.That(fields["authenticator"], Is.EqualTo("oauth"));
+        Assert.That(fields["host"], Is.EqualTo("xy12345.snowflakecomputing.com"));
+        Assert.That(fields["port"], Is.EqualTo(443L));
+        Assert.That(fields.Values, Has.None.EqualTo("very-secret"));
+        Assert.That(fields.Keys, Has.None.Contains("token").And.None.Contains("private_key"));
+    }
+
     [TestCase("xy12345.us-east-1", "XY12345")]
     [TestCase("myorg-myaccount", "MYORG-MYACCOUNT")]
     [TestCase("xy12345-eu.global", "XY12345")]

@@ -48,8 +48,8 @@ public class StateTests
         var r = p.Run("build", "-s", "state:modified+", "--defer", "--state", state, "-t", "ci");
         Assert.That(r.ExitCode, Is.Zero, r.ToString());
         Assert.That(Executed(p), Is.EqualTo(new[] { "model.fct", "model.int_x", "model.int_y", "test.not_null_fct_id", "test.unique_fct_id" }));
-        Assert.That(p.Read("target/compiled/proj/models/intermediate/int_x.sql"), Does.Contain("from \"prod\".\"stg_a\""),
-            "an unchanged parent the ci schema lacks is read from prod");
+        Assert.That(p.Read("target/compiled/proj/models/intermediate/int_x.sql"), Does.Contain("from \"test\".\"prod\".\"stg_a\""),
+            "an unchanged parent the ci schema lacks is read from prod, where the state's manifest says (database test: the DuckDB file's catalog)");
         Assert.That(p.Query("select id, doubled, fee from ci.fct order by id").Select(x => $"{x[0]}:{x[1]}:{x[2]}"),
             Is.EqualTo(new[] { "1:30.369:1.0", "2:61.368:" }));
         Assert.That(p.Query("select count(*) from information_schema.tables where table_schema = 'prod'")[0][0], Is.EqualTo(6L), "prod untouched");

@@ -24,7 +24,7 @@ static class DocsCommands
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         context.Output.Info($"Running with xform {Version.Text} on {context.Adapter.Describe()}, target '{context.Target.Name}'");
-        var docs = DocsTask.Generate(context.Workspace, context.Output.Warn, Version.Text);
+        var docs = DocsTask.Generate(context.Workspace, context.Output.Warn, Xform.Core.Runtime.DbtContext.Version);
         context.Output.Info($"Catalog: {docs.Catalog.Nodes.Count} relations, {docs.Catalog.Sources.Count} sources read from the engine" +
                             (docs.LineageColumns is not { } total ? "" : $"; column lineage: {docs.ResolvedColumns} of {total} columns fully resolved"));
         context.Output.Info($"Wrote {Relative(context, docs.CatalogPath)} and {Relative(context, docs.HtmlPath)} in {watch.Elapsed.TotalSeconds:0.00}s");

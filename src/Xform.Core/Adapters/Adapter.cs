@@ -51,6 +51,12 @@ public interface IAdapter : IDisposable
     ISqlParser? OpenLineageParser();
     /// <summary>A one-line description of the connection for <c>xform debug</c>, with no secrets.</summary>
     string Describe();
+    /// <summary>
+    /// <c>target</c> as templates see it, built as dbt builds it from the adapter's connection keys: the output's settings
+    /// with the values this engine uses where the profile leaves them out (<c>database</c> never empty), no secrets.
+    /// Null: the profile's settings as written.
+    /// </summary>
+    IReadOnlyDictionary<string, object?>? TargetFields => null;
 }
 
 public interface IAdapterConnection : IDisposable

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Xform.Core.Graph;
 using Xform.Core.Parsing;
 using Xform.Core.Project;
+using Xform.Core.Runtime;
 
 namespace Xform.Core.Artifacts;
 
@@ -41,7 +42,7 @@ public static class ManifestWriter
     public static JsonObject Metadata(string schema, string invocationId, LoadedProject loaded) => new()
     {
         ["dbt_schema_version"] = schema,
-        ["dbt_version"] = "1.10.0",
+        ["dbt_version"] = DbtContext.Version,
         ["xform_version"] = XformVersion,
         ["generated_at"] = Now(),
         ["invocation_id"] = invocationId,
@@ -210,7 +211,7 @@ public static class ManifestWriter
         {
             w.WriteStartObject();
             w.WriteString("dbt_schema_version"u8, SchemaVersion);
-            w.WriteString("dbt_version"u8, "1.10.0");
+            w.WriteString("dbt_version"u8, DbtContext.Version);
             w.WriteString("xform_version"u8, XformVersion);
             w.WriteString("generated_at"u8, Now());
             w.WriteString("invocation_id"u8, invocationId);

@@ -3,20 +3,21 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Xform.Core.Execution;
 using Xform.Core.Project;
+using Xform.Core.Runtime;
 
 namespace Xform.Core.Artifacts;
 
 /// <summary>target/sources.json (dbt's sources v3 shape): what <c>xform source freshness</c> found for each source.</summary>
 public static class SourcesWriter
 {
-    public static void Write(string targetDir, IReadOnlyList<FreshnessResult> results, DateTime generatedAt, double elapsed)
+    public static void Write(string targetDir, IReadOnlyList<FreshnessResult> results, DateTime generatedAt, double elapsed, string? invocationId = null)
     {
         Directory.CreateDirectory(targetDir);
-        File.WriteAllText(Path.Combine(targetDir, "sources.json"), ToJson(results, generatedAt, elapsed));
+        File.WriteAllText(Path.Combine(targetDir, "sources.json"), ToJson(results, generatedAt, elapsed, invocationId));
     }
 
     /// <summary>dbt's sources.json (v3 shape).</summary>
-    public static string ToJson(IReadOnlyList<FreshnessResult> results, DateTime generatedAt, double elapsed)
+    public static string ToJson(IReadOnlyList<FreshnessResult> results, DateTime generatedAt, double elapsed, string? invocationId = null)
     {
         static JsonObject? Criterion(FreshnessThreshold? t) => t is null ? null : new JsonObject { ["count"] = t.Count, ["period"] = t.Period };
         var doc = new JsonObject
@@ -24,9 +25,9 @@ public static class SourcesWriter
             ["metadata"] = new JsonObject
             {
                 ["dbt_schema_version"] = "https://schemas.getdbt.com/dbt/sources/v3.json",
-                ["dbt_version"] = "xform",
+                ["dbt_version"] = DbtContext.Version,
                 ["generated_at"] = generatedAt.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture),
-                ["invocation_id"] = Guid.NewGuid().ToString(),
+                ["invocation_id"] = invocationId ?? Guid.NewGuid().ToString(),
                 ["env"] = new JsonObject(),
             },
             ["results"] = new JsonArray(results.Select(r => (JsonNode)new JsonObject

@@ -73,7 +73,7 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
         return ephemerals.Count > 0 ? InjectCtes(sql, OrderEphemerals(ephemerals)) : sql;
     });
 
-    IReadOnlyList<string> Hooks(Node node, string key, Dictionary<string, object?> globals) =>
+    IReadOnlyList<string> Hooks(Node node, string key, RenderGlobals globals) =>
         node.Config.GetStrings(key).Select(h => Session.Engine.Render(Session.Engine.Parse(new TemplateSource(node.OriginalFilePath, h), TemplatePackage(node)), globals)).ToList();
 
     /// <summary>The package whose macros a node's templates find first (null: the root project).</summary>
@@ -119,7 +119,7 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
 
     /// <param name="inferredOnly">the node's own SQL: a ref() the parse did not see (inside a block that runs only when
     /// executing) is dbt's "unable to infer all dependencies" error, since the node may run before what it reads</param>
-    Dictionary<string, object?> Globals(Node node, bool isIncremental, List<string> ephemerals, BatchWindow? batch = null, bool inferredOnly = false)
+    RenderGlobals Globals(Node node, bool isIncremental, List<string> ephemerals, BatchWindow? batch = null, bool inferredOnly = false)
     {
         var g = Session.BaseGlobals(node.PackageName);
         g["ref"] = (HostFunction)(c =>

@@ -73,8 +73,16 @@ public static class ProfileReader
         if (schema.Length == 0) schema = type == "duckdb" ? "main" : "public";
         var database = Setting("database");
         if (database.Length == 0) database = Setting("dbname");
+        if (database.Length == 0 && type == "duckdb") database = DuckDbCatalog(Setting("path"));
         return new TargetConfig(profileName, name, type, schema, database, threads, settings);
     }
+
+    /// <summary>
+    /// DuckDB names a database's catalog after the file's stem (<c>memory</c> in memory), and dbt-duckdb takes it as the
+    /// target's database, so <c>target.database</c> and the manifest's databases are never empty.
+    /// </summary>
+    public static string DuckDbCatalog(string path) =>
+        path is "" or ":memory:" ? "memory" : Path.GetFileNameWithoutExtension(path.Split('?')[0]) is { Length: > 0 } stem ? stem : "memory";
 
     static object? Render(object? value, YamlValue node, string file)
     {
@@ -83,6 +91,7 @@ public static class ProfileReader
         var location = node.At(file);
         var template = engine.Parse(new TemplateSource(file, s));
         var globals = new Dictionary<string, object?> { ["env_var"] = (HostFunction)EnvVar.Call };
+        DbtContext.AddTo(globals);
         try
         {
             return engine.Render(template, globals);

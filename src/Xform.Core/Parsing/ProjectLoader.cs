@@ -29,7 +29,14 @@ public sealed record LoadOptions(
     IReadOnlyDictionary<string, object?> CliVars,
     IReadOnlyList<TemplateSource> InternalMacros,
     Func<string, string> Quote,
-    Action<string> Log);
+    Action<string> Log)
+{
+    /// <summary>The command's run (invocation_id, run_started_at, flags); null: a fresh one.</summary>
+    public Invocation? Invocation { get; init; }
+
+    /// <summary>target.* as the adapter reads the output (<see cref="Adapters.IAdapter.TargetFields"/>); null: the profile's settings.</summary>
+    public IReadOnlyDictionary<string, object?>? TargetFields { get; init; }
+}
 
 /// <summary>
 /// The only stage that reads project files: project.yml, macros, YAML properties and docs, then one parser per
@@ -60,7 +67,7 @@ public static class ProjectLoader
         {
             DeclaredNotInstalled = PackagesFile.LikelyNames(project.RootDir).Where(n => packages.All(p => p.Name != n)).ToHashSet(StringComparer.Ordinal),
         };
-        var session = new CompileSession(engine, project, options.Target, options.CliVars, options.Quote, options.Log, packages);
+        var session = new CompileSession(engine, project, options.Target, options.CliVars, options.Quote, options.Log, options.Invocation, options.TargetFields, packages);
 
         var docs = new Dictionary<string, DocsBlock>(StringComparer.Ordinal);
         var parsed = new ParsedNodes();

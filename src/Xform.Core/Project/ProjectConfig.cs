@@ -31,12 +31,15 @@ public sealed record ProjectConfig(
 public sealed record TargetConfig(string ProfileName, string Name, string Type, string Schema, string Database, int Threads,
     IReadOnlyDictionary<string, object?> Settings)
 {
-    static readonly string[] SecretKeys = ["password", "private_key", "private_key_passphrase", "token", "pat", "secret"];
+    static readonly string[] SecretKeys = ["password", "private_key", "passphrase", "token", "secret"];
 
     public string? Get(string key) =>
         Settings.TryGetValue(key, out var v) && v is not null ? Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) : null;
 
+    /// <summary>A key that holds a secret: one that names a password, key, passphrase, token or secret, or is <c>pat</c> or <c>pass</c>
+    /// (not <c>path</c>, which merely starts like them).</summary>
     public static bool IsSecret(string key) =>
+        key.Equals("pat", StringComparison.OrdinalIgnoreCase) || key.Equals("pass", StringComparison.OrdinalIgnoreCase) ||
         SecretKeys.Any(s => key.Contains(s, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Settings safe to print: secrets masked.</summary>

@@ -9,20 +9,28 @@ namespace Xform.Core.Runtime;
 public sealed class CompileSession
 {
     readonly Dictionary<string, IReadOnlyDictionary<string, object?>> _varsByPackage = new(StringComparer.Ordinal);
+    readonly Dictionary<string, object?> _base;
 
+    /// <param name="targetFields">target.* as the adapter reads the output (its defaults filled in); null: the profile's settings.</param>
     /// <param name="packages">the installed packages, whose own vars their nodes see under the root project's</param>
     public CompileSession(TemplateEngine engine, ProjectConfig project, TargetConfig target,
-        IReadOnlyDictionary<string, object?> cliVars, Func<string, string> quote, Action<string> log, IReadOnlyList<ProjectConfig>? packages = null)
+        IReadOnlyDictionary<string, object?> cliVars, Func<string, string> quote, Action<string> log,
+        Invocation? invocation = null, IReadOnlyDictionary<string, object?>? targetFields = null, IReadOnlyList<ProjectConfig>? packages = null)
     {
         Engine = engine;
         Project = project;
-        Target = target;
+        // The manifest's database is the target's: the adapter's answer where the profile leaves it out.
+        Target = target.Database.Length == 0 && targetFields?.GetValueOrDefault("database") is string { Length: > 0 } db
+            ? target with { Database = db }
+            : target;
         CliVars = cliVars;
         Quote = quote;
         Log = log;
+        Invocation = invocation ?? Invocation.New();
         _varsByPackage[project.Name] = VarsFor(project.Name, project, null);
         foreach (var package in packages ?? []) _varsByPackage[package.Name] = VarsFor(package.Name, project, package);
-        TargetObject = new TargetObject(target);
+        TargetObject = new TargetObject(Target, targetFields);
+        _base = Build();
     }
 
     /// <summary>
@@ -51,7 +59,10 @@ public sealed class CompileSession
     public IReadOnlyDictionary<string, object?> CliVars { get; }
     public Func<string, string> Quote { get; }
     public Action<string> Log { get; }
-    public TargetObject TargetObject { get; }
+    internal TargetObject TargetObject { get; }
+
+    /// <summary>This command's run: invocation_id, run_started_at and flags.</summary>
+    public Invocation Invocation { get; }
 
     public object? Var(TemplateCall call) => Var(call, Project.Name);
 
@@ -82,18 +93,33 @@ public sealed class CompileSession
         }
     }
 
-    /// <summary>The globals every template of <paramref name="package"/> (default: the root project) sees, whatever node it belongs to.</summary>
-    public Dictionary<string, object?> BaseGlobals(string? package = null)
+    /// <summary>
+    /// The globals every template of <paramref name="package"/> (default: the root project) sees, whatever node it
+    /// belongs to (built once for the session), under which a render sets its node's own.
+    /// </summary>
+    public RenderGlobals BaseGlobals(string? package = null)
     {
-        package ??= Project.Name;
+        var g = new RenderGlobals(_base) { ["thread_id"] = ThreadId };
+        // An installed package's nodes see its vars under the root project's.
+        if (package is not null && package != Project.Name) g["var"] = (HostFunction)(c => Var(c, package));
+        return g;
+    }
+
+    [ThreadStatic] static string? _threadId;
+
+    /// <summary>dbt's <c>thread_id</c>: a name for the thread rendering (dbt's are <c>Thread-1 (worker)</c>, ...).</summary>
+    static string ThreadId => _threadId ??= Thread.CurrentThread.Name is { Length: > 0 } name ? name : $"Thread-{Environment.CurrentManagedThreadId}";
+
+    Dictionary<string, object?> Build()
+    {
         var exceptions = new MemberObject("exceptions", new Dictionary<string, object?>
         {
             ["raise_compiler_error"] = (HostFunction)(c => throw c.Error(Convert.ToString(c.Get(0, "msg"), CultureInfo.InvariantCulture) ?? "compiler error")),
             ["warn"] = (HostFunction)(c => { Log($"warning: {c.Get(0, "msg")}"); return ""; }),
         });
-        return new Dictionary<string, object?>(StringComparer.Ordinal)
+        var g = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
-            ["var"] = package == Project.Name ? (HostFunction)Var : (HostFunction)(c => Var(c, package)),
+            ["var"] = (HostFunction)Var,
             ["env_var"] = (HostFunction)EnvVar.Call,
             ["target"] = TargetObject,
             ["project_name"] = Project.Name,
@@ -105,7 +131,12 @@ public sealed class CompileSession
                 return "";
             }),
             ["print"] = (HostFunction)(c => { Log(Convert.ToString(c.Get(0, "msg"), CultureInfo.InvariantCulture) ?? ""); return ""; }),
+            ["invocation_id"] = Invocation.Id,
+            ["run_started_at"] = new PyDateTime(Invocation.StartedAtUtc, FixedTz.PytzUtc),
+            ["flags"] = new FlagsObject(Invocation.Flags),
         };
+        DbtContext.AddTo(g);
+        return g;
     }
 
     /// <summary>Renders a YAML value that may hold <c>{{ var(...) }}</c> or <c>{{ env_var(...) }}</c>.</summary>

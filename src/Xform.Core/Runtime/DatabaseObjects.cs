@@ -18,7 +18,7 @@ public sealed class DatabaseObjects(Func<IAdapterConnection> connection, Func<st
     readonly Dictionary<string, object?> _results = new(StringComparer.Ordinal);
 
     /// <summary>Adds the objects to a render's globals.</summary>
-    public void AddTo(Dictionary<string, object?> globals)
+    public void AddTo(RenderGlobals globals)
     {
         globals["run_query"] = (HostFunction)(c => RunQuery(Sql(c)));
         globals["__xform_statement"] = (HostFunction)Statement;
@@ -28,7 +28,7 @@ public sealed class DatabaseObjects(Func<IAdapterConnection> connection, Func<st
     }
 
     /// <summary>What the objects are while parsing (<c>execute</c> false): dbt's answers, none touching the database.</summary>
-    public static void AddParseTime(Dictionary<string, object?> globals, Func<string, string> quote, string adapterType)
+    public static void AddParseTime(RenderGlobals globals, Func<string, string> quote, string adapterType)
     {
         globals["run_query"] = (HostFunction)(_ => null);
         globals["__xform_statement"] = (HostFunction)(_ => null);

@@ -12,7 +12,7 @@ internal sealed class ParseCapture(CompileSession session, NodeConfig config, st
     /// <summary>Warnings of this render (one list per capture: models are parsed in parallel).</summary>
     public List<Diagnostics.Warning> Warnings { get; } = [];
 
-    public Dictionary<string, object?> Globals(RelationName self)
+    public RenderGlobals Globals(RelationName self)
     {
         var g = session.BaseGlobals(package);
         g["ref"] = (HostFunction)(c =>

@@ -37,26 +37,31 @@ public sealed class RelationObject(RelationName name, Func<string, string> quote
     public override string ToString() => rendered ?? Name.Render(quote);
 }
 
-/// <summary><c>target</c>: the profile output in use, without its secrets.</summary>
-public sealed class TargetObject(TargetConfig target) : ITemplateObject
+/// <summary>
+/// <c>target</c>: a dict, as dbt's, of the output's connection settings (with the adapter's defaults filled in, so
+/// <c>database</c> is never empty), then <c>type</c>, <c>threads</c>, <c>name</c>, <c>target_name</c>, <c>profile_name</c>.
+/// Secrets (password, private keys, tokens) are left out, as dbt leaves them out of <c>target</c>.
+/// </summary>
+internal sealed class TargetObject(TargetConfig target, IReadOnlyDictionary<string, object?>? fields)
+    : ReadOnlyNames(Entries(target, fields))
 {
-    public bool TryGetMember(string member, out object? value)
+    static IEnumerable<KeyValuePair<string, object?>> Entries(TargetConfig target, IReadOnlyDictionary<string, object?>? fields)
     {
-        switch (member)
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (key, value) in fields ?? target.Settings)
         {
-            case "name": value = target.Name; return true;
-            case "type": value = target.Type; return true;
-            case "schema": value = target.Schema; return true;
-            case "database" or "dbname": value = target.Database; return true;
-            case "threads": value = (long)target.Threads; return true;
-            case "profile_name": value = target.ProfileName; return true;
+            if (TargetConfig.IsSecret(key) || key is "type" or "threads") continue;
+            seen.Add(key);
+            yield return new(key, value is int i ? (long)i : value);
         }
-        if (!TargetConfig.IsSecret(member) && target.Settings.TryGetValue(member, out value)) return true;
-        value = null;
-        return false;
+        if (!seen.Contains("database")) yield return new("database", target.Database);
+        if (!seen.Contains("schema")) yield return new("schema", target.Schema);
+        yield return new("type", target.Type);
+        yield return new("threads", (long)target.Threads);
+        yield return new("name", target.Name);
+        yield return new("target_name", target.Name);
+        yield return new("profile_name", target.ProfileName);
     }
-
-    public override string ToString() => target.Name;
 }
 
 /// <summary>A plain read-only object with named members (e.g. <c>exceptions</c>).</summary>

@@ -19,7 +19,7 @@ public static class FreshnessTask
         var compiler = new Compiler(workspace.Loaded, workspace.Graph, workspace.Adapter.External, open: workspace.Adapter.Open);
         var checker = new FreshnessChecker(workspace.Graph, compiler, workspace.Adapter.Open, workspace.Threads, Clock.UtcNow());
         var results = checker.Run(sources.Select(s => s.UniqueId).ToList(), listener);
-        SourcesWriter.Write(workspace.TargetDir, results, DateTime.UtcNow, watch.Elapsed.TotalSeconds);
+        SourcesWriter.Write(workspace.TargetDir, results, DateTime.UtcNow, watch.Elapsed.TotalSeconds, workspace.InvocationId);
         return results;
     }
 }

@@ -2,10 +2,12 @@ using System.Text.Json.Nodes;
 using Xform.Core.Adapters;
 using Xform.Core.Artifacts;
 using Xform.Core.Diagnostics;
+using Xform.Core.Execution;
 using Xform.Core.Graph;
 using Xform.Core.Parsing;
 using Xform.Core.Planning;
 using Xform.Core.Project;
+using Xform.Core.Runtime;
 using Xform.Core.YamlReading;
 
 namespace Xform.Core.Tasks;
@@ -28,6 +30,14 @@ public sealed record TaskOptions
     public bool FavorState { get; init; }
     public DateTime? EventTimeStart { get; init; }
     public DateTime? EventTimeEnd { get; init; }
+    /// <summary>The command being run (<c>run</c>, <c>build</c>, <c>generate</c>, ...): dbt's <c>flags.WHICH</c>.</summary>
+    public string? Command { get; init; }
+    /// <summary>The command line as typed (<c>flags.INVOCATION_COMMAND</c>).</summary>
+    public string? CommandLine { get; init; }
+    public string LogFormat { get; init; } = "text";
+    public bool Quiet { get; init; }
+    public bool Debug { get; init; }
+    public bool UseColors { get; init; } = true;
 }
 
 /// <summary>
@@ -47,6 +57,7 @@ public sealed class Workspace : IDisposable
     LoadedProject? _loaded;
     DependencyGraph? _graph;
     StateManifest? _state;
+    Invocation? _invocation;
 
     public Workspace(TaskOptions options, AdapterFactory adapters, Action<Warning> warn, Action<string> log)
     {
@@ -59,7 +70,26 @@ public sealed class Workspace : IDisposable
 
     public TaskOptions Options { get; }
     public string ProjectDir { get; }
-    public string InvocationId { get; } = Guid.NewGuid().ToString();
+    public string InvocationId => Invocation.Id;
+
+    /// <summary>This command's run as templates see it (invocation_id, run_started_at, flags); its id is the artifacts'.</summary>
+    public Invocation Invocation => _invocation ??= new Invocation(Guid.NewGuid().ToString(), Clock.UtcNow(), Flags());
+
+    /// <summary>dbt's flags, as far as xform has them, for this command.</summary>
+    Dictionary<string, object?> Flags() => new(StringComparer.Ordinal)
+    {
+        ["WHICH"] = Options.Command is { } c ? FlagsObject.Which(c) : null,
+        ["INVOCATION_COMMAND"] = Options.CommandLine,
+        ["FULL_REFRESH"] = Options.FullRefresh,
+        ["FAIL_FAST"] = Options.FailFast,
+        ["STORE_FAILURES"] = false,
+        ["TARGET_PATH"] = Options.TargetPath,
+        ["PROFILES_DIR"] = ProfileReader.ResolveDir(Options.ProfilesDir, ProjectDir),
+        ["LOG_FORMAT"] = Options.LogFormat,
+        ["QUIET"] = Options.Quiet,
+        ["DEBUG"] = Options.Debug,
+        ["USE_COLORS"] = Options.UseColors,
+    };
 
     public ProjectConfig Project => _project ??= Flushed(ProjectFileReader.Read(ProjectDir, _warnings));
 
@@ -78,7 +108,11 @@ public sealed class Workspace : IDisposable
 
     /// <summary>The parsed project. Needs the target (for the adapter's macros and target.*).</summary>
     public LoadedProject Loaded => _loaded ??= Flushed(ProjectLoader.Load(
-        new LoadOptions(ProjectDir, Target, CliVars, Adapter.Macros, Adapter.Quote, _log), Project, _warnings));
+        new LoadOptions(ProjectDir, Options.Threads is int t and >= 1 ? Target with { Threads = t } : Target, CliVars, Adapter.Macros, Adapter.Quote, _log)
+        {
+            Invocation = Invocation,
+            TargetFields = Adapter.TargetFields,
+        }, Project, _warnings));
 
     public DependencyGraph Graph => _graph ??= DependencyGraph.Build(Loaded.Manifest);
 

@@ -96,6 +96,7 @@ internal static class Py
         IList => "list",
         IDictionary or IReadOnlyDictionary<string, object?> => "dict",
         JMacro => "macro",
+        ITemplateOperand o => o.TypeName,
         _ => v.GetType().Name,
     };
 
@@ -155,6 +156,7 @@ internal static class Py
         float f => f != 0,
         ICollection c => c.Count > 0,
         IReadOnlyCollection<KeyValuePair<string, object?>> c => c.Count > 0,
+        ITemplateOperand o => !o.TryOperate("bool", null, false, out var b) || b is true,
         _ when IsInt(v, out var l) => l != 0,
         _ => true,
     };
@@ -252,6 +254,14 @@ internal static class Py
     private static Exception OpError(string op, object? a, object? b) =>
         new JinjaError($"unsupported operand types for {op}: '{TypeName(a)}' and '{TypeName(b)}'");
 
+    /// <summary>An operation on a host value (a date plus a timedelta), or Python's TypeError.</summary>
+    private static object? HostOperation(string op, object? a, object? b)
+    {
+        if (a is ITemplateOperand x && x.TryOperate(op, b, false, out var r)) return r;
+        if (b is ITemplateOperand y && y.TryOperate(op, a, true, out r)) return r;
+        throw OpError(op, a, b);
+    }
+
     private static bool BothInts(object? a, object? b, out long x, out long y)
     {
         y = 0;
@@ -282,7 +292,7 @@ internal static class Py
             foreach (var o in lb) r.Add(o);
             return r;
         }
-        throw OpError("+", a, b);
+        return HostOperation("+", a, b);
     }
 
     public static object? Sub(object? a, object? b)
@@ -290,7 +300,7 @@ internal static class Py
         if (BothInts(a, b, out var x, out var y)) return x - y;
         if (UseDecimal(a, b, out var dx, out var dy)) return dx - dy;
         if (IsFloat(a, out var fa) && IsFloat(b, out var fb)) return fa - fb;
-        throw OpError("-", a, b);
+        return HostOperation("-", a, b);
     }
 
     public static object? Mul(object? a, object? b)
@@ -306,7 +316,7 @@ internal static class Py
             for (var i = 0; i < n3; i++) foreach (var o in l) r.Add(o);
             return r;
         }
-        throw OpError("*", a, b);
+        return HostOperation("*", a, b);
     }
 
     public static object? Div(object? a, object? b)
@@ -321,7 +331,7 @@ internal static class Py
             if (fb == 0) throw new JinjaError("division by zero");
             return fa / fb;
         }
-        throw OpError("/", a, b);
+        return HostOperation("/", a, b);
     }
 
     public static object? FloorDiv(object? a, object? b)
@@ -338,7 +348,7 @@ internal static class Py
             if (fb == 0) throw new JinjaError("float floor division by zero");
             return Math.Floor(fa / fb);
         }
-        throw OpError("//", a, b);
+        return HostOperation("//", a, b);
     }
 
     public static object? Mod(object? a, object? b)
@@ -358,7 +368,7 @@ internal static class Py
             return m;
         }
         if (a is string format) return PyFormat.Printf(format, b);
-        throw OpError("%", a, b);
+        return HostOperation("%", a, b);
     }
 
     public static object? Pow(object? a, object? b)
@@ -370,7 +380,7 @@ internal static class Py
             return r;
         }
         if (IsFloat(a, out var fa) && IsFloat(b, out var fb)) return Math.Pow(fa, fb);
-        throw OpError("**", a, b);
+        return HostOperation("**", a, b);
     }
 
     public static object? Neg(object? a)
@@ -378,6 +388,7 @@ internal static class Py
         if (IsInt(a, out var l)) return -l;
         if (a is decimal m) return -m;
         if (IsFloat(a, out var d)) return -d;
+        if (a is ITemplateOperand o && o.TryOperate("neg", null, false, out var r)) return r;
         throw new JinjaError($"bad operand type for unary -: '{TypeName(a)}'");
     }
 
@@ -432,6 +443,8 @@ internal static class Py
             }
             return la.Count.CompareTo(lb.Count);
         }
+        if (a is ITemplateOperand ha && ha.TryOperate("cmp", b, false, out var c) && c is int ci) return ci;
+        if (b is ITemplateOperand hb && hb.TryOperate("cmp", a, true, out c) && c is int cr) return cr;
         throw new JinjaError($"'{op}' is not supported between '{TypeName(a)}' and '{TypeName(b)}'");
     }
 

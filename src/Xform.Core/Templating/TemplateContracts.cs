@@ -62,3 +62,20 @@ public sealed record DocsBlock(string Name, string Text, SourceLocation Location
 
 /// <summary>A <c>{% snapshot name %}...{% endsnapshot %}</c> block: its name, its body (the select) and where it starts.</summary>
 public sealed record SnapshotBlock(string Name, string Body, SourceLocation Location);
+
+/// <summary>
+/// A host value that takes part in Python's operators as the Python object it stands for does (a date plus a
+/// timedelta, two datetimes compared). The engine asks it before it reports an unsupported operation.
+/// </summary>
+public interface ITemplateOperand
+{
+    /// <summary>The Python type's name, for messages: <c>datetime.date</c>.</summary>
+    string TypeName { get; }
+
+    /// <summary>
+    /// <c>this op other</c>, or <c>other op this</c> when <paramref name="reflected"/>. <paramref name="op"/> is one of
+    /// <c>+ - * / // %</c>, <c>neg</c>, <c>cmp</c> (the result an int: negative, zero or positive) or <c>bool</c> (the
+    /// truth value, where it is not always true). False when Python does not define the operation for these operands.
+    /// </summary>
+    bool TryOperate(string op, object? other, bool reflected, out object? result);
+}

@@ -1,0 +1,33 @@
+using System.Collections;
+
+namespace Xform.Core.Runtime;
+
+/// <summary>
+/// The globals of one render: the node's own names (ref, this, config, ...) over the session's, which are built once
+/// and only read. Setting a name sets it for this render only; nothing is copied per render.
+/// </summary>
+public sealed class RenderGlobals(IReadOnlyDictionary<string, object?> shared) : IReadOnlyDictionary<string, object?>
+{
+    readonly Dictionary<string, object?> _own = new(16, StringComparer.Ordinal);
+
+    public object? this[string key]
+    {
+        get => _own.TryGetValue(key, out var v) ? v : shared[key];
+        set => _own[key] = value;
+    }
+
+    public bool TryGetValue(string key, out object? value) => _own.TryGetValue(key, out value) || shared.TryGetValue(key, out value);
+
+    public bool ContainsKey(string key) => _own.ContainsKey(key) || shared.ContainsKey(key);
+
+    public IEnumerable<string> Keys => _own.Keys.Concat(shared.Keys.Where(k => !_own.ContainsKey(k)));
+
+    public IEnumerable<object?> Values => Keys.Select(k => this[k]);
+
+    public int Count => Keys.Count();
+
+    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() =>
+        Keys.Select(k => new KeyValuePair<string, object?>(k, this[k])).GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}
