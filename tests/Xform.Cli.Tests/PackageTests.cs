@@ -110,4 +110,24 @@ public class PackageTests
         Assert.That(r.ExitCode, Is.Zero, r.ToString());
         Assert.That(r.All, Does.Contain("dbt_packages/stray/ has no dbt_project.yml: not a package, ignored"));
     }
+
+    [Test]
+    public void A_package_test_gets_relations_and_extra_keyword_arguments_as_dbt_passes_them()
+    {
+        using var p = Shop();
+        // dbt's older form (a macro named test_x) that passes its keyword arguments on, reading the relation it was given.
+        p.Write("dbt_packages/mypkg/macros/same_rows.sql", """
+            {% macro test_same_rows(model, compare_model) %}
+                {{ return(adapter.dispatch('test_same_rows', 'mypkg')(model, compare_model, **kwargs)) }}
+            {% endmacro %}
+            {% macro default__test_same_rows(model, compare_model) %}
+                select 1 from (select count(*) as n from {{ model }}) a
+                where n <> (select count(*) from {{ compare_model }}) or '{{ compare_model.name }}' <> 'pkg_model' or {{ kwargs.get('threshold', 0) }} <> 7
+            {% endmacro %}
+            """);
+        p.Write("models/schema.yml", "models:\n  - name: final\n    tests:\n      - mypkg.same_rows:\n          compare_model: ref('mypkg', 'pkg_model')\n          threshold: 7\n");
+        var r = p.Run("build");
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        Assert.That(r.Out, Does.Contain("PASS mypkg_same_rows_final_"));
+    }
 }

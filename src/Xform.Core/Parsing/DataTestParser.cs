@@ -21,8 +21,9 @@ internal static class DataTestParser
     {
         var project = context.Project;
         var engine = context.Engine;
-        var testMacros = new TestMacros(name => engine.FindMacro(name, context.TemplatePackage) is { IsTest: true } m ? m : null,
-            engine.IsPackage, engine.Macros.Where(m => m.Value.IsTest).Select(m => m.Key).ToList(), context.Root.Name);
+        // A generic test is a {% test x %} block or, dbt's older form, a {% macro test_x %}.
+        var testMacros = new TestMacros(name => engine.FindMacro(name, context.TemplatePackage),
+            engine.IsPackage, engine.Macros.Where(m => m.Value.IsTest || m.Key.StartsWith("test_", StringComparison.Ordinal)).Select(m => m.Key).ToList(), context.Root.Name);
         var generic = new List<Node>();
         foreach (var parent in context.Nodes.Values.Where(n => n.PackageName == project.Name).ToList())
         {

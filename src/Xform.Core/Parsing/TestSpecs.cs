@@ -70,9 +70,9 @@ public static partial class TestSpecs
         var (macro, info) = ResolveMacro(testName, tests, at);
         var parameters = info.Parameters;
         foreach (var key in args.Keys)
-            if (!parameters.Contains(key))
+            if (!parameters.Contains(key) && !info.TakesKwargs)
                 throw new XformException($"test '{testName}' has no argument '{key}'; it takes {string.Join(", ", parameters.Where(p => p is not "model"))}.{Suggestions.DidYouMean(key, parameters)}", at);
-        if (column is not null && !parameters.Contains("column_name"))
+        if (column is not null && !parameters.Contains("column_name") && !info.TakesKwargs)
             throw new XformException($"test '{testName}' is a table-level test; declare it under the {parent.ResourceType.ToString().ToLowerInvariant()}'s tests, not a column's", at);
 
         var shortName = info.Name["test_".Length..];

@@ -25,6 +25,12 @@ public sealed class DatabaseObjects(Func<IAdapterConnection> connection, Func<st
         globals["load_result"] = (HostFunction)(c => _results.GetValueOrDefault(c.Get(0, "name") as string ?? ""));
         globals["adapter"] = Adapter();
         globals["api"] = Api(quote);
+        // dbt's load_relation(relation): the relation as the database has it, or none.
+        globals["load_relation"] = (HostFunction)(c =>
+        {
+            var r = RelationArg(c, 0, "relation");
+            return GetRelation(r.Database, r.Schema, r.Identifier);
+        });
     }
 
     /// <summary>What the objects are while parsing (<c>execute</c> false): dbt's answers, none touching the database.</summary>
@@ -44,6 +50,7 @@ public sealed class DatabaseObjects(Func<IAdapterConnection> connection, Func<st
             ["already_exists"] = (HostFunction)(_ => false),
         });
         globals["api"] = Api(quote);
+        globals["load_relation"] = (HostFunction)(_ => null);
     }
 
     static string Text(TemplateCall c, int position, string name) =>

@@ -78,7 +78,14 @@ public sealed class QueryColumns(List<QueryColumn> columns) : List<object?>(colu
 {
     public bool TryGetMember(string name, out object? value)
     {
-        value = columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
+        value = name switch
+        {
+            // agate's columns are a mapping too: keys(), values(), items() (dbt_utils.get_query_results_as_dict reads items()).
+            "keys" => (HostFunction)(_ => columns.Select(c => (object?)c.Name).ToList()),
+            "values" => (HostFunction)(_ => columns.Cast<object?>().ToList()),
+            "items" => (HostFunction)(_ => columns.Select(c => (object?)new JTuple([c.Name, c])).ToList()),
+            _ => columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase)),
+        };
         return value is not null;
     }
 }

@@ -53,6 +53,9 @@ public sealed record MacroInfo(string Name, IReadOnlyList<string> Parameters, So
     /// <summary>The definition as written, '{% macro ... %}' to its end tag (manifest macro_sql, state checksums).</summary>
     public string Sql { get; init; } = "";
 
+    /// <summary>Its body reads <c>kwargs</c>, so it takes keyword arguments it does not name (a generic test passing them on).</summary>
+    public bool TakesKwargs { get; init; }
+
     /// <summary>The macros its body calls, read from its syntax tree.</summary>
     public IReadOnlyList<MacroCall> Calls { get; init; } = [];
 }
