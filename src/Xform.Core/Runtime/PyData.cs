@@ -88,28 +88,7 @@ internal static class PyData
         throw c.Error($"tojson: Object of type {Py.TypeName(v)} is not JSON serializable");
     }
 
-    static void Quote(StringBuilder sb, string s)
-    {
-        sb.Append('"');
-        foreach (var ch in s)
-        {
-            switch (ch)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                case '\b': sb.Append("\\b"); break;
-                case '\f': sb.Append("\\f"); break;
-                default:
-                    if (ch < 0x20 || ch > 0x7e) sb.Append("\\u").Append(((int)ch).ToString("x4", CultureInfo.InvariantCulture));
-                    else sb.Append(ch);
-                    break;
-            }
-        }
-        sb.Append('"');
-    }
+    static void Quote(StringBuilder sb, string s) => JinjaRuntime.JsonString(s, sb);
 
     /// <summary><c>local_md5(value)</c>: the hex MD5 of the text's UTF-8 bytes, computed by xform (not by the database).</summary>
     public static object? LocalMd5(TemplateCall c)

@@ -70,7 +70,8 @@ internal static partial class JinjaRuntime
         sb.Append(close);
     }
 
-    private static void JsonString(string s, StringBuilder sb)
+    /// <summary>A string as Python's json.dumps writes it (ASCII only): tojson here, fromjson/tojson in dbt's context.</summary>
+    internal static void JsonString(string s, StringBuilder sb)
     {
         sb.Append('"');
         foreach (var c in s)
