@@ -130,4 +130,22 @@ public class PackageTests
         Assert.That(r.ExitCode, Is.Zero, r.ToString());
         Assert.That(r.Out, Does.Contain("PASS mypkg_same_rows_final_"));
     }
+
+    [Test]
+    public void A_generic_tests_own_config_call_sets_its_fail_calc_under_the_yaml_config()
+    {
+        using var p = Shop();
+        // dbt_utils' equal_rowcount style: the test's rows are counted by sum(diff), set inside the macro.
+        p.Write("dbt_packages/mypkg/macros/diff.sql", """
+            {% test zero_diff(model) %}
+                {{ config(fail_calc='sum(diff)') }}
+                select 0 as diff from {{ model }}
+            {% endtest %}
+            """);
+        p.Write("models/schema.yml", "models:\n  - name: final\n    tests:\n      - mypkg.zero_diff\n      - mypkg.zero_diff:\n          name: counted_rows\n          config: {fail_calc: 'count(*)'}\n");
+        var r = p.Run("build");
+        Assert.That(r.ExitCode, Is.EqualTo(1), r.ToString());
+        Assert.That(r.Out, Does.Contain("PASS mypkg_zero_diff_final"), "sum(diff) over zeros: no failures (a 128-bit sum on DuckDB)");
+        Assert.That(r.Out, Does.Contain("FAIL 2 counted_rows"), "the YAML config wins over the macro's");
+    }
 }

@@ -22,6 +22,9 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
     // The database objects of the compile in progress on this thread (ephemeral models render inside it).
     [ThreadStatic] static DatabaseObjects? _database;
 
+    // What a generic test's macro set with config() while rendering on this thread (dbt_utils' fail_calc, ...).
+    [ThreadStatic] static ConfigValues? _testConfig;
+
     readonly ConcurrentDictionary<string, (string Sql, IReadOnlyList<string> Ephemerals)> _ephemeralCache = new(StringComparer.Ordinal);
 
     CompileSession Session => project.Session;
@@ -35,8 +38,21 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
             var globals = Globals(node, isIncremental, [], batch);
             var pre = Hooks(node, "pre-hook", globals);
             var post = Hooks(node, "post-hook", globals);
-            return new CompiledNode(node, sql, pre, post);
+            return new CompiledNode(WithMacroConfig(node), sql, pre, post);
         });
+
+    /// <summary>
+    /// A generic test with what its macro set through config() (dbt reads those while parsing): under the test's own
+    /// YAML config, which wins.
+    /// </summary>
+    static Node WithMacroConfig(Node node)
+    {
+        var captured = _testConfig;
+        _testConfig = null;
+        if (captured is null || captured.Count == 0) return node;
+        var added = captured.Where(kv => !node.Config.ContainsKey(kv.Key)).ToList();
+        return added.Count == 0 ? node : node with { Config = node.Config.With(added) };
+    }
 
     T WithDatabase<T>(IAdapterConnection? connection, Func<T> compile)
     {
@@ -116,7 +132,10 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
                     ? function(new TemplateCall(literals.Cast<object?>().ToList(), new Dictionary<string, object?>(), at))
                     : Session.Engine.Render(Session.Engine.Parse(new TemplateSource(at.File, "{{ " + s + " }}"), TemplatePackage(test)), globals)
                 : value;
+        var captured = new ConfigValues();
+        globals["config"] = new ConfigObject(() => test.Config.With(captured), captured);
         var result = Session.Engine.CallMacro((string)meta["macro"]!, [], kwargs, globals);
+        _testConfig = captured;
         return (Convert.ToString(result, System.Globalization.CultureInfo.InvariantCulture) ?? "", ephemerals);
     }
 

@@ -92,7 +92,10 @@ internal static class ScribanHelpers
         Def("j_captured", false, (cx, a) => a[0]?.ToString() ?? "");
         Def("j_name", true, (cx, a) => LookupName(cx, (string)a[1]!, strict: true));
         Def("j_gsoft", false, (cx, a) => LookupName(cx, (string)a[0]!, strict: false));
-        Def("j_lv", true, (cx, a) => a[2] is JUndefined ? throw new JinjaError($"'{a[1]}' is undefined") : a[2]);
+        // A name the template sets, read where no set has run yet (set in an if branch not taken): dbt renders with
+        // Jinja's default Undefined, so it prints empty, is false and iterates as nothing; read as "". A name the
+        // template never sets stays an error where it is evaluated (j_name), so a typo is still caught.
+        Def("j_lv", true, (cx, a) => a[2] is JUndefined ? "" : a[2]);
         Def("j_undef", false, (cx, a) => JUndefined.Unassigned);
         Def("j_isunset", false, (cx, a) => a[0] is JUndefined);
         Def("j_attr", true, (cx, a) =>

@@ -80,6 +80,18 @@ public class TemplateEngineTests
     // Macros ----------------------------------------------------------------------------------------
 
     [Test]
+    public void A_name_set_only_in_a_branch_not_taken_reads_as_dbt_reads_it()
+    {
+        // dbt renders with Jinja's default Undefined: such a name prints empty, is false, not defined, iterates as
+        // nothing (expected text produced by Python's Jinja2 with its default Undefined). dbt-utils' generic tests
+        // print a variable set only when group_by_columns is given.
+        var text = "{% if false %}{% set x = 'a' %}{% endif %}[{{ x }}] {{ x is defined }} {{ 'yes' if x else 'no' }} <{% for c in x %}{{ c }}{% endfor %}> {{ x is none }}";
+        Assert.That(Render(Engine(), text), Is.EqualTo("[] False no <> False"));
+        var typo = Assert.Throws<XformException>(() => Render(Engine(), "{% set total = 1 %}{{ totl }}"))!;
+        Assert.That(typo.Message, Does.Contain("'totl' is undefined"), "a name the template never sets is still an error");
+    }
+
+    [Test]
     public void MacrosAreRegisteredWithParametersAndLocations()
     {
         var e = Engine();
