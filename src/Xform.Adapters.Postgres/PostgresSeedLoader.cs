@@ -158,11 +158,12 @@ static partial class PostgresSeedLoader
         };
     }
 
-    /// <summary><c>YYYY-MM-DD</c>, or <c>YYYY-MM-DD[ T]HH:MM:SS[.ffffff]</c> (checked by the analyzer).</summary>
+    /// <summary><c>YYYY-MM-DD</c>, <c>YYYY-MM-DD[ T]HH:MM</c>, or <c>YYYY-MM-DD[ T]HH:MM:SS[.ffffff]</c> (checked by the analyzer).</summary>
     static DateTime Timestamp(ReadOnlySpan<byte> raw)
     {
         var s = Encoding.ASCII.GetString(raw);
         if (s.Length == 10) return DateTime.SpecifyKind(DateTime.ParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture), DateTimeKind.Unspecified);
+        if (s.Length == 16) return DateTime.SpecifyKind(DateTime.ParseExact(s.Replace('T', ' '), "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), DateTimeKind.Unspecified);
         var value = DateTime.ParseExact(s[..19].Replace('T', ' '), "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
         if (s.Length > 20)
         {

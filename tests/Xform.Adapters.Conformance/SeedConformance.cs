@@ -14,6 +14,16 @@ public abstract class SeedConformance : ConformanceFixture
         """";
 
     [Test]
+    public void A_timestamp_written_to_the_minute_is_a_timestamp()
+    {
+        var p = NewProject();
+        p.Write("seeds/events.csv", "id,happened_at\n1,2021-01-01 00:00\n2,2021-01-02T13:45\n");
+        p.Ok("seed");
+        Assert.That(p.Columns("events").Single(c => c.Name == "happened_at").DataType.ToLowerInvariant(), Does.StartWith("timestamp"));
+        Assert.That(p.Long($"select count(*) from {p.Rel("events")} where happened_at = timestamp '2021-01-02 13:45:00'"), Is.EqualTo(1));
+    }
+
+    [Test]
     public void Types_are_inferred_and_values_load()
     {
         var p = NewProject();

@@ -55,9 +55,13 @@ public static class SeedValues
         return year >= 1 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month);
     }
 
-    /// <summary><c>YYYY-MM-DD HH:MM:SS</c> or with <c>T</c>, optionally with 1 to 6 fractional digits.</summary>
+    /// <summary><c>YYYY-MM-DD HH:MM:SS</c> or with <c>T</c>, optionally with 1 to 6 fractional digits; or <c>YYYY-MM-DD HH:MM</c>.</summary>
     public static bool IsTimestamp(ReadOnlySpan<byte> v)
     {
+        // Minutes without seconds, which every engine reads (dbt-utils' seeds have them).
+        if (v.Length == 16)
+            return (v[10] == (byte)' ' || v[10] == (byte)'T') && IsDate(v[..10]) && v[13] == (byte)':'
+                   && Digits(v.Slice(11, 2), out var hh) && Digits(v.Slice(14, 2), out var mm) && hh <= 23 && mm <= 59;
         if (v.Length < 19 || v.Length == 20 || v.Length > 26) return false;
         if (v[10] != (byte)' ' && v[10] != (byte)'T') return false;
         if (!IsDate(v[..10]) || v[13] != (byte)':' || v[16] != (byte)':') return false;
