@@ -75,11 +75,13 @@ internal static partial class JinjaRuntime
                     }
                     return best;
                 }
-            case "map": return Map(v, a, kw);
+            // Jinja's map and select family yield nothing for a false value (none, an empty list) without reading it.
+            case "map": return v is null ? new List<object?>() : Map(v, a, kw);
             case "select":
             case "reject":
             case "selectattr":
             case "rejectattr":
+                if (v is null) return new List<object?>();
                 return SelectOrReject(v, a, kw, name.StartsWith('s'), name.EndsWith("attr", StringComparison.Ordinal));
             case "batch":
                 {
