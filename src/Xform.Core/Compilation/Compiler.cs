@@ -22,9 +22,6 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
     // The database objects of the compile in progress on this thread (ephemeral models render inside it).
     [ThreadStatic] static DatabaseObjects? _database;
 
-    // What a generic test's macro set with config() while rendering on this thread (dbt_utils' fail_calc, ...).
-    [ThreadStatic] static ConfigValues? _testConfig;
-
     readonly ConcurrentDictionary<string, (string Sql, IReadOnlyList<string> Ephemerals)> _ephemeralCache = new(StringComparer.Ordinal);
 
     CompileSession Session => project.Session;
@@ -33,22 +30,21 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
     public CompiledNode Compile(Node node, bool isIncremental = false, BatchWindow? batch = null, IAdapterConnection? connection = null) =>
         WithDatabase(connection, () =>
         {
-            var (sql, ephemerals) = Render(node, isIncremental, batch);
+            ConfigValues? macroConfig = null;
+            var (sql, ephemerals) = node.TestMetadata is null ? Render(node, isIncremental, batch) : RenderGenericTest(node, out macroConfig);
             if (ephemerals.Count > 0) sql = InjectCtes(sql, OrderEphemerals(ephemerals));
             var globals = Globals(node, isIncremental, [], batch);
             var pre = Hooks(node, "pre-hook", globals);
             var post = Hooks(node, "post-hook", globals);
-            return new CompiledNode(WithMacroConfig(node), sql, pre, post);
+            return new CompiledNode(WithMacroConfig(node, macroConfig), sql, pre, post);
         });
 
     /// <summary>
     /// A generic test with what its macro set through config() (dbt reads those while parsing): under the test's own
     /// YAML config, which wins.
     /// </summary>
-    static Node WithMacroConfig(Node node)
+    static Node WithMacroConfig(Node node, ConfigValues? captured)
     {
-        var captured = _testConfig;
-        _testConfig = null;
         if (captured is null || captured.Count == 0) return node;
         var added = captured.Where(kv => !node.Config.ContainsKey(kv.Key)).ToList();
         return added.Count == 0 ? node : node with { Config = node.Config.With(added) };
@@ -97,7 +93,6 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
 
     (string Sql, IReadOnlyList<string> Ephemerals) Render(Node node, bool isIncremental, BatchWindow? batch = null)
     {
-        if (node.TestMetadata is not null) return RenderGenericTest(node);
         if (!project.Templates.TryGetValue(node.UniqueId, out var template))
             return (node.RawCode, []);
         var ephemerals = new List<string>();
@@ -106,7 +101,8 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
     }
 
     /// <summary>A generic test is its macro called with <c>model</c> (narrowed by <c>where</c>) and its arguments.</summary>
-    (string Sql, IReadOnlyList<string> Ephemerals) RenderGenericTest(Node test)
+    /// <param name="macroConfig">what the test's macro set with config() (dbt_utils' fail_calc, ...)</param>
+    (string Sql, IReadOnlyList<string> Ephemerals) RenderGenericTest(Node test, out ConfigValues macroConfig)
     {
         var meta = test.TestMetadata!;
         var ephemerals = new List<string>();
@@ -132,10 +128,9 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
                     ? function(new TemplateCall(literals.Cast<object?>().ToList(), new Dictionary<string, object?>(), at))
                     : Session.Engine.Render(Session.Engine.Parse(new TemplateSource(at.File, "{{ " + s + " }}"), TemplatePackage(test)), globals)
                 : value;
-        var captured = new ConfigValues();
+        var captured = macroConfig = new ConfigValues();
         globals["config"] = new ConfigObject(() => test.Config.With(captured), captured);
         var result = Session.Engine.CallMacro((string)meta["macro"]!, [], kwargs, globals);
-        _testConfig = captured;
         return (Convert.ToString(result, System.Globalization.CultureInfo.InvariantCulture) ?? "", ephemerals);
     }
 
