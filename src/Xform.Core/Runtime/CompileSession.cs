@@ -61,6 +61,11 @@ public sealed class CompileSession
     public Action<string> Log { get; }
     internal TargetObject TargetObject { get; }
 
+    IReadOnlyDictionary<string, object?>? _parseTimeDatabase;
+
+    /// <summary>dbt's database objects as parsing sees them (nothing touches the database): one set for every render.</summary>
+    internal IReadOnlyDictionary<string, object?> ParseTimeDatabase => _parseTimeDatabase ??= DatabaseObjects.ParseTime(Quote, Target.Type);
+
     /// <summary>This command's run: invocation_id, run_started_at and flags.</summary>
     public Invocation Invocation { get; }
 

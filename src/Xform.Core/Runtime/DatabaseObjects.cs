@@ -17,41 +17,52 @@ public sealed class DatabaseObjects(Func<IAdapterConnection> connection, Func<st
 {
     readonly Dictionary<string, object?> _results = new(StringComparer.Ordinal);
 
-    /// <summary>Adds the objects to a render's globals.</summary>
+    Dictionary<string, object?>? _globals;
+
+    /// <summary>Adds the objects to a render's globals (built once per compile: a node renders its SQL and its hooks).</summary>
     public void AddTo(RenderGlobals globals)
     {
-        globals["run_query"] = (HostFunction)(c => RunQuery(Sql(c)));
-        globals["__xform_statement"] = (HostFunction)Statement;
-        globals["load_result"] = (HostFunction)(c => _results.GetValueOrDefault(c.Get(0, "name") as string ?? ""));
-        globals["adapter"] = Adapter();
-        globals["api"] = Api(quote);
+        foreach (var (name, value) in _globals ??= Build()) globals[name] = value;
+    }
+
+    Dictionary<string, object?> Build() => new(StringComparer.Ordinal)
+    {
+        ["run_query"] = (HostFunction)(c => RunQuery(Sql(c))),
+        ["__xform_statement"] = (HostFunction)Statement,
+        ["load_result"] = (HostFunction)(c => _results.GetValueOrDefault(c.Get(0, "name") as string ?? "")),
+        ["adapter"] = Adapter(),
+        ["api"] = Api(quote),
         // dbt's load_relation(relation): the relation as the database has it, or none.
-        globals["load_relation"] = (HostFunction)(c =>
+        ["load_relation"] = (HostFunction)(c =>
         {
             var r = RelationArg(c, 0, "relation");
             return GetRelation(r.Database, r.Schema, r.Identifier);
-        });
-    }
+        }),
+    };
 
-    /// <summary>What the objects are while parsing (<c>execute</c> false): dbt's answers, none touching the database.</summary>
-    public static void AddParseTime(RenderGlobals globals, Func<string, string> quote, string adapterType)
-    {
-        globals["run_query"] = (HostFunction)(_ => null);
-        globals["__xform_statement"] = (HostFunction)(_ => null);
-        globals["load_result"] = (HostFunction)(_ => null);
-        globals["adapter"] = new MemberObject("adapter", new Dictionary<string, object?>
+    /// <summary>
+    /// What the objects are while parsing (<c>execute</c> false): dbt's answers, none touching the database. The same
+    /// for every render of a session, so built once (<see cref="CompileSession.ParseTimeDatabase"/>).
+    /// </summary>
+    public static IReadOnlyDictionary<string, object?> ParseTime(Func<string, string> quote, string adapterType) =>
+        new Dictionary<string, object?>(StringComparer.Ordinal)
         {
-            ["quote"] = (HostFunction)(c => quote(Text(c, 0, "identifier"))),
-            ["type"] = (HostFunction)(_ => adapterType),
-            ["get_relation"] = (HostFunction)(_ => null),
-            ["get_columns_in_relation"] = (HostFunction)(_ => new List<object?>()),
-            ["get_missing_columns"] = (HostFunction)(_ => new List<object?>()),
-            ["list_relations_without_caching"] = (HostFunction)(_ => new List<object?>()),
-            ["already_exists"] = (HostFunction)(_ => false),
-        });
-        globals["api"] = Api(quote);
-        globals["load_relation"] = (HostFunction)(_ => null);
-    }
+            ["run_query"] = (HostFunction)(_ => null),
+            ["__xform_statement"] = (HostFunction)(_ => null),
+            ["load_result"] = (HostFunction)(_ => null),
+            ["adapter"] = new MemberObject("adapter", new Dictionary<string, object?>
+            {
+                ["quote"] = (HostFunction)(c => quote(Text(c, 0, "identifier"))),
+                ["type"] = (HostFunction)(_ => adapterType),
+                ["get_relation"] = (HostFunction)(_ => null),
+                ["get_columns_in_relation"] = (HostFunction)(_ => new List<object?>()),
+                ["get_missing_columns"] = (HostFunction)(_ => new List<object?>()),
+                ["list_relations_without_caching"] = (HostFunction)(_ => new List<object?>()),
+                ["already_exists"] = (HostFunction)(_ => false),
+            }),
+            ["api"] = Api(quote),
+            ["load_relation"] = (HostFunction)(_ => null),
+        };
 
     static string Text(TemplateCall c, int position, string name) =>
         Convert.ToString(c.Get(position, name), CultureInfo.InvariantCulture) ?? throw c.Error($"'{name}' is required");

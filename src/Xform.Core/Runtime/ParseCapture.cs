@@ -32,7 +32,7 @@ internal sealed class ParseCapture(CompileSession session, NodeConfig config, st
         g["this"] = new RelationObject(self, session.Quote);
         g["is_incremental"] = (HostFunction)(_ => false);
         g["execute"] = false;
-        DatabaseObjects.AddParseTime(g, session.Quote, session.Target.Type);
+        foreach (var (name, value) in session.ParseTimeDatabase) g[name] = value;
         return g;
     }
 
