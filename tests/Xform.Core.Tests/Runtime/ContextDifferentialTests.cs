@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Xform.Core.Diagnostics;
 using Xform.Core.Project;
@@ -58,24 +57,6 @@ public class ContextDifferentialTests
         Assert.That(actual, Is.EqualTo(expected.GetProperty("out").GetString()), $"xform and Python differ on '{name}'");
     }
 
-    static readonly Lazy<(Dictionary<string, JsonElement>? Results, string? Skip)> Oracle = new(() =>
-    {
-        try
-        {
-            var psi = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            psi.ArgumentList.Add(Path.Combine(Folder(), "context_oracle.py"));
-            psi.ArgumentList.Add(CasesFile);
-            using var p = Process.Start(psi)!;
-            var stdout = p.StandardOutput.ReadToEndAsync();
-            var stderr = p.StandardError.ReadToEnd();
-            p.WaitForExit();
-            if (p.ExitCode != 0)
-                return (null, stderr.Contains("No module named", StringComparison.Ordinal) ? $"a Python module the oracle needs is missing: {stderr.Trim()}" : $"context_oracle.py failed: {stderr}");
-            return (JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(stdout.Result), null);
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            return (null, $"python3 is not available: {e.Message}");
-        }
-    });
+    static readonly Lazy<(Dictionary<string, JsonElement>? Results, string? Skip)> Oracle =
+        new(() => CorpusSupport.RunPythonOracle(Path.Combine(Folder(), "context_oracle.py"), CasesFile));
 }

@@ -91,7 +91,14 @@ internal static class CorpusSupport
 
     public static (Dictionary<string, JsonElement>? Results, string? Skip) OracleResults => Oracle.Value;
 
-    private static (Dictionary<string, JsonElement>?, string?) RunOracle()
+    private static (Dictionary<string, JsonElement>?, string?) RunOracle() =>
+        RunPythonOracle(OracleScript, Path.Combine(Dir, "cases.txt"), Path.Combine(Dir, "macros.sql"));
+
+    /// <summary>
+    /// Runs a Python oracle script, which prints <c>{case: {"out": text} | {"error": message}}</c> as JSON; or says why it
+    /// cannot run (no python3, a module missing), which the tests report as unavailable.
+    /// </summary>
+    public static (Dictionary<string, JsonElement>? Results, string? Skip) RunPythonOracle(string script, params string[] args)
     {
         try
         {
@@ -101,15 +108,16 @@ internal static class CorpusSupport
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            psi.ArgumentList.Add(OracleScript);
-            psi.ArgumentList.Add(Path.Combine(Dir, "cases.txt"));
-            psi.ArgumentList.Add(Path.Combine(Dir, "macros.sql"));
+            psi.ArgumentList.Add(script);
+            foreach (var a in args) psi.ArgumentList.Add(a);
             using var p = Process.Start(psi)!;
             var stdout = p.StandardOutput.ReadToEndAsync();
             var stderr = p.StandardError.ReadToEnd();
             p.WaitForExit();
             if (p.ExitCode != 0)
-                return (null, stderr.Contains("No module named 'jinja2'") ? "Python's jinja2 is not installed" : $"jinja_oracle.py failed: {stderr}");
+                return (null, stderr.Contains("No module named", StringComparison.Ordinal)
+                    ? $"a Python module {Path.GetFileName(script)} needs is missing: {stderr.Trim()}"
+                    : $"{Path.GetFileName(script)} failed: {stderr}");
             return (JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(stdout.Result), null);
         }
         catch (System.ComponentModel.Win32Exception e)
