@@ -46,9 +46,10 @@ internal sealed class RelationNaming
         var customSchema = config.GetString("schema");
         var customDatabase = config.GetString("database");
         var customAlias = config.GetString("alias");
-        if (!_database && !_schema && !_alias)
-            return new RelationName(customDatabase, string.IsNullOrEmpty(customSchema) ? target.Schema : $"{target.Schema}_{customSchema.Trim()}",
-                string.IsNullOrEmpty(customAlias) ? name : customAlias.Trim());
+        // dbt's default__generate_schema_name and default__generate_alias_name.
+        var defaultSchema = string.IsNullOrEmpty(customSchema) ? target.Schema : $"{target.Schema}_{customSchema.Trim()}";
+        var defaultAlias = string.IsNullOrEmpty(customAlias) ? name : customAlias.Trim();
+        if (!_database && !_schema && !_alias) return new RelationName(customDatabase, defaultSchema, defaultAlias);
 
         var node = NodeObject(config, name, type, fqn, path, package);
         string Call(string macro, string? custom) =>
@@ -57,9 +58,8 @@ internal sealed class RelationNaming
         var database = _database ? Call("generate_database_name", customDatabase) : customDatabase;
         // The target's own database is the default, which relations leave out.
         if (_database && string.Equals(database, target.Database, StringComparison.OrdinalIgnoreCase)) database = null;
-        var schema = _schema ? Call("generate_schema_name", customSchema)
-            : string.IsNullOrEmpty(customSchema) ? target.Schema : $"{target.Schema}_{customSchema.Trim()}";
-        var alias = _alias ? Call("generate_alias_name", customAlias) : string.IsNullOrEmpty(customAlias) ? name : customAlias.Trim();
+        var schema = _schema ? Call("generate_schema_name", customSchema) : defaultSchema;
+        var alias = _alias ? Call("generate_alias_name", customAlias) : defaultAlias;
         return new RelationName(string.IsNullOrEmpty(database) ? null : database, schema, alias);
     }
 
