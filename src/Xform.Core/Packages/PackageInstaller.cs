@@ -24,7 +24,8 @@ public static class PackageInstaller
     {
         var specs = PackagesFile.Read(root.RootDir);
         var installDir = Path.Combine(root.RootDir, root.PackagesInstallPath);
-        var locked = PackageLock.Read(root.RootDir, PackagesHash(root.RootDir));
+        var hash = PackagesHash(root.RootDir);
+        var locked = PackageLock.Read(root.RootDir, hash);
         var installed = new List<InstalledPackage>();
         var byName = new Dictionary<string, InstalledPackage>(StringComparer.Ordinal);
         var queue = new Queue<(PackageSpec Spec, string DeclaredIn)>(specs.Select(s => (s, root.RootDir)));
@@ -34,8 +35,8 @@ public static class PackageInstaller
             var (spec, declaredIn) = item;
             var package = spec switch
             {
-                LocalPackage local => InstallLocal(local, declaredIn, installDir, root),
-                GitPackage git => InstallGit(git, locked, installDir, root),
+                LocalPackage local => InstallLocal(local, declaredIn, installDir),
+                GitPackage git => InstallGit(git, locked, installDir),
                 RemotePackage remote => Vendored(remote, installDir, root),
                 _ => throw new UnreachableException(),
             };
@@ -53,11 +54,11 @@ public static class PackageInstaller
             foreach (var child in PackagesFile.Read(folder, $"{root.PackagesInstallPath}/{package.Name}/"))
                 queue.Enqueue((child, spec is LocalPackage l ? Path.GetFullPath(Path.Combine(declaredIn, l.Path)) : folder));
         }
-        if (specs.Count > 0) PackageLock.Write(root.RootDir, installed, PackagesHash(root.RootDir));
+        if (specs.Count > 0) PackageLock.Write(root.RootDir, installed, hash);
         return installed;
     }
 
-    static InstalledPackage InstallLocal(LocalPackage spec, string declaredIn, string installDir, ProjectConfig root)
+    static InstalledPackage InstallLocal(LocalPackage spec, string declaredIn, string installDir)
     {
         var source = Path.GetFullPath(Path.Combine(declaredIn, spec.Path));
         var name = PackageName(source, spec);
@@ -68,7 +69,7 @@ public static class PackageInstaller
         return new InstalledPackage(name, spec, null);
     }
 
-    static InstalledPackage InstallGit(GitPackage spec, PackageLock? locked, string installDir, ProjectConfig root)
+    static InstalledPackage InstallGit(GitPackage spec, PackageLock? locked, string installDir)
     {
         var checkout = Path.Combine(Path.GetTempPath(), $"xform-deps-{Guid.NewGuid():N}");
         try
