@@ -3,6 +3,7 @@ using System.Diagnostics;
 namespace Xform.Cli.Tests;
 
 /// <summary><c>xform deps</c>: local and git packages (a bare repository the test makes), transitive, locked, idempotent.</summary>
+[NonParallelizable]
 public class DepsTests
 {
     static string Git(string dir, params string[] args)
@@ -102,14 +103,23 @@ public class DepsTests
         Assert.That(r.ExitCode, Is.EqualTo(2));
         Assert.That(r.Err, Does.Contain("packages.yml:2:").And.Contain("cannot install 'git: file:///nonexistent/repo.git': git clone failed").And.Contain("vendor the package"));
 
+        // The hub (here: nothing listening) cannot be reached: say so and how to vendor; a vendored copy is kept.
         p.Write("packages.yml", "packages:\n  - package: dbt-labs/dbt_utils\n    version: [\">=1.0.0\", \"<2.0.0\"]\n");
-        var hub = p.Run("deps");
-        Assert.That(hub.ExitCode, Is.EqualTo(2));
-        Assert.That(hub.Err, Does.Contain("put the package's folder (with its dbt_project.yml) at dbt_packages/dbt_utils"));
+        Environment.SetEnvironmentVariable("DBT_PACKAGE_HUB_URL", "http://127.0.0.1:9/");
+        try
+        {
+            var hub = p.Run("deps");
+            Assert.That(hub.ExitCode, Is.EqualTo(2));
+            Assert.That(hub.Err, Does.Contain("cannot be reached").And.Contain("vendor the package"));
 
-        p.Write("dbt_packages/dbt_utils/dbt_project.yml", "name: dbt_utils\n");
-        var vendored = p.Run("deps");
-        Assert.That(vendored.ExitCode, Is.Zero, vendored.ToString());
-        Assert.That(p.Read("package-lock.yml"), Does.Contain("- package: \"dbt-labs/dbt_utils\"").And.Contain("version: \">=1.0.0, <2.0.0\""));
+            p.Write("dbt_packages/dbt_utils/dbt_project.yml", "name: dbt_utils\nversion: '1.3.0'\n");
+            var vendored = p.Run("deps");
+            Assert.That(vendored.ExitCode, Is.Zero, vendored.ToString());
+            Assert.That(p.Read("package-lock.yml"), Does.Contain("- package: \"dbt-labs/dbt_utils\"").And.Contain("version: \"1.3.0\""));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("DBT_PACKAGE_HUB_URL", null);
+        }
     }
 }

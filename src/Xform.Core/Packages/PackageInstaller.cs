@@ -4,103 +4,186 @@ using System.Text;
 using Xform.Core.Diagnostics;
 using Xform.Core.Parsing;
 using Xform.Core.Project;
+using Xform.Core.Runtime;
 
 namespace Xform.Core.Packages;
 
-/// <summary>A package <c>deps</c> put in place: its name, where it came from, and the git commit it was taken at.</summary>
-public sealed record InstalledPackage(string Name, PackageSpec Spec, string? Commit);
+/// <summary>A package <c>deps</c> put in place: its name, where it came from, the git commit or hub version it was taken at.</summary>
+public sealed record InstalledPackage(string Name, PackageSpec Spec, string? Commit, string? Version = null);
 
 /// <summary>
 /// <c>xform deps</c>: installs the root project's packages and theirs (transitively) under packages-install-path,
 /// as dbt lays them out: a local package as a symbolic link to its folder, a git package as a copy of the
-/// repository (or its subdirectory) at the revision asked for, or at the commit package-lock.yml recorded while
-/// packages.yml is unchanged. Running it twice gives the same folders. Hub and tarball packages need the network.
+/// repository (or its subdirectory) at the revision asked for, a hub package at the newest version every project
+/// that declares it accepts, a tarball unpacked. While packages.yml is unchanged, package-lock.yml's commits and
+/// versions are installed instead. Everything is fetched into a staging folder first and checked (one project
+/// per name) before the install path is touched, so a failed deps leaves the installed packages as they were.
 /// </summary>
 public static class PackageInstaller
 {
     public const string LockFile = "package-lock.yml";
 
-    public static IReadOnlyList<InstalledPackage> Install(ProjectConfig root, Action<string> log)
+    /// <summary>A package fetched and not yet placed: the folder to copy (or link, for a local package).</summary>
+    sealed record Fetched(InstalledPackage Package, string Folder, bool Link);
+
+    public static IReadOnlyList<InstalledPackage> Install(ProjectConfig root, Action<string> log, PackageHub? hub = null)
     {
+        hub ??= PackageHub.FromEnvironment();
         var specs = PackagesFile.Read(root.RootDir);
         var installDir = Path.Combine(root.RootDir, root.PackagesInstallPath);
         var hash = PackagesHash(root.RootDir);
         var locked = PackageLock.Read(root.RootDir, hash);
-        var installed = new List<InstalledPackage>();
-        var byName = new Dictionary<string, InstalledPackage>(StringComparer.Ordinal);
-        var queue = new Queue<(PackageSpec Spec, string DeclaredIn)>(specs.Select(s => (s, root.RootDir)));
-        if (queue.Count > 0) Directory.CreateDirectory(installDir);
-        while (queue.TryDequeue(out var item))
-        {
-            var (spec, declaredIn) = item;
-            var package = spec switch
-            {
-                LocalPackage local => InstallLocal(local, declaredIn, installDir),
-                GitPackage git => InstallGit(git, locked, installDir),
-                RemotePackage remote => Vendored(remote, installDir, root),
-                _ => throw new UnreachableException(),
-            };
-            if (byName.TryGetValue(package.Name, out var first))
-            {
-                if (first.Spec.Describe() != spec.Describe())
-                    log($"package '{package.Name}' is declared twice ({first.Spec.Describe()} and {spec.Describe()}); keeping the first");
-                continue;
-            }
-            byName[package.Name] = package;
-            installed.Add(package);
-            log($"Installed {package.Name} from {spec.Describe()}" + (package.Commit is { } c ? $" at {c[..Math.Min(12, c.Length)]}" : ""));
-            // Its own packages, declared relative to its folder.
-            var folder = Path.Combine(installDir, package.Name);
-            foreach (var child in PackagesFile.Read(folder, $"{root.PackagesInstallPath}/{package.Name}/"))
-                queue.Enqueue((child, spec is LocalPackage l ? Path.GetFullPath(Path.Combine(declaredIn, l.Path)) : folder));
-        }
-        if (specs.Count > 0) PackageLock.Write(root.RootDir, installed, hash);
-        return installed;
-    }
-
-    static InstalledPackage InstallLocal(LocalPackage spec, string declaredIn, string installDir)
-    {
-        var source = Path.GetFullPath(Path.Combine(declaredIn, spec.Path));
-        var name = PackageName(source, spec);
-        var target = Path.Combine(installDir, name);
-        if (Path.GetFullPath(target) == source) return new InstalledPackage(name, spec, null);
-        Remove(target);
-        Directory.CreateSymbolicLink(target, source);
-        return new InstalledPackage(name, spec, null);
-    }
-
-    static InstalledPackage InstallGit(GitPackage spec, PackageLock? locked, string installDir)
-    {
-        var checkout = Path.Combine(Path.GetTempPath(), $"xform-deps-{Guid.NewGuid():N}");
+        var staging = Path.Combine(Path.GetTempPath(), $"xform-deps-{Guid.NewGuid():N}");
         try
         {
-            Git(spec, null, "clone", "--quiet", spec.Url, checkout);
-            var revision = locked?.CommitOf(spec) ?? spec.Revision;
-            if (revision is not null) Git(spec, checkout, "checkout", "--quiet", revision);
-            var commit = Git(spec, checkout, "rev-parse", "HEAD").Trim();
-            var source = spec.Subdirectory is { } sub ? Path.Combine(checkout, sub) : checkout;
-            var name = PackageName(source, spec);
-            var target = Path.Combine(installDir, name);
-            Remove(target);
-            Copy(source, target);
-            return new InstalledPackage(name, spec, commit);
+            var fetched = new List<Fetched>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var demands = new Dictionary<string, List<HubPackage>>(StringComparer.OrdinalIgnoreCase);
+            var queue = new Queue<(PackageSpec Spec, string DeclaredIn)>(specs.Select(s => (s, root.RootDir)));
+            while (queue.TryDequeue(out var item))
+            {
+                var (spec, declaredIn) = item;
+                if (spec is HubPackage h)
+                {
+                    // Every requirement on a hub package counts; its dependencies come from the release chosen when it
+                    // is first met, as in dbt.
+                    var first = !demands.ContainsKey(h.Name);
+                    if (first) demands[h.Name] = [];
+                    demands[h.Name].Add(h);
+                    if (first && Choose(hub, demands[h.Name], locked, installDir) is { } release)
+                        foreach (var dep in release.Packages) queue.Enqueue((dep, installDir));
+                    continue;
+                }
+                if (!seen.Add(spec.Describe())) continue;
+                var f = spec switch
+                {
+                    LocalPackage local => FetchLocal(local, declaredIn),
+                    GitPackage git => FetchGit(git, locked, Path.Combine(staging, fetched.Count.ToString())),
+                    TarballPackage tarball => FetchTarball(tarball, Path.Combine(staging, fetched.Count.ToString())),
+                    _ => throw new UnreachableException(),
+                };
+                fetched.Add(f);
+                foreach (var child in PackagesFile.Read(f.Folder, $"{root.PackagesInstallPath}/{f.Package.Name}/"))
+                    queue.Enqueue((child, f.Folder));
+            }
+            foreach (var wanted in demands.Values)
+                fetched.Add(FetchHub(hub, wanted, locked, installDir, Path.Combine(staging, fetched.Count.ToString())));
+
+            CheckOneProjectPerName(fetched);
+            if (fetched.Count > 0) Directory.CreateDirectory(installDir);
+            foreach (var f in fetched) Place(f, installDir, log);
+            var installed = fetched.Select(f => f.Package).ToList();
+            if (specs.Count > 0) PackageLock.Write(root.RootDir, installed, hash);
+            return installed;
         }
         finally
         {
-            if (Directory.Exists(checkout)) ForceDelete(checkout);
+            if (Directory.Exists(staging)) ForceDelete(staging);
         }
     }
 
-    /// <summary>A hub or tarball package: installed only if a copy is already in place (vendored), since they need the network.</summary>
-    static InstalledPackage Vendored(RemotePackage spec, string installDir, ProjectConfig root)
+    static Fetched FetchLocal(LocalPackage spec, string declaredIn)
     {
-        var name = spec.Kind == "package" ? spec.Name[(spec.Name.LastIndexOf('/') + 1)..] : Path.GetFileNameWithoutExtension(spec.Name);
-        var folder = Path.Combine(installDir, name);
-        if (File.Exists(Path.Combine(folder, "dbt_project.yml"))) return new InstalledPackage(PackageName(folder, spec), spec, null);
-        throw new XformException(
-            $"cannot install '{spec.Describe()}': xform does not download {(spec.Kind == "package" ? "hub" : "tarball")} packages yet. " +
-            $"Vendor it: put the package's folder (with its dbt_project.yml) at {root.PackagesInstallPath}/{name}, or declare it as a git: or local: package",
-            spec.Location);
+        var source = Path.GetFullPath(Path.Combine(declaredIn, spec.Path));
+        return new Fetched(new InstalledPackage(PackageName(source, spec), spec, null), source, Link: true);
+    }
+
+    static Fetched FetchGit(GitPackage spec, PackageLock? locked, string checkout)
+    {
+        Git(spec, null, "clone", "--quiet", spec.Url, checkout);
+        var revision = locked?.CommitOf(spec) ?? spec.Revision;
+        if (revision is not null) Git(spec, checkout, "checkout", "--quiet", revision);
+        var commit = Git(spec, checkout, "rev-parse", "HEAD").Trim();
+        var source = spec.Subdirectory is { } sub ? Path.Combine(checkout, sub) : checkout;
+        return new Fetched(new InstalledPackage(PackageName(source, spec), spec, commit), source, Link: false);
+    }
+
+    static Fetched FetchTarball(TarballPackage spec, string into)
+    {
+        var folder = PackageHub.DownloadPackage(spec.Url, spec, into);
+        PackageName(folder, spec); // a dbt project, or say so
+        return new Fetched(new InstalledPackage(spec.Name, spec, null), folder, Link: false);
+    }
+
+    /// <summary>
+    /// The release of a hub package to install: the locked version, else the newest every requirement accepts among
+    /// the releases that support this dbt version; null when the hub cannot be reached and a copy is in place.
+    /// </summary>
+    static HubRelease? Choose(PackageHub hub, IReadOnlyList<HubPackage> wanted, PackageLock? locked, string installDir)
+    {
+        var spec = wanted[0];
+        IReadOnlyList<HubRelease> releases;
+        try
+        {
+            releases = hub.Releases(spec);
+        }
+        catch (PackageSourceUnreachable) when (Vendored(spec, installDir) is not null)
+        {
+            return null;
+        }
+        if (locked?.VersionOf(spec) is { } pinned && SemanticVersion.Parse(pinned) is { } lockedVersion)
+            return releases.FirstOrDefault(r => r.Version.CompareTo(lockedVersion) == 0)
+                ?? throw new XformException($"{LockFile} pins '{spec.Name}' at {pinned}, which the package hub does not list; delete {LockFile} and run 'xform deps' again", spec.Location);
+        var requirements = wanted.SelectMany(w => w.Versions).Select(v => VersionRequirement.Parse(v)!).ToList();
+        if (!VersionResolution.Compatible(requirements))
+            throw new XformException(
+                $"version error for package '{spec.Name}': no version can meet every requirement on it: " +
+                string.Join("; ", wanted.Select(w => $"[{string.Join(", ", w.Versions)}] at {w.Location}")), spec.Location);
+        var dbt = SemanticVersion.Parse(DbtContext.Version)!;
+        var supported = releases.Where(r => r.RequireDbtVersion.Select(VersionRequirement.Parse).All(q => q is null || q.Admits(dbt))).ToList();
+        var newest = VersionResolution.Newest(requirements, supported.Select(r => r.Version), wanted.Any(w => w.InstallPrerelease));
+        if (newest is null)
+            throw new XformException(
+                $"no version of '{spec.Name}' meets [{string.Join(", ", requirements)}]; versions on the hub that support dbt {DbtContext.Version}: " +
+                string.Join(", ", supported.Select(r => r.Version).Order().TakeLast(10)), spec.Location);
+        return supported.First(r => r.Version.CompareTo(newest) == 0);
+    }
+
+    static Fetched FetchHub(PackageHub hub, IReadOnlyList<HubPackage> wanted, PackageLock? locked, string installDir, string into)
+    {
+        var spec = wanted[0];
+        if (Choose(hub, wanted, locked, installDir) is not { } release)
+        {
+            // Offline with a copy in place: keep it, as the offline error would tell the user to do.
+            var folder = Vendored(spec, installDir)!;
+            return new Fetched(new InstalledPackage(PackageName(folder, spec), spec, null, ProjectVersion(folder)), folder, Link: false);
+        }
+        var downloaded = PackageHub.DownloadPackage(release.Tarball, spec, into);
+        PackageName(downloaded, spec);
+        return new Fetched(new InstalledPackage(release.ProjectName, spec, null, release.Version.Text), downloaded, Link: false);
+    }
+
+    static string? Vendored(HubPackage spec, string installDir) =>
+        Path.Combine(installDir, spec.ShortName) is var folder && File.Exists(Path.Combine(folder, "dbt_project.yml")) ? folder : null;
+
+    /// <summary>The <c>version:</c> a package's dbt_project.yml declares, if any.</summary>
+    static string? ProjectVersion(string folder) =>
+        File.ReadLines(Path.Combine(folder, "dbt_project.yml")).FirstOrDefault(l => l.StartsWith("version:", StringComparison.Ordinal)) is { } line
+        && line["version:".Length..].Trim().Trim('\'', '"') is { Length: > 0 } v ? v : null;
+
+    /// <summary>dbt refuses two different sources for one project name; the same source twice is one package.</summary>
+    static void CheckOneProjectPerName(IReadOnlyList<Fetched> fetched)
+    {
+        foreach (var group in fetched.GroupBy(f => f.Package.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            var (a, b) = (group.First().Package.Spec, group.Skip(1).First().Package.Spec);
+            throw new XformException(
+                $"two packages install as '{group.Key}': {a.Describe()} (at {a.Location}) and {b.Describe()} (at {b.Location}); keep one of them", b.Location);
+        }
+    }
+
+    static void Place(Fetched f, string installDir, Action<string> log)
+    {
+        var p = f.Package;
+        var target = Path.Combine(installDir, p.Name);
+        if (Path.GetFullPath(target) != Path.GetFullPath(f.Folder))
+        {
+            Remove(target);
+            if (f.Link) Directory.CreateSymbolicLink(target, f.Folder);
+            else Copy(f.Folder, target);
+        }
+        var at = p.Commit is { } c ? $" at {c[..Math.Min(12, c.Length)]}" : p.Version is { } v ? $" at version {v}" : "";
+        log($"Installed {p.Name} from {p.Spec.Describe()}{at}");
     }
 
     static string PackageName(string folder, PackageSpec spec)

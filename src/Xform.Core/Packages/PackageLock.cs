@@ -5,17 +5,22 @@ using Xform.Core.YamlReading;
 namespace Xform.Core.Packages;
 
 /// <summary>
-/// dbt's <c>package-lock.yml</c>: each installed package with its name and, for git, the commit it was taken at,
-/// plus the hash of packages.yml it was made from. While that file is unchanged, deps installs the same commits.
+/// dbt's <c>package-lock.yml</c>: each installed package with its name and, for git, the commit it was taken at
+/// (for the hub, the version), plus the hash of packages.yml it was made from. While that file is unchanged,
+/// deps installs the same commits and versions.
 /// </summary>
 public sealed class PackageLock
 {
     readonly Dictionary<string, string> _commits;
+    readonly Dictionary<string, string> _versions;
 
-    PackageLock(Dictionary<string, string> commits) => _commits = commits;
+    PackageLock(Dictionary<string, string> commits, Dictionary<string, string> versions) => (_commits, _versions) = (commits, versions);
 
     /// <summary>The commit the lock recorded for a git package (by its url and subdirectory).</summary>
     public string? CommitOf(GitPackage spec) => _commits.GetValueOrDefault(Key(spec.Url, spec.Subdirectory));
+
+    /// <summary>The version the lock recorded for a hub package.</summary>
+    public string? VersionOf(HubPackage spec) => _versions.GetValueOrDefault(spec.Name);
 
     static string Key(string url, string? subdirectory) => subdirectory is null ? url : $"{url}#{subdirectory}";
 
@@ -27,10 +32,15 @@ public sealed class PackageLock
         var map = new YamlMap(root, PackageInstaller.LockFile, PackageInstaller.LockFile);
         if (map.String("sha1_hash") != packagesHash) return null;
         var commits = new Dictionary<string, string>(StringComparer.Ordinal);
+        var versions = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var entry in map.Maps("packages", "an entry of 'packages'"))
+        {
             if (entry.String("git") is { } url && entry.String("revision") is { } commit)
                 commits[Key(url, entry.String("subdirectory"))] = commit;
-        return new PackageLock(commits);
+            if (entry.String("package") is { } hub && entry.String("version") is { } version)
+                versions[hub] = version;
+        }
+        return new PackageLock(commits, versions);
     }
 
     public static void Write(string projectDir, IReadOnlyList<InstalledPackage> packages, string packagesHash)
@@ -47,9 +57,12 @@ public sealed class PackageLock
                     text.Append($"  - git: {Quote(g.Url)}\n    revision: {p.Commit}\n");
                     if (g.Subdirectory is { } sub) text.Append($"    subdirectory: {Quote(sub)}\n");
                     break;
-                case RemotePackage r:
-                    text.Append($"  - {r.Kind}: {Quote(r.Name)}\n");
-                    if (r.Version is { } v) text.Append($"    version: {Quote(v)}\n");
+                case HubPackage h:
+                    text.Append($"  - package: {Quote(h.Name)}\n");
+                    if (p.Version is { } v) text.Append($"    version: {Quote(v)}\n");
+                    break;
+                case TarballPackage t:
+                    text.Append($"  - tarball: {Quote(t.Url)}\n");
                     break;
             }
             text.Append($"    name: {p.Name}\n");

@@ -1,4 +1,5 @@
 using Xform.Core.Diagnostics;
+using Xform.Core.Project;
 using Xform.Core.YamlReading;
 
 namespace Xform.Core.Parsing;
@@ -22,10 +23,19 @@ public sealed record GitPackage(string Url, string? Revision, string? Subdirecto
     public override string Describe() => $"git: {Url}" + (Revision is null ? "" : $" @ {Revision}") + (Subdirectory is null ? "" : $" ({Subdirectory})");
 }
 
-/// <summary><c>tarball: url</c> or <c>package: owner/name</c> from the package hub: both need the network.</summary>
-public sealed record RemotePackage(string Kind, string Name, string? Version, SourceLocation Location) : PackageSpec(Location)
+/// <summary><c>package: owner/name</c> from the dbt package hub, with the version requirements written for it.</summary>
+public sealed record HubPackage(string Name, IReadOnlyList<string> Versions, bool InstallPrerelease, SourceLocation Location) : PackageSpec(Location)
 {
-    public override string Describe() => $"{Kind}: {Name}" + (Version is null ? "" : $" {Version}");
+    /// <summary>The name it installs under when the hub cannot say (its last part, as dbt's own packages are named).</summary>
+    public string ShortName => Name[(Name.LastIndexOf('/') + 1)..];
+
+    public override string Describe() => $"package: {Name}" + (Versions.Count == 0 ? "" : $" [{string.Join(", ", Versions)}]");
+}
+
+/// <summary><c>tarball: url</c> with the <c>name</c> the package installs under.</summary>
+public sealed record TarballPackage(string Url, string Name, SourceLocation Location) : PackageSpec(Location)
+{
+    public override string Describe() => $"tarball: {Url}";
 }
 
 /// <summary>Reads a project's <c>packages.yml</c> (or <c>dependencies.yml</c>, dbt's newer name): its <c>packages:</c> list.</summary>
@@ -51,23 +61,32 @@ public static class PackagesFile
             if (entry.String("local") is { } local) specs.Add(new LocalPackage(local, at));
             else if (entry.String("git") is { } git)
                 specs.Add(new GitPackage(git, Revision(entry), entry.String("subdirectory"), at));
-            else if (entry.String("tarball") is { } tarball) specs.Add(new RemotePackage("tarball", tarball, null, at));
+            else if (entry.String("tarball") is { } tarball)
+                specs.Add(new TarballPackage(tarball, entry.String("name") ?? throw new XformException(
+                    "a tarball package needs a 'name': the name its folder takes under the install path", at), at));
             else if (entry.String("package") is { } hub)
-                specs.Add(new RemotePackage("package", hub, entry.Get("version") is { } v ? Version(Yaml.ToValue(v)) : null, at));
+                specs.Add(new HubPackage(hub, Versions(entry), entry.Get("install-prerelease") is { } pre && Yaml.ToValue(pre) is true, at));
             else
                 throw new XformException("a package entry needs one of 'local', 'git', 'tarball' or 'package'", at);
         }
         return specs;
     }
 
-    /// <summary>A version or a list of ranges (<c>[">=1.0.0", "<2.0.0"]</c>), as one text.</summary>
-    static string? Version(object? value) => value switch
+    /// <summary>A hub package's <c>version</c>: one requirement or a list (<c>[">=1.0.0", "<2.0.0"]</c>), each checked here.</summary>
+    static IReadOnlyList<string> Versions(YamlMap entry)
     {
-        null => null,
-        string s => s,
-        IEnumerable<object?> list => string.Join(", ", list),
-        _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture),
-    };
+        if (entry.Get("version") is not { } node) return [];
+        var values = node is YamlSequence list ? list.Items : [node];
+        var versions = new List<string>();
+        foreach (var item in values)
+        {
+            var text = Convert.ToString(Yaml.ToValue(item), System.Globalization.CultureInfo.InvariantCulture) ?? "";
+            if (VersionRequirement.Parse(text) is null)
+                throw new XformException($"'{text}' is not a version requirement: write one like '1.3.0', '>=1.0.0' or '<2.0.0'", item.At(entry.File));
+            versions.Add(text.Trim());
+        }
+        return versions;
+    }
 
     /// <summary>
     /// The names the declared packages will likely install under (a hub package's name, a git repository's or a
@@ -79,7 +98,8 @@ public static class PackagesFile
         {
             return Read(projectDir).Select(spec => spec switch
             {
-                RemotePackage { Kind: "package" } r => r.Name[(r.Name.LastIndexOf('/') + 1)..],
+                HubPackage h => h.ShortName,
+                TarballPackage t => t.Name,
                 GitPackage g => System.IO.Path.GetFileNameWithoutExtension(g.Subdirectory ?? g.Url.TrimEnd('/')),
                 LocalPackage l => System.IO.Path.GetFileName(l.Path.TrimEnd('/', '\\')),
                 _ => "",
