@@ -16,6 +16,7 @@ public static class XformCli
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        (stdout, stderr) = (ScrubbingWriter.Wrap(stdout), ScrubbingWriter.Wrap(stderr));
         var root = new RootCommand("xform: SQL transformations, tested and fast. dbt's project layout, in C#.");
         foreach (var o in CliOptions.Global) root.Options.Add(o);
 
@@ -121,7 +122,7 @@ public static class XformCli
             var output = new Output(stdout, stderr,
                 json: parse.GetValue(CliOptions.LogFormat) == "json",
                 quiet: parse.GetValue(CliOptions.Quiet),
-                color: !parse.GetValue(CliOptions.NoColor) && ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected);
+                color: !parse.GetValue(CliOptions.NoColor) && ScrubbingWriter.IsConsole(stdout) && !Console.IsOutputRedirected);
             try
             {
                 using var context = new CommandContext(parse, output);

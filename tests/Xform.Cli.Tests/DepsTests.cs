@@ -56,13 +56,15 @@ public class DepsTests
     {
         using var probe = new TestProject("probe");
         var (url, first) = GitPackageRepo(probe);
-        using var p = Project(url, first);
+        using var p = Project("{{ env_var('SHOP_PACKAGE_REPO') }}", first);
+        Environment.SetEnvironmentVariable("SHOP_PACKAGE_REPO", url);
         var r = p.Run("deps");
         Assert.That(r.ExitCode, Is.Zero, r.ToString());
         Assert.That(new DirectoryInfo(Path.Combine(p.Dir, "dbt_packages", "localpkg")).LinkTarget, Is.Not.Null, "a local package is a link, as dbt makes it");
         Assert.That(p.Exists("dbt_packages/gitpkg/dbt_project.yml"), "the git package's subdirectory is installed under its own name");
         Assert.That(p.Exists("dbt_packages/gitpkg/.git"), Is.False);
         var lockText = p.Read("package-lock.yml");
+        Assert.That(lockText, Does.Contain("- git: \"{{ env_var('SHOP_PACKAGE_REPO') }}\"").And.Not.Contain(url), "the url as written, as dbt's lock keeps it");
         Assert.That(lockText, Does.Contain($"revision: {first}").And.Contain("name: gitpkg").And.Contain("name: localpkg").And.Contain("sha1_hash: "));
 
         var build = p.Run("run");
@@ -72,6 +74,7 @@ public class DepsTests
         var again = p.Run("deps");
         Assert.That(again.ExitCode, Is.Zero, again.ToString());
         Assert.That(p.Read("package-lock.yml"), Is.EqualTo(lockText), "idempotent");
+        Environment.SetEnvironmentVariable("SHOP_PACKAGE_REPO", null);
     }
 
     [Test]
@@ -98,10 +101,15 @@ public class DepsTests
     public void An_unreachable_git_package_and_a_hub_package_say_how_to_vendor_them()
     {
         using var p = new TestProject("shop");
-        p.Write("packages.yml", "packages:\n  - git: \"file:///nonexistent/repo.git\"\n");
+        // A url with a credential from the environment, as dbt renders it: the secret never reaches the output.
+        Environment.SetEnvironmentVariable("DBT_ENV_SECRET_GIT_TOKEN", "s3cr3t-token");
+        p.Write("packages.yml", "packages:\n  - git: \"file:///nonexistent/{{ env_var('DBT_ENV_SECRET_GIT_TOKEN') }}/repo.git\"\n");
         var r = p.Run("deps");
+        Environment.SetEnvironmentVariable("DBT_ENV_SECRET_GIT_TOKEN", null);
         Assert.That(r.ExitCode, Is.EqualTo(2));
-        Assert.That(r.Err, Does.Contain("packages.yml:2:").And.Contain("cannot install 'git: file:///nonexistent/repo.git': git clone failed").And.Contain("vendor the package"));
+        Assert.That(r.Err, Does.Contain("packages.yml:2:").And.Contain("cannot install 'git: file:///nonexistent/{{ env_var('DBT_ENV_SECRET_GIT_TOKEN') }}/repo.git': git clone failed")
+            .And.Contain("vendor the package"));
+        Assert.That(r.All, Does.Not.Contain("s3cr3t-token"));
 
         // The hub (here: nothing listening) cannot be reached: say so and how to vendor; a vendored copy is kept.
         p.Write("packages.yml", "packages:\n  - package: dbt-labs/dbt_utils\n    version: [\">=1.0.0\", \"<2.0.0\"]\n");

@@ -93,11 +93,14 @@ public sealed class PackageHub
         : v.ValueKind == JsonValueKind.String ? [v.GetString()!]
         : [];
 
-    /// <summary>Downloads a <c>.tar.gz</c> and unpacks it into <paramref name="into"/>; returns its one top folder, as dbt expects.</summary>
-    public static string DownloadPackage(string url, PackageSpec spec, string into)
+    /// <summary>
+    /// Downloads a <c>.tar.gz</c> and unpacks it into <paramref name="into"/>; returns its one top folder, as dbt
+    /// expects. Messages name the url as written (<paramref name="shown"/>), never with a rendered credential.
+    /// </summary>
+    public static string DownloadPackage(string url, string shown, PackageSpec spec, string into)
     {
-        var bytes = Get(url, spec, url, out var status);
-        if (status != HttpStatusCode.OK) throw new XformException($"cannot install '{spec.Describe()}': {url} answered HTTP {(int)status}", spec.Location);
+        var bytes = Get(url, spec, shown, out var status);
+        if (status != HttpStatusCode.OK) throw new XformException($"cannot install '{spec.Describe()}': {shown} answered HTTP {(int)status}", spec.Location);
         Directory.CreateDirectory(into);
         try
         {
@@ -107,7 +110,7 @@ public sealed class PackageHub
         }
         catch (Exception e) when (e is InvalidDataException or IOException or FormatException or UnauthorizedAccessException)
         {
-            throw new XformException($"cannot install '{spec.Describe()}': {url} is not a readable .tar.gz archive ({e.Message})", spec.Location);
+            throw new XformException($"cannot install '{spec.Describe()}': {shown} is not a readable .tar.gz archive ({e.Message})", spec.Location);
         }
         var top = Directory.GetDirectories(into);
         if (top.Length != 1 || Directory.GetFiles(into).Length > 0)
@@ -117,7 +120,7 @@ public sealed class PackageHub
         return top[0];
     }
 
-    /// <summary>GETs a resource's bytes (null when it is not found); a network failure is <see cref="PackageSourceUnreachable"/>.</summary>
+    /// <summary>GETs a resource's bytes (null when it is not found); a network failure is <see cref="PackageSourceUnreachable"/>. Messages name <paramref name="what"/>, not the url.</summary>
     static byte[]? Get(string url, PackageSpec spec, string what, out HttpStatusCode status)
     {
         try
@@ -126,9 +129,9 @@ public sealed class PackageHub
             status = response.StatusCode;
             if (status == HttpStatusCode.NotFound) return null;
             if (!response.IsSuccessStatusCode)
-                throw new XformException($"cannot install '{spec.Describe()}': {what} answered HTTP {(int)status} for {url}", spec.Location);
+                throw new XformException($"cannot install '{spec.Describe()}': {what} answered HTTP {(int)status}", spec.Location);
             if (response.Content.Headers.ContentLength > MaxDownloadBytes)
-                throw new XformException($"cannot install '{spec.Describe()}': {url} is larger than {MaxDownloadBytes / 1024 / 1024} MB", spec.Location);
+                throw new XformException($"cannot install '{spec.Describe()}': {what} is larger than {MaxDownloadBytes / 1024 / 1024} MB", spec.Location);
             using var stream = response.Content.ReadAsStream();
             using var copy = new MemoryStream();
             stream.CopyTo(copy);

@@ -100,7 +100,7 @@ public static class PackageInstaller
 
     static Fetched FetchTarball(TarballPackage spec, string into)
     {
-        var folder = PackageHub.DownloadPackage(spec.Url, spec, into);
+        var folder = PackageHub.DownloadPackage(spec.Url, spec.Shown, spec, into);
         PackageName(folder, spec); // a dbt project, or say so
         return new Fetched(new InstalledPackage(spec.Name, spec, null), folder, Link: false);
     }
@@ -148,7 +148,7 @@ public static class PackageInstaller
             var folder = Vendored(spec, installDir)!;
             return new Fetched(new InstalledPackage(PackageName(folder, spec), spec, null, ProjectVersion(folder)), folder, Link: false);
         }
-        var downloaded = PackageHub.DownloadPackage(release.Tarball, spec, into);
+        var downloaded = PackageHub.DownloadPackage(release.Tarball, release.Tarball, spec, into);
         PackageName(downloaded, spec);
         return new Fetched(new InstalledPackage(release.ProjectName, spec, null, release.Version.Text), downloaded, Link: false);
     }
@@ -215,7 +215,7 @@ public static class PackageInstaller
             process.WaitForExit();
             if (process.ExitCode != 0)
                 throw new XformException(
-                    $"cannot install '{spec.Describe()}': git {args[0]} failed: {stderr.Result.Trim()}. If this machine is offline, vendor the package under the install path",
+                    $"cannot install '{spec.Describe()}': git {args[0]} failed: {stderr.Result.Trim().Replace(spec.Url, spec.Shown)}. If this machine is offline, vendor the package under the install path",
                     spec.Location);
             return stdout;
         }

@@ -17,7 +17,7 @@ public sealed class PackageLock
     PackageLock(Dictionary<string, string> commits, Dictionary<string, string> versions) => (_commits, _versions) = (commits, versions);
 
     /// <summary>The commit the lock recorded for a git package (by its url and subdirectory).</summary>
-    public string? CommitOf(GitPackage spec) => _commits.GetValueOrDefault(Key(spec.Url, spec.Subdirectory));
+    public string? CommitOf(GitPackage spec) => _commits.GetValueOrDefault(Key(spec.Shown, spec.Subdirectory));
 
     /// <summary>The version the lock recorded for a hub package.</summary>
     public string? VersionOf(HubPackage spec) => _versions.GetValueOrDefault(spec.Name);
@@ -54,7 +54,7 @@ public sealed class PackageLock
                     text.Append($"  - local: {Quote(l.Path)}\n");
                     break;
                 case GitPackage g:
-                    text.Append($"  - git: {Quote(g.Url)}\n    revision: {p.Commit}\n");
+                    text.Append($"  - git: {Quote(g.Shown)}\n    revision: {p.Commit}\n");
                     if (g.Subdirectory is { } sub) text.Append($"    subdirectory: {Quote(sub)}\n");
                     break;
                 case HubPackage h:
@@ -62,7 +62,7 @@ public sealed class PackageLock
                     if (p.Version is { } v) text.Append($"    version: {Quote(v)}\n");
                     break;
                 case TarballPackage t:
-                    text.Append($"  - tarball: {Quote(t.Url)}\n");
+                    text.Append($"  - tarball: {Quote(t.Shown)}\n");
                     break;
             }
             text.Append($"    name: {p.Name}\n");

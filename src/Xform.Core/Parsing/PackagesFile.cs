@@ -17,10 +17,15 @@ public sealed record LocalPackage(string Path, SourceLocation Location) : Packag
     public override string Describe() => $"local: {Path}";
 }
 
-/// <summary><c>git: url</c> with an optional <c>revision</c> (branch, tag or commit) and <c>subdirectory</c>.</summary>
-public sealed record GitPackage(string Url, string? Revision, string? Subdirectory, SourceLocation Location) : PackageSpec(Location)
+/// <summary>
+/// <c>git: url</c> with an optional <c>revision</c> (branch, tag or commit) and <c>subdirectory</c>. The url is
+/// rendered (<c>env_var</c> for credentials, as in dbt); messages and the lock file show it as written.
+/// </summary>
+public sealed record GitPackage(string Url, string? Revision, string? Subdirectory, SourceLocation Location, string? UrlAsWritten = null) : PackageSpec(Location)
 {
-    public override string Describe() => $"git: {Url}" + (Revision is null ? "" : $" @ {Revision}") + (Subdirectory is null ? "" : $" ({Subdirectory})");
+    public string Shown => UrlAsWritten ?? Url;
+
+    public override string Describe() => $"git: {Shown}" + (Revision is null ? "" : $" @ {Revision}") + (Subdirectory is null ? "" : $" ({Subdirectory})");
 }
 
 /// <summary><c>package: owner/name</c> from the dbt package hub, with the version requirements written for it.</summary>
@@ -33,12 +38,17 @@ public sealed record HubPackage(string Name, IReadOnlyList<string> Versions, boo
 }
 
 /// <summary><c>tarball: url</c> with the <c>name</c> the package installs under.</summary>
-public sealed record TarballPackage(string Url, string Name, SourceLocation Location) : PackageSpec(Location)
+public sealed record TarballPackage(string Url, string Name, SourceLocation Location, string? UrlAsWritten = null) : PackageSpec(Location)
 {
-    public override string Describe() => $"tarball: {Url}";
+    public string Shown => UrlAsWritten ?? Url;
+
+    public override string Describe() => $"tarball: {Shown}";
 }
 
-/// <summary>Reads a project's <c>packages.yml</c> (or <c>dependencies.yml</c>, dbt's newer name): its <c>packages:</c> list.</summary>
+/// <summary>
+/// Reads a project's <c>packages.yml</c> (or <c>dependencies.yml</c>, dbt's newer name): its <c>packages:</c> list,
+/// each value rendered as dbt renders this file (<c>env_var</c>, e.g. a git token kept out of the file).
+/// </summary>
 public static class PackagesFile
 {
     public static readonly string[] Names = ["packages.yml", "dependencies.yml"];
@@ -58,13 +68,16 @@ public static class PackagesFile
         foreach (var entry in map.Maps("packages", "an entry of 'packages'"))
         {
             var at = entry.Location;
-            if (entry.String("local") is { } local) specs.Add(new LocalPackage(local, at));
-            else if (entry.String("git") is { } git)
-                specs.Add(new GitPackage(git, Revision(entry), entry.String("subdirectory"), at));
-            else if (entry.String("tarball") is { } tarball)
-                specs.Add(new TarballPackage(tarball, entry.String("name") ?? throw new XformException(
-                    "a tarball package needs a 'name': the name its folder takes under the install path", at), at));
-            else if (entry.String("package") is { } hub)
+            string? Text(string key) => entry.Get(key) is { } node
+                ? Convert.ToString(ProfileReader.RenderEnvVars(entry.String(key), node, file), System.Globalization.CultureInfo.InvariantCulture)
+                : null;
+            if (Text("local") is { } local) specs.Add(new LocalPackage(local, at));
+            else if (Text("git") is { } git)
+                specs.Add(new GitPackage(git, Revision(entry, Text), Text("subdirectory"), at, entry.String("git")));
+            else if (Text("tarball") is { } tarball)
+                specs.Add(new TarballPackage(tarball, Text("name") ?? throw new XformException(
+                    "a tarball package needs a 'name': the name its folder takes under the install path", at), at, entry.String("tarball")));
+            else if (Text("package") is { } hub)
                 specs.Add(new HubPackage(hub, Versions(entry), entry.Get("install-prerelease") is { } pre && Yaml.ToValue(pre) is true, at));
             else
                 throw new XformException("a package entry needs one of 'local', 'git', 'tarball' or 'package'", at);
@@ -111,9 +124,7 @@ public static class PackagesFile
         }
     }
 
-    static string? Revision(YamlMap entry)
-    {
-        if (entry.Get("revision") is not { } v) return null;
-        return Yaml.ToValue(v) is { } value ? Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) : null;
-    }
+    /// <summary>A revision may be written as a number (a tag like 1.0): taken as text.</summary>
+    static string? Revision(YamlMap entry, Func<string, string?> text) =>
+        entry.Get("revision") is YamlScalar ? text("revision") : null;
 }

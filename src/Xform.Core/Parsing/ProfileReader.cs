@@ -59,7 +59,7 @@ public static class ProfileReader
         }
         var output = new YamlMap(outputNode, display, $"target '{name}'");
         var settings = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var (key, value, _) in output.Entries) settings[key] = Render(Yaml.ToValue(value), value, display);
+        foreach (var (key, value, _) in output.Entries) settings[key] = RenderEnvVars(Yaml.ToValue(value), value, display);
 
         string Setting(string key) => settings.TryGetValue(key, out var v) && v is not null
             ? Convert.ToString(v, CultureInfo.InvariantCulture) ?? "" : "";
@@ -84,7 +84,8 @@ public static class ProfileReader
     public static string DuckDbCatalog(string path) =>
         path is "" or ":memory:" ? "memory" : Path.GetFileNameWithoutExtension(path.Split('?')[0]) is { Length: > 0 } stem ? stem : "memory";
 
-    static object? Render(object? value, YamlValue node, string file)
+    /// <summary>A YAML value rendered as dbt renders profiles.yml and packages.yml: <c>env_var</c> and dbt's context, no project.</summary>
+    internal static object? RenderEnvVars(object? value, YamlValue node, string file)
     {
         if (value is not string s || !s.Contains("{{", StringComparison.Ordinal)) return value;
         var engine = ProfileTemplates.Engine;
