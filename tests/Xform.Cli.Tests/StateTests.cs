@@ -91,6 +91,30 @@ public class StateTests
     }
 
     [Test]
+    public void A_changed_package_macro_is_listed_in_the_manifest_and_modifies_what_calls_it()
+    {
+        using var p = Project();
+        p.Write("dbt_packages/utils/dbt_project.yml", "name: utils\nversion: '1.0.0'\n");
+        p.Write("dbt_packages/utils/macros/m.sql", "{% macro double(x) %}{{ x }} * 2{% endmacro %}{% macro wrapped(x) %}({{ utils.double(x) }}){% endmacro %}");
+        p.Write("models/intermediate/int_x.sql", "select id, {{ utils.wrapped('amount') }} as doubled from {{ ref('stg_a') }}");
+        Assert.That(p.Run("parse").ExitCode, Is.Zero);
+        var manifest = JsonNode.Parse(p.Read("target/manifest.json"))!;
+        Assert.That(manifest["macros"]!["macro.utils.wrapped"]!["package_name"]!.GetValue<string>(), Is.EqualTo("utils"));
+        Assert.That(manifest["macros"]!["macro.utils.wrapped"]!["depends_on"]!["macros"]!.AsArray().Select(x => x!.GetValue<string>()), Is.EqualTo(new[] { "macro.utils.double" }));
+        Assert.That(manifest["nodes"]!["model.proj.int_x"]!["depends_on"]!["macros"]!.AsArray().Select(x => x!.GetValue<string>()),
+            Is.EqualTo(new[] { "macro.utils.double", "macro.utils.wrapped" }));
+        var state = KeepState(p);
+
+        // The package's inner macro changes: the model calling it through the outer one is modified, nothing else.
+        p.Write("dbt_packages/utils/macros/m.sql", "{% macro double(x) %}{{ x }} + {{ x }}{% endmacro %}{% macro wrapped(x) %}({{ utils.double(x) }}){% endmacro %}");
+        foreach (var selector in new[] { "state:modified", "state:modified.macros" })
+        {
+            var r = p.Run("ls", "-s", selector, "--state", state, "--resource-type", "model", "-o", "name");
+            Assert.That(r.Out.Trim(), Is.EqualTo("int_x"), r.ToString());
+        }
+    }
+
+    [Test]
     public void State_selectors_without_state_are_a_clear_error()
     {
         using var p = Project();

@@ -140,23 +140,21 @@ public static class ManifestWriter
             w.WriteEndObject();
 
             w.WriteStartObject("macros"u8);
-            foreach (var name in _index.Names.OrderBy(x => x, StringComparer.Ordinal))
+            foreach (var key in _index.Keys.OrderBy(x => x, StringComparer.Ordinal))
             {
-                var file = _index.File(name);
-                var package = file.StartsWith("<xform>", StringComparison.Ordinal) ? "xform" : project.Name;
-                var id = $"macro.{package}.{name}";
+                var macro = _index.Info(key);
+                var id = MacroId(key);
                 w.WriteStartObject(id);
-                w.WriteString("name"u8, name);
+                w.WriteString("name"u8, macro.Name);
                 w.WriteString("resource_type"u8, "macro");
-                w.WriteString("package_name"u8, package);
-                w.WriteString("path"u8, file);
-                w.WriteString("original_file_path"u8, file);
+                w.WriteString("package_name"u8, macro.Package);
+                w.WriteString("path"u8, macro.Location.File);
+                w.WriteString("original_file_path"u8, macro.Location.File);
                 w.WriteString("unique_id"u8, id);
-                w.WriteString("macro_sql"u8, _index.Sql(name));
+                w.WriteString("macro_sql"u8, macro.Sql);
                 w.WriteStartObject("depends_on"u8);
                 w.WriteStartArray("macros"u8);
-                foreach (var m in _index.AllCalls(_index.CallsOf(name)))
-                    if (m != name) w.WriteStringValue(MacroId(m, project.Name));
+                foreach (var m in _index.Closure(key)) w.WriteStringValue(MacroId(m));
                 w.WriteEndArray();
                 w.WriteEndObject();
                 w.WriteString("description"u8, "");
@@ -239,10 +237,10 @@ public static class ManifestWriter
             w.WriteEndObject();
         }
 
-        string MacroId(string name, string project)
+        /// <summary>dbt's id of a macro: <c>macro.package.name</c> (xform's internal ones are in <c>dbt</c>, as dbt's are).</summary>
+        string MacroId(string key)
         {
-            if (!_macroIds.TryGetValue(name, out var id))
-                _macroIds[name] = id = $"macro.{(_index.File(name).StartsWith("<xform>", StringComparison.Ordinal) ? "xform" : project)}.{name}";
+            if (!_macroIds.TryGetValue(key, out var id)) _macroIds[key] = id = "macro." + key;
             return id;
         }
 
@@ -283,7 +281,7 @@ public static class ManifestWriter
             EmptyArray("metrics"u8);
             w.WriteStartObject("depends_on"u8);
             w.WriteStartArray("macros"u8);
-            foreach (var m in MacroCalls(n)) w.WriteStringValue(MacroId(m, project.Name));
+            foreach (var m in MacroCalls(n)) w.WriteStringValue(MacroId(m));
             w.WriteEndArray();
             w.WritePropertyName("nodes"u8);
             Strings(w, n.DependsOn);
@@ -323,11 +321,12 @@ public static class ManifestWriter
         {
             if (n.TestMetadata is not { } meta)
             {
-                _index.AllCalls(loaded.MacroCallsOf(n), _calls);
+                _index.AllCalls(loaded.MacroCallsOf(n), n.PackageName, _calls);
                 return _calls;
             }
             var macro = (string)meta["macro"]!;
-            if (!_testCalls.TryGetValue(macro, out var calls)) _testCalls[macro] = calls = _index.AllCalls(loaded.MacroCallsOf(n));
+            var cacheKey = n.PackageName + ":" + macro;
+            if (!_testCalls.TryGetValue(cacheKey, out var calls)) _testCalls[cacheKey] = calls = _index.AllCalls(loaded.MacroCallsOf(n), n.PackageName);
             return calls;
         }
 

@@ -17,7 +17,7 @@ public sealed class StateManifest
     }
 
     public IReadOnlyDictionary<string, JsonObject> Nodes { get; }
-    /// <summary>Macro name -> checksum of its source.</summary>
+    /// <summary>Macro key (<c>package.name</c>) -> checksum of its source.</summary>
     public IReadOnlyDictionary<string, string> MacroChecksums { get; }
     public string Path { get; }
 
@@ -42,8 +42,8 @@ public sealed class StateManifest
         var macros = new Dictionary<string, string>(StringComparer.Ordinal);
         if (root["macros"] is JsonObject m)
             foreach (var (_, value) in m)
-                if (value is JsonObject macro && macro["name"]?.GetValue<string>() is { } name)
-                    macros[name] = MacroIndex.Sha256(macro["macro_sql"]?.GetValue<string>() ?? "");
+                if (value is JsonObject macro && macro["package_name"]?.GetValue<string>() is { } package && macro["name"]?.GetValue<string>() is { } name)
+                    macros[$"{package}.{name}"] = MacroIndex.Sha256(macro["macro_sql"]?.GetValue<string>() ?? "");
         return new StateManifest(nodes, macros, path);
     }
 
@@ -96,7 +96,7 @@ public sealed class StateComparer(StateManifest state, LoadedProject loaded) : I
 
     bool Macros(Node n)
     {
-        return loaded.MacroIndex.AllCalls(loaded.MacroCallsOf(n)).Any(m =>
+        return loaded.MacroIndex.AllCalls(loaded.MacroCallsOf(n), n.PackageName).Any(m =>
             !state.MacroChecksums.TryGetValue(m, out var oldSum) || oldSum != loaded.MacroIndex.Checksum(m));
     }
 

@@ -6,35 +6,37 @@ using Xform.Core.Templating;
 namespace Xform.Core.Parsing;
 
 /// <summary>
-/// The macros each template calls, directly or through other macros, with each macro's source and
-/// checksum, for manifest depends_on.macros and state:modified.macros. The calls come from the templates'
-/// syntax trees (<see cref="MacroCall"/>), so it is static and repeatable: a macro is a dependency when it is
-/// called, whether or not a render reaches that call.
+/// Every macro of every package (root project, installed packages, xform's internal <c>dbt</c> namespace) by its
+/// key <c>package.name</c> (its manifest id without <c>macro.</c>), with its source and checksum, and the macros
+/// each template calls, directly or through other macros, resolved as a render would resolve them from the
+/// template's package: for manifest depends_on.macros and state:modified.macros. The calls come from the
+/// templates' syntax trees (<see cref="MacroCall"/>), so it is static and repeatable: a macro is a dependency when
+/// it is called, whether or not a render reaches that call.
 /// </summary>
 public sealed class MacroIndex
 {
-    readonly IReadOnlyDictionary<string, MacroInfo> _macros;
+    readonly TemplateEngine _engine;
+    readonly Dictionary<string, MacroInfo> _macros = new(StringComparer.Ordinal);
     readonly Dictionary<string, IReadOnlyList<string>> _closure = new(StringComparer.Ordinal);
 
-    /// <param name="macros">the macros the root project sees by name (its own over the internal ones)</param>
-    public MacroIndex(IReadOnlyDictionary<string, MacroInfo> macros, string adapterType)
+    public MacroIndex(TemplateEngine engine)
     {
-        _macros = macros;
-        AdapterType = adapterType;
+        _engine = engine;
+        foreach (var m in engine.AllMacros) _macros[Key(m)] = m;
     }
 
-    public string AdapterType { get; }
+    public static string Key(MacroInfo macro) => $"{macro.Package}.{macro.Name}";
 
-    public IEnumerable<string> Names => _macros.Keys;
+    /// <summary>Every macro's key, ordinal order not promised.</summary>
+    public IEnumerable<string> Keys => _macros.Keys;
 
-    public string Sql(string name) => _macros.TryGetValue(name, out var m) ? m.Sql : "";
+    public MacroInfo Info(string key) => _macros[key];
 
-    /// <summary>The macros a macro's body calls.</summary>
-    public IReadOnlyList<MacroCall> CallsOf(string name) => _macros.TryGetValue(name, out var m) ? m.Calls : [];
+    public string Sql(string key) => _macros.TryGetValue(key, out var m) ? m.Sql : "";
 
-    public string File(string name) => _macros.TryGetValue(name, out var m) ? m.Location.File : "";
+    public string File(string key) => _macros.TryGetValue(key, out var m) ? m.Location.File : "";
 
-    public string Checksum(string name) => Sha256(Sql(name));
+    public string Checksum(string key) => Sha256(Sql(key));
 
     public static string Sha256(string text) => Sha256(text.AsSpan());
 
@@ -57,60 +59,52 @@ public sealed class MacroIndex
         Convert.TryToHexStringLower(hash, hex, out _);
     }
 
-    /// <summary>The known macros among <paramref name="calls"/>, in ordinal order.</summary>
-    public IReadOnlyList<string> DirectCalls(IReadOnlyList<MacroCall> calls)
+    /// <summary>The macros <paramref name="calls"/> made in <paramref name="fromPackage"/> reach, by key, in ordinal order.</summary>
+    public IReadOnlyList<string> DirectCalls(IReadOnlyList<MacroCall> calls, string? fromPackage)
     {
         var found = new List<string>();
-        AddDirectCalls(calls, found);
+        AddDirectCalls(calls, fromPackage, found);
         return SortedDistinct(found);
     }
 
-    /// <summary>Every macro reachable from the calls, through macro bodies, in ordinal order.</summary>
-    public IReadOnlyList<string> AllCalls(IReadOnlyList<MacroCall> calls)
+    /// <summary>Every macro reachable from the calls, through macro bodies, by key, in ordinal order.</summary>
+    public IReadOnlyList<string> AllCalls(IReadOnlyList<MacroCall> calls, string? fromPackage)
     {
         var all = new List<string>();
-        AllCalls(calls, all);
+        AllCalls(calls, fromPackage, all);
         return all;
     }
 
-    /// <summary><see cref="AllCalls(IReadOnlyList{MacroCall})"/> into a list the caller reuses (the manifest asks once per node).</summary>
-    public void AllCalls(IReadOnlyList<MacroCall> calls, List<string> into)
+    /// <summary><see cref="AllCalls(IReadOnlyList{MacroCall}, string)"/> into a list the caller reuses (the manifest asks once per node).</summary>
+    public void AllCalls(IReadOnlyList<MacroCall> calls, string? fromPackage, List<string> into)
     {
         into.Clear();
-        AddDirectCalls(calls, into);
+        AddDirectCalls(calls, fromPackage, into);
         SortedDistinct(into);
         var direct = into.Count;
         for (var i = 0; i < direct; i++) into.AddRange(Closure(into[i], null));
         if (into.Count > direct) SortedDistinct(into);
     }
 
-    IReadOnlyList<string> Closure(string macro, HashSet<string>? visiting)
+    /// <summary>What a macro's body reaches, itself excluded, resolved from the macro's own package.</summary>
+    public IReadOnlyList<string> Closure(string key) => Closure(key, null);
+
+    IReadOnlyList<string> Closure(string key, HashSet<string>? visiting)
     {
-        if (_closure.TryGetValue(macro, out var known)) return known;
+        if (_closure.TryGetValue(key, out var known)) return known;
         visiting ??= [];
-        if (!visiting.Add(macro)) return [];
+        if (!visiting.Add(key)) return [];
+        var macro = _macros[key];
         var result = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var m in DirectCalls(_macros[macro].Calls))
-            if (m != macro) { result.Add(m); result.UnionWith(Closure(m, visiting)); }
-        return _closure[macro] = result.ToList();
+        foreach (var m in DirectCalls(macro.Calls, macro.Package))
+            if (m != key) { result.Add(m); result.UnionWith(Closure(m, visiting)); }
+        return _closure[key] = result.ToList();
     }
 
-    /// <summary>
-    /// Adds the known macros among the calls, in the order met: a plain or package-qualified name as called
-    /// (the manifest names macros by name), a dispatch as the implementation this adapter would run.
-    /// </summary>
-    void AddDirectCalls(IReadOnlyList<MacroCall> calls, List<string> found)
+    void AddDirectCalls(IReadOnlyList<MacroCall> calls, string? fromPackage, List<string> found)
     {
         foreach (var call in calls)
-        {
-            if (!call.Dispatched)
-            {
-                if (_macros.ContainsKey(call.Name)) found.Add(call.Name);
-                continue;
-            }
-            foreach (var candidate in new[] { $"{AdapterType}__{call.Name}", $"default__{call.Name}" })
-                if (_macros.ContainsKey(candidate)) { found.Add(candidate); break; }
-        }
+            if (_engine.Resolve(call, fromPackage) is { } macro) found.Add(Key(macro));
     }
 
     static List<string> SortedDistinct(List<string> names)

@@ -79,7 +79,7 @@ public static class ProjectLoader
         warnings.AddRange(parsed.Warnings);
         CheckConfigs(parsed.Nodes.Values);
         var manifest = new Manifest(project, parsed.Nodes, engine.Macros, docs, warnings);
-        return new LoadedProject(manifest, session, parsed.Templates, new MacroIndex(engine.Macros, options.Target.Type))
+        return new LoadedProject(manifest, session, parsed.Templates, new MacroIndex(engine))
         {
             Files = sources.SelectMany(s => s.Index.Files).ToList(),
         };

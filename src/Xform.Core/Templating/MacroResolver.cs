@@ -61,6 +61,26 @@ internal sealed class MacroResolver
                 if (seen.Add(unit.Name)) yield return unit;
     }
 
+    /// <summary>Every macro of every package, the shadowed ones included (the manifest lists them all).</summary>
+    public IEnumerable<Unit> All() => _packages.Values.SelectMany(units => units.Values);
+
+    /// <summary>
+    /// The macro a call in <paramref name="fromPackage"/> reaches, as a render would find it (null when none):
+    /// the normal lookup, <c>pkg.name</c>, or the implementation <c>adapter.dispatch</c> picks.
+    /// </summary>
+    public Unit? Resolve(MacroCall call, string? fromPackage)
+    {
+        if (!call.Dispatched) return call.Package is { } p ? FindIn(p, call.Name) : Find(call.Name, fromPackage);
+        try
+        {
+            return Dispatch(call.Name, call.DispatchNamespace, fromPackage);
+        }
+        catch (JinjaError)
+        {
+            return null; // a dispatch with no implementation fails when rendered, not here
+        }
+    }
+
     /// <summary>The macro an unqualified call finds from <paramref name="localPackage"/> (null: the root project).</summary>
     public Unit? Find(string name, string? localPackage) => FindOwn(name, localPackage) ?? FindInternal(name);
 

@@ -74,7 +74,9 @@ public sealed class TemplateEngine
         var errors = new List<XformException>();
         Resolver = new MacroResolver(packages, adapterType, dispatchOrder, errors);
         if (errors.Count > 0) throw new XformAggregateException(errors);
-        Macros = Resolver.Visible().ToDictionary(u => u.Name, Info, StringComparer.Ordinal);
+        // One MacroInfo per macro: the manifest and the state comparison resolve calls to them per node.
+        _infos = Resolver.All().ToDictionary(u => u, Info);
+        Macros = Resolver.Visible().ToDictionary(u => u.Name, u => _infos[u], StringComparer.Ordinal);
     }
 
     public string AdapterType { get; }
@@ -86,6 +88,14 @@ public sealed class TemplateEngine
     public IReadOnlyDictionary<string, MacroInfo> Macros { get; }
 
     internal MacroResolver Resolver { get; }
+
+    readonly Dictionary<Unit, MacroInfo> _infos;
+
+    /// <summary>Every macro of every package (root, installed, internal), shadowed ones included.</summary>
+    public IEnumerable<MacroInfo> AllMacros => _infos.Values;
+
+    /// <summary>The macro a call made in <paramref name="fromPackage"/> (null: the root project) reaches, or null.</summary>
+    public MacroInfo? Resolve(MacroCall call, string? fromPackage) => Resolver.Resolve(call, fromPackage) is { } unit ? _infos[unit] : null;
 
     private static MacroInfo Info(Unit u) => new(u.Name, u.ParamNames, u.Location, u.IsTest, u.IsInternal, u.Package ?? "")
     {
@@ -115,12 +125,11 @@ public sealed class TemplateEngine
         return result;
     }
 
-    /// <summary>Calls a macro from host code; returns its <c>return(...)</c> value, else its rendered text.</summary>
     /// <summary>
     /// The macro a call of <paramref name="name"/> finds from <paramref name="localPackage"/> (null: the root
     /// project): a qualified <c>package.name</c> only in that package, else dbt's search order.
     /// </summary>
-    public MacroInfo? FindMacro(string name, string? localPackage) => Lookup(name, localPackage) is { } unit ? Info(unit) : null;
+    public MacroInfo? FindMacro(string name, string? localPackage) => Lookup(name, localPackage) is { } unit ? _infos[unit] : null;
 
     /// <summary>Whether <paramref name="name"/> is an installed package (or the root project): a namespace of its own macros.</summary>
     public bool IsPackage(string name) => name != MacroResolver.InternalNamespace && Resolver.IsNamespace(name);

@@ -15,8 +15,8 @@ public class MacroIndexTests
     static string Calls(string template, params string[] names)
     {
         var engine = Engine(names);
-        var index = new MacroIndex(engine.Macros, "duckdb");
-        return string.Join(" ", index.DirectCalls(engine.Parse(new TemplateSource("models/m.sql", template)).Calls));
+        var index = new MacroIndex(engine);
+        return string.Join(" ", index.DirectCalls(engine.Parse(new TemplateSource("models/m.sql", template)).Calls, null)).Replace("root.", "");
     }
 
     [TestCase("{{ a() }} {{ b (2) }}", "a b")]
@@ -25,7 +25,8 @@ public class MacroIndexTests
     [TestCase("{% call a() %}body{% endcall %}", "a")]
     [TestCase("{% for i in b() %}{{ i }}{% endfor %}", "b")]
     [TestCase("{{ x | default(a()) }} {{ [b()] }}", "a b")]
-    [TestCase("{{ my_project.a9() }}", "a9")]
+    [TestCase("{{ root.a9() }}", "a9")]
+    [TestCase("{{ other.a9() }}", "")]
     [TestCase("select a(1), b (2) from t", "")]
     [TestCase("{# {{ a() }} #}select 1", "")]
     [TestCase("{{ 'a(' ~ \"b()\" }}", "")]
@@ -38,11 +39,28 @@ public class MacroIndexTests
     {
         var engine = new TemplateEngine([], [new TemplateSource("macros/m.sql",
             "{% macro c() %}{{ a() }}{{ b() }}{% endmacro %}\n{% macro b() %}{{ a() }}{% endmacro %}\n{% macro a() %}x{% endmacro %}\n")], "duckdb");
-        var index = new MacroIndex(engine.Macros, "duckdb");
+        var index = new MacroIndex(engine);
         var reused = new List<string> { "stale" };
-        index.AllCalls(engine.Parse(new TemplateSource("models/m.sql", "{{ c() }} {{ b() }}")).Calls, reused);
-        Assert.That(reused, Is.EqualTo(new[] { "a", "b", "c" }));
-        Assert.That(index.AllCalls(engine.Parse(new TemplateSource("models/n.sql", "select 1")).Calls), Is.Empty);
+        index.AllCalls(engine.Parse(new TemplateSource("models/m.sql", "{{ c() }} {{ b() }}")).Calls, null, reused);
+        Assert.That(reused, Is.EqualTo(new[] { "root.a", "root.b", "root.c" }));
+        Assert.That(index.AllCalls(engine.Parse(new TemplateSource("models/n.sql", "select 1")).Calls, null), Is.Empty);
+    }
+
+    [Test]
+    public void Calls_resolve_as_a_render_would_from_the_callers_package_and_every_packages_macros_are_listed()
+    {
+        var engine = new TemplateEngine([
+            new MacroPackage("dbt", MacroPackageKind.Internal, [new TemplateSource("<xform>/m.sql", "{% macro cast(x) %}x{% endmacro %}{% macro default__d() %}i{% endmacro %}")]),
+            new MacroPackage("shop", MacroPackageKind.Root, [new TemplateSource("macros/m.sql", "{% macro helper() %}{{ cast(1) }}{% endmacro %}{% macro default__d() %}r{% endmacro %}")]),
+            new MacroPackage("utils", MacroPackageKind.Installed, [new TemplateSource("dbt_packages/utils/macros/u.sql",
+                "{% macro helper() %}{{ utils.star() }}{% endmacro %}{% macro star() %}{{ adapter.dispatch('d', 'utils')() }}{% endmacro %}{% macro default__d() %}u{% endmacro %}")]),
+        ], "duckdb");
+        var index = new MacroIndex(engine);
+        Assert.That(index.Keys.Order(), Is.EqualTo(new[] { "dbt.cast", "dbt.default__d", "shop.default__d", "shop.helper", "utils.default__d", "utils.helper", "utils.star" }));
+        var calls = engine.Parse(new TemplateSource("models/m.sql", "{{ helper() }}")).Calls;
+        Assert.That(index.AllCalls(calls, "shop"), Is.EqualTo(new[] { "dbt.cast", "shop.helper" }), "the root project's helper");
+        // In the package its own helper comes first; dispatch to the utils namespace: the root project's override wins, as in dbt.
+        Assert.That(index.AllCalls(calls, "utils"), Is.EqualTo(new[] { "shop.default__d", "utils.helper", "utils.star" }));
     }
 
     [Test]
@@ -50,9 +68,9 @@ public class MacroIndexTests
     {
         const string file = "-- helpers\n{%- macro a(x) -%}\n  {{ x }}\n{%- endmacro %}\n\n{% test t(model) %}select 1{% endtest %}\n";
         var engine = new TemplateEngine([], [new TemplateSource("macros/m.sql", file)], "duckdb");
-        var index = new MacroIndex(engine.Macros, "duckdb");
-        Assert.That(index.Sql("a"), Is.EqualTo("{%- macro a(x) -%}\n  {{ x }}\n{%- endmacro %}"));
-        Assert.That(index.Sql("test_t"), Is.EqualTo("{% test t(model) %}select 1{% endtest %}"));
-        Assert.That(index.File("a"), Is.EqualTo("macros/m.sql"));
+        var index = new MacroIndex(engine);
+        Assert.That(index.Sql("root.a"), Is.EqualTo("{%- macro a(x) -%}\n  {{ x }}\n{%- endmacro %}"));
+        Assert.That(index.Sql("root.test_t"), Is.EqualTo("{% test t(model) %}select 1{% endtest %}"));
+        Assert.That(index.File("root.a"), Is.EqualTo("macros/m.sql"));
     }
 }
