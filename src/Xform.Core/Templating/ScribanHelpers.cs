@@ -402,7 +402,6 @@ internal static class ScribanHelpers
         var u = m.Unit;
         var frame = u.NewFrame();
         var n = u.ParamNames.Length;
-        var given = args.Count + kw.Count(k => Array.IndexOf(u.ParamNames, k.Key) >= 0);
         if (args.Count > n && u.VarargsVar == null) throw new JinjaError(ArgCount(u, args.Count + kw.Count));
         var bound = new bool[n];
         for (var i = 0; i < Math.Min(n, args.Count); i++)
@@ -430,8 +429,10 @@ internal static class ScribanHelpers
             }
         }
         if (u.KwargsVar != null) frame.SetValue(u.KwargsVar, extra ?? new Dictionary<string, object?>(StringComparer.Ordinal), false);
+        // As in Jinja, a parameter the call leaves out (and that has no default) is undefined: it prints empty and
+        // is not defined; dbt's packages rely on it (dbt_utils' tests call pretty_log_format() with no message).
         for (var i = 0; i < u.RequiredCount; i++)
-            if (!bound[i]) throw new JinjaError(ArgCount(u, given) + $" (missing '{u.ParamNames[i]}')");
+            if (!bound[i]) frame.SetValue(u.ParamVars[i], new JUndefined(u.ParamNames[i]), false);
         return cx.Run(u, frame, m.Captured, true);
     }
 
