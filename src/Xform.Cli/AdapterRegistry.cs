@@ -21,5 +21,6 @@ static class AdapterRegistry
         Factories.TryGetValue(target.Type, out var create)
             ? create(target, projectRoot)
             : throw new XformException(
-                $"target '{target.Name}' has type '{target.Type}', which this build of xform cannot connect to; supported: {string.Join(", ", Factories.Keys)}");
+                $"target '{target.Name}' has type '{target.Type}', which this build of xform cannot connect to; supported: {string.Join(", ", Factories.Keys)}" +
+                Suggestions.DidYouMean(target.Type, Factories.Keys), target.At("type"));
 }
