@@ -67,7 +67,7 @@ static class CliOptions
             if (result.Tokens.Count == 0) return;
             var value = result.Tokens[^1].Value;
             if (!allowed.Contains(value))
-                result.AddError($"{option.Name}: '{value}' is not one of {string.Join(", ", allowed)}.{Suggestions.DidYouMean(value, allowed)}");
+                result.AddError($"{option.Name}: '{value}' is not one of {string.Join(", ", allowed)}{UsageErrors.Sentence(Suggestions.DidYouMean(value, allowed))}");
         });
     }
 

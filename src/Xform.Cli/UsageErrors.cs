@@ -46,10 +46,10 @@ static class UsageErrors
         if (token.StartsWith('-'))
         {
             var options = OptionsOf(at).SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal));
-            return $"unknown option '{token}' for '{CommandPath(at)}'.{Suggestions.DidYouMean(token, options)}";
+            return $"unknown option '{token}' for '{CommandPath(at)}'{Sentence(Suggestions.DidYouMean(token, options))}";
         }
         if (command.Subcommands.Count > 0)
-            return $"unknown command '{token}'.{Suggestions.DidYouMean(token, command.Subcommands.Select(c => c.Name))}";
+            return $"unknown command '{token}'{Sentence(Suggestions.DidYouMean(token, command.Subcommands.Select(c => c.Name)))}";
         return $"'{CommandPath(at)}' takes no argument '{token}'";
     }
 
@@ -60,6 +60,9 @@ static class UsageErrors
         for (var parent = at.Parent as CommandResult; parent is not null; parent = parent.Parent as CommandResult)
             foreach (var option in parent.Command.Options.Where(o => o.Recursive)) yield return option;
     }
+
+    /// <summary>A "did you mean" hint after a message: nothing, or a full stop and the hint.</summary>
+    public static string Sentence(string hint) => hint.Length == 0 ? "" : "." + hint;
 
     /// <summary><c>xform docs serve</c>: the words that name the command.</summary>
     public static string CommandPath(CommandResult at)
