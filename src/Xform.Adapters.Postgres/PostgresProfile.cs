@@ -29,7 +29,7 @@ public sealed record PostgresProfile(string Host, int Port, string User, string?
         var host = Setting("host", "PGHOST") ?? "localhost";
         var portText = Setting("port", "PGPORT") ?? "5432";
         if (!int.TryParse(portText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
-            throw new XformException($"'port' of target '{target.Name}' must be a TCP port number (1 to 65535), not '{portText}'");
+            throw new XformException($"'port' of target '{target.Name}' must be a TCP port number (1 to 65535), not '{portText}'", target.At("port"));
         var user = Setting("user", "PGUSER") ?? Setting("username") ?? Environment.UserName;
         // the password is read but never echoed: not in messages, not in Describe()
         var password = target.Get("password") is { Length: > 0 } p ? p : environment("PGPASSWORD") is { Length: > 0 } ep ? ep : null;
@@ -45,11 +45,11 @@ public sealed record PostgresProfile(string Host, int Port, string User, string?
             "verify-ca" => SslMode.VerifyCA,
             "verify-full" => SslMode.VerifyFull,
             _ => throw new XformException(
-                $"'sslmode' of target '{target.Name}' must be one of disable, allow, prefer, require, verify-ca, verify-full, not '{sslText}'"),
+                $"'sslmode' of target '{target.Name}' must be one of disable, allow, prefer, require, verify-ca, verify-full, not '{sslText}'", target.At("sslmode")),
         };
         var timeoutText = Setting("connect_timeout", "PGCONNECT_TIMEOUT") ?? "10";
         if (!int.TryParse(timeoutText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var timeout) || timeout < 0)
-            throw new XformException($"'connect_timeout' of target '{target.Name}' must be a whole number of seconds, not '{timeoutText}'");
+            throw new XformException($"'connect_timeout' of target '{target.Name}' must be a whole number of seconds, not '{timeoutText}'", target.At("connect_timeout"));
         return new PostgresProfile(host, port, user, password, database, schema, ssl, timeout, Setting("role"), Setting("search_path"));
     }
 

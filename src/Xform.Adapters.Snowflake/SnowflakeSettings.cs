@@ -41,22 +41,22 @@ public sealed record SnowflakeSettings
     {
         string Where() => $"target '{target.Name}' of profile '{target.ProfileName}'";
         string? Opt(string key) => target.Get(key) is { } v && v.Trim().Length > 0 ? v.Trim() : null;
-        string Req(string key) => Opt(key) ?? throw new XformException($"{Where()} (type snowflake) needs '{key}'");
+        string Req(string key) => Opt(key) ?? throw new XformException($"{Where()} (type snowflake) needs '{key}'", target.Location);
         int Int(string key, int fallback, int min)
         {
             var text = Opt(key);
             if (text is null) return fallback;
             return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min
                 ? n
-                : throw new XformException($"'{key}' of {Where()} must be a whole number of at least {min}, not '{text}'");
+                : throw new XformException($"'{key}' of {Where()} must be a whole number of at least {min}, not '{text}'", target.At(key));
         }
 
         foreach (var name in target.Settings.Keys)
         {
             if (Known.Contains(name)) continue;
             if (name is "password")
-                throw new XformException($"{Where()}: the Snowflake SQL API does not accept passwords; use authenticator: jwt with a key pair, oauth or pat");
-            throw new XformException($"{Where()} has an unknown key '{name}'; snowflake targets take: {string.Join(", ", Known.Order(StringComparer.Ordinal))}");
+                throw new XformException($"{Where()}: the Snowflake SQL API does not accept passwords; use authenticator: jwt with a key pair, oauth or pat", target.At("password"));
+            throw new XformException($"{Where()} has an unknown key '{name}'; snowflake targets take: {string.Join(", ", Known.Order(StringComparer.Ordinal))}", target.At(name));
         }
 
         var account = Req("account");
@@ -66,7 +66,7 @@ public sealed record SnowflakeSettings
             "jwt" or "snowflake_jwt" or "keypair" => SnowflakeAuthenticator.Jwt,
             "oauth" => SnowflakeAuthenticator.OAuth,
             "pat" or "programmatic_access_token" => SnowflakeAuthenticator.Pat,
-            _ => throw new XformException($"'authenticator' of {Where()} must be jwt, oauth or pat, not '{authText}'"),
+            _ => throw new XformException($"'authenticator' of {Where()} must be jwt, oauth or pat, not '{authText}'", target.At("authenticator")),
         };
         var keyPath = Opt("private_key_path");
         var key = Opt("private_key");
@@ -74,16 +74,16 @@ public sealed record SnowflakeSettings
         switch (auth)
         {
             case SnowflakeAuthenticator.Jwt when keyPath is null && key is null:
-                throw new XformException($"{Where()} uses key-pair authentication (jwt): set 'private_key_path' or 'private_key'");
+                throw new XformException($"{Where()} uses key-pair authentication (jwt): set 'private_key_path' or 'private_key'", target.Location);
             case SnowflakeAuthenticator.Jwt when keyPath is not null && key is not null:
-                throw new XformException($"{Where()}: set only one of 'private_key_path' and 'private_key'");
+                throw new XformException($"{Where()}: set only one of 'private_key_path' and 'private_key'", target.At("private_key"));
             case SnowflakeAuthenticator.OAuth or SnowflakeAuthenticator.Pat when token is null:
-                throw new XformException($"{Where()} uses authenticator {authText}: set 'token' (for example with {{{{ env_var('SNOWFLAKE_TOKEN') }}}})");
+                throw new XformException($"{Where()} uses authenticator {authText}: set 'token' (for example with {{{{ env_var('SNOWFLAKE_TOKEN') }}}})", target.Location);
         }
 
         var protocol = (Opt("protocol") ?? "https").ToLowerInvariant();
         if (protocol is not ("https" or "http"))
-            throw new XformException($"'protocol' of {Where()} must be https or http, not '{protocol}'");
+            throw new XformException($"'protocol' of {Where()} must be https or http, not '{protocol}'", target.At("protocol"));
         var host = Opt("host") ?? $"{account.ToLowerInvariant().Replace('_', '-')}.snowflakecomputing.com";
         var port = Int("port", protocol == "https" ? 443 : 80, 1);
         Uri baseUri;
@@ -93,7 +93,7 @@ public sealed record SnowflakeSettings
         }
         catch (UriFormatException)
         {
-            throw new XformException($"{Where()}: '{host}' is not a valid host name");
+            throw new XformException($"{Where()}: '{host}' is not a valid host name", target.At("host"));
         }
 
         return new SnowflakeSettings

@@ -17,9 +17,12 @@ static class AdapterRegistry
         ["postgres"] = (target, root) => new PostgresAdapter(target, root),
     };
 
-    public static IAdapter Create(TargetConfig target, string projectRoot) =>
-        Factories.TryGetValue(target.Type, out var create)
-            ? create(target, projectRoot)
-            : throw new XformException(
-                $"target '{target.Name}' has type '{target.Type}', which this build of xform cannot connect to; supported: {string.Join(", ", Factories.Keys)}");
+    public static IAdapter Create(TargetConfig target, string projectRoot)
+    {
+        if (Factories.TryGetValue(target.Type, out var create)) return create(target, projectRoot);
+        var hint = Suggestions.DidYouMean(target.Type, Factories.Keys);
+        throw new XformException(
+            $"target '{target.Name}' has type '{target.Type}', which this build of xform cannot connect to; supported: {string.Join(", ", Factories.Keys)}" +
+            (hint.Length > 0 ? "." + hint : ""), target.At("type"));
+    }
 }

@@ -26,6 +26,7 @@ sealed class CommandContext : IDisposable
     {
         ProjectDir = parse.GetValue(CliOptions.ProjectDir) ?? ".",
         ProfilesDir = parse.GetValue(CliOptions.ProfilesDir),
+        Profile = parse.GetValue(CliOptions.Profile),
         Target = parse.GetValue(CliOptions.Target),
         Vars = parse.GetValue(CliOptions.Vars),
         Threads = parse.GetValue(CliOptions.Threads),

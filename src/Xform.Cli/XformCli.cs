@@ -49,12 +49,17 @@ public static class XformCli
 
         // No response files: "@model" is dbt selector syntax, not a file of arguments.
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        // A usage error (unknown option, a value of the wrong type) is one line each and a hint, not the whole help.
+        if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
+        {
+            foreach (var line in UsageErrors.Describe(parse)) stderr.WriteLine($"error: {line}");
+            stderr.WriteLine($"run '{UsageErrors.CommandPath(parse.CommandResult)} --help' to see {(parse.CommandResult.Command.Subcommands.Count > 0 ? "the commands" : "the options")}");
+            return UserError;
+        }
         var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
         try
         {
-            var code = parse.Invoke(config);
-            // A usage error from the parser (unknown option, missing argument) is a command-line error.
-            return parse.Errors.Count > 0 ? UserError : code;
+            return parse.Invoke(config);
         }
         catch (XformException e)
         {
@@ -63,7 +68,7 @@ public static class XformCli
         }
     }
 
-    static readonly Option<int> InsightsPort = new("--port") { Description = "Port on 127.0.0.1 (0: any free port)", DefaultValueFactory = _ => 8765 };
+    static readonly Option<int> InsightsPort = new("--port") { Description = "Port on 127.0.0.1 (0: any free port)", DefaultValueFactory = _ => 8765, CustomParser = r => CliOptions.WholeNumber(r) ?? 0 };
     static readonly Option<string?> InsightsOut = new("--out", "-o") { Description = "The HTML file to write (default: <target-path>/insights.html)" };
 
     static InsightsSource Insights(CommandContext context) => new(context.Target, context.Project, context.ProjectDir,

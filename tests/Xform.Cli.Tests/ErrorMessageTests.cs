@@ -56,7 +56,7 @@ public class ErrorMessageTests
             ["parse", "-t", "prod"]);
         yield return C("unset env_var in a profile", "profiles.yml:6:13: error: environment variable 'XFORM_SURELY_UNSET' is not set and env_var() was given no default",
             ["parse"], ("profiles.yml", "proj:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: \"{{ env_var('XFORM_SURELY_UNSET') }}\"\n"));
-        yield return C("unsupported adapter type", "error: target 'dev' has type 'oracle', which this build of xform cannot connect to; supported: duckdb, snowflake, postgres",
+        yield return C("unsupported adapter type", "profiles.yml:5:13: error: target 'dev' has type 'oracle', which this build of xform cannot connect to; supported: duckdb, snowflake, postgres",
             ["parse"], ("profiles.yml", "proj:\n  target: dev\n  outputs:\n    dev:\n      type: oracle\n"));
         yield return C("no project file", "error: no project.yml (or dbt_project.yml) in '{dir}'; run 'xform init' to start a project or pass --project-dir",
             ["parse"], ("project.yml", "<delete>"));
@@ -65,20 +65,53 @@ public class ErrorMessageTests
     [TestCaseSource(nameof(Cases))]
     public void Reports_one_located_line_and_exits_2(Case c) => Check(c);
 
-    /// <summary>Runs the case's command in a fresh project: exit 2, exactly the expected error line, no stack trace.</summary>
+    /// <summary>
+    /// Runs the case's command in a fresh project: exit 2, exactly the expected error lines (the expectation's lines;
+    /// <c>{dir}</c> there and in the arguments is the project folder), no stack trace and no help text.
+    /// </summary>
     public static void Check(Case c)
     {
         using var p = new TestProject();
+        Write(p, c);
+        CheckResult(p, c, p.Run(Args(p, c)));
+    }
+
+    /// <summary>
+    /// As <see cref="Check"/>, in a project that was built once (table <c>built</c> holds 1): the command, changed to
+    /// build 2, must fail before it touches the database, so the table still holds 1 and nothing started.
+    /// </summary>
+    public static void CheckBeforeBuild(Case c)
+    {
+        using var p = new TestProject();
+        p.Write("models/built.sql", "{{ config(materialized='table') }}select 1 as v");
+        Assert.That(p.Run("build").ExitCode, Is.Zero, "the first build");
+        p.Write("models/built.sql", "{{ config(materialized='table') }}select 2 as v");
+        Write(p, c);
+        var r = p.Run(Args(p, c));
+        CheckResult(p, c, r);
+        Assert.That(r.Out, Does.Not.Contain("START"), "no node started");
+        Assert.That(p.Scalar("select v from built"), Is.EqualTo(1), "the database is untouched");
+    }
+
+    static string[] Args(TestProject p, Case c) => c.Args.Select(a => a.Replace("{dir}", p.Dir)).ToArray();
+
+    static void Write(TestProject p, Case c)
+    {
         foreach (var (path, text) in c.Files)
         {
             if (text == "<delete>") File.Delete(Path.Combine(p.Dir, path));
             else p.Write(path, text);
         }
-        var r = p.Run(c.Args);
+    }
+
+    static void CheckResult(TestProject p, Case c, CliResult r)
+    {
         Assert.That(r.ExitCode, Is.EqualTo(2), r.ToString());
         var errorLines = r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(StripTime).ToList();
-        Assert.That(errorLines, Is.EqualTo(new[] { c.Expected.Replace("{dir}", p.Dir) }), r.ToString());
+        Assert.That(errorLines, Is.EqualTo(c.Expected.Replace("{dir}", p.Dir).Split('\n')), r.ToString());
         Assert.That(r.All, Does.Not.Contain("   at "), "no stack trace");
+        Assert.That(r.All, Does.Not.Contain("internal error"));
+        Assert.That(r.All, Does.Not.Contain("Usage:").And.Not.Contain("Options:"), "no help text");
     }
 
     [Test]

@@ -12,7 +12,7 @@ namespace Xform.Cli.Commands;
 /// <summary>compile and show: render SQL, and preview what it returns.</summary>
 static class CompileCommands
 {
-    public static readonly Option<int> Limit = new("--limit") { Description = "Rows to show (default 5; -1 for all)", DefaultValueFactory = _ => 5 };
+    public static readonly Option<int> Limit = new("--limit") { Description = "Rows to show (default 5; -1 for all)", DefaultValueFactory = _ => 5, CustomParser = r => CliOptions.WholeNumber(r) ?? 0 };
     public static readonly Option<string?> Inline = new("--inline") { Description = "SQL (may use ref/source) to run instead of a model" };
 
     public static int Compile(CommandContext context)

@@ -11,13 +11,13 @@ namespace Xform.Cli.Commands;
 /// <summary><c>xform docs generate | serve | lineage</c>: catalog.json, the self-contained docs page, the graph for other tools.</summary>
 static class DocsCommands
 {
-    public static readonly Option<int> Port = new("--port") { Description = "Port to serve the docs on (127.0.0.1)", DefaultValueFactory = _ => 8080 };
+    public static readonly Option<int> Port = new("--port") { Description = "Port to serve the docs on (127.0.0.1)", DefaultValueFactory = _ => 8080, CustomParser = r => CliOptions.WholeNumber(r) ?? 0 };
     public static readonly Option<string> Format = new("--format") { Description = "mermaid, dot or json", DefaultValueFactory = _ => "mermaid" };
     public static readonly Option<bool> Columns = new("--columns") { Description = "Include column-level lineage" };
 
     static DocsCommands()
     {
-        Format.AcceptOnlyFromAmong(LineageExport.Formats);
+        CliOptions.OneOf(Format, LineageExport.Formats);
     }
 
     public static int Generate(CommandContext context)

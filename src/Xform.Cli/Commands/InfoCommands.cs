@@ -13,7 +13,7 @@ static class InfoCommands
 
     static InfoCommands()
     {
-        OutputFormat.AcceptOnlyFromAmong(ListTask.Formats);
+        CliOptions.OneOf(OutputFormat, ListTask.Formats);
     }
 
     public static int Debug(CommandContext context)

@@ -21,11 +21,19 @@ public sealed class StateManifest
     public IReadOnlyDictionary<string, string> MacroChecksums { get; }
     public string Path { get; }
 
+    /// <summary>Fails unless <paramref name="dir"/> holds a manifest.json (checked before a command starts).</summary>
+    public static void CheckDir(string dir)
+    {
+        if (!File.Exists(System.IO.Path.Combine(dir, "manifest.json")))
+            throw new XformException(Directory.Exists(dir)
+                ? $"--state '{dir}' has no manifest.json; point it at the target folder of the run to compare with"
+                : $"--state '{dir}' does not exist; point it at the target folder of the run to compare with");
+    }
+
     public static StateManifest Load(string dir)
     {
+        CheckDir(dir);
         var path = System.IO.Path.Combine(dir, "manifest.json");
-        if (!File.Exists(path))
-            throw new XformException($"--state '{dir}' has no manifest.json; point it at the target folder of the run to compare with");
         JsonObject root;
         try
         {
@@ -61,14 +69,11 @@ public sealed class StateManifest
 /// </summary>
 public sealed class StateComparer(StateManifest state, LoadedProject loaded) : IStateComparison
 {
-    static readonly string[] SubSelectors = ["body", "configs", "relation", "macros", "contract", "properties"];
-
     public bool IsNew(Node n) => !state.Nodes.ContainsKey(n.UniqueId);
 
+    /// <param name="sub">one of <see cref="SelectorSyntax.ModifiedParts"/>, checked with the selector; empty for any part</param>
     public bool IsModified(Node n, string sub)
     {
-        if (sub.Length > 0 && !SubSelectors.Contains(sub))
-            throw new XformException($"unknown state selector 'state:modified.{sub}'; use one of {string.Join(", ", SubSelectors)}.{Suggestions.DidYouMean(sub, SubSelectors)}");
         if (!state.Nodes.TryGetValue(n.UniqueId, out var old)) return sub.Length == 0;
         return sub switch
         {

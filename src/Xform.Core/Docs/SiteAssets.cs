@@ -163,7 +163,9 @@ function criterion(text) {
   const m = /^(@)?(?:(\d*)\+)?(.+?)(?:\+(\d*))?$/.exec(text);
   if (!m) throw new Error("cannot read selector '" + text + "'");
   const at = !!m[1], up = m[2] !== undefined, down = m[4] !== undefined;
-  if (at && (up || down)) throw new Error("selector '" + text + "': '@' cannot be combined with '+'");
+  if (at && down) throw new Error("selector '" + text + "': '@' cannot be combined with a trailing '+'");
+  if (/^\+|\+$/.test(m[3].slice(m[3].indexOf(':') + 1))) throw new Error("selector '" + text + "': misplaced '+'");
+  if (/^[\w.]+:$/.test(m[3])) throw new Error("selector '" + text + "': needs a value after the colon");
   const upDepth = up && m[2] !== '' ? parseInt(m[2], 10) : null;
   const downDepth = down && m[4] !== '' ? parseInt(m[4], 10) : null;
   const seeds = matchBody(m[3], text);

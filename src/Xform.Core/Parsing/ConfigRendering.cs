@@ -30,15 +30,21 @@ internal static class ConfigRendering
         return new ConfigScope(Render(scope.Configs, render), children);
     }
 
+    /// <summary>The values rendered, then their types checked (<see cref="ConfigTypes"/>): a wrong one is an error at its line.</summary>
     public static ConfigValues Render(ConfigValues values, Func<string, SourceLocation, string> render)
     {
-        if (!values.Any(kv => IsTemplated(kv.Value) && !LateRendered.Contains(kv.Key))) return values;
+        if (!values.Any(kv => IsTemplated(kv.Value) && !LateRendered.Contains(kv.Key)))
+        {
+            ConfigTypes.Check(values);
+            return values;
+        }
         var rendered = new ConfigValues();
         foreach (var (key, value) in values)
         {
             var at = values.Locations.GetValueOrDefault(key);
             rendered.Set(key, LateRendered.Contains(key) ? value : Value(value, at, render), at);
         }
+        ConfigTypes.Check(rendered);
         return rendered;
     }
 

@@ -22,7 +22,8 @@ public static class ProfileReader
         return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".xform");
     }
 
-    public static TargetConfig Read(string profilesDir, string profileName, string? targetName, string projectDir)
+    /// <param name="profileGiven">the profile was named by --profile, not by the project file</param>
+    public static TargetConfig Read(string profilesDir, string profileName, string? targetName, string projectDir, bool profileGiven = false)
     {
         var fullPath = Path.Combine(profilesDir, FileName);
         if (!File.Exists(fullPath))
@@ -38,7 +39,7 @@ public static class ProfileReader
         {
             var names = profiles.Entries.Select(e => e.Key).Where(k => k != "config").ToList();
             throw new XformException(
-                $"profile '{profileName}' (named by the project file) is not in {FileName}." +
+                $"profile '{profileName}' (named by {(profileGiven ? "--profile" : "the project file")}) is not in {FileName}." +
                 (names.Count > 0 ? $" Profiles there: {string.Join(", ", names)}." : "") +
                 Suggestions.DidYouMean(profileName, names),
                 profiles.Location);
@@ -59,7 +60,12 @@ public static class ProfileReader
         }
         var output = new YamlMap(outputNode, display, $"target '{name}'");
         var settings = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var (key, value, _) in output.Entries) settings[key] = RenderEnvVars(Yaml.ToValue(value), value, display);
+        var locations = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+        foreach (var (key, value, _) in output.Entries)
+        {
+            settings[key] = RenderEnvVars(Yaml.ToValue(value), value, display);
+            locations[key] = value.At(display);
+        }
 
         string Setting(string key) => settings.TryGetValue(key, out var v) && v is not null
             ? Convert.ToString(v, CultureInfo.InvariantCulture) ?? "" : "";
@@ -68,13 +74,13 @@ public static class ProfileReader
         var threads = 1;
         if (settings.TryGetValue("threads", out var t) && t is not null &&
             (!int.TryParse(Convert.ToString(t, CultureInfo.InvariantCulture), out threads) || threads < 1))
-            throw new XformException($"'threads' of target '{name}' must be a whole number of at least 1", output.Get("threads")!.At(display));
+            throw new XformException($"'threads' of target '{name}' must be a whole number of at least 1, not '{Convert.ToString(t, CultureInfo.InvariantCulture)}'", output.Get("threads")!.At(display));
         var schema = Setting("schema");
         if (schema.Length == 0) schema = type == "duckdb" ? "main" : "public";
         var database = Setting("database");
         if (database.Length == 0) database = Setting("dbname");
         if (database.Length == 0 && type == "duckdb") database = DuckDbCatalog(Setting("path"));
-        return new TargetConfig(profileName, name, type, schema, database, threads, settings);
+        return new TargetConfig(profileName, name, type, schema, database, threads, settings) { Location = output.Location, Locations = locations };
     }
 
     /// <summary>

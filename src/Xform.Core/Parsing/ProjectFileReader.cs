@@ -43,7 +43,7 @@ public static class ProjectFileReader
         var map = new YamlMap(root, file, file);
         if (!isPackage) map.CheckKeys(file, Known, AcceptedUnused, warnings);
 
-        var name = map.RequiredString("name", "the project file");
+        var name = map.Text("name") is { Length: > 0 } n ? n : throw new XformException("the project file needs 'name'", map.Location);
         if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[A-Za-z_][A-Za-z0-9_]*$"))
             throw new XformException($"project name '{name}' must be letters, digits and underscores, not starting with a digit",
                 map.Get("name")!.At(file));
@@ -56,20 +56,25 @@ public static class ProjectFileReader
         ConfigScope Scope(string key) =>
             map.Get(key) is { } n ? ConfigScope.Read(n, file, $"'{key}' of {file}", warnings) : ConfigScope.Empty;
 
-        var tests = map.Get("data_tests") is not null ? Scope("data_tests") : Scope("tests");
-        var targetPath = map.String("target-path") ?? "target";
+        CheckUnread(map);
+        // As dbt: 'data_tests' unless it is empty, and an error when both say something.
+        var (dataTests, oldTests) = (Scope("data_tests"), Scope("tests"));
+        if (!dataTests.IsEmpty && !oldTests.IsEmpty)
+            throw new XformException("the project file sets both 'tests' and 'data_tests'; keep 'data_tests' (dbt's newer name)", map.Get("data_tests")!.At(file));
+        var tests = dataTests.IsEmpty ? oldTests : dataTests;
+        var targetPath = map.Text("target-path") ?? "target";
         return new ProjectConfig(
             Name: name,
             RootDir: Path.GetFullPath(projectDir),
             FilePath: file,
-            ProfileName: map.String("profile") ?? name,
-            ModelPaths: map.Strings("model-paths", ["models"]),
-            SeedPaths: map.Strings("seed-paths", ["seeds"]),
-            MacroPaths: map.Strings("macro-paths", ["macros"]),
-            TestPaths: map.Strings("test-paths", ["tests"]),
-            SnapshotPaths: map.Strings("snapshot-paths", ["snapshots"]),
+            ProfileName: map.Text("profile") ?? name,
+            ModelPaths: map.TextList("model-paths", ["models"]),
+            SeedPaths: map.TextList("seed-paths", ["seeds"]),
+            MacroPaths: map.TextList("macro-paths", ["macros"]),
+            TestPaths: map.TextList("test-paths", ["tests"]),
+            SnapshotPaths: map.TextList("snapshot-paths", ["snapshots"]),
             TargetPath: targetPath,
-            CleanTargets: map.Strings("clean-targets", [targetPath]),
+            CleanTargets: map.TextList("clean-targets", [targetPath]),
             Vars: vars,
             Models: Scope("models"),
             Seeds: Scope("seeds"),
@@ -77,9 +82,18 @@ public static class ProjectFileReader
             Sources: Scope("sources"),
             Snapshots: Scope("snapshots"))
         {
-            PackagesInstallPath = map.String("packages-install-path") ?? "dbt_packages",
+            PackagesInstallPath = map.Text("packages-install-path") ?? "dbt_packages",
             Dispatch = Dispatch(map),
         };
+    }
+
+    /// <summary>The types dbt's schema gives the keys xform reads no value from: <c>version</c> and <c>config-version</c>.</summary>
+    static void CheckUnread(YamlMap map)
+    {
+        if (map.Get("version") is { } version && (version is not YamlScalar || Yaml.ToValue(version) is bool))
+            throw new XformException($"'version' must be a version such as '1.0.0', not {Yaml.Describe(version)}", version.At(map.File));
+        if (map.Get("config-version") is { } configVersion && Yaml.ToValue(configVersion) is not long)
+            throw new XformException($"'config-version' must be a whole number (2), not {Yaml.Describe(configVersion)}", configVersion.At(map.File));
     }
 
     /// <summary><c>dispatch: [{macro_namespace: dbt_utils, search_order: [my_project, dbt_utils]}]</c>.</summary>
@@ -89,7 +103,7 @@ public static class ProjectFileReader
         foreach (var entry in map.Maps("dispatch", "an entry of 'dispatch'"))
         {
             var ns = entry.RequiredString("macro_namespace", "an entry of 'dispatch'");
-            var search = entry.Strings("search_order", []);
+            var search = entry.TextList("search_order", []);
             if (search.Count == 0) throw new XformException($"the dispatch entry for '{ns}' needs 'search_order', a list of packages", entry.Location);
             order[ns] = search;
         }

@@ -64,6 +64,7 @@ public sealed class PropertiesReader(ICollection<Warning> warnings, Func<string,
         var config = Config(entry.Get("config"), entry.File, $"config of {kind} '{name}'");
         if (entry.Get("tags") is { } tags) config = config.With("tags", Yaml.ToValue(tags), tags.At(entry.File));
         if (entry.Get("meta") is { } meta) config = config.With("meta", Yaml.ToValue(meta), meta.At(entry.File));
+        if (entry.Get("tags") is not null || entry.Get("meta") is not null) ConfigTypes.Check(config);
         var relation = entry.String("relation");
         if (relation is not null && kind != "snapshot")
             throw new XformException($"'relation' is for snapshots declared in YAML, not for a {kind}", entry.Get("relation")!.At(entry.File));

@@ -29,7 +29,11 @@ public sealed record PlanRequest(
     IReadOnlyList<string> Select,
     IReadOnlyList<string> Exclude,
     DeferRequest? Defer = null,
-    IReadOnlyList<string>? Only = null);
+    IReadOnlyList<string>? Only = null)
+{
+    /// <summary>Where warnings go: a selector term that matches no node.</summary>
+    public Action<Diagnostics.Warning>? Warn { get; init; }
+}
 
 /// <summary>
 /// <c>--defer</c>: where the <c>--state</c> run built each node, and (read through the adapter) which relations

@@ -22,8 +22,9 @@ public static class Planner
         else
         {
             var selector = new NodeSelector(graph, state);
-            ids = selector.Select(request.Select, request.Exclude);
-            var excluded = request.Exclude.Count > 0 ? selector.Select(request.Exclude, []) : [];
+            ids = request.Select.Count > 0 ? selector.Matching(request.Select, "--select", request.Warn) : graph.Order.ToHashSet(StringComparer.Ordinal);
+            var excluded = request.Exclude.Count > 0 ? selector.Matching(request.Exclude, "--exclude", request.Warn) : [];
+            ids.ExceptWith(excluded);
             // dbt's eager indirect selection, both ways: a test goes out with any node it reads that is excluded
             // (`test --exclude orders` skips the tests of orders), and comes along with any node it reads that is selected.
             bool ExcludedIndirectly(Node test) => excluded.Count > 0 && test.DependsOn.Any(excluded.Contains);

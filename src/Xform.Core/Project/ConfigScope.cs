@@ -20,6 +20,9 @@ public sealed class ConfigScope
     public ConfigValues Configs { get; }
     public IReadOnlyDictionary<string, ConfigScope> Children { get; }
 
+    /// <summary>Sets nothing (an absent or empty mapping).</summary>
+    public bool IsEmpty => Configs.Count == 0 && Children.Count == 0;
+
     public static ConfigScope Read(YamlValue node, string file, string what, ICollection<Warning> warnings)
     {
         var map = new YamlMap(node, file, what);

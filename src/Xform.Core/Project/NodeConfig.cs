@@ -106,8 +106,20 @@ public sealed class NodeConfig : ValueMap
         ? Convert.ToString(v, CultureInfo.InvariantCulture) : null;
 
     public bool GetBool(string key, bool fallback) => Map.TryGetValue(key, out var v) && v is not null
-        ? v is bool b ? b : string.Equals(Convert.ToString(v, CultureInfo.InvariantCulture), "true", StringComparison.OrdinalIgnoreCase)
+        ? AsBool(v) ?? false
         : fallback;
+
+    /// <summary>
+    /// A boolean config as dbt reads it: a boolean, or the words YAML 1.1 (dbt's PyYAML) reads as one, in any case:
+    /// true/false, yes/no, on/off. Null for anything else.
+    /// </summary>
+    public static bool? AsBool(object? value) => value switch
+    {
+        bool b => b,
+        string s when s.Equals("true", StringComparison.OrdinalIgnoreCase) || s.Equals("yes", StringComparison.OrdinalIgnoreCase) || s.Equals("on", StringComparison.OrdinalIgnoreCase) => true,
+        string s when s.Equals("false", StringComparison.OrdinalIgnoreCase) || s.Equals("no", StringComparison.OrdinalIgnoreCase) || s.Equals("off", StringComparison.OrdinalIgnoreCase) => false,
+        _ => null,
+    };
 
     public IReadOnlyList<string> GetStrings(string key) => Map.TryGetValue(key, out var v)
         ? ToList(v).Select(x => Convert.ToString(x, CultureInfo.InvariantCulture) ?? "").ToList()

@@ -33,6 +33,15 @@ public sealed record TargetConfig(string ProfileName, string Name, string Type, 
 {
     static readonly string[] SecretKeys = ["password", "private_key", "passphrase", "token", "secret"];
 
+    /// <summary>Where the output is written in profiles.yml (unknown for a target made in code).</summary>
+    public Diagnostics.SourceLocation Location { get; init; }
+
+    /// <summary>Where each setting's value is written, by key.</summary>
+    public IReadOnlyDictionary<string, Diagnostics.SourceLocation> Locations { get; init; } = new Dictionary<string, Diagnostics.SourceLocation>();
+
+    /// <summary>Where <paramref name="key"/> is set, else where the output is: for an error about a setting.</summary>
+    public Diagnostics.SourceLocation At(string key) => Locations.TryGetValue(key, out var at) ? at : Location;
+
     public string? Get(string key) =>
         Settings.TryGetValue(key, out var v) && v is not null ? Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) : null;
 

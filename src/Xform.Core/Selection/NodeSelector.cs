@@ -7,67 +7,60 @@ namespace Xform.Core.Selection;
 
 /// <summary>
 /// dbt's node selection: space-separated unions of comma-separated intersections of criteria, each
-/// criterion <c>[N+|@]method:value[+N]</c>. Methods: name (default, with fqn and wildcards), tag, path,
-/// config.KEY, resource_type, source, fqn, test_type, package.
+/// criterion <c>[@][N+]method:value[+N]</c> (read by <see cref="SelectorSyntax"/>). Methods: name (default, with
+/// fqn and wildcards), tag, path, config.KEY, resource_type, source, fqn, test_type, test_name, package, state.
 /// </summary>
-public sealed partial class NodeSelector(DependencyGraph graph, IStateComparison? state = null)
+public sealed class NodeSelector(DependencyGraph graph, IStateComparison? state = null)
 {
-    static readonly string[] Methods = ["tag", "path", "file", "config", "resource_type", "source", "fqn", "package", "test_type", "test_name", "state"];
-
-    [GeneratedRegex(@"^(?<at>@)?(?:(?<up>\d*)\+)?(?<body>.+?)(?:\+(?<down>\d*))?$")]
-    private static partial Regex CriterionPattern();
-
     /// <summary>The nodes matched by <paramref name="select"/> (all when empty) minus <paramref name="exclude"/>.</summary>
-    public HashSet<string> Select(IReadOnlyList<string> select, IReadOnlyList<string> exclude)
+    public HashSet<string> Select(IReadOnlyList<string> select, IReadOnlyList<string> exclude, Action<Warning>? warn = null)
     {
         var selected = select.Count == 0
             ? new HashSet<string>(graph.Order, StringComparer.Ordinal)
-            : Union(select);
-        if (exclude.Count > 0) selected.ExceptWith(Union(exclude));
+            : Matching(select, "--select", warn);
+        if (exclude.Count > 0) selected.ExceptWith(Matching(exclude, "--exclude", warn));
         return selected;
     }
 
-    HashSet<string> Union(IReadOnlyList<string> specs)
+    /// <summary>
+    /// The union of the selectors given to <paramref name="option"/>. Each space-separated term that matches no
+    /// node is warned about, as dbt does, and the other terms still count.
+    /// </summary>
+    public HashSet<string> Matching(IReadOnlyList<string> specs, string option, Action<Warning>? warn)
     {
         var result = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var spec in specs)
-            foreach (var term in spec.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
-                result.UnionWith(Intersection(term));
+        foreach (var term in SelectorSyntax.Parse(specs, option))
+        {
+            var matched = Intersection(term);
+            if (matched.Count == 0)
+                warn?.Invoke(new Warning($"the selection criterion '{term.Raw}' does not match any enabled nodes", SourceLocation.None));
+            result.UnionWith(matched);
+        }
         return result;
     }
 
-    HashSet<string> Intersection(string term)
+    HashSet<string> Intersection(SelectorTerm term)
     {
         HashSet<string>? result = null;
-        foreach (var part in term.Split(','))
+        foreach (var criterion in term.Criteria)
         {
-            if (part.Length == 0) throw new XformException($"empty selector in '{term}'");
-            var matched = Criterion(part);
+            var matched = Criterion(criterion);
             if (result is null) result = matched;
             else result.IntersectWith(matched);
         }
         return result ?? [];
     }
 
-    HashSet<string> Criterion(string text)
+    HashSet<string> Criterion(Criterion c)
     {
-        var m = CriterionPattern().Match(text);
-        if (!m.Success) throw new XformException($"cannot read selector '{text}'");
-        var body = m.Groups["body"].Value;
-        var at = m.Groups["at"].Success;
-        var up = m.Groups["up"].Success ? Depth(m.Groups["up"].Value) : (int?)-1;
-        var down = m.Groups["down"].Success ? Depth(m.Groups["down"].Value) : (int?)-1;
-        if (at && (m.Groups["up"].Success || m.Groups["down"].Success))
-            throw new XformException($"selector '{text}': '@' cannot be combined with '+'");
-
-        var seeds = Match(body, text);
+        var seeds = Match(c);
         var result = new HashSet<string>(seeds, StringComparer.Ordinal);
         foreach (var id in seeds)
         {
-            if (up != -1) result.UnionWith(graph.Ancestors(id, up));
-            if (down != -1 || at) result.UnionWith(graph.Descendants(id, at ? null : down));
+            if (c.Up) result.UnionWith(graph.Ancestors(id, c.UpDepth));
+            if (c.Down || c.ChildrensParents) result.UnionWith(graph.Descendants(id, c.ChildrensParents ? null : c.DownDepth));
         }
-        if (at)
+        if (c.ChildrensParents)
         {
             // @x: x, its descendants, and every ancestor of those descendants.
             foreach (var id in result.ToList()) result.UnionWith(graph.Ancestors(id));
@@ -75,49 +68,40 @@ public sealed partial class NodeSelector(DependencyGraph graph, IStateComparison
         return result;
     }
 
-    static int? Depth(string digits) => digits.Length == 0 ? null : int.Parse(digits, System.Globalization.CultureInfo.InvariantCulture);
-
-    HashSet<string> Match(string body, string text)
+    HashSet<string> Match(Criterion c)
     {
         var nodes = graph.Manifest.Nodes.Values;
-        var colon = body.IndexOf(':');
-        var method = colon < 0 ? "" : body[..colon];
-        var value = colon < 0 ? body : body[(colon + 1)..];
-        var sub = "";
-        var dot = method.IndexOf('.');
-        if (dot >= 0) (method, sub) = (method[..dot], method[(dot + 1)..]);
-
-        IEnumerable<Node> hits = method switch
+        var value = c.Value;
+        IEnumerable<Node> hits = c.Method switch
         {
             "" when value.Contains('/') || value.EndsWith(".sql", StringComparison.Ordinal) || value.EndsWith(".csv", StringComparison.Ordinal) => nodes.Where(n => PathMatches(n, value)),
             "" => nodes.Where(n => NameMatches(n, value)),
             "tag" => nodes.Where(n => n.Config.Tags.Any(t => Wildcard(value, t))),
             "path" or "file" => nodes.Where(n => PathMatches(n, value)),
-            "config" when sub.Length > 0 => nodes.Where(n => n.Config.TryGetValue(sub, out var v) && ConfigMatches(v, value)),
+            "config" => nodes.Where(n => n.Config.TryGetValue(c.Sub, out var v) && ConfigMatches(v, value)),
             "resource_type" => nodes.Where(n => string.Equals(n.ResourceType.ToString(), value, StringComparison.OrdinalIgnoreCase)),
             "source" => nodes.Where(n => n.ResourceType == ResourceType.Source && SourceMatches(n, value)),
             "fqn" => nodes.Where(n => FqnMatches(n, value)),
             "package" => nodes.Where(n => Wildcard(value, n.PackageName)),
-            "test_type" => nodes.Where(n => n.ResourceType == ResourceType.Test &&
-                (value == "generic") == (n.TestMetadata is not null) && value is "generic" or "singular" or "data"),
-            "state" => StateMatches(nodes, value, text),
+            // dbt's names: generic (or schema) tests have test metadata, singular (or data) ones do not.
+            "test_type" => nodes.Where(n => n.ResourceType == ResourceType.Test && value != "unit" &&
+                (value is "generic" or "schema") == (n.TestMetadata is not null)),
+            "state" => StateMatches(nodes, value, c.Raw),
             "test_name" => nodes.Where(n => n.TestMetadata is { } t && t.TryGetValue("name", out var tn) && Wildcard(value, tn as string ?? "")),
-            _ => throw new XformException(
-                $"unknown selector method '{method}' in '{text}'.{Suggestions.DidYouMean(method, Methods)}"),
+            _ => throw new InvalidOperationException($"selector method '{c.Method}' passed the syntax check but has no matcher"),
         };
         return hits.Select(n => n.UniqueId).ToHashSet(StringComparer.Ordinal);
     }
 
     IEnumerable<Node> StateMatches(IEnumerable<Node> nodes, string value, string text)
     {
-        if (state is null) throw new XformException($"'{text}' compares with a previous run: pass --state DIR (the target folder holding its manifest.json)");
+        if (state is null) throw SelectorSyntax.NeedsState(text);
         var dot = value.IndexOf('.');
         var (kind, sub) = dot < 0 ? (value, "") : (value[..dot], value[(dot + 1)..]);
         return kind switch
         {
             "new" => nodes.Where(state.IsNew),
-            "modified" => nodes.Where(n => state.IsModified(n, sub)),
-            _ => throw new XformException($"unknown state selector '{text}'; use state:new or state:modified"),
+            _ => nodes.Where(n => state.IsModified(n, sub)), // modified: the syntax check allows nothing else
         };
     }
 

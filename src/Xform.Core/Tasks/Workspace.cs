@@ -8,6 +8,7 @@ using Xform.Core.Parsing;
 using Xform.Core.Planning;
 using Xform.Core.Project;
 using Xform.Core.Runtime;
+using Xform.Core.Selection;
 using Xform.Core.YamlReading;
 
 namespace Xform.Core.Tasks;
@@ -17,6 +18,8 @@ public sealed record TaskOptions
 {
     public string ProjectDir { get; init; } = ".";
     public string? ProfilesDir { get; init; }
+    /// <summary>--profile: the profile to use instead of the project file's.</summary>
+    public string? Profile { get; init; }
     public string? Target { get; init; }
     public string? Vars { get; init; }
     public int? Threads { get; init; }
@@ -58,6 +61,7 @@ public sealed class Workspace : IDisposable
     DependencyGraph? _graph;
     StateManifest? _state;
     Invocation? _invocation;
+    IReadOnlyDictionary<string, object?>? _cliVars;
 
     public Workspace(TaskOptions options, AdapterFactory adapters, Action<Warning> warn, Action<string> log)
     {
@@ -66,6 +70,16 @@ public sealed class Workspace : IDisposable
         _warn = warn;
         _log = log;
         ProjectDir = Path.GetFullPath(options.ProjectDir is { Length: > 0 } p ? p : ".");
+        CheckOptions();
+    }
+
+    /// <summary>The command line's own mistakes, reported before any file is read or the database touched.</summary>
+    void CheckOptions()
+    {
+        if (Options.Threads is < 1) throw new XformException($"--threads must be at least 1, not {Options.Threads}");
+        SelectorSyntax.Check(Options.Select, Options.Exclude, haveState: Options.StateDir is { Length: > 0 });
+        _ = CliVars;
+        if (Options.StateDir is { Length: > 0 } dir) StateManifest.CheckDir(Path.GetFullPath(dir));
     }
 
     public TaskOptions Options { get; }
@@ -96,15 +110,14 @@ public sealed class Workspace : IDisposable
     public string TargetDir => Path.GetFullPath(Path.Combine(ProjectDir, Options.TargetPath ?? Project.TargetPath));
 
     public TargetConfig Target => _target ??= ProfileReader.Read(
-        ProfileReader.ResolveDir(Options.ProfilesDir, ProjectDir), Project.ProfileName, Options.Target, ProjectDir);
+        ProfileReader.ResolveDir(Options.ProfilesDir, ProjectDir), Options.Profile ?? Project.ProfileName, Options.Target, ProjectDir,
+        profileGiven: Options.Profile is not null);
 
-    public int Threads => Options.Threads is { } t
-        ? t >= 1 ? t : throw new XformException("--threads must be at least 1")
-        : Target.Threads;
+    public int Threads => Options.Threads ?? Target.Threads;
 
     public IAdapter Adapter => _adapter ??= _adapters(Target, Project.RootDir);
 
-    public IReadOnlyDictionary<string, object?> CliVars => VarsParser.Parse(Options.Vars);
+    public IReadOnlyDictionary<string, object?> CliVars => _cliVars ??= VarsParser.Parse(Options.Vars);
 
     /// <summary>The parsed project. Needs the target (for the adapter's macros and target.*).</summary>
     public LoadedProject Loaded => _loaded ??= Flushed(ProjectLoader.Load(
@@ -125,11 +138,11 @@ public sealed class Workspace : IDisposable
 
     /// <summary>The command's request: its resource types, --select/--exclude (or the given ids, for retry), --defer.</summary>
     public PlanRequest Request(string command, IReadOnlyList<ResourceType> types, IReadOnlyList<string>? only = null) =>
-        new(command, types, Options.Select, Options.Exclude, Defer(), only);
+        new(command, types, Options.Select, Options.Exclude, Defer(), only) { Warn = _warn };
 
     /// <summary>The nodes chosen by --select/--exclude, restricted to the given resource types, in graph order.</summary>
     public IReadOnlyList<Node> Selected(params ResourceType[] types) =>
-        Planner.Select(Graph, new PlanRequest("select", types, Options.Select, Options.Exclude), StateComparer);
+        Planner.Select(Graph, new PlanRequest("select", types, Options.Select, Options.Exclude) { Warn = _warn }, StateComparer);
 
     /// <summary>--defer: where the --state run built each node, and which relations this target has.</summary>
     DeferRequest? Defer()

@@ -18,17 +18,45 @@ public static class Yaml
     internal static YamlValue? LoadWithYamlDotNet(string text, string displayPath)
     {
         var stream = new YamlStream();
+        var parser = new Parser(new StringReader(text));
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(parser);
         }
         catch (YamlException e)
         {
             var inner = e.InnerException is YamlException ie ? ie : e;
-            throw new XformException($"invalid YAML: {Clean(inner.Message)}",
-                new SourceLocation(displayPath, (int)inner.Start.Line, (int)inner.Start.Column));
+            var message = Clean(inner.Message);
+            var (line, column) = ((int)inner.Start.Line, (int)inner.Start.Column);
+            // YamlDotNet reports a tab in the indentation at the start of the mapping or scalar it was reading.
+            if (message.Contains("tab", StringComparison.Ordinal) && IndentationTab(text, line) is { } tab)
+            {
+                (line, column) = tab;
+                message = "a tab indents this line; YAML indents with spaces only";
+            }
+            throw new XformException($"invalid YAML: {message}", new SourceLocation(displayPath, line, column));
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet gives up this way on some unclosed flow collections ("a: {b: 1" followed by more lines).
+            var at = parser.Current?.Start;
+            throw new XformException("invalid YAML: a flow collection ('{...}' or '[...]') is not closed where it should be",
+                new SourceLocation(displayPath, (int)(at?.Line ?? 1), (int)(at?.Column ?? 1)));
         }
         return stream.Documents.Count == 0 ? null : Convert(stream.Documents[0].RootNode, new Dictionary<YamlNode, YamlValue>(ReferenceEqualityComparer.Instance));
+    }
+
+    /// <summary>The first tab in a line's leading whitespace, from line <paramref name="fromLine"/> on (1-based).</summary>
+    static (int Line, int Column)? IndentationTab(string text, int fromLine)
+    {
+        var lines = text.Split('\n');
+        for (var i = Math.Max(0, fromLine - 1); i < lines.Length; i++)
+        {
+            var line = lines[i];
+            for (var j = 0; j < line.Length && line[j] is ' ' or '\t'; j++)
+                if (line[j] == '\t') return (i + 1, j + 1);
+        }
+        return null;
     }
 
     /// <summary>YamlDotNet's tree as xform's; a node shared through an alias stays one node.</summary>
@@ -54,6 +82,27 @@ public static class Yaml
         var i = message.IndexOf("): ", StringComparison.Ordinal);
         return i >= 0 && message.StartsWith('(') ? message[(i + 3)..] : message;
     }
+
+    /// <summary>What a node is, for messages: <c>the number 5</c>, <c>the boolean true</c>, <c>a mapping</c>, ...</summary>
+    public static string Describe(YamlValue node) => node switch
+    {
+        YamlSequence => "a list",
+        YamlMapping => "a mapping",
+        YamlScalar s => Describe(ToValue(s)),
+        _ => "a value",
+    };
+
+    /// <summary>What a plain value is, for messages (the values <see cref="ToValue"/> makes).</summary>
+    public static string Describe(object? value) => value switch
+    {
+        null => "null",
+        bool b => $"the boolean {(b ? "true" : "false")}",
+        long or int or double => $"the number {System.Convert.ToString(value, CultureInfo.InvariantCulture)}",
+        string s => $"the text '{s}'",
+        IReadOnlyDictionary<string, object?> => "a mapping",
+        System.Collections.IEnumerable => "a list",
+        _ => "a value",
+    };
 
     public static bool IsNull(YamlValue node) =>
         node is YamlScalar { IsPlain: true, Value: null or "" or "~" or "null" or "Null" or "NULL" };
@@ -127,6 +176,31 @@ public sealed class YamlMap
         var s = String(key);
         if (string.IsNullOrWhiteSpace(s)) throw new XformException($"{what} needs '{key}'", Location);
         return s;
+    }
+
+    /// <summary>
+    /// A key whose value must be text as YAML types it: a quoted or plain scalar that is not a number, a boolean or
+    /// null (dbt's schema rejects <c>profile: 5</c>). Null when absent.
+    /// </summary>
+    public string? Text(string key)
+    {
+        var v = Get(key);
+        if (v is null) return null;
+        return v is YamlScalar s && Yaml.ToValue(s) is string text
+            ? text
+            : throw new XformException($"'{key}' must be text, not {Yaml.Describe(v)}", v.At(File));
+    }
+
+    /// <summary>A key whose value must be a list of text values (dbt's <c>model-paths: [models]</c>); a single value is an error, as in dbt.</summary>
+    public IReadOnlyList<string> TextList(string key, IReadOnlyList<string> fallback)
+    {
+        var v = Get(key);
+        if (v is null) return fallback;
+        if (v is not YamlSequence seq)
+            throw new XformException($"'{key}' must be a list of text values{(fallback.Count > 0 ? $", such as [{string.Join(", ", fallback)}]" : "")}, not {Yaml.Describe(v)}", v.At(File));
+        return seq.Items.Select(c => c is YamlScalar cs && Yaml.ToValue(cs) is string text
+            ? text
+            : throw new XformException($"each entry of '{key}' must be text, not {Yaml.Describe(c)}", c.At(File))).ToList();
     }
 
     public IReadOnlyList<string> Strings(string key, IReadOnlyList<string> fallback)

@@ -49,6 +49,6 @@ public class NodeSelectorTests
     public void Unknown_method_names_the_closest()
     {
         var e = Assert.Throws<XformException>(() => Run("tags:nightly"))!;
-        Assert.That(e.Message, Is.EqualTo("unknown selector method 'tags' in 'tags:nightly'. Did you mean 'tag'?"));
+        Assert.That(e.Message, Is.EqualTo("--select 'tags:nightly': unknown selector method 'tags'. Did you mean 'tag'?"));
     }
 }
