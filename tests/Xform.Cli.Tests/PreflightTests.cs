@@ -256,7 +256,7 @@ public class PreflightTests
     }
 
     [Test]
-    public void Merge_without_unique_key_no_longer_duplicates_rows_but_append_still_may()
+    public void An_explicit_append_still_adds_the_rows_again_as_asked()
     {
         using var p = _built.Clone();
         p.Write("models/inc.sql", "{{ config(materialized='incremental', incremental_strategy='append') }}\nselect id, v from {{ ref('base') }}");
