@@ -70,7 +70,8 @@ public abstract class SeedConformance : ConformanceFixture
         p.Ok("seed");
         p.Write("seeds/people.csv", "id,name\n1,a\n2,b,extra\n");
         var r = p.Run("seed");
-        Assert.That(r.ExitCode, Is.EqualTo(1), r.ToString());
+        // Found when the plan reads the seed files, before any statement: the project's fault, exit 2.
+        Assert.That(r.ExitCode, Is.EqualTo(2), r.ToString());
         Assert.That(r.All, Does.Contain("seeds/people.csv:3:"));
         Assert.That(p.Long($"select count(*) from {p.Rel("people")}"), Is.EqualTo(3));
         Assert.That(p.Columns("people"), Has.Count.EqualTo(7));
@@ -79,7 +80,7 @@ public abstract class SeedConformance : ConformanceFixture
         p.Write("seeds/codes.csv", "code,n\na,1\nb,x\n");
         p.Write("seeds/schema.yml", "version: 2\nseeds:\n  - name: codes\n    config:\n      column_types: {n: integer}\n");
         r = p.Run("seed", "-s", "codes");
-        Assert.That(r.ExitCode, Is.EqualTo(1), r.ToString());
+        Assert.That(r.ExitCode, Is.EqualTo(2), r.ToString());
         Assert.That(r.All, Does.Contain("seeds/codes.csv:3:3"));
         Assert.That(p.Relations().Keys, Does.Not.Contain("codes"));
     }

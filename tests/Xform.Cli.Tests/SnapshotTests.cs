@@ -89,8 +89,8 @@ public class SnapshotTests
         using var p = Project("strategy='timestamp', updated_at='updated'");
         p.Write("in.csv", "id,status,updated\n1,a,2024-01-01\n");
         var r = p.Run("build");
-        // A config mistake is the project's fault: found at parse, exit 2, nothing built.
+        // A config mistake is the project's fault: found at parse, exit 2, nothing built; reported at the config() call it belongs in.
         Assert.That(r.ExitCode, Is.EqualTo(2));
-        Assert.That(r.Err, Does.Contain("snapshots/orders_snap.sql:1:1: error: snapshot 'orders_snap' needs unique_key"));
+        Assert.That(r.Err, Does.Contain("snapshots/orders_snap.sql:2:4: error: snapshot 'orders_snap' needs unique_key"));
     }
 }

@@ -31,7 +31,28 @@ public sealed class TestProject : IDisposable
         return this;
     }
 
+    public TestProject WriteBytes(string path, byte[] bytes)
+    {
+        var full = Path.Combine(Dir, path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        File.WriteAllBytes(full, bytes);
+        return this;
+    }
+
     public string Read(string path) => File.ReadAllText(Path.Combine(Dir, path));
+
+    /// <summary>A copy of this project's folder (its files, target/ and database included), to change without building it again.</summary>
+    public TestProject Clone()
+    {
+        var copy = new TestProject(Path.GetFileName(Dir).Split('-')[0], withDefaults: false);
+        foreach (var file in Directory.EnumerateFiles(Dir, "*", SearchOption.AllDirectories))
+        {
+            var to = Path.Combine(copy.Dir, Path.GetRelativePath(Dir, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            File.Copy(file, to);
+        }
+        return copy;
+    }
 
     public bool Exists(string path) => File.Exists(Path.Combine(Dir, path)) || Directory.Exists(Path.Combine(Dir, path));
 

@@ -44,7 +44,7 @@ public sealed class ProjectRunner
         _runners = new Dictionary<ResourceType, INodeRunner>
         {
             [ResourceType.Model] = new ModelRunner(new Materializer(adapter.Dialect), build),
-            [ResourceType.Seed] = new SeedRunner(adapter, root),
+            [ResourceType.Seed] = new SeedRunner(adapter, root, plan.SeedSchemas),
             [ResourceType.Snapshot] = new SnapshotRunner(new SnapshotBuilder(adapter.Dialect), build.NowUtc),
             [ResourceType.Test] = new TestRunner(new TestExecutor(adapter.Quote), _files, root),
         };

@@ -14,11 +14,16 @@ namespace Xform.Core.Execution;
 /// </summary>
 public static class SeedLoader
 {
-    /// <summary>Loads the CSV into the seed's relation, replacing it atomically; returns the SQL run (for target/run).</summary>
-    public static string Load(IAdapter adapter, IAdapterConnection connection, Node seed, string csvFullPath, RelationKind? existing)
+    /// <summary>
+    /// Loads the CSV into the seed's relation, replacing it atomically; returns the SQL run (for target/run). <paramref name="analyzed"/>
+    /// is the plan's pass over the file (null: read it now). Should the file change after that pass, the engine's typed load or the
+    /// row count check below fails the seed and the previous table stays.
+    /// </summary>
+    public static string Load(IAdapter adapter, IAdapterConnection connection, Node seed, string csvFullPath, RelationKind? existing,
+        SeedSchema? analyzed = null)
     {
         var options = SeedOptions.From(seed.Config, seed.OriginalFilePath);
-        var schema = SeedAnalyzer.Analyze(csvFullPath, seed.OriginalFilePath, options, adapter.SeedTypes);
+        var schema = analyzed ?? SeedAnalyzer.Analyze(csvFullPath, seed.OriginalFilePath, options, adapter.SeedTypes);
         var dialect = adapter.Dialect;
         var tmp = seed.Relation with { Identifier = seed.Relation.Identifier + SqlDialect.TempSuffix };
         var names = schema.Columns.Select(c => options.QuoteColumns ? dialect.Quote(c.Name) : c.Name).ToList();

@@ -36,7 +36,7 @@ internal static class DataTestParser
             // Most nodes have no tests: skip layering test configs for them.
             if (tableTests.Count == 0 && parent.Columns.All(c => c.Tests.Count == 0)) continue;
             var baseConfig = context.Configure(p => p.Tests, parent.Fqn, null);
-            generic.AddRange(TestSpecs.For(parent, tableTests, testMacros, project, baseConfig, auditSchema));
+            generic.AddRange(TestSpecs.For(parent, tableTests, testMacros, project, baseConfig, auditSchema, context.Errors));
         }
         foreach (var test in generic)
         {

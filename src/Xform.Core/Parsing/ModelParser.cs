@@ -37,7 +37,7 @@ internal static class ModelParser
             throw ordered.Count == 1 ? ordered[0] : new XformAggregateException(ordered);
         }
         // A model disabled by a folder config, its properties or its own config() is not a node (dbt's enabled: false).
-        foreach (var node in parsed) if (node!.Config.Enabled) context.Add(node);
+        foreach (var node in parsed) context.AddIfEnabled(node!);
     }
 
     static Node Model(ParseContext context, (string Full, string Relative, string InFolder) f, NodePatch? patch)

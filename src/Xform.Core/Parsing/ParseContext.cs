@@ -70,6 +70,9 @@ internal sealed class ParseContext(ProjectConfig project, ProjectConfig root, Lo
     public Properties Properties => properties;
     /// <summary>Every node found so far, of every package.</summary>
     public Dictionary<string, Node> Nodes => parsed.Nodes;
+
+    /// <summary>Mistakes that spoil one node only, reported with the config checks once everything is parsed.</summary>
+    public List<XformException> Errors => parsed.Errors;
     public ConcurrentDictionary<string, CompiledTemplate> Templates => parsed.Templates;
 
     /// <summary>(kind, name) of the properties some file used; the others get a warning.</summary>
@@ -93,6 +96,13 @@ internal sealed class ParseContext(ProjectConfig project, ProjectConfig root, Lo
 
     /// <summary>Adds a node; two models, seeds or snapshots of one name in one package are an error.</summary>
     public void Add(Node node) => parsed.Add(node);
+
+    /// <summary>Adds a node when its config enables it, else records it as disabled (dbt's <c>enabled: false</c>).</summary>
+    public void AddIfEnabled(Node node)
+    {
+        if (node.Config.Enabled) parsed.Add(node);
+        else parsed.Disabled.Add(node);
+    }
 
     /// <summary>
     /// Folder configs along the node's path in its package's project file, then (for an installed package) the
@@ -138,6 +148,12 @@ internal sealed class ParsedNodes
 
     public Dictionary<string, Node> Nodes { get; } = new(StringComparer.Ordinal);
     public ConcurrentDictionary<string, CompiledTemplate> Templates { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Models, seeds, snapshots and sources with <c>enabled: false</c>: not nodes, but a ref() to one is told apart from a typo.</summary>
+    public List<Node> Disabled { get; } = [];
+
+    /// <summary>Mistakes that spoil one node only (a test entry), reported with the config checks once everything is parsed.</summary>
+    public List<XformException> Errors { get; } = [];
 
     readonly List<Warning> _warnings = [];
 

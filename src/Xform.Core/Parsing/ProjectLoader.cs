@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Xform.Core.Diagnostics;
 using Xform.Core.Project;
 using Xform.Core.Runtime;
+using Xform.Core.Seeds;
 using Xform.Core.Templating;
 using Xform.Core.YamlReading;
 
@@ -77,8 +78,9 @@ public static class ProjectLoader
             Parse(package == project ? rootRendered : ConfigRendering.Render(package, session.RenderYamlString), rootRendered, files, index, options, session, parsed, docs, warnings);
 
         warnings.AddRange(parsed.Warnings);
-        CheckConfigs(parsed.Nodes.Values);
-        var manifest = new Manifest(project, parsed.Nodes, engine.Macros, docs, warnings);
+        var disabledReads = DisabledReferences.Resolve(parsed, project.Name, warnings);
+        CheckConfigs(parsed.Nodes.Values, disabledReads.Concat(parsed.Errors));
+        var manifest = new Manifest(project, parsed.Nodes, engine.Macros, docs, warnings) { Disabled = parsed.Disabled };
         return new LoadedProject(manifest, session, parsed.Templates, new MacroIndex(engine))
         {
             Files = sources.SelectMany(s => s.Index.Files).ToList(),
@@ -115,12 +117,29 @@ public static class ProjectLoader
                 warnings.Add(new Warning($"properties for {kind} '{name}' match no {kind} file in the project", patch.Location));
     }
 
-    /// <summary>Every config mistake of every node, found here so that no command touches the database first.</summary>
-    static void CheckConfigs(IEnumerable<Node> nodes)
+    /// <summary>
+    /// Every config mistake of every node, with the other errors found after parsing (<paramref name="more"/>), reported at
+    /// once and here, so that no command touches the database first.
+    /// </summary>
+    static void CheckConfigs(IEnumerable<Node> nodes, IEnumerable<XformException> more)
     {
-        var errors = nodes.SelectMany(BuildSettings.Check)
+        var errors = nodes.SelectMany(n => n.ResourceType == ResourceType.Seed ? SeedConfigErrors(n) : BuildSettings.Check(n)).Concat(more)
             .OrderBy(e => e.Location.File, StringComparer.Ordinal).ThenBy(e => e.Location.Line).ThenBy(e => e.Location.Column).ToList();
         if (errors.Count > 0) throw errors.Count == 1 ? errors[0] : new XformAggregateException(errors);
+    }
+
+    /// <summary>A seed's reading options (delimiter, column_types), checked here as the build configs are.</summary>
+    static IEnumerable<XformException> SeedConfigErrors(Node seed)
+    {
+        try
+        {
+            SeedOptions.From(seed.Config, seed.OriginalFilePath);
+            return [];
+        }
+        catch (XformException e)
+        {
+            return [e];
+        }
     }
 
     /// <summary>Properties by (kind, name). Of the names declared twice, the one declared first is reported.</summary>

@@ -16,8 +16,7 @@ internal static class SeedParser
             var patch = context.Patch("seed", name);
             context.Index(f, "seed");
             var config = context.Configure(p => p.Seeds, fqn, patch);
-            if (!config.Enabled) continue;
-            context.Add(new Node
+            context.AddIfEnabled(new Node
             {
                 UniqueId = $"seed.{project.Name}.{name}", ResourceType = ResourceType.Seed, Name = name,
                 PackageName = project.Name, OriginalFilePath = f.Relative, Path = f.InFolder, Fqn = fqn, Config = config,

@@ -36,7 +36,15 @@ internal static class SnapshotParser
             var template = context.ParseTemplate(s.File, s.Body);
             var capture = context.Capture(template, config, context.RelationFor(config, s.Name, ResourceType.Snapshot, fqn, s.File));
             config = config.With(capture.Config);
-            if (!config.Enabled) continue;
+            if (!config.Enabled)
+            {
+                context.AddIfEnabled(new Node
+                {
+                    UniqueId = $"snapshot.{project.Name}.{s.Name}", ResourceType = ResourceType.Snapshot, Name = s.Name, PackageName = project.Name,
+                    OriginalFilePath = s.File, Path = s.InFolder, Fqn = fqn, Config = config, Relation = new RelationName(null, "", s.Name), Location = s.At,
+                });
+                continue;
+            }
             // dbt's legacy target_schema names the schema exactly, with no target prefix.
             var relation = context.RelationFor(config, s.Name, ResourceType.Snapshot, fqn, s.File);
             if (config.GetString("target_schema") is { Length: > 0 } targetSchema) relation = relation with { Schema = targetSchema };

@@ -16,8 +16,7 @@ internal static class SourceParser
                 throw new XformException($"source table '{table.SourceName}.{table.TableName}' is declared twice", table.Location);
             var fqn = new[] { project.Name, table.SourceName, table.TableName };
             var config = context.Configure(p => p.Sources, fqn, null).With(table.Config).With([new("tags", table.Tags)], table.Location);
-            if (!config.Enabled) continue;
-            context.Add(new Node
+            context.AddIfEnabled(new Node
             {
                 UniqueId = id, ResourceType = ResourceType.Source, Name = table.TableName, PackageName = project.Name,
                 OriginalFilePath = table.Location.File, Path = table.Location.File, Fqn = fqn, Config = config,

@@ -26,13 +26,29 @@ public static partial class TestSpecs
         ProjectConfig project, NodeConfig baseConfig, string auditSchema) =>
         For(parent, tableTests, new TestMacros(tests.GetValueOrDefault, _ => false, tests.Keys), project, baseConfig, auditSchema);
 
-    /// <summary>The test nodes of one model, seed or source table (its own tests and its columns').</summary>
+    /// <summary>
+    /// The test nodes of one model, seed or source table (its own tests and its columns'). With <paramref name="errors"/>, a
+    /// test entry that is wrong is left out and its error added there, so every one is reported at once; else it throws.
+    /// </summary>
     public static IEnumerable<Node> For(Node parent, IReadOnlyList<object?> tableTests, TestMacros tests,
-        ProjectConfig project, NodeConfig baseConfig, string auditSchema)
+        ProjectConfig project, NodeConfig baseConfig, string auditSchema, ICollection<XformException>? errors = null)
     {
-        foreach (var t in tableTests) yield return Build(parent, null, (PositionedValue)t!, tests, project, baseConfig, auditSchema);
-        foreach (var column in parent.Columns)
-            foreach (var t in column.Tests) yield return Build(parent, column.Name, (PositionedValue)t!, tests, project, baseConfig, auditSchema);
+        var specs = tableTests.Select(t => ((string?)null, t))
+            .Concat(parent.Columns.SelectMany(c => c.Tests.Select(t => ((string?)c.Name, t))));
+        foreach (var (column, t) in specs)
+        {
+            Node test;
+            try
+            {
+                test = Build(parent, column, (PositionedValue)t!, tests, project, baseConfig, auditSchema);
+            }
+            catch (XformException e) when (errors is not null)
+            {
+                errors.Add(e);
+                continue;
+            }
+            yield return test;
+        }
     }
 
     static Node Build(Node parent, string? column, PositionedValue spec, TestMacros tests,
@@ -74,6 +90,7 @@ public static partial class TestSpecs
                 throw new XformException($"test '{testName}' has no argument '{key}'; it takes {string.Join(", ", parameters.Where(p => p is not "model"))}.{Suggestions.DidYouMean(key, parameters)}", at);
         if (column is not null && !parameters.Contains("column_name") && !info.TakesKwargs)
             throw new XformException($"test '{testName}' is a table-level test; declare it under the {parent.ResourceType.ToString().ToLowerInvariant()}'s tests, not a column's", at);
+        CheckRequired(testName, info, column, args, at);
 
         var shortName = info.Name["test_".Length..];
         // dbt names a namespaced test with its namespace: dbt_utils_accepted_range_orders_amount__0.
@@ -114,6 +131,22 @@ public static partial class TestSpecs
             AttachedNode = parent.UniqueId,
             TestMetadata = metadata,
         };
+    }
+
+    /// <summary>
+    /// Every argument of the test macro without a default must be given (the model always is): reported here, at the YAML
+    /// line, and not when the test runs, inside the macro's own file.
+    /// </summary>
+    static void CheckRequired(string testName, MacroInfo info, string? column, IReadOnlyDictionary<string, object?> args, SourceLocation at)
+    {
+        var missing = info.Parameters.Take(info.RequiredCount)
+            .Where(p => p != "model" && !(p == "column_name" && column is not null) && !args.ContainsKey(p)).ToList();
+        if (missing.Count == 0) return;
+        if (missing[0] == "column_name")
+            throw new XformException($"test '{testName}' tests a column: declare it under a column's data_tests, or give it column_name", at);
+        var names = string.Join(" and ", missing.Select(m => $"'{m}'"));
+        throw new XformException(
+            $"test '{testName}' needs argument{(missing.Count == 1 ? "" : "s")} {names}; it takes {string.Join(", ", info.Parameters.Where(p => p is not "model"))}", at);
     }
 
     /// <summary>

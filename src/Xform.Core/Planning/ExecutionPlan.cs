@@ -1,4 +1,5 @@
 using Xform.Core.Project;
+using Xform.Core.Seeds;
 
 namespace Xform.Core.Planning;
 
@@ -20,6 +21,9 @@ public sealed record ExecutionPlan(
     public IEnumerable<string> GatesOf(string id) => TestGates.TryGetValue(id, out var tests) ? tests : [];
 
     public bool IsEmpty => Nodes.Count == 0;
+
+    /// <summary>What <see cref="SeedPreflight"/> read of each seed file, by seed id; a seed missing here is read when it loads.</summary>
+    public IReadOnlyDictionary<string, SeedSchema> SeedSchemas { get; init; } = new Dictionary<string, SeedSchema>();
 }
 
 /// <summary>What the user asked for: the command's resource types and selection, and how to defer.</summary>

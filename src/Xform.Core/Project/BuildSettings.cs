@@ -47,6 +47,11 @@ public static class BuildSettings
     internal static XformException Error(Node node, string key, string message) =>
         new(message, node.Config.OriginOf(key) ?? node.Location);
 
+    /// <summary>An error about a config that is missing: at the line that sets the first of <paramref name="near"/> (where the
+    /// missing one belongs, such as the snapshot's config() call), else the node's file.</summary>
+    internal static XformException Missing(Node node, string message, params string[] near) =>
+        new(message, near.Select(node.Config.OriginOf).FirstOrDefault(o => o is not null) ?? node.Location);
+
     internal static string OneOf(Node node, string key, string? value, string fallback, IReadOnlyList<string> allowed, string what)
     {
         var v = value ?? fallback;
@@ -76,7 +81,8 @@ public sealed record IncrementalSettings(
     public static IncrementalSettings Of(Node node)
     {
         var config = node.Config;
-        var keys = config.GetStrings("unique_key");
+        // A blank key ('' or [' ']) is no key, as it is falsy to dbt.
+        var keys = config.GetStrings("unique_key").Where(k => !string.IsNullOrWhiteSpace(k)).ToList();
         var strategy = config.GetString("incremental_strategy") ?? (keys.Count > 0 ? "merge" : "append");
         if (!Strategies.Contains(strategy))
             throw BuildSettings.Error(node, "incremental_strategy",
@@ -85,6 +91,12 @@ public sealed record IncrementalSettings(
         if (!SchemaChanges.Contains(onSchemaChange))
             throw BuildSettings.Error(node, "on_schema_change",
                 $"on_schema_change '{onSchemaChange}' of model '{node.Name}' is not one of {string.Join(", ", SchemaChanges)}");
+        // dbt runs merge without a unique_key as a plain insert (dbt-postgres, dbt-duckdb and dbt-snowflake alike), so
+        // every run adds the rows again: a silent duplicate, refused here. Whoever wants that says append.
+        if (strategy == "merge" && keys.Count == 0)
+            throw BuildSettings.Error(node, "incremental_strategy",
+                $"model '{node.Name}' uses merge, which needs a unique_key: without one every run inserts all new rows again, duplicating " +
+                "the rows already there (dbt runs it as append). Set unique_key, or incremental_strategy='append' if that is what you want");
         if (strategy == "delete+insert" && keys.Count == 0)
             throw BuildSettings.Error(node, "incremental_strategy", $"model '{node.Name}' uses delete+insert, which needs a unique_key");
         var partition = ReadPartitionColumn(node);
@@ -130,14 +142,15 @@ public sealed record IncrementalSettings(
 public sealed record SnapshotSettings(IReadOnlyList<string> UniqueKey, string Strategy, string? UpdatedAt, IReadOnlyList<string> CheckCols, string HardDeletes)
 {
     static readonly string[] HardDeleteModes = ["ignore", "invalidate", "new_record"];
+    static readonly string[] SnapshotKeys = ["unique_key", "strategy", "updated_at", "check_cols", "hard_deletes", "target_schema", "schema"];
 
     public static SnapshotSettings Of(Node node)
     {
         var config = node.Config;
         var keys = config.GetStrings("unique_key");
-        // A missing key is reported at the snapshot itself; a wrong or incomplete one where it was set.
-        if (keys.Count == 0) throw new XformException($"snapshot '{node.Name}' needs unique_key", node.Location);
-        var strategy = config.GetString("strategy") ?? throw new XformException($"snapshot '{node.Name}' needs strategy: timestamp or check", node.Location);
+        // A missing key is reported at the snapshot's other configs (where it belongs), a wrong or incomplete one where it was set.
+        if (keys.Count == 0) throw BuildSettings.Missing(node, $"snapshot '{node.Name}' needs unique_key", SnapshotKeys);
+        var strategy = config.GetString("strategy") ?? throw BuildSettings.Missing(node, $"snapshot '{node.Name}' needs strategy: timestamp or check", SnapshotKeys);
         var hardDeletes = config.GetString("hard_deletes") ?? (config.GetBool("invalidate_hard_deletes", false) ? "invalidate" : "ignore");
         if (!HardDeleteModes.Contains(hardDeletes))
             throw BuildSettings.Error(node, "hard_deletes", $"hard_deletes of snapshot '{node.Name}' must be ignore, invalidate or new_record, not '{hardDeletes}'");

@@ -12,10 +12,15 @@ public sealed class NodeLookup
     readonly Dictionary<string, List<Node>> _relationsByName = new(StringComparer.Ordinal);
     readonly Dictionary<(string Package, string Source, string Table), Node> _sources = new();
 
-    public NodeLookup(Manifest manifest)
+    public NodeLookup(Manifest manifest) : this(manifest.Project.Name, manifest.Nodes.Values)
     {
-        _root = manifest.Project.Name;
-        foreach (var n in manifest.Nodes.Values)
+    }
+
+    /// <summary>A lookup over some nodes of a project whose root package is <paramref name="root"/> (such as its disabled ones).</summary>
+    public NodeLookup(string root, IEnumerable<Node> nodes)
+    {
+        _root = root;
+        foreach (var n in nodes)
         {
             switch (n.ResourceType)
             {

@@ -82,4 +82,7 @@ public sealed record Manifest(
     IReadOnlyList<Warning> Warnings)
 {
     public IEnumerable<Node> Of(ResourceType type) => Nodes.Values.Where(n => n.ResourceType == type);
+
+    /// <summary>The models, seeds, snapshots and sources turned off with <c>enabled: false</c> (not nodes of the graph).</summary>
+    public IReadOnlyList<Node> Disabled { get; init; } = [];
 }

@@ -89,6 +89,17 @@ public sealed class CsvReader : IDisposable
     /// <summary>Where field <paramref name="i"/> starts: physical line and 1-based character column.</summary>
     public SourceLocation LocationOf(int i) => new(_file, _fields[i].Line, Column(_fields[i].LineStart, _fields[i].RawStart));
 
+    /// <summary>Where byte <paramref name="offset"/> of <see cref="Raw"/>(<paramref name="i"/>) is: a quoted field may span lines.</summary>
+    public SourceLocation LocationWithin(int i, int offset)
+    {
+        var f = _fields[i];
+        var before = _buffer.AsSpan(f.Start, offset);
+        var nl = before.LastIndexOf((byte)'\n');
+        return nl < 0
+            ? new SourceLocation(_file, f.Line, Column(f.LineStart, f.Start + offset))
+            : new SourceLocation(_file, f.Line + before.Count((byte)'\n'), Column(f.Start + nl + 1, f.Start + offset));
+    }
+
     /// <summary>Just past the end of the current record (where a missing field would start).</summary>
     public SourceLocation EndLocation
     {

@@ -8,33 +8,38 @@ namespace Xform.Core.Seeds;
 /// <summary>A seed's reading options, from its config (<c>delimiter</c>, <c>column_types</c>, <c>quote_columns</c>).</summary>
 public sealed record SeedOptions(byte Delimiter, IReadOnlyList<KeyValuePair<string, string>> ColumnTypes, bool QuoteColumns)
 {
+    /// <summary>Where <c>column_types</c> was set, for an error about a column it names; null: the file's header.</summary>
+    public SourceLocation? ColumnTypesOrigin { get; init; }
+
     public static SeedOptions Default { get; } = new((byte)',', [], true);
 
+    /// <summary>The options of a seed's config; a wrong one is an error at the line that set it.</summary>
     public static SeedOptions From(NodeConfig config, string displayFile)
     {
+        SourceLocation At(string key) => config.OriginOf(key) ?? new SourceLocation(displayFile, 0, 0);
         var delimiter = (byte)',';
         if (config.GetString("delimiter") is { } d)
         {
             var text = d switch { "\\t" or "tab" => "\t", _ => d };
             if (text.Length != 1 || text[0] > 0x7F || text[0] is '"' or '\n' or '\r')
                 throw new XformException($"the seed delimiter must be one ASCII character other than a quote or a line break, not '{d}'",
-                    new SourceLocation(displayFile, 0, 0));
+                    At("delimiter"));
             delimiter = (byte)text[0];
         }
         var types = new List<KeyValuePair<string, string>>();
         if (config.TryGetValue("column_types", out var ct) && ct is not null)
         {
             if (ct is not IEnumerable<KeyValuePair<string, object?>> map)
-                throw new XformException("column_types must be a mapping of column name to SQL type", new SourceLocation(displayFile, 0, 0));
+                throw new XformException("column_types must be a mapping of column name to SQL type", At("column_types"));
             foreach (var (k, v) in map)
             {
                 var type = Convert.ToString(v, CultureInfo.InvariantCulture);
                 if (string.IsNullOrWhiteSpace(type))
-                    throw new XformException($"column_types gives no type for column '{k}'", new SourceLocation(displayFile, 0, 0));
+                    throw new XformException($"column_types gives no type for column '{k}'", At("column_types"));
                 types.Add(new(k, type.Trim()));
             }
         }
-        return new SeedOptions(delimiter, types, config.GetBool("quote_columns", true));
+        return new SeedOptions(delimiter, types, config.GetBool("quote_columns", true)) { ColumnTypesOrigin = config.OriginOf("column_types") };
     }
 }
 
@@ -84,8 +89,8 @@ public static class SeedAnalyzer
             var index = Array.FindIndex(header, h => h == column);
             if (index < 0) index = Array.FindIndex(header, h => string.Equals(h, column, StringComparison.OrdinalIgnoreCase));
             if (index < 0)
-                throw new XformException($"column_types names a column '{column}' that is not in the header.{Suggestions.DidYouMean(column, header)}",
-                    new SourceLocation(file, 1, 1));
+                throw new XformException($"column_types names a column '{column}' that is not in the header of {file}.{Suggestions.DidYouMean(column, header)}",
+                    options.ColumnTypesOrigin ?? new SourceLocation(file, 1, 1));
             states[index].Declared = DeclaredType.Parse(type);
         }
 
@@ -103,7 +108,7 @@ public static class SeedAnalyzer
                 ref var s = ref states[i];
                 if (s.Declared is { } declared)
                 {
-                    if (declared.Type is SeedType.Text or SeedType.Other) { CheckUtf8(reader, i, header); continue; }
+                    if (declared.Type is SeedType.Text or SeedType.Other) { CheckText(reader, i, header); continue; }
                     if (reader.HasEscapedQuotes(i) || !declared.Accepts(reader.Raw(i)))
                         throw new XformException($"{Show(reader.GetString(i))} in column '{header[i]}' is not a valid {declared.Text}", reader.LocationOf(i));
                     continue;
@@ -115,7 +120,7 @@ public static class SeedAnalyzer
                     else Observe(ref s, reader.Raw(i));
                 }
                 // values a recognizer accepted are ASCII; the others are text and must be UTF-8
-                if (s.Mask == 0) CheckUtf8(reader, i, header);
+                if (s.Mask == 0) CheckText(reader, i, header);
             }
         }
 
@@ -142,10 +147,15 @@ public static class SeedAnalyzer
         return new SeedSchema(columns, rows, reader.HadByteOrderMark, options.Delimiter);
     }
 
-    static void CheckUtf8(CsvReader reader, int i, string[] header)
+    /// <summary>A text value must be UTF-8 without NUL bytes (which engines refuse or cut the text at).</summary>
+    static void CheckText(CsvReader reader, int i, string[] header)
     {
-        if (!System.Text.Unicode.Utf8.IsValid(reader.Raw(i)))
+        var raw = reader.Raw(i);
+        if (!System.Text.Unicode.Utf8.IsValid(raw))
             throw new XformException($"the value in column '{header[i]}' is not valid UTF-8; save the file as UTF-8", reader.LocationOf(i));
+        if (raw.IndexOf((byte)0) is var nul and >= 0)
+            throw new XformException($"the value in column '{header[i]}' holds a NUL byte (\\0), which PostgreSQL cannot store and other engines may cut the text at; remove it from the file",
+                reader.LocationWithin(i, nul));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -181,6 +191,8 @@ public static class SeedAnalyzer
         {
             if (!System.Text.Unicode.Utf8.IsValid(reader.Raw(i)))
                 throw new XformException($"column {i + 1} of the header is not valid UTF-8; save the file as UTF-8", reader.LocationOf(i));
+            if (reader.Raw(i).IndexOf((byte)0) is var nul and >= 0)
+                throw new XformException($"column {i + 1} of the header holds a NUL byte (\\0); remove it from the file", reader.LocationWithin(i, nul));
             var name = reader.GetString(i);
             if (string.IsNullOrWhiteSpace(name))
                 throw new XformException($"column {i + 1} of the header has no name; every column needs one", reader.LocationOf(i));

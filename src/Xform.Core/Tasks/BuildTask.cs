@@ -19,9 +19,13 @@ public static class BuildTask
         _ => [ResourceType.Seed, ResourceType.Model, ResourceType.Snapshot, ResourceType.Test],
     };
 
-    /// <summary>The plan of <paramref name="command"/>; <paramref name="only"/> restricts it to given ids (retry).</summary>
+    /// <summary>
+    /// The plan of <paramref name="command"/>; <paramref name="only"/> restricts it to given ids (retry). Its seed files are read
+    /// and checked here, so a bad one stops the command before anything runs.
+    /// </summary>
     public static ExecutionPlan Plan(Workspace workspace, string command, IReadOnlyList<string>? only = null) =>
-        Planner.Build(workspace.Graph, workspace.Request(command, TypesOf(command), only), workspace.StateComparer);
+        SeedPreflight.Check(Planner.Build(workspace.Graph, workspace.Request(command, TypesOf(command), only), workspace.StateComparer),
+            workspace.Manifest.Project.RootDir, workspace.Adapter.SeedTypes, workspace.Threads);
 
     /// <summary>What <c>xform retry</c> repeats: the last run's command, and its nodes that did not succeed and still exist.</summary>
     public static PreviousRun Retry(Workspace workspace)

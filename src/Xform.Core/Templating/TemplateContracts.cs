@@ -56,6 +56,9 @@ public sealed record MacroInfo(string Name, IReadOnlyList<string> Parameters, So
     /// <summary>Its body reads <c>kwargs</c>, so it takes keyword arguments it does not name (a generic test passing them on).</summary>
     public bool TakesKwargs { get; init; }
 
+    /// <summary>How many of <see cref="Parameters"/>, from the first, have no default: a call must give each.</summary>
+    public int RequiredCount { get; init; }
+
     /// <summary>The macros its body calls, read from its syntax tree.</summary>
     public IReadOnlyList<MacroCall> Calls { get; init; } = [];
 }

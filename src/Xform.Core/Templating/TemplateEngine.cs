@@ -102,6 +102,7 @@ public sealed class TemplateEngine
         Sql = u.Text,
         Calls = u.Calls,
         TakesKwargs = u.KwargsVar is not null,
+        RequiredCount = u.RequiredCount,
     };
 
     /// <summary>Translates and parses a model or test template once. Throws <see cref="XformException"/>

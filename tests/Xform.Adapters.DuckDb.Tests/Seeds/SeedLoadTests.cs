@@ -128,7 +128,7 @@ public class SeedConfigTests : SeedFixture
     {
         var message = LoadFails("codes", "code,amount\n1,2\n", Config(("column_types", Types(("amout", "decimal(10,2)")))));
         Assert.That(message, Is.EqualTo(
-            "seeds/codes.csv:1:1: error: column_types names a column 'amout' that is not in the header. Did you mean 'amount'?"));
+            "seeds/codes.csv:1:1: error: column_types names a column 'amout' that is not in the header of seeds/codes.csv. Did you mean 'amount'?"));
     }
 
     [Test]
@@ -305,6 +305,18 @@ public class SeedErrorTests : SeedFixture
         using var connection = Adapter.Open();
         var e = Assert.Throws<Xform.Core.Diagnostics.XformException>(() => SeedLoader.Load(Adapter, connection, SeedNode("latin1"), path, null))!;
         Assert.That(e.Format(), Is.EqualTo("seeds/latin1.csv:3:3: error: the value in column 'name' is not valid UTF-8; save the file as UTF-8"));
+    }
+
+    [Test]
+    public void A_nul_byte_is_refused_at_its_own_line_and_column()
+    {
+        const string Why = "holds a NUL byte (\\0), which PostgreSQL cannot store and other engines may cut the text at; remove it from the file";
+        Assert.That(LoadFails("nul", "id,name\n1,ab\0c\n"), Is.EqualTo($"seeds/nul.csv:2:5: error: the value in column 'name' {Why}"));
+        Assert.That(LoadFails("nul", "id,name\n1,\"line one\nline\0 two\"\n"), Is.EqualTo($"seeds/nul.csv:3:5: error: the value in column 'name' {Why}"),
+            "inside a quoted field that spans lines");
+        Assert.That(LoadFails("nul", "id,name\n1,\0\n", Config(("column_types", Types(("name", "varchar"))))),
+            Is.EqualTo($"seeds/nul.csv:2:3: error: the value in column 'name' {Why}"), "a column declared as text");
+        Assert.That(LoadFails("nul", "id,na\0me\n1,a\n"), Is.EqualTo("seeds/nul.csv:1:6: error: column 2 of the header holds a NUL byte (\\0); remove it from the file"));
     }
 
     [Test]

@@ -46,14 +46,12 @@ public class BuildSettingsTests
     }
 
     [Test]
-    public void A_snapshot_missing_unique_key_or_strategy_is_reported_at_the_snapshot()
+    public void A_snapshot_missing_unique_key_or_strategy_is_reported_at_its_other_configs_else_at_the_snapshot()
     {
-        var noKey = Snapshot("strategy: timestamp\nupdated_at: modified");
-        Assert.That(Error(() => SnapshotSettings.Of(noKey)).Location, Is.EqualTo(noKey.Location));
-        var noStrategy = Snapshot("unique_key: id");
-        var e = Error(() => SnapshotSettings.Of(noStrategy));
-        Assert.That(e.Location, Is.EqualTo(noStrategy.Location));
-        Assert.That(e.Message, Does.Contain("needs strategy"));
+        Assert.That(TestManifests.ErrorAtLine(1, () => SnapshotSettings.Of(Snapshot("strategy: timestamp\nupdated_at: modified"))), Does.Contain("needs unique_key"));
+        Assert.That(TestManifests.ErrorAtLine(2, () => SnapshotSettings.Of(Snapshot("tags: [daily]\nunique_key: id"))), Does.Contain("needs strategy"));
+        var bare = Snapshot("tags: [daily]");
+        Assert.That(Error(() => SnapshotSettings.Of(bare)).Location, Is.EqualTo(bare.Location), "no config of its own: the snapshot itself");
     }
 
     [TestCase("unique_key: id\nstrategy: timestamp", 2, "needs updated_at")]
