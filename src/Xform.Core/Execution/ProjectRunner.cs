@@ -55,7 +55,17 @@ public sealed class ProjectRunner
     {
         using (var connection = _adapter.Open())
         {
-            foreach (var r in connection.ListRelations())
+            IReadOnlyList<RelationInfo> relations;
+            try
+            {
+                relations = connection.ListRelations();
+            }
+            catch (DatabaseException e)
+            {
+                // no node has run: the target itself cannot be read (a database, role or warehouse missing or not granted)
+                throw new XformException($"cannot list the relations of the {_adapter.Describe()}: {e.Message}");
+            }
+            foreach (var r in relations)
             {
                 _existing[(r.Schema.ToLowerInvariant(), r.Name.ToLowerInvariant())] = r.Kind;
                 _schemas.Add(r.Schema);

@@ -1,3 +1,5 @@
+using Xform.Core.Diagnostics;
+
 namespace Xform.Core.Project;
 
 /// <summary>What project.yml (or dbt_project.yml) says.</summary>
@@ -32,6 +34,15 @@ public sealed record TargetConfig(string ProfileName, string Name, string Type, 
     IReadOnlyDictionary<string, object?> Settings)
 {
     static readonly string[] SecretKeys = ["password", "private_key", "passphrase", "token", "secret"];
+
+    /// <summary>Where the output is named in profiles.yml: connection errors point there.</summary>
+    public SourceLocation Location { get; init; }
+
+    /// <summary>
+    /// A failure to connect to or authenticate with this output, as a user error located at the output. The message
+    /// says what was refused and what to check; it must never hold a secret.
+    /// </summary>
+    public XformException ConnectionError(string message) => new(message, Location);
 
     public string? Get(string key) =>
         Settings.TryGetValue(key, out var v) && v is not null ? Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) : null;
