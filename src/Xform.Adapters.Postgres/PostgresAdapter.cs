@@ -146,6 +146,10 @@ public sealed class PostgresAdapter : IAdapter
         return e.Message.Split('\n')[0].Trim();
     }
 
+    /// <summary>Session advisory locks per schema, on a connection of their own (<see cref="PostgresRunLock"/>).</summary>
+    public IDisposable? LockRun(RunSchemas schemas, TimeSpan timeout, Action<string> waiting) =>
+        schemas.Written.Count + schemas.Read.Count == 0 ? null : PostgresRunLock.Take(Connect(), schemas, timeout, waiting);
+
     /// <summary>Binary COPY, typed on the client (<see cref="PostgresSeedLoader"/>).</summary>
     public IReadOnlyList<string> BulkLoadSeed(IAdapterConnection connection, SeedBulkLoad load) =>
         PostgresSeedLoader.BulkLoad((PostgresConnection)connection, load, (PostgresDialect)Dialect);

@@ -10,7 +10,13 @@ using Xform.Core.Project;
 
 namespace Xform.Core.Execution;
 
-public sealed record RunOptions(int Threads, bool FailFast, bool FullRefresh, string TargetDir, DateTime? EventTimeStart = null, DateTime? EventTimeEnd = null);
+public sealed record RunOptions(int Threads, bool FailFast, bool FullRefresh, string TargetDir, DateTime? EventTimeStart = null, DateTime? EventTimeEnd = null)
+{
+    /// <summary>How long a run waits for another one on its schemas (<c>--lock-timeout</c>); zero: not at all.</summary>
+    public TimeSpan LockTimeout { get; init; } = DefaultLockTimeout;
+
+    public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromMinutes(10);
+}
 
 /// <summary>
 /// Executes a plan: the scheduler runs its nodes in dependency order (a node waits for the tests the plan
@@ -53,6 +59,8 @@ public sealed class ProjectRunner
     /// <summary>Runs the plan's nodes; returns one result per node.</summary>
     public IReadOnlyList<NodeResult> Run(IRunListener listener)
     {
+        // before the relations are listed: what another run on these schemas builds must be seen
+        using var runLock = _adapter.LockRun(RunSchemaSet.Of(_plan, _graph), _options.LockTimeout, listener.Waiting);
         using (var connection = _adapter.Open())
         {
             IReadOnlyList<RelationInfo> relations;
