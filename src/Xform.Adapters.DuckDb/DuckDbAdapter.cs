@@ -14,6 +14,7 @@ namespace Xform.Adapters.DuckDb;
 public sealed class DuckDbAdapter : IAdapter
 {
     readonly DuckDbSettings _settings;
+    readonly TargetConfig _target;
     readonly string _projectRoot;
     // Opened with the first connection, not before: parse and compile never create or lock the database file.
     readonly Lazy<DuckDBConnection> _keepAlive;
@@ -21,10 +22,10 @@ public sealed class DuckDbAdapter : IAdapter
     public DuckDbAdapter(TargetConfig target, string projectRoot)
     {
         _projectRoot = projectRoot;
+        _target = target;
         _settings = DuckDbSettings.From(target, projectRoot);
         Dialect = new DuckDbDialect(Quote);
         TargetFields = Fields(target, _settings);
-        if (_settings.FullPath is { } file) Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         _keepAlive = new Lazy<DuckDBConnection>(Connect, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
@@ -72,25 +73,60 @@ public sealed class DuckDbAdapter : IAdapter
         var connection = new DuckDBConnection(_settings.ConnectionString);
         try
         {
+            if (_settings.FullPath is { } file) Directory.CreateDirectory(Path.GetDirectoryName(file)!);
             connection.Open();
         }
-        catch (DuckDBException e) when (e.Message.Contains("lock", StringComparison.OrdinalIgnoreCase))
+        catch (Exception e) when (e is DuckDBException or IOException or UnauthorizedAccessException)
         {
             connection.Dispose();
-            var pid = System.Text.RegularExpressions.Regex.Match(e.Message, @"PID (\d+)");
-            throw new XformException(
-                $"the DuckDB file '{_settings.Path}' is in use by another process{(pid.Success ? $" (PID {pid.Groups[1].Value})" : "")}; " +
-                "DuckDB allows one writer per file: close the other program (a DuckDB shell, a notebook or another xform) and retry");
-        }
-        catch (DuckDBException e)
-        {
-            connection.Dispose();
-            throw new XformException($"cannot open the DuckDB database '{_settings.Path}': {FirstLine(e.Message)}");
+            throw OpenError(e);
         }
         using var cmd = connection.CreateCommand();
         cmd.CommandText = $"SET file_search_path = '{_projectRoot.Replace("'", "''")}'";
         cmd.ExecuteNonQuery();
         return connection;
+    }
+
+    /// <summary>
+    /// Why the database file cannot be opened, as one line that names the output and what to check: another process
+    /// holds it, its directory cannot be made, it is a directory or not a DuckDB file, or it is not writable.
+    /// </summary>
+    XformException OpenError(Exception e)
+    {
+        var message = FirstLine(e.Message);
+        if (e is DuckDBException && (message.Contains("Could not set lock", StringComparison.Ordinal) || message.Contains("Conflicting lock", StringComparison.Ordinal)))
+        {
+            var pid = System.Text.RegularExpressions.Regex.Match(message, @"PID (\d+)");
+            return _target.ConnectionError(
+                $"the DuckDB file '{_settings.Path}' is in use by another process{(pid.Success ? $" (PID {pid.Groups[1].Value})" : "")}; " +
+                "DuckDB allows one writer per file: close the other program (a DuckDB shell, a notebook or another xform) and retry");
+        }
+        var directory = Path.GetDirectoryName(_settings.FullPath);
+        string reason = e switch
+        {
+            IOException or UnauthorizedAccessException when FileInTheWay(directory) is { } file =>
+                $"its directory cannot be created: '{file}' is a file: check 'path'",
+            IOException or UnauthorizedAccessException =>
+                $"its directory '{directory}' cannot be created ({FirstLine(e.Message)}): check 'path'",
+            _ when message.Contains("Is a directory", StringComparison.Ordinal) || Directory.Exists(_settings.FullPath) =>
+                "that is a directory: check 'path', which names the database file (e.g. target/dev.duckdb)",
+            _ when message.Contains("not a valid DuckDB database file", StringComparison.Ordinal) =>
+                "the file exists but is not a DuckDB database: check 'path'",
+            _ when message.Contains("Permission denied", StringComparison.Ordinal) =>
+                $"permission denied: check that the file and its directory '{directory}' are writable, or 'path'",
+            _ when message.Contains("No such file or directory", StringComparison.Ordinal) =>
+                $"the file cannot be created in '{directory}': check 'path'",
+            _ => System.Text.RegularExpressions.Regex.Replace(message, @"^(DuckDBOpen failed: )?(IO Error: )?", "") + ": check 'path'",
+        };
+        return _target.ConnectionError($"cannot open the DuckDB database '{_settings.Path}' of output '{_target.Name}': {reason}");
+    }
+
+    /// <summary>The nearest existing ancestor of <paramref name="directory"/> when it is a file (which no directory can be made in).</summary>
+    static string? FileInTheWay(string? directory)
+    {
+        for (var d = directory; d is not null; d = Path.GetDirectoryName(d))
+            if (Path.Exists(d)) return File.Exists(d) ? d : null;
+        return null;
     }
 
     static string FirstLine(string s) => s.Split('\n')[0].Trim();

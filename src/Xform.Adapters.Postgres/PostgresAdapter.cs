@@ -16,10 +16,12 @@ namespace Xform.Adapters.Postgres;
 public sealed class PostgresAdapter : IAdapter
 {
     readonly PostgresProfile _profile;
+    readonly TargetConfig _target;
     readonly Lazy<NpgsqlDataSource> _dataSource;
 
     public PostgresAdapter(TargetConfig target, string projectRoot)
     {
+        _target = target;
         _profile = PostgresProfile.From(target);
         TargetFields = _profile.TargetFields(target);
         _dataSource = new Lazy<NpgsqlDataSource>(() => NpgsqlDataSource.Create(_profile.ConnectionString()), LazyThreadSafetyMode.ExecutionAndPublication);
@@ -71,28 +73,42 @@ public sealed class PostgresAdapter : IAdapter
 
     NpgsqlConnection Connect()
     {
-        NpgsqlConnection? connection = null;
+        NpgsqlConnection connection;
         try
         {
             connection = _dataSource.Value.OpenConnection();
-            // the first connection to finish decides; every server of a data source has the same version
-            if (Volatile.Read(ref _dialect) is null) Interlocked.CompareExchange(ref _dialect, new PostgresDialect(Quote, connection.PostgreSqlVersion), null);
-            if (_profile.Role is { } role)
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or ArgumentException or InvalidOperationException)
+        {
+            throw ConnectionError(Reason(e));
+        }
+        // the first connection to finish decides; every server of a data source has the same version
+        if (Volatile.Read(ref _dialect) is null) Interlocked.CompareExchange(ref _dialect, new PostgresDialect(Quote, connection.PostgreSqlVersion), null);
+        if (_profile.Role is { } role)
+        {
+            try
             {
                 using var cmd = connection.CreateCommand();
                 cmd.CommandText = $"set role {Quote(role)}";
                 cmd.ExecuteNonQuery();
             }
-            return connection;
+            catch (NpgsqlException e)
+            {
+                connection.Dispose();
+                throw ConnectionError(e is PostgresException p ? $"{p.MessageText}: check 'role'" : Reason(e));
+            }
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or ArgumentException or InvalidOperationException)
-        {
-            connection?.Dispose();
-            throw new XformException($"cannot connect to PostgreSQL at {_profile.Server} as '{_profile.User}': {Reason(e)}");
-        }
+        return connection;
     }
 
-    /// <summary>One line saying why a connection failed, without the connection string.</summary>
+    XformException ConnectionError(string reason) =>
+        _target.ConnectionError($"cannot connect to PostgreSQL at {_profile.Server} as '{_profile.User}' (output '{_target.Name}'): {reason}");
+
+    const string NoPassword = "the server asks for a password and none was given: set 'password' (or PGPASSWORD, ~/.pgpass)";
+
+    /// <summary>
+    /// Why a connection failed and what to check, in one line, without the connection string or the password.
+    /// </summary>
     internal string Reason(Exception e)
     {
         for (var x = e; x is not null; x = x.InnerException)
@@ -100,23 +116,39 @@ public sealed class PostgresAdapter : IAdapter
             switch (x)
             {
                 case PostgresException p when p.SqlState == PostgresErrorCodes.InvalidPassword:
-                    return "password authentication failed" + (_profile.Password is null ? " (no password was given: set 'password' or PGPASSWORD)" : "");
+                    return _profile.Password is null ? NoPassword : "password authentication failed: check 'password' and 'user'";
                 case PostgresException p when p.SqlState == PostgresErrorCodes.InvalidCatalogName:
-                    return $"database '{_profile.Database}' does not exist";
+                    return $"database '{_profile.Database}' does not exist: check 'dbname'";
+                case PostgresException p when p.SqlState == PostgresErrorCodes.InvalidAuthorizationSpecification:
+                    return $"{p.MessageText}: check 'user' and the server's pg_hba.conf";
+                case PostgresException p when p.SqlState == PostgresErrorCodes.TooManyConnections:
+                    return $"{p.MessageText}: lower 'threads' or raise the server's max_connections";
+                case PostgresException p when p.SqlState == PostgresErrorCodes.CannotConnectNow:
+                    return $"{p.MessageText}: retry when the server is up";
                 case PostgresException p:
                     return p.MessageText;
+                case NpgsqlException when x.Message.StartsWith("No password has been provided", StringComparison.Ordinal):
+                    return NoPassword;
                 case SocketException s when s.SocketErrorCode == SocketError.ConnectionRefused:
-                    return "connection refused (is the server running and accepting TCP connections on that port?)";
+                    return "connection refused: check 'host' and 'port', and that the server is running and accepts TCP connections there";
                 case SocketException s when s.SocketErrorCode is SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData:
-                    return $"unknown host '{_profile.Host}'";
+                    return $"unknown host '{_profile.Host}': check 'host'";
+                case SocketException when _profile.Host.StartsWith('/'):
+                    return $"no server listens on the socket '{Path.Combine(_profile.Host, $".s.PGSQL.{_profile.Port}")}': check 'host' and 'port', and that the server is running";
+                case SocketException s when s.SocketErrorCode is SocketError.HostUnreachable or SocketError.NetworkUnreachable:
+                    return $"'{_profile.Host}' is unreachable ({s.Message}): check 'host' and the network";
                 case SocketException s:
-                    return s.Message;
+                    return $"{s.Message}: check 'host' and 'port'";
                 case TimeoutException:
-                    return $"timed out after {_profile.ConnectTimeout}s (connect_timeout)";
+                    return $"no answer within {_profile.ConnectTimeout}s: check 'host', 'port' and the network (a firewall that drops packets), or raise 'connect_timeout'";
             }
         }
         return e.Message.Split('\n')[0].Trim();
     }
+
+    /// <summary>Session advisory locks per schema, on a connection of their own (<see cref="PostgresRunLock"/>).</summary>
+    public IDisposable? LockRun(RunSchemas schemas, TimeSpan timeout, Action<string> waiting) =>
+        schemas.Written.Count + schemas.Read.Count == 0 ? null : PostgresRunLock.Take(Connect(), schemas, timeout, waiting);
 
     /// <summary>Binary COPY, typed on the client (<see cref="PostgresSeedLoader"/>).</summary>
     public IReadOnlyList<string> BulkLoadSeed(IAdapterConnection connection, SeedBulkLoad load) =>

@@ -28,7 +28,7 @@ public class PostgresDialect(Func<string, string> quote, Version serverVersion) 
     /// <summary>Builds the new view as <c>x__xform_tmp</c>, then swaps it in (run as one transaction).</summary>
     public override IReadOnlyList<string> BuildView(RelationName relation, string sql, RelationKind? existing)
     {
-        var tmp = relation with { Identifier = relation.Identifier + TempSuffix };
+        var tmp = Staging(relation);
         return
         [
             $"drop view if exists {Render(tmp)}",

@@ -17,6 +17,14 @@ public sealed class SnowflakeDialect(bool transient = true) : SqlDialect(Snowfla
 
     protected override string TableKind => transient ? "transient table" : "table";
 
+    readonly string _run = Guid.NewGuid().ToString("N")[..8];
+
+    /// <summary>
+    /// <c>x__xform_tmp_&lt;run&gt;</c>, one per run (per adapter): Snowflake has no lock to keep two runs out of one staging
+    /// table, where one run's load would land in the other's.
+    /// </summary>
+    public override RelationName Staging(RelationName relation) => relation with { Identifier = $"{relation.Identifier}{TempSuffix}_{_run}" };
+
     public override string Rename(RelationName relation, string newIdentifier, RelationKind kind) =>
         $"alter {(kind == RelationKind.View ? "view" : "table")} {Render(relation)} rename to {Render(relation with { Identifier = newIdentifier })}";
 

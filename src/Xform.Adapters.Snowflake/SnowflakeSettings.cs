@@ -30,6 +30,11 @@ public sealed record SnowflakeSettings
     /// <summary>How many times a throttled or failed request is retried.</summary>
     public int Retries { get; init; } = 5;
     public required Uri BaseUri { get; init; }
+    /// <summary>The output's name and where profiles.yml names it, for connection errors.</summary>
+    public string Output { get; init; } = "";
+    public SourceLocation OutputLocation { get; init; }
+
+    public XformException ConnectionError(string message) => new(message, OutputLocation);
 
     static readonly HashSet<string> Known = new(StringComparer.Ordinal)
     {
@@ -114,6 +119,8 @@ public sealed record SnowflakeSettings
             StatementTimeout = Int("statement_timeout", 0, 0),
             Retries = Int("retries", 5, 0),
             BaseUri = baseUri,
+            Output = target.Name,
+            OutputLocation = target.Location,
         };
     }
 

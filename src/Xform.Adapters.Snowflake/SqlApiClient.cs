@@ -25,6 +25,8 @@ public sealed record StatementResult(string? Handle, IReadOnlyList<SnowflakeColu
 /// <item>429, 503 and 504 are retried with exponential backoff and jitter (honouring Retry-After);</item>
 /// <item>202 (still running, which can happen even for a synchronous request) is polled at
 /// <c>statementStatusUrl</c> with a growing interval until 200 or an error;</item>
+/// <item>401 (after one fresh token), 403, a 404 or 513 to a submission (no such account) and network failures that
+/// outlast the retries are connection errors (<see cref="ConnectionFailure"/>): user errors, not statement errors;</item>
 /// <item>408 (the statement timeout) and 422 (a SQL error: code, sqlState, message) become a
 /// <see cref="DatabaseException"/>; results come in partitions, fetched one by one and gunzipped;</item>
 /// <item><see cref="CancelAll"/> cancels every running statement with <c>POST .../{handle}/cancel</c>.</item>
@@ -52,6 +54,7 @@ public sealed class SqlApiClient : IDisposable
         {
             AutomaticDecompression = DecompressionMethods.None, // partitions are gunzipped here, explicitly
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ConnectTimeout = TimeSpan.FromSeconds(30), // else the system's, which can be minutes, for each retry
         }) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
@@ -198,8 +201,8 @@ public sealed class SqlApiClient : IDisposable
             catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException && !Cancelled)
             {
                 Log.Enqueue($"{request.Method} {request.RequestUri?.PathAndQuery} -> {e.GetType().Name}");
-                if (attempt >= _settings.Retries)
-                    throw new DatabaseException($"cannot reach Snowflake at {_settings.BaseUri.Host}: {e.Message}", e);
+                if (attempt >= _settings.Retries || ConnectionFailure.IsUnknownHost(e))
+                    throw ConnectionFailure.Unreachable(_settings, e, attempt, HttpTimeout);
                 attempt++;
                 retry = true;
                 await Backoff(attempt, null);
@@ -219,7 +222,9 @@ public sealed class SqlApiClient : IDisposable
                 continue;
             }
             if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
-                throw new DatabaseException($"Snowflake refused the credentials of user {_settings.User} (HTTP {(int)status}){Details(json)}");
+                throw ConnectionFailure.Refused(_settings, status, Details(json));
+            if (status is HttpStatusCode.NotFound && resubmittable || (int)status == 513)
+                throw ConnectionFailure.NoAccount(_settings, status);
             if ((Transient(status) || resubmittable && ServerFailure(status)) && attempt < _settings.Retries)
             {
                 attempt++;

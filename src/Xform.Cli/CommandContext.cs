@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Xform.Core.Adapters;
+using Xform.Core.Diagnostics;
 using Xform.Core.Graph;
 using Xform.Core.Parsing;
 using Xform.Core.Project;
@@ -35,6 +36,12 @@ sealed class CommandContext : IDisposable
         Exclude = parse.GetValue(CliOptions.Exclude) ?? [],
         FullRefresh = parse.GetValue(CliOptions.FullRefresh),
         FailFast = parse.GetValue(CliOptions.FailFast),
+        LockTimeout = parse.GetValue(CliOptions.LockTimeout) switch
+        {
+            null => null,
+            < 0 => throw new XformException("--lock-timeout must be a number of seconds, 0 or more"),
+            var seconds => TimeSpan.FromSeconds(seconds.Value),
+        },
         StateDir = parse.GetValue(CliOptions.State),
         Defer = parse.GetValue(CliOptions.Defer),
         FavorState = parse.GetValue(CliOptions.FavorState),

@@ -70,6 +70,11 @@ public sealed class FakeSnowflake : IDisposable
     public RSA Key { get; }
     /// <summary>When set, the bearer token and type expected instead of a key-pair JWT.</summary>
     public (string Token, string Type)? ExpectedToken { get; set; }
+    /// <summary>
+    /// An answer to every request, before the token is read: 403 (a network policy refusing the client's address), or
+    /// 404 or 513 for an account URL that does not exist (Snowflake's behaviour change bundle 2024_03, BCR-1669).
+    /// </summary>
+    public (int Status, string? Message)? RefuseAll { get; set; }
     /// <summary>Rows per result partition.</summary>
     public int PartitionRows { get; set; } = 10_000;
     public ConcurrentQueue<Recorded> Requests { get; } = new();
@@ -167,6 +172,11 @@ public sealed class FakeSnowflake : IDisposable
         Requests.Enqueue(new Recorded(request.HttpMethod, path, body, auth, type));
         try
         {
+            if (RefuseAll is { } refusal)
+            {
+                Respond(context, refusal.Status, refusal.Message is null ? [] : new JsonObject { ["message"] = refusal.Message });
+                return;
+            }
             if (CheckAuth(auth, type) is { } authError)
             {
                 Respond(context, 401, new JsonObject { ["code"] = "390144", ["message"] = authError });

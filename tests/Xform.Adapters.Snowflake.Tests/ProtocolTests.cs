@@ -235,7 +235,7 @@ public class ProtocolTests
     {
         _fake.ExpectedToken = ("right-token", "OAUTH");
         using var adapter = Fixtures.Adapter(_fake, s => s with { Authenticator = SnowflakeAuthenticator.OAuth, Token = "wrong-token", PrivateKey = null });
-        var e = Assert.Throws<DatabaseException>(() => adapter.Open().Query("select 1"))!;
+        var e = Assert.Throws<XformException>(() => adapter.Open().Query("select 1"))!;
         Assert.That(e.Message, Does.Contain("refused the credentials").And.Not.Contain("wrong-token"));
         Assert.That(_fake.Posts.Count(), Is.EqualTo(2));
     }

@@ -1,3 +1,5 @@
+using Xform.Tests;
+
 namespace Xform.Cli.Tests;
 
 /// <summary>
@@ -166,17 +168,4 @@ public class ErrorMessageTests
     }
 
     public static string StripTime(string line) => System.Text.RegularExpressions.Regex.Replace(line.TrimEnd('\r'), @"^\d\d:\d\d:\d\d  ", "");
-}
-
-/// <summary>Starts the built xform CLI as its own process.</summary>
-static class ChildProcess
-{
-    public static System.Diagnostics.Process Start(params string[] args)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "xform.dll");
-        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(dll);
-        foreach (var a in args) info.ArgumentList.Add(a);
-        return System.Diagnostics.Process.Start(info)!;
-    }
 }

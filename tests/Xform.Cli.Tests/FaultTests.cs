@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Xform.Tests;
 
 namespace Xform.Cli.Tests;
 

@@ -11,6 +11,8 @@ sealed class RunReporter(Output output) : IRunListener
     const int Width = 80;
     readonly Stopwatch _clock = Stopwatch.StartNew();
 
+    public void Waiting(string message) => output.Info(message, new Dictionary<string, object?> { ["event"] = "waiting" });
+
     public void NodeStarted(int index, int total, Node node) =>
         output.Info(Dots($"{index} of {total} START {Describe(node)}", "[RUN]"),
             new Dictionary<string, object?> { ["node"] = node.UniqueId, ["event"] = "start", ["index"] = index, ["total"] = total });

@@ -57,7 +57,17 @@ public interface IAdapter : IDisposable
     /// Null: the profile's settings as written.
     /// </summary>
     IReadOnlyDictionary<string, object?>? TargetFields => null;
+
+    /// <summary>
+    /// Keeps other xform runs off this run's schemas until disposed: exclusively those it writes, shared those it only
+    /// reads. A run holding one is waited for up to <paramref name="timeout"/> (<paramref name="waiting"/> says so
+    /// once), then it is a user error. Null where the engine needs no such lock or has none.
+    /// </summary>
+    IDisposable? LockRun(RunSchemas schemas, TimeSpan timeout, Action<string> waiting) => null;
 }
+
+/// <summary>The schemas a run writes relations in, and those it only reads from.</summary>
+public sealed record RunSchemas(IReadOnlyCollection<string> Written, IReadOnlyCollection<string> Read);
 
 public interface IAdapterConnection : IDisposable
 {

@@ -27,6 +27,12 @@ public class SqlDialect(Func<string, string> quote, AdapterCapabilities capabili
 
     public const string TempSuffix = "__xform_tmp";
 
+    /// <summary>
+    /// Where a new version of <paramref name="relation"/> is built before it is swapped in: <c>x__xform_tmp</c>. An engine
+    /// with no lock to keep two runs apart names it per run instead (Snowflake), so they do not load into one table.
+    /// </summary>
+    public virtual RelationName Staging(RelationName relation) => relation with { Identifier = relation.Identifier + TempSuffix };
+
     public virtual string Drop(RelationName relation, RelationKind kind) =>
         $"drop {(kind == RelationKind.View ? "view" : "table")} if exists {Render(relation)}";
 
@@ -67,7 +73,7 @@ public class SqlDialect(Func<string, string> quote, AdapterCapabilities capabili
     /// </summary>
     public virtual IReadOnlyList<string> BuildTable(RelationName relation, string sql, RelationKind? existing)
     {
-        var tmp = relation with { Identifier = relation.Identifier + TempSuffix };
+        var tmp = Staging(relation);
         if (Capabilities.TransactionalDdl) return [Drop(tmp, RelationKind.Table), CreateTableAs(tmp, sql), .. SwapIn(tmp, relation, existing)];
         if (!Capabilities.CreateOrReplaceTable)
             throw new NotSupportedException("an engine without transactional DDL needs create or replace table to replace a table atomically");

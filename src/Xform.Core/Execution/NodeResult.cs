@@ -26,4 +26,6 @@ public interface IRunListener
 {
     void NodeStarted(int index, int total, Node node);
     void NodeFinished(int index, int total, NodeResult result);
+    /// <summary>The run waits for another one before it starts (<see cref="IAdapter.LockRun"/>).</summary>
+    void Waiting(string message) { }
 }

@@ -10,7 +10,13 @@ using Xform.Core.Project;
 
 namespace Xform.Core.Execution;
 
-public sealed record RunOptions(int Threads, bool FailFast, bool FullRefresh, string TargetDir, DateTime? EventTimeStart = null, DateTime? EventTimeEnd = null);
+public sealed record RunOptions(int Threads, bool FailFast, bool FullRefresh, string TargetDir, DateTime? EventTimeStart = null, DateTime? EventTimeEnd = null)
+{
+    /// <summary>How long a run waits for another one on its schemas (<c>--lock-timeout</c>); zero: not at all.</summary>
+    public TimeSpan LockTimeout { get; init; } = DefaultLockTimeout;
+
+    public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromMinutes(10);
+}
 
 /// <summary>
 /// Executes a plan: the scheduler runs its nodes in dependency order (a node waits for the tests the plan
@@ -53,9 +59,21 @@ public sealed class ProjectRunner
     /// <summary>Runs the plan's nodes; returns one result per node.</summary>
     public IReadOnlyList<NodeResult> Run(IRunListener listener)
     {
+        // before the relations are listed: what another run on these schemas builds must be seen
+        using var runLock = _adapter.LockRun(RunSchemaSet.Of(_plan, _graph), _options.LockTimeout, listener.Waiting);
         using (var connection = _adapter.Open())
         {
-            foreach (var r in connection.ListRelations())
+            IReadOnlyList<RelationInfo> relations;
+            try
+            {
+                relations = connection.ListRelations();
+            }
+            catch (DatabaseException e)
+            {
+                // no node has run: the target itself cannot be read (a database, role or warehouse missing or not granted)
+                throw new XformException($"cannot list the relations of the {_adapter.Describe()}: {e.Message}");
+            }
+            foreach (var r in relations)
             {
                 _existing[(r.Schema.ToLowerInvariant(), r.Name.ToLowerInvariant())] = r.Kind;
                 _schemas.Add(r.Schema);

@@ -25,7 +25,7 @@ public static class SeedLoader
         var options = SeedOptions.From(seed.Config, seed.OriginalFilePath);
         var schema = analyzed ?? SeedAnalyzer.Analyze(csvFullPath, seed.OriginalFilePath, options, adapter.SeedTypes);
         var dialect = adapter.Dialect;
-        var tmp = seed.Relation with { Identifier = seed.Relation.Identifier + SqlDialect.TempSuffix };
+        var tmp = dialect.Staging(seed.Relation);
         var names = schema.Columns.Select(c => options.QuoteColumns ? dialect.Quote(c.Name) : c.Name).ToList();
         var executed = new List<string>();
         try

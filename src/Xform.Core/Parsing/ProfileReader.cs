@@ -80,7 +80,11 @@ public static class ProfileReader
         var database = Setting("database");
         if (database.Length == 0) database = Setting("dbname");
         if (database.Length == 0 && type == "duckdb") database = DuckDbCatalog(Setting("path"));
-        return new TargetConfig(profileName, name, type, schema, database, threads, settings) { Location = output.Location, Locations = locations };
+        return new TargetConfig(profileName, name, type, schema, database, threads, settings)
+        {
+            Location = outputs.Entries.First(e => e.Key == name).KeyLocation,
+            Locations = locations,
+        };
     }
 
     /// <summary>

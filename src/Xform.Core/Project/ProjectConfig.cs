@@ -1,3 +1,5 @@
+using Xform.Core.Diagnostics;
+
 namespace Xform.Core.Project;
 
 /// <summary>What project.yml (or dbt_project.yml) says.</summary>
@@ -33,14 +35,20 @@ public sealed record TargetConfig(string ProfileName, string Name, string Type, 
 {
     static readonly string[] SecretKeys = ["password", "private_key", "passphrase", "token", "secret"];
 
-    /// <summary>Where the output is written in profiles.yml (unknown for a target made in code).</summary>
-    public Diagnostics.SourceLocation Location { get; init; }
+    /// <summary>Where the output is named in profiles.yml (unknown for a target made in code): connection errors point there.</summary>
+    public SourceLocation Location { get; init; }
 
     /// <summary>Where each setting's value is written, by key.</summary>
-    public IReadOnlyDictionary<string, Diagnostics.SourceLocation> Locations { get; init; } = new Dictionary<string, Diagnostics.SourceLocation>();
+    public IReadOnlyDictionary<string, SourceLocation> Locations { get; init; } = new Dictionary<string, SourceLocation>();
 
     /// <summary>Where <paramref name="key"/> is set, else where the output is: for an error about a setting.</summary>
-    public Diagnostics.SourceLocation At(string key) => Locations.TryGetValue(key, out var at) ? at : Location;
+    public SourceLocation At(string key) => Locations.TryGetValue(key, out var at) ? at : Location;
+
+    /// <summary>
+    /// A failure to connect to or authenticate with this output, as a user error located at the output. The message
+    /// says what was refused and what to check; it must never hold a secret.
+    /// </summary>
+    public XformException ConnectionError(string message) => new(message, Location);
 
     public string? Get(string key) =>
         Settings.TryGetValue(key, out var v) && v is not null ? Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) : null;

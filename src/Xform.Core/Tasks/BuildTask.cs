@@ -40,7 +40,7 @@ public static class BuildTask
         var watch = Stopwatch.StartNew();
         var options = workspace.Options;
         var run = new RunOptions(workspace.Threads, options.FailFast, options.FullRefresh, workspace.TargetDir,
-            Utc(options.EventTimeStart), Utc(options.EventTimeEnd));
+            Utc(options.EventTimeStart), Utc(options.EventTimeEnd)) { LockTimeout = options.LockTimeout ?? RunOptions.DefaultLockTimeout };
         var adapter = workspace.Adapter;
         var results = new ProjectRunner(workspace.Loaded, workspace.Graph, adapter, run, adapter.External, plan).Run(listener);
         workspace.WriteManifest(results.Where(r => r.CompiledSql is not null).ToDictionary(r => r.Node.UniqueId, r => r.CompiledSql!));

@@ -56,10 +56,21 @@ public static class DocsTask
     /// <summary>The engine's view of the project's relations; empty (with a warning) when the database cannot be read.</summary>
     public static Catalog ReadCatalog(Workspace workspace, Compiler compiler, Action<string> warn)
     {
-        IAdapterConnection connection;
         try
         {
-            connection = workspace.Adapter.Open();
+            // a connection error comes from Open, or (an engine without sessions: Snowflake) from the first query
+            using var connection = workspace.Adapter.Open();
+            return CatalogBuilder.Build(workspace.Manifest, connection, workspace.Adapter.Quote, node =>
+            {
+                try
+                {
+                    return compiler.SourceRelation(node);
+                }
+                catch (XformException)
+                {
+                    return null;
+                }
+            });
         }
         catch (XformException e)
         {
@@ -67,18 +78,6 @@ public static class DocsTask
             warn($"catalog: could not read the database, so column types and row counts are missing: {e.Message}");
             return Catalog.Empty with { Errors = [$"could not connect: {e.Message}"] };
         }
-        using var _ = connection;
-        return CatalogBuilder.Build(workspace.Manifest, connection, workspace.Adapter.Quote, node =>
-        {
-            try
-            {
-                return compiler.SourceRelation(node);
-            }
-            catch (XformException)
-            {
-                return null;
-            }
-        });
     }
 
     /// <summary>

@@ -28,6 +28,8 @@ public sealed record TaskOptions
     public IReadOnlyList<string> Exclude { get; init; } = [];
     public bool FullRefresh { get; init; }
     public bool FailFast { get; init; }
+    /// <summary>--lock-timeout: how long to wait for another run on the same schemas (null: the default).</summary>
+    public TimeSpan? LockTimeout { get; init; }
     public string? StateDir { get; init; }
     public bool Defer { get; init; }
     public bool FavorState { get; init; }
