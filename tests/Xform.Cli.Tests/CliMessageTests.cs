@@ -12,7 +12,7 @@ public class CliMessageTests
 
     static Case Usage(string name, string expected, params string[] args) => C(name, expected, args);
 
-    static IEnumerable<Case> UsageCases()
+    internal static IEnumerable<Case> UsageCases()
     {
         yield return Usage("--threads not a number", $"error: --threads: 'lots' is not a whole number\n{BuildHint}", "build", "--threads", "lots");
         yield return Usage("--limit not a number", "error: --limit: 'x' is not a whole number\nrun 'xform show --help' to see the options", "show", "-s", "built", "--limit", "x");
@@ -34,7 +34,7 @@ public class CliMessageTests
     [TestCaseSource(nameof(UsageCases))]
     public void A_usage_error_is_one_line_and_a_hint(Case c) => CheckBeforeBuild(c);
 
-    static IEnumerable<Case> OptionValueCases()
+    internal static IEnumerable<Case> OptionValueCases()
     {
         yield return C("--threads 0", "error: --threads must be at least 1, not 0", ["build", "--threads", "0"]);
         yield return C("--state missing", "error: --state '{dir}/nope' does not exist; point it at the target folder of the run to compare with",
@@ -51,7 +51,7 @@ public class CliMessageTests
     [TestCaseSource(nameof(OptionValueCases))]
     public void A_bad_option_value_is_named_before_the_database_is_touched(Case c) => CheckBeforeBuild(c);
 
-    static IEnumerable<Case> YamlCases()
+    internal static IEnumerable<Case> YamlCases()
     {
         const string Tab = "error: invalid YAML: a tab indents this line; YAML indents with spaces only";
         yield return C("a tab in profiles.yml, at its line", $"profiles.yml:4:1: {Tab}", ["build"],

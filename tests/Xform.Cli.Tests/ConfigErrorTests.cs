@@ -10,7 +10,7 @@ public class ConfigErrorTests
 {
     const string Incremental = "{{ config(materialized='incremental', ";
 
-    static IEnumerable<Case> Cases()
+    internal static IEnumerable<Case> Cases()
     {
         yield return C("unknown incremental strategy, at its config() call",
             "models/m.sql:2:4: error: incremental_strategy 'mege' of model 'm' is not one of append, merge, delete+insert, insert_overwrite, microbatch. Did you mean 'merge'?",

@@ -15,7 +15,7 @@ public class ConnectionErrorTests
         ErrorMessageTests.C(name, $"profiles.yml:4:5: error: cannot open the DuckDB database '{path}' of output 'dev': {reason}",
             ["run"], ("profiles.yml", Profile(path)), ("models/a.sql", "select 1 as v"), ("notes.txt", "not a database\n"), ("data/.keep", ""));
 
-    static IEnumerable<ErrorMessageTests.Case> Cases()
+    internal static IEnumerable<ErrorMessageTests.Case> Cases()
     {
         yield return Case("a file where its directory should be", "notes.txt/dev.duckdb",
             "its directory cannot be created: '{dir}/notes.txt' is a file: check 'path'");

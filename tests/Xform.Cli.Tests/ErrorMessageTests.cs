@@ -18,7 +18,7 @@ public class ErrorMessageTests
     public static Case C(string name, string expected, string[] args, params (string Path, string Text)[] files) =>
         new(name, files.ToDictionary(f => f.Path, f => f.Text), args, expected);
 
-    static IEnumerable<Case> Cases()
+    internal static IEnumerable<Case> Cases()
     {
         yield return C("bad YAML names its line", "project.yml:6:1: error: invalid YAML: While parsing a flow sequence, did not find expected ',' or ']'.",
             ["parse"], ("project.yml", "name: proj\nprofile: proj\nmodels:\n  proj:\n   bad: [x\n"));
@@ -64,8 +64,10 @@ public class ErrorMessageTests
             ["parse"], ("project.yml", "<delete>"));
     }
 
+    /// <summary>Each mistake injected into a built project and then built: the error, and nothing touched.</summary>
     [TestCaseSource(nameof(Cases))]
-    public void Reports_one_located_line_and_exits_2(Case c) => Check(c);
+    public void Reports_one_located_line_and_exits_2(Case c) =>
+        CheckBeforeBuild(c.Args[0] == "parse" ? c with { Args = ["build", .. c.Args[1..]] } : c);
 
     /// <summary>
     /// Runs the case's command in a fresh project: exit 2, exactly the expected error lines (the expectation's lines;
@@ -85,15 +87,20 @@ public class ErrorMessageTests
     public static void CheckBeforeBuild(Case c)
     {
         using var p = new TestProject();
-        p.Write("models/built.sql", "{{ config(materialized='table') }}select 1 as v");
+        p.Write("models/built.sql", "{{ config(materialized='table') }}select range as v, 'row ' || range as label from range(3)");
         Assert.That(p.Run("build").ExitCode, Is.Zero, "the first build");
-        p.Write("models/built.sql", "{{ config(materialized='table') }}select 2 as v");
+        var before = Checksum(p);
+        p.Write("models/built.sql", "{{ config(materialized='table') }}select 2 as v, 'changed' as label");
         Write(p, c);
         var r = p.Run(Args(p, c));
         CheckResult(p, c, r);
         Assert.That(r.Out, Does.Not.Contain("START"), "no node started");
-        Assert.That(p.Scalar("select v from built"), Is.EqualTo(1), "the database is untouched");
+        Assert.That(Checksum(p), Is.EqualTo(before), "the database is untouched: same rows, same checksum");
     }
+
+    /// <summary>Row count and an md5 of every row of the built table.</summary>
+    static string Checksum(TestProject p) =>
+        p.Query("select count(*) || ':' || md5(string_agg(v || '/' || label, '|' order by v)) from built")[0][0]!.ToString()!;
 
     static string[] Args(TestProject p, Case c) => c.Args.Select(a => a.Replace("{dir}", p.Dir)).ToArray();
 

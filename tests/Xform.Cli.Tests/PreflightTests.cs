@@ -78,7 +78,7 @@ public class PreflightTests
 
     static string PropsWith(string incConfig) => Props.Replace("  - name: inc\n", "  - name: inc\n    config:\n" + incConfig);
 
-    static IEnumerable<Inject> Cases()
+    internal static IEnumerable<Inject> Cases()
     {
         const string Inc = "{{ config(materialized='incremental', ";
         // 1. Strategies without what they need.

@@ -18,7 +18,7 @@ public class ProjectFileTypeTests
     static Case Profile(string name, string expected, string output) =>
         C(name, expected, ["build"], ("profiles.yml", "proj:\n  target: dev\n  outputs:\n    dev:\n" + output));
 
-    static IEnumerable<Case> Cases()
+    internal static IEnumerable<Case> Cases()
     {
         yield return Project("model-paths a number", "project.yml:3:14: error: 'model-paths' must be a list of text values, such as [models], not the number 5",
             Head + "model-paths: 5\n");

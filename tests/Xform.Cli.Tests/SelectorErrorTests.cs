@@ -11,7 +11,7 @@ public class SelectorErrorTests
 {
     static Case Bad(string name, string expected, params string[] args) => C(name, expected, ["build", .. args]);
 
-    static IEnumerable<Case> Cases()
+    internal static IEnumerable<Case> Cases()
     {
         const string Operators = "misplaced '+'; graph operators go before the name ('+name', '2+name') or after it ('name+', 'name+3'), once each";
         yield return Bad("a '+' too many after", $"error: --select '+built+++': {Operators}", "-s", "+built+++");
