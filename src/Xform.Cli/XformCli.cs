@@ -7,12 +7,14 @@ using Xform.Insights;
 
 namespace Xform.Cli;
 
-/// <summary>The command line: verbs, options, exit codes. 0 success, 1 a node failed, 2 a user error.</summary>
+/// <summary>The command line: verbs, options, exit codes. 0 success, 1 a node failed, 2 a user error or an internal one.</summary>
 public static class XformCli
 {
     public const int Success = 0;
     public const int NodeFailure = 1;
     public const int UserError = 2;
+    /// <summary>A bug in xform; 2 as well, as dbt exits 2 on an unhandled error.</summary>
+    public const int InternalError = 2;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -138,10 +140,13 @@ public static class XformCli
                 output.Error(e is XformAggregateException a ? a.Format() : e.Format());
                 return UserError;
             }
-            catch (Exception e) when (!parse.GetValue(CliOptions.Debug))
+            catch (Exception e)
             {
-                output.Error($"internal error: {e.GetType().Name}: {e.Message} (run with --debug for the stack trace, and please report it)");
-                return UserError;
+                // Handled here with or without --debug: an exception let out of the action would abort the process.
+                output.Error(parse.GetValue(CliOptions.Debug)
+                    ? $"internal error: {e}"
+                    : $"internal error: {e.GetType().Name}: {e.Message} (run with --debug for the stack trace, and please report it)");
+                return InternalError;
             }
         });
         root.Subcommands.Add(command);

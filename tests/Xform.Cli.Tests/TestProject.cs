@@ -1,4 +1,5 @@
 using DuckDB.NET.Data;
+using Xform.Tests;
 
 namespace Xform.Cli.Tests;
 
@@ -62,6 +63,21 @@ public sealed class TestProject : IDisposable
         var stderr = new StringWriter();
         var code = XformCli.Run([.. args, "--project-dir", Dir], stdout, stderr);
         return new CliResult(code, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>Runs the built CLI as its own process: for cases that could crash the process (a stack overflow
+    /// kills the test host too) or that must see how the process itself exits.</summary>
+    public CliResult RunProcess(params string[] args)
+    {
+        using var child = ChildProcess.Start([.. args, "--project-dir", Dir]);
+        var stdout = child.StandardOutput.ReadToEndAsync();
+        var stderr = child.StandardError.ReadToEndAsync();
+        if (!child.WaitForExit(120_000))
+        {
+            child.Kill(entireProcessTree: true);
+            throw new TimeoutException($"xform {string.Join(' ', args)} ran over 2 minutes");
+        }
+        return new CliResult(child.ExitCode, stdout.Result, stderr.Result);
     }
 
     /// <summary>Reads the project's DuckDB file after a command has finished.</summary>

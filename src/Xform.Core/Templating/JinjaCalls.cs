@@ -85,6 +85,7 @@ internal static class JinjaCalls
                 break;
             case TestExpr t: Visit(t.Value, found); foreach (var a in t.Args) Visit(a, found); break;
             case BinaryExpr b: Visit(b.Left, found); Visit(b.Right, found); break;
+            case ArithExpr ar: Visit(ar.First, found); foreach (var (_, r, _) in ar.Ops) Visit(r, found); break;
             case UnaryExpr u: Visit(u.Operand, found); break;
             case CompareExpr cmp: Visit(cmp.First, found); foreach (var (_, r, _) in cmp.Ops) Visit(r, found); break;
             case ConcatExpr cc: foreach (var p in cc.Parts) Visit(p, found); break;

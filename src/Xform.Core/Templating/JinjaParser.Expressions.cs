@@ -24,6 +24,7 @@ internal sealed partial class JinjaParser
 
     private Expr ParseExpression()
     {
+        Enter(Cur.Pos);
         var e = ParseOr();
         while (Cur.IsName("if"))
         {
@@ -35,9 +36,9 @@ internal sealed partial class JinjaParser
                 _i++;
                 els = ParseExpression();
             }
-            e = new CondExpr(pos, test, e, els);
+            e = Deep(new CondExpr(pos, test, e, els));
         }
-        return e;
+        return Leave(e);
     }
 
     private Expr ParseOr()
@@ -46,7 +47,7 @@ internal sealed partial class JinjaParser
         while (Cur.IsName("or"))
         {
             var pos = Next().Pos;
-            left = new BinaryExpr(pos, "or", left, ParseAnd());
+            left = Deep(new BinaryExpr(pos, "or", left, ParseAnd()));
         }
         return left;
     }
@@ -57,7 +58,7 @@ internal sealed partial class JinjaParser
         while (Cur.IsName("and"))
         {
             var pos = Next().Pos;
-            left = new BinaryExpr(pos, "and", left, ParseNot());
+            left = Deep(new BinaryExpr(pos, "and", left, ParseNot()));
         }
         return left;
     }
@@ -67,14 +68,15 @@ internal sealed partial class JinjaParser
         if (Cur.IsName("not"))
         {
             var pos = Next().Pos;
-            return new UnaryExpr(pos, "not", ParseNot());
+            Enter(pos);
+            return Leave(new UnaryExpr(pos, "not", ParseNot()));
         }
         return ParseCompare();
     }
 
     private Expr ParseCompare()
     {
-        var first = ParseMath1();
+        var first = ParseArith(0);
         List<(string, Expr, int)>? ops = null;
         while (true)
         {
@@ -85,56 +87,42 @@ internal sealed partial class JinjaParser
             else if (t.IsName("not") && Peek().IsName("in")) { op = "not in"; _i++; }
             if (op == null) break;
             _i++;
-            (ops ??= new()).Add((op, ParseMath1(), t.Pos));
+            (ops ??= new()).Add((op, ParseArith(0), t.Pos));
         }
-        return ops == null ? first : new CompareExpr(first.Pos, first, ops);
+        return ops == null ? first : Deep(new CompareExpr(first.Pos, first, ops));
     }
 
-    private Expr ParseMath1()
+    /// <summary>The arithmetic operators of each precedence level, loosest first.</summary>
+    private static readonly string[][] ArithOps = [["+", "-"], ["*", "/", "//", "%"], ["**"]];
+
+    /// <summary>A left-to-right chain of the operators of one precedence level (Jinja2 parses <c>**</c> left to right
+    /// too: <c>2 ** 3 ** 2</c> is 64, unlike Python), one node however long.</summary>
+    private Expr ParseArith(int level)
     {
-        var left = ParseConcat();
-        while (Cur.IsOp("+") || Cur.IsOp("-"))
+        Expr Operand() => level switch { 0 => ParseConcat(), 1 => ParseArith(2), _ => ParseUnary(true) };
+        var ops = ArithOps[level];
+        var first = Operand();
+        List<(string, Expr, int)>? rest = null;
+        while (Cur.Kind == TokKind.Op && Array.IndexOf(ops, Cur.Text) >= 0)
         {
             var t = Next();
-            left = new BinaryExpr(t.Pos, t.Text, left, ParseConcat());
+            (rest ??= new()).Add((t.Text, Operand(), t.Pos));
         }
-        return left;
+        return rest == null ? first : Deep(new ArithExpr(rest[0].Item3, first, rest));
     }
 
     private Expr ParseConcat()
     {
-        var first = ParseMath2();
+        var first = ParseArith(1);
         if (!Cur.IsOp("~")) return first;
         var pos = Cur.Pos;
         var parts = new List<Expr> { first };
         while (Cur.IsOp("~"))
         {
             _i++;
-            parts.Add(ParseMath2());
+            parts.Add(ParseArith(1));
         }
         return new ConcatExpr(pos, parts);
-    }
-
-    private Expr ParseMath2()
-    {
-        var left = ParsePow();
-        while (Cur.Kind == TokKind.Op && Cur.Text is "*" or "/" or "//" or "%")
-        {
-            var t = Next();
-            left = new BinaryExpr(t.Pos, t.Text, left, ParsePow());
-        }
-        return left;
-    }
-
-    private Expr ParsePow()
-    {
-        var left = ParseUnary(true);
-        while (Cur.IsOp("**"))
-        {
-            var t = Next();
-            left = new BinaryExpr(t.Pos, "**", left, ParseUnary(true));
-        }
-        return left;
     }
 
     private Expr ParseUnary(bool withFilter)
@@ -143,7 +131,8 @@ internal sealed partial class JinjaParser
         if (Cur.IsOp("-") || Cur.IsOp("+"))
         {
             var t = Next();
-            node = new UnaryExpr(t.Pos, t.Text, ParseUnary(false));
+            Enter(t.Pos);
+            node = Leave(new UnaryExpr(t.Pos, t.Text, ParseUnary(false)));
         }
         else
             node = ParsePrimary();
@@ -226,17 +215,17 @@ internal sealed partial class JinjaParser
             {
                 _i++;
                 var n = Cur;
-                if (n.Kind == TokKind.Name) { _i++; node = new AttrExpr(n.Pos, node, n.Text); }
-                else if (n.Kind == TokKind.Int) { _i++; node = new ItemExpr(n.Pos, node, new ConstExpr(n.Pos, n.Value)); }
+                if (n.Kind == TokKind.Name) { _i++; node = Deep(new AttrExpr(n.Pos, node, n.Text)); }
+                else if (n.Kind == TokKind.Int) { _i++; node = Deep(new ItemExpr(n.Pos, node, new ConstExpr(n.Pos, n.Value))); }
                 else throw Err($"expected an attribute name after '.' but found {Describe(n)}", n.Pos);
             }
             else if (t.IsOp("["))
             {
                 _i++;
-                node = ParseSubscript(t.Pos, node);
+                node = Deep(ParseSubscript(t.Pos, node));
             }
             else if (t.IsOp("("))
-                node = ParseCall(node);
+                node = Deep(ParseCall(node));
             else
                 return node;
         }
@@ -312,7 +301,7 @@ internal sealed partial class JinjaParser
             if (Cur.IsOp("|"))
             {
                 _i++;
-                node = ParseOneFilter(node);
+                node = Deep(ParseOneFilter(node));
             }
             else if (Cur.IsName("is"))
             {
@@ -340,10 +329,10 @@ internal sealed partial class JinjaParser
                     if (Cur.IsName("is")) throw Err("tests cannot be chained with 'is'", Cur.Pos);
                     args.Add(ParsePostfix(ParsePrimary()));
                 }
-                node = new TestExpr(nt.Pos, node, name, args, negated);
+                node = Deep(new TestExpr(nt.Pos, node, name, args, negated));
             }
             else if (Cur.IsOp("("))
-                node = ParseCall(node);
+                node = Deep(ParseCall(node));
             else
                 return node;
         }
@@ -369,7 +358,7 @@ internal sealed partial class JinjaParser
         while (Cur.IsOp("|"))
         {
             _i++;
-            node = ParseOneFilter(node);
+            node = Deep(ParseOneFilter(node));
         }
         return node;
     }

@@ -19,6 +19,7 @@ internal sealed partial class JinjaParser
     private int _i;
     private int _macroDepth;
     private int _loopDepth;
+    private int _depth; // nesting levels open: blocks, and the parser's own recursion into sub-expressions
 
     private JinjaParser(SourceText src)
     {
@@ -44,6 +45,33 @@ internal sealed partial class JinjaParser
     private Token Next() => _t[_i++];
 
     private XformException Err(string message, int pos) => _src.Error(message, pos);
+
+    // Nesting ---------------------------------------------------------------------------------------
+    // The parser, the translation and Scriban all recurse once per level of the tree; a limit keeps each of them
+    // within the stack (a stack overflow kills the process, with no message). See TemplateLimits.MaxNesting.
+
+    /// <summary>Opens a level: a block, or a recursion into a sub-expression (parentheses, brackets, call arguments,
+    /// operands of <c>not</c> and unary minus).</summary>
+    private void Enter(int pos)
+    {
+        if (++_depth > TemplateLimits.MaxNesting) throw TooDeep(pos);
+    }
+
+    /// <summary>Closes a level opened by <see cref="Enter"/>, checking the expression built inside it.</summary>
+    private T Leave<T>(T e) where T : Expr
+    {
+        Deep(e);
+        _depth--;
+        return e;
+    }
+
+    /// <summary>A node built in a loop (an attribute or filter chain, and/or) checked as it is built: its own depth
+    /// on top of the levels open around it.</summary>
+    private T Deep<T>(T e) where T : Expr => _depth + e.Depth - 1 > TemplateLimits.MaxNesting ? throw TooDeep(e.Pos) : e;
+
+    private XformException TooDeep(int pos) =>
+        Err($"nested deeper than {TemplateLimits.MaxNesting} levels, xform's limit for expressions and blocks in one template or macro " +
+            "(every parenthesis, bracket, call, filter, attribute, operator and block counts)", pos);
 
     private static string Describe(Token t) => t.Kind switch
     {
@@ -101,7 +129,9 @@ internal sealed partial class JinjaParser
                             return body;
                         }
                         _i += 2;
+                        Enter(tag.Pos);
                         body.Add(ParseTag(tag));
+                        _depth--;
                         break;
                     }
                 case TokKind.Eof:

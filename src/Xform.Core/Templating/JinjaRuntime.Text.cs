@@ -45,21 +45,25 @@ internal static partial class JinjaRuntime
         {
             var keys = d2.Keys.ToList();
             keys.Sort(StringComparer.Ordinal);
-            JsonItems(keys, sb, indent, level, '{', '}', (k, b) => { JsonString(k, b); b.Append(": "); Json(Py.Norm(d2[k]), b, indent, level + 1); });
+            NestedValues.Walk(v, "while encoding a JSON object", () =>
+                JsonItems(keys, sb, indent, level, '{', '}', (k, b) => { JsonString(k, b); b.Append(": "); Json(Py.Norm(d2[k]), b, indent, level + 1); }), Circular);
             return;
         }
         if (v is IList list)
         {
-            JsonItems(list.Cast<object?>().ToList(), sb, indent, level, '[', ']', (x, b) => Json(Py.Norm(x), b, indent, level + 1));
+            NestedValues.Walk(v, "while encoding a JSON object", () =>
+                JsonItems(list.Cast<object?>().ToList(), sb, indent, level, '[', ']', (x, b) => Json(Py.Norm(x), b, indent, level + 1)), Circular);
             return;
         }
         throw new JinjaError($"Object of type {Py.TypeName(v)} is not JSON serializable");
     }
 
-    private static void JsonItems<T>(List<T> items, StringBuilder sb, string? indent, int level, char open, char close, Action<T, StringBuilder> each)
+    private static bool Circular() => throw new JinjaError("Circular reference detected");
+
+    private static bool JsonItems<T>(List<T> items, StringBuilder sb, string? indent, int level, char open, char close, Action<T, StringBuilder> each)
     {
         sb.Append(open);
-        if (items.Count == 0) { sb.Append(close); return; }
+        if (items.Count == 0) { sb.Append(close); return true; }
         for (var i = 0; i < items.Count; i++)
         {
             if (i > 0) sb.Append(indent == null ? ", " : ",");
@@ -68,6 +72,7 @@ internal static partial class JinjaRuntime
         }
         if (indent != null) sb.Append('\n').Insert(sb.Length, indent, level);
         sb.Append(close);
+        return true;
     }
 
     /// <summary>A string as Python's json.dumps writes it (ASCII only): tojson here, fromjson/tojson in dbt's context.</summary>
@@ -109,6 +114,12 @@ internal static partial class JinjaRuntime
     private static string SortedRepr(object? v)
     {
         if (v is string || v is JNamespace || !(Py.TryDict(v, out _) || v is IList)) return Py.Repr(v);
+        return NestedValues.Walk(v!, "while getting the repr of an object", () => SortedItemsRepr(v),
+            () => v is JTuple ? "(...)" : Py.TryDict(v, out _) ? "{...}" : "[...]");
+    }
+
+    private static string SortedItemsRepr(object? v)
+    {
         if (Py.TryDict(v, out var d))
             return "{" + string.Join(", ", d.Keys.OrderBy(k => k, StringComparer.Ordinal).Select(k => Py.Repr(k) + ": " + SortedRepr(Py.Norm(d[k])))) + "}";
         var items = ((IList)v!).Cast<object?>().Select(x => SortedRepr(Py.Norm(x))).ToList();
@@ -126,6 +137,12 @@ internal static partial class JinjaRuntime
         var rep = SortedRepr(v);
         if (rep.Length <= PPrintWidth - indent - allowance) { sb.Append(rep); return; }
         if (v is string s && s.Length > 0) { PString(s, sb, indent, allowance, level); return; }
+        // a container that contains itself is printed once, then as its one-line repr
+        NestedValues.Walk(v!, "while getting the repr of an object", () => PFormatItems(v, rep, sb, indent, allowance, level), () => sb.Append(rep));
+    }
+
+    private static StringBuilder PFormatItems(object? v, string rep, StringBuilder sb, int indent, int allowance, int level)
+    {
         if (v is not JNamespace && Py.TryDict(v, out var d))
         {
             sb.Append('{');
@@ -139,8 +156,7 @@ internal static partial class JinjaRuntime
                 PFormat(Py.Norm(d[keys[i]]), sb, inner + kr.Length + 2, last ? allowance + 1 : 1, level + 1);
                 if (!last) sb.Append(",\n").Append(' ', inner);
             }
-            sb.Append('}');
-            return;
+            return sb.Append('}');
         }
         if (v is IList l and (JTuple or List<object?>) && v is not (JDictView or JRange))
         {
@@ -154,10 +170,9 @@ internal static partial class JinjaRuntime
                 if (i > 0) sb.Append(",\n").Append(' ', inner);
                 PFormat(Py.Norm(l[i]), sb, inner, last ? allowance + end.Length : 1, level + 1);
             }
-            sb.Append(end);
-            return;
+            return sb.Append(end);
         }
-        sb.Append(rep);
+        return sb.Append(rep);
     }
 
     /// <summary>pprint's long strings: split after blanks into several literals, one a line.</summary>

@@ -172,22 +172,26 @@ internal static class Py
         float f => FloatRepr(f),
         decimal m => m.ToString(CultureInfo.InvariantCulture),
         JUndefined => "",
-        JTuple t => t.Count == 1 ? "(" + Repr(t[0]) + ",)" : "(" + string.Join(", ", t.Select(Repr)) + ")",
+        JTuple t => Printed(t, "(...)", () => t.Count == 1 ? "(" + Repr(t[0]) + ",)" : "(" + string.Join(", ", t.Select(Repr)) + ")"),
         JNamespace ns => "<Namespace " + DictStr(ns) + ">",
-        JDictView dv => dv.Kind + "([" + string.Join(", ", dv.Select(Repr)) + "])",
+        JDictView dv => Printed(dv, "[...]", () => dv.Kind + "([" + string.Join(", ", dv.Select(Repr)) + "])"),
         JRange r => r.Step == 1 ? $"range({r.Start}, {r.Stop})" : $"range({r.Start}, {r.Stop}, {r.Step})",
         JMacro m => $"<Macro '{m.Name}'>",
         ITemplateObject or ITemplateCallable => v.ToString() ?? "",
         IDictionary<string, object?> d => DictStr(d),
         IReadOnlyDictionary<string, object?> d => DictStr(d),
-        IDictionary d => "{" + string.Join(", ", d.Keys.Cast<object?>().Select(k => Repr(k) + ": " + Repr(d[k!]))) + "}",
-        IList l => "[" + string.Join(", ", l.Cast<object?>().Select(Repr)) + "]",
+        IDictionary d => Printed(d, "{...}", () => "{" + string.Join(", ", d.Keys.Cast<object?>().Select(k => Repr(k) + ": " + Repr(d[k!]))) + "}"),
+        IList l => Printed(l, "[...]", () => "[" + string.Join(", ", l.Cast<object?>().Select(Repr)) + "]"),
         _ when IsInt(v, out var l) => l.ToString(CultureInfo.InvariantCulture),
         _ => v.ToString() ?? "",
     };
 
     private static string DictStr(IEnumerable<KeyValuePair<string, object?>> d) =>
-        "{" + string.Join(", ", d.Select(kv => Repr(kv.Key) + ": " + Repr(kv.Value))) + "}";
+        Printed(d, "{...}", () => "{" + string.Join(", ", d.Select(kv => Repr(kv.Key) + ": " + Repr(kv.Value))) + "}");
+
+    /// <summary>A container's repr; Python's "[...]" where it contains itself.</summary>
+    private static string Printed(object container, string recursive, Func<string> print) =>
+        NestedValues.Walk(container, "while getting the repr of an object", print, () => recursive);
 
     public static string Repr(object? v)
     {
@@ -308,15 +312,23 @@ internal static class Py
         if (BothInts(a, b, out var x, out var y)) return x * y;
         if (UseDecimal(a, b, out var dx, out var dy)) return dx * dy;
         if (IsFloat(a, out var fa) && IsFloat(b, out var fb)) return fa * fb;
-        if (a is string s && IsInt(b, out var n)) return n <= 0 ? "" : string.Concat(Enumerable.Repeat(s, (int)n));
-        if (b is string s2 && IsInt(a, out var n2)) return n2 <= 0 ? "" : string.Concat(Enumerable.Repeat(s2, (int)n2));
+        if (a is string s && IsInt(b, out var n)) return Repeat(s, n);
+        if (b is string s2 && IsInt(a, out var n2)) return Repeat(s2, n2);
         if (a is IList l && IsInt(b, out var n3))
         {
-            var r = new List<object?>();
+            var r = new List<object?>(n3 <= 0 ? 0 : checked((int)(l.Count * n3)));
             for (var i = 0; i < n3; i++) foreach (var o in l) r.Add(o);
             return r;
         }
         return HostOperation("*", a, b);
+    }
+
+    /// <summary>Python's <c>s * n</c>, in one allocation (the callers check the size against the limits first).</summary>
+    private static string Repeat(string s, long n)
+    {
+        if (n <= 0 || s.Length == 0) return "";
+        var count = checked((int)n);
+        return s.Length == 1 ? new string(s[0], count) : new StringBuilder(checked(s.Length * count)).Insert(0, s, count).ToString();
     }
 
     public static object? Div(object? a, object? b)
@@ -407,18 +419,25 @@ internal static class Py
             IsFloat(a, out var fa); IsFloat(b, out var fb);
             return fa == fb;
         }
+        // Items are equal when they are the same object, as in Python (so a list that contains itself equals itself).
         if (a is IList la && b is IList lb)
         {
             if ((a is JTuple) != (b is JTuple) || la.Count != lb.Count) return false;
-            for (var i = 0; i < la.Count; i++) if (!Eq(la[i], lb[i])) return false;
-            return true;
+            return NestedValues.Walk(a, "in comparison", () =>
+            {
+                for (var i = 0; i < la.Count; i++) if (!ReferenceEquals(la[i], lb[i]) && !Eq(la[i], lb[i])) return false;
+                return true;
+            });
         }
         if (TryDict(a, out var da) && TryDict(b, out var db))
         {
             if (da.Count != db.Count) return false;
-            foreach (var kv in da)
-                if (!db.TryGetValue(kv.Key, out var ov) || !Eq(kv.Value, ov)) return false;
-            return true;
+            return NestedValues.Walk(a, "in comparison", () =>
+            {
+                foreach (var kv in da)
+                    if (!db.TryGetValue(kv.Key, out var ov) || (!ReferenceEquals(kv.Value, ov) && !Eq(kv.Value, ov))) return false;
+                return true;
+            });
         }
         return Equals(a, b);
     }
@@ -435,14 +454,15 @@ internal static class Py
         }
         if (a is string sa && b is string sb) return string.CompareOrdinal(sa, sb);
         if (a is IList la && b is IList lb)
-        {
-            for (var i = 0; i < Math.Min(la.Count, lb.Count); i++)
+            return NestedValues.Walk(a, "in comparison", () =>
             {
-                if (Eq(la[i], lb[i])) continue;
-                return Compare(la[i], lb[i], op);
-            }
-            return la.Count.CompareTo(lb.Count);
-        }
+                for (var i = 0; i < Math.Min(la.Count, lb.Count); i++)
+                {
+                    if (ReferenceEquals(la[i], lb[i]) || Eq(la[i], lb[i])) continue;
+                    return Compare(la[i], lb[i], op);
+                }
+                return la.Count.CompareTo(lb.Count);
+            });
         if (a is ITemplateOperand ha && ha.TryOperate("cmp", b, false, out var c) && c is int ci) return ci;
         if (b is ITemplateOperand hb && hb.TryOperate("cmp", a, true, out c) && c is int cr) return cr;
         throw new JinjaError($"'{op}' is not supported between '{TypeName(a)}' and '{TypeName(b)}'");

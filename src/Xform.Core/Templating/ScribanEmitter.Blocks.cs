@@ -8,29 +8,59 @@ internal sealed partial class ScribanEmitter
     private void EmitIf(IfStmt i, Scope s)
     {
         var u = s.Unit;
-        ScriptIfStatement? previous = null;
         var outer = u.Block;
-        for (var b = 0; b < i.Branches.Count; b++)
+        if (i.Branches.Count > 1)
         {
-            var (cond, body) = i.Branches[b];
-            Line(u, cond.Pos);
-            var branch = new ScriptIfStatement { Condition = Fn(u, "j_t", E(cond, s)), Then = new ScriptBlockStatement(), ElseKeyword = b > 0 ? ScriptKeyword.Else() : null, Span = u.Span };
-            if (previous == null) Add(u, branch);
-            else previous.Else = branch;
-            Enter(u, branch.Then);
-            EmitBody(body, s);
-            u.Block = outer;
-            previous = branch;
+            EmitElifChain(i, s);
+            return;
         }
+        var (cond, body) = i.Branches[0];
+        Line(u, cond.Pos);
+        var branch = new ScriptIfStatement { Condition = Fn(u, "j_t", E(cond, s)), Then = new ScriptBlockStatement(), Span = u.Span };
+        Add(u, branch);
+        Enter(u, branch.Then);
+        EmitBody(body, s);
+        u.Block = outer;
         if (i.Else != null)
         {
             Line(u, i.Pos);
             var otherwise = new ScriptElseStatement { Body = new ScriptBlockStatement(), Span = u.Span };
-            previous!.Else = otherwise;
+            branch.Else = otherwise;
             Enter(u, otherwise.Body);
             EmitBody(i.Else, s);
             u.Block = outer;
         }
+    }
+
+    /// <summary>
+    /// <c>if / elif ... / else</c> as a flat run of ifs guarded by a flag (each branch runs only if no earlier one
+    /// did): Scriban's <c>else if</c> nests a level per branch and recurses through them when run, and a
+    /// generated template may have thousands of branches.
+    /// </summary>
+    private void EmitElifChain(IfStmt i, Scope s)
+    {
+        var u = s.Unit;
+        var outer = u.Block;
+        var pending = Tmp(u);
+        Line(u, i.Pos);
+        Add(u, Assign(u, pending, new ScriptLiteral(true) { Span = u.Span }));
+        foreach (var (cond, body) in i.Branches)
+        {
+            Line(u, cond.Pos);
+            var branch = new ScriptIfStatement { Condition = And(u, Var(u, pending), Fn(u, "j_t", E(cond, s))), Then = new ScriptBlockStatement(), Span = u.Span };
+            Add(u, branch);
+            Enter(u, branch.Then);
+            Add(u, Assign(u, pending, new ScriptLiteral(false) { Span = u.Span }));
+            EmitBody(body, s);
+            u.Block = outer;
+        }
+        if (i.Else == null) return;
+        Line(u, i.Pos);
+        var otherwise = new ScriptIfStatement { Condition = Var(u, pending), Then = new ScriptBlockStatement(), Span = u.Span };
+        Add(u, otherwise);
+        Enter(u, otherwise.Then);
+        EmitBody(i.Else, s);
+        u.Block = outer;
     }
 
     private void EmitFor(ForStmt f, Scope s)

@@ -138,14 +138,25 @@ internal sealed partial class ScribanEmitter
                     _ => Fn(u, "j_add", Int(u, Loc(u, un.Pos)), Int(u, 0), E(un.Operand, s)),
                 };
             case BinaryExpr b:
-                return b.Op switch
+                return b.Op == "or"
+                    ? Fn(u, "j_take", Or(u, Fn(u, "j_keepif", E(b.Left, s)), Fn(u, "j_keep", E(b.Right, s))))
+                    : Fn(u, "j_take", Or(u, Fn(u, "j_keepifnot", E(b.Left, s)), Fn(u, "j_keep", E(b.Right, s))));
+            case ArithExpr { Ops: [var (op, right, pos)] } ar:
+                return Fn(u, BinaryFn(op), Int(u, Loc(u, pos)), E(ar.First, s), E(right, s));
+            case ArithExpr ar:
                 {
-                    "or" => Fn(u, "j_take", Or(u, Fn(u, "j_keepif", E(b.Left, s)), Fn(u, "j_keep", E(b.Right, s)))),
-                    "and" => Fn(u, "j_take", Or(u, Fn(u, "j_keepifnot", E(b.Left, s)), Fn(u, "j_keep", E(b.Right, s)))),
-                    _ => Fn(u, BinaryFn(b.Op), Int(u, Loc(u, b.Pos)), E(b.Left, s), E(b.Right, s)),
-                };
+                    // a longer chain: one helper applying the operators in turn, so the Scriban tree stays flat
+                    var args = new List<ScriptExpression> { E(ar.First, s) };
+                    foreach (var (op, right, pos) in ar.Ops)
+                    {
+                        args.Add(Int(u, Loc(u, pos)));
+                        args.Add(Str(u, op));
+                        args.Add(E(right, s));
+                    }
+                    return Fn(u, "j_arith", args);
+                }
             case ConcatExpr cat:
-                return Fn(u, "j_cat", cat.Parts.Select(p => E(p, s)).ToList());
+                return Fn(u, "j_cat", cat.Parts.Select(p => E(p, s)).Prepend(Int(u, Loc(u, cat.Pos))).ToList());
             case CondExpr ce:
                 {
                     var test = Fn(u, "j_t", E(ce.Test, s));

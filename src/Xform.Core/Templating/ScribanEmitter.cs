@@ -250,6 +250,7 @@ internal sealed partial class ScribanEmitter
                 break;
             case TestExpr t: CollectNames(t.Value, into); foreach (var a in t.Args) CollectNames(a, into); break;
             case BinaryExpr b: CollectNames(b.Left, into); CollectNames(b.Right, into); break;
+            case ArithExpr a: CollectNames(a.First, into); foreach (var (_, r, _) in a.Ops) CollectNames(r, into); break;
             case UnaryExpr u: CollectNames(u.Operand, into); break;
             case CompareExpr c: CollectNames(c.First, into); foreach (var (_, r, _) in c.Ops) CollectNames(r, into); break;
             case ConcatExpr c: foreach (var p in c.Parts) CollectNames(p, into); break;

@@ -87,7 +87,7 @@ internal static class ScribanHelpers
         var b = new ScriptObject();
         void Def(string name, bool hasId, Func<JinjaContext, ScriptArray, object?> f) => b.SetValue(name, new Fn(hasId, f), true);
 
-        Def("j_p", false, (cx, a) => Py.Str(JinjaRuntime.Check(a[0])));
+        Def("j_p", false, (cx, a) => Print(cx, a[0]));
         Def("j_discard", false, (cx, a) => null);
         Def("j_captured", false, (cx, a) => a[0]?.ToString() ?? "");
         Def("j_name", true, (cx, a) => LookupName(cx, (string)a[1]!, strict: true));
@@ -148,14 +148,14 @@ internal static class ScribanHelpers
         {
             var call = (ConstantCall)a[0]!;
             var (args, kw) = call.Arguments();
-            return Py.Str(JinjaRuntime.Check(CallValue(cx, call.Id, LookupName(cx, call.Name, strict: true), args, kw, call.Name)));
+            return Print(cx, CallValue(cx, call.Id, LookupName(cx, call.Name, strict: true), args, kw, call.Name));
         });
         Def("j_pgcall", true, (cx, a) =>
         {
             var name = (string)a[1]!;
             var f = LookupName(cx, name, strict: true);
             var (args, kw) = SplitArgs(a, 2);
-            return Py.Str(JinjaRuntime.Check(CallValue(cx, Id(a[0]), f, args, kw, name)));
+            return Print(cx, CallValue(cx, Id(a[0]), f, args, kw, name));
         });
         Def("j_meth", true, (cx, a) =>
         {
@@ -222,16 +222,33 @@ internal static class ScribanHelpers
         });
         Def("j_add", true, (cx, a) => Py.Add(Chk(a[1]), Chk(a[2])));
         Def("j_sub", true, (cx, a) => Py.Sub(Chk(a[1]), Chk(a[2])));
-        Def("j_mul", true, (cx, a) => Py.Mul(Chk(a[1]), Chk(a[2])));
+        Def("j_mul", true, (cx, a) => Mul(cx, Chk(a[1]), Chk(a[2])));
         Def("j_div", true, (cx, a) => Py.Div(Chk(a[1]), Chk(a[2])));
         Def("j_fdiv", true, (cx, a) => Py.FloorDiv(Chk(a[1]), Chk(a[2])));
         Def("j_mod", true, (cx, a) => Py.Mod(Chk(a[1]), Chk(a[2])));
         Def("j_pow", true, (cx, a) => Py.Pow(Chk(a[1]), Chk(a[2])));
         Def("j_neg", true, (cx, a) => Py.Neg(Chk(a[1])));
-        Def("j_cat", false, (cx, a) =>
+        Def("j_arith", false, (cx, a) =>
+        {
+            // first, then (id, operator, operand) for each step of a chain such as a + b - c, applied left to right
+            var value = a[0];
+            for (var i = 1; i + 2 < a.Count; i += 3)
+            {
+                try
+                {
+                    value = cx.CheckSize(Arith(cx, (string)a[i + 1]!, Chk(value), Chk(a[i + 2])));
+                }
+                catch (Exception e) when (Fn.IsValueError(e))
+                {
+                    throw cx.Error(Id(a[i]), e.Message);
+                }
+            }
+            return value;
+        });
+        Def("j_cat", true, (cx, a) =>
         {
             var sb = new System.Text.StringBuilder();
-            foreach (var x in a) sb.Append(Py.Str(Chk(x)));
+            for (var i = 1; i < a.Count; i++) sb.Append(Py.Str(Chk(a[i])));
             return sb.ToString();
         });
         Def("j_eq", false, (cx, a) => Py.Eq(a[0], a[1]));
@@ -259,6 +276,40 @@ internal static class ScribanHelpers
     }
 
     private static object? Chk(object? v) => JinjaRuntime.Check(v);
+
+    /// <summary>A value as printed by <c>{{ }}</c>, refused if the output it goes to would grow past the limit.</summary>
+    private static string Print(JinjaContext cx, object? v)
+    {
+        var text = Py.Str(JinjaRuntime.Check(v));
+        cx.CheckOutput(text.Length);
+        return text;
+    }
+
+    private static object? Arith(JinjaContext cx, string op, object? a, object? b) => op switch
+    {
+        "+" => Py.Add(a, b),
+        "-" => Py.Sub(a, b),
+        "*" => Mul(cx, a, b),
+        "/" => Py.Div(a, b),
+        "//" => Py.FloorDiv(a, b),
+        "%" => Py.Mod(a, b),
+        "**" => Py.Pow(a, b),
+        _ => throw new InvalidOperationException(op),
+    };
+
+    /// <summary><c>a * b</c>; a string or list repeated past the size limits is refused before anything is allocated
+    /// (<c>"a" * 999999999</c> would otherwise build a 2 GB string).</summary>
+    private static object? Mul(JinjaContext cx, object? a, object? b)
+    {
+        var (text, times) = a is string ? (a as string, b) : (b as string, a);
+        if (text != null && Py.IsInt(times, out var n))
+        {
+            if (n > 0 && text.Length > 0 && n > cx.Limits.MaxStringLength / text.Length) throw cx.StringTooLong(text.Length * (decimal)n);
+        }
+        else if (a is System.Collections.IList l && Py.IsInt(b, out n) && n > 0 && l.Count > 0 && n > cx.Limits.MaxListLength / l.Count)
+            throw cx.ListTooLong(l.Count * (decimal)n);
+        return Py.Mul(a, b);
+    }
 
     private static string MissingAttr(object? target, string name) =>
         Py.TryDict(target, out _) ? $"dict has no key or attribute '{name}'" : $"'{Py.TypeName(target)}' object has no attribute '{name}'";
@@ -379,6 +430,7 @@ internal static class ScribanHelpers
     {
         var u = cx.CurrentUnit;
         var loc = id >= 0 && id < u.Locs.Length ? u.Locs[id] : u.Location;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             return Py.Norm(f(new TemplateCall(args, kw, loc)));
@@ -394,6 +446,11 @@ internal static class ScribanHelpers
         catch (Exception e) when (e is not Scriban.Syntax.ScriptRuntimeException)
         {
             throw new XformException($"'{name}' failed: {e.Message}{u.Describe}", loc, e);
+        }
+        finally
+        {
+            // a host call (run_query, statement) may wait minutes on the database: not the template's time
+            cx.NotTemplateTime(System.Diagnostics.Stopwatch.GetTimestamp() - started);
         }
     }
 

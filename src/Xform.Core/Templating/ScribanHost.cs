@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Scriban;
 using Scriban.Parsing;
 using Scriban.Runtime;
@@ -76,8 +78,6 @@ internal sealed class JMacro
 /// <summary>Per-render state: the host globals, the macro stack, return values and the and/or value stack.</summary>
 internal sealed class JinjaContext : TemplateContext
 {
-    private const int MaxMacroDepth = 200;
-
     [ThreadStatic] private static JinjaContext? _cached;
 
     /// <summary>A context for one render. Contexts are reused per thread (building a Scriban context costs
@@ -86,9 +86,11 @@ internal sealed class JinjaContext : TemplateContext
     {
         var cx = _cached;
         _cached = null; // a host function rendering re-entrantly on this thread gets a fresh context
-        if (cx == null) return new JinjaContext(engine, ScribanHelpers.Builtins, globals);
+        if (cx == null) cx = new JinjaContext(engine, ScribanHelpers.Builtins, globals);
         cx.Engine = engine;
         cx.Globals = globals;
+        cx._iterations = 0;
+        cx._deadline = Stopwatch.GetTimestamp() + (long)(engine.Limits.MaxRenderTime.TotalSeconds * Stopwatch.Frequency);
         return cx;
     }
 
@@ -96,6 +98,8 @@ internal sealed class JinjaContext : TemplateContext
     {
         if (cx._units.Count != 0 || cx._frames.Count != 0) return;
         cx.KeepStack.Clear();
+        cx._failure = null;
+        cx._located = null;
         cx.Globals = EmptyGlobals;
         _cached = cx;
     }
@@ -106,8 +110,8 @@ internal sealed class JinjaContext : TemplateContext
     {
         Engine = engine;
         Globals = globals;
-        // The Scriban traps: no auto-indent, no output or string truncation, no loop or recursion limits a
-        // real project could hit (macro recursion is bounded by MaxMacroDepth instead).
+        // The Scriban traps: no auto-indent, no output or string truncation (it cuts silently), no loop or
+        // recursion limits of Scriban's own (the engine's TemplateLimits apply instead, as located errors).
         AutoIndent = false;
         IndentOnEmptyLines = false;
         LimitToString = 0;
@@ -160,10 +164,73 @@ internal sealed class JinjaContext : TemplateContext
 
     public void SetReturn(object? value) => _returns[^1] = (true, value);
 
+    // Limits (TemplateLimits) ---------------------------------------------------------------------------
+
+    private long _iterations;
+    private long _deadline; // a Stopwatch timestamp
+
+    public TemplateLimits Limits => Engine.Limits;
+
+    /// <summary>Time spent in a host call (a database query) is not the template's: the deadline moves by as much.</summary>
+    public void NotTemplateTime(long stopwatchTicks) => _deadline += stopwatchTicks;
+
+    private void CheckTime()
+    {
+        if (Stopwatch.GetTimestamp() > _deadline)
+            throw new JinjaError($"rendering took longer than {Limits.MaxRenderTime.TotalSeconds:0.###} seconds, xform's time limit for one template " +
+                                 "(time spent in database queries does not count)");
+    }
+
+    /// <summary>Before <paramref name="adding"/> more characters go to the output being written (a template's, a
+    /// macro's or a captured block's).</summary>
+    public void CheckOutput(long adding)
+    {
+        if (Output is StringBuilderOutput o && o.Builder.Length + adding > Limits.MaxOutputLength)
+            throw new JinjaError($"the rendered text is longer than {Limits.MaxOutputLength:N0} characters, xform's output limit for one template or macro");
+    }
+
+    public JinjaError StringTooLong(decimal length) =>
+        new($"a string of {length:N0} characters is longer than {Limits.MaxStringLength:N0}, xform's limit for one string value");
+
+    public JinjaError ListTooLong(decimal length) =>
+        new($"a list of {length:N0} items is longer than {Limits.MaxListLength:N0}, xform's limit for one list value");
+
+    /// <summary>A value a helper produced, refused if it is a string or list past the size limits.</summary>
+    public object? CheckSize(object? v) => v switch
+    {
+        string s when s.Length > Limits.MaxStringLength => throw StringTooLong(s.Length),
+        System.Collections.ICollection c when c.Count > Limits.MaxListLength => throw ListTooLong(c.Count),
+        _ => v,
+    };
+
+    /// <summary>Every for-loop iteration: the iteration count, the time, and the output a loop of plain text grows.</summary>
+    protected override bool OnStepLoop(ScriptLoopStatementBase loop)
+    {
+        if (++_iterations > Limits.MaxLoopIterations)
+            throw new JinjaError($"loops ran more than {Limits.MaxLoopIterations:N0} iterations in one render, xform's loop limit");
+        if ((_iterations & 255) == 0) CheckTime(); // the clock costs more than the loop step; 256 steps are microseconds
+        CheckOutput(0);
+        return true;
+    }
+
+    /// <summary>
+    /// Scriban evaluates the tree recursively. One template's tree is bounded (TemplateLimits.MaxNesting), but macros
+    /// calling macros stack their trees: stop with an error while the stack still has room, rather than letting
+    /// a stack overflow kill the process.
+    /// </summary>
+    public override object? Evaluate(ScriptNode? scriptNode, bool aliasReturnedFunction)
+    {
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            throw new JinjaError($"nested too deeply to run: {_units.Count} macro calls deep, their expressions and blocks together exhaust the stack");
+        return base.Evaluate(scriptNode, aliasReturnedFunction);
+    }
+
     /// <summary>Runs a unit in a fresh frame and returns its output, or its return() value.</summary>
     public object? Run(Unit unit, ScriptObject frame, ScriptObject[] captured, bool isMacro)
     {
-        if (_units.Count > MaxMacroDepth) throw new JinjaError($"macro calls nested deeper than {MaxMacroDepth} levels (infinite recursion?)");
+        if (_units.Count > TemplateLimits.MaxMacroDepth)
+            throw new JinjaError($"macro calls nested deeper than {TemplateLimits.MaxMacroDepth} levels (infinite recursion?)");
+        CheckTime();
         foreach (var c in captured) PushGlobal(c);
         PushGlobal(frame);
         _units.Add(unit);
@@ -177,9 +244,9 @@ internal sealed class JinjaContext : TemplateContext
         {
             Evaluate(unit.Page);
         }
-        catch (ScriptRuntimeException e)
+        catch (ScriptRuntimeException e) when (Locate(e))
         {
-            throw Unwrap(e);
+            throw; // not reached: Locate only records
         }
         finally
         {
@@ -196,8 +263,30 @@ internal sealed class JinjaContext : TemplateContext
         return ret.Has ? ret.Value : text;
     }
 
+    private ScriptRuntimeException? _failure;
+    private XformException? _located;
+
+    /// <summary>
+    /// Records where a failure happened, from the innermost macro it passes (an exception filter runs before the
+    /// stack unwinds, so the unit that failed is still the current one), and lets it go on up unchanged: the
+    /// caller of the render reports it (<see cref="Located"/>). Catching and rethrowing at every macro level
+    /// instead nests one exception dispatch per level on a stack that may be nearly full, which overflows it.
+    /// </summary>
+    private bool Locate(ScriptRuntimeException e)
+    {
+        if (!ReferenceEquals(_failure, e))
+        {
+            _failure = e;
+            _located = Unwrap(e);
+        }
+        return false;
+    }
+
+    /// <summary>The user error a failed render reports: where <see cref="Locate"/> found it, else null.</summary>
+    public XformException? Located(ScriptRuntimeException e) => ReferenceEquals(_failure, e) ? _located : null;
+
     /// <summary>Scriban wraps exceptions thrown by functions; find the user error inside, or map Scriban's own span.</summary>
-    private Exception Unwrap(ScriptRuntimeException e)
+    private XformException Unwrap(ScriptRuntimeException e)
     {
         for (Exception? x = e; x != null; x = x.InnerException)
             if (x is XformException xe) return xe;
@@ -222,15 +311,19 @@ internal sealed class Fn : IScriptCustomFunction
         var cx = (JinjaContext)context;
         try
         {
-            return _impl(cx, arguments);
+            return cx.CheckSize(_impl(cx, arguments));
         }
-        catch (Exception e) when (e is JinjaError or InvalidCastException or ArgumentException or IndexOutOfRangeException
-                                       or OverflowException or KeyNotFoundException or FormatException or InvalidOperationException or NullReferenceException)
+        catch (Exception e) when (IsValueError(e))
         {
             if (_hasId) throw cx.Error(ScribanHelpers.Id(arguments[0]), e.Message);
             throw callerContext != null ? cx.ErrorAtSpan(callerContext.Span, e.Message) : cx.Error(-1, e.Message);
         }
     }
+
+    /// <summary>An error a helper raises on the values it was given (a user error at the helper's position).</summary>
+    public static bool IsValueError(Exception e) =>
+        e is JinjaError or InvalidCastException or ArgumentException or IndexOutOfRangeException or OverflowException
+            or KeyNotFoundException or FormatException or InvalidOperationException or NullReferenceException;
 
     public ValueTask<object?> InvokeAsync(TemplateContext context, ScriptNode? callerContext, ScriptArray arguments, ScriptBlockStatement? blockStatement) =>
         new(Invoke(context, callerContext, arguments, blockStatement));

@@ -81,6 +81,9 @@ public sealed class TemplateEngine
 
     public string AdapterType { get; }
 
+    /// <summary>What one render may cost (output, strings, loop iterations, time).</summary>
+    public TemplateLimits Limits { get; init; } = TemplateLimits.Default;
+
     /// <summary>Packages packages.yml declares that are not installed: a template naming one is told to run deps.</summary>
     public IReadOnlySet<string> DeclaredNotInstalled { get; init; } = new HashSet<string>();
 
@@ -121,7 +124,7 @@ public sealed class TemplateEngine
     {
         var cx = JinjaContext.Acquire(this, globals);
         var unit = template.TakeUnit();
-        var result = (string)Run(cx, () => cx.Run(unit, unit.NewFrame(), Array.Empty<ScriptObject>(), false))!;
+        var result = (string)Run(cx, () => cx.Run(unit, unit.NewFrame(), Array.Empty<ScriptObject>(), false), template.Source)!;
         JinjaContext.Release(cx);
         return result;
     }
@@ -150,24 +153,26 @@ public sealed class TemplateEngine
         var cx = JinjaContext.Acquire(this, globals);
         var normArgs = args.Select(Py.Norm).ToList();
         var normKw = kwargs.ToDictionary(kv => kv.Key, kv => Py.Norm(kv.Value), StringComparer.Ordinal);
-        var result = Run(cx, () => ScribanHelpers.InvokeMacro(cx, unit.AsMacro, normArgs, normKw), unit);
+        var result = Run(cx, () => ScribanHelpers.InvokeMacro(cx, unit.AsMacro, normArgs, normKw), macro: unit);
         JinjaContext.Release(cx);
         return result;
     }
 
-    private static object? Run(JinjaContext cx, Func<object?> f, Unit? macro = null)
+    private static object? Run(JinjaContext cx, Func<object?> f, TemplateSource? template = null, Unit? macro = null)
     {
         try
         {
             return f();
         }
-        catch (JinjaError e) when (macro != null)
+        catch (JinjaError e)
         {
-            // argument binding errors of a host call: report at the macro definition
-            throw new XformException(e.Message, macro.Location);
+            // argument binding errors of a host call (reported at the macro definition), or a limit hit before
+            // the first statement ran (a render started with the stack nearly full)
+            throw new XformException(e.Message, macro?.Location ?? (template != null ? new SourceLocation(template.Path, 1, 1) : default));
         }
         catch (Scriban.Syntax.ScriptRuntimeException e)
         {
+            if (cx.Located(e) is { } located) throw located;
             for (Exception? x = e; x != null; x = x.InnerException)
                 if (x is XformException xe) throw xe;
             throw new XformException(e.OriginalMessage, macro?.Location ?? default, e);
