@@ -75,6 +75,11 @@ public class ConfigErrorTests
     [TestCaseSource(nameof(Cases))]
     public void Parse_reports_the_line_that_set_the_config(Case c) => Check(c);
 
+    /// <summary>The same mistakes injected into a built project and built: the same error, and the table untouched.</summary>
+    [TestCaseSource(nameof(Cases))]
+    public void Build_stops_at_the_same_line_before_the_database_is_touched(Case c) =>
+        CheckBeforeBuild(c with { Args = ["build", .. c.Args[1..]] });
+
     [Test]
     public void Every_config_mistake_is_reported_at_once()
     {
