@@ -177,6 +177,6 @@ public abstract class DataTestConformance : ConformanceFixture
         Assert.That(fresh.GetProperty("max_loaded_at_time_ago_in_s").GetDouble(), Is.EqualTo(1800));
 
         var t = p.Run("test", "-s", "source:app.fresh");
-        Assert.That(t.Out, Does.Match(@"1 of 1 PASS unique_source_app_fresh_id "), t.ToString());
+        Assert.That(t.Out, Does.Match(@"1 of 1 PASS source_unique_app_fresh_id "), t.ToString());
     }
 }

@@ -250,7 +250,7 @@ public class PreflightTests
         Assert.That(r.Out, Does.Not.Contain("unique_kept_id").And.Not.Contain("not_null_kept_id"), "dbt drops the tests of a disabled model");
         var warnings = r.Out.Split('\n').Where(l => l.Contains("warning:")).Select(StripTime).ToList();
         Assert.That(warnings, Has.Count.EqualTo(1));
-        Assert.That(warnings[0], Does.Match(@"^models/props\.yml:11:13: warning: Test 'test\.proj\.relationships_inc_id__id__kept\.[0-9a-f]{10}' \(models/props\.yml\) " +
+        Assert.That(warnings[0], Does.Match(@"^models/props\.yml:11:13: warning: Test 'test\.proj\.relationships_inc_id__id__ref_kept_\.[0-9a-f]{10}' \(models/props\.yml\) " +
             "depends on a node named 'kept' which is disabled; the test is disabled too$"));
         Assert.That(r.Out, Does.Not.Contain("START test relationships_inc_id"), "the test did not run");
     }

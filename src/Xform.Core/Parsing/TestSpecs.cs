@@ -95,7 +95,7 @@ public static partial class TestSpecs
         var shortName = info.Name["test_".Length..];
         // dbt names a namespaced test with its namespace: dbt_utils_accepted_range_orders_amount__0.
         var ns = testName.LastIndexOf('.') is var dot and > 0 ? testName[..dot] : null;
-        var name = customName ?? DefaultName(ns is null ? shortName : $"{ns}_{shortName}", parent, column, args);
+        var (name, fileName) = customName is not null ? (customName, customName) : SyntheticNames(shortName, ns, parent, column, args);
         var hashInput = JsonSerializer.Serialize(new { macro, parent = parent.UniqueId, column, args = args.OrderBy(a => a.Key).Select(a => $"{a.Key}={Json(a.Value)}") });
         var hash = Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(hashInput)))[..10];
 
@@ -121,10 +121,10 @@ public static partial class TestSpecs
             Name = name,
             PackageName = project.Name,
             OriginalFilePath = at.File,
-            Path = $"{name}.sql",
+            Path = $"{fileName}.sql",
             Fqn = [project.Name, .. parent.Fqn.Skip(1).SkipLast(1), name],
             Config = merged,
-            Relation = new RelationName(null, auditSchema, name),
+            Relation = new RelationName(null, auditSchema, fileName),
             Refs = refs,
             SourceRefs = sources,
             Location = at,
@@ -173,36 +173,33 @@ public static partial class TestSpecs
             at);
     }
 
-    static string DefaultName(string test, Node parent, string? column, IReadOnlyDictionary<string, object?> args)
+    /// <summary>
+    /// dbt's names for a generic test: <c>{test}_{target}_{args}</c>, the arguments (column_name among them) in name
+    /// order, each as Python's str() of its value (a list's items and a mapping's values one by one), everything but
+    /// letters, digits and '_' made '_': <c>relationships_orders_customer_id__customer_id__ref_customers_</c>. A
+    /// source's test is <c>source_{test}_{source}_{table}_...</c>; a namespace prefixes the test. The full name is the
+    /// node's name; at 64 characters or more the file and the relation take the first 30 characters of
+    /// <c>{test}_{target}</c> and the md5 of the full name, as dbt's do.
+    /// </summary>
+    static (string Full, string Short) SyntheticNames(string test, string? ns, Node parent, string? column, IReadOnlyDictionary<string, object?> args)
     {
-        var parentName = parent.ResourceType == ResourceType.Source ? $"source_{parent.Source!.SourceName}_{parent.Name}" : parent.Name;
-        var parts = new List<string> { test, parentName };
-        if (column is not null) parts.Add(column);
-        var name = string.Join("_", parts);
-        var suffix = string.Join("__", args.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => Flat(a.Value)));
-        if (suffix.Length > 0) name += "__" + suffix;
-        name = Regex.Replace(name, "[^A-Za-z0-9_]+", "_").Trim('_');
-        if (name.Length > 64)
-            name = name[..50] + "_" + Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(name)))[..12];
-        return name;
-    }
-
-    static string Flat(object? v) => v switch
-    {
-        null => "None",
-        string s => RelationCall.Read(s) is { } call ? FlatCall(s, call) : s,
-        System.Collections.IEnumerable e => string.Join("__", e.Cast<object?>().Select(Flat)),
-        _ => Convert.ToString(v, CultureInfo.InvariantCulture) ?? "",
-    };
-
-    /// <summary>A relation argument in a test's name, as dbt writes it: <c>ref('customers')</c> -> <c>customers</c>,
-    /// <c>source('raw', 'orders')</c> -> <c>raw_orders</c>.</summary>
-    static string FlatCall(string text, RelationCall call)
-    {
-        if (call.Literals is { } args) return string.Join("_", args);
-        var inner = text.Trim();
-        inner = inner[(inner.IndexOf('(') + 1)..inner.LastIndexOf(')')];
-        return string.Concat(inner.Where(c => c is not ('\'' or '"') && !char.IsWhiteSpace(c))).Replace(",", "_");
+        var type = parent.ResourceType == ResourceType.Source ? "source_" + test : test;
+        if (ns is not null) type = $"{ns}_{type}";
+        var target = parent.ResourceType == ResourceType.Source ? $"{parent.Source!.SourceName}_{parent.Name}" : parent.Name;
+        var named = new SortedDictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (key, value) in args) named[key] = value;
+        if (column is not null) named["column_name"] = column;
+        var parts = named.Values.SelectMany(v => v switch
+        {
+            IDictionary<string, object?> map => map.Values,
+            string => [v],
+            System.Collections.IEnumerable list => list.Cast<object?>(),
+            _ => [v],
+        }).Select(part => Regex.Replace(Py.Str(part), "[^0-9a-zA-Z_]+", "_"));
+        var identifier = $"{type}_{target}";
+        var full = $"{identifier}_{string.Join("__", parts)}";
+        return full.Length < 64 ? (full, full)
+            : (full, $"{identifier[..Math.Min(30, identifier.Length)]}_{Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(full)))}");
     }
 
     static string Json(object? v) => JsonSerializer.Serialize(v);

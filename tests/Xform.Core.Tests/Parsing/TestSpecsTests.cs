@@ -84,11 +84,21 @@ public class TestSpecsTests
     {
         var values = Enumerable.Range(1, 8).Select(i => $"status_number_{i}").ToArray();
         var test = OneOnColumn("status", $"- accepted_values:\n    values: [{string.Join(", ", values)}]");
+        // As dbt: the arguments in name order (column_name, values), the full name kept as the node's name, the file and
+        // relation named by the first 30 characters of "{test}_{model}" and the md5 of the full name.
         var whole = $"accepted_values_orders_status__{string.Join("__", values)}";
-        var hash = Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(whole)))[..12];
-        Assert.That(test.Name, Is.EqualTo($"{whole[..50]}_{hash}"));
-        Assert.That(test.Name, Has.Length.LessThanOrEqualTo(64), "short enough to be a relation name everywhere");
+        var hash = Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(whole)));
+        Assert.That(test.Name, Is.EqualTo(whole));
+        Assert.That(test.Relation.Identifier, Is.EqualTo($"accepted_values_orders_{hash}"));
+        Assert.That(test.Path, Is.EqualTo($"accepted_values_orders_{hash}.sql"));
+        Assert.That(test.Relation.Identifier, Has.Length.LessThan(64), "short enough to be a relation name everywhere");
     }
+
+    [TestCase("- relationships:\n    to: ref('customers')\n    field: id", "relationships_orders_status__id__ref_customers_")]
+    [TestCase("- accepted_values:\n    values: ['a b', 1, 2.5, true, null]\n    quote: false", "accepted_values_orders_status__False__a_b__1__2_5__True__None")]
+    [TestCase("- accepted_values:\n    values: [[1, 2], {k: v}]", "accepted_values_orders_status___1_2____k_v_")]
+    public void Names_follow_dbts_rules_for_every_kind_of_argument(string yaml, string expected) =>
+        Assert.That(OneOnColumn("status", yaml).Name, Is.EqualTo(expected));
 
     const string Legacy = """
         - accepted_values:
