@@ -130,4 +130,17 @@ public class SeedBehaviourTests
         Assert.That(p.Run("run", "--select", "tag:none").ExitCode, Is.Zero);
         Assert.That(Results(p), Is.Empty);
     }
+
+    [Test]
+    public void Numbers_are_bigint_and_exact_decimals_not_dbt_duckdb_integer_and_double()
+    {
+        using var p = new TestProject();
+        p.Write("seeds/n.csv", "whole,part,big\n1,1.25,3000000000\n-2,10.5,1\n");
+        var r = p.Run("seed");
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        var types = p.Query("select column_name, data_type from information_schema.columns where table_name = 'n' order by ordinal_position")
+            .Select(row => $"{row[0]} {row[1]}").ToList();
+        Assert.That(types, Is.EqualTo(new[] { "whole BIGINT", "part DECIMAL(4,2)", "big BIGINT" }).AsCollection);
+        Assert.That(p.Query("select sum(part) from main.n")[0][0], Is.EqualTo(11.75m), "exact: no binary floating point");
+    }
 }
