@@ -10,7 +10,12 @@ static class BuildCommands
 {
     public static int Run(CommandContext context) => Execute(context, "run");
 
-    public static int Seed(CommandContext context) => Execute(context, "seed");
+    public static readonly System.CommandLine.Option<bool> ShowSeeds = new("--show") { Description = "Print the first rows of each seed loaded" };
+
+    /// <summary>Rows <c>seed --show</c> prints of each seed.</summary>
+    const int ShownRows = 10;
+
+    public static int Seed(CommandContext context) => Execute(context, "seed", show: context.Get(ShowSeeds));
 
     public static int Snapshot(CommandContext context) => Execute(context, "snapshot");
 
@@ -32,7 +37,7 @@ static class BuildCommands
         return Execute(context, which, retry);
     }
 
-    static int Execute(CommandContext context, string which, IReadOnlyList<string>? only = null)
+    static int Execute(CommandContext context, string which, IReadOnlyList<string>? only = null, bool show = false)
     {
         var reporter = new RunReporter(context.Output);
         context.Output.Info($"Running with xform {Version.Text} on {context.Adapter.Describe()}, target '{context.Target.Name}', {context.Threads} thread{(context.Threads == 1 ? "" : "s")}");
@@ -42,9 +47,27 @@ static class BuildCommands
         if (plan.IsEmpty)
         {
             context.Output.Warn("nothing to do: the selection matched no nodes of this kind");
+            BuildTask.ExecuteNothing(context.Workspace, which);
             return XformCli.Success;
         }
-        return reporter.Summarize(BuildTask.Execute(context.Workspace, plan, reporter));
+        var results = BuildTask.Execute(context.Workspace, plan, reporter);
+        if (show) Show(context, results);
+        return reporter.Summarize(results);
+    }
+
+    /// <summary><c>seed --show</c>: the first rows of each seed that loaded (dbt prints a random sample).</summary>
+    static void Show(CommandContext context, IReadOnlyList<NodeResult> results)
+    {
+        var loaded = results.Where(r => r.Node.ResourceType == ResourceType.Seed && r.Status == NodeStatus.Success).ToList();
+        if (loaded.Count == 0) return;
+        using var connection = context.Adapter.Open();
+        foreach (var r in loaded)
+        {
+            var relation = r.Node.Relation.Render(context.Adapter.Quote);
+            context.Output.Info("");
+            context.Output.Info($"First {ShownRows} rows of seed {r.Node.Name} ({relation}):");
+            context.Output.Data(Table.Render(connection.Query($"select * from {relation} limit {ShownRows}")));
+        }
     }
 }
 

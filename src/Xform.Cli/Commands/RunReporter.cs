@@ -22,7 +22,7 @@ sealed class RunReporter(Output output) : IRunListener
         var seconds = r.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture);
         var (verb, tag) = r.Status switch
         {
-            NodeStatus.Success => (r.Node.ResourceType == ResourceType.Seed ? "OK loaded" : "OK created", output.Paint("OK", "32") + $" in {seconds}s"),
+            NodeStatus.Success => (r.Node.ResourceType switch { ResourceType.Seed => "OK loaded", ResourceType.Operation => "OK", _ => "OK created" }, output.Paint("OK", "32") + $" in {seconds}s"),
             NodeStatus.Skipped => ("SKIP", output.Paint("SKIP", "33")),
             NodeStatus.Pass when r.Node.ResourceType == ResourceType.Source => ("PASS", output.Paint("PASS", "32") + $" in {seconds}s"),
             NodeStatus.Warn when r.Node.ResourceType == ResourceType.Source => ("WARN", output.Paint("WARN", "33") + $" in {seconds}s"),
@@ -51,6 +51,7 @@ sealed class RunReporter(Output output) : IRunListener
         ResourceType.Seed => $"seed file {node.Relation}",
         ResourceType.Test => $"test {node.Name}",
         ResourceType.Snapshot => $"snapshot {node.Relation}",
+        ResourceType.Operation => $"hook: {node.Name}",
         _ => $"sql {node.Materialized} model {node.Relation}",
     };
 
@@ -67,6 +68,7 @@ sealed class RunReporter(Output output) : IRunListener
             {
                 ResourceType.Model => $"{r.Node.Materialized} model",
                 ResourceType.Test => "data test",
+                ResourceType.Operation => "hook",
                 _ => r.Node.ResourceType.ToString().ToLowerInvariant(),
             })
             .OrderBy(g => g.Key, StringComparer.Ordinal)

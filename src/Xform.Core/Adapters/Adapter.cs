@@ -93,7 +93,11 @@ public interface IAdapterConnection : IDisposable
 public delegate IAdapter AdapterFactory(TargetConfig target, string projectRoot);
 
 /// <summary>An engine error from a statement, carried as a node result.</summary>
-public sealed class DatabaseException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class DatabaseException(string message, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>The statement of a transaction that failed, when the adapter knows it (so a failing hook can be named).</summary>
+    public string? Statement { get; set; }
+}
 
 /// <summary>How the adapter writes a source that is read in place from a file (DuckDB's read_csv / read_parquet).</summary>
 public delegate string ExternalRelationRenderer(SourceTableInfo source, NodeConfig config);

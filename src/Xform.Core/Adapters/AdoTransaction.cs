@@ -30,6 +30,7 @@ public static class AdoTransaction
         }
         catch (Exception e) when (error(e, current) is { } engineError)
         {
+            engineError.Statement ??= current;
             throw engineError;
         }
     }

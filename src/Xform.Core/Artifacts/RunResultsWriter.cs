@@ -37,20 +37,12 @@ public static class RunResultsWriter
         ["unique_id"] = r.Node.UniqueId,
         ["compiled"] = r.CompiledSql is not null,
         ["compiled_code"] = r.CompiledSql,
-        ["relation_name"] = r.Node.ResourceType is ResourceType.Test ? null : r.Node.Relation.Render(loaded.Session.Quote),
+        ["relation_name"] = r.Node.ResourceType is ResourceType.Test or ResourceType.Operation ? null : r.Node.Relation.Render(loaded.Session.Quote),
         ["batch_results"] = null,
     };
 
     /// <summary>dbt's words: models and seeds succeed, error or skip; tests pass, warn, fail or error.</summary>
-    public static string Status(NodeResult r) => r.Status switch
-    {
-        NodeStatus.Success => "success",
-        NodeStatus.Skipped => "skipped",
-        NodeStatus.Pass => "pass",
-        NodeStatus.Warn => "warn",
-        NodeStatus.Fail => "fail",
-        _ => "error",
-    };
+    public static string Status(NodeResult r) => r.StatusText;
 
     public static void Write(string targetDir, JsonObject runResults)
     {

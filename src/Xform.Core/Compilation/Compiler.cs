@@ -10,8 +10,11 @@ using Xform.Core.Templating;
 
 namespace Xform.Core.Compilation;
 
-/// <summary>A node's SQL after rendering, with the ephemeral models inlined as CTEs.</summary>
-public sealed record CompiledNode(Node Node, string Sql, IReadOnlyList<string> Hooks, IReadOnlyList<string> PostHooks);
+/// <summary>A node's SQL after rendering, with the ephemeral models inlined as CTEs, and its rendered hooks.</summary>
+public sealed record CompiledNode(Node Node, string Sql, IReadOnlyList<RenderedHook> PreHooks, IReadOnlyList<RenderedHook> PostHooks);
+
+/// <summary>A hook's SQL, whether it runs inside the node's transaction, and how messages name it (<c>post-hook 2</c>).</summary>
+public sealed record RenderedHook(string Sql, bool InTransaction, string Label);
 
 /// <summary>Renders nodes in compile mode: ref() and source() resolve to real relations.</summary>
 /// <param name="open">opens a connection for templates that read the database (run_query, adapter.get_columns_in_relation)
@@ -76,6 +79,18 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
             ?? throw new XformException($"source {source.Source.SourceName}.{source.Name} is an external file, which the {Session.Target.Type} adapter cannot read in place", source.Location);
     }
 
+    /// <summary>Renders an on-run-start / on-run-end hook: the project's macros, the database, and <paramref name="context"/>
+    /// (on-run-end's <c>results</c>, <c>schemas</c>, <c>database_schemas</c>).</summary>
+    public string CompileOperation(Node operation, string template, IReadOnlyDictionary<string, object?> context, IAdapterConnection connection) =>
+        WithDatabase(connection, () =>
+        {
+            var g = Session.BaseGlobals();
+            _database?.AddTo(g);
+            g["execute"] = true;
+            foreach (var (name, value) in context) g[name] = value;
+            return Session.Engine.Render(Session.Engine.Parse(new TemplateSource(operation.OriginalFilePath, template)), g);
+        });
+
     /// <summary>Compiles SQL that is not a project file (show --inline).</summary>
     public string CompileInline(Node node) => WithDatabase(null, () =>
     {
@@ -85,8 +100,10 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
         return ephemerals.Count > 0 ? InjectCtes(sql, OrderEphemerals(ephemerals)) : sql;
     });
 
-    IReadOnlyList<string> Hooks(Node node, string key, RenderGlobals globals) =>
-        node.Config.GetStrings(key).Select(h => Session.Engine.Render(Session.Engine.Parse(new TemplateSource(node.OriginalFilePath, h), TemplatePackage(node)), globals)).ToList();
+    IReadOnlyList<RenderedHook> Hooks(Node node, string key, RenderGlobals globals) =>
+        node.Config.Hooks(key).Select((h, i) => new RenderedHook(
+            Session.Engine.Render(Session.Engine.Parse(new TemplateSource(node.OriginalFilePath, h.Sql), TemplatePackage(node)), globals),
+            h.InTransaction, $"{key} {i + 1}")).ToList();
 
     /// <summary>The package whose macros a node's templates find first (null: the root project).</summary>
     string? TemplatePackage(Node node) => node.PackageName == Session.Project.Name ? null : node.PackageName;

@@ -44,13 +44,56 @@ public sealed class Materializer(SqlDialect dialect)
 
     internal static string Body(CompiledNode model) => model.Sql.TrimEnd().TrimEnd(';');
 
-    /// <summary>Pre-hooks, the statements and post-hooks as one transaction; returns the SQL that ran.</summary>
+    /// <summary>
+    /// Pre-hooks, the statements and post-hooks as one transaction; hooks marked <c>transaction: false</c> run before it
+    /// begins or after it commits (dbt's before_begin / after_commit). Returns the SQL that ran.
+    /// </summary>
     internal static string Run(IAdapterConnection connection, CompiledNode model, IReadOnlyList<string> statements)
     {
-        var all = model.Hooks.Concat(statements).Concat(model.PostHooks).ToList();
-        connection.ExecuteTransaction(all);
-        return string.Join(";\n\n", all) + ";\n";
+        var executed = new List<string>();
+        RunHooks(connection, model, model.PreHooks.Where(h => !h.InTransaction), executed);
+        var all = model.PreHooks.Where(h => h.InTransaction).Select(h => h.Sql).Concat(statements)
+            .Concat(model.PostHooks.Where(h => h.InTransaction).Select(h => h.Sql)).ToList();
+        InTransaction(connection, model, all);
+        executed.AddRange(all);
+        RunHooks(connection, model, model.PostHooks.Where(h => !h.InTransaction), executed);
+        return string.Join(";\n\n", executed) + ";\n";
     }
+
+    /// <summary>Runs statements as one transaction; a hook among them that fails is named in the error.</summary>
+    internal static void InTransaction(IAdapterConnection connection, CompiledNode model, IReadOnlyList<string> statements)
+    {
+        try
+        {
+            connection.ExecuteTransaction(statements);
+        }
+        catch (DatabaseException e) when (e.Statement is { } failed &&
+                                          model.PreHooks.Concat(model.PostHooks).FirstOrDefault(h => h.InTransaction && h.Sql == failed) is { } hook)
+        {
+            throw HookFailed(model, hook, e);
+        }
+    }
+
+    /// <summary>Hooks outside any transaction, each on its own; the first that fails fails the node.</summary>
+    internal static void RunHooks(IAdapterConnection connection, CompiledNode model, IEnumerable<RenderedHook> hooks, List<string> executed)
+    {
+        foreach (var hook in hooks)
+        {
+            if (string.IsNullOrWhiteSpace(hook.Sql)) continue;
+            try
+            {
+                connection.Execute(hook.Sql);
+            }
+            catch (DatabaseException e)
+            {
+                throw HookFailed(model, hook, e);
+            }
+            executed.Add(hook.Sql);
+        }
+    }
+
+    static DatabaseException HookFailed(CompiledNode model, RenderedHook hook, DatabaseException e) =>
+        new($"{hook.Label} of {model.Node.ResourceType.ToString().ToLowerInvariant()} '{model.Node.Name}' failed: {e.Message}", e) { Statement = e.Statement };
 
     /// <summary>full_refresh: false in a model's config protects it from --full-refresh; true forces one.</summary>
     static bool WantsFullRefresh(Node node, BuildOptions options) =>

@@ -19,6 +19,17 @@ public sealed record NodeResult(
     long? Failures = null)
 {
     public bool IsFailure => Status is NodeStatus.Error or NodeStatus.Fail;
+
+    /// <summary>dbt's words: models and seeds succeed, error or skip; tests pass, warn, fail or error.</summary>
+    public string StatusText => Status switch
+    {
+        NodeStatus.Success => "success",
+        NodeStatus.Skipped => "skipped",
+        NodeStatus.Pass => "pass",
+        NodeStatus.Warn => "warn",
+        NodeStatus.Fail => "fail",
+        _ => "error",
+    };
 }
 
 /// <summary>Progress of a run, for the CLI to print. Called from worker threads.</summary>

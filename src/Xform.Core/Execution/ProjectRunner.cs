@@ -35,6 +35,8 @@ public sealed class ProjectRunner
     readonly HashSet<string> _schemas = new(StringComparer.OrdinalIgnoreCase);
     readonly object _gate = new();
     readonly object _schemaGate = new();
+    readonly RunHooks _hooks;
+    readonly string _database;
 
     public ProjectRunner(LoadedProject project, DependencyGraph graph, IAdapter adapter, RunOptions options, ExternalRelationRenderer? external,
         ExecutionPlan plan)
@@ -45,6 +47,8 @@ public sealed class ProjectRunner
         _plan = plan;
         _files = new SqlFileWriter(options.TargetDir, graph.Manifest.Project.Name);
         _compiler = new Compiler(project, graph, external, plan.Deferred);
+        _hooks = new RunHooks(graph.Manifest.Project, _compiler);
+        _database = project.Session.Target.Database;
         var build = new BuildOptions(options.FullRefresh, Clock.UtcNow(), options.EventTimeStart, options.EventTimeEnd);
         var root = graph.Manifest.Project.RootDir;
         _runners = new Dictionary<ResourceType, INodeRunner>
@@ -56,7 +60,10 @@ public sealed class ProjectRunner
         };
     }
 
-    /// <summary>Runs the plan's nodes; returns one result per node.</summary>
+    /// <summary>
+    /// Runs on-run-start, the plan's nodes and on-run-end; returns one result per hook and node. A failing on-run-start
+    /// skips every node (and on-run-end).
+    /// </summary>
     public IReadOnlyList<NodeResult> Run(IRunListener listener)
     {
         // before the relations are listed: what another run on these schemas builds must be seen
@@ -78,9 +85,17 @@ public sealed class ProjectRunner
                 _existing[(r.Schema.ToLowerInvariant(), r.Name.ToLowerInvariant())] = r.Kind;
                 _schemas.Add(r.Schema);
             }
+            // views rebuilt for a reloaded seed: only those the database has (the others were never built)
+            var ids = _plan.Ids.Where(id => !_plan.Dependents.Contains(id) || Exists(_graph.Manifest.Nodes[id])).ToList();
+            var start = _hooks.Run("on-run-start", connection, new Dictionary<string, object?>(), listener);
+            if (start.Any(r => r.IsFailure))
+                return [.. start, .. ids.OrderBy(id => _graph.OrderIndex[id]).Select(id => new NodeResult(_graph.Manifest.Nodes[id],
+                    NodeStatus.Skipped, "skipped: an on-run-start hook failed", TimeSpan.Zero, "main", []))];
+            var scheduler = new Scheduler(_graph, _adapter.Open, _options.Threads, _options.FailFast, _plan.TestGates.Count > 0 ? _plan.GatesOf : null);
+            var results = scheduler.Run(ids, Execute, listener);
+            var end = _hooks.Run("on-run-end", connection, RunHooks.EndContext(results, _database), listener);
+            return [.. start, .. results, .. end];
         }
-        var scheduler = new Scheduler(_graph, _adapter.Open, _options.Threads, _options.FailFast, _plan.TestGates.Count > 0 ? _plan.GatesOf : null);
-        return scheduler.Run(_plan.Ids, Execute, listener);
     }
 
     NodeResult Execute(Node node, IAdapterConnection connection, string threadId)
@@ -105,7 +120,7 @@ public sealed class ProjectRunner
                 executeStart = DateTimeOffset.UtcNow;
                 return result;
             }
-            var outcome = runner.Run(new NodeRun(node, connection, existing, Compile));
+            var outcome = runner.Run(new NodeRun(node, connection, existing, Compile) { RenderHooks = () => _compiler.Compile(node, connection: connection) });
             _files.WriteRun(node, outcome.ExecutedSql);
             if (runner.WritesRelation)
                 lock (_gate) _existing[key] = node.Materialized == "view" ? RelationKind.View : RelationKind.Table;
@@ -121,6 +136,11 @@ public sealed class ProjectRunner
         {
             return new NodeResult(node, NodeStatus.Error, $"{node.OriginalFilePath}: database error: {e.Message}", watch.Elapsed, threadId, [], compiled);
         }
+    }
+
+    bool Exists(Node node)
+    {
+        lock (_gate) return _existing.ContainsKey((node.Relation.Schema.ToLowerInvariant(), node.Relation.Identifier.ToLowerInvariant()));
     }
 
     /// <summary>Creates a missing schema once: workers that need the same new schema wait for the first.</summary>

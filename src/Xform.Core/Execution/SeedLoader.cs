@@ -1,5 +1,6 @@
 using System.Globalization;
 using Xform.Core.Adapters;
+using Xform.Core.Compilation;
 using Xform.Core.Project;
 using Xform.Core.Seeds;
 
@@ -19,8 +20,10 @@ public static class SeedLoader
     /// is the plan's pass over the file (null: read it now). Should the file change after that pass, the engine's typed load or the
     /// row count check below fails the seed and the previous table stays.
     /// </summary>
+    /// <param name="hooks">the seed's rendered pre- and post-hooks: the pre-hooks run before the load (their own transaction),
+    /// the post-hooks in the transaction that swaps the new table in, so a failing one keeps the previous table</param>
     public static string Load(IAdapter adapter, IAdapterConnection connection, Node seed, string csvFullPath, RelationKind? existing,
-        SeedSchema? analyzed = null)
+        SeedSchema? analyzed = null, CompiledNode? hooks = null)
     {
         var options = SeedOptions.From(seed.Config, seed.OriginalFilePath);
         var schema = analyzed ?? SeedAnalyzer.Analyze(csvFullPath, seed.OriginalFilePath, options, adapter.SeedTypes);
@@ -28,6 +31,14 @@ public static class SeedLoader
         var tmp = dialect.Staging(seed.Relation);
         var names = schema.Columns.Select(c => options.QuoteColumns ? dialect.Quote(c.Name) : c.Name).ToList();
         var executed = new List<string>();
+        hooks ??= new CompiledNode(seed, "", [], []);
+        Materializer.RunHooks(connection, hooks, hooks.PreHooks.Where(h => !h.InTransaction), executed);
+        var pre = hooks.PreHooks.Where(h => h.InTransaction).Select(h => h.Sql).ToList();
+        if (pre.Count > 0)
+        {
+            Materializer.InTransaction(connection, hooks, pre);
+            executed.AddRange(pre);
+        }
         try
         {
             foreach (var create in dialect.CreateEmptyTable(tmp, schema.Columns.Select((c, i) => $"{names[i]} {c.SqlType}")))
@@ -42,8 +53,8 @@ public static class SeedLoader
             if (loaded != schema.RowCount)
                 throw new DatabaseException(
                     $"{adapter.Type} holds {loaded} rows of {seed.OriginalFilePath} but xform counted {schema.RowCount}; the seed was not replaced");
-            var swap = dialect.SwapIn(tmp, seed.Relation, existing);
-            connection.ExecuteTransaction(swap);
+            var swap = dialect.SwapIn(tmp, seed.Relation, existing).Concat(hooks.PostHooks.Where(h => h.InTransaction).Select(h => h.Sql)).ToList();
+            Materializer.InTransaction(connection, hooks, swap);
             executed.AddRange(swap);
         }
         catch
@@ -52,6 +63,7 @@ public static class SeedLoader
             try { connection.Execute(dialect.Drop(tmp, RelationKind.Table)); } catch (DatabaseException) { }
             throw;
         }
+        Materializer.RunHooks(connection, hooks, hooks.PostHooks.Where(h => !h.InTransaction), executed);
         return string.Join(";\n\n", executed) + ";\n";
     }
 }

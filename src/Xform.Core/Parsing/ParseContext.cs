@@ -79,14 +79,26 @@ internal sealed class ParseContext(ProjectConfig project, ProjectConfig root, Lo
     public HashSet<(string, string)> UsedPatches { get; } = [];
 
     /// <summary>The YAML properties of a node, without marking them used.</summary>
-    public NodePatch? PropertiesOf(string kind, string name) => patches.GetValueOrDefault((kind, name));
+    public NodePatch? PropertiesOf(string kind, string name) =>
+        patches.GetValueOrDefault((kind, name)) ?? (kind == "seed" ? SeedUnderModels(name) : null);
 
     /// <summary>The YAML properties of a node found in a file, marked used.</summary>
     public NodePatch? Patch(string kind, string name)
     {
         UsedPatches.Add((kind, name));
-        return patches.GetValueOrDefault((kind, name));
+        if (patches.GetValueOrDefault((kind, name)) is { } patch) return patch;
+        if (kind != "seed" || SeedUnderModels(name) is not { } underModels) return null;
+        UsedPatches.Add(("model", name));
+        return underModels;
     }
+
+    /// <summary>
+    /// A seed's properties written under <c>models:</c> in a YAML file of the seed paths: dbt attaches them to the seed
+    /// (a model of the same name would clash with the seed anyway).
+    /// </summary>
+    NodePatch? SeedUnderModels(string name) =>
+        patches.GetValueOrDefault(("model", name)) is { } patch
+        && project.SeedPaths.Any(path => patch.Location.File.StartsWith(path.TrimEnd('/') + "/", StringComparison.Ordinal)) ? patch : null;
 
     /// <summary>Reads a text file of the project, recording it in the file index.</summary>
     public string Read((string Full, string Relative, string InFolder) file, string kind) => index.Read(file, kind);

@@ -11,13 +11,13 @@ public static class ProjectFileReader
     [
         "name", "version", "profile", "config-version", "model-paths", "seed-paths", "macro-paths", "test-paths",
         "snapshot-paths", "target-path", "clean-targets", "vars", "models", "seeds", "tests", "data_tests", "sources",
-        "snapshots", "packages-install-path", "dispatch",
+        "snapshots", "packages-install-path", "dispatch", "on-run-start", "on-run-end",
     ];
 
     static readonly string[] AcceptedUnused =
     [
         "require-dbt-version", "analysis-paths", "docs-paths", "asset-paths", "log-path",
-        "quoting", "on-run-start", "on-run-end", "query-comment", "flags", "restrict-access",
+        "quoting", "query-comment", "flags", "restrict-access",
         "exposures", "metrics", "semantic-models", "saved-queries", "unit_tests", "dbt-cloud",
     ];
 
@@ -84,7 +84,19 @@ public static class ProjectFileReader
         {
             PackagesInstallPath = map.Text("packages-install-path") ?? "dbt_packages",
             Dispatch = Dispatch(map),
+            OnRunStart = RunHooks(map, "on-run-start"),
+            OnRunEnd = RunHooks(map, "on-run-end"),
         };
+    }
+
+    /// <summary><c>on-run-start</c> / <c>on-run-end</c>: a SQL template or a list of them, rendered when the run reaches them.</summary>
+    static IReadOnlyList<HookConfig> RunHooks(YamlMap map, string key)
+    {
+        if (map.Get(key) is not { } node) return [];
+        var value = Yaml.ToValue(node);
+        if (value is not (string or System.Collections.IEnumerable) || value is IReadOnlyDictionary<string, object?>)
+            throw new XformException($"'{key}' must be a SQL statement or a list of them, not {Yaml.Describe(node)}", node.At(map.File));
+        return HookConfig.Read(value).Where(h => !string.IsNullOrWhiteSpace(h.Sql)).ToList();
     }
 
     /// <summary>The types dbt's schema gives the keys xform reads no value from: <c>version</c> and <c>config-version</c>.</summary>

@@ -24,6 +24,9 @@ public sealed record ExecutionPlan(
 
     /// <summary>What <see cref="SeedPreflight"/> read of each seed file, by seed id; a seed missing here is read when it loads.</summary>
     public IReadOnlyDictionary<string, SeedSchema> SeedSchemas { get; init; } = new Dictionary<string, SeedSchema>();
+
+    /// <summary>Views added to rebuild because a seed they read is reloaded (<see cref="SeedDependents"/>): run only if they exist.</summary>
+    public IReadOnlySet<string> Dependents { get; init; } = new HashSet<string>();
 }
 
 /// <summary>What the user asked for: the command's resource types and selection, and how to defer.</summary>

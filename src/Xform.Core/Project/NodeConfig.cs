@@ -83,7 +83,7 @@ public sealed class NodeConfig : ValueMap
 
     static object? Combine(object? a, object? b)
     {
-        if (a is IDictionary<string, object?> da && b is IDictionary<string, object?> db)
+        if (a is IDictionary<string, object?> da && b is IDictionary<string, object?> db && !IsHook(da) && !IsHook(db))
         {
             var d = new Dictionary<string, object?>(da, StringComparer.Ordinal);
             foreach (var (k, v) in db) d[k] = v;
@@ -94,10 +94,14 @@ public sealed class NodeConfig : ValueMap
         return list;
     }
 
+    /// <summary>A hook written as <c>{sql: ..., transaction: false}</c>: one entry of the hook list, never merged as meta is.</summary>
+    static bool IsHook(IDictionary<string, object?> map) => map.ContainsKey("sql");
+
     static List<object?> ToList(object? v) => v switch
     {
         null => [],
         string s => [s],
+        IReadOnlyDictionary<string, object?> map => [map],
         IEnumerable e => e.Cast<object?>().ToList(),
         _ => [v],
     };
@@ -124,6 +128,9 @@ public sealed class NodeConfig : ValueMap
     public IReadOnlyList<string> GetStrings(string key) => Map.TryGetValue(key, out var v)
         ? ToList(v).Select(x => Convert.ToString(x, CultureInfo.InvariantCulture) ?? "").ToList()
         : [];
+
+    /// <summary>The node's <c>pre-hook</c> or <c>post-hook</c> entries, in order (project levels first).</summary>
+    public IReadOnlyList<HookConfig> Hooks(string key) => Map.TryGetValue(key, out var v) ? HookConfig.Read(v) : [];
 
     public string Materialized => GetString("materialized") ?? "view";
     public bool Enabled => GetBool("enabled", true);

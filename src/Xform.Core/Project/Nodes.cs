@@ -3,7 +3,8 @@ using Xform.Core.Templating;
 
 namespace Xform.Core.Project;
 
-public enum ResourceType { Model, Seed, Source, Test, Snapshot }
+/// <remarks><see cref="Operation"/>: an on-run-start / on-run-end hook, only ever a result of a run (dbt's operation nodes).</remarks>
+public enum ResourceType { Model, Seed, Source, Test, Snapshot, Operation }
 
 /// <summary>Where a relation lives. Rendered quoted, two-part unless a database was configured.</summary>
 public sealed record RelationName(string? Database, string Schema, string Identifier)

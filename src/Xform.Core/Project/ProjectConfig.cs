@@ -27,6 +27,12 @@ public sealed record ProjectConfig(
 
     /// <summary>The <c>dispatch:</c> config: macro namespace -> the packages adapter.dispatch searches, in order.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Dispatch { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>The statements run before the first node of a run, seed, snapshot, build or test (templates).</summary>
+    public IReadOnlyList<HookConfig> OnRunStart { get; init; } = [];
+
+    /// <summary>The statements run after the last node; their templates see <c>results</c>, <c>schemas</c> and <c>database_schemas</c>.</summary>
+    public IReadOnlyList<HookConfig> OnRunEnd { get; init; } = [];
 }
 
 /// <summary>One output of a profile: the connection a command runs against.</summary>

@@ -139,6 +139,9 @@ public sealed class CompileSession
             ["invocation_id"] = Invocation.Id,
             ["run_started_at"] = new PyDateTime(Invocation.StartedAtUtc, FixedTz.PytzUtc),
             ["flags"] = new FlagsObject(Invocation.Flags),
+            // hooks that run outside the node's transaction: {{ config(post_hook=after_commit("grant ...")) }}
+            ["before_begin"] = (HostFunction)(c => HookConfig.OutsideTransaction(Convert.ToString(c.Get(0, "sql"), CultureInfo.InvariantCulture) ?? "")),
+            ["after_commit"] = (HostFunction)(c => HookConfig.OutsideTransaction(Convert.ToString(c.Get(0, "sql"), CultureInfo.InvariantCulture) ?? "")),
         };
         DbtContext.AddTo(g);
         return g;

@@ -23,9 +23,12 @@ public static class BuildTask
     /// The plan of <paramref name="command"/>; <paramref name="only"/> restricts it to given ids (retry). Its seed files are read
     /// and checked here, so a bad one stops the command before anything runs.
     /// </summary>
-    public static ExecutionPlan Plan(Workspace workspace, string command, IReadOnlyList<string>? only = null) =>
-        SeedPreflight.Check(Planner.Build(workspace.Graph, workspace.Request(command, TypesOf(command), only), workspace.StateComparer),
+    public static ExecutionPlan Plan(Workspace workspace, string command, IReadOnlyList<string>? only = null)
+    {
+        var plan = SeedPreflight.Check(Planner.Build(workspace.Graph, workspace.Request(command, TypesOf(command), only), workspace.StateComparer),
             workspace.Manifest.Project.RootDir, workspace.Adapter.SeedTypes, workspace.Threads);
+        return command == "seed" ? SeedDependents.With(workspace.Graph, plan) : plan;
+    }
 
     /// <summary>What <c>xform retry</c> repeats: the last run's command, and its nodes that did not succeed and still exist.</summary>
     public static PreviousRun Retry(Workspace workspace)
@@ -47,6 +50,13 @@ public static class BuildTask
         RunResultsWriter.Write(workspace.TargetDir,
             RunResultsWriter.Build(results, workspace.Loaded, workspace.InvocationId, watch.Elapsed.TotalSeconds, workspace.Args(plan.Command)));
         return results;
+    }
+
+    /// <summary>A command that selected nothing: as dbt, run_results.json is still written, with no results (no hook runs).</summary>
+    public static void ExecuteNothing(Workspace workspace, string command)
+    {
+        workspace.WriteManifest();
+        RunResultsWriter.Write(workspace.TargetDir, RunResultsWriter.Build([], workspace.Loaded, workspace.InvocationId, 0, workspace.Args(command)));
     }
 
     static DateTime? Utc(DateTime? t) => t is { } v ? DateTime.SpecifyKind(v, DateTimeKind.Utc) : null;

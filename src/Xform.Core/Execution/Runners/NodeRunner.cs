@@ -9,6 +9,9 @@ public sealed record NodeRun(Node Node, IAdapterConnection Connection, RelationK
 {
     /// <summary>The node compiled once, as most runners need it (not incremental, no batch).</summary>
     public CompiledNode Compiled() => Compile(false, null);
+
+    /// <summary>The node's hooks rendered, for a node that has no SQL of its own to compile (a seed).</summary>
+    public Func<CompiledNode>? RenderHooks { get; init; }
 }
 
 /// <summary>What running a node did: its status and message, and the SQL that ran (for target/run).</summary>

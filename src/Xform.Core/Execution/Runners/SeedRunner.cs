@@ -11,5 +11,5 @@ public sealed class SeedRunner(IAdapter adapter, string projectRoot, IReadOnlyDi
 {
     public RunOutcome Run(NodeRun run) =>
         RunOutcome.Built(SeedLoader.Load(adapter, run.Connection, run.Node, Path.Combine(projectRoot, run.Node.OriginalFilePath), run.Existing,
-            analyzed.GetValueOrDefault(run.Node.UniqueId)));
+            analyzed.GetValueOrDefault(run.Node.UniqueId), run.RenderHooks?.Invoke()));
 }
