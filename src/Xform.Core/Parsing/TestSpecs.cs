@@ -175,7 +175,8 @@ public static partial class TestSpecs
 
     static string DefaultName(string test, Node parent, string? column, IReadOnlyDictionary<string, object?> args)
     {
-        var parentName = parent.ResourceType == ResourceType.Source ? $"source_{parent.Source!.SourceName}_{parent.Name}" : parent.Name;
+        var parentName = parent.ResourceType == ResourceType.Source ? $"source_{parent.Source!.SourceName}_{parent.Name}"
+            : parent.Version is { } v ? $"{parent.Name}_v{v}" : parent.Name;
         var parts = new List<string> { test, parentName };
         if (column is not null) parts.Add(column);
         var name = string.Join("_", parts);
