@@ -197,6 +197,27 @@ public class AccessExposureTests
     }
 
     [Test]
+    public void The_docs_site_shows_the_exposure_and_semantic_objects_in_the_lineage_graph()
+    {
+        using var p = Project();
+        Assert.That(p.Run("build").ExitCode, Is.Zero);
+        var r = p.Run("docs", "generate");
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        var nodes = Docs.DocsCommandTests.PageData(p)["nodes"]!.AsArray().Select(n => n!).ToList();
+        var ids = nodes.Select(n => (string)n["id"]!).ToList();
+        var exposure = nodes.Single(n => (string)n["id"]! == "exposure.proj.weekly_kpis");
+        Assert.That((string)exposure["type"]!, Is.EqualTo("exposure"));
+        Assert.That((string)exposure["label"]!, Is.EqualTo("Weekly KPIs"));
+        Assert.That((string)exposure["owner"]!, Is.EqualTo("Analytics"));
+        Assert.That(exposure["parents"]!.AsArray().Select(x => (string)x!), Is.EqualTo(new[] { "model.proj.revenue", "source.proj.raw.events" }));
+        var revenue = nodes.Single(n => (string)n["id"]! == "model.proj.revenue");
+        Assert.That(revenue["children"]!.AsArray().Select(x => (string)x!), Does.Contain("exposure.proj.weekly_kpis").And.Contain("semantic_model.proj.revenue_sm"));
+        // Entries come parents first, as the page's layout reads them.
+        Assert.That(ids.IndexOf("saved_query.proj.revenue_by_week"), Is.GreaterThan(ids.IndexOf("metric.proj.total_revenue")));
+        Assert.That(ids.IndexOf("metric.proj.total_revenue"), Is.GreaterThan(ids.IndexOf("semantic_model.proj.revenue_sm")));
+    }
+
+    [Test]
     public void Unknown_names_in_yaml_objects_are_errors_at_their_lines()
     {
         using (var p = Project())
