@@ -21,7 +21,7 @@ public class SelectorErrorTests
         yield return Bad("an unknown method with the closest", "error: --select 'tags:nightly': unknown selector method 'tags'. Did you mean 'tag'?", "-s", "tags:nightly");
         yield return Bad("an unknown method", "error: --select 'foo:bar': unknown selector method 'foo'. Did you mean 'fqn'?", "-s", "foo:bar");
         yield return Bad("a dbt method xform lacks",
-            "error: --select 'result:error': the selector method 'result' is dbt's, but xform does not support it; xform's methods: tag, path, file, config, resource_type, source, fqn, package, test_type, test_name, state",
+            "error: --select 'result:error': the selector method 'result' is dbt's, but xform does not support it; xform's methods: tag, path, file, config, resource_type, source, fqn, package, test_type, test_name, state, version, group, access, exposure, metric, semantic_model, saved_query",
             "-s", "result:error");
         yield return Bad("a depth that is no number, before", "error: --select '2x+built': '2x' before '+' is not a number of generations; write a whole number, as in '2+name'", "-s", "2x+built");
         yield return Bad("a depth that is no number, after", "error: --select 'built+2x': '2x' after '+' is not a number of generations; write a whole number, as in 'name+2'", "-s", "built+2x");

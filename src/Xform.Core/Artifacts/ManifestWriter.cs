@@ -96,7 +96,7 @@ public static class ManifestWriter
     /// Writes the sections in the order, and values in the formats, the JsonNode DOM used to: config values
     /// as JsonSerializer writes them, a key set twice where it was first set.
     /// </summary>
-    sealed class Emitter(Utf8JsonWriter w, LoadedProject loaded)
+    internal sealed class Emitter(Utf8JsonWriter w, LoadedProject loaded)
     {
         readonly MacroIndex _index = loaded.MacroIndex;
         readonly string _project = loaded.Manifest.Project.Name;
@@ -185,16 +185,16 @@ public static class ManifestWriter
             }
             w.WriteEndObject();
 
-            EmptyObject("exposures"u8);
-            EmptyObject("metrics"u8);
-            EmptyObject("groups"u8);
+            ObjectsWriter.Section(w, manifest, "exposure", "exposures");
+            ObjectsWriter.Section(w, manifest, "metric", "metrics");
+            ObjectsWriter.Section(w, manifest, "group", "groups");
             EmptyObject("selectors"u8);
             EmptyObject("disabled"u8);
             Edges("parent_map"u8, graph.Order, graph.Parents);
             Edges("child_map"u8, graph.Order, graph.Children);
-            EmptyObject("group_map"u8);
-            EmptyObject("saved_queries"u8);
-            EmptyObject("semantic_models"u8);
+            ObjectsWriter.GroupMap(w, manifest);
+            ObjectsWriter.Section(w, manifest, "saved_query", "saved_queries");
+            ObjectsWriter.Section(w, manifest, "semantic_model", "semantic_models");
             EmptyObject("unit_tests"u8);
             w.WriteEndObject();
         }
@@ -265,7 +265,7 @@ public static class ManifestWriter
                 w.WriteStartObject();
                 w.WriteString("name"u8, r.Name);
                 w.WriteString("package"u8, r.Package);
-                w.WriteNull("version"u8);
+                VersionValue("version"u8, r.Version);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -297,11 +297,11 @@ public static class ManifestWriter
             w.WriteBoolean("alias_types"u8, true);
             w.WriteNull("checksum"u8);
             w.WriteEndObject();
-            w.WriteString("access"u8, "protected");
+            w.WriteString("access"u8, n.Access);
             EmptyArray("constraints"u8);
-            w.WriteNull("version"u8);
-            w.WriteNull("latest_version"u8);
-            w.WriteNull("deprecation_date"u8);
+            VersionValue("version"u8, n.Version);
+            VersionValue("latest_version"u8, n.LatestVersion);
+            w.WriteString("deprecation_date"u8, n.DeprecationDate);
             if (n.TestMetadata is { } tm)
             {
                 w.WriteStartObject("test_metadata"u8);
@@ -315,6 +315,15 @@ public static class ManifestWriter
                 w.WriteString("file_key_name"u8, $"models.{loaded.Manifest.Nodes[n.AttachedNode!].Name}");
             }
             w.WriteEndObject();
+        }
+
+        /// <summary>A version as dbt writes it: a number when it is one (<c>v: 2</c>), else text; null when absent.</summary>
+        void VersionValue(ReadOnlySpan<byte> name, string? version)
+        {
+            if (version is null) w.WriteNull(name);
+            else if (long.TryParse(version, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var whole)) w.WriteNumber(name, whole);
+            else if (double.TryParse(version, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number)) w.WriteNumber(name, number);
+            else w.WriteString(name, version);
         }
 
         IReadOnlyList<string> MacroCalls(Node n)
@@ -379,7 +388,7 @@ public static class ManifestWriter
             Config(w, n, tags, config);
             w.WritePropertyName("unrendered_config"u8);
             Config(w, n, tags, config);
-            w.WriteNull("group"u8);
+            w.WriteString("group"u8, n.Group);
             Docs();
             w.WriteNull("patch_path"u8);
             w.WriteNumber("created_at"u8, 0.0);

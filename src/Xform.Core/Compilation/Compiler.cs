@@ -129,7 +129,7 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
         var call = parent.ResourceType == ResourceType.Source
             ? ((HostFunction)globals["source"]!)(new TemplateCall([parent.Source!.SourceName, parent.Name], new Dictionary<string, object?>(), at))
             : ((HostFunction)globals["ref"]!)(new TemplateCall(TemplatePackage(parent) is { } package ? [package, parent.Name] : [parent.Name],
-                new Dictionary<string, object?>(), at));
+                parent.Version is { } v ? new Dictionary<string, object?> { ["v"] = v } : new Dictionary<string, object?>(), at));
         object? model = call;
         if (test.Config.GetString("where") is { Length: > 0 } where)
         {
@@ -159,7 +159,7 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
         g["ref"] = (HostFunction)(c =>
         {
             var (package, name) = ParseCapture.RefArgs(c);
-            if (graph.Lookup.Ref(name, package, node.PackageName) is not { } target)
+            if (graph.Lookup.Ref(name, package, node.PackageName, ParseCapture.RefVersion(c)) is not { } target)
                 throw c.Error($"{node.Name} refers to ref('{name}'), which is not a model, seed or snapshot of this project.{Suggestions.DidYouMean(name, graph.Lookup.RefNames)}");
             if (inferredOnly && !node.DependsOn.Contains(target.UniqueId))
                 throw c.Error($"xform could not infer all dependencies of {node.Name}: ref('{name}') runs only while executing (inside a block such as " +

@@ -109,6 +109,7 @@ public static class DocsSite
             };
             nodes.Add(o);
         }
+        AddObjects(manifest, nodes);
         return new JsonObject
         {
             ["project"] = manifest.Project.Name,
@@ -116,6 +117,39 @@ public static class DocsSite
             ["nodes"] = nodes,
             ["catalog_errors"] = new JsonArray(catalog.Errors.Select(e => (JsonNode?)e).ToArray()),
         };
+    }
+
+    /// <summary>
+    /// Exposures, semantic models, metrics and saved queries as graph entries after the nodes they depend on (the layout
+    /// reads entries parents first), each added to its parents' children.
+    /// </summary>
+    static void AddObjects(Manifest manifest, JsonArray nodes)
+    {
+        var byId = nodes.OfType<JsonObject>().ToDictionary(n => (string)n["id"]!, StringComparer.Ordinal);
+        var pending = manifest.Objects.Where(o => o.Kind != "group").OrderBy(o => o.UniqueId, StringComparer.Ordinal).ToList();
+        while (pending.Count > 0)
+        {
+            var ready = pending.Where(o => o.DependsOn.All(byId.ContainsKey)).ToList();
+            if (ready.Count == 0) ready = pending; // a metric cycle the loader let through: show them anyway
+            foreach (var o in ready)
+            {
+                pending.Remove(o);
+                var entry = new JsonObject
+                {
+                    ["id"] = o.UniqueId, ["name"] = o.Name, ["label"] = o.Text("label") ?? o.Name, ["type"] = o.Kind, ["package"] = o.PackageName,
+                    ["path"] = o.OriginalFilePath, ["fqn"] = new JsonArray(o.PackageName, o.Name),
+                    ["description"] = RenderDescription(o.Description, manifest.Docs), ["tags"] = new JsonArray(), ["config"] = new JsonObject(),
+                    ["raw_sql"] = "", ["url"] = o.Text("url"), ["owner"] = o.Properties.GetValueOrDefault("owner") is IReadOnlyDictionary<string, object?> owner
+                        ? owner.GetValueOrDefault("name") as string ?? owner.GetValueOrDefault("email") as string : null,
+                    ["parents"] = new JsonArray(o.DependsOn.Select(d => (JsonNode?)d).ToArray()), ["children"] = new JsonArray(),
+                    ["columns"] = new JsonArray(), ["tests"] = new JsonArray(),
+                };
+                foreach (var parent in o.DependsOn)
+                    if (byId.TryGetValue(parent, out var p)) ((JsonArray)p["children"]!).Add(o.UniqueId);
+                byId[o.UniqueId] = entry;
+                nodes.Add(entry);
+            }
+        }
     }
 
     static string TestLabel(Node t) => t.TestMetadata?.GetValueOrDefault("name") as string ?? t.Name;

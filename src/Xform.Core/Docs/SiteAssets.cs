@@ -51,7 +51,7 @@ main { flex: 1; display: flex; min-height: 0; }
 .node rect { stroke: #486581; stroke-width: 1; rx: 4; }
 .node text { font-size: 12px; pointer-events: none; }
 .node { cursor: pointer; }
-.node.model rect { fill: #d6e4ff; } .node.seed rect { fill: #d3f9d8; } .node.source rect { fill: #fff3bf; }
+.node.model rect { fill: #d6e4ff; } .node.seed rect { fill: #d3f9d8; } .node.source rect { fill: #fff3bf; } .node.exposure rect { fill: #ffd8a8; } .node.metric rect, .node.semantic_model rect, .node.saved_query rect { fill: #e5dbff; }
 .node.snapshot rect { fill: #f3d9fa; } .node.test rect { fill: #ffe3e3; }
 .node.selected rect { stroke: #d9480f; stroke-width: 3; }
 .node.up rect { stroke: #1c7ed6; stroke-width: 2; } .node.down rect { stroke: #2b8a3e; stroke-width: 2; }
@@ -337,6 +337,7 @@ function showDetails(id) {
     <span class="badge">${esc(n.type)}</span>${n.materialized && n.type === 'model' ? '<span class="badge">' + esc(n.materialized) + '</span>' : ''}
     ${n.tags.map(t => '<span class="badge">tag:' + esc(t) + '</span>').join('')}
     <p><code>${esc(n.relation || '')}</code> ${n.row_count != null ? '· ' + n.row_count + ' rows' : ''}<br><small>${esc(n.path)}</small></p>
+    ${n.owner || n.url ? '<p>' + (n.owner ? 'owner: ' + esc(n.owner) + ' ' : '') + (n.url ? '<a href="' + esc(n.url) + '">' + esc(n.url) + '</a>' : '') + '</p>' : ''}
     ${sec('Description', markdown(n.description))}
     ${sec('Columns', cols)}
     <div id="column-trace"></div>
@@ -410,7 +411,7 @@ window.xformDocs.selectNode = selectNode;
 
 // ---- sidebar and search ----
 function sidebar() {
-  const groups = ['model', 'seed', 'snapshot', 'source', 'test'];
+  const groups = ['model', 'seed', 'snapshot', 'source', 'test', 'exposure', 'semantic_model', 'metric', 'saved_query'];
   $('node-list').innerHTML = groups.map(g => {
     const items = nodes.filter(n => n.type === g).sort((a, b) => a.label.localeCompare(b.label));
     return items.length ? `<h4>${g}s (${items.length})</h4>` + items.map(n => `<a data-id="${esc(n.id)}" title="${esc(n.id)}">${esc(n.label)}</a>`).join('') : '';

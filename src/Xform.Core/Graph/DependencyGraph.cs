@@ -90,7 +90,12 @@ public sealed class DependencyGraph
                     errors.Add(new XformException($"{node.Name} refers to package '{r.Package}', which is not part of this project", r.Location));
                     continue;
                 }
-                if (lookup.Ref(r.Name, r.Package, node.PackageName) is { } parent) AddParent(parent.UniqueId);
+                if (lookup.Ref(r.Name, r.Package, node.PackageName, r.Version) is { } parent) AddParent(parent.UniqueId);
+                else if (r.Version is not null && lookup.Ref(r.Name, r.Package, node.PackageName) is { } unversioned)
+                    errors.Add(new XformException(unversioned.Version is null
+                        ? $"{node.Name} refers to {r}, but model '{r.Name}' has no versions"
+                        : $"{node.Name} refers to {r}, which is not a version of model '{r.Name}' (its versions: {string.Join(", ", lookup.VersionsOf(unversioned.PackageName, r.Name))})",
+                        r.Location));
                 else errors.Add(new XformException(
                     $"{node.Name} refers to {r}, which is not a model, seed or snapshot of this project." +
                     Suggestions.DidYouMean(r.Name, lookup.RefNames), r.Location));

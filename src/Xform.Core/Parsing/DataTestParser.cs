@@ -31,7 +31,8 @@ internal static class DataTestParser
             if (parent.ResourceType == ResourceType.Source)
                 tableTests = context.Properties.SourceTables.First(t => t.SourceName == parent.Source!.SourceName && t.TableName == parent.Name).Tests;
             else if (context.PropertiesOf(parent.ResourceType.ToString().ToLowerInvariant(), parent.Name) is { } patch)
-                tableTests = patch.Tests;
+                // A version's own tests replace the model's.
+                tableTests = patch.Versions.FirstOrDefault(v => v.V == parent.Version)?.Tests ?? patch.Tests;
             else continue;
             // Most nodes have no tests: skip layering test configs for them.
             if (tableTests.Count == 0 && parent.Columns.All(c => c.Tests.Count == 0)) continue;

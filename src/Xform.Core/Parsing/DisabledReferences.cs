@@ -41,7 +41,7 @@ internal static class DisabledReferences
     static IEnumerable<(string What, SourceLocation At)> DisabledReads(Node node, NodeLookup enabled, NodeLookup disabled)
     {
         foreach (var r in node.Refs)
-            if (enabled.Ref(r.Name, r.Package, node.PackageName) is null && disabled.Ref(r.Name, r.Package, node.PackageName) is not null)
+            if (enabled.Ref(r.Name, r.Package, node.PackageName, r.Version) is null && disabled.Ref(r.Name, r.Package, node.PackageName, r.Version) is not null)
                 yield return ($"a node named '{r.Name}'{(r.Package is { } p ? $" in package '{p}'" : "")}", r.Location);
         foreach (var s in node.SourceRefs)
             if (enabled.Source(s.SourceName!, s.Name, node.PackageName) is null && disabled.Source(s.SourceName!, s.Name, node.PackageName) is not null)

@@ -17,14 +17,17 @@ internal static class ModelParser
                 new SourceLocation(f.Relative, 1, 1))).ToList();
         if (python.Count > 0) throw python.Count == 1 ? python[0] : new XformAggregateException(python);
         var files = context.Files.Of(project.ModelPaths, ".sql").ToList();
-        var patches = files.Select(f => context.Patch("model", System.IO.Path.GetFileNameWithoutExtension(f.Full))).ToList();
+        var versions = VersionFiles(context, files);
+        var patches = files.Select(f => System.IO.Path.GetFileNameWithoutExtension(f.Full) is var file && versions.TryGetValue(file, out var v)
+            ? (context.Patch("model", v.Patch.Name), v.Version)
+            : (context.Patch("model", file), null)).ToList();
         var parsed = new Node?[files.Count];
         var errors = new ConcurrentBag<(int, XformException)>();
         Parallel.For(0, files.Count, i =>
         {
             try
             {
-                parsed[i] = Model(context, files[i], patches[i]);
+                parsed[i] = Model(context, files[i], patches[i].Item1, patches[i].Item2);
             }
             catch (XformException e)
             {
@@ -40,16 +43,42 @@ internal static class ModelParser
         foreach (var node in parsed) context.AddIfEnabled(node!);
     }
 
-    static Node Model(ParseContext context, (string Full, string Relative, string InFolder) f, NodePatch? patch)
+    /// <summary>
+    /// The files of versioned models by file name (a version's <c>defined_in</c>, default <c>&lt;model&gt;_v&lt;v&gt;</c>).
+    /// A version without its file, and a file named as the model itself that no version claims, are errors.
+    /// </summary>
+    static Dictionary<string, (NodePatch Patch, VersionPatch Version)> VersionFiles(ParseContext context, List<(string Full, string Relative, string InFolder)> files)
+    {
+        var names = files.Select(f => System.IO.Path.GetFileNameWithoutExtension(f.Full)).ToHashSet(StringComparer.Ordinal);
+        var result = new Dictionary<string, (NodePatch, VersionPatch)>(StringComparer.Ordinal);
+        foreach (var patch in context.Properties.Nodes.Where(p => p.Kind == "model" && p.Versions.Count > 0))
+        {
+            foreach (var v in patch.Versions)
+            {
+                if (!names.Contains(v.File))
+                    throw new XformException($"version {v.V} of model '{patch.Name}' is defined in '{v.File}', and no model file of that name (.sql) exists", v.Location);
+                if (!result.TryAdd(v.File, (patch, v)))
+                    throw new XformException($"model file '{v.File}' is named by two versions (first: version {result[v.File].Item2.V} of model '{result[v.File].Item1.Name}')", v.Location);
+            }
+            if (names.Contains(patch.Name) && !result.ContainsKey(patch.Name))
+                throw new XformException($"model '{patch.Name}' has versions, so its file '{patch.Name}.sql' must be one of them: name it in a version's " +
+                                         $"defined_in, or rename it {patch.Name}_v<v>.sql", patch.Location);
+        }
+        return result;
+    }
+
+    static Node Model(ParseContext context, (string Full, string Relative, string InFolder) f, NodePatch? patch, VersionPatch? version)
     {
         var project = context.Project;
-        var name = System.IO.Path.GetFileNameWithoutExtension(f.Full);
-        var fqn = context.Fqn(f.InFolder, name);
+        var name = version is null ? System.IO.Path.GetFileNameWithoutExtension(f.Full) : patch!.Name;
+        // dbt's fqn and unique id of a version end in v<version>: model.p.m.v2, [p, ..., m, v2].
+        var fqn = version is null ? context.Fqn(f.InFolder, name) : [.. context.Fqn(f.InFolder, name), $"v{version.V}"];
         var raw = context.Read(f, "model");
-        var id = $"model.{project.Name}.{name}";
+        var id = version is null ? $"model.{project.Name}.{name}" : $"model.{project.Name}.{name}.v{version.V}";
         var template = context.ParseTemplate(f.Relative, raw);
         var config = context.Configure(p => p.Models, fqn, patch);
-        var capture = context.Capture(template, config, context.RelationFor(config, name, ResourceType.Model, fqn, f.Relative));
+        if (version is not null) config = config.With(version.Config);
+        var capture = context.Capture(template, config, context.RelationFor(config, name, ResourceType.Model, fqn, f.Relative, version?.V));
         config = config.With(capture.Config);
         context.Templates[id] = template;
         // Read the macro calls from the tree now, on this parallel worker, rather than one by one when the manifest is written.
@@ -58,9 +87,12 @@ internal static class ModelParser
         {
             UniqueId = id, ResourceType = ResourceType.Model, Name = name, PackageName = project.Name,
             OriginalFilePath = f.Relative, Path = f.InFolder, Fqn = fqn, Config = config,
-            Relation = context.RelationFor(config, name, ResourceType.Model, fqn, f.Relative), RawCode = raw, Description = patch?.Description ?? "",
-            Columns = patch?.Columns ?? [], Refs = capture.Refs, SourceRefs = capture.Sources,
+            Relation = context.RelationFor(config, name, ResourceType.Model, fqn, f.Relative, version?.V), RawCode = raw,
+            Description = version?.Description ?? patch?.Description ?? "",
+            Columns = version?.Columns ?? patch?.Columns ?? [], Refs = capture.Refs, SourceRefs = capture.Sources,
             Location = new SourceLocation(f.Relative, 1, 1),
+            Version = version?.V, LatestVersion = version is null ? null : ModelVersions.Latest(patch!),
+            DeprecationDate = version?.DeprecationDate ?? patch?.DeprecationDate,
         };
     }
 }

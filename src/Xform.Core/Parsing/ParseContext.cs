@@ -133,8 +133,8 @@ internal sealed class ParseContext(ProjectConfig project, ProjectConfig root, Lo
     public CompiledTemplate ParseTemplate(string path, string text) => Engine.Parse(new TemplateSource(path, text), TemplatePackage);
 
     /// <summary>Where the node is built: dbt's generate_database/schema/alias_name (see <see cref="RelationNaming"/>).</summary>
-    public RelationName RelationFor(NodeConfig config, string name, ResourceType type, IReadOnlyList<string> fqn, string path) =>
-        _naming.For(config, name, type, fqn, path, project.Name);
+    public RelationName RelationFor(NodeConfig config, string name, ResourceType type, IReadOnlyList<string> fqn, string path, string? version = null) =>
+        _naming.For(config, name, type, fqn, path, project.Name, version);
 
     /// <summary>The node's fqn: project, the folders inside its resource path, its name.</summary>
     public string[] Fqn(string inFolder, string name)
@@ -156,7 +156,7 @@ internal sealed class ParseContext(ProjectConfig project, ProjectConfig root, Lo
 /// <summary>The nodes and templates of every package of one parse, shared by the package's parse contexts.</summary>
 internal sealed class ParsedNodes
 {
-    readonly Dictionary<(string Package, string Name), Node> _byName = [];
+    readonly Dictionary<(string Package, string Name, string? Version), Node> _byName = [];
 
     public Dictionary<string, Node> Nodes { get; } = new(StringComparer.Ordinal);
     public ConcurrentDictionary<string, CompiledTemplate> Templates { get; } = new(StringComparer.Ordinal);
@@ -187,11 +187,11 @@ internal sealed class ParsedNodes
     {
         if (node.ResourceType is ResourceType.Model or ResourceType.Seed or ResourceType.Snapshot)
         {
-            if (_byName.TryGetValue((node.PackageName, node.Name), out var other))
+            if (_byName.TryGetValue((node.PackageName, node.Name, node.Version), out var other))
                 throw new XformException(
                     $"two resources are named '{node.Name}': {other.OriginalFilePath} and {node.OriginalFilePath}; names of models, seeds and snapshots must be unique",
                     node.Location);
-            _byName[(node.PackageName, node.Name)] = node;
+            _byName[(node.PackageName, node.Name, node.Version)] = node;
         }
         Nodes[node.UniqueId] = node;
     }

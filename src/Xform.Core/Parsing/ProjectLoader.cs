@@ -72,15 +72,18 @@ public static class ProjectLoader
 
         var docs = new Dictionary<string, DocsBlock>(StringComparer.Ordinal);
         var parsed = new ParsedNodes();
+        var objects = new List<ProjectObject>();
         // Configs are rendered once the target and vars are known (dbt renders dbt_project.yml the same way).
         var rootRendered = ConfigRendering.Render(project, session.RenderYamlString);
         foreach (var (package, files, index) in sources)
-            Parse(package == project ? rootRendered : ConfigRendering.Render(package, session.RenderYamlString), rootRendered, files, index, options, session, parsed, docs, warnings);
+            objects.AddRange(Parse(package == project ? rootRendered : ConfigRendering.Render(package, session.RenderYamlString), rootRendered, files, index, options, session, parsed, docs, warnings));
 
         warnings.AddRange(parsed.Warnings);
         var disabledReads = DisabledReferences.Resolve(parsed, project.Name, warnings);
-        CheckConfigs(parsed.Nodes.Values, disabledReads.Concat(parsed.Errors));
-        var manifest = new Manifest(project, parsed.Nodes, engine.Macros, docs, warnings) { Disabled = parsed.Disabled };
+        var governance = new List<XformException>();
+        var resolved = ModelGovernance.Check(project.Name, parsed.Nodes, objects, governance, warnings, DateTime.UtcNow);
+        CheckConfigs(parsed.Nodes.Values, disabledReads.Concat(parsed.Errors).Concat(governance));
+        var manifest = new Manifest(project, parsed.Nodes, engine.Macros, docs, warnings) { Disabled = parsed.Disabled, Objects = resolved };
         return new LoadedProject(manifest, session, parsed.Templates, new MacroIndex(engine))
         {
             Files = sources.SelectMany(s => s.Index.Files).ToList(),
@@ -89,8 +92,8 @@ public static class ProjectLoader
 
     sealed record PackageFiles(ProjectConfig Package, ProjectFiles Files, FileIndex Index);
 
-    /// <summary>One package's YAML properties, docs and nodes: one parser per resource type, in this order.</summary>
-    static void Parse(ProjectConfig package, ProjectConfig root, ProjectFiles files, FileIndex index, LoadOptions options,
+    /// <summary>One package's YAML properties, docs and nodes: one parser per resource type, in this order. Returns its YAML objects.</summary>
+    static IEnumerable<ProjectObject> Parse(ProjectConfig package, ProjectConfig root, ProjectFiles files, FileIndex index, LoadOptions options,
         CompileSession session, ParsedNodes parsed, Dictionary<string, DocsBlock> docs, List<Warning> warnings)
     {
         var properties = new PropertiesReader(warnings, session.RenderYamlString);
@@ -115,6 +118,7 @@ public static class ProjectLoader
         foreach (var ((kind, name), patch) in patches)
             if (!context.UsedPatches.Contains((kind, name)))
                 warnings.Add(new Warning($"properties for {kind} '{name}' match no {kind} file in the project", patch.Location));
+        return props.Objects.Select(o => o with { PackageName = package.Name });
     }
 
     /// <summary>

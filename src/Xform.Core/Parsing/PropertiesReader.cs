@@ -6,7 +6,13 @@ namespace Xform.Core.Parsing;
 
 /// <summary>Properties of one model, seed or snapshot from a YAML file, applied to the node of that name.</summary>
 public sealed record NodePatch(string Kind, string Name, string Description, ConfigValues Config,
-    IReadOnlyList<ColumnInfo> Columns, IReadOnlyList<object?> Tests, SourceLocation Location, string? Relation = null);
+    IReadOnlyList<ColumnInfo> Columns, IReadOnlyList<object?> Tests, SourceLocation Location, string? Relation = null)
+{
+    /// <summary>A model's <c>versions:</c> (empty: unversioned).</summary>
+    public IReadOnlyList<VersionPatch> Versions { get; init; } = [];
+    public string? LatestVersion { get; init; }
+    public string? DeprecationDate { get; init; }
+}
 
 public sealed record SourceTablePatch(string SourceName, string TableName, string Description, string? Database, string Schema,
     string Identifier, ConfigValues Config, IReadOnlyList<ColumnInfo> Columns,
@@ -14,15 +20,20 @@ public sealed record SourceTablePatch(string SourceName, string TableName, strin
 
 /// <summary>Everything the YAML property files of a project declare.</summary>
 public sealed record Properties(IReadOnlyList<NodePatch> Nodes, IReadOnlyList<SourceTablePatch> SourceTables,
-    IReadOnlyDictionary<string, string> MacroDescriptions);
+    IReadOnlyDictionary<string, string> MacroDescriptions)
+{
+    /// <summary>Groups, exposures, semantic models, metrics and saved queries (their package set by the loader).</summary>
+    public IReadOnlyList<ProjectObject> Objects { get; init; } = [];
+}
 
 /// <summary>Reads <c>models:</c>, <c>seeds:</c>, <c>snapshots:</c>, <c>sources:</c> and <c>macros:</c> entries, strictly.</summary>
 public sealed class PropertiesReader(ICollection<Warning> warnings, Func<string, SourceLocation, string> renderString)
 {
-    static readonly string[] FileKeys = ["version", "models", "seeds", "snapshots", "sources", "macros"];
-    static readonly string[] FileUnused = ["exposures", "metrics", "semantic_models", "saved_queries", "unit_tests", "groups", "analyses"];
-    static readonly string[] NodeKeys = ["name", "description", "config", "columns", "tests", "data_tests", "meta", "tags", "docs", "relation"];
-    static readonly string[] NodeUnused = ["latest_version", "versions", "constraints", "access", "group", "deprecation_date", "time_spine"];
+    static readonly string[] FileKeys = ["version", "models", "seeds", "snapshots", "sources", "macros", "exposures", "metrics", "semantic_models", "saved_queries", "groups"];
+    static readonly string[] FileUnused = ["unit_tests", "analyses"];
+    static readonly string[] NodeKeys = ["name", "description", "config", "columns", "tests", "data_tests", "meta", "tags", "docs", "relation",
+        "latest_version", "versions", "access", "group", "deprecation_date"];
+    static readonly string[] NodeUnused = ["constraints", "time_spine"];
     static readonly string[] ColumnKeys = ["name", "description", "data_type", "tests", "data_tests", "meta", "quote", "tags"];
     static readonly string[] ColumnUnused = ["constraints", "policy_tags", "granularity", "docs"];
     static readonly string[] SourceKeys = ["name", "description", "database", "schema", "loader", "loaded_at_field", "freshness", "meta", "tags", "config", "tables", "quoting", "overrides"];
@@ -33,7 +44,9 @@ public sealed class PropertiesReader(ICollection<Warning> warnings, Func<string,
     readonly List<SourceTablePatch> _tables = [];
     readonly Dictionary<string, string> _macros = new(StringComparer.Ordinal);
 
-    public Properties Result => new(_nodes, _tables, _macros);
+    readonly List<ProjectObject> _objects = [];
+
+    public Properties Result => new(_nodes, _tables, _macros) { Objects = _objects };
 
     public void ReadFile(string fullPath, string file, string defaultSchema) => ReadText(TextFile.Read(fullPath), file, defaultSchema);
 
@@ -49,6 +62,9 @@ public sealed class PropertiesReader(ICollection<Warning> warnings, Func<string,
                 _nodes.Add(ReadNode(kind, entry));
         foreach (var source in map.Maps("sources", "a source"))
             ReadSource(source, defaultSchema);
+        foreach (var (kind, key, _) in ProjectObject.Kinds)
+            foreach (var entry in map.Maps(key, $"an entry of '{key}'"))
+                _objects.Add(ObjectReader.Read(kind, entry));
         foreach (var macro in map.Maps("macros", "a macro entry"))
         {
             macro.CheckKeys("a macro entry", MacroKeys, [], warnings);
@@ -64,11 +80,23 @@ public sealed class PropertiesReader(ICollection<Warning> warnings, Func<string,
         var config = Config(entry.Get("config"), entry.File, $"config of {kind} '{name}'");
         if (entry.Get("tags") is { } tags) config = config.With("tags", Yaml.ToValue(tags), tags.At(entry.File));
         if (entry.Get("meta") is { } meta) config = config.With("meta", Yaml.ToValue(meta), meta.At(entry.File));
-        if (entry.Get("tags") is not null || entry.Get("meta") is not null) ConfigTypes.Check(config);
+        // dbt's older top-level access/group keys are the configs of those names.
+        foreach (var key in new[] { "access", "group" })
+            if (entry.Get(key) is { } v) config = config.With(key, Yaml.ToValue(v), v.At(entry.File));
+        if (entry.Get("tags") is not null || entry.Get("meta") is not null || entry.Get("access") is not null) ConfigTypes.Check(config);
         var relation = entry.String("relation");
         if (relation is not null && kind != "snapshot")
             throw new XformException($"'relation' is for snapshots declared in YAML, not for a {kind}", entry.Get("relation")!.At(entry.File));
-        return new NodePatch(kind, name, entry.String("description") ?? "", config, Columns(entry), Tests(entry), entry.Location, relation);
+        var columns = Columns(entry);
+        if (kind != "model" && (entry.Get("versions") ?? entry.Get("latest_version")) is { } misplaced)
+            throw new XformException($"only models have versions, not a {kind}", misplaced.At(entry.File));
+        var versions = ModelVersions.Read(entry, name, columns, warnings, Config, ColumnsOf, Tests);
+        if (versions.Count == 0 && entry.Get("latest_version") is { } lonely)
+            throw new XformException($"model '{name}' has a latest_version but no versions", lonely.At(entry.File));
+        return new NodePatch(kind, name, entry.String("description") ?? "", config, columns, Tests(entry), entry.Location, relation)
+        {
+            Versions = versions, LatestVersion = entry.String("latest_version"), DeprecationDate = entry.String("deprecation_date"),
+        };
     }
 
     void ReadSource(YamlMap source, string defaultSchema)
@@ -130,10 +158,12 @@ public sealed class PropertiesReader(ICollection<Warning> warnings, Func<string,
         return ConfigRendering.Render(result, renderString);
     }
 
-    IReadOnlyList<ColumnInfo> Columns(YamlMap entry)
+    IReadOnlyList<ColumnInfo> Columns(YamlMap entry) => ColumnsOf(entry.Maps("columns", "a column"));
+
+    IReadOnlyList<ColumnInfo> ColumnsOf(IEnumerable<YamlMap> entries)
     {
         var columns = new List<ColumnInfo>();
-        foreach (var col in entry.Maps("columns", "a column"))
+        foreach (var col in entries)
         {
             col.CheckKeys("a column", ColumnKeys, ColumnUnused, warnings);
             var meta = col.Get("meta") is { } m ? Yaml.ToValue(m) as IReadOnlyDictionary<string, object?> : null;

@@ -40,7 +40,8 @@ internal sealed class RelationNaming
     }
 
     /// <param name="package">the node's package (its vars and macros when a naming macro runs)</param>
-    public RelationName For(NodeConfig config, string name, ResourceType type, IReadOnlyList<string> fqn, string path, string package)
+    /// <param name="version">a versioned model's version: its default alias is <c>&lt;name&gt;_v&lt;version&gt;</c></param>
+    public RelationName For(NodeConfig config, string name, ResourceType type, IReadOnlyList<string> fqn, string path, string package, string? version = null)
     {
         var target = _session.Target;
         var customSchema = config.GetString("schema");
@@ -48,10 +49,10 @@ internal sealed class RelationNaming
         var customAlias = config.GetString("alias");
         // dbt's default__generate_schema_name and default__generate_alias_name.
         var defaultSchema = string.IsNullOrEmpty(customSchema) ? target.Schema : $"{target.Schema}_{customSchema.Trim()}";
-        var defaultAlias = string.IsNullOrEmpty(customAlias) ? name : customAlias.Trim();
+        var defaultAlias = !string.IsNullOrEmpty(customAlias) ? customAlias.Trim() : version is null ? name : $"{name}_v{version.Replace('.', '_')}";
         if (!_database && !_schema && !_alias) return new RelationName(customDatabase, defaultSchema, defaultAlias);
 
-        var node = NodeObject(config, name, type, fqn, path, package);
+        var node = NodeObject(config, name, type, fqn, path, package, version);
         string Call(string macro, string? custom) =>
             Convert.ToString(_session.Engine.CallMacro(macro, [custom, node], new Dictionary<string, object?>(), _session.BaseGlobals(package)),
                 CultureInfo.InvariantCulture)?.Trim() ?? "";
@@ -64,7 +65,7 @@ internal sealed class RelationNaming
     }
 
     /// <summary>The <c>node</c> the naming macros receive: the fields dbt's node has that such macros read.</summary>
-    static Dictionary<string, object?> NodeObject(NodeConfig config, string name, ResourceType type, IReadOnlyList<string> fqn, string path, string package) =>
+    static Dictionary<string, object?> NodeObject(NodeConfig config, string name, ResourceType type, IReadOnlyList<string> fqn, string path, string package, string? version) =>
         new(StringComparer.Ordinal)
         {
             ["name"] = name,
@@ -73,8 +74,8 @@ internal sealed class RelationNaming
             ["fqn"] = fqn.ToList<object?>(),
             ["original_file_path"] = path,
             ["path"] = path,
-            ["unique_id"] = $"{type.ToString().ToLowerInvariant()}.{package}.{name}",
-            ["version"] = null,
+            ["unique_id"] = $"{type.ToString().ToLowerInvariant()}.{package}.{name}{(version is null ? "" : $".v{version}")}",
+            ["version"] = version,
             ["config"] = config.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
             ["tags"] = config.Tags.ToList<object?>(),
         };

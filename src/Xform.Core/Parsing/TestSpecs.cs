@@ -185,7 +185,8 @@ public static partial class TestSpecs
     {
         var type = parent.ResourceType == ResourceType.Source ? "source_" + test : test;
         if (ns is not null) type = $"{ns}_{type}";
-        var target = parent.ResourceType == ResourceType.Source ? $"{parent.Source!.SourceName}_{parent.Name}" : parent.Name;
+        var target = parent.ResourceType == ResourceType.Source ? $"{parent.Source!.SourceName}_{parent.Name}"
+            : parent.Version is { } v ? $"{parent.Name}_v{v}" : parent.Name;
         var named = new SortedDictionary<string, object?>(StringComparer.Ordinal);
         foreach (var (key, value) in args) named[key] = value;
         if (column is not null) named["column_name"] = column;

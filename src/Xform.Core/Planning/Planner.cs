@@ -25,6 +25,8 @@ public static class Planner
             ids = request.Select.Count > 0 ? selector.Matching(request.Select, "--select", request.Warn) : graph.Order.ToHashSet(StringComparer.Ordinal);
             var excluded = request.Exclude.Count > 0 ? selector.Matching(request.Exclude, "--exclude", request.Warn) : [];
             ids.ExceptWith(excluded);
+            // Exposures, metrics, ... that a selector matched are not graph nodes: ls lists them, nothing builds them.
+            ids.RemoveWhere(id => !manifest.Nodes.ContainsKey(id));
             // dbt's eager indirect selection, both ways: a test goes out with any node it reads that is excluded
             // (`test --exclude orders` skips the tests of orders), and comes along with any node it reads that is selected.
             bool ExcludedIndirectly(Node test) => excluded.Count > 0 && test.DependsOn.Any(excluded.Contains);

@@ -21,7 +21,7 @@ public static class ConfigTypes
     static readonly HashSet<string> Texts = new(StringComparer.Ordinal)
     {
         "materialized", "schema", "database", "alias", "incremental_strategy", "on_schema_change", "strategy", "updated_at",
-        "target_schema", "target_database", "delimiter", "severity", "loaded_at_field", "hard_deletes", "fail_calc",
+        "target_schema", "target_database", "delimiter", "severity", "loaded_at_field", "hard_deletes", "fail_calc", "group",
     };
 
     /// <summary>One text value or a list of them.</summary>
@@ -51,6 +51,8 @@ public static class ConfigTypes
         if (value is null) return null;
         if (Booleans.Contains(key))
             return NodeConfig.AsBool(value) is null ? $"must be true or false, not {Describe(value)}" : null;
+        if (key == "access")
+            return value is "private" or "protected" or "public" ? null : $"must be private, protected or public, not {Describe(value)}";
         if (Texts.Contains(key))
             return value is string ? null : $"must be text, not {Describe(value)}";
         if (TextOrList.Contains(key))

@@ -11,6 +11,7 @@ public sealed class NodeLookup
     readonly Dictionary<(string Package, string Name), Node> _relations = new();
     readonly Dictionary<string, List<Node>> _relationsByName = new(StringComparer.Ordinal);
     readonly Dictionary<(string Package, string Source, string Table), Node> _sources = new();
+    readonly Dictionary<(string Package, string Name, string Version), Node> _versions = new();
 
     public NodeLookup(Manifest manifest) : this(manifest.Project.Name, manifest.Nodes.Values)
     {
@@ -24,6 +25,14 @@ public sealed class NodeLookup
         {
             switch (n.ResourceType)
             {
+                case ResourceType.Model when n.Version is { } v:
+                    _versions[(n.PackageName, n.Name, v)] = n;
+                    // An unversioned ref('m') reads the latest version.
+                    if (v != n.LatestVersion) break;
+                    _relations[(n.PackageName, n.Name)] = n;
+                    if (!_relationsByName.TryGetValue(n.Name, out var named)) _relationsByName[n.Name] = named = [];
+                    named.Add(n);
+                    break;
                 case ResourceType.Model or ResourceType.Seed or ResourceType.Snapshot:
                     _relations[(n.PackageName, n.Name)] = n;
                     if (!_relationsByName.TryGetValue(n.Name, out var same)) _relationsByName[n.Name] = same = [];
@@ -40,13 +49,21 @@ public sealed class NodeLookup
     public bool HasPackage(string package) => package == _root || _relations.Keys.Any(k => k.Package == package);
 
     /// <summary>The model, seed or snapshot <c>ref(package?, name)</c> names from a node of <paramref name="fromPackage"/>.</summary>
-    public Node? Ref(string name, string? package, string fromPackage)
+    /// <param name="version">the <c>v=</c> of the ref: that version of a versioned model (the latest when null)</param>
+    public Node? Ref(string name, string? package, string fromPackage, string? version = null)
     {
-        if (package is not null) return _relations.GetValueOrDefault((package, name));
-        return _relations.GetValueOrDefault((_root, name))
-               ?? _relations.GetValueOrDefault((fromPackage, name))
-               ?? (_relationsByName.TryGetValue(name, out var any) && any.Count == 1 ? any[0] : null);
+        var node = package is not null
+            ? _relations.GetValueOrDefault((package, name))
+            : _relations.GetValueOrDefault((_root, name))
+              ?? _relations.GetValueOrDefault((fromPackage, name))
+              ?? (_relationsByName.TryGetValue(name, out var any) && any.Count == 1 ? any[0] : null);
+        if (version is null || node is null) return node;
+        return node.Version is null ? null : _versions.GetValueOrDefault((node.PackageName, name, version));
     }
+
+    /// <summary>The versions a versioned model has, for the message of a ref() to a version it lacks.</summary>
+    public IEnumerable<string> VersionsOf(string package, string name) =>
+        _versions.Keys.Where(k => k.Package == package && k.Name == name).Select(k => k.Version).Order(StringComparer.Ordinal);
 
     /// <summary>The source table <c>source(source, table)</c> names from a node of <paramref name="fromPackage"/>.</summary>
     public Node? Source(string source, string table, string fromPackage) =>

@@ -16,10 +16,11 @@ public sealed record RelationName(string? Database, string Schema, string Identi
 }
 
 /// <summary>A ref() or source() call found when parsing a node, with its position.</summary>
-public sealed record Reference(string Name, string? Package, SourceLocation Location, string? SourceName = null)
+public sealed record Reference(string Name, string? Package, SourceLocation Location, string? SourceName = null, string? Version = null)
 {
     public bool IsSource => SourceName is not null;
-    public override string ToString() => IsSource ? $"source('{SourceName}', '{Name}')" : $"ref('{Name}')";
+    public override string ToString() => IsSource ? $"source('{SourceName}', '{Name}')"
+        : Version is null ? $"ref('{Name}')" : $"ref('{Name}', v={Version})";
 }
 
 public sealed record ColumnInfo(string Name, string Description, string? DataType, IReadOnlyList<object?> Tests,
@@ -59,6 +60,21 @@ public sealed record Node
     /// <summary>Set for data tests: the node the test is attached to.</summary>
     public string? AttachedNode { get; init; }
     public IReadOnlyDictionary<string, object?>? TestMetadata { get; init; }
+    /// <summary>A versioned model's version (<c>v</c> in its YAML's <c>versions:</c>), as text; null when unversioned.</summary>
+    public string? Version { get; init; }
+    /// <summary>The latest version of a versioned model (what an unversioned ref() reads).</summary>
+    public string? LatestVersion { get; init; }
+    /// <summary>A model's <c>deprecation_date</c>, as its YAML wrote it.</summary>
+    public string? DeprecationDate { get; init; }
+
+    /// <summary>The name ls and selectors show: <c>m.v2</c> for a version, else the name.</summary>
+    public string VersionedName => Version is null ? Name : $"{Name}.v{Version}";
+
+    /// <summary>dbt's access of a model: private, protected (the default) or public.</summary>
+    public string Access => Config.GetString("access") is { Length: > 0 } a ? a : "protected";
+
+    /// <summary>The group a node belongs to (the <c>group</c> config), or null.</summary>
+    public string? Group => Config.GetString("group") is { Length: > 0 } g ? g : null;
 
     public string Materialized => ResourceType switch
     {
@@ -86,4 +102,9 @@ public sealed record Manifest(
 
     /// <summary>The models, seeds, snapshots and sources turned off with <c>enabled: false</c> (not nodes of the graph).</summary>
     public IReadOnlyList<Node> Disabled { get; init; } = [];
+
+    /// <summary>Groups, exposures, semantic models, metrics and saved queries: declared in YAML, not built.</summary>
+    public IReadOnlyList<ProjectObject> Objects { get; init; } = [];
+
+    public IEnumerable<ProjectObject> ObjectsOf(string kind) => Objects.Where(o => o.Kind == kind);
 }

@@ -18,7 +18,7 @@ internal sealed class ParseCapture(CompileSession session, NodeConfig config, st
         g["ref"] = (HostFunction)(c =>
         {
             var (package, name) = RefArgs(c);
-            Refs.Add(new Reference(name, package, c.Location));
+            Refs.Add(new Reference(name, package, c.Location, Version: RefVersion(c)));
             return new RelationObject(new RelationName(null, session.Target.Schema, name), session.Quote);
         });
         g["source"] = (HostFunction)(c =>
@@ -34,6 +34,18 @@ internal sealed class ParseCapture(CompileSession session, NodeConfig config, st
         g["execute"] = false;
         foreach (var (name, value) in session.ParseTimeDatabase) g[name] = value;
         return g;
+    }
+
+    /// <summary>The <c>v=</c> (or <c>version=</c>) of a ref() call, as text; null when absent.</summary>
+    internal static string? RefVersion(TemplateCall c)
+    {
+        var v = c.Kwargs.GetValueOrDefault("v") ?? c.Kwargs.GetValueOrDefault("version");
+        return v switch
+        {
+            null => null,
+            string or long or int or double or decimal => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture),
+            _ => throw c.Error("the version of a ref() (v=) must be a number or text"),
+        };
     }
 
     internal static (string? Package, string Name) RefArgs(TemplateCall c)

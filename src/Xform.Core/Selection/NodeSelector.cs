@@ -8,7 +8,7 @@ namespace Xform.Core.Selection;
 /// <summary>
 /// dbt's node selection: space-separated unions of comma-separated intersections of criteria, each
 /// criterion <c>[@][N+]method:value[+N]</c> (read by <see cref="SelectorSyntax"/>). Methods: name (default, with
-/// fqn and wildcards), tag, path, config.KEY, resource_type, source, fqn, test_type, test_name, package, state.
+/// fqn and wildcards), tag, path, config.KEY, resource_type, source, fqn, test_type, test_name, package, state, version, group, access.
 /// </summary>
 public sealed class NodeSelector(DependencyGraph graph, IStateComparison? state = null)
 {
@@ -57,6 +57,12 @@ public sealed class NodeSelector(DependencyGraph graph, IStateComparison? state 
         var result = new HashSet<string>(seeds, StringComparer.Ordinal);
         foreach (var id in seeds)
         {
+            if (_objects.TryGetValue(id, out var o))
+            {
+                // An exposure, metric, ...: not a graph node; '+' before it brings what it depends on and their ancestors.
+                if (c.Up) result.UnionWith(ObjectAncestors(o, c.UpDepth));
+                continue;
+            }
             if (c.Up) result.UnionWith(graph.Ancestors(id, c.UpDepth));
             if (c.Down || c.ChildrensParents) result.UnionWith(graph.Descendants(id, c.ChildrensParents ? null : c.DownDepth));
         }
@@ -68,8 +74,27 @@ public sealed class NodeSelector(DependencyGraph graph, IStateComparison? state 
         return result;
     }
 
+    readonly Dictionary<string, ProjectObject> _objects = graph.Manifest.Objects.Where(o => o.Kind != "group").ToDictionary(o => o.UniqueId, StringComparer.Ordinal);
+
+    HashSet<string> ObjectAncestors(ProjectObject o, int? depth)
+    {
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        if (depth is 0) return result;
+        foreach (var id in o.DependsOn)
+        {
+            result.Add(id);
+            if (_objects.TryGetValue(id, out var above)) result.UnionWith(ObjectAncestors(above, depth - 1));
+            else result.UnionWith(graph.Ancestors(id, depth - 1));
+        }
+        return result;
+    }
+
     HashSet<string> Match(Criterion c)
     {
+        if (c.Method is "exposure" or "metric" or "semantic_model" or "saved_query"
+            || (c.Method == "resource_type" && _objects.Values.Any(o => o.Kind == c.Value.ToLowerInvariant())))
+            return _objects.Values.Where(o => o.Kind == (c.Method == "resource_type" ? c.Value.ToLowerInvariant() : c.Method) && (c.Method == "resource_type" || Wildcard(c.Value, o.Name)))
+                .Select(o => o.UniqueId).ToHashSet(StringComparer.Ordinal);
         var nodes = graph.Manifest.Nodes.Values;
         var value = c.Value;
         IEnumerable<Node> hits = c.Method switch
@@ -87,6 +112,9 @@ public sealed class NodeSelector(DependencyGraph graph, IStateComparison? state 
             "test_type" => nodes.Where(n => n.ResourceType == ResourceType.Test && value != "unit" &&
                 (value is "generic" or "schema") == (n.TestMetadata is not null)),
             "state" => StateMatches(nodes, value, c.Raw),
+            "version" => nodes.Where(n => n.ResourceType == ResourceType.Model && VersionMatches(n, value)),
+            "group" => nodes.Where(n => n.Group is { } g && Wildcard(value, g)),
+            "access" => nodes.Where(n => n.ResourceType == ResourceType.Model && n.Access == value),
             "test_name" => nodes.Where(n => n.TestMetadata is { } t && t.TryGetValue("name", out var tn) && Wildcard(value, tn as string ?? "")),
             _ => throw new InvalidOperationException($"selector method '{c.Method}' passed the syntax check but has no matcher"),
         };
@@ -104,6 +132,17 @@ public sealed class NodeSelector(DependencyGraph graph, IStateComparison? state 
             _ => nodes.Where(n => state.IsModified(n, sub)), // modified: the syntax check allows nothing else
         };
     }
+
+    /// <summary>dbt's version method: latest, prerelease (above the latest), old (below it), none (unversioned).</summary>
+    static bool VersionMatches(Node n, string kind) => n.Version is not { } v
+        ? kind == "none"
+        : kind switch
+        {
+            "latest" => v == n.LatestVersion,
+            "prerelease" => Parsing.ModelVersions.Compare(v, n.LatestVersion!) > 0,
+            "old" => Parsing.ModelVersions.Compare(v, n.LatestVersion!) < 0,
+            _ => false,
+        };
 
     static bool NameMatches(Node n, string value) =>
         Wildcard(value, n.Name) || (n.ResourceType != ResourceType.Source && FqnMatches(n, value));

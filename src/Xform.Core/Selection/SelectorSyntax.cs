@@ -21,13 +21,19 @@ public sealed record SelectorTerm(string Raw, IReadOnlyList<Criterion> Criteria)
 public static class SelectorSyntax
 {
     public static readonly IReadOnlyList<string> Methods =
-        ["tag", "path", "file", "config", "resource_type", "source", "fqn", "package", "test_type", "test_name", "state"];
+        ["tag", "path", "file", "config", "resource_type", "source", "fqn", "package", "test_type", "test_name", "state", "version", "group", "access",
+         "exposure", "metric", "semantic_model", "saved_query"];
+
+    /// <summary>The values of the <c>version:</c> method: the latest version, those above it, those below it, unversioned models.</summary>
+    static readonly string[] VersionKinds = ["latest", "prerelease", "old", "none"];
+
+    static readonly string[] AccessKinds = ["private", "protected", "public"];
 
     /// <summary>dbt's methods that xform does not have: named as such rather than as unknown.</summary>
     static readonly string[] DbtOnlyMethods =
-        ["group", "access", "exposure", "metric", "result", "source_status", "version", "semantic_model", "saved_query", "unit_test", "selector"];
+        ["result", "source_status", "unit_test", "selector"];
 
-    /// <summary>dbt's resource types; those xform has no nodes of (analysis, exposure, ...) simply match nothing.</summary>
+    /// <summary>dbt's resource types; those xform has no nodes of (analysis, unit_test, ...) simply match nothing.</summary>
     static readonly string[] ResourceTypes =
         ["model", "seed", "source", "test", "snapshot", "analysis", "operation", "exposure", "metric", "group", "saved_query", "semantic_model", "unit_test", "function"];
 
@@ -147,6 +153,10 @@ public static class SelectorSyntax
                 throw error("'config' selectors name the config key: 'config.materialized:table'");
             case "resource_type" when !ResourceTypes.Contains(value.ToLowerInvariant()):
                 throw error($"'{value}' is not a resource type; use one of {string.Join(", ", ResourceTypes.Take(5))}.{Suggestions.DidYouMean(value, ResourceTypes)}");
+            case "version" when !VersionKinds.Contains(value):
+                throw error($"'{value}' is not a version selector; use latest, prerelease, old or none (to pick one version, select 'model_name.v2').{Suggestions.DidYouMean(value, VersionKinds)}");
+            case "access" when !AccessKinds.Contains(value):
+                throw error($"'{value}' is not an access; use private, protected or public.{Suggestions.DidYouMean(value, AccessKinds)}");
             case "test_type" when !TestTypes.Contains(value):
                 throw error($"'{value}' is not a test type; use generic or singular.{Suggestions.DidYouMean(value, TestTypes)}");
             case "state":

@@ -10,16 +10,34 @@ public static class ListTask
     public static readonly string[] Formats = ["selector", "name", "path", "json"];
 
     /// <param name="resourceTypes">names as the user wrote them (model, seed, ...); none for every type</param>
+    /// <summary>The kinds of YAML objects ls lists besides nodes.</summary>
+    static readonly string[] ObjectKinds = ["exposure", "metric", "semantic_model", "saved_query"];
+
     public static IEnumerable<string> Lines(Workspace workspace, IReadOnlyList<string> resourceTypes, string format)
     {
-        var types = resourceTypes.Select(t => Enum.TryParse<ResourceType>(t, true, out var r)
-            ? r : throw new XformException($"unknown resource type '{t}'; use model, seed, source, test or snapshot")).ToArray();
-        return workspace.Selected(types).Select(node => Line(node, format));
+        var kinds = resourceTypes.Select(t => t.ToLowerInvariant()).Where(ObjectKinds.Contains).ToList();
+        var types = resourceTypes.Where(t => !ObjectKinds.Contains(t.ToLowerInvariant())).Select(t => Enum.TryParse<ResourceType>(t, true, out var r)
+            ? r : throw new XformException($"unknown resource type '{t}'; use model, seed, source, test, snapshot, exposure, metric, semantic_model or saved_query")).ToArray();
+        var nodes = types.Length == 0 && kinds.Count > 0 ? [] : workspace.Selected(types).Select(node => Line(node, format));
+        var objects = types.Length > 0 && kinds.Count == 0 ? [] : workspace.SelectedObjects(kinds).Select(o => Line(o, format));
+        return nodes.Concat(objects);
     }
+
+    static string Line(ProjectObject o, string format) => format switch
+    {
+        "name" => o.Name,
+        "path" => o.OriginalFilePath,
+        "json" => JsonSerializer.Serialize(new
+        {
+            name = o.Name, resource_type = o.Kind, package_name = o.PackageName, original_file_path = o.OriginalFilePath,
+            unique_id = o.UniqueId, depends_on = new { nodes = o.DependsOn },
+        }),
+        _ => $"{o.Kind}:{o.PackageName}.{o.Name}",
+    };
 
     static string Line(Node node, string format) => format switch
     {
-        "name" => node.Name,
+        "name" => node.VersionedName,
         "path" => node.OriginalFilePath,
         "json" => JsonSerializer.Serialize(new
         {

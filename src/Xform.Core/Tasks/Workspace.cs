@@ -146,6 +146,18 @@ public sealed class Workspace : IDisposable
     public IReadOnlyList<Node> Selected(params ResourceType[] types) =>
         Planner.Select(Graph, new PlanRequest("select", types, Options.Select, Options.Exclude) { Warn = _warn }, StateComparer);
 
+    /// <summary>The exposures, metrics, semantic models and saved queries chosen by --select/--exclude, of the given kinds (none: all).</summary>
+    public IReadOnlyList<ProjectObject> SelectedObjects(IReadOnlyCollection<string> kinds)
+    {
+        var objects = Manifest.Objects.Where(o => o.Kind != "group" && (kinds.Count == 0 || kinds.Contains(o.Kind))).ToList();
+        if (objects.Count == 0 || (Options.Select.Count == 0 && Options.Exclude.Count == 0)) return objects;
+        // Warnings about terms that match nothing come from the node selection that runs alongside.
+        var selector = new NodeSelector(Graph, StateComparer);
+        var ids = Options.Select.Count > 0 ? selector.Matching(Options.Select, "--select", null) : objects.Select(o => o.UniqueId).ToHashSet(StringComparer.Ordinal);
+        if (Options.Exclude.Count > 0) ids.ExceptWith(selector.Matching(Options.Exclude, "--exclude", null));
+        return objects.Where(o => ids.Contains(o.UniqueId)).ToList();
+    }
+
     /// <summary>--defer: where the --state run built each node, and which relations this target has.</summary>
     DeferRequest? Defer()
     {

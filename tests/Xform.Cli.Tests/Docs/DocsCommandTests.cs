@@ -28,7 +28,7 @@ public sealed class DocsCommandTests
         return p;
     }
 
-    static JsonNode PageData(TestProject p)
+    internal static JsonNode PageData(TestProject p)
     {
         var html = p.Read("target/index.html");
         const string open = "<script id=\"xform-data\" type=\"application/json\">";
