@@ -50,6 +50,7 @@ public static class DocsSite
         foreach (var id in graph.Order)
         {
             var n = manifest.Nodes[id];
+            if (n.ResourceType == ResourceType.UnitTest) continue; // in manifest.json's unit_tests, not a page of the site
             var entry = catalog.Find(id);
             lineage.TryGetValue(id, out var nodeLineage);
             var tests = testsByNode.GetValueOrDefault(id) ?? [];
@@ -85,7 +86,7 @@ public static class DocsSite
                 ["id"] = id,
                 ["name"] = n.Name,
                 ["label"] = LineageExport.Label(n),
-                ["type"] = n.ResourceType.ToString().ToLowerInvariant(),
+                ["type"] = n.TypeName,
                 ["package"] = n.PackageName,
                 ["path"] = n.OriginalFilePath,
                 ["fqn"] = new JsonArray(n.Fqn.Select(f => (JsonNode?)f).ToArray()),

@@ -14,13 +14,17 @@ public sealed record SourceTablePatch(string SourceName, string TableName, strin
 
 /// <summary>Everything the YAML property files of a project declare.</summary>
 public sealed record Properties(IReadOnlyList<NodePatch> Nodes, IReadOnlyList<SourceTablePatch> SourceTables,
-    IReadOnlyDictionary<string, string> MacroDescriptions);
+    IReadOnlyDictionary<string, string> MacroDescriptions)
+{
+    /// <summary>The <c>unit_tests:</c> entries, read once the models they test are known (<see cref="UnitTestParser"/>).</summary>
+    public IReadOnlyList<YamlMap> UnitTests { get; init; } = [];
+}
 
 /// <summary>Reads <c>models:</c>, <c>seeds:</c>, <c>snapshots:</c>, <c>sources:</c> and <c>macros:</c> entries, strictly.</summary>
 public sealed class PropertiesReader(ICollection<Warning> warnings, Func<string, SourceLocation, string> renderString)
 {
-    static readonly string[] FileKeys = ["version", "models", "seeds", "snapshots", "sources", "macros"];
-    static readonly string[] FileUnused = ["exposures", "metrics", "semantic_models", "saved_queries", "unit_tests", "groups", "analyses"];
+    static readonly string[] FileKeys = ["version", "models", "seeds", "snapshots", "sources", "macros", "unit_tests"];
+    static readonly string[] FileUnused = ["exposures", "metrics", "semantic_models", "saved_queries", "groups", "analyses"];
     static readonly string[] NodeKeys = ["name", "description", "config", "columns", "tests", "data_tests", "meta", "tags", "docs", "relation"];
     static readonly string[] NodeUnused = ["latest_version", "versions", "constraints", "access", "group", "deprecation_date", "time_spine"];
     static readonly string[] ColumnKeys = ["name", "description", "data_type", "tests", "data_tests", "meta", "quote", "tags"];
@@ -32,8 +36,9 @@ public sealed class PropertiesReader(ICollection<Warning> warnings, Func<string,
     readonly List<NodePatch> _nodes = [];
     readonly List<SourceTablePatch> _tables = [];
     readonly Dictionary<string, string> _macros = new(StringComparer.Ordinal);
+    readonly List<YamlMap> _unitTests = [];
 
-    public Properties Result => new(_nodes, _tables, _macros);
+    public Properties Result => new(_nodes, _tables, _macros) { UnitTests = _unitTests };
 
     public void ReadFile(string fullPath, string file, string defaultSchema) => ReadText(TextFile.Read(fullPath), file, defaultSchema);
 
@@ -47,6 +52,7 @@ public sealed class PropertiesReader(ICollection<Warning> warnings, Func<string,
         foreach (var (kinds, kind) in new[] { ("models", "model"), ("seeds", "seed"), ("snapshots", "snapshot") })
             foreach (var entry in map.Maps(kinds, $"an entry of '{kinds}'"))
                 _nodes.Add(ReadNode(kind, entry));
+        _unitTests.AddRange(map.Maps("unit_tests", "a unit test"));
         foreach (var source in map.Maps("sources", "a source"))
             ReadSource(source, defaultSchema);
         foreach (var macro in map.Maps("macros", "a macro entry"))

@@ -3,7 +3,7 @@ using Xform.Core.Templating;
 
 namespace Xform.Core.Project;
 
-public enum ResourceType { Model, Seed, Source, Test, Snapshot }
+public enum ResourceType { Model, Seed, Source, Test, Snapshot, UnitTest }
 
 /// <summary>Where a relation lives. Rendered quoted, two-part unless a database was configured.</summary>
 public sealed record RelationName(string? Database, string Schema, string Identifier)
@@ -58,6 +58,8 @@ public sealed record Node
     /// <summary>Set for data tests: the node the test is attached to.</summary>
     public string? AttachedNode { get; init; }
     public IReadOnlyDictionary<string, object?>? TestMetadata { get; init; }
+    /// <summary>Set for unit tests: the model tested, its inputs, expectation and overrides.</summary>
+    public UnitTestSpec? UnitTest { get; init; }
 
     public string Materialized => ResourceType switch
     {
@@ -65,10 +67,14 @@ public sealed record Node
         ResourceType.Seed => "seed",
         ResourceType.Test => "test",
         ResourceType.Snapshot => "snapshot",
+        ResourceType.UnitTest => "unit_test",
         _ => "source",
     };
 
     public bool IsExecutable => ResourceType is not ResourceType.Source && Materialized != "ephemeral";
+
+    /// <summary>dbt's name of the resource type (<c>unit_test</c>, <c>model</c>, ...).</summary>
+    public string TypeName => ResourceType == ResourceType.UnitTest ? "unit_test" : ResourceType.ToString().ToLowerInvariant();
 
     public override string ToString() => UniqueId;
 }

@@ -148,7 +148,7 @@ public static class SelectorSyntax
             case "resource_type" when !ResourceTypes.Contains(value.ToLowerInvariant()):
                 throw error($"'{value}' is not a resource type; use one of {string.Join(", ", ResourceTypes.Take(5))}.{Suggestions.DidYouMean(value, ResourceTypes)}");
             case "test_type" when !TestTypes.Contains(value):
-                throw error($"'{value}' is not a test type; use generic or singular.{Suggestions.DidYouMean(value, TestTypes)}");
+                throw error($"'{value}' is not a test type; use generic, singular, data or unit.{Suggestions.DidYouMean(value, TestTypes)}");
             case "state":
                 var dot = value.IndexOf('.');
                 var (kind, part) = dot < 0 ? (value, "") : (value[..dot], value[(dot + 1)..]);

@@ -12,8 +12,8 @@ public static class ListTask
     /// <param name="resourceTypes">names as the user wrote them (model, seed, ...); none for every type</param>
     public static IEnumerable<string> Lines(Workspace workspace, IReadOnlyList<string> resourceTypes, string format)
     {
-        var types = resourceTypes.Select(t => Enum.TryParse<ResourceType>(t, true, out var r)
-            ? r : throw new XformException($"unknown resource type '{t}'; use model, seed, source, test or snapshot")).ToArray();
+        var types = resourceTypes.Select(t => Enum.TryParse<ResourceType>(t.Replace("_", "", StringComparison.Ordinal), true, out var r)
+            ? r : throw new XformException($"unknown resource type '{t}'; use model, seed, source, test, unit_test or snapshot")).ToArray();
         return workspace.Selected(types).Select(node => Line(node, format));
     }
 
@@ -23,7 +23,7 @@ public static class ListTask
         "path" => node.OriginalFilePath,
         "json" => JsonSerializer.Serialize(new
         {
-            name = node.Name, resource_type = node.ResourceType.ToString().ToLowerInvariant(), package_name = node.PackageName,
+            name = node.Name, resource_type = node.TypeName, package_name = node.PackageName,
             original_file_path = node.OriginalFilePath, unique_id = node.UniqueId, alias = node.Relation.Identifier,
             config = new { materialized = node.Materialized, tags = node.Config.Tags, schema = node.Relation.Schema },
             tags = node.Config.Tags, depends_on = new { nodes = node.DependsOn },
