@@ -142,6 +142,23 @@ public class UnitTestTests
     }
 
     [Test]
+    public void State_modified_selects_a_unit_test_whose_definition_changed()
+    {
+        using var p = Project(DictTests);
+        var compile = p.Run("compile");
+        Assert.That(compile.ExitCode, Is.Zero, compile.ToString());
+        var state = Path.Combine(p.Dir, "prod-artifacts");
+        Directory.CreateDirectory(state);
+        File.Copy(Path.Combine(p.Dir, "target", "manifest.json"), Path.Combine(state, "manifest.json"));
+        var unchanged = p.Run("ls", "-s", "state:modified", "--state", state, "-o", "name");
+        Assert.That(unchanged.ExitCode, Is.Zero, unchanged.ToString());
+        Assert.That(unchanged.Out, Does.Contain("'state:modified' does not match any enabled nodes"), unchanged.ToString());
+        p.Write("models/unit_tests.yml", p.Read("models/unit_tests.yml").Replace("- {id: 3, size: refund}", "- {id: 3, size: small}"));
+        var changed = p.Run("ls", "-s", "state:modified", "--state", state, "-o", "name");
+        Assert.That(changed.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[] { "sizes" }), changed.ToString());
+    }
+
+    [Test]
     public void Csv_inline_csv_fixture_and_sql_rows()
     {
         using var p = Project("""

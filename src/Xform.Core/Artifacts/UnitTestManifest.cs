@@ -54,13 +54,12 @@ public static partial class ManifestWriter
                 w.WritePropertyName("nodes"u8);
                 Strings(w, [spec.ModelId]);
                 w.WriteEndObject();
-                w.WriteStartObject("config"u8);
-                w.WritePropertyName("tags"u8);
-                Strings(w, n.Config.Tags);
-                w.WritePropertyName("meta"u8);
-                if (n.Config.TryGetValue("meta", out var meta)) Value(w, meta);
-                else { w.WriteStartObject(); w.WriteEndObject(); }
-                w.WriteBoolean("enabled"u8, true);
+                // the config as every node writes it, so that state:modified.configs compares like with like
+                w.WritePropertyName("config"u8);
+                Config(w, n, n.Config.Tags, SortedConfig(n, _configBuffer));
+                w.WriteStartObject("checksum"u8);
+                w.WriteString("name"u8, "sha256");
+                w.WriteString("checksum"u8, BodyChecksum(n));
                 w.WriteEndObject();
                 w.WriteString("schema"u8, model.Relation.Schema);
                 w.WriteNumber("created_at"u8, 0.0);

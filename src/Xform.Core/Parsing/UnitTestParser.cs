@@ -77,9 +77,14 @@ internal static class UnitTestParser
             UniqueId = id, ResourceType = ResourceType.UnitTest, Name = name, PackageName = project.Name,
             OriginalFilePath = entry.File, Path = entry.File, Fqn = [.. model.Fqn, name], Config = config, Relation = model.Relation,
             Description = entry.String("description") ?? "", Refs = model.Refs, SourceRefs = model.SourceRefs,
+            // the definition as text: its checksum is the body state:modified compares
+            RawCode = System.Text.Json.JsonSerializer.Serialize(new { model = model.Name, given = given.Select(g => new { g.Text, Rows = Json(g.Rows) }),
+                expect = Json(spec.Expect), spec.Macros, spec.Vars, spec.EnvVars }),
             Location = entry.Location, UnitTest = spec,
         };
     }
+
+    static object Json(FixtureRows rows) => new { format = rows.Format.ToString(), rows.Rows, rows.Sql };
 
     static NodeConfig Config(YamlMap entry, string name, ICollection<Warning> warnings)
     {
