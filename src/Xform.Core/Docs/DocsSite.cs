@@ -98,7 +98,8 @@ public static class DocsSite
                 ["raw_sql"] = n.RawCode,
                 ["compiled_sql"] = compiledSql(n),
                 ["parents"] = new JsonArray(graph.Parents(id).OrderBy(p => graph.OrderIndex[p]).Select(p => (JsonNode?)p).ToArray()),
-                ["children"] = new JsonArray(graph.Children(id).OrderBy(p => graph.OrderIndex[p]).Select(p => (JsonNode?)p).ToArray()),
+                ["children"] = new JsonArray(graph.Children(id).Where(c => manifest.Nodes[c].ResourceType != ResourceType.UnitTest)
+                    .OrderBy(p => graph.OrderIndex[p]).Select(p => (JsonNode?)p).ToArray()),
                 ["columns"] = columns,
                 ["tests"] = new JsonArray(tests.Select(t => (JsonNode?)t.UniqueId).ToArray()),
                 ["attached"] = n.AttachedNode,
