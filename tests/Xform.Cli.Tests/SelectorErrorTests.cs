@@ -34,7 +34,7 @@ public class SelectorErrorTests
         yield return Bad("config without its key", "error: --select 'config:table': 'config' selectors name the config key: 'config.materialized:table'", "-s", "config:table");
         yield return Bad("an unknown resource type",
             "error: --select 'resource_type:modle': 'modle' is not a resource type; use one of model, seed, source, test, snapshot. Did you mean 'model'?", "-s", "resource_type:modle");
-        yield return Bad("an unknown test type", "error: --select 'test_type:unique': 'unique' is not a test type; use generic or singular.", "-s", "test_type:unique");
+        yield return Bad("an unknown test type", "error: --select 'test_type:unique': 'unique' is not a test type; use generic, singular, data or unit.", "-s", "test_type:unique");
         yield return Bad("an unknown part of state:modified",
             "error: --select 'state:modified.bodyy': unknown part 'bodyy' of state:modified; use one of body, configs, relation, macros, contract, properties. Did you mean 'body'?",
             "-s", "state:modified.bodyy");

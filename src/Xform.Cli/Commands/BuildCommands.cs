@@ -86,6 +86,7 @@ static class Summary
         Count(m.Of(ResourceType.Seed).Count(), "seed");
         Count(m.Of(ResourceType.Source).Count(), "source");
         Count(m.Of(ResourceType.Test).Count(), "data test");
+        Count(m.Of(ResourceType.UnitTest).Count(), "unit test");
         Count(m.Of(ResourceType.Snapshot).Count(), "snapshot");
         Count(m.Macros.Count, "macro");
         return parts.Count == 0 ? "an empty project" : string.Join(", ", parts);

@@ -33,7 +33,7 @@ sealed class RunReporter(Output output) : IRunListener
             NodeStatus.Fail => ($"FAIL {r.Failures}", output.Paint($"FAIL {r.Failures}", "31") + $" in {seconds}s"),
             _ => ("ERROR creating", output.Paint("ERROR", "31") + $" in {seconds}s"),
         };
-        var what = r.Node.ResourceType == ResourceType.Test && r.Status != NodeStatus.Error && r.Status != NodeStatus.Skipped
+        var what = r.Node.ResourceType is ResourceType.Test or ResourceType.UnitTest && r.Status != NodeStatus.Error && r.Status != NodeStatus.Skipped
             ? r.Node.Name : Describe(r.Node);
         if (r.Node.ResourceType == ResourceType.Source && r.Status is NodeStatus.Pass or NodeStatus.Warn or NodeStatus.Fail)
             what += $": {r.Message.Split('\n')[0]}";
@@ -50,6 +50,7 @@ sealed class RunReporter(Output output) : IRunListener
         ResourceType.Source => $"freshness of {node.Source!.SourceName}.{node.Name}",
         ResourceType.Seed => $"seed file {node.Relation}",
         ResourceType.Test => $"test {node.Name}",
+        ResourceType.UnitTest => $"unit_test {node.Fqn[^2]}::{node.Name}",
         ResourceType.Snapshot => $"snapshot {node.Relation}",
         ResourceType.Operation => $"hook: {node.Name}",
         _ => $"sql {node.Materialized} model {node.Relation}",
@@ -69,6 +70,7 @@ sealed class RunReporter(Output output) : IRunListener
                 ResourceType.Model => $"{r.Node.Materialized} model",
                 ResourceType.Test => "data test",
                 ResourceType.Operation => "hook",
+                ResourceType.UnitTest => "unit test",
                 _ => r.Node.ResourceType.ToString().ToLowerInvariant(),
             })
             .OrderBy(g => g.Key, StringComparer.Ordinal)
@@ -90,14 +92,14 @@ sealed class RunReporter(Output output) : IRunListener
             foreach (var e in errors)
             {
                 output.Error("");
-                output.Error($"{(e.Status == NodeStatus.Fail ? e.Node.ResourceType == ResourceType.Source ? "Stale" : "Failure" : "Error")} in {e.Node.ResourceType.ToString().ToLowerInvariant()} {e.Node.Name} ({e.Node.OriginalFilePath})");
+                output.Error($"{(e.Status == NodeStatus.Fail ? e.Node.ResourceType == ResourceType.Source ? "Stale" : "Failure" : "Error")} in {e.Node.TypeName} {e.Node.Name} ({e.Node.OriginalFilePath})");
                 foreach (var line in e.Message.Split('\n')) output.Error("  " + line.TrimEnd());
             }
         }
         foreach (var w in results.Where(r => r.Status == NodeStatus.Warn))
         {
             output.Warn("");
-            output.Warn($"Warning in {w.Node.ResourceType.ToString().ToLowerInvariant()} {w.Node.Name} ({w.Node.OriginalFilePath})");
+            output.Warn($"Warning in {w.Node.TypeName} {w.Node.Name} ({w.Node.OriginalFilePath})");
             foreach (var line in w.Message.Split('\n')) output.Warn("  " + line.TrimEnd());
         }
         output.Info("");

@@ -40,7 +40,7 @@ public static class CatalogBuilder
 
         foreach (var node in manifest.Nodes.Values.OrderBy(n => n.UniqueId, StringComparer.Ordinal))
         {
-            if (node.ResourceType is ResourceType.Test) continue;
+            if (node.ResourceType is ResourceType.Test or ResourceType.UnitTest) continue;
             if (node.ResourceType == ResourceType.Model && node.Materialized == "ephemeral") continue;
             var target = node.ResourceType == ResourceType.Source ? sources : nodes;
             try

@@ -14,7 +14,7 @@ namespace Xform.Core.Artifacts;
 /// profiles except the adapter type goes in: no secrets. Streamed node by node to the file: a DOM of the
 /// whole document costs hundreds of MB on big projects.
 /// </summary>
-public static class ManifestWriter
+public static partial class ManifestWriter
 {
     public const string SchemaVersion = "https://schemas.getdbt.com/dbt/manifest/v12.json";
     public static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
@@ -96,7 +96,7 @@ public static class ManifestWriter
     /// Writes the sections in the order, and values in the formats, the JsonNode DOM used to: config values
     /// as JsonSerializer writes them, a key set twice where it was first set.
     /// </summary>
-    internal sealed class Emitter(Utf8JsonWriter w, LoadedProject loaded)
+    internal sealed partial class Emitter(Utf8JsonWriter w, LoadedProject loaded)
     {
         readonly MacroIndex _index = loaded.MacroIndex;
         readonly string _project = loaded.Manifest.Project.Name;
@@ -121,7 +121,7 @@ public static class ManifestWriter
             foreach (var id in graph.Order)
             {
                 var n = manifest.Nodes[id];
-                if (n.ResourceType == ResourceType.Source) continue;
+                if (n.ResourceType is ResourceType.Source or ResourceType.UnitTest) continue;
                 w.WritePropertyName(id);
                 Node(n, compiledCode.TryGetValue(id, out var code) ? code : null);
                 FlushIfFull();
@@ -195,7 +195,7 @@ public static class ManifestWriter
             ObjectsWriter.GroupMap(w, manifest);
             ObjectsWriter.Section(w, manifest, "saved_query", "saved_queries");
             ObjectsWriter.Section(w, manifest, "semantic_model", "semantic_models");
-            EmptyObject("unit_tests"u8);
+            UnitTests(manifest);
             w.WriteEndObject();
         }
 

@@ -44,7 +44,7 @@ public sealed class StateManifest
             throw new XformException($"{path} is not valid JSON: {e.Message}");
         }
         var nodes = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
-        foreach (var section in new[] { "nodes", "sources" })
+        foreach (var section in new[] { "nodes", "sources", "unit_tests" })
             if (root[section] is JsonObject o)
                 foreach (var (id, n) in o) if (n is JsonObject node) nodes[id] = node;
         var macros = new Dictionary<string, string>(StringComparer.Ordinal);

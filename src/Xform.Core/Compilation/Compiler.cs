@@ -19,7 +19,7 @@ public sealed record RenderedHook(string Sql, bool InTransaction, string Label);
 /// <summary>Renders nodes in compile mode: ref() and source() resolve to real relations.</summary>
 /// <param name="open">opens a connection for templates that read the database (run_query, adapter.get_columns_in_relation)
 /// while compiling outside a run; null: such templates fail with a clear error</param>
-public sealed class Compiler(LoadedProject project, DependencyGraph graph, ExternalRelationRenderer? renderExternal = null,
+public sealed partial class Compiler(LoadedProject project, DependencyGraph graph, ExternalRelationRenderer? renderExternal = null,
     IReadOnlyDictionary<string, RelationName>? deferred = null, Func<IAdapterConnection>? open = null)
 {
     // The database objects of the compile in progress on this thread (ephemeral models render inside it).
@@ -33,6 +33,7 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
     public CompiledNode Compile(Node node, bool isIncremental = false, BatchWindow? batch = null, IAdapterConnection? connection = null) =>
         WithDatabase(connection, () =>
         {
+            if (node.UnitTest is { } spec) return CompileUnitTest(node, spec, connection);
             ConfigValues? macroConfig = null;
             var (sql, ephemerals) = node.TestMetadata is null ? Render(node, isIncremental, batch) : RenderGenericTest(node, out macroConfig);
             if (ephemerals.Count > 0) sql = InjectCtes(sql, OrderEphemerals(ephemerals));
@@ -232,11 +233,15 @@ public sealed class Compiler(LoadedProject project, DependencyGraph graph, Exter
     }
 
     /// <summary>Adds the CTEs to the statement's own WITH clause, or opens one before it.</summary>
-    internal static string InjectCtes(string sql, IReadOnlyList<(Node Node, string Sql)> ctes)
+    internal static string InjectCtes(string sql, IReadOnlyList<(Node Node, string Sql)> ctes) =>
+        InjectNamedCtes(sql, ctes.Select(c => (CteName(c.Node), c.Sql)).ToList());
+
+    /// <summary>Adds CTEs of the given names to the statement's own WITH clause, or opens one before it.</summary>
+    static string InjectNamedCtes(string sql, IReadOnlyList<(string Name, string Sql)> ctes)
     {
         var sb = new StringBuilder();
-        foreach (var (node, body) in ctes)
-            sb.Append(CteName(node)).Append(" as (\n").Append(body.Trim()).Append("\n), ");
+        foreach (var (name, body) in ctes)
+            sb.Append(name).Append(" as (\n").Append(body.Trim()).Append("\n), ");
         var defs = sb.ToString();
         var start = SkipTrivia(sql, 0);
         if (start + 4 <= sql.Length && string.Compare(sql, start, "with", 0, 4, StringComparison.OrdinalIgnoreCase) == 0 &&

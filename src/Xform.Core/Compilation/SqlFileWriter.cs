@@ -18,7 +18,8 @@ public sealed class SqlFileWriter(string targetDir, string projectName)
     /// <summary>dbt's layout: generic tests under the YAML file's folder, by test name.</summary>
     string PathOf(string kind, Node node)
     {
-        var relative = node.TestMetadata is not null
+        var relative = node.UnitTest is not null ? $"{node.OriginalFilePath}/{node.Fqn[^2]}/{node.Name}.sql"
+            : node.TestMetadata is not null
             ? $"{node.OriginalFilePath}/{node.Name}.sql"
             : node.OriginalFilePath.Replace(".csv", ".sql", StringComparison.Ordinal);
         return Path.Combine(targetDir, kind, projectName, relative);

@@ -50,6 +50,7 @@ public static class DocsSite
         foreach (var id in graph.Order)
         {
             var n = manifest.Nodes[id];
+            if (n.ResourceType == ResourceType.UnitTest) continue; // in manifest.json's unit_tests, not a page of the site
             var entry = catalog.Find(id);
             lineage.TryGetValue(id, out var nodeLineage);
             var tests = testsByNode.GetValueOrDefault(id) ?? [];
@@ -85,7 +86,7 @@ public static class DocsSite
                 ["id"] = id,
                 ["name"] = n.Name,
                 ["label"] = LineageExport.Label(n),
-                ["type"] = n.ResourceType.ToString().ToLowerInvariant(),
+                ["type"] = n.TypeName,
                 ["package"] = n.PackageName,
                 ["path"] = n.OriginalFilePath,
                 ["fqn"] = new JsonArray(n.Fqn.Select(f => (JsonNode?)f).ToArray()),
@@ -97,7 +98,8 @@ public static class DocsSite
                 ["raw_sql"] = n.RawCode,
                 ["compiled_sql"] = compiledSql(n),
                 ["parents"] = new JsonArray(graph.Parents(id).OrderBy(p => graph.OrderIndex[p]).Select(p => (JsonNode?)p).ToArray()),
-                ["children"] = new JsonArray(graph.Children(id).OrderBy(p => graph.OrderIndex[p]).Select(p => (JsonNode?)p).ToArray()),
+                ["children"] = new JsonArray(graph.Children(id).Where(c => manifest.Nodes[c].ResourceType != ResourceType.UnitTest)
+                    .OrderBy(p => graph.OrderIndex[p]).Select(p => (JsonNode?)p).ToArray()),
                 ["columns"] = columns,
                 ["tests"] = new JsonArray(tests.Select(t => (JsonNode?)t.UniqueId).ToArray()),
                 ["attached"] = n.AttachedNode,

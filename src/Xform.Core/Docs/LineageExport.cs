@@ -40,7 +40,7 @@ public static class LineageExport
         foreach (var id in ids)
         {
             var n = graph.Manifest.Nodes[id];
-            var label = $"{Label(n)} ({n.ResourceType.ToString().ToLowerInvariant()})";
+            var label = $"{Label(n)} ({n.TypeName})";
             if (columns is not null && ColumnNames(id, graph, columns) is { Count: > 0 } cols)
             {
                 sb.Append($"  subgraph {Id(id)}[\"{Esc(label)}\"]\n");
@@ -69,7 +69,7 @@ public static class LineageExport
                 foreach (var c in cols) sb.Append($"    {Q(id + "." + c)} [label={Q(c)}];\n");
                 sb.Append("  }\n");
             }
-            else sb.Append($"  {Q(id)} [label={Q(Label(n))}, tooltip={Q(n.ResourceType.ToString().ToLowerInvariant())}];\n");
+            else sb.Append($"  {Q(id)} [label={Q(Label(n))}, tooltip={Q(n.TypeName)}];\n");
         }
         if (columns is null)
             foreach (var (from, to) in Edges(graph, ids)) sb.Append($"  {Q(from)} -> {Q(to)};\n");
@@ -90,7 +90,7 @@ public static class LineageExport
             {
                 ["unique_id"] = id,
                 ["name"] = Label(n),
-                ["resource_type"] = n.ResourceType.ToString().ToLowerInvariant(),
+                ["resource_type"] = n.TypeName,
                 ["depends_on"] = new JsonArray(graph.Parents(id).OrderBy(p => graph.OrderIndex[p]).Select(p => (JsonNode?)p).ToArray()),
             };
             if (columns is not null && columns.TryGetValue(id, out var lineage)) o["columns"] = ColumnsJson(lineage);

@@ -28,7 +28,7 @@ public static class ProjectLineage
         }
         foreach (var n in manifest.Nodes.Values)
         {
-            if (n.ResourceType is ResourceType.Test) continue;
+            if (n.ResourceType is ResourceType.Test or ResourceType.UnitTest) continue;
             if (n.ResourceType == ResourceType.Model && n.Materialized == "ephemeral") continue;
             var r = n.Relation;
             Key($"{r.Schema}.{r.Identifier}", n.UniqueId);

@@ -57,6 +57,7 @@ public sealed class ProjectRunner
             [ResourceType.Seed] = new SeedRunner(adapter, root, plan.SeedSchemas),
             [ResourceType.Snapshot] = new SnapshotRunner(new SnapshotBuilder(adapter.Dialect), build.NowUtc),
             [ResourceType.Test] = new TestRunner(new TestExecutor(adapter.Quote), _files, root),
+            [ResourceType.UnitTest] = new UnitTestRunner(new UnitTestExecutor(adapter.Quote), _files, root),
         };
     }
 

@@ -19,7 +19,8 @@ public static class RunSchemaSet
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var node in plan.Nodes)
         {
-            if (node.ResourceType != ResourceType.Test || TestSettings.Of(node).StoreFailures) written.Add(node.Relation.Schema);
+            if (node.ResourceType == ResourceType.UnitTest) { }
+            else if (node.ResourceType != ResourceType.Test || TestSettings.Of(node).StoreFailures) written.Add(node.Relation.Schema);
             var parents = new Stack<string>(graph.Parents(node.UniqueId));
             while (parents.Count > 0)
             {

@@ -73,6 +73,9 @@ internal sealed class ParseContext(ProjectConfig project, ProjectConfig root, Lo
 
     /// <summary>Mistakes that spoil one node only, reported with the config checks once everything is parsed.</summary>
     public List<XformException> Errors => parsed.Errors;
+
+    /// <summary>The nodes turned off with <c>enabled: false</c> so far.</summary>
+    public IReadOnlyList<Node> Disabled => parsed.Disabled;
     public ConcurrentDictionary<string, CompiledTemplate> Templates => parsed.Templates;
 
     /// <summary>(kind, name) of the properties some file used; the others get a warning.</summary>

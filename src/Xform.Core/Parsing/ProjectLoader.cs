@@ -114,6 +114,7 @@ public static class ProjectLoader
         SourceParser.Parse(context);
         SnapshotParser.Parse(context);
         DataTestParser.Parse(context);
+        UnitTestParser.Parse(context, warnings);
 
         foreach (var ((kind, name), patch) in patches)
             if (!context.UsedPatches.Contains((kind, name)))

@@ -24,13 +24,16 @@ public sealed record Properties(IReadOnlyList<NodePatch> Nodes, IReadOnlyList<So
 {
     /// <summary>Groups, exposures, semantic models, metrics and saved queries (their package set by the loader).</summary>
     public IReadOnlyList<ProjectObject> Objects { get; init; } = [];
+
+    /// <summary>The <c>unit_tests:</c> entries, read once the models they test are known (<see cref="UnitTestParser"/>).</summary>
+    public IReadOnlyList<YamlMap> UnitTests { get; init; } = [];
 }
 
 /// <summary>Reads <c>models:</c>, <c>seeds:</c>, <c>snapshots:</c>, <c>sources:</c> and <c>macros:</c> entries, strictly.</summary>
 public sealed class PropertiesReader(ICollection<Warning> warnings, Func<string, SourceLocation, string> renderString)
 {
-    static readonly string[] FileKeys = ["version", "models", "seeds", "snapshots", "sources", "macros", "exposures", "metrics", "semantic_models", "saved_queries", "groups"];
-    static readonly string[] FileUnused = ["unit_tests", "analyses"];
+    static readonly string[] FileKeys = ["version", "models", "seeds", "snapshots", "sources", "macros", "exposures", "metrics", "semantic_models", "saved_queries", "groups", "unit_tests"];
+    static readonly string[] FileUnused = ["analyses"];
     static readonly string[] NodeKeys = ["name", "description", "config", "columns", "tests", "data_tests", "meta", "tags", "docs", "relation",
         "latest_version", "versions", "access", "group", "deprecation_date"];
     static readonly string[] NodeUnused = ["constraints", "time_spine"];
@@ -43,10 +46,11 @@ public sealed class PropertiesReader(ICollection<Warning> warnings, Func<string,
     readonly List<NodePatch> _nodes = [];
     readonly List<SourceTablePatch> _tables = [];
     readonly Dictionary<string, string> _macros = new(StringComparer.Ordinal);
+    readonly List<YamlMap> _unitTests = [];
 
     readonly List<ProjectObject> _objects = [];
 
-    public Properties Result => new(_nodes, _tables, _macros) { Objects = _objects };
+    public Properties Result => new(_nodes, _tables, _macros) { Objects = _objects, UnitTests = _unitTests };
 
     public void ReadFile(string fullPath, string file, string defaultSchema) => ReadText(TextFile.Read(fullPath), file, defaultSchema);
 
@@ -60,6 +64,7 @@ public sealed class PropertiesReader(ICollection<Warning> warnings, Func<string,
         foreach (var (kinds, kind) in new[] { ("models", "model"), ("seeds", "seed"), ("snapshots", "snapshot") })
             foreach (var entry in map.Maps(kinds, $"an entry of '{kinds}'"))
                 _nodes.Add(ReadNode(kind, entry));
+        _unitTests.AddRange(map.Maps("unit_tests", "a unit test"));
         foreach (var source in map.Maps("sources", "a source"))
             ReadSource(source, defaultSchema);
         foreach (var (kind, key, _) in ProjectObject.Kinds)

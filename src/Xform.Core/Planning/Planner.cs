@@ -34,6 +34,13 @@ public static class Planner
             if (request.Types.Contains(ResourceType.Test) && request.Select.Count > 0)
                 foreach (var test in manifest.Of(ResourceType.Test))
                     if (!excluded.Contains(test.UniqueId) && !ExcludedIndirectly(test) && test.DependsOn.Any(ids.Contains)) ids.Add(test.UniqueId);
+            // A unit test goes with its model: selected with it, excluded with it.
+            foreach (var unit in manifest.Of(ResourceType.UnitTest))
+            {
+                var model = unit.UnitTest!.ModelId;
+                if (excluded.Contains(model) || excluded.Contains(unit.UniqueId)) ids.Remove(unit.UniqueId);
+                else if (request.Types.Contains(ResourceType.UnitTest) && request.Select.Count > 0 && ids.Contains(model)) ids.Add(unit.UniqueId);
+            }
         }
         return graph.Order.Where(ids.Contains).Select(id => manifest.Nodes[id])
             .Where(n => request.Types.Count == 0 || request.Types.Contains(n.ResourceType)).ToList();
@@ -44,7 +51,7 @@ public static class Planner
     {
         var nodes = Select(graph, request, state).Where(n => n.IsExecutable).ToList();
         var ids = nodes.Select(n => n.UniqueId).ToHashSet(StringComparer.Ordinal);
-        var gated = request.Types.Contains(ResourceType.Test) && request.Types.Count > 1;
+        var gated = request.Types.Contains(ResourceType.Test) && request.Types.Contains(ResourceType.Model);
         return new ExecutionPlan(request.Command, nodes,
             request.Defer is { } defer && nodes.Count > 0 ? Deferred(graph.Manifest, ids, defer) : new Dictionary<string, RelationName>(),
             gated ? TestsOnParents(graph, nodes) : new Dictionary<string, IReadOnlyList<string>>());
@@ -87,8 +94,16 @@ public static class Planner
         var set = selected.Select(n => n.UniqueId).ToHashSet(StringComparer.Ordinal);
         var testsOf = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var upstreamOfTest = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        var unitTestsOf = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var node in selected)
         {
+            if (node.ResourceType == ResourceType.UnitTest)
+            {
+                // a model waits for its own unit tests (dbt build: a failing one skips the model and what reads it)
+                if (!unitTestsOf.TryGetValue(node.UnitTest!.ModelId, out var own)) unitTestsOf[node.UnitTest.ModelId] = own = [];
+                own.Add(node.UniqueId);
+                continue;
+            }
             if (node.ResourceType != ResourceType.Test) continue;
             foreach (var parent in node.DependsOn)
             {
@@ -100,11 +115,12 @@ public static class Planner
         var gates = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (var node in selected)
         {
-            if (node.ResourceType == ResourceType.Test) continue;
+            if (node.ResourceType is ResourceType.Test or ResourceType.UnitTest) continue;
             var id = node.UniqueId;
             var tests = BuiltParents(graph, id)
                 .SelectMany(p => testsOf.TryGetValue(p, out var t) ? t : [])
                 .Where(t => set.Contains(t) && !(upstreamOfTest.TryGetValue(t, out var up) && up.Contains(id)))
+                .Concat(unitTestsOf.TryGetValue(id, out var units) ? units : [])
                 .Distinct().ToList();
             if (tests.Count > 0) gates[id] = tests;
         }

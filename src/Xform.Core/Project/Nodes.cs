@@ -4,7 +4,7 @@ using Xform.Core.Templating;
 namespace Xform.Core.Project;
 
 /// <remarks><see cref="Operation"/>: an on-run-start / on-run-end hook, only ever a result of a run (dbt's operation nodes).</remarks>
-public enum ResourceType { Model, Seed, Source, Test, Snapshot, Operation }
+public enum ResourceType { Model, Seed, Source, Test, Snapshot, Operation, UnitTest }
 
 /// <summary>Where a relation lives. Rendered quoted, two-part unless a database was configured.</summary>
 public sealed record RelationName(string? Database, string Schema, string Identifier)
@@ -76,16 +76,23 @@ public sealed record Node
     /// <summary>The group a node belongs to (the <c>group</c> config), or null.</summary>
     public string? Group => Config.GetString("group") is { Length: > 0 } g ? g : null;
 
+    /// <summary>Set for unit tests: the model tested, its inputs, expectation and overrides.</summary>
+    public UnitTestSpec? UnitTest { get; init; }
+
     public string Materialized => ResourceType switch
     {
         ResourceType.Model => Config.Materialized,
         ResourceType.Seed => "seed",
         ResourceType.Test => "test",
         ResourceType.Snapshot => "snapshot",
+        ResourceType.UnitTest => "unit_test",
         _ => "source",
     };
 
     public bool IsExecutable => ResourceType is not ResourceType.Source && Materialized != "ephemeral";
+
+    /// <summary>dbt's name of the resource type (<c>unit_test</c>, <c>model</c>, ...).</summary>
+    public string TypeName => ResourceType == ResourceType.UnitTest ? "unit_test" : ResourceType.ToString().ToLowerInvariant();
 
     public override string ToString() => UniqueId;
 }

@@ -104,13 +104,18 @@ public sealed class NodeSelector(DependencyGraph graph, IStateComparison? state 
             "tag" => nodes.Where(n => n.Config.Tags.Any(t => Wildcard(value, t))),
             "path" or "file" => nodes.Where(n => PathMatches(n, value)),
             "config" => nodes.Where(n => n.Config.TryGetValue(c.Sub, out var v) && ConfigMatches(v, value)),
-            "resource_type" => nodes.Where(n => string.Equals(n.ResourceType.ToString(), value, StringComparison.OrdinalIgnoreCase)),
+            "resource_type" => nodes.Where(n => string.Equals(n.TypeName, value, StringComparison.OrdinalIgnoreCase) ||
+                string.Equals(n.ResourceType.ToString(), value, StringComparison.OrdinalIgnoreCase)),
             "source" => nodes.Where(n => n.ResourceType == ResourceType.Source && SourceMatches(n, value)),
             "fqn" => nodes.Where(n => FqnMatches(n, value)),
             "package" => nodes.Where(n => Wildcard(value, n.PackageName)),
-            // dbt's names: generic (or schema) tests have test metadata, singular (or data) ones do not.
-            "test_type" => nodes.Where(n => n.ResourceType == ResourceType.Test && value != "unit" &&
-                (value is "generic" or "schema") == (n.TestMetadata is not null)),
+            // dbt's names: unit tests; data tests, which are generic (or schema) with test metadata, or singular without.
+            "test_type" => value switch
+            {
+                "unit" => nodes.Where(n => n.ResourceType == ResourceType.UnitTest),
+                "data" => nodes.Where(n => n.ResourceType == ResourceType.Test),
+                _ => nodes.Where(n => n.ResourceType == ResourceType.Test && (value is "generic" or "schema") == (n.TestMetadata is not null)),
+            },
             "state" => StateMatches(nodes, value, c.Raw),
             "version" => nodes.Where(n => n.ResourceType == ResourceType.Model && VersionMatches(n, value)),
             "group" => nodes.Where(n => n.Group is { } g && Wildcard(value, g)),

@@ -158,7 +158,7 @@ public static class SelectorSyntax
             case "access" when !AccessKinds.Contains(value):
                 throw error($"'{value}' is not an access; use private, protected or public.{Suggestions.DidYouMean(value, AccessKinds)}");
             case "test_type" when !TestTypes.Contains(value):
-                throw error($"'{value}' is not a test type; use generic or singular.{Suggestions.DidYouMean(value, TestTypes)}");
+                throw error($"'{value}' is not a test type; use generic, singular, data or unit.{Suggestions.DidYouMean(value, TestTypes)}");
             case "state":
                 var dot = value.IndexOf('.');
                 var (kind, part) = dot < 0 ? (value, "") : (value[..dot], value[(dot + 1)..]);

@@ -15,8 +15,8 @@ public static class BuildTask
         "run" => [ResourceType.Model],
         "seed" => [ResourceType.Seed],
         "snapshot" => [ResourceType.Snapshot],
-        "test" => [ResourceType.Test],
-        _ => [ResourceType.Seed, ResourceType.Model, ResourceType.Snapshot, ResourceType.Test],
+        "test" => [ResourceType.Test, ResourceType.UnitTest],
+        _ => [ResourceType.Seed, ResourceType.Model, ResourceType.Snapshot, ResourceType.Test, ResourceType.UnitTest],
     };
 
     /// <summary>

@@ -16,8 +16,8 @@ public static class ListTask
     public static IEnumerable<string> Lines(Workspace workspace, IReadOnlyList<string> resourceTypes, string format)
     {
         var kinds = resourceTypes.Select(t => t.ToLowerInvariant()).Where(ObjectKinds.Contains).ToList();
-        var types = resourceTypes.Where(t => !ObjectKinds.Contains(t.ToLowerInvariant())).Select(t => Enum.TryParse<ResourceType>(t, true, out var r)
-            ? r : throw new XformException($"unknown resource type '{t}'; use model, seed, source, test, snapshot, exposure, metric, semantic_model or saved_query")).ToArray();
+        var types = resourceTypes.Where(t => !ObjectKinds.Contains(t.ToLowerInvariant())).Select(t => Enum.TryParse<ResourceType>(t.Replace("_", "", StringComparison.Ordinal), true, out var r)
+            ? r : throw new XformException($"unknown resource type '{t}'; use model, seed, source, test, unit_test, snapshot, exposure, metric, semantic_model or saved_query")).ToArray();
         var nodes = types.Length == 0 && kinds.Count > 0 ? [] : workspace.Selected(types).Select(node => Line(node, format));
         var objects = types.Length > 0 && kinds.Count == 0 ? [] : workspace.SelectedObjects(kinds).Select(o => Line(o, format));
         return nodes.Concat(objects);
@@ -41,7 +41,7 @@ public static class ListTask
         "path" => node.OriginalFilePath,
         "json" => JsonSerializer.Serialize(new
         {
-            name = node.Name, resource_type = node.ResourceType.ToString().ToLowerInvariant(), package_name = node.PackageName,
+            name = node.Name, resource_type = node.TypeName, package_name = node.PackageName,
             original_file_path = node.OriginalFilePath, unique_id = node.UniqueId, alias = node.Relation.Identifier,
             config = new { materialized = node.Materialized, tags = node.Config.Tags, schema = node.Relation.Schema },
             tags = node.Config.Tags, depends_on = new { nodes = node.DependsOn },

@@ -375,6 +375,9 @@ internal static class ScribanHelpers
     {
         var resolver = cx.Engine.Resolver;
         var local = cx.LocalPackage;
+        // A unit test's macro overrides win over every macro, the project's own included.
+        if (cx.Globals.TryGetValue(MacroOverrides.GlobalName, out var o) && o is IReadOnlyDictionary<string, object?> overrides &&
+            overrides.TryGetValue(name, out var overridden)) return Py.Norm(overridden);
         // The project's own macros may shadow the built-in globals (dbt allows a custom ref); internal ones may not.
         if (resolver.FindOwn(name, local) is { } own) return own.AsMacro;
         if (cx.Globals.TryGetValue(name, out var v)) return Py.Norm(v);

@@ -85,3 +85,12 @@ public interface ITemplateOperand
     /// </summary>
     bool TryOperate(string op, object? other, bool reflected, out object? result);
 }
+
+/// <summary>
+/// A unit test's <c>overrides: macros:</c>, passed to a render as the global of this name (a name to value mapping): a name
+/// found there resolves to its value before any macro or global.
+/// </summary>
+public static class MacroOverrides
+{
+    public const string GlobalName = "__xform_macro_overrides__";
+}
