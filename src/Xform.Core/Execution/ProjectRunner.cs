@@ -49,12 +49,16 @@ public sealed class ProjectRunner
         var root = graph.Manifest.Project.RootDir;
         _runners = new Dictionary<ResourceType, INodeRunner>
         {
-            [ResourceType.Model] = new ModelRunner(new Materializer(adapter.Dialect), build),
+            [ResourceType.Model] = new ModelRunner(new Materializer(adapter.Dialect, FindModel), build),
             [ResourceType.Seed] = new SeedRunner(adapter, root, plan.SeedSchemas),
             [ResourceType.Snapshot] = new SnapshotRunner(new SnapshotBuilder(adapter.Dialect), build.NowUtc),
             [ResourceType.Test] = new TestRunner(new TestExecutor(adapter.Quote), _files, root),
         };
     }
+
+    /// <summary>The model of that name (in that package, when given): what a foreign key constraint's ref() names.</summary>
+    Node? FindModel(string? package, string name) =>
+        _graph.Manifest.Of(ResourceType.Model).FirstOrDefault(n => n.Name == name && (package is null || n.PackageName == package));
 
     /// <summary>Runs the plan's nodes; returns one result per node.</summary>
     public IReadOnlyList<NodeResult> Run(IRunListener listener)

@@ -59,7 +59,7 @@ internal static class ModelParser
             UniqueId = id, ResourceType = ResourceType.Model, Name = name, PackageName = project.Name,
             OriginalFilePath = f.Relative, Path = f.InFolder, Fqn = fqn, Config = config,
             Relation = context.RelationFor(config, name, ResourceType.Model, fqn, f.Relative), RawCode = raw, Description = patch?.Description ?? "",
-            Columns = patch?.Columns ?? [], Refs = capture.Refs, SourceRefs = capture.Sources,
+            Columns = patch?.Columns ?? [], Constraints = patch?.Constraints ?? [], Refs = capture.Refs, SourceRefs = capture.Sources,
             Location = new SourceLocation(f.Relative, 1, 1),
         };
     }
