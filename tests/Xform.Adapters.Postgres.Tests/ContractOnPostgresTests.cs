@@ -110,13 +110,13 @@ public class ContractOnPostgresTests
     {
         var p = Project();
         p.Ok("run");
-        p.Write("models/customers.sql", "{{ config(materialized='table') }}\nselect '1'::text as id, 'ann'::text as name, 2.5 as score, true as vip");
+        p.Write("models/customers.sql", "{{ config(materialized='table') }}\nselect '1'::text as id, 'ann'::text as name, 2.5::float8 as score, true as vip");
         var r = p.Run("run", "-s", "customers");
         Assert.That(r.ExitCode, Is.EqualTo(1), r.ToString());
         Assert.That(r.All, Does.Contain("models/customers.sql:1:1: error: model 'customers' has an enforced contract that failed."));
-        Assert.That(r.All, Does.Contain("| id          | text            | integer       | data type mismatch  |"));
-        Assert.That(r.All, Does.Contain("| score       | numeric         | numeric(10,2) | data type mismatch  |"));
-        Assert.That(r.All, Does.Contain("| vip         | boolean         |               | missing in contract |"));
+        Assert.That(r.All, Does.Contain("| id          | text             | integer       | data type mismatch  |"));
+        Assert.That(r.All, Does.Contain("| score       | double precision | numeric(10,2) | data type mismatch  |"));
+        Assert.That(r.All, Does.Contain("| vip         | boolean          |               | missing in contract |"));
         Assert.That(p.Long($"select id from {p.Rel("customers")}"), Is.EqualTo(1L), "the old table is intact");
     }
 }

@@ -97,6 +97,16 @@ public class ContractTests
     }
 
     [Test]
+    public void Size_precision_and_scale_are_not_compared_and_the_declared_ones_are_built()
+    {
+        using var p = Project("select 1 as id, 'ann' as name, 2.5 as score");
+        var r = p.Run("run");
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        Assert.That(p.Query("select data_type from information_schema.columns where table_name = 'customers' and column_name = 'score'").Single()[0],
+            Is.EqualTo("DECIMAL(10,2)"), "the query's DECIMAL(2,1) is stored as the declared DECIMAL(10,2)");
+    }
+
+    [Test]
     public void Without_alias_types_the_declared_names_must_be_the_engines()
     {
         using var p = Project();
@@ -183,10 +193,10 @@ public class ContractTests
         p.Write("models/customers.sql", "{{ config(materialized='incremental', unique_key='id') }}\nselect 1 as id, 'ann' as name, cast(2.5 as decimal(10,2)) as score");
         Assert.That(p.Run("run").ExitCode, Is.Zero);
         Assert.That(p.Read("target/run/proj/models/customers.sql"), Does.Contain("\"id\" int not null primary key"));
-        p.Write("models/customers.sql", "{{ config(materialized='incremental', unique_key='id') }}\nselect 2 as id, 'bob' as name, 2.5 as score");
+        p.Write("models/customers.sql", "{{ config(materialized='incremental', unique_key='id') }}\nselect 2 as id, 'bob' as name, 2.5::double as score");
         var r = p.Run("run");
         Assert.That(r.ExitCode, Is.EqualTo(1), r.ToString());
-        Assert.That(r.All, Does.Contain("| score       | DECIMAL(2,1)    | DECIMAL(10,2) | data type mismatch |"));
+        Assert.That(r.All, Does.Contain("| score       | DOUBLE          | DECIMAL(10,2) | data type mismatch |"));
         Assert.That(p.Scalar("select count(*) from customers"), Is.EqualTo(1L));
     }
 

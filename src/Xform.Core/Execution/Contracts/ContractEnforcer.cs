@@ -15,8 +15,8 @@ public sealed partial class ContractEnforcer(SqlDialect dialect, Func<string?, s
 {
     /// <summary>
     /// Compares the columns <paramref name="sql"/> returns with the declared ones, without running it: names, and types as
-    /// the engine names them (with alias_types, the declared types are described by the engine too, so <c>int</c> is
-    /// <c>integer</c>). Every difference goes into one error, in dbt's table shape.
+    /// the engine names them, without size, precision or scale (with alias_types, the declared types are described by the
+    /// engine too, so <c>int</c> is <c>integer</c>). Every difference goes into one error, in dbt's table shape.
     /// </summary>
     public void Check(IAdapterConnection connection, Node node, ModelContract contract, string sql)
     {
@@ -29,7 +29,7 @@ public sealed partial class ContractEnforcer(SqlDialect dialect, Func<string?, s
         {
             var d = declared.FirstOrDefault(c => Same(c.Name, a.Name));
             if (d is null) rows.Add([a.Name, a.DataType, "", "missing in contract"]);
-            else if (!Same(d.DataType, a.DataType)) rows.Add([a.Name, a.DataType, d.DataType, "data type mismatch"]);
+            else if (!Same(Base(d.DataType), Base(a.DataType))) rows.Add([a.Name, a.DataType, d.DataType, "data type mismatch"]);
         }
         foreach (var d in declared.Where(d => !actual.Any(a => Same(a.Name, d.Name))))
             rows.Add([d.Name, "", d.DataType, "missing in definition"]);
@@ -39,6 +39,9 @@ public sealed partial class ContractEnforcer(SqlDialect dialect, Func<string?, s
             "Please ensure the name, data_type, and number of columns in your contract match the columns in your model's definition.\n\n" +
             Table(["column_name", "definition_type", "contract_type", "mismatch_reason"], rows), node.Location);
     }
+
+    /// <summary>A type without its size, precision or scale, which dbt does not compare (<c>varchar(3)</c> fits <c>varchar</c>).</summary>
+    static string Base(string type) => type.Split('(')[0];
 
     static bool Same(string a, string b) => string.Equals(a.Trim(), b.Trim(), StringComparison.OrdinalIgnoreCase);
 
