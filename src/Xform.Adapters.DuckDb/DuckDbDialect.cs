@@ -8,6 +8,12 @@ sealed class DuckDbDialect(Func<string, string> quote) : SqlDialect(quote, Decla
     /// <summary>Transactional DDL, <c>create or replace table</c> and MERGE (1.4 and later); no <c>swap with</c>.</summary>
     static readonly AdapterCapabilities Declared = new(TransactionalDdl: true, CreateOrReplaceTable: true, SwapWith: false, Merge: true);
 
+    /// <summary>
+    /// Foreign keys are not written: DuckDB refuses to drop or replace a table another one references, so the parent model
+    /// could never be rebuilt. The others are enforced.
+    /// </summary>
+    public override ConstraintSupport SupportOf(string type) => type == "foreign_key" ? ConstraintSupport.NotSupported : ConstraintSupport.Enforced;
+
     /// <summary>DuckDB answers 1/0 with NULL, so raise with its error() function instead.</summary>
     public override string? UniqueKeyGuard(IncrementalStatementsInput i)
     {

@@ -39,5 +39,13 @@ public sealed class SnowflakeDialect(bool transient = true) : SqlDialect(Snowfla
         Insert(i),
     ];
 
+    /// <summary>Snowflake enforces not null only; it records unique, primary and foreign keys without enforcing them and has no check.</summary>
+    public override ConstraintSupport SupportOf(string type) => type switch
+    {
+        "not_null" or "custom" => ConstraintSupport.Enforced,
+        "check" => ConstraintSupport.NotSupported,
+        _ => ConstraintSupport.NotEnforced,
+    };
+
     public override string TimestampLiteral(DateTime value) => $"'{value:yyyy-MM-dd HH:mm:ss}'::timestamp_ntz";
 }

@@ -124,6 +124,41 @@ public class EndToEndTests
     }
 
     [Test]
+    public void A_contracted_table_is_created_with_its_columns_and_the_constraints_Snowflake_keeps()
+    {
+        Write("models/active_countries.sql", "{{ config(materialized='table') }}\nselect name, code from {{ ref('stg_countries') }} where active\n");
+        Write("models/schema.yml", """
+            version: 2
+            models:
+              - name: active_countries
+                config:
+                  contract: {enforced: true}
+                columns:
+                  - name: code
+                    data_type: varchar
+                    constraints:
+                      - type: not_null
+                      - type: primary_key
+                  - name: name
+                    data_type: string
+                    constraints:
+                      - type: check
+                        expression: "length(name) > 1"
+            """);
+        var (code, output) = Run("build");
+        Assert.That(code, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("models/schema.yml:15:13: warning: the engine does not enforce every constraint of model 'active_countries': " +
+                                         "not supported, so not written: check; written but not enforced: primary_key"));
+        var create = _fake.Posts.Select(p => (string)JsonNode.Parse(p.Body)!["statement"]!).Single(s => s.Contains("\"ACTIVE_COUNTRIES__XFORM_TMP_", StringComparison.Ordinal)
+            && s.Contains("create or replace transient table", StringComparison.Ordinal));
+        Assert.That(create, Does.Match("create or replace transient table \"PUBLIC\".\"ACTIVE_COUNTRIES__XFORM_TMP_[0-9A-F]{8}\" \\(\n" +
+                                       "    \"CODE\" varchar not null primary key,\n    \"NAME\" string\n\\);"));
+        Assert.That(create, Does.Contain("insert into \"PUBLIC\".\"ACTIVE_COUNTRIES__XFORM_TMP_").And.Contain("(\"CODE\", \"NAME\")\nselect \"CODE\", \"NAME\" from ("));
+        Assert.That(_fake.Query("select code, name from \"PUBLIC\".\"ACTIVE_COUNTRIES\" order by 1").Select(r => $"{r[0]}:{r[1]}"),
+            Is.EqualTo(new[] { "DE:Germany", "FR:France" }));
+    }
+
+    [Test]
     public void An_incremental_merge_stages_and_merges_in_one_request()
     {
         Write("models/country_facts.sql", "{{ config(materialized='incremental', unique_key='code') }}\nselect code, population from {{ ref('countries') }}\n");

@@ -12,6 +12,10 @@ public sealed record IncrementalStatementsInput(
     IReadOnlyList<string> Predicates,
     string? PartitionColumn);
 
+/// <summary>How an engine treats a kind of constraint (dbt's constraint support): enforced; written into the DDL but not
+/// enforced (Snowflake's primary keys); or not written at all.</summary>
+public enum ConstraintSupport { Enforced, NotEnforced, NotSupported }
+
 /// <summary>
 /// The SQL of materializations, in the dialect most engines share (DuckDB, PostgreSQL and Snowflake
 /// all run it), chosen by the engine's <see cref="Capabilities"/>. An adapter overrides what its engine
@@ -51,6 +55,50 @@ public class SqlDialect(Func<string, string> quote, AdapterCapabilities capabili
     {
         var table = $"{TableKind} {Render(relation)} ({string.Join(", ", columnDefinitions)})";
         return Capabilities.CreateOrReplaceTable ? [$"create or replace {table}"] : [Drop(relation, RelationKind.Table), $"create {table}"];
+    }
+
+    /// <summary>How this engine treats constraints of <paramref name="type"/> (<c>not_null</c>, <c>check</c>, ...). Custom ones are written as given.</summary>
+    public virtual ConstraintSupport SupportOf(string type) => ConstraintSupport.Enforced;
+
+    /// <summary>
+    /// A query of no rows whose columns have the given names and declared types, so the engine says what it calls each
+    /// type (dbt's <c>get_empty_schema_sql</c>): <c>int</c> comes back as <c>INTEGER</c> on DuckDB, <c>integer</c> on PostgreSQL.
+    /// </summary>
+    public string EmptySchemaQuery(IEnumerable<(string Name, string DataType)> columns) =>
+        "select " + string.Join(", ", columns.Select(c => $"cast(null as {c.DataType}) as {quote(c.Name)}")) + " where 1 = 0";
+
+    /// <summary>
+    /// A table of a contract: created with its declared columns and constraints (<paramref name="definition"/>), filled
+    /// from the model's query by column name, and swapped in like any table: the old one stays when a row breaks a constraint.
+    /// </summary>
+    public virtual IReadOnlyList<string> BuildContractTable(RelationName relation, string definition, IReadOnlyList<string> columns, string sql,
+        RelationKind? existing)
+    {
+        var tmp = Staging(relation);
+        var table = $"{TableKind} {Render(tmp)} (\n    {definition}\n)";
+        var names = ColumnList(columns);
+        var insert = $"insert into {Render(tmp)} ({names})\nselect {names} from (\n{sql}\n) as model_subq";
+        if (Capabilities.TransactionalDdl) return [Drop(tmp, RelationKind.Table), $"create {table}", insert, .. SwapIn(tmp, relation, existing)];
+        if (!Capabilities.CreateOrReplaceTable)
+            throw new NotSupportedException("an engine without transactional DDL needs create or replace table to replace a table atomically");
+        return [$"create or replace {table}", insert, .. SwapIn(tmp, relation, existing)];
+    }
+
+    /// <summary>A constraint as DDL (dbt's <c>render_column_constraint</c> / <c>render_model_constraint</c>); <paramref name="to"/> is the referenced relation, rendered.</summary>
+    public virtual string RenderConstraint(ColumnConstraint c, bool modelLevel, string? to)
+    {
+        var named = c.Name is { Length: > 0 } n ? $"constraint {quote(n)} " : "";
+        var columns = modelLevel ? $" ({ColumnList(c.Columns)})" : "";
+        var references = to is not null ? $"references {to} ({ColumnList(c.ToColumns)})" : $"references {c.Expression}";
+        return c.Type switch
+        {
+            "not_null" => "not null",
+            "unique" => named + "unique" + columns,
+            "primary_key" => named + "primary key" + columns,
+            "check" => named + $"check ({c.Expression})",
+            "foreign_key" => named + (modelLevel ? $"foreign key{columns} " : "") + references,
+            _ => c.Expression ?? "",
+        };
     }
 
     /// <summary>A session-scoped table for staging incremental rows; named unqualified.</summary>

@@ -292,13 +292,14 @@ public static partial class ManifestWriter
             w.WriteString("compiled_code"u8, compiled);
             w.WriteBoolean("extra_ctes_injected"u8, compiled is not null);
             EmptyArray("extra_ctes"u8);
+            var contract = n.ResourceType == ResourceType.Model ? ModelContract.Of(n) : ModelContract.None;
             w.WriteStartObject("contract"u8);
-            w.WriteBoolean("enforced"u8, false);
-            w.WriteBoolean("alias_types"u8, true);
-            w.WriteNull("checksum"u8);
+            w.WriteBoolean("enforced"u8, contract.Enforced);
+            w.WriteBoolean("alias_types"u8, contract.AliasTypes);
+            w.WriteString("checksum"u8, ModelContract.Checksum(n));
             w.WriteEndObject();
             w.WriteString("access"u8, n.Access);
-            EmptyArray("constraints"u8);
+            Constraints(n.Constraints, modelLevel: true);
             VersionValue("version"u8, n.Version);
             VersionValue("latest_version"u8, n.LatestVersion);
             w.WriteString("deprecation_date"u8, n.DeprecationDate);
@@ -426,7 +427,7 @@ public static partial class ManifestWriter
             w.WritePropertyName("meta"u8);
             Mapping(w, c.Meta);
             w.WriteString("data_type"u8, c.DataType);
-            EmptyArray("constraints"u8);
+            Constraints(c.Constraints, modelLevel: false);
             w.WriteNull("quote"u8);
             EmptyArray("tags"u8);
             w.WriteNull("granularity"u8);
@@ -445,6 +446,31 @@ public static partial class ManifestWriter
         {
             w.WriteStartObject(name);
             w.WriteEndObject();
+        }
+
+        /// <summary>A column's or model's constraints as dbt writes them (a model's with their columns).</summary>
+        void Constraints(IReadOnlyList<ColumnConstraint> constraints, bool modelLevel)
+        {
+            w.WriteStartArray("constraints"u8);
+            foreach (var c in constraints)
+            {
+                w.WriteStartObject();
+                w.WriteString("type"u8, c.Type);
+                w.WriteString("name"u8, c.Name);
+                w.WriteString("expression"u8, c.Expression);
+                w.WriteBoolean("warn_unenforced"u8, c.WarnUnenforced);
+                w.WriteBoolean("warn_unsupported"u8, c.WarnUnsupported);
+                w.WriteString("to"u8, c.To);
+                w.WritePropertyName("to_columns"u8);
+                Strings(w, c.ToColumns);
+                if (modelLevel)
+                {
+                    w.WritePropertyName("columns"u8);
+                    Strings(w, c.Columns);
+                }
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
         }
 
         void EmptyArray(ReadOnlySpan<byte> name)

@@ -82,13 +82,17 @@ public sealed class StateComparer(StateManifest state, LoadedProject loaded) : I
             "relation" => Relation(n, old),
             "macros" => Macros(n),
             "properties" => Properties(n, old),
-            "contract" => false, // contracts are not enforced by xform yet
-            _ => Body(n, old) || Configs(n, old) || Relation(n, old) || Macros(n) || Properties(n, old),
+            "contract" => Contract(n, old),
+            _ => Body(n, old) || Configs(n, old) || Relation(n, old) || Macros(n) || Properties(n, old) || Contract(n, old),
         };
     }
 
     static bool Body(Node n, JsonObject old) =>
         n.ResourceType != ResourceType.Source && old["checksum"]?["checksum"]?.GetValue<string>() != ManifestWriter.BodyChecksum(n);
+
+    /// <summary>The enforced contract's checksum changed (its columns, types or constraints), or the contract came or went.</summary>
+    static bool Contract(Node n, JsonObject old) =>
+        n.ResourceType == ResourceType.Model && (old["contract"]?["checksum"] as JsonValue)?.GetValue<string>() != ModelContract.Checksum(n);
 
     static bool Configs(Node n, JsonObject old) => !JsonNode.DeepEquals(ManifestWriter.ConfigJson(n), old["config"]);
 

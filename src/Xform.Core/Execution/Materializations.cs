@@ -2,6 +2,7 @@ using System.Globalization;
 using Xform.Core.Adapters;
 using Xform.Core.Compilation;
 using Xform.Core.Diagnostics;
+using Xform.Core.Execution.Contracts;
 using Xform.Core.Execution.Incremental;
 using Xform.Core.Project;
 
@@ -16,10 +17,14 @@ public sealed record BuildOptions(bool FullRefresh, DateTime NowUtc, DateTime? E
 /// Turns a model into the statements that build it, run so that a failure never destroys the previous
 /// version: views and tables are replaced in one transaction (tables built beside the old one and
 /// swapped in); an incremental run stages its rows and applies its strategy in one transaction;
-/// a microbatch model runs one transaction per batch.
+/// a microbatch model runs one transaction per batch. A model with an enforced contract has its columns checked first,
+/// and its tables are created with the declared columns and constraints.
 /// </summary>
-public sealed class Materializer(SqlDialect dialect)
+/// <param name="findModel">The model a foreign key constraint's <c>ref()</c> names (package, or null, and name).</param>
+public sealed class Materializer(SqlDialect dialect, Func<string?, string, Node?>? findModel = null)
 {
+    readonly ContractEnforcer _contracts = new(dialect, findModel ?? ((_, _) => null));
+
     /// <summary>Builds the model; returns the SQL that ran (for target/run).</summary>
     public string Build(IAdapterConnection connection, Node node, RelationKind? existing, ModelCompiler compile, BuildOptions options)
     {
@@ -28,12 +33,13 @@ public sealed class Materializer(SqlDialect dialect)
             case "view":
             {
                 var model = compile(false, null);
+                CheckContract(connection, node, Body(model));
                 return Run(connection, model, dialect.BuildView(node.Relation, Body(model), existing));
             }
             case "table":
             {
                 var model = compile(false, null);
-                return Run(connection, model, dialect.BuildTable(node.Relation, Body(model), existing));
+                return Run(connection, model, Table(connection, node, Body(model), existing));
             }
             case "incremental":
                 return Incremental(connection, node, existing, compile, options);
@@ -103,16 +109,18 @@ public sealed class Materializer(SqlDialect dialect)
     {
         var settings = IncrementalSettings.Of(node);
         var full = WantsFullRefresh(node, options);
-        if (settings.Microbatch is { } batches) return new Microbatch(dialect, batches).Build(connection, node, existing, compile, options, full);
+        if (settings.Microbatch is { } batches) return new Microbatch(dialect, batches,
+            (sql, was) => Table(connection, node, sql, was), sql => CheckContract(connection, node, sql)).Build(connection, node, existing, compile, options, full);
 
         if (existing != RelationKind.Table || full)
         {
             var first = compile(false, null);
-            return Run(connection, first, dialect.BuildTable(node.Relation, Body(first), existing));
+            return Run(connection, first, Table(connection, node, Body(first), existing));
         }
 
         var model = compile(true, null);
         var sql = Body(model);
+        CheckContract(connection, node, sql);
         var (columns, alters) = Reconcile(connection, node, sql, settings.OnSchemaChange);
         var staged = node.Relation.Identifier + "__xform_incr";
         var keys = settings.UniqueKey;
@@ -125,6 +133,22 @@ public sealed class Materializer(SqlDialect dialect)
         statements.AddRange(strategy.Apply(dialect, input));
         statements.Add(dialect.DropTemp(staged));
         return Run(connection, model, statements);
+    }
+
+    /// <summary>The statements of a table: with an enforced contract, checked, then created with its declared columns and constraints.</summary>
+    IReadOnlyList<string> Table(IAdapterConnection connection, Node node, string sql, RelationKind? existing)
+    {
+        if (!CheckContract(connection, node, sql)) return dialect.BuildTable(node.Relation, sql, existing);
+        return dialect.BuildContractTable(node.Relation, _contracts.Definition(node), node.Columns.Select(c => c.Name).ToList(), sql, existing);
+    }
+
+    /// <summary>Checks the query's columns against an enforced contract (a mismatch fails the node); false: no contract.</summary>
+    bool CheckContract(IAdapterConnection connection, Node node, string sql)
+    {
+        var contract = ModelContract.Of(node);
+        if (!contract.Enforced) return false;
+        _contracts.Check(connection, node, contract, sql);
+        return true;
     }
 
     static IReadOnlyList<string> UpdateColumns(IncrementalSettings settings, IReadOnlyList<string> columns)

@@ -53,13 +53,17 @@ public sealed class ProjectRunner
         var root = graph.Manifest.Project.RootDir;
         _runners = new Dictionary<ResourceType, INodeRunner>
         {
-            [ResourceType.Model] = new ModelRunner(new Materializer(adapter.Dialect), build),
+            [ResourceType.Model] = new ModelRunner(new Materializer(adapter.Dialect, FindModel), build),
             [ResourceType.Seed] = new SeedRunner(adapter, root, plan.SeedSchemas),
             [ResourceType.Snapshot] = new SnapshotRunner(new SnapshotBuilder(adapter.Dialect), build.NowUtc),
             [ResourceType.Test] = new TestRunner(new TestExecutor(adapter.Quote), _files, root),
             [ResourceType.UnitTest] = new UnitTestRunner(new UnitTestExecutor(adapter.Quote), _files, root),
         };
     }
+
+    /// <summary>The model of that name (in that package, when given): what a foreign key constraint's ref() names.</summary>
+    Node? FindModel(string? package, string name) =>
+        _graph.Manifest.Of(ResourceType.Model).FirstOrDefault(n => n.Name == name && (package is null || n.PackageName == package));
 
     /// <summary>
     /// Runs on-run-start, the plan's nodes and on-run-end; returns one result per hook and node. A failing on-run-start

@@ -89,7 +89,7 @@ internal static class ModelParser
             OriginalFilePath = f.Relative, Path = f.InFolder, Fqn = fqn, Config = config,
             Relation = context.RelationFor(config, name, ResourceType.Model, fqn, f.Relative, version?.V), RawCode = raw,
             Description = version?.Description ?? patch?.Description ?? "",
-            Columns = version?.Columns ?? patch?.Columns ?? [], Refs = capture.Refs, SourceRefs = capture.Sources,
+            Columns = version?.Columns ?? patch?.Columns ?? [], Constraints = patch?.Constraints ?? [], Refs = capture.Refs, SourceRefs = capture.Sources,
             Location = new SourceLocation(f.Relative, 1, 1),
             Version = version?.V, LatestVersion = version is null ? null : ModelVersions.Latest(patch!),
             DeprecationDate = version?.DeprecationDate ?? patch?.DeprecationDate,

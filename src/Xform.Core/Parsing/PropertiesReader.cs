@@ -12,6 +12,9 @@ public sealed record NodePatch(string Kind, string Name, string Description, Con
     public IReadOnlyList<VersionPatch> Versions { get; init; } = [];
     public string? LatestVersion { get; init; }
     public string? DeprecationDate { get; init; }
+
+    /// <summary>The model-level <c>constraints:</c>.</summary>
+    public IReadOnlyList<ColumnConstraint> Constraints { get; init; } = [];
 }
 
 public sealed record SourceTablePatch(string SourceName, string TableName, string Description, string? Database, string Schema,
@@ -35,10 +38,10 @@ public sealed class PropertiesReader(ICollection<Warning> warnings, Func<string,
     static readonly string[] FileKeys = ["version", "models", "seeds", "snapshots", "sources", "macros", "exposures", "metrics", "semantic_models", "saved_queries", "groups", "unit_tests"];
     static readonly string[] FileUnused = ["analyses"];
     static readonly string[] NodeKeys = ["name", "description", "config", "columns", "tests", "data_tests", "meta", "tags", "docs", "relation",
-        "latest_version", "versions", "access", "group", "deprecation_date"];
-    static readonly string[] NodeUnused = ["constraints", "time_spine"];
-    static readonly string[] ColumnKeys = ["name", "description", "data_type", "tests", "data_tests", "meta", "quote", "tags"];
-    static readonly string[] ColumnUnused = ["constraints", "policy_tags", "granularity", "docs"];
+        "latest_version", "versions", "access", "group", "deprecation_date", "constraints"];
+    static readonly string[] NodeUnused = ["time_spine"];
+    static readonly string[] ColumnKeys = ["name", "description", "data_type", "tests", "data_tests", "meta", "quote", "tags", "constraints"];
+    static readonly string[] ColumnUnused = ["policy_tags", "granularity", "docs"];
     static readonly string[] SourceKeys = ["name", "description", "database", "schema", "loader", "loaded_at_field", "freshness", "meta", "tags", "config", "tables", "quoting", "overrides"];
     static readonly string[] TableKeys = ["name", "description", "identifier", "loaded_at_field", "freshness", "columns", "meta", "tags", "tests", "data_tests", "config", "quoting", "external", "loader"];
     static readonly string[] MacroKeys = ["name", "description", "arguments", "docs", "meta"];
@@ -100,6 +103,7 @@ public sealed class PropertiesReader(ICollection<Warning> warnings, Func<string,
             throw new XformException($"model '{name}' has a latest_version but no versions", lonely.At(entry.File));
         return new NodePatch(kind, name, entry.String("description") ?? "", config, columns, Tests(entry), entry.Location, relation)
         {
+            Constraints = Constraints(entry, modelLevel: true),
             Versions = versions, LatestVersion = entry.String("latest_version"), DeprecationDate = entry.String("deprecation_date"),
         };
     }
@@ -173,10 +177,47 @@ public sealed class PropertiesReader(ICollection<Warning> warnings, Func<string,
             col.CheckKeys("a column", ColumnKeys, ColumnUnused, warnings);
             var meta = col.Get("meta") is { } m ? Yaml.ToValue(m) as IReadOnlyDictionary<string, object?> : null;
             columns.Add(new ColumnInfo(col.RequiredString("name", "a column"), col.String("description") ?? "",
-                col.String("data_type"), Tests(col), meta ?? new Dictionary<string, object?>(), col.Location));
+                col.String("data_type"), Tests(col), meta ?? new Dictionary<string, object?>(), col.Location)
+            {
+                Constraints = Constraints(col, modelLevel: false),
+            });
         }
         return columns;
     }
+
+    static readonly string[] ConstraintKeys = ["type", "expression", "name", "columns", "to", "to_columns", "warn_unenforced", "warn_unsupported"];
+
+    /// <summary>A column's or a model's <c>constraints:</c>; a model's name their <c>columns</c>, except a check.</summary>
+    IReadOnlyList<ColumnConstraint> Constraints(YamlMap owner, bool modelLevel)
+    {
+        var result = new List<ColumnConstraint>();
+        foreach (var c in owner.Maps("constraints", "a constraint"))
+        {
+            c.CheckKeys("a constraint", ConstraintKeys, [], warnings);
+            var type = c.RequiredString("type", "a constraint");
+            if (!ColumnConstraint.Types.Contains(type))
+                throw new XformException($"constraint type '{type}' is not one of {string.Join(", ", ColumnConstraint.Types)}.{Suggestions.DidYouMean(type, ColumnConstraint.Types)}",
+                    c.Get("type")!.At(c.File));
+            var expression = c.String("expression");
+            var to = c.String("to");
+            var toColumns = c.Strings("to_columns", []);
+            var columns = c.Strings("columns", []);
+            if (type is "check" or "custom" && string.IsNullOrWhiteSpace(expression))
+                throw new XformException($"a {type} constraint needs an expression", c.Location);
+            if (type == "foreign_key" && expression is null && (to is null || toColumns.Count == 0))
+                throw new XformException("a foreign_key constraint needs to (such as ref('customers')) and to_columns, or an expression such as customers (id)", c.Location);
+            if (!modelLevel && columns.Count > 0)
+                throw new XformException("columns belongs to a model-level constraint; a column's constraint is about that column", c.Get("columns")!.At(c.File));
+            if (modelLevel && columns.Count == 0 && type is not ("check" or "custom"))
+                throw new XformException($"a model-level {type} constraint needs columns (the columns it is about)", c.Location);
+            result.Add(new ColumnConstraint(type, expression, c.String("name"), to, toColumns, columns,
+                Flag(c, "warn_unenforced"), Flag(c, "warn_unsupported"), c.Location));
+        }
+        return result;
+    }
+
+    static bool Flag(YamlMap map, string key) => map.String(key) is not { } v ? true
+        : NodeConfig.AsBool(v) ?? throw new XformException($"{key} must be true or false, not '{v}'", map.Get(key)!.At(map.File));
 
     static IReadOnlyList<object?> Tests(YamlMap entry)
     {

@@ -26,8 +26,9 @@ public static class BuildSettings
                 errors.Add(Error(node, "materialized",
                     $"model '{node.Name}' asks for materialization '{node.Materialized}'; supported: {string.Join(", ", Materializations)}"));
                 break;
-            case ResourceType.Model when node.Materialized == "incremental":
-                Try(() => IncrementalSettings.Of(node));
+            case ResourceType.Model:
+                Try(() => ModelContract.Of(node));
+                if (node.Materialized == "incremental") Try(() => IncrementalSettings.Of(node));
                 break;
             case ResourceType.Snapshot:
                 Try(() => SnapshotSettings.Of(node));

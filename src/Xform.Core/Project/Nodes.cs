@@ -24,7 +24,11 @@ public sealed record Reference(string Name, string? Package, SourceLocation Loca
 }
 
 public sealed record ColumnInfo(string Name, string Description, string? DataType, IReadOnlyList<object?> Tests,
-    IReadOnlyDictionary<string, object?> Meta, SourceLocation Location);
+    IReadOnlyDictionary<string, object?> Meta, SourceLocation Location)
+{
+    /// <summary>The column's <c>constraints:</c> (built into a model with an enforced contract).</summary>
+    public IReadOnlyList<ColumnConstraint> Constraints { get; init; } = [];
+}
 
 /// <summary>Freshness thresholds of a source table (issue-level detail lives in DataTests).</summary>
 public sealed record SourceTableInfo(string SourceName, string TableName, string? LoadedAtField,
@@ -50,6 +54,8 @@ public sealed record Node
     public string RawCode { get; init; } = "";
     public string Description { get; init; } = "";
     public IReadOnlyList<ColumnInfo> Columns { get; init; } = [];
+    /// <summary>A model's own <c>constraints:</c>, over one or more of its columns.</summary>
+    public IReadOnlyList<ColumnConstraint> Constraints { get; init; } = [];
     public IReadOnlyList<Reference> Refs { get; init; } = [];
     public IReadOnlyList<Reference> SourceRefs { get; init; } = [];
     public IReadOnlyList<string> MacroCalls { get; init; } = [];

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Xform.Core.Artifacts;
 using Xform.Core.Execution;
+using Xform.Core.Execution.Contracts;
 using Xform.Core.Planning;
 using Xform.Core.Project;
 
@@ -45,6 +46,8 @@ public static class BuildTask
         var run = new RunOptions(workspace.Threads, options.FailFast, options.FullRefresh, workspace.TargetDir,
             Utc(options.EventTimeStart), Utc(options.EventTimeEnd)) { LockTimeout = options.LockTimeout ?? RunOptions.DefaultLockTimeout };
         var adapter = workspace.Adapter;
+        foreach (var id in plan.Ids)
+            if (ContractEnforcer.WarningFor(workspace.Manifest.Nodes[id], adapter.Dialect) is { } warning) workspace.Warn(warning);
         var results = new ProjectRunner(workspace.Loaded, workspace.Graph, adapter, run, adapter.External, plan).Run(listener);
         workspace.WriteManifest(results.Where(r => r.CompiledSql is not null).ToDictionary(r => r.Node.UniqueId, r => r.CompiledSql!));
         RunResultsWriter.Write(workspace.TargetDir,

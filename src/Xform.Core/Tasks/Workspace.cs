@@ -117,6 +117,9 @@ public sealed class Workspace : IDisposable
 
     public int Threads => Options.Threads ?? Target.Threads;
 
+    /// <summary>Reports a warning found while running (the CLI prints it).</summary>
+    public void Warn(Warning warning) => _warn(warning);
+
     public IAdapter Adapter => _adapter ??= _adapters(Target, Project.RootDir);
 
     public IReadOnlyDictionary<string, object?> CliVars => _cliVars ??= VarsParser.Parse(Options.Vars);

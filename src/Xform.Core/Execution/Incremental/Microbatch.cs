@@ -10,7 +10,10 @@ namespace Xform.Core.Execution.Incremental;
 /// last <c>lookback</c> batches and the current one; <c>--event-time-start/--event-time-end</c> choose the
 /// windows (backfill). Inputs with an <c>event_time</c> are filtered to the window by the compiler.
 /// </summary>
-public sealed class Microbatch(SqlDialect dialect, MicrobatchSettings batches)
+/// <param name="table">The statements that build the table from a first batch's query (and where it exists, before).</param>
+/// <param name="check">Checks a later batch's query (an enforced contract's columns).</param>
+public sealed class Microbatch(SqlDialect dialect, MicrobatchSettings batches,
+    Func<string, RelationKind?, IReadOnlyList<string>> table, Action<string> check)
 {
     public string Build(IAdapterConnection connection, Node node, RelationKind? existing, ModelCompiler compile, BuildOptions options, bool full)
     {
@@ -46,11 +49,12 @@ public sealed class Microbatch(SqlDialect dialect, MicrobatchSettings batches)
                 var rows = $"select * from (\n{Materializer.Body(model)}\n) as dbt_batch where {filter}";
                 if (!exists)
                 {
-                    executed.Add(Materializer.Run(connection, model, dialect.BuildTable(node.Relation, rows, existing)));
+                    executed.Add(Materializer.Run(connection, model, table(rows, existing)));
                     exists = true;
                     existing = RelationKind.Table;
                     continue;
                 }
+                check(rows);
                 var staged = node.Relation.Identifier + "__xform_incr";
                 var columns = connection.GetColumns(node.Relation).Select(c => c.Name).ToList();
                 var input = new IncrementalStatementsInput(node.Relation, staged, columns, [], [], [], null);
