@@ -14,11 +14,9 @@ namespace Xform.Core.Execution;
 /// </summary>
 public sealed class UnitTestExecutor(Func<string, string> quote)
 {
-    public sealed record Outcome(NodeStatus Status, long Failures, string Message, string ExecutedSql);
-
     enum Kind { Unknown, Number, Bool, Time, Text }
 
-    public Outcome Run(IAdapterConnection connection, CompiledNode compiled)
+    public TestExecutor.Outcome Run(IAdapterConnection connection, CompiledNode compiled)
     {
         var spec = compiled.Node.UnitTest!;
         var executed = new List<string>();
@@ -61,10 +59,10 @@ public sealed class UnitTestExecutor(Func<string, string> quote)
         }
         var missing = remaining.Values.SelectMany(l => l).ToList();
         var sqlText = string.Join(";\n\n", executed) + ";\n";
-        if (unexpected.Count == 0 && missing.Count == 0) return new Outcome(NodeStatus.Pass, 0, "PASS", sqlText);
+        if (unexpected.Count == 0 && missing.Count == 0) return new TestExecutor.Outcome(NodeStatus.Pass, 0, "PASS", sqlText);
         var message = $"actual differs from expected ({actual.Count} actual, {expected.Count} expected row{(expected.Count == 1 ? "" : "s")}; " +
                       $"+++ only in actual, --- only in expected):\n\n{Diff(columns, unexpected, missing, kinds)}";
-        return new Outcome(NodeStatus.Fail, unexpected.Count + missing.Count, message, sqlText);
+        return new TestExecutor.Outcome(NodeStatus.Fail, unexpected.Count + missing.Count, message, sqlText);
     }
 
     /// <summary>dbt's diff table: a header row, then the rows only the model returned (+++) and those it did not (---).</summary>

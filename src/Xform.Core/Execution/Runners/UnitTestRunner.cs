@@ -8,11 +8,5 @@ public sealed class UnitTestRunner(UnitTestExecutor executor, SqlFileWriter file
     /// <summary>A unit test writes nothing: its inputs are CTEs of its own query.</summary>
     public bool WritesRelation => false;
 
-    public RunOutcome Run(NodeRun run)
-    {
-        var outcome = executor.Run(run.Connection, run.Compiled());
-        var message = outcome.Status == NodeStatus.Pass ? outcome.Message
-            : $"{outcome.Message}\ncompiled code at {Path.GetRelativePath(projectRoot, files.CompiledPath(run.Node))}";
-        return new RunOutcome(outcome.Status, message, outcome.ExecutedSql, outcome.Failures);
-    }
+    public RunOutcome Run(NodeRun run) => TestRunner.Report(executor.Run(run.Connection, run.Compiled()), run, files, projectRoot);
 }
