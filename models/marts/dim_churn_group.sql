@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='merge', unique_key='churn_group_key', on_schema_change='sync_all_columns') }}
+{{ config(materialized='incremental', incremental_strategy='merge', unique_key='churn_group_key', on_schema_change='append_new_columns') }}
 {#- Churn-risk group dimension, SCD type 1: Low / Medium / High / Churned with the recency ranges (days)
     each covers, from the seed churn_risk_mapping and the var churn_window. A range can be empty when
     churn_window is below a threshold (min > max). -#}

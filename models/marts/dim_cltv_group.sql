@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='merge', unique_key='cltv_group_key', on_schema_change='sync_all_columns') }}
+{{ config(materialized='incremental', incremental_strategy='merge', unique_key='cltv_group_key', on_schema_change='append_new_columns') }}
 {#- CLTV tier dimension, SCD type 1: Low / Medium / High with the current thresholds (p33, p66 of
     customer_cltv_profit; they move with the data, so the merge overwrites them). -#}
 with thresholds as (

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='merge', unique_key='customer_id', on_schema_change='sync_all_columns') }}
+{{ config(materialized='incremental', incremental_strategy='merge', unique_key='customer_id', on_schema_change='append_new_columns') }}
 {#- Customer dimension, SCD type 1: one row per customer, attributes overwritten in place by each run
     (merge on customer_id). -#}
 select

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='merge', unique_key='rfm_group_key', on_schema_change='sync_all_columns') }}
+{{ config(materialized='incremental', incremental_strategy='merge', unique_key='rfm_group_key', on_schema_change='append_new_columns') }}
 {#- RFM segment dimension, SCD type 1: one row per segment of the seed rfm_segment_mapping (all of them,
     whether or not a customer is in it), with the R and F score ranges it covers. -#}
 select

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='merge', unique_key=['customer_id', 'snapshot_date'], on_schema_change='sync_all_columns') }}
+{{ config(materialized='incremental', incremental_strategy='merge', unique_key=['customer_id', 'snapshot_date'], on_schema_change='append_new_columns') }}
 {#- Customer x snapshot date: the measures of each customer at each snapshot, with keys to the four
     dimensions. A run with a new snapshot_date adds rows; rerunning one updates its rows. -#}
 select

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='insert_overwrite', partition_by='activity_date', on_schema_change='sync_all_columns') }}
+{{ config(materialized='incremental', incremental_strategy='insert_overwrite', partition_by='activity_date', on_schema_change='append_new_columns') }}
 {#- One row per day: DAU, rolling 30-day MAU, stickiness and calendar-month MAU. Incremental runs
     rewrite the days from 30 days before the latest stored day onwards (the trailing window a new day
     can still change); lines that arrive later than that need --full-refresh. -#}

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='merge', unique_key='customer_id', on_schema_change='sync_all_columns') }}
+{{ config(materialized='incremental', incremental_strategy='merge', unique_key='customer_id', on_schema_change='append_new_columns') }}
 {#- One row per customer: every customer metric and segment as of the latest snapshot date. Every
     metric moves with the snapshot (recency grows every day), so each run merges all customers:
     existing rows are updated, new customers inserted. -#}

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='insert_overwrite', partition_by='snapshot_date', on_schema_change='sync_all_columns') }}
+{{ config(materialized='incremental', incremental_strategy='insert_overwrite', partition_by='snapshot_date', on_schema_change='append_new_columns') }}
 {#- One row per snapshot date: the whole business at a glance. Rerunning a snapshot date replaces its
     row; a run with another snapshot_date adds a row (history of snapshots). -#}
 with snapshot as (

@@ -22,7 +22,7 @@ public sealed partial class ContractEnforcer(SqlDialect dialect, Func<string?, s
     {
         var actual = connection.DescribeQuery(sql);
         var declared = contract.AliasTypes
-            ? connection.DescribeQuery(dialect.EmptySchemaQuery(node.Columns.Select(c => (c.Name, c.DataType!))))
+            ? connection.DescribeQuery(dialect.EmptySchemaQuery(node.Columns.Select(c => (c.Name, Aliased(c.DataType!)))))
             : node.Columns.Select(c => new ColumnSpec(c.Name, c.DataType!)).ToList();
         var rows = new List<string[]>();
         foreach (var a in actual)
@@ -39,6 +39,12 @@ public sealed partial class ContractEnforcer(SqlDialect dialect, Func<string?, s
             "Please ensure the name, data_type, and number of columns in your contract match the columns in your model's definition.\n\n" +
             Table(["column_name", "definition_type", "contract_type", "mismatch_reason"], rows), node.Location);
     }
+
+    /// <summary>
+    /// dbt's type aliasing (<c>api.Column.translate_type</c>): the portable label <c>string</c> is <c>text</c> on every
+    /// engine here, so one contract fits DuckDB, PostgreSQL and Snowflake. Other names pass through as written.
+    /// </summary>
+    public static string Aliased(string type) => type.Trim().Equals("string", StringComparison.OrdinalIgnoreCase) ? "text" : type;
 
     /// <summary>A type without its size, precision or scale, which dbt does not compare (<c>varchar(3)</c> fits <c>varchar</c>).</summary>
     static string Base(string type) => type.Split('(')[0];
@@ -61,7 +67,7 @@ public sealed partial class ContractEnforcer(SqlDialect dialect, Func<string?, s
     public string Definition(Node node)
     {
         var parts = node.Columns.Select(c =>
-            string.Join(" ", new[] { dialect.Quote(c.Name), c.DataType! }.Concat(Built(c.Constraints).Select(k => Render(k, modelLevel: false))))).ToList();
+            string.Join(" ", new[] { dialect.Quote(c.Name), ModelContract.Of(node).AliasTypes ? Aliased(c.DataType!) : c.DataType! }.Concat(Built(c.Constraints).Select(k => Render(k, modelLevel: false))))).ToList();
         parts.AddRange(Built(node.Constraints).Select(k => Render(k, modelLevel: true)));
         return string.Join(",\n    ", parts);
     }
