@@ -35,3 +35,23 @@ public static class AdoTransaction
         }
     }
 }
+
+/// <summary><see cref="IAdapterConnection.Begin"/> for an ADO.NET driver: its transaction object, which commands on the connection join.</summary>
+public sealed class AdoOpenTransaction(DbTransaction transaction, Func<Exception, DatabaseException?> error) : IOpenTransaction
+{
+    public DbTransaction Transaction => transaction;
+
+    public void Commit()
+    {
+        try
+        {
+            transaction.Commit();
+        }
+        catch (Exception e) when (error(e) is { } engineError)
+        {
+            throw engineError;
+        }
+    }
+
+    public void Dispose() => transaction.Dispose();
+}
