@@ -155,7 +155,7 @@ sealed class DuckDbConnection(DuckDBConnection connection) : IAdapterConnection
     public IOpenTransaction Begin()
     {
         var transaction = connection.BeginTransaction();
-        var open = new AdoOpenTransaction(transaction, e => e is DuckDBException ? new DatabaseException(e.Message.Trim(), e) : null);
+        var open = new AdoOpenTransaction(transaction, e => e is DuckDBException ? new DatabaseException(e.Message.Trim(), e) : null, () => _open = null);
         _open = open;
         return open;
     }
@@ -164,8 +164,7 @@ sealed class DuckDbConnection(DuckDBConnection connection) : IAdapterConnection
     {
         var cmd = connection.CreateCommand();
         cmd.CommandText = sql;
-        // a transaction committed or rolled back is done: commands no longer join it
-        if (_open?.Transaction.Connection is not null) cmd.Transaction = (DuckDBTransaction)_open.Transaction;
+        if (_open is not null) cmd.Transaction = (DuckDBTransaction)_open.Transaction;
         return cmd;
     }
 

@@ -37,7 +37,8 @@ public static class AdoTransaction
 }
 
 /// <summary><see cref="IAdapterConnection.Begin"/> for an ADO.NET driver: its transaction object, which commands on the connection join.</summary>
-public sealed class AdoOpenTransaction(DbTransaction transaction, Func<Exception, DatabaseException?> error) : IOpenTransaction
+/// <param name="ended">called once the transaction is committed or disposed (commands then stop joining it)</param>
+public sealed class AdoOpenTransaction(DbTransaction transaction, Func<Exception, DatabaseException?> error, Action? ended = null) : IOpenTransaction
 {
     public DbTransaction Transaction => transaction;
 
@@ -51,7 +52,15 @@ public sealed class AdoOpenTransaction(DbTransaction transaction, Func<Exception
         {
             throw engineError;
         }
+        finally
+        {
+            ended?.Invoke();
+        }
     }
 
-    public void Dispose() => transaction.Dispose();
+    public void Dispose()
+    {
+        transaction.Dispose();
+        ended?.Invoke();
+    }
 }
