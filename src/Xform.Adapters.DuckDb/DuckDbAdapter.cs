@@ -24,7 +24,7 @@ public sealed class DuckDbAdapter : IAdapter
         _projectRoot = projectRoot;
         _target = target;
         _settings = DuckDbSettings.From(target, projectRoot);
-        Dialect = new DuckDbDialect(Quote);
+        Dialect = new DuckDbDialect(Quote, projectRoot, target.Get("external_root"));
         TargetFields = Fields(target, _settings);
         _keepAlive = new Lazy<DuckDBConnection>(Connect, LazyThreadSafetyMode.ExecutionAndPublication);
     }
@@ -150,12 +150,29 @@ public sealed class DuckDbAdapter : IAdapter
 
 sealed class DuckDbConnection(DuckDBConnection connection) : IAdapterConnection
 {
+    AdoOpenTransaction? _open;
+
+    public IOpenTransaction Begin()
+    {
+        var transaction = connection.BeginTransaction();
+        var open = new AdoOpenTransaction(transaction, e => e is DuckDBException ? new DatabaseException(e.Message.Trim(), e) : null, () => _open = null);
+        _open = open;
+        return open;
+    }
+
+    DuckDBCommand Command(string sql)
+    {
+        var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        if (_open is not null) cmd.Transaction = (DuckDBTransaction)_open.Transaction;
+        return cmd;
+    }
+
     public void Execute(string sql)
     {
         try
         {
-            using var cmd = connection.CreateCommand();
-            cmd.CommandText = sql;
+            using var cmd = Command(sql);
             cmd.ExecuteNonQuery();
         }
         catch (DuckDBException e)
@@ -171,8 +188,7 @@ sealed class DuckDbConnection(DuckDBConnection connection) : IAdapterConnection
     {
         try
         {
-            using var cmd = connection.CreateCommand();
-            cmd.CommandText = sql;
+            using var cmd = Command(sql);
             using var reader = cmd.ExecuteReader();
             var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
             var rows = new List<object?[]>();

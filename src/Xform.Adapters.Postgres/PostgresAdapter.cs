@@ -164,6 +164,10 @@ sealed class PostgresConnection(NpgsqlConnection connection, Func<string, string
 {
     internal NpgsqlConnection Npgsql => connection;
 
+    // Npgsql's commands join the connection's open transaction on their own.
+    public IOpenTransaction Begin() =>
+        new AdoOpenTransaction(connection.BeginTransaction(), e => e is NpgsqlException or InvalidOperationException ? Error(e, "commit") : null);
+
     public void Execute(string sql)
     {
         try

@@ -44,7 +44,7 @@ public class ErrorMessageTests
             ["parse"], ("macros/m.sql", "{% macro m(a, b=2) %}{{ a }}{% endmacro %}"), ("models/a.sql", "select {{ m(1, 2, 3) }}"));
         yield return C("raise_compiler_error", "models/a.sql:1:22: error: custom failure",
             ["parse"], ("models/a.sql", "select {{ exceptions.raise_compiler_error('custom failure') }}"));
-        yield return C("unsupported materialization", "models/b.sql:1:4: error: model 'b' asks for materialization 'tabel'; supported: view, table, ephemeral, incremental",
+        yield return C("unsupported materialization", "models/b.sql:1:4: error: model 'b' asks for materialization 'tabel'; supported: view, table, ephemeral, incremental, external. Did you mean 'table'?",
             ["parse"], ("models/b.sql", "{{ config(materialized='tabel') }}select 1"));
         yield return C("undefined var", "models/a.sql:1:12: error: var 'region' is not defined: set it under 'vars' in project.yml, pass --vars, or give var() a default",
             ["parse"], ("models/a.sql", "select '{{ var('region') }}' as r"));

@@ -87,6 +87,19 @@ public interface IAdapterConnection : IDisposable
     /// <c>begin</c>/<c>commit</c> through <see cref="Execute"/>.
     /// </summary>
     void ExecuteTransaction(IReadOnlyList<string> statements);
+
+    /// <summary>
+    /// Opens a transaction that the statements of <see cref="Execute"/> and <see cref="Query"/> join until it is committed
+    /// or disposed (rolled back): what a custom materialization's statement blocks run in, as dbt runs them. Null where the
+    /// engine keeps no session between requests (Snowflake's SQL API): each statement then commits on its own.
+    /// </summary>
+    IOpenTransaction? Begin() => null;
+}
+
+/// <summary>A transaction left open on a connection (<see cref="IAdapterConnection.Begin"/>): disposed uncommitted, it rolls back.</summary>
+public interface IOpenTransaction : IDisposable
+{
+    void Commit();
 }
 
 /// <summary>Creates an adapter for a profile target.</summary>

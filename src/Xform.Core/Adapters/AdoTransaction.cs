@@ -35,3 +35,32 @@ public static class AdoTransaction
         }
     }
 }
+
+/// <summary><see cref="IAdapterConnection.Begin"/> for an ADO.NET driver: its transaction object, which commands on the connection join.</summary>
+/// <param name="ended">called once the transaction is committed or disposed (commands then stop joining it)</param>
+public sealed class AdoOpenTransaction(DbTransaction transaction, Func<Exception, DatabaseException?> error, Action? ended = null) : IOpenTransaction
+{
+    public DbTransaction Transaction => transaction;
+
+    public void Commit()
+    {
+        try
+        {
+            transaction.Commit();
+        }
+        catch (Exception e) when (error(e) is { } engineError)
+        {
+            throw engineError;
+        }
+        finally
+        {
+            ended?.Invoke();
+        }
+    }
+
+    public void Dispose()
+    {
+        transaction.Dispose();
+        ended?.Invoke();
+    }
+}

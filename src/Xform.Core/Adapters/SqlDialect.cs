@@ -116,6 +116,12 @@ public class SqlDialect(Func<string, string> quote, AdapterCapabilities capabili
     }
 
     /// <summary>
+    /// An <c>external</c> model (dbt-duckdb's): its rows written to a file, and its relation a view over that file. Null
+    /// where the engine cannot write files (the parse refuses such models first).
+    /// </summary>
+    public virtual IReadOnlyList<string>? BuildExternal(RelationName relation, string sql, ExternalSettings settings, RelationKind? existing) => null;
+
+    /// <summary>
     /// Builds the new table beside the old one, then swaps it in (run as one transaction). Where DDL commits on its own,
     /// a table is replaced by one atomic <c>create or replace</c> instead (the old one stays when the query fails).
     /// </summary>

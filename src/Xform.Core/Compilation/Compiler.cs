@@ -16,6 +16,9 @@ public sealed record CompiledNode(Node Node, string Sql, IReadOnlyList<RenderedH
 /// <summary>A hook's SQL, whether it runs inside the node's transaction, and how messages name it (<c>post-hook 2</c>).</summary>
 public sealed record RenderedHook(string Sql, bool InTransaction, string Label);
 
+/// <summary>What a <c>{% materialization %}</c> block returned, and whether it ran its <c>main</c> statement.</summary>
+public sealed record MaterializationCall(object? Returned, bool RanMain);
+
 /// <summary>Renders nodes in compile mode: ref() and source() resolve to real relations.</summary>
 /// <param name="open">opens a connection for templates that read the database (run_query, adapter.get_columns_in_relation)
 /// while compiling outside a run; null: such templates fail with a clear error</param>
@@ -90,6 +93,23 @@ public sealed partial class Compiler(LoadedProject project, DependencyGraph grap
             g["execute"] = true;
             foreach (var (name, value) in context) g[name] = value;
             return Session.Engine.Render(Session.Engine.Parse(new TemplateSource(operation.OriginalFilePath, template)), g);
+        });
+
+    /// <summary>
+    /// Calls a model's <c>{% materialization %}</c> block with the model's context (<c>this</c>, <c>config</c>, <c>ref</c>,
+    /// the database objects on <paramref name="connection"/>), its compiled SQL as <c>sql</c> and <c>compiled_code</c>, and
+    /// <paramref name="extra"/> (the hooks and what runs them).
+    /// </summary>
+    public MaterializationCall CallMaterialization(Node node, MacroInfo block, string sql, IAdapterConnection connection,
+        IReadOnlyDictionary<string, object?> extra) =>
+        WithDatabase(connection, () =>
+        {
+            var g = Globals(node, false, []);
+            g["sql"] = sql;
+            g["compiled_code"] = sql;
+            foreach (var (name, value) in extra) g[name] = value;
+            var returned = Session.Engine.CallMacro($"{block.Package}.{block.Name}", [], new Dictionary<string, object?>(), g);
+            return new MaterializationCall(returned, _database!.HasResult("main"));
         });
 
     /// <summary>Compiles SQL that is not a project file (show --inline).</summary>

@@ -43,6 +43,13 @@ public sealed class Materializer(SqlDialect dialect, Func<string?, string, Node?
             }
             case "incremental":
                 return Incremental(connection, node, existing, compile, options);
+            case "external":
+            {
+                var model = compile(false, null);
+                var statements = dialect.BuildExternal(node.Relation, Body(model), ExternalSettings.Of(node), existing)
+                                 ?? throw new XformException($"external is a DuckDB materialization, which the {dialect.GetType().Name} cannot build", node.Location);
+                return Run(connection, model, statements);
+            }
             default:
                 throw new XformException($"materialization '{node.Materialized}' is not supported; use one of: {string.Join(", ", BuildSettings.Materializations)}", node.Location);
         }

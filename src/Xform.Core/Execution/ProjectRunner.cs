@@ -53,7 +53,7 @@ public sealed class ProjectRunner
         var root = graph.Manifest.Project.RootDir;
         _runners = new Dictionary<ResourceType, INodeRunner>
         {
-            [ResourceType.Model] = new ModelRunner(new Materializer(adapter.Dialect, FindModel), build),
+            [ResourceType.Model] = new ModelRunner(new Materializer(adapter.Dialect, FindModel), build, new CustomMaterializer(_compiler, project.Session.Engine)),
             [ResourceType.Seed] = new SeedRunner(adapter, root, plan.SeedSchemas),
             [ResourceType.Snapshot] = new SnapshotRunner(new SnapshotBuilder(adapter.Dialect), build.NowUtc),
             [ResourceType.Test] = new TestRunner(new TestExecutor(adapter.Quote), _files, root),
@@ -127,8 +127,9 @@ public sealed class ProjectRunner
             }
             var outcome = runner.Run(new NodeRun(node, connection, existing, Compile) { RenderHooks = () => _compiler.Compile(node, connection: connection) });
             _files.WriteRun(node, outcome.ExecutedSql);
-            if (runner.WritesRelation)
-                lock (_gate) _existing[key] = node.Materialized == "view" ? RelationKind.View : RelationKind.Table;
+            if (outcome.Relations is { } built) Record(connection, built);
+            else if (runner.WritesRelation)
+                lock (_gate) _existing[key] = node.Materialized is "view" or "external" ? RelationKind.View : RelationKind.Table;
             return new NodeResult(node, outcome.Status, outcome.Message, watch.Elapsed, threadId,
                 [new TimingInfo("compile", compileStart, executeStart), new TimingInfo("execute", executeStart, DateTimeOffset.UtcNow)],
                 compiled, Failures: outcome.Failures);
@@ -141,6 +142,16 @@ public sealed class ProjectRunner
         {
             return new NodeResult(node, NodeStatus.Error, $"{node.OriginalFilePath}: database error: {e.Message}", watch.Elapsed, threadId, [], compiled);
         }
+    }
+
+    /// <summary>The relations a custom materialization returned, as the database now has them (one that is not there is left out).</summary>
+    void Record(IAdapterConnection connection, IReadOnlyList<RelationName> built)
+    {
+        var all = connection.ListRelations();
+        foreach (var name in built)
+            if (all.FirstOrDefault(r => string.Equals(r.Schema, name.Schema, StringComparison.OrdinalIgnoreCase) &&
+                                        string.Equals(r.Name, name.Identifier, StringComparison.OrdinalIgnoreCase)) is { } found)
+                lock (_gate) _existing[(found.Schema.ToLowerInvariant(), found.Name.ToLowerInvariant())] = found.Kind;
     }
 
     bool Exists(Node node)

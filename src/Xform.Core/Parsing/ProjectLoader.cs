@@ -68,6 +68,7 @@ public static class ProjectLoader
         {
             DeclaredNotInstalled = PackagesFile.LikelyNames(project.RootDir).Where(n => packages.All(p => p.Name != n)).ToHashSet(StringComparer.Ordinal),
         };
+        warnings.AddRange(MaterializationWarnings(engine));
         var session = new CompileSession(engine, project, options.Target, options.CliVars, options.Quote, options.Log, options.Invocation, options.TargetFields, packages);
 
         var docs = new Dictionary<string, DocsBlock>(StringComparer.Ordinal);
@@ -82,7 +83,7 @@ public static class ProjectLoader
         var disabledReads = DisabledReferences.Resolve(parsed, project.Name, warnings);
         var governance = new List<XformException>();
         var resolved = ModelGovernance.Check(project.Name, parsed.Nodes, objects, governance, warnings, DateTime.UtcNow);
-        CheckConfigs(parsed.Nodes.Values, disabledReads.Concat(parsed.Errors).Concat(governance));
+        CheckConfigs(parsed.Nodes.Values, engine, disabledReads.Concat(parsed.Errors).Concat(governance));
         var manifest = new Manifest(project, parsed.Nodes, engine.Macros, docs, warnings) { Disabled = parsed.Disabled, Objects = resolved };
         return new LoadedProject(manifest, session, parsed.Templates, new MacroIndex(engine))
         {
@@ -126,11 +127,33 @@ public static class ProjectLoader
     /// Every config mistake of every node, with the other errors found after parsing (<paramref name="more"/>), reported at
     /// once and here, so that no command touches the database first.
     /// </summary>
-    static void CheckConfigs(IEnumerable<Node> nodes, IEnumerable<XformException> more)
+    static void CheckConfigs(IEnumerable<Node> nodes, TemplateEngine engine, IEnumerable<XformException> more)
     {
-        var errors = nodes.SelectMany(n => n.ResourceType == ResourceType.Seed ? SeedConfigErrors(n) : BuildSettings.Check(n)).Concat(more)
+        var errors = nodes.SelectMany(n => n.ResourceType == ResourceType.Seed ? SeedConfigErrors(n) : BuildSettings.Check(n, engine)).Concat(more)
             .OrderBy(e => e.Location.File, StringComparer.Ordinal).ThenBy(e => e.Location.Line).ThenBy(e => e.Location.Column).ToList();
         if (errors.Count > 0) throw errors.Count == 1 ? errors[0] : new XformAggregateException(errors);
+    }
+
+    /// <summary>
+    /// What a <c>{% materialization %}</c> block named like one of xform's own does (for this adapter): the root project's
+    /// replaces a built-in model materialization (said once, since xform's guarantees are then the block's); a package's
+    /// is ignored, as in dbt 1.8+; seeds, snapshots and tests are always built by xform.
+    /// </summary>
+    static IEnumerable<Warning> MaterializationWarnings(TemplateEngine engine)
+    {
+        foreach (var (name, adapter, macro) in engine.MaterializationBlocks)
+        {
+            if (adapter != engine.AdapterType && adapter != "default") continue;
+            var root = macro.Package == engine.RootPackage;
+            if (BuildSettings.Replaceable.Contains(name) && engine.FindMaterialization(name, true) == macro)
+                yield return new Warning($"the project's materialization '{name}' replaces xform's built-in {name} materialization for every {name} model: " +
+                                         "building, replacing and contract checks are then up to this block", macro.Location);
+            else if (BuildSettings.Replaceable.Contains(name) && !root)
+                yield return new Warning($"materialization '{name}' of package '{macro.Package}' is ignored: only the root project's block replaces a built-in " +
+                                         "materialization (as in dbt 1.8+); copy it into the project's macros to use it", macro.Location);
+            else if (name is "seed" or "snapshot" or "test" or "unit" or "ephemeral")
+                yield return new Warning($"materialization '{name}' is not run: xform builds {name}s itself", macro.Location);
+        }
     }
 
     /// <summary>A seed's reading options (delimiter, column_types), checked here as the build configs are.</summary>

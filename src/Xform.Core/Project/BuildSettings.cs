@@ -1,5 +1,6 @@
 using System.Globalization;
 using Xform.Core.Diagnostics;
+using Xform.Core.Templating;
 
 namespace Xform.Core.Project;
 
@@ -11,8 +12,23 @@ public static class BuildSettings
 {
     public static readonly IReadOnlyList<string> Materializations = ["view", "table", "ephemeral", "incremental"];
 
+    /// <summary>The built-in materializations a project's <c>{% materialization %}</c> block may replace (dbt's built-ins that
+    /// xform runs in C#); only the root project's block does, as in dbt 1.8+.</summary>
+    public static readonly IReadOnlyList<string> Replaceable = ["view", "table", "incremental"];
+
+    /// <summary>Materializations of one adapter, built into it: name and adapter type.</summary>
+    public static readonly IReadOnlyDictionary<string, string> AdapterMaterializations = new Dictionary<string, string> { ["external"] = "duckdb" };
+
+    /// <summary>
+    /// The <c>{% materialization %}</c> block a model runs instead of a built-in materialization, or null. A block named
+    /// like a built-in replaces it only from the root project; <c>ephemeral</c> models are never run, so never replaced.
+    /// </summary>
+    public static MacroInfo? CustomBlock(Node node, TemplateEngine engine) =>
+        node.Materialized == "ephemeral" ? null : engine.FindMaterialization(node.Materialized, Replaceable.Contains(node.Materialized));
+
     /// <summary>Every config mistake of a node, or none. Models, snapshots, data tests and sources are checked.</summary>
-    public static IReadOnlyList<XformException> Check(Node node)
+    /// <param name="engine">the project's macros, whose <c>{% materialization %}</c> blocks add materializations; null: built-ins only</param>
+    public static IReadOnlyList<XformException> Check(Node node, TemplateEngine? engine = null)
     {
         var errors = new List<XformException>();
         void Try(Action read)
@@ -22,9 +38,16 @@ public static class BuildSettings
         }
         switch (node.ResourceType)
         {
-            case ResourceType.Model when !Materializations.Contains(node.Materialized):
-                errors.Add(Error(node, "materialized",
-                    $"model '{node.Name}' asks for materialization '{node.Materialized}'; supported: {string.Join(", ", Materializations)}"));
+            case ResourceType.Model when !Materializations.Contains(node.Materialized) && (engine is null || CustomBlock(node, engine) is null):
+                if (engine is not null && AdapterMaterializations.TryGetValue(node.Materialized, out var owner))
+                {
+                    if (owner == engine.AdapterType) Try(() => ExternalSettings.Of(node));
+                    else errors.Add(Error(node, "materialized",
+                        $"model '{node.Name}' asks for materialization '{node.Materialized}': {node.Materialized} is a DuckDB materialization, which the " +
+                        $"{engine.AdapterType} target cannot build; use table or view there (or a {{% materialization {node.Materialized}, adapter='{engine.AdapterType}' %}} block)"));
+                    break;
+                }
+                errors.Add(Error(node, "materialized", UnknownMaterialization(node, engine)));
                 break;
             case ResourceType.Model:
                 Try(() => ModelContract.Of(node));
@@ -42,6 +65,20 @@ public static class BuildSettings
                 break;
         }
         return errors;
+    }
+
+    static string UnknownMaterialization(Node node, TemplateEngine? engine)
+    {
+        var custom = engine?.MaterializationBlocks.Where(b => b.Adapter == engine.AdapterType || b.Adapter == "default").Select(b => b.Name).Distinct().ToList() ?? [];
+        var adapterOwn = engine is null ? [] : AdapterMaterializations.Where(kv => kv.Value == engine.AdapterType).Select(kv => kv.Key);
+        var known = Materializations.Concat(adapterOwn).Concat(custom).Distinct().ToList();
+        var message = $"model '{node.Name}' asks for materialization '{node.Materialized}'; supported: {string.Join(", ", known)}.{Suggestions.DidYouMean(node.Materialized, known)}";
+        // A block for another adapter only: say which, since that is the likely mistake.
+        var elsewhere = engine?.MaterializationBlocks.Where(b => b.Name == node.Materialized).ToList() ?? [];
+        if (elsewhere.Count > 0)
+            message += $" A {{% materialization {node.Materialized} %}} block exists only for adapter {string.Join(", ", elsewhere.Select(b => $"'{b.Adapter}' ({b.Macro.Location})"))}, " +
+                       $"not for {engine!.AdapterType} or default";
+        return message.TrimEnd('.');
     }
 
     /// <summary>An error about <paramref name="key"/>, at the line that set it (else the node's file).</summary>

@@ -19,6 +19,9 @@ public sealed class DatabaseObjects(Func<IAdapterConnection> connection, Func<st
 
     Dictionary<string, object?>? _globals;
 
+    /// <summary>Whether a <c>statement</c> block of that name ran (a materialization must run <c>main</c>).</summary>
+    public bool HasResult(string name) => _results.ContainsKey(name);
+
     /// <summary>Adds the objects to a render's globals (built once per compile: a node renders its SQL and its hooks).</summary>
     public void AddTo(RenderGlobals globals)
     {
@@ -34,6 +37,11 @@ public sealed class DatabaseObjects(Func<IAdapterConnection> connection, Func<st
         ["api"] = Api(quote),
         // dbt's load_relation(relation): the relation as the database has it, or none.
         ["load_relation"] = (HostFunction)(c =>
+        {
+            var r = RelationArg(c, 0, "relation");
+            return GetRelation(r.Database, r.Schema, r.Identifier);
+        }),
+        ["load_cached_relation"] = (HostFunction)(c =>
         {
             var r = RelationArg(c, 0, "relation");
             return GetRelation(r.Database, r.Schema, r.Identifier);
@@ -62,6 +70,7 @@ public sealed class DatabaseObjects(Func<IAdapterConnection> connection, Func<st
             }),
             ["api"] = Api(quote),
             ["load_relation"] = (HostFunction)(_ => null),
+            ["load_cached_relation"] = (HostFunction)(_ => null),
         };
 
     static string Text(TemplateCall c, int position, string name) =>
@@ -78,8 +87,15 @@ public sealed class DatabaseObjects(Func<IAdapterConnection> connection, Func<st
         var name = c.Get(1, "name") as string;
         var fetch = c.Get(2, "fetch_result") is true;
         QueryTable? table = null;
-        if (fetch) table = RunQuery(sql);
-        else connection().Execute(sql);
+        try
+        {
+            if (fetch) table = RunQuery(sql);
+            else connection().Execute(sql);
+        }
+        catch (DatabaseException e)
+        {
+            throw c.Error($"statement '{name ?? ""}': database error: {e.Message}");
+        }
         if (name is not null)
             _results[name] = new Dictionary<string, object?>(StringComparer.Ordinal)
             {
@@ -108,13 +124,41 @@ public sealed class DatabaseObjects(Func<IAdapterConnection> connection, Func<st
                 .Select(r => (object?)new RelationObject(new RelationName(null, r.Schema, r.Name), quote)).ToList();
         }),
         ["already_exists"] = (HostFunction)(c => GetRelation(null, Text(c, 0, "schema"), Text(c, 1, "name")) is not null),
+        // What materializations call: commit the open transaction (a custom materialization's), drop and rename relations.
+        ["commit"] = (HostFunction)(_ =>
+        {
+            if (connection() is SessionConnection session) session.Commit();
+            return "";
+        }),
+        ["drop_relation"] = (HostFunction)(c =>
+        {
+            var r = RelationArg(c, 0, "relation");
+            if (GetRelation(r.Database, r.Schema, r.Identifier) is { } found)
+                connection().Execute($"drop {found.Type} if exists {found} cascade");
+            return "";
+        }),
+        ["rename_relation"] = (HostFunction)(c =>
+        {
+            var from = RelationArg(c, 0, "from_relation");
+            var to = RelationArg(c, 1, "to_relation");
+            var found = GetRelation(from.Database, from.Schema, from.Identifier)
+                        ?? throw c.Error($"rename_relation: {from.Render(quote)} does not exist");
+            connection().Execute($"alter {found.Type} {found} rename to {quote(to.Identifier)}");
+            return "";
+        }),
+        ["truncate_relation"] = (HostFunction)(c =>
+        {
+            connection().Execute($"truncate table {RelationArg(c, 0, "relation").Render(quote)}");
+            return "";
+        }),
     });
 
     RelationObject? GetRelation(string? database, string schema, string identifier)
     {
         var found = connection().ListRelations().FirstOrDefault(r =>
             string.Equals(r.Schema, schema, StringComparison.OrdinalIgnoreCase) && string.Equals(r.Name, identifier, StringComparison.OrdinalIgnoreCase));
-        return found is null ? null : new RelationObject(new RelationName(database, found.Schema, found.Name), quote);
+        return found is null ? null : new RelationObject(new RelationName(database, found.Schema, found.Name), quote, null,
+            found.Kind == RelationKind.View ? "view" : "table");
     }
 
     List<object?> Columns(RelationName relation) =>
@@ -132,7 +176,7 @@ public sealed class DatabaseObjects(Func<IAdapterConnection> connection, Func<st
         ["Relation"] = new MemberObject("Relation", new Dictionary<string, object?>
         {
             ["create"] = (HostFunction)(c => new RelationObject(new RelationName(c.Get(0, "database") as string,
-                c.Get(1, "schema") as string ?? "", c.Get(2, "identifier") as string ?? ""), quote)),
+                c.Get(1, "schema") as string ?? "", c.Get(2, "identifier") as string ?? ""), quote, null, c.Get(3, "type") as string)),
         }),
         ["Column"] = ColumnObject.Api(quote),
     });

@@ -8,9 +8,12 @@ namespace Xform.Core.Runtime;
 /// is a mapping to Jinja (<c>relation is mapping</c>, <c>relation.get('metadata')</c>, which dbt_utils checks) and has
 /// <c>render()</c>, <c>include(...)</c>, <c>incorporate(...)</c>, <c>quote(...)</c>.
 /// </summary>
-public sealed class RelationObject(RelationName name, Func<string, string> quote, string? rendered = null) : ITemplateObject, ITemplateMapping
+public sealed class RelationObject(RelationName name, Func<string, string> quote, string? rendered = null, string? type = null) : ITemplateObject, ITemplateMapping
 {
     public RelationName Name { get; } = name;
+
+    /// <summary>dbt's relation type (<c>table</c>, <c>view</c>) when known: from the database, or set by <c>incorporate(type=...)</c>.</summary>
+    public string? Type { get; } = type;
 
     public bool TryGetMember(string member, out object? value)
     {
@@ -20,16 +23,32 @@ public sealed class RelationObject(RelationName name, Func<string, string> quote
             "schema" => Name.Schema,
             "identifier" or "name" or "table" => Name.Identifier,
             "metadata" => Metadata(),
-            "type" or "is_table" or "is_view" or "is_cte" => null,
+            "type" => Type,
+            "is_table" => Type == "table",
+            "is_view" => Type == "view",
+            "is_cte" => null,
             "render" => (HostFunction)(_ => ToString()),
             "get" => (HostFunction)(c => TryGetMember(Convert.ToString(c.Get(0, "key"), System.Globalization.CultureInfo.InvariantCulture) ?? "", out var v) && v is not null ? v : c.Get(1, "default")),
             // include(database=false) leaves a part out; xform renders the database only when it is not the target's.
             "include" => (HostFunction)(c => c.Get(0, "database") is false && Name.Database is not null
-                ? new RelationObject(Name with { Database = null }, quote, rendered) : this),
-            "incorporate" or "quote" or "replace_path" => (HostFunction)(_ => this),
+                ? new RelationObject(Name with { Database = null }, quote, rendered, Type) : this),
+            // incorporate(path={'identifier': ...}, type='table'): the same relation renamed or typed, as dbt's.
+            "incorporate" => (HostFunction)Incorporate,
+            "quote" or "replace_path" => (HostFunction)(_ => this),
             _ => null,
         };
-        return value is not null || member is "database" or "type" or "is_table" or "is_view" or "is_cte";
+        return value is not null || member is "database" or "type" or "is_cte";
+    }
+
+    object? Incorporate(TemplateCall c)
+    {
+        var relation = Name;
+        if (c.Get(0, "path") is IReadOnlyDictionary<string, object?> path)
+            relation = new RelationName(path.TryGetValue("database", out var d) ? d as string : relation.Database,
+                path.TryGetValue("schema", out var s) && s is string schema ? schema : relation.Schema,
+                path.TryGetValue("identifier", out var i) && i is string id ? id : relation.Identifier);
+        var newType = c.Get(1, "type") is string t ? t : Type;
+        return relation == Name && newType == Type ? this : new RelationObject(relation, quote, relation == Name ? rendered : null, newType);
     }
 
     static Dictionary<string, object?> Metadata() => new(StringComparer.Ordinal) { ["type"] = "BaseRelation" };

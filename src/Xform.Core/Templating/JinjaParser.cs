@@ -11,7 +11,7 @@ internal sealed partial class JinjaParser
     private static readonly HashSet<string> Unsupported = new(StringComparer.Ordinal)
     {
         "include", "extends", "block", "import", "from", "autoescape", "trans", "pluralize",
-        "materialization", "snapshot", "endblock", "endautoescape",
+        "snapshot", "endblock", "endautoescape",
     };
 
     private readonly SourceText _src;
@@ -166,6 +166,7 @@ internal sealed partial class JinjaParser
             case "set": return ParseSet(pos);
             case "macro": return ParseMacro(pos, false);
             case "test": return ParseMacro(pos, true);
+            case "materialization": return ParseMaterialization(pos);
             case "call": return ParseCallBlock(pos);
             case "filter":
                 {
@@ -384,6 +385,57 @@ internal sealed partial class JinjaParser
         var textStart = _src.Text.LastIndexOf("{%", pos, StringComparison.Ordinal);
         var textEnd = _src.Text.IndexOf("%}", _t[_i - 1].Pos, StringComparison.Ordinal) + 2;
         return new MacroStmt(pos, isTest ? "test_" + name : name, ps, body, isTest, endPos, textStart, textEnd);
+    }
+
+    /// <summary>
+    /// <c>{% materialization name, adapter='duckdb' %}...{% endmaterialization %}</c> (or <c>default</c> for every
+    /// adapter; <c>supported_languages=[...]</c> is read and must be a list): as in dbt, a macro with no parameters
+    /// named <c>materialization_{name}_{adapter}</c>, which the runner calls with the model's context.
+    /// </summary>
+    private Stmt ParseMaterialization(int pos)
+    {
+        var name = ExpectName("a materialization name");
+        var adapter = "";
+        while (Cur.IsOp(","))
+        {
+            _i++;
+            if (Cur.IsName("default") && (Peek().IsOp(",") || Peek().Kind == TokKind.BlockEnd))
+            {
+                _i++;
+                adapter = adapter.Length == 0 ? "default" : throw Err("materialization names its adapter twice", pos);
+                continue;
+            }
+            var key = Expect(TokKind.Name, "", "'adapter=', 'supported_languages=' or 'default'");
+            Expect(TokKind.Op, "=", $"'=' after '{key.Text}'");
+            var value = ParseExpression();
+            switch (key.Text)
+            {
+                case "adapter" when value is ConstExpr { Value: string a } && a.Length > 0:
+                    adapter = adapter.Length == 0 ? a : throw Err("materialization names its adapter twice", key.Pos);
+                    break;
+                case "adapter":
+                    throw Err("adapter= of a materialization must be a quoted adapter name such as 'duckdb'", value.Pos);
+                case "supported_languages" when value is ListExpr:
+                    break;
+                case "supported_languages":
+                    throw Err("supported_languages= of a materialization must be a list such as ['sql']", value.Pos);
+                default:
+                    throw Err($"unknown argument '{key.Text}' of materialization '{name}': expected adapter=, supported_languages= or default", key.Pos);
+            }
+        }
+        if (adapter.Length == 0) throw Err($"materialization '{name}' needs an adapter: add ', default' or \", adapter='duckdb'\"", pos);
+        ExpectBlockEnd("materialization");
+        _macroDepth++;
+        var savedLoop = _loopDepth;
+        _loopDepth = 0;
+        var body = ParseStatements(new[] { "endmaterialization" }, ("materialization", pos), out _);
+        _loopDepth = savedLoop;
+        _macroDepth--;
+        var endPos = _t[_i - 2].Pos;
+        ExpectBlockEnd("endmaterialization");
+        var textStart = _src.Text.LastIndexOf("{%", pos, StringComparison.Ordinal);
+        var textEnd = _src.Text.IndexOf("%}", _t[_i - 1].Pos, StringComparison.Ordinal) + 2;
+        return new MacroStmt(pos, $"materialization_{name}_{adapter}", [], body, false, endPos, textStart, textEnd);
     }
 
     private Stmt ParseCallBlock(int pos)

@@ -132,6 +132,38 @@ internal sealed class MacroResolver
         throw new JinjaError($"adapter.dispatch('{name}') found no implementation: tried macros {string.Join(" and ", tried.Select(t => $"'{t}'"))}");
     }
 
+    /// <summary>
+    /// The block <c>{% materialization name %}</c> a model with <c>materialized=name</c> runs, by dbt's rules: the adapter's
+    /// block before <c>default</c>, then the root project before an installed package before the internal ones. A built-in
+    /// name (<paramref name="builtIn"/>) is replaced only by the root project's block, as dbt 1.8+ does
+    /// (<c>require_explicit_package_overrides_for_builtin_materializations</c>); null when no block applies.
+    /// </summary>
+    public Unit? FindMaterialization(string name, bool builtIn)
+    {
+        foreach (var adapter in new[] { AdapterType, "default" })
+        {
+            var macro = $"materialization_{name}_{adapter}";
+            if (_rootUnits is not null && _rootUnits.TryGetValue(macro, out var root)) return root;
+            if (builtIn) continue;
+            foreach (var (package, units) in _packages.OrderBy(p => p.Key, StringComparer.Ordinal))
+                if (package != RootPackage && !_internal.Contains(package) && units.TryGetValue(macro, out var found)) return found;
+            if (FindInternal(macro) is { } own) return own;
+        }
+        return null;
+    }
+
+    /// <summary>Every materialization block of every package: (name, adapter, the macro), for warnings and messages.</summary>
+    public IEnumerable<(string Name, string Adapter, Unit Unit)> MaterializationBlocks()
+    {
+        foreach (var unit in All())
+        {
+            if (!unit.Name.StartsWith("materialization_", StringComparison.Ordinal)) continue;
+            var rest = unit.Name["materialization_".Length..];
+            var cut = rest.LastIndexOf('_');
+            if (cut > 0) yield return (rest[..cut], rest[(cut + 1)..], unit);
+        }
+    }
+
     IEnumerable<string> SearchOrder(string? localPackage)
     {
         if (localPackage is not null && localPackage != RootPackage && _packages.ContainsKey(localPackage) && !_internal.Contains(localPackage))

@@ -81,6 +81,9 @@ public sealed class TemplateEngine
 
     public string AdapterType { get; }
 
+    /// <summary>The root project's name (its macros' package).</summary>
+    public string RootPackage => Resolver.RootPackage;
+
     /// <summary>What one render may cost (output, strings, loop iterations, time).</summary>
     public TemplateLimits Limits { get; init; } = TemplateLimits.Default;
 
@@ -134,6 +137,14 @@ public sealed class TemplateEngine
     /// project): a qualified <c>package.name</c> only in that package, else dbt's search order.
     /// </summary>
     public MacroInfo? FindMacro(string name, string? localPackage) => Lookup(name, localPackage) is { } unit ? _infos[unit] : null;
+
+    /// <summary>The <c>{% materialization %}</c> block a model materialized as <paramref name="name"/> runs on this adapter, or
+    /// null (see <see cref="MacroResolver.FindMaterialization"/>).</summary>
+    public MacroInfo? FindMaterialization(string name, bool builtIn) => Resolver.FindMaterialization(name, builtIn) is { } unit ? _infos[unit] : null;
+
+    /// <summary>Every materialization block of every package, whatever its adapter: name, adapter, macro.</summary>
+    public IEnumerable<(string Name, string Adapter, MacroInfo Macro)> MaterializationBlocks =>
+        Resolver.MaterializationBlocks().Select(b => (b.Name, b.Adapter, _infos[b.Unit]));
 
     /// <summary>Whether <paramref name="name"/> is an installed package (or the root project): a namespace of its own macros.</summary>
     public bool IsPackage(string name) => name != MacroResolver.InternalNamespace && Resolver.IsNamespace(name);

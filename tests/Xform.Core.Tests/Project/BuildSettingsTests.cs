@@ -125,6 +125,23 @@ public class BuildSettingsTests
     }
 
     [Test]
+    public void External_is_checked_on_duckdb_and_refused_on_other_engines_at_its_line()
+    {
+        var duck = new Templating.TemplateEngine([], [], "duckdb");
+        Assert.That(BuildSettings.Check(Model("materialized: external\nformat: csv"), duck), Is.Empty);
+        var format = BuildSettings.Check(Model("materialized: external\nformat: xlsx"), duck).Single();
+        Assert.That(format.Message, Does.Contain("format 'xlsx' of external model 'orders' is not one of parquet, csv, json"));
+        Assert.That(Place(format), Is.EqualTo(Line(2)));
+        foreach (var engine in new[] { "snowflake", "postgres" })
+        {
+            var e = BuildSettings.Check(Model("tags: [a]\nmaterialized: external"), new Templating.TemplateEngine([], [], engine)).Single();
+            Assert.That(e.Message, Does.Contain($"external is a DuckDB materialization, which the {engine} target cannot build"));
+            Assert.That(Place(e), Is.EqualTo(Line(2)));
+        }
+        Assert.That(BuildSettings.Check(Model("materialized: external")), Has.Count.EqualTo(1), "without the engine only the built-ins are known");
+    }
+
+    [Test]
     public void Check_reads_incremental_configs_only_for_incremental_models()
     {
         Assert.That(BuildSettings.Check(Model("materialized: table\nincremental_strategy: upsert")), Is.Empty);

@@ -17,6 +17,9 @@ public sealed record NodeRun(Node Node, IAdapterConnection Connection, RelationK
 /// <summary>What running a node did: its status and message, and the SQL that ran (for target/run).</summary>
 public sealed record RunOutcome(NodeStatus Status, string Message, string ExecutedSql, long? Failures = null)
 {
+    /// <summary>The relations the node built, when they are not just its own (what a custom materialization returned).</summary>
+    public IReadOnlyList<RelationName>? Relations { get; init; }
+
     public static RunOutcome Built(string executedSql) => new(NodeStatus.Success, "OK", executedSql);
 }
 

@@ -3,6 +3,8 @@
     {{ return(config.get('store_failures') or false) }}
 {%- endmacro %}
 
+{#- full_refresh in the model's config wins over --full-refresh, as in dbt. -#}
 {% macro should_full_refresh() -%}
-    {{ return(config.get('full_refresh') or false) }}
+    {%- set configured = config.get('full_refresh') -%}
+    {{ return(flags.FULL_REFRESH if configured is none else configured) }}
 {%- endmacro %}
