@@ -18,7 +18,7 @@ public sealed class StateComparer(string stateDir, string targetDir, Func<StateM
 {
     StateManifest? _state;
     IReadOnlyDictionary<string, string>? _results;
-    (IReadOnlyDictionary<string, DateTimeOffset?> Before, IReadOnlyDictionary<string, DateTimeOffset?> Now)? _freshness;
+    HashSet<string>? _fresher;
     readonly object _gate = new();
 
     StateManifest State { get { lock (_gate) return _state ??= manifest(); } }
@@ -43,24 +43,27 @@ public sealed class StateComparer(string stateDir, string targetDir, Func<StateM
         };
     }
 
-    /// <summary>The node's status in the --state run's run_results.json (dbt's <c>result:</c> method).</summary>
-    public string? PreviousStatus(string uniqueId)
+    /// <summary>Each node's status in the --state run's run_results.json (dbt's <c>result:</c> method).</summary>
+    public IReadOnlyDictionary<string, string> PreviousResults()
     {
-        lock (_gate) _results ??= ReadResults();
-        return _results.GetValueOrDefault(uniqueId);
+        lock (_gate) return _results ??= ReadResults();
     }
 
     /// <summary>
-    /// dbt's <c>source_status:fresher</c>: the source's newest row in this run's sources.json is newer than in the --state
-    /// run's, or the state did not check it; a source whose check failed to run on either side is not fresher.
+    /// dbt's <c>source_status:fresher</c>: the sources whose newest row in this run's sources.json is newer than in the --state
+    /// run's, or that the state did not check; a source whose check failed to run on either side is not fresher.
     /// </summary>
-    public bool IsFresher(string uniqueId)
+    public IReadOnlySet<string> FresherSources()
     {
-        lock (_gate) _freshness ??= (ReadFreshness(Path.Combine(stateDir, "sources.json"), "--state"), ReadFreshness(Path.Combine(targetDir, "sources.json"), "target"));
-        var (before, now) = _freshness.Value;
-        if (!now.TryGetValue(uniqueId, out var current) || current is null) return false;
-        if (!before.TryGetValue(uniqueId, out var previous)) return true;
-        return previous is not null && current > previous;
+        lock (_gate)
+        {
+            if (_fresher is not null) return _fresher;
+            var before = ReadFreshness(Path.Combine(stateDir, "sources.json"), "--state");
+            var now = ReadFreshness(Path.Combine(targetDir, "sources.json"), "target");
+            return _fresher = now.Where(kv => kv.Value is { } current &&
+                    (!before.TryGetValue(kv.Key, out var previous) || (previous is not null && current > previous)))
+                .Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
+        }
     }
 
     IReadOnlyDictionary<string, string> ReadResults()

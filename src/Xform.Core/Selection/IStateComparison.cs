@@ -14,9 +14,9 @@ public interface IStateComparison
     /// <summary>New or changed in the given part (<c>body</c>, <c>configs</c>, ...; empty for any part).</summary>
     bool IsModified(Node node, string sub);
 
-    /// <summary>The node's status in the previous run's results (<c>success</c>, <c>error</c>, <c>fail</c>, ...), null when it did not run.</summary>
-    string? PreviousStatus(string uniqueId);
+    /// <summary>Each node's status in the previous run's results (<c>success</c>, <c>error</c>, <c>fail</c>, ...), by id.</summary>
+    IReadOnlyDictionary<string, string> PreviousResults();
 
-    /// <summary>The source's newest row is newer now than at the previous freshness check (dbt's <c>source_status:fresher</c>).</summary>
-    bool IsFresher(string uniqueId);
+    /// <summary>The sources whose newest row is newer now than at the previous freshness check (dbt's <c>source_status:fresher</c>).</summary>
+    IReadOnlySet<string> FresherSources();
 }
