@@ -24,6 +24,7 @@ public sealed class DuckDbAdapter : IAdapter
         _projectRoot = projectRoot;
         _target = target;
         _settings = DuckDbSettings.From(target, projectRoot);
+        _attachments = _settings.Attachments;
         Dialect = new DuckDbDialect(Quote, projectRoot, target.Get("external_root"));
         TargetFields = Fields(target, _settings);
         _keepAlive = new Lazy<DuckDBConnection>(Connect, LazyThreadSafetyMode.ExecutionAndPublication);
@@ -84,7 +85,58 @@ public sealed class DuckDbAdapter : IAdapter
         using var cmd = connection.CreateCommand();
         cmd.CommandText = $"SET file_search_path = '{_projectRoot.Replace("'", "''")}'";
         cmd.ExecuteNonQuery();
+        foreach (var attachment in _attachments)
+        {
+            try
+            {
+                cmd.CommandText = attachment.Sql;
+                cmd.ExecuteNonQuery();
+            }
+            catch (DuckDBException e)
+            {
+                connection.Dispose();
+                throw new XformException($"cannot attach the DuckDB database '{attachment.Path}' as '{attachment.Alias}'{(attachment.ReadOnly ? " (read-only)" : "")}: " +
+                    $"{System.Text.RegularExpressions.Regex.Replace(FirstLine(e.Message), @"^(IO Error|Binder Error|Catalog Error): ", "")}", attachment.At);
+            }
+        }
         return connection;
+    }
+
+    // Attached on every connection (ATTACH IF NOT EXISTS): the profile's attach entries, then what --defer reads.
+    volatile IReadOnlyList<DuckDbAttachment> _attachments;
+    readonly object _attachGate = new();
+
+    /// <summary>
+    /// --defer reads the state run's relations from another DuckDB file: the one an <c>attach</c> entry gives that alias, else
+    /// the file of the profile's output whose database (the file's stem) has that name, attached read-only under it.
+    /// </summary>
+    public string ReadDatabase(string database, Func<IReadOnlyList<TargetConfig>> profileOutputs)
+    {
+        static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+        DuckDbAttachment added;
+        TargetConfig output;
+        lock (_attachGate)
+        {
+            if (_attachments.FirstOrDefault(a => Same(a.Alias, database)) is { } attached)
+                return $"the DuckDB database '{attached.Path}' attached as '{attached.Alias}'";
+            output = profileOutputs().FirstOrDefault(o => o.Type == "duckdb" && o.Name != _target.Name && Same(o.Database, database))
+                ?? throw new XformException(
+                    $"--defer reads relations the --state run built in the DuckDB database '{database}', which output '{_target.Name}' cannot see: " +
+                    $"attach it in profiles.yml (attach: [{{path: path/to/{database}.duckdb, alias: {database}, read_only: true}}]) " +
+                    $"or give profile '{_target.ProfileName}' an output whose path is that file (e.g. prod: {{type: duckdb, path: target/{database}.duckdb}})",
+                    _target.Location);
+            var settings = DuckDbSettings.From(output, _projectRoot);
+            if (settings.FullPath is not { } file)
+                throw new XformException($"--defer reads relations from output '{output.Name}', an in-memory DuckDB database, which no other process can read: give it a 'path'", output.Location);
+            if (!File.Exists(file))
+                throw new XformException($"--defer reads the --state run's relations from the DuckDB file '{settings.Path}' (output '{output.Name}'), which does not exist: " +
+                    $"build production first (xform build -t {output.Name}) or copy its file there", output.At("path"));
+            added = new DuckDbAttachment(settings.Path, file, database, ReadOnly: true, null, output.At("path"));
+            _attachments = [.. _attachments, added];
+        }
+        // Attached now, so a file that cannot be read is one error before anything runs.
+        Open().Dispose();
+        return $"the DuckDB file '{added.Path}' of output '{output.Name}', attached read-only as '{database}'";
     }
 
     /// <summary>
@@ -231,7 +283,7 @@ sealed class DuckDbConnection(DuckDBConnection connection) : IAdapterConnection
     {
         var sql = "select column_name, data_type from information_schema.columns " +
                   $"where table_schema = {DuckDbSql.Literal(relation.Schema)} and table_name = {DuckDbSql.Literal(relation.Identifier)} " +
-                  "and table_catalog = current_database() order by ordinal_position";
+                  $"and table_catalog = {(relation.Database is { Length: > 0 } db ? DuckDbSql.Literal(db) : "current_database()")} order by ordinal_position";
         return Query(sql).Rows.Select(r => new ColumnSpec((string)r[0]!, (string)r[1]!)).ToList();
     }
 

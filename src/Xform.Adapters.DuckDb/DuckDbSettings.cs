@@ -1,20 +1,64 @@
+using System.Globalization;
+using Xform.Core.Diagnostics;
+using Xform.Core.Parsing;
 using Xform.Core.Project;
 
 namespace Xform.Adapters.DuckDb;
 
 /// <summary>
 /// A duckdb target of profiles.yml: <c>path</c>, the database file relative to the project folder, or <c>:memory:</c>
-/// (the default). DuckDB takes no credentials, so nothing here is secret.
+/// (the default), and dbt-duckdb's <c>attach</c>: other databases every connection attaches. DuckDB takes no
+/// credentials, so nothing here is secret.
 /// </summary>
 public sealed record DuckDbSettings(string Path, string? FullPath)
 {
+    /// <summary>The databases attached to every connection, the profile's first.</summary>
+    public IReadOnlyList<DuckDbAttachment> Attachments { get; init; } = [];
+
     /// <summary>Reads the target; a relative path is resolved against <paramref name="projectRoot"/>.</summary>
     public static DuckDbSettings From(TargetConfig target, string projectRoot)
     {
         var path = target.Get("path") ?? ":memory:";
-        return path is ":memory:" or ""
+        var settings = path is ":memory:" or ""
             ? new DuckDbSettings(":memory:", null)
             : new DuckDbSettings(path, System.IO.Path.GetFullPath(System.IO.Path.Combine(projectRoot, path)));
+        settings = settings with { Attachments = ReadAttach(target, projectRoot) };
+        // dbt-duckdb: the catalog is the file's stem; a 'database' that names neither it nor an attached alias is a mistake.
+        var catalog = ProfileReader.DuckDbCatalog(path);
+        if (target.Get("database") is { Length: > 0 } database && !string.Equals(database, catalog, StringComparison.Ordinal))
+            throw new XformException(settings.Attachments.Any(a => a.Alias == database)
+                ? $"'database: {database}' names an attached database; using one as the target's database is not supported yet: set 'path' to that file instead"
+                : $"'database: {database}' does not match 'path' ({path}): a DuckDB file's database is its name without the extension, '{catalog}'; remove 'database' or set it to '{catalog}'",
+                target.At("database"));
+        return settings;
+    }
+
+    static readonly string[] AttachKeys = ["path", "alias", "read_only", "type"];
+
+    /// <summary>dbt-duckdb's <c>attach: [{path, alias, read_only, type}]</c>; a relative path is the project folder's.</summary>
+    static List<DuckDbAttachment> ReadAttach(TargetConfig target, string projectRoot)
+    {
+        var result = new List<DuckDbAttachment>();
+        if (!target.Settings.TryGetValue("attach", out var value) || value is null) return result;
+        var at = target.At("attach");
+        if (value is not List<object?> items)
+            throw new XformException("'attach' must be a list of databases to attach, e.g. [{path: target/prod.duckdb, alias: prod, read_only: true}]", at);
+        foreach (var item in items)
+        {
+            if (item is not IReadOnlyDictionary<string, object?> entry || entry.GetValueOrDefault("path") is not string { Length: > 0 } path)
+                throw new XformException("each 'attach' entry needs 'path', e.g. {path: target/prod.duckdb, alias: prod, read_only: true}", at);
+            if (entry.Keys.FirstOrDefault(k => !AttachKeys.Contains(k)) is { } unknown)
+                throw new XformException($"'attach' key '{unknown}' is not supported yet; xform reads {string.Join(", ", AttachKeys)}", at);
+            var alias = entry.GetValueOrDefault("alias") is { } a ? Convert.ToString(a, CultureInfo.InvariantCulture)! : ProfileReader.DuckDbCatalog(path);
+            var readOnly = entry.GetValueOrDefault("read_only") is true;
+            var type = entry.GetValueOrDefault("type") as string;
+            if (type is not null && !type.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+                throw new XformException($"'attach' type '{type}' is not a DuckDB database type such as duckdb, sqlite or postgres", at);
+            var full = path.Contains("://", StringComparison.Ordinal) || path.StartsWith("md:", StringComparison.Ordinal)
+                ? path : System.IO.Path.GetFullPath(System.IO.Path.Combine(projectRoot, path));
+            result.Add(new DuckDbAttachment(path, full, alias, readOnly, type, at));
+        }
+        return result;
     }
 
     public bool InMemory => FullPath is null;
@@ -26,4 +70,12 @@ public sealed record DuckDbSettings(string Path, string? FullPath)
 
     /// <summary>The path as the profile wrote it, for messages.</summary>
     public override string ToString() => $"duckdb database {Path}";
+}
+
+/// <summary>A database attached to every connection: the profile's <c>attach</c>, or production's file read by <c>--defer</c>.</summary>
+public sealed record DuckDbAttachment(string Path, string FullPath, string Alias, bool ReadOnly, string? Type, SourceLocation At)
+{
+    public string Sql =>
+        $"attach if not exists {DuckDbSql.Literal(FullPath)} as \"{Alias.Replace("\"", "\"\"")}\"" +
+        (ReadOnly || Type is not null ? $" ({string.Join(", ", new[] { Type is null ? null : $"type {Type}", ReadOnly ? "read_only" : null }.Where(o => o is not null))})" : "");
 }

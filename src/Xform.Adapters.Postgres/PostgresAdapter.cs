@@ -29,6 +29,16 @@ public sealed class PostgresAdapter : IAdapter
 
     public PostgresProfile Profile => _profile;
 
+    /// <summary>
+    /// A connection reads only its own database (without extensions such as postgres_fdw or dblink), so --defer can read
+    /// production's relations from another schema of this database, never from another database.
+    /// </summary>
+    public string ReadDatabase(string database, Func<IReadOnlyList<TargetConfig>> profileOutputs) =>
+        throw new XformException(
+            $"--defer reads relations the --state run built in PostgreSQL database '{database}', but output '{_target.Name}' connects to database " +
+            $"'{_profile.Database}', and PostgreSQL reads only the database it is connected to: build the pull request in another schema " +
+            "of production's database (its own 'schema' in profiles.yml)", _target.Location);
+
     public string Type => "postgres";
 
     /// <summary>

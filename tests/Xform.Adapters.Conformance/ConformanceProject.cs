@@ -68,8 +68,24 @@ public sealed class ConformanceProject : IDisposable
         return r;
     }
 
+    /// <summary>The profile's output that <see cref="With"/> reads through (null: the profile's default).</summary>
+    public string? Output { get; set; }
+
     /// <summary>The profile target, as the CLI reads it.</summary>
-    public TargetConfig Target => ProfileReader.Read(Dir, Name, null, Dir);
+    public TargetConfig Target => ProfileReader.Read(Dir, Name, Output, Dir);
+
+    /// <summary>Rewrites profiles.yml with a <c>prod</c> output (the project's schema, the default) and a pull request's <c>ci</c> output.</summary>
+    public void UseProdAndCi()
+    {
+        static string Block(IReadOnlyDictionary<string, string> settings, string type)
+        {
+            var b = new StringBuilder($"      type: {type}\n");
+            foreach (var (key, value) in settings) b.Append(CultureInfo.InvariantCulture, $"      {key}: '{value.Replace("'", "''")}'\n");
+            return b.ToString();
+        }
+        Write("profiles.yml", $"{Name}:\n  target: prod\n  outputs:\n    prod:\n{Block(_target.Output(Dir, Schema), _target.Type)}" +
+            $"    ci:\n{Block(_target.CiOutput(Dir, Schema), _target.Type)}");
+    }
 
     /// <summary>Runs <paramref name="use"/> on a fresh adapter connection, then disposes both.</summary>
     public T With<T>(Func<IAdapter, IAdapterConnection, T> use)

@@ -38,6 +38,15 @@ public abstract class ConformanceTarget
     /// </summary>
     public abstract IReadOnlyDictionary<string, string> Output(string projectDir, string schema);
 
+    /// <summary>
+    /// The settings of a pull request's <c>ci</c> output beside <see cref="Output"/>'s production (<c>--defer</c> tests): by
+    /// default the same database, another schema; DuckDB overrides it with a file of its own.
+    /// </summary>
+    public virtual IReadOnlyDictionary<string, string> CiOutput(string projectDir, string schema) => Output(projectDir, schema + "_ci");
+
+    /// <summary>The schema the <c>ci</c> output builds into.</summary>
+    public virtual string CiSchema(string schema) => schema + "_ci";
+
     /// <summary>The adapter for the project's target, used to read results back through the adapter's own connection.</summary>
     public abstract IAdapter CreateAdapter(TargetConfig target, string projectRoot);
 }

@@ -18,6 +18,12 @@ sealed class DuckDbTarget : ConformanceTarget
     /// <summary>Each project has its own database file: build into DuckDB's default schema.</summary>
     public override string Schema(string fresh) => "main";
 
+    /// <summary>A pull request builds into a file of its own; --defer attaches production's file read-only.</summary>
+    public override IReadOnlyDictionary<string, string> CiOutput(string projectDir, string schema) =>
+        new Dictionary<string, string> { ["path"] = "target/ci.duckdb", ["schema"] = "main", ["threads"] = "4" };
+
+    public override string CiSchema(string schema) => "main";
+
     public override IAdapter CreateAdapter(TargetConfig target, string projectRoot) => new DuckDbAdapter(target, projectRoot);
 }
 
@@ -67,6 +73,11 @@ public class DuckDbDatabaseObjectsConformance : DatabaseObjectsConformance
 }
 
 public class DuckDbContextConformance : ContextConformance
+{
+    protected override ConformanceTarget Target => DuckDbTarget.Instance;
+}
+
+public class DuckDbDeferConformance : DeferConformance
 {
     protected override ConformanceTarget Target => DuckDbTarget.Instance;
 }

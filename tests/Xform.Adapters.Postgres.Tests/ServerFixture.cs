@@ -111,3 +111,8 @@ public class PostgresContextConformance : ContextConformance
 {
     protected override ConformanceTarget Target => PostgresTarget.Instance;
 }
+
+public class PostgresDeferConformance : DeferConformance
+{
+    protected override ConformanceTarget Target => PostgresTarget.Instance;
+}

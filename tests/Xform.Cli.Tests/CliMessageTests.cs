@@ -39,8 +39,8 @@ public class CliMessageTests
         yield return C("--threads 0", "error: --threads must be at least 1, not 0", ["build", "--threads", "0"]);
         yield return C("--state missing", "error: --state '{dir}/nope' does not exist; point it at the target folder of the run to compare with",
             ["build", "--state", "{dir}/nope"]);
-        yield return C("--state without a manifest", "error: --state '{dir}/models' has no manifest.json; point it at the target folder of the run to compare with",
-            ["build", "--state", "{dir}/models"]);
+        yield return C("--state without a manifest", "error: --state '{dir}/models' has no manifest.json, which --defer reads; point it at the target folder of the run to compare with",
+            ["build", "--state", "{dir}/models", "--defer"]);
         yield return C("--target unknown", "profiles.yml:4:5: error: target 'prod' is not an output of profile 'proj'. Targets there: dev.", ["build", "--target", "prod"]);
         yield return C("--profile unknown", "profiles.yml:1:1: error: profile 'nope' (named by --profile) is not in profiles.yml. Profiles there: proj.",
             ["build", "--profile", "nope"]);

@@ -21,8 +21,26 @@ public class SelectorErrorTests
         yield return Bad("an unknown method with the closest", "error: --select 'tags:nightly': unknown selector method 'tags'. Did you mean 'tag'?", "-s", "tags:nightly");
         yield return Bad("an unknown method", "error: --select 'foo:bar': unknown selector method 'foo'. Did you mean 'fqn'?", "-s", "foo:bar");
         yield return Bad("a dbt method xform lacks",
-            "error: --select 'result:error': the selector method 'result' is dbt's, but xform does not support it; xform's methods: tag, path, file, config, resource_type, source, fqn, package, test_type, test_name, state, version, group, access, exposure, metric, semantic_model, saved_query",
-            "-s", "result:error");
+            "error: --select 'selector:nightly': the selector method 'selector' is dbt's, but xform does not support it; xform's methods: tag, path, file, config, resource_type, source, fqn, package, test_type, test_name, state, result, source_status, version, group, access, exposure, metric, semantic_model, saved_query",
+            "-s", "selector:nightly");
+        yield return Bad("an unknown result status",
+            "error: --select 'result:failed': 'failed' is not a result status; use one of success, error, skipped, fail, warn, pass. Did you mean 'fail'?", "-s", "result:failed");
+        yield return Bad("an unknown source status",
+            "error: --select 'source_status:stale+': 'stale' is not a source status; dbt's only one is 'fresher' (sources with newer data than at the --state run's freshness check)",
+            "-s", "source_status:stale+");
+        yield return Bad("result: without --state",
+            "error: 'result:error+' reads the results of a previous run: pass --state DIR (the target folder holding its run_results.json)", "-s", "result:error+");
+        yield return Bad("source_status: without --state",
+            "error: 'source_status:fresher+' compares source freshness with a previous run: pass --state DIR (the target folder holding its sources.json)", "-s", "source_status:fresher+");
+        yield return Bad("result: with a --state that has no run_results.json",
+            "error: 'result:' selectors read the previous run's results: --state '{dir}/models' has no run_results.json; point --state at the target folder of a run, build, test or seed",
+            "-s", "result:error", "--state", "{dir}/models");
+        yield return Bad("source_status: with a --state that has no sources.json",
+            "error: 'source_status:' compares source freshness with the previous run: --state '{dir}/models' has no sources.json; keep the target folder of a run of 'xform source freshness' as the state",
+            "-s", "source_status:fresher", "--state", "{dir}/models");
+        yield return Bad("state: with a --state that has no manifest.json",
+            "error: --state '{dir}/models' has no manifest.json, which a 'state:' selector reads; point it at the target folder of the run to compare with",
+            "-s", "state:modified", "--state", "{dir}/models");
         yield return Bad("a depth that is no number, before", "error: --select '2x+built': '2x' before '+' is not a number of generations; write a whole number, as in '2+name'", "-s", "2x+built");
         yield return Bad("a depth that is no number, after", "error: --select 'built+2x': '2x' after '+' is not a number of generations; write a whole number, as in 'name+2'", "-s", "built+2x");
         yield return Bad("a depth too large", "error: --select '99999999999+built': the depth 99999999999 is too large", "-s", "99999999999+built");
@@ -36,7 +54,7 @@ public class SelectorErrorTests
             "error: --select 'resource_type:modle': 'modle' is not a resource type; use one of model, seed, source, test, snapshot. Did you mean 'model'?", "-s", "resource_type:modle");
         yield return Bad("an unknown test type", "error: --select 'test_type:unique': 'unique' is not a test type; use generic, singular, data or unit.", "-s", "test_type:unique");
         yield return Bad("an unknown part of state:modified",
-            "error: --select 'state:modified.bodyy': unknown part 'bodyy' of state:modified; use one of body, configs, relation, macros, contract, properties. Did you mean 'body'?",
+            "error: --select 'state:modified.bodyy': unknown part 'bodyy' of state:modified; use one of body, configs, relation, persisted_descriptions, macros, contract, properties. Did you mean 'body'?",
             "-s", "state:modified.bodyy");
         yield return Bad("state: without --state", "error: 'state:new' compares with a previous run: pass --state DIR (the target folder holding its manifest.json)", "-s", "state:new");
         yield return Bad("a bad --exclude is named as such", "error: --exclude 'tag:': 'tag:' needs a value after the colon, e.g. 'tag:nightly'", "--exclude", "tag:");

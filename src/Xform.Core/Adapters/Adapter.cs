@@ -64,6 +64,14 @@ public interface IAdapter : IDisposable
     /// once), then it is a user error. Null where the engine needs no such lock or has none.
     /// </summary>
     IDisposable? LockRun(RunSchemas schemas, TimeSpan timeout, Action<string> waiting) => null;
+
+    /// <summary>
+    /// <c>--defer</c> reads relations the <c>--state</c> run built in <paramref name="database"/>, another database than this
+    /// target's: makes them readable on this adapter's connections, or throws a user error saying why the engine cannot.
+    /// <paramref name="profileOutputs"/> gives the other outputs of the profile (one of them may write that database).
+    /// Returns where those relations are, for messages. By default the engine reads other databases by name (Snowflake).
+    /// </summary>
+    string ReadDatabase(string database, Func<IReadOnlyList<TargetConfig>> profileOutputs) => $"database '{database}'";
 }
 
 /// <summary>The schemas a run writes relations in, and those it only reads from.</summary>

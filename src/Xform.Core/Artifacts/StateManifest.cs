@@ -21,18 +21,24 @@ public sealed class StateManifest
     public IReadOnlyDictionary<string, string> MacroChecksums { get; }
     public string Path { get; }
 
-    /// <summary>Fails unless <paramref name="dir"/> holds a manifest.json (checked before a command starts).</summary>
+    /// <summary>Fails unless <paramref name="dir"/> exists (checked before a command starts).</summary>
     public static void CheckDir(string dir)
     {
-        if (!File.Exists(System.IO.Path.Combine(dir, "manifest.json")))
-            throw new XformException(Directory.Exists(dir)
-                ? $"--state '{dir}' has no manifest.json; point it at the target folder of the run to compare with"
-                : $"--state '{dir}' does not exist; point it at the target folder of the run to compare with");
+        if (!Directory.Exists(dir))
+            throw new XformException($"--state '{dir}' does not exist; point it at the target folder of the run to compare with");
     }
 
-    public static StateManifest Load(string dir)
+    /// <summary>Fails unless <paramref name="dir"/> holds a manifest.json; <paramref name="reader"/> names what reads it (--defer, 'state:modified').</summary>
+    public static void CheckManifest(string dir, string reader)
     {
         CheckDir(dir);
+        if (!File.Exists(System.IO.Path.Combine(dir, "manifest.json")))
+            throw new XformException($"--state '{dir}' has no manifest.json, which {reader} reads; point it at the target folder of the run to compare with");
+    }
+
+    public static StateManifest Load(string dir, string reader = "--state")
+    {
+        CheckManifest(dir, reader);
         var path = System.IO.Path.Combine(dir, "manifest.json");
         JsonObject root;
         try
@@ -62,59 +68,3 @@ public sealed class StateManifest
             : null;
 }
 
-/// <summary>
-/// dbt's state comparison: a node is new when the state lacks it; modified when its body (SQL, ignoring
-/// whitespace at the ends), its configs, its configured relation (database/schema/alias as written, so
-/// a different target is no change), its properties (description, columns) or a macro it calls changed.
-/// </summary>
-public sealed class StateComparer(StateManifest state, LoadedProject loaded) : IStateComparison
-{
-    public bool IsNew(Node n) => !state.Nodes.ContainsKey(n.UniqueId);
-
-    /// <param name="sub">one of <see cref="SelectorSyntax.ModifiedParts"/>, checked with the selector; empty for any part</param>
-    public bool IsModified(Node n, string sub)
-    {
-        if (!state.Nodes.TryGetValue(n.UniqueId, out var old)) return sub.Length == 0;
-        return sub switch
-        {
-            "body" => Body(n, old),
-            "configs" => Configs(n, old),
-            "relation" => Relation(n, old),
-            "macros" => Macros(n),
-            "properties" => Properties(n, old),
-            "contract" => Contract(n, old),
-            _ => Body(n, old) || Configs(n, old) || Relation(n, old) || Macros(n) || Properties(n, old) || Contract(n, old),
-        };
-    }
-
-    static bool Body(Node n, JsonObject old) =>
-        n.ResourceType != ResourceType.Source && old["checksum"]?["checksum"]?.GetValue<string>() != ManifestWriter.BodyChecksum(n);
-
-    /// <summary>The enforced contract's checksum changed (its columns, types or constraints), or the contract came or went.</summary>
-    static bool Contract(Node n, JsonObject old) =>
-        n.ResourceType == ResourceType.Model && (old["contract"]?["checksum"] as JsonValue)?.GetValue<string>() != ModelContract.Checksum(n);
-
-    static bool Configs(Node n, JsonObject old) => !JsonNode.DeepEquals(ManifestWriter.ConfigJson(n), old["config"]);
-
-    static bool Relation(Node n, JsonObject old)
-    {
-        string? Configured(string key) => n.Config.GetString(key);
-        string? Old(string key) => old["config"]?[key]?.ToString();
-        return Configured("database") != Old("database") || Configured("schema") != Old("schema") || Configured("alias") != Old("alias");
-    }
-
-    bool Macros(Node n)
-    {
-        return loaded.MacroIndex.AllCalls(loaded.MacroCallsOf(n), n.PackageName).Any(m =>
-            !state.MacroChecksums.TryGetValue(m, out var oldSum) || oldSum != loaded.MacroIndex.Checksum(m));
-    }
-
-    static bool Properties(Node n, JsonObject old)
-    {
-        if ((old["description"]?.GetValue<string>() ?? "") != n.Description) return true;
-        var oldColumns = old["columns"] as JsonObject ?? [];
-        if (oldColumns.Count != n.Columns.Count) return true;
-        return n.Columns.Any(c => oldColumns[c.Name] is not JsonObject oc || (oc["description"]?.GetValue<string>() ?? "") != c.Description
-            || oc["data_type"]?.GetValue<string>() != c.DataType);
-    }
-}

@@ -88,6 +88,40 @@ public static class ProfileReader
     }
 
     /// <summary>
+    /// Every output of the profile that can be read (an output whose env_var has no value is left out): where --defer looks
+    /// for the output that writes the --state run's database.
+    /// </summary>
+    public static IReadOnlyList<TargetConfig> ReadOutputs(string profilesDir, string profileName, string projectDir)
+    {
+        var fullPath = Path.Combine(profilesDir, FileName);
+        List<string> outputs;
+        try
+        {
+            if (!File.Exists(fullPath) || Yaml.LoadFile(fullPath, FileName) is not { } root) return [];
+            outputs = (new YamlMap(root, FileName, FileName).Get(profileName) is { } profile ? new YamlMap(profile, FileName, "profile").Get("outputs") : null) is { } o
+                ? new YamlMap(o, FileName, "outputs").Entries.Select(e => e.Key).ToList()
+                : [];
+        }
+        catch (XformException)
+        {
+            return [];
+        }
+        var result = new List<TargetConfig>();
+        foreach (var name in outputs)
+        {
+            try
+            {
+                result.Add(Read(profilesDir, profileName, name, projectDir));
+            }
+            catch (XformException)
+            {
+                // not this one: its settings need values this machine does not have
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
     /// DuckDB names a database's catalog after the file's stem (<c>memory</c> in memory), and dbt-duckdb takes it as the
     /// target's database, so <c>target.database</c> and the manifest's databases are never empty.
     /// </summary>

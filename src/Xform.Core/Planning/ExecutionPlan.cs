@@ -49,4 +49,11 @@ public sealed record PlanRequest(
 public sealed record DeferRequest(
     Func<string, RelationName?> StateRelationOf,
     Func<IReadOnlySet<(string Schema, string Name)>> ExistingRelations,
-    bool FavorState);
+    bool FavorState)
+{
+    /// <summary>
+    /// Makes the deferred relations the selected nodes read (by node id) readable and checks that they exist, before anything
+    /// runs; a user error when one cannot be read. Null: not checked (compile).
+    /// </summary>
+    public Action<IReadOnlyDictionary<string, RelationName>>? CheckRead { get; init; }
+}

@@ -52,8 +52,15 @@ public static class Planner
         var nodes = Select(graph, request, state).Where(n => n.IsExecutable).ToList();
         var ids = nodes.Select(n => n.UniqueId).ToHashSet(StringComparer.Ordinal);
         var gated = request.Types.Contains(ResourceType.Test) && request.Types.Contains(ResourceType.Model);
-        return new ExecutionPlan(request.Command, nodes,
-            request.Defer is { } defer && nodes.Count > 0 ? Deferred(graph.Manifest, ids, defer) : new Dictionary<string, RelationName>(),
+        var deferred = request.Defer is { } defer && nodes.Count > 0 ? Deferred(graph.Manifest, ids, defer) : new Dictionary<string, RelationName>();
+        if (request.Defer?.CheckRead is { } check && deferred.Count > 0)
+        {
+            // Only what the selected nodes read must exist (dbt defers every unselected node; most are never read).
+            var read = nodes.Where(n => n.ResourceType != ResourceType.UnitTest).SelectMany(n => BuiltParents(graph, n.UniqueId))
+                .Distinct(StringComparer.Ordinal).Where(deferred.ContainsKey).ToDictionary(id => id, id => deferred[id], StringComparer.Ordinal);
+            if (read.Count > 0) check(read);
+        }
+        return new ExecutionPlan(request.Command, nodes, deferred,
             gated ? TestsOnParents(graph, nodes) : new Dictionary<string, IReadOnlyList<string>>());
     }
 
@@ -61,9 +68,10 @@ public static class Planner
     /// Each model, seed or snapshot outside the selection whose relation this target lacks (or every one, with
     /// --favor-state) is read from where the --state run built it.
     /// </summary>
-    static Dictionary<string, RelationName> Deferred(Manifest manifest, IReadOnlySet<string> selected, DeferRequest defer)
+    public static Dictionary<string, RelationName> Deferred(Manifest manifest, IReadOnlySet<string> selected, DeferRequest defer)
     {
-        var existing = defer.ExistingRelations();
+        // With --favor-state what this target has does not matter: no need to ask the database.
+        var existing = defer.FavorState ? new HashSet<(string, string)>() : defer.ExistingRelations();
         var deferred = new Dictionary<string, RelationName>(StringComparer.Ordinal);
         foreach (var node in manifest.Nodes.Values)
         {

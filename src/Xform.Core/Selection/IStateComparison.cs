@@ -3,8 +3,8 @@ using Xform.Core.Project;
 namespace Xform.Core.Selection;
 
 /// <summary>
-/// What <c>state:</c> selectors ask of a previous run. Implemented where manifests are read (Artifacts), so
-/// selection never depends on an artifact's format.
+/// What <c>state:</c>, <c>result:</c> and <c>source_status:</c> selectors ask of a previous run. Implemented where
+/// artifacts are read (Artifacts), so selection never depends on an artifact's format.
 /// </summary>
 public interface IStateComparison
 {
@@ -13,4 +13,10 @@ public interface IStateComparison
 
     /// <summary>New or changed in the given part (<c>body</c>, <c>configs</c>, ...; empty for any part).</summary>
     bool IsModified(Node node, string sub);
+
+    /// <summary>Each node's status in the previous run's results (<c>success</c>, <c>error</c>, <c>fail</c>, ...), by id.</summary>
+    IReadOnlyDictionary<string, string> PreviousResults();
+
+    /// <summary>The sources whose newest row is newer now than at the previous freshness check (dbt's <c>source_status:fresher</c>).</summary>
+    IReadOnlySet<string> FresherSources();
 }

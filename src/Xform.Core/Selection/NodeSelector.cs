@@ -8,7 +8,8 @@ namespace Xform.Core.Selection;
 /// <summary>
 /// dbt's node selection: space-separated unions of comma-separated intersections of criteria, each
 /// criterion <c>[@][N+]method:value[+N]</c> (read by <see cref="SelectorSyntax"/>). Methods: name (default, with
-/// fqn and wildcards), tag, path, config.KEY, resource_type, source, fqn, test_type, test_name, package, state, version, group, access.
+/// fqn and wildcards), tag, path, config.KEY, resource_type, source, fqn, test_type, test_name, package, state, result,
+/// source_status, version, group, access.
 /// </summary>
 public sealed class NodeSelector(DependencyGraph graph, IStateComparison? state = null)
 {
@@ -116,7 +117,9 @@ public sealed class NodeSelector(DependencyGraph graph, IStateComparison? state 
                 "data" => nodes.Where(n => n.ResourceType == ResourceType.Test),
                 _ => nodes.Where(n => n.ResourceType == ResourceType.Test && (value is "generic" or "schema") == (n.TestMetadata is not null)),
             },
-            "state" => StateMatches(nodes, value, c.Raw),
+            "state" => StateMatches(nodes, value, c),
+            "result" => State(c).PreviousResults() is var results ? nodes.Where(n => results.GetValueOrDefault(n.UniqueId) == value) : [],
+            "source_status" => State(c).FresherSources() is var fresher ? nodes.Where(n => fresher.Contains(n.UniqueId)) : [],
             "version" => nodes.Where(n => n.ResourceType == ResourceType.Model && VersionMatches(n, value)),
             "group" => nodes.Where(n => n.Group is { } g && Wildcard(value, g)),
             "access" => nodes.Where(n => n.ResourceType == ResourceType.Model && n.Access == value),
@@ -126,14 +129,18 @@ public sealed class NodeSelector(DependencyGraph graph, IStateComparison? state 
         return hits.Select(n => n.UniqueId).ToHashSet(StringComparer.Ordinal);
     }
 
-    IEnumerable<Node> StateMatches(IEnumerable<Node> nodes, string value, string text)
+    IStateComparison State(Criterion c) => state ?? throw SelectorSyntax.NeedsState(c);
+
+    IEnumerable<Node> StateMatches(IEnumerable<Node> nodes, string value, Criterion c)
     {
-        if (state is null) throw SelectorSyntax.NeedsState(text);
+        var state = State(c);
         var dot = value.IndexOf('.');
         var (kind, sub) = dot < 0 ? (value, "") : (value[..dot], value[(dot + 1)..]);
         return kind switch
         {
             "new" => nodes.Where(state.IsNew),
+            "old" => nodes.Where(n => !state.IsNew(n)),
+            "unmodified" => nodes.Where(n => !state.IsNew(n) && !state.IsModified(n, "")),
             _ => nodes.Where(n => state.IsModified(n, sub)), // modified: the syntax check allows nothing else
         };
     }

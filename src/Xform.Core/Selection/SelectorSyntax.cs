@@ -21,8 +21,14 @@ public sealed record SelectorTerm(string Raw, IReadOnlyList<Criterion> Criteria)
 public static class SelectorSyntax
 {
     public static readonly IReadOnlyList<string> Methods =
-        ["tag", "path", "file", "config", "resource_type", "source", "fqn", "package", "test_type", "test_name", "state", "version", "group", "access",
-         "exposure", "metric", "semantic_model", "saved_query"];
+        ["tag", "path", "file", "config", "resource_type", "source", "fqn", "package", "test_type", "test_name", "state", "result", "source_status",
+         "version", "group", "access", "exposure", "metric", "semantic_model", "saved_query"];
+
+    /// <summary>The methods that read the --state run's artifacts.</summary>
+    static readonly string[] StateMethods = ["state", "result", "source_status"];
+
+    /// <summary>The statuses <c>result:</c> compares with: those of dbt's run_results.json (models, seeds, snapshots and tests).</summary>
+    public static readonly IReadOnlyList<string> ResultStatuses = ["success", "error", "skipped", "fail", "warn", "pass"];
 
     /// <summary>The values of the <c>version:</c> method: the latest version, those above it, those below it, unversioned models.</summary>
     static readonly string[] VersionKinds = ["latest", "prerelease", "old", "none"];
@@ -31,7 +37,7 @@ public static class SelectorSyntax
 
     /// <summary>dbt's methods that xform does not have: named as such rather than as unknown.</summary>
     static readonly string[] DbtOnlyMethods =
-        ["result", "source_status", "unit_test", "selector"];
+        ["unit_test", "selector"];
 
     /// <summary>dbt's resource types; those xform has no nodes of (analysis, unit_test, ...) simply match nothing.</summary>
     static readonly string[] ResourceTypes =
@@ -40,7 +46,7 @@ public static class SelectorSyntax
     static readonly string[] TestTypes = ["generic", "schema", "singular", "data", "unit"];
 
     /// <summary>The parts of a node <c>state:modified.PART</c> can compare.</summary>
-    public static readonly IReadOnlyList<string> ModifiedParts = ["body", "configs", "relation", "macros", "contract", "properties"];
+    public static readonly IReadOnlyList<string> ModifiedParts = ["body", "configs", "relation", "persisted_descriptions", "macros", "contract", "properties"];
 
     /// <summary>The terms of every selector given to <paramref name="option"/> (<c>--select</c>, <c>--exclude</c>).</summary>
     public static IReadOnlyList<SelectorTerm> Parse(IReadOnlyList<string> specs, string option)
@@ -71,12 +77,20 @@ public static class SelectorSyntax
     {
         foreach (var (specs, option) in new[] { (select, "--select"), (exclude, "--exclude") })
             foreach (var term in Parse(specs, option))
-                if (!haveState && term.Criteria.FirstOrDefault(c => c.Method == "state") is { } c)
-                    throw NeedsState(c.Raw);
+                if (!haveState && term.Criteria.FirstOrDefault(c => StateMethods.Contains(c.Method)) is { } c)
+                    throw NeedsState(c);
     }
 
-    public static XformException NeedsState(string raw) =>
-        new($"'{raw}' compares with a previous run: pass --state DIR (the target folder holding its manifest.json)");
+    /// <summary>Whether a selector reads the --state run's manifest (so --state must hold one).</summary>
+    public static bool ReadsStateManifest(IReadOnlyList<string> select, IReadOnlyList<string> exclude) =>
+        Parse(select, "--select").Concat(Parse(exclude, "--exclude")).SelectMany(t => t.Criteria).Any(c => c.Method == "state");
+
+    public static XformException NeedsState(Criterion c) => c.Method switch
+    {
+        "result" => new($"'{c.Raw}' reads the results of a previous run: pass --state DIR (the target folder holding its run_results.json)"),
+        "source_status" => new($"'{c.Raw}' compares source freshness with a previous run: pass --state DIR (the target folder holding its sources.json)"),
+        _ => new($"'{c.Raw}' compares with a previous run: pass --state DIR (the target folder holding its manifest.json)"),
+    };
 
     static Criterion Criterion(string text, string option)
     {
@@ -162,11 +176,15 @@ public static class SelectorSyntax
             case "state":
                 var dot = value.IndexOf('.');
                 var (kind, part) = dot < 0 ? (value, "") : (value[..dot], value[(dot + 1)..]);
-                if (kind == "new" && dot < 0) return;
+                if (kind is "new" or "old" or "unmodified" && dot < 0) return;
                 if (kind == "modified" && (dot < 0 || ModifiedParts.Contains(part))) return;
                 if (kind == "modified")
                     throw error($"unknown part '{part}' of state:modified; use one of {string.Join(", ", ModifiedParts)}.{Suggestions.DidYouMean(part, ModifiedParts)}");
-                throw error("use state:new, state:modified or state:modified.PART");
+                throw error("use state:new, state:old, state:modified, state:unmodified or state:modified.PART");
+            case "result" when !ResultStatuses.Contains(value):
+                throw error($"'{value}' is not a result status; use one of {string.Join(", ", ResultStatuses)}.{Suggestions.DidYouMean(value, ResultStatuses)}");
+            case "source_status" when value != "fresher":
+                throw error($"'{value}' is not a source status; dbt's only one is 'fresher' (sources with newer data than at the --state run's freshness check)");
             default:
                 if (Methods.Contains(method)) return;
                 if (DbtOnlyMethods.Contains(method))
@@ -183,6 +201,8 @@ public static class SelectorSyntax
         "resource_type" => "'resource_type:seed'",
         "source" => "'source:raw.orders'",
         "state" => "'state:modified'",
+        "result" => "'result:error'",
+        "source_status" => "'source_status:fresher'",
         "test_type" => "'test_type:generic'",
         _ => $"'{method}:name'",
     };

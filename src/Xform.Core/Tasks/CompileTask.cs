@@ -10,9 +10,9 @@ public static class CompileTask
     /// <summary>The compiled models in graph order; every error of every model is reported together.</summary>
     public static IReadOnlyList<CompiledNode> Run(Workspace workspace)
     {
-        var compiler = new Compiler(workspace.Loaded, workspace.Graph, workspace.Adapter.External, open: workspace.Adapter.Open);
-        var files = new SqlFileWriter(workspace.TargetDir, workspace.Project.Name);
         var models = workspace.Selected(ResourceType.Model);
+        var compiler = new Compiler(workspace.Loaded, workspace.Graph, workspace.Adapter.External, workspace.DeferredFor(models), workspace.Adapter.Open);
+        var files = new SqlFileWriter(workspace.TargetDir, workspace.Project.Name);
         var errors = new List<XformException>();
         var compiled = new CompiledNode?[models.Count];
         Parallel.For(0, models.Count, i =>

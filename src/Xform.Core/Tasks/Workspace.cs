@@ -81,7 +81,12 @@ public sealed class Workspace : IDisposable
         if (Options.Threads is < 1) throw new XformException($"--threads must be at least 1, not {Options.Threads}");
         SelectorSyntax.Check(Options.Select, Options.Exclude, haveState: Options.StateDir is { Length: > 0 });
         _ = CliVars;
-        if (Options.StateDir is { Length: > 0 } dir) StateManifest.CheckDir(Path.GetFullPath(dir));
+        if (Options.StateDir is { Length: > 0 } dir)
+        {
+            StateManifest.CheckDir(Path.GetFullPath(dir));
+            if (Options.Defer) StateManifest.CheckManifest(Path.GetFullPath(dir), "--defer");
+            else if (SelectorSyntax.ReadsStateManifest(Options.Select, Options.Exclude)) StateManifest.CheckManifest(Path.GetFullPath(dir), "a 'state:' selector");
+        }
     }
 
     public TaskOptions Options { get; }
@@ -115,6 +120,9 @@ public sealed class Workspace : IDisposable
         ProfileReader.ResolveDir(Options.ProfilesDir, ProjectDir), Options.Profile ?? Project.ProfileName, Options.Target, ProjectDir,
         profileGiven: Options.Profile is not null);
 
+    /// <summary>The database this target connects to: the profile's, else the one the adapter uses (PostgreSQL's PGDATABASE, ...).</summary>
+    public string Database => Target.Database is { Length: > 0 } db ? db : Adapter.TargetFields?.GetValueOrDefault("database") as string ?? "";
+
     public int Threads => Options.Threads ?? Target.Threads;
 
     /// <summary>Reports a warning found while running (the CLI prints it).</summary>
@@ -139,7 +147,11 @@ public sealed class Workspace : IDisposable
     /// <summary>The --state run's manifest, when --state is given.</summary>
     public StateManifest? State => _state ??= Options.StateDir is { Length: > 0 } dir ? StateManifest.Load(Path.GetFullPath(dir)) : null;
 
-    public StateComparer? StateComparer => State is { } s ? new StateComparer(s, Loaded) : null;
+    /// <summary>The --state run's artifacts as selectors compare with them, each file read when first needed.</summary>
+    public StateComparer? StateComparer => _stateComparer ??= Options.StateDir is { Length: > 0 } dir
+        ? new StateComparer(Path.GetFullPath(dir), TargetDir, () => State!, Loaded) : null;
+
+    StateComparer? _stateComparer;
 
     /// <summary>The command's request: its resource types, --select/--exclude (or the given ids, for retry), --defer.</summary>
     public PlanRequest Request(string command, IReadOnlyList<ResourceType> types, IReadOnlyList<string>? only = null) =>
@@ -170,8 +182,34 @@ public sealed class Workspace : IDisposable
         {
             using var connection = Adapter.Open();
             return connection.ListRelations().Select(r => (r.Schema.ToLowerInvariant(), r.Name.ToLowerInvariant())).ToHashSet();
-        }, Options.FavorState);
+        }, Options.FavorState) { CheckRead = CheckDeferred };
     }
+
+    /// <summary>
+    /// The deferred relations the selected nodes read (by node id): another database's are made readable (DuckDB attaches
+    /// production's file read-only; PostgreSQL refuses), then each must exist, else one error naming every missing one.
+    /// </summary>
+    void CheckDeferred(IReadOnlyDictionary<string, RelationName> read)
+    {
+        var where = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        IReadOnlyList<TargetConfig>? outputs = null;
+        IReadOnlyList<TargetConfig> Outputs() => outputs ??= ProfileReader.ReadOutputs(
+            ProfileReader.ResolveDir(Options.ProfilesDir, ProjectDir), Options.Profile ?? Project.ProfileName, ProjectDir);
+        foreach (var db in read.Values.Select(r => r.Database).OfType<string>().Where(d => d.Length > 0 && !string.Equals(d, Database, StringComparison.OrdinalIgnoreCase)))
+            if (!where.ContainsKey(db)) where[db] = Adapter.ReadDatabase(db, Outputs);
+        using var connection = Adapter.Open();
+        var missing = read.Where(kv => connection.GetColumns(kv.Value).Count == 0).OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
+        if (missing.Count == 0) return;
+        string Where(RelationName r) => r.Database is { Length: > 0 } db && where.TryGetValue(db, out var w) ? w : Adapter.Describe();
+        throw new XformException(
+            $"--defer reads {(missing.Count == 1 ? "a relation" : $"{missing.Count} relations")} of the --state run ({State!.Path}) that do{(missing.Count == 1 ? "es" : "")} not exist: " +
+            string.Join("; ", missing.Select(kv => $"{kv.Value} ({kv.Key}) in {Where(kv.Value)}")) +
+            ". Build production first, or point --state at the artifacts of the run that built them");
+    }
+
+    /// <summary>--defer for commands that only compile: where refs to unselected models go (not checked against the database).</summary>
+    public IReadOnlyDictionary<string, RelationName>? DeferredFor(IEnumerable<Node> selected) =>
+        Defer() is { } defer ? Planner.Deferred(Manifest, selected.Select(n => n.UniqueId).ToHashSet(StringComparer.Ordinal), defer with { CheckRead = null }) : null;
 
     /// <summary>Writes target/manifest.json, with the compiled code of the nodes compiled in this command.</summary>
     public void WriteManifest(IReadOnlyDictionary<string, string>? compiled = null) =>

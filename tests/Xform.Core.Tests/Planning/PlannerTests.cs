@@ -200,6 +200,18 @@ public class PlannerTests
     }
 
     [Test]
+    public void Only_the_deferred_relations_the_selection_reads_are_checked_through_ephemeral_models_and_favor_state_lists_nothing()
+    {
+        var listed = 0;
+        IReadOnlyDictionary<string, RelationName>? checkedRead = null;
+        var plan = Plan(Request(Run, "orders", defer: Defer(favorState: true, () => listed++) with { CheckRead = read => checkedRead = read }));
+        Assert.That(plan.Deferred.Keys, Is.EquivalentTo(new[] { Id("stg_orders"), Id("countries"), Id("report") }));
+        Assert.That(checkedRead!.Keys, Is.EquivalentTo(new[] { Id("stg_orders"), Id("countries") }),
+            "orders reads stg_orders through the ephemeral eph, and countries; report is deferred but read by nothing selected");
+        Assert.That(listed, Is.Zero, "--favor-state does not ask which relations this target has");
+    }
+
+    [Test]
     public void Without_defer_nothing_is_deferred()
     {
         Assert.That(Plan(Request(Run, "report")).Deferred, Is.Empty);
