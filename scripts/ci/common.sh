@@ -31,5 +31,12 @@ install_packages() {
   if [[ -f packages.yml || -f dependencies.yml ]]; then xform deps "${extra[@]}"; fi
 }
 
-# The artifacts a later run compares with and defers to, and the docs site's files.
-artifact_files=(manifest.json run_results.json sources.json catalog.json index.html)
+# The artifacts a later run compares with and defers to; the docs site's files go to site/ beside them (published as
+# they are, so nothing else goes there).
+artifact_files=(manifest.json run_results.json sources.json catalog.json)
+site_files=(index.html catalog.json manifest.json)
+
+# When production is a DuckDB file (XFORM_PROD_DUCKDB, its path in the project; unset for PostgreSQL or Snowflake, whose
+# CI target reads production on the server), the file travels with the artifacts: a pull request's runner has no
+# other way to read it.
+prod_duckdb="${XFORM_PROD_DUCKDB:-}"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main branch's job: build everything on the production target (seeds, models, snapshots, tests), check source
-# freshness, generate the docs site, and keep the artifacts that pull requests compare with and defer to.
+# freshness, generate the docs site (ARTIFACTS_DIR/site), and keep the artifacts that pull requests compare with and
+# defer to.
 #
 #   scripts/ci/production.sh [ARTIFACTS_DIR]      default ARTIFACTS_DIR: prod-artifacts
 #
@@ -19,4 +20,7 @@ xform docs generate "${target[@]}" "${extra[@]}"
 for f in "${artifact_files[@]}"; do
   if [[ -f "$target_path/$f" ]]; then cp "$target_path/$f" "$artifacts/$f"; fi
 done
+mkdir -p "$artifacts/site"
+for f in "${site_files[@]}"; do cp "$target_path/$f" "$artifacts/site/$f"; done
+if [[ -n "$prod_duckdb" ]]; then cp "$prod_duckdb" "$artifacts/$(basename "$prod_duckdb")"; fi
 echo "production artifacts kept in $artifacts: $(cd "$artifacts" && ls | tr '\n' ' ')"

@@ -11,6 +11,11 @@ source "$(dirname "$0")/common.sh"
 target=(-t "${XFORM_TARGET:-ci}")
 
 install_packages
+if [[ -n "$prod_duckdb" && -f "$artifacts/$(basename "$prod_duckdb")" && ! -f "$prod_duckdb" ]]; then
+  # Production's DuckDB file back where the profile's production output has it; --defer attaches it read-only.
+  mkdir -p "$(dirname "$prod_duckdb")"
+  cp "$artifacts/$(basename "$prod_duckdb")" "$prod_duckdb"
+fi
 if [[ -f "$artifacts/manifest.json" ]]; then
   xform build -s state:modified+ --defer --state "$artifacts" "${target[@]}" "${extra[@]}"
 else

@@ -79,6 +79,9 @@ public sealed class PipelineFilesTests
         Assert.That(restore, Does.Contain($"--name {name} "), "restore-artifacts.sh downloads the artifact under the name production uploads");
         Assert.That(restore, Does.Contain("--workflow xform "), "and finds the runs of this workflow");
         Assert.That(Scalar(Workflow(), "name"), Is.EqualTo("xform"));
+        var pages = steps.Single(s => Scalar(s.Step, "uses")?.StartsWith("actions/upload-pages-artifact@", StringComparison.Ordinal) == true);
+        Assert.That(Scalar(Map(pages.Step, "with"), "path"), Is.EqualTo($"{Scalar(Map(upload.Step, "with"), "path")}/site"),
+            "the docs site is published from site/, never the artifacts with production's database");
         var pr = steps.Where(s => s.Job == "pull-request").Select(s => Scalar(s.Step, "run")).OfType<string>().ToList();
         Assert.That(pr, Has.Some.StartsWith("scripts/ci/restore-artifacts.sh prod-artifacts"));
         Assert.That(pr, Has.Some.StartsWith("scripts/ci/pull-request.sh prod-artifacts"));
