@@ -26,9 +26,10 @@ public sealed record SnapshotSettings(IReadOnlyList<string> UniqueKey, string St
         if (!HardDeleteModes.Contains(hardDeletes))
             throw BuildSettings.Error(node, "hard_deletes", $"hard_deletes of snapshot '{node.Name}' must be ignore, invalidate or new_record, not '{hardDeletes}'");
         var columns = SnapshotMetaColumns.Of(node);
-        var validToCurrent = config.GetString("dbt_valid_to_current") is { } current
-            ? current.Trim() is { Length: > 0 } expression ? expression
-                : throw BuildSettings.Error(node, "dbt_valid_to_current", $"dbt_valid_to_current of snapshot '{node.Name}' must be an SQL expression such as \"to_date('9999-12-31')\", not empty")
+        var validToCurrent = config.TryGetValue("dbt_valid_to_current", out var current) && current is not null
+            ? current is string text && text.Trim() is { Length: > 0 } expression ? expression
+                : throw BuildSettings.Error(node, "dbt_valid_to_current",
+                    $"dbt_valid_to_current of snapshot '{node.Name}' must be an SQL expression such as \"to_date('9999-12-31')\" (text, not empty)")
             : null;
         switch (strategy)
         {
