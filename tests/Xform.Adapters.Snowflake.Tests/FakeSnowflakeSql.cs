@@ -17,7 +17,7 @@ namespace Xform.Adapters.Snowflake.Tests;
 /// <item>date parts are identifiers (<c>DATEADD(day, 1, d)</c>); <c>TABLE(GENERATOR(ROWCOUNT => n))</c> is DuckDB's
 /// <c>RANGE(n)</c>; <c>TABLE(FLATTEN(INPUT => array))</c> is a row per element, with its <c>VALUE</c> and its
 /// 0-based <c>INDEX</c> (the other FLATTEN columns and arguments are not there); <c>CURRENT_TIMESTAMP()</c> takes
-/// parentheses; <c>SEQ4()</c>, <c>DATEADD</c>, <c>CONVERT_TIMEZONE</c>, <c>ARRAY_GENERATE_RANGE(start, stop)</c> are
+/// parentheses; <c>SEQ4()</c>, <c>DATEADD</c>, <c>CONVERT_TIMEZONE</c>, <c>TO_DATE(text)</c>, <c>ARRAY_GENERATE_RANGE(start, stop)</c> are
 /// macros defined by <see cref="Setup"/>;</item>
 /// <item><c>[db.]INFORMATION_SCHEMA.TABLES</c> and <c>COLUMNS</c> read views with Snowflake's shape and type names.</item>
 /// </list>
@@ -47,6 +47,8 @@ public static class FakeSnowflakeSql
         yield return "create temp macro CONVERT_TIMEZONE(tz, ts) as timezone(tz, ts)";
         // start, start + 1, ... below stop (the two-argument form)
         yield return "create temp macro ARRAY_GENERATE_RANGE(a, b) as range(a, b)";
+        // TO_DATE of a text in the default format (YYYY-MM-DD)
+        yield return "create temp macro TO_DATE(s) as cast(s as date)";
         yield return "create temp macro \"__SF_DIVISOR\"(x) as case when x = 0 then error('Division by zero') else x end";
         yield return $"""
             create temp view "__SF_TABLES" as

@@ -93,4 +93,46 @@ public class SnapshotTests
         Assert.That(r.ExitCode, Is.EqualTo(2));
         Assert.That(r.Err, Does.Contain("snapshots/orders_snap.sql:2:4: error: snapshot 'orders_snap' needs unique_key"));
     }
+
+    [TestCase("snapshot_meta_column_names={'dbt_valid_too': 'valid_to'}",
+        "snapshots/orders_snap.sql:2:4: error: snapshot_meta_column_names of snapshot 'orders_snap' has 'dbt_valid_too', which is not a metadata column; known: " +
+        "dbt_scd_id, dbt_updated_at, dbt_valid_from, dbt_valid_to, dbt_is_deleted. Did you mean 'dbt_valid_to'")]
+    [TestCase("snapshot_meta_column_names='valid_to'", "snapshots/orders_snap.sql:2:4: error: snapshot_meta_column_names of snapshot 'orders_snap' must be a mapping such as {dbt_valid_to: valid_to}")]
+    [TestCase("snapshot_meta_column_names={'dbt_valid_to': 'dbt_valid_from'}",
+        "snapshots/orders_snap.sql:2:4: error: snapshot_meta_column_names of snapshot 'orders_snap' names two metadata columns 'dbt_valid_from'")]
+    [TestCase("dbt_valid_to_current=['9999-12-31']", "snapshots/orders_snap.sql:2:4: error: dbt_valid_to_current of snapshot 'orders_snap' must be an SQL expression")]
+    [TestCase("dbt_valid_to_current=' '", "snapshots/orders_snap.sql:2:4: error: dbt_valid_to_current of snapshot 'orders_snap' must be an SQL expression")]
+    public void Meta_column_and_valid_to_current_mistakes_stop_before_the_database_is_touched(string config, string expected)
+    {
+        using var p = Project($"unique_key='id', strategy='timestamp', updated_at='updated', {config}");
+        p.Write("in.csv", "id,status,updated\n1,a,2024-01-01\n");
+        var r = p.Run("build");
+        Assert.That(r.ExitCode, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.Contain(expected));
+        Assert.That(r.All, Does.Not.Contain("   at "), "no stack trace");
+        Assert.That(File.Exists(p.DatabasePath), Is.False, "found before the database is opened");
+    }
+
+    [Test]
+    public void A_mistake_in_yaml_meta_column_names_is_reported_at_its_line()
+    {
+        using var p = new TestProject();
+        p.Write("models/orders.sql", "select 1 as id, timestamp '2024-01-01' as updated");
+        p.Write("snapshots/snaps.yml", """
+            version: 2
+            snapshots:
+              - name: orders_snap
+                relation: ref('orders')
+                config:
+                  unique_key: id
+                  strategy: timestamp
+                  updated_at: updated
+                  snapshot_meta_column_names:
+                    dbt_valid_from: valid_from
+                    valid_to: until
+            """);
+        var r = p.Run("build");
+        Assert.That(r.ExitCode, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.Match(@"snapshots/snaps\.yml:10:9: error: snapshot_meta_column_names of snapshot 'orders_snap' has 'valid_to'"));
+    }
 }

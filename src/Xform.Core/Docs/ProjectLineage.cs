@@ -10,9 +10,6 @@ namespace Xform.Core.Docs;
 /// upstream model expands to the columns found for it.</summary>
 public static class ProjectLineage
 {
-    static readonly HashSet<string> SnapshotColumns = new(["dbt_scd_id", "dbt_updated_at", "dbt_valid_from", "dbt_valid_to", "dbt_is_deleted"],
-        StringComparer.OrdinalIgnoreCase);
-
     /// <param name="compile">The SQL of a node as the lineage should read it: compiled, with sources read in place
     /// written as their relation names (so they resolve to the source node instead of a table function).</param>
     public static IReadOnlyDictionary<string, NodeLineage> Build(DependencyGraph graph, Catalog catalog,
@@ -76,12 +73,16 @@ public static class ProjectLineage
             }
             var lineage = resolver.Resolve(id, sql, catalog.ColumnsOf(id));
             if (node.ResourceType == ResourceType.Snapshot)
+            {
+                // The metadata columns under the names snapshot_meta_column_names gives them (checked at parse).
+                var metaColumns = SnapshotMetaColumns.Of(node).All.ToHashSet(StringComparer.OrdinalIgnoreCase);
                 lineage = lineage with
                 {
-                    Columns = lineage.Columns.Select(c => SnapshotColumns.Contains(c.Column)
+                    Columns = lineage.Columns.Select(c => metaColumns.Contains(c.Column)
                         ? c with { Sources = [], Direct = false, Unknown = ["snapshot metadata column, set by the snapshot materialization, not by the SQL"] }
                         : c).ToList(),
                 };
+            }
             results[id] = lineage;
         }
         return only is null ? results : results.Where(kv => only.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);

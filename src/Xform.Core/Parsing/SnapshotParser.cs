@@ -45,9 +45,16 @@ internal static class SnapshotParser
                 });
                 continue;
             }
-            // dbt's legacy target_schema names the schema exactly, with no target prefix.
+            // dbt's legacy target_schema and target_database name the schema and database exactly, without
+            // generate_schema_name (the 1.9 schema and database configs go through it, as a model's do).
             var relation = context.RelationFor(config, s.Name, ResourceType.Snapshot, fqn, s.File);
-            if (config.GetString("target_schema") is { Length: > 0 } targetSchema) relation = relation with { Schema = targetSchema };
+            if (config.GetString("target_schema") is { Length: > 0 } targetSchema) relation = relation with { Schema = targetSchema.Trim() };
+            if (config.GetString("target_database") is { Length: > 0 } targetDatabase)
+                relation = relation with
+                {
+                    // The target's own database is the default, which relations leave out.
+                    Database = string.Equals(targetDatabase.Trim(), context.Session.Target.Database, StringComparison.OrdinalIgnoreCase) ? null : targetDatabase.Trim(),
+                };
             var id = $"snapshot.{project.Name}.{s.Name}";
             context.Templates[id] = template;
             context.Add(new Node

@@ -176,39 +176,6 @@ public sealed record IncrementalSettings(
     }
 }
 
-/// <summary>A snapshot's configs: how rows are identified, how a change is detected, what a deleted row does.</summary>
-public sealed record SnapshotSettings(IReadOnlyList<string> UniqueKey, string Strategy, string? UpdatedAt, IReadOnlyList<string> CheckCols, string HardDeletes)
-{
-    static readonly string[] HardDeleteModes = ["ignore", "invalidate", "new_record"];
-    static readonly string[] SnapshotKeys = ["unique_key", "strategy", "updated_at", "check_cols", "hard_deletes", "target_schema", "schema"];
-
-    public static SnapshotSettings Of(Node node)
-    {
-        var config = node.Config;
-        var keys = config.GetStrings("unique_key");
-        // A missing key is reported at the snapshot's other configs (where it belongs), a wrong or incomplete one where it was set.
-        if (keys.Count == 0) throw BuildSettings.Missing(node, $"snapshot '{node.Name}' needs unique_key", SnapshotKeys);
-        var strategy = config.GetString("strategy") ?? throw BuildSettings.Missing(node, $"snapshot '{node.Name}' needs strategy: timestamp or check", SnapshotKeys);
-        var hardDeletes = config.GetString("hard_deletes") ?? (config.GetBool("invalidate_hard_deletes", false) ? "invalidate" : "ignore");
-        if (!HardDeleteModes.Contains(hardDeletes))
-            throw BuildSettings.Error(node, "hard_deletes", $"hard_deletes of snapshot '{node.Name}' must be ignore, invalidate or new_record, not '{hardDeletes}'");
-        switch (strategy)
-        {
-            case "timestamp":
-                var updatedAt = config.GetString("updated_at")
-                    ?? throw BuildSettings.Error(node, "strategy", $"snapshot '{node.Name}' with strategy timestamp needs updated_at");
-                return new SnapshotSettings(keys, strategy, updatedAt, [], hardDeletes);
-            case "check":
-                var checkCols = config.GetStrings("check_cols");
-                if (checkCols.Count == 0)
-                    throw BuildSettings.Error(node, "strategy", $"snapshot '{node.Name}' with strategy check needs check_cols (a list, or 'all')");
-                return new SnapshotSettings(keys, strategy, null, checkCols, hardDeletes);
-            default:
-                throw BuildSettings.Error(node, "strategy", $"strategy of snapshot '{node.Name}' must be timestamp or check, not '{strategy}'");
-        }
-    }
-}
-
 /// <summary>A data test's configs: when it warns or fails, and how failures are counted.</summary>
 public sealed partial record TestSettings(string Severity, string WarnIf, string ErrorIf, string FailCalc, int? Limit, bool StoreFailures)
 {

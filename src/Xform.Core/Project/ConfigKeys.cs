@@ -12,7 +12,7 @@ public static class ConfigKeys
         "partition_by", "incremental_predicates", "merge_update_columns", "merge_exclude_columns", "event_time",
         "batch_size", "begin", "lookback", "column_types", "delimiter", "quote_columns", "severity", "warn_if",
         "error_if", "where", "limit", "store_failures", "fail_calc", "strategy", "updated_at", "check_cols",
-        "hard_deletes", "invalidate_hard_deletes", "target_schema", "target_database", "external_location", "external_options", "csv_options", "loaded_at_field", "freshness",
+        "hard_deletes", "invalidate_hard_deletes", "target_schema", "target_database", "snapshot_meta_column_names", "dbt_valid_to_current", "external_location", "external_options", "csv_options", "loaded_at_field", "freshness",
         "access", "group", "contract",
     };
 
@@ -21,7 +21,7 @@ public static class ConfigKeys
     {
         "docs", "persist_docs", "grants", "cluster_by", "transient", "query_tag",
         "sql_header", "quoting", "copy_grants", "snowflake_warehouse", "indexes", "unlogged", "store_failures_as",
-        "snapshot_meta_column_names", "dbt_valid_to_current", "packages", "docs_blocks",
+        "packages", "docs_blocks",
         "labels", "file_format", "location_root", "on_configuration_change", "auto_refresh",
     };
 

@@ -22,6 +22,7 @@ public static class ConfigTypes
     {
         "materialized", "schema", "database", "alias", "incremental_strategy", "on_schema_change", "strategy", "updated_at",
         "target_schema", "target_database", "delimiter", "severity", "loaded_at_field", "hard_deletes", "fail_calc", "group",
+        "dbt_valid_to_current",
     };
 
     /// <summary>One text value or a list of them.</summary>
@@ -32,7 +33,7 @@ public static class ConfigTypes
 
     static readonly HashSet<string> Mappings = new(StringComparer.Ordinal)
     {
-        "meta", "column_types", "persist_docs", "docs", "quoting", "grants",
+        "meta", "column_types", "persist_docs", "docs", "quoting", "grants", "snapshot_meta_column_names",
     };
 
     static readonly HashSet<string> WholeNumbers = new(StringComparer.Ordinal) { "limit" };

@@ -127,6 +127,10 @@ public sealed class CompileSession
             ["var"] = (HostFunction)Var,
             ["env_var"] = (HostFunction)EnvVar.Call,
             ["target"] = TargetObject,
+            // dbt's provider context: the target's schema and database, as a legacy snapshot's
+            // config(target_schema=schema, target_database=database) reads them.
+            ["schema"] = Target.Schema,
+            ["database"] = Target.Database,
             ["project_name"] = Project.Name,
             ["exceptions"] = exceptions,
             ["log"] = (HostFunction)(c =>

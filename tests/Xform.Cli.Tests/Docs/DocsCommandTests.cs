@@ -92,4 +92,21 @@ public sealed class DocsCommandTests
         Assert.That(r.ExitCode, Is.EqualTo(2));
         Assert.That(r.Err, Does.Contain("run 'xform docs generate' first"));
     }
+
+    [Test]
+    public void Snapshot_metadata_columns_are_found_under_their_configured_names()
+    {
+        using var p = Project();
+        p.Write("snapshots/orders_snap.sql", "{% snapshot orders_snap %}\n{{ config(unique_key='id', strategy='timestamp', updated_at='updated_at', " +
+                                             "snapshot_meta_column_names={'dbt_valid_from': 'valid_from', 'dbt_scd_id': 'version_id'}) }}\n" +
+                                             "select * from {{ ref('raw_orders') }}\n{% endsnapshot %}\n");
+        Assert.That(p.Run("build").ExitCode, Is.Zero);
+        var r = p.Run("docs", "generate");
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        var snap = PageData(p)["nodes"]!.AsArray().First(n => (string?)n!["id"] == "snapshot.docsproj.orders_snap")!;
+        var columns = snap["columns"]!.AsArray().ToDictionary(c => (string)c!["name"]!);
+        Assert.That(columns.Keys, Is.SupersetOf(new[] { "valid_from", "version_id", "dbt_valid_to" }).And.No.EqualTo("dbt_valid_from"));
+        foreach (var name in new[] { "valid_from", "version_id", "dbt_valid_to" })
+            Assert.That((string?)columns[name]!["lineage"]!["unknown"]![0], Does.Contain("snapshot metadata column"), name);
+    }
 }

@@ -31,6 +31,20 @@ public class BuildSettingsTests
     }
 
     [Test]
+    public void Snapshot_meta_column_names_and_valid_to_current_are_read_with_dbts_defaults()
+    {
+        var plain = SnapshotSettings.Of(Snapshot("unique_key: id\nstrategy: timestamp\nupdated_at: modified"));
+        Assert.That((plain.Columns, plain.ValidToCurrent), Is.EqualTo((SnapshotMetaColumns.Default, (string?)null)));
+        var s = SnapshotSettings.Of(Snapshot(
+            "unique_key: id\nstrategy: check\ncheck_cols: all\ndbt_valid_to_current: \"to_date('9999-12-31')\"\n" +
+            "snapshot_meta_column_names: {dbt_valid_to: valid_to, dbt_is_deleted: gone}"));
+        Assert.That(s.Columns, Is.EqualTo(SnapshotMetaColumns.Default with { ValidTo = "valid_to", IsDeleted = "gone" }));
+        Assert.That(s.ValidToCurrent, Is.EqualTo("to_date('9999-12-31')"), "dbt accepts it with the check strategy too");
+        Assert.That(TestManifests.ErrorAtLine(4, () => SnapshotSettings.Of(Snapshot("unique_key: id\nstrategy: timestamp\nupdated_at: modified\nsnapshot_meta_column_names: {dbt_valid: x}"))),
+            Does.Contain("has 'dbt_valid', which is not a metadata column"));
+    }
+
+    [Test]
     public void A_check_snapshot_reads_its_columns()
     {
         var s = SnapshotSettings.Of(Snapshot("unique_key: id\nstrategy: check\ncheck_cols: [status, amount]"));
