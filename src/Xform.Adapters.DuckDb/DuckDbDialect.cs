@@ -11,6 +11,9 @@ sealed class DuckDbDialect(Func<string, string> quote, string projectRoot = ".",
     /// <summary>Transactional DDL, <c>create or replace table</c> and MERGE (1.4 and later); no <c>swap with</c>.</summary>
     static readonly AdapterCapabilities Declared = new(TransactionalDdl: true, CreateOrReplaceTable: true, SwapWith: false, Merge: true);
 
+    /// <summary>Another DuckDB file is attached by the run that reads it (--defer), not by the file that would hold a view over it.</summary>
+    public override bool AttachesOtherDatabasesPerRun => true;
+
     /// <summary>
     /// Foreign keys are not written: DuckDB refuses to drop or replace a table another one references, so the parent model
     /// could never be rebuilt. The others are enforced.

@@ -17,6 +17,11 @@ public sealed class SnowflakeDialect(bool transient = true) : SqlDialect(Snowfla
 
     protected override string TableKind => transient ? "transient table" : "table";
 
+    /// <summary>Zero-copy: <c>create or replace [transient] table x clone source</c>, as dbt-snowflake clones; a view in the way goes first.</summary>
+    public override IReadOnlyList<string>? CloneTable(RelationName relation, RelationName source, RelationKind? existing) =>
+        [.. existing is RelationKind.View ? [Drop(relation, RelationKind.View)] : Array.Empty<string>(),
+         $"create or replace {TableKind} {Render(relation)} clone {Render(source)}"];
+
     readonly string _run = Guid.NewGuid().ToString("N")[..8];
 
     /// <summary>

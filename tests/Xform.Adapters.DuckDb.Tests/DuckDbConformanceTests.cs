@@ -81,3 +81,8 @@ public class DuckDbDeferConformance : DeferConformance
 {
     protected override ConformanceTarget Target => DuckDbTarget.Instance;
 }
+
+public class DuckDbCloneConformance : CloneConformance
+{
+    protected override ConformanceTarget Target => DuckDbTarget.Instance;
+}

@@ -116,3 +116,8 @@ public class PostgresDeferConformance : DeferConformance
 {
     protected override ConformanceTarget Target => PostgresTarget.Instance;
 }
+
+public class PostgresCloneConformance : CloneConformance
+{
+    protected override ConformanceTarget Target => PostgresTarget.Instance;
+}

@@ -107,6 +107,28 @@ public class EndToEndTests
     }
 
     [Test]
+    public void Clone_clones_production_tables_zero_copy_and_makes_views_over_its_views()
+    {
+        Assert.That(Run("build").Code, Is.EqualTo(0));
+        var state = Path.Combine(_dir, "prod-artifacts");
+        Directory.CreateDirectory(state);
+        File.Copy(Path.Combine(_dir, "target", "manifest.json"), Path.Combine(state, "manifest.json"));
+        // The CI target: another schema of the same database.
+        Write("profiles.yml", File.ReadAllText(Path.Combine(_dir, "profiles.yml")).Replace("schema: public", "schema: ci", StringComparison.Ordinal));
+        var sent = _fake.Posts.Count();
+
+        var (code, output) = Run("clone", "--state", state);
+        Assert.That(code, Is.EqualTo(0), output);
+        var statements = _fake.Posts.Skip(sent).Select(p => (string)JsonNode.Parse(p.Body)!["statement"]!).ToList();
+        Assert.That(statements, Has.Some.Contains("create or replace transient table \"CI\".\"ACTIVE_COUNTRIES\" clone \"ANALYTICS\".\"PUBLIC\".\"ACTIVE_COUNTRIES\""));
+        Assert.That(statements, Has.Some.Contains("create or replace transient table \"CI\".\"COUNTRIES\" clone \"ANALYTICS\".\"PUBLIC\".\"COUNTRIES\""), "a seed is a table");
+        Assert.That(statements, Has.Some.Contains("create or replace view \"CI\".\"STG_COUNTRIES\" as (\nselect * from \"ANALYTICS\".\"PUBLIC\".\"STG_COUNTRIES\"\n)"),
+            "a view cannot be cloned: a view over production's");
+        Assert.That(_fake.Query("select code from \"CI\".\"ACTIVE_COUNTRIES\" order by 1").Select(r => r[0]), Is.EqualTo(new[] { "DE", "FR" }));
+        Assert.That(_fake.Query("select count(*) from \"CI\".\"STG_COUNTRIES\"")[0][0], Is.EqualTo(3L));
+    }
+
+    [Test]
     public void A_second_build_replaces_everything_in_place_and_a_failing_model_keeps_the_old_table()
     {
         Assert.That(Run("build").Code, Is.EqualTo(0));

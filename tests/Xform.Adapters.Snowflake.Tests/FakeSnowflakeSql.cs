@@ -11,7 +11,8 @@ namespace Xform.Adapters.Snowflake.Tests;
 /// written (DuckDB still resolves them without regard to case, which Snowflake does not);</item>
 /// <item>string literals take backslash escapes (<c>'a\\b'</c> is <c>a\b</c>) and <c>$$...$$</c>; <c>//</c> starts a comment;</item>
 /// <item>types: <c>NUMBER</c> (default precision and scale 38,0), <c>TIMESTAMP_NTZ/LTZ/TZ</c>, and <c>FLOAT</c>, <c>FLOAT4</c>,
-/// <c>FLOAT8</c>, <c>REAL</c>, which are all 64-bit; <c>TRANSIENT</c> tables are plain tables here;</item>
+/// <c>FLOAT8</c>, <c>REAL</c>, which are all 64-bit; <c>TRANSIENT</c> tables are plain tables here;
+/// <c>create table x clone y</c> (zero-copy) is a copy of y's rows;</item>
 /// <item>a division by zero is an error (100051), where DuckDB returns infinity or NULL: every divisor is
 /// checked by <c>__SF_DIVISOR</c>;</item>
 /// <item>date parts are identifiers (<c>DATEADD(day, 1, d)</c>); <c>TABLE(GENERATOR(ROWCOUNT => n))</c> is DuckDB's
@@ -243,6 +244,10 @@ public static class FakeSnowflakeSql
             {
                 case "TRANSIENT" when IsAt(t, next, "TABLE"):
                     i = next - 1; // a transient table has no Fail-safe: nothing to replay
+                    continue;
+                case "CLONE" when prev >= 0 && t[prev].Kind is Kind.Quoted or Kind.Word:
+                    // create table x clone y: a zero-copy clone has y's rows at that moment, which a copy replays
+                    output.AddRange(Lex("AS SELECT * FROM"));
                     continue;
                 case "NUMBER" when IsAt(t, next, "("):
                     output.Add(tok with { Text = "DECIMAL" });

@@ -23,6 +23,21 @@ static class BuildCommands
 
     public static int Build(CommandContext context) => Execute(context, "build");
 
+    /// <summary>Puts the --state run's relations of the selected models, seeds and snapshots in this target.</summary>
+    public static int Clone(CommandContext context)
+    {
+        var reporter = new RunReporter(context.Output, clone: true);
+        context.Output.Info($"Cloning with xform {Version.Text} into {context.Adapter.Describe()}, target '{context.Target.Name}', {context.Threads} thread{(context.Threads == 1 ? "" : "s")}");
+        var plan = CloneTask.Plan(context.Workspace);
+        if (plan.IsEmpty)
+        {
+            context.Output.Warn("nothing to do: the selection matched no models, seeds or snapshots");
+            BuildTask.ExecuteNothing(context.Workspace, "clone");
+            return XformCli.Success;
+        }
+        return reporter.Summarize(CloneTask.Execute(context.Workspace, plan, reporter));
+    }
+
     /// <summary>Re-runs what failed or was skipped in the last run_results.json, with that run's command.</summary>
     public static int Retry(CommandContext context)
     {

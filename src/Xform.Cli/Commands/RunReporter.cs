@@ -6,7 +6,8 @@ using Xform.Core.Project;
 namespace Xform.Cli.Commands;
 
 /// <summary>dbt-style progress lines (<c>3 of 9 OK created sql table model main.x .... [OK in 0.41s]</c>) and the summary.</summary>
-sealed class RunReporter(Output output) : IRunListener
+/// <param name="clone">clone's lines: <c>OK clone model main.x: view over "prod"."main"."x"</c></param>
+sealed class RunReporter(Output output, bool clone = false) : IRunListener
 {
     const int Width = 80;
     readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -22,7 +23,8 @@ sealed class RunReporter(Output output) : IRunListener
         var seconds = r.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture);
         var (verb, tag) = r.Status switch
         {
-            NodeStatus.Success => (r.Node.ResourceType switch { ResourceType.Seed => "OK loaded", ResourceType.Operation => "OK", _ => "OK created" }, output.Paint("OK", "32") + $" in {seconds}s"),
+            NodeStatus.Success => (clone ? "OK" : r.Node.ResourceType switch { ResourceType.Seed => "OK loaded", ResourceType.Operation => "OK", _ => "OK created" },
+                output.Paint("OK", "32") + $" in {seconds}s"),
             NodeStatus.Skipped => ("SKIP", output.Paint("SKIP", "33")),
             NodeStatus.Pass when r.Node.ResourceType == ResourceType.Source => ("PASS", output.Paint("PASS", "32") + $" in {seconds}s"),
             NodeStatus.Warn when r.Node.ResourceType == ResourceType.Source => ("WARN", output.Paint("WARN", "33") + $" in {seconds}s"),
@@ -35,6 +37,7 @@ sealed class RunReporter(Output output) : IRunListener
         };
         var what = r.Node.ResourceType is ResourceType.Test or ResourceType.UnitTest && r.Status != NodeStatus.Error && r.Status != NodeStatus.Skipped
             ? r.Node.Name : Describe(r.Node);
+        if (clone && r.Status == NodeStatus.Success) what += $": {r.Message}";
         if (r.Node.ResourceType == ResourceType.Source && r.Status is NodeStatus.Pass or NodeStatus.Warn or NodeStatus.Fail)
             what += $": {r.Message.Split('\n')[0]}";
         output.Info(Dots($"{index} of {total} {verb} {what}", $"[{tag}]"),
@@ -45,7 +48,7 @@ sealed class RunReporter(Output output) : IRunListener
             });
     }
 
-    static string Describe(Node node) => node.ResourceType switch
+    string Describe(Node node) => clone ? $"clone {node.ResourceType.ToString().ToLowerInvariant()} {node.Relation}" : node.ResourceType switch
     {
         ResourceType.Source => $"freshness of {node.Source!.SourceName}.{node.Name}",
         ResourceType.Seed => $"seed file {node.Relation}",

@@ -116,6 +116,18 @@ public class SqlDialect(Func<string, string> quote, AdapterCapabilities capabili
     }
 
     /// <summary>
+    /// <c>xform clone</c> of a table: a zero-copy clone of <paramref name="source"/> in place of <paramref name="relation"/>,
+    /// where the engine has one (dbt's <c>create_or_replace_clone</c>); null where it has none, and clone makes a view instead.
+    /// </summary>
+    public virtual IReadOnlyList<string>? CloneTable(RelationName relation, RelationName source, RelationKind? existing) => null;
+
+    /// <summary>
+    /// Whether a relation of another database is readable only while this run has it attached (DuckDB's other files), so a
+    /// view over it would break afterwards: clone copies such a relation instead.
+    /// </summary>
+    public virtual bool AttachesOtherDatabasesPerRun => false;
+
+    /// <summary>
     /// An <c>external</c> model (dbt-duckdb's): its rows written to a file, and its relation a view over that file. Null
     /// where the engine cannot write files (the parse refuses such models first).
     /// </summary>

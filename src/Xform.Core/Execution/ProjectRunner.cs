@@ -16,6 +16,9 @@ public sealed record RunOptions(int Threads, bool FailFast, bool FullRefresh, st
     public TimeSpan LockTimeout { get; init; } = DefaultLockTimeout;
 
     public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromMinutes(10);
+
+    /// <summary>Whether on-run-start and on-run-end run (not for clone, as in dbt).</summary>
+    public bool RunHooks { get; init; } = true;
 }
 
 /// <summary>
@@ -38,8 +41,9 @@ public sealed class ProjectRunner
     readonly RunHooks _hooks;
     readonly string _database;
 
+    /// <param name="runners">runners that replace the usual one of their resource types (clone's)</param>
     public ProjectRunner(LoadedProject project, DependencyGraph graph, IAdapter adapter, RunOptions options, ExternalRelationRenderer? external,
-        ExecutionPlan plan)
+        ExecutionPlan plan, IReadOnlyDictionary<ResourceType, INodeRunner>? runners = null)
     {
         _graph = graph;
         _adapter = adapter;
@@ -59,6 +63,7 @@ public sealed class ProjectRunner
             [ResourceType.Test] = new TestRunner(new TestExecutor(adapter.Quote), _files, root),
             [ResourceType.UnitTest] = new UnitTestRunner(new UnitTestExecutor(adapter.Quote), _files, root),
         };
+        if (runners is not null) _runners = _runners.Concat(runners).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Last().Value);
     }
 
     /// <summary>The model of that name (in that package, when given): what a foreign key constraint's ref() names.</summary>
@@ -92,13 +97,13 @@ public sealed class ProjectRunner
             }
             // views rebuilt for a reloaded seed: only those the database has (the others were never built)
             var ids = _plan.Ids.Where(id => !_plan.Dependents.Contains(id) || Exists(_graph.Manifest.Nodes[id])).ToList();
-            var start = _hooks.Run("on-run-start", connection, new Dictionary<string, object?>(), listener);
+            var start = _options.RunHooks ? _hooks.Run("on-run-start", connection, new Dictionary<string, object?>(), listener) : [];
             if (start.Any(r => r.IsFailure))
                 return [.. start, .. ids.OrderBy(id => _graph.OrderIndex[id]).Select(id => new NodeResult(_graph.Manifest.Nodes[id],
                     NodeStatus.Skipped, "skipped: an on-run-start hook failed", TimeSpan.Zero, "main", []))];
             var scheduler = new Scheduler(_graph, _adapter.Open, _options.Threads, _options.FailFast, _plan.TestGates.Count > 0 ? _plan.GatesOf : null);
             var results = scheduler.Run(ids, Execute, listener);
-            var end = _hooks.Run("on-run-end", connection, RunHooks.EndContext(results, _database), listener);
+            var end = _options.RunHooks ? _hooks.Run("on-run-end", connection, RunHooks.EndContext(results, _database), listener) : [];
             return [.. start, .. results, .. end];
         }
     }

@@ -38,17 +38,25 @@ public static class BuildTask
         return previous with { NotSucceeded = previous.NotSucceeded.Where(workspace.Manifest.Nodes.ContainsKey).ToList() };
     }
 
-    /// <summary>Runs the plan, then writes the artifacts of the run (also when nodes failed).</summary>
-    public static IReadOnlyList<NodeResult> Execute(Workspace workspace, ExecutionPlan plan, IRunListener listener)
+    /// <summary>
+    /// Runs the plan, then writes the artifacts of the run (also when nodes failed). A command with runners of its own
+    /// (<paramref name="runners"/>: clone's) runs no on-run hooks, as in dbt.
+    /// </summary>
+    public static IReadOnlyList<NodeResult> Execute(Workspace workspace, ExecutionPlan plan, IRunListener listener,
+        IReadOnlyDictionary<ResourceType, Execution.Runners.INodeRunner>? runners = null)
     {
         var watch = Stopwatch.StartNew();
         var options = workspace.Options;
         var run = new RunOptions(workspace.Threads, options.FailFast, options.FullRefresh, workspace.TargetDir,
-            Utc(options.EventTimeStart), Utc(options.EventTimeEnd)) { LockTimeout = options.LockTimeout ?? RunOptions.DefaultLockTimeout };
+            Utc(options.EventTimeStart), Utc(options.EventTimeEnd))
+        {
+            LockTimeout = options.LockTimeout ?? RunOptions.DefaultLockTimeout,
+            RunHooks = runners is null,
+        };
         var adapter = workspace.Adapter;
         foreach (var id in plan.Ids)
             if (ContractEnforcer.WarningFor(workspace.Manifest.Nodes[id], adapter.Dialect) is { } warning) workspace.Warn(warning);
-        var results = new ProjectRunner(workspace.Loaded, workspace.Graph, adapter, run, adapter.External, plan).Run(listener);
+        var results = new ProjectRunner(workspace.Loaded, workspace.Graph, adapter, run, adapter.External, plan, runners).Run(listener);
         workspace.WriteManifest(results.Where(r => r.CompiledSql is not null).ToDictionary(r => r.Node.UniqueId, r => r.CompiledSql!));
         RunResultsWriter.Write(workspace.TargetDir,
             RunResultsWriter.Build(results, workspace.Loaded, workspace.InvocationId, watch.Elapsed.TotalSeconds, workspace.Args(plan.Command)));

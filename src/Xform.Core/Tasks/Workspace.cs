@@ -182,14 +182,15 @@ public sealed class Workspace : IDisposable
         {
             using var connection = Adapter.Open();
             return connection.ListRelations().Select(r => (r.Schema.ToLowerInvariant(), r.Name.ToLowerInvariant())).ToHashSet();
-        }, Options.FavorState) { CheckRead = CheckDeferred };
+        }, Options.FavorState) { CheckRead = read => CheckStateRelations(read, "--defer reads") };
     }
 
     /// <summary>
-    /// The deferred relations the selected nodes read (by node id): another database's are made readable (DuckDB attaches
-    /// production's file read-only; PostgreSQL refuses), then each must exist, else one error naming every missing one.
+    /// Relations of the --state run that this command reads (by node id; <paramref name="purpose"/> says how, for the
+    /// message): another database's are made readable (DuckDB attaches production's file read-only; PostgreSQL refuses),
+    /// then each must exist, else one error naming every missing one.
     /// </summary>
-    void CheckDeferred(IReadOnlyDictionary<string, RelationName> read)
+    internal void CheckStateRelations(IReadOnlyDictionary<string, RelationName> read, string purpose)
     {
         var where = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         IReadOnlyList<TargetConfig>? outputs = null;
@@ -202,7 +203,7 @@ public sealed class Workspace : IDisposable
         if (missing.Count == 0) return;
         string Where(RelationName r) => r.Database is { Length: > 0 } db && where.TryGetValue(db, out var w) ? w : Adapter.Describe();
         throw new XformException(
-            $"--defer reads {(missing.Count == 1 ? "a relation" : $"{missing.Count} relations")} of the --state run ({State!.Path}) that do{(missing.Count == 1 ? "es" : "")} not exist: " +
+            $"{purpose} {(missing.Count == 1 ? "a relation" : $"{missing.Count} relations")} of the --state run ({State!.Path}) that do{(missing.Count == 1 ? "es" : "")} not exist: " +
             string.Join("; ", missing.Select(kv => $"{kv.Value} ({kv.Key}) in {Where(kv.Value)}")) +
             ". Build production first, or point --state at the artifacts of the run that built them");
     }
