@@ -44,7 +44,7 @@ public static class BuildTask
         var watch = Stopwatch.StartNew();
         var options = workspace.Options;
         var run = new RunOptions(workspace.Threads, options.FailFast, options.FullRefresh, workspace.TargetDir,
-            Utc(options.EventTimeStart), Utc(options.EventTimeEnd)) { LockTimeout = options.LockTimeout ?? RunOptions.DefaultLockTimeout };
+            Utc(options.EventTimeStart), Utc(options.EventTimeEnd)) { LockTimeout = options.LockTimeout ?? RunOptions.DefaultLockTimeout, Empty = options.Empty, StoreFailures = options.StoreFailures };
         var adapter = workspace.Adapter;
         foreach (var id in plan.Ids)
             if (ContractEnforcer.WarningFor(workspace.Manifest.Nodes[id], adapter.Dialect) is { } warning) workspace.Warn(warning);

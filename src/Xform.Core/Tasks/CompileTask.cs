@@ -10,7 +10,10 @@ public static class CompileTask
     /// <summary>The compiled models in graph order; every error of every model is reported together.</summary>
     public static IReadOnlyList<CompiledNode> Run(Workspace workspace)
     {
-        var compiler = new Compiler(workspace.Loaded, workspace.Graph, workspace.Adapter.External, open: workspace.Adapter.Open);
+        var compiler = new Compiler(workspace.Loaded, workspace.Graph, workspace.Adapter.External, open: workspace.Adapter.Open)
+        {
+            EmptyInputs = workspace.Options.Empty ? workspace.Adapter.Dialect.EmptySubquery : null,
+        };
         var files = new SqlFileWriter(workspace.TargetDir, workspace.Project.Name);
         var models = workspace.Selected(ResourceType.Model);
         var errors = new List<XformException>();
