@@ -188,6 +188,15 @@ public abstract class BuildFlagConformance : ConformanceFixture
         Assert.That(Comments(p, "codes"), Is.EqualTo(new Dictionary<string, string> { [""] = "the codes", ["label"] = "the label" }));
         Assert.That(Comments(p, "undocumented"), Is.Empty);
         Assert.That(p.Read("target/run/proj/models/orders.sql"), Does.Contain("comment on"));
+
+        // catalog.json carries them, as dbt's does.
+        p.Ok("docs", "generate");
+        using var catalog = System.Text.Json.JsonDocument.Parse(p.Read("target/catalog.json"));
+        var orders = catalog.RootElement.GetProperty("nodes").GetProperty("model.proj.orders");
+        Assert.That(orders.GetProperty("metadata").GetProperty("comment").GetString(), Is.EqualTo("Every order, one row each"));
+        var columns = orders.GetProperty("columns").EnumerateObject().ToDictionary(c => c.Name.ToLowerInvariant(), c => c.Value.GetProperty("comment"));
+        Assert.That(columns["id"].GetString(), Is.EqualTo("it's the \"id\" \\ key"));
+        Assert.That(columns["status"].ValueKind, Is.EqualTo(System.Text.Json.JsonValueKind.Null));
     }
 
     /// <summary>The comments of a relation, read from the engine's catalog: "" for the relation, else the column.</summary>
