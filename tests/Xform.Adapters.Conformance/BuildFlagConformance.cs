@@ -145,6 +145,8 @@ public abstract class BuildFlagConformance : ConformanceFixture
         p.Write("models/orders.sql", "{{ config(materialized='table') }}\nselect code as id, label as status from {{ ref('codes') }}");
         p.Write("models/orders_view.sql", "select id, status from {{ ref('orders') }}");
         p.Write("models/orders_inc.sql", "{{ config(materialized='incremental') }}\nselect id from {{ ref('orders') }}");
+        p.Write("snapshots/codes_snap.sql", "{% snapshot codes_snap %}\n{{ config(unique_key='code', strategy='check', check_cols='all', " +
+                                            "persist_docs={'relation': true, 'columns': true}) }}\nselect * from {{ ref('codes') }}\n{% endsnapshot %}\n");
         p.Write("models/undocumented.sql", "{{ config(persist_docs={'relation': false, 'columns': false}) }}\nselect 1 as id");
         p.Write("models/schema.yml", """
             version: 2
@@ -166,6 +168,12 @@ public abstract class BuildFlagConformance : ConformanceFixture
                 description: incremental orders
               - name: undocumented
                 description: not persisted
+            snapshots:
+              - name: codes_snap
+                description: history of the codes
+                columns:
+                  - name: label
+                    description: the label then
             seeds:
               - name: codes
                 description: the codes
@@ -186,6 +194,7 @@ public abstract class BuildFlagConformance : ConformanceFixture
         Assert.That(Comments(p, "orders_view"), Is.EqualTo(new Dictionary<string, string> { [""] = "a view of orders", ["status"] = "the status" }));
         Assert.That(Comments(p, "orders_inc"), Is.EqualTo(new Dictionary<string, string> { [""] = "incremental orders" }));
         Assert.That(Comments(p, "codes"), Is.EqualTo(new Dictionary<string, string> { [""] = "the codes", ["label"] = "the label" }));
+        Assert.That(Comments(p, "codes_snap"), Is.EqualTo(new Dictionary<string, string> { [""] = "history of the codes", ["label"] = "the label then" }));
         Assert.That(Comments(p, "undocumented"), Is.Empty);
         Assert.That(p.Read("target/run/proj/models/orders.sql"), Does.Contain("comment on"));
 
