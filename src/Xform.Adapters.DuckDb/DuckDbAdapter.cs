@@ -290,5 +290,14 @@ sealed class DuckDbConnection(DuckDBConnection connection) : IAdapterConnection
     public IReadOnlyList<ColumnSpec> DescribeQuery(string sql) =>
         Query($"describe (\n{sql}\n)").Rows.Select(r => new ColumnSpec((string)r[0]!, (string)r[1]!)).ToList();
 
+    public IReadOnlyDictionary<string, string> Comments(RelationName relation)
+    {
+        var (schema, name) = (DuckDbSql.Literal(relation.Schema), DuckDbSql.Literal(relation.Identifier));
+        var sql = $"select '', comment from duckdb_tables() where database_name = current_database() and schema_name = {schema} and table_name = {name} and comment is not null " +
+                  $"union all select '', comment from duckdb_views() where database_name = current_database() and schema_name = {schema} and view_name = {name} and comment is not null " +
+                  $"union all select column_name, comment from duckdb_columns() where database_name = current_database() and schema_name = {schema} and table_name = {name} and comment is not null";
+        return Query(sql).Rows.ToDictionary(r => (string)r[0]!, r => (string)r[1]!);
+    }
+
     public void Dispose() => connection.Dispose();
 }

@@ -18,6 +18,9 @@ sealed class DuckDbDialect(Func<string, string> quote, string projectRoot = ".",
     /// Foreign keys are not written: DuckDB refuses to drop or replace a table another one references, so the parent model
     /// could never be rebuilt. The others are enforced.
     /// </summary>
+    /// <summary>Without an alias, as dbt-duckdb (<c>require_alias</c> false): DuckDB needs none, and a model may alias the ref itself.</summary>
+    public override string EmptySubquery(string rendered, string identifier) => $"(select * from {rendered} where false limit 0)";
+
     public override ConstraintSupport SupportOf(string type) => type == "foreign_key" ? ConstraintSupport.NotSupported : ConstraintSupport.Enforced;
 
     /// <summary>DuckDB answers 1/0 with NULL, so raise with its error() function instead.</summary>

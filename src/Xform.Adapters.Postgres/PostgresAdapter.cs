@@ -274,6 +274,29 @@ sealed class PostgresConnection(NpgsqlConnection connection, Func<string, string
         }
     }
 
+    public IReadOnlyDictionary<string, string> Comments(RelationName relation)
+    {
+        const string sql = """
+            select '', obj_description(c.oid, 'pg_class') from pg_class c join pg_namespace n on n.oid = c.relnamespace
+            where n.nspname = $1 and c.relname = $2 and obj_description(c.oid, 'pg_class') is not null
+            union all
+            select a.attname::text, col_description(c.oid, a.attnum) from pg_attribute a
+            join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
+            where n.nspname = $1 and c.relname = $2 and a.attnum > 0 and not a.attisdropped and col_description(c.oid, a.attnum) is not null
+            """;
+        try
+        {
+            using var cmd = new NpgsqlCommand(sql, connection);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = relation.Schema });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = relation.Identifier });
+            return Read(cmd).Rows.ToDictionary(r => (string)r[0]!, r => (string)r[1]!);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            throw Error(e, sql);
+        }
+    }
+
     public IReadOnlyList<ColumnSpec> GetColumns(RelationName relation)
     {
         const string sql = """

@@ -224,6 +224,16 @@ public sealed class SnowflakeConnection(SqlApiClient client) : IAdapterConnectio
         }).ToList();
     }
 
+    public IReadOnlyDictionary<string, string> Comments(RelationName relation)
+    {
+        var catalog = relation.Database is { Length: > 0 } db ? SnowflakeNames.Quote(db) + "." : "";
+        var where = $"table_schema = {SnowflakeNames.Literal(SnowflakeNames.Fold(relation.Schema))} " +
+                    $"and table_name = {SnowflakeNames.Literal(SnowflakeNames.Fold(relation.Identifier))} and comment is not null";
+        var sql = $"select '', comment from {catalog}information_schema.tables where {where} " +
+                  $"union all select column_name, comment from {catalog}information_schema.columns where {where}";
+        return Query(sql).Rows.ToDictionary(r => (string)r[0]!, r => (string)r[1]!);
+    }
+
     /// <summary>Runs the query with <c>limit 0</c>: the SQL API returns the result's rowType without rows.</summary>
     public IReadOnlyList<ColumnSpec> DescribeQuery(string sql) =>
         client.Run($"select * from (\n{sql.TrimEnd().TrimEnd(';')}\n) limit 0", maxRows: 0).Columns

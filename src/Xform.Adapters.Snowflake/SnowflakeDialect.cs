@@ -33,6 +33,19 @@ public sealed class SnowflakeDialect(bool transient = true) : SqlDialect(Snowfla
     public override string Rename(RelationName relation, string newIdentifier, RelationKind kind) =>
         $"alter {(kind == RelationKind.View ? "view" : "table")} {Render(relation)} rename to {Render(relation with { Identifier = newIdentifier })}";
 
+    /// <summary>Without an alias, as dbt-snowflake (<c>require_alias</c> false): Snowflake needs none.</summary>
+    public override string EmptySubquery(string rendered, string identifier) => $"(select * from {rendered} where false limit 0)";
+
+    /// <summary>A backslash starts an escape in Snowflake's string literals: doubled too.</summary>
+    public override string StringLiteral(string text) =>
+        "'" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    /// <summary>COMMENT ON COLUMN takes table columns only; a view's column comment is set with ALTER VIEW.</summary>
+    public override string CommentOnColumn(RelationName relation, RelationKind kind, string column, string comment) =>
+        kind == RelationKind.View
+            ? $"alter view {Render(relation)} alter column {Quote(column)} comment {StringLiteral(comment)}"
+            : base.CommentOnColumn(relation, kind, column, comment);
+
     /// <summary>Session-scoped: the staging table and the DML that reads it must go in one request (one session).</summary>
     public override string CreateTempTableAs(string name, string sql) =>
         $"create or replace temporary table {Quote(name)} as (\n{sql}\n)";

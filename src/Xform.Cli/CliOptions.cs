@@ -20,6 +20,8 @@ static class CliOptions
     public static readonly Option<DateTime?> EventTimeStart = new("--event-time-start") { Description = "Microbatch models: first event time to (re)build, e.g. 2024-01-01", CustomParser = Timestamp };
     public static readonly Option<DateTime?> EventTimeEnd = new("--event-time-end") { Description = "Microbatch models: end of the window (exclusive; default now)", CustomParser = Timestamp };
     public static readonly Option<int?> LockTimeout = new("--lock-timeout") { Description = "Seconds to wait for another xform run on the same schemas (PostgreSQL; default 600; 0: fail at once)", CustomParser = WholeNumber };
+    public static readonly Option<bool> Empty = new("--empty") { Description = "Read every ref() and source() as zero rows (and load seeds empty): build each relation with its columns and no rows" };
+    public static readonly Option<bool> StoreFailures = new("--store-failures") { Description = "Keep the failing rows of every data test in a table of the audit schema" };
     public static readonly Option<bool> FailFast = new("--fail-fast", "-x") { Description = "Stop at the first failure", Recursive = true };
     public static readonly Option<string?> State = new("--state") { Description = "Folder with a previous run's manifest.json, for state: selectors and --defer", Recursive = true };
     public static readonly Option<bool> Defer = new("--defer") { Description = "Read unselected models that this target lacks from the --state run's relations", Recursive = true };

@@ -35,6 +35,8 @@ sealed class CommandContext : IDisposable
         Select = parse.GetValue(CliOptions.Select) ?? [],
         Exclude = parse.GetValue(CliOptions.Exclude) ?? [],
         FullRefresh = parse.GetValue(CliOptions.FullRefresh),
+        Empty = parse.GetValue(CliOptions.Empty),
+        StoreFailures = parse.GetValue(CliOptions.StoreFailures),
         FailFast = parse.GetValue(CliOptions.FailFast),
         LockTimeout = parse.GetValue(CliOptions.LockTimeout) switch
         {

@@ -24,12 +24,12 @@ public static class XformCli
 
         Add(root, "debug", "Check the project file, the profile and the connection", InfoCommands.Debug);
         Add(root, "parse", "Read the whole project and check it, without touching the database", InfoCommands.Parse);
-        Add(root, "compile", "Render models to SQL under target/compiled", CompileCommands.Compile, CliOptions.Select, CliOptions.Exclude);
-        Add(root, "run", "Build the selected models", BuildCommands.Run, CliOptions.Select, CliOptions.Exclude, CliOptions.FullRefresh, CliOptions.FailFast, CliOptions.EventTimeStart, CliOptions.EventTimeEnd, CliOptions.LockTimeout);
-        Add(root, "seed", "Load the CSV seeds into tables", BuildCommands.Seed, CliOptions.Select, CliOptions.Exclude, CliOptions.FullRefresh, BuildCommands.ShowSeeds, CliOptions.FailFast, CliOptions.LockTimeout);
-        Add(root, "snapshot", "Record changes of the selected snapshots (SCD type 2)", BuildCommands.Snapshot, CliOptions.Select, CliOptions.Exclude, CliOptions.FailFast, CliOptions.LockTimeout);
-        Add(root, "test", "Run the data tests of the selected nodes", BuildCommands.Test, CliOptions.Select, CliOptions.Exclude, CliOptions.FailFast, CliOptions.LockTimeout);
-        Add(root, "build", "Seed, run and test the selected nodes in DAG order", BuildCommands.Build, CliOptions.Select, CliOptions.Exclude, CliOptions.FullRefresh, CliOptions.FailFast, CliOptions.EventTimeStart, CliOptions.EventTimeEnd, CliOptions.LockTimeout);
+        Add(root, "compile", "Render models to SQL under target/compiled", CompileCommands.Compile, CliOptions.Select, CliOptions.Exclude, CliOptions.Empty);
+        Add(root, "run", "Build the selected models", BuildCommands.Run, CliOptions.Select, CliOptions.Exclude, CliOptions.FullRefresh, CliOptions.Empty, CliOptions.FailFast, CliOptions.EventTimeStart, CliOptions.EventTimeEnd, CliOptions.LockTimeout);
+        Add(root, "seed", "Load the CSV seeds into tables", BuildCommands.Seed, CliOptions.Select, CliOptions.Exclude, CliOptions.FullRefresh, CliOptions.Empty, BuildCommands.ShowSeeds, CliOptions.FailFast, CliOptions.LockTimeout);
+        Add(root, "snapshot", "Record changes of the selected snapshots (SCD type 2)", BuildCommands.Snapshot, CliOptions.Select, CliOptions.Exclude, CliOptions.Empty, CliOptions.FailFast, CliOptions.LockTimeout);
+        Add(root, "test", "Run the data tests of the selected nodes", BuildCommands.Test, CliOptions.Select, CliOptions.Exclude, CliOptions.StoreFailures, CliOptions.FailFast, CliOptions.LockTimeout);
+        Add(root, "build", "Seed, run and test the selected nodes in DAG order", BuildCommands.Build, CliOptions.Select, CliOptions.Exclude, CliOptions.FullRefresh, CliOptions.Empty, CliOptions.StoreFailures, CliOptions.FailFast, CliOptions.EventTimeStart, CliOptions.EventTimeEnd, CliOptions.LockTimeout);
         Add(root, "ls", "List the selected nodes", InfoCommands.List, CliOptions.Select, CliOptions.Exclude, InfoCommands.OutputFormat, InfoCommands.ResourceType);
         Add(root, "show", "Run a model's query (or --inline SQL) and print the first rows", CompileCommands.Show, CliOptions.Select, CompileCommands.Limit, CompileCommands.Inline);
         Add(root, "clone", "Clone the --state run's relations of the selected models, seeds and snapshots into this target", BuildCommands.Clone, CliOptions.Select, CliOptions.Exclude, CliOptions.FullRefresh, CliOptions.FailFast, CliOptions.LockTimeout);

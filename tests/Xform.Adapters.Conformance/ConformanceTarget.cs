@@ -49,4 +49,11 @@ public abstract class ConformanceTarget
 
     /// <summary>The adapter for the project's target, used to read results back through the adapter's own connection.</summary>
     public abstract IAdapter CreateAdapter(TargetConfig target, string projectRoot);
+
+    /// <summary>
+    /// persist_docs: a query returning the comments of relation <paramref name="relation"/> in <paramref name="schema"/> (names
+    /// as the suite writes them, in lower case), one row per comment: the column's name in lower case (null for the relation
+    /// itself) and the comment. Each engine reads its own catalog.
+    /// </summary>
+    public abstract string CommentsQuery(string schema, string relation);
 }

@@ -25,6 +25,17 @@ sealed class DuckDbTarget : ConformanceTarget
     public override string CiSchema(string schema) => "main";
 
     public override IAdapter CreateAdapter(TargetConfig target, string projectRoot) => new DuckDbAdapter(target, projectRoot);
+
+    public override string CommentsQuery(string schema, string relation) => $"""
+        select null, comment from duckdb_tables() where schema_name = '{schema}' and table_name = '{relation}' and comment is not null
+        union all select null, comment from duckdb_views() where schema_name = '{schema}' and view_name = '{relation}' and comment is not null
+        union all select lower(column_name), comment from duckdb_columns() where schema_name = '{schema}' and table_name = '{relation}' and comment is not null
+        """;
+}
+
+public class DuckDbBuildFlagConformance : BuildFlagConformance
+{
+    protected override ConformanceTarget Target => DuckDbTarget.Instance;
 }
 
 public class DuckDbMaterializationConformance : MaterializationConformance

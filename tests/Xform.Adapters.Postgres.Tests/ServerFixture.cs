@@ -60,6 +60,20 @@ sealed class PostgresTarget : ConformanceTarget
     }
 
     public override IAdapter CreateAdapter(TargetConfig target, string projectRoot) => new PostgresAdapter(target, projectRoot);
+
+    public override string CommentsQuery(string schema, string relation) => $"""
+        select null, obj_description(c.oid, 'pg_class') from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = '{schema}' and c.relname = '{relation}' and obj_description(c.oid, 'pg_class') is not null
+        union all
+        select lower(a.attname), col_description(c.oid, a.attnum) from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        join pg_attribute a on a.attrelid = c.oid and a.attnum > 0
+        where n.nspname = '{schema}' and c.relname = '{relation}' and col_description(c.oid, a.attnum) is not null
+        """;
+}
+
+public class PostgresBuildFlagConformance : BuildFlagConformance
+{
+    protected override ConformanceTarget Target => PostgresTarget.Instance;
 }
 
 public class PostgresMaterializationConformance : MaterializationConformance

@@ -54,7 +54,7 @@ public static class FakeSnowflakeSql
         yield return $"""
             create temp view "__SF_TABLES" as
             select table_catalog as "TABLE_CATALOG", table_schema as "TABLE_SCHEMA", table_name as "TABLE_NAME",
-                   case table_type when 'VIEW' then 'VIEW' else 'BASE TABLE' end as "TABLE_TYPE", cast(null as varchar) as "COMMENT"
+                   case table_type when 'VIEW' then 'VIEW' else 'BASE TABLE' end as "TABLE_TYPE", table_comment as "COMMENT"
             from information_schema.tables where table_catalog = '{db}'
             """;
         yield return $"""
@@ -66,7 +66,7 @@ public static class FakeSnowflakeSql
                    case when sf_type = 'NUMBER' then coalesce(numeric_precision_if_decimal, 38) end as "NUMERIC_PRECISION",
                    case when sf_type = 'NUMBER' then 10 end as "NUMERIC_PRECISION_RADIX",
                    case when sf_type = 'NUMBER' then coalesce(numeric_scale_if_decimal, 0) end as "NUMERIC_SCALE",
-                   cast(null as varchar) as "COMMENT"
+                   column_comment as "COMMENT"
             from (
                 select *,
                        case when data_type like 'DECIMAL%' then numeric_precision end as numeric_precision_if_decimal,
@@ -87,6 +87,12 @@ public static class FakeSnowflakeSql
 
     public static string Translate(string sql)
     {
+        // ALTER VIEW v ALTER COLUMN c COMMENT '...' (COMMENT ON COLUMN takes table columns only) is DuckDB's COMMENT ON COLUMN.
+        var viewColumnComment = System.Text.RegularExpressions.Regex.Match(sql,
+            @"^\s*alter\s+view\s+(?<view>.+?)\s+alter\s+column\s+(?<column>\S+)\s+comment\s+(?<text>'(?:[^'\\]|''|\\.)*')\s*;?\s*$",
+            System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.Singleline);
+        if (viewColumnComment.Success)
+            sql = $"comment on column {viewColumnComment.Groups["view"].Value}.{viewColumnComment.Groups["column"].Value} is {viewColumnComment.Groups["text"].Value}";
         var tokens = Lex(sql);
         tokens = Rewrite(tokens);
         tokens = CheckDivisors(tokens);

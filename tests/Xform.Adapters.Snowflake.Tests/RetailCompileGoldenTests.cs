@@ -175,6 +175,36 @@ public sealed partial class RetailCompileGoldenTests
                         $"If the change is intended, regenerate with: {UpdateVariable}=1 dotnet test tests/Xform.Adapters.Snowflake.Tests --filter RetailCompileGolden, then review git diff.");
     }
 
+    /// <summary>
+    /// <c>compile --empty</c>: every ref() and source() of two models read as dbt-snowflake's unaliased zero-row subquery,
+    /// the same as <c>GoldenEmpty/</c> (rewritten with the golden files by <c>XFORM_UPDATE_GOLDEN=1</c>).
+    /// </summary>
+    [Test]
+    public void Compile_with_empty_matches_its_golden_files()
+    {
+        string[] models = ["staging/stg_transaction_logs.sql", "intermediate/int_sales_lines.sql"];
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = XformCli.Run(["compile", "-t", "snowflake", "--empty", "-s", "stg_transaction_logs", "int_sales_lines",
+            "--target-path", "target-empty", "--project-dir", _dir], stdout, stderr);
+        Assert.That(code, Is.Zero, $"{stdout}\n{stderr}");
+        var update = Environment.GetEnvironmentVariable(UpdateVariable) is "1" or "true";
+        foreach (var model in models)
+        {
+            var sql = Normalise(File.ReadAllText(Path.Combine(_dir, "target-empty", "compiled", "retail", "models", model)));
+            Assert.That(sql, Does.Contain("where false limit 0)").And.Not.Contain("_dbt_limit_subq"), model);
+            if (update)
+            {
+                var file = Path.Combine(RepositoryRoot, "tests", "Xform.Adapters.Snowflake.Tests", "GoldenEmpty", model);
+                Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+                File.WriteAllText(file, sql);
+                continue;
+            }
+            var expected = Normalise(File.ReadAllText(Path.Combine(TestContext.CurrentContext.TestDirectory, "GoldenEmpty", model)));
+            Assert.That(sql, Is.EqualTo(expected), Diff(model, expected, sql));
+        }
+    }
+
     static string Normalise(string sql) => sql.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd() + "\n";
 
     /// <summary>A line diff (longest common subsequence), '-' golden, '+' compiled (line numbers of their own file), with 2 lines of context.</summary>

@@ -49,6 +49,14 @@ sealed class SnowflakeTarget : ConformanceTarget
 
     public override IAdapter CreateAdapter(TargetConfig target, string projectRoot) => new SnowflakeAdapter(target, projectRoot);
 
+    public override string CommentsQuery(string schema, string relation) => $"""
+        select null, comment from information_schema.tables
+        where table_schema = upper('{schema}') and table_name = upper('{relation}') and comment is not null
+        union all
+        select lower(column_name), comment from information_schema.columns
+        where table_schema = upper('{schema}') and table_name = upper('{relation}') and comment is not null
+        """;
+
     public override string? KnownIssue(string testName) => testName switch
     {
         nameof(FaultConformance.Killing_xform_mid_build_keeps_the_previous_version) =>
@@ -58,6 +66,11 @@ sealed class SnowflakeTarget : ConformanceTarget
             "cancels the statements, can stop it",
         _ => null,
     };
+}
+
+public class SnowflakeBuildFlagConformance : BuildFlagConformance
+{
+    protected override ConformanceTarget Target => SnowflakeTarget.Instance;
 }
 
 public class SnowflakeMaterializationConformance : MaterializationConformance

@@ -83,6 +83,23 @@ public class NamesAndDialectTests
         Assert.That(deleteInsert[0], Does.Contain("using \"FCT_ORDERS__DBT_TMP\" as DBT_INTERNAL_SOURCE\nwhere DBT_INTERNAL_SOURCE.\"ID\" = DBT_INTERNAL_DEST.\"ID\""));
         Assert.That(_dialect.CreateTempTableAs("x", "select 1"), Does.StartWith("create or replace temporary table \"X\""));
     }
+
+    [Test]
+    public void Empty_inputs_are_unaliased_subqueries_as_in_dbt_snowflake() =>
+        Assert.That(_dialect.EmptySubquery("\"ANALYTICS\".\"MARTS\".\"FCT_ORDERS\"", "fct_orders"),
+            Is.EqualTo("(select * from \"ANALYTICS\".\"MARTS\".\"FCT_ORDERS\" where false limit 0)"));
+
+    [Test]
+    public void Comments_escape_quotes_and_backslashes_and_views_take_column_comments_by_alter_view()
+    {
+        Assert.That(_dialect.CommentOnRelation(Rel, RelationKind.Table, "it's a \\ path"),
+            Is.EqualTo("comment on table \"ANALYTICS\".\"MARTS\".\"FCT_ORDERS\" is 'it''s a \\\\ path'"));
+        Assert.That(_dialect.CommentOnRelation(Rel, RelationKind.View, "v"), Does.StartWith("comment on view "));
+        Assert.That(_dialect.CommentOnColumn(Rel, RelationKind.Table, "ID", "the id"),
+            Is.EqualTo("comment on column \"ANALYTICS\".\"MARTS\".\"FCT_ORDERS\".\"ID\" is 'the id'"));
+        Assert.That(_dialect.CommentOnColumn(Rel, RelationKind.View, "ID", "the id"),
+            Is.EqualTo("alter view \"ANALYTICS\".\"MARTS\".\"FCT_ORDERS\" alter column \"ID\" comment 'the id'"));
+    }
 }
 
 public class SettingsTests

@@ -96,6 +96,40 @@ public class DataTestTests
     }
 
     [Test]
+    public void Stored_failures_go_where_the_schema_macro_says_under_the_short_name_of_a_long_test()
+    {
+        using var p = WithModels();
+        p.Write("macros/schema.sql", "{% macro generate_schema_name(custom, node) %}{{ 'qa_' ~ custom if custom else target.schema }}{% endmacro %}");
+        p.Write("models/schema.yml", "version: 2\nmodels:\n  - name: orders\n    columns:\n      - name: status\n        data_tests:\n" +
+                                     "          - accepted_values: {values: [placed, shipped, returned, cancelled, refunded_in_full], config: {store_failures: true}}\n" +
+                                     "          - not_null\n");
+        Assert.That(p.Run("build").ExitCode, Is.EqualTo(1));
+        using var manifest = JsonDocument.Parse(p.Read("target/manifest.json"));
+        var tests = manifest.RootElement.GetProperty("nodes").EnumerateObject().Where(n => n.Name.StartsWith("test.", StringComparison.Ordinal))
+            .ToDictionary(n => n.Value.GetProperty("name").GetString()!, n => n.Value);
+        var stored = tests.Single(t => t.Key.StartsWith("accepted_values_", StringComparison.Ordinal)).Value;
+        var alias = stored.GetProperty("alias").GetString()!;
+        Assert.That(stored.GetProperty("name").GetString()!.Length, Is.GreaterThan(63));
+        Assert.That(alias, Does.Match("^accepted_values_orders_[0-9a-f]{32}$"), "dbt's short name: the test and model names (30 characters at most) and an md5");
+        Assert.That(stored.GetProperty("schema").GetString(), Is.EqualTo("qa_dbt_test__audit"));
+        Assert.That(stored.GetProperty("relation_name").GetString(), Is.EqualTo($"\"qa_dbt_test__audit\".\"{alias}\""));
+        Assert.That(tests["not_null_orders_status"].GetProperty("relation_name").ValueKind, Is.EqualTo(JsonValueKind.Null), "a test that stores nothing has no relation");
+        Assert.That(p.Query($"select value_field from qa_dbt_test__audit.\"{alias}\"").Select(r => r[0]), Is.EqualTo(new[] { "lost" }));
+    }
+
+    [Test]
+    public void A_wrong_store_failures_as_is_a_config_error_at_its_line()
+    {
+        using var p = WithModels();
+        p.Write("models/schema.yml", "version: 2\nmodels:\n  - name: orders\n    columns:\n      - name: status\n        data_tests:\n" +
+                                     "          - not_null:\n              config:\n                store_failures_as: temporary\n");
+        var r = p.Run("build");
+        Assert.That(r.ExitCode, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Err, Does.Contain("models/schema.yml:7:").And.Contain("'temporary' is not a valid value for `store_failures_as`"));
+        Assert.That(!p.Exists("target/test.duckdb") || p.Relations().Count == 0, Is.True, "nothing was built");
+    }
+
+    [Test]
     public void Excluding_a_model_excludes_its_tests()
     {
         using var p = WithModels();

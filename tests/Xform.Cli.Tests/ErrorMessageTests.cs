@@ -127,7 +127,7 @@ public class ErrorMessageTests
     public void Keys_dbt_accepts_but_xform_does_not_use_warn_once_each()
     {
         using var p = new TestProject();
-        p.Write("project.yml", Project + "require-dbt-version: '>=1.0'\nmodels:\n  proj:\n    +persist_docs: {relation: true}\n");
+        p.Write("project.yml", Project + "require-dbt-version: '>=1.0'\nmodels:\n  proj:\n    +labels: {team: finance}\n");
         p.Write("models/a.sql", "select 1");
         var r = p.Run("parse");
         Assert.That(r.ExitCode, Is.Zero, r.ToString());
@@ -135,7 +135,7 @@ public class ErrorMessageTests
         Assert.That(warnings, Is.EqualTo(new[]
         {
             "project.yml:3:1: warning: 'require-dbt-version' in project.yml is accepted but not used by xform yet",
-            "project.yml:6:5: warning: config 'persist_docs' is accepted but not used by xform yet",
+            "project.yml:6:5: warning: config 'labels' is accepted but not used by xform yet",
         }));
     }
 

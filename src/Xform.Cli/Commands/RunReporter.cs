@@ -14,6 +14,8 @@ sealed class RunReporter(Output output, bool clone = false) : IRunListener
 
     public void Waiting(string message) => output.Info(message, new Dictionary<string, object?> { ["event"] = "waiting" });
 
+    public void Warn(Xform.Core.Diagnostics.Warning warning) => output.Warn(warning.ToString());
+
     public void NodeStarted(int index, int total, Node node) =>
         output.Info(Dots($"{index} of {total} START {Describe(node)}", "[RUN]"),
             new Dictionary<string, object?> { ["node"] = node.UniqueId, ["event"] = "start", ["index"] = index, ["total"] = total });

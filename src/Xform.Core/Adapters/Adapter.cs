@@ -90,6 +90,12 @@ public interface IAdapterConnection : IDisposable
     IReadOnlyList<ColumnSpec> DescribeQuery(string sql);
 
     /// <summary>
+    /// The comments of a relation (key <c>""</c>) and of its columns (keyed by the column's name as the database gives it), as
+    /// persist_docs writes them; empty where the engine's catalog is not read.
+    /// </summary>
+    IReadOnlyDictionary<string, string> Comments(RelationName relation) => new Dictionary<string, string>();
+
+    /// <summary>
     /// Runs the statements as one atomic unit, all or nothing: the one way to run a transaction. Each engine does it
     /// natively (a driver's transaction object, or one request where the API has no sessions); nobody sends
     /// <c>begin</c>/<c>commit</c> through <see cref="Execute"/>.

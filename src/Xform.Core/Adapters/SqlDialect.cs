@@ -43,6 +43,24 @@ public class SqlDialect(Func<string, string> quote, AdapterCapabilities capabili
     public virtual string Rename(RelationName relation, string newIdentifier, RelationKind kind) =>
         $"alter {(kind == RelationKind.View ? "view" : "table")} {Render(relation)} rename to {quote(newIdentifier)}";
 
+    /// <summary>
+    /// --empty: a relation read as a subquery with its columns and no rows, as dbt's <c>render_limited</c> with limit 0
+    /// writes it; aliased where the engine needs an alias on a subquery in FROM (PostgreSQL before 16).
+    /// </summary>
+    public virtual string EmptySubquery(string rendered, string identifier) =>
+        $"(select * from {rendered} where false limit 0) _dbt_limit_subq_{identifier}";
+
+    /// <summary>A text as a SQL string literal (quotes doubled).</summary>
+    public virtual string StringLiteral(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    /// <summary>persist_docs: the relation's description as its comment.</summary>
+    public virtual string CommentOnRelation(RelationName relation, RelationKind kind, string comment) =>
+        $"comment on {(kind == RelationKind.View ? "view" : "table")} {Render(relation)} is {StringLiteral(comment)}";
+
+    /// <summary>persist_docs: a column's description as its comment (<paramref name="column"/> as the database names it).</summary>
+    public virtual string CommentOnColumn(RelationName relation, RelationKind kind, string column, string comment) =>
+        $"comment on column {Render(relation)}.{quote(column)} is {StringLiteral(comment)}";
+
     /// <summary>The kind of table models are built as (Snowflake: transient).</summary>
     protected virtual string TableKind => "table";
 

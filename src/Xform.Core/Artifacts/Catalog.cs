@@ -1,15 +1,17 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Xform.Core.Adapters;
+using Xform.Core.Execution;
 using Xform.Core.Project;
 
 namespace Xform.Core.Artifacts;
 
-public sealed record CatalogColumn(string Name, string Type, int Index);
+public sealed record CatalogColumn(string Name, string Type, int Index, string? Comment = null);
 
-/// <summary>One relation as the engine sees it. <see cref="Type"/>: BASE TABLE, VIEW or EXTERNAL (a file read in place).</summary>
+/// <summary>One relation as the engine sees it. <see cref="Type"/>: BASE TABLE, VIEW or EXTERNAL (a file read in place).
+/// <see cref="Comment"/>: the relation's comment, read where persist_docs writes them.</summary>
 public sealed record CatalogEntry(string UniqueId, string Type, string? Database, string Schema, string Name,
-    IReadOnlyList<CatalogColumn> Columns, long? RowCount);
+    IReadOnlyList<CatalogColumn> Columns, long? RowCount, string? Comment = null);
 
 /// <summary>What <c>catalog.json</c> holds: the relations of the project's nodes and sources, read from the engine.</summary>
 public sealed record Catalog(IReadOnlyDictionary<string, CatalogEntry> Nodes, IReadOnlyDictionary<string, CatalogEntry> Sources,
@@ -60,9 +62,12 @@ public static class CatalogBuilder
                     var result = connection.Query($"select count(*) from {node.Relation.Render(quote)}");
                     rows = Convert.ToInt64(result.Rows[0][0], System.Globalization.CultureInfo.InvariantCulture);
                 }
+                // Comments are read (one more query) only where persist_docs writes them.
+                var comments = DocsPersister.Of(node) is (true, _) or (_, true) ? connection.Comments(node.Relation) : new Dictionary<string, string>();
                 target[node.UniqueId] = new CatalogEntry(node.UniqueId, info.Kind == RelationKind.View ? "VIEW" : "BASE TABLE",
                     node.Relation.Database, node.Relation.Schema, node.Relation.Identifier,
-                    columns.Select((c, i) => new CatalogColumn(c.Name, c.DataType, i + 1)).ToList(), rows);
+                    columns.Select((c, i) => new CatalogColumn(c.Name, c.DataType, i + 1, comments.GetValueOrDefault(c.Name))).ToList(), rows,
+                    comments.GetValueOrDefault(""));
             }
             catch (DatabaseException e)
             {
@@ -99,7 +104,7 @@ public static class CatalogBuilder
         {
             var columns = new JsonObject();
             foreach (var c in e.Columns)
-                columns[c.Name] = new JsonObject { ["type"] = c.Type, ["index"] = c.Index, ["name"] = c.Name, ["comment"] = null };
+                columns[c.Name] = new JsonObject { ["type"] = c.Type, ["index"] = c.Index, ["name"] = c.Name, ["comment"] = c.Comment };
             var stats = new JsonObject();
             if (e.RowCount is { } rows)
             {
@@ -116,7 +121,7 @@ public static class CatalogBuilder
                 ["metadata"] = new JsonObject
                 {
                     ["type"] = e.Type, ["schema"] = e.Schema, ["name"] = e.Name, ["database"] = e.Database,
-                    ["comment"] = null, ["owner"] = null,
+                    ["comment"] = e.Comment, ["owner"] = null,
                 },
                 ["columns"] = columns,
                 ["stats"] = stats,

@@ -32,6 +32,12 @@ public sealed partial class Compiler(LoadedProject project, DependencyGraph grap
 
     CompileSession Session => project.Session;
 
+    /// <summary>
+    /// --empty: how a ref() or source() is read as a relation with its columns and no rows (the adapter's
+    /// <see cref="SqlDialect.EmptySubquery"/>, dbt's <c>render_limited</c> with limit 0); null: read whole.
+    /// </summary>
+    public Func<string, string, string>? EmptyInputs { get; init; }
+
     /// <param name="connection">the node's connection while it runs; otherwise one is opened if a template reads the database</param>
     public CompiledNode Compile(Node node, bool isIncremental = false, BatchWindow? batch = null, IAdapterConnection? connection = null) =>
         WithDatabase(connection, () =>
@@ -177,6 +183,8 @@ public sealed partial class Compiler(LoadedProject project, DependencyGraph grap
     RenderGlobals Globals(Node node, bool isIncremental, List<string> ephemerals, BatchWindow? batch = null, bool inferredOnly = false)
     {
         var g = Session.BaseGlobals(node.PackageName);
+        // Unit tests read the rows they are given, never emptied (as dbt).
+        var empty = node.ResourceType == ResourceType.UnitTest ? null : EmptyInputs;
         g["ref"] = (HostFunction)(c =>
         {
             var (package, name) = ParseCapture.RefArgs(c);
@@ -189,15 +197,18 @@ public sealed partial class Compiler(LoadedProject project, DependencyGraph grap
             if (target.Materialized == "ephemeral")
             {
                 if (!ephemerals.Contains(target.UniqueId)) ephemerals.Add(target.UniqueId);
-                return new RelationObject(target.Relation, Session.Quote, CteName(target));
+                var cte = CteName(target);
+                return new RelationObject(target.Relation, Session.Quote, empty is null ? cte : empty(cte, cte));
             }
             // --defer: an unselected model this target lacks is read where the state run built it.
-            if (deferred is not null && deferred.TryGetValue(target.UniqueId, out var elsewhere))
-                return new RelationObject(elsewhere, Session.Quote);
-            // In a microbatch, inputs that declare an event_time are narrowed to the batch's window.
+            var relation = deferred is not null && deferred.TryGetValue(target.UniqueId, out var elsewhere) ? elsewhere : target.Relation;
+            var rendered = relation.Render(Session.Quote);
+            if (empty is not null) rendered = empty(rendered, relation.Identifier);
+            // In a microbatch, inputs that declare an event_time are narrowed to the batch's window (around the
+            // --empty subquery, as dbt nests them).
             if (batch is not null && target.Config.GetString("event_time") is { Length: > 0 } column)
-                return new RelationObject(target.Relation, Session.Quote, BatchFilter(target.Relation.Render(Session.Quote), target.Relation.Identifier, column, batch));
-            return new RelationObject(target.Relation, Session.Quote);
+                rendered = BatchFilter(rendered, relation.Identifier, column, batch);
+            return new RelationObject(relation, Session.Quote, rendered);
         });
         g["source"] = (HostFunction)(c =>
         {
@@ -205,7 +216,8 @@ public sealed partial class Compiler(LoadedProject project, DependencyGraph grap
             var t = c.Get(1, "table_name") as string;
             if (s is null || t is null || graph.Lookup.Source(s, t, node.PackageName) is not { } source)
                 throw c.Error($"source('{s}', '{t}') is not declared in any sources: block");
-            return new RelationObject(source.Relation, Session.Quote, SourceRelation(source));
+            var rendered = SourceRelation(source);
+            return new RelationObject(source.Relation, Session.Quote, empty is null ? rendered : empty(rendered, source.Relation.Identifier));
         });
         g["config"] = new ConfigObject(() => node.Config, null);
         g["this"] = new RelationObject(node.Relation, Session.Quote);

@@ -13,32 +13,9 @@ namespace Xform.Core.Docs;
 /// <summary>Builds the self-contained docs page: one HTML file with the project's data, script and styles inlined.</summary>
 public static class DocsSite
 {
-    static readonly TemplateEngine Descriptions = new([], [], "docs");
-
-    /// <summary>
-    /// A description with its <c>{{ doc('name') }}</c> (or <c>doc('package', 'name')</c>) references replaced by the
-    /// <c>{% docs %}</c> blocks, rendered as a template; a description that is not a valid template is shown as written.
-    /// </summary>
-    public static string RenderDescription(string description, IReadOnlyDictionary<string, DocsBlock> docs)
-    {
-        if (!description.Contains("{{", StringComparison.Ordinal) && !description.Contains("{%", StringComparison.Ordinal)) return description;
-        var globals = new Dictionary<string, object?>(StringComparer.Ordinal)
-        {
-            ["doc"] = (HostFunction)(call =>
-            {
-                var name = call.Args.Count > 0 ? Convert.ToString(call.Args[^1], System.Globalization.CultureInfo.InvariantCulture) ?? "" : "";
-                return docs.TryGetValue(name, out var block) ? block.Text.Trim() : $"(missing docs block '{name}')";
-            }),
-        };
-        try
-        {
-            return Descriptions.Render(Descriptions.Parse(new TemplateSource("<description>", description)), globals);
-        }
-        catch (Diagnostics.XformException)
-        {
-            return description;
-        }
-    }
+    /// <summary>A description with its <c>doc()</c> references resolved (<see cref="Compilation.Descriptions.Render"/>).</summary>
+    public static string RenderDescription(string description, IReadOnlyDictionary<string, DocsBlock> docs) =>
+        Compilation.Descriptions.Render(description, docs);
 
     public static JsonObject Data(DependencyGraph graph, Catalog catalog, Func<Node, string?> compiledSql,
         IReadOnlyDictionary<string, NodeLineage> lineage, DateTime generatedAtUtc)

@@ -39,4 +39,6 @@ public interface IRunListener
     void NodeFinished(int index, int total, NodeResult result);
     /// <summary>The run waits for another one before it starts (<see cref="IAdapter.LockRun"/>).</summary>
     void Waiting(string message) { }
+    /// <summary>A node ran but something in it deserves a warning (a documented column the relation lacks).</summary>
+    void Warn(Diagnostics.Warning warning) { }
 }

@@ -19,6 +19,13 @@ public sealed record RunOptions(int Threads, bool FailFast, bool FullRefresh, st
 
     /// <summary>Whether on-run-start and on-run-end run (not for clone, as in dbt).</summary>
     public bool RunHooks { get; init; } = true;
+
+    /// <summary>--empty: every ref() and source() reads no rows and seeds load none, so the run builds each relation with
+    /// its columns, empty (dbt's <c>--empty</c>).</summary>
+    public bool Empty { get; init; }
+
+    /// <summary>--store-failures: data tests that set neither <c>store_failures</c> nor <c>store_failures_as</c> keep their failing rows.</summary>
+    public bool StoreFailures { get; init; }
 }
 
 /// <summary>
@@ -40,6 +47,8 @@ public sealed class ProjectRunner
     readonly object _schemaGate = new();
     readonly RunHooks _hooks;
     readonly string _database;
+    readonly DocsPersister _docs;
+    IRunListener? _listener;
 
     /// <param name="runners">runners that replace the usual one of their resource types (clone's)</param>
     public ProjectRunner(LoadedProject project, DependencyGraph graph, IAdapter adapter, RunOptions options, ExternalRelationRenderer? external,
@@ -50,17 +59,18 @@ public sealed class ProjectRunner
         _options = options;
         _plan = plan;
         _files = new SqlFileWriter(options.TargetDir, graph.Manifest.Project.Name);
-        _compiler = new Compiler(project, graph, external, plan.Deferred);
+        _compiler = new Compiler(project, graph, external, plan.Deferred) { EmptyInputs = options.Empty ? adapter.Dialect.EmptySubquery : null };
         _hooks = new RunHooks(graph.Manifest.Project, _compiler);
         _database = project.Session.Target.Database;
+        _docs = new DocsPersister(adapter.Dialect, graph.Manifest.Docs);
         var build = new BuildOptions(options.FullRefresh, Clock.UtcNow(), options.EventTimeStart, options.EventTimeEnd);
         var root = graph.Manifest.Project.RootDir;
         _runners = new Dictionary<ResourceType, INodeRunner>
         {
             [ResourceType.Model] = new ModelRunner(new Materializer(adapter.Dialect, FindModel), build, new CustomMaterializer(_compiler, project.Session.Engine)),
-            [ResourceType.Seed] = new SeedRunner(adapter, root, plan.SeedSchemas),
+            [ResourceType.Seed] = new SeedRunner(adapter, root, plan.SeedSchemas, options.Empty),
             [ResourceType.Snapshot] = new SnapshotRunner(new SnapshotBuilder(adapter.Dialect), build.NowUtc),
-            [ResourceType.Test] = new TestRunner(new TestExecutor(adapter.Quote), _files, root),
+            [ResourceType.Test] = new TestRunner(new TestExecutor(adapter.Quote, options.StoreFailures), _files, root),
             [ResourceType.UnitTest] = new UnitTestRunner(new UnitTestExecutor(adapter.Quote), _files, root),
         };
         if (runners is not null) _runners = _runners.Concat(runners).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Last().Value);
@@ -76,8 +86,9 @@ public sealed class ProjectRunner
     /// </summary>
     public IReadOnlyList<NodeResult> Run(IRunListener listener)
     {
+        _listener = listener;
         // before the relations are listed: what another run on these schemas builds must be seen
-        using var runLock = _adapter.LockRun(RunSchemaSet.Of(_plan, _graph), _options.LockTimeout, listener.Waiting);
+        using var runLock = _adapter.LockRun(RunSchemaSet.Of(_plan, _graph, _options.StoreFailures), _options.LockTimeout, listener.Waiting);
         using (var connection = _adapter.Open())
         {
             IReadOnlyList<RelationInfo> relations;
@@ -131,6 +142,12 @@ public sealed class ProjectRunner
                 return result;
             }
             var outcome = runner.Run(new NodeRun(node, connection, existing, Compile) { RenderHooks = () => _compiler.Compile(node, connection: connection) });
+            if (outcome.Status == NodeStatus.Success && DocsPersister.Of(node) is (true, _) or (_, true))
+            {
+                var comments = _docs.Persist(connection, node, node.Materialized == "view" ? RelationKind.View : RelationKind.Table,
+                    w => _listener?.Warn(w));
+                if (comments.Count > 0) outcome = outcome with { ExecutedSql = outcome.ExecutedSql + "\n" + string.Join(";\n\n", comments) + ";\n" };
+            }
             _files.WriteRun(node, outcome.ExecutedSql);
             if (outcome.Relations is { } built) Record(connection, built);
             else if (runner.WritesRelation)

@@ -12,7 +12,7 @@ namespace Xform.Core.Execution;
 /// </summary>
 public static class RunSchemaSet
 {
-    public static RunSchemas Of(ExecutionPlan plan, DependencyGraph graph)
+    public static RunSchemas Of(ExecutionPlan plan, DependencyGraph graph, bool storeFailuresFlag = false)
     {
         var written = new SortedSet<string>(StringComparer.Ordinal);
         var read = new SortedSet<string>(StringComparer.Ordinal);
@@ -20,7 +20,7 @@ public static class RunSchemaSet
         foreach (var node in plan.Nodes)
         {
             if (node.ResourceType == ResourceType.UnitTest) { }
-            else if (node.ResourceType != ResourceType.Test || TestSettings.Of(node).StoreFailures) written.Add(node.Relation.Schema);
+            else if (node.ResourceType != ResourceType.Test || TestSettings.Of(node, storeFailuresFlag).StoreFailures) written.Add(node.Relation.Schema);
             var parents = new Stack<string>(graph.Parents(node.UniqueId));
             while (parents.Count > 0)
             {

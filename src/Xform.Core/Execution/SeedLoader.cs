@@ -22,8 +22,9 @@ public static class SeedLoader
     /// </summary>
     /// <param name="hooks">the seed's rendered pre- and post-hooks: the pre-hooks run before the load (their own transaction),
     /// the post-hooks in the transaction that swaps the new table in, so a failing one keeps the previous table</param>
+    /// <param name="empty">--empty: the table is created with the file's columns and types and no row (dbt loads none either)</param>
     public static string Load(IAdapter adapter, IAdapterConnection connection, Node seed, string csvFullPath, RelationKind? existing,
-        SeedSchema? analyzed = null, CompiledNode? hooks = null)
+        SeedSchema? analyzed = null, CompiledNode? hooks = null, bool empty = false)
     {
         var options = SeedOptions.From(seed.Config, seed.OriginalFilePath);
         var schema = analyzed ?? SeedAnalyzer.Analyze(csvFullPath, seed.OriginalFilePath, options, adapter.SeedTypes);
@@ -46,11 +47,12 @@ public static class SeedLoader
                 connection.Execute(create);
                 executed.Add(create);
             }
-            executed.AddRange(adapter.BulkLoadSeed(connection, new SeedBulkLoad(tmp, names, csvFullPath, seed.OriginalFilePath, schema, options)));
+            if (!empty)
+                executed.AddRange(adapter.BulkLoadSeed(connection, new SeedBulkLoad(tmp, names, csvFullPath, seed.OriginalFilePath, schema, options)));
             var count = $"select count(*) from {dialect.Render(tmp)}";
             var loaded = Convert.ToInt64(connection.Query(count).Rows[0][0], CultureInfo.InvariantCulture);
             executed.Add(count);
-            if (loaded != schema.RowCount)
+            if (loaded != (empty ? 0 : schema.RowCount))
                 throw new DatabaseException(
                     $"{adapter.Type} holds {loaded} rows of {seed.OriginalFilePath} but xform counted {schema.RowCount}; the seed was not replaced");
             var swap = dialect.SwapIn(tmp, seed.Relation, existing).Concat(hooks.PostHooks.Where(h => h.InTransaction).Select(h => h.Sql)).ToList();

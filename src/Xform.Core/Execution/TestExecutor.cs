@@ -10,14 +10,16 @@ namespace Xform.Core.Execution;
 /// Runs a compiled data test the way dbt does: counts the failing rows (<c>fail_calc</c>), compares the
 /// count with <c>warn_if</c>/<c>error_if</c>, and honours <c>severity</c>, <c>limit</c> and <c>store_failures</c>.
 /// </summary>
-public sealed class TestExecutor(Func<string, string> quote)
+/// <param name="storeFailuresFlag">--store-failures: tests that do not say otherwise keep their failing rows</param>
+public sealed class TestExecutor(Func<string, string> quote, bool storeFailuresFlag = false)
 {
     public sealed record Outcome(NodeStatus Status, long Failures, string Message, string ExecutedSql);
 
-    public Outcome Run(IAdapterConnection connection, CompiledNode test)
+    /// <param name="existing">what is at the test's audit relation now (a stored failure table or view is replaced)</param>
+    public Outcome Run(IAdapterConnection connection, CompiledNode test, RelationKind? existing = null)
     {
         var node = test.Node;
-        var settings = TestSettings.Of(node);
+        var settings = TestSettings.Of(node, storeFailuresFlag);
         var (warnIf, errorIf, severity, failCalc, limit) = (settings.WarnIf, settings.ErrorIf, settings.Severity, settings.FailCalc, settings.Limit);
 
         var body = test.Sql.TrimEnd().TrimEnd(';');
@@ -27,7 +29,10 @@ public sealed class TestExecutor(Func<string, string> quote)
         {
             var audit = node.Relation.Render(quote);
             connection.EnsureSchema(node.Relation.Schema);
-            var store = new[] { $"drop table if exists {audit}", $"create table {audit} as (\n{body}\n)" };
+            // The previous failures are dropped whatever they were stored as, then stored as this run says (dbt's test materialization).
+            var store = new List<string>();
+            if (existing is { } kind) store.Add($"drop {(kind == RelationKind.View ? "view" : "table")} if exists {audit}");
+            store.Add($"create {settings.StoreFailuresAs} {audit} as (\n{body}\n)");
             connection.ExecuteTransaction(store);
             executed.AddRange(store);
             storedIn = node.Relation.ToString();

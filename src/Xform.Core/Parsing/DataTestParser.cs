@@ -17,6 +17,19 @@ internal static class DataTestParser
         AddSingular(context, auditSchema);
     }
 
+    /// <summary>
+    /// Where a test stores its failing rows, as dbt names it: schema <c>generate_schema_name</c> of the test's
+    /// <c>schema</c> config (default <c>dbt_test__audit</c>, so <c>&lt;target schema&gt;_dbt_test__audit</c>), database
+    /// likewise, identifier its <c>alias</c>, else <paramref name="fileName"/> (the short hashed name of a long generic test).
+    /// </summary>
+    static RelationName AuditRelation(ParseContext context, NodeConfig config, string name, string fileName, IReadOnlyList<string> fqn, string path)
+    {
+        var defaults = new List<KeyValuePair<string, object?>>();
+        if (string.IsNullOrEmpty(config.GetString("schema"))) defaults.Add(new("schema", "dbt_test__audit"));
+        if (string.IsNullOrEmpty(config.GetString("alias")) && fileName != name) defaults.Add(new("alias", fileName));
+        return context.RelationFor(defaults.Count == 0 ? config : config.With(defaults), name, ResourceType.Test, fqn, path);
+    }
+
     static void AddGeneric(ParseContext context, string auditSchema)
     {
         var project = context.Project;
@@ -39,9 +52,13 @@ internal static class DataTestParser
             var baseConfig = context.Configure(p => p.Tests, parent.Fqn, null);
             generic.AddRange(TestSpecs.For(parent, tableTests, testMacros, project, baseConfig, auditSchema, context.Errors));
         }
-        foreach (var test in generic)
+        foreach (var unnamed in generic)
         {
-            if (!test.Config.Enabled) continue;
+            if (!unnamed.Config.Enabled) continue;
+            var test = unnamed with
+            {
+                Relation = AuditRelation(context, unnamed.Config, unnamed.Name, unnamed.Relation.Identifier, unnamed.Fqn, unnamed.OriginalFilePath),
+            };
             if (context.Nodes.TryGetValue(test.UniqueId, out var same))
                 throw new XformException($"test '{test.Name}' is declared twice (first at {same.Location})", test.Location);
             context.Add(test);
@@ -63,6 +80,7 @@ internal static class DataTestParser
             var capture = context.Capture(template, config, relation);
             config = config.With(capture.Config);
             if (!config.Enabled) continue;
+            relation = AuditRelation(context, config, name, name, fqn, f.Relative);
             var id = $"test.{project.Name}.{name}";
             context.Templates[id] = template;
             context.Add(new Node

@@ -176,13 +176,17 @@ public sealed record IncrementalSettings(
     }
 }
 
-/// <summary>A data test's configs: when it warns or fails, and how failures are counted.</summary>
-public sealed partial record TestSettings(string Severity, string WarnIf, string ErrorIf, string FailCalc, int? Limit, bool StoreFailures)
+/// <summary>A data test's configs: when it warns or fails, how failures are counted, and whether (and as what) its failing
+/// rows are kept.</summary>
+/// <param name="StoreFailuresAs"><c>table</c> or <c>view</c> when <paramref name="StoreFailures"/></param>
+public sealed partial record TestSettings(string Severity, string WarnIf, string ErrorIf, string FailCalc, int? Limit, bool StoreFailures,
+    string StoreFailuresAs = "table")
 {
     [System.Text.RegularExpressions.GeneratedRegex(@"^\s*(==|=|!=|<>|>=|<=|>|<)\s*-?\d+(\.\d+)?\s*$")]
     private static partial System.Text.RegularExpressions.Regex Comparison();
 
-    public static TestSettings Of(Node node)
+    /// <param name="storeFailuresFlag">--store-failures: tests that set neither store_failures nor store_failures_as store theirs</param>
+    public static TestSettings Of(Node node, bool storeFailuresFlag = false)
     {
         var config = node.Config;
         var warnIf = Condition(node, "warn_if");
@@ -194,7 +198,29 @@ public sealed partial record TestSettings(string Severity, string WarnIf, string
             ? int.TryParse(l, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 0 ? n
                 : throw BuildSettings.Error(node, "limit", $"limit of test '{node.Name}' must be a whole number")
             : (int?)null;
-        return new TestSettings(severity, warnIf, errorIf, config.GetString("fail_calc") ?? "count(*)", limit, config.GetBool("store_failures", false));
+        var (store, storeAs) = StoreFailuresOf(node, storeFailuresFlag);
+        return new TestSettings(severity, warnIf, errorIf, config.GetString("fail_calc") ?? "count(*)", limit, store, storeAs);
+    }
+
+    /// <summary>
+    /// dbt 1.7's rule: <c>store_failures_as</c> (table, view, or ephemeral: not stored) decides when set, at any level;
+    /// otherwise <c>store_failures</c> (stored as a table); otherwise the --store-failures flag.
+    /// </summary>
+    static (bool Store, string As) StoreFailuresOf(Node node, bool flag)
+    {
+        var config = node.Config;
+        if (config.GetString("store_failures_as") is { } given)
+        {
+            var value = given.Trim().ToLowerInvariant();
+            return value switch
+            {
+                "table" or "view" => (true, value),
+                "ephemeral" => (false, "table"),
+                _ => throw BuildSettings.Error(node, "store_failures_as",
+                    $"'{given}' is not a valid value for `store_failures_as` of test '{node.Name}'. Accepted values are: ['ephemeral', 'table', 'view']"),
+            };
+        }
+        return (config.TryGetValue("store_failures", out var v) && v is not null ? config.GetBool("store_failures", false) : flag, "table");
     }
 
     /// <summary>A comparison with a number, as dbt's warn_if / error_if take it: <c>!= 0</c>, <c>&gt;=10</c>.</summary>

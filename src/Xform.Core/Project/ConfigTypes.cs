@@ -21,7 +21,7 @@ public static class ConfigTypes
     static readonly HashSet<string> Texts = new(StringComparer.Ordinal)
     {
         "materialized", "schema", "database", "alias", "incremental_strategy", "on_schema_change", "strategy", "updated_at",
-        "target_schema", "target_database", "delimiter", "severity", "loaded_at_field", "hard_deletes", "fail_calc", "group",
+        "target_schema", "target_database", "delimiter", "severity", "loaded_at_field", "hard_deletes", "fail_calc", "group", "store_failures_as",
         "dbt_valid_to_current",
     };
 

@@ -52,6 +52,8 @@ public static class BuildTask
         {
             LockTimeout = options.LockTimeout ?? RunOptions.DefaultLockTimeout,
             RunHooks = runners is null,
+            Empty = options.Empty,
+            StoreFailures = options.StoreFailures,
         };
         var adapter = workspace.Adapter;
         foreach (var id in plan.Ids)

@@ -11,7 +11,10 @@ public static class CompileTask
     public static IReadOnlyList<CompiledNode> Run(Workspace workspace)
     {
         var models = workspace.Selected(ResourceType.Model);
-        var compiler = new Compiler(workspace.Loaded, workspace.Graph, workspace.Adapter.External, workspace.DeferredFor(models), workspace.Adapter.Open);
+        var compiler = new Compiler(workspace.Loaded, workspace.Graph, workspace.Adapter.External, workspace.DeferredFor(models), workspace.Adapter.Open)
+        {
+            EmptyInputs = workspace.Options.Empty ? workspace.Adapter.Dialect.EmptySubquery : null,
+        };
         var files = new SqlFileWriter(workspace.TargetDir, workspace.Project.Name);
         var errors = new List<XformException>();
         var compiled = new CompiledNode?[models.Count];

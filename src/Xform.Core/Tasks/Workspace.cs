@@ -28,6 +28,10 @@ public sealed record TaskOptions
     public IReadOnlyList<string> Exclude { get; init; } = [];
     public bool FullRefresh { get; init; }
     public bool FailFast { get; init; }
+    /// <summary>--empty: refs and sources read no rows, seeds load none (run, build, seed, snapshot, compile).</summary>
+    public bool Empty { get; init; }
+    /// <summary>--store-failures: every data test keeps its failing rows (as <c>store_failures: true</c> on each).</summary>
+    public bool StoreFailures { get; init; }
     /// <summary>--lock-timeout: how long to wait for another run on the same schemas (null: the default).</summary>
     public TimeSpan? LockTimeout { get; init; }
     public string? StateDir { get; init; }
@@ -103,7 +107,8 @@ public sealed class Workspace : IDisposable
         ["INVOCATION_COMMAND"] = Options.CommandLine,
         ["FULL_REFRESH"] = Options.FullRefresh,
         ["FAIL_FAST"] = Options.FailFast,
-        ["STORE_FAILURES"] = false,
+        ["EMPTY"] = Options.Empty,
+        ["STORE_FAILURES"] = Options.StoreFailures,
         ["TARGET_PATH"] = Options.TargetPath,
         ["PROFILES_DIR"] = ProfileReader.ResolveDir(Options.ProfilesDir, ProjectDir),
         ["LOG_FORMAT"] = Options.LogFormat,
@@ -228,6 +233,7 @@ public sealed class Workspace : IDisposable
             ["target"] = Target.Name,
             ["threads"] = Threads,
             ["full_refresh"] = Options.FullRefresh,
+            ["empty"] = Options.Empty,
             ["vars"] = List(CliVars.Keys),
         };
     }

@@ -92,13 +92,28 @@ public class BuildSettingsTests
         Assert.That((t.Limit, t.StoreFailures), Is.EqualTo(((int?)50, true)));
     }
 
+    // dbt 1.7: store_failures_as decides when set (ephemeral: not stored), else store_failures, else --store-failures.
+    [TestCase("tags: [a]", false, false, "table")]
+    [TestCase("tags: [a]", true, true, "table")]
+    [TestCase("store_failures: false", true, false, "table")]
+    [TestCase("store_failures: true", false, true, "table")]
+    [TestCase("store_failures_as: view", false, true, "view")]
+    [TestCase("store_failures_as: table\nstore_failures: false", false, true, "table")]
+    [TestCase("store_failures_as: ephemeral\nstore_failures: true", true, false, "table")]
+    public void Store_failures_as_decides_over_store_failures_and_the_flag(string yaml, bool flag, bool stored, string storedAs)
+    {
+        var t = TestSettings.Of(DataTest(yaml), flag);
+        Assert.That((t.StoreFailures, t.StoreFailuresAs), Is.EqualTo((stored, storedAs)));
+    }
+
+    [TestCase("store_failures_as: temporary", 1, "store_failures_as")]
     [TestCase("tags: [a]\nseverity: fatal", 2, "severity")]
     [TestCase("warn_if: more than 10", 1, "warn_if")]
     [TestCase("severity: warn\nerror_if: '> ten'", 2, "error_if")]
     [TestCase("limit: -5", 1, "limit")]
     [TestCase("limit: lots", 1, "limit")]
     public void A_wrong_data_test_config_is_reported_at_the_key_that_set_it(string yaml, int line, string key) =>
-        Assert.That(TestManifests.ErrorAtLine(line, () => TestSettings.Of(DataTest(yaml))), Does.StartWith($"{key} of test 'not_null_orders_id'"));
+        Assert.That(TestManifests.ErrorAtLine(line, () => TestSettings.Of(DataTest(yaml))), Does.StartWith($"{key} of test 'not_null_orders_id'").Or.StartWith($"'temporary' is not a valid value for `{key}` of test 'not_null_orders_id'"));
 
     static Dictionary<string, object?> Threshold(object? count, object? period) => new() { ["count"] = count, ["period"] = period };
 

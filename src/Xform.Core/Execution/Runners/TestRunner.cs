@@ -8,7 +8,7 @@ public sealed class TestRunner(TestExecutor executor, SqlFileWriter files, strin
     /// <summary>Tests write nothing unless they store failures, which creates its own audit schema.</summary>
     public bool WritesRelation => false;
 
-    public RunOutcome Run(NodeRun run) => Report(executor.Run(run.Connection, run.Compiled()), run, files, projectRoot);
+    public RunOutcome Run(NodeRun run) => Report(executor.Run(run.Connection, run.Compiled(), run.Existing), run, files, projectRoot);
 
     /// <summary>A test's result, a failure pointing at the compiled SQL to read (data and unit tests alike).</summary>
     internal static RunOutcome Report(TestExecutor.Outcome outcome, NodeRun run, SqlFileWriter files, string projectRoot)
