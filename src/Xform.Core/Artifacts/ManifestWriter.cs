@@ -393,7 +393,7 @@ public static partial class ManifestWriter
             Docs();
             w.WriteNull("patch_path"u8);
             w.WriteNumber("created_at"u8, 0.0);
-            if (n.ResourceType == ResourceType.Test) w.WriteNull("relation_name"u8);
+            if (n.ResourceType is ResourceType.Test or ResourceType.Analysis) w.WriteNull("relation_name"u8);
             else w.WriteString("relation_name"u8, n.Relation.Render(loaded.Session.Quote));
         }
 

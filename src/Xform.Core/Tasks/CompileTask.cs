@@ -4,7 +4,7 @@ using Xform.Core.Project;
 
 namespace Xform.Core.Tasks;
 
-/// <summary><c>xform compile</c>: renders the selected models to target/compiled and records them in manifest.json.</summary>
+/// <summary><c>xform compile</c>: renders the selected models and analyses to target/compiled and records them in manifest.json.</summary>
 public static class CompileTask
 {
     /// <summary>The compiled models in graph order; every error of every model is reported together.</summary>
@@ -12,7 +12,7 @@ public static class CompileTask
     {
         var compiler = new Compiler(workspace.Loaded, workspace.Graph, workspace.Adapter.External, open: workspace.Adapter.Open);
         var files = new SqlFileWriter(workspace.TargetDir, workspace.Project.Name);
-        var models = workspace.Selected(ResourceType.Model);
+        var models = workspace.Selected(ResourceType.Model, ResourceType.Analysis);
         var errors = new List<XformException>();
         var compiled = new CompiledNode?[models.Count];
         Parallel.For(0, models.Count, i =>
