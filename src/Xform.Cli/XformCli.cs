@@ -33,6 +33,7 @@ public static class XformCli
         Add(root, "ls", "List the selected nodes", InfoCommands.List, CliOptions.Select, CliOptions.Exclude, InfoCommands.OutputFormat, InfoCommands.ResourceType);
         Add(root, "show", "Run a model's query (or --inline SQL) and print the first rows", CompileCommands.Show, CliOptions.Select, CompileCommands.Limit, CompileCommands.Inline);
         Add(root, "clone", "Clone the --state run's relations of the selected models, seeds and snapshots into this target", BuildCommands.Clone, CliOptions.Select, CliOptions.Exclude, CliOptions.FullRefresh, CliOptions.FailFast, CliOptions.LockTimeout);
+        Add(root, "run-operation", "Run a macro (MACRO or PACKAGE.MACRO) with --args, at run time", OperationCommands.RunOperation, OperationCommands.Macro, OperationCommands.Args);
         Add(root, "retry", "Re-run what failed or was skipped in the last run", BuildCommands.Retry, CliOptions.FailFast, CliOptions.LockTimeout);
         var source = new Command("source", "Commands on sources");
         Add(source, "freshness", "Check how fresh each source is; results in target/sources.json", SourceCommands.Freshness, CliOptions.Select, CliOptions.Exclude);

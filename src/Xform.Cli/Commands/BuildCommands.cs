@@ -96,13 +96,14 @@ static class Summary
     public static string Of(Manifest m)
     {
         var parts = new List<string>();
-        void Count(int n, string what) { if (n > 0) parts.Add($"{n} {what}{(n == 1 ? "" : "s")}"); }
+        void Count(int n, string what) { if (n > 0) parts.Add(n == 1 ? $"1 {what}" : what == "analysis" ? $"{n} analyses" : $"{n} {what}s"); }
         Count(m.Of(ResourceType.Model).Count(), "model");
         Count(m.Of(ResourceType.Seed).Count(), "seed");
         Count(m.Of(ResourceType.Source).Count(), "source");
         Count(m.Of(ResourceType.Test).Count(), "data test");
         Count(m.Of(ResourceType.UnitTest).Count(), "unit test");
         Count(m.Of(ResourceType.Snapshot).Count(), "snapshot");
+        Count(m.Of(ResourceType.Analysis).Count(), "analysis");
         Count(m.Macros.Count, "macro");
         return parts.Count == 0 ? "an empty project" : string.Join(", ", parts);
     }

@@ -22,26 +22,23 @@ static class CompileCommands
         // Like dbt: compiling one explicitly selected model prints its SQL.
         if (context.Get(CliOptions.Select) is { Length: > 0 } && compiled.Count == 1)
             context.Output.Data(compiled[0].Sql.Trim());
-        context.Output.Info($"Compiled {compiled.Count} model{(compiled.Count == 1 ? "" : "s")} into {Path.GetRelativePath(context.ProjectDir, Path.Combine(context.TargetDir, "compiled"))} in {watch.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)}s");
+        var analyses = compiled.Count(c => c.Node.ResourceType == ResourceType.Analysis);
+        var models = compiled.Count - analyses;
+        context.Output.Info($"Compiled {models} model{(models == 1 ? "" : "s")}{(analyses > 0 ? $" and {analyses} analys{(analyses == 1 ? "is" : "es")}" : "")} into {Path.GetRelativePath(context.ProjectDir, Path.Combine(context.TargetDir, "compiled"))} in {watch.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)}s");
         return XformCli.Success;
     }
 
     public static int Show(CommandContext context)
     {
-        var (title, query) = ShowTask.Prepare(context.Workspace, context.Get(Inline), context.Get(Limit));
-        using var connection = context.Adapter.Open();
-        QueryResult result;
-        try
+        var query = ShowTask.Prepare(context.Workspace, context.Get(Inline), context.Get(Limit));
+        var (rows, result) = ShowTask.Run(context.Workspace, query);
+        if (rows is null)
         {
-            result = connection.Query(query);
-        }
-        catch (DatabaseException e)
-        {
-            context.Output.Error($"{title}: database error: {e.Message}");
+            context.Output.Error(result.Message);
             return XformCli.NodeFailure;
         }
-        context.Output.Info($"Previewing {title}:");
-        context.Output.Data(Table.Render(result));
+        context.Output.Info($"Previewing {query.Title}:");
+        context.Output.Data(Table.Render(rows));
         return XformCli.Success;
     }
 }

@@ -8,7 +8,7 @@ namespace Xform.Cli.Commands;
 static class InfoCommands
 {
     public static readonly Option<string> OutputFormat = new("--output", "-o") { Description = "selector, name, path or json", DefaultValueFactory = _ => "selector" };
-    public static readonly Option<string[]> ResourceType = new("--resource-type") { Description = "model, seed, source, test, unit_test, snapshot, exposure, metric, semantic_model, saved_query", AllowMultipleArgumentsPerToken = true };
+    public static readonly Option<string[]> ResourceType = new("--resource-type") { Description = "model, seed, source, test, unit_test, snapshot, analysis, exposure, metric, semantic_model, saved_query", AllowMultipleArgumentsPerToken = true };
     public static readonly Argument<string> InitName = new("name") { Description = "Folder and project name", DefaultValueFactory = _ => "my_project" };
 
     static InfoCommands()

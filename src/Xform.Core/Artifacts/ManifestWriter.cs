@@ -393,8 +393,9 @@ public static partial class ManifestWriter
             Docs();
             w.WriteNull("patch_path"u8);
             w.WriteNumber("created_at"u8, 0.0);
-            // A test has a relation only when it stores its failures (dbt's is_relational for tests).
-            if (n.ResourceType == ResourceType.Test && !TestSettings.Of(n, loaded.Session.Invocation.Flags.GetValueOrDefault("STORE_FAILURES") is true).StoreFailures)
+            // A test has a relation only when it stores its failures (dbt's is_relational for tests); an analysis never has one.
+            if (n.ResourceType == ResourceType.Analysis
+                || (n.ResourceType == ResourceType.Test && !TestSettings.Of(n, loaded.Session.Invocation.Flags.GetValueOrDefault("STORE_FAILURES") is true).StoreFailures))
                 w.WriteNull("relation_name"u8);
             else w.WriteString("relation_name"u8, n.Relation.Render(loaded.Session.Quote));
         }

@@ -32,14 +32,20 @@ public static class RunResultsWriter
         ["thread_id"] = r.ThreadId,
         ["execution_time"] = r.Elapsed.TotalSeconds,
         ["adapter_response"] = r.RowsAffected is { } rows ? new JsonObject { ["rows_affected"] = rows } : new JsonObject(),
-        ["message"] = r.Message,
+        // dbt's show and run-operation leave a success's message null.
+        ["message"] = r.Message.Length == 0 && IsCommandNode(r.Node) ? null : r.Message,
         ["failures"] = r.Failures,
         ["unique_id"] = r.Node.UniqueId,
         ["compiled"] = r.CompiledSql is not null,
         ["compiled_code"] = r.CompiledSql,
-        ["relation_name"] = r.Node.ResourceType is ResourceType.Test or ResourceType.Operation ? null : r.Node.Relation.Render(loaded.Session.Quote),
+        ["relation_name"] = r.Node.ResourceType is ResourceType.Test or ResourceType.Operation or ResourceType.Analysis || IsCommandNode(r.Node)
+            ? null : r.Node.Relation.Render(loaded.Session.Quote),
         ["batch_results"] = null,
     };
+
+    /// <summary>What a command runs that is no node of the project: show's --inline SQL, run-operation's macro.</summary>
+    static bool IsCommandNode(Node node) =>
+        node.UniqueId.StartsWith("sql_operation.", StringComparison.Ordinal) || node.ResourceType == ResourceType.Operation && node.UniqueId.StartsWith("macro.", StringComparison.Ordinal);
 
     /// <summary>dbt's words: models and seeds succeed, error or skip; tests pass, warn, fail or error.</summary>
     public static string Status(NodeResult r) => r.StatusText;

@@ -11,12 +11,12 @@ public static class ProjectFileReader
     [
         "name", "version", "profile", "config-version", "model-paths", "seed-paths", "macro-paths", "test-paths",
         "snapshot-paths", "target-path", "clean-targets", "vars", "models", "seeds", "tests", "data_tests", "sources",
-        "snapshots", "packages-install-path", "dispatch", "on-run-start", "on-run-end",
+        "snapshots", "packages-install-path", "dispatch", "on-run-start", "on-run-end", "analysis-paths",
     ];
 
     static readonly string[] AcceptedUnused =
     [
-        "require-dbt-version", "analysis-paths", "docs-paths", "asset-paths", "log-path",
+        "require-dbt-version", "docs-paths", "asset-paths", "log-path",
         "quoting", "query-comment", "flags", "restrict-access",
         "exposures", "metrics", "semantic-models", "saved-queries", "unit_tests", "dbt-cloud",
     ];
@@ -83,6 +83,7 @@ public static class ProjectFileReader
             Snapshots: Scope("snapshots"))
         {
             PackagesInstallPath = map.Text("packages-install-path") ?? "dbt_packages",
+            AnalysisPaths = map.TextList("analysis-paths", ["analyses"]),
             Dispatch = Dispatch(map),
             OnRunStart = RunHooks(map, "on-run-start"),
             OnRunEnd = RunHooks(map, "on-run-end"),

@@ -111,6 +111,7 @@ public static class ProjectLoader
 
         var context = new ParseContext(package, root, options, files, index, session, patches, props, parsed);
         ModelParser.Parse(context);
+        AnalysisParser.Parse(context);
         SeedParser.Parse(context);
         SourceParser.Parse(context);
         SnapshotParser.Parse(context);

@@ -4,7 +4,7 @@ using Xform.Core.Templating;
 namespace Xform.Core.Project;
 
 /// <remarks><see cref="Operation"/>: an on-run-start / on-run-end hook, only ever a result of a run (dbt's operation nodes).</remarks>
-public enum ResourceType { Model, Seed, Source, Test, Snapshot, Operation, UnitTest }
+public enum ResourceType { Model, Seed, Source, Test, Snapshot, Operation, UnitTest, Analysis }
 
 /// <summary>Where a relation lives. Rendered quoted, two-part unless a database was configured.</summary>
 public sealed record RelationName(string? Database, string Schema, string Identifier)
@@ -92,10 +92,11 @@ public sealed record Node
         ResourceType.Test => "test",
         ResourceType.Snapshot => "snapshot",
         ResourceType.UnitTest => "unit_test",
+        ResourceType.Analysis => "view",
         _ => "source",
     };
 
-    public bool IsExecutable => ResourceType is not ResourceType.Source && Materialized != "ephemeral";
+    public bool IsExecutable => ResourceType is not (ResourceType.Source or ResourceType.Analysis) && Materialized != "ephemeral";
 
     /// <summary>dbt's name of the resource type (<c>unit_test</c>, <c>model</c>, ...).</summary>
     public string TypeName => ResourceType == ResourceType.UnitTest ? "unit_test" : ResourceType.ToString().ToLowerInvariant();

@@ -25,6 +25,9 @@ public sealed record ProjectConfig(
     /// <summary>Where installed packages live, relative to the project (<c>packages-install-path</c>).</summary>
     public string PackagesInstallPath { get; init; } = "dbt_packages";
 
+    /// <summary>Where analyses live (<c>analysis-paths</c>; dbt's default <c>analyses</c>): compiled, never run.</summary>
+    public IReadOnlyList<string> AnalysisPaths { get; init; } = ["analyses"];
+
     /// <summary>The <c>dispatch:</c> config: macro namespace -> the packages adapter.dispatch searches, in order.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Dispatch { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 

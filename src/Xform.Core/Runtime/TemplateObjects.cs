@@ -59,10 +59,11 @@ public sealed class RelationObject(RelationName name, Func<string, string> quote
 /// <summary>
 /// <c>target</c>: a dict, as dbt's, of the output's connection settings (with the adapter's defaults filled in, so
 /// <c>database</c> is never empty), then <c>type</c>, <c>threads</c>, <c>name</c>, <c>target_name</c>, <c>profile_name</c>.
-/// Secrets (password, private keys, tokens) are left out, as dbt leaves them out of <c>target</c>.
+/// Secrets (password, private keys, tokens) are left out, as dbt leaves them out of <c>target</c>. A field the output
+/// lacks (<c>target.host</c> on DuckDB) is undefined and prints empty, as in dbt.
 /// </summary>
 internal sealed class TargetObject(TargetConfig target, IReadOnlyDictionary<string, object?>? fields)
-    : ReadOnlyNames(Entries(target, fields))
+    : ReadOnlyNames(Entries(target, fields)), ILenientMapping
 {
     static IEnumerable<KeyValuePair<string, object?>> Entries(TargetConfig target, IReadOnlyDictionary<string, object?>? fields)
     {

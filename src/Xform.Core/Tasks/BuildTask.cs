@@ -35,6 +35,9 @@ public static class BuildTask
     public static PreviousRun Retry(Workspace workspace)
     {
         var previous = RunResultsReader.Read(Path.Combine(workspace.TargetDir, "run_results.json"), workspace.ProjectDir);
+        // Only what builds and tests nodes is repeated; show and run-operation are run again as they were typed.
+        if (previous.Command is "show" or "run-operation")
+            throw new Diagnostics.XformException($"the last command was '{previous.Command}', which retry does not repeat; run it again instead");
         return previous with { NotSucceeded = previous.NotSucceeded.Where(workspace.Manifest.Nodes.ContainsKey).ToList() };
     }
 

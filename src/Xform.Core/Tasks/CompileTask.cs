@@ -4,13 +4,13 @@ using Xform.Core.Project;
 
 namespace Xform.Core.Tasks;
 
-/// <summary><c>xform compile</c>: renders the selected models to target/compiled and records them in manifest.json.</summary>
+/// <summary><c>xform compile</c>: renders the selected models and analyses to target/compiled and records them in manifest.json.</summary>
 public static class CompileTask
 {
     /// <summary>The compiled models in graph order; every error of every model is reported together.</summary>
     public static IReadOnlyList<CompiledNode> Run(Workspace workspace)
     {
-        var models = workspace.Selected(ResourceType.Model);
+        var models = workspace.Selected(ResourceType.Model, ResourceType.Analysis);
         var compiler = new Compiler(workspace.Loaded, workspace.Graph, workspace.Adapter.External, workspace.DeferredFor(models), workspace.Adapter.Open)
         {
             EmptyInputs = workspace.Options.Empty ? workspace.Adapter.Dialect.EmptySubquery : null,

@@ -17,7 +17,7 @@ public static class ListTask
     {
         var kinds = resourceTypes.Select(t => t.ToLowerInvariant()).Where(ObjectKinds.Contains).ToList();
         var types = resourceTypes.Where(t => !ObjectKinds.Contains(t.ToLowerInvariant())).Select(t => Enum.TryParse<ResourceType>(t.Replace("_", "", StringComparison.Ordinal), true, out var r)
-            ? r : throw new XformException($"unknown resource type '{t}'; use model, seed, source, test, unit_test, snapshot, exposure, metric, semantic_model or saved_query")).ToArray();
+            ? r : throw new XformException($"unknown resource type '{t}'; use model, seed, source, test, unit_test, snapshot, analysis, exposure, metric, semantic_model or saved_query")).ToArray();
         var nodes = types.Length == 0 && kinds.Count > 0 ? [] : workspace.Selected(types).Select(node => Line(node, format));
         var objects = types.Length > 0 && kinds.Count == 0 ? [] : workspace.SelectedObjects(kinds).Select(o => Line(o, format));
         return nodes.Concat(objects);

@@ -101,13 +101,13 @@ internal static class ScribanHelpers
         Def("j_attr", true, (cx, a) =>
         {
             var r = JinjaRuntime.GetAttr(a[1], (string)a[2]!);
-            return r is JUndefined ? throw new JinjaError(MissingAttr(a[1], (string)a[2]!)) : r;
+            return r is not JUndefined ? r : a[1] is ILenientMapping ? "" : throw new JinjaError(MissingAttr(a[1], (string)a[2]!));
         });
         Def("j_attrsoft", false, (cx, a) => JinjaRuntime.GetAttr(a[0], (string)a[1]!));
         Def("j_item", true, (cx, a) =>
         {
             var r = JinjaRuntime.GetItem(a[1], a[2]);
-            return r is JUndefined u ? throw new JinjaError(MissingItem(a[1], a[2], u)) : r;
+            return r is not JUndefined u ? r : a[1] is ILenientMapping ? "" : throw new JinjaError(MissingItem(a[1], a[2], u));
         });
         Def("j_itemsoft", false, (cx, a) => JinjaRuntime.GetItem(a[0], a[1]));
         Def("j_slice", true, (cx, a) => JinjaRuntime.Slice(a[1], a[2], a[3], a[4]));

@@ -41,6 +41,12 @@ public interface ITemplateObject
 /// <summary>A host object Jinja treats as a mapping (<c>is mapping</c>) and as a dict key by its text, as dbt's Relation.</summary>
 public interface ITemplateMapping;
 
+/// <summary>
+/// A dict whose missing keys read as Jinja's default Undefined (print empty, are false), as dbt's <c>target</c> does
+/// for a field its output lacks (<c>target.host</c> on DuckDB); other dicts keep the error that catches typos.
+/// </summary>
+public interface ILenientMapping;
+
 /// <summary>A host object that is also callable (dbt's <c>config(...)</c> with <c>config.get(...)</c>).</summary>
 public interface ITemplateCallable
 {
