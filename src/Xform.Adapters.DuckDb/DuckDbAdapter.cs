@@ -222,6 +222,7 @@ sealed class DuckDbConnection(DuckDBConnection connection) : IAdapterConnection
 
     public void Execute(string sql)
     {
+        if (string.IsNullOrWhiteSpace(sql)) return; // DuckDB's client fails natively on a blank statement
         try
         {
             using var cmd = Command(sql);

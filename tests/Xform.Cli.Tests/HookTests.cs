@@ -107,6 +107,21 @@ public class HookTests
     }
 
     [Test]
+    public void A_hook_that_renders_no_sql_sends_nothing_and_the_node_builds()
+    {
+        // dbt-utils' integration project has such a seed post-hook: template code with a side effect, no statement.
+        using var p = new TestProject();
+        p.Write("seeds/s.csv", "id\n1\n");
+        p.Write("models/m.sql", "{{ config(materialized='table', post_hook=['{% do log(\"hook ran\", info=True) %}', \"create table main.after as select 1 as x\"]) }}\nselect 1 as id");
+        p.Write("project.yml", "name: proj\nprofile: proj\nseeds:\n  proj:\n    +post-hook: \"{% set unused = 1 %}\"\n");
+        var r = p.Run("build");
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        Assert.That(r.Out, Does.Contain("hook ran"));
+        Assert.That(p.Query("select count(*) from main.after")[0][0], Is.EqualTo(1L), "the hook after the empty one runs");
+        Assert.That(p.Query("select count(*) from main.s")[0][0], Is.EqualTo(1L));
+    }
+
+    [Test]
     public void Hooks_outside_the_transaction_run_before_it_begins_and_after_it_commits()
     {
         using var p = new TestProject();

@@ -17,7 +17,8 @@ public static class AdoTransaction
         try
         {
             using var transaction = connection.BeginTransaction();
-            foreach (var sql in statements)
+            // A blank statement has nothing to run (DuckDB's client fails natively on one).
+            foreach (var sql in statements.Where(s => !string.IsNullOrWhiteSpace(s)))
             {
                 current = sql;
                 using var command = connection.CreateCommand();

@@ -127,10 +127,14 @@ public sealed partial class Compiler(LoadedProject project, DependencyGraph grap
         return ephemerals.Count > 0 ? InjectCtes(sql, OrderEphemerals(ephemerals)) : sql;
     });
 
+    /// <summary>
+    /// The node's hooks rendered. A hook that only runs template code (<c>{% do adapter.drop_relation(this) %}</c>) renders
+    /// no SQL and is left out: there is nothing to send, and an empty statement is an error on some engines.
+    /// </summary>
     IReadOnlyList<RenderedHook> Hooks(Node node, string key, RenderGlobals globals) =>
         node.Config.Hooks(key).Select((h, i) => new RenderedHook(
             Session.Engine.Render(Session.Engine.Parse(new TemplateSource(node.OriginalFilePath, h.Sql), TemplatePackage(node)), globals),
-            h.InTransaction, $"{key} {i + 1}")).ToList();
+            h.InTransaction, $"{key} {i + 1}")).Where(h => !string.IsNullOrWhiteSpace(h.Sql)).ToList();
 
     /// <summary>The package whose macros a node's templates find first (null: the root project).</summary>
     string? TemplatePackage(Node node) => node.PackageName == Session.Project.Name ? null : node.PackageName;
