@@ -14,6 +14,7 @@ static class SiteAssets
 </head>
 <body>
 <header>
+  <button id="toggle-sidebar" title="Show or hide the list of nodes">☰</button>
   <strong id="project-title">__TITLE__</strong>
   <input id="search" type="search" placeholder="Search nodes, columns, descriptions" autocomplete="off">
   <input id="filter" type="text" placeholder="Filter graph: +name  name+  tag:x  resource_type:model ..." autocomplete="off">
@@ -21,10 +22,11 @@ static class SiteAssets
   <button id="fit" title="Fit the graph">fit</button>
   <span id="filter-status"></span>
 </header>
-<main>
+<main id="main" class="nothing-selected">
   <nav id="sidebar"><div id="search-results"></div><div id="node-list"></div></nav>
-  <section id="graph-pane"><svg id="graph" xmlns="http://www.w3.org/2000/svg"><g id="viewport"><g id="edges"></g><g id="nodes"></g></g></svg></section>
-  <article id="details"><p class="hint">Click a node in the graph or the list to see its description, columns, SQL and lineage.</p></article>
+  <section id="graph-pane"><svg id="graph" xmlns="http://www.w3.org/2000/svg"><g id="viewport"><g id="edges"></g><g id="nodes"></g></g></svg>
+    <p id="graph-hint" class="hint">Click a node to see its description, columns, SQL and lineage. Drag to pan, wheel to zoom.</p></section>
+  <article id="details"><button id="close-details" title="Close">×</button><div id="details-body"></div></article>
 </main>
 <script id="xform-data" type="application/json">/*__DATA__*/</script>
 <script>/*__SCRIPT__*/</script>
@@ -41,7 +43,8 @@ header input[type=search], header input[type=text] { padding: 4px 6px; border-ra
 #filter.bad { background: #ffe3e3; }
 #filter-status { min-width: 160px; font-size: 12px; }
 main { flex: 1; display: flex; min-height: 0; }
-#sidebar { width: 230px; overflow: auto; border-right: 1px solid #d9e2ec; padding: 6px; background: #f8fafc; }
+body.no-sidebar #sidebar { display: none; }
+#sidebar { width: 230px; flex: none; overflow: auto; border-right: 1px solid #d9e2ec; padding: 6px; background: #f8fafc; }
 #sidebar h4 { margin: 8px 0 2px; font-size: 11px; text-transform: uppercase; color: #627d98; }
 #sidebar a { display: block; padding: 1px 4px; color: #243b53; text-decoration: none; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; cursor: pointer; }
 #sidebar a:hover, #sidebar a.current { background: #d9e2ec; }
@@ -49,7 +52,7 @@ main { flex: 1; display: flex; min-height: 0; }
 #graph { width: 100%; height: 100%; background: #fff; cursor: grab; user-select: none; }
 #graph.dragging { cursor: grabbing; }
 .node rect { stroke: #486581; stroke-width: 1; rx: 4; }
-.node text { font-size: 12px; pointer-events: none; }
+.node text { font: 12px system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; pointer-events: none; }
 .node { cursor: pointer; }
 .node.model rect { fill: #d6e4ff; } .node.seed rect { fill: #d3f9d8; } .node.source rect { fill: #fff3bf; } .node.exposure rect { fill: #ffd8a8; } .node.metric rect, .node.semantic_model rect, .node.saved_query rect { fill: #e5dbff; }
 .node.snapshot rect { fill: #f3d9fa; } .node.test rect { fill: #ffe3e3; }
@@ -58,7 +61,12 @@ main { flex: 1; display: flex; min-height: 0; }
 .node.dim { opacity: 0.25; } .edge.dim { opacity: 0.1; }
 .edge { fill: none; stroke: #9fb3c8; stroke-width: 1.2; }
 .edge.hl { stroke: #d9480f; stroke-width: 2; }
-#details { width: 560px; overflow: auto; border-left: 1px solid #d9e2ec; padding: 8px 14px; }
+#details { width: min(560px, 45vw); flex: none; overflow: auto; border-left: 1px solid #d9e2ec; padding: 8px 14px; position: relative; }
+main.nothing-selected #details { display: none; } /* the graph gets the room until a node is chosen */
+#close-details { position: absolute; top: 6px; right: 8px; border: none; background: none; font-size: 18px; cursor: pointer; color: #627d98; }
+#graph-hint { position: absolute; left: 10px; bottom: 4px; margin: 0; font-size: 12px; pointer-events: none; }
+main:not(.nothing-selected) #graph-hint { display: none; }
+#columns-table p, #columns-table ul { margin: 0; }
 #details h2 { margin: 4px 0; font-size: 18px; word-break: break-all; }
 #details h3 { margin: 14px 0 4px; font-size: 14px; border-bottom: 1px solid #d9e2ec; }
 .badge { display: inline-block; padding: 0 6px; border-radius: 8px; background: #e4e7eb; font-size: 11px; margin-right: 4px; }
@@ -193,13 +201,33 @@ function select(spec) {
 window.xformDocs.select = spec => Array.from(select(spec)).sort();
 
 // ---- layout: layers by longest path, barycentric crossing reduction ----
+// Labels wrap after '_' and '.' so a column stays narrow: eleven layers of snake_case names still fit a laptop
+// screen at a readable size. Sizes are in graph units; fit() decides the zoom.
+const LABEL_FONT = 12, LINE = 15, PAD = 6, WRAP = 84, MAX_LINES = 5, MIN_SCREEN_FONT = 11;
+const measure = (() => {
+  const ctx = document.createElement('canvas').getContext('2d');
+  ctx.font = LABEL_FONT + 'px ' + getComputedStyle(document.body).fontFamily;
+  return text => ctx.measureText(text).width;
+})();
+function wrapLabel(text) {
+  const lines = []; let line = '';
+  for (const part of text.match(/[^_.]+[_.]*|[_.]+/g) || [text]) {
+    if (line && measure(line + part) > WRAP) { lines.push(line); line = part; } else line += part;
+  }
+  if (line) lines.push(line);
+  const cut = s => { while (s.length > 1 && measure(s + '…') > 2 * WRAP) s = s.slice(0, -1); return s; };
+  const out = lines.slice(0, MAX_LINES).map(l => measure(l) > 2 * WRAP ? cut(l) + '…' : l);
+  if (lines.length > MAX_LINES) out[MAX_LINES - 1] = cut(out[MAX_LINES - 1]) + '…';
+  return out;
+}
 function layout(ids) {
   const set = new Set(ids);
   const parents = id => byId.get(id).parents.filter(p => set.has(p));
   const children = id => byId.get(id).children.filter(c => set.has(c));
   const order = nodes.map(n => n.id).filter(id => set.has(id)); // graph order: parents first
-  const layer = new Map();
-  for (const id of order) { let l = 0; for (const p of parents(id)) l = Math.max(l, layer.get(p) + 1); layer.set(id, l); }
+  const layer = new Map(); // longest path from a root: sources and seeds, then staging, intermediate, marts
+  const depth = id => { if (!layer.has(id)) { layer.set(id, 0); layer.set(id, Math.max(0, ...parents(id).map(p => depth(p) + 1))); } return layer.get(id); };
+  order.forEach(depth);
   const layers = [];
   for (const id of order) { const l = layer.get(id); (layers[l] = layers[l] || []).push(id); }
   for (const L of layers) L.sort((a, b) => byId.get(a).type.localeCompare(byId.get(b).type) || label(a).localeCompare(label(b)));
@@ -217,11 +245,18 @@ function layout(ids) {
       layers[l].forEach((id, i) => index.set(id, i));
     }
   }
-  const pos = new Map(), W = 200, H = 30, GX = 90, GY = 16;
-  const tallest = Math.max(1, ...layers.map(L => L.length));
+  const pos = new Map(), GX = 24, GY = 12;
+  const lines = new Map(order.map(id => [id, wrapLabel(label(id))]));
+  const height = id => lines.get(id).length * LINE + 2 * PAD - 3;
+  const stack = L => L.reduce((sum, id) => sum + height(id), 0) + GY * (L.length - 1);
+  const tallest = Math.max(0, ...layers.map(L => L ? stack(L) : 0));
+  let x = 0;
   layers.forEach((L, l) => {
-    const offset = (tallest - L.length) * (H + GY) / 2;
-    L.forEach((id, i) => pos.set(id, { x: l * (W + GX), y: offset + i * (H + GY), w: W, h: H }));
+    if (!L) return;
+    const w = Math.max(...L.map(id => Math.max(...lines.get(id).map(measure)))) + 2 * PAD;
+    let y = (tallest - stack(L)) / 2;
+    for (const id of L) { pos.set(id, { x, y, w, h: height(id), lines: lines.get(id), layer: l }); y += height(id) + GY; }
+    x += w + GX;
   });
   return pos;
 }
@@ -242,11 +277,10 @@ function draw() {
   }
   for (const id of ids) {
     const n = byId.get(id), p = state.pos.get(id);
-    const g = el('g', { class: 'node ' + n.type, 'data-id': id, transform: `translate(${p.x},${p.y})` });
+    const g = el('g', { class: 'node ' + n.type, 'data-id': id, 'data-layer': p.layer, transform: `translate(${p.x},${p.y})` });
     g.appendChild(el('rect', { width: p.w, height: p.h }));
-    const t = el('text', { x: 8, y: 19 });
-    const text = n.label.length > 30 ? n.label.slice(0, 29) + '…' : n.label;
-    t.textContent = text;
+    const t = el('text', { x: PAD, y: PAD + LABEL_FONT - 1 });
+    p.lines.forEach((line, i) => { const s = el('tspan', { x: PAD, dy: i ? LINE : 0 }); s.textContent = line; t.appendChild(s); });
     const title = el('title', {}); title.textContent = n.label + ' (' + n.type + ')';
     g.appendChild(title); g.appendChild(t);
     g.addEventListener('click', ev => { ev.stopPropagation(); selectNode(id); });
@@ -275,22 +309,39 @@ function highlight() {
 
 // ---- pan and zoom ----
 function applyTransform() { $('viewport').setAttribute('transform', `translate(${state.tx},${state.ty}) scale(${state.scale})`); }
-function fit() {
-  const svg = $('graph'), r = svg.getBoundingClientRect();
+// readable: never zoom out below labels of MIN_SCREEN_FONT px; a graph too big for that starts at its sources
+// (top left) instead of shrinking to unreadable boxes. The fit button shows everything whatever the size.
+function fit(readable) {
+  const svg = $('graph'), r = svg.getBoundingClientRect(), M = 12;
   let maxX = 0, maxY = 0;
   for (const p of state.pos.values()) { maxX = Math.max(maxX, p.x + p.w); maxY = Math.max(maxY, p.y + p.h); }
-  if (!maxX) return;
-  state.scale = Math.min(2, Math.max(0.05, Math.min((r.width - 40) / maxX, (r.height - 40) / maxY)));
-  state.tx = 20 + ((r.width - 40) - maxX * state.scale) / 2; state.ty = 20 + ((r.height - 40) - maxY * state.scale) / 2;
+  if (!maxX || !r.width) return;
+  state.fitScale = Math.min((r.width - 2 * M) / maxX, (r.height - 2 * M) / maxY);
+  const least = MIN_SCREEN_FONT / LABEL_FONT;
+  if (readable === true && state.fitScale < least) { state.scale = least; state.tx = M; state.ty = M; }
+  else {
+    state.scale = Math.min(1.5, Math.max(0.05, state.fitScale));
+    state.tx = M + ((r.width - 2 * M) - maxX * state.scale) / 2; state.ty = M + ((r.height - 2 * M) - maxY * state.scale) / 2;
+  }
   applyTransform();
 }
+// Keeps the selected node on screen when the details pane opens and narrows the graph.
+function reveal(id) {
+  const p = state.pos.get(id), r = $('graph').getBoundingClientRect();
+  if (!p) return;
+  const left = state.tx + p.x * state.scale, right = left + p.w * state.scale, top = state.ty + p.y * state.scale;
+  if (left < 0 || right > r.width) state.tx += r.width / 2 - (left + right) / 2;
+  if (top < 0 || top > r.height) state.ty += r.height / 2 - top;
+  applyTransform();
+}
+function closeDetails() { state.selected = null; $('main').classList.add('nothing-selected'); highlight(); }
 (function panZoom() {
   const svg = $('graph'); let drag = null;
   svg.addEventListener('mousedown', e => { drag = { x: e.clientX, y: e.clientY, tx: state.tx, ty: state.ty, moved: false }; svg.classList.add('dragging'); });
   window.addEventListener('mousemove', e => { if (!drag) return; state.tx = drag.tx + e.clientX - drag.x; state.ty = drag.ty + e.clientY - drag.y;
     if (Math.abs(e.clientX - drag.x) + Math.abs(e.clientY - drag.y) > 3) drag.moved = true; applyTransform(); });
   window.addEventListener('mouseup', () => { svg.classList.remove('dragging'); setTimeout(() => { drag = null; }, 0); });
-  svg.addEventListener('click', () => { if (drag && drag.moved) return; if (state.selected) { state.selected = null; highlight(); } });
+  svg.addEventListener('click', () => { if (drag && drag.moved) return; if (state.selected) closeDetails(); });
   svg.addEventListener('wheel', e => {
     e.preventDefault();
     const r = svg.getBoundingClientRect(), mx = e.clientX - r.left, my = e.clientY - r.top;
@@ -302,20 +353,74 @@ function fit() {
 
 // ---- details ----
 function nodeLink(id) { return `<a class="node-link" data-id="${esc(id)}">${esc(label(id))}</a>`; }
+// Inline Markdown after CommonMark's rules for the parts descriptions use: code spans stay literal, backslash
+// escapes, http(s) links, and * / _ emphasis only where a delimiter run is left- or right-flanking, so
+// `a * b * c` and snake_case names print as written. Text is HTML-escaped; nothing in a description becomes markup.
+function inline(src) {
+  const out = []; let text = '';
+  const flush = () => { if (text) { out.push({ html: esc(text) }); text = ''; } };
+  const space = c => c === undefined || /\s/u.test(c);
+  const punct = c => c !== undefined && /[\p{P}\p{S}]/u.test(c);
+  for (let i = 0; i < src.length;) {
+    const c = src[i];
+    if (c === '\\' && /[!-\/:-@[-`{-~]/.test(src[i + 1] || '')) { text += src[i + 1]; i += 2; continue; }
+    if (c === '`') {
+      let n = 0; while (src[i + n] === '`') n++;
+      let j = i + n, end = -1;
+      while ((j = src.indexOf('`', j)) >= 0) { let m = 0; while (src[j + m] === '`') m++; if (m === n) { end = j; break; } j += m; }
+      if (end < 0) { text += src.slice(i, i + n); i += n; continue; }
+      let code = src.slice(i + n, end).replace(/\n/g, ' ');
+      if (/^ .*[^ ].* $/.test(code)) code = code.slice(1, -1);
+      flush(); out.push({ html: '<code>' + esc(code) + '</code>' }); i = end + n; continue;
+    }
+    const link = c === '[' ? /^\[([^\]]+)\]\((https?:[^)\s]+)\)/.exec(src.slice(i)) : null;
+    if (link) { flush(); out.push({ html: '<a href="' + esc(link[2]) + '">' + inline(link[1]) + '</a>' }); i += link[0].length; continue; }
+    if (c === '*' || c === '_') {
+      let n = 0; while (src[i + n] === c) n++;
+      const before = src[i - 1], after = src[i + n];
+      const left = !space(after) && (!punct(after) || space(before) || punct(before));
+      const right = !space(before) && (!punct(before) || space(after) || punct(after));
+      flush();
+      out.push({ delim: c, n, size: n, open: c === '*' ? left : left && (!right || punct(before)),
+        close: c === '*' ? right : right && (!left || punct(after)), opens: [], closes: [] });
+      i += n; continue;
+    }
+    text += c; i++;
+  }
+  flush();
+  // Match closers with the nearest opener of the same character (innermost first); two of each make <strong>.
+  for (let ci = 0; ci < out.length; ci++) {
+    const closer = out[ci];
+    while (closer.delim && closer.close && closer.n > 0) {
+      let oi = ci - 1;
+      for (; oi >= 0; oi--) {
+        const o = out[oi];
+        if (o.delim !== closer.delim || !o.open || !o.n) continue;
+        if ((o.close || closer.open) && (o.size + closer.size) % 3 === 0 && (o.size % 3 || closer.size % 3)) continue; // rule of 3
+        break;
+      }
+      if (oi < 0) break;
+      const opener = out[oi], use = opener.n >= 2 && closer.n >= 2 ? 2 : 1, tag = use === 2 ? 'strong' : 'em';
+      opener.n -= use; closer.n -= use;
+      opener.opens.unshift('<' + tag + '>'); closer.closes.push('</' + tag + '>');
+      for (let k = oi + 1; k < ci; k++) if (out[k].delim) out[k].open = out[k].close = false;
+    }
+  }
+  return out.map(t => t.delim ? t.closes.join('') + t.delim.repeat(t.n) + t.opens.join('') : t.html).join('');
+}
 function markdown(text) {
   if (!text) return '<p class="hint">No description.</p>';
   const blocks = String(text).replace(/\r/g, '').split(/\n{2,}/);
   return blocks.map(b => {
     if (/^```/.test(b)) return '<pre><code>' + esc(b.replace(/^```\w*\n?/, '').replace(/\n?```$/, '')) + '</code></pre>';
-    const inline = s => esc(s).replace(/`([^`]+)`/g, '<code>$1</code>').replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
-      .replace(/\*([^*]+)\*/g, '<em>$1</em>').replace(/\[([^\]]+)\]\((https?:[^)\s]+)\)/g, '<a href="$2">$1</a>');
     const h = /^(#{1,4})\s+(.*)$/.exec(b);
     if (h && b.indexOf('\n') < 0) return `<h${h[1].length + 2}>${inline(h[2])}</h${h[1].length + 2}>`;
     const lines = b.split('\n');
-    if (lines.every(l => /^\s*([-*]|\d+\.)\s+/.test(l))) return '<ul>' + lines.map(l => '<li>' + inline(l.replace(/^\s*([-*]|\d+\.)\s+/, '')) + '</li>').join('') + '</ul>';
-    return '<p>' + inline(b).replace(/\n/g, ' ') + '</p>';
+    if (lines.every(l => /^\s*([-*+]|\d+\.)\s+/.test(l))) return '<ul>' + lines.map(l => '<li>' + inline(l.replace(/^\s*([-*+]|\d+\.)\s+/, '')) + '</li>').join('') + '</ul>';
+    return '<p>' + inline(lines.join(' ')) + '</p>';
   }).join('');
 }
+window.xformDocs.markdown = markdown;
 function lineageCell(c) {
   if (!c.lineage) return '<span class="hint">—</span>';
   const l = c.lineage;
@@ -326,12 +431,12 @@ function lineageCell(c) {
   return html;
 }
 function showDetails(id) {
-  const n = byId.get(id), d = $('details');
+  const n = byId.get(id), d = $('details-body');
   const sec = (title, body) => body ? `<h3>${title}</h3>${body}` : '';
   const list = ids => ids.length ? '<ul>' + ids.map(x => '<li>' + nodeLink(x) + ' <span class="badge">' + esc(byId.get(x).type) + '</span></li>').join('') + '</ul>' : '<p class="hint">none</p>';
   const cols = n.columns.length ? `<table id="columns-table"><tr><th>column</th><th>description and tests</th><th>upstream columns</th></tr>` +
     n.columns.map(c => `<tr data-column="${esc(c.name)}"><td><a class="trace" data-column="${esc(c.name)}" title="Trace this column upstream and downstream"><code class="col-name">${esc(c.name)}</code></a><br><small class="col-type">${esc(c.type || '')}</small></td>` +
-      `<td>${esc(c.description)}<div>${c.tests.map(t => '<span class="badge test">' + esc(t) + '</span>').join('')}</div></td><td class="col-lineage">${lineageCell(c)}</td></tr>`).join('') + '</table>'
+      `<td>${c.description ? markdown(c.description) : ''}<div>${c.tests.map(t => '<span class="badge test">' + esc(t) + '</span>').join('')}</div></td><td class="col-lineage">${lineageCell(c)}</td></tr>`).join('') + '</table>'
     : '<p class="hint">No columns known: declare them in YAML, or build the project and run docs generate again.</p>';
   d.innerHTML = `<h2 id="details-name">${esc(n.label)}</h2>
     <span class="badge">${esc(n.type)}</span>${n.materialized && n.type === 'model' ? '<span class="badge">' + esc(n.materialized) + '</span>' : ''}
@@ -402,7 +507,10 @@ function selectNode(id, column) {
   if (!byId.has(id)) return;
   state.selected = id;
   if (!state.visible.has(id) || (byId.get(id).type === 'test' && !$('show-tests').checked)) { /* keep the graph; details still show */ }
+  const opening = $('main').classList.contains('nothing-selected');
+  $('main').classList.remove('nothing-selected');
   highlight(); showDetails(id);
+  if (opening) reveal(id);
   for (const a of document.querySelectorAll('#node-list a')) a.classList.toggle('current', a.getAttribute('data-id') === id);
   if (column) { const row = document.querySelector(`#columns-table tr[data-column="${CSS.escape(column)}"]`); if (row) { row.style.background = '#fff3bf'; row.scrollIntoView({ block: 'center' }); } }
   location.hash = encodeURIComponent(id);
@@ -445,20 +553,24 @@ function applyFilter() {
   } catch (e) {
     $('filter').classList.add('bad'); $('filter').title = e.message; $('filter-status').textContent = e.message; return;
   }
-  draw(); fit();
+  draw(); fit(true);
 }
 
 let timer = null;
 $('filter').addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(applyFilter, 250); });
 $('filter').addEventListener('keydown', e => { if (e.key === 'Enter') { clearTimeout(timer); applyFilter(); } });
-$('search').addEventListener('input', e => search(e.target.value));
-$('show-tests').addEventListener('change', () => { draw(); fit(); });
-$('fit').addEventListener('click', fit);
+$('search').addEventListener('input', e => { if (document.body.classList.contains('no-sidebar')) { document.body.classList.remove('no-sidebar'); fit(true); } search(e.target.value); });
+$('show-tests').addEventListener('change', () => { draw(); fit(true); });
+$('fit').addEventListener('click', () => fit(false));
+$('close-details').addEventListener('click', closeDetails);
+$('toggle-sidebar').addEventListener('click', () => { document.body.classList.toggle('no-sidebar'); fit(true); });
 window.xformDocs.filter = spec => { $('filter').value = spec; applyFilter(); return document.querySelectorAll('#nodes .node').length; };
 sidebar();
 state.visible = new Set(nodes.map(n => n.id));
-draw(); fit();
-window.addEventListener('resize', fit);
+draw(); fit(true);
+// On a narrow screen the node list gives its room to the graph when the graph would not be readable beside it.
+if (state.fitScale < MIN_SCREEN_FONT / LABEL_FONT) { document.body.classList.add('no-sidebar'); fit(true); }
+window.addEventListener('resize', () => fit(true));
 if (location.hash.length > 1) selectNode(decodeURIComponent(location.hash.slice(1)));
 document.body.setAttribute('data-ready', 'true');
 })();

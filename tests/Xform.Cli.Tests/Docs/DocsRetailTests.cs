@@ -274,6 +274,128 @@ public sealed class DocsRetailTests
         TestContext.Progress.WriteLine($"chromium docs test: {watch.Elapsed.TotalSeconds:0.0}s");
     }
 
+    [Test]
+    public async Task On_first_open_at_1280x800_the_graph_is_layered_readable_and_whole_and_the_details_pane_closed()
+    {
+        var chromium = HeadlessChromium.Find();
+        if (chromium is null) Unavailable.Skip("chromium is not installed (Debian: apt-get install chromium; .ci/run installs it)");
+        // Longest path from a root, computed here from the command line's depends_on: sources and seeds are 0.
+        var lineage = _project.Run("docs", "lineage", "--format", "json", "-s", "*");
+        Assert.That(lineage.ExitCode, Is.EqualTo(0), lineage.ToString());
+        var parents = JsonNode.Parse(lineage.Out)!["nodes"]!.AsArray().ToDictionary(
+            n => (string)n!["unique_id"]!, n => n!["depends_on"]!.AsArray().Select(p => (string)p!).ToList());
+        var depth = new Dictionary<string, int>();
+        int Depth(string id) => depth.TryGetValue(id, out var d) ? d
+            : depth[id] = parents[id].Where(parents.ContainsKey).Select(p => Depth(p) + 1).DefaultIfEmpty(0).Max();
+        foreach (var id in parents.Keys) Depth(id);
+        Assert.That(depth.Values.Max(), Is.GreaterThanOrEqualTo(8), "the retail project is deep: the test means something");
+
+        using var browser = await HeadlessChromium.StartAsync(chromium, 1280, 800);
+        var url = new Uri(Path.Combine(_project.Dir, "target", "index.html")).AbsoluteUri;
+        await browser.NavigateAsync(url, "document.body && document.body.getAttribute('data-ready') === 'true'");
+        var page = (await browser.EvalAsync("""
+            (() => {
+              const nodes = Array.from(document.querySelectorAll('#nodes .node')).map(g => {
+                const r = g.querySelector('rect').getBoundingClientRect(), t = g.querySelector('text');
+                const px = parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a; // the label's size on screen
+                return { id: g.getAttribute('data-id'), left: r.left, right: r.right, top: r.top, bottom: r.bottom, px: px };
+              });
+              const graph = document.getElementById('graph').getBoundingClientRect();
+              return { width: innerWidth, height: innerHeight, details: document.getElementById('details').getBoundingClientRect().width,
+                       graph: [graph.left, graph.top, graph.right, graph.bottom], nodes: nodes };
+            })()
+            """))!;
+        await SaveScreenshot(browser, "docs-first-open-1280x800.png");
+        Assert.That((int)page["width"]!, Is.EqualTo(1280));
+        var nodes = page["nodes"]!.AsArray().Select(n => (Id: (string)n!["id"]!, Left: (double)n["left"]!, Right: (double)n["right"]!,
+            Top: (double)n["top"]!, Bottom: (double)n["bottom"]!, Px: (double)n["px"]!)).ToList();
+        Assert.That(nodes.Select(n => n.Id), Is.EquivalentTo(parents.Keys));
+
+        // Layered left to right: every node of a layer starts where the layer starts, right of the whole previous layer.
+        var layers = nodes.GroupBy(n => depth[n.Id]).OrderBy(g => g.Key).ToList();
+        Assert.That(layers.Select(l => l.Key), Is.EqualTo(Enumerable.Range(0, layers.Count)));
+        for (var i = 0; i < layers.Count; i++)
+        {
+            Assert.That(layers[i].Select(n => n.Left).Distinct(), Has.Exactly(1).Items, $"layer {i} is one column");
+            if (i > 0) Assert.That(layers[i].Min(n => n.Left), Is.GreaterThan(layers[i - 1].Max(n => n.Right)), $"layer {i} is right of layer {i - 1}");
+        }
+        var x = nodes.ToDictionary(n => n.Id, n => n.Left);
+        Assert.That(x["source.retail.pos.transaction_logs"], Is.LessThan(x["model.retail.stg_transaction_logs"]));
+        Assert.That(x["model.retail.stg_transaction_logs"], Is.LessThan(x["model.retail.int_sales_lines"]));
+        Assert.That(x["model.retail.int_sales_lines"], Is.LessThan(x["model.retail.obt_customer_kpis_and_segmentation"]));
+        Assert.That(x["model.retail.obt_customer_kpis_and_segmentation"], Is.LessThan(x["model.retail.fct_customer_metrics"]));
+
+        // Readable and whole: labels of at least 11 px, every node inside the graph pane and the 1280x800 window.
+        Assert.That(nodes.Min(n => n.Px), Is.GreaterThanOrEqualTo(11.0));
+        var graph = page["graph"]!.AsArray().Select(v => (double)v!).ToArray();
+        Assert.That(graph[2], Is.LessThanOrEqualTo(1280).And.GreaterThan(640), "the graph has the room");
+        Assert.That(graph[3], Is.LessThanOrEqualTo(800));
+        Assert.Multiple(() =>
+        {
+            foreach (var n in nodes)
+                Assert.That(n.Left >= graph[0] && n.Top >= graph[1] && n.Right <= graph[2] && n.Bottom <= graph[3], Is.True, $"{n.Id} is inside the graph pane");
+        });
+        // Nothing selected: the details pane is closed; a click opens it.
+        Assert.That((double)page["details"]! / 1280, Is.LessThan(0.3));
+        var stg = nodes.First(n => n.Id == "model.retail.stg_transaction_logs");
+        await browser.ClickAsync((stg.Left + stg.Right) / 2, (stg.Top + stg.Bottom) / 2);
+        await browser.WaitForAsync("document.getElementById('details-name') && document.getElementById('details-name').textContent === 'stg_transaction_logs'");
+        Assert.That((double)(await browser.EvalAsync("document.getElementById('details').getBoundingClientRect().width"))!, Is.GreaterThan(300));
+        Assert.That((bool)(await browser.EvalAsync(
+            "(() => { const r = document.querySelector('#nodes .node[data-id=\"model.retail.stg_transaction_logs\"] rect').getBoundingClientRect(), g = document.getElementById('graph').getBoundingClientRect(); return r.left >= g.left && r.right <= g.right; })()"))!,
+            Is.True, "the clicked node stays in view beside the opened pane");
+        await browser.EvalAsync("document.getElementById('close-details').click()");
+        Assert.That((double)(await browser.EvalAsync("document.getElementById('details').getBoundingClientRect().width"))!, Is.EqualTo(0));
+    }
+
+    [Test]
+    public async Task Descriptions_render_formulas_as_written_with_commonmark_emphasis_and_no_markup()
+    {
+        var chromium = HeadlessChromium.Find();
+        if (chromium is null) Unavailable.Skip("chromium is not installed (Debian: apt-get install chromium; .ci/run installs it)");
+        using var browser = await HeadlessChromium.StartAsync(chromium, 1280, 800);
+        var url = new Uri(Path.Combine(_project.Dir, "target", "index.html")).AbsoluteUri;
+        await browser.NavigateAsync(url + "#" + Uri.EscapeDataString("model.retail.int_customer_cltv"),
+            "document.getElementById('details-name') && document.getElementById('details-name').textContent === 'int_customer_cltv'");
+        var description = (string)(await browser.EvalAsync("document.getElementById('details-body').querySelector('h3 + p').textContent"))!;
+        Assert.That(description, Does.Contain("avg_line_value * frequency * tenure_days"));
+        Assert.That((int)(await browser.EvalAsync("document.querySelectorAll('#details-body em, #details-body strong').length"))!, Is.EqualTo(0));
+        var column = (string)(await browser.EvalAsync("document.querySelector('#columns-table tr[data-column=\"customer_cltv_revenue\"]').textContent"))!;
+        Assert.That(column, Does.Contain("avg_line_value * frequency * tenure_days"));
+        await SaveScreenshot(browser, "docs-cltv-description.png");
+
+        // The page's Markdown function, case by case (CommonMark's answers).
+        var cases = new (string Markdown, string Html)[]
+        {
+            ("a * b * c", "<p>a * b * c</p>"),
+            ("avg_line_value * frequency * tenure_days", "<p>avg_line_value * frequency * tenure_days</p>"),
+            ("snake_case_name and _em_ here", "<p>snake_case_name and <em>em</em> here</p>"),
+            ("*em* and **strong** and ***both***", "<p><em>em</em> and <strong>strong</strong> and <em><strong>both</strong></em></p>"),
+            ("a*b*c", "<p>a<em>b</em>c</p>"),
+            ("2 * 3 = *six*", "<p>2 * 3 = <em>six</em></p>"),
+            ("`a * b * c` and `x*y*z`", "<p><code>a * b * c</code> and <code>x*y*z</code></p>"),
+            ("`` a`b ``", "<p><code>a`b</code></p>"),
+            ("\\*not em\\*", "<p>*not em*</p>"),
+            ("**unclosed", "<p>**unclosed</p>"),
+            ("<script>alert(1)</script> *x*", "<p>&lt;script&gt;alert(1)&lt;/script&gt; <em>x</em></p>"),
+            ("[docs](https://example.org/a?b=1&c=2) [bad](javascript:alert(1))",
+                "<p><a href=\"https://example.org/a?b=1&amp;c=2\">docs</a> [bad](javascript:alert(1))</p>"),
+            ("- one * two\n- *three*", "<ul><li>one * two</li><li><em>three</em></li></ul>"),
+        };
+        Assert.Multiple(() =>
+        {
+            foreach (var (markdown, html) in cases)
+                Assert.That(Eval(browser, $"window.xformDocs.markdown({System.Text.Json.JsonSerializer.Serialize(markdown)})"), Is.EqualTo(html), markdown);
+        });
+        // A description is never markup: an injected script stays text and does not run.
+        Assert.That(Eval(browser, """
+            (() => { const d = document.createElement('div'); d.innerHTML = window.xformDocs.markdown('<img src=x onerror="window.pwned=1"><script>window.pwned=1</script>');
+                     document.body.appendChild(d); return d.querySelectorAll('img, script').length + ':' + (window.pwned || 0); })()
+            """), Is.EqualTo("0:0"));
+    }
+
+    static string Eval(HeadlessChromium browser, string expression) => (string)browser.EvalAsync(expression).GetAwaiter().GetResult()!;
+
     static async Task SaveScreenshot(HeadlessChromium browser, string name)
     {
         var png = await browser.ScreenshotAsync();
