@@ -178,11 +178,6 @@ public sealed class InsightsPageTests
         }
         Assert.That(segTrace["x"]!.AsArray().Sum(n => (double)n!), Is.EqualTo(all.Customers), "segment bars add up to all customers");
 
-        var tiers = _project.Query($"select cltv_segment, count(*) from {Obt} group by 1");
-        var tierTrace = (await Browser.Eval("(() => { const d = document.getElementById('chart-tiers').data[0]; return { x: d.x, y: d.y }; })()"))!;
-        var tierNames = tierTrace["x"]!.AsArray().Select(n => (string)n!).ToList();
-        foreach (var row in tiers) Close((double)tierTrace["y"]![tierNames.IndexOf((string)row[0]!)]!, D(row[1]), $"customers of tier {row[0]}");
-
         var churn = _project.Query($"select churn_risk_group, count(*) from {Obt} group by 1");
         var pie = (await Browser.Eval("(() => { const d = document.getElementById('chart-churn').data[0]; return { labels: d.labels, values: d.values }; })()"))!;
         var labels = pie["labels"]!.AsArray().Select(n => (string)n!).ToList();
@@ -206,6 +201,92 @@ public sealed class InsightsPageTests
         for (var i = 0; i < countries.Count; i++) Close(countryBars[i], countries[i], $"revenue of the country ranked {i + 1}");
 
         await Screenshot("01-overview");
+    }
+
+    [Test, Order(1)]
+    public async Task Engagement_draws_dau_mau_and_stickiness_each_on_its_own_readable_axis()
+    {
+        await Open(_project.PagePath);
+        var days = _project.Query("select max(dau), max(mau), max(stickiness) from obt_customer_dau_mau_stickiness").Single();
+        double D(object? v) => RetailProject.ToDouble(v);
+        var axes = (await Browser.Eval("(() => { const d = document.getElementById('chart-engagement'); const l = d._fullLayout; " +
+            "return { on: d.data.map(t => t.yaxis || 'y'), " +
+            "dau: l.yaxis.range.map(Number), mau: l.yaxis2.range.map(Number), stick: l.yaxis3.range.map(Number), " +
+            "domains: [l.yaxis.domain, l.yaxis2.domain, l.yaxis3.domain], plotHeight: l._size.h }; })()"))!;
+        Assert.That(axes["on"]!.AsArray().Select(n => (string)n!), Is.EqualTo(new[] { "y", "y2", "y3" }), "DAU, MAU and stickiness each have an axis");
+        var domains = axes["domains"]!.AsArray().Select(d => d!.AsArray().Select(n => (double)n!).ToArray()).ToList();
+        for (var i = 1; i < domains.Count; i++)
+            Assert.That(domains[i][1], Is.LessThanOrEqualTo(domains[i - 1][0]), "the panels do not overlap");
+        double Top(string axis) => (double)axes[axis]!.AsArray()[1]!;
+        Assert.Multiple(() =>
+        {
+            // Each axis is scaled to its own series: its largest value fills most of the panel.
+            Assert.That(D(days[0]), Is.GreaterThan(Top("dau") * 0.75).And.LessThanOrEqualTo(Top("dau")), "DAU axis");
+            Assert.That(D(days[1]), Is.GreaterThan(Top("mau") * 0.75).And.LessThanOrEqualTo(Top("mau")), "MAU axis");
+            Assert.That(D(days[2]), Is.GreaterThan(Top("stick") * 0.75).And.LessThanOrEqualTo(Top("stick")), "stickiness axis");
+        });
+        // The DAU bars are drawn tall enough to read: the highest fills most of its panel, none is lost.
+        var bars = (await Browser.Eval("Array.from(document.querySelectorAll('#chart-engagement .cartesianlayer .subplot.xy .barlayer .point path'))" +
+            ".map(p => p.getBoundingClientRect().height)"))!.AsArray().Select(n => (double)n!).ToList();
+        var panel = (double)axes["plotHeight"]! * (domains[0][1] - domains[0][0]);
+        Assert.That(bars, Is.Not.Empty, "no DAU bar drawn");
+        Assert.That(bars.Max(), Is.GreaterThan(panel * 0.7), "the highest DAU bar");
+        Assert.That(bars.Count(h => h >= 1), Is.EqualTo((int)_project.Scalar("select count(*) from obt_customer_dau_mau_stickiness where dau > 0")),
+            "every day with active customers has a visible bar");
+        AssertOfflineAndClean();
+        await Screenshot("01b-engagement-axes");
+    }
+
+    /// <summary>The page's CLTV histogram, checked bin by bin against the customer OBT.</summary>
+    async Task AssertCltvHistogram(string where)
+    {
+        var h = (await Browser.Eval("window.xformInsights.charts['chart-tiers'].histogram"))!;
+        var edges = h["edges"]!.AsArray().Select(n => (double)n!).ToList();
+        var counts = h["counts"]!.AsArray().Select(n => (double)n!).ToList();
+        Assert.That(edges, Has.Count.EqualTo(counts.Count + 1));
+        Assert.That(edges.Zip(edges.Skip(1), (a, b) => Math.Log10(b) - Math.Log10(a)), Has.All.EqualTo(0.25).Within(1e-9), "quarter-decade bins");
+        string R(double v) => $"cast('{v.ToString("R", CultureInfo.InvariantCulture)}' as double)";
+        const string V = "cast(customer_cltv_profit as double)";
+        for (var k = 0; k < counts.Count; k++)
+        {
+            var upper = k == counts.Count - 1 ? $"{V} <= {R(edges[k + 1])}" : $"{V} < {R(edges[k + 1])}";
+            var expected = _project.Scalar($"select count(*) from {Obt} where ({where}) and {V} >= {R(edges[k])} and {upper}");
+            Assert.That(counts[k], Is.EqualTo(expected), $"customers with CLTV in [{edges[k]}, {edges[k + 1]})");
+        }
+        Assert.That((double)h["nonPositive"]!, Is.EqualTo(_project.Scalar($"select count(*) from {Obt} where ({where}) and customer_cltv_profit <= 0")));
+        Assert.That(counts.Sum() + (double)h["nonPositive"]! + (double)h["missing"]!, Is.EqualTo(_project.Scalar($"select count(*) from {Obt} where {where}")),
+            "every customer is counted once");
+        var tierCounts = h["tierCounts"]!.AsObject();
+        foreach (var row in _project.Query($"select cltv_segment, count(*) from {Obt} where {where} group by 1"))
+            Assert.That((double)tierCounts[(string)row[0]!]!, Is.EqualTo(RetailProject.ToDouble(row[1])), $"customers of tier {row[0]}");
+    }
+
+    [Test, Order(1)]
+    public async Task Cltv_distribution_is_a_log_histogram_with_the_tier_cut_offs_marked()
+    {
+        await Open(_project.PagePath);
+        await AssertCltvHistogram("true");
+        // The cut-offs are dim_cltv_group's lower bounds of Medium and High, i.e. p33 and p66 of the intermediate model.
+        var cuts = _project.Query("select min_cltv_profit from dim_cltv_group where min_cltv_profit is not null order by min_cltv_profit")
+            .Select(r => RetailProject.ToDouble(r[0])).ToList();
+        var percentiles = _project.Query("select max(cltv_p33), max(cltv_p66) from int_customer_cltv_segmentation").Single()
+            .Select(RetailProject.ToDouble).ToList();
+        Assert.That(cuts, Is.EqualTo(percentiles).Within(1e-9), "dim_cltv_group's bounds are p33 and p66");
+        var page = (await Browser.Eval("(() => { const d = document.getElementById('chart-tiers'); return { cuts: window.xformInsights.charts['chart-tiers'].histogram.cuts, " +
+            "lines: d._fullLayout.shapes.map(s => s.x0), labels: d._fullLayout.annotations.map(a => a.text), drawn: d.querySelectorAll('.shapelayer path').length, " +
+            "title: d._fullLayout.xaxis.title.text }; })()"))!;
+        Assert.That(page["cuts"]!.AsArray().Select(n => (double)n!), Is.EqualTo(cuts).Within(1e-9), "the page's cut-offs");
+        Assert.That(page["lines"]!.AsArray().Select(n => (double)n!), Is.EqualTo(cuts.Select(Math.Log10)).Within(1e-9), "a line at each cut-off on the log axis");
+        Assert.That((int)page["drawn"]!, Is.EqualTo(cuts.Count), "the cut-off lines are drawn");
+        Assert.That(page["labels"]!.AsArray().Select(n => (string)n!), Is.EqualTo(new[] { "Medium ≥ ", "High ≥ " }.Select((t, i) =>
+            t + cuts[i].ToString("#,0", CultureInfo.InvariantCulture))), "the cut-offs are labelled");
+        Assert.That((string)page["title"]!, Does.Contain("log scale"));
+
+        var country = (string)_project.Query($"select country from {Obt} group by 1 order by count(*) desc, 1 limit 1").Single()[0]!;
+        await Select("filter-country", country);
+        await AssertCltvHistogram($"country = {Sql(country)}");
+        AssertOfflineAndClean();
+        await Screenshot("01c-cltv-distribution");
     }
 
     [Test, Order(2)]
