@@ -40,7 +40,7 @@ public sealed class InsightsSource(
         {
             log($"could not parse the project ({e.Message}); reading the marts from schema '{target.Schema}'");
         }
-        foreach (var model in InsightsData.Marts)
+        foreach (var model in InsightsData.Sources)
         {
             var node = manifest?.Nodes.Values.FirstOrDefault(n => n.ResourceType == ResourceType.Model && n.Name == model);
             result[model] = (node?.Relation ?? new RelationName(null, target.Schema, model)).Render(adapter.Quote);

@@ -6,6 +6,7 @@
   var N = C.id.length;
   var O = D.overall;
   var E = D.engagement;
+  var M = D.months;
   var $ = function (id) { return document.getElementById(id); };
 
   var state = { country: '', segment: '', tableChurn: '', tableSegment: '', search: '', sort: 'cltv', dir: -1, page: 0 };
@@ -354,6 +355,43 @@
     });
   }
 
+  // Store-wide like the engagement series (the lines are not split by the filters), so drawn once.
+  var monthsDrawn = false;
+  function renderMonths() {
+    if (M.month.length === 0) return showEmpty('chart-months', 'No monthly trend', 'The lines of ' + D.monthlySource + ' could not be read or are empty: run xform build, then reload.', false);
+    if (monthsDrawn) return;
+    monthsDrawn = true;
+    var change = function (v) { return v == null || !isFinite(v) ? '' : (v > 0 ? '+' : v < 0 ? '−' : '±') + nf1.format(Math.abs(v) * 100) + '%'; };
+    var label = M.month.map(function (m, i) { return m.slice(0, 7) + (M.partial[i] ? ' (partial)' : ''); });
+    var series = [
+      { key: 'revenue', chg: 'revenueChange', name: 'Revenue', axis: 'y', color: '#2f6fde', fmt: money0 },
+      { key: 'orders', chg: 'ordersChange', name: 'Orders', axis: 'y2', color: '#16213e', fmt: int },
+      { key: 'active', chg: 'activeChange', name: 'Active customers', axis: 'y3', color: '#1f9d6b', fmt: int }
+    ];
+    var traces = series.map(function (s) {
+      return { type: 'bar', x: M.month, y: M[s.key], yaxis: s.axis, name: s.name,
+        // A partial month is drawn paler: its change against a whole month is not a trend.
+        marker: { color: M.partial.map(function (p) { return p ? s.color + '55' : s.color; }) },
+        text: M[s.chg].map(change), textposition: 'outside', cliponaxis: false, textfont: { size: 10, color: '#5f6b7d' },
+        customdata: M.month.map(function (m, i) { return [label[i], s.fmt(M[s.key][i]), change(M[s.chg][i]) || 'n/a']; }),
+        hovertemplate: '<b>%{customdata[0]}</b><br>' + s.name.toLowerCase() + ' %{customdata[1]}<br>vs month before %{customdata[2]}<extra></extra>' };
+    });
+    var axis = function (domain, title, color) {
+      return { domain: domain, title: { text: title, font: { size: 11, color: color } }, gridcolor: '#eef1f5', rangemode: 'tozero', fixedrange: true };
+    };
+    draw('chart-months', traces, {
+      margin: { l: 70, r: 16, t: 18, b: 30 }, bargap: 0.25, hovermode: 'closest',
+      xaxis: { type: 'date', anchor: 'y3', dtick: 'M1', tickformat: '%b %Y', fixedrange: true },
+      yaxis: axis([0.7, 0.98], 'revenue', '#2f6fde'), yaxis2: axis([0.36, 0.64], 'orders', '#16213e'),
+      yaxis3: axis([0, 0.3], 'active customers', '#1f9d6b')
+    });
+    api.charts['chart-months'].months = M;
+    var partial = M.partial.indexOf(true);
+    $('months-note').textContent = 'Revenue, orders and active customers per calendar month from ' + D.monthlySource +
+      ' (the lines the customer marts are built from), store-wide; the labels are the change from the month before.' +
+      (partial >= 0 ? ' ' + M.month[partial].slice(0, 7) + ' ends at the snapshot date, so it is partial (paler).' : '');
+  }
+
   function renderCountries(idx) {
     if (idx.length === 0) return showEmpty.apply(null, ['chart-countries'].concat(emptyReason()));
     var g = groupBy(idx, 'country');
@@ -472,6 +510,7 @@
     renderTiers(idx);
     renderChurn(idx);
     renderEngagement();
+    renderMonths();
     renderCountries(idx);
     renderTable(idx);
     api.renders++;
@@ -501,9 +540,9 @@
 
     $('subtitle').textContent = (D.snapshotDate ? 'As of ' + D.snapshotDate + ' · ' : '') + int(N) + ' customers · ' +
       D.adapter + ' target · generated ' + D.generatedAt;
-    $('footer').innerHTML = 'Built by <b>xform insights</b> from the mart tables only: ' +
+    $('footer').innerHTML = 'Built by <b>xform insights</b> from the mart tables ' +
       D.sources.map(function (s) { return '<code>' + esc(s) + '</code>'; }).join(' ') +
-      '. Revenue is the sum of sale lines (returns shown separately); AOV is value per order; CLTV is the business\'s heuristic ' +
+      ', and the monthly trend from <code>' + esc(D.monthlySource) + '</code>. Revenue is the sum of sale lines (returns shown separately); AOV is value per order; CLTV is the business\'s heuristic ' +
       '(average line value × orders × tenure days × gross margin), not a forecast. Charts: ' + esc(D.chartLibrary) + ', bundled.' +
       (D.notes.length ? '<br>Notes: ' + D.notes.map(esc).join('; ') : '');
     if (N === 0 && !O) {
