@@ -50,6 +50,11 @@ public sealed record InsightsData(
     IReadOnlyList<MonthTrend> Months,
     IReadOnlyList<string> Notes)
 {
+    /// <summary>The ISO 4217 code the amounts are in (the project var <c>currency</c>).</summary>
+    public string Currency { get; init; } = DefaultCurrency;
+
+    public const string DefaultCurrency = "GBP";
+
     /// <summary>The marts the page reads, in the order it reads them.</summary>
     public static readonly string[] Marts =
     [

@@ -24,7 +24,25 @@ public sealed class InsightsSource(
     {
         using var adapter = createAdapter(_target, project.RootDir);
         var relations = _relations ??= ResolveRelations(adapter);
-        return InsightsLoader.Load(adapter, model => relations[model]);
+        return InsightsLoader.Load(adapter, model => relations[model]) with { Currency = Currency(vars, project) };
+    }
+
+    /// <summary>
+    /// The var <c>currency</c>: --vars first, then project.yml's vars (global, then scoped to the project),
+    /// else GBP. An ISO 4217 code, since the browser formats amounts with it.
+    /// </summary>
+    public static string Currency(IReadOnlyDictionary<string, object?> cliVars, ProjectConfig project)
+    {
+        object? value = null;
+        if (cliVars.TryGetValue("currency", out var cli)) value = cli;
+        else if (project.Vars.TryGetValue("currency", out var global)) value = global;
+        else if (project.Vars.TryGetValue(project.Name, out var scoped) && scoped is IReadOnlyDictionary<string, object?> own &&
+                 own.TryGetValue("currency", out var inProject)) value = inProject;
+        if (value is null) return InsightsData.DefaultCurrency;
+        var code = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)?.Trim() ?? "";
+        if (code.Length != 3 || !code.All(char.IsAsciiLetter))
+            throw new XformException($"the var 'currency' must be a three-letter ISO 4217 code such as GBP or EUR, not '{code}'");
+        return code.ToUpperInvariant();
     }
 
     /// <summary>The marts' relations as the project configures them (schema, alias), from the parsed project.</summary>

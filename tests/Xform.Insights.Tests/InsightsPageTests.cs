@@ -160,7 +160,7 @@ public sealed class InsightsPageTests
         });
         Assert.That(await TileText("customers"), Is.EqualTo(D(o[0]).ToString("#,0", CultureInfo.InvariantCulture)));
         Assert.That(await TileText("churn"), Is.EqualTo((D(o[4]) * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%"));
-        Assert.That(await TileText("aov"), Is.EqualTo(D(o[2]).ToString("#,0.00", CultureInfo.InvariantCulture)));
+        Assert.That(await TileText("aov"), Is.EqualTo("£" + D(o[2]).ToString("#,0.00", CultureInfo.InvariantCulture)), "amounts in the default currency, GBP");
 
         // The overall row and the customer rows agree (the filtered tiles are computed from the latter).
         var all = Expected("true");
@@ -280,7 +280,7 @@ public sealed class InsightsPageTests
         Assert.That(page["cuts"]!.AsArray().Select(n => (double)n!), Is.EqualTo(cuts).Within(1e-9), "the page's cut-offs");
         Assert.That(page["lines"]!.AsArray().Select(n => (double)n!), Is.EqualTo(cuts.Select(Math.Log10)).Within(1e-9), "a line at each cut-off on the log axis");
         Assert.That((int)page["drawn"]!, Is.EqualTo(cuts.Count), "the cut-off lines are drawn");
-        Assert.That(page["labels"]!.AsArray().Select(n => (string)n!), Is.EqualTo(new[] { "Medium ≥ ", "High ≥ " }.Select((t, i) =>
+        Assert.That(page["labels"]!.AsArray().Select(n => (string)n!), Is.EqualTo(new[] { "Medium ≥ £", "High ≥ £" }.Select((t, i) =>
             t + cuts[i].ToString("#,0", CultureInfo.InvariantCulture))), "the cut-offs are labelled");
         Assert.That((string)page["title"]!, Does.Contain("log scale"));
 
@@ -341,6 +341,27 @@ public sealed class InsightsPageTests
                     $"the change label of {months[i]}");
         AssertOfflineAndClean();
         await Screenshot("01d-monthly-trend");
+    }
+
+    [Test, Order(1)]
+    public async Task Amounts_are_shown_in_the_currency_of_the_var()
+    {
+        await Open(_project.PagePath);
+        Assert.That(await Browser.Eval<string>("document.getElementById('subtitle').textContent"), Does.Contain("amounts in GBP"), "project.yml's currency");
+        var page = Path.Combine(_project.Dir, "target", "insights-eur.html");
+        var result = _project.Run("insights", "export", "--out", page, "--vars", "{currency: eur}");
+        Assert.That(result.Code, Is.EqualTo(0), result.ToString());
+        await Open(page);
+        var aov = _project.Scalar("select overall_aov from obt_overall_customer_kpis order by snapshot_date desc limit 1");
+        Assert.That(await TileText("aov"), Is.EqualTo("€" + aov.ToString("#,0.00", CultureInfo.InvariantCulture)));
+        Assert.That(await Browser.Eval<string>("document.getElementById('subtitle').textContent"), Does.Contain("amounts in EUR"));
+        Assert.That(await Browser.Eval<string>("document.querySelector('#customer-table th[data-key=monetary]').textContent"), Does.StartWith("Revenue (EUR)"));
+        AssertOfflineAndClean();
+
+        var bad = _project.Run("insights", "export", "--out", page, "--vars", "{currency: pounds}");
+        Assert.That(bad.Code, Is.EqualTo(2), bad.ToString());
+        Assert.That(bad.Err.Trim().Split('\n'), Has.Length.EqualTo(1), bad.ToString());
+        Assert.That(bad.Err, Does.Contain("three-letter ISO 4217 code").And.Contain("'pounds'"));
     }
 
     [Test, Order(2)]

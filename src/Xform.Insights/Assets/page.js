@@ -18,8 +18,13 @@
   var nf2 = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   var nf1 = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   function int(v) { return v == null || !isFinite(v) ? '–' : nf0.format(v); }
-  function money(v) { return v == null || !isFinite(v) ? '–' : nf2.format(v); }
-  function money0(v) { return v == null || !isFinite(v) ? '–' : nf0.format(v); }
+  // Amounts carry the project's currency (var currency, GBP by default) in the tiles and hovers; the
+  // table's columns name it in their headers instead, to keep the figures aligned.
+  var cf2 = new Intl.NumberFormat('en-US', { style: 'currency', currency: D.currency, minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  var cf0 = new Intl.NumberFormat('en-US', { style: 'currency', currency: D.currency, minimumFractionDigits: 0, maximumFractionDigits: 0 });
+  function money(v) { return v == null || !isFinite(v) ? '–' : cf2.format(v); }
+  function money0(v) { return v == null || !isFinite(v) ? '–' : cf0.format(v); }
+  function amount(v) { return v == null || !isFinite(v) ? '–' : nf2.format(v); }
   function pct(v) { return v == null || !isFinite(v) ? '–' : nf1.format(v * 100) + '%'; }
   function compact(v) {
     if (v == null || !isFinite(v)) return '–';
@@ -192,7 +197,7 @@
         hovertemplate: '<b>%{y}</b><br>%{x:,} customers (%{customdata[0]:.1f}%)<br>%{customdata[1]}<extra></extra>' },
       { type: 'bar', orientation: 'h', y: seg, x: rev, marker: { color: colors, opacity: 0.75 }, name: 'Revenue',
         xaxis: 'x2', text: rev.map(function (v) { return v ? compact(v) : ''; }), textposition: 'outside', cliponaxis: false,
-        hovertemplate: '<b>%{y}</b><br>revenue %{x:,.2f}<extra></extra>' }
+        hovertemplate: '<b>%{y}</b><br>revenue %{x:,.2f} ' + D.currency + '<extra></extra>' }
     ], {
       margin: { l: 130, r: 40, t: 28, b: 30 },
       bargap: 0.28,
@@ -283,7 +288,7 @@
     ], {
       margin: { l: 44, r: 12, t: 26, b: 40 }, shapes: shapes, annotations: annotations,
       xaxis: { tickvals: tickvals, ticktext: ticktext, tickangle: 0, fixedrange: true, zeroline: false,
-        title: { text: 'CLTV profit (log scale)', font: { size: 11, color: '#5f6b7d' } } },
+        title: { text: 'CLTV profit, ' + D.currency + ' (log scale)', font: { size: 11, color: '#5f6b7d' } } },
       yaxis: { gridcolor: '#eef1f5', fixedrange: true, rangemode: 'tozero', title: { text: 'customers', font: { size: 11, color: '#5f6b7d' } } }
     });
     var legend = D.tiers.map(function (t) { return t.name + ' ' + int(counts[t.name] || 0); }).join(' · ');
@@ -382,7 +387,7 @@
     draw('chart-months', traces, {
       margin: { l: 70, r: 16, t: 18, b: 30 }, bargap: 0.25, hovermode: 'closest',
       xaxis: { type: 'date', anchor: 'y3', dtick: 'M1', tickformat: '%b %Y', fixedrange: true },
-      yaxis: axis([0.7, 0.98], 'revenue', '#2f6fde'), yaxis2: axis([0.36, 0.64], 'orders', '#16213e'),
+      yaxis: axis([0.7, 0.98], 'revenue (' + D.currency + ')', '#2f6fde'), yaxis2: axis([0.36, 0.64], 'orders', '#16213e'),
       yaxis3: axis([0, 0.3], 'active customers', '#1f9d6b')
     });
     api.charts['chart-months'].months = M;
@@ -405,11 +410,11 @@
         text: rows.map(function (r) { return compact(r.revenue) + ' · ' + int(r.customers) + ' cust.'; }),
         textposition: 'outside', cliponaxis: false,
         customdata: rows.map(function (r) { return [r.customers, idx.length ? r.customers / idx.length * 100 : 0]; }),
-        hovertemplate: '<b>%{y}</b><br>revenue %{x:,.2f}<br>%{customdata[0]:,} customers (%{customdata[1]:.1f}%)<extra></extra>' }
+        hovertemplate: '<b>%{y}</b><br>revenue %{x:,.2f} ' + D.currency + '<br>%{customdata[0]:,} customers (%{customdata[1]:.1f}%)<extra></extra>' }
     ], {
       margin: { l: 120, r: 90, t: 6, b: 30 }, bargap: rows.length < 4 ? 0.65 : 0.3,
       yaxis: { autorange: 'reversed', automargin: true, fixedrange: true },
-      xaxis: { gridcolor: '#eef1f5', zeroline: false, fixedrange: true, rangemode: 'tozero', title: { text: 'revenue', font: { size: 11, color: '#5f6b7d' } } }
+      xaxis: { gridcolor: '#eef1f5', zeroline: false, fixedrange: true, rangemode: 'tozero', title: { text: 'revenue (' + D.currency + ')', font: { size: 11, color: '#5f6b7d' } } }
     });
   }
 
@@ -418,8 +423,8 @@
     { key: 'id', label: 'Customer' }, { key: 'country', label: 'Country' }, { key: 'segment', label: 'RFM segment' },
     { key: 'tier', label: 'CLTV tier' }, { key: 'churn', label: 'Churn risk' },
     { key: 'recency', label: 'Recency (days)', num: true, fmt: int }, { key: 'frequency', label: 'Orders', num: true, fmt: int },
-    { key: 'monetary', label: 'Revenue', num: true, fmt: money }, { key: 'aov', label: 'AOV', num: true, fmt: money },
-    { key: 'cltv', label: 'CLTV profit', num: true, fmt: money }, { key: 'lastPurchase', label: 'Last purchase' }
+    { key: 'monetary', label: 'Revenue (' + D.currency + ')', num: true, fmt: amount }, { key: 'aov', label: 'AOV (' + D.currency + ')', num: true, fmt: amount },
+    { key: 'cltv', label: 'CLTV profit (' + D.currency + ')', num: true, fmt: amount }, { key: 'lastPurchase', label: 'Last purchase' }
   ];
   function tableRows(idx) {
     var q = state.search.trim().toLowerCase();
@@ -539,7 +544,7 @@
     fillSelect($('table-churn'), D.churnGroups.map(function (c) { return c.name; }), null);
 
     $('subtitle').textContent = (D.snapshotDate ? 'As of ' + D.snapshotDate + ' · ' : '') + int(N) + ' customers · ' +
-      D.adapter + ' target · generated ' + D.generatedAt;
+      D.adapter + ' target · amounts in ' + D.currency + ' · generated ' + D.generatedAt;
     $('footer').innerHTML = 'Built by <b>xform insights</b> from the mart tables ' +
       D.sources.map(function (s) { return '<code>' + esc(s) + '</code>'; }).join(' ') +
       ', and the monthly trend from <code>' + esc(D.monthlySource) + '</code>. Revenue is the sum of sale lines (returns shown separately); AOV is value per order; CLTV is the business\'s heuristic ' +
