@@ -55,6 +55,9 @@ public sealed record InsightsData(
 
     public const string DefaultCurrency = "GBP";
 
+    /// <summary>Why the marts may not be trusted (the last build failed, the raw data is newer); shown as a banner.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>The marts the page reads, in the order it reads them.</summary>
     public static readonly string[] Marts =
     [

@@ -59,6 +59,7 @@ public static class InsightsPage
             generatedAt = generatedAt.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture),
             adapter = data.Adapter,
             currency = data.Currency,
+            warnings = data.Warnings,
             snapshotDate = data.SnapshotDate,
             chartLibrary = ChartLibrary,
             overall = data.Overall,

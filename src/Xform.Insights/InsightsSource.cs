@@ -13,18 +13,35 @@ namespace Xform.Insights;
 /// </summary>
 public sealed class InsightsSource(
     TargetConfig target, ProjectConfig project, string projectDir, IReadOnlyDictionary<string, object?> vars,
-    AdapterFactory createAdapter, Action<string> log)
+    AdapterFactory createAdapter, Action<string> log, string? targetDir = null)
 {
-    readonly TargetConfig _target = ReadOnlyTarget(target, project.RootDir);
     Dictionary<string, string>? _relations;
 
     public string Describe() => $"{target.Type} target '{target.Name}'";
 
     public InsightsData Load()
     {
-        using var adapter = createAdapter(_target, project.RootDir);
-        var relations = _relations ??= ResolveRelations(adapter);
-        return InsightsLoader.Load(adapter, model => relations[model]) with { Currency = Currency(vars, project) };
+        if (_relations is null)
+        {
+            // The project is parsed before the database is opened: a project without the marts hears that, not "build first".
+            using var parsing = createAdapter(target, project.RootDir);
+            _relations = ResolveRelations(parsing);
+        }
+        var relations = _relations;
+        using var adapter = createAdapter(ReadOnlyTarget(target, project.RootDir), project.RootDir);
+        return InsightsLoader.Load(adapter, model => relations[model]) with
+        {
+            Currency = Currency(vars, project),
+            Warnings = BuildHealth.Check(targetDir ?? Path.Combine(project.RootDir, project.TargetPath), project.RootDir, RawDataPath()),
+        };
+    }
+
+    /// <summary>The raw POS file or folder (the var raw_transactions_path), or null when the project names none.</summary>
+    string? RawDataPath()
+    {
+        var value = vars.TryGetValue("raw_transactions_path", out var cli) ? cli
+            : project.Vars.TryGetValue("raw_transactions_path", out var own) ? own : null;
+        return value is string { Length: > 0 } path ? Path.GetFullPath(Path.Combine(project.RootDir, path)) : null;
     }
 
     /// <summary>
@@ -57,6 +74,16 @@ public sealed class InsightsSource(
         catch (XformException e)
         {
             log($"could not parse the project ({e.Message}); reading the marts from schema '{target.Schema}'");
+        }
+        if (manifest is not null)
+        {
+            var models = manifest.Nodes.Values.Where(n => n.ResourceType == ResourceType.Model).Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+            var missing = InsightsData.Marts.Where(m => !models.Contains(m)).ToList();
+            if (missing.Count == InsightsData.Marts.Length)
+                throw new XformException(
+                    $"this project has none of the retail marts the insights page draws ({string.Join(", ", InsightsData.Marts)}); 'xform insights' is for the retail customer-analytics project");
+            if (missing.Count > 0)
+                throw new XformException($"this project lacks the retail marts {string.Join(", ", missing)}, which the insights page draws");
         }
         foreach (var model in InsightsData.Sources)
         {

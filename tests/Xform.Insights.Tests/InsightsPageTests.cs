@@ -364,6 +364,32 @@ public sealed class InsightsPageTests
         Assert.That(bad.Err, Does.Contain("three-letter ISO 4217 code").And.Contain("'pounds'"));
     }
 
+    [Test, Order(1)]
+    public async Task A_banner_says_when_the_raw_data_is_newer_than_the_marts()
+    {
+        await Open(_project.PagePath);
+        Assert.That(await Browser.Eval<bool>("document.getElementById('health-banner').hidden"), Is.True, "no banner after a fresh build");
+        var raw = Path.Combine(_project.Dir, "data", "sample", "transaction_logs.csv");
+        var stamp = File.GetLastWriteTimeUtc(raw);
+        var page = Path.Combine(_project.Dir, "target", "insights-stale.html");
+        try
+        {
+            File.SetLastWriteTimeUtc(raw, DateTime.UtcNow.AddHours(1));
+            var result = _project.Run("insights", "export", "--out", page);
+            Assert.That(result.Code, Is.EqualTo(0), result.ToString());
+        }
+        finally
+        {
+            File.SetLastWriteTimeUtc(raw, stamp);
+        }
+        await Open(page);
+        Assert.That(await Browser.Eval<bool>("document.getElementById('health-banner').hidden"), Is.False, "the banner shows");
+        Assert.That(await Browser.Eval<string>("document.getElementById('health-banner').textContent"),
+            Does.Contain("may not be current").And.Contain("data/sample/transaction_logs.csv changed"));
+        AssertOfflineAndClean();
+        await Screenshot("01e-stale-banner");
+    }
+
     [Test, Order(2)]
     public async Task Charts_show_values_on_hover_and_the_time_series_zooms()
     {

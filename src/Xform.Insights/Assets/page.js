@@ -550,6 +550,11 @@
       ', and the monthly trend from <code>' + esc(D.monthlySource) + '</code>. Revenue is the sum of sale lines (returns shown separately); AOV is value per order; CLTV is the business\'s heuristic ' +
       '(average line value × orders × tenure days × gross margin), not a forecast. Charts: ' + esc(D.chartLibrary) + ', bundled.' +
       (D.notes.length ? '<br>Notes: ' + D.notes.map(esc).join('; ') : '');
+    if (D.warnings.length) {
+      var w = $('health-banner');
+      w.hidden = false;
+      w.innerHTML = '<b>These numbers may not be current.</b> ' + D.warnings.map(esc).join('; ') + '.';
+    }
     if (N === 0 && !O) {
       var b = $('banner');
       b.hidden = false;
