@@ -76,13 +76,14 @@ public static class XformCli
     static readonly Option<string?> InsightsOut = new("--out", "-o") { Description = "The HTML file to write (default: <target-path>/insights.html)" };
 
     static InsightsSource Insights(CommandContext context) => new(context.Target, context.Project, context.ProjectDir,
-        context.CliVars, CommandContext.CreateAdapter, message => context.Output.Warn(message));
+        context.CliVars, CommandContext.CreateAdapter, message => context.Output.Warn(message), context.TargetDir);
 
     static int InsightsExport(CommandContext context)
     {
         var source = Insights(context);
         var path = Path.GetFullPath(context.Get(InsightsOut) is { Length: > 0 } o ? o : Path.Combine(context.TargetDir, "insights.html"));
         var data = source.Load();
+        foreach (var warning in data.Warnings) context.Output.Warn(warning);
         InsightsPage.Export(data, path);
         context.Output.Info($"wrote the insights page ({data.Customers.Count} customers, {data.Engagement.Count} days, {new FileInfo(path).Length / 1024} KiB) to {path}");
         return Success;

@@ -28,7 +28,16 @@ public sealed record CustomerRow(
 /// <summary>One day of <c>obt_customer_dau_mau_stickiness</c>.</summary>
 public sealed record EngagementDay(string Date, double Dau, double Mau, double? Stickiness, double? MonthMau);
 
-/// <summary>Everything the page shows, read from the mart tables only.</summary>
+/// <summary>
+/// One calendar month of the lines the customer marts aggregate (<c>int_customer_metric_lines</c>), with
+/// the change from the calendar month before (null for the first month or after a month of zero).
+/// <paramref name="Partial"/>: the snapshot date falls inside the month, so it holds only part of it.
+/// </summary>
+public sealed record MonthTrend(
+    string Month, double Revenue, double Orders, double ActiveCustomers,
+    double? RevenueChange, double? OrdersChange, double? ActiveCustomersChange, bool Partial);
+
+/// <summary>Everything the page shows, read from the mart tables (and the monthly lines of one intermediate model).</summary>
 public sealed record InsightsData(
     string Adapter,
     string? SnapshotDate,
@@ -38,8 +47,17 @@ public sealed record InsightsData(
     IReadOnlyList<ChurnGroupInfo> ChurnGroups,
     IReadOnlyList<CustomerRow> Customers,
     IReadOnlyList<EngagementDay> Engagement,
+    IReadOnlyList<MonthTrend> Months,
     IReadOnlyList<string> Notes)
 {
+    /// <summary>The ISO 4217 code the amounts are in (the project var <c>currency</c>).</summary>
+    public string Currency { get; init; } = DefaultCurrency;
+
+    public const string DefaultCurrency = "GBP";
+
+    /// <summary>Why the marts may not be trusted (the last build failed, the raw data is newer); shown as a banner.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>The marts the page reads, in the order it reads them.</summary>
     public static readonly string[] Marts =
     [
@@ -48,6 +66,15 @@ public sealed record InsightsData(
     ];
 
     /// <summary>The spec's segment order (best first), used when dim_rfm_group is absent and to order it.</summary>
+    /// <summary>
+    /// The monthly trend's source. No mart keeps order lines by month, so the page groups the lines the
+    /// customer marts are built from; its months add up to the customers' monetary and frequency.
+    /// </summary>
+    public const string MonthlySource = "int_customer_metric_lines";
+
+    /// <summary>Every model the page reads.</summary>
+    public static IEnumerable<string> Sources => Marts.Append(MonthlySource);
+
     public static readonly string[] CanonicalSegments =
     [
         "Champions", "Loyal Customers", "Potential Loyalists", "New Customers", "Promising", "Need Attention",
@@ -60,7 +87,7 @@ public sealed record InsightsData(
     public static InsightsData Empty(string adapter = "none") =>
         new(adapter, null, null, CanonicalSegments.Select(s => new SegmentInfo(s, null, null, null, null)).ToList(),
             CanonicalTiers.Select(t => new TierInfo(t, null, null)).ToList(),
-            CanonicalChurnGroups.Select(g => new ChurnGroupInfo(g, null, null)).ToList(), [], [], []);
+            CanonicalChurnGroups.Select(g => new ChurnGroupInfo(g, null, null)).ToList(), [], [], [], []);
 }
 
 /// <summary>
@@ -84,9 +111,9 @@ public static class InsightsLoader
     {
         var notes = new List<string>();
 
-        QueryResult Read(string model, string columns, string? orderBy = null, bool required = true)
+        QueryResult Read(string model, string columns, string? orderBy = null, bool required = true, bool fromClause = true)
         {
-            var sql = $"select {columns} from {relation(model)}" + (orderBy is null ? "" : $" order by {orderBy}");
+            var sql = $"select {columns}" + (fromClause ? $" from {relation(model)}" : "") + (orderBy is null ? "" : $" order by {orderBy}");
             try
             {
                 return connection.Query(sql);
@@ -96,7 +123,9 @@ public static class InsightsLoader
                 if (required)
                     throw new XformException(
                         $"the insights page reads the mart '{model}', which could not be read ({FirstLine(e.Message)}); run 'xform build' first");
-                notes.Add($"{model} could not be read; its labels fall back to the spec's defaults");
+                notes.Add(model == InsightsData.MonthlySource
+                    ? $"{model} could not be read; the monthly trend is left out"
+                    : $"{model} could not be read; its labels fall back to the spec's defaults");
                 return new QueryResult([], []);
             }
         }
@@ -164,8 +193,49 @@ public static class InsightsLoader
         foreach (var extra in customers.Select(c => c.ChurnGroup).Distinct().Where(s => groups.All(x => x.Name != s)).Order(StringComparer.Ordinal))
             groups.Add(new ChurnGroupInfo(extra, null, null));
 
-        return new InsightsData(adapterType, overall?.SnapshotDate ?? latest, overall, segments, tiers, groups, customers,
-            engagement, notes);
+        // Grouped in the database (date_trunc and count(distinct) read the same on DuckDB, PostgreSQL and
+        // Snowflake), so only one row per month crosses the connection.
+        var monthRows = Read(InsightsData.MonthlySource,
+            "date_trunc('month', invoice_day) as month, sum(line_amount) as revenue, " +
+            "count(distinct case when transaction_category = 'sale' then invoice_no end) as orders, " +
+            "count(distinct customer_id) as active_customers from " + relation(InsightsData.MonthlySource) + " group by 1",
+            required: false, fromClause: false).Rows;
+        var snapshot = overall?.SnapshotDate ?? latest;
+        var months = MonthlyTrend(monthRows.Select(r => (Date(r[0]) ?? "", Num(r[1]) ?? 0, Num(r[2]) ?? 0, Num(r[3]) ?? 0)), snapshot);
+
+        return new InsightsData(adapterType, snapshot, overall, segments, tiers, groups, customers,
+            engagement, months, notes);
+    }
+
+    /// <summary>
+    /// Months in calendar order with the months without a line filled in as zero, so each change is
+    /// against the calendar month before (not the previous month that had sales).
+    /// </summary>
+    public static List<MonthTrend> MonthlyTrend(IEnumerable<(string Month, double Revenue, double Orders, double Active)> rows, string? snapshotDate)
+    {
+        var byMonth = rows.Where(r => r.Month.Length >= 7)
+            .ToDictionary(r => r.Month[..7] + "-01", r => r, StringComparer.Ordinal);
+        var result = new List<MonthTrend>();
+        if (byMonth.Count == 0) return result;
+        var first = DateOnly.ParseExact(byMonth.Keys.Min(StringComparer.Ordinal)!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var last = DateOnly.ParseExact(byMonth.Keys.Max(StringComparer.Ordinal)!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        // Lines are dated before the snapshot date: the month holding the snapshot's previous day is partial
+        // unless that day is the month's last.
+        DateOnly? lastDay = snapshotDate is { Length: >= 10 } s &&
+            DateOnly.TryParseExact(s[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d.AddDays(-1) : null;
+        static double? Change(double now, double? before) => before is { } b && b != 0 ? (now - b) / b : null;
+        MonthTrend? previous = null;
+        for (var m = first; m <= last; m = m.AddMonths(1))
+        {
+            var key = m.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var (_, revenue, orders, active) = byMonth.TryGetValue(key, out var r) ? r : (key, 0, 0, 0);
+            var partial = lastDay is { } ld && ld.Year == m.Year && ld.Month == m.Month && ld.AddDays(1).Month == m.Month;
+            var row = new MonthTrend(key, revenue, orders, active, Change(revenue, previous?.Revenue),
+                Change(orders, previous?.Orders), Change(active, previous?.ActiveCustomers), partial);
+            result.Add(row);
+            previous = row;
+        }
+        return result;
     }
 
     static int Rank(string[] order, string name)

@@ -58,6 +58,8 @@ public static class InsightsPage
         {
             generatedAt = generatedAt.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture),
             adapter = data.Adapter,
+            currency = data.Currency,
+            warnings = data.Warnings,
             snapshotDate = data.SnapshotDate,
             chartLibrary = ChartLibrary,
             overall = data.Overall,
@@ -88,7 +90,19 @@ public static class InsightsPage
                 stickiness = data.Engagement.Select(x => x.Stickiness),
                 monthMau = data.Engagement.Select(x => x.MonthMau),
             },
+            months = new
+            {
+                month = data.Months.Select(x => x.Month),
+                revenue = data.Months.Select(x => x.Revenue),
+                orders = data.Months.Select(x => x.Orders),
+                active = data.Months.Select(x => x.ActiveCustomers),
+                revenueChange = data.Months.Select(x => x.RevenueChange),
+                ordersChange = data.Months.Select(x => x.OrdersChange),
+                activeChange = data.Months.Select(x => x.ActiveCustomersChange),
+                partial = data.Months.Select(x => x.Partial),
+            },
             sources = InsightsData.Marts,
+            monthlySource = InsightsData.MonthlySource,
             notes = data.Notes,
         };
         return JsonSerializer.Serialize(payload, Json);

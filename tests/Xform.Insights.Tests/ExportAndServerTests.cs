@@ -26,6 +26,88 @@ public sealed class ExportAndServerTests
             (t, root) => new DuckDbAdapter(t, root), message => TestContext.Progress.WriteLine(message));
     }
 
+    /// <summary>Runs <paramref name="body"/> with the run's results edited, then puts them back.</summary>
+    void WithRunResults(Func<JsonNode, JsonNode> edit, Action body)
+    {
+        var path = Path.Combine(_project.Dir, "target", "run_results.json");
+        var original = File.ReadAllText(path);
+        var stamp = File.GetLastWriteTimeUtc(path);
+        try
+        {
+            File.WriteAllText(path, edit(JsonNode.Parse(original)!).ToJsonString());
+            File.SetLastWriteTimeUtc(path, stamp);
+            body();
+        }
+        finally
+        {
+            File.WriteAllText(path, original);
+            File.SetLastWriteTimeUtc(path, stamp);
+        }
+    }
+
+    [Test]
+    public void Export_warns_when_the_last_build_failed_or_the_raw_data_is_newer_than_the_marts()
+    {
+        var page = Path.Combine(_project.Dir, "target", "insights-health.html");
+        var clean = _project.Run("insights", "export", "--out", page);
+        Assert.That(clean.Code, Is.EqualTo(0), clean.ToString());
+        Assert.That(clean.Out + clean.Err, Does.Not.Contain("warn"), "a fresh, successful build warns of nothing");
+
+        WithRunResults(root =>
+        {
+            var result = root["results"]!.AsArray().First(r => (string)r!["unique_id"]! == "model.retail.obt_overall_customer_kpis")!;
+            result["status"] = "error";
+            return root;
+        }, () =>
+        {
+            var failed = _project.Run("insights", "export", "--out", page);
+            Assert.That(failed.Code, Is.EqualTo(0), failed.ToString());
+            // Another test of this fixture may have run 'xform run' last: the warning names whichever command it was.
+            var which = (string)JsonNode.Parse(File.ReadAllText(Path.Combine(_project.Dir, "target", "run_results.json")))!["args"]!["which"]!;
+            Assert.That(failed.Out, Does.Contain($"the last 'xform {which}' failed (1 node with an error or failure: model.retail.obt_overall_customer_kpis)"));
+            Assert.That(File.ReadAllText(page), Does.Contain($"the last \\u0027xform {which}\\u0027 failed"), "the page carries the warning");
+        });
+
+        var raw = Path.Combine(_project.Dir, "data", "sample", "transaction_logs.csv");
+        var rawStamp = File.GetLastWriteTimeUtc(raw);
+        try
+        {
+            File.SetLastWriteTimeUtc(raw, DateTime.UtcNow.AddHours(1));
+            var stale = _project.Run("insights", "export", "--out", page);
+            Assert.That(stale.Code, Is.EqualTo(0), stale.ToString());
+            Assert.That(stale.Out, Does.Contain("the raw data data/sample/transaction_logs.csv changed at").And.Contain("run 'xform build'"));
+        }
+        finally
+        {
+            File.SetLastWriteTimeUtc(raw, rawStamp);
+        }
+    }
+
+    [Test]
+    public void A_project_without_the_retail_marts_is_told_so_in_one_line()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "xform-not-retail-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(dir, "models"));
+            File.WriteAllText(Path.Combine(dir, "project.yml"), "name: shop\nversion: '1.0'\nprofile: shop\n");
+            File.WriteAllText(Path.Combine(dir, "profiles.yml"), "shop:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/shop.duckdb\n");
+            File.WriteAllText(Path.Combine(dir, "models", "orders.sql"), "select 1 as id\n");
+            var stdout = new StringWriter();
+            var stderr = new StringWriter();
+            var code = Xform.Cli.XformCli.Run(["insights", "export", "--project-dir", dir, "--no-color"], stdout, stderr);
+            var text = (stdout + "" + stderr).Trim();
+            Assert.That(code, Is.EqualTo(2), text);
+            Assert.That(text.Split('\n'), Has.Length.EqualTo(1), text);
+            Assert.That(text, Does.Contain("this project has none of the retail marts the insights page draws"));
+            Assert.That(File.Exists(Path.Combine(dir, "target", "shop.duckdb")), Is.False, "the database was not touched");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Test]
     public void Exported_file_inlines_everything_and_names_no_network_resource()
     {

@@ -6,6 +6,7 @@
   var N = C.id.length;
   var O = D.overall;
   var E = D.engagement;
+  var M = D.months;
   var $ = function (id) { return document.getElementById(id); };
 
   var state = { country: '', segment: '', tableChurn: '', tableSegment: '', search: '', sort: 'cltv', dir: -1, page: 0 };
@@ -17,8 +18,13 @@
   var nf2 = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   var nf1 = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   function int(v) { return v == null || !isFinite(v) ? '–' : nf0.format(v); }
-  function money(v) { return v == null || !isFinite(v) ? '–' : nf2.format(v); }
-  function money0(v) { return v == null || !isFinite(v) ? '–' : nf0.format(v); }
+  // Amounts carry the project's currency (var currency, GBP by default) in the tiles and hovers; the
+  // table's columns name it in their headers instead, to keep the figures aligned.
+  var cf2 = new Intl.NumberFormat('en-US', { style: 'currency', currency: D.currency, minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  var cf0 = new Intl.NumberFormat('en-US', { style: 'currency', currency: D.currency, minimumFractionDigits: 0, maximumFractionDigits: 0 });
+  function money(v) { return v == null || !isFinite(v) ? '–' : cf2.format(v); }
+  function money0(v) { return v == null || !isFinite(v) ? '–' : cf0.format(v); }
+  function amount(v) { return v == null || !isFinite(v) ? '–' : nf2.format(v); }
   function pct(v) { return v == null || !isFinite(v) ? '–' : nf1.format(v * 100) + '%'; }
   function compact(v) {
     if (v == null || !isFinite(v)) return '–';
@@ -191,7 +197,7 @@
         hovertemplate: '<b>%{y}</b><br>%{x:,} customers (%{customdata[0]:.1f}%)<br>%{customdata[1]}<extra></extra>' },
       { type: 'bar', orientation: 'h', y: seg, x: rev, marker: { color: colors, opacity: 0.75 }, name: 'Revenue',
         xaxis: 'x2', text: rev.map(function (v) { return v ? compact(v) : ''; }), textposition: 'outside', cliponaxis: false,
-        hovertemplate: '<b>%{y}</b><br>revenue %{x:,.2f}<extra></extra>' }
+        hovertemplate: '<b>%{y}</b><br>revenue %{x:,.2f} ' + D.currency + '<extra></extra>' }
     ], {
       margin: { l: 130, r: 40, t: 28, b: 30 },
       bargap: 0.28,
@@ -205,28 +211,92 @@
     });
   }
 
+  // Log-spaced bins of customer_cltv_profit, four per decade. Bin k holds edges[k] <= v < edges[k+1]; the last
+  // bin also holds its upper edge. Values <= 0 have no place on a log axis and are counted aside.
+  function cltvHistogram(idx) {
+    var pos = [], nonPositive = 0, missing = 0;
+    for (var j = 0; j < idx.length; j++) {
+      var v = C.cltv[idx[j]];
+      if (v == null) missing++; else if (v > 0) pos.push(v); else nonPositive++;
+    }
+    var h = { edges: [], counts: [], nonPositive: nonPositive, missing: missing };
+    if (pos.length === 0) return h;
+    var lo = Math.floor(Math.log10(Math.min.apply(null, pos)) * 4) / 4;
+    var hi = Math.max(lo + 0.25, Math.ceil(Math.log10(Math.max.apply(null, pos)) * 4) / 4);
+    for (var e = lo; e <= hi + 1e-9; e += 0.25) h.edges.push(Math.pow(10, e));
+    var last = h.edges.length - 1;
+    if (h.edges[last] < Math.max.apply(null, pos)) { h.edges.push(Math.pow(10, hi + 0.25)); last++; }
+    for (var k = 0; k < last; k++) h.counts.push(0);
+    pos.forEach(function (v) {
+      var a = 0, b = last - 1; // binary search for the bin whose lower edge is the last one <= v
+      while (a < b) { var m = (a + b + 1) >> 1; if (h.edges[m] <= v) a = m; else b = m - 1; }
+      h.counts[a]++;
+    });
+    return h;
+  }
+
   function renderTiers(idx) {
+    $('tiers-note').textContent = '';
     if (idx.length === 0) return showEmpty.apply(null, ['chart-tiers'].concat(emptyReason()));
-    var names = D.tiers.map(function (t) { return t.name; });
-    var g = groupBy(idx, 'tier', names);
-    var cust = names.map(function (n) { return g[n].customers; });
-    var avg = names.map(function (n) { return g[n].cltvN ? g[n].cltvSum / g[n].cltvN : 0; });
-    var ranges = D.tiers.map(function (t) {
-      if (t.min == null && t.maxExclusive == null) return '';
-      if (t.min == null) return 'CLTV below ' + money0(t.maxExclusive);
-      if (t.maxExclusive == null) return 'CLTV ' + money0(t.min) + ' and above';
-      return 'CLTV ' + money0(t.min) + ' to ' + money0(t.maxExclusive);
+    var h = cltvHistogram(idx);
+    if (h.counts.length === 0) return showEmpty('chart-tiers', 'No positive CLTV profit', 'None of these customers has a CLTV profit above zero to place on a log scale.', isFiltered());
+    var log = function (v) { return Math.log10(v); };
+    // Tier cut-offs: the lower bounds of the tiers above the lowest (p33 and p66 in dim_cltv_group).
+    var cuts = D.tiers.filter(function (t) { return t.min != null && t.min > 0; })
+      .sort(function (a, b) { return a.min - b.min; });
+    var tierOf = function (v) {
+      var name = null;
+      D.tiers.forEach(function (t) {
+        if ((t.min == null || v >= t.min) && (t.maxExclusive == null || v < t.maxExclusive)) name = t.name;
+      });
+      return name;
+    };
+    var mids = [], widths = [], colors = [], custom = [];
+    for (var k = 0; k < h.counts.length; k++) {
+      var a = log(h.edges[k]), b = log(h.edges[k + 1]);
+      mids.push((a + b) / 2);
+      widths.push((b - a) * 0.96);
+      var tier = tierOf(Math.sqrt(h.edges[k] * h.edges[k + 1]));
+      colors.push(colorOf(TIER_COLORS, tier, 0));
+      custom.push([money0(h.edges[k]), money0(h.edges[k + 1]), tier || '']);
+    }
+    // The x axis is log10 of the value, labelled in money at each decade (and at 2 and 5 when few decades).
+    var tickvals = [], ticktext = [];
+    var steps = log(h.edges[h.edges.length - 1]) - log(h.edges[0]) > 3 ? [1] : [1, 2, 5]; // a readable number of ticks
+    for (var d = Math.floor(log(h.edges[0])); d <= Math.ceil(log(h.edges[h.edges.length - 1])); d++)
+      steps.forEach(function (m) {
+        var v = m * Math.pow(10, d), x = log(v);
+        if (x >= log(h.edges[0]) - 1e-9 && x <= log(h.edges[h.edges.length - 1]) + 1e-9) { tickvals.push(x); ticktext.push(compact(v)); }
+      });
+    var shapes = cuts.map(function (t) {
+      return { type: 'line', xref: 'x', yref: 'paper', x0: log(t.min), x1: log(t.min), y0: 0, y1: 1,
+        line: { color: '#1d2433', width: 1.5, dash: 'dash' } };
+    });
+    var counts = {};
+    D.tiers.forEach(function (t) { counts[t.name] = 0; });
+    idx.forEach(function (i) { counts[C.tier[i]] = (counts[C.tier[i]] || 0) + 1; });
+    // The lower cut-off's label reads leftwards from its line and the upper one's rightwards, so they never collide.
+    var annotations = cuts.map(function (t, i) {
+      var left = i === 0 && cuts.length > 1;
+      return { x: log(t.min), xref: 'x', y: 1, yref: 'paper', yanchor: 'bottom', xanchor: left ? 'right' : 'left', showarrow: false,
+        text: t.name + ' ≥ ' + money0(t.min), font: { size: 11, color: '#1d2433' } };
     });
     draw('chart-tiers', [
-      { type: 'bar', x: names, y: cust, marker: { color: names.map(function (n, i) { return colorOf(TIER_COLORS, n, i); }) },
-        text: cust.map(function (v, i) { return int(v) + (idx.length ? ' · ' + pct(v / idx.length) : ''); }),
-        textposition: 'outside', cliponaxis: false, textfont: { size: 12, color: '#1d2433' },
-        customdata: names.map(function (n, i) { return [money0(avg[i]), money0(g[n].revenue), ranges[i]]; }),
-        hovertemplate: '<b>%{x} CLTV</b><br>%{y:,} customers<br>avg CLTV profit %{customdata[0]}<br>revenue %{customdata[1]}<br>%{customdata[2]}<extra></extra>' }
+      { type: 'bar', x: mids, y: h.counts, width: widths, marker: { color: colors }, name: 'Customers',
+        customdata: custom,
+        hovertemplate: '<b>CLTV %{customdata[0]} to %{customdata[1]}</b><br>%{y:,} customers<br>%{customdata[2]} tier<extra></extra>' }
     ], {
-      margin: { l: 40, r: 10, t: 24, b: 34 }, bargap: 0.38,
-      xaxis: { fixedrange: true }, yaxis: { gridcolor: '#eef1f5', fixedrange: true, rangemode: 'tozero', title: { text: 'customers', font: { size: 11, color: '#5f6b7d' } } }
+      margin: { l: 44, r: 12, t: 26, b: 40 }, shapes: shapes, annotations: annotations,
+      xaxis: { tickvals: tickvals, ticktext: ticktext, tickangle: 0, fixedrange: true, zeroline: false,
+        title: { text: 'CLTV profit, ' + D.currency + ' (log scale)', font: { size: 11, color: '#5f6b7d' } } },
+      yaxis: { gridcolor: '#eef1f5', fixedrange: true, rangemode: 'tozero', title: { text: 'customers', font: { size: 11, color: '#5f6b7d' } } }
     });
+    var legend = D.tiers.map(function (t) { return t.name + ' ' + int(counts[t.name] || 0); }).join(' · ');
+    if (h.nonPositive) legend += ' · ' + int(h.nonPositive) + ' at or below 0 not on the log axis';
+    if (h.missing) legend += ' · ' + int(h.missing) + ' without a CLTV';
+    $('tiers-note').textContent = legend;
+    api.charts['chart-tiers'].histogram = { edges: h.edges, counts: h.counts, nonPositive: h.nonPositive, missing: h.missing,
+      cuts: cuts.map(function (t) { return t.min; }), tierCounts: counts };
   }
 
   function renderChurn(idx) {
@@ -262,27 +332,69 @@
     if (E.date.length === 0) return showEmpty('chart-engagement', 'No engagement days yet', 'obt_customer_dau_mau_stickiness has no rows: run xform build, then reload.', false);
     if (engagementDrawn) return; // the series does not depend on the filters; keep the reader's zoom
     engagementDrawn = true;
+    // Three panels on one date axis, each with its own scale: DAU (tens) would be invisible beside MAU
+    // (thousands), and stickiness (a few %) flat against a 0-100% axis.
+    var stickMax = 0;
+    E.stickiness.forEach(function (v) { if (v != null && v > stickMax) stickMax = v; });
+    var axisTitle = function (text, color) { return { text: text, font: { size: 11, color: color || '#5f6b7d' } }; };
     draw('chart-engagement', [
-      { type: 'bar', x: E.date, y: E.dau, name: 'DAU', marker: { color: '#9db9ef' },
+      { type: 'bar', x: E.date, y: E.dau, name: 'DAU', marker: { color: '#2f6fde' },
         hovertemplate: '%{y:,} active customers<extra>DAU</extra>' },
-      { type: 'scatter', mode: 'lines', x: E.date, y: E.mau, name: 'MAU (30-day rolling)', line: { color: '#16213e', width: 2.2 },
-        hovertemplate: '%{y:,} customers<extra>MAU</extra>' },
-      { type: 'scatter', mode: 'lines', x: E.date, y: E.stickiness, name: 'Stickiness', yaxis: 'y2',
-        line: { color: 'rgba(31,157,107,0.8)', width: 1.3 }, connectgaps: false,
+      { type: 'scatter', mode: 'lines', x: E.date, y: E.mau, name: 'MAU (30-day rolling)', yaxis: 'y2',
+        line: { color: '#16213e', width: 2 }, hovertemplate: '%{y:,} customers<extra>MAU</extra>' },
+      { type: 'scatter', mode: 'lines', x: E.date, y: E.stickiness, name: 'Stickiness (DAU / MAU)', yaxis: 'y3',
+        line: { color: '#1f9d6b', width: 1.6 }, connectgaps: false,
         hovertemplate: '%{y:.1%}<extra>Stickiness</extra>' }
     ], {
-      margin: { l: 50, r: 56, t: 36, b: 10 }, showlegend: true, hovermode: 'x unified', bargap: 0.15,
-      legend: { orientation: 'h', x: 0, y: 1.1, yanchor: 'bottom', font: { size: 12 } },
-      xaxis: { type: 'date', gridcolor: '#f0f2f6',
-        rangeslider: { visible: true, thickness: 0.1, bgcolor: '#f6f8fb' },
-        rangeselector: { x: 1, xanchor: 'right', y: 1.1, yanchor: 'bottom', bgcolor: '#eef1f5', activecolor: '#c9dbfa', font: { size: 11 },
+      margin: { l: 64, r: 16, t: 36, b: 10 }, showlegend: true, hovermode: 'x unified', bargap: 0.15,
+      legend: { orientation: 'h', x: 0, y: 1.02, yanchor: 'bottom', font: { size: 12 } },
+      xaxis: { type: 'date', gridcolor: '#f0f2f6', anchor: 'y3',
+        rangeslider: { visible: true, thickness: 0.07, bgcolor: '#f6f8fb' },
+        rangeselector: { x: 1, xanchor: 'right', y: 1.02, yanchor: 'bottom', bgcolor: '#eef1f5', activecolor: '#c9dbfa', font: { size: 11 },
           buttons: [{ count: 1, label: '1m', step: 'month', stepmode: 'backward' }, { count: 3, label: '3m', step: 'month', stepmode: 'backward' },
             { count: 6, label: '6m', step: 'month', stepmode: 'backward' }, { step: 'all', label: 'All' }] } },
-      yaxis: { title: { text: 'customers', font: { size: 11, color: '#5f6b7d' } }, gridcolor: '#eef1f5', rangemode: 'tozero' },
-      yaxis2: { overlaying: 'y', side: 'right', tickformat: '.0%', range: [0, 1.05], tickmode: 'array',
-        tickvals: [0, 0.25, 0.5, 0.75, 1], showgrid: false, zeroline: false,
-        title: { text: 'stickiness', font: { size: 11, color: '#1f9d6b' } } }
+      yaxis: { domain: [0.7, 1], title: axisTitle('DAU', '#2f6fde'), gridcolor: '#eef1f5', rangemode: 'tozero', fixedrange: true },
+      yaxis2: { domain: [0.37, 0.64], title: axisTitle('MAU'), gridcolor: '#eef1f5', rangemode: 'tozero', fixedrange: true },
+      yaxis3: { domain: [0, 0.31], title: axisTitle('stickiness', '#1f9d6b'), gridcolor: '#eef1f5', tickformat: '.0%',
+        range: [0, stickMax > 0 ? stickMax * 1.1 : 1], fixedrange: true, zeroline: false }
     });
+  }
+
+  // Store-wide like the engagement series (the lines are not split by the filters), so drawn once.
+  var monthsDrawn = false;
+  function renderMonths() {
+    if (M.month.length === 0) return showEmpty('chart-months', 'No monthly trend', 'The lines of ' + D.monthlySource + ' could not be read or are empty: run xform build, then reload.', false);
+    if (monthsDrawn) return;
+    monthsDrawn = true;
+    var change = function (v) { return v == null || !isFinite(v) ? '' : (v > 0 ? '+' : v < 0 ? '−' : '±') + nf1.format(Math.abs(v) * 100) + '%'; };
+    var label = M.month.map(function (m, i) { return m.slice(0, 7) + (M.partial[i] ? ' (partial)' : ''); });
+    var series = [
+      { key: 'revenue', chg: 'revenueChange', name: 'Revenue', axis: 'y', color: '#2f6fde', fmt: money0 },
+      { key: 'orders', chg: 'ordersChange', name: 'Orders', axis: 'y2', color: '#16213e', fmt: int },
+      { key: 'active', chg: 'activeChange', name: 'Active customers', axis: 'y3', color: '#1f9d6b', fmt: int }
+    ];
+    var traces = series.map(function (s) {
+      return { type: 'bar', x: M.month, y: M[s.key], yaxis: s.axis, name: s.name,
+        // A partial month is drawn paler: its change against a whole month is not a trend.
+        marker: { color: M.partial.map(function (p) { return p ? s.color + '55' : s.color; }) },
+        text: M[s.chg].map(change), textposition: 'outside', cliponaxis: false, textfont: { size: 10, color: '#5f6b7d' },
+        customdata: M.month.map(function (m, i) { return [label[i], s.fmt(M[s.key][i]), change(M[s.chg][i]) || 'n/a']; }),
+        hovertemplate: '<b>%{customdata[0]}</b><br>' + s.name.toLowerCase() + ' %{customdata[1]}<br>vs month before %{customdata[2]}<extra></extra>' };
+    });
+    var axis = function (domain, title, color) {
+      return { domain: domain, title: { text: title, font: { size: 11, color: color } }, gridcolor: '#eef1f5', rangemode: 'tozero', fixedrange: true };
+    };
+    draw('chart-months', traces, {
+      margin: { l: 70, r: 16, t: 18, b: 30 }, bargap: 0.25, hovermode: 'closest',
+      xaxis: { type: 'date', anchor: 'y3', dtick: 'M1', tickformat: '%b %Y', fixedrange: true },
+      yaxis: axis([0.7, 0.98], 'revenue (' + D.currency + ')', '#2f6fde'), yaxis2: axis([0.36, 0.64], 'orders', '#16213e'),
+      yaxis3: axis([0, 0.3], 'active customers', '#1f9d6b')
+    });
+    api.charts['chart-months'].months = M;
+    var partial = M.partial.indexOf(true);
+    $('months-note').textContent = 'Revenue, orders and active customers per calendar month from ' + D.monthlySource +
+      ' (the lines the customer marts are built from), store-wide; the labels are the change from the month before.' +
+      (partial >= 0 ? ' ' + M.month[partial].slice(0, 7) + ' ends at the snapshot date, so it is partial (paler).' : '');
   }
 
   function renderCountries(idx) {
@@ -298,11 +410,11 @@
         text: rows.map(function (r) { return compact(r.revenue) + ' · ' + int(r.customers) + ' cust.'; }),
         textposition: 'outside', cliponaxis: false,
         customdata: rows.map(function (r) { return [r.customers, idx.length ? r.customers / idx.length * 100 : 0]; }),
-        hovertemplate: '<b>%{y}</b><br>revenue %{x:,.2f}<br>%{customdata[0]:,} customers (%{customdata[1]:.1f}%)<extra></extra>' }
+        hovertemplate: '<b>%{y}</b><br>revenue %{x:,.2f} ' + D.currency + '<br>%{customdata[0]:,} customers (%{customdata[1]:.1f}%)<extra></extra>' }
     ], {
       margin: { l: 120, r: 90, t: 6, b: 30 }, bargap: rows.length < 4 ? 0.65 : 0.3,
       yaxis: { autorange: 'reversed', automargin: true, fixedrange: true },
-      xaxis: { gridcolor: '#eef1f5', zeroline: false, fixedrange: true, rangemode: 'tozero', title: { text: 'revenue', font: { size: 11, color: '#5f6b7d' } } }
+      xaxis: { gridcolor: '#eef1f5', zeroline: false, fixedrange: true, rangemode: 'tozero', title: { text: 'revenue (' + D.currency + ')', font: { size: 11, color: '#5f6b7d' } } }
     });
   }
 
@@ -311,8 +423,8 @@
     { key: 'id', label: 'Customer' }, { key: 'country', label: 'Country' }, { key: 'segment', label: 'RFM segment' },
     { key: 'tier', label: 'CLTV tier' }, { key: 'churn', label: 'Churn risk' },
     { key: 'recency', label: 'Recency (days)', num: true, fmt: int }, { key: 'frequency', label: 'Orders', num: true, fmt: int },
-    { key: 'monetary', label: 'Revenue', num: true, fmt: money }, { key: 'aov', label: 'AOV', num: true, fmt: money },
-    { key: 'cltv', label: 'CLTV profit', num: true, fmt: money }, { key: 'lastPurchase', label: 'Last purchase' }
+    { key: 'monetary', label: 'Revenue (' + D.currency + ')', num: true, fmt: amount }, { key: 'aov', label: 'AOV (' + D.currency + ')', num: true, fmt: amount },
+    { key: 'cltv', label: 'CLTV profit (' + D.currency + ')', num: true, fmt: amount }, { key: 'lastPurchase', label: 'Last purchase' }
   ];
   function tableRows(idx) {
     var q = state.search.trim().toLowerCase();
@@ -403,6 +515,7 @@
     renderTiers(idx);
     renderChurn(idx);
     renderEngagement();
+    renderMonths();
     renderCountries(idx);
     renderTable(idx);
     api.renders++;
@@ -431,12 +544,17 @@
     fillSelect($('table-churn'), D.churnGroups.map(function (c) { return c.name; }), null);
 
     $('subtitle').textContent = (D.snapshotDate ? 'As of ' + D.snapshotDate + ' · ' : '') + int(N) + ' customers · ' +
-      D.adapter + ' target · generated ' + D.generatedAt;
-    $('footer').innerHTML = 'Built by <b>xform insights</b> from the mart tables only: ' +
+      D.adapter + ' target · amounts in ' + D.currency + ' · generated ' + D.generatedAt;
+    $('footer').innerHTML = 'Built by <b>xform insights</b> from the mart tables ' +
       D.sources.map(function (s) { return '<code>' + esc(s) + '</code>'; }).join(' ') +
-      '. Revenue is the sum of sale lines (returns shown separately); AOV is value per order; CLTV is the business\'s heuristic ' +
+      ', and the monthly trend from <code>' + esc(D.monthlySource) + '</code>. Revenue is the sum of sale lines (returns shown separately); AOV is value per order; CLTV is the business\'s heuristic ' +
       '(average line value × orders × tenure days × gross margin), not a forecast. Charts: ' + esc(D.chartLibrary) + ', bundled.' +
       (D.notes.length ? '<br>Notes: ' + D.notes.map(esc).join('; ') : '');
+    if (D.warnings.length) {
+      var w = $('health-banner');
+      w.hidden = false;
+      w.innerHTML = '<b>These numbers may not be current.</b> ' + D.warnings.map(esc).join('; ') + '.';
+    }
     if (N === 0 && !O) {
       var b = $('banner');
       b.hidden = false;
