@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Scriban.Runtime;
 using Xform.Core.Diagnostics;
 
@@ -52,7 +53,7 @@ public sealed class CompiledTemplate
 /// dbt's Jinja subset, translated to Scriban and executed there. Thread-safe after construction: macros are
 /// parsed and translated once, and every render gets its own Scriban context.
 /// </summary>
-public sealed class TemplateEngine
+public sealed partial class TemplateEngine
 {
     /// <param name="internalMacros">macros shipped with xform and the adapter (lowest priority; dbt's <c>dbt</c> namespace)</param>
     /// <param name="projectMacros">the project's macro files; they override internal macros of the same name</param>
@@ -211,17 +212,45 @@ public sealed class TemplateEngine
     /// <summary>The <c>{% docs name %}...{% enddocs %}</c> blocks of a Markdown file.</summary>
     public static IReadOnlyList<DocsBlock> ExtractDocs(TemplateSource source)
     {
+        // As dbt, only the top-level {% docs %} blocks of a .md file count: the text around them is Markdown (code samples
+        // with "{{" included) and is never parsed as a template. Comments are blanked first, keeping every offset.
         var src = new SourceText(source.Path, SourceText.Normalize(source.Text));
-        var body = JinjaParser.Parse(src);
+        var text = DocsComment().Replace(src.Text, m => new string(' ', m.Length));
         var result = new List<DocsBlock>();
-        var seen = new Dictionary<string, DocsStmt>(StringComparer.Ordinal);
-        foreach (var d in body.OfType<DocsStmt>())
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        (string Name, int Pos, int BodyStart)? open = null;
+        foreach (Match m in DocsTag().Matches(text))
         {
-            if (seen.TryGetValue(d.Name, out var first))
-                throw src.Error($"docs block '{d.Name}' is defined twice in this file (first at {src.Location(first.Pos)})", d.Pos);
-            seen[d.Name] = d;
-            result.Add(new DocsBlock(d.Name, src.Text[d.BodyStart..d.BodyEnd], src.Location(d.Pos)));
+            var keyword = m.Groups["kw"];
+            var args = m.Groups["args"].Value.Trim().TrimEnd('-').Trim();
+            if (keyword.Value == "docs")
+            {
+                if (open is { } o)
+                    throw src.Error($"docs block '{o.Name}' is not closed before the next docs block (expected '{{% enddocs %}}')", o.Pos);
+                if (!DocsName().IsMatch(args)) throw src.Error("a docs block needs a name: {% docs name %}", keyword.Index);
+                if (seen.TryGetValue(args, out var first))
+                    throw src.Error($"docs block '{args}' is defined twice in this file (first at {src.Location(first)})", keyword.Index);
+                seen[args] = keyword.Index;
+                open = (args, keyword.Index, m.Index + m.Length);
+            }
+            else
+            {
+                if (open is not { } o) throw src.Error("'enddocs' without a docs block before it", keyword.Index);
+                result.Add(new DocsBlock(o.Name, src.Text[o.BodyStart..m.Index], src.Location(o.Pos)));
+                open = null;
+            }
         }
+        if (open is { } unclosed)
+            throw src.Error("unexpected end of template: 'docs' opened here was never closed (expected '{% enddocs %}')", unclosed.Pos);
         return result;
     }
+
+    [GeneratedRegex(@"\{%-?\s*(?<kw>enddocs|docs)\b(?<args>[^%]*)%\}")]
+    private static partial Regex DocsTag();
+
+    [GeneratedRegex(@"\{#.*?#\}", RegexOptions.Singleline)]
+    private static partial Regex DocsComment();
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex DocsName();
 }

@@ -72,6 +72,22 @@ public sealed class DocsCommandTests
     }
 
     [Test]
+    public void Markdown_around_the_docs_blocks_is_ignored_as_dbt_ignores_it()
+    {
+        using var p = Project();
+        // A README-like .md under the model paths: code samples with template syntax, outside any docs block.
+        p.Write("models/overview.md", "# How to use\n\nWrite `{{ ref('orders') }}`; never `{{ ref(`.\n{% if %} is not a block here.\n\n" +
+                                      "{% docs cents_doc %}\nAmount * 100, in cents.\n{% enddocs %}\n");
+        p.Write("models/schema.yml", p.Read("models/schema.yml").Replace("description: Amount in cents.", "description: \"{{ doc('cents_doc') }}\"", StringComparison.Ordinal));
+        var r = p.Run("parse");
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        var manifest = JsonNode.Parse(p.Read("target/manifest.json"))!;
+        Assert.That(manifest["docs"]!["doc.docsproj.cents_doc"]!["block_contents"]!.GetValue<string>().Trim(), Is.EqualTo("Amount * 100, in cents."));
+        Assert.That(p.Run("docs", "generate").ExitCode, Is.Zero);
+        Assert.That(p.Read("target/index.html"), Does.Contain("Amount * 100, in cents."), "the column's doc() resolves to the block");
+    }
+
+    [Test]
     public void Generate_works_before_anything_is_built()
     {
         using var p = Project();

@@ -411,6 +411,24 @@ public class TemplateEngineTests
     }
 
     [Test]
+    public void ExtractDocsIgnoresTheMarkdownAroundTheBlocks()
+    {
+        // dbt reads only the docs blocks: a code sample with an unclosed "{{" or a stray tag outside them is Markdown.
+        var md = "# Models\n\nUse `{{ ref('orders') ` like this, or {% if %}.\n{# {% docs hidden %}x{% enddocs %} #}\n" +
+                 "{%- docs orders -%}\nOrders: `a * b`.\n{%- enddocs -%}\n\nAfter {{ nothing\n";
+        var docs = TemplateEngine.ExtractDocs(new TemplateSource("models/overview.md", md));
+        Assert.That(docs.Select(d => (d.Name, d.Text, d.Location.Line)), Is.EqualTo(new[] { ("orders", "\nOrders: `a * b`.\n", 5) }));
+
+        string Error(string text) => Assert.Throws<XformException>(() => TemplateEngine.ExtractDocs(new TemplateSource("d.md", text)))!.Format();
+        Assert.That(Error("{% docs a %}x{% docs b %}y{% enddocs %}"),
+            Is.EqualTo("d.md:1:4: error: docs block 'a' is not closed before the next docs block (expected '{% enddocs %}')"));
+        Assert.That(Error("text\n{% enddocs %}"), Is.EqualTo("d.md:2:4: error: 'enddocs' without a docs block before it"));
+        Assert.That(Error("{% docs %}x{% enddocs %}"), Is.EqualTo("d.md:1:4: error: a docs block needs a name: {% docs name %}"));
+        Assert.That(Error("{% docs a %}x{% enddocs %}\n{% docs a %}y{% enddocs %}"),
+            Is.EqualTo("d.md:2:4: error: docs block 'a' is defined twice in this file (first at d.md:1:4)"));
+    }
+
+    [Test]
     public void DocsBlocksInTemplatesRenderNothing()
     {
         Assert.That(Render(Engine(), "a{% docs x %}hidden{% enddocs %}b"), Is.EqualTo("ab"));
