@@ -207,7 +207,7 @@ sealed class DuckDbConnection(DuckDBConnection connection) : IAdapterConnection
     public IOpenTransaction Begin()
     {
         var transaction = connection.BeginTransaction();
-        var open = new AdoOpenTransaction(transaction, e => e is DuckDBException ? new DatabaseException(e.Message.Trim(), e) : null, () => _open = null);
+        var open = new AdoOpenTransaction(transaction, Engine, () => _open = null);
         _open = open;
         return open;
     }
@@ -235,7 +235,10 @@ sealed class DuckDbConnection(DuckDBConnection connection) : IAdapterConnection
     }
 
     public void ExecuteTransaction(IReadOnlyList<string> statements) =>
-        AdoTransaction.Run(connection, statements, (e, _) => e is DuckDBException ? new DatabaseException(e.Message.Trim(), e) : null);
+        AdoTransaction.Run(connection, statements, (e, _) => Engine(e));
+
+    /// <summary>DuckDB's own errors as database errors; anything else is not the engine's.</summary>
+    static DatabaseException? Engine(Exception e) => e is DuckDBException ? new DatabaseException(e.Message.Trim(), e) : null;
 
     public QueryResult Query(string sql, int? maxRows = null)
     {

@@ -92,7 +92,6 @@ public sealed class Materializer(SqlDialect dialect, Func<string?, string, Node?
     {
         foreach (var hook in hooks)
         {
-            if (string.IsNullOrWhiteSpace(hook.Sql)) continue;
             try
             {
                 connection.Execute(hook.Sql);

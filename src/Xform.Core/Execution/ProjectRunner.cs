@@ -65,7 +65,7 @@ public sealed class ProjectRunner
         _docs = new DocsPersister(adapter.Dialect, graph.Manifest.Docs);
         var build = new BuildOptions(options.FullRefresh, Clock.UtcNow(), options.EventTimeStart, options.EventTimeEnd);
         var root = graph.Manifest.Project.RootDir;
-        _runners = new Dictionary<ResourceType, INodeRunner>
+        var byType = new Dictionary<ResourceType, INodeRunner>
         {
             [ResourceType.Model] = new ModelRunner(new Materializer(adapter.Dialect, FindModel), build, new CustomMaterializer(_compiler, project.Session.Engine)),
             [ResourceType.Seed] = new SeedRunner(adapter, root, plan.SeedSchemas, options.Empty),
@@ -73,7 +73,8 @@ public sealed class ProjectRunner
             [ResourceType.Test] = new TestRunner(new TestExecutor(adapter.Quote, options.StoreFailures), _files, root),
             [ResourceType.UnitTest] = new UnitTestRunner(new UnitTestExecutor(adapter.Quote), _files, root),
         };
-        if (runners is not null) _runners = _runners.Concat(runners).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Last().Value);
+        foreach (var (type, runner) in runners ?? new Dictionary<ResourceType, INodeRunner>()) byType[type] = runner;
+        _runners = byType;
     }
 
     /// <summary>The model of that name (in that package, when given): what a foreign key constraint's ref() names.</summary>

@@ -20,9 +20,9 @@ public static class CloneTask
     {
         var state = workspace.State ?? throw new XformException("clone needs --state DIR: the target folder (manifest.json) of the run whose relations to clone");
         var plan = Planner.Build(workspace.Graph, workspace.Request("clone", Types), workspace.StateComparer);
-        // Ephemeral models have no relation, here or in the state.
-        var nodes = plan.Nodes.Where(n => Types.Contains(n.ResourceType) && n.Materialized != "ephemeral").ToList();
-        plan = plan with { Nodes = nodes, TestGates = new Dictionary<string, IReadOnlyList<string>>() };
+        // Ephemeral models have no relation, here or in the state. (No tests are planned: the types hold none.)
+        var nodes = plan.Nodes.Where(n => n.Materialized != "ephemeral").ToList();
+        plan = plan with { Nodes = nodes };
         var sources = nodes.Select(n => (n.UniqueId, Relation: state.RelationOf(n.UniqueId)))
             .Where(x => x.Relation is not null).ToDictionary(x => x.UniqueId, x => x.Relation!, StringComparer.Ordinal);
         if (sources.Count > 0) workspace.CheckStateRelations(sources, "clone copies");

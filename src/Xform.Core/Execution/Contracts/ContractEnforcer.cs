@@ -66,8 +66,9 @@ public sealed partial class ContractEnforcer(SqlDialect dialect, Func<string?, s
     /// <summary>The declared columns with their types and constraints, then the model's constraints: what goes between the parentheses of create table.</summary>
     public string Definition(Node node)
     {
+        var alias = ModelContract.Of(node).AliasTypes;
         var parts = node.Columns.Select(c =>
-            string.Join(" ", new[] { dialect.Quote(c.Name), ModelContract.Of(node).AliasTypes ? Aliased(c.DataType!) : c.DataType! }.Concat(Built(c.Constraints).Select(k => Render(k, modelLevel: false))))).ToList();
+            string.Join(" ", new[] { dialect.Quote(c.Name), alias ? Aliased(c.DataType!) : c.DataType! }.Concat(Built(c.Constraints).Select(k => Render(k, modelLevel: false))))).ToList();
         parts.AddRange(Built(node.Constraints).Select(k => Render(k, modelLevel: true)));
         return string.Join(",\n    ", parts);
     }
