@@ -120,10 +120,11 @@ public class RunCommandTests
         Assert.That(r.ExitCode, Is.Zero, r.ToString());
         var events = r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => JsonDocument.Parse(l).RootElement)
-            .Where(e => e.TryGetProperty("event", out _))
+            .Where(e => e.TryGetProperty("node", out _))
             .Select(e => (node: e.GetProperty("node").GetString()!, evt: e.GetProperty("event").GetString()!, ts: DateTimeOffset.Parse(e.GetProperty("ts").GetString()!)))
             .ToList();
-        var intervals = events.GroupBy(e => e.node).Select(g => (start: g.Single(e => e.evt == "start").ts, end: g.Single(e => e.evt == "end").ts)).ToList();
+        var intervals = events.Where(e => e.evt.StartsWith("node_", StringComparison.Ordinal)).GroupBy(e => e.node)
+            .Select(g => (start: g.Single(e => e.evt == "node_started").ts, end: g.Single(e => e.evt == "node_finished").ts)).ToList();
         Assert.That(intervals, Has.Count.EqualTo(4));
         // The most nodes running at one instant: sweep the start/end points.
         var points = intervals.SelectMany(iv => new[] { (t: iv.start, d: 1), (t: iv.end, d: -1) }).OrderBy(x => x.t).ThenBy(x => x.d);

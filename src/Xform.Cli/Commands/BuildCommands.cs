@@ -27,7 +27,7 @@ static class BuildCommands
     public static int Clone(CommandContext context)
     {
         var reporter = new RunReporter(context.Output, clone: true);
-        context.Output.Info($"Cloning with xform {Version.Text} into {context.Adapter.Describe()}, target '{context.Target.Name}', {context.Threads} thread{(context.Threads == 1 ? "" : "s")}");
+        RunReporter.Started(context, "clone", $"Cloning with xform {Version.Text} into {context.Adapter.Describe()}, target '{context.Target.Name}', {context.Threads} thread{(context.Threads == 1 ? "" : "s")}");
         var plan = CloneTask.Plan(context.Workspace);
         if (plan.IsEmpty)
         {
@@ -55,7 +55,7 @@ static class BuildCommands
     static int Execute(CommandContext context, string which, IReadOnlyList<string>? only = null, bool show = false)
     {
         var reporter = new RunReporter(context.Output);
-        context.Output.Info($"Running with xform {Version.Text} on {context.Adapter.Describe()}, target '{context.Target.Name}', {context.Threads} thread{(context.Threads == 1 ? "" : "s")}");
+        RunReporter.Started(context, which, $"Running with xform {Version.Text} on {context.Adapter.Describe()}, target '{context.Target.Name}', {context.Threads} thread{(context.Threads == 1 ? "" : "s")}");
         context.Output.Info($"Found {Summary.Of(context.Manifest)}");
         context.Output.Info("");
         var plan = BuildTask.Plan(context.Workspace, which, only);

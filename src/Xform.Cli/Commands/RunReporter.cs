@@ -12,13 +12,20 @@ sealed class RunReporter(Output output, bool clone = false) : IRunListener
     const int Width = 80;
     readonly Stopwatch _clock = Stopwatch.StartNew();
 
-    public void Waiting(string message) => output.Info(message, new Dictionary<string, object?> { ["event"] = "waiting" });
+    /// <summary>The header line of a command that runs nodes: in JSON the <c>run_started</c> event.</summary>
+    public static void Started(CommandContext context, string command, string message) =>
+        context.Output.Event("run_started", message, new Dictionary<string, object?>
+        {
+            ["command"] = command, ["version"] = Version.Text, ["target"] = context.Target.Name, ["adapter_type"] = context.Target.Type,
+            ["threads"] = context.Threads, ["invocation_id"] = context.Workspace.InvocationId,
+        });
+
+    public void Waiting(string message) => output.Event("waiting", message);
 
     public void Warn(Xform.Core.Diagnostics.Warning warning) => output.Warn(warning.ToString());
 
     public void NodeStarted(int index, int total, Node node) =>
-        output.Info(Dots($"{index} of {total} START {Describe(node)}", "[RUN]"),
-            new Dictionary<string, object?> { ["node"] = node.UniqueId, ["event"] = "start", ["index"] = index, ["total"] = total });
+        output.Event("node_started", Dots($"{index} of {total} START {Describe(node)}", "[RUN]"), NodeFields(node, index, total));
 
     public void NodeFinished(int index, int total, NodeResult r)
     {
@@ -42,13 +49,22 @@ sealed class RunReporter(Output output, bool clone = false) : IRunListener
         if (clone && r.Status == NodeStatus.Success) what += $": {r.Message}";
         if (r.Node.ResourceType == ResourceType.Source && r.Status is NodeStatus.Pass or NodeStatus.Warn or NodeStatus.Fail)
             what += $": {r.Message.Split('\n')[0]}";
-        output.Info(Dots($"{index} of {total} {verb} {what}", $"[{tag}]"),
-            new Dictionary<string, object?>
-            {
-                ["node"] = r.Node.UniqueId, ["event"] = "end", ["status"] = r.Status.ToString().ToLowerInvariant(),
-                ["index"] = index, ["total"] = total, ["elapsed"] = r.Elapsed.TotalSeconds,
-            });
+        var fields = NodeFields(r.Node, index, total);
+        fields["status"] = r.StatusText;
+        fields["elapsed"] = Math.Round(r.Elapsed.TotalSeconds, 3);
+        fields["timing"] = r.Timing.Select(t => new Dictionary<string, object?>
+            { ["name"] = t.Name, ["started_at"] = t.StartedAt.UtcDateTime, ["completed_at"] = t.CompletedAt.UtcDateTime }).ToList();
+        // what went wrong (the text output prints it in the summary)
+        if (r.Status is not (NodeStatus.Success or NodeStatus.Pass)) fields["message"] = r.Message;
+        // in text the failures are printed again in the summary, so the progress line stays info
+        var level = !output.Json ? "info" : r.IsFailure ? "error" : r.Status == NodeStatus.Warn ? "warn" : "info";
+        output.Event("node_finished", Dots($"{index} of {total} {verb} {what}", $"[{tag}]"), fields, level);
     }
+
+    static Dictionary<string, object?> NodeFields(Node node, int index, int total) => new()
+    {
+        ["node"] = node.UniqueId, ["resource_type"] = node.TypeName, ["name"] = node.Name, ["index"] = index, ["total"] = total,
+    };
 
     string Describe(Node node) => clone ? $"clone {node.ResourceType.ToString().ToLowerInvariant()} {node.Relation}" : node.ResourceType switch
     {
@@ -81,11 +97,24 @@ sealed class RunReporter(Output output, bool clone = false) : IRunListener
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => $"{g.Count()} {g.Key}{(g.Count() == 1 ? "" : "s")}");
         var seconds = _clock.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture);
-        output.Info("");
-        output.Info($"Finished running {(results.Count == 0 ? "nothing" : string.Join(", ", counts))} in {seconds}s.");
         var errors = results.Where(r => r.IsFailure).ToList();
         var warns = results.Count(r => r.Status == NodeStatus.Warn);
         var skipped = results.Count(r => r.Status == NodeStatus.Skipped);
+        var pass = results.Count(r => r.Status is NodeStatus.Success or NodeStatus.Pass);
+        var done = $"Done. PASS={pass} WARN={warns} ERROR={errors.Count} SKIP={skipped} TOTAL={results.Count}";
+        var exitCode = errors.Count > 0 ? XformCli.NodeFailure : XformCli.Success;
+        if (output.Json)
+        {
+            // each failure's message is already in its node_finished event
+            output.Event("run_finished", done, new Dictionary<string, object?>
+            {
+                ["pass"] = pass, ["warn"] = warns, ["error"] = errors.Count, ["skip"] = skipped, ["total"] = results.Count,
+                ["elapsed"] = Math.Round(_clock.Elapsed.TotalSeconds, 3), ["exit_code"] = exitCode,
+            }, exitCode == XformCli.Success ? "info" : "error");
+            return exitCode;
+        }
+        output.Info("");
+        output.Info($"Finished running {(results.Count == 0 ? "nothing" : string.Join(", ", counts))} in {seconds}s.");
         output.Info("");
         if (errors.Count == 0)
         {
@@ -108,8 +137,7 @@ sealed class RunReporter(Output output, bool clone = false) : IRunListener
             foreach (var line in w.Message.Split('\n')) output.Warn("  " + line.TrimEnd());
         }
         output.Info("");
-        var pass = results.Count(r => r.Status is NodeStatus.Success or NodeStatus.Pass);
-        output.Info($"Done. PASS={pass} WARN={warns} ERROR={errors.Count} SKIP={skipped} TOTAL={results.Count}");
-        return errors.Count > 0 ? XformCli.NodeFailure : XformCli.Success;
+        output.Info(done);
+        return exitCode;
     }
 }

@@ -13,7 +13,7 @@ static class SourceCommands
     public static int Freshness(CommandContext context)
     {
         var sources = FreshnessTask.Sources(context.Workspace);
-        context.Output.Info($"Running with xform {Version.Text} on {context.Adapter.Describe()}, target '{context.Target.Name}'");
+        RunReporter.Started(context, "source freshness", $"Running with xform {Version.Text} on {context.Adapter.Describe()}, target '{context.Target.Name}'");
         if (sources.Count == 0)
         {
             context.Output.Warn("no selected source has a freshness check (freshness: {warn_after/error_after} and loaded_at_field)");
