@@ -257,6 +257,42 @@ public class DataTestTests
     }
 }
 
+public class FreshnessClockTests
+{
+    [Test]
+    public void A_newest_row_in_the_future_warns_that_the_clock_or_the_data_is_off()
+    {
+        using var p = new TestProject();
+        p.Write("models/ahead.sql", "{{ config(materialized='table') }}select timestamp '2024-01-11 12:00:00' as loaded_at");
+        p.Write("models/skewed.sql", "{{ config(materialized='table') }}select timestamp '2024-01-10 12:03:00' as loaded_at");
+        p.Write("models/src.yml", """
+            version: 2
+            sources:
+              - name: app
+                schema: main
+                loaded_at_field: loaded_at
+                freshness:
+                  error_after: {count: 1, period: day}
+                tables:
+                  - name: ahead
+                  - name: skewed
+            """);
+        Assert.That(p.Run("run").ExitCode, Is.Zero);
+        Environment.SetEnvironmentVariable("XFORM_NOW", "2024-01-10T12:00:00Z");
+        CliResult r;
+        try { r = p.Run("source", "freshness"); }
+        finally { Environment.SetEnvironmentVariable("XFORM_NOW", null); }
+        Assert.That(r.ExitCode, Is.Zero, "a warning, as dbt's warn, does not fail the command: " + r);
+        Assert.That(r.Out, Does.Match(@"WARN freshness of app\.ahead: newest loaded_at is 24 hours in the future \(2024-01-11 12:00:00 against 2024-01-10 12:00:00 UTC here\): the clock of this machine or the data is off"));
+        Assert.That(r.Out, Does.Not.Contain("-1440"));
+        Assert.That(r.Out, Does.Match(@"PASS freshness of app\.skewed: newest loaded_at is 0 minutes old"), "a few minutes ahead is clock skew");
+        Assert.That(r.Out, Does.Contain("Done. PASS=1 WARN=1 ERROR=0 SKIP=0 TOTAL=2"));
+        var results = JsonDocument.Parse(p.Read("target/sources.json")).RootElement.GetProperty("results").EnumerateArray()
+            .ToDictionary(e => e.GetProperty("unique_id").GetString()!, e => e.GetProperty("status").GetString());
+        Assert.That(results["source.proj.app.ahead"], Is.EqualTo("warn"));
+    }
+}
+
 public class BuildGateTests
 {
     [Test]

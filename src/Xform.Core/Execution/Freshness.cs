@@ -62,6 +62,12 @@ public sealed class FreshnessChecker(DependencyGraph graph, Compiler compiler, F
                 _ => DateTime.Parse(Convert.ToString(value, CultureInfo.InvariantCulture)!, CultureInfo.InvariantCulture),
             };
             var age = nowUtc - DateTime.SpecifyKind(max, DateTimeKind.Utc);
+            if (age < -ClockSkew)
+                return new FreshnessResult(source, NodeStatus.Warn, max, nowUtc, age.TotalSeconds, warn, error,
+                    $"newest {field} is {Describe(-age)} in the future ({max.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} " +
+                    $"against {nowUtc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC here): the clock of this machine or " +
+                    $"the data is off (a time zone, or a wrong {field}), so freshness cannot be judged", watch.Elapsed, thread);
+            if (age < TimeSpan.Zero) age = TimeSpan.Zero; // within the skew two clocks may have
             // Stale is a failed check (Fail); Error is kept for checks that could not run.
             var status = error is not null && age > error.Span ? NodeStatus.Fail
                 : warn is not null && age > warn.Span ? NodeStatus.Warn
@@ -76,6 +82,10 @@ public sealed class FreshnessChecker(DependencyGraph graph, Compiler compiler, F
             return new FreshnessResult(source, NodeStatus.Error, null, nowUtc, null, warn, error, $"database error: {e.Message}", watch.Elapsed, thread);
         }
     }
+
+    /// <summary>How far the newest row may be ahead of this machine's clock (the database's clock, or the loader's, may differ a
+    /// little) before the check warns that a clock or the data is off.</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
     static string Describe(TimeSpan age) =>
         age.TotalDays >= 2 ? $"{age.TotalDays:0.#} days" : age.TotalHours >= 2 ? $"{age.TotalHours:0.#} hours" : $"{age.TotalMinutes:0} minutes";
