@@ -200,7 +200,7 @@ public sealed class DuckDbAdapter : IAdapter
     }
 }
 
-sealed class DuckDbConnection(DuckDBConnection connection) : IAdapterConnection
+sealed partial class DuckDbConnection(DuckDBConnection connection) : IAdapterConnection
 {
     AdoOpenTransaction? _open;
 
@@ -230,7 +230,7 @@ sealed class DuckDbConnection(DuckDBConnection connection) : IAdapterConnection
         }
         catch (DuckDBException e)
         {
-            throw new DatabaseException(e.Message.Trim(), e);
+            throw Wrap(e);
         }
     }
 
@@ -238,7 +238,16 @@ sealed class DuckDbConnection(DuckDBConnection connection) : IAdapterConnection
         AdoTransaction.Run(connection, statements, (e, _) => Engine(e));
 
     /// <summary>DuckDB's own errors as database errors; anything else is not the engine's.</summary>
-    static DatabaseException? Engine(Exception e) => e is DuckDBException ? new DatabaseException(e.Message.Trim(), e) : null;
+    static DatabaseException? Engine(Exception e) => e is DuckDBException d ? Wrap(d) : null;
+
+    static DatabaseException Wrap(DuckDBException e) => new(e.Message.Trim(), e)
+    {
+        MissingRelation = MissingTable().Match(e.Message) is { Success: true } m ? m.Groups[1].Value : null,
+    };
+
+    /// <summary>DuckDB's catalog error for a relation that is not there: "Table with name x does not exist!".</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?:Table|View) with name ([^\s!]+) does not exist")]
+    private static partial System.Text.RegularExpressions.Regex MissingTable();
 
     public QueryResult Query(string sql, int? maxRows = null)
     {
@@ -258,7 +267,7 @@ sealed class DuckDbConnection(DuckDBConnection connection) : IAdapterConnection
         }
         catch (DuckDBException e)
         {
-            throw new DatabaseException(e.Message.Trim(), e);
+            throw Wrap(e);
         }
     }
 

@@ -247,7 +247,11 @@ sealed class PostgresConnection(NpgsqlConnection connection, Func<string, string
         }
         if (!string.IsNullOrEmpty(p.Detail)) message += $"; {p.Detail}";
         if (!string.IsNullOrEmpty(p.Hint)) message += $"; hint: {p.Hint}";
-        return new DatabaseException(message, e);
+        return new DatabaseException(message, e)
+        {
+            // 42P01: relation "schema.name" does not exist
+            MissingRelation = p.SqlState == PostgresErrorCodes.UndefinedTable && p.MessageText.Split('"') is [_, var name, ..] ? name : null,
+        };
     }
 
     public IReadOnlyList<RelationInfo> ListRelations()

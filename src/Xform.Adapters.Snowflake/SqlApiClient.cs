@@ -348,7 +348,12 @@ public sealed class SqlApiClient : IDisposable
             if (line >= 1 && line <= lines.Length)
                 text.Append($"\n  {line} | {lines[line - 1].TrimEnd('\r')}\n  {new string(' ', line.ToString(System.Globalization.CultureInfo.InvariantCulture).Length)} | {new string(' ', Math.Max(0, position))}^");
         }
-        return new DatabaseException(text.ToString(), new SnowflakeApiException(code, state, handle, message));
+        return new DatabaseException(text.ToString(), new SnowflakeApiException(code, state, handle, message))
+        {
+            // 002003: "Object 'DB.SCHEMA.X' does not exist or not authorized."
+            MissingRelation = code == "002003" && System.Text.RegularExpressions.Regex.Match(message, @"Object '([^']+)' does not exist") is { Success: true } m
+                ? m.Groups[1].Value : null,
+        };
     }
 
     /// <summary>

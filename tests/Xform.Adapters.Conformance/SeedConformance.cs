@@ -97,4 +97,20 @@ public abstract class SeedConformance : ConformanceFixture
         p.Ok("seed");
         Assert.That(p.QueryRows($"select name from {p.Rel("adults")}").Select(x => x[0]), Is.EqualTo(new[] { "Zed" }));
     }
+
+    [Test]
+    public void Run_before_seed_names_the_seed_and_the_command_that_loads_it()
+    {
+        var p = NewProject();
+        p.Write("seeds/people.csv", People);
+        p.Write("models/adults.sql", "{{ config(materialized='table') }}select id, name from {{ ref('people') }}");
+        p.Write("models/adult_names.sql", "select name from {{ ref('adults') }}");
+        var r = p.Run("run");
+        Assert.That(r.ExitCode, Is.EqualTo(1), r.ToString());
+        Assert.That(r.Out, Does.Contain("Done. PASS=0 WARN=0 ERROR=1 SKIP=1 TOTAL=2"));
+        Assert.That(r.Err, Does.Match(@"models/adults\.sql: reads seed 'people' \(seeds/people\.csv\), which is not loaded in target '\w+' " +
+            @"\(the database has no .*people\)\. Run `xform seed` first, or `xform build`"), r.ToString());
+        p.Ok("seed");
+        p.Ok("run");
+    }
 }

@@ -372,8 +372,11 @@ public sealed class FakeSnowflake : IDisposable
                 {
                     if (inTransaction) RunRaw("rollback"); // the session ends with the request: an open transaction is rolled back
                     var message = e.Message.Split('\n')[0];
+                    // a missing relation in Snowflake's words, as xform recognises them
+                    var missing = Regex.Match(message, @"Table with name (\S+) does not exist");
                     return (422, message.EndsWith("Division by zero", StringComparison.Ordinal)
                         ? Error(handle, "100051", "22012", "Division by zero")
+                        : missing.Success ? Error(handle, "002003", "42S02", $"SQL compilation error:\nObject '{missing.Groups[1].Value.ToUpperInvariant()}' does not exist or not authorized.")
                         : Error(handle, "002003", "42S02", $"SQL compilation error:\n{message}"));
                 }
             }

@@ -124,6 +124,10 @@ public sealed class DatabaseException(string message, Exception? inner = null) :
 {
     /// <summary>The statement of a transaction that failed, when the adapter knows it (so a failing hook can be named).</summary>
     public string? Statement { get; set; }
+
+    /// <summary>The table or view the engine said does not exist, as it wrote the name (maybe schema-qualified), when the
+    /// adapter recognised that error: the runner then names the project's node that has not been built.</summary>
+    public string? MissingRelation { get; init; }
 }
 
 /// <summary>How the adapter writes a source that is read in place from a file (DuckDB's read_csv / read_parquet).</summary>

@@ -47,6 +47,7 @@ public sealed class ProjectRunner
     readonly object _schemaGate = new();
     readonly RunHooks _hooks;
     readonly string _database;
+    readonly string _targetName;
     readonly DocsPersister _docs;
     IRunListener? _listener;
 
@@ -62,6 +63,7 @@ public sealed class ProjectRunner
         _compiler = new Compiler(project, graph, external, plan.Deferred) { EmptyInputs = options.Empty ? adapter.Dialect.EmptySubquery : null };
         _hooks = new RunHooks(graph.Manifest.Project, _compiler);
         _database = project.Session.Target.Database;
+        _targetName = project.Session.Target.Name;
         _docs = new DocsPersister(adapter.Dialect, graph.Manifest.Docs);
         var build = new BuildOptions(options.FullRefresh, Clock.UtcNow(), options.EventTimeStart, options.EventTimeEnd);
         var root = graph.Manifest.Project.RootDir;
@@ -163,7 +165,9 @@ public sealed class ProjectRunner
         }
         catch (DatabaseException e)
         {
-            return new NodeResult(node, NodeStatus.Error, $"{node.OriginalFilePath}: database error: {e.Message}", watch.Elapsed, threadId, [], compiled);
+            var message = e.MissingRelation is { } missing
+                ? UnbuiltRelation.Explain(missing, node, _graph, Exists, _plan.Deferred, _targetName) : null;
+            return new NodeResult(node, NodeStatus.Error, message ?? $"{node.OriginalFilePath}: database error: {e.Message}", watch.Elapsed, threadId, [], compiled);
         }
     }
 
