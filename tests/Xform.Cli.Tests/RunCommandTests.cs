@@ -213,17 +213,39 @@ public class RunCommandTests
     }
 
     [Test]
-    public void Init_creates_a_project_that_builds()
+    public void Init_creates_a_project_that_builds_green_offline_and_has_tests_to_run()
     {
         using var p = new TestProject("holder", withDefaults: false);
         var r = p.Run("init", "shop");
         Assert.That(r.ExitCode, Is.Zero, r.ToString());
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = XformCli.Run(["build", "--project-dir", Path.Combine(p.Dir, "shop")], stdout, stderr);
-        Assert.That(code, Is.Zero, stdout + "\n" + stderr);
-        var rows = p.Query("select customer_id, orders, total_cents from customer_totals order by 1", Path.Combine(p.Dir, "shop", "target", "shop.duckdb"));
-        Assert.That(rows.Select(x => $"{x[0]}:{x[1]}:{x[2]}"), Is.EqualTo(new[] { "10:2:6240", "11:1:500" }));
+        var dir = Path.Combine(p.Dir, "shop");
+        CliResult Shop(params string[] args)
+        {
+            var stdout = new StringWriter();
+            var stderr = new StringWriter();
+            var code = XformCli.Run([.. args, "--project-dir", dir], stdout, stderr);
+            return new CliResult(code, stdout.ToString(), stderr.ToString());
+        }
+        var build = Shop("build");
+        Assert.That(build.ExitCode, Is.Zero, build.ToString());
+        // 2 seeds, 4 models (one incremental), 11 data tests (unique, not_null, relationships), 1 unit test
+        Assert.That(build.Out, Does.Contain("Done. PASS=18 WARN=0 ERROR=0 SKIP=0 TOTAL=18"), build.ToString());
+        Assert.That(build.Out, Does.Contain("Finished running 11 data tests, 1 incremental model, 2 seeds, 1 table model, 1 unit test, 2 view models"));
+        Assert.That(build.Out, Does.Match(@"PASS relationships_stg_orders_customer_id__customer_id__ref_stg_customers_ "));
+        var db = Path.Combine(dir, "target", "shop.duckdb");
+        var rows = p.Query("select customer_id, orders, total_cents from customers order by 1", db);
+        Assert.That(rows.Select(x => $"{x[0]}:{x[1]}:{x[2]}"), Is.EqualTo(new[] { "10:2:6240", "11:1:500", "12:0:0" }));
+
+        var again = Shop("build");
+        Assert.That(again.ExitCode, Is.Zero, again.ToString());
+        Assert.That(p.Query("select count(*) from fct_orders", db)[0][0], Is.EqualTo(3L), "the incremental model merges on order_id");
+
+        var test = Shop("test");
+        Assert.That(test.ExitCode, Is.Zero, test.ToString());
+        Assert.That(test.Out, Does.Contain("Done. PASS=12 WARN=0 ERROR=0 SKIP=0 TOTAL=12"), "xform test has work to do");
+        var docs = Shop("docs", "generate");
+        Assert.That(docs.ExitCode, Is.Zero, docs.ToString());
+        Assert.That(File.ReadAllText(Path.Combine(dir, "target", "manifest.json")), Does.Contain("\"doc.shop.customer_id\""));
     }
 
     [Test]

@@ -3,7 +3,11 @@ using Xform.Core.Diagnostics;
 
 namespace Xform.Core.Tasks;
 
-/// <summary><c>xform init</c>: a starter project that builds on embedded DuckDB as it is.</summary>
+/// <summary>
+/// <c>xform init</c>: a starter project that builds on embedded DuckDB as it is, offline, and shows each kind of node once:
+/// seeds, a source, staging and mart models with unique/not_null/relationships tests, an incremental model, a unit
+/// test and a docs block.
+/// </summary>
 public static partial class InitTask
 {
     /// <summary>Writes the project into a new folder <paramref name="name"/> under <paramref name="parentDir"/>; returns that folder.</summary>
@@ -63,6 +67,14 @@ public static partial class InitTask
                   threads: 4
 
             """);
+        // Seeds stand in for what a loader would land: raw_customers is read as the source 'shop', raw_orders by ref().
+        File("seeds/raw_customers.csv", """
+            customer_id,name,country,signed_up_at
+            10,Ada Lovelace,GB,2023-11-02
+            11,Grace Hopper,US,2023-12-15
+            12,Alan Turing,GB,2024-01-20
+
+            """);
         File("seeds/raw_orders.csv", """
             order_id,customer_id,ordered_at,amount
             1,10,2024-01-03,19.90
@@ -76,6 +88,28 @@ public static partial class InitTask
             {%- endmacro %}
 
             """);
+        File("models/staging/sources.yml", """
+            version: 2
+            sources:
+              - name: shop
+                description: The shop's raw tables. Here the seed raw_customers stands in for the table a loader writes.
+                schema: main
+                tables:
+                  - name: customers
+                    identifier: raw_customers
+
+            """);
+        // The depends_on comment orders the seed before this model, as a loader would run before it.
+        File("models/staging/stg_customers.sql", """
+            -- depends_on: {{ ref('raw_customers') }}
+            select
+                customer_id,
+                name as customer_name,
+                country,
+                cast(signed_up_at as date) as signed_up_on
+            from {{ source('shop', 'customers') }}
+
+            """);
         File("models/staging/stg_orders.sql", """
             select
                 order_id,
@@ -86,23 +120,91 @@ public static partial class InitTask
             where amount >= {{ var('min_amount') }}
 
             """);
-        File("models/marts/customer_totals.sql", """
+        File("models/staging/schema.yml", """
+            version: 2
+            models:
+              - name: stg_customers
+                description: One row per customer, typed and renamed.
+                columns:
+                  - name: customer_id
+                    description: '{{ doc("customer_id") }}'
+                    data_tests: [unique, not_null]
+              - name: stg_orders
+                description: One row per order, amounts in cents.
+                columns:
+                  - name: order_id
+                    data_tests: [unique, not_null]
+                  - name: customer_id
+                    description: '{{ doc("customer_id") }}'
+                    data_tests:
+                      - not_null
+                      - relationships:
+                          to: ref('stg_customers')
+                          field: customer_id
+
+            """);
+        File("models/marts/customers.sql", """
             select
-                customer_id,
-                count(*) as orders,
-                sum(amount_cents) as total_cents
+                c.customer_id,
+                c.customer_name,
+                count(o.order_id) as orders,
+                coalesce(sum(o.amount_cents), 0) as total_cents
+            from {{ ref('stg_customers') }} c
+            left join {{ ref('stg_orders') }} o on o.customer_id = c.customer_id
+            group by c.customer_id, c.customer_name
+
+            """);
+        File("models/marts/fct_orders.sql", """
+            {{ config(materialized='incremental', unique_key='order_id') }}
+            -- Later runs add only the orders of the newest day or after (merged on order_id, so re-runs are idempotent).
+            select order_id, customer_id, ordered_at, amount_cents
             from {{ ref('stg_orders') }}
-            group by customer_id
+            {% if is_incremental() %}
+            where ordered_at >= (select max(ordered_at) from {{ this }})
+            {% endif %}
 
             """);
         File("models/marts/schema.yml", """
             version: 2
             models:
-              - name: customer_totals
+              - name: customers
                 description: One row per customer with the number and value of their orders.
                 columns:
                   - name: customer_id
-                    description: The customer.
+                    description: '{{ doc("customer_id") }}'
+                    data_tests: [unique, not_null]
+                  - name: total_cents
+                    description: What the customer spent, in cents (0 without orders).
+                    data_tests: [not_null]
+              - name: fct_orders
+                description: Every order, built incrementally.
+                columns:
+                  - name: order_id
+                    data_tests: [unique, not_null]
+
+            unit_tests:
+              - name: customers_without_orders_count_zero
+                description: Order counts and totals per customer, and a customer with no order gets 0, not null.
+                model: customers
+                given:
+                  - input: ref('stg_customers')
+                    rows:
+                      - {customer_id: 1, customer_name: Ada}
+                      - {customer_id: 2, customer_name: Bo}
+                  - input: ref('stg_orders')
+                    rows:
+                      - {order_id: 7, customer_id: 1, amount_cents: 500}
+                      - {order_id: 8, customer_id: 1, amount_cents: 250}
+                expect:
+                  rows:
+                    - {customer_id: 1, orders: 2, total_cents: 750}
+                    - {customer_id: 2, orders: 0, total_cents: 0}
+
+            """);
+        File("models/docs.md", """
+            {% docs customer_id %}
+            The customer's number in the shop's system; `raw_customers` has one row per customer.
+            {% enddocs %}
 
             """);
         File(".gitignore", "target/\n");
