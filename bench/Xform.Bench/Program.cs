@@ -16,6 +16,8 @@ static class Program
                                                               xform parse and compile: child processes (wall, peak RSS)
                                                               and warm in-process (XformCli.Run), min / median of R runs
           stages        --project DIR [--runs R]              warm in-process time of each pipeline stage of compile
+          seed-load     [--rows N]                           load an N-row seed (default 1,000,000) into DuckDB, as shipped
+                                                              and through the appender, two rounds each
           all           [--sizes 1000,10000] [--runs R] [--seed S] [--keep] [--no-build] [--xform PATH]
                                                               generate projects in a temp folder, run everything,
                                                               print a Markdown report for bench/README.md
@@ -76,6 +78,13 @@ static class Program
                         Console.WriteLine("| input | nodes | xform build (1 thread) | same SQL directly on DuckDB | overhead |");
                         Console.WriteLine("|---|---:|---:|---:|---:|");
                         Console.WriteLine(FormattableString.Invariant($"| {Path.GetFileName(raw)} | {nodes} | {xform:0.00} s | {direct:0.00} s | {xform / direct - 1:+0%;-0%} |"));
+                        return 0;
+                    }
+                case "seed-load":
+                    {
+                        var rows = o.Int("--rows") ?? 1_000_000;
+                        o.Done();
+                        SeedLoad.Run(rows, Log);
                         return 0;
                     }
                 case "all":
