@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using NUnit.Framework;
+
+namespace Xform.Cli.Tests.Pipeline;
+
+/// <summary>
+/// The README's quick start: exactly two commands, the first the script that installs xform and runs the main job,
+/// the second the test command .ci/run runs; every later example uses the installed xform. The script itself runs
+/// through bash with a stand-in dotnet that records what it was asked to do (the real build takes minutes).
+/// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // a bash script and its file modes
+public sealed class QuickStartTests
+{
+    static readonly string Root = TestProject.RepositoryRoot;
+
+    static string Readme => File.ReadAllText(Path.Combine(Root, "README.md"));
+
+    static string[] QuickStartCommands()
+    {
+        var section = Readme[Readme.IndexOf("## Quick start", StringComparison.Ordinal)..];
+        var block = Regex.Match(section, "```sh\n(.*?)```", RegexOptions.Singleline).Groups[1].Value;
+        return block.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('#')[0].Trim()).ToArray();
+    }
+
+    [Test]
+    public void The_quick_start_is_two_commands_that_the_script_and_ci_run()
+    {
+        var commands = QuickStartCommands();
+        Assert.That(commands, Is.EqualTo(new[] { "scripts/quickstart", "dotnet test Transform.sln -c Release" }));
+        Assert.That(File.Exists(Path.Combine(Root, commands[0])), commands[0]);
+        Assert.That(File.GetUnixFileMode(Path.Combine(Root, commands[0])) & UnixFileMode.UserExecute, Is.EqualTo(UnixFileMode.UserExecute),
+            "the first command runs as it is written");
+        Assert.That(File.ReadAllText(Path.Combine(Root, ".ci", "run")), Does.Contain($"\n{commands[1]} "), ".ci/run runs the README's test command");
+
+        // The script installs the package and command the CLI project packs, and the README's manual steps are the script's.
+        var project = File.ReadAllText(Path.Combine(Root, "src", "Xform.Cli", "Xform.Cli.csproj"));
+        Assert.That(project, Does.Contain("<PackageId>Xform.Cli</PackageId>").And.Contain("<ToolCommandName>xform</ToolCommandName>"));
+        var script = File.ReadAllText(Path.Combine(Root, "scripts", "quickstart"));
+        Assert.That(script, Does.Contain("pack src/Xform.Cli -c Release -o \"$packages\"").And.Contain("tool update --global Xform.Cli"));
+        Assert.That(Readme, Does.Contain("dotnet pack src/Xform.Cli -c Release -o target/nupkg -p:PackageVersion=1.0.0-local.1")
+            .And.Contain("dotnet tool update --global Xform.Cli --version 1.0.0-local.1 --add-source target/nupkg --ignore-failed-sources --allow-downgrade"));
+        Assert.That(script, Does.Contain("-p:PackageVersion=\"$version\"").And.Contain("--version \"$version\" --add-source \"$packages\" --ignore-failed-sources --allow-downgrade"));
+        Assert.That(script, Does.Contain("packages=\"${XFORM_PACKAGES:-$root/target/nupkg}\""));
+
+        // Past the quick start, examples use the installed command, never `dotnet run` of the CLI.
+        Assert.That(Regex.IsMatch(Readme, @"^\s*dotnet run --project src/Xform\.Cli", RegexOptions.Multiline), Is.False);
+        Assert.That(Readme, Does.Not.Contain("... -- "), "no elided `dotnet run ... --` either");
+    }
+
+    [Test]
+    public void The_script_says_at_once_what_it_builds_then_installs_xform_and_runs_the_main_job()
+    {
+        var work = Path.Combine(Path.GetTempPath(), "xform-tests", "quickstart-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(work);
+        try
+        {
+            // A stand-in dotnet: logs each call; 'tool update' installs an xform that logs its arguments.
+            var log = Path.Combine(work, "calls.log");
+            var dotnet = Path.Combine(work, "dotnet");
+            File.WriteAllText(dotnet, $$"""
+                #!/usr/bin/env bash
+                echo "dotnet $*" >> '{{log}}'
+                if [ "$1 $2" = "tool update" ]; then
+                  mkdir -p "$DOTNET_CLI_HOME/.dotnet/tools"
+                  printf '#!/usr/bin/env bash\necho "xform $*" >> %s\necho "Done. PASS=1"\n' "'{{log}}'" > "$DOTNET_CLI_HOME/.dotnet/tools/xform"
+                  chmod +x "$DOTNET_CLI_HOME/.dotnet/tools/xform"
+                fi
+                """.Replace("\r", ""));
+            File.SetUnixFileMode(dotnet, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var info = new ProcessStartInfo("bash", [Path.Combine(Root, "scripts", "quickstart"), "--threads", "2"])
+            {
+                WorkingDirectory = work, RedirectStandardOutput = true, RedirectStandardError = true,
+            };
+            info.Environment["DOTNET"] = dotnet;
+            info.Environment["DOTNET_CLI_HOME"] = work;
+            info.Environment["XFORM_PACKAGES"] = Path.Combine(work, "nupkg");
+            info.Environment["PATH"] = "/usr/bin:/bin";
+            using var process = Process.Start(info)!;
+            var first = process.StandardOutput.ReadLine();
+            var rest = process.StandardOutput.ReadToEnd();
+            var stderr = process.StandardError.ReadToEnd();
+            Assert.That(process.WaitForExit(60_000), "the script ends");
+            Assert.That(process.ExitCode, Is.Zero, first + rest + stderr);
+
+            // The first lines say what is under way and how long the first build takes, before the SDK says anything.
+            Assert.That(first, Is.EqualTo("== building the xform command from this clone (.NET SDK, Release)"));
+            Assert.That(rest.Split('\n')[1], Does.Contain("about 2 to 3 minutes the first time"));
+            var calls = File.ReadAllLines(log);
+            Assert.That(calls, Has.Length.EqualTo(3), string.Join("\n", calls));
+            Assert.That(calls[0], Does.Match(@"^dotnet pack src/Xform.Cli -c Release -o \S+/nupkg -nologo -v minimal -p:PackageVersion=1\.0\.0-local\.\d{14}$"));
+            var version = Regex.Match(calls[0], @"PackageVersion=(\S+)").Groups[1].Value;
+            Assert.That(calls[1], Is.EqualTo($"dotnet tool update --global Xform.Cli --version {version} --add-source {work}/nupkg --ignore-failed-sources --allow-downgrade"));
+            Assert.That(calls[2], Is.EqualTo("xform build --threads 2"), "then the main job, with the script's arguments");
+            Assert.That(rest, Does.Contain($"{work}/.dotnet/tools is not on your PATH").And.Contain($"export PATH=\"$PATH:{work}/.dotnet/tools\""));
+            Assert.That(rest, Does.Contain("Done. PASS=1"));
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+}
