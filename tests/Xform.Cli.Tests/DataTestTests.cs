@@ -233,10 +233,7 @@ public class DataTestTests
                     freshness: null
             """);
         Assert.That(p.Run("run").ExitCode, Is.Zero);
-        Environment.SetEnvironmentVariable("XFORM_NOW", "2024-01-10T12:00:00Z");
-        CliResult r;
-        try { r = p.Run("source", "freshness"); }
-        finally { Environment.SetEnvironmentVariable("XFORM_NOW", null); }
+        var r = FreshnessClockTests.FreshnessAt(p, "2024-01-10T12:00:00Z");
         Assert.That(r.ExitCode, Is.EqualTo(1), r.ToString());
         Assert.That(r.Out, Does.Match(@"PASS freshness of app\.fresh: newest loaded_at is 30 minutes old"));
         Assert.That(r.Out, Does.Match(@"WARN freshness of app\.warm: newest loaded_at is 3 hours old \(more than 2 hours\)"));
@@ -259,6 +256,14 @@ public class DataTestTests
 
 public class FreshnessClockTests
 {
+    /// <summary><c>xform source freshness</c> with the clock set by XFORM_NOW.</summary>
+    internal static CliResult FreshnessAt(TestProject p, string nowUtc)
+    {
+        Environment.SetEnvironmentVariable("XFORM_NOW", nowUtc);
+        try { return p.Run("source", "freshness"); }
+        finally { Environment.SetEnvironmentVariable("XFORM_NOW", null); }
+    }
+
     [Test]
     public void A_newest_row_in_the_future_warns_that_the_clock_or_the_data_is_off()
     {
@@ -278,10 +283,7 @@ public class FreshnessClockTests
                   - name: skewed
             """);
         Assert.That(p.Run("run").ExitCode, Is.Zero);
-        Environment.SetEnvironmentVariable("XFORM_NOW", "2024-01-10T12:00:00Z");
-        CliResult r;
-        try { r = p.Run("source", "freshness"); }
-        finally { Environment.SetEnvironmentVariable("XFORM_NOW", null); }
+        var r = FreshnessClockTests.FreshnessAt(p, "2024-01-10T12:00:00Z");
         Assert.That(r.ExitCode, Is.Zero, "a warning, as dbt's warn, does not fail the command: " + r);
         Assert.That(r.Out, Does.Match(@"WARN freshness of app\.ahead: newest loaded_at is 24 hours in the future \(2024-01-11 12:00:00 against 2024-01-10 12:00:00 UTC here\): the clock of this machine or the data is off"));
         Assert.That(r.Out, Does.Not.Contain("-1440"));
