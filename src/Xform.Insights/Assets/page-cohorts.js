@@ -33,7 +33,7 @@
       s.forEach(function (v, k) { if (k > 0 && v != null && v > top) top = v; });
     });
     // Colour by the largest share after month 0 (month 0 is 100% by definition and drawn neutral), so the returns stand out.
-    var head = '<tr><th>Cohort</th><th class="num">Customers</th>';
+    var head = '<tr><th>Cohort</th><th class="num" title="customers">Cust.</th>';
     for (var k = 0; k < width; k++) head += '<th class="num">' + (k === 0 ? 'M0' : '+' + k) + '</th>';
     var body = rows.map(function (i, r) {
       var cells = '';

@@ -8,7 +8,7 @@
     { key: 'id', label: 'Customer', csv: 'customer_id' }, { key: 'country', label: 'Country', csv: 'country' },
     { key: 'segment', label: 'RFM segment', csv: 'rfm_segment' }, { key: 'tier', label: 'CLTV tier', csv: 'cltv_segment' },
     { key: 'churn', label: 'Churn risk', csv: 'churn_risk_group' },
-    { key: 'recency', label: 'Recency (days)', num: true, fmt: x.int, csv: 'recency_days' },
+    { key: 'recency', label: 'Recency (d)', num: true, fmt: x.int, csv: 'recency_days' },
     { key: 'frequency', label: 'Orders', num: true, fmt: x.int, csv: 'frequency' },
     { key: 'monetary', label: 'Sales (' + cur + ')', num: true, fmt: x.amount, csv: 'monetary' },
     { key: 'returns', label: 'Returns (' + cur + ')', num: true, fmt: x.amount, csv: 'returns_value' },
