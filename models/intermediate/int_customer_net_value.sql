@@ -33,7 +33,7 @@ net as (
         cast(coalesce(r.returns_value, 0) as {{ type_numeric(38, 3) }}) as returns_value,
         cast(c.sales_value + coalesce(r.returns_value, 0) as {{ type_numeric(38, 3) }}) as net_monetary,
         {#- A share, not "net <= 0": a cancelled bulk order leaves the pence of an earlier basket (16446 on the
-            real file keeps 2.90 of 168,472.50), and that customer is no more valuable than one who kept nothing. -#}
+            real file keeps 2.90 of 168,472.50), and that customer is no more valuable than one who kept nothing. #}
         (c.sales_value + coalesce(r.returns_value, 0))
             <= c.sales_value * (1 - cast({{ var('fully_returned_share') }} as {{ type_numeric(9, 6) }})) as is_fully_returned
     from customers as c

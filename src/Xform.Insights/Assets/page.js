@@ -11,7 +11,6 @@
 
   // from/to: the date range (yyyy-mm-dd) of the time charts and of the table's last purchases.
   var state = { country: '', segment: '', from: '', to: '', tableChurn: '', tableSegment: '', search: '', sort: 'net', dir: -1, page: 0 };
-  var PAGE_SIZE = 25;
   var api = window.xformInsights = { ready: false, renders: 0, kpis: {}, charts: {}, state: state };
 
   // ---- formatting -------------------------------------------------------------------------------
