@@ -24,7 +24,11 @@ select
     s.rfm_segment,
     cs.cltv_segment,
     ch.is_churned,
-    ch.churn_risk_group
+    ch.churn_risk_group,
+    n.returns_value,
+    n.net_monetary,
+    n.is_fully_returned,
+    n.cltv_interpretable
 from {{ ref('int_customer_rfm_values') }} as v
 inner join {{ ref('int_customers') }} as c on c.customer_id = v.customer_id
 inner join {{ ref('int_customer_aov') }} as a on a.customer_id = v.customer_id
@@ -32,3 +36,4 @@ inner join {{ ref('int_customer_cltv') }} as l on l.customer_id = v.customer_id
 inner join {{ ref('int_customer_rfm_segmentation') }} as s on s.customer_id = v.customer_id
 inner join {{ ref('int_customer_cltv_segmentation') }} as cs on cs.customer_id = v.customer_id
 inner join {{ ref('int_customer_churn_segmentation') }} as ch on ch.customer_id = v.customer_id
+inner join {{ ref('int_customer_net_value') }} as n on n.customer_id = v.customer_id

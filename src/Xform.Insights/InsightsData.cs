@@ -20,10 +20,14 @@ public sealed record TierInfo(string Name, double? Min, double? MaxExclusive);
 /// <summary>A churn-risk group of <c>dim_churn_group</c>, with its recency range in days.</summary>
 public sealed record ChurnGroupInfo(string Name, double? MinRecency, double? MaxRecency);
 
-/// <summary>One row of <c>obt_customer_kpis_and_segmentation</c>, the columns the page uses.</summary>
+/// <summary>
+/// One row of <c>obt_customer_kpis_and_segmentation</c>, the columns the page uses. <paramref name="CltvProfit"/>
+/// is the seed's heuristic score, <paramref name="CltvInterpretable"/> the money estimate of int_customer_net_value.
+/// </summary>
 public sealed record CustomerRow(
     string Id, string Country, string Segment, string Tier, string ChurnGroup, bool Churned, double Recency,
-    double Frequency, double Monetary, double? Aov, double? CltvProfit, string? LastPurchase, string? RfmCell);
+    double Frequency, double Monetary, double? Aov, double? CltvProfit, string? LastPurchase, string? RfmCell,
+    double ReturnsValue, double NetMonetary, bool FullyReturned, double? CltvInterpretable, int? RScore, int? FScore);
 
 /// <summary>One day of <c>obt_customer_dau_mau_stickiness</c>.</summary>
 public sealed record EngagementDay(string Date, double Dau, double Mau, double? Stickiness, double? MonthMau);
@@ -50,6 +54,9 @@ public sealed record InsightsData(
     IReadOnlyList<MonthTrend> Months,
     IReadOnlyList<string> Notes)
 {
+    /// <summary>Customers by first-purchase month and the months after it in which they bought again.</summary>
+    public IReadOnlyList<Cohort> Cohorts { get; init; } = [];
+
     /// <summary>The ISO 4217 code the amounts are in (the project var <c>currency</c>).</summary>
     public string Currency { get; init; } = DefaultCurrency;
 
@@ -124,7 +131,7 @@ public static class InsightsLoader
                     throw new XformException(
                         $"the insights page reads the mart '{model}', which could not be read ({FirstLine(e.Message)}); run 'xform build' first");
                 notes.Add(model == InsightsData.MonthlySource
-                    ? $"{model} could not be read; the monthly trend is left out"
+                    ? $"{model} could not be read; the monthly trend and the cohorts are left out"
                     : $"{model} could not be read; its labels fall back to the spec's defaults");
                 return new QueryResult([], []);
             }
@@ -144,7 +151,8 @@ public static class InsightsLoader
 
         var customerResult = Read("obt_customer_kpis_and_segmentation",
             "customer_id, country, rfm_segment, cltv_segment, churn_risk_group, is_churned, recency_days, frequency, " +
-            "monetary, customer_aov, customer_cltv_profit, last_purchase_at, rfm_cell, snapshot_date",
+            "monetary, customer_aov, customer_cltv_profit, last_purchase_at, rfm_cell, snapshot_date, " +
+            "returns_value, net_monetary, is_fully_returned, cltv_interpretable, r_score, f_score",
             "customer_id");
         // The OBT is merged on customer_id: keep the rows of its latest snapshot, the one the KPIs describe.
         var customerSnapshots = customerResult.Rows.Select(r => Date(r[13])).Where(d => d is not null).ToList();
@@ -156,7 +164,8 @@ public static class InsightsLoader
             if (latest is not null && Date(r[13]) is { } d && d != latest) { stale++; continue; }
             customers.Add(new CustomerRow(Text(r[0]) ?? "", Text(r[1]) ?? "(unknown)", Text(r[2]) ?? "(none)",
                 Text(r[3]) ?? "(none)", Text(r[4]) ?? "(none)", Bool(r[5]), Num(r[6]) ?? 0, Num(r[7]) ?? 0, Num(r[8]) ?? 0,
-                Num(r[9]), Num(r[10]), Date(r[11]), Text(r[12])));
+                Num(r[9]), Num(r[10]), Date(r[11]), Text(r[12]), Num(r[14]) ?? 0, Num(r[15]) ?? 0, Bool(r[16]), Num(r[17]),
+                Int(r[18]), Int(r[19])));
         }
         if (stale > 0) notes.Add($"{stale} customer rows of an older snapshot than {latest} were left out");
         if (overall is not null && latest is not null && overall.SnapshotDate != latest)
@@ -203,8 +212,12 @@ public static class InsightsLoader
         var snapshot = overall?.SnapshotDate ?? latest;
         var months = MonthlyTrend(monthRows.Select(r => (Date(r[0]) ?? "", Num(r[1]) ?? 0, Num(r[2]) ?? 0, Num(r[3]) ?? 0)), snapshot);
 
+        var cohortRows = Read(InsightsData.MonthlySource, Cohort.Query(relation(InsightsData.MonthlySource)),
+            required: false, fromClause: false).Rows;
+        var cohorts = Cohort.Build(cohortRows.Select(r => (Date(r[0]) ?? "", Date(r[1]) ?? "", Num(r[2]) ?? 0)));
+
         return new InsightsData(adapterType, snapshot, overall, segments, tiers, groups, customers,
-            engagement, months, notes);
+            engagement, months, notes.Distinct().ToList()) { Cohorts = cohorts };
     }
 
     /// <summary>
@@ -259,7 +272,7 @@ public static class InsightsLoader
         _ => double.TryParse(Convert.ToString(v, CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture, out var p) ? p : null,
     };
 
-    static int? Int(object? v) => Num(v) is { } d ? (int)Math.Round(d) : null;
+    internal static int? Int(object? v) => Num(v) is { } d ? (int)Math.Round(d) : null;
 
     internal static bool Bool(object? v) => v switch
     {

@@ -23,6 +23,12 @@ public static class InsightsPage
     /// <summary>The vendored plotly.js bundle's name, version and licence, as the page states them.</summary>
     public const string ChartLibrary = "plotly.js basic 4.1.1 (MIT licence, Plotly, Inc.)";
 
+    /// <summary>
+    /// The page's parts beside page.js (the table, the date filter and URL state, the cohort and R x F grids),
+    /// inlined before it: each registers itself in window.xformInsightsModules, and page.js starts them.
+    /// </summary>
+    static readonly string[] Modules = ["page-table.js", "page-filters.js", "page-cohorts.js", "page-rfgrid.js"];
+
     public static string Render(InsightsData data, DateTimeOffset? generatedAt = null)
     {
         var template = Resource("page.html");
@@ -31,6 +37,7 @@ public static class InsightsPage
             ["CSS"] = () => Resource("page.css"),
             ["PLOTLY"] = () => ScriptSafe(Resource("plotly.js")),
             ["DATA"] = () => DataJson(data, generatedAt ?? DateTimeOffset.UtcNow),
+            ["MODULES"] = () => string.Join("\n", Modules.Select(m => ScriptSafe(Resource(m)))),
             ["APP"] = () => ScriptSafe(Resource("page.js")),
         };
         var html = new StringBuilder(template.Length + 1_300_000 + data.Customers.Count * 160);
@@ -81,6 +88,18 @@ public static class InsightsPage
                 cltv = c.Select(x => x.CltvProfit),
                 lastPurchase = c.Select(x => x.LastPurchase),
                 rfm = c.Select(x => x.RfmCell),
+                returns = c.Select(x => x.ReturnsValue),
+                net = c.Select(x => x.NetMonetary),
+                fullyReturned = c.Select(x => x.FullyReturned ? 1 : 0),
+                cltvNet = c.Select(x => x.CltvInterpretable),
+                r = c.Select(x => x.RScore),
+                f = c.Select(x => x.FScore),
+            },
+            cohorts = new
+            {
+                month = data.Cohorts.Select(x => x.Month),
+                customers = data.Cohorts.Select(x => x.Customers),
+                active = data.Cohorts.Select(x => x.Active),
             },
             engagement = new
             {

@@ -118,7 +118,7 @@ public sealed class ExportAndServerTests
                 "the page loads a file");
             Assert.That(Regex.Matches(html, Regex.Escape("plotly.js (basic - minified) v4.1.1")).Count, Is.EqualTo(1), "one copy of plotly.js");
             Assert.That(html, Does.Contain("Content-Security-Policy").And.Contain("default-src 'none'"));
-            Assert.That(Regex.Matches(html, "</script>", RegexOptions.IgnoreCase).Count, Is.EqualTo(3), "three script elements, none cut short");
+            Assert.That(Regex.Matches(html, "</script>", RegexOptions.IgnoreCase).Count, Is.EqualTo(4), "four script elements (data, plotly.js, the page's parts, page.js), none cut short");
         });
         var json = Regex.Match(html, "<script id=\"insights-data\" type=\"application/json\">(.*?)</script>", RegexOptions.Singleline).Groups[1].Value;
         var data = JsonNode.Parse(json)!;

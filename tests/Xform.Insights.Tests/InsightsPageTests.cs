@@ -10,90 +10,12 @@ namespace Xform.Insights.Tests;
 /// mart tables read back through DuckDB.
 /// </summary>
 [TestFixture, NonParallelizable]
-public sealed class InsightsPageTests
+public sealed class InsightsPageTests : PageTests
 {
     static readonly string[] Charts = ["chart-segments", "chart-tiers", "chart-churn", "chart-engagement", "chart-countries", "chart-months"];
     /// <summary>The store-wide series: the country and segment filters do not split them.</summary>
     static readonly string[] StoreWide = ["chart-engagement", "chart-months"];
-    const string Obt = "obt_customer_kpis_and_segmentation";
 
-    RetailProject _project = null!;
-    Chromium? _browser;
-    string _skip = "";
-
-    [OneTimeSetUp]
-    public async Task SetUp()
-    {
-        _project = RetailProject.Shared;
-        var executable = Chromium.Find();
-        if (executable is null)
-        {
-            _skip = "chromium is not installed (Debian: apt-get install chromium; .ci/run installs it)";
-            return;
-        }
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        _browser = await Chromium.StartAsync(executable);
-        await _browser.Offline();
-        TestContext.Progress.WriteLine($"chromium started in {clock.Elapsed.TotalSeconds:0.0} s");
-    }
-
-    [OneTimeTearDown]
-    public async Task TearDown()
-    {
-        if (_browser is not null) await _browser.DisposeAsync();
-    }
-
-    Chromium Browser
-    {
-        get
-        {
-            if (_browser is null) Unavailable.Skip(_skip);
-            return _browser;
-        }
-    }
-
-    async Task Open(string path)
-    {
-        var browser = Browser;
-        browser.ConsoleErrors.Clear();
-        browser.Requests.Clear();
-        await browser.Navigate(new Uri(path).AbsoluteUri);
-        await browser.WaitFor("document.readyState === 'complete' && window.xformInsights && window.xformInsights.ready");
-    }
-
-    async Task Select(string id, string value)
-    {
-        await Browser.Eval($"(() => {{ const s = document.getElementById('{id}'); s.value = {Js(value)}; s.dispatchEvent(new Event('change')); return s.value; }})()");
-        Assert.That((await Browser.Eval($"document.getElementById('{id}').value"))!.GetValue<string>(), Is.EqualTo(value), $"{id} has no option '{value}'");
-    }
-
-    async Task<Dictionary<string, double?>> Kpis()
-    {
-        var node = (await Browser.Eval("window.xformInsights.kpis"))!.AsObject();
-        return node.ToDictionary(kv => kv.Key, kv => kv.Value is null ? (double?)null : kv.Value.GetValue<double>());
-    }
-
-    async Task<string> TileText(string id) => (await Browser.Eval($"document.querySelector('#kpi-{id} .kpi-value').textContent"))!.GetValue<string>();
-
-    async Task Screenshot(string name)
-    {
-        var png = await Browser.Screenshot();
-        var dir = Path.Combine(TestContext.CurrentContext.WorkDirectory, "insights-screenshots");
-        Directory.CreateDirectory(dir);
-        var path = Path.Combine(dir, name + ".png");
-        await File.WriteAllBytesAsync(path, png);
-        TestContext.AddTestAttachment(path, name);
-        Assert.That(png.Length, Is.GreaterThan(10_000), "the screenshot is suspiciously small");
-    }
-
-    static string Js(string s) => System.Text.Json.JsonSerializer.Serialize(s);
-    static string Sql(string s) => "'" + s.Replace("'", "''") + "'";
-
-    static void Close(double? actual, double expected, string what)
-    {
-        Assert.That(actual, Is.Not.Null, what);
-        Assert.That(actual!.Value, Is.EqualTo(expected).Within(Math.Max(1e-9, Math.Abs(expected) * 1e-9)), what);
-    }
 
     /// <summary>The page's numbers for a set of customers, computed by DuckDB from the customer OBT.</summary>
     (double Customers, double Revenue, double Aov, double AvgCltv, double ChurnRate) Expected(string where)
@@ -127,14 +49,6 @@ public sealed class InsightsPageTests
         }
     }
 
-    void AssertOfflineAndClean()
-    {
-        var browser = Browser;
-        Assert.That(browser.Requests.Where(u => !(u.StartsWith("file:", StringComparison.Ordinal) ||
-            u.StartsWith("data:", StringComparison.Ordinal) || u.StartsWith("blob:", StringComparison.Ordinal) ||
-            u.StartsWith("about:", StringComparison.Ordinal))), Is.Empty, "the page asked the network for something");
-        Assert.That(browser.ConsoleErrors, Is.Empty, "the page logged errors");
-    }
 
     [Test, Order(1)]
     public async Task Exported_page_renders_every_chart_offline_with_the_marts_numbers()
@@ -355,7 +269,7 @@ public sealed class InsightsPageTests
         var aov = _project.Scalar("select overall_aov from obt_overall_customer_kpis order by snapshot_date desc limit 1");
         Assert.That(await TileText("aov"), Is.EqualTo("€" + aov.ToString("#,0.00", CultureInfo.InvariantCulture)));
         Assert.That(await Browser.Eval<string>("document.getElementById('subtitle').textContent"), Does.Contain("amounts in EUR"));
-        Assert.That(await Browser.Eval<string>("document.querySelector('#customer-table th[data-key=monetary]').textContent"), Does.StartWith("Revenue (EUR)"));
+        Assert.That(await Browser.Eval<string>("document.querySelector('#customer-table th[data-key=monetary]').textContent"), Does.StartWith("Sales (EUR)"));
         AssertOfflineAndClean();
 
         var bad = _project.Run("insights", "export", "--out", page, "--vars", "{currency: pounds}");
@@ -518,11 +432,13 @@ public sealed class InsightsPageTests
     }
 
     [Test, Order(6)]
-    public async Task Customer_table_sorts_by_cltv_and_filters_by_segment_and_churn_group()
+    public async Task Customer_table_sorts_by_the_heuristic_cltv_and_filters_by_segment_and_churn_group()
     {
         await Open(_project.PagePath);
-        var top = (string)_project.Query($"select cast(customer_id as varchar) from {Obt} order by customer_cltv_profit desc, customer_id limit 1").Single()[0]!;
-        var bottom = (string)_project.Query($"select cast(customer_id as varchar) from {Obt} order by customer_cltv_profit asc, customer_id limit 1").Single()[0]!;
+        // Fully returned customers sort after all others, whichever the direction.
+        var top = (string)_project.Query($"select cast(customer_id as varchar) from {Obt} order by is_fully_returned, customer_cltv_profit desc, customer_id limit 1").Single()[0]!;
+        var bottom = (string)_project.Query($"select cast(customer_id as varchar) from {Obt} order by is_fully_returned, customer_cltv_profit asc, customer_id limit 1").Single()[0]!;
+        await Browser.Eval("document.querySelector('#customer-table th[data-key=cltv]').click()");
         Assert.That(await Browser.Eval<string>("window.xformInsights.table.firstId"), Is.EqualTo(top), "sorted by CLTV, highest first");
         Assert.That(await Browser.Eval<string>("document.querySelector('#customer-table tbody tr').dataset.id"), Is.EqualTo(top));
         await Browser.Eval("document.querySelector('#customer-table th[data-key=cltv]').click()");

@@ -9,8 +9,8 @@
   var M = D.months;
   var $ = function (id) { return document.getElementById(id); };
 
-  var state = { country: '', segment: '', tableChurn: '', tableSegment: '', search: '', sort: 'cltv', dir: -1, page: 0 };
-  var PAGE_SIZE = 25;
+  // from/to: the date range (yyyy-mm-dd) of the time charts and of the table's last purchases.
+  var state = { country: '', segment: '', from: '', to: '', tableChurn: '', tableSegment: '', search: '', sort: 'net', dir: -1, page: 0 };
   var api = window.xformInsights = { ready: false, renders: 0, kpis: {}, charts: {}, state: state };
 
   // ---- formatting -------------------------------------------------------------------------------
@@ -76,18 +76,27 @@
     return idx;
   }
   function isFiltered() { return !!(state.country || state.segment); }
+  // A yyyy-mm-dd[...] date inside the date filter (either end may be open).
+  function inRange(date) {
+    if (!state.from && !state.to) return true;
+    if (!date) return false;
+    var d = String(date).slice(0, 10);
+    return (!state.from || d >= state.from) && (!state.to || d <= state.to);
+  }
 
   function aggregate(idx) {
-    var a = { customers: idx.length, revenue: 0, orders: 0, cltvSum: 0, cltvN: 0, churned: 0 };
+    var a = { customers: idx.length, revenue: 0, orders: 0, cltvSum: 0, cltvN: 0, churned: 0, netCltvSum: 0, netCltvN: 0 };
     for (var j = 0; j < idx.length; j++) {
       var i = idx[j];
       a.revenue += C.monetary[i];
       a.orders += C.frequency[i];
       if (C.cltv[i] != null) { a.cltvSum += C.cltv[i]; a.cltvN++; }
+      if (C.cltvNet[i] != null) { a.netCltvSum += C.cltvNet[i]; a.netCltvN++; }
       a.churned += C.churned[i];
     }
     a.aov = a.orders > 0 ? a.revenue / a.orders : null;
     a.avgCltv = a.cltvN > 0 ? a.cltvSum / a.cltvN : null;
+    a.avgNetCltv = a.netCltvN > 0 ? a.netCltvSum / a.netCltvN : null;
     a.churnRate = a.customers > 0 ? a.churned / a.customers : null;
     return a;
   }
@@ -114,6 +123,11 @@
     api.kpis[id.replace('kpi-', '')] = value == null || !isFinite(value) ? null : value;
   }
 
+  // The heuristic score's tile names the interpretable CLTV (money: 3 years of margin on the net value) beneath it.
+  function netCltvSub(a) {
+    api.kpis.cltvInterpretable = a.avgNetCltv;
+    return a.avgNetCltv == null ? 'heuristic score' : 'heuristic score · interpretable CLTV avg ' + money0(a.avgNetCltv);
+  }
   function renderKpis(idx) {
     var all = aggregate(allIdx);
     var stick = O ? O.avgStickiness : null;
@@ -123,7 +137,7 @@
       tile('kpi-customers', O.customers, int(O.customers), int(O.orders) + ' orders');
       tile('kpi-revenue', O.grossSales, money0(O.grossSales), 'net after returns ' + money0(O.netRevenue));
       tile('kpi-aov', O.overallAov, money(O.overallAov), 'gross sales / orders');
-      tile('kpi-cltv', O.avgCltvProfit, money0(O.avgCltvProfit), 'heuristic · total ' + compact(O.totalCltvProfit));
+      tile('kpi-cltv', O.avgCltvProfit, money0(O.avgCltvProfit), netCltvSub(all));
       tile('kpi-churn', O.churnRate, pct(O.churnRate), int(O.churnedCustomers) + ' churned customers');
       tile('kpi-stickiness', stick, pct(stick), stickSub);
       return;
@@ -134,7 +148,7 @@
     tile('kpi-customers', a.customers, int(a.customers), isFiltered() ? pct(share) + ' of ' + int(all.customers) : int(a.orders) + ' orders');
     tile('kpi-revenue', a.customers ? a.revenue : null, a.customers ? money0(a.revenue) : '–', isFiltered() ? pct(revShare) + ' of all revenue' : '');
     tile('kpi-aov', a.aov, money(a.aov), int(a.orders) + ' orders');
-    tile('kpi-cltv', a.avgCltv, money0(a.avgCltv), a.cltvN ? 'heuristic · total ' + compact(a.cltvSum) : '');
+    tile('kpi-cltv', a.avgCltv, money0(a.avgCltv), a.cltvN ? netCltvSub(a) : '');
     tile('kpi-churn', a.churnRate, pct(a.churnRate), a.customers ? int(a.churned) + ' churned customers' : '');
     tile('kpi-stickiness', stick, pct(stick), 'store-wide · not split by customer');
   }
@@ -330,19 +344,24 @@
       ? 'Store-wide: obt_customer_dau_mau_stickiness counts active customers per day for the whole store, so the country and segment filters do not split it.'
       : 'Daily active customers, rolling 30-day MAU and stickiness. Drag across the chart to zoom, double-click to reset.';
     if (E.date.length === 0) return showEmpty('chart-engagement', 'No engagement days yet', 'obt_customer_dau_mau_stickiness has no rows: run xform build, then reload.', false);
-    if (engagementDrawn) return; // the series does not depend on the filters; keep the reader's zoom
-    engagementDrawn = true;
+    // The series does not depend on the country and segment filters: redraw only when the date range moves (keeping the reader's zoom).
+    var key = state.from + '|' + state.to;
+    if (engagementDrawn === key) return;
+    engagementDrawn = key;
+    var days = E.date.map(function (d, i) { return i; }).filter(function (i) { return inRange(E.date[i]); });
+    if (days.length === 0) return showEmpty('chart-engagement', 'No engagement days in this date range', 'Widen the date range to see daily activity.', true);
+    var pick = function (series) { return days.map(function (i) { return series[i]; }); };
     // Three panels on one date axis, each with its own scale: DAU (tens) would be invisible beside MAU
     // (thousands), and stickiness (a few %) flat against a 0-100% axis.
     var stickMax = 0;
-    E.stickiness.forEach(function (v) { if (v != null && v > stickMax) stickMax = v; });
+    pick(E.stickiness).forEach(function (v) { if (v != null && v > stickMax) stickMax = v; });
     var axisTitle = function (text, color) { return { text: text, font: { size: 11, color: color || '#5f6b7d' } }; };
     draw('chart-engagement', [
-      { type: 'bar', x: E.date, y: E.dau, name: 'DAU', marker: { color: '#2f6fde' },
+      { type: 'bar', x: pick(E.date), y: pick(E.dau), name: 'DAU', marker: { color: '#2f6fde' },
         hovertemplate: '%{y:,} active customers<extra>DAU</extra>' },
-      { type: 'scatter', mode: 'lines', x: E.date, y: E.mau, name: 'MAU (30-day rolling)', yaxis: 'y2',
+      { type: 'scatter', mode: 'lines', x: pick(E.date), y: pick(E.mau), name: 'MAU (30-day rolling)', yaxis: 'y2',
         line: { color: '#16213e', width: 2 }, hovertemplate: '%{y:,} customers<extra>MAU</extra>' },
-      { type: 'scatter', mode: 'lines', x: E.date, y: E.stickiness, name: 'Stickiness (DAU / MAU)', yaxis: 'y3',
+      { type: 'scatter', mode: 'lines', x: pick(E.date), y: pick(E.stickiness), name: 'Stickiness (DAU / MAU)', yaxis: 'y3',
         line: { color: '#1f9d6b', width: 1.6 }, connectgaps: false,
         hovertemplate: '%{y:.1%}<extra>Stickiness</extra>' }
     ], {
@@ -364,21 +383,30 @@
   var monthsDrawn = false;
   function renderMonths() {
     if (M.month.length === 0) return showEmpty('chart-months', 'No monthly trend', 'The lines of ' + D.monthlySource + ' could not be read or are empty: run xform build, then reload.', false);
-    if (monthsDrawn) return;
-    monthsDrawn = true;
+    var key = state.from + '|' + state.to;
+    if (monthsDrawn === key) return; // store-wide: only the date range changes it
+    monthsDrawn = key;
+    // The months the date range touches, whole (the lines are grouped by month in the database).
+    var keep = M.month.map(function (m, i) { return i; }).filter(function (i) {
+      var m = M.month[i].slice(0, 7);
+      return (!state.from || m >= state.from.slice(0, 7)) && (!state.to || m <= state.to.slice(0, 7));
+    });
+    if (keep.length === 0) return showEmpty('chart-months', 'No month in this date range', 'Widen the date range to see the monthly trend.', true);
+    var V = {};
+    Object.keys(M).forEach(function (k) { V[k] = keep.map(function (i) { return M[k][i]; }); });
     var change = function (v) { return v == null || !isFinite(v) ? '' : (v > 0 ? '+' : v < 0 ? '−' : '±') + nf1.format(Math.abs(v) * 100) + '%'; };
-    var label = M.month.map(function (m, i) { return m.slice(0, 7) + (M.partial[i] ? ' (partial)' : ''); });
+    var label = V.month.map(function (m, i) { return m.slice(0, 7) + (V.partial[i] ? ' (partial)' : ''); });
     var series = [
       { key: 'revenue', chg: 'revenueChange', name: 'Revenue', axis: 'y', color: '#2f6fde', fmt: money0 },
       { key: 'orders', chg: 'ordersChange', name: 'Orders', axis: 'y2', color: '#16213e', fmt: int },
       { key: 'active', chg: 'activeChange', name: 'Active customers', axis: 'y3', color: '#1f9d6b', fmt: int }
     ];
     var traces = series.map(function (s) {
-      return { type: 'bar', x: M.month, y: M[s.key], yaxis: s.axis, name: s.name,
+      return { type: 'bar', x: V.month, y: V[s.key], yaxis: s.axis, name: s.name,
         // A partial month is drawn paler: its change against a whole month is not a trend.
-        marker: { color: M.partial.map(function (p) { return p ? s.color + '55' : s.color; }) },
-        text: M[s.chg].map(change), textposition: 'outside', cliponaxis: false, textfont: { size: 10, color: '#5f6b7d' },
-        customdata: M.month.map(function (m, i) { return [label[i], s.fmt(M[s.key][i]), change(M[s.chg][i]) || 'n/a']; }),
+        marker: { color: V.partial.map(function (p) { return p ? s.color + '55' : s.color; }) },
+        text: V[s.chg].map(change), textposition: 'outside', cliponaxis: false, textfont: { size: 10, color: '#5f6b7d' },
+        customdata: V.month.map(function (m, i) { return [label[i], s.fmt(V[s.key][i]), change(V[s.chg][i]) || 'n/a']; }),
         hovertemplate: '<b>%{customdata[0]}</b><br>' + s.name.toLowerCase() + ' %{customdata[1]}<br>vs month before %{customdata[2]}<extra></extra>' };
     });
     var axis = function (domain, title, color) {
@@ -390,11 +418,11 @@
       yaxis: axis([0.7, 0.98], 'revenue (' + D.currency + ')', '#2f6fde'), yaxis2: axis([0.36, 0.64], 'orders', '#16213e'),
       yaxis3: axis([0, 0.3], 'active customers', '#1f9d6b')
     });
-    api.charts['chart-months'].months = M;
-    var partial = M.partial.indexOf(true);
+    api.charts['chart-months'].months = V;
+    var partial = V.partial.indexOf(true);
     $('months-note').textContent = 'Revenue, orders and active customers per calendar month from ' + D.monthlySource +
       ' (the lines the customer marts are built from), store-wide; the labels are the change from the month before.' +
-      (partial >= 0 ? ' ' + M.month[partial].slice(0, 7) + ' ends at the snapshot date, so it is partial (paler).' : '');
+      (partial >= 0 ? ' ' + V.month[partial].slice(0, 7) + ' ends at the snapshot date, so it is partial (paler).' : '');
   }
 
   function renderCountries(idx) {
@@ -418,79 +446,6 @@
     });
   }
 
-  // ---- customer table -----------------------------------------------------------------------------
-  var COLUMNS = [
-    { key: 'id', label: 'Customer' }, { key: 'country', label: 'Country' }, { key: 'segment', label: 'RFM segment' },
-    { key: 'tier', label: 'CLTV tier' }, { key: 'churn', label: 'Churn risk' },
-    { key: 'recency', label: 'Recency (days)', num: true, fmt: int }, { key: 'frequency', label: 'Orders', num: true, fmt: int },
-    { key: 'monetary', label: 'Revenue (' + D.currency + ')', num: true, fmt: amount }, { key: 'aov', label: 'AOV (' + D.currency + ')', num: true, fmt: amount },
-    { key: 'cltv', label: 'CLTV profit (' + D.currency + ')', num: true, fmt: amount }, { key: 'lastPurchase', label: 'Last purchase' }
-  ];
-  function tableRows(idx) {
-    var q = state.search.trim().toLowerCase();
-    var rows = idx.filter(function (i) {
-      if (state.tableChurn && C.churn[i] !== state.tableChurn) return false;
-      if (state.tableSegment && C.segment[i] !== state.tableSegment) return false;
-      if (q && String(C.id[i]).toLowerCase().indexOf(q) < 0) return false;
-      return true;
-    });
-    var key = state.sort, dir = state.dir, col = COLUMNS.filter(function (c) { return c.key === key; })[0];
-    var numericId = C.id.every(function (v) { return /^\d+$/.test(v); });
-    rows.sort(function (a, b) {
-      var x = C[key][a], y = C[key][b];
-      if (x == null && y == null) return a - b;
-      if (x == null) return 1; // missing values last, whatever the direction
-      if (y == null) return -1;
-      if (key === 'id' && numericId) { x = +x; y = +y; }
-      var c = (col && col.num) || typeof x === 'number' ? x - y : (x < y ? -1 : x > y ? 1 : 0);
-      return c === 0 ? a - b : c * dir;
-    });
-    return rows;
-  }
-  function renderTableHead() {
-    var tr = document.querySelector('#customer-table thead tr');
-    tr.innerHTML = COLUMNS.map(function (c) {
-      var sorted = c.key === state.sort;
-      return '<th data-key="' + c.key + '" class="' + (c.num ? 'num ' : '') + (sorted ? 'sorted' : '') + '" aria-sort="' +
-        (sorted ? (state.dir < 0 ? 'descending' : 'ascending') : 'none') + '">' + esc(c.label) +
-        '<span class="arrow">' + (sorted ? (state.dir < 0 ? ' ▾' : ' ▴') : '') + '</span></th>';
-    }).join('');
-  }
-  function pill(text, color) {
-    return '<span class="pill" style="background:' + color + '1f;color:' + color + '">' + esc(text) + '</span>';
-  }
-  function renderTable(idx) {
-    renderTableHead();
-    var rows = tableRows(idx);
-    var pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
-    if (state.page >= pages) state.page = pages - 1;
-    var start = state.page * PAGE_SIZE, slice = rows.slice(start, start + PAGE_SIZE);
-    var body = document.querySelector('#customer-table tbody');
-    body.innerHTML = slice.map(function (i) {
-      return '<tr data-id="' + esc(C.id[i]) + '">' + COLUMNS.map(function (c) {
-        var v = C[c.key][i];
-        if (c.key === 'segment') return '<td><span class="dot" style="background:' + colorOf(SEGMENT_COLORS, v, 0) + '"></span>' + esc(v) + '</td>';
-        if (c.key === 'tier') return '<td>' + pill(v, colorOf(TIER_COLORS, v, 0)) + '</td>';
-        if (c.key === 'churn') return '<td>' + pill(v, colorOf(CHURN_COLORS, v, 0)) + '</td>';
-        if (c.key === 'lastPurchase') return '<td>' + esc(v ? String(v).slice(0, 10) : '–') + '</td>';
-        return '<td class="' + (c.num ? 'num' : '') + '">' + esc(c.fmt ? c.fmt(v) : v) + '</td>';
-      }).join('') + '</tr>';
-    }).join('');
-    var empty = document.querySelector('.table-empty');
-    if (rows.length === 0) {
-      var why = N === 0 ? ['No customers in the marts yet', 'obt_customer_kpis_and_segmentation has no rows: run xform build, then reload.']
-        : ['No customers match', 'Change the filters or the search to see customers.'];
-      empty.innerHTML = '<strong>' + esc(why[0]) + '</strong><span>' + esc(why[1]) + '</span>';
-      empty.hidden = false;
-    } else empty.hidden = true;
-    $('table-count').textContent = rows.length
-      ? 'Showing ' + int(start + 1) + '–' + int(start + slice.length) + ' of ' + int(rows.length) + ' customers'
-      : '0 customers';
-    $('table-prev').disabled = state.page === 0;
-    $('table-next').disabled = state.page >= pages - 1;
-    api.table = { rows: rows.length, firstId: slice.length ? C.id[slice[0]] : null, sort: state.sort, dir: state.dir };
-  }
-
   // ---- page ---------------------------------------------------------------------------------------
   function describeFilters() {
     var parts = [];
@@ -504,12 +459,12 @@
   function render() {
     var idx = filtered();
     var summary = $('filter-summary');
-    if (isFiltered()) {
-      summary.hidden = false;
-      summary.textContent = 'Filtered to ' + describeFilters() + ': ' + int(idx.length) + ' of ' + int(N) + ' customers. ' +
-        'Tiles, charts and table follow the filter; stickiness and engagement are store-wide.';
-    } else summary.hidden = true;
-    $('filter-clear').disabled = !isFiltered();
+    var dated = !!(state.from || state.to);
+    summary.hidden = !isFiltered() && !dated;
+    summary.textContent = (isFiltered() ? 'Filtered to ' + describeFilters() + ': ' + int(idx.length) + ' of ' + int(N) + ' customers. ' +
+        'Tiles, charts and table follow the filter; stickiness and engagement are store-wide. ' : '') +
+      (dated ? 'Dates ' + (state.from || 'start') + ' to ' + (state.to || 'end') + ': the time charts, the cohorts and the table (by last purchase) follow them.' : '');
+    $('filter-clear').disabled = !isFiltered() && !dated;
     renderKpis(idx);
     renderSegments(idx);
     renderTiers(idx);
@@ -517,7 +472,7 @@
     renderEngagement();
     renderMonths();
     renderCountries(idx);
-    renderTable(idx);
+    modules.forEach(function (m) { if (m.render) m.render(idx); });
     api.renders++;
     api.filtered = idx.length;
   }
@@ -540,15 +495,14 @@
     fillSelect($('filter-country'), Object.keys(byCountry).sort(function (a, b) { return byCountry[b] - byCountry[a] || (a < b ? -1 : 1); }), byCountry);
     var segs = D.segments.map(function (s) { return s.name; });
     fillSelect($('filter-segment'), segs, bySegment);
-    fillSelect($('table-segment'), segs, null);
-    fillSelect($('table-churn'), D.churnGroups.map(function (c) { return c.name; }), null);
 
     $('subtitle').textContent = (D.snapshotDate ? 'As of ' + D.snapshotDate + ' · ' : '') + int(N) + ' customers · ' +
       D.adapter + ' target · amounts in ' + D.currency + ' · generated ' + D.generatedAt;
     $('footer').innerHTML = 'Built by <b>xform insights</b> from the mart tables ' +
       D.sources.map(function (s) { return '<code>' + esc(s) + '</code>'; }).join(' ') +
-      ', and the monthly trend from <code>' + esc(D.monthlySource) + '</code>. Revenue is the sum of sale lines (returns shown separately); AOV is value per order; CLTV is the business\'s heuristic ' +
-      '(average line value × orders × tenure days × gross margin), not a forecast. Charts: ' + esc(D.chartLibrary) + ', bundled.' +
+      ', and the monthly trend and the cohorts from <code>' + esc(D.monthlySource) + '</code>. Revenue is the sum of sale lines (returns shown separately); AOV is value per order; the CLTV score is the business\'s heuristic ' +
+      '(average line value × orders × tenure days × gross margin), a ranking, not money; the table\'s CLTV is the interpretable one ' +
+      '(annualised net value × expected lifetime × gross margin, int_customer_net_value). Net revenue is sales plus returns. Charts: ' + esc(D.chartLibrary) + ', bundled.' +
       (D.notes.length ? '<br>Notes: ' + D.notes.map(esc).join('; ') : '');
     if (D.warnings.length) {
       var w = $('health-banner');
@@ -565,29 +519,22 @@
     $('filter-segment').addEventListener('change', function (e) { state.segment = e.target.value; state.page = 0; render(); });
     $('filter-clear').addEventListener('click', clearFilters);
     document.addEventListener('click', function (e) { if (e.target && e.target.hasAttribute && e.target.hasAttribute('data-clear')) clearFilters(); });
-    $('table-churn').addEventListener('change', function (e) { state.tableChurn = e.target.value; state.page = 0; renderTable(filtered()); });
-    $('table-segment').addEventListener('change', function (e) { state.tableSegment = e.target.value; state.page = 0; renderTable(filtered()); });
-    $('table-search').addEventListener('input', function (e) { state.search = e.target.value; state.page = 0; renderTable(filtered()); });
-    $('table-prev').addEventListener('click', function () { if (state.page > 0) { state.page--; renderTable(filtered()); } });
-    $('table-next').addEventListener('click', function () { state.page++; renderTable(filtered()); });
-    document.querySelector('#customer-table thead').addEventListener('click', function (e) {
-      var th = e.target.closest('th');
-      if (!th) return;
-      var key = th.getAttribute('data-key');
-      var col = COLUMNS.filter(function (c) { return c.key === key; })[0];
-      if (state.sort === key) state.dir = -state.dir; else { state.sort = key; state.dir = col && col.num ? -1 : 1; }
-      state.page = 0;
-      renderTable(filtered());
-    });
   }
 
   function clearFilters() {
-    state.country = ''; state.segment = ''; state.page = 0;
-    $('filter-country').value = ''; $('filter-segment').value = '';
+    state.country = ''; state.segment = ''; state.from = ''; state.to = ''; state.page = 0;
+    $('filter-country').value = ''; $('filter-segment').value = ''; $('filter-from').value = ''; $('filter-to').value = '';
     render();
   }
 
+  // The parts in their own files (page-*.js, inlined before this one) get the page's data, state and helpers.
+  var ctx = { D: D, C: C, N: N, state: state, api: api, $: $, esc: esc, int: int, money: money, money0: money0, amount: amount,
+    pct: pct, nf1: nf1, colorOf: colorOf, SEGMENT_COLORS: SEGMENT_COLORS, TIER_COLORS: TIER_COLORS, CHURN_COLORS: CHURN_COLORS,
+    filtered: filtered, render: function () { render(); }, showEmpty: showEmpty, emptyReason: emptyReason,
+    inRange: inRange };
+  var modules = (window.xformInsightsModules || []).map(function (make) { return make(ctx); });
   init();
+  modules.forEach(function (m) { if (m.init) m.init(); });
   if (!window.Plotly) {
     var b = $('banner');
     b.hidden = false;

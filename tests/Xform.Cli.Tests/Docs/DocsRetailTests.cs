@@ -97,6 +97,8 @@ public sealed class DocsRetailTests
         ("obt_customer_kpis_and_segmentation.customer_aov", ["int_customer_aov.customer_aov"], true),
         ("obt_customer_kpis_and_segmentation.rfm_segment", ["int_customer_rfm_segmentation.rfm_segment"], true),
         ("obt_customer_kpis_and_segmentation.churn_risk_group", ["int_customer_churn_segmentation.churn_risk_group"], true),
+        ("obt_customer_kpis_and_segmentation.net_monetary", ["int_customer_net_value.net_monetary"], true),
+        ("int_customer_net_value.net_monetary", ["int_customer_rfm_values.sales_value", "stg_transaction_logs.line_amount"], false),
         ("obt_overall_customer_kpis.snapshot_date", ["int_snapshot_date.snapshot_date"], true),
         ("obt_overall_customer_kpis.customers", [], false),
         ("obt_overall_customer_kpis.orders", ["int_sales_lines.invoice_no"], false),

@@ -158,6 +158,32 @@ public sealed class RetailProjectTests
         }
     }
 
+    [Test]
+    public void NetValueFullyReturnedFlagAndInterpretableCltvFollowTheirDefinitions()
+    {
+        var rows = Query("select customer_id, returns_value, net_monetary, is_fully_returned, cltv_interpretable, tenure_days " +
+            "from obt_customer_kpis_and_segmentation");
+        Assert.That(rows, Has.Count.EqualTo(_expected.Customers.Count));
+        var flagged = 0;
+        foreach (var row in rows)
+        {
+            var c = _expected.Customers[Convert.ToInt64(row[0])];
+            var net = c.Monetary + c.ReturnsValue;
+            var fully = net <= c.Monetary * (1 - 0.99m);
+            // Defaults: tenure floor 90 days, 3 years of lifetime, gross margin 0.6 (seed business_constants).
+            var annualised = Math.Round(net * 365 / Math.Max((_expected.SnapshotDate - c.First.Date).Days, 90), 4, MidpointRounding.AwayFromZero);
+            var cltv = fully ? 0 : Math.Round(annualised * 3 * 0.6m, 4, MidpointRounding.AwayFromZero);
+            Assert.That(Convert.ToDecimal(row[1], CultureInfo.InvariantCulture), Is.EqualTo(c.ReturnsValue), $"returns of {c.Id}");
+            Assert.That(Convert.ToDecimal(row[2], CultureInfo.InvariantCulture), Is.EqualTo(net), $"net monetary of {c.Id}");
+            Assert.That(row[3], Is.EqualTo(fully), $"fully returned flag of {c.Id}");
+            Assert.That(Convert.ToDecimal(row[4], CultureInfo.InvariantCulture), Is.EqualTo(cltv), $"interpretable CLTV of {c.Id}");
+            if (fully) flagged++;
+        }
+        Assert.That(flagged, Is.GreaterThan(0), "the sample has a customer whose purchases were all returned");
+        Assert.That(_expected.Customers.Values.Count(c => c.ReturnsValue < 0 && c.Monetary + c.ReturnsValue > 0), Is.GreaterThan(0),
+            "and customers who returned part of theirs");
+    }
+
     static Dictionary<long, int> Ntile(IEnumerable<Customer> ordered)
     {
         // SQL's ntile(5): the first n % 5 buckets have one row more.

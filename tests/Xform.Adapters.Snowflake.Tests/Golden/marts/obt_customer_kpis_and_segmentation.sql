@@ -20,7 +20,11 @@ select
     s.rfm_segment,
     cs.cltv_segment,
     ch.is_churned,
-    ch.churn_risk_group
+    ch.churn_risk_group,
+    n.returns_value,
+    n.net_monetary,
+    n.is_fully_returned,
+    n.cltv_interpretable
 from "RETAIL"."INT_CUSTOMER_RFM_VALUES" as v
 inner join "RETAIL"."INT_CUSTOMERS" as c on c.customer_id = v.customer_id
 inner join "RETAIL"."INT_CUSTOMER_AOV" as a on a.customer_id = v.customer_id
@@ -28,3 +32,4 @@ inner join "RETAIL"."INT_CUSTOMER_CLTV" as l on l.customer_id = v.customer_id
 inner join "RETAIL"."INT_CUSTOMER_RFM_SEGMENTATION" as s on s.customer_id = v.customer_id
 inner join "RETAIL"."INT_CUSTOMER_CLTV_SEGMENTATION" as cs on cs.customer_id = v.customer_id
 inner join "RETAIL"."INT_CUSTOMER_CHURN_SEGMENTATION" as ch on ch.customer_id = v.customer_id
+inner join "RETAIL"."INT_CUSTOMER_NET_VALUE" as n on n.customer_id = v.customer_id
