@@ -8,8 +8,9 @@ with raw as (
 ),
 
 totals as (
-    {#- Counted on the raw source itself, so a test can prove staging kept every raw row. -#}
-    select count(*) as raw_rows from {{ source('pos', 'transaction_logs') }}
+    {#- Counted on the raw source itself (per file or load, when it was read: stg_raw_loads), so a test can prove
+        staging kept every raw row. -#}
+    select coalesce(sum(raw_rows), 0) as raw_rows from {{ ref('stg_raw_loads') }}
 ),
 
 used as (
