@@ -28,13 +28,15 @@ order by loaded.source_file
 limit 4
 {%- endset -%}
 {%- else -%}
+{#- hooks have no source(): the raw table is where the source says (schema = the source's name) -#}
+{%- set raw = adapter.get_relation(database=target.database, schema='pos', identifier='transaction_logs') -%}
 {%- set check -%}
 with loaded as (
     select loaded_at, count(*) as row_count from {{ stg }} group by loaded_at
 ),
 raw_loads as (
     select cast(_loaded_at as {{ type_timestamp() }}) as loaded_at, count(*) as row_count
-    from {{ source('pos', 'transaction_logs') }}
+    from {{ raw }}
     where _loaded_at <= (select max(loaded_at) from {{ stg }})
     group by 1
 )
