@@ -6,15 +6,16 @@
 {% macro retail_check_raw_input() -%}
 {%- if execute and not flags.FULL_REFRESH and flags.WHICH in ['run', 'build'] -%}
 {%- set stg = adapter.get_relation(database=target.database, schema=target.schema, identifier='stg_transaction_logs') -%}
-{%- if stg is not none -%}
-{%- set columns = adapter.get_columns_in_relation(stg) | map(attribute='name') | map('lower') | list -%}
-{%- if 'ingested_at' not in columns -%}
-{{ exceptions.raise_compiler_error("stg_transaction_logs was built by an earlier version of this project (it has no ingested_at column, which incremental runs need). Run `xform build --full-refresh` once.") }}
+{#- what was read, one row per file or load: small, unlike the staged lines -#}
+{%- set loads = adapter.get_relation(database=target.database, schema=target.schema, identifier='stg_raw_loads') -%}
+{%- if stg is not none and loads is none -%}
+{{ exceptions.raise_compiler_error("stg_transaction_logs was built by an earlier version of this project (there is no stg_raw_loads, which incremental runs need). Run `xform build --full-refresh` once.") }}
 {%- endif -%}
+{%- if loads is not none -%}
 {%- if target.type == 'duckdb' -%}
 {%- set check -%}
 with loaded as (
-    select source_file, max(loaded_at) as loaded_at from {{ stg }} group by source_file
+    select source_file, max(loaded_at) as loaded_at from {{ loads }} group by source_file
 ),
 current_files as (
     select parse_filename(filename) as filename, cast(last_modified as timestamp) as last_modified
@@ -32,12 +33,12 @@ limit 4
 {%- set raw = adapter.get_relation(database=target.database, schema='pos', identifier='transaction_logs') -%}
 {%- set check -%}
 with loaded as (
-    select loaded_at, count(*) as row_count from {{ stg }} group by loaded_at
+    select loaded_at, sum(raw_rows) as row_count from {{ loads }} group by loaded_at
 ),
 raw_loads as (
     select cast(_loaded_at as {{ type_timestamp() }}) as loaded_at, count(*) as row_count
     from {{ raw }}
-    where _loaded_at <= (select max(loaded_at) from {{ stg }})
+    where _loaded_at <= (select max(loaded_at) from {{ loads }})
     group by 1
 )
 select cast(coalesce(loaded.loaded_at, raw_loads.loaded_at) as {{ type_string() }}),

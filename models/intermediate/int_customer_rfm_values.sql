@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}
 {#- Recency, frequency, monetary and tenure of each customer as of the snapshot date, from the customer totals (a
     view: every run recomputes recency and tenure, which move with the snapshot date, on the small customer table).
     Day counts are cast to integer: datediff is bigint on DuckDB and integer on PostgreSQL, and the marts'

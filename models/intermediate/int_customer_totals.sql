@@ -1,32 +1,21 @@
 {{ config(materialized='incremental', incremental_strategy='merge', unique_key='customer_id', on_schema_change='fail') }}
 {#- One row per customer: the totals of its metric lines (first and last purchase, distinct invoices, value, lines,
     sale value) and the country of its latest sale line (ties: the highest invoice number, then the country name;
-    a few customers appear under two countries). Incremental: a run recomputes, from all their lines, only the
-    customers with a line ingested since the last run, and merges them in; snapshot-relative measures (recency,
-    tenure) are derived from this small table in int_customer_rfm_values. -#}
-with lines as (
-    select * from {{ ref('int_customer_metric_lines') }}
+    a few customers appear under two countries), from the per-invoice sums of int_customer_invoices. Incremental:
+    a run recomputes only the customers with an invoice row ingested since the last run, from all their invoice
+    rows, and merges them in; snapshot-relative measures (recency, tenure) are derived from this small table in
+    int_customer_rfm_values. -#}
+with customer_invoices as (
+    select *
+    from {{ ref('int_customer_invoices') }}
+    {%- if retail_reads_new_rows_only() %}
+    where customer_id in (
+        select customer_id
+        from {{ ref('int_customer_invoices') }}
+        where ingested_at > (select max(ingested_at) from {{ this }})
+    )
+    {%- endif %}
 ),
-
-{%- if retail_reads_new_rows_only() %}
-
-touched as (
-    select distinct customer_id
-    from lines
-    where ingested_at > (select max(ingested_at) from {{ this }})
-),
-
-customer_lines as (
-    select lines.*
-    from lines
-    where lines.customer_id in (select customer_id from touched)
-),
-{%- else %}
-
-customer_lines as (
-    select * from lines
-),
-{%- endif %}
 
 latest_sale as (
     select
@@ -36,8 +25,8 @@ latest_sale as (
             partition by customer_id
             order by invoice_date desc, invoice_no desc, country
         ) as recency_rank
-    from customer_lines
-    where transaction_category = 'sale'
+    from customer_invoices
+    where sale_line_count > 0
 ),
 
 totals as (
@@ -46,11 +35,11 @@ totals as (
         min(invoice_date) as first_purchase_at,
         max(invoice_date) as last_purchase_at,
         count(distinct invoice_no) as frequency,
-        cast(sum(line_amount) as {{ type_numeric(38, 3) }}) as monetary,
-        count(*) as line_count,
-        cast(sum(case when transaction_category = 'sale' then line_amount else 0 end) as {{ type_numeric(38, 3) }}) as sales_value,
+        cast(sum(amount) as {{ type_numeric(38, 3) }}) as monetary,
+        sum(line_count) as line_count,
+        cast(sum(sales_amount) as {{ type_numeric(38, 3) }}) as sales_value,
         max(ingested_at) as ingested_at
-    from customer_lines
+    from customer_invoices
     group by customer_id
 )
 
