@@ -86,3 +86,32 @@ coalesce(
 {%- set d = var('snapshot_date', none) -%}
 {%- if d is none -%}none{%- else -%}cast('{{ d }}' as date){%- endif -%}
 {%- endmacro %}
+
+{#- Whether an incremental customer model reads only what is new since its last run (the rows of staging ingested
+    after the latest ingested_at it holds). False on a first or --full-refresh build, and when the var
+    returns_in_customer_metrics is on: return lines dated after the latest sale only join the metrics once a later
+    sale moves the snapshot date, so their batch may be long past; those models then recompute every customer. -#}
+{% macro retail_reads_new_rows_only() -%}
+{{ return(is_incremental() and not var('returns_in_customer_metrics')) }}
+{%- endmacro %}
+
+{#- The vars that decide which lines feed the customer metrics, as one text; int_customer_totals stores it on every
+    row, and a build whose vars differ from the stored ones stops before it starts (retail_check_raw_input),
+    since rows computed under the old settings would stay. -#}
+{% macro retail_metric_settings() -%}
+{{ return('snapshot_date=' ~ (var('snapshot_date', none) or 'latest') ~ ';returns_in_customer_metrics=' ~ (var('returns_in_customer_metrics') | string | lower)
+    ~ ';incomplete_descriptions=' ~ (var('incomplete_descriptions') | join('|') | lower) ~ ';unknown_countries=' ~ (var('unknown_countries') | join('|') | lower)) }}
+{%- endmacro %}
+
+{#- dbt's hook for a test's `where` config, with one placeholder: __new_rows__ = the rows of the latest ingestion
+    (ingested_at of the latest run that added rows). Tests of the line-level models use it, so an incremental build
+    tests the lines it added, not millions of lines tested before; a full build tests every line. -#}
+{% macro get_where_subquery(relation) -%}
+{%- set where = config.get('where', '') -%}
+{%- if where -%}
+{%- set where = where | replace('__new_rows__', 'ingested_at >= (select max(ingested_at) from ' ~ relation ~ ')') -%}
+{{ return('(select * from ' ~ relation ~ ' where ' ~ where ~ ') dbt_subquery') }}
+{%- else -%}
+{{ return(relation) }}
+{%- endif -%}
+{%- endmacro %}

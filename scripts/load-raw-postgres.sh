@@ -3,6 +3,7 @@
 #
 #   scripts/load-raw-postgres.sh                       # the committed sample, data/sample/transaction_logs.csv
 #   scripts/load-raw-postgres.sh /path/online_retail.csv.gz
+#   scripts/load-raw-postgres.sh --append day.csv      # add a day's file to what is loaded (incremental builds read it)
 #   PGHOST=db PGPORT=5432 PGUSER=analyst PGPASSWORD=... PGDATABASE=analytics scripts/load-raw-postgres.sh file.csv
 #   xform build -t postgres                            # then build the project on that server
 #
@@ -20,7 +21,16 @@
 # Readers see the old rows until the commit and the new ones after it; a failed load (bad CSV, wrong
 # header, lost connection) leaves the previous rows in place. The table is emptied, not dropped, so
 # views that read it keep working.
+# With --append the table is not emptied: the file's rows are added with their own, later _loaded_at, and an
+# incremental `xform build -t postgres` reads just them. A replacing load under incremental tables makes the next
+# build stop and ask for --full-refresh (the rows it read are gone).
 set -euo pipefail
+
+append=false
+if [[ "${1:-}" == "--append" ]]; then
+  append=true
+  shift
+fi
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 file="${1:-$root/data/sample/transaction_logs.csv}"
@@ -66,10 +76,10 @@ create table if not exists pos.transaction_logs (
     _loaded_at timestamptz
 );
 lock table pos.transaction_logs in access exclusive mode;
-truncate pos.transaction_logs;
+$([[ "$append" == true ]] || echo "truncate pos.transaction_logs;")
 alter table pos.transaction_logs alter column _loaded_at set default now();
 \copy pos.transaction_logs ("InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Country") from pstdin with (format csv, header true, encoding '$encoding')
-select format('loaded %s rows into %I.%I at %s', count(*), 'pos', 'transaction_logs', max(_loaded_at)) as done from pos.transaction_logs \gset
+select format('loaded %s rows into %I.%I at %s (%s rows in all)', count(*) filter (where _loaded_at = now()), 'pos', 'transaction_logs', now(), count(*)) as done from pos.transaction_logs \gset
 \echo :done
 SQL
 )

@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}
 {#- is_churned = recency_days > churn_window (var, days; default 90), through the macro churn_flag. -#}
 select
     customer_id,

@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}
 {#- CLTV tiers by the 33rd and 66th percentiles (percentile_cont, linear interpolation) of
     customer_cltv_profit over all customers: below p33 Low, below p66 Medium, else High. The thresholds
     are rounded to 4 decimals (the scale of the profit) so that every engine compares the same exact

@@ -14,14 +14,14 @@ sales as (
 )
 
 select
-    customer_id, invoice_no, invoice_date, invoice_day, stock_code, line_amount, country, transaction_category
+    customer_id, invoice_no, invoice_date, invoice_day, stock_code, line_amount, country, transaction_category, ingested_at
 from sales
 {%- if var('returns_in_customer_metrics') %}
 
 union all
 
 select
-    r.customer_id, r.invoice_no, r.invoice_date, r.invoice_day, r.stock_code, r.line_amount, r.country, r.transaction_category
+    r.customer_id, r.invoice_no, r.invoice_date, r.invoice_day, r.stock_code, r.line_amount, r.country, r.transaction_category, r.ingested_at
 from {{ ref('stg_transaction_logs') }} as r
 cross join snapshot
 where r.transaction_category = 'return'

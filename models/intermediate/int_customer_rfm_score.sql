@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}
 {#- Quintile scores 1..5, 5 best, with the spec's exact tie-breaking (customer_id) so that ties fall the
     same way on every engine and every run. -#}
 with scored as (

@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}
 {#- The RFM segment of each customer: its (r, f, m) scores joined to the seed rfm_segment_mapping by
     inclusive ranges (the seed covers each of the 125 combinations exactly once; a test proves it). -#}
 select

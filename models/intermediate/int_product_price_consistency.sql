@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}
 {#- One row per stock code that was sold or priced: how stable its unit price is. Lines considered: every
     priced product line (categories sale, zero_value, incomplete, manual_adjustment); returns, bad debt and
     non-product codes are left out (returns repeat the sale's price; non-product codes have no list price).
@@ -7,31 +8,18 @@
       one_off_price_change       exactly two prices whose date ranges do not overlap;
       oscillating_or_promotional two prices whose ranges overlap, or 3+ prices where the modal price
                                  covers at least half of the lines;
-      complex                    anything else. -#}
-with lines as (
-    select
-        upper(stock_code) as stock_code,
-        unit_price,
-        invoice_date
-    from {{ ref('stg_transaction_logs') }}
-    where transaction_category in ('sale', 'zero_value', 'incomplete', 'manual_adjustment')
-),
-
-manual_codes as (
+      complex                    anything else.
+    A table recomputed every run from int_product_prices (one row per code and price, kept up to date
+    incrementally): small, and four tests read it. -#}
+with manual_codes as (
     select upper(trim(stock_code)) as stock_code
     from {{ ref('non_product_stock_codes') }}
     where category = 'manual'
 ),
 
 prices as (
-    select
-        stock_code,
-        unit_price,
-        count(*) as line_count,
-        min(invoice_date) as first_seen_at,
-        max(invoice_date) as last_seen_at
-    from lines
-    group by stock_code, unit_price
+    select stock_code, unit_price, line_count, first_seen_at, last_seen_at
+    from {{ ref('int_product_prices') }}
 ),
 
 per_code as (

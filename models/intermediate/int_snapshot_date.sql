@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}
 {#- One row: the date the customer metrics are computed as of. The var snapshot_date when given,
     else the day after the latest sale in the data. -#}
 {%- set fixed = var('snapshot_date', none) %}

@@ -3,24 +3,27 @@
     gross value = sum of line_amount), plus, on every row, the overall share of raw rows that do not
     reach the customer metrics (rows outside int_customer_metric_lines). -#}
 with raw as (
-    select transaction_category, line_amount
-    from {{ ref('stg_transaction_logs') }}
+    {#- per category and ingestion (int_category_totals): a few rows a day, not every staged line -#}
+    select transaction_category, row_count, gross_value
+    from {{ ref('int_category_totals') }}
 ),
 
 totals as (
-    {#- Counted on the raw source itself, so a test can prove staging kept every raw row. -#}
-    select count(*) as raw_rows from {{ source('pos', 'transaction_logs') }}
+    {#- Counted on the raw source itself (per file or load, when it was read: stg_raw_loads), so a test can prove
+        staging kept every raw row. -#}
+    select coalesce(sum(raw_rows), 0) as raw_rows from {{ ref('stg_raw_loads') }}
 ),
 
 used as (
-    select count(*) as metric_rows from {{ ref('int_customer_metric_lines') }}
+    {#- the metric lines, already summed per invoice -#}
+    select coalesce(sum(line_count), 0) as metric_rows from {{ ref('int_customer_invoices') }}
 ),
 
 per_category as (
     select
         transaction_category,
-        count(*) as row_count,
-        cast(coalesce(sum(line_amount), 0) as {{ type_numeric(38, 3) }}) as gross_value
+        sum(row_count) as row_count,
+        cast(sum(gross_value) as {{ type_numeric(38, 3) }}) as gross_value
     from raw
     group by transaction_category
 )

@@ -1,7 +1,10 @@
-{{ config(materialized='table') }}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
 {#- Every raw row, typed and standardised, with exactly one transaction_category (rules in the
     order of the spec: the first that matches wins). Codes, keywords and countries come from seeds;
-    everything dialect-specific goes through dispatched macros. -#}
+    everything dialect-specific goes through dispatched macros.
+    Incremental (append): a run reads only the raw rows it has not read (new files on DuckDB, later loads
+    elsewhere: retail_new_raw_rows) and stamps them with ingested_at, which the incremental models below
+    use to find what is new for them. -#}
 with raw as (
     select
         trim(cast("InvoiceNo" as {{ type_string() }})) as invoice_no,
@@ -12,8 +15,13 @@ with raw as (
         cast(trim(cast("UnitPrice" as {{ type_string() }})) as {{ type_money() }}) as unit_price,
         nullif(trim(cast("CustomerID" as {{ type_string() }})), '') as customer_id_text,
         trim(cast("Country" as {{ type_string() }})) as country_raw,
-        cast(_loaded_at as {{ type_timestamp() }}) as loaded_at
-    from {{ source('pos', 'transaction_logs') }}
+        cast(_loaded_at as {{ type_timestamp() }}) as loaded_at,
+        {%- if target.type == 'duckdb' %}
+        cast(_source_file as {{ type_string() }}) as source_file
+        {%- else %}
+        cast(null as {{ type_string() }}) as source_file
+        {%- endif %}
+    from {{ retail_new_raw_rows(source('pos', 'transaction_logs')) }} as raw_rows
 ),
 
 typed as (
@@ -59,16 +67,17 @@ categorised as (
 
 keyed as (
     {#- Raw rows have no key and the real file has exact duplicate lines: the key is a hash of every raw
-        field plus the row's position among its identical twins (so twins get distinct keys, the same on
-        every engine and every run). -#}
+        field plus the row's batch (its file on DuckDB, its load time elsewhere) and its position among its
+        identical twins of that batch (so twins get distinct keys, the same on every engine and every run, and a
+        batch read alone numbers its twins as a full read does). -#}
     select
         categorised.*,
         {{ hash(concat([
             "coalesce(invoice_no, '')", "'|'", "coalesce(stock_code, '')", "'|'", "coalesce(description, '')", "'|'",
             "coalesce(cast(quantity as " ~ type_string() ~ "), '')", "'|'", "coalesce(invoice_date_text, '')", "'|'",
             "coalesce(cast(unit_price as " ~ type_string() ~ "), '')", "'|'", "coalesce(customer_id_text, '')", "'|'",
-            "coalesce(country_raw, '')", "'|'",
-            "cast(row_number() over (partition by invoice_no, stock_code, description, quantity, invoice_date_text, unit_price, customer_id_text, country_raw order by invoice_no) as " ~ type_string() ~ ")"
+            "coalesce(country_raw, '')", "'|'", "coalesce(source_file, cast(loaded_at as " ~ type_string() ~ "), '')", "'|'",
+            "cast(row_number() over (partition by source_file, loaded_at, invoice_no, stock_code, description, quantity, invoice_date_text, unit_price, customer_id_text, country_raw order by invoice_no) as " ~ type_string() ~ ")"
         ])) }} as transaction_line_id
     from categorised
 ),
@@ -107,7 +116,9 @@ select
             then coalesce(note_matches.note_group, 'Unknown / Incomplete')
     end as note_group,
     cast(keyed.quantity * keyed.unit_price as {{ type_money() }}) as line_amount,
-    keyed.loaded_at
+    keyed.loaded_at,
+    keyed.source_file,
+    {{ current_timestamp() }} as ingested_at
 from keyed
 left join note_matches
     on note_matches.transaction_line_id = keyed.transaction_line_id

@@ -37,14 +37,19 @@ public sealed record GeneratorOptions
 
     public bool Gzip { get; init; }
 
+    /// <summary>--daily: --out is a folder that receives one CSV per invoice day (transaction_logs_YYYY-MM-DD.csv),
+    /// as a shop's daily export arrives.</summary>
+    public bool Daily { get; init; }
+
     public int EffectiveCustomers => Customers > 0 ? Customers : (int)Math.Clamp(Rows / 124, 1, int.MaxValue);
 
     public const string Usage =
         "usage: xform-retail-gen [--rows N] [--customers N] [--days N] [--seed N] [--format csv|parquet] --out PATH\n" +
-        "                        [--start-date YYYY-MM-DD] [--date-style us|iso] [--customer-id-style int|float] [--gzip]\n" +
+        "                        [--start-date YYYY-MM-DD] [--date-style us|iso] [--customer-id-style int|float] [--gzip] [--daily]\n" +
         "Writes synthetic raw POS transaction logs (InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country).\n" +
         "Defaults: --rows 100000, --customers rows/124, --days 374, --seed 42, --start-date 2010-12-01, --date-style us,\n" +
-        "          --customer-id-style float, format from the extension of --out (.parquet => parquet, .csv.gz => gzip csv).";
+        "          --customer-id-style float, format from the extension of --out (.parquet => parquet, .csv.gz => gzip csv).\n" +
+        "--daily:  --out is a folder; one file per invoice day, transaction_logs_YYYY-MM-DD.csv (.csv.gz with --gzip).";
 
     /// <summary>Parses the command line. Returns null when help was asked for.</summary>
     public static GeneratorOptions? Parse(IReadOnlyList<string> args)
@@ -164,6 +169,13 @@ public sealed record GeneratorOptions
                     }
                     o = o with { Gzip = true };
                     break;
+                case "--daily":
+                    if (inline is not null)
+                    {
+                        throw new OptionsException("option --daily takes no value");
+                    }
+                    o = o with { Daily = true };
+                    break;
                 default:
                     throw new OptionsException(a.StartsWith('-')
                         ? $"unknown option '{a}' (see --help)"
@@ -185,6 +197,14 @@ public sealed record GeneratorOptions
             _ => lower.EndsWith(".parquet", StringComparison.Ordinal) ? OutputFormat.Parquet : OutputFormat.Csv,
         };
         o = o with { Format = fmt, Gzip = o.Gzip || (fmt == OutputFormat.Csv && gzExt) };
+        if (o.Daily && format == "parquet")
+        {
+            throw new OptionsException("--daily writes csv files (parquet is not supported for daily files)");
+        }
+        if (o.Daily)
+        {
+            o = o with { Format = OutputFormat.Csv, Gzip = o.Gzip };
+        }
         if (o.Format == OutputFormat.Parquet && o.Gzip)
         {
             throw new OptionsException("--gzip applies to csv only (parquet is compressed already)");

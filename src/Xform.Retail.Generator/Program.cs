@@ -46,6 +46,10 @@ public static class Program
     public static GenerationStats Generate(GeneratorOptions options)
     {
         string outPath = Path.GetFullPath(options.Out);
+        if (options.Daily)
+        {
+            return GenerateDaily(options, outPath);
+        }
         string? dir = Path.GetDirectoryName(outPath);
         if (!string.IsNullOrEmpty(dir))
         {
@@ -71,12 +75,38 @@ public static class Program
         }
         using (var fs = new FileStream(outPath, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
         {
-            if (options.Gzip)
+            return WriteCsv(options, fs);
+        }
+    }
+
+    private static GenerationStats WriteCsv(GeneratorOptions options, Stream fs)
+    {
+        if (options.Gzip)
+        {
+            using var gz = new GZipStream(fs, CompressionLevel.Fastest);
+            return RetailGenerator.WriteCsv(options, gz);
+        }
+        return RetailGenerator.WriteCsv(options, fs);
+    }
+
+    /// <summary>--daily: the same rows as the single file, split by invoice day into the folder --out.</summary>
+    private static GenerationStats GenerateDaily(GeneratorOptions options, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        string tmp = Path.Combine(folder, ".generating-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".csv");
+        try
+        {
+            GenerationStats stats;
+            using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                using var gz = new GZipStream(fs, CompressionLevel.Fastest);
-                return RetailGenerator.WriteCsv(options, gz);
+                stats = RetailGenerator.WriteCsv(options, fs);
             }
-            return RetailGenerator.WriteCsv(options, fs);
+            DailySplitter.Split(tmp, folder, options.Gzip);
+            return stats;
+        }
+        finally
+        {
+            File.Delete(tmp);
         }
     }
 }

@@ -23,7 +23,7 @@ namespace Xform.Adapters.Postgres.Tests;
 public sealed class RetailOnPostgresTests
 {
     /// <summary>The grain of each mart: rows are ordered by it and must be unique on it.</summary>
-    static readonly Dictionary<string, string[]> MartKeys = new(StringComparer.Ordinal)
+    internal static readonly Dictionary<string, string[]> MartKeys = new(StringComparer.Ordinal)
     {
         ["obt_customer_kpis_and_segmentation"] = ["customer_id"],
         ["obt_overall_customer_kpis"] = ["snapshot_date"],
@@ -42,7 +42,7 @@ public sealed class RetailOnPostgresTests
     string _duckDir = "";
     string _schema = "";
 
-    static string RepositoryRoot
+    internal static string RepositoryRoot
     {
         get
         {
@@ -81,7 +81,7 @@ public sealed class RetailOnPostgresTests
         cmd.ExecuteNonQuery();
     }
 
-    static string CopyProject(string name)
+    internal static string CopyProject(string name)
     {
         var dir = Directory.CreateTempSubdirectory($"xform-retail-{name}-").FullName;
         foreach (var path in ProjectPaths)
@@ -108,7 +108,9 @@ public sealed class RetailOnPostgresTests
     /// The repository's profile with the server of the fixture written out (the committed <c>postgres</c> output
     /// reads libpq's variables, which this in-process test must not set for the whole test run).
     /// </summary>
-    string Profiles(PostgresServer s) =>
+    string Profiles(PostgresServer s) => Profiles(s, _database, _schema);
+
+    internal static string Profiles(PostgresServer s, string database, string schema) =>
         $"""
          retail:
            target: dev
@@ -123,13 +125,13 @@ public sealed class RetailOnPostgresTests
                port: {s.Port}
                user: '{PostgresServer.User}'
                password: '{s.Password}'
-               dbname: '{_database}'
-               schema: '{_schema}'
+               dbname: '{database}'
+               schema: '{schema}'
                sslmode: disable
                threads: 4
          """;
 
-    static (int Code, string Out, string Err) Xform(string projectDir, params string[] args)
+    internal static (int Code, string Out, string Err) Xform(string projectDir, params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
@@ -138,16 +140,20 @@ public sealed class RetailOnPostgresTests
     }
 
     /// <summary>Runs scripts/load-raw-postgres.sh with the server in libpq's variables (of that process only).</summary>
-    (int Code, string Output) Load(PostgresServer s, string? file = null)
+    (int Code, string Output) Load(PostgresServer s, string? file = null) => Load(s, _database, file);
+
+    /// <param name="append">--append: add the file's rows with a later _loaded_at instead of replacing the table</param>
+    internal static (int Code, string Output) Load(PostgresServer s, string database, string? file, bool append = false)
     {
         var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = RepositoryRoot };
         info.ArgumentList.Add(Path.Combine(RepositoryRoot, "scripts", "load-raw-postgres.sh"));
+        if (append) info.ArgumentList.Add("--append");
         if (file is not null) info.ArgumentList.Add(file);
         info.Environment["PGHOST"] = s.Host;
         info.Environment["PGPORT"] = s.Port.ToString(CultureInfo.InvariantCulture);
         info.Environment["PGUSER"] = PostgresServer.User;
         info.Environment["PGPASSWORD"] = s.Password;
-        info.Environment["PGDATABASE"] = _database;
+        info.Environment["PGDATABASE"] = database;
         info.Environment["PGSSLMODE"] = "disable";
         // psql from the same installation as the server, when it is not on PATH
         if (PostgresServer.FindBinaries() is { } bin)

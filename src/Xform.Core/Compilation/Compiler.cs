@@ -148,6 +148,12 @@ public sealed partial class Compiler(LoadedProject project, DependencyGraph grap
         return (sql, ephemerals);
     }
 
+    /// <summary>Whether the project or a package defines get_where_subquery or one of its dispatch candidates.</summary>
+    bool WhereSubqueryOverridden => _whereSubqueryOverridden ??=
+        Session.Engine.FindMacro("get_where_subquery", null) is { IsInternal: false }
+        || Session.Engine.Resolver.Dispatch("get_where_subquery", MacroResolver.InternalNamespace, null) is { IsInternal: false };
+    bool? _whereSubqueryOverridden;
+
     /// <summary>A generic test is its macro called with <c>model</c> (narrowed by <c>where</c>) and its arguments.</summary>
     /// <param name="macroConfig">what the test's macro set with config() (dbt_utils' fail_calc, ...)</param>
     (string Sql, IReadOnlyList<string> Ephemerals) RenderGenericTest(Node test, out ConfigValues macroConfig)
@@ -162,10 +168,20 @@ public sealed partial class Compiler(LoadedProject project, DependencyGraph grap
             : ((HostFunction)globals["ref"]!)(new TemplateCall(TemplatePackage(parent) is { } package ? [package, parent.Name] : [parent.Name],
                 parent.Version is { } v ? new Dictionary<string, object?> { ["v"] = v } : new Dictionary<string, object?>(), at));
         object? model = call;
+        var captured = macroConfig = new ConfigValues();
+        globals["config"] = new ConfigObject(() => test.Config.With(captured), captured);
         if (test.Config.GetString("where") is { Length: > 0 } where)
         {
             var relation = (RelationObject)call!;
-            model = new RelationObject(relation.Name, Session.Quote, $"(select * from {relation} where {where}) dbt_subquery");
+            // dbt narrows the model through the macro get_where_subquery, which projects override (placeholders in
+            // `where`, say); without an override the same subquery is built here.
+            model = WhereSubqueryOverridden
+                ? Session.Engine.CallMacro("get_where_subquery", [relation], new Dictionary<string, object?>(), globals) switch
+                {
+                    RelationObject narrowed => narrowed,
+                    var text => new RelationObject(relation.Name, Session.Quote, Convert.ToString(text, System.Globalization.CultureInfo.InvariantCulture)),
+                }
+                : new RelationObject(relation.Name, Session.Quote, $"(select * from {relation} where {where}) dbt_subquery");
         }
         var kwargs = new Dictionary<string, object?>(StringComparer.Ordinal) { ["model"] = model };
         if (meta["column_name"] is string column) kwargs["column_name"] = column;
@@ -176,8 +192,6 @@ public sealed partial class Compiler(LoadedProject project, DependencyGraph grap
                     ? function(new TemplateCall(literals.Cast<object?>().ToList(), new Dictionary<string, object?>(), at))
                     : Session.Engine.Render(Session.Engine.Parse(new TemplateSource(at.File, "{{ " + s + " }}"), TemplatePackage(test)), globals)
                 : value;
-        var captured = macroConfig = new ConfigValues();
-        globals["config"] = new ConfigObject(() => test.Config.With(captured), captured);
         var result = Session.Engine.CallMacro((string)meta["macro"]!, [], kwargs, globals);
         return (Convert.ToString(result, System.Globalization.CultureInfo.InvariantCulture) ?? "", ephemerals);
     }

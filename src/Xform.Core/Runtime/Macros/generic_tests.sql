@@ -97,3 +97,18 @@ from (select count(*) as n from {{ model }}) as a
 cross join (select count(*) as n from {{ compare_model }}) as b
 where a.n <> b.n
 {% endtest %}
+
+{#- dbt's hook for a test's `where` config: the relation narrowed to the rows the test reads. xform builds the same
+    subquery itself unless a project or package overrides this macro (or its default__/adapter__ candidates). -#}
+{% macro get_where_subquery(relation) -%}
+{{ return(adapter.dispatch('get_where_subquery', 'dbt')(relation)) }}
+{%- endmacro %}
+
+{% macro default__get_where_subquery(relation) -%}
+{%- set where = config.get('where', '') -%}
+{%- if where -%}
+{{ return('(select * from ' ~ relation ~ ' where ' ~ where ~ ') dbt_subquery') }}
+{%- else -%}
+{{ return(relation) }}
+{%- endif -%}
+{%- endmacro %}

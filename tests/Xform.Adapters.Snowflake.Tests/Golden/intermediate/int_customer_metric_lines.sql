@@ -10,5 +10,5 @@ sales as (
 )
 
 select
-    customer_id, invoice_no, invoice_date, invoice_day, stock_code, line_amount, country, transaction_category
+    customer_id, invoice_no, invoice_date, invoice_day, stock_code, line_amount, country, transaction_category, ingested_at
 from sales

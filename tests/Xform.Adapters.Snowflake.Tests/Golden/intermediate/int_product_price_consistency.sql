@@ -1,27 +1,12 @@
-with lines as (
-    select
-        upper(stock_code) as stock_code,
-        unit_price,
-        invoice_date
-    from "RETAIL"."STG_TRANSACTION_LOGS"
-    where transaction_category in ('sale', 'zero_value', 'incomplete', 'manual_adjustment')
-),
-
-manual_codes as (
+with manual_codes as (
     select upper(trim(stock_code)) as stock_code
     from "RETAIL"."NON_PRODUCT_STOCK_CODES"
     where category = 'manual'
 ),
 
 prices as (
-    select
-        stock_code,
-        unit_price,
-        count(*) as line_count,
-        min(invoice_date) as first_seen_at,
-        max(invoice_date) as last_seen_at
-    from lines
-    group by stock_code, unit_price
+    select stock_code, unit_price, line_count, first_seen_at, last_seen_at
+    from "RETAIL"."INT_PRODUCT_PRICES"
 ),
 
 per_code as (

@@ -3,7 +3,7 @@ with raw as (
     from "RETAIL"."STG_TRANSACTION_LOGS"
 ),
 
-totals as (select count(*) as raw_rows from "POS"."TRANSACTION_LOGS"
+totals as (select coalesce(sum(raw_rows), 0) as raw_rows from "RETAIL"."STG_RAW_LOADS"
 ),
 
 used as (

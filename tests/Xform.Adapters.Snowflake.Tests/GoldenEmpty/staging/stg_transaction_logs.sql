@@ -8,8 +8,9 @@ with raw as (
         cast(trim(cast("UnitPrice" as TEXT)) as numeric(18,3)) as unit_price,
         nullif(trim(cast("CustomerID" as TEXT)), '') as customer_id_text,
         trim(cast("Country" as TEXT)) as country_raw,
-        cast(_loaded_at as timestamp) as loaded_at
-    from (select * from "POS"."TRANSACTION_LOGS" where false limit 0)
+        cast(_loaded_at as timestamp) as loaded_at,
+        cast(null as TEXT) as source_file
+    from (select * from "POS"."TRANSACTION_LOGS" where false limit 0) as raw_rows
 ),
 
 typed as (
@@ -57,7 +58,7 @@ categorised as (
 
 keyed as (select
         categorised.*,
-        md5(cast(coalesce(invoice_no, '') || '|' || coalesce(stock_code, '') || '|' || coalesce(description, '') || '|' || coalesce(cast(quantity as TEXT), '') || '|' || coalesce(invoice_date_text, '') || '|' || coalesce(cast(unit_price as TEXT), '') || '|' || coalesce(customer_id_text, '') || '|' || coalesce(country_raw, '') || '|' || cast(row_number() over (partition by invoice_no, stock_code, description, quantity, invoice_date_text, unit_price, customer_id_text, country_raw order by invoice_no) as TEXT) as TEXT)) as transaction_line_id
+        md5(cast(coalesce(invoice_no, '') || '|' || coalesce(stock_code, '') || '|' || coalesce(description, '') || '|' || coalesce(cast(quantity as TEXT), '') || '|' || coalesce(invoice_date_text, '') || '|' || coalesce(cast(unit_price as TEXT), '') || '|' || coalesce(customer_id_text, '') || '|' || coalesce(country_raw, '') || '|' || coalesce(source_file, cast(loaded_at as TEXT), '') || '|' || cast(row_number() over (partition by source_file, loaded_at, invoice_no, stock_code, description, quantity, invoice_date_text, unit_price, customer_id_text, country_raw order by invoice_no) as TEXT) as TEXT)) as transaction_line_id
     from categorised
 ),
 
@@ -92,7 +93,9 @@ select
             then coalesce(note_matches.note_group, 'Unknown / Incomplete')
     end as note_group,
     cast(keyed.quantity * keyed.unit_price as numeric(18,3)) as line_amount,
-    keyed.loaded_at
+    keyed.loaded_at,
+    keyed.source_file,
+    convert_timezone('UTC', current_timestamp()) as ingested_at
 from keyed
 left join note_matches
     on note_matches.transaction_line_id = keyed.transaction_line_id

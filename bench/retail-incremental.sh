@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The retail project on a folder of daily raw files: `xform build` after one new day vs `xform build --full-refresh`.
+# Usage: bench/retail-incremental.sh [rows] [repeats]   (defaults 5000000 and 3). Prints a Markdown table of medians.
+# Generated data and the project copy live in a temporary folder, deleted at the end.
+set -euo pipefail
+rows=${1:-5000000}
+repeats=${2:-3}
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+dotnet build -c Release "$root/src/Xform.Cli" -v q -nologo >/dev/null
+dotnet build -c Release "$root/src/Xform.Retail.Generator" -v q -nologo >/dev/null
+xform="dotnet $root/src/Xform.Cli/bin/Release/net10.0/xform.dll"
+gen="dotnet $root/src/Xform.Retail.Generator/bin/Release/net10.0/xform-retail-gen.dll"
+
+mkdir -p "$work/p"
+for path in project.yml profiles.yml models macros seeds; do cp -r "$root/$path" "$work/p/"; done
+mkdir -p "$work/p/tests" && cp -r "$root/tests/sql" "$work/p/tests/"
+$gen --rows "$rows" --seed 7 --daily --out "$work/raw" >/dev/null
+mkdir -p "$work/p/data/daily"
+last=$(ls "$work/raw" | sort | tail -n 1)
+for f in "$work/raw"/*.csv; do [ "$(basename "$f")" = "$last" ] || mv "$f" "$work/p/data/daily/"; done
+new_rows=$(($(wc -l < "$work/raw/$last") - 1))
+days=$(ls "$work/p/data/daily" | wc -l)
+
+cd "$work/p"
+vars='{raw_transactions_path: data/daily}'
+# wall and CPU (user + system) seconds of one whole process
+measure() { /usr/bin/time -f "%e %U %S" "$@" 2>&1 >/dev/null | tail -n 1 | awk '{printf "%.2f %.2f\n", $1, $2 + $3}'; }
+median() { sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+
+$xform build --vars "$vars" -q >/dev/null
+full=(); inc=()
+for _ in $(seq "$repeats"); do
+  full+=("$(measure $xform build --full-refresh --vars "$vars" -q)")
+done
+cp target/retail.duckdb "$work/before-new-day.duckdb"
+mv "$work/raw/$last" data/daily/
+for _ in $(seq "$repeats"); do
+  cp "$work/before-new-day.duckdb" target/retail.duckdb
+  inc+=("$(measure $xform build --vars "$vars" -q)")
+done
+result=$($xform build --vars "$vars" 2>&1 | tail -n 1)
+if [ -n "${KEEP_RESULTS:-}" ]; then cp -r target "$KEEP_RESULTS"; fi
+
+fw=$(printf '%s\n' "${full[@]}" | awk '{print $1}' | median); fc=$(printf '%s\n' "${full[@]}" | awk '{print $2}' | median)
+iw=$(printf '%s\n' "${inc[@]}" | awk '{print $1}' | median); ic=$(printf '%s\n' "${inc[@]}" | awk '{print $2}' | median)
+echo "| raw rows | daily files | new day rows | full refresh wall / CPU | one new day wall / CPU | ratio wall / CPU |"
+echo "|---:|---:|---:|---:|---:|---:|"
+echo "| $rows | $days + 1 | $new_rows | ${fw} s / ${fc} s | ${iw} s / ${ic} s | $(awk "BEGIN {printf \"%.3f / %.3f\", $iw / $fw, $ic / $fc}") |"
+echo "runs: full ${full[*]} | incremental ${inc[*]} | last build: $result | load: $(cut -d' ' -f1-3 /proc/loadavg)"
