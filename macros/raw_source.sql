@@ -62,6 +62,6 @@ cast(null as timestamp) as _loaded_at, cast(null as varchar) as _source_file whe
 {{ raw_pos_read_files(files_sql, raw_pos_is_parquet(var('raw_transactions_path'))) }}
 {%- endif -%}
 {%- else -%}
-(select * from {{ source_relation }} where _loaded_at > (select max(loaded_at) from {{ this }}))
+(select * from {{ source_relation }} where _loaded_at > {{ retail_watermark('loaded_at') }})
 {%- endif -%}
 {%- endmacro %}

@@ -115,3 +115,10 @@ coalesce(
 {{ return(relation) }}
 {%- endif -%}
 {%- endmacro %}
+
+{#- What an incremental model has already taken in: the latest ingested_at (or loaded_at) of its own rows, as SQL.
+    An empty table (a build stopped after creating it, or one made by --empty) has taken in nothing: a time before
+    any data, so that every row counts as new, not NULL, which would count none. -#}
+{% macro retail_watermark(column='ingested_at') -%}
+coalesce((select max({{ column }}) from {{ this }}), cast('1900-01-01 00:00:00' as {{ type_timestamp() }}))
+{%- endmacro %}

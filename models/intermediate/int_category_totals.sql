@@ -9,6 +9,6 @@ select
     ingested_at
 from {{ ref('stg_transaction_logs') }}
 {%- if is_incremental() %}
-where ingested_at > (select max(ingested_at) from {{ this }})
+where ingested_at > {{ retail_watermark() }}
 {%- endif %}
 group by transaction_category, ingested_at

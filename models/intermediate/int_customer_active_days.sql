@@ -9,6 +9,6 @@ select
     max(ingested_at) as ingested_at
 from {{ ref('int_customer_metric_lines') }}
 {%- if retail_reads_new_rows_only() %}
-where ingested_at > (select max(ingested_at) from {{ this }})
+where ingested_at > {{ retail_watermark() }}
 {%- endif %}
 group by customer_id, invoice_day

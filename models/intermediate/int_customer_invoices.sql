@@ -18,7 +18,7 @@ with new_lines as (
         max(ingested_at) as ingested_at
     from {{ ref('int_customer_metric_lines') }}
     {%- if adds %}
-    where ingested_at > (select max(ingested_at) from {{ this }})
+    where ingested_at > {{ retail_watermark() }}
     {%- endif %}
     group by customer_id, invoice_no, invoice_date, country
 )

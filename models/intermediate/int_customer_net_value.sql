@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}
 {#- Each customer's value net of returns, and a second, interpretable CLTV beside the business's heuristic
     (int_customer_cltv). Self-contained on purpose: it reads the customer rows of int_customer_rfm_values
     and the return lines of staging, and nothing else feeds on it but the customer OBT.

@@ -12,7 +12,7 @@ with customer_invoices as (
     where customer_id in (
         select customer_id
         from {{ ref('int_customer_invoices') }}
-        where ingested_at > (select max(ingested_at) from {{ this }})
+        where ingested_at > {{ retail_watermark() }}
     )
     {%- endif %}
 ),

@@ -30,7 +30,7 @@ rewrite_from as (
         cast({{ dateadd('day', 1, '(select last_day from bounds)') }} as {{ type_date() }})
     ) as first_day
     from active_days
-    where ingested_at > (select max(ingested_at) from {{ this }})
+    where ingested_at > {{ retail_watermark() }}
     {%- else %}
     select first_day from bounds
     {%- endif %}

@@ -14,7 +14,7 @@ with new_lines as (
     from {{ ref('stg_transaction_logs') }}
     where transaction_category in ('sale', 'zero_value', 'incomplete', 'manual_adjustment')
     {%- if is_incremental() %}
-        and ingested_at > (select max(ingested_at) from {{ this }})
+        and ingested_at > {{ retail_watermark() }}
     {%- endif %}
     group by upper(stock_code), unit_price
 )
