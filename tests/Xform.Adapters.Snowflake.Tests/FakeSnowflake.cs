@@ -432,8 +432,13 @@ public sealed class FakeSnowflake : IDisposable
         // DuckDB's rename takes an unqualified new name
         Regex.Replace(FakeSnowflakeSql.Translate(sql), @"rename to (?:""[^""]+""\.)+(""[^""]+"")", "rename to $1", RegexOptions.IgnoreCase);
 
+    /// <summary>The privileges granted on the fake's objects.</summary>
+    public FakeSnowflakeGrants Grants { get; } = new();
+
     Statement RunOne(string handle, string sql, JsonObject? bindings)
     {
+        if (Grants.Handle(ref sql, out var grantsQuery)) return Done(handle, "Statement executed successfully.");
+        sql = grantsQuery ?? sql;
         var swap = Regex.Match(sql, @"^\s*alter table ((?:""[^""]+""\.)*""([^""]+)"") swap with ((?:""[^""]+""\.)*""([^""]+)"")\s*$", RegexOptions.IgnoreCase);
         if (swap.Success)
         {

@@ -48,6 +48,7 @@ public sealed class ProjectRunner
     readonly RunHooks _hooks;
     readonly string _database;
     readonly DocsPersister _docs;
+    readonly GrantsApplier _grants;
     IRunListener? _listener;
 
     /// <param name="runners">runners that replace the usual one of their resource types (clone's)</param>
@@ -63,6 +64,7 @@ public sealed class ProjectRunner
         _hooks = new RunHooks(graph.Manifest.Project, _compiler);
         _database = project.Session.Target.Database;
         _docs = new DocsPersister(adapter.Dialect, graph.Manifest.Docs);
+        _grants = new GrantsApplier(adapter.Dialect, options.FullRefresh);
         var build = new BuildOptions(options.FullRefresh, Clock.UtcNow(), options.EventTimeStart, options.EventTimeEnd);
         var root = graph.Manifest.Project.RootDir;
         var byType = new Dictionary<ResourceType, INodeRunner>
@@ -149,6 +151,8 @@ public sealed class ProjectRunner
                     w => _listener?.Warn(w));
                 if (comments.Count > 0) outcome = outcome with { ExecutedSql = outcome.ExecutedSql + "\n" + string.Join(";\n\n", comments) + ";\n" };
             }
+            if (outcome.Status == NodeStatus.Success && _grants.Apply(connection, node, existing, w => _listener?.Warn(w)) is { Count: > 0 } dcl)
+                outcome = outcome with { ExecutedSql = outcome.ExecutedSql + "\n" + string.Join(";\n\n", dcl) + ";\n" };
             _files.WriteRun(node, outcome.ExecutedSql);
             if (outcome.Relations is { } built) Record(connection, built);
             else if (runner.WritesRelation)
