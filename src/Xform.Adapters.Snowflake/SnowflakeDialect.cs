@@ -22,6 +22,9 @@ public sealed class SnowflakeDialect(bool transient = true) : SqlDialect(Snowfla
         [.. existing is RelationKind.View ? [Drop(relation, RelationKind.View)] : Array.Empty<string>(),
          $"create or replace {TableKind} {Render(relation)} clone {Render(source)}"];
 
+    /// <summary>As dbt on Snowflake: the query comment after the statement, where Snowflake keeps it in the query history.</summary>
+    public override bool QueryCommentAtEnd => true;
+
     /// <summary>dbt-snowflake's: a rebuild keeps the old grants only with <c>copy_grants: true</c>, which writes <c>copy grants</c> into it.</summary>
     public override bool CopiesGrants(NodeConfig config) => config.GetBool("copy_grants", false);
 

@@ -53,6 +53,9 @@ public class SqlDialect(Func<string, string> quote, AdapterCapabilities capabili
     /// <summary>A text as a SQL string literal (quotes doubled).</summary>
     public virtual string StringLiteral(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 
+    /// <summary>Whether the query comment goes after each statement unless <c>append</c> says otherwise (Snowflake, which strips leading comments).</summary>
+    public virtual bool QueryCommentAtEnd => false;
+
     /// <summary>Whether the engine has roles to grant privileges to (DuckDB has none: grants are skipped there).</summary>
     public virtual bool SupportsGrants => true;
 
