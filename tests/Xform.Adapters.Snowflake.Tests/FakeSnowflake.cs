@@ -440,6 +440,8 @@ public sealed class FakeSnowflake : IDisposable
         // a query comment before or after the statement (dbt's) is kept in history, not read
         sql = Regex.Replace(sql, @"^\s*/\*.*?\*/\s*|\s*/\*(?:(?!\*/).)*\*/\s*$", "", RegexOptions.Singleline);
         if (Grants.Handle(ref sql, out var grantsQuery)) return Done(handle, "Statement executed successfully.");
+        // session parameters (a model's sql_header) change nothing the fake computes
+        if (Regex.IsMatch(sql, @"^\s*alter\s+session\s+set\b", RegexOptions.IgnoreCase)) return Done(handle, "Statement executed successfully.");
         sql = grantsQuery ?? sql;
         var swap = Regex.Match(sql, @"^\s*alter table ((?:""[^""]+""\.)*""([^""]+)"") swap with ((?:""[^""]+""\.)*""([^""]+)"")\s*$", RegexOptions.IgnoreCase);
         if (swap.Success)

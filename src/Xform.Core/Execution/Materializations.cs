@@ -65,13 +65,20 @@ public sealed class Materializer(SqlDialect dialect, Func<string?, string, Node?
     {
         var executed = new List<string>();
         RunHooks(connection, model, model.PreHooks.Where(h => !h.InTransaction), executed);
-        var all = model.PreHooks.Where(h => h.InTransaction).Select(h => h.Sql).Concat(statements)
+        var all = model.PreHooks.Where(h => h.InTransaction).Select(h => h.Sql).Concat(SqlHeader(model.Node)).Concat(statements)
             .Concat(model.PostHooks.Where(h => h.InTransaction).Select(h => h.Sql)).ToList();
         InTransaction(connection, model, all);
         executed.AddRange(all);
         RunHooks(connection, model, model.PostHooks.Where(h => !h.InTransaction), executed);
         return string.Join(";\n\n", executed) + ";\n";
     }
+
+    /// <summary>
+    /// dbt's <c>sql_header</c> (<c>{% call set_sql_header(config) %}</c>): statements that run before the model's, in the same
+    /// transaction and session (on Snowflake, the same request), so a session setting they make is what the model reads.
+    /// </summary>
+    static IEnumerable<string> SqlHeader(Node node) =>
+        node.Config.GetString("sql_header") is { } header && header.Trim().TrimEnd(';').TrimEnd() is { Length: > 0 } statements ? [statements] : [];
 
     /// <summary>Runs statements as one transaction; a hook among them that fails is named in the error.</summary>
     internal static void InTransaction(IAdapterConnection connection, CompiledNode model, IReadOnlyList<string> statements)
