@@ -72,18 +72,25 @@ public sealed class RunGoldenTests
     }
 
     /// <summary>Each model's SQL as it ran, its schema replaced by a placeholder.</summary>
-    static List<(string, string)> Ran(ConformanceProject p, params string[] models) => models.Select(name => (name,
-        p.Read($"target/run/proj/models/{name}.sql").Replace("\r\n", "\n", StringComparison.Ordinal)
-            .Replace(p.Schema.ToUpperInvariant(), "<schema>", StringComparison.Ordinal).TrimEnd() + "\n")).ToList();
+    static List<(string, string)> Ran(ConformanceProject p, params string[] models) =>
+        models.Select(name => (name, RunFile(p, $"models/{name}.sql"))).ToList();
 
-    static void Golden(string name, string actual)
+    /// <summary>A node's target/run file, its schema replaced by a placeholder.</summary>
+    internal static string RunFile(ConformanceProject p, string path) =>
+        p.Read($"target/run/proj/{path}").Replace("\r\n", "\n", StringComparison.Ordinal)
+            .Replace(p.Schema.ToUpperInvariant(), "<schema>", StringComparison.Ordinal).TrimEnd() + "\n";
+
+    static void Golden(string name, string actual) => Golden("RunGolden", name, actual, SourceDirectory());
+
+    /// <summary>Compares with the golden file <paramref name="folder"/>/<paramref name="name"/>, or rewrites it with XFORM_UPDATE_GOLDEN=1.</summary>
+    internal static void Golden(string folder, string name, string actual, string sourceDirectory)
     {
         if (Environment.GetEnvironmentVariable("XFORM_UPDATE_GOLDEN") is "1" or "true")
         {
-            File.WriteAllText(Path.Combine(SourceDirectory(), "RunGolden", name), actual);
+            File.WriteAllText(Path.Combine(sourceDirectory, folder, name), actual);
             return;
         }
-        var expected = File.ReadAllText(Path.Combine(TestContext.CurrentContext.TestDirectory, "RunGolden", name)).Replace("\r\n", "\n", StringComparison.Ordinal);
-        Assert.That(actual, Is.EqualTo(expected), $"RunGolden/{name}");
+        var expected = File.ReadAllText(Path.Combine(TestContext.CurrentContext.TestDirectory, folder, name)).Replace("\r\n", "\n", StringComparison.Ordinal);
+        Assert.That(actual, Is.EqualTo(expected), $"{folder}/{name}");
     }
 }
