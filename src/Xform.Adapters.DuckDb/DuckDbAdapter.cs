@@ -204,6 +204,8 @@ sealed partial class DuckDbConnection(DuckDBConnection connection) : IAdapterCon
 {
     AdoOpenTransaction? _open;
 
+    public QueryAnnotation? Annotation { get; set; }
+
     public IOpenTransaction Begin()
     {
         var transaction = connection.BeginTransaction();
@@ -215,7 +217,7 @@ sealed partial class DuckDbConnection(DuckDBConnection connection) : IAdapterCon
     DuckDBCommand Command(string sql)
     {
         var cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
+        cmd.CommandText = Annotation?.Apply(sql) ?? sql;
         if (_open is not null) cmd.Transaction = (DuckDBTransaction)_open.Transaction;
         return cmd;
     }
@@ -235,7 +237,7 @@ sealed partial class DuckDbConnection(DuckDBConnection connection) : IAdapterCon
     }
 
     public void ExecuteTransaction(IReadOnlyList<string> statements) =>
-        AdoTransaction.Run(connection, statements, (e, _) => Engine(e));
+        AdoTransaction.Run(connection, statements, (e, _) => Engine(e), Annotation);
 
     /// <summary>DuckDB's own errors as database errors; anything else is not the engine's.</summary>
     static DatabaseException? Engine(Exception e) => e is DuckDBException d ? Wrap(d) : null;

@@ -11,6 +11,9 @@ sealed class DuckDbDialect(Func<string, string> quote, string projectRoot = ".",
     /// <summary>Transactional DDL, <c>create or replace table</c> and MERGE (1.4 and later); no <c>swap with</c>.</summary>
     static readonly AdapterCapabilities Declared = new(TransactionalDdl: true, CreateOrReplaceTable: true, SwapWith: false, Merge: true);
 
+    /// <summary>DuckDB has no roles: the grants config is accepted and skipped (as dbt-duckdb skips it).</summary>
+    public override bool SupportsGrants => false;
+
     /// <summary>Another DuckDB file is attached by the run that reads it (--defer), not by the file that would hold a view over it.</summary>
     public override bool AttachesOtherDatabasesPerRun => true;
 

@@ -174,6 +174,13 @@ sealed class PostgresConnection(NpgsqlConnection connection, Func<string, string
 {
     internal NpgsqlConnection Npgsql => connection;
 
+    public QueryAnnotation? Annotation { get; set; }
+
+    /// <summary>A command with the node's query comment; <see cref="Error"/> maps positions back past the comment.</summary>
+    NpgsqlCommand Command(string sql) => new(Annotation?.Apply(sql) ?? sql, connection);
+
+    DatabaseException Failed(Exception e, string sql) => Error(e, sql, Annotation?.PrefixLength ?? 0);
+
     // Npgsql's commands join the connection's open transaction on their own.
     public IOpenTransaction Begin() =>
         new AdoOpenTransaction(connection.BeginTransaction(), e => e is NpgsqlException or InvalidOperationException ? Error(e, "commit") : null);
@@ -182,28 +189,28 @@ sealed class PostgresConnection(NpgsqlConnection connection, Func<string, string
     {
         try
         {
-            using var cmd = new NpgsqlCommand(sql, connection);
+            using var cmd = Command(sql);
             cmd.ExecuteNonQuery();
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
         {
-            throw Error(e, sql);
+            throw Failed(e, sql);
         }
     }
 
     public void ExecuteTransaction(IReadOnlyList<string> statements) =>
-        AdoTransaction.Run(connection, statements, (e, sql) => e is NpgsqlException or InvalidOperationException ? Error(e, sql) : null);
+        AdoTransaction.Run(connection, statements, (e, sql) => e is NpgsqlException or InvalidOperationException ? Failed(e, sql) : null, Annotation);
 
     public QueryResult Query(string sql, int? maxRows = null)
     {
         try
         {
-            using var cmd = new NpgsqlCommand(sql, connection);
+            using var cmd = Command(sql);
             return Read(cmd, maxRows);
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
         {
-            throw Error(e, sql);
+            throw Failed(e, sql);
         }
     }
 
@@ -234,13 +241,15 @@ sealed class PostgresConnection(NpgsqlConnection connection, Func<string, string
     }
 
     /// <summary>A one-line engine error, with the line and column of the statement it points at when it has one.</summary>
-    internal static DatabaseException Error(Exception e, string sql)
+    /// <param name="prefix">how many characters were sent before <paramref name="sql"/> (a query comment)</param>
+    internal static DatabaseException Error(Exception e, string sql, int prefix = 0)
     {
         if (e is not PostgresException p) return new DatabaseException(e.Message.Split('\n')[0].Trim(), e);
         var message = p.MessageText;
-        if (p.Position > 0 && p.Position <= sql.Length + 1)
+        var position = p.Position - prefix;
+        if (position > 0 && position <= sql.Length + 1)
         {
-            var before = sql.AsSpan(0, p.Position - 1);
+            var before = sql.AsSpan(0, position - 1);
             var line = before.Count('\n') + 1;
             var column = before.Length - (before.LastIndexOf('\n') + 1) + 1;
             message += $" (line {line}, column {column} of the statement)";
@@ -290,14 +299,14 @@ sealed class PostgresConnection(NpgsqlConnection connection, Func<string, string
             """;
         try
         {
-            using var cmd = new NpgsqlCommand(sql, connection);
+            using var cmd = Command(sql);
             cmd.Parameters.Add(new NpgsqlParameter { Value = relation.Schema });
             cmd.Parameters.Add(new NpgsqlParameter { Value = relation.Identifier });
             return Read(cmd).Rows.ToDictionary(r => (string)r[0]!, r => (string)r[1]!);
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
         {
-            throw Error(e, sql);
+            throw Failed(e, sql);
         }
     }
 
@@ -313,14 +322,14 @@ sealed class PostgresConnection(NpgsqlConnection connection, Func<string, string
             """;
         try
         {
-            using var cmd = new NpgsqlCommand(sql, connection);
+            using var cmd = Command(sql);
             cmd.Parameters.Add(new NpgsqlParameter { Value = relation.Schema });
             cmd.Parameters.Add(new NpgsqlParameter { Value = relation.Identifier });
             return Read(cmd).Rows.Select(r => new ColumnSpec((string)r[0]!, (string)r[1]!)).ToList();
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
         {
-            throw Error(e, sql);
+            throw Failed(e, sql);
         }
     }
 
@@ -329,14 +338,14 @@ sealed class PostgresConnection(NpgsqlConnection connection, Func<string, string
     {
         try
         {
-            using var cmd = new NpgsqlCommand(sql.TrimEnd().TrimEnd(';'), connection);
+            using var cmd = Command(sql.TrimEnd().TrimEnd(';'));
             using var reader = cmd.ExecuteReader(CommandBehavior.SchemaOnly);
             var schema = reader.GetColumnSchema();
             return schema.Select(c => new ColumnSpec(c.ColumnName, TypeName(c))).ToList();
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
         {
-            throw Error(e, sql);
+            throw Failed(e, sql);
         }
     }
 

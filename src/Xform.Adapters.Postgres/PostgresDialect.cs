@@ -25,6 +25,19 @@ public class PostgresDialect(Func<string, string> quote, Version serverVersion) 
     /// <summary>Only ever the session's temporary table: an unqualified name could reach a real table on the search_path.</summary>
     public override string DropTemp(string name) => $"drop table if exists pg_temp.{Quote(name)}";
 
+    /// <summary>dbt-postgres's: every table and view is rebuilt as a new object (<see cref="Swap"/>), which starts with no grants.</summary>
+    public override bool CopiesGrants(NodeConfig config) => false;
+
+    /// <summary>dbt-postgres's: the grants this role gave on the relation, to other roles.</summary>
+    public override string ShowGrants(RelationName relation) => $"""
+        select grantee, privilege_type
+        from information_schema.role_table_grants
+        where grantor = current_role
+          and grantee != current_role
+          and table_schema = {Literal(relation.Schema)}
+          and table_name = {Literal(relation.Identifier)}
+        """;
+
     /// <summary>Builds the new view as <c>x__xform_tmp</c>, then swaps it in (run as one transaction).</summary>
     public override IReadOnlyList<string> BuildView(RelationName relation, string sql, RelationKind? existing)
     {

@@ -148,6 +148,16 @@ public sealed class SnowflakeConnection(SqlApiClient client) : IAdapterConnectio
 
     public SqlApiClient Client => client;
 
+    /// <summary>
+    /// The node's query comment, added to each statement of a request (Snowflake records each one on its own), and its
+    /// query_tag, sent as the request's QUERY_TAG (each request is its own session: the tag ends with it).
+    /// </summary>
+    public QueryAnnotation? Annotation { get; set; }
+
+    string Annotate(string statement) => Annotation?.Apply(statement) ?? statement;
+
+    string? Tag => Annotation?.QueryTag;
+
     public void Execute(string sql)
     {
         var parts = SnowflakeNames.SplitStatements(sql);
@@ -155,7 +165,7 @@ public sealed class SnowflakeConnection(SqlApiClient client) : IAdapterConnectio
         if (parts.FirstOrDefault(p => TransactionControl.Contains(string.Join(' ', p.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)))) is { } control)
             throw new DatabaseException($"'{control}' alone would end with its request, since each request is its own session; " +
                                         "run the statements of a transaction with ExecuteTransaction");
-        client.Run(parts.Count == 1 ? parts[0] : string.Join(";\n", parts), parts.Count, maxRows: 0);
+        client.Run(string.Join(";\n", parts.Select(Annotate)), parts.Count, maxRows: 0, queryTag: Tag);
     }
 
     /// <summary>
@@ -170,11 +180,11 @@ public sealed class SnowflakeConnection(SqlApiClient client) : IAdapterConnectio
         var script = new List<string> { "begin transaction" };
         for (var i = 0; i < parts.Count; i++)
         {
-            script.Add(parts[i]);
+            script.Add(Annotate(parts[i]));
             if (i < parts.Count - 1 && IsDdl(parts[i])) script.Add("begin transaction");
         }
         script.Add("commit");
-        client.Run(string.Join(";\n", script), script.Count, maxRows: 0);
+        client.Run(string.Join(";\n", script), script.Count, maxRows: 0, queryTag: Tag);
     }
 
     static bool IsDdl(string statement) =>
@@ -184,12 +194,12 @@ public sealed class SnowflakeConnection(SqlApiClient client) : IAdapterConnectio
     public QueryResult Query(string sql, int? maxRows = null)
     {
         var parts = SnowflakeNames.SplitStatements(sql);
-        var result = client.Run(parts.Count <= 1 ? sql : string.Join(";\n", parts), Math.Max(1, parts.Count), maxRows: maxRows);
+        var result = client.Run(parts.Count <= 1 ? Annotate(sql) : string.Join(";\n", parts.Select(Annotate)), Math.Max(1, parts.Count), maxRows: maxRows, queryTag: Tag);
         return new QueryResult(result.Columns.Select(c => c.Name).ToList(), result.Rows);
     }
 
     /// <summary>Bound values (<c>?</c> placeholders, keys "1", "2", ...), for seeds.</summary>
-    public void ExecuteBound(string sql, IReadOnlyDictionary<string, Binding> bindings) => client.Run(sql, 1, bindings, maxRows: 0);
+    public void ExecuteBound(string sql, IReadOnlyDictionary<string, Binding> bindings) => client.Run(Annotate(sql), 1, bindings, maxRows: 0, queryTag: Tag);
 
     public IReadOnlyList<RelationInfo> ListRelations()
     {
@@ -236,7 +246,7 @@ public sealed class SnowflakeConnection(SqlApiClient client) : IAdapterConnectio
 
     /// <summary>Runs the query with <c>limit 0</c>: the SQL API returns the result's rowType without rows.</summary>
     public IReadOnlyList<ColumnSpec> DescribeQuery(string sql) =>
-        client.Run($"select * from (\n{sql.TrimEnd().TrimEnd(';')}\n) limit 0", maxRows: 0).Columns
+        client.Run(Annotate($"select * from (\n{sql.TrimEnd().TrimEnd(';')}\n) limit 0"), maxRows: 0, queryTag: Tag).Columns
             .Select(c => new ColumnSpec(c.Name, c.SqlType)).ToList();
 
     public void Dispose()

@@ -22,6 +22,33 @@ public sealed class SnowflakeDialect(bool transient = true) : SqlDialect(Snowfla
         [.. existing is RelationKind.View ? [Drop(relation, RelationKind.View)] : Array.Empty<string>(),
          $"create or replace {TableKind} {Render(relation)} clone {Render(source)}"];
 
+    /// <summary>As dbt on Snowflake: the query comment after the statement, where Snowflake keeps it in the query history.</summary>
+    public override bool QueryCommentAtEnd => true;
+
+    /// <summary>dbt-snowflake's: a rebuild keeps the old grants only with <c>copy_grants: true</c>, which writes <c>copy grants</c> into it.</summary>
+    public override bool CopiesGrants(NodeConfig config) => config.GetBool("copy_grants", false);
+
+    /// <summary>dbt-snowflake's: one grantee per grant or revoke statement.</summary>
+    protected override bool MultipleGranteesPerStatement => false;
+
+    /// <summary>dbt-snowflake's <c>standardize_grants_dict</c>: ownership and grants to shares and database roles are not the config's.</summary>
+    public override IReadOnlyDictionary<string, IReadOnlyList<string>> ReadGrants(QueryResult result)
+    {
+        int grantee = Column(result, "grantee_name"), to = Column(result, "granted_to"), privilege = Column(result, "privilege");
+        return result.Rows
+            .Where(r => r[privilege] as string != "OWNERSHIP" && r[to] as string is not ("SHARE" or "DATABASE_ROLE"))
+            .GroupBy(r => (string)r[privilege]!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(r => (string)r[grantee]!).ToList());
+    }
+
+    /// <summary>
+    /// <c>copy_grants: true</c>: the <c>create or replace</c> of a table or view keeps the grants of the relation it replaces
+    /// (Snowflake's COPY GRANTS), as dbt-snowflake writes it.
+    /// </summary>
+    public override IReadOnlyList<string> WithCopyGrants(IReadOnlyList<string> statements) =>
+        statements.Select(s => System.Text.RegularExpressions.Regex.Replace(s, @"^(create or replace (?:transient table|table|view) \S+) as \(",
+            "$1 copy grants as (")).ToList();
+
     readonly string _run = Guid.NewGuid().ToString("N")[..8];
 
     /// <summary>

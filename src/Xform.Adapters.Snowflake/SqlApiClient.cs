@@ -74,14 +74,17 @@ public sealed class SqlApiClient : IDisposable
 
     /// <summary>Runs <paramref name="sql"/> (with <paramref name="statementCount"/> statements; more than one is sent as
     /// a multi-statement request) and returns its result; stops fetching partitions after <paramref name="maxRows"/>.</summary>
-    public StatementResult Run(string sql, int statementCount = 1, IReadOnlyDictionary<string, Binding>? bindings = null, int? maxRows = null) =>
-        RunAsync(sql, statementCount, bindings, maxRows).GetAwaiter().GetResult();
+    /// <param name="queryTag">the QUERY_TAG of this request's session, over the profile's (a node's <c>query_tag</c> config)</param>
+    public StatementResult Run(string sql, int statementCount = 1, IReadOnlyDictionary<string, Binding>? bindings = null, int? maxRows = null,
+        string? queryTag = null) =>
+        RunAsync(sql, statementCount, bindings, maxRows, queryTag).GetAwaiter().GetResult();
 
-    public async Task<StatementResult> RunAsync(string sql, int statementCount, IReadOnlyDictionary<string, Binding>? bindings, int? maxRows)
+    public async Task<StatementResult> RunAsync(string sql, int statementCount, IReadOnlyDictionary<string, Binding>? bindings, int? maxRows,
+        string? queryTag = null)
     {
         if (Cancelled) throw new DatabaseException("cancelled (Ctrl-C): the statement was not sent");
         var requestId = Guid.NewGuid().ToString();
-        var body = Body(sql, statementCount, bindings);
+        var body = Body(sql, statementCount, bindings, queryTag);
         var flight = new InFlight(body);
         _inFlight[requestId] = flight;
         try
@@ -129,7 +132,7 @@ public sealed class SqlApiClient : IDisposable
         }
     }
 
-    string Body(string sql, int statementCount, IReadOnlyDictionary<string, Binding>? bindings)
+    string Body(string sql, int statementCount, IReadOnlyDictionary<string, Binding>? bindings, string? queryTag)
     {
         var body = new JsonObject { ["statement"] = sql };
         if (_settings.StatementTimeout > 0) body["timeout"] = _settings.StatementTimeout;
@@ -144,7 +147,7 @@ public sealed class SqlApiClient : IDisposable
             body["bindings"] = b;
         }
         var parameters = new JsonObject { ["MULTI_STATEMENT_COUNT"] = statementCount.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-        if (_settings.QueryTag is { } tag) parameters["QUERY_TAG"] = tag;
+        if ((queryTag ?? _settings.QueryTag) is { } tag) parameters["QUERY_TAG"] = tag;
         body["parameters"] = parameters;
         return body.ToJsonString();
     }

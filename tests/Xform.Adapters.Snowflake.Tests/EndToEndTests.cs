@@ -175,7 +175,8 @@ public class EndToEndTests
         var create = _fake.Posts.Select(p => (string)JsonNode.Parse(p.Body)!["statement"]!).Single(s => s.Contains("\"ACTIVE_COUNTRIES__XFORM_TMP_", StringComparison.Ordinal)
             && s.Contains("create or replace transient table", StringComparison.Ordinal));
         Assert.That(create, Does.Match("create or replace transient table \"PUBLIC\".\"ACTIVE_COUNTRIES__XFORM_TMP_[0-9A-F]{8}\" \\(\n" +
-                                       "    \"CODE\" varchar not null primary key,\n    \"NAME\" text\n\\);"));
+                                       "    \"CODE\" varchar not null primary key,\n    \"NAME\" text\n\\)\n/\\* \\{\"app\": \"dbt\".*\"node_id\": \"model.shop.active_countries\"\\} \\*/;"),
+            "the statement, then its query comment");
         Assert.That(create, Does.Contain("insert into \"PUBLIC\".\"ACTIVE_COUNTRIES__XFORM_TMP_").And.Contain("(\"CODE\", \"NAME\")\nselect \"CODE\", \"NAME\" from ("));
         Assert.That(_fake.Query("select code, name from \"PUBLIC\".\"ACTIVE_COUNTRIES\" order by 1").Select(r => $"{r[0]}:{r[1]}"),
             Is.EqualTo(new[] { "DE:Germany", "FR:France" }));

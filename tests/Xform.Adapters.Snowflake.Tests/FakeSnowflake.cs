@@ -435,8 +435,17 @@ public sealed class FakeSnowflake : IDisposable
         // DuckDB's rename takes an unqualified new name
         Regex.Replace(FakeSnowflakeSql.Translate(sql), @"rename to (?:""[^""]+""\.)+(""[^""]+"")", "rename to $1", RegexOptions.IgnoreCase);
 
+    /// <summary>The privileges granted on the fake's objects.</summary>
+    public FakeSnowflakeGrants Grants { get; } = new();
+
     Statement RunOne(string handle, string sql, JsonObject? bindings)
     {
+        // a query comment before or after the statement (dbt's) is kept in history, not read
+        sql = Regex.Replace(sql, @"^\s*/\*.*?\*/\s*|\s*/\*(?:(?!\*/).)*\*/\s*$", "", RegexOptions.Singleline);
+        if (Grants.Handle(ref sql, out var grantsQuery)) return Done(handle, "Statement executed successfully.");
+        // session parameters (a model's sql_header) change nothing the fake computes
+        if (Regex.IsMatch(sql, @"^\s*alter\s+session\s+set\b", RegexOptions.IgnoreCase)) return Done(handle, "Statement executed successfully.");
+        sql = grantsQuery ?? sql;
         var swap = Regex.Match(sql, @"^\s*alter table ((?:""[^""]+""\.)*""([^""]+)"") swap with ((?:""[^""]+""\.)*""([^""]+)"")\s*$", RegexOptions.IgnoreCase);
         if (swap.Success)
         {

@@ -53,18 +53,7 @@ public sealed class SnapshotGoldenTests
     }
 
     /// <summary>The snapshot's SQL as it ran, its schema name replaced by a placeholder.</summary>
-    static string Ran(ConformanceProject p) =>
-        p.Read("target/run/proj/snapshots/orders_snap.sql").Replace("\r\n", "\n", StringComparison.Ordinal)
-            .Replace(p.Schema.ToUpperInvariant(), "<schema>", StringComparison.Ordinal).TrimEnd() + "\n";
+    static string Ran(ConformanceProject p) => RunGoldenTests.RunFile(p, "snapshots/orders_snap.sql");
 
-    static void Golden(string name, string actual)
-    {
-        if (Environment.GetEnvironmentVariable("XFORM_UPDATE_GOLDEN") is "1" or "true")
-        {
-            File.WriteAllText(Path.Combine(SourceDirectory(), "SnapshotGolden", name), actual);
-            return;
-        }
-        var expected = File.ReadAllText(Path.Combine(TestContext.CurrentContext.TestDirectory, "SnapshotGolden", name)).Replace("\r\n", "\n", StringComparison.Ordinal);
-        Assert.That(actual, Is.EqualTo(expected), $"SnapshotGolden/{name}");
-    }
+    static void Golden(string name, string actual) => RunGoldenTests.Golden("SnapshotGolden", name, actual, SourceDirectory());
 }

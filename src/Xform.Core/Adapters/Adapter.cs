@@ -79,6 +79,12 @@ public sealed record RunSchemas(IReadOnlyCollection<string> Written, IReadOnlyCo
 
 public interface IAdapterConnection : IDisposable
 {
+    /// <summary>
+    /// The query comment (and Snowflake query tag) added to every statement this connection sends from now on, set for the
+    /// node running on it; null: none. Ignored by connections that send no SQL of their own.
+    /// </summary>
+    QueryAnnotation? Annotation { get => null; set { } }
+
     /// <summary>Runs one or more statements, each committed on its own.</summary>
     void Execute(string sql);
     QueryResult Query(string sql, int? maxRows = null);

@@ -11,7 +11,9 @@ public static class AdoTransaction
     /// <param name="connection">the open driver connection</param>
     /// <param name="statements">run in order, all or nothing</param>
     /// <param name="error">the engine error for a driver exception and the statement that raised it; null rethrows it as it is</param>
-    public static void Run(DbConnection connection, IReadOnlyList<string> statements, Func<Exception, string, DatabaseException?> error)
+    /// <param name="annotation">the query comment each statement is sent with (the errors name the statement as written)</param>
+    public static void Run(DbConnection connection, IReadOnlyList<string> statements, Func<Exception, string, DatabaseException?> error,
+        QueryAnnotation? annotation = null)
     {
         var current = "begin";
         try
@@ -23,7 +25,7 @@ public static class AdoTransaction
                 current = sql;
                 using var command = connection.CreateCommand();
                 command.Transaction = transaction;
-                command.CommandText = sql;
+                command.CommandText = annotation?.Apply(sql) ?? sql;
                 command.ExecuteNonQuery();
             }
             current = "commit";

@@ -14,6 +14,8 @@ public sealed class SessionConnection(IAdapterConnection inner) : IAdapterConnec
     IOpenTransaction? _open;
     bool _began;
 
+    public QueryAnnotation? Annotation { get => inner.Annotation; set => inner.Annotation = value; }
+
     /// <summary>The statements sent with <see cref="Execute"/>, in order.</summary>
     public List<string> Executed { get; } = [];
 

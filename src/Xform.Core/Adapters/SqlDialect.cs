@@ -53,6 +53,55 @@ public class SqlDialect(Func<string, string> quote, AdapterCapabilities capabili
     /// <summary>A text as a SQL string literal (quotes doubled).</summary>
     public virtual string StringLiteral(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 
+    /// <summary>Whether the query comment goes after each statement unless <c>append</c> says otherwise (Snowflake, which strips leading comments).</summary>
+    public virtual bool QueryCommentAtEnd => false;
+
+    /// <summary>Whether the engine has roles to grant privileges to (DuckDB has none: grants are skipped there).</summary>
+    public virtual bool SupportsGrants => true;
+
+    /// <summary>
+    /// dbt's <c>copy_grants()</c>: whether a relation replaced by a rebuild keeps the grants of the one it replaces, so they
+    /// must be read and the unlisted ones revoked. dbt's default assumes they may (true).
+    /// </summary>
+    public virtual bool CopiesGrants(NodeConfig config) => true;
+
+    /// <summary>The statements of a table or view build that keep the replaced relation's grants (Snowflake's <c>copy grants</c>); as they are elsewhere.</summary>
+    public virtual IReadOnlyList<string> WithCopyGrants(IReadOnlyList<string> statements) => statements;
+
+    /// <summary>dbt's <c>get_show_grant_sql</c>: the query that lists the grants on a relation.</summary>
+    public virtual string ShowGrants(RelationName relation) => $"show grants on {Render(relation)}";
+
+    /// <summary>dbt's <c>standardize_grants_dict</c>: the rows of <see cref="ShowGrants"/> as privilege to grantees.</summary>
+    public virtual IReadOnlyDictionary<string, IReadOnlyList<string>> ReadGrants(QueryResult result)
+    {
+        int grantee = Column(result, "grantee"), privilege = Column(result, "privilege_type");
+        return result.Rows.GroupBy(r => Convert.ToString(r[privilege], System.Globalization.CultureInfo.InvariantCulture)!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(r => Convert.ToString(r[grantee], System.Globalization.CultureInfo.InvariantCulture)!).ToList());
+    }
+
+    /// <summary>The position of a result column, found without regard to case.</summary>
+    protected static int Column(QueryResult result, string name)
+    {
+        for (var i = 0; i < result.Columns.Count; i++)
+            if (result.Columns[i].Equals(name, StringComparison.OrdinalIgnoreCase)) return i;
+        throw new DatabaseException($"the grants query returned no '{name}' column");
+    }
+
+    /// <summary>dbt's <c>support_multiple_grantees_per_dcl_statement</c>: one statement may name several grantees.</summary>
+    protected virtual bool MultipleGranteesPerStatement => true;
+
+    /// <summary>dbt's <c>get_grant_sql</c> and <c>get_revoke_sql</c> (revoked grantees quoted, as dbt quotes them), one per statement where the engine needs it.</summary>
+    public IReadOnlyList<string> GrantStatements(RelationName relation, IReadOnlyDictionary<string, IReadOnlyList<string>> grants, bool revoke)
+    {
+        var statements = new List<string>();
+        foreach (var (privilege, grantees) in grants)
+            foreach (var group in MultipleGranteesPerStatement ? [grantees] : grantees.Select(g => (IReadOnlyList<string>)[g]))
+                statements.Add(revoke
+                    ? $"revoke {privilege} on {Render(relation)} from {string.Join(", ", group.Select(quote))}"
+                    : $"grant {privilege} on {Render(relation)} to {string.Join(", ", group)}");
+        return statements;
+    }
+
     /// <summary>persist_docs: the relation's description as its comment.</summary>
     public virtual string CommentOnRelation(RelationName relation, RelationKind kind, string comment) =>
         $"comment on {(kind == RelationKind.View ? "view" : "table")} {Render(relation)} is {StringLiteral(comment)}";

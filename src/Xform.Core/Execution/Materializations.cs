@@ -34,7 +34,7 @@ public sealed class Materializer(SqlDialect dialect, Func<string?, string, Node?
             {
                 var model = compile(false, null);
                 CheckContract(connection, node, Body(model));
-                return Run(connection, model, dialect.BuildView(node.Relation, Body(model), existing));
+                return Run(connection, model, CopyGrants(node, dialect.BuildView(node.Relation, Body(model), existing)));
             }
             case "table":
             {
@@ -65,13 +65,20 @@ public sealed class Materializer(SqlDialect dialect, Func<string?, string, Node?
     {
         var executed = new List<string>();
         RunHooks(connection, model, model.PreHooks.Where(h => !h.InTransaction), executed);
-        var all = model.PreHooks.Where(h => h.InTransaction).Select(h => h.Sql).Concat(statements)
+        var all = model.PreHooks.Where(h => h.InTransaction).Select(h => h.Sql).Concat(SqlHeader(model.Node)).Concat(statements)
             .Concat(model.PostHooks.Where(h => h.InTransaction).Select(h => h.Sql)).ToList();
         InTransaction(connection, model, all);
         executed.AddRange(all);
         RunHooks(connection, model, model.PostHooks.Where(h => !h.InTransaction), executed);
         return string.Join(";\n\n", executed) + ";\n";
     }
+
+    /// <summary>
+    /// dbt's <c>sql_header</c> (<c>{% call set_sql_header(config) %}</c>): statements that run before the model's, in the same
+    /// transaction and session (on Snowflake, the same request), so a session setting they make is what the model reads.
+    /// </summary>
+    static IEnumerable<string> SqlHeader(Node node) =>
+        node.Config.GetString("sql_header") is { } header && header.Trim().TrimEnd(';').TrimEnd() is { Length: > 0 } statements ? [statements] : [];
 
     /// <summary>Runs statements as one transaction; a hook among them that fails is named in the error.</summary>
     internal static void InTransaction(IAdapterConnection connection, CompiledNode model, IReadOnlyList<string> statements)
@@ -108,13 +115,13 @@ public sealed class Materializer(SqlDialect dialect, Func<string?, string, Node?
         new($"{hook.Label} of {model.Node.ResourceType.ToString().ToLowerInvariant()} '{model.Node.Name}' failed: {e.Message}", e) { Statement = e.Statement };
 
     /// <summary>full_refresh: false in a model's config protects it from --full-refresh; true forces one.</summary>
-    static bool WantsFullRefresh(Node node, BuildOptions options) =>
-        node.Config.TryGetValue("full_refresh", out var v) && v is not null ? node.Config.GetBool("full_refresh", false) : options.FullRefresh;
+    internal static bool WantsFullRefresh(Node node, bool fullRefresh) =>
+        node.Config.TryGetValue("full_refresh", out var v) && v is not null ? node.Config.GetBool("full_refresh", false) : fullRefresh;
 
     string Incremental(IAdapterConnection connection, Node node, RelationKind? existing, ModelCompiler compile, BuildOptions options)
     {
         var settings = IncrementalSettings.Of(node);
-        var full = WantsFullRefresh(node, options);
+        var full = WantsFullRefresh(node, options.FullRefresh);
         if (settings.Microbatch is { } batches) return new Microbatch(dialect, batches,
             (sql, was) => Table(connection, node, sql, was), sql => CheckContract(connection, node, sql)).Build(connection, node, existing, compile, options, full);
 
@@ -144,9 +151,13 @@ public sealed class Materializer(SqlDialect dialect, Func<string?, string, Node?
     /// <summary>The statements of a table: with an enforced contract, checked, then created with its declared columns and constraints.</summary>
     IReadOnlyList<string> Table(IAdapterConnection connection, Node node, string sql, RelationKind? existing)
     {
-        if (!CheckContract(connection, node, sql)) return dialect.BuildTable(node.Relation, sql, existing);
-        return dialect.BuildContractTable(node.Relation, _contracts.Definition(node), node.Columns.Select(c => c.Name).ToList(), sql, existing);
+        if (!CheckContract(connection, node, sql)) return CopyGrants(node, dialect.BuildTable(node.Relation, sql, existing));
+        return CopyGrants(node, dialect.BuildContractTable(node.Relation, _contracts.Definition(node), node.Columns.Select(c => c.Name).ToList(), sql, existing));
     }
+
+    /// <summary><c>copy_grants: true</c>: the rebuild keeps the replaced relation's grants where the engine can (Snowflake).</summary>
+    IReadOnlyList<string> CopyGrants(Node node, IReadOnlyList<string> statements) =>
+        node.Config.GetBool("copy_grants", false) ? dialect.WithCopyGrants(statements) : statements;
 
     /// <summary>Checks the query's columns against an enforced contract (a mismatch fails the node); false: no contract.</summary>
     bool CheckContract(IAdapterConnection connection, Node node, string sql)

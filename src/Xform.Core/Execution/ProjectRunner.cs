@@ -49,6 +49,8 @@ public sealed class ProjectRunner
     readonly string _database;
     readonly string _targetName;
     readonly DocsPersister _docs;
+    readonly GrantsApplier _grants;
+    readonly QueryComments _comments;
     IRunListener? _listener;
 
     /// <param name="runners">runners that replace the usual one of their resource types (clone's)</param>
@@ -65,6 +67,8 @@ public sealed class ProjectRunner
         _database = project.Session.Target.Database;
         _targetName = project.Session.Target.Name;
         _docs = new DocsPersister(adapter.Dialect, graph.Manifest.Docs);
+        _grants = new GrantsApplier(adapter.Dialect, options.FullRefresh);
+        _comments = new QueryComments(project.Session, adapter.Dialect.QueryCommentAtEnd);
         var build = new BuildOptions(options.FullRefresh, Clock.UtcNow(), options.EventTimeStart, options.EventTimeEnd);
         var root = graph.Manifest.Project.RootDir;
         var byType = new Dictionary<ResourceType, INodeRunner>
@@ -90,10 +94,12 @@ public sealed class ProjectRunner
     public IReadOnlyList<NodeResult> Run(IRunListener listener)
     {
         _listener = listener;
+        var runAnnotation = _comments.For(null);
         // before the relations are listed: what another run on these schemas builds must be seen
         using var runLock = _adapter.LockRun(RunSchemaSet.Of(_plan, _graph, _options.StoreFailures), _options.LockTimeout, listener.Waiting);
         using (var connection = _adapter.Open())
         {
+            connection.Annotation = runAnnotation;
             IReadOnlyList<RelationInfo> relations;
             try
             {
@@ -130,6 +136,7 @@ public sealed class ProjectRunner
         string? compiled = null;
         try
         {
+            connection.Annotation = _comments.For(node);
             var runner = _runners.TryGetValue(node.ResourceType, out var r) ? r
                 : throw new XformException($"cannot run {node.ResourceType} nodes", node.Location);
             var key = (node.Relation.Schema.ToLowerInvariant(), node.Relation.Identifier.ToLowerInvariant());
@@ -151,6 +158,8 @@ public sealed class ProjectRunner
                     w => _listener?.Warn(w));
                 if (comments.Count > 0) outcome = outcome with { ExecutedSql = outcome.ExecutedSql + "\n" + string.Join(";\n\n", comments) + ";\n" };
             }
+            if (outcome.Status == NodeStatus.Success && _grants.Apply(connection, node, existing, w => _listener?.Warn(w)) is { Count: > 0 } dcl)
+                outcome = outcome with { ExecutedSql = outcome.ExecutedSql + "\n" + string.Join(";\n\n", dcl) + ";\n" };
             _files.WriteRun(node, outcome.ExecutedSql);
             if (outcome.Relations is { } built) Record(connection, built);
             else if (runner.WritesRelation)

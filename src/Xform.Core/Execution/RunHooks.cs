@@ -90,19 +90,23 @@ public sealed class RunHooks(ProjectConfig project, Compiler compiler)
 
     static object? Result(NodeResult r) => new MemberObject(r.Node.UniqueId, new Dictionary<string, object?>(StringComparer.Ordinal)
     {
-        ["node"] = new MemberObject(r.Node.UniqueId, new Dictionary<string, object?>(StringComparer.Ordinal)
-        {
-            ["unique_id"] = r.Node.UniqueId, ["name"] = r.Node.Name, ["resource_type"] = r.Node.ResourceType.ToString().ToLowerInvariant(),
-            ["package_name"] = r.Node.PackageName, ["original_file_path"] = r.Node.OriginalFilePath, ["path"] = r.Node.Path,
-            ["database"] = r.Node.Relation.Database, ["schema"] = r.Node.Relation.Schema, ["alias"] = r.Node.Relation.Identifier,
-            ["identifier"] = r.Node.Relation.Identifier, ["tags"] = r.Node.Config.Tags.Cast<object?>().ToList(),
-            ["config"] = new MemberObject("config", new Dictionary<string, object?>(r.Node.Config, StringComparer.Ordinal)),
-        }),
+        ["node"] = NodeObject(r.Node),
         ["status"] = r.StatusText,
         ["message"] = r.Message,
         ["execution_time"] = r.Elapsed.TotalSeconds,
         ["thread_id"] = r.ThreadId,
         ["failures"] = r.Failures,
         ["adapter_response"] = new Dictionary<string, object?>(StringComparer.Ordinal),
+    });
+
+    /// <summary>A node as on-run-end's results and the query comment see it: the manifest fields templates read.</summary>
+    internal static MemberObject NodeObject(Node node) => new(node.UniqueId, new Dictionary<string, object?>(StringComparer.Ordinal)
+    {
+        ["unique_id"] = node.UniqueId, ["name"] = node.Name, ["resource_type"] = node.ResourceType.ToString().ToLowerInvariant(),
+        ["package_name"] = node.PackageName, ["original_file_path"] = node.OriginalFilePath, ["path"] = node.Path,
+        ["database"] = node.Relation.Database, ["schema"] = node.Relation.Schema, ["alias"] = node.Relation.Identifier,
+        ["identifier"] = node.Relation.Identifier, ["tags"] = node.Config.Tags.Cast<object?>().ToList(),
+        ["fqn"] = node.Fqn.Cast<object?>().ToList(),
+        ["config"] = new MemberObject("config", new Dictionary<string, object?>(node.Config, StringComparer.Ordinal)),
     });
 }

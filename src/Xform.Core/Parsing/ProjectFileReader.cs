@@ -11,13 +11,13 @@ public static class ProjectFileReader
     [
         "name", "version", "profile", "config-version", "model-paths", "seed-paths", "macro-paths", "test-paths",
         "snapshot-paths", "target-path", "clean-targets", "vars", "models", "seeds", "tests", "data_tests", "sources",
-        "snapshots", "packages-install-path", "dispatch", "on-run-start", "on-run-end", "analysis-paths",
+        "snapshots", "packages-install-path", "dispatch", "on-run-start", "on-run-end", "analysis-paths", "query-comment",
     ];
 
     static readonly string[] AcceptedUnused =
     [
         "require-dbt-version", "docs-paths", "asset-paths", "log-path",
-        "quoting", "query-comment", "flags", "restrict-access",
+        "quoting", "flags", "restrict-access",
         "exposures", "metrics", "semantic-models", "saved-queries", "unit_tests", "dbt-cloud",
     ];
 
@@ -87,7 +87,31 @@ public static class ProjectFileReader
             Dispatch = Dispatch(map),
             OnRunStart = RunHooks(map, "on-run-start"),
             OnRunEnd = RunHooks(map, "on-run-end"),
+            QueryComment = QueryComment(map),
         };
+    }
+
+    /// <summary>
+    /// <c>query-comment</c>: a string (the comment's template; null or empty turns comments off) or a mapping with
+    /// <c>comment</c>, <c>append</c> and <c>job-label</c>, as dbt reads it.
+    /// </summary>
+    static QueryCommentSetting QueryComment(YamlMap map)
+    {
+        const string key = "query-comment";
+        // null (as '') turns comments off; only a project file without the key gets dbt's default
+        if (map.Entries.FirstOrDefault(e => e.Key == key) is not { Value: { } node }) return QueryCommentSetting.Default;
+        var at = node.At(map.File);
+        if (Yaml.IsNull(node)) return new QueryCommentSetting("", null, false, at);
+        if (node is YamlScalar) return new QueryCommentSetting(Convert.ToString(Yaml.ToValue(node), System.Globalization.CultureInfo.InvariantCulture) ?? "", null, false, at);
+        if (node is not YamlMapping) throw new XformException($"'{key}' must be a comment (text) or a mapping with comment, append and job-label, not {Yaml.Describe(node)}", at);
+        var settings = new YamlMap(node, map.File, $"'{key}'");
+        settings.CheckKeys($"'{key}'", ["comment", "append", "job-label"], [], []);
+        bool? Flag(string name) => settings.Get(name) is not { } v || Yaml.IsNull(v) ? null
+            : NodeConfig.AsBool(Yaml.ToValue(v)) ?? throw new XformException($"'{name}' of '{key}' must be true or false, not {Yaml.Describe(v)}", v.At(map.File));
+        string? comment = settings.Entries.FirstOrDefault(e => e.Key == "comment") is not { Value: { } c } ? null
+            : Yaml.IsNull(c) ? "" : c is YamlScalar ? Convert.ToString(Yaml.ToValue(c), System.Globalization.CultureInfo.InvariantCulture) ?? ""
+            : throw new XformException($"'comment' of '{key}' must be text, not {Yaml.Describe(c)}", c.At(map.File));
+        return new QueryCommentSetting(comment, Flag("append"), Flag("job-label") ?? false, at);
     }
 
     /// <summary><c>on-run-start</c> / <c>on-run-end</c>: a SQL template or a list of them, rendered when the run reaches them.</summary>

@@ -13,14 +13,14 @@ public static class ConfigKeys
         "batch_size", "begin", "lookback", "column_types", "delimiter", "quote_columns", "severity", "warn_if",
         "error_if", "where", "limit", "store_failures", "fail_calc", "strategy", "updated_at", "check_cols",
         "hard_deletes", "invalidate_hard_deletes", "target_schema", "target_database", "snapshot_meta_column_names", "dbt_valid_to_current", "external_location", "external_options", "csv_options", "loaded_at_field", "freshness",
-        "access", "group", "contract", "persist_docs", "store_failures_as",
+        "access", "group", "contract", "persist_docs", "store_failures_as", "grants", "copy_grants", "query_tag", "sql_header",
     };
 
     /// <summary>Accepted for dbt compatibility with one warning each; no effect in xform yet.</summary>
     public static readonly IReadOnlySet<string> AcceptedUnused = new HashSet<string>(StringComparer.Ordinal)
     {
-        "docs", "grants", "cluster_by", "transient", "query_tag",
-        "sql_header", "quoting", "copy_grants", "snowflake_warehouse", "indexes", "unlogged",
+        "docs", "cluster_by", "transient",
+        "quoting", "snowflake_warehouse", "indexes", "unlogged",
         "packages", "docs_blocks",
         "labels", "file_format", "location_root", "on_configuration_change", "auto_refresh",
     };

@@ -63,7 +63,7 @@ public sealed class NodeConfig : ValueMap
     /// </summary>
     public SourceLocation? OriginOf(string key) => _origin?.Of(key);
 
-    /// <summary>Layers <paramref name="overrides"/> on top: scalars replace, tags append, meta merges.
+    /// <summary>Layers <paramref name="overrides"/> on top: scalars replace, tags append, meta merges, grants merge per privilege.
     /// <paramref name="at"/> is where they were written, for keys that <see cref="ConfigValues"/> does not place.</summary>
     public NodeConfig With(IEnumerable<KeyValuePair<string, object?>> overrides, SourceLocation? at = null)
     {
@@ -73,7 +73,9 @@ public sealed class NodeConfig : ValueMap
         foreach (var (rawKey, value) in overrides)
         {
             var key = rawKey.TrimStart('+').Replace("pre_hook", "pre-hook").Replace("post_hook", "post-hook");
-            if (ConfigKeys.IsAdditive(key) && merged.TryGetValue(key, out var existing))
+            if (key == "grants")
+                merged[key] = Grants.Merge(merged.GetValueOrDefault(key), value);
+            else if (ConfigKeys.IsAdditive(key) && merged.TryGetValue(key, out var existing))
                 merged[key] = Combine(existing, value);
             else
                 merged[key] = value;

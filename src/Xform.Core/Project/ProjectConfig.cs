@@ -36,6 +36,19 @@ public sealed record ProjectConfig(
 
     /// <summary>The statements run after the last node; their templates see <c>results</c>, <c>schemas</c> and <c>database_schemas</c>.</summary>
     public IReadOnlyList<HookConfig> OnRunEnd { get; init; } = [];
+
+    /// <summary><c>query-comment</c>: the comment added to every statement sent (dbt's JSON comment when not set).</summary>
+    public QueryCommentSetting QueryComment { get; init; } = QueryCommentSetting.Default;
+}
+
+/// <summary>
+/// <c>query-comment</c> in project.yml: a template rendered with <c>node</c> and <c>target</c> (null: dbt's default JSON
+/// comment; empty: no comment), put after the statement when <paramref name="Append"/> (null: the engine's default, after
+/// it on Snowflake only). <paramref name="JobLabel"/> is BigQuery's and read by no engine here.
+/// </summary>
+public sealed record QueryCommentSetting(string? Template, bool? Append, bool JobLabel, SourceLocation? At)
+{
+    public static readonly QueryCommentSetting Default = new(null, null, false, null);
 }
 
 /// <summary>One output of a profile: the connection a command runs against.</summary>

@@ -34,6 +34,13 @@ public sealed class ConfigObject(Func<NodeConfig> current, ConfigValues? capture
                 if (capture is not null && capture.TryGetValue(key, out var captured)) return captured;
                 return current().TryGetValue(key, out var v) && v is not null ? v : c.Get(1, "default");
             }),
+            // dbt's config.set: recorded while parsing (set_sql_header's way); a no-op when the node runs, as in dbt
+            "set" => (HostFunction)(c =>
+            {
+                var key = c.Get(0, "name") as string ?? throw c.Error("config.set needs a config name");
+                if (capture is not null) Set(key, c.Get(1, "value"), c);
+                return "";
+            }),
             "require" => (HostFunction)(c =>
             {
                 var key = c.Get(0, "name") as string ?? throw c.Error("config.require needs a config name");

@@ -8,3 +8,9 @@
     {%- set configured = config.get('full_refresh') -%}
     {{ return(flags.FULL_REFRESH if configured is none else configured) }}
 {%- endmacro %}
+
+{#- dbt's set_sql_header: {% call set_sql_header(config) %} statements {% endcall %} records them as the model's
+    sql_header, which runs before the model's statement, in the same session. -#}
+{% macro set_sql_header(config) -%}
+    {{ config.set('sql_header', caller()) }}
+{%- endmacro %}

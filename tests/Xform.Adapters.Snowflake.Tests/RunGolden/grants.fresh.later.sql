@@ -1,0 +1,6 @@
+create or replace transient table "<schema>"."FRESH" as (
+
+select 1 as id
+);
+
+grant select on "<schema>"."FRESH" to bi;
