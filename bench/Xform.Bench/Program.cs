@@ -11,7 +11,9 @@ static class Program
     const string Usage = """
         xform-bench: benchmarks of xform parse/compile (run it in Release: dotnet run -c Release --project bench/Xform.Bench -- ...)
 
-          gen-project   --models N --out DIR [--seed S]       write a synthetic project of N models (deterministic)
+          gen-project   --models N --out DIR [--seed S] [--shape issue17]
+                                                              write a synthetic project of N models (deterministic);
+                                                              issue17: 1-3 refs, a YAML file per 100 models, 2 tests each
           parse-compile --project DIR [--runs R] [--no-build] [--xform PATH]
                                                               xform parse and compile: child processes (wall, peak RSS)
                                                               and warm in-process (XformCli.Run), min / median of R runs
@@ -41,9 +43,11 @@ static class Program
                         var n = o.Int("--models") ?? throw new BenchException("gen-project needs --models N");
                         var dir = o.String("--out") ?? throw new BenchException("gen-project needs --out DIR");
                         var seed = (ulong)(o.Int("--seed") ?? 42);
+                        var shape = o.String("--shape");
+                        if (shape is not (null or "issue17")) throw new BenchException($"--shape takes issue17 (or nothing), not '{shape}'");
                         o.Done();
                         var watch = Stopwatch.StartNew();
-                        ProjectGenerator.Write(dir, n, seed);
+                        ProjectGenerator.Write(dir, n, seed, shape == "issue17");
                         Console.WriteLine($"wrote {n} models to {dir} (seed {seed}) in {watch.Elapsed.TotalSeconds:0.00}s");
                         return 0;
                     }

@@ -47,6 +47,8 @@ public sealed record TaskOptions
     public bool Quiet { get; init; }
     public bool Debug { get; init; }
     public bool UseColors { get; init; } = true;
+    /// <summary>--no-partial-parse: false. On by default, as in dbt; DBT_PARTIAL_PARSE=false (or XFORM_PARTIAL_PARSE) turns it off too.</summary>
+    public bool PartialParse { get; init; } = true;
 }
 
 /// <summary>
@@ -115,7 +117,16 @@ public sealed class Workspace : IDisposable
         ["QUIET"] = Options.Quiet,
         ["DEBUG"] = Options.Debug,
         ["USE_COLORS"] = Options.UseColors,
+        ["PARTIAL_PARSE"] = PartialParse,
     };
+
+    /// <summary>Whether this command reuses the last parse: not with --no-partial-parse, nor with DBT_PARTIAL_PARSE (or XFORM_PARTIAL_PARSE) false.</summary>
+    public bool PartialParse => Options.PartialParse && !Off("XFORM_PARTIAL_PARSE") && !Off("DBT_PARTIAL_PARSE");
+
+    static bool Off(string variable) => Environment.GetEnvironmentVariable(variable)?.Trim().ToLowerInvariant() is "false" or "0" or "no" or "off";
+
+    /// <summary>Where the parse is saved for the next command (dbt's target/partial_parse.msgpack).</summary>
+    public string PartialParsePath => Path.Combine(TargetDir, "partial_parse.bin");
 
     public ProjectConfig Project => _project ??= Flushed(ProjectFileReader.Read(ProjectDir, _warnings));
 
@@ -138,12 +149,21 @@ public sealed class Workspace : IDisposable
     public IReadOnlyDictionary<string, object?> CliVars => _cliVars ??= VarsParser.Parse(Options.Vars);
 
     /// <summary>The parsed project. Needs the target (for the adapter's macros and target.*).</summary>
-    public LoadedProject Loaded => _loaded ??= Flushed(ProjectLoader.Load(
+    public LoadedProject Loaded => _loaded ??= Flushed(Reported(ProjectLoader.Load(
         new LoadOptions(ProjectDir, Options.Threads is int t and >= 1 ? Target with { Threads = t } : Target, CliVars, Adapter.Macros, Adapter.Quote, _log)
         {
             Invocation = Invocation,
             TargetFields = Adapter.TargetFields,
-        }, Project, _warnings));
+            PartialParsePath = PartialParse ? PartialParsePath : null,
+        }, Project, _warnings)));
+
+    /// <summary>With --debug, what partial parsing reused (as dbt's debug log says it).</summary>
+    LoadedProject Reported(LoadedProject loaded)
+    {
+        if (Options.Debug && loaded.PartialParse is { } p)
+            _log($"partial parse: reused {p.Reused} of {p.Reused + p.Parsed} model files" + (p.FullParseReason is { } why ? $" (full parse: {why})" : ""));
+        return loaded;
+    }
 
     public DependencyGraph Graph => _graph ??= DependencyGraph.Build(Loaded.Manifest);
 
