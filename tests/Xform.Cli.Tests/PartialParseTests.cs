@@ -63,7 +63,10 @@ public class PartialParseTests
         foreach (var name in s.Models.Keys.Take(3 + s.Yaml % 3))
         {
             yaml.Append("  - name: ").Append(name).Append("\n    description: 'variant ").Append(s.Yaml).Append("'\n");
-            if (s.Yaml % 2 == 1) yaml.Append("    config:\n      tags: ['from_yaml']\n");
+            if (s.Yaml % 2 == 1 || s.Yaml % 3 == 2) yaml.Append("    config:\n");
+            if (s.Yaml % 2 == 1) yaml.Append("      tags: ['from_yaml']\n");
+            // Another relation name: the SQL of every model that reads it changes.
+            if (s.Yaml % 3 == 2) yaml.Append("      alias: 'renamed_").Append(name).Append("'\n");
             yaml.Append("    columns:\n      - name: id\n        data_tests: [").Append(s.Yaml % 4 < 2 ? "not_null" : "unique, not_null").Append("]\n");
         }
         p.Write("models/schema.yml", yaml.ToString());
@@ -169,16 +172,23 @@ public class PartialParseTests
 
     static string Reuse(CliResult r) => Regex.Match(r.All, "partial parse: [^\n]*").Value;
 
+    static string CompileReuse(CliResult r) => Regex.Match(r.All, "partial compile: [^\n]*").Value;
+
     [Test]
     public void An_unchanged_project_reuses_every_model_and_one_edit_reparses_only_that_file()
     {
         using var p = Small();
         Assert.That(Reuse(p.Run("parse", "--debug")), Is.EqualTo("partial parse: reused 0 of 5 model files (full parse: no saved parse)"));
         Assert.That(File.Exists(Path.Combine(p.Dir, "target", "partial_parse.bin")));
-        Assert.That(Reuse(p.Run("compile", "--debug")), Is.EqualTo("partial parse: reused 5 of 5 model files"));
-        p.Write("models/m3.sql", "select id, 3 as x from {{ ref('m1') }}\n");
+        var first = p.Run("compile", "--debug");
+        Assert.That(Reuse(first), Is.EqualTo("partial parse: reused 5 of 5 model files"));
+        Assert.That(CompileReuse(first), Is.EqualTo("partial compile: reused the SQL of 0 of 5 models"));
+        Assert.That(CompileReuse(p.Run("compile", "--debug")), Is.EqualTo("partial compile: reused the SQL of 5 of 5 models"));
+        p.Write("models/m3.sql", "{{ config(materialized='table') }}\nselect id, 3 as x from {{ ref('m1') }}\n");
         var r = p.Run("compile", "--debug");
         Assert.That(Reuse(r), Is.EqualTo("partial parse: reused 4 of 5 model files"));
+        // m4 reads m3, whose relation did not change: only m3 is rendered again.
+        Assert.That(CompileReuse(r), Is.EqualTo("partial compile: reused the SQL of 4 of 5 models"));
         Assert.That(p.Read("target/compiled/pp/models/m3.sql"), Does.Contain("3 as x"));
         p.Write("models/m5.sql", "select 5 as id\n");
         File.Delete(Path.Combine(p.Dir, "models", "m4.sql"));
@@ -222,8 +232,14 @@ public class PartialParseTests
     {
         using var p = Small();
         p.Write("models/m0.sql", "{{ config(meta={'run': invocation_id}) }}\nselect 1 as id\n");
-        p.Run("parse");
-        Assert.That(Reuse(p.Run("parse", "--debug")), Is.EqualTo("partial parse: reused 4 of 5 model files"));
+        p.Run("compile");
+        var r = p.Run("compile", "--debug");
+        Assert.That(Reuse(r), Is.EqualTo("partial parse: reused 4 of 5 model files"));
+        // The config (meta) differs each time, so the SQL is rendered again too.
+        Assert.That(CompileReuse(r), Is.EqualTo("partial compile: reused the SQL of 4 of 5 models"));
+        p.Write("models/m1.sql", "select {{ run_query('select 1') is none }} as id\n");
+        p.Run("compile");
+        Assert.That(CompileReuse(p.Run("compile", "--debug")), Is.EqualTo("partial compile: reused the SQL of 3 of 5 models"), "a render that read the database is not kept");
     }
 
     [Test]

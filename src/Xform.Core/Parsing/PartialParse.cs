@@ -52,6 +52,9 @@ internal sealed class PartialParseCache
         FullParseReason = reason;
     }
 
+    /// <summary>The project-wide key (see <see cref="KeyOf"/>).</summary>
+    public string Key => _key;
+
     /// <summary>Why the previous parse was not reused (null: it was, for every file that did not change).</summary>
     public string? FullParseReason { get; }
 
@@ -145,7 +148,7 @@ internal sealed class PartialParseCache
     /// The key of everything every render depends on: xform's build and its internal macros, the project and package files,
     /// every macro file, the target and its adapter's fields, --vars. Hashed, so no secret of the target is written.
     /// </summary>
-    public static string? Key(IEnumerable<string> projectFiles, IEnumerable<MacroPackage> macros, TargetConfig target,
+    public static string? KeyOf(IEnumerable<string> projectFiles, IEnumerable<MacroPackage> macros, TargetConfig target,
         IReadOnlyDictionary<string, object?>? targetFields, IReadOnlyDictionary<string, object?> cliVars)
     {
         var sb = new StringBuilder(Format).Append('\n');

@@ -17,6 +17,9 @@ public sealed record LoadedProject(Manifest Manifest, CompileSession Session, IR
     /// <summary>What partial parsing reused (null: it was off).</summary>
     public PartialParseResult? PartialParse { get; init; }
 
+    /// <summary>The project-wide key of the saved parse, which saved compiled SQL shares (null: partial parsing is off).</summary>
+    public string? PartialParseKey { get; init; }
+
     /// <summary>The macros a node calls directly: its template's calls, or a generic test's macro.</summary>
     public IReadOnlyList<MacroCall> MacroCallsOf(Node node) =>
         node.TestMetadata is { } meta ? [TestMacroCall((string)meta["macro"]!)]
@@ -79,7 +82,7 @@ public static class ProjectLoader
 
         var docs = new Dictionary<string, DocsBlock>(StringComparer.Ordinal);
         var cache = options.PartialParsePath is { } cachePath
-            && PartialParseCache.Key(new[] { project }.Concat(packages).Select(p => p.FilePath), macroPackages, options.Target, options.TargetFields, options.CliVars) is { } key
+            && PartialParseCache.KeyOf(new[] { project }.Concat(packages).Select(p => p.FilePath), macroPackages, options.Target, options.TargetFields, options.CliVars) is { } key
             ? PartialParseCache.Open(cachePath, key) : null;
         var parsed = new ParsedNodes { PartialParse = cache };
         var objects = new List<ProjectObject>();
@@ -99,6 +102,7 @@ public static class ProjectLoader
         {
             Files = sources.SelectMany(s => s.Index.Files).ToList(),
             PartialParse = cache?.Result,
+            PartialParseKey = cache?.Key,
         };
     }
 

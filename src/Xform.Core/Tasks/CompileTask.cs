@@ -14,6 +14,7 @@ public static class CompileTask
         var compiler = new Compiler(workspace.Loaded, workspace.Graph, workspace.Adapter.External, workspace.DeferredFor(models), workspace.Adapter.Open)
         {
             EmptyInputs = workspace.Options.Empty ? workspace.Adapter.Dialect.EmptySubquery : null,
+            Reuse = workspace.Loaded.PartialParseKey is { } key ? CompiledSqlCache.Open(Path.Combine(workspace.TargetDir, "partial_compile.bin"), key) : null,
         };
         var files = new SqlFileWriter(workspace.TargetDir, workspace.Project.Name);
         var errors = new List<XformException>();
@@ -32,6 +33,11 @@ public static class CompileTask
         });
         if (errors.Count > 0) throw errors.Count == 1 ? errors[0] : new XformAggregateException(errors);
         var result = compiled.Select(c => c!).ToList();
+        if (compiler.Reuse is { } reuse)
+        {
+            reuse.Save(workspace.Loaded.Session.EnvReads, workspace.Manifest.Nodes.Keys.ToHashSet(StringComparer.Ordinal));
+            workspace.Debug($"partial compile: reused the SQL of {reuse.Counts.Reused} of {reuse.Counts.Reused + reuse.Counts.Rendered} models");
+        }
         workspace.WriteManifest(result.ToDictionary(c => c.Node.UniqueId, c => c.Sql));
         return result;
     }

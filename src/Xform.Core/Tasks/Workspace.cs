@@ -160,9 +160,15 @@ public sealed class Workspace : IDisposable
     /// <summary>With --debug, what partial parsing reused (as dbt's debug log says it).</summary>
     LoadedProject Reported(LoadedProject loaded)
     {
-        if (Options.Debug && loaded.PartialParse is { } p)
-            _log($"partial parse: reused {p.Reused} of {p.Reused + p.Parsed} model files" + (p.FullParseReason is { } why ? $" (full parse: {why})" : ""));
+        if (loaded.PartialParse is { } p)
+            Debug($"partial parse: reused {p.Reused} of {p.Reused + p.Parsed} model files" + (p.FullParseReason is { } why ? $" (full parse: {why})" : ""));
         return loaded;
+    }
+
+    /// <summary>A line for --debug only.</summary>
+    public void Debug(string message)
+    {
+        if (Options.Debug) _log(message);
     }
 
     public DependencyGraph Graph => _graph ??= DependencyGraph.Build(Loaded.Manifest);
