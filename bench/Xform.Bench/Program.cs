@@ -18,6 +18,7 @@ static class Program
                                                               xform parse and compile: child processes (wall, peak RSS)
                                                               and warm in-process (XformCli.Run), min / median of R runs
           stages        --project DIR [--runs R]              warm in-process time of each pipeline stage of compile
+          selection     --project DIR [--runs R]              warm in-process time of each selector form on the project's graph
           all           [--sizes 1000,10000] [--runs R] [--seed S] [--keep] [--no-build] [--xform PATH]
                                                               generate projects in a temp folder, run everything,
                                                               print a Markdown report for bench/README.md
@@ -67,6 +68,17 @@ static class Program
                         var runs = o.Int("--runs") ?? 5;
                         o.Done();
                         Console.WriteLine(Report.StageTable([(CountModels(dir), Bench.Stages(dir, runs, Log))]));
+                        return 0;
+                    }
+                case "selection":
+                    {
+                        var dir = o.String("--project") ?? throw new BenchException("selection needs --project DIR");
+                        var runs = o.Int("--runs") ?? 7;
+                        o.Done();
+                        Console.WriteLine("| selector | nodes matched | min ms | median ms |");
+                        Console.WriteLine("|---|---:|---:|---:|");
+                        foreach (var (selector, matched, min, median) in Selection.Run(dir, runs))
+                            Console.WriteLine(FormattableString.Invariant($"| `{selector}` | {matched} | {min:0.0} | {median:0.0} |"));
                         return 0;
                     }
                 case "overhead":

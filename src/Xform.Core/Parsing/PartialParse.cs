@@ -148,13 +148,14 @@ internal sealed class PartialParseCache
     /// The key of everything every render depends on: xform's build and its internal macros, the project and package files,
     /// every macro file, the target and its adapter's fields, --vars. Hashed, so no secret of the target is written.
     /// </summary>
+    /// <param name="adapter">a type of the adapter's assembly (its build is part of the key: it quotes and names relations)</param>
     public static string? KeyOf(IEnumerable<string> projectFiles, IEnumerable<MacroPackage> macros, TargetConfig target,
-        IReadOnlyDictionary<string, object?>? targetFields, IReadOnlyDictionary<string, object?> cliVars)
+        IReadOnlyDictionary<string, object?>? targetFields, IReadOnlyDictionary<string, object?> cliVars, Module? adapter)
     {
         var sb = new StringBuilder(Format).Append('\n');
         var core = typeof(PartialParseCache).Assembly;
         sb.Append(core.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion).Append(' ')
-          .Append(core.ManifestModule.ModuleVersionId).Append('\n');
+          .Append(core.ManifestModule.ModuleVersionId).Append(' ').Append(adapter?.ModuleVersionId).Append('\n');
         foreach (var file in projectFiles)
             sb.Append(file).Append(' ').Append(File.Exists(file) ? FileIndex.Checksum(File.ReadAllText(file)) : "-").Append('\n');
         foreach (var package in macros)

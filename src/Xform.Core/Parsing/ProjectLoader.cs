@@ -82,7 +82,7 @@ public static class ProjectLoader
 
         var docs = new Dictionary<string, DocsBlock>(StringComparer.Ordinal);
         var cache = options.PartialParsePath is { } cachePath
-            && PartialParseCache.KeyOf(new[] { project }.Concat(packages).Select(p => p.FilePath), macroPackages, options.Target, options.TargetFields, options.CliVars) is { } key
+            && PartialParseCache.KeyOf(new[] { project }.Concat(packages).Select(p => p.FilePath), macroPackages, options.Target, options.TargetFields, options.CliVars, options.Quote.Method.Module) is { } key
             ? PartialParseCache.Open(cachePath, key) : null;
         var parsed = new ParsedNodes { PartialParse = cache };
         var objects = new List<ProjectObject>();

@@ -149,13 +149,13 @@ public sealed class Workspace : IDisposable
     public IReadOnlyDictionary<string, object?> CliVars => _cliVars ??= VarsParser.Parse(Options.Vars);
 
     /// <summary>The parsed project. Needs the target (for the adapter's macros and target.*).</summary>
-    public LoadedProject Loaded => _loaded ??= Flushed(Reported(ProjectLoader.Load(
+    public LoadedProject Loaded => _loaded ??= Flushed(Reported(Timed("parse", () => ProjectLoader.Load(
         new LoadOptions(ProjectDir, Options.Threads is int t and >= 1 ? Target with { Threads = t } : Target, CliVars, Adapter.Macros, Adapter.Quote, _log)
         {
             Invocation = Invocation,
             TargetFields = Adapter.TargetFields,
             PartialParsePath = PartialParse ? PartialParsePath : null,
-        }, Project, _warnings)));
+        }, Project, _warnings))));
 
     /// <summary>With --debug, what partial parsing reused (as dbt's debug log says it).</summary>
     LoadedProject Reported(LoadedProject loaded)
@@ -165,13 +165,29 @@ public sealed class Workspace : IDisposable
         return loaded;
     }
 
+    /// <summary>Runs a stage; with --debug, says how long it took (where a command's time goes).</summary>
+    public T Timed<T>(string stage, Func<T> run)
+    {
+        if (!Options.Debug) return run();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var result = run();
+        _log($"timing: {stage} {watch.Elapsed.TotalMilliseconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture)} ms");
+        return result;
+    }
+
     /// <summary>A line for --debug only.</summary>
     public void Debug(string message)
     {
         if (Options.Debug) _log(message);
     }
 
-    public DependencyGraph Graph => _graph ??= DependencyGraph.Build(Loaded.Manifest);
+    public DependencyGraph Graph => _graph ??= BuildGraph();
+
+    DependencyGraph BuildGraph()
+    {
+        var manifest = Loaded.Manifest; // parsed first, so the graph's timing is its own
+        return Timed("graph", () => DependencyGraph.Build(manifest));
+    }
 
     public Manifest Manifest => Graph.Manifest;
 
@@ -244,8 +260,15 @@ public sealed class Workspace : IDisposable
         Defer() is { } defer ? Planner.Deferred(Manifest, selected.Select(n => n.UniqueId).ToHashSet(StringComparer.Ordinal), defer with { CheckRead = null }) : null;
 
     /// <summary>Writes target/manifest.json, with the compiled code of the nodes compiled in this command.</summary>
-    public void WriteManifest(IReadOnlyDictionary<string, string>? compiled = null) =>
-        ManifestWriter.Write(TargetDir, Loaded, Graph, compiled ?? new Dictionary<string, string>(), InvocationId);
+    public void WriteManifest(IReadOnlyDictionary<string, string>? compiled = null)
+    {
+        var (loaded, graph) = (Loaded, Graph);
+        Timed("manifest.json", () =>
+        {
+            ManifestWriter.Write(TargetDir, loaded, graph, compiled ?? new Dictionary<string, string>(), InvocationId);
+            return 0;
+        });
+    }
 
     /// <summary>What retry needs to repeat this command; --vars values are left out (they may hold secrets).</summary>
     public JsonObject Args(string which)
