@@ -77,7 +77,7 @@ static class Program
                         o.Done();
                         Console.WriteLine("| selector | nodes matched | min ms | median ms |");
                         Console.WriteLine("|---|---:|---:|---:|");
-                        foreach (var (selector, matched, min, median) in Selection.Run(dir, runs))
+                        foreach (var (selector, matched, min, median) in Selection.Run(dir, runs, Log))
                             Console.WriteLine(FormattableString.Invariant($"| `{selector}` | {matched} | {min:0.0} | {median:0.0} |"));
                         return 0;
                     }

@@ -14,7 +14,7 @@ namespace Xform.Bench;
 /// </summary>
 static class Selection
 {
-    public static IReadOnlyList<(string Selector, int Matched, double MinMs, double MedianMs)> Run(string projectDir, int runs)
+    public static IReadOnlyList<(string Selector, int Matched, double MinMs, double MedianMs)> Run(string projectDir, int runs, Action<string> log)
     {
         var dir = Path.GetFullPath(projectDir);
         var warnings = new List<Warning>();
@@ -48,6 +48,7 @@ static class Selection
             }
             times.Sort();
             rows.Add((string.Join(" ", form), matched, times[0], times[times.Count / 2]));
+            log(FormattableString.Invariant($"{rows[^1].Item1}: {matched} nodes, median {rows[^1].Item4:0.0} ms"));
         }
         // --exclude, and a selection then ordered for a run, as the planner does.
         {

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Text;
 using Xform.Core.Parsing;
 
@@ -48,13 +47,8 @@ public sealed class CompiledSqlCache
         {
             using var reader = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
             if (reader.ReadString() != Format || reader.ReadString() != key) return empty;
-            var env = new Dictionary<string, string?>(StringComparer.Ordinal);
-            for (var n = reader.ReadInt32(); n > 0; n--)
-            {
-                var name = reader.ReadString();
-                env[name] = reader.ReadBoolean() ? reader.ReadString() : null;
-            }
-            if (env.Any(kv => Environment.GetEnvironmentVariable(kv.Key) != kv.Value)) return empty;
+            var env = CacheCodec.ReadEnv(reader);
+            if (CacheCodec.ChangedEnv(env) is not null) return empty;
             var entries = new Dictionary<string, (string, string)>(StringComparer.Ordinal);
             for (var n = reader.ReadInt32(); n > 0; n--) entries[reader.ReadString()] = (reader.ReadString(), reader.ReadString());
             return new CompiledSqlCache(path, key, entries, env);
@@ -92,19 +86,11 @@ public sealed class CompiledSqlCache
         if (_rendered == 0 && env.Count == _previousEnv.Count && _previous.Keys.All(nodes.Contains)) return;
         var entries = new Dictionary<string, (string Key, string Sql)>(_previous, StringComparer.Ordinal);
         foreach (var (id, entry) in _current) entries[id] = entry;
-        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-        var temp = _path + ".tmp" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
-        using (var writer = new BinaryWriter(File.Create(temp), Encoding.UTF8))
+        CacheCodec.WriteFile(_path, writer =>
         {
             writer.Write(Format);
             writer.Write(_key);
-            writer.Write(env.Count);
-            foreach (var (name, value) in env.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-            {
-                writer.Write(name);
-                writer.Write(value is not null);
-                if (value is not null) writer.Write(value);
-            }
+            CacheCodec.WriteEnv(writer, env);
             var kept = entries.Where(kv => nodes.Contains(kv.Key)).OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
             writer.Write(kept.Count);
             foreach (var (id, (key, sql)) in kept)
@@ -113,7 +99,6 @@ public sealed class CompiledSqlCache
                 writer.Write(key);
                 writer.Write(sql);
             }
-        }
-        File.Move(temp, _path, overwrite: true);
+        });
     }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
@@ -69,15 +68,8 @@ internal sealed class PartialParseCache
             using var reader = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
             if (reader.ReadString() != Format) return new(path, key, [], [], "the saved parse is of another format");
             if (reader.ReadString() != key) return new(path, key, [], [], "xform, project.yml, a macro, the target or --vars changed");
-            var env = new Dictionary<string, string?>(StringComparer.Ordinal);
-            for (var n = reader.ReadInt32(); n > 0; n--)
-            {
-                var name = reader.ReadString();
-                env[name] = CacheCodec.ReadNullable(reader);
-            }
-            foreach (var (name, value) in env)
-                if (Environment.GetEnvironmentVariable(name) != value)
-                    return new(path, key, [], [], $"environment variable {name} changed");
+            var env = CacheCodec.ReadEnv(reader);
+            if (CacheCodec.ChangedEnv(env) is { } changed) return new(path, key, [], [], $"environment variable {changed} changed");
             var entries = new Dictionary<string, ModelParse>(StringComparer.Ordinal);
             for (var n = reader.ReadInt32(); n > 0; n--)
             {
@@ -121,18 +113,11 @@ internal sealed class PartialParseCache
         var env = new Dictionary<string, string?>(_previousEnv, StringComparer.Ordinal);
         foreach (var (name, value) in envReads) env[name] = value;
         if (FullParseReason is null && _parsed == 0 && _current.Count == _previous.Count && env.Count == _previousEnv.Count) return;
-        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-        var temp = _path + ".tmp" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
-        using (var writer = new BinaryWriter(File.Create(temp), Encoding.UTF8))
+        CacheCodec.WriteFile(_path, writer =>
         {
             writer.Write(Format);
             writer.Write(_key);
-            writer.Write(env.Count);
-            foreach (var (name, value) in env.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-            {
-                writer.Write(name);
-                CacheCodec.WriteNullable(writer, value);
-            }
+            CacheCodec.WriteEnv(writer, env);
             var entries = _current.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
             writer.Write(entries.Count);
             foreach (var (id, parse) in entries)
@@ -140,8 +125,7 @@ internal sealed class PartialParseCache
                 writer.Write(id);
                 CacheCodec.WriteModel(writer, parse);
             }
-        }
-        File.Move(temp, _path, overwrite: true);
+        });
     }
 
     /// <summary>

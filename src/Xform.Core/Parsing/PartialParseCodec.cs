@@ -23,6 +23,41 @@ internal static class CacheCodec
 
     public static string? ReadNullable(BinaryReader r) => r.ReadBoolean() ? r.ReadString() : null;
 
+    /// <summary>Environment variables templates read, with their values (null: unset), in name order.</summary>
+    public static void WriteEnv(BinaryWriter w, IReadOnlyDictionary<string, string?> env)
+    {
+        w.Write(env.Count);
+        foreach (var (name, value) in env.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            w.Write(name);
+            WriteNullable(w, value);
+        }
+    }
+
+    public static Dictionary<string, string?> ReadEnv(BinaryReader r)
+    {
+        var env = new Dictionary<string, string?>(StringComparer.Ordinal);
+        for (var n = r.ReadInt32(); n > 0; n--)
+        {
+            var name = r.ReadString();
+            env[name] = ReadNullable(r);
+        }
+        return env;
+    }
+
+    /// <summary>The first variable whose value is not the saved one now, or null.</summary>
+    public static string? ChangedEnv(IReadOnlyDictionary<string, string?> env) =>
+        env.FirstOrDefault(kv => Environment.GetEnvironmentVariable(kv.Key) != kv.Value).Key;
+
+    /// <summary>Writes a cache file through a temporary one, so that a reader (another xform) never sees half of it.</summary>
+    public static void WriteFile(string path, Action<BinaryWriter> write)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temp = path + ".tmp" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        using (var writer = new BinaryWriter(File.Create(temp), Encoding.UTF8)) write(writer);
+        File.Move(temp, path, overwrite: true);
+    }
+
     static void WriteLocation(BinaryWriter w, SourceLocation at)
     {
         w.Write(at.File ?? "");

@@ -47,18 +47,20 @@ public sealed class CompiledTemplate
     /// <summary>The macros the template calls, read from its syntax tree (once).</summary>
     public IReadOnlyList<MacroCall> Calls => _calls ??= JinjaCalls.Of(Parsed().Body);
 
+    private readonly object _gate = new();
+
     (SourceText Src, List<Stmt> Body) Parsed()
     {
-        if (_body is null)
-            lock (this)
+        if (Volatile.Read(ref _body) is null)
+            lock (_gate)
                 if (_body is null)
                 {
                     var (src, body) = _parse!();
                     _src = src;
-                    _body = body;
+                    Volatile.Write(ref _body, body);
                     _parse = null;
                 }
-        return (_src!, _body);
+        return (_src!, _body!);
     }
 
     /// <summary>A Scriban tree to run: the first one made, once, then a new one each time.</summary>
