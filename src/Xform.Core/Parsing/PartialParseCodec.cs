@@ -49,13 +49,30 @@ internal static class CacheCodec
     public static string? ChangedEnv(IReadOnlyDictionary<string, string?> env) =>
         env.FirstOrDefault(kv => Environment.GetEnvironmentVariable(kv.Key) != kv.Value).Key;
 
-    /// <summary>Writes a cache file through a temporary one, so that a reader (another xform) never sees half of it.</summary>
+    /// <summary>
+    /// Writes a cache file through a temporary one, so that a reader (another xform) never sees half of it. A cache that
+    /// cannot be written (no target folder, a read-only one) is left out: the command does not depend on it.
+    /// </summary>
     public static void WriteFile(string path, Action<BinaryWriter> write)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = path + ".tmp" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
-        using (var writer = new BinaryWriter(File.Create(temp), Encoding.UTF8)) write(writer);
-        File.Move(temp, path, overwrite: true);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            using (var writer = new BinaryWriter(File.Create(temp), Encoding.UTF8)) write(writer);
+            File.Move(temp, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            try
+            {
+                File.Delete(temp);
+            }
+            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
+            {
+                // nothing more to do: the next command writes over it
+            }
+        }
     }
 
     static void WriteLocation(BinaryWriter w, SourceLocation at)
