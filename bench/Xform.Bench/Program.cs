@@ -11,13 +11,16 @@ static class Program
     const string Usage = """
         xform-bench: benchmarks of xform parse/compile (run it in Release: dotnet run -c Release --project bench/Xform.Bench -- ...)
 
-          gen-project   --models N --out DIR [--seed S]       write a synthetic project of N models (deterministic)
+          gen-project   --models N --out DIR [--seed S] [--shape issue17]
+                                                              write a synthetic project of N models (deterministic);
+                                                              issue17: 1-3 refs, a YAML file per 100 models, 2 tests each
           parse-compile --project DIR [--runs R] [--no-build] [--xform PATH]
                                                               xform parse and compile: child processes (wall, peak RSS)
                                                               and warm in-process (XformCli.Run), min / median of R runs
           stages        --project DIR [--runs R]              warm in-process time of each pipeline stage of compile
           seed-load     [--rows N]                           load an N-row seed (default 1,000,000) into DuckDB, as shipped
                                                               and through the appender, two rounds each
+          selection     --project DIR [--runs R]              warm in-process time of each selector form on the project's graph
           all           [--sizes 1000,10000] [--runs R] [--seed S] [--keep] [--no-build] [--xform PATH]
                                                               generate projects in a temp folder, run everything,
                                                               print a Markdown report for bench/README.md
@@ -43,9 +46,11 @@ static class Program
                         var n = o.Int("--models") ?? throw new BenchException("gen-project needs --models N");
                         var dir = o.String("--out") ?? throw new BenchException("gen-project needs --out DIR");
                         var seed = (ulong)(o.Int("--seed") ?? 42);
+                        var shape = o.String("--shape");
+                        if (shape is not (null or "issue17")) throw new BenchException($"--shape takes issue17 (or nothing), not '{shape}'");
                         o.Done();
                         var watch = Stopwatch.StartNew();
-                        ProjectGenerator.Write(dir, n, seed);
+                        ProjectGenerator.Write(dir, n, seed, shape == "issue17");
                         Console.WriteLine($"wrote {n} models to {dir} (seed {seed}) in {watch.Elapsed.TotalSeconds:0.00}s");
                         return 0;
                     }
@@ -65,6 +70,17 @@ static class Program
                         var runs = o.Int("--runs") ?? 5;
                         o.Done();
                         Console.WriteLine(Report.StageTable([(CountModels(dir), Bench.Stages(dir, runs, Log))]));
+                        return 0;
+                    }
+                case "selection":
+                    {
+                        var dir = o.String("--project") ?? throw new BenchException("selection needs --project DIR");
+                        var runs = o.Int("--runs") ?? 7;
+                        o.Done();
+                        Console.WriteLine("| selector | nodes matched | min ms | median ms |");
+                        Console.WriteLine("|---|---:|---:|---:|");
+                        foreach (var (selector, matched, min, median) in Selection.Run(dir, runs, Log))
+                            Console.WriteLine(FormattableString.Invariant($"| `{selector}` | {matched} | {min:0.0} | {median:0.0} |"));
                         return 0;
                     }
                 case "overhead":

@@ -8,6 +8,8 @@ namespace Xform.Bench;
 /// intermediate, marts) with four domain sub-folders each; every model after the first few has exactly
 /// two ref()s to earlier models, one macro call and one config() call (view/table/ephemeral ~ 60/35/5 %);
 /// project.yml has folder configs; YAML property files describe every model (500 per file).
+/// The issue-17 shape (<c>--shape issue17</c>) differs in two ways: 1 to 3 ref()s per model, and a YAML file per
+/// 100 models with two column tests (unique and not_null on id) per model.
 /// </summary>
 static class ProjectGenerator
 {
@@ -19,7 +21,7 @@ static class ProjectGenerator
 
     public sealed record Model(int Index, string Name, string Layer, string Domain, string Materialized, string[] Refs, string Sql);
 
-    public static IReadOnlyList<Model> Plan(int count, ulong seed)
+    public static IReadOnlyList<Model> Plan(int count, ulong seed, bool issue17 = false)
     {
         var rng = new Rng(seed);
         var models = new List<Model>(count);
@@ -37,10 +39,11 @@ static class ProjectGenerator
             {
                 // Half the refs are to a recent model (long chains, like real lineage), half to any earlier one.
                 int Pick() => rng.Below(2) == 0 ? i - 1 - rng.Below(Math.Min(i, 50)) : rng.Below(i);
-                var a = Pick();
-                int b;
-                do b = Pick(); while (b == a);
-                refs = [models[a].Name, models[b].Name];
+                var wanted = issue17 ? Math.Min(i, 1 + rng.Below(3)) : 2;
+                var picked = new List<int>(wanted);
+                while (picked.Count < wanted)
+                    if (Pick() is var p && !picked.Contains(p)) picked.Add(p);
+                refs = picked.Select(p => models[p].Name).ToArray();
             }
             var macro = rng.Below(3);
             models.Add(new Model(i, name, layer.Folder, domain, materialized, refs, Sql(name, layer.Folder, materialized, refs, macro, i)));
@@ -50,7 +53,7 @@ static class ProjectGenerator
 
     static string Sql(string name, string layer, string materialized, string[] refs, int macro, int index)
     {
-        var amount = refs.Length == 0 ? "range * 13" : "a.amount + coalesce(b.amount, 0)";
+        var amount = refs.Length switch { 0 => "range * 13", 1 => "a.amount", _ => "a.amount + coalesce(b.amount, 0)" };
         var call = macro switch
         {
             0 => $"{{{{ cents('{amount}') }}}}",
@@ -67,20 +70,23 @@ static class ProjectGenerator
               .Append(" as amount,\n    date '2024-01-01' + cast(range % 365 as integer) as updated_at\nfrom range(1000)\n");
             return sb.ToString();
         }
-        sb.Append("with a as (\n    select * from {{ ref('").Append(refs[0]).Append("') }}\n),\n");
-        sb.Append("b as (\n    select * from {{ ref('").Append(refs[1]).Append("') }}\n)\n");
+        for (var r = 0; r < refs.Length; r++)
+            sb.Append(r == 0 ? "with " : "").Append((char)('a' + r)).Append(" as (\n    select * from {{ ref('").Append(refs[r])
+              .Append("') }}\n)").Append(r == refs.Length - 1 ? "\n" : ",\n");
         sb.Append("select\n    a.id,\n    a.customer_id,\n    ").Append(call).Append(" as amount,\n");
-        sb.Append("    greatest(a.updated_at, b.updated_at) as updated_at\n");
-        sb.Append("from a\nleft join b on a.id = b.id\nwhere a.id % 7 <> ").Append(index % 7).Append('\n');
+        sb.Append(refs.Length == 1 ? "    a.updated_at\n" : "    greatest(a.updated_at, b.updated_at) as updated_at\n");
+        sb.Append("from a\n");
+        for (var r = 1; r < refs.Length; r++) sb.Append("left join ").Append((char)('a' + r)).Append(" on a.id = ").Append((char)('a' + r)).Append(".id\n");
+        sb.Append("where a.id % 7 <> ").Append(index % 7).Append('\n');
         return sb.ToString();
     }
 
-    public static void Write(string dir, int count, ulong seed)
+    public static void Write(string dir, int count, ulong seed, bool issue17 = false)
     {
         if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any())
             throw new BenchException($"'{dir}' exists and is not empty; give an empty or new folder");
         Directory.CreateDirectory(dir);
-        var models = Plan(count, seed);
+        var models = Plan(count, seed, issue17);
 
         File.WriteAllText(Path.Combine(dir, "project.yml"), ProjectYml(count, seed));
         File.WriteAllText(Path.Combine(dir, "profiles.yml"),
@@ -105,7 +111,7 @@ static class ProjectGenerator
         foreach (var layer in models.GroupBy(m => m.Layer))
         {
             var chunk = 0;
-            foreach (var part in layer.Chunk(ModelsPerPropertyFile))
+            foreach (var part in layer.Chunk(issue17 ? 100 : ModelsPerPropertyFile))
             {
                 chunk++;
                 var sb = new StringBuilder("version: 2\n\nmodels:\n");
@@ -117,9 +123,10 @@ static class ProjectGenerator
                       .Append(m.Refs.Length == 0 ? "a generated range" : string.Join(" and ", m.Refs)).Append(".\n");
                     sb.Append("    columns:\n");
                     sb.Append("      - name: id\n        description: Surrogate key of the row.\n");
+                    if (issue17) sb.Append("        data_tests: [unique, not_null]\n");
                     sb.Append("      - name: amount\n        description: \"Amount after the macro, in currency units.\"\n");
                 }
-                File.WriteAllText(Path.Combine(dir, "models", layer.Key, $"_{layer.Key}__models_{chunk:D2}.yml"), sb.ToString());
+                File.WriteAllText(Path.Combine(dir, "models", layer.Key, $"_{layer.Key}__models_{chunk.ToString(issue17 ? "D3" : "D2", CultureInfo.InvariantCulture)}.yml"), sb.ToString());
             }
         }
     }

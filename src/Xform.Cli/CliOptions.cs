@@ -30,6 +30,7 @@ static class CliOptions
     public static readonly Option<string> LogFormat = new("--log-format") { Description = "text or json", DefaultValueFactory = _ => "text", Recursive = true };
     public static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "Print errors only", Recursive = true };
     public static readonly Option<bool> NoColor = new("--no-color") { Description = "No ANSI colours", Recursive = true };
+    public static readonly Option<bool> NoPartialParse = new("--no-partial-parse") { Description = "Parse every file again instead of reusing the last parse of unchanged ones (target/partial_parse.bin)", Recursive = true };
     public static readonly Option<bool> Debug = new("--debug", "-d") { Description = "Show stack traces of internal errors", Recursive = true };
 
     static CliOptions()
@@ -37,7 +38,7 @@ static class CliOptions
         OneOf(LogFormat, ["text", "json"]);
     }
 
-    public static IEnumerable<Option> Global => [ProjectDir, ProfilesDir, Profile, Target, Vars, Threads, TargetPath, State, Defer, FavorState, LogFormat, Quiet, NoColor, Debug];
+    public static IEnumerable<Option> Global => [ProjectDir, ProfilesDir, Profile, Target, Vars, Threads, TargetPath, State, Defer, FavorState, LogFormat, Quiet, NoColor, NoPartialParse, Debug];
 
     // Typed values are read here, so that a wrong one is named in the user's terms (not as a .NET type) and is
     // reported before the command starts.

@@ -55,6 +55,7 @@ sealed class CommandContext : IDisposable
         Quiet = parse.GetValue(CliOptions.Quiet),
         Debug = parse.GetValue(CliOptions.Debug),
         UseColors = !parse.GetValue(CliOptions.NoColor),
+        PartialParse = !parse.GetValue(CliOptions.NoPartialParse),
     };
 
     /// <summary>The command line as typed, for flags.INVOCATION_COMMAND; --vars values are left out (they may hold secrets).</summary>

@@ -139,12 +139,20 @@ public sealed partial class Compiler(LoadedProject project, DependencyGraph grap
     /// <summary>The package whose macros a node's templates find first (null: the root project).</summary>
     string? TemplatePackage(Node node) => node.PackageName == Session.Project.Name ? null : node.PackageName;
 
+    /// <summary>Compiled SQL saved by the last compile, to reuse where nothing the render reads changed (null: render everything).</summary>
+    public CompiledSqlCache? Reuse { get; init; }
+
     (string Sql, IReadOnlyList<string> Ephemerals) Render(Node node, bool isIncremental, BatchWindow? batch = null)
     {
         if (!project.Templates.TryGetValue(node.UniqueId, out var template))
             return (node.RawCode, []);
+        var key = Reuse is not null && !isIncremental && batch is null ? ReuseKey(node) : null;
+        if (key is not null && Reuse!.TryGet(node.UniqueId, key, out var saved)) return (saved, []);
         var ephemerals = new List<string>();
-        var sql = Session.Engine.Render(template, Globals(node, isIncremental, ephemerals, batch, inferredOnly: true));
+        var globals = Globals(node, isIncremental, ephemerals, batch, inferredOnly: true);
+        if (key is not null) globals.Watch(CompiledSqlCache.Volatile);
+        var sql = Session.Engine.Render(template, globals);
+        if (key is not null && ephemerals.Count == 0 && !globals.ReadWatched) Reuse!.Put(node.UniqueId, key, sql);
         return (sql, ephemerals);
     }
 
@@ -153,6 +161,35 @@ public sealed partial class Compiler(LoadedProject project, DependencyGraph grap
         Session.Engine.FindMacro("get_where_subquery", null) is { IsInternal: false }
         || Session.Engine.Resolver.Dispatch("get_where_subquery", MacroResolver.InternalNamespace, null) is { IsInternal: false };
     bool? _whereSubqueryOverridden;
+    /// <summary>
+    /// Everything a model's render reads besides the project-wide key: its text, config, relation and file, and each ref's
+    /// and source's relation (and a ref's materialization: an ephemeral one is inlined). Null when it cannot be known.
+    /// </summary>
+    string? ReuseKey(Node node)
+    {
+        if (deferred is not null || EmptyInputs is not null || node.ResourceType != ResourceType.Model) return null;
+        var sb = new StringBuilder(FileIndex.Checksum(node.RawCode)).Append('\n')
+            .Append(node.UniqueId).Append(' ').Append(node.OriginalFilePath).Append(' ').Append(node.Path).Append(' ').Append(node.Relation).Append('\n');
+        if (!CacheCodec.Fingerprint(sb, node.Config)) return null;
+        foreach (var r in node.Refs)
+        {
+            if (graph.Lookup.Ref(r.Name, r.Package, node.PackageName, r.Version) is not { } target) return null;
+            sb.Append(target.UniqueId).Append(' ').Append(target.Relation).Append(' ').Append(target.Materialized).Append('\n');
+        }
+        foreach (var s in node.SourceRefs)
+        {
+            if (graph.Lookup.Source(s.SourceName!, s.Name, node.PackageName) is not { } source) return null;
+            try
+            {
+                sb.Append(SourceRelation(source)).Append('\n');
+            }
+            catch (XformException)
+            {
+                return null;
+            }
+        }
+        return sb.ToString();
+    }
 
     /// <summary>A generic test is its macro called with <c>model</c> (narrowed by <c>where</c>) and its arguments.</summary>
     /// <param name="macroConfig">what the test's macro set with config() (dbt_utils' fail_calc, ...)</param>

@@ -201,9 +201,9 @@ function select(spec) {
 window.xformDocs.select = spec => Array.from(select(spec)).sort();
 
 // ---- layout: layers by longest path, barycentric crossing reduction ----
-// Labels wrap after '_' and '.' so a column stays narrow: eleven layers of snake_case names still fit a laptop
+// Labels wrap after '_' and '.' so a column stays narrow: thirteen layers of snake_case names still fit a laptop
 // screen at a readable size. Sizes are in graph units; fit() decides the zoom.
-const LABEL_FONT = 12, LINE = 15, PAD = 6, WRAP = 84, MAX_LINES = 5, MIN_SCREEN_FONT = 11;
+const LABEL_FONT = 12, LINE = 15, PAD = 6, WRAP = 70, MAX_LINES = 5, MIN_SCREEN_FONT = 11;
 const measure = (() => {
   const ctx = document.createElement('canvas').getContext('2d');
   ctx.font = LABEL_FONT + 'px ' + getComputedStyle(document.body).fontFamily;
@@ -245,7 +245,7 @@ function layout(ids) {
       layers[l].forEach((id, i) => index.set(id, i));
     }
   }
-  const pos = new Map(), GX = 24, GY = 12;
+  const pos = new Map(), GX = 16, GY = 12;
   const lines = new Map(order.map(id => [id, wrapLabel(label(id))]));
   const height = id => lines.get(id).length * LINE + 2 * PAD - 3;
   const stack = L => L.reduce((sum, id) => sum + height(id), 0) + GY * (L.length - 1);

@@ -36,14 +36,17 @@ public sealed class DependencyGraph
     public IEnumerable<string> Children(string id) => _graph.OutEdges(id).Select(e => e.Target);
 
     /// <summary>Ancestors up to <paramref name="depth"/> edges away (null: all).</summary>
-    public HashSet<string> Ancestors(string id, int? depth = null) => Walk(id, depth, Parents);
+    public HashSet<string> Ancestors(string id, int? depth = null) => Walk([id], depth, Parents);
 
-    public HashSet<string> Descendants(string id, int? depth = null) => Walk(id, depth, Children);
+    /// <summary>Every ancestor of any of <paramref name="ids"/>, in one walk (one per node made <c>@x</c> quadratic on large graphs).</summary>
+    public HashSet<string> AncestorsOfAny(IEnumerable<string> ids) => Walk(ids, null, Parents);
 
-    static HashSet<string> Walk(string start, int? depth, Func<string, IEnumerable<string>> next)
+    public HashSet<string> Descendants(string id, int? depth = null) => Walk([id], depth, Children);
+
+    static HashSet<string> Walk(IEnumerable<string> starts, int? depth, Func<string, IEnumerable<string>> next)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var frontier = new List<string> { start };
+        var frontier = starts.ToList();
         for (var level = 0; frontier.Count > 0 && (depth is null || level < depth); level++)
         {
             var following = new List<string>();

@@ -75,24 +75,44 @@ internal static class ModelParser
         var fqn = version is null ? context.Fqn(f.InFolder, name) : [.. context.Fqn(f.InFolder, name), $"v{version.V}"];
         var raw = context.Read(f, "model");
         var id = version is null ? $"model.{project.Name}.{name}" : $"model.{project.Name}.{name}.v{version.V}";
-        var template = context.ParseTemplate(f.Relative, raw);
         var config = context.Configure(p => p.Models, fqn, patch);
         if (version is not null) config = config.With(version.Config);
-        var capture = context.Capture(template, config, context.RelationFor(config, name, ResourceType.Model, fqn, f.Relative, version?.V));
-        config = config.With(capture.Config);
+        var self = context.RelationFor(config, name, ResourceType.Model, fqn, f.Relative, version?.V);
+        var (template, parse) = Render(context, f.Relative, raw, config, self, cacheable: version is null);
+        config = config.With(parse.Config);
         context.Templates[id] = template;
-        // Read the macro calls from the tree now, on this parallel worker, rather than one by one when the manifest is written.
-        _ = template.Calls;
         return new Node
         {
             UniqueId = id, ResourceType = ResourceType.Model, Name = name, PackageName = project.Name,
             OriginalFilePath = f.Relative, Path = f.InFolder, Fqn = fqn, Config = config,
             Relation = context.RelationFor(config, name, ResourceType.Model, fqn, f.Relative, version?.V), RawCode = raw,
             Description = version?.Description ?? patch?.Description ?? "",
-            Columns = version?.Columns ?? patch?.Columns ?? [], Constraints = patch?.Constraints ?? [], Refs = capture.Refs, SourceRefs = capture.Sources,
+            Columns = version?.Columns ?? patch?.Columns ?? [], Constraints = patch?.Constraints ?? [], Refs = parse.Refs, SourceRefs = parse.Sources,
             Location = new SourceLocation(f.Relative, 1, 1),
             Version = version?.V, LatestVersion = version is null ? null : ModelVersions.Latest(patch!),
             DeprecationDate = version?.DeprecationDate ?? patch?.DeprecationDate,
         };
+    }
+
+    /// <summary>
+    /// The file's template and what its parse-render found: from the last command's saved parse when the text, the config and
+    /// the relation the render sees are unchanged (the template is then parsed only if something renders it), else rendered now.
+    /// </summary>
+    static (CompiledTemplate, ModelParse) Render(ParseContext context, string path, string raw, NodeConfig config, RelationName self, bool cacheable)
+    {
+        var cache = cacheable ? context.PartialParse : null;
+        var checksum = cache is null ? "" : FileIndex.Checksum(raw);
+        var configKey = cache is null ? null : PartialParseCache.ConfigKey(config, self);
+        if (configKey is not null && cache!.TryGet(context.Project.Name, path, checksum, configKey, out var saved))
+        {
+            context.AddWarnings(saved.Warnings);
+            return (context.Engine.ParseLater(new TemplateSource(path, raw), context.TemplatePackage, saved.Calls), saved);
+        }
+        var template = context.ParseTemplate(path, raw);
+        var capture = context.Capture(template, config, self, out var readVolatile);
+        // Read the macro calls from the tree now, on this parallel worker, rather than one by one when the manifest is written.
+        var parse = new ModelParse(checksum, configKey ?? "", capture.Refs, capture.Sources, capture.Config, capture.Warnings, template.Calls);
+        if (configKey is not null && !readVolatile) cache!.Put(context.Project.Name, path, parse);
+        return (template, parse);
     }
 }

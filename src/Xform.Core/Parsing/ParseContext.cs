@@ -26,11 +26,12 @@ internal sealed class FileIndex(string package)
     public string Read((string Full, string Relative, string InFolder) file, string kind)
     {
         var text = TextFile.Read(file.Full);
-        _files[file.Relative] = new ProjectFile(file.Relative, package, kind, Fnv1a(text));
+        _files[file.Relative] = new ProjectFile(file.Relative, package, kind, Checksum(text));
         return text;
     }
 
-    static string Fnv1a(string text)
+    /// <summary>The 64-bit FNV-1a of a text, as 16 hex digits.</summary>
+    internal static string Checksum(string text)
     {
         var hash = 14695981039346656037UL;
         foreach (var c in text) hash = (hash ^ c) * 1099511628211UL;
@@ -77,6 +78,9 @@ internal sealed class ParseContext(ProjectConfig project, ProjectConfig root, Lo
     /// <summary>The nodes turned off with <c>enabled: false</c> so far.</summary>
     public IReadOnlyList<Node> Disabled => parsed.Disabled;
     public ConcurrentDictionary<string, CompiledTemplate> Templates => parsed.Templates;
+
+    /// <summary>The saved parse of the last command, to reuse for unchanged model files (null: partial parsing is off).</summary>
+    public PartialParseCache? PartialParse => parsed.PartialParse;
 
     /// <summary>(kind, name) of the properties some file used; the others get a warning.</summary>
     public HashSet<(string, string)> UsedPatches { get; } = [];
@@ -147,12 +151,24 @@ internal sealed class ParseContext(ProjectConfig project, ProjectConfig root, Lo
     }
 
     /// <summary>Renders a template in parse mode: its ref(), source() and config() calls are captured, not resolved.</summary>
-    public ParseCapture Capture(CompiledTemplate template, NodeConfig config, RelationName self)
+    /// <param name="readVolatile">whether the render read a global that differs between commands (<see cref="PartialParseCache.Volatile"/>)</param>
+    public ParseCapture Capture(CompiledTemplate template, NodeConfig config, RelationName self, out bool readVolatile)
     {
         var capture = new ParseCapture(session, config, project.Name);
-        Engine.Render(template, capture.Globals(self));
+        var globals = capture.Globals(self);
+        globals.Watch(PartialParseCache.Volatile);
+        Engine.Render(template, globals);
+        readVolatile = globals.ReadWatched;
         if (capture.Warnings.Count > 0) parsed.AddWarnings(capture.Warnings);
         return capture;
+    }
+
+    public ParseCapture Capture(CompiledTemplate template, NodeConfig config, RelationName self) => Capture(template, config, self, out _);
+
+    /// <summary>The warnings of a reused parse of an unchanged file, given again as its render gave them.</summary>
+    public void AddWarnings(IReadOnlyList<Warning> warnings)
+    {
+        if (warnings.Count > 0) parsed.AddWarnings(warnings);
     }
 }
 
@@ -163,6 +179,9 @@ internal sealed class ParsedNodes
 
     public Dictionary<string, Node> Nodes { get; } = new(StringComparer.Ordinal);
     public ConcurrentDictionary<string, CompiledTemplate> Templates { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The saved parse to reuse (null: partial parsing is off).</summary>
+    public PartialParseCache? PartialParse { get; init; }
 
     /// <summary>Models, seeds, snapshots and sources with <c>enabled: false</c>: not nodes, but a ref() to one is told apart from a typo.</summary>
     public List<Node> Disabled { get; } = [];

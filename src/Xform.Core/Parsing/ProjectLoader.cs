@@ -14,6 +14,12 @@ public sealed record LoadedProject(Manifest Manifest, CompileSession Session, IR
     /// <summary>Every file the parse read, with its package, kind and checksum.</summary>
     public IReadOnlyList<ProjectFile> Files { get; init; } = [];
 
+    /// <summary>What partial parsing reused (null: it was off).</summary>
+    public PartialParseResult? PartialParse { get; init; }
+
+    /// <summary>The project-wide key of the saved parse, which saved compiled SQL shares (null: partial parsing is off).</summary>
+    public string? PartialParseKey { get; init; }
+
     /// <summary>The macros a node calls directly: its template's calls, or a generic test's macro.</summary>
     public IReadOnlyList<MacroCall> MacroCallsOf(Node node) =>
         node.TestMetadata is { } meta ? [TestMacroCall((string)meta["macro"]!)]
@@ -37,6 +43,9 @@ public sealed record LoadOptions(
 
     /// <summary>target.* as the adapter reads the output (<see cref="Adapters.IAdapter.TargetFields"/>); null: the profile's settings.</summary>
     public IReadOnlyDictionary<string, object?>? TargetFields { get; init; }
+
+    /// <summary>Where the parse is saved for the next command to reuse (dbt's partial parsing); null: off.</summary>
+    public string? PartialParsePath { get; init; }
 }
 
 /// <summary>
@@ -72,7 +81,10 @@ public static class ProjectLoader
         var session = new CompileSession(engine, project, options.Target, options.CliVars, options.Quote, options.Log, options.Invocation, options.TargetFields, packages);
 
         var docs = new Dictionary<string, DocsBlock>(StringComparer.Ordinal);
-        var parsed = new ParsedNodes();
+        var cache = options.PartialParsePath is { } cachePath
+            && PartialParseCache.KeyOf(new[] { project }.Concat(packages).Select(p => p.FilePath), macroPackages, options.Target, options.TargetFields, options.CliVars, options.Quote.Method.Module) is { } key
+            ? PartialParseCache.Open(cachePath, key) : null;
+        var parsed = new ParsedNodes { PartialParse = cache };
         var objects = new List<ProjectObject>();
         // Configs are rendered once the target and vars are known (dbt renders dbt_project.yml the same way).
         var rootRendered = ConfigRendering.Render(project, session.RenderYamlString);
@@ -85,9 +97,12 @@ public static class ProjectLoader
         var resolved = ModelGovernance.Check(project.Name, parsed.Nodes, objects, governance, warnings, DateTime.UtcNow);
         CheckConfigs(parsed.Nodes.Values, engine, disabledReads.Concat(parsed.Errors).Concat(governance));
         var manifest = new Manifest(project, parsed.Nodes, engine.Macros, docs, warnings) { Disabled = parsed.Disabled, Objects = resolved };
+        cache?.Save(session.EnvReads);
         return new LoadedProject(manifest, session, parsed.Templates, new MacroIndex(engine))
         {
             Files = sources.SelectMany(s => s.Index.Files).ToList(),
+            PartialParse = cache?.Result,
+            PartialParseKey = cache?.Key,
         };
     }
 

@@ -54,6 +54,10 @@ public sealed class CompileSession
     }
 
     public TemplateEngine Engine { get; }
+
+    /// <summary>Every environment variable a template of this session read, with its value (null: unset).</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, string?> EnvReads { get; } = new(StringComparer.Ordinal);
+
     public ProjectConfig Project { get; }
     public TargetConfig Target { get; }
     public IReadOnlyDictionary<string, object?> CliVars { get; }
@@ -125,7 +129,7 @@ public sealed class CompileSession
         var g = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["var"] = (HostFunction)Var,
-            ["env_var"] = (HostFunction)EnvVar.Call,
+            ["env_var"] = (HostFunction)(c => EnvVar.Call(c, EnvReads)),
             ["target"] = TargetObject,
             // dbt's provider context: the target's schema and database, as a legacy snapshot's
             // config(target_schema=schema, target_database=database) reads them.

@@ -9,14 +9,34 @@ namespace Xform.Core.Runtime;
 public sealed class RenderGlobals(IReadOnlyDictionary<string, object?> shared) : IReadOnlyDictionary<string, object?>
 {
     readonly Dictionary<string, object?> _own = new(16, StringComparer.Ordinal);
+    IReadOnlySet<string>? _watched;
+
+    /// <summary>Notes from now on whether the render reads one of <paramref name="names"/> (see <see cref="ReadWatched"/>).</summary>
+    public void Watch(IReadOnlySet<string> names) => _watched = names;
+
+    /// <summary>Whether a watched name was read (partial parsing keeps no result of a render that read the clock, the log, ...).</summary>
+    public bool ReadWatched { get; private set; }
 
     public object? this[string key]
     {
-        get => _own.TryGetValue(key, out var v) ? v : shared[key];
+        get
+        {
+            Note(key);
+            return _own.TryGetValue(key, out var v) ? v : shared[key];
+        }
         set => _own[key] = value;
     }
 
-    public bool TryGetValue(string key, out object? value) => _own.TryGetValue(key, out value) || shared.TryGetValue(key, out value);
+    public bool TryGetValue(string key, out object? value)
+    {
+        Note(key);
+        return _own.TryGetValue(key, out value) || shared.TryGetValue(key, out value);
+    }
+
+    void Note(string key)
+    {
+        if (_watched is not null && _watched.Contains(key)) ReadWatched = true;
+    }
 
     public bool ContainsKey(string key) => _own.ContainsKey(key) || shared.ContainsKey(key);
 

@@ -70,7 +70,7 @@ public sealed class NodeSelector(DependencyGraph graph, IStateComparison? state 
         if (c.ChildrensParents)
         {
             // @x: x, its descendants, and every ancestor of those descendants.
-            foreach (var id in result.ToList()) result.UnionWith(graph.Ancestors(id));
+            result.UnionWith(graph.AncestorsOfAny(result.Where(graph.Manifest.Nodes.ContainsKey).ToList()));
         }
         return result;
     }

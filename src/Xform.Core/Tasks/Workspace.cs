@@ -47,6 +47,8 @@ public sealed record TaskOptions
     public bool Quiet { get; init; }
     public bool Debug { get; init; }
     public bool UseColors { get; init; } = true;
+    /// <summary>--no-partial-parse: false. On by default, as in dbt; DBT_PARTIAL_PARSE=false (or XFORM_PARTIAL_PARSE) turns it off too.</summary>
+    public bool PartialParse { get; init; } = true;
 }
 
 /// <summary>
@@ -115,7 +117,16 @@ public sealed class Workspace : IDisposable
         ["QUIET"] = Options.Quiet,
         ["DEBUG"] = Options.Debug,
         ["USE_COLORS"] = Options.UseColors,
+        ["PARTIAL_PARSE"] = PartialParse,
     };
+
+    /// <summary>Whether this command reuses the last parse: not with --no-partial-parse, nor with DBT_PARTIAL_PARSE (or XFORM_PARTIAL_PARSE) false.</summary>
+    public bool PartialParse => Options.PartialParse && !Off("XFORM_PARTIAL_PARSE") && !Off("DBT_PARTIAL_PARSE");
+
+    static bool Off(string variable) => Environment.GetEnvironmentVariable(variable)?.Trim().ToLowerInvariant() is "false" or "0" or "no" or "off";
+
+    /// <summary>Where the parse is saved for the next command (dbt's target/partial_parse.msgpack).</summary>
+    public string PartialParsePath => Path.Combine(TargetDir, "partial_parse.bin");
 
     public ProjectConfig Project => _project ??= Flushed(ProjectFileReader.Read(ProjectDir, _warnings));
 
@@ -138,14 +149,45 @@ public sealed class Workspace : IDisposable
     public IReadOnlyDictionary<string, object?> CliVars => _cliVars ??= VarsParser.Parse(Options.Vars);
 
     /// <summary>The parsed project. Needs the target (for the adapter's macros and target.*).</summary>
-    public LoadedProject Loaded => _loaded ??= Flushed(ProjectLoader.Load(
+    public LoadedProject Loaded => _loaded ??= Flushed(Reported(Timed("parse", () => ProjectLoader.Load(
         new LoadOptions(ProjectDir, Options.Threads is int t and >= 1 ? Target with { Threads = t } : Target, CliVars, Adapter.Macros, Adapter.Quote, _log)
         {
             Invocation = Invocation,
             TargetFields = Adapter.TargetFields,
-        }, Project, _warnings));
+            PartialParsePath = PartialParse ? PartialParsePath : null,
+        }, Project, _warnings))));
 
-    public DependencyGraph Graph => _graph ??= DependencyGraph.Build(Loaded.Manifest);
+    /// <summary>With --debug, what partial parsing reused (as dbt's debug log says it).</summary>
+    LoadedProject Reported(LoadedProject loaded)
+    {
+        if (loaded.PartialParse is { } p)
+            Debug($"partial parse: reused {p.Reused} of {p.Reused + p.Parsed} model files" + (p.FullParseReason is { } why ? $" (full parse: {why})" : ""));
+        return loaded;
+    }
+
+    /// <summary>Runs a stage; with --debug, says how long it took (where a command's time goes).</summary>
+    public T Timed<T>(string stage, Func<T> run)
+    {
+        if (!Options.Debug) return run();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var result = run();
+        _log($"timing: {stage} {watch.Elapsed.TotalMilliseconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture)} ms");
+        return result;
+    }
+
+    /// <summary>A line for --debug only.</summary>
+    public void Debug(string message)
+    {
+        if (Options.Debug) _log(message);
+    }
+
+    public DependencyGraph Graph => _graph ??= BuildGraph();
+
+    DependencyGraph BuildGraph()
+    {
+        var manifest = Loaded.Manifest; // parsed first, so the graph's timing is its own
+        return Timed("graph", () => DependencyGraph.Build(manifest));
+    }
 
     public Manifest Manifest => Graph.Manifest;
 
@@ -218,8 +260,15 @@ public sealed class Workspace : IDisposable
         Defer() is { } defer ? Planner.Deferred(Manifest, selected.Select(n => n.UniqueId).ToHashSet(StringComparer.Ordinal), defer with { CheckRead = null }) : null;
 
     /// <summary>Writes target/manifest.json, with the compiled code of the nodes compiled in this command.</summary>
-    public void WriteManifest(IReadOnlyDictionary<string, string>? compiled = null) =>
-        ManifestWriter.Write(TargetDir, Loaded, Graph, compiled ?? new Dictionary<string, string>(), InvocationId);
+    public void WriteManifest(IReadOnlyDictionary<string, string>? compiled = null)
+    {
+        var (loaded, graph) = (Loaded, Graph);
+        Timed("manifest.json", () =>
+        {
+            ManifestWriter.Write(TargetDir, loaded, graph, compiled ?? new Dictionary<string, string>(), InvocationId);
+            return 0;
+        });
+    }
 
     /// <summary>What retry needs to repeat this command; --vars values are left out (they may hold secrets).</summary>
     public JsonObject Args(string which)

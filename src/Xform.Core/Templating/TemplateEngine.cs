@@ -12,9 +12,10 @@ namespace Xform.Core.Templating;
 /// </summary>
 public sealed class CompiledTemplate
 {
-    private readonly SourceText _src;
-    private readonly List<Stmt> _body;
+    private SourceText? _src;
+    private List<Stmt>? _body;
     private Unit? _firstUnit;
+    private Func<(SourceText, List<Stmt>)>? _parse;
 
     internal CompiledTemplate(TemplateSource source, SourceText src, List<Stmt> body, Unit unit, string? package)
     {
@@ -26,6 +27,16 @@ public sealed class CompiledTemplate
         _firstUnit = unit;
     }
 
+    /// <summary>A template parsed when first rendered (partial parsing: a file unchanged since the last parse, whose
+    /// macro calls are known), so a command that renders nothing never parses it.</summary>
+    internal CompiledTemplate(TemplateSource source, string? package, IReadOnlyList<MacroCall> calls, Func<(SourceText, List<Stmt>)> parse)
+    {
+        Source = source;
+        Package = package;
+        _calls = calls;
+        _parse = parse;
+    }
+
     public TemplateSource Source { get; }
 
     /// <summary>The package the file belongs to (null: the root project).</summary>
@@ -34,19 +45,36 @@ public sealed class CompiledTemplate
     IReadOnlyList<MacroCall>? _calls;
 
     /// <summary>The macros the template calls, read from its syntax tree (once).</summary>
-    public IReadOnlyList<MacroCall> Calls => _calls ??= JinjaCalls.Of(_body);
+    public IReadOnlyList<MacroCall> Calls => _calls ??= JinjaCalls.Of(Parsed().Body);
+
+    private readonly object _gate = new();
+
+    (SourceText Src, List<Stmt> Body) Parsed()
+    {
+        if (Volatile.Read(ref _body) is null)
+            lock (_gate)
+                if (_body is null)
+                {
+                    var (src, body) = _parse!();
+                    _src = src;
+                    Volatile.Write(ref _body, body);
+                    _parse = null;
+                }
+        return (_src!, _body!);
+    }
 
     /// <summary>A Scriban tree to run: the first one made, once, then a new one each time.</summary>
     internal Unit TakeUnit()
     {
         if (Interlocked.Exchange(ref _firstUnit, null) is { } first) return first;
-        var unit = new ScribanEmitter(_src).CompileTemplate(_body);
+        var (src, body) = Parsed();
+        var unit = new ScribanEmitter(src).CompileTemplate(body);
         unit.Package = Package;
         return unit;
     }
 
     /// <summary>The Scriban script the template is translated to, printed from its syntax tree (for debugging the front end).</summary>
-    public string GeneratedScript => new ScribanEmitter(_src, printable: true).CompileTemplate(_body).Page.ToString() ?? "";
+    public string GeneratedScript => Parsed() is var (src, body) ? new ScribanEmitter(src, printable: true).CompileTemplate(body).Page.ToString() ?? "" : "";
 }
 
 /// <summary>
@@ -122,6 +150,17 @@ public sealed partial class TemplateEngine
         var unit = new ScribanEmitter(src).CompileTemplate(body);
         return new CompiledTemplate(source, src, body, unit, package);
     }
+
+    /// <summary>
+    /// A template known to parse (its text parsed before, with the same macros), parsed only when first rendered;
+    /// <paramref name="calls"/> are its macro calls as that parse found them.
+    /// </summary>
+    public CompiledTemplate ParseLater(TemplateSource source, string? package, IReadOnlyList<MacroCall> calls) =>
+        new(source, package, calls, () =>
+        {
+            var src = new SourceText(source.Path, SourceText.Normalize(source.Text));
+            return (src, JinjaParser.Parse(src));
+        });
 
     /// <summary>Renders a parsed template. Safe to call concurrently from many threads.</summary>
     public string Render(CompiledTemplate template, IReadOnlyDictionary<string, object?> globals)

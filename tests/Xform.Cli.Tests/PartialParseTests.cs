@@ -1,0 +1,266 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using NUnit.Framework;
+
+namespace Xform.Cli.Tests;
+
+/// <summary>
+/// Partial parsing (target/partial_parse.bin): a compile that reuses the last parse gives the same manifest.json and
+/// compiled files, byte for byte, as a compile with --no-partial-parse, after every kind of edit; and it does reuse.
+/// </summary>
+[NonParallelizable] // sets environment variables that templates read
+public class PartialParseTests
+{
+    /// <summary>The project as data, so that a random edit changes one thing and the files are written from it.</summary>
+    sealed class Model
+    {
+        public List<string> Refs = [];
+        public string Materialized = "view";
+        public int Body;
+        public bool Tags;
+        public bool Env;
+        public bool Var;
+    }
+
+    sealed class State
+    {
+        public readonly SortedDictionary<string, Model> Models = new(StringComparer.Ordinal);
+        public int Macro;
+        public int Yaml;
+        public int VarValue = 1;
+        public string EnvValue = "one";
+        public int Next;
+    }
+
+    static string ModelSql(string name, Model m, string envName)
+    {
+        var sb = new StringBuilder();
+        sb.Append("{{ config(materialized='").Append(m.Materialized).Append("'").Append(m.Tags ? ", tags=['t1', 't2'], meta={'owner': 'x', 'n': 2}" : "").Append(") }}\n");
+        foreach (var r in m.Refs.Skip(1)) sb.Append("-- depends_on: {{ ref('").Append(r).Append("') }}\n");
+        sb.Append("select ").Append(m.Body).Append(" as id, {{ twice('").Append(m.Body).Append("') }} as amount");
+        if (m.Env) sb.Append(", '{{ env_var('").Append(envName).Append("', 'unset') }}' as env");
+        if (m.Var) sb.Append(", {{ var('v', 0) }} as v");
+        sb.Append(m.Refs.Count > 0 ? $"\nfrom {{{{ ref('{m.Refs[0]}') }}}}\n" : "\n");
+        return sb.ToString();
+    }
+
+    static void WriteAll(TestProject p, State s, string envName)
+    {
+        var models = Path.Combine(p.Dir, "models");
+        if (Directory.Exists(models))
+            foreach (var f in Directory.GetFiles(models, "*.sql"))
+                if (!s.Models.ContainsKey(Path.GetFileNameWithoutExtension(f))) File.Delete(f);
+        foreach (var (name, m) in s.Models)
+        {
+            var text = ModelSql(name, m, envName);
+            var path = Path.Combine(models, name + ".sql");
+            if (!File.Exists(path) || File.ReadAllText(path) != text) p.Write($"models/{name}.sql", text);
+        }
+        p.Write("macros/twice.sql", s.Macro % 2 == 0
+            ? "{% macro twice(x) %}({{ x }} * 2){% endmacro %}\n"
+            : "{% macro twice(x) -%}\n  ({{ x }} + {{ x }} + " + s.Macro + " - " + s.Macro + ")\n{%- endmacro %}\n");
+        var yaml = new StringBuilder("version: 2\nmodels:\n");
+        foreach (var name in s.Models.Keys.Take(3 + s.Yaml % 3))
+        {
+            yaml.Append("  - name: ").Append(name).Append("\n    description: 'variant ").Append(s.Yaml).Append("'\n");
+            if (s.Yaml % 2 == 1 || s.Yaml % 3 == 2) yaml.Append("    config:\n");
+            if (s.Yaml % 2 == 1) yaml.Append("      tags: ['from_yaml']\n");
+            // Another relation name: the SQL of every model that reads it changes.
+            if (s.Yaml % 3 == 2) yaml.Append("      alias: 'renamed_").Append(name).Append("'\n");
+            yaml.Append("    columns:\n      - name: id\n        data_tests: [").Append(s.Yaml % 4 < 2 ? "not_null" : "unique, not_null").Append("]\n");
+        }
+        p.Write("models/schema.yml", yaml.ToString());
+    }
+
+    /// <summary>manifest.json without what differs between any two commands (the invocation's id and time), and every compiled file.</summary>
+    static (string Manifest, SortedDictionary<string, string> Compiled) Outputs(TestProject p)
+    {
+        var manifest = Regex.Replace(p.Read("target/manifest.json"), "\"(invocation_id|generated_at)\":\\s*\"[^\"]*\"", "\"$1\":\"-\"");
+        var compiled = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var dir = Path.Combine(p.Dir, "target", "compiled");
+        foreach (var f in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)) compiled[Path.GetRelativePath(dir, f)] = File.ReadAllText(f);
+        return (manifest, compiled);
+    }
+
+    static (string, SortedDictionary<string, string>) Compile(TestProject p, State s, params string[] extra)
+    {
+        var compiled = Path.Combine(p.Dir, "target", "compiled");
+        if (Directory.Exists(compiled)) Directory.Delete(compiled, recursive: true);
+        var r = p.Run(["compile", "-q", "--vars", $"{{v: {s.VarValue}}}", .. extra]);
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.ToString());
+        return Outputs(p);
+    }
+
+    [TestCase(1)]
+    [TestCase(2)]
+    [TestCase(3)]
+    public void Random_edits_give_the_same_manifest_and_compiled_files_as_a_full_parse(int seed)
+    {
+        var envName = $"XFORM_PP_TEST_{seed}_{Guid.NewGuid():N}";
+        var rng = new Random(seed);
+        using var p = new TestProject("pp");
+        var s = new State();
+        for (; s.Next < 8; s.Next++)
+            s.Models[$"m{s.Next:D2}"] = new Model
+            {
+                Refs = s.Next == 0 ? [] : [$"m{rng.Next(s.Next):D2}"], Materialized = s.Next % 4 == 3 ? "ephemeral" : "view",
+                Tags = s.Next % 3 == 0, Env = s.Next == 2, Var = s.Next == 5,
+            };
+        try
+        {
+            Environment.SetEnvironmentVariable(envName, s.EnvValue);
+            WriteAll(p, s, envName);
+            Compile(p, s); // the first parse, saved
+            var edits = new List<string>();
+            for (var step = 0; step < 25; step++)
+            {
+                var names = s.Models.Keys.ToList();
+                var m = s.Models[names[rng.Next(names.Count)]];
+                var index = names.IndexOf(names.First(n => s.Models[n] == m));
+                switch (rng.Next(10))
+                {
+                    case 0: m.Body++; edits.Add("body"); break;
+                    case 1 when index > 0: m.Refs.Add(names[rng.Next(index)]); edits.Add("ref added"); break;
+                    case 2 when m.Refs.Count > 1: m.Refs.RemoveAt(m.Refs.Count - 1); edits.Add("ref removed"); break;
+                    case 3:
+                        m.Materialized = m.Materialized == "table" ? "view" : "table";
+                        m.Tags = !m.Tags;
+                        edits.Add("config");
+                        break;
+                    case 4: s.Yaml++; edits.Add("yaml"); break;
+                    case 5: s.Macro++; edits.Add("macro"); break;
+                    case 6: s.VarValue++; edits.Add("var"); break;
+                    case 7:
+                        s.EnvValue += "x";
+                        Environment.SetEnvironmentVariable(envName, s.EnvValue);
+                        edits.Add("env var");
+                        break;
+                    case 8:
+                        s.Models[$"m{s.Next:D2}"] = new Model { Refs = [names[rng.Next(names.Count)]], Body = step };
+                        s.Next++;
+                        edits.Add("file added");
+                        break;
+                    default:
+                        var leaves = names.Skip(4).Where(n => s.Models.Values.All(o => !o.Refs.Contains(n))).ToList();
+                        if (leaves.Count == 0) continue;
+                        s.Models.Remove(leaves[rng.Next(leaves.Count)]);
+                        edits.Add("file deleted");
+                        break;
+                }
+                WriteAll(p, s, envName);
+                var cold = Compile(p, s, "--no-partial-parse");
+                var partial = Compile(p, s);
+                Assert.That(partial.Item2, Is.EqualTo(cold.Item2), $"compiled files after: {string.Join(", ", edits)}");
+                Assert.That(partial.Item1, Is.EqualTo(cold.Item1), $"manifest.json after: {string.Join(", ", edits)}");
+            }
+            Assert.That(edits.Distinct().Count(), Is.GreaterThanOrEqualTo(8), string.Join(", ", edits));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(envName, null);
+        }
+    }
+
+    static TestProject Small()
+    {
+        var p = new TestProject("pp");
+        p.Write("macros/twice.sql", "{% macro twice(x) %}({{ x }} * 2){% endmacro %}\n");
+        for (var i = 0; i < 5; i++)
+            p.Write($"models/m{i}.sql", i == 0 ? "select 1 as id\n" : $"{{{{ config(materialized='table') }}}}\nselect id, {{{{ twice('id') }}}} as x from {{{{ ref('m{i - 1}') }}}}\n");
+        return p;
+    }
+
+    static string Reuse(CliResult r) => Regex.Match(r.All, "partial parse: [^\n]*").Value;
+
+    static string CompileReuse(CliResult r) => Regex.Match(r.All, "partial compile: [^\n]*").Value;
+
+    [Test]
+    public void An_unchanged_project_reuses_every_model_and_one_edit_reparses_only_that_file()
+    {
+        using var p = Small();
+        Assert.That(Reuse(p.Run("parse", "--debug")), Is.EqualTo("partial parse: reused 0 of 5 model files (full parse: no saved parse)"));
+        Assert.That(File.Exists(Path.Combine(p.Dir, "target", "partial_parse.bin")));
+        var first = p.Run("compile", "--debug");
+        Assert.That(Reuse(first), Is.EqualTo("partial parse: reused 5 of 5 model files"));
+        Assert.That(CompileReuse(first), Is.EqualTo("partial compile: reused the SQL of 0 of 5 models"));
+        Assert.That(CompileReuse(p.Run("compile", "--debug")), Is.EqualTo("partial compile: reused the SQL of 5 of 5 models"));
+        p.Write("models/m3.sql", "{{ config(materialized='table') }}\nselect id, 3 as x from {{ ref('m1') }}\n");
+        var r = p.Run("compile", "--debug");
+        Assert.That(Reuse(r), Is.EqualTo("partial parse: reused 4 of 5 model files"));
+        // m4 reads m3, whose relation did not change: only m3 is rendered again.
+        Assert.That(CompileReuse(r), Is.EqualTo("partial compile: reused the SQL of 4 of 5 models"));
+        Assert.That(p.Read("target/compiled/pp/models/m3.sql"), Does.Contain("3 as x"));
+        p.Write("models/m5.sql", "select 5 as id\n");
+        File.Delete(Path.Combine(p.Dir, "models", "m4.sql"));
+        Assert.That(Reuse(p.Run("compile", "--debug")), Is.EqualTo("partial parse: reused 4 of 5 model files"));
+    }
+
+    [Test]
+    public void A_macro_change_or_other_vars_parse_everything_again()
+    {
+        using var p = Small();
+        p.Run("parse");
+        p.Write("macros/twice.sql", "{% macro twice(x) %}({{ x }} + {{ x }}){% endmacro %}\n");
+        Assert.That(Reuse(p.Run("parse", "--debug")), Does.StartWith("partial parse: reused 0 of 5 model files (full parse: xform, project.yml, a macro"));
+        Assert.That(Reuse(p.Run("parse", "--debug")), Is.EqualTo("partial parse: reused 5 of 5 model files"));
+        Assert.That(Reuse(p.Run("parse", "--debug", "--vars", "{a: 1}")), Does.StartWith("partial parse: reused 0 of 5"));
+    }
+
+    [Test]
+    public void A_changed_environment_variable_that_a_template_read_parses_everything_again()
+    {
+        var name = $"XFORM_PP_ENV_{Guid.NewGuid():N}";
+        using var p = Small();
+        p.Write("models/m0.sql", $"{{{{ config(alias=env_var('{name}', 'm0')) }}}}\nselect 1 as id\n");
+        try
+        {
+            Environment.SetEnvironmentVariable(name, "first");
+            p.Run("parse");
+            Assert.That(Reuse(p.Run("parse", "--debug")), Is.EqualTo("partial parse: reused 5 of 5 model files"));
+            Environment.SetEnvironmentVariable(name, "second");
+            Assert.That(Reuse(p.Run("parse", "--debug")), Is.EqualTo($"partial parse: reused 0 of 5 model files (full parse: environment variable {name} changed)"));
+            Assert.That(p.Read("target/manifest.json"), Does.Contain("\"alias\": \"second\""));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(name, null);
+        }
+    }
+
+    [Test]
+    public void A_render_that_reads_the_invocation_is_parsed_each_time()
+    {
+        using var p = Small();
+        p.Write("models/m0.sql", "{{ config(meta={'run': invocation_id}) }}\nselect 1 as id\n");
+        p.Run("compile");
+        var r = p.Run("compile", "--debug");
+        Assert.That(Reuse(r), Is.EqualTo("partial parse: reused 4 of 5 model files"));
+        // The config (meta) differs each time, so the SQL is rendered again too.
+        Assert.That(CompileReuse(r), Is.EqualTo("partial compile: reused the SQL of 4 of 5 models"));
+        p.Write("models/m1.sql", "select {{ run_query('select 1') is none }} as id\n");
+        p.Run("compile");
+        Assert.That(CompileReuse(p.Run("compile", "--debug")), Is.EqualTo("partial compile: reused the SQL of 3 of 5 models"), "a render that read the database is not kept");
+    }
+
+    [Test]
+    public void No_partial_parse_and_DBT_PARTIAL_PARSE_false_turn_it_off()
+    {
+        using var p = Small();
+        var r = p.Run("parse", "--debug", "--no-partial-parse");
+        Assert.That(Reuse(r), Is.Empty, r.ToString());
+        Assert.That(File.Exists(Path.Combine(p.Dir, "target", "partial_parse.bin")), Is.False);
+        try
+        {
+            Environment.SetEnvironmentVariable("DBT_PARTIAL_PARSE", "false");
+            Assert.That(Reuse(p.Run("parse", "--debug")), Is.Empty);
+            Assert.That(File.Exists(Path.Combine(p.Dir, "target", "partial_parse.bin")), Is.False);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("DBT_PARTIAL_PARSE", null);
+        }
+        p.Run("parse");
+        p.Write("target/partial_parse.bin", "not a saved parse");
+        Assert.That(Reuse(p.Run("parse", "--debug")), Does.StartWith("partial parse: reused 0 of 5 model files (full parse: the saved parse "));
+    }
+}
