@@ -22,7 +22,7 @@ public static class XformCli
         var root = new RootCommand("xform: SQL transformations, tested and fast. dbt's project layout, in C#.");
         foreach (var o in CliOptions.Global) root.Options.Add(o);
 
-        Add(root, "debug", "Check the project file, the profile and the connection", InfoCommands.Debug);
+        Add(root, "debug", "Check the project file, the profile, git, installed packages and the connection", InfoCommands.Debug, InfoCommands.ConfigDir, InfoCommands.ConnectionOnly);
         Add(root, "parse", "Read the whole project and check it, without touching the database", InfoCommands.Parse);
         Add(root, "compile", "Render models to SQL under target/compiled", CompileCommands.Compile, CliOptions.Select, CliOptions.Exclude, CliOptions.Empty);
         Add(root, "run", "Build the selected models", BuildCommands.Run, CliOptions.Select, CliOptions.Exclude, CliOptions.FullRefresh, CliOptions.Empty, CliOptions.FailFast, CliOptions.EventTimeStart, CliOptions.EventTimeEnd, CliOptions.LockTimeout);
@@ -31,7 +31,7 @@ public static class XformCli
         Add(root, "test", "Run the data tests of the selected nodes", BuildCommands.Test, CliOptions.Select, CliOptions.Exclude, CliOptions.StoreFailures, CliOptions.FailFast, CliOptions.LockTimeout);
         Add(root, "build", "Seed, run and test the selected nodes in DAG order", BuildCommands.Build, CliOptions.Select, CliOptions.Exclude, CliOptions.FullRefresh, CliOptions.Empty, CliOptions.StoreFailures, CliOptions.FailFast, CliOptions.EventTimeStart, CliOptions.EventTimeEnd, CliOptions.LockTimeout);
         Add(root, "ls", "List the selected nodes", InfoCommands.List, CliOptions.Select, CliOptions.Exclude, InfoCommands.OutputFormat, InfoCommands.ResourceType);
-        Add(root, "show", "Run a model's query (or --inline SQL) and print the first rows", CompileCommands.Show, CliOptions.Select, CompileCommands.Limit, CompileCommands.Inline);
+        Add(root, "show", "Run a model's query (or a seed's, a snapshot's, --inline SQL) and print the first rows", CompileCommands.Show, CliOptions.Select, CompileCommands.Limit, CompileCommands.Inline, CompileCommands.ShowOutput);
         Add(root, "clone", "Clone the --state run's relations of the selected models, seeds and snapshots into this target", BuildCommands.Clone, CliOptions.Select, CliOptions.Exclude, CliOptions.FullRefresh, CliOptions.FailFast, CliOptions.LockTimeout);
         Add(root, "run-operation", "Run a macro (MACRO or PACKAGE.MACRO) with --args, at run time", OperationCommands.RunOperation, OperationCommands.Macro, OperationCommands.Args);
         Add(root, "retry", "Re-run what failed or was skipped in the last run", BuildCommands.Retry, CliOptions.FailFast, CliOptions.LockTimeout);

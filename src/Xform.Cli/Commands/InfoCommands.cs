@@ -16,20 +16,30 @@ static class InfoCommands
         CliOptions.OneOf(OutputFormat, ListTask.Formats);
     }
 
+    public static readonly Option<bool> ConfigDir = new("--config-dir") { Description = "Print where profiles.yml is read from, and exit" };
+    public static readonly Option<bool> ConnectionOnly = new("--connection") { Description = "Test only the connection, skipping the configuration and dependency checks" };
+
+    /// <summary>dbt's debug: every check printed with its result; exit 1 when any failed (as dbt), 0 when all passed.</summary>
     public static int Debug(CommandContext context)
     {
-        foreach (var check in DebugTask.Run(context.Workspace, Version.Text))
+        if (context.Get(ConfigDir))
         {
-            if (check.Error is null)
-            {
-                context.Output.Info(check.Line);
-                continue;
-            }
-            context.Output.Error(check.Line);
-            return XformCli.UserError;
+            context.Output.Data(DebugTask.ConfigDir(context.Workspace));
+            return XformCli.Success;
         }
-        context.Output.Info("All checks passed!");
-        return XformCli.Success;
+        var failures = new List<string>();
+        foreach (var line in DebugTask.Run(context.Workspace, Version.Text, context.Get(ConnectionOnly)))
+        {
+            context.Output.Info(line.Text);
+            if (line.Failure is not null) failures.Add(line.Failure);
+        }
+        if (failures.Count == 0)
+        {
+            context.Output.Info("All checks passed!");
+            return XformCli.Success;
+        }
+        context.Output.Error($"{failures.Count} check{(failures.Count == 1 ? "" : "s")} failed:\n" + string.Join("\n", failures.Select(f => "  " + f)));
+        return XformCli.NodeFailure;
     }
 
     public static int Parse(CommandContext context)

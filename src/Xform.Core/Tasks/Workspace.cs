@@ -133,7 +133,8 @@ public sealed class Workspace : IDisposable
     /// <summary>Reports a warning found while running (the CLI prints it).</summary>
     public void Warn(Warning warning) => _warn(warning);
 
-    public IAdapter Adapter => _adapter ??= _adapters(Target, Project.RootDir);
+    // The project folder, not Project.RootDir (the same path): debug tests the connection even when the project file is broken.
+    public IAdapter Adapter => _adapter ??= _adapters(Target, ProjectDir);
 
     public IReadOnlyDictionary<string, object?> CliVars => _cliVars ??= VarsParser.Parse(Options.Vars);
 
