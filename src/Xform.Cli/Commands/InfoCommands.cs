@@ -8,7 +8,9 @@ namespace Xform.Cli.Commands;
 static class InfoCommands
 {
     public static readonly Option<string> OutputFormat = new("--output", "-o") { Description = "selector, name, path or json", DefaultValueFactory = _ => "selector" };
-    public static readonly Option<string[]> ResourceType = new("--resource-type") { Description = "model, seed, source, test, unit_test, snapshot, analysis, exposure, metric, semantic_model, saved_query", AllowMultipleArgumentsPerToken = true };
+    public static readonly Option<string[]> ResourceType = new("--resource-type") { Description = "model, seed, snapshot, test, unit_test, source, exposure, semantic_model, saved_query, metric, analysis; all; default (all but analysis)", AllowMultipleArgumentsPerToken = true };
+    public static readonly Option<string[]> ExcludeResourceType = new("--exclude-resource-type") { Description = "Resource types to leave out", AllowMultipleArgumentsPerToken = true };
+    public static readonly Option<string[]> OutputKeys = new("--output-keys") { Description = "With --output json: the keys of each line (dotted for nested ones, e.g. config.materialized)", AllowMultipleArgumentsPerToken = true };
     public static readonly Argument<string> InitName = new("name") { Description = "Folder and project name", DefaultValueFactory = _ => "my_project" };
 
     static InfoCommands()
@@ -53,7 +55,11 @@ static class InfoCommands
 
     public static int List(CommandContext context)
     {
-        foreach (var line in ListTask.Lines(context.Workspace, context.Get(ResourceType) ?? [], context.Get(OutputFormat) ?? "selector"))
+        var keys = (context.Get(OutputKeys) ?? []).SelectMany(k => k.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries)).ToList();
+        var format = context.Get(OutputFormat) ?? "selector";
+        if (keys.Count > 0 && format != "json")
+            throw new Xform.Core.Diagnostics.XformException("--output-keys needs --output json");
+        foreach (var line in ListTask.Lines(context.Workspace, context.Get(ResourceType) ?? [], context.Get(ExcludeResourceType) ?? [], format, keys))
             context.Output.Data(line);
         return XformCli.Success;
     }
