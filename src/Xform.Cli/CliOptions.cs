@@ -16,6 +16,7 @@ static class CliOptions
     public static readonly Option<int?> Threads = new("--threads") { Description = "How many nodes to build at once", Recursive = true, CustomParser = WholeNumber };
     public static readonly Option<string[]> Select = new("--select", "-s", "--models", "-m") { Description = "Nodes to include (dbt selector syntax)", AllowMultipleArgumentsPerToken = true, Recursive = true };
     public static readonly Option<string[]> Exclude = new("--exclude") { Description = "Nodes to leave out", AllowMultipleArgumentsPerToken = true, Recursive = true };
+    public static readonly Option<string?> Selector = new("--selector") { Description = "A selector of selectors.yml (instead of --select/--exclude)", Recursive = true };
     public static readonly Option<bool> FullRefresh = new("--full-refresh") { Description = "Rebuild incremental models and seeds from scratch", Recursive = true };
     public static readonly Option<DateTime?> EventTimeStart = new("--event-time-start") { Description = "Microbatch models: first event time to (re)build, e.g. 2024-01-01", CustomParser = Timestamp };
     public static readonly Option<DateTime?> EventTimeEnd = new("--event-time-end") { Description = "Microbatch models: end of the window (exclusive; default now)", CustomParser = Timestamp };

@@ -34,6 +34,7 @@ sealed class CommandContext : IDisposable
         TargetPath = parse.GetValue(CliOptions.TargetPath),
         Select = parse.GetValue(CliOptions.Select) ?? [],
         Exclude = parse.GetValue(CliOptions.Exclude) ?? [],
+        Selector = parse.GetValue(CliOptions.Selector),
         FullRefresh = parse.GetValue(CliOptions.FullRefresh),
         Empty = parse.GetValue(CliOptions.Empty),
         StoreFailures = parse.GetValue(CliOptions.StoreFailures),

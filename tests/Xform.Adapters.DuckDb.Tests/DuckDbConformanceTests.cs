@@ -97,3 +97,8 @@ public class DuckDbCloneConformance : CloneConformance
 {
     protected override ConformanceTarget Target => DuckDbTarget.Instance;
 }
+
+public class DuckDbCommandConformance : CommandConformance
+{
+    protected override ConformanceTarget Target => DuckDbTarget.Instance;
+}

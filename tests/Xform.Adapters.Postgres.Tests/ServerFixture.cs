@@ -135,3 +135,8 @@ public class PostgresCloneConformance : CloneConformance
 {
     protected override ConformanceTarget Target => PostgresTarget.Instance;
 }
+
+public class PostgresCommandConformance : CommandConformance
+{
+    protected override ConformanceTarget Target => PostgresTarget.Instance;
+}

@@ -215,14 +215,14 @@ public class EndToEndTests
     }
 
     [Test]
-    public void Debug_reports_refused_credentials_with_exit_2()
+    public void Debug_reports_refused_credentials_with_exit_1()
     {
         using var other = RSA.Create(2048);
         Write("keys/rsa_key.p8", other.ExportEncryptedPkcs8PrivateKeyPem(Passphrase,
             new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 10_000)));
         var (code, output) = Run("debug");
-        Assert.That(code, Is.EqualTo(2), output);
-        Assert.That(output, Does.Contain("refused the credentials").And.Not.Contain(Passphrase));
+        Assert.That(code, Is.EqualTo(1), output); // dbt's debug: a failed check is exit 1
+        Assert.That(output, Does.Contain("Connection test: [ERROR]").And.Contain("1 check failed").And.Contain("refused the credentials").And.Not.Contain(Passphrase));
     }
 
     [Test]

@@ -112,3 +112,8 @@ public class SnowflakeContextConformance : ContextConformance
 {
     protected override ConformanceTarget Target => SnowflakeTarget.Instance;
 }
+
+public class SnowflakeCommandConformance : CommandConformance
+{
+    protected override ConformanceTarget Target => SnowflakeTarget.Instance;
+}

@@ -36,16 +36,19 @@ public class AnalysisTests
     public void Ls_and_the_manifest_list_analyses_as_dbt_does()
     {
         using var p = Project();
+        // dbt's default resource types leave analyses out; 'all' (or naming the type) lists them.
         var ls = p.Run("ls");
         Assert.That(ls.ExitCode, Is.Zero, ls.ToString());
-        Assert.That(ls.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            Is.EquivalentTo(new[] { "proj.orders", "proj.analysis.reports.revenue" }));
+        Assert.That(ls.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), Is.EqualTo(new[] { "proj.orders" }));
+        var all = p.Run("ls", "--resource-type", "all");
+        Assert.That(all.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            Is.EqualTo(new[] { "proj.analysis.reports.revenue", "proj.orders" }), "sorted by unique id, as dbt's list");
         var only = p.Run("ls", "--resource-type", "analysis", "-o", "json");
         var json = JsonNode.Parse(only.Out.Trim())!;
         Assert.That((string)json["unique_id"]!, Is.EqualTo("analysis.proj.revenue"));
         Assert.That((string)json["resource_type"]!, Is.EqualTo("analysis"));
-        Assert.That(p.Run("ls", "-s", "resource_type:analysis", "-o", "name").Out.Trim(), Is.EqualTo("revenue"));
-        Assert.That(p.Run("ls", "-s", "+revenue", "-o", "name").Out.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        Assert.That(p.Run("ls", "-s", "resource_type:analysis", "--resource-type", "all", "-o", "name").Out.Trim(), Is.EqualTo("revenue"));
+        Assert.That(p.Run("ls", "-s", "+revenue", "--resource-type", "all", "-o", "name").Out.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             Is.EquivalentTo(new[] { "orders", "revenue" }), "an analysis has its refs as parents");
 
         Assert.That(p.Run("compile", "-s", "revenue").ExitCode, Is.Zero);

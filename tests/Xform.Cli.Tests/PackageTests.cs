@@ -75,9 +75,9 @@ public class PackageTests
         Assert.That(p.Run("parse").ExitCode, Is.Zero);
         var manifest = p.Read("target/manifest.json");
         Assert.That(manifest, Does.Contain("\"model.mypkg.pkg_model\"").And.Contain("\"seed.mypkg.pkg_seed\""));
-        var ls = p.Run("ls", "--select", "tag:from_package", "--output", "name");
+        var ls = p.Run("ls", "--select", "tag:from_package", "--resource-type", "model", "--output", "name");
         Assert.That(ls.Out.Trim(), Is.EqualTo("pkg_model"), "the package's own folder config (tags) applies");
-        var path = p.Run("ls", "--select", "pkg_model", "--output", "path");
+        var path = p.Run("ls", "--select", "pkg_model", "--resource-type", "model", "--output", "path");
         Assert.That(path.Out.Trim(), Is.EqualTo("dbt_packages/mypkg/models/pkg_model.sql"), "paths are shown from the project folder");
     }
 

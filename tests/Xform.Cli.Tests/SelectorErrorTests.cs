@@ -20,8 +20,8 @@ public class SelectorErrorTests
         yield return Bad("a method without a value", "error: --select 'tag:': 'tag:' needs a value after the colon, e.g. 'tag:nightly'", "-s", "tag:");
         yield return Bad("an unknown method with the closest", "error: --select 'tags:nightly': unknown selector method 'tags'. Did you mean 'tag'?", "-s", "tags:nightly");
         yield return Bad("an unknown method", "error: --select 'foo:bar': unknown selector method 'foo'. Did you mean 'fqn'?", "-s", "foo:bar");
-        yield return Bad("a dbt method xform lacks",
-            "error: --select 'selector:nightly': the selector method 'selector' is dbt's, but xform does not support it; xform's methods: tag, path, file, config, resource_type, source, fqn, package, test_type, test_name, state, result, source_status, version, group, access, exposure, metric, semantic_model, saved_query",
+        yield return Bad("selectors.yml's method on the command line",
+            "error: --select 'selector:nightly': 'selector' names a selector of selectors.yml: use --selector NAME on the command line ('method: selector' inside selectors.yml)",
             "-s", "selector:nightly");
         yield return Bad("an unknown result status",
             "error: --select 'result:failed': 'failed' is not a result status; use one of success, error, skipped, fail, warn, pass. Did you mean 'fail'?", "-s", "result:failed");
@@ -108,7 +108,7 @@ public class SelectorErrorTests
         using var p = Chain();
         var r = p.Run("ls", "-s", "tag:nightly");
         Assert.That(r.ExitCode, Is.Zero, r.ToString());
-        Assert.That(Warnings(r), Is.EqualTo(new[] { "warning: the selection criterion 'tag:nightly' does not match any enabled nodes" }), r.ToString());
+        Assert.That(Warnings(r), Is.EqualTo(new[] { "warning: the selection criterion 'tag:nightly' does not match any enabled nodes", "warning: No nodes selected!" }), r.ToString());
         Assert.That(r.Out.Split('\n').Select(StripTime).Where(l => l.Length > 0 && !l.StartsWith("warning:", StringComparison.Ordinal)), Is.Empty);
     }
 
@@ -118,7 +118,7 @@ public class SelectorErrorTests
         using var p = Chain();
         p.Write("models/off.sql", "{{ config(enabled=false) }}select 1 as v");
         var r = p.Run("ls", "-s", "off");
-        Assert.That(Warnings(r), Is.EqualTo(new[] { "warning: the selection criterion 'off' does not match any enabled nodes" }), r.ToString());
+        Assert.That(Warnings(r), Is.EqualTo(new[] { "warning: the selection criterion 'off' does not match any enabled nodes", "warning: No nodes selected!" }), r.ToString());
     }
 
     [TestCase("@+b", "a b c", TestName = "'@' takes a leading '+' (dbt allows it; it adds nothing)")]

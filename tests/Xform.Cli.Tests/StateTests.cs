@@ -68,7 +68,7 @@ public class StateTests
         Assert.That(ls.ExitCode, Is.Zero, ls.ToString());
         // Nothing is listed; as dbt, the criterion that matched nothing is warned about.
         Assert.That(ls.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(ErrorMessageTests.StripTime),
-            Is.EqualTo(new[] { "warning: the selection criterion 'state:modified' does not match any enabled nodes" }));
+            Is.EqualTo(new[] { "warning: the selection criterion 'state:modified' does not match any enabled nodes", "warning: No nodes selected!" }));
 
         p.Write("models/marts/other.sql", "select 43 as answer");
         p.Write("models/staging/stg_new.sql", "select 1 as x");

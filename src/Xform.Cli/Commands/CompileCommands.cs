@@ -14,6 +14,12 @@ static class CompileCommands
 {
     public static readonly Option<int> Limit = new("--limit") { Description = "Rows to show (default 5; -1 for all)", DefaultValueFactory = _ => 5, CustomParser = r => CliOptions.WholeNumber(r) ?? 0 };
     public static readonly Option<string?> Inline = new("--inline") { Description = "SQL (may use ref/source) to run instead of a model" };
+    public static readonly Option<string> ShowOutput = new("--output", "-o") { Description = "text (a table) or json (dbt's {\"node\": ..., \"show\": [rows]})", DefaultValueFactory = _ => "text" };
+
+    static CompileCommands()
+    {
+        CliOptions.OneOf(ShowOutput, ["text", "json"]);
+    }
 
     public static int Compile(CommandContext context)
     {
@@ -37,8 +43,18 @@ static class CompileCommands
             context.Output.Error(result.Message);
             return XformCli.NodeFailure;
         }
-        context.Output.Info($"Previewing {query.Title}:");
-        context.Output.Data(Table.Render(rows));
+        // The query asked for one row more than --limit: its presence says the limit cut the result.
+        var cut = query.Limit >= 0 && rows.Rows.Count > query.Limit;
+        var shown = cut ? rows with { Rows = rows.Rows.Take(query.Limit).ToList() } : rows;
+        var inline = context.Get(Inline) is not null;
+        if (context.Get(ShowOutput) == "json")
+        {
+            context.Output.Data(Table.Json(shown, inline ? null : query.Title));
+            return XformCli.Success;
+        }
+        context.Output.Info(inline ? "Previewing inline node:" : $"Previewing node '{query.Title}':");
+        context.Output.Data(Table.Render(shown));
+        if (cut) context.Output.Info($"first {query.Limit} row{(query.Limit == 1 ? "" : "s")} (--limit); --limit -1 shows them all");
         return XformCli.Success;
     }
 }
@@ -57,6 +73,48 @@ static class Table
         sb.AppendLine("| " + string.Join(" | ", widths.Select(w => new string('-', w))) + " |");
         foreach (var row in cells) sb.AppendLine(Line(row));
         return sb.ToString().TrimEnd();
+    }
+
+    /// <summary>dbt's <c>show --output json</c>: <c>{"node": name, "show": [{column: value, ...}]}</c> (no "node" for inline SQL), indented.</summary>
+    public static string Json(QueryResult result, string? node)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var w = new System.Text.Json.Utf8JsonWriter(buffer, new System.Text.Json.JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            if (node is not null) w.WriteString("node", node);
+            w.WriteStartArray("show");
+            foreach (var row in result.Rows)
+            {
+                w.WriteStartObject();
+                for (var i = 0; i < result.Columns.Count; i++)
+                {
+                    w.WritePropertyName(result.Columns[i]);
+                    JsonValue(w, row[i]);
+                }
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>Numbers and booleans as JSON's own (agate's to_json), everything else as the text the table shows.</summary>
+    static void JsonValue(System.Text.Json.Utf8JsonWriter w, object? v)
+    {
+        switch (v)
+        {
+            case null: w.WriteNullValue(); break;
+            case bool b: w.WriteBooleanValue(b); break;
+            case sbyte or byte or short or ushort or int or uint or long: w.WriteNumberValue(Convert.ToInt64(v, CultureInfo.InvariantCulture)); break;
+            case ulong u: w.WriteNumberValue(u); break;
+            case decimal d: w.WriteNumberValue(d); break;
+            case double d when double.IsFinite(d): w.WriteNumberValue(d); break;
+            case float f when float.IsFinite(f): w.WriteNumberValue(f); break;
+            case System.Numerics.BigInteger big: w.WriteRawValue(big.ToString(CultureInfo.InvariantCulture)); break;
+            default: w.WriteStringValue(Format(v)); break;
+        }
     }
 
     static string Format(object? v) => v switch

@@ -8,7 +8,9 @@ namespace Xform.Cli.Commands;
 static class InfoCommands
 {
     public static readonly Option<string> OutputFormat = new("--output", "-o") { Description = "selector, name, path or json", DefaultValueFactory = _ => "selector" };
-    public static readonly Option<string[]> ResourceType = new("--resource-type") { Description = "model, seed, source, test, unit_test, snapshot, analysis, exposure, metric, semantic_model, saved_query", AllowMultipleArgumentsPerToken = true };
+    public static readonly Option<string[]> ResourceType = new("--resource-type") { Description = "model, seed, snapshot, test, unit_test, source, exposure, semantic_model, saved_query, metric, analysis; all; default (all but analysis)", AllowMultipleArgumentsPerToken = true };
+    public static readonly Option<string[]> ExcludeResourceType = new("--exclude-resource-type") { Description = "Resource types to leave out", AllowMultipleArgumentsPerToken = true };
+    public static readonly Option<string[]> OutputKeys = new("--output-keys") { Description = "With --output json: the keys of each line (dotted for nested ones, e.g. config.materialized)", AllowMultipleArgumentsPerToken = true };
     public static readonly Argument<string> InitName = new("name") { Description = "Folder and project name", DefaultValueFactory = _ => "my_project" };
 
     static InfoCommands()
@@ -16,20 +18,30 @@ static class InfoCommands
         CliOptions.OneOf(OutputFormat, ListTask.Formats);
     }
 
+    public static readonly Option<bool> ConfigDir = new("--config-dir") { Description = "Print where profiles.yml is read from, and exit" };
+    public static readonly Option<bool> ConnectionOnly = new("--connection") { Description = "Test only the connection, skipping the configuration and dependency checks" };
+
+    /// <summary>dbt's debug: every check printed with its result; exit 1 when any failed (as dbt), 0 when all passed.</summary>
     public static int Debug(CommandContext context)
     {
-        foreach (var check in DebugTask.Run(context.Workspace, Version.Text))
+        if (context.Get(ConfigDir))
         {
-            if (check.Error is null)
-            {
-                context.Output.Info(check.Line);
-                continue;
-            }
-            context.Output.Error(check.Line);
-            return XformCli.UserError;
+            context.Output.Data(DebugTask.ConfigDir(context.Workspace));
+            return XformCli.Success;
         }
-        context.Output.Info("All checks passed!");
-        return XformCli.Success;
+        var failures = new List<string>();
+        foreach (var line in DebugTask.Run(context.Workspace, Version.Text, context.Get(ConnectionOnly)))
+        {
+            context.Output.Info(line.Text);
+            if (line.Failure is not null) failures.Add(line.Failure);
+        }
+        if (failures.Count == 0)
+        {
+            context.Output.Info("All checks passed!");
+            return XformCli.Success;
+        }
+        context.Output.Error($"{failures.Count} check{(failures.Count == 1 ? "" : "s")} failed:\n" + string.Join("\n", failures.Select(f => "  " + f)));
+        return XformCli.NodeFailure;
     }
 
     public static int Parse(CommandContext context)
@@ -43,7 +55,11 @@ static class InfoCommands
 
     public static int List(CommandContext context)
     {
-        foreach (var line in ListTask.Lines(context.Workspace, context.Get(ResourceType) ?? [], context.Get(OutputFormat) ?? "selector"))
+        var keys = (context.Get(OutputKeys) ?? []).SelectMany(k => k.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries)).ToList();
+        var format = context.Get(OutputFormat) ?? "selector";
+        if (keys.Count > 0 && format != "json")
+            throw new Xform.Core.Diagnostics.XformException("--output-keys needs --output json");
+        foreach (var line in ListTask.Lines(context.Workspace, context.Get(ResourceType) ?? [], context.Get(ExcludeResourceType) ?? [], format, keys))
             context.Output.Data(line);
         return XformCli.Success;
     }

@@ -39,6 +39,15 @@ public static partial class ManifestWriter
         File.Move(tmp, Path.Combine(targetDir, "manifest.json"), overwrite: true);
     }
 
+    /// <summary>The manifest as a document in memory (what <c>ls --output json</c> picks each node's properties from).</summary>
+    public static JsonObject Document(LoadedProject loaded, DependencyGraph graph, string invocationId)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+            new Emitter(writer, loaded).Manifest(graph, new Dictionary<string, string>(), invocationId);
+        return JsonNode.Parse(buffer.WrittenSpan)!.AsObject();
+    }
+
     public static JsonObject Metadata(string schema, string invocationId, LoadedProject loaded) => new()
     {
         ["dbt_schema_version"] = schema,

@@ -1,3 +1,4 @@
+using Xform.Core.Selection;
 using Xform.Core.Project;
 using Xform.Core.Seeds;
 
@@ -40,6 +41,9 @@ public sealed record PlanRequest(
 {
     /// <summary>Where warnings go: a selector term that matches no node.</summary>
     public Action<Diagnostics.Warning>? Warn { get; init; }
+
+    /// <summary>A selectors.yml selection (--selector, or the default one), used instead of Select and Exclude.</summary>
+    public SelectionSpec? Spec { get; init; }
 }
 
 /// <summary>

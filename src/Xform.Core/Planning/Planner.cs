@@ -19,6 +19,12 @@ public static class Planner
         {
             ids = only.Where(manifest.Nodes.ContainsKey).ToHashSet(StringComparer.Ordinal);
         }
+        else if (request.Spec is { } spec)
+        {
+            // A selectors.yml selection brings its tests itself, each criterion with its indirect_selection.
+            ids = new SpecSelector(graph, new NodeSelector(graph, state), request.Warn).Select(spec);
+            ids.RemoveWhere(id => !manifest.Nodes.ContainsKey(id));
+        }
         else
         {
             var selector = new NodeSelector(graph, state);

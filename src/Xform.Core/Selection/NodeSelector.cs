@@ -9,7 +9,7 @@ namespace Xform.Core.Selection;
 /// dbt's node selection: space-separated unions of comma-separated intersections of criteria, each
 /// criterion <c>[@][N+]method:value[+N]</c> (read by <see cref="SelectorSyntax"/>). Methods: name (default, with
 /// fqn and wildcards), tag, path, config.KEY, resource_type, source, fqn, test_type, test_name, package, state, result,
-/// source_status, version, group, access.
+/// source_status, version, group, access, unit_test.
 /// </summary>
 public sealed class NodeSelector(DependencyGraph graph, IStateComparison? state = null)
 {
@@ -45,14 +45,15 @@ public sealed class NodeSelector(DependencyGraph graph, IStateComparison? state 
         HashSet<string>? result = null;
         foreach (var criterion in term.Criteria)
         {
-            var matched = Criterion(criterion);
+            var matched = Nodes(criterion);
             if (result is null) result = matched;
             else result.IntersectWith(matched);
         }
         return result ?? [];
     }
 
-    HashSet<string> Criterion(Criterion c)
+    /// <summary>The ids one criterion selects: its matches and the ancestors/descendants its graph operators ask for.</summary>
+    internal HashSet<string> Nodes(Criterion c)
     {
         var seeds = Match(c);
         var result = new HashSet<string>(seeds, StringComparer.Ordinal);
@@ -104,6 +105,8 @@ public sealed class NodeSelector(DependencyGraph graph, IStateComparison? state 
             "" => nodes.Where(n => NameMatches(n, value)),
             "tag" => nodes.Where(n => n.Config.Tags.Any(t => Wildcard(value, t))),
             "path" or "file" => nodes.Where(n => PathMatches(n, value)),
+            // materialized has a default (view, seed, test, ...) that the config itself does not hold; a source has none.
+            "config" when c.Sub == "materialized" => nodes.Where(n => n.ResourceType != ResourceType.Source && ConfigMatches(n.Materialized, value)),
             "config" => nodes.Where(n => n.Config.TryGetValue(c.Sub, out var v) && ConfigMatches(v, value)),
             "resource_type" => nodes.Where(n => string.Equals(n.TypeName, value, StringComparison.OrdinalIgnoreCase) ||
                 string.Equals(n.ResourceType.ToString(), value, StringComparison.OrdinalIgnoreCase)),
@@ -123,6 +126,7 @@ public sealed class NodeSelector(DependencyGraph graph, IStateComparison? state 
             "version" => nodes.Where(n => n.ResourceType == ResourceType.Model && VersionMatches(n, value)),
             "group" => nodes.Where(n => n.Group is { } g && Wildcard(value, g)),
             "access" => nodes.Where(n => n.ResourceType == ResourceType.Model && n.Access == value),
+            "unit_test" => nodes.Where(n => n.ResourceType == ResourceType.UnitTest && (Wildcard(value, n.Name) || FqnMatches(n, value) || PathMatches(n, value))),
             "test_name" => nodes.Where(n => n.TestMetadata is { } t && t.TryGetValue("name", out var tn) && Wildcard(value, tn as string ?? "")),
             _ => throw new InvalidOperationException($"selector method '{c.Method}' passed the syntax check but has no matcher"),
         };

@@ -22,7 +22,7 @@ public static class SelectorSyntax
 {
     public static readonly IReadOnlyList<string> Methods =
         ["tag", "path", "file", "config", "resource_type", "source", "fqn", "package", "test_type", "test_name", "state", "result", "source_status",
-         "version", "group", "access", "exposure", "metric", "semantic_model", "saved_query"];
+         "version", "group", "access", "exposure", "metric", "semantic_model", "saved_query", "unit_test"];
 
     /// <summary>The methods that read the --state run's artifacts.</summary>
     static readonly string[] StateMethods = ["state", "result", "source_status"];
@@ -35,9 +35,6 @@ public static class SelectorSyntax
 
     static readonly string[] AccessKinds = ["private", "protected", "public"];
 
-    /// <summary>dbt's methods that xform does not have: named as such rather than as unknown.</summary>
-    static readonly string[] DbtOnlyMethods =
-        ["unit_test", "selector"];
 
     /// <summary>dbt's resource types; those xform has no nodes of (analysis, unit_test, ...) simply match nothing.</summary>
     static readonly string[] ResourceTypes =
@@ -71,6 +68,9 @@ public static class SelectorSyntax
         }
         return terms;
     }
+
+    /// <summary>One criterion, as selectors.yml's method/value entries are read (<paramref name="option"/> names where it was written).</summary>
+    public static Criterion ParseCriterion(string text, string option) => Criterion(text, option);
 
     /// <summary>Every selector of both options, read for their errors; <c>state:</c> needs <paramref name="haveState"/>.</summary>
     public static void Check(IReadOnlyList<string> select, IReadOnlyList<string> exclude, bool haveState)
@@ -187,8 +187,8 @@ public static class SelectorSyntax
                 throw error($"'{value}' is not a source status; dbt's only one is 'fresher' (sources with newer data than at the --state run's freshness check)");
             default:
                 if (Methods.Contains(method)) return;
-                if (DbtOnlyMethods.Contains(method))
-                    throw error($"the selector method '{method}' is dbt's, but xform does not support it; xform's methods: {string.Join(", ", Methods)}");
+                if (method == "selector")
+                    throw error("'selector' names a selector of selectors.yml: use --selector NAME on the command line ('method: selector' inside selectors.yml)");
                 throw error($"unknown selector method '{method}'.{Suggestions.DidYouMean(method, Methods)}");
         }
     }

@@ -26,6 +26,8 @@ public sealed record TaskOptions
     public string? TargetPath { get; init; }
     public IReadOnlyList<string> Select { get; init; } = [];
     public IReadOnlyList<string> Exclude { get; init; } = [];
+    /// <summary>--selector: a selector of selectors.yml, used instead of --select and --exclude.</summary>
+    public string? Selector { get; init; }
     public bool FullRefresh { get; init; }
     public bool FailFast { get; init; }
     /// <summary>--empty: refs and sources read no rows, seeds load none (run, build, seed, snapshot, compile).</summary>
@@ -144,7 +146,8 @@ public sealed class Workspace : IDisposable
     /// <summary>Reports a warning found while running (the CLI prints it).</summary>
     public void Warn(Warning warning) => _warn(warning);
 
-    public IAdapter Adapter => _adapter ??= _adapters(Target, Project.RootDir);
+    // The project folder, not Project.RootDir (the same path): debug tests the connection even when the project file is broken.
+    public IAdapter Adapter => _adapter ??= _adapters(Target, ProjectDir);
 
     public IReadOnlyDictionary<string, object?> CliVars => _cliVars ??= VarsParser.Parse(Options.Vars);
 
@@ -200,21 +203,62 @@ public sealed class Workspace : IDisposable
 
     StateComparer? _stateComparer;
 
-    /// <summary>The command's request: its resource types, --select/--exclude (or the given ids, for retry), --defer.</summary>
+    /// <summary>The command's request: its resource types, --select/--exclude or --selector (or the given ids, for retry), --defer.</summary>
     public PlanRequest Request(string command, IReadOnlyList<ResourceType> types, IReadOnlyList<string>? only = null) =>
-        new(command, types, Options.Select, Options.Exclude, Defer(), only) { Warn = _warn };
+        new(command, types, Options.Select, Options.Exclude, Defer(), only) { Warn = _warn, Spec = only is null ? SelectorSpec : null };
 
-    /// <summary>The nodes chosen by --select/--exclude, restricted to the given resource types, in graph order.</summary>
+    /// <summary>The nodes chosen by --select/--exclude (or --selector), restricted to the given resource types, in graph order.</summary>
     public IReadOnlyList<Node> Selected(params ResourceType[] types) =>
-        Planner.Select(Graph, new PlanRequest("select", types, Options.Select, Options.Exclude) { Warn = _warn }, StateComparer);
+        Planner.Select(Graph, new PlanRequest("select", types, Options.Select, Options.Exclude) { Warn = _warn, Spec = SelectorSpec }, StateComparer);
+
+    /// <summary>The selectors of the project's selectors.yml, by name.</summary>
+    public IReadOnlyDictionary<string, YamlSelector> Selectors => _selectors ??= SelectorsFile.Read(ProjectDir);
+
+    IReadOnlyDictionary<string, YamlSelector>? _selectors;
+    bool _selectorResolved;
+    SelectionSpec? _selectorSpec;
+
+    /// <summary>
+    /// The selectors.yml selection this command uses, as dbt picks it: --selector NAME (--select and --exclude are then
+    /// ignored), else the selector with <c>default: true</c> when the command line selects nothing, else none.
+    /// </summary>
+    public SelectionSpec? SelectorSpec
+    {
+        get
+        {
+            if (_selectorResolved) return _selectorSpec;
+            _selectorResolved = true;
+            if (Options.Selector is { } name)
+            {
+                if (!Selectors.TryGetValue(name, out var chosen))
+                    throw new XformException(Selectors.Count == 0
+                        ? $"--selector '{name}': the project has no {SelectorsFile.FileName} (or it defines no selectors)"
+                        : $"--selector '{name}' is not defined in {SelectorsFile.FileName}; its selectors: {string.Join(", ", Selectors.Keys)}.{Suggestions.DidYouMean(name, Selectors.Keys)}");
+                if (Options.Select.Count > 0 || Options.Exclude.Count > 0)
+                    _warn(new Warning($"--selector '{name}' is used; --select and --exclude are ignored, as dbt ignores them", SourceLocation.None));
+                _selectorSpec = chosen.Definition;
+            }
+            else if (Options.Select.Count == 0 && Options.Exclude.Count == 0 && Selectors.Values.FirstOrDefault(s => s.IsDefault) is { } byDefault)
+            {
+                _log($"Using the default selector '{byDefault.Name}' of {SelectorsFile.FileName}");
+                _selectorSpec = byDefault.Definition;
+            }
+            return _selectorSpec;
+        }
+    }
 
     /// <summary>The exposures, metrics, semantic models and saved queries chosen by --select/--exclude, of the given kinds (none: all).</summary>
     public IReadOnlyList<ProjectObject> SelectedObjects(IReadOnlyCollection<string> kinds)
     {
         var objects = Manifest.Objects.Where(o => o.Kind != "group" && (kinds.Count == 0 || kinds.Contains(o.Kind))).ToList();
-        if (objects.Count == 0 || (Options.Select.Count == 0 && Options.Exclude.Count == 0)) return objects;
         // Warnings about terms that match nothing come from the node selection that runs alongside.
         var selector = new NodeSelector(Graph, StateComparer);
+        if (objects.Count > 0 && SelectorSpec is { } spec)
+        {
+            var chosen = new SpecSelector(Graph, selector, null).Select(spec);
+            return objects.Where(o => chosen.Contains(o.UniqueId)).ToList();
+        }
+        if (objects.Count == 0 || (Options.Select.Count == 0 && Options.Exclude.Count == 0)) return objects;
         var ids = Options.Select.Count > 0 ? selector.Matching(Options.Select, "--select", null) : objects.Select(o => o.UniqueId).ToHashSet(StringComparer.Ordinal);
         if (Options.Exclude.Count > 0) ids.ExceptWith(selector.Matching(Options.Exclude, "--exclude", null));
         return objects.Where(o => ids.Contains(o.UniqueId)).ToList();
@@ -279,6 +323,7 @@ public sealed class Workspace : IDisposable
             ["which"] = which,
             ["select"] = List(Options.Select),
             ["exclude"] = List(Options.Exclude),
+            ["selector"] = Options.Selector,
             ["target"] = Target.Name,
             ["threads"] = Threads,
             ["full_refresh"] = Options.FullRefresh,

@@ -34,7 +34,7 @@ public class NodeSelectorTests
     [TestCase("path:models/marts", "fct other side")]
     [TestCase("models/staging/stg_a.sql", "stg_a")]
     [TestCase("config.materialized:table", "fct side")]
-    [TestCase("config.materialized:view,stg_b+", "stg_b")]
+    [TestCase("config.materialized:view,stg_b+", "int_ab stg_b", TestName = "config.materialized matches the default view too, as in dbt")]
     [TestCase("staging", "raw stg_a stg_b")]
     [TestCase("stg_*", "stg_a stg_b")]
     [TestCase("resource_type:model,intermediate", "int_ab")]
