@@ -14,6 +14,8 @@ public class CliTests
     [TestCase("--out")]
     [TestCase("--rows", "1000", "--customers", "500", "--out", "x.csv")]
     [TestCase("--gzip", "--out", "x.parquet")]
+    [TestCase("--daily", "--format", "parquet", "--out", "days")]
+    [TestCase("--daily=yes", "--out", "days")]
     public void BadArgumentsExit2WithOneLine(params string[] args)
     {
         var stdout = new StringWriter();
@@ -52,6 +54,37 @@ public class CliTests
         Assert.That(Program.Run(["--rows", "50", "--out", path], stdout, TextWriter.Null), Is.EqualTo(0));
         Assert.That(stdout.ToString(), Does.StartWith("wrote 50 rows"));
         Assert.That(File.ReadAllLines(path), Has.Length.EqualTo(51));
+    }
+
+    /// <summary>--daily: the single file's rows, in its order, split by invoice day into one file a day with the
+    /// header; every row in the file named after its day.</summary>
+    [TestCase("us")]
+    [TestCase("iso")]
+    public void DailyFilesHoldTheSingleFilesRowsOneFileADay(string dateStyle)
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "xform-retail-gen-tests", Guid.NewGuid().ToString("N"));
+        string[] common = ["--rows", "3000", "--days", "20", "--seed", "5", "--date-style", dateStyle];
+        Assert.That(Program.Run([.. common, "--out", Path.Combine(dir, "one.csv")], TextWriter.Null, TextWriter.Null), Is.EqualTo(0));
+        Assert.That(Program.Run([.. common, "--daily", "--out", Path.Combine(dir, "days")], TextWriter.Null, TextWriter.Null), Is.EqualTo(0));
+        var single = File.ReadAllLines(Path.Combine(dir, "one.csv"));
+        var files = Directory.GetFiles(Path.Combine(dir, "days")).Order(StringComparer.Ordinal).ToList();
+        Assert.That(files, Has.Count.GreaterThan(10), "one file per trading day");
+        var rows = new List<string>();
+        foreach (var file in files)
+        {
+            var lines = File.ReadAllLines(file);
+            Assert.That(lines[0], Is.EqualTo(single[0]), "each file has the header");
+            var day = Path.GetFileNameWithoutExtension(file)["transaction_logs_".Length..];
+            foreach (var row in lines.Skip(1))
+            {
+                var date = TestSupport.ParseCsv(row + "\n")[0][4];
+                var parsed = DateTime.Parse(date, System.Globalization.CultureInfo.InvariantCulture);
+                Assert.That(parsed.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(day), row);
+            }
+            rows.AddRange(lines.Skip(1));
+        }
+        Assert.That(rows.Order(StringComparer.Ordinal), Is.EqualTo(single.Skip(1).Order(StringComparer.Ordinal)), "the same rows");
+        Directory.Delete(dir, recursive: true);
     }
 
     [Test]

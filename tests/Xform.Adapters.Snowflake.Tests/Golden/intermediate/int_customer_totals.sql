@@ -1,9 +1,6 @@
-with lines as (
-    select * from "RETAIL"."INT_CUSTOMER_METRIC_LINES"
-),
-
-customer_lines as (
-    select * from lines
+with customer_invoices as (
+    select *
+    from "RETAIL"."INT_CUSTOMER_INVOICES"
 ),
 
 latest_sale as (
@@ -14,8 +11,8 @@ latest_sale as (
             partition by customer_id
             order by invoice_date desc, invoice_no desc, country
         ) as recency_rank
-    from customer_lines
-    where transaction_category = 'sale'
+    from customer_invoices
+    where sale_line_count > 0
 ),
 
 totals as (
@@ -24,11 +21,11 @@ totals as (
         min(invoice_date) as first_purchase_at,
         max(invoice_date) as last_purchase_at,
         count(distinct invoice_no) as frequency,
-        cast(sum(line_amount) as numeric(38,3)) as monetary,
-        count(*) as line_count,
-        cast(sum(case when transaction_category = 'sale' then line_amount else 0 end) as numeric(38,3)) as sales_value,
+        cast(sum(amount) as numeric(38,3)) as monetary,
+        sum(line_count) as line_count,
+        cast(sum(sales_amount) as numeric(38,3)) as sales_value,
         max(ingested_at) as ingested_at
-    from customer_lines
+    from customer_invoices
     group by customer_id
 )
 

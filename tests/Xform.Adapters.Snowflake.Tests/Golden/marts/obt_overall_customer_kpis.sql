@@ -6,13 +6,11 @@ customers as (
     select * from "RETAIL"."OBT_CUSTOMER_KPIS_AND_SEGMENTATION"
 ),
 
-sales as (
-    select
-        count(distinct s.invoice_no) as orders,
-        cast(sum(s.line_amount) as numeric(38,3)) as gross_sales
-    from "RETAIL"."INT_SALES_LINES" as s
-    cross join snapshot
-    where s.invoice_day < snapshot.snapshot_date
+sales as (select
+        count(distinct i.invoice_no) as orders,
+        cast(coalesce(sum(i.sales_amount), 0) as numeric(38,3)) as gross_sales
+    from "RETAIL"."INT_CUSTOMER_INVOICES" as i
+    where i.sale_line_count > 0
 ),
 
 returns as (

@@ -1,20 +1,18 @@
-with raw as (
-    select transaction_category, line_amount
-    from "RETAIL"."STG_TRANSACTION_LOGS"
+with raw as (select transaction_category, row_count, gross_value
+    from "RETAIL"."INT_CATEGORY_TOTALS"
 ),
 
 totals as (select coalesce(sum(raw_rows), 0) as raw_rows from "RETAIL"."STG_RAW_LOADS"
 ),
 
-used as (
-    select count(*) as metric_rows from "RETAIL"."INT_CUSTOMER_METRIC_LINES"
+used as (select coalesce(sum(line_count), 0) as metric_rows from "RETAIL"."INT_CUSTOMER_INVOICES"
 ),
 
 per_category as (
     select
         transaction_category,
-        count(*) as row_count,
-        cast(coalesce(sum(line_amount), 0) as numeric(38,3)) as gross_value
+        sum(row_count) as row_count,
+        cast(sum(gross_value) as numeric(38,3)) as gross_value
     from raw
     group by transaction_category
 )

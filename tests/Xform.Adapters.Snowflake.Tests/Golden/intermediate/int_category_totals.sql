@@ -1,0 +1,7 @@
+select
+    transaction_category,
+    cast(count(*) as bigint) as row_count,
+    cast(coalesce(sum(line_amount), 0) as numeric(38,3)) as gross_value,
+    ingested_at
+from "RETAIL"."STG_TRANSACTION_LOGS"
+group by transaction_category, ingested_at
