@@ -1,8 +1,8 @@
 {#- How DuckDB reads the raw POS data in place (the source's external_location): every column as text (typing
     happens in stg_transaction_logs) plus _loaded_at, the modification time of the row's file (DuckDB's read_blob
-    last_modified; the source freshness check reads it) and _source_file, the file's name (without its folder, so that a moved project keeps its row keys). The var names one file
-    (CSV, CSV.GZ or Parquet), a folder (every *.csv and *.csv.gz in it: one file a day, as a shop's till exports
-    arrive) or a glob pattern.
+    last_modified; the source freshness check reads it) and _source_file, the file's name (without its folder, so
+    that a moved project keeps its row keys). The var names one file (CSV, CSV.GZ or Parquet), a folder (every
+    *.csv and *.csv.gz in it: one file a day, as a shop's till exports arrive) or a glob pattern.
     On any other target it renders nothing, so the source is the ordinary table pos.transaction_logs, loaded
     beforehand with the same columns and a _loaded_at load timestamp. -#}
 {% macro raw_pos_reader(path) -%}
@@ -36,7 +36,7 @@ inner join (select filename, last_modified from read_blob({{ files }})) as blobs
 {%- endmacro %}
 
 {#- The raw rows stg_transaction_logs has not read yet. A full build reads the whole source. An incremental one,
-    on DuckDB, lists the files of the var (glob: names only, nothing read) and reads only those whose path is not
+    on DuckDB, lists the files of the var (glob: names only, nothing read) and reads only those whose name is not
     in the table yet: old files are never opened. On PostgreSQL and Snowflake it reads the rows loaded after the
     latest load the table has (_loaded_at, stamped by the loader). Files changed or removed since they were read
     stop the build before it starts (retail_check_raw_input, on-run-start). -#}

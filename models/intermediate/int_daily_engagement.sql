@@ -42,7 +42,8 @@ spine as (
 ),
 
 active as (
-    select distinct customer_id, activity_date
+    {#- one row per customer and day already (int_customer_active_days' key) -#}
+    select customer_id, activity_date
     from active_days
     where activity_date > {{ dateadd('day', -30, '(select first_day from rewrite_from)') }}
 ),

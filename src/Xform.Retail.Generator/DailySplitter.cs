@@ -44,6 +44,9 @@ internal static class DailySplitter
         }
     }
 
+    /// <summary>The two published date styles (ISO, and M/D/YYYY as the original file).</summary>
+    static readonly string[] DateFormats = ["yyyy-MM-dd", "M/d/yyyy"];
+
     public static string FileName(DateOnly day, bool gzip) =>
         "transaction_logs_" + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + (gzip ? ".csv.gz" : ".csv");
 
@@ -86,8 +89,7 @@ internal static class DailySplitter
         int end = line.IndexOf(',', i);
         string value = line[i..(end < 0 ? line.Length : end)];
         string date = value.Split(' ')[0];
-        string[] formats = ["yyyy-MM-dd", "M/d/yyyy"];
-        if (!DateOnly.TryParseExact(date, formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        if (!DateOnly.TryParseExact(date, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {
             throw new IOException($"cannot read the invoice date '{value}' of a generated line");
         }

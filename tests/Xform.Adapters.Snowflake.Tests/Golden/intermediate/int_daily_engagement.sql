@@ -36,8 +36,7 @@ filtered as (
 select * from filtered) as days
 ),
 
-active as (
-    select distinct customer_id, activity_date
+active as (select customer_id, activity_date
     from active_days
     where activity_date > dateadd(day, -30, (select first_day from rewrite_from))
 ),
