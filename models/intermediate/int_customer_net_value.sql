@@ -1,7 +1,7 @@
 {{ config(materialized='table') }}
 {#- Each customer's value net of returns, and a second, interpretable CLTV beside the business's heuristic
     (int_customer_cltv). Self-contained on purpose: it reads the customer rows of int_customer_rfm_values
-    and the return lines of staging, and nothing else feeds on it but the customer OBT.
+    and the customer's returns per day (int_customer_daily_returns), and nothing else feeds on it but the customer OBT.
       returns_value      = sum of the customer's return lines dated before the snapshot date (<= 0)
       net_monetary       = sales_value + returns_value
       is_fully_returned  = the returns cover at least the var fully_returned_share of the sales value
@@ -14,11 +14,10 @@ with customers as (
 ),
 
 returns as (
-    select r.customer_id, sum(r.line_amount) as returns_value
-    from {{ ref('stg_transaction_logs') }} as r
+    select r.customer_id, sum(r.returns_value) as returns_value
+    from {{ ref('int_customer_daily_returns') }} as r
     inner join customers as c on c.customer_id = r.customer_id
-    where r.transaction_category = 'return'
-        and r.invoice_day < c.snapshot_date
+    where r.invoice_day < c.snapshot_date
     group by r.customer_id
 ),
 

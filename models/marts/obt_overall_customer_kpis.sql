@@ -20,8 +20,10 @@ sales as (
 ),
 
 returns as (
-    select cast(coalesce(sum(r.line_amount), 0) as {{ type_numeric(38, 3) }}) as returns_value
-    from {{ ref('stg_transaction_logs') }} as r
+    {#- every return line before the snapshot date, with or without a customer: the per-day totals of
+        int_category_totals, a few rows a day instead of every staged line -#}
+    select cast(coalesce(sum(r.gross_value), 0) as {{ type_numeric(38, 3) }}) as returns_value
+    from {{ ref('int_category_totals') }} as r
     cross join snapshot
     where r.transaction_category = 'return'
         and r.invoice_day < snapshot.snapshot_date

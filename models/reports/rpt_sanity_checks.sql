@@ -7,19 +7,27 @@ with snapshot as (
 ),
 
 sale_revenue as (
-    {#- Recomputed from staging with the spec's rules, not from int_customer_metric_lines. -#}
+    {#- Recomputed with the spec's rules from staging's per-day category totals (int_category_totals), not from the
+        customer pipeline (int_customer_metric_lines and what sums it). With returns in the metrics, the return lines
+        of customers with a sale count too, which needs the staged lines themselves. -#}
+    {%- if var('returns_in_customer_metrics') %}
     select coalesce(sum(s.line_amount), 0) as revenue
     from {{ ref('stg_transaction_logs') }} as s
     cross join snapshot
     where s.invoice_day < snapshot.snapshot_date
       and (
         s.transaction_category = 'sale'
-        {%- if var('returns_in_customer_metrics') %}
         or (s.transaction_category = 'return' and s.customer_id in (
             select x.customer_id from {{ ref('stg_transaction_logs') }} as x
             where x.transaction_category = 'sale' and x.invoice_day < snapshot.snapshot_date))
-        {%- endif %}
       )
+    {%- else %}
+    select coalesce(sum(t.gross_value), 0) as revenue
+    from {{ ref('int_category_totals') }} as t
+    cross join snapshot
+    where t.invoice_day < snapshot.snapshot_date
+      and t.transaction_category = 'sale'
+    {%- endif %}
 ),
 
 customer_total as (
@@ -43,7 +51,7 @@ engagement_bounds as (
     select count(*) as n
     from {{ ref('int_daily_engagement') }} as e
     where e.mau < e.dau
-       or e.mau > (select count(distinct customer_id) from {{ ref('int_customer_metric_lines') }})
+       or e.mau > (select count(*) from {{ ref('int_customers') }})
 ),
 
 fact_vs_obt as (

@@ -40,6 +40,8 @@ public sealed class RetailIncrementalTests
         ("rpt_sanity_checks", "select * from rpt_sanity_checks order by all"),
         ("int_customer_totals", "select * exclude (ingested_at) from int_customer_totals order by all"),
         ("int_customer_active_days", "select * exclude (ingested_at) from int_customer_active_days order by all"),
+        ("int_customer_daily_returns", "select * exclude (ingested_at) from int_customer_daily_returns order by all"),
+        ("int_category_totals", "select transaction_category, invoice_day, sum(row_count), sum(gross_value) from int_category_totals group by all order by all"),
         ("int_daily_engagement", "select * exclude (ingested_at) from int_daily_engagement order by all"),
         ("stg_transaction_logs", "select * exclude (ingested_at, loaded_at) from stg_transaction_logs order by all"),
     ];

@@ -4,11 +4,10 @@ with customers as (
 ),
 
 returns as (
-    select r.customer_id, sum(r.line_amount) as returns_value
-    from "RETAIL"."STG_TRANSACTION_LOGS" as r
+    select r.customer_id, sum(r.returns_value) as returns_value
+    from "RETAIL"."INT_CUSTOMER_DAILY_RETURNS" as r
     inner join customers as c on c.customer_id = r.customer_id
-    where r.transaction_category = 'return'
-        and r.invoice_day < c.snapshot_date
+    where r.invoice_day < c.snapshot_date
     group by r.customer_id
 ),
 

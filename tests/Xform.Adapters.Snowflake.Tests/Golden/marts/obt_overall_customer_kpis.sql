@@ -13,9 +13,8 @@ sales as (select
     where i.sale_line_count > 0
 ),
 
-returns as (
-    select cast(coalesce(sum(r.line_amount), 0) as numeric(38,3)) as returns_value
-    from "RETAIL"."STG_TRANSACTION_LOGS" as r
+returns as (select cast(coalesce(sum(r.gross_value), 0) as numeric(38,3)) as returns_value
+    from "RETAIL"."INT_CATEGORY_TOTALS" as r
     cross join snapshot
     where r.transaction_category = 'return'
         and r.invoice_day < snapshot.snapshot_date

@@ -2,13 +2,12 @@ with snapshot as (
     select snapshot_date from "RETAIL"."INT_SNAPSHOT_DATE"
 ),
 
-sale_revenue as (select coalesce(sum(s.line_amount), 0) as revenue
-    from "RETAIL"."STG_TRANSACTION_LOGS" as s
+sale_revenue as (
+    select coalesce(sum(t.gross_value), 0) as revenue
+    from "RETAIL"."INT_CATEGORY_TOTALS" as t
     cross join snapshot
-    where s.invoice_day < snapshot.snapshot_date
-      and (
-        s.transaction_category = 'sale'
-      )
+    where t.invoice_day < snapshot.snapshot_date
+      and t.transaction_category = 'sale'
 ),
 
 customer_total as (
@@ -32,7 +31,7 @@ engagement_bounds as (
     select count(*) as n
     from "RETAIL"."INT_DAILY_ENGAGEMENT" as e
     where e.mau < e.dau
-       or e.mau > (select count(distinct customer_id) from "RETAIL"."INT_CUSTOMER_METRIC_LINES")
+       or e.mau > (select count(*) from "RETAIL"."INT_CUSTOMERS")
 ),
 
 fact_vs_obt as (
