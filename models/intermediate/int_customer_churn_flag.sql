@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='view') }}
 {#- is_churned = recency_days > churn_window (var, days; default 90), through the macro churn_flag. -#}
 select
     customer_id,

@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='view') }}
 {#- Churn-risk group: Churned when churned; else recency <= low_risk Low, <= medium_risk Medium,
     otherwise High (thresholds from the seed churn_risk_mapping). Never NULL whatever churn_window is:
     a churn window below a threshold just leaves that group empty. -#}

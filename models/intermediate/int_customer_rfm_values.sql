@@ -1,6 +1,7 @@
 {{ config(materialized='table') }}
-{#- Recency, frequency, monetary and tenure of each customer as of the snapshot date, from the customer totals (a
-    view: every run recomputes recency and tenure, which move with the snapshot date, on the small customer table).
+{#- Recency, frequency, monetary and tenure of each customer as of the snapshot date, from the customer totals (every
+    run recomputes recency and tenure, which move with the snapshot date, on that small table). A table: most
+    customer models and their tests read it.
     Day counts are cast to integer: datediff is bigint on DuckDB and integer on PostgreSQL, and the marts'
     contracts want one type. -#}
 with snapshot as (

@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='view') }}
 {#- One row per customer (a customer id with at least one sale line before the snapshot date) with its country:
     the one on its latest sale line (int_customer_totals). -#}
 select customer_id, country
