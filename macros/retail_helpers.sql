@@ -16,21 +16,20 @@
 cast(round(cast({{ numerator }} as numeric) / nullif({{ denominator }}, 0), {{ scale }}) as numeric(38, {{ scale }}))
 {%- endmacro %}
 
-{#- Scaled integers divided with rounding half away from zero; in 64-bit integers when both fit with room to spare
-    (hugeint division is about ten times slower, and most values are small), else in 128-bit ones. -#}
+{#- Scaled integers divided with rounding half away from zero. In 64-bit integers while the scaled numerator stays
+    under 1e15, where going through a double is exact (it is an integer: the numerator has at most `scale`
+    decimals): five times faster than DuckDB's 128-bit arithmetic on decimal(38) values, which the rare larger value
+    still takes (each 128-bit term written once, so DuckDB computes it only for the rows that need it). -#}
 {% macro duckdb__divide_exact(numerator, denominator, scale) -%}
 {%- set unit = '0.' ~ ('0' * (scale - 1)) ~ '1' if scale > 0 else '1' -%}
-{%- set n = '(' ~ numerator ~ ') * ' ~ (10 ** scale) -%}
+{%- set scaled = 'cast(round(cast(' ~ numerator ~ ' as double) * ' ~ (10 ** scale) ~ ') as bigint)' -%}
 {%- set d = 'nullif(' ~ denominator ~ ', 0)' -%}
-(cast(coalesce(
-    case when abs({{ n }}) < 1e17 and abs({{ d }}) < 1e17 then {{ duckdb__rounded_quotient(n, d, 'bigint') }} end,
-    {{ duckdb__rounded_quotient(n, d, 'hugeint') }})
-  as decimal(38, 0)) * cast({{ unit }} as decimal(38, {{ scale }})))
-{%- endmacro %}
-
-{% macro duckdb__rounded_quotient(n, d, int_type) -%}
-sign(cast({{ n }} as {{ int_type }})) * sign(cast({{ d }} as {{ int_type }}))
-    * ((abs(cast({{ n }} as {{ int_type }})) * 2 + abs(cast({{ d }} as {{ int_type }}))) // (2 * abs(cast({{ d }} as {{ int_type }}))))
+(cast(case
+    when abs(cast({{ numerator }} as double)) * {{ 10 ** scale }} < 1e15
+        then sign({{ scaled }}) * sign({{ d }}) * ((abs({{ scaled }}) * 2 + abs({{ d }})) // (2 * abs({{ d }})))
+    else sign({{ numerator }}) * sign({{ d }})
+        * ((abs(cast(({{ numerator }}) * {{ 10 ** scale }} as hugeint)) * 2 + abs({{ d }})) // (2 * abs({{ d }})))
+  end as decimal(38, 0)) * cast({{ unit }} as decimal(38, {{ scale }})))
 {%- endmacro %}
 
 {#- Snowflake: `cast(x as numeric)` is NUMBER(38, 0) there (it would drop the decimals) and a quotient of

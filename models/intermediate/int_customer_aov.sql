@@ -1,4 +1,4 @@
-{{ config(materialized='view') }}
+{{ config(materialized='table') }}
 {#- Two averages, both exact decimals: customer_aov is value per order (monetary / distinct invoices),
     the AOV of this project; avg_line_value is value per invoice line, which some teams call AOV. -#}
 select

@@ -1,4 +1,4 @@
-{{ config(materialized='view') }}
+{{ config(materialized='table') }}
 {#- The business's CLTV heuristic, on the per-line average it was defined on:
     customer_cltv_revenue = avg_line_value * frequency * tenure_days, computed exactly as
     monetary * frequency * tenure_days / line_count (no intermediate rounding), then

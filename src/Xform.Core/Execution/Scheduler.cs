@@ -26,8 +26,12 @@ public sealed class Scheduler(DependencyGraph graph, Func<IAdapterConnection> op
         foreach (var (id, ps) in parents) foreach (var p in ps) children[p].Add(id);
 
         var waiting = parents.ToDictionary(kv => kv.Key, kv => kv.Value.Count, StringComparer.Ordinal);
-        var ready = new PriorityQueue<string, int>();
-        foreach (var id in ids) if (waiting[id] == 0) ready.Enqueue(id, graph.OrderIndex[id]);
+        // One thread runs in graph order. With more, the ready node heading the longest chain of nodes still to run starts
+        // first, so the models a whole build waits on are not queued behind a crowd of tests that can fill the gaps.
+        var chains = threads > 1 ? ChainLengths(ids, parents, children) : null;
+        (int, int) Priority(string id) => (-(chains?.GetValueOrDefault(id) ?? 0), graph.OrderIndex[id]);
+        var ready = new PriorityQueue<string, (int, int)>();
+        foreach (var id in ids) if (waiting[id] == 0) ready.Enqueue(id, Priority(id));
 
         var results = new Dictionary<string, NodeResult>(StringComparer.Ordinal);
         var blocked = new HashSet<string>(StringComparer.Ordinal); // a parent failed or was skipped
@@ -46,7 +50,7 @@ public sealed class Scheduler(DependencyGraph graph, Func<IAdapterConnection> op
             foreach (var child in children[id])
             {
                 if (failed) blocked.Add(child);
-                if (--waiting[child] == 0) ready.Enqueue(child, graph.OrderIndex[child]);
+                if (--waiting[child] == 0) ready.Enqueue(child, Priority(child));
             }
         }
 
@@ -112,6 +116,24 @@ public sealed class Scheduler(DependencyGraph graph, Func<IAdapterConnection> op
         foreach (var w in workers) w.Start();
         foreach (var w in workers) w.Join();
         return ids.Where(results.ContainsKey).Select(id => results[id]).ToList();
+    }
+
+    /// <summary>Each node's longest chain of nodes to run, itself included (1 for a node nothing waits on), leaves first.</summary>
+    internal static Dictionary<string, int> ChainLengths(IReadOnlyList<string> ids, IReadOnlyDictionary<string, List<string>> parents,
+        IReadOnlyDictionary<string, List<string>> children)
+    {
+        var length = new Dictionary<string, int>(ids.Count, StringComparer.Ordinal);
+        var pending = ids.ToDictionary(id => id, id => children[id].Count, StringComparer.Ordinal);
+        var done = new Queue<string>(ids.Where(id => pending[id] == 0));
+        while (done.TryDequeue(out var id))
+        {
+            var longest = 0;
+            foreach (var child in children[id]) longest = Math.Max(longest, length[child]);
+            length[id] = longest + 1;
+            foreach (var parent in parents[id])
+                if (--pending[parent] == 0) done.Enqueue(parent);
+        }
+        return length;
     }
 
     /// <summary>The selected nodes this one must wait for, looking through unselected or ephemeral nodes in between.</summary>

@@ -123,6 +123,32 @@ public class SchedulerTests
         Assert.That(results.Select(r => $"{r.Node.Name}:{r.Status}:{r.Message}"), Is.EqualTo(new[] { "a:Error:boom", "b:Skipped:skipped: an upstream node failed" }));
     }
 
+    [Test]
+    public void With_threads_to_spare_the_longest_chain_starts_before_leaves_earlier_in_graph_order()
+    {
+        // root -> leaf1..leaf4 (nothing waits on them) and root -> z1 -> z2 -> z3: z1 is last in graph order
+        // among root's children but heads the longest chain, so it is taken first when root is done.
+        var graph = Graph([("root", "models/root.sql", []),
+            .. Enumerable.Range(1, 4).Select(i => ($"leaf{i}", $"models/leaf{i}.sql", new[] { "root" })),
+            ("z1", "models/z1.sql", ["root"]), ("z2", "models/z2.sql", ["z1"]), ("z3", "models/z3.sql", ["z2"])]);
+        var order = graph.Order.Select(id => graph.Manifest.Nodes[id].Name).ToList();
+        Assert.That(order.IndexOf("z1"), Is.GreaterThan(order.IndexOf("leaf4")), "the fixture puts the chain last");
+        var started = new List<string>();
+        new Scheduler(graph, () => new NoConnection(), 2, false).Run(graph.Order, (node, _, t) =>
+        {
+            lock (started) started.Add(node.Name);
+            Thread.Sleep(20);
+            return new NodeResult(node, NodeStatus.Success, "OK", TimeSpan.Zero, t, []);
+        }, new Recorder());
+        Assert.That(started[0], Is.EqualTo("root"));
+        Assert.That(started.Skip(1).Take(2), Does.Contain("z1"), "z1 is one of the two nodes the two workers take after root");
+
+        var chains = Scheduler.ChainLengths(["root", "leaf1", "z1", "z2"],
+            new Dictionary<string, List<string>> { ["root"] = [], ["leaf1"] = ["root"], ["z1"] = ["root"], ["z2"] = ["z1"] },
+            new Dictionary<string, List<string>> { ["root"] = ["leaf1", "z1"], ["leaf1"] = [], ["z1"] = ["z2"], ["z2"] = [] });
+        Assert.That(chains, Is.EquivalentTo(new Dictionary<string, int> { ["root"] = 3, ["leaf1"] = 1, ["z1"] = 2, ["z2"] = 1 }));
+    }
+
     static void InterlockedMax(ref int target, int value)
     {
         int current;
