@@ -1,6 +1,8 @@
-{{ config(materialized='incremental', incremental_strategy='merge', unique_key=['customer_id', 'snapshot_date'], on_schema_change='append_new_columns') }}
+{{ config(materialized='incremental', incremental_strategy='merge', unique_key=['customer_id', 'snapshot_date'], on_schema_change='append_new_columns',
+    incremental_predicates=['DBT_INTERNAL_DEST.snapshot_date = (select snapshot_date from ' ~ ref('int_snapshot_date') ~ ')']) }}
 {#- Customer x snapshot date: the measures of each customer at each snapshot, with keys to the four
-    dimensions. A run with a new snapshot_date adds rows; rerunning one updates its rows. -#}
+    dimensions. A run with a new snapshot_date adds rows; rerunning one updates its rows. The merge compares the
+    new rows with the stored rows of their snapshot only (incremental_predicates), not with the whole history. -#}
 select
     o.customer_id,
     o.snapshot_date,
