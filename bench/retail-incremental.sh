@@ -8,9 +8,16 @@ repeats=${2:-3}
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-dotnet build -c Release "$root/src/Xform.Cli" -v q -nologo >/dev/null
+# xform as the quick start installs it: precompiled (ReadyToRun) for this platform; the plain build if that fails.
+rid=$(dotnet msbuild "$root/src/Xform.Cli" -getProperty:NETCoreSdkRuntimeIdentifier 2>/dev/null || true)
+if [ -n "$rid" ] && dotnet publish -c Release "$root/src/Xform.Cli" -r "$rid" --self-contained false \
+    -p:PublishReadyToRun=true -o "$work/xform" -v q -nologo >/dev/null 2>&1; then
+  xform="dotnet $work/xform/xform.dll"; kind="ReadyToRun, $rid"
+else
+  dotnet build -c Release "$root/src/Xform.Cli" -v q -nologo >/dev/null
+  xform="dotnet $root/src/Xform.Cli/bin/Release/net10.0/xform.dll"; kind="portable build"
+fi
 dotnet build -c Release "$root/src/Xform.Retail.Generator" -v q -nologo >/dev/null
-xform="dotnet $root/src/Xform.Cli/bin/Release/net10.0/xform.dll"
 gen="dotnet $root/src/Xform.Retail.Generator/bin/Release/net10.0/xform-retail-gen.dll"
 
 mkdir -p "$work/p"
@@ -52,4 +59,4 @@ iw=$(printf '%s\n' "${inc[@]}" | awk '{print $1}' | median); ic=$(printf '%s\n' 
 echo "| raw rows | daily files | new day rows | full refresh wall / CPU | one new day wall / CPU | ratio wall / CPU |"
 echo "|---:|---:|---:|---:|---:|---:|"
 echo "| $rows | $days + 1 | $new_rows | ${fw} s / ${fc} s | ${iw} s / ${ic} s | $(awk "BEGIN {printf \"%.3f / %.3f\", $iw / $fw, $ic / $fc}") |"
-echo "runs: full ${full[*]} | incremental ${inc[*]} | last build: $result | load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "xform: $kind | runs: full ${full[*]} | incremental ${inc[*]} | last build: $result | load: $(cut -d' ' -f1-3 /proc/loadavg)"
