@@ -85,6 +85,15 @@ public sealed class DuckDbAdapter : IAdapter
         using var cmd = connection.CreateCommand();
         cmd.CommandText = $"SET file_search_path = '{_projectRoot.Replace("'", "''")}'";
         cmd.ExecuteNonQuery();
+        try
+        {
+            ApplyProfile(cmd);
+        }
+        catch (XformException)
+        {
+            connection.Dispose();
+            throw;
+        }
         foreach (var attachment in _attachments)
         {
             try
@@ -100,6 +109,36 @@ public sealed class DuckDbAdapter : IAdapter
             }
         }
         return connection;
+    }
+
+    /// <summary>The profile's extensions (loaded, installed first when DuckDB does not have one yet), then its settings.</summary>
+    void ApplyProfile(DuckDBCommand cmd)
+    {
+        foreach (var extension in _settings.Extensions)
+        {
+            if (TryExecute(cmd, $"load {extension}") is null) continue;
+            if ((TryExecute(cmd, $"install {extension}") ?? TryExecute(cmd, $"load {extension}")) is { } error)
+                throw new XformException($"cannot load the DuckDB extension '{extension}' of profiles.yml 'extensions': {FirstLine(error)}",
+                    _target.At("extensions"));
+        }
+        foreach (var (name, value) in _settings.Options)
+            if (TryExecute(cmd, $"set {name} = {value}") is { } error)
+                throw new XformException($"DuckDB refused the setting '{name}' of profiles.yml 'settings': {FirstLine(error)}", _target.At("settings"));
+    }
+
+    /// <summary>Runs one statement; its error message, or null when it ran.</summary>
+    static string? TryExecute(DuckDBCommand cmd, string sql)
+    {
+        try
+        {
+            cmd.CommandText = sql;
+            cmd.ExecuteNonQuery();
+            return null;
+        }
+        catch (DuckDBException e)
+        {
+            return e.Message;
+        }
     }
 
     // Attached on every connection (ATTACH IF NOT EXISTS): the profile's attach entries, then what --defer reads.

@@ -7,13 +7,19 @@ namespace Xform.Adapters.DuckDb;
 
 /// <summary>
 /// A duckdb target of profiles.yml: <c>path</c>, the database file relative to the project folder, or <c>:memory:</c>
-/// (the default), and dbt-duckdb's <c>attach</c>: other databases every connection attaches. DuckDB takes no
-/// credentials, so nothing here is secret.
+/// (the default), and dbt-duckdb's <c>attach</c> (other databases every connection attaches), <c>extensions</c> and
+/// <c>settings</c> (loaded and set on every connection).
 /// </summary>
 public sealed record DuckDbSettings(string Path, string? FullPath)
 {
     /// <summary>The databases attached to every connection, the profile's first.</summary>
     public IReadOnlyList<DuckDbAttachment> Attachments { get; init; } = [];
+
+    /// <summary>dbt-duckdb's <c>extensions</c>: loaded on every connection, before the settings (which may be theirs).</summary>
+    public IReadOnlyList<string> Extensions { get; init; } = [];
+
+    /// <summary>dbt-duckdb's <c>settings</c>: DuckDB options set on every connection (<c>threads</c>, <c>memory_limit</c>, ...).</summary>
+    public IReadOnlyList<(string Name, string Value)> Options { get; init; } = [];
 
     /// <summary>Reads the target; a relative path is resolved against <paramref name="projectRoot"/>.</summary>
     public static DuckDbSettings From(TargetConfig target, string projectRoot)
@@ -22,7 +28,10 @@ public sealed record DuckDbSettings(string Path, string? FullPath)
         var settings = path is ":memory:" or ""
             ? new DuckDbSettings(":memory:", null)
             : new DuckDbSettings(path, System.IO.Path.GetFullPath(System.IO.Path.Combine(projectRoot, path)));
-        settings = settings with { Attachments = ReadAttach(target, projectRoot) };
+        settings = settings with
+        {
+            Attachments = ReadAttach(target, projectRoot), Extensions = ReadExtensions(target), Options = ReadOptions(target),
+        };
         // dbt-duckdb: the catalog is the file's stem; a 'database' that names neither it nor an attached alias is a mistake.
         var catalog = ProfileReader.DuckDbCatalog(path);
         if (target.Get("database") is { Length: > 0 } database && !string.Equals(database, catalog, StringComparison.Ordinal))
@@ -57,6 +66,43 @@ public sealed record DuckDbSettings(string Path, string? FullPath)
             var full = path.Contains("://", StringComparison.Ordinal) || path.StartsWith("md:", StringComparison.Ordinal)
                 ? path : System.IO.Path.GetFullPath(System.IO.Path.Combine(projectRoot, path));
             result.Add(new DuckDbAttachment(path, full, alias, readOnly, type, at));
+        }
+        return result;
+    }
+
+    static bool IsName(string name) => name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+
+    /// <summary><c>extensions: [httpfs, {name: spatial}]</c>: names, or dbt-duckdb's entries with a name.</summary>
+    static List<string> ReadExtensions(TargetConfig target)
+    {
+        if (!target.Settings.TryGetValue("extensions", out var value) || value is null) return [];
+        const string Example = "e.g. [json, parquet]";
+        if (value is not List<object?> items) throw new XformException($"'extensions' must be a list of DuckDB extension names, {Example}", target.At("extensions"));
+        return items.Select(item => (item is IReadOnlyDictionary<string, object?> entry ? entry.GetValueOrDefault("name") : item) is string { } name && IsName(name)
+            ? name
+            : throw new XformException($"each 'extensions' entry must be an extension's name (letters, digits, _), {Example}", target.At("extensions"))).ToList();
+    }
+
+    /// <summary><c>settings: {threads: 4, memory_limit: 4GB}</c>: DuckDB option names, each with a text, number or true/false.</summary>
+    static List<(string, string)> ReadOptions(TargetConfig target)
+    {
+        if (!target.Settings.TryGetValue("settings", out var value) || value is null) return [];
+        var at = target.At("settings");
+        if (value is not IReadOnlyDictionary<string, object?> options)
+            throw new XformException("'settings' must map DuckDB options to values, e.g. {threads: 4, memory_limit: 4GB}", at);
+        var result = new List<(string, string)>();
+        foreach (var (name, option) in options)
+        {
+            if (!IsName(name)) throw new XformException($"'settings' key '{name}' is not a DuckDB option name (letters, digits, _)", at);
+            result.Add((name, option switch
+            {
+                bool b => b ? "true" : "false",
+                string text => DuckDbSql.Literal(text),
+                null => throw new XformException($"'settings' option '{name}' has no value", at),
+                _ => Convert.ToString(option, CultureInfo.InvariantCulture) is { } number && decimal.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
+                    ? number
+                    : throw new XformException($"'settings' option '{name}' must be a text, a number or true/false", at),
+            }));
         }
         return result;
     }
