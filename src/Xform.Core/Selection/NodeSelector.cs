@@ -101,10 +101,14 @@ public sealed class NodeSelector(DependencyGraph graph, IStateComparison? state 
         var value = c.Value;
         IEnumerable<Node> hits = c.Method switch
         {
-            "" when value.Contains('/') || value.EndsWith(".sql", StringComparison.Ordinal) || value.EndsWith(".csv", StringComparison.Ordinal) => nodes.Where(n => PathMatches(n, value)),
+            // dbt's default method: a value with a slash is a path, one ending in a file extension a file name, else a name or fqn.
+            "" when value.Contains('/') => nodes.Where(n => PathMatches(n, value)),
+            "" when value.EndsWith(".sql", StringComparison.Ordinal) || value.EndsWith(".csv", StringComparison.Ordinal) || value.EndsWith(".py", StringComparison.Ordinal)
+                => nodes.Where(n => FileMatches(n, value)),
             "" => nodes.Where(n => NameMatches(n, value)),
             "tag" => nodes.Where(n => n.Config.Tags.Any(t => Wildcard(value, t))),
-            "path" or "file" => nodes.Where(n => PathMatches(n, value)),
+            "path" => nodes.Where(n => PathMatches(n, value)),
+            "file" => nodes.Where(n => FileMatches(n, value)),
             // materialized has a default (view, seed, test, ...) that the config itself does not hold; a source has none.
             "config" when c.Sub == "materialized" => nodes.Where(n => n.ResourceType != ResourceType.Source && ConfigMatches(n.Materialized, value)),
             "config" => nodes.Where(n => n.Config.TryGetValue(c.Sub, out var v) && ConfigMatches(v, value)),
@@ -184,6 +188,13 @@ public sealed class NodeSelector(DependencyGraph graph, IStateComparison? state 
         if (v.StartsWith("./", StringComparison.Ordinal)) v = v[2..];
         var p = n.OriginalFilePath;
         return p == v || p.StartsWith(v + "/", StringComparison.Ordinal) || Wildcard(v, p);
+    }
+
+    /// <summary>dbt's file method: the file's name, with or without its extension (<c>file:stg_orders.sql</c>, <c>file:stg_orders</c>), wildcards allowed.</summary>
+    static bool FileMatches(Node n, string value)
+    {
+        var name = Path.GetFileName(n.OriginalFilePath);
+        return Wildcard(value, name) || Wildcard(value, Path.GetFileNameWithoutExtension(name));
     }
 
     static bool SourceMatches(Node n, string value)
