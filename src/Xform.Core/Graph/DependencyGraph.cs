@@ -36,26 +36,58 @@ public sealed class DependencyGraph
     public IEnumerable<string> Children(string id) => _graph.OutEdges(id).Select(e => e.Target);
 
     /// <summary>Ancestors up to <paramref name="depth"/> edges away (null: all).</summary>
-    public HashSet<string> Ancestors(string id, int? depth = null) => Walk([id], depth, Parents);
+    public HashSet<string> Ancestors(string id, int? depth = null) => Walk([id], depth, Edges.Parents);
 
     /// <summary>Every ancestor of any of <paramref name="ids"/>, in one walk (one per node made <c>@x</c> quadratic on large graphs).</summary>
-    public HashSet<string> AncestorsOfAny(IEnumerable<string> ids) => Walk(ids, null, Parents);
+    public HashSet<string> AncestorsOfAny(IEnumerable<string> ids) => Walk(ids, null, Edges.Parents);
 
-    public HashSet<string> Descendants(string id, int? depth = null) => Walk([id], depth, Children);
+    public HashSet<string> Descendants(string id, int? depth = null) => Walk([id], depth, Edges.Children);
 
-    static HashSet<string> Walk(IEnumerable<string> starts, int? depth, Func<string, IEnumerable<string>> next)
+    /// <summary>Each node's parents and children by position in <see cref="Order"/>, built when a selection first walks the graph.</summary>
+    sealed record IndexedEdges(int[][] Parents, int[][] Children);
+
+    IndexedEdges? _edges;
+
+    // Walking ints and a bool per node, not strings in hash sets, keeps a walk over 50,000 nodes at a few milliseconds.
+    IndexedEdges Edges => _edges ??= IndexEdges();
+
+    IndexedEdges IndexEdges()
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var frontier = starts.ToList();
+        var parents = new int[Order.Count][];
+        var children = new int[Order.Count][];
+        for (var i = 0; i < Order.Count; i++)
+        {
+            parents[i] = _graph.InEdges(Order[i]).Select(e => OrderIndex[e.Source]).ToArray();
+            children[i] = _graph.OutEdges(Order[i]).Select(e => OrderIndex[e.Target]).ToArray();
+        }
+        return new IndexedEdges(parents, children);
+    }
+
+    /// <summary>The nodes reached from <paramref name="starts"/> within <paramref name="depth"/> edges (null: all); a start is in it only when reached again.</summary>
+    HashSet<string> Walk(IEnumerable<string> starts, int? depth, int[][] next)
+    {
+        var seen = new bool[Order.Count];
+        var found = new List<int>();
+        var frontier = new List<int>();
+        foreach (var id in starts)
+            if (OrderIndex.TryGetValue(id, out var i)) frontier.Add(i);
+        var following = new List<int>();
         for (var level = 0; frontier.Count > 0 && (depth is null || level < depth); level++)
         {
-            var following = new List<string>();
-            foreach (var id in frontier)
-                foreach (var n in next(id))
-                    if (seen.Add(n)) following.Add(n);
-            frontier = following;
+            following.Clear();
+            foreach (var i in frontier)
+                foreach (var n in next[i])
+                    if (!seen[n])
+                    {
+                        seen[n] = true;
+                        following.Add(n);
+                        found.Add(n);
+                    }
+            (frontier, following) = (following, frontier);
         }
-        return seen;
+        var result = new HashSet<string>(found.Count, StringComparer.Ordinal);
+        foreach (var i in found) result.Add(Order[i]);
+        return result;
     }
 
     public static DependencyGraph Build(Manifest manifest)
