@@ -68,13 +68,10 @@ public sealed class NodeSelector(DependencyGraph graph, IStateComparison? state 
                 continue;
             }
             if (c.Up) result.UnionWith(graph.Ancestors(id, c.UpDepth));
-            if (c.Down || c.ChildrensParents) result.UnionWith(graph.Descendants(id, c.ChildrensParents ? null : c.DownDepth));
+            if (c.Down) result.UnionWith(graph.Descendants(id, c.DownDepth));
         }
-        if (c.ChildrensParents)
-        {
-            // @x: x, its descendants, and every ancestor of those descendants.
-            result.UnionWith(graph.AncestorsOfAny(result.Where(graph.Manifest.Nodes.ContainsKey).ToList()));
-        }
+        // @x: x, its descendants, and every ancestor of those (and of what '+' before it brought).
+        if (c.ChildrensParents) result.UnionWith(graph.DescendantsAndAllTheirAncestors(seeds, result));
         return result;
     }
 
