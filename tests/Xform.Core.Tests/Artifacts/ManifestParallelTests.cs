@@ -7,23 +7,8 @@ using Xform.Core.Project;
 namespace Xform.Core.Tests.Artifacts;
 
 /// <summary>manifest.json's nodes written on several threads, each by a writer of its own, are byte for byte what one writer writes.</summary>
-public class ManifestParallelTests
+public class ManifestParallelTests : TempFolderTest
 {
-    string _dir = "";
-
-    [SetUp]
-    public void SetUp() => _dir = Directory.CreateTempSubdirectory("xform-manifest-").FullName;
-
-    [TearDown]
-    public void TearDown() => Directory.Delete(_dir, recursive: true);
-
-    void Write(string path, string text)
-    {
-        var full = Path.Combine(_dir, path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        File.WriteAllText(full, text);
-    }
-
     [Test]
     public void Parallel_nodes_are_the_same_bytes_as_one_writer()
     {
@@ -46,7 +31,7 @@ public class ManifestParallelTests
                 yaml.Append($"  - name: m{i:D4}\n    description: \"two\\nlines\"\n    columns:\n      - name: id\n        data_tests: [unique, not_null]\n");
         }
         Write("models/schema.yml", yaml.ToString());
-        var loaded = ProjectLoader.Load(new LoadOptions(_dir,
+        var loaded = ProjectLoader.Load(new LoadOptions(Dir,
             new TargetConfig("proj", "dev", "duckdb", "main", "", 1, new Dictionary<string, object?>()), new Dictionary<string, object?>(), [],
             name => $"\"{name}\"", _ => { }));
         var graph = DependencyGraph.Build(loaded.Manifest);
@@ -55,7 +40,7 @@ public class ManifestParallelTests
 
         string Manifest(string folder, bool inParallel)
         {
-            var dir = Path.Combine(_dir, folder);
+            var dir = Path.Combine(Dir, folder);
             ManifestWriter.Write(dir, loaded, graph, compiled, "same-invocation", inParallel);
             return Regex.Replace(File.ReadAllText(Path.Combine(dir, "manifest.json")), "\"generated_at\": \"[^\"]*\"", "\"generated_at\": \"-\"");
         }
