@@ -131,6 +131,20 @@ public class ListSelectorTests
     }
 
     [Test]
+    public void File_method_matches_the_file_name_with_or_without_its_extension_as_dbt_does()
+    {
+        using var p = Project();
+        string[] Models(params string[] select) => Lines(p.Run(["ls", "--resource-type", "model", "seed", "-s", .. select]));
+        Assert.That(Models("file:a.sql"), Is.EqualTo(new[] { "proj.a" }));
+        Assert.That(Models("file:a"), Is.EqualTo(new[] { "proj.a" }));
+        Assert.That(Models("file:s.csv"), Is.EqualTo(new[] { "proj.s" }));
+        Assert.That(Models("file:?.sql"), Is.EqualTo(new[] { "proj.a", "proj.b", "proj.c", "proj.d" }));
+        Assert.That(Models("c.sql"), Is.EqualTo(new[] { "proj.c" }), "a bare value ending in .sql is a file name");
+        Assert.That(Models("models/c.sql"), Is.EqualTo(new[] { "proj.c" }), "one with a slash is a path");
+        Assert.That(Models("file:models/c.sql"), Is.Empty, "file: compares the name only");
+    }
+
+    [Test]
     public void Ls_brings_the_tests_of_what_it_selects_as_dbt_does()
     {
         using var p = Project();

@@ -196,6 +196,26 @@ public class PartialParseTests
     }
 
     [Test]
+    public void An_unchanged_compile_does_not_rewrite_the_saved_sql_even_when_a_model_inlines_an_ephemeral_one()
+    {
+        using var p = Small();
+        p.Write("models/eph.sql", "{{ config(materialized='ephemeral') }}\nselect 7 as id\n");
+        p.Write("models/reads_eph.sql", "select id from {{ ref('eph') }}\n");
+        Assert.That(p.Run("compile", "-q").ExitCode, Is.Zero);
+        var saved = Path.Combine(p.Dir, "target", "partial_compile.bin");
+        var before = File.ReadAllBytes(saved);
+        var old = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(saved, old);
+        var r = p.Run("compile", "--debug");
+        Assert.That(CompileReuse(r), Is.EqualTo("partial compile: reused the SQL of 7 of 8 models"), "the ephemeral's reader is rendered each time");
+        Assert.That(File.GetLastWriteTimeUtc(saved), Is.EqualTo(old), "nothing changed: the file is not written again");
+        Assert.That(p.Read("target/compiled/pp/models/reads_eph.sql"), Does.Contain("7 as id"));
+        p.Write("models/m1.sql", "select 2 as id\n");
+        Assert.That(p.Run("compile", "-q").ExitCode, Is.Zero);
+        Assert.That(File.ReadAllBytes(saved), Is.Not.EqualTo(before), "a changed model's SQL is saved");
+    }
+
+    [Test]
     public void A_macro_change_or_other_vars_parse_everything_again()
     {
         using var p = Small();

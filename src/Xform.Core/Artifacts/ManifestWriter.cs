@@ -20,7 +20,9 @@ public static partial class ManifestWriter
     public static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>Writes manifest.json.tmp, then moves it over manifest.json, so readers never see half a file.</summary>
-    public static void Write(string targetDir, LoadedProject loaded, DependencyGraph graph, IReadOnlyDictionary<string, string> compiledCode, string invocationId)
+    /// <param name="inParallel">false: the nodes by one writer (the tests compare the two)</param>
+    public static void Write(string targetDir, LoadedProject loaded, DependencyGraph graph, IReadOnlyDictionary<string, string> compiledCode, string invocationId,
+        bool inParallel = true)
     {
         Directory.CreateDirectory(targetDir);
         var tmp = Path.Combine(targetDir, "manifest.json.tmp");
@@ -29,7 +31,7 @@ public static partial class ManifestWriter
             // No FileStream buffer: the writer hands it 64 KB at a time.
             using var stream = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
             using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
-            new Emitter(writer, loaded).Manifest(graph, compiledCode, invocationId);
+            new Emitter(writer, loaded) { InParallel = inParallel }.Manifest(graph, compiledCode, invocationId);
         }
         catch
         {
@@ -127,14 +129,16 @@ public static partial class ManifestWriter
             Metadata(invocationId);
 
             w.WriteStartObject("nodes"u8);
-            foreach (var id in graph.Order)
-            {
-                var n = manifest.Nodes[id];
-                if (n.ResourceType is ResourceType.Source or ResourceType.UnitTest) continue;
-                w.WritePropertyName(id);
-                Node(n, compiledCode.TryGetValue(id, out var code) ? code : null);
-                FlushIfFull();
-            }
+            if (InParallel) NodesInParallel(graph, compiledCode);
+            else
+                foreach (var id in graph.Order)
+                {
+                    var n = manifest.Nodes[id];
+                    if (n.ResourceType is ResourceType.Source or ResourceType.UnitTest) continue;
+                    w.WritePropertyName(id);
+                    Node(n, compiledCode.TryGetValue(id, out var code) ? code : null);
+                    FlushIfFull();
+                }
             w.WriteEndObject();
 
             w.WriteStartObject("sources"u8);

@@ -26,6 +26,7 @@ public sealed class CompiledSqlCache
     readonly ConcurrentDictionary<string, (string Key, string Sql)> _current = new(StringComparer.Ordinal);
     int _reused;
     int _rendered;
+    int _changed;
 
     CompiledSqlCache(string path, string key, Dictionary<string, (string, string)> previous, Dictionary<string, string?> env)
     {
@@ -73,17 +74,22 @@ public sealed class CompiledSqlCache
         return false;
     }
 
-    internal void Put(string id, string key, string sql) => _current[id] = (key, sql);
+    internal void Put(string id, string key, string sql)
+    {
+        _current[id] = (key, sql);
+        if (!_previous.TryGetValue(id, out var saved) || saved.Key != key || saved.Sql != sql) Interlocked.Increment(ref _changed);
+    }
 
     /// <summary>
     /// Writes the cache: this compile's SQL over the last one's, for the nodes that still exist (a --select compile keeps
-    /// the others' SQL), through a temporary file; nothing is written when nothing changed.
+    /// the others' SQL), through a temporary file; nothing is written when nothing changed (a model rendered each time,
+    /// as one that inlines an ephemeral model, is no change: it is never kept).
     /// </summary>
     public void Save(IReadOnlyDictionary<string, string?> envReads, IReadOnlySet<string> nodes)
     {
         var env = new Dictionary<string, string?>(_previousEnv, StringComparer.Ordinal);
         foreach (var (name, value) in envReads) env[name] = value;
-        if (_rendered == 0 && env.Count == _previousEnv.Count && _previous.Keys.All(nodes.Contains)) return;
+        if (_changed == 0 && env.Count == _previousEnv.Count && _previous.Keys.All(nodes.Contains)) return;
         var entries = new Dictionary<string, (string Key, string Sql)>(_previous, StringComparer.Ordinal);
         foreach (var (id, entry) in _current) entries[id] = entry;
         CacheCodec.WriteFile(_path, writer =>

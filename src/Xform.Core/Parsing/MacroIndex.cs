@@ -86,6 +86,12 @@ public sealed class MacroIndex
         if (into.Count > direct) SortedDistinct(into);
     }
 
+    /// <summary>Resolves every macro's closure now, so that later calls only read (the manifest's nodes are written on several threads).</summary>
+    public void ResolveAll()
+    {
+        foreach (var key in _macros.Keys) Closure(key, null);
+    }
+
     /// <summary>What a macro's body reaches, itself excluded, resolved from the macro's own package.</summary>
     public IReadOnlyList<string> Closure(string key) => Closure(key, null);
 

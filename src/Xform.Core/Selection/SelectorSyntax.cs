@@ -196,7 +196,8 @@ public static class SelectorSyntax
     static string Example(string method) => method switch
     {
         "tag" => "'tag:nightly'",
-        "path" or "file" => "'path:models/staging'",
+        "path" => "'path:models/staging'",
+        "file" => "'file:stg_orders.sql'",
         "config" => "'config.materialized:table'",
         "resource_type" => "'resource_type:seed'",
         "source" => "'source:raw.orders'",

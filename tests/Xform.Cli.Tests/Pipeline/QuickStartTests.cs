@@ -48,8 +48,10 @@ public sealed class QuickStartTests
         Assert.That(Readme, Does.Not.Contain("... -- "), "no elided `dotnet run ... --` either");
     }
 
-    [Test]
-    public void The_script_says_at_once_what_it_builds_then_installs_xform_and_runs_the_main_job()
+    /// <param name="readyToRunFails">the precompiled pack fails (offline, no runtime pack): the script packs the portable tool</param>
+    [TestCase(false)]
+    [TestCase(true)]
+    public void The_script_says_at_once_what_it_builds_then_installs_xform_and_runs_the_main_job(bool readyToRunFails)
     {
         var work = Path.Combine(Path.GetTempPath(), "xform-tests", "quickstart-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(work);
@@ -61,6 +63,7 @@ public sealed class QuickStartTests
             File.WriteAllText(dotnet, $$"""
                 #!/usr/bin/env bash
                 echo "dotnet $*" >> '{{log}}'
+                if [ "{{readyToRunFails}}" = "True" ] && [[ "$*" == *XformReadyToRunTool=true* ]]; then exit 1; fi
                 if [ "$1 $2" = "tool update" ]; then
                   mkdir -p "$DOTNET_CLI_HOME/.dotnet/tools"
                   printf '#!/usr/bin/env bash\necho "xform $*" >> %s\necho "Done. PASS=1"\n' "'{{log}}'" > "$DOTNET_CLI_HOME/.dotnet/tools/xform"
@@ -86,9 +89,16 @@ public sealed class QuickStartTests
             // The first lines say what is under way and how long the first build takes, before the SDK says anything.
             Assert.That(first, Is.EqualTo("== building the xform command from this clone (.NET SDK, Release)"));
             Assert.That(rest.Split('\n')[1], Does.Contain("about 2 to 3 minutes the first time"));
-            var calls = File.ReadAllLines(log);
-            Assert.That(calls, Has.Length.EqualTo(3), string.Join("\n", calls));
-            Assert.That(calls[0], Does.Match(@"^dotnet pack src/Xform.Cli -c Release -o \S+/nupkg -nologo -v minimal -p:PackageVersion=1\.0\.0-local\.\d{14}$"));
+            var calls = File.ReadAllLines(log).ToList();
+            // The tool for this platform, precompiled; when that pack fails, the portable one.
+            Assert.That(calls[0], Does.Match(@"^dotnet pack src/Xform.Cli -c Release -o \S+/nupkg -nologo -v minimal -p:PackageVersion=1\.0\.0-local\.\d{14} -p:XformReadyToRunTool=true$"));
+            if (readyToRunFails)
+            {
+                Assert.That(rest, Does.Contain("packing the portable one"));
+                calls.RemoveAt(0);
+            }
+            Assert.That(calls, Has.Count.EqualTo(3), string.Join("\n", calls));
+            Assert.That(calls[0], Does.Match(@"^dotnet pack src/Xform.Cli -c Release -o \S+/nupkg -nologo -v minimal -p:PackageVersion=1\.0\.0-local\.\d{14}" + (readyToRunFails ? "$" : " -p:XformReadyToRunTool=true$")));
             var version = Regex.Match(calls[0], @"PackageVersion=(\S+)").Groups[1].Value;
             Assert.That(calls[1], Is.EqualTo($"dotnet tool update --global Xform.Cli --version {version} --add-source {work}/nupkg --ignore-failed-sources --allow-downgrade"));
             Assert.That(calls[2], Is.EqualTo("xform build --threads 2"), "then the main job, with the script's arguments");

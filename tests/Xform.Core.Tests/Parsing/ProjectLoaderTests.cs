@@ -4,14 +4,11 @@ using Xform.Core.Project;
 namespace Xform.Core.Tests.Parsing;
 
 /// <summary>The parse of a project on disk: one parser per resource type, and the index of the files it read.</summary>
-public class ProjectLoaderTests
+public class ProjectLoaderTests : TempFolderTest
 {
-    string _dir = "";
-
     [SetUp]
     public void SetUp()
     {
-        _dir = Directory.CreateTempSubdirectory("xform-loader-").FullName;
         Write("project.yml", "name: proj\nprofile: proj\n");
         Write("models/staging/stg_orders.sql", "select * from {{ source('raw', 'orders') }}");
         Write("models/orders.sql", "{{ config(materialized='table') }}select * from {{ ref('stg_orders') }} join {{ ref('countries') }} using (country)");
@@ -24,17 +21,7 @@ public class ProjectLoaderTests
         Write("macros/cents.sql", "{% macro cents(x) %}{{ x }} / 100{% endmacro %}");
     }
 
-    [TearDown]
-    public void TearDown() => Directory.Delete(_dir, recursive: true);
-
-    void Write(string path, string text)
-    {
-        var full = Path.Combine(_dir, path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        File.WriteAllText(full, text);
-    }
-
-    LoadedProject Load() => ProjectLoader.Load(new LoadOptions(_dir,
+    LoadedProject Load() => ProjectLoader.Load(new LoadOptions(Dir,
         new TargetConfig("proj", "dev", "duckdb", "main", "", 1, new Dictionary<string, object?>()), new Dictionary<string, object?>(), [],
         name => $"\"{name}\"", _ => { }));
 

@@ -28,6 +28,9 @@ public class NodeSelectorTests
     [TestCase("stg_b+1", "int_ab side stg_b")]
     [TestCase("2+fct", "fct int_ab stg_a stg_b")]
     [TestCase("@stg_a", "fct int_ab raw stg_a stg_b")]
+    [TestCase("@stg_b", "fct int_ab raw side stg_a stg_b")]
+    [TestCase("@1+int_ab", "fct int_ab raw stg_a stg_b")]
+    [TestCase("@other", "other")]
     [TestCase("tag:nightly", "raw stg_a")]
     [TestCase("tag:nightly,tag:pii", "stg_a")]
     [TestCase("tag:pii stg_b", "stg_a stg_b")]
@@ -38,8 +41,29 @@ public class NodeSelectorTests
     [TestCase("staging", "raw stg_a stg_b")]
     [TestCase("stg_*", "stg_a stg_b")]
     [TestCase("resource_type:model,intermediate", "int_ab")]
+    [TestCase("*_b", "stg_b")]
+    [TestCase("s?g_?", "stg_a stg_b")]
+    [TestCase("*t*_*", "int_ab stg_a stg_b")]
+    [TestCase("proj.*.s*", "side stg_a stg_b")]
+    [TestCase("2+int_ab+1", "fct int_ab raw stg_a stg_b")]
+    [TestCase("file:fct.sql", "fct")]
+    [TestCase("file:stg_?", "stg_a stg_b")]
+    [TestCase("fct.sql", "fct")]
     public void Selects(string select, string expected) =>
         Assert.That(string.Join(" ", Run(select)), Is.EqualTo(expected));
+
+    [TestCase("*", "x", true)]
+    [TestCase("", "", true)]
+    [TestCase("a*", "a", true)]
+    [TestCase("a*c", "abbbc", true)]
+    [TestCase("a*c", "abbbcd", false)]
+    [TestCase("*a*a", "banana", true)]
+    [TestCase("*a*a", "bananb", false)]
+    [TestCase("?", "", false)]
+    [TestCase("a?c", "abc", true)]
+    [TestCase("a.c", "abc", false)]
+    public void Wildcard_matches_the_whole_name(string pattern, string text, bool matches) =>
+        Assert.That(NodeSelector.Wildcard(pattern, text), Is.EqualTo(matches));
 
     [Test]
     public void Exclude_removes_after_selecting() =>
