@@ -39,6 +39,16 @@ public class DuckDbProfileSettingsTests
         Assert.That(p.Query("select preserve_order from m1").Single()[0], Is.EqualTo(true));
     }
 
+    [Test]
+    public void Debug_lists_the_settings_with_secrets_masked()
+    {
+        using var p = Project("      settings:\n        threads: 1\n        s3_secret_access_key: hunter2-not-shown\n      extensions: [json]\n");
+        var debug = p.Run("debug");
+        Assert.That(debug.All, Does.Contain("  settings: {threads: 1, s3_secret_access_key: ****}"), debug.ToString());
+        Assert.That(debug.All, Does.Contain("  extensions: [json]"));
+        Assert.That(debug.All, Does.Not.Contain("hunter2"));
+    }
+
     [TestCase("      settings:\n        no_such_option: 1\n", "profiles.yml:9:9: error: DuckDB refused the setting 'no_such_option' of profiles.yml 'settings': Catalog Error: unrecognized configuration parameter \"no_such_option\"")]
     [TestCase("      settings:\n        threads: many\n", "profiles.yml:9:9: error: DuckDB refused the setting 'threads' of profiles.yml 'settings':")]
     [TestCase("      settings: [threads]\n", "profiles.yml:8:17: error: 'settings' must map DuckDB options to values, e.g. {threads: 4, memory_limit: 4GB}")]

@@ -81,8 +81,16 @@ public sealed record TargetConfig(string ProfileName, string Name, string Type, 
         key.Equals("pat", StringComparison.OrdinalIgnoreCase) || key.Equals("pass", StringComparison.OrdinalIgnoreCase) ||
         SecretKeys.Any(s => key.Contains(s, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>Settings safe to print: secrets masked.</summary>
+    /// <summary>Settings safe to print: secrets masked, also inside a mapping (DuckDB's <c>settings</c>) or a list.</summary>
     public IEnumerable<KeyValuePair<string, string>> Describe() =>
         Settings.OrderBy(kv => kv.Key, StringComparer.Ordinal)
-            .Select(kv => new KeyValuePair<string, string>(kv.Key, IsSecret(kv.Key) ? "****" : Convert.ToString(kv.Value, System.Globalization.CultureInfo.InvariantCulture) ?? ""));
+            .Select(kv => new KeyValuePair<string, string>(kv.Key, IsSecret(kv.Key) ? "****" : Shown(kv.Value)));
+
+    static string Shown(object? value) => value switch
+    {
+        IReadOnlyDictionary<string, object?> map => "{" + string.Join(", ", map.Select(kv => $"{kv.Key}: {(IsSecret(kv.Key) ? "****" : Shown(kv.Value))}")) + "}",
+        string text => text,
+        IEnumerable<object?> list => "[" + string.Join(", ", list.Select(Shown)) + "]",
+        _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "",
+    };
 }
