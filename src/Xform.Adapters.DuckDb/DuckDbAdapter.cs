@@ -88,25 +88,15 @@ public sealed class DuckDbAdapter : IAdapter
         try
         {
             ApplyProfile(cmd);
+            foreach (var attachment in _attachments)
+                if (TryExecute(cmd, attachment.Sql) is { } error)
+                    throw new XformException($"cannot attach the DuckDB database '{attachment.Path}' as '{attachment.Alias}'{(attachment.ReadOnly ? " (read-only)" : "")}: " +
+                        $"{System.Text.RegularExpressions.Regex.Replace(FirstLine(error), @"^(IO Error|Binder Error|Catalog Error): ", "")}", attachment.At);
         }
         catch (XformException)
         {
             connection.Dispose();
             throw;
-        }
-        foreach (var attachment in _attachments)
-        {
-            try
-            {
-                cmd.CommandText = attachment.Sql;
-                cmd.ExecuteNonQuery();
-            }
-            catch (DuckDBException e)
-            {
-                connection.Dispose();
-                throw new XformException($"cannot attach the DuckDB database '{attachment.Path}' as '{attachment.Alias}'{(attachment.ReadOnly ? " (read-only)" : "")}: " +
-                    $"{System.Text.RegularExpressions.Regex.Replace(FirstLine(e.Message), @"^(IO Error|Binder Error|Catalog Error): ", "")}", attachment.At);
-            }
         }
         return connection;
     }

@@ -104,10 +104,9 @@ public sealed record DuckDbSettings(string Path, string? FullPath)
             {
                 bool b => b ? "true" : "false",
                 string text => DuckDbSql.Literal(text),
+                long or int or double => Convert.ToString(option, CultureInfo.InvariantCulture)!,
                 null => throw new XformException($"'settings' option '{name}' has no value", at),
-                _ => Convert.ToString(option, CultureInfo.InvariantCulture) is { } number && decimal.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
-                    ? number
-                    : throw new XformException($"'settings' option '{name}' must be a text, a number or true/false", at),
+                _ => throw new XformException($"'settings' option '{name}' must be a text, a number or true/false", at),
             }));
         }
         return result;

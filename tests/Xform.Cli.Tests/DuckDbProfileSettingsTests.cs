@@ -54,6 +54,7 @@ public class DuckDbProfileSettingsTests
     [TestCase("      settings: [threads]\n", "profiles.yml:8:17: error: 'settings' must map DuckDB options to values, e.g. {threads: 4, memory_limit: 4GB}")]
     [TestCase("      settings:\n        \"bad name\": 1\n", "profiles.yml:9:9: error: 'settings' key 'bad name' is not a DuckDB option name (letters, digits, _)")]
     [TestCase("      plugins:\n        - module: excel\n", "profiles.yml:9:9: error: 'plugins' of a duckdb output (dbt-duckdb) is not supported yet; xform reads path, threads, attach, extensions and settings")]
+    [TestCase("      attach:\n        - {path: nope/missing.duckdb, alias: prod, read_only: true}\n", "profiles.yml:9:9: error: cannot attach the DuckDB database 'nope/missing.duckdb' as 'prod' (read-only): Cannot open database")]
     [TestCase("      extensions: json\n", "profiles.yml:8:19: error: 'extensions' must be a list of DuckDB extension names, e.g. [json, parquet]")]
     [TestCase("      extensions: [\"json; drop table x\"]\n", "profiles.yml:8:19: error: each 'extensions' entry must be an extension's name (letters, digits, _), e.g. [json, parquet]")]
     public void A_refused_setting_stops_at_the_profile_with_exit_2(string output, string message)
