@@ -6,21 +6,23 @@
 ({{ recency_col }} > {{ churn_window }})
 {%- endmacro %}
 
-{#- numerator / denominator as an exact decimal(38, scale), rounded half away from zero, NULL when the
+{#- numerator / denominator as an exact decimal(precision, scale), rounded half away from zero, NULL when the
     denominator is 0 or NULL. Money is never divided in floating point: PostgreSQL's numeric division
     is exact; DuckDB divides decimals in double precision, so its variant divides scaled integers.
-    The numerator must have at most `scale` decimals (money here has 3). -#}
-{% macro divide_exact(numerator, denominator, scale=4) %}{{ return(adapter.dispatch('divide_exact')(numerator, denominator, scale)) }}{% endmacro %}
+    The numerator must have at most `scale` decimals (money here has 3). Precision 18 by default, the
+    project's money type: a 64-bit integer on DuckDB, where reading, writing and summing decimal(38) (128-bit)
+    columns costs several times more; a quotient that does not fit stops the build. -#}
+{% macro divide_exact(numerator, denominator, scale=4, precision=18) %}{{ return(adapter.dispatch('divide_exact')(numerator, denominator, scale, precision)) }}{% endmacro %}
 
-{% macro default__divide_exact(numerator, denominator, scale) -%}
-cast(round(cast({{ numerator }} as numeric) / nullif({{ denominator }}, 0), {{ scale }}) as numeric(38, {{ scale }}))
+{% macro default__divide_exact(numerator, denominator, scale, precision) -%}
+cast(round(cast({{ numerator }} as numeric) / nullif({{ denominator }}, 0), {{ scale }}) as numeric({{ precision }}, {{ scale }}))
 {%- endmacro %}
 
 {#- Scaled integers divided with rounding half away from zero. In 64-bit integers while the scaled numerator stays
     under 1e15, where going through a double is exact (it is an integer: the numerator has at most `scale`
     decimals): five times faster than DuckDB's 128-bit arithmetic on decimal(38) values, which the rare larger value
     still takes (each 128-bit term written once, so DuckDB computes it only for the rows that need it). -#}
-{% macro duckdb__divide_exact(numerator, denominator, scale) -%}
+{% macro duckdb__divide_exact(numerator, denominator, scale, precision) -%}
 {%- set unit = '0.' ~ ('0' * (scale - 1)) ~ '1' if scale > 0 else '1' -%}
 {%- set scaled = 'cast(round(cast(' ~ numerator ~ ' as double) * ' ~ (10 ** scale) ~ ') as bigint)' -%}
 {%- set d = 'nullif(' ~ denominator ~ ', 0)' -%}
@@ -29,14 +31,14 @@ cast(round(cast({{ numerator }} as numeric) / nullif({{ denominator }}, 0), {{ s
         then sign({{ scaled }}) * sign({{ d }}) * ((abs({{ scaled }}) * 2 + abs({{ d }})) // (2 * abs({{ d }})))
     else sign({{ numerator }}) * sign({{ d }})
         * ((abs(cast(({{ numerator }}) * {{ 10 ** scale }} as hugeint)) * 2 + abs({{ d }})) // (2 * abs({{ d }})))
-  end as decimal(38, 0)) * cast({{ unit }} as decimal(38, {{ scale }})))
+  end as decimal({{ precision }}, 0)) * cast({{ unit }} as decimal({{ precision }}, {{ scale }})))
 {%- endmacro %}
 
 {#- Snowflake: `cast(x as numeric)` is NUMBER(38, 0) there (it would drop the decimals) and a quotient of
     decimals is rounded to at most 12 places before any round() (double rounding). So, as on DuckDB, divide
     scaled integers, with an exact integer quotient (a - mod(a, b)) / b, rounding half away from zero. The
     denominator must be a whole number (counts here). -#}
-{% macro snowflake__divide_exact(numerator, denominator, scale) -%}
+{% macro snowflake__divide_exact(numerator, denominator, scale, precision) -%}
 {%- set unit = '0.' ~ ('0' * (scale - 1)) ~ '1' if scale > 0 else '1' -%}
 {%- set n = 'cast((' ~ numerator ~ ') * ' ~ (10 ** scale) ~ ' as number(38, 0))' -%}
 {%- set d = 'cast(nullif(' ~ denominator ~ ', 0) as number(38, 0))' -%}
@@ -44,7 +46,7 @@ cast(
     sign({{ n }}) * sign({{ d }})
     * cast(((abs({{ n }}) * 2 + abs({{ d }})) - mod(abs({{ n }}) * 2 + abs({{ d }}), 2 * abs({{ d }}))) / (2 * abs({{ d }})) as number(38, 0))
     * {{ unit }}
-  as number(38, {{ scale }}))
+  as number({{ precision }}, {{ scale }}))
 {%- endmacro %}
 
 {#- Raw InvoiceDate text to a timestamp: `12/1/2010 8:26` (M/D/YYYY H:MM) or ISO. Anything else fails

@@ -6,7 +6,7 @@ select
     transaction_category,
     invoice_day,
     cast(count(*) as {{ type_bigint() }}) as row_count,
-    cast(coalesce(sum(line_amount), 0) as {{ type_numeric(38, 3) }}) as gross_value,
+    cast(coalesce(sum(line_amount), 0) as {{ type_numeric(18, 3) }}) as gross_value,
     ingested_at
 from {{ ref('stg_transaction_logs') }}
 {%- if is_incremental() %}

@@ -5,8 +5,8 @@
     numbers. -#}
 with thresholds as (
     select
-        cast(round(cast({{ percentile_cont('customer_cltv_profit', 0.33) }} as {{ type_numeric(38, 6) }}), 4) as {{ type_numeric(38, 4) }}) as cltv_p33,
-        cast(round(cast({{ percentile_cont('customer_cltv_profit', 0.66) }} as {{ type_numeric(38, 6) }}), 4) as {{ type_numeric(38, 4) }}) as cltv_p66
+        cast(round(cast({{ percentile_cont('customer_cltv_profit', 0.33) }} as {{ type_numeric(18, 6) }}), 4) as {{ type_numeric(18, 4) }}) as cltv_p33,
+        cast(round(cast({{ percentile_cont('customer_cltv_profit', 0.66) }} as {{ type_numeric(18, 6) }}), 4) as {{ type_numeric(18, 4) }}) as cltv_p66
     from {{ ref('int_customer_cltv') }}
 )
 

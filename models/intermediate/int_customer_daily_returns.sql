@@ -25,10 +25,10 @@ select
     n.invoice_day,
     {%- if adds %}
     cast(n.line_count + coalesce(seen.line_count, 0) as {{ type_bigint() }}) as line_count,
-    cast(n.returns_value + coalesce(seen.returns_value, 0) as {{ type_numeric(38, 3) }}) as returns_value,
+    cast(n.returns_value + coalesce(seen.returns_value, 0) as {{ type_numeric(18, 3) }}) as returns_value,
     {%- else %}
     cast(n.line_count as {{ type_bigint() }}) as line_count,
-    cast(n.returns_value as {{ type_numeric(38, 3) }}) as returns_value,
+    cast(n.returns_value as {{ type_numeric(18, 3) }}) as returns_value,
     {%- endif %}
     n.ingested_at
 from new_returns as n

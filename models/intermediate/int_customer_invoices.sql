@@ -31,13 +31,13 @@ select
     {%- if adds %}
     cast(n.line_count + coalesce(seen.line_count, 0) as {{ type_bigint() }}) as line_count,
     cast(n.sale_line_count + coalesce(seen.sale_line_count, 0) as {{ type_bigint() }}) as sale_line_count,
-    cast(n.amount + coalesce(seen.amount, 0) as {{ type_numeric(38, 3) }}) as amount,
-    cast(n.sales_amount + coalesce(seen.sales_amount, 0) as {{ type_numeric(38, 3) }}) as sales_amount,
+    cast(n.amount + coalesce(seen.amount, 0) as {{ type_numeric(18, 3) }}) as amount,
+    cast(n.sales_amount + coalesce(seen.sales_amount, 0) as {{ type_numeric(18, 3) }}) as sales_amount,
     {%- else %}
     cast(n.line_count as {{ type_bigint() }}) as line_count,
     cast(n.sale_line_count as {{ type_bigint() }}) as sale_line_count,
-    cast(n.amount as {{ type_numeric(38, 3) }}) as amount,
-    cast(n.sales_amount as {{ type_numeric(38, 3) }}) as sales_amount,
+    cast(n.amount as {{ type_numeric(18, 3) }}) as amount,
+    cast(n.sales_amount as {{ type_numeric(18, 3) }}) as sales_amount,
     {%- endif %}
     n.ingested_at
 from new_lines as n

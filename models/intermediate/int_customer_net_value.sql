@@ -30,12 +30,12 @@ net as (
     select
         c.customer_id,
         c.tenure_days,
-        cast(coalesce(r.returns_value, 0) as {{ type_numeric(38, 3) }}) as returns_value,
-        cast(c.sales_value + coalesce(r.returns_value, 0) as {{ type_numeric(38, 3) }}) as net_monetary,
+        cast(coalesce(r.returns_value, 0) as {{ type_numeric(18, 3) }}) as returns_value,
+        cast(c.sales_value + coalesce(r.returns_value, 0) as {{ type_numeric(18, 3) }}) as net_monetary,
         {#- A share, not "net <= 0": a cancelled bulk order leaves the pence of an earlier basket (16446 on the
             real file keeps 2.90 of 168,472.50), and that customer is no more valuable than one who kept nothing. #}
         (c.sales_value + coalesce(r.returns_value, 0))
-            <= c.sales_value * (1 - cast({{ var('fully_returned_share') }} as {{ type_numeric(9, 6) }})) as is_fully_returned
+            <= cast(c.sales_value as {{ type_numeric(38, 3) }}) * (1 - cast({{ var('fully_returned_share') }} as {{ type_numeric(9, 6) }})) as is_fully_returned
     from customers as c
     left join returns as r on r.customer_id = c.customer_id
 ),
@@ -43,7 +43,7 @@ net as (
 annualised as (
     select
         net.*,
-        {{ divide_exact('net.net_monetary * 365', 'greatest(net.tenure_days, ' ~ var('cltv_tenure_floor_days') ~ ')', 4) }} as annualised_net_value
+        {{ divide_exact('cast(net.net_monetary as ' ~ type_numeric(38, 3) ~ ') * 365', 'greatest(net.tenure_days, ' ~ var('cltv_tenure_floor_days') ~ ')', 4) }} as annualised_net_value
     from net
 )
 
@@ -56,8 +56,8 @@ select
     cast(
         case
             when a.is_fully_returned then 0
-            else round(a.annualised_net_value * cast({{ var('cltv_expected_lifetime_years') }} as {{ type_numeric(9, 4) }}) * margin.gross_margin, 4)
+            else round(cast(a.annualised_net_value as {{ type_numeric(38, 4) }}) * cast({{ var('cltv_expected_lifetime_years') }} as {{ type_numeric(9, 4) }}) * margin.gross_margin, 4)
         end
-    as {{ type_numeric(38, 4) }}) as cltv_interpretable
+    as {{ type_numeric(18, 4) }}) as cltv_interpretable
 from annualised as a
 cross join margin

@@ -14,7 +14,7 @@ sales as (
         has a customer, so they are all there. -#}
     select
         count(distinct i.invoice_no) as orders,
-        cast(coalesce(sum(i.sales_amount), 0) as {{ type_numeric(38, 3) }}) as gross_sales
+        cast(coalesce(sum(i.sales_amount), 0) as {{ type_numeric(18, 3) }}) as gross_sales
     from {{ ref('int_customer_invoices') }} as i
     where i.sale_line_count > 0
 ),
@@ -22,7 +22,7 @@ sales as (
 returns as (
     {#- every return line before the snapshot date, with or without a customer: the per-day totals of
         int_category_totals, a few rows a day instead of every staged line -#}
-    select cast(coalesce(sum(r.gross_value), 0) as {{ type_numeric(38, 3) }}) as returns_value
+    select cast(coalesce(sum(r.gross_value), 0) as {{ type_numeric(18, 3) }}) as returns_value
     from {{ ref('int_category_totals') }} as r
     cross join snapshot
     where r.transaction_category = 'return'
@@ -32,7 +32,7 @@ returns as (
 customer_totals as (
     select
         count(*) as customers,
-        cast(sum(customer_cltv_profit) as {{ type_numeric(38, 4) }}) as total_cltv_profit,
+        cast(sum(customer_cltv_profit) as {{ type_numeric(18, 4) }}) as total_cltv_profit,
         sum(case when is_churned then 1 else 0 end) as churned_customers
     from customers
 ),
@@ -62,7 +62,7 @@ select
     cast(sales.orders as {{ type_int() }}) as orders,
     sales.gross_sales,
     returns.returns_value,
-    cast(sales.gross_sales + returns.returns_value as {{ type_numeric(38, 3) }}) as net_revenue,
+    cast(sales.gross_sales + returns.returns_value as {{ type_numeric(18, 3) }}) as net_revenue,
     {{ divide_exact('sales.gross_sales', 'sales.orders', 4) }} as overall_aov,
     {{ divide_exact('customer_totals.total_cltv_profit', 'customer_totals.customers', 4) }} as avg_cltv_profit,
     customer_totals.total_cltv_profit,

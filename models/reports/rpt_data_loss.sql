@@ -23,7 +23,7 @@ per_category as (
     select
         transaction_category,
         sum(row_count) as row_count,
-        cast(sum(gross_value) as {{ type_numeric(38, 3) }}) as gross_value
+        cast(sum(gross_value) as {{ type_numeric(18, 3) }}) as gross_value
     from raw
     group by transaction_category
 )

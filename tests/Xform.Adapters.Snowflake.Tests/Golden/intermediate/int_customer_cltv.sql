@@ -7,16 +7,16 @@ revenue as (
     select
         customer_id,
         cast(
-    sign(cast((monetary * frequency * tenure_days) * 10000 as number(38, 0))) * sign(cast(nullif(line_count, 0) as number(38, 0)))
-    * cast(((abs(cast((monetary * frequency * tenure_days) * 10000 as number(38, 0))) * 2 + abs(cast(nullif(line_count, 0) as number(38, 0)))) - mod(abs(cast((monetary * frequency * tenure_days) * 10000 as number(38, 0))) * 2 + abs(cast(nullif(line_count, 0) as number(38, 0))), 2 * abs(cast(nullif(line_count, 0) as number(38, 0))))) / (2 * abs(cast(nullif(line_count, 0) as number(38, 0)))) as number(38, 0))
+    sign(cast((cast(monetary as numeric(38,3)) * frequency * tenure_days) * 10000 as number(38, 0))) * sign(cast(nullif(line_count, 0) as number(38, 0)))
+    * cast(((abs(cast((cast(monetary as numeric(38,3)) * frequency * tenure_days) * 10000 as number(38, 0))) * 2 + abs(cast(nullif(line_count, 0) as number(38, 0)))) - mod(abs(cast((cast(monetary as numeric(38,3)) * frequency * tenure_days) * 10000 as number(38, 0))) * 2 + abs(cast(nullif(line_count, 0) as number(38, 0))), 2 * abs(cast(nullif(line_count, 0) as number(38, 0))))) / (2 * abs(cast(nullif(line_count, 0) as number(38, 0)))) as number(38, 0))
     * 0.0001
-  as number(38, 4)) as customer_cltv_revenue
+  as number(18, 4)) as customer_cltv_revenue
     from "RETAIL"."INT_CUSTOMER_RFM_VALUES"
 )
 
 select
     revenue.customer_id,
     revenue.customer_cltv_revenue,
-    cast(round(revenue.customer_cltv_revenue * margin.gross_margin, 4) as numeric(38,4)) as customer_cltv_profit
+    cast(round(cast(revenue.customer_cltv_revenue as numeric(38,4)) * margin.gross_margin, 4) as numeric(18,4)) as customer_cltv_profit
 from revenue
 cross join margin

@@ -1,7 +1,7 @@
 with thresholds as (
     select
-        cast(round(cast(percentile_cont(0.33) within group (order by customer_cltv_profit) as numeric(38,6)), 4) as numeric(38,4)) as cltv_p33,
-        cast(round(cast(percentile_cont(0.66) within group (order by customer_cltv_profit) as numeric(38,6)), 4) as numeric(38,4)) as cltv_p66
+        cast(round(cast(percentile_cont(0.33) within group (order by customer_cltv_profit) as numeric(18,6)), 4) as numeric(18,4)) as cltv_p33,
+        cast(round(cast(percentile_cont(0.66) within group (order by customer_cltv_profit) as numeric(18,6)), 4) as numeric(18,4)) as cltv_p66
     from "RETAIL"."INT_CUSTOMER_CLTV"
 )
 

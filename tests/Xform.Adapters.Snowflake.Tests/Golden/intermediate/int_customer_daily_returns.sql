@@ -16,6 +16,6 @@ select
     n.customer_id,
     n.invoice_day,
     cast(n.line_count as bigint) as line_count,
-    cast(n.returns_value as numeric(38,3)) as returns_value,
+    cast(n.returns_value as numeric(18,3)) as returns_value,
     n.ingested_at
 from new_returns as n

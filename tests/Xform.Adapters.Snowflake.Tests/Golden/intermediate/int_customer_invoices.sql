@@ -21,7 +21,7 @@ select
     n.country,
     cast(n.line_count as bigint) as line_count,
     cast(n.sale_line_count as bigint) as sale_line_count,
-    cast(n.amount as numeric(38,3)) as amount,
-    cast(n.sales_amount as numeric(38,3)) as sales_amount,
+    cast(n.amount as numeric(18,3)) as amount,
+    cast(n.sales_amount as numeric(18,3)) as sales_amount,
     n.ingested_at
 from new_lines as n

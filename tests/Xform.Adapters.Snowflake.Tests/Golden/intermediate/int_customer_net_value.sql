@@ -20,10 +20,10 @@ net as (
     select
         c.customer_id,
         c.tenure_days,
-        cast(coalesce(r.returns_value, 0) as numeric(38,3)) as returns_value,
-        cast(c.sales_value + coalesce(r.returns_value, 0) as numeric(38,3)) as net_monetary,
+        cast(coalesce(r.returns_value, 0) as numeric(18,3)) as returns_value,
+        cast(c.sales_value + coalesce(r.returns_value, 0) as numeric(18,3)) as net_monetary,
         (c.sales_value + coalesce(r.returns_value, 0))
-            <= c.sales_value * (1 - cast(0.99 as numeric(9,6))) as is_fully_returned
+            <= cast(c.sales_value as numeric(38,3)) * (1 - cast(0.99 as numeric(9,6))) as is_fully_returned
     from customers as c
     left join returns as r on r.customer_id = c.customer_id
 ),
@@ -32,10 +32,10 @@ annualised as (
     select
         net.*,
         cast(
-    sign(cast((net.net_monetary * 365) * 10000 as number(38, 0))) * sign(cast(nullif(greatest(net.tenure_days, 90), 0) as number(38, 0)))
-    * cast(((abs(cast((net.net_monetary * 365) * 10000 as number(38, 0))) * 2 + abs(cast(nullif(greatest(net.tenure_days, 90), 0) as number(38, 0)))) - mod(abs(cast((net.net_monetary * 365) * 10000 as number(38, 0))) * 2 + abs(cast(nullif(greatest(net.tenure_days, 90), 0) as number(38, 0))), 2 * abs(cast(nullif(greatest(net.tenure_days, 90), 0) as number(38, 0))))) / (2 * abs(cast(nullif(greatest(net.tenure_days, 90), 0) as number(38, 0)))) as number(38, 0))
+    sign(cast((cast(net.net_monetary as numeric(38,3)) * 365) * 10000 as number(38, 0))) * sign(cast(nullif(greatest(net.tenure_days, 90), 0) as number(38, 0)))
+    * cast(((abs(cast((cast(net.net_monetary as numeric(38,3)) * 365) * 10000 as number(38, 0))) * 2 + abs(cast(nullif(greatest(net.tenure_days, 90), 0) as number(38, 0)))) - mod(abs(cast((cast(net.net_monetary as numeric(38,3)) * 365) * 10000 as number(38, 0))) * 2 + abs(cast(nullif(greatest(net.tenure_days, 90), 0) as number(38, 0))), 2 * abs(cast(nullif(greatest(net.tenure_days, 90), 0) as number(38, 0))))) / (2 * abs(cast(nullif(greatest(net.tenure_days, 90), 0) as number(38, 0)))) as number(38, 0))
     * 0.0001
-  as number(38, 4)) as annualised_net_value
+  as number(18, 4)) as annualised_net_value
     from net
 )
 
@@ -48,8 +48,8 @@ select
     cast(
         case
             when a.is_fully_returned then 0
-            else round(a.annualised_net_value * cast(3 as numeric(9,4)) * margin.gross_margin, 4)
+            else round(cast(a.annualised_net_value as numeric(38,4)) * cast(3 as numeric(9,4)) * margin.gross_margin, 4)
         end
-    as numeric(38,4)) as cltv_interpretable
+    as numeric(18,4)) as cltv_interpretable
 from annualised as a
 cross join margin

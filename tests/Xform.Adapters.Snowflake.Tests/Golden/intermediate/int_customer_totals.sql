@@ -21,9 +21,9 @@ totals as (
         min(invoice_date) as first_purchase_at,
         max(invoice_date) as last_purchase_at,
         count(distinct invoice_no) as frequency,
-        cast(sum(amount) as numeric(38,3)) as monetary,
+        cast(sum(amount) as numeric(18,3)) as monetary,
         sum(line_count) as line_count,
-        cast(sum(sales_amount) as numeric(38,3)) as sales_value,
+        cast(sum(sales_amount) as numeric(18,3)) as sales_value,
         max(ingested_at) as ingested_at
     from customer_invoices
     group by customer_id

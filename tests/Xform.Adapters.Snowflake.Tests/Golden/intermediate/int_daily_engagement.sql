@@ -78,7 +78,7 @@ select
     sign(cast((daily.dau) * 1000000 as number(38, 0))) * sign(cast(nullif(rolling.mau, 0) as number(38, 0)))
     * cast(((abs(cast((daily.dau) * 1000000 as number(38, 0))) * 2 + abs(cast(nullif(rolling.mau, 0) as number(38, 0)))) - mod(abs(cast((daily.dau) * 1000000 as number(38, 0))) * 2 + abs(cast(nullif(rolling.mau, 0) as number(38, 0))), 2 * abs(cast(nullif(rolling.mau, 0) as number(38, 0))))) / (2 * abs(cast(nullif(rolling.mau, 0) as number(38, 0)))) as number(38, 0))
     * 0.000001
-  as number(38, 6)) as stickiness,
+  as number(18, 6)) as stickiness,
     cast(coalesce(monthly.calendar_month_mau, 0) as integer) as calendar_month_mau,
     (select ingested_at from bounds) as ingested_at
 from daily

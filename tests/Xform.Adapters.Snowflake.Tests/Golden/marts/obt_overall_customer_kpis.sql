@@ -8,12 +8,12 @@ customers as (
 
 sales as (select
         count(distinct i.invoice_no) as orders,
-        cast(coalesce(sum(i.sales_amount), 0) as numeric(38,3)) as gross_sales
+        cast(coalesce(sum(i.sales_amount), 0) as numeric(18,3)) as gross_sales
     from "RETAIL"."INT_CUSTOMER_INVOICES" as i
     where i.sale_line_count > 0
 ),
 
-returns as (select cast(coalesce(sum(r.gross_value), 0) as numeric(38,3)) as returns_value
+returns as (select cast(coalesce(sum(r.gross_value), 0) as numeric(18,3)) as returns_value
     from "RETAIL"."INT_CATEGORY_TOTALS" as r
     cross join snapshot
     where r.transaction_category = 'return'
@@ -23,7 +23,7 @@ returns as (select cast(coalesce(sum(r.gross_value), 0) as numeric(38,3)) as ret
 customer_totals as (
     select
         count(*) as customers,
-        cast(sum(customer_cltv_profit) as numeric(38,4)) as total_cltv_profit,
+        cast(sum(customer_cltv_profit) as numeric(18,4)) as total_cltv_profit,
         sum(case when is_churned then 1 else 0 end) as churned_customers
     from customers
 ),
@@ -45,17 +45,17 @@ engagement as (
     sign(cast((sum(dau)) * 10000 as number(38, 0))) * sign(cast(nullif(count(*), 0) as number(38, 0)))
     * cast(((abs(cast((sum(dau)) * 10000 as number(38, 0))) * 2 + abs(cast(nullif(count(*), 0) as number(38, 0)))) - mod(abs(cast((sum(dau)) * 10000 as number(38, 0))) * 2 + abs(cast(nullif(count(*), 0) as number(38, 0))), 2 * abs(cast(nullif(count(*), 0) as number(38, 0))))) / (2 * abs(cast(nullif(count(*), 0) as number(38, 0)))) as number(38, 0))
     * 0.0001
-  as number(38, 4)) as avg_dau,
+  as number(18, 4)) as avg_dau,
         cast(
     sign(cast((sum(mau)) * 10000 as number(38, 0))) * sign(cast(nullif(count(*), 0) as number(38, 0)))
     * cast(((abs(cast((sum(mau)) * 10000 as number(38, 0))) * 2 + abs(cast(nullif(count(*), 0) as number(38, 0)))) - mod(abs(cast((sum(mau)) * 10000 as number(38, 0))) * 2 + abs(cast(nullif(count(*), 0) as number(38, 0))), 2 * abs(cast(nullif(count(*), 0) as number(38, 0))))) / (2 * abs(cast(nullif(count(*), 0) as number(38, 0)))) as number(38, 0))
     * 0.0001
-  as number(38, 4)) as avg_mau,
+  as number(18, 4)) as avg_mau,
         cast(
     sign(cast((sum(stickiness)) * 1000000 as number(38, 0))) * sign(cast(nullif(count(stickiness), 0) as number(38, 0)))
     * cast(((abs(cast((sum(stickiness)) * 1000000 as number(38, 0))) * 2 + abs(cast(nullif(count(stickiness), 0) as number(38, 0)))) - mod(abs(cast((sum(stickiness)) * 1000000 as number(38, 0))) * 2 + abs(cast(nullif(count(stickiness), 0) as number(38, 0))), 2 * abs(cast(nullif(count(stickiness), 0) as number(38, 0))))) / (2 * abs(cast(nullif(count(stickiness), 0) as number(38, 0)))) as number(38, 0))
     * 0.000001
-  as number(38, 6)) as avg_stickiness
+  as number(18, 6)) as avg_stickiness
     from "RETAIL"."OBT_CUSTOMER_DAU_MAU_STICKINESS"
 )
 
@@ -65,24 +65,24 @@ select
     cast(sales.orders as integer) as orders,
     sales.gross_sales,
     returns.returns_value,
-    cast(sales.gross_sales + returns.returns_value as numeric(38,3)) as net_revenue,
+    cast(sales.gross_sales + returns.returns_value as numeric(18,3)) as net_revenue,
     cast(
     sign(cast((sales.gross_sales) * 10000 as number(38, 0))) * sign(cast(nullif(sales.orders, 0) as number(38, 0)))
     * cast(((abs(cast((sales.gross_sales) * 10000 as number(38, 0))) * 2 + abs(cast(nullif(sales.orders, 0) as number(38, 0)))) - mod(abs(cast((sales.gross_sales) * 10000 as number(38, 0))) * 2 + abs(cast(nullif(sales.orders, 0) as number(38, 0))), 2 * abs(cast(nullif(sales.orders, 0) as number(38, 0))))) / (2 * abs(cast(nullif(sales.orders, 0) as number(38, 0)))) as number(38, 0))
     * 0.0001
-  as number(38, 4)) as overall_aov,
+  as number(18, 4)) as overall_aov,
     cast(
     sign(cast((customer_totals.total_cltv_profit) * 10000 as number(38, 0))) * sign(cast(nullif(customer_totals.customers, 0) as number(38, 0)))
     * cast(((abs(cast((customer_totals.total_cltv_profit) * 10000 as number(38, 0))) * 2 + abs(cast(nullif(customer_totals.customers, 0) as number(38, 0)))) - mod(abs(cast((customer_totals.total_cltv_profit) * 10000 as number(38, 0))) * 2 + abs(cast(nullif(customer_totals.customers, 0) as number(38, 0))), 2 * abs(cast(nullif(customer_totals.customers, 0) as number(38, 0))))) / (2 * abs(cast(nullif(customer_totals.customers, 0) as number(38, 0)))) as number(38, 0))
     * 0.0001
-  as number(38, 4)) as avg_cltv_profit,
+  as number(18, 4)) as avg_cltv_profit,
     customer_totals.total_cltv_profit,
     cast(customer_totals.churned_customers as integer) as churned_customers,
     cast(
     sign(cast((customer_totals.churned_customers) * 1000000 as number(38, 0))) * sign(cast(nullif(customer_totals.customers, 0) as number(38, 0)))
     * cast(((abs(cast((customer_totals.churned_customers) * 1000000 as number(38, 0))) * 2 + abs(cast(nullif(customer_totals.customers, 0) as number(38, 0)))) - mod(abs(cast((customer_totals.churned_customers) * 1000000 as number(38, 0))) * 2 + abs(cast(nullif(customer_totals.customers, 0) as number(38, 0))), 2 * abs(cast(nullif(customer_totals.customers, 0) as number(38, 0))))) / (2 * abs(cast(nullif(customer_totals.customers, 0) as number(38, 0)))) as number(38, 0))
     * 0.000001
-  as number(38, 6)) as churn_rate,
+  as number(18, 6)) as churn_rate,
     engagement.avg_dau,
     engagement.avg_mau,
     engagement.avg_stickiness,

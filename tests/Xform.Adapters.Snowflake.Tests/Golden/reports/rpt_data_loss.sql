@@ -12,7 +12,7 @@ per_category as (
     select
         transaction_category,
         sum(row_count) as row_count,
-        cast(sum(gross_value) as numeric(38,3)) as gross_value
+        cast(sum(gross_value) as numeric(18,3)) as gross_value
     from raw
     group by transaction_category
 )
@@ -24,7 +24,7 @@ select
     sign(cast((p.row_count) * 1000000 as number(38, 0))) * sign(cast(nullif(t.raw_rows, 0) as number(38, 0)))
     * cast(((abs(cast((p.row_count) * 1000000 as number(38, 0))) * 2 + abs(cast(nullif(t.raw_rows, 0) as number(38, 0)))) - mod(abs(cast((p.row_count) * 1000000 as number(38, 0))) * 2 + abs(cast(nullif(t.raw_rows, 0) as number(38, 0))), 2 * abs(cast(nullif(t.raw_rows, 0) as number(38, 0))))) / (2 * abs(cast(nullif(t.raw_rows, 0) as number(38, 0)))) as number(38, 0))
     * 0.000001
-  as number(38, 6)) as share_of_raw_rows,
+  as number(18, 6)) as share_of_raw_rows,
     p.gross_value,
     p.transaction_category in ('sale') as feeds_customer_metrics,
     cast(t.raw_rows as bigint) as raw_rows,
@@ -33,7 +33,7 @@ select
     sign(cast((t.raw_rows - u.metric_rows) * 1000000 as number(38, 0))) * sign(cast(nullif(t.raw_rows, 0) as number(38, 0)))
     * cast(((abs(cast((t.raw_rows - u.metric_rows) * 1000000 as number(38, 0))) * 2 + abs(cast(nullif(t.raw_rows, 0) as number(38, 0)))) - mod(abs(cast((t.raw_rows - u.metric_rows) * 1000000 as number(38, 0))) * 2 + abs(cast(nullif(t.raw_rows, 0) as number(38, 0))), 2 * abs(cast(nullif(t.raw_rows, 0) as number(38, 0))))) / (2 * abs(cast(nullif(t.raw_rows, 0) as number(38, 0)))) as number(38, 0))
     * 0.000001
-  as number(38, 6)) as data_loss_share
+  as number(18, 6)) as data_loss_share
 from per_category as p
 cross join totals as t
 cross join used as u
