@@ -19,6 +19,10 @@ public class PostgresDialect(Func<string, string> quote, Version serverVersion) 
 
     public static string Literal(string s) => "'" + s.Replace("'", "''") + "'";
 
+    /// <summary>With <c>using</c>: PostgreSQL converts only implicitly castable types without it (text to integer is not).</summary>
+    public override string AlterColumnType(RelationName relation, string column, string type) =>
+        $"alter table {Render(relation)} alter column {Quote(column)} type {type} using {Quote(column)}::{type}";
+
     public override string Drop(RelationName relation, RelationKind kind) =>
         $"drop {(kind == RelationKind.View ? "view" : "table")} if exists {Render(relation)} cascade";
 

@@ -60,6 +60,10 @@ public sealed class SnowflakeDialect(bool transient = true) : SqlDialect(Snowfla
     public override string Rename(RelationName relation, string newIdentifier, RelationKind kind) =>
         $"alter {(kind == RelationKind.View ? "view" : "table")} {Render(relation)} rename to {Render(relation with { Identifier = newIdentifier })}";
 
+    /// <summary>Snowflake's spelling; it converts only where the values keep (a wider VARCHAR or NUMBER), else it refuses.</summary>
+    public override string AlterColumnType(RelationName relation, string column, string type) =>
+        $"alter table {Render(relation)} alter column {Quote(column)} set data type {type}";
+
     /// <summary>Without an alias, as dbt-snowflake (<c>require_alias</c> false): Snowflake needs none.</summary>
     public override string EmptySubquery(string rendered, string identifier) => $"(select * from {rendered} where false limit 0)";
 

@@ -93,6 +93,39 @@ public abstract class IncrementalConformance : ConformanceFixture
         Assert.That(p.Long($"select count(*) from {p.Rel("target")}"), Is.EqualTo(2));
     }
 
+    /// <summary>dbt compares data types too: a retyped column stops <c>fail</c>, is altered by <c>sync_all_columns</c>, and left by <c>append_new_columns</c>.</summary>
+    [TestCase("fail")]
+    [TestCase("sync_all_columns")]
+    [TestCase("append_new_columns")]
+    public void A_column_whose_type_changed(string mode)
+    {
+        var config = $"materialized='incremental', unique_key='id', on_schema_change='{mode}'";
+        var p = Project(config);
+        Step(p, "1,a,4");
+        string DayType() => p.Columns("target").Single(c => c.Name.Equals("day", StringComparison.OrdinalIgnoreCase)).DataType;
+        var before = DayType();
+        p.Write("models/target.sql", "{{ config(" + config + ") }}\nselect id, v, cast(day / 4.0 as {{ type_numeric(18, 2) }}) as day from {{ ref('input_rows') }}");
+        p.Write("seeds/input_rows.csv", "id,v,day\n2,b,2\n");
+        p.Ok("seed");
+        var run = p.Run("run");
+        if (mode == "fail")
+        {
+            Assert.That(run.ExitCode, Is.EqualTo(1), run.ToString());
+            Assert.That(run.All, Does.Contain("data types changed: day (").IgnoreCase.And.Contain("on_schema_change is 'fail'"));
+            Assert.That(Rows(p), Is.EqualTo(new[] { "1:a:4" }));
+            return;
+        }
+        Assert.That(run.ExitCode, Is.Zero, run.ToString());
+        Assert.That(p.Long($"select count(*) from {p.Rel("target")}"), Is.EqualTo(2));
+        if (mode == "sync_all_columns")
+        {
+            Assert.That(DayType(), Does.Contain("18,2").IgnoreCase, "altered to the query's type");
+            Assert.That(p.QueryRows($"select day from {p.Rel("target")} order by id").Select(r => Convert.ToDecimal(r[0], CultureInfo.InvariantCulture)),
+                Is.EqualTo(new[] { 4m, 0.5m }), "the old value converted, the new one kept whole");
+        }
+        else Assert.That(DayType(), Is.EqualTo(before), "append_new_columns leaves types");
+    }
+
     [Test]
     public void Microbatch_rebuilds_the_lookback_window_once()
     {

@@ -93,6 +93,9 @@ public static class FakeSnowflakeSql
             System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.Singleline);
         if (viewColumnComment.Success)
             sql = $"comment on column {viewColumnComment.Groups["view"].Value}.{viewColumnComment.Groups["column"].Value} is {viewColumnComment.Groups["text"].Value}";
+        // ALTER TABLE t ALTER COLUMN c SET DATA TYPE x is DuckDB's ALTER COLUMN c TYPE x.
+        sql = System.Text.RegularExpressions.Regex.Replace(sql, @"^(\s*alter\s+table\s+.+?\s+alter\s+column\s+\S+\s+)set\s+data\s+type\s+",
+            "$1type ", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.Singleline);
         var tokens = Lex(sql);
         tokens = Rewrite(tokens);
         tokens = CheckDivisors(tokens);

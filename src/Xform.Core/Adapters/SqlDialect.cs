@@ -233,6 +233,10 @@ public class SqlDialect(Func<string, string> quote, AdapterCapabilities capabili
     public virtual string DropColumn(RelationName relation, string column) =>
         $"alter table {Render(relation)} drop column {quote(column)}";
 
+    /// <summary>Changes a column's type in place, converting its values (on_schema_change: sync_all_columns).</summary>
+    public virtual string AlterColumnType(RelationName relation, string column, string type) =>
+        $"alter table {Render(relation)} alter column {quote(column)} type {type}";
+
     string ColumnList(IEnumerable<string> columns) => string.Join(", ", columns.Select(quote));
 
     public virtual string Insert(IncrementalStatementsInput i) =>

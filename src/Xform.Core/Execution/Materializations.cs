@@ -176,26 +176,26 @@ public sealed class Materializer(SqlDialect dialect, Func<string?, string, Node?
             .ToList();
     }
 
-    /// <summary>Compares the new rows' columns with the table's and applies on_schema_change.</summary>
+    /// <summary>
+    /// Compares the new rows' columns with the table's and applies on_schema_change (dbt's): <c>fail</c> stops on any
+    /// added, missing or retyped column; <c>append_new_columns</c> adds new columns; <c>sync_all_columns</c> also drops
+    /// missing ones and alters retyped ones to the query's type. Both sides are described as queries, so that their type
+    /// names are spelled by the same engine call.
+    /// </summary>
     (IReadOnlyList<string> Columns, IReadOnlyList<string> Alters) Reconcile(IAdapterConnection connection, Node node, string sql, string mode)
     {
-        var source = connection.DescribeQuery(sql);
-        var target = connection.GetColumns(node.Relation);
-        bool In(IEnumerable<ColumnSpec> set, string name) => set.Any(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
-        var added = source.Where(c => !In(target, c.Name)).ToList();
-        var removed = target.Where(c => !In(source, c.Name)).ToList();
-        var shared = target.Where(c => In(source, c.Name)).Select(c => c.Name).ToList();
-        if (added.Count == 0 && removed.Count == 0) return (shared, []);
-        var change = $"new columns: {(added.Count == 0 ? "none" : string.Join(", ", added.Select(c => c.Name)))}; " +
-                     $"missing columns: {(removed.Count == 0 ? "none" : string.Join(", ", removed.Select(c => c.Name)))}";
+        var query = connection.DescribeQuery(sql);
+        var change = SchemaChange.Between(query, connection.DescribeQuery($"select * from {dialect.Render(node.Relation)}"));
+        if (!change.Any) return (change.Shared, []);
         return mode switch
         {
             "fail" => throw new XformException(
-                $"the columns of incremental model '{node.Name}' changed ({change}) and on_schema_change is 'fail'; rebuild it with --full-refresh or set on_schema_change", node.Location),
-            "append_new_columns" => ([.. shared, .. added.Select(c => c.Name)], added.Select(c => dialect.AddColumn(node.Relation, c)).ToList()),
-            "sync_all_columns" => (source.Select(c => c.Name).ToList(),
-                [.. added.Select(c => dialect.AddColumn(node.Relation, c)), .. removed.Select(c => dialect.DropColumn(node.Relation, c.Name))]),
-            _ => (shared, []),
+                $"the columns of incremental model '{node.Name}' changed ({change.Describe()}) and on_schema_change is 'fail'; rebuild it with --full-refresh or set on_schema_change", node.Location),
+            "append_new_columns" => ([.. change.Shared, .. change.Added.Select(c => c.Name)], change.Added.Select(c => dialect.AddColumn(node.Relation, c)).ToList()),
+            "sync_all_columns" => (query.Select(c => c.Name).ToList(),
+                [.. change.Added.Select(c => dialect.AddColumn(node.Relation, c)), .. change.Removed.Select(c => dialect.DropColumn(node.Relation, c.Name)),
+                 .. change.Retyped.Select(r => dialect.AlterColumnType(node.Relation, r.Name, r.To))]),
+            _ => (change.Shared, []),
         };
     }
 }
