@@ -78,12 +78,20 @@ public static class ProjectLoader
             DeclaredNotInstalled = PackagesFile.LikelyNames(project.RootDir).Where(n => packages.All(p => p.Name != n)).ToHashSet(StringComparer.Ordinal),
         };
         warnings.AddRange(MaterializationWarnings(engine));
-        var session = new CompileSession(engine, project, options.Target, options.CliVars, options.Quote, options.Log, options.Invocation, options.TargetFields, packages);
+        var session = new CompileSession(engine, project, options.Target, options.CliVars, options.Quote, options.Log, options.Invocation, options.TargetFields, packages)
+        {
+            WatchVolatile = options.PartialParsePath is null ? null : PartialParseCache.Volatile,
+        };
 
+        var key = options.PartialParsePath is null ? null
+            : PartialParseCache.KeyOf(new[] { project }.Concat(packages).Select(p => p.FilePath), macroPackages, options.Target, options.TargetFields, options.CliVars, options.Quote.Method.Module);
+        var snapshotPath = key is null ? null : ParseSnapshot.PathBeside(options.PartialParsePath!);
+        var why = "";
+        if (snapshotPath is not null && ParseSnapshot.TryLoad(snapshotPath, key!, engine, session.EnvReads, project.RootDir, out why) is { } saved)
+            return Restored(saved, project, session, engine, warnings, key!);
+        var parseWarningsFrom = warnings.Count;
         var docs = new Dictionary<string, DocsBlock>(StringComparer.Ordinal);
-        var cache = options.PartialParsePath is { } cachePath
-            && PartialParseCache.KeyOf(new[] { project }.Concat(packages).Select(p => p.FilePath), macroPackages, options.Target, options.TargetFields, options.CliVars, options.Quote.Method.Module) is { } key
-            ? PartialParseCache.Open(cachePath, key) : null;
+        var cache = key is null ? null : PartialParseCache.Open(options.PartialParsePath!, key);
         var parsed = new ParsedNodes { PartialParse = cache };
         var objects = new List<ProjectObject>();
         // Configs are rendered once the target and vars are known (dbt renders dbt_project.yml the same way).
@@ -98,11 +106,42 @@ public static class ProjectLoader
         CheckConfigs(parsed.Nodes.Values, engine, disabledReads.Concat(parsed.Errors).Concat(governance));
         var manifest = new Manifest(project, parsed.Nodes, engine.Macros, docs, warnings) { Disabled = parsed.Disabled, Objects = resolved };
         cache?.Save(session.EnvReads);
+        var read = sources.SelectMany(s => s.Index.Files).ToList();
+        string? notSaved = null;
+        if (snapshotPath is not null)
+        {
+            notSaved = parsed.ReadVolatile || session.ReadVolatile ? "a template read the clock, the invocation, flags or the log"
+                : parsed.Nodes.Values.Concat(parsed.Disabled).Any(n => n.DeprecationDate is not null) ? "a model has a deprecation_date (its warning depends on the day)"
+                : null;
+            if (notSaved is not null)
+                ParseSnapshot.Remove(snapshotPath);
+            else
+                notSaved = ParseSnapshot.Save(snapshotPath, key!, session.EnvReads,
+                    sources.SelectMany(s => s.Files.Listed.Select(l => (l.Dir, l.Files, (Func<string, string?>)(full => s.Index.TextChecksum(s.Files.Shown(full)))))),
+                    new ParsedContents(parsed.Nodes.Values.ToList(), parsed.Disabled, resolved, docs.ToList(), warnings.Skip(parseWarningsFrom).ToList(),
+                        parsed.Templates, read, cache!.Result.Reused + cache.Result.Parsed));
+        }
         return new LoadedProject(manifest, session, parsed.Templates, new MacroIndex(engine))
         {
-            Files = sources.SelectMany(s => s.Index.Files).ToList(),
-            PartialParse = cache?.Result,
+            Files = read,
+            PartialParse = cache?.Result is { } result ? result with { SavedParse = why, NotSaved = notSaved } : null,
             PartialParseKey = cache?.Key,
+        };
+    }
+
+    /// <summary>The project as the saved parse has it (nothing it depends on changed): no YAML read, no file rendered.</summary>
+    static LoadedProject Restored(ParsedContents saved, ProjectConfig project, CompileSession session, TemplateEngine engine, List<Warning> warnings, string key)
+    {
+        warnings.AddRange(saved.Warnings);
+        var nodes = new Dictionary<string, Node>(saved.Nodes.Count, StringComparer.Ordinal);
+        foreach (var node in saved.Nodes) nodes[node.UniqueId] = node;
+        var docs = new Dictionary<string, DocsBlock>(saved.Docs, StringComparer.Ordinal);
+        var manifest = new Manifest(project, nodes, engine.Macros, docs, warnings) { Disabled = saved.Disabled, Objects = saved.Objects };
+        return new LoadedProject(manifest, session, saved.Templates, new MacroIndex(engine))
+        {
+            Files = saved.Files,
+            PartialParse = new PartialParseResult(saved.ModelFiles, 0, null) { SavedParse = null },
+            PartialParseKey = key,
         };
     }
 

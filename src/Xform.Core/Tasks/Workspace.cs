@@ -164,7 +164,11 @@ public sealed class Workspace : IDisposable
     LoadedProject Reported(LoadedProject loaded)
     {
         if (loaded.PartialParse is { } p)
+        {
             Debug($"partial parse: reused {p.Reused} of {p.Reused + p.Parsed} model files" + (p.FullParseReason is { } why ? $" (full parse: {why})" : ""));
+            Debug(p.SavedParse is { } changed ? $"partial parse: the saved project was parsed again: {changed}" : "partial parse: nothing changed, the saved project was used whole");
+            if (p.NotSaved is { } notSaved) Debug($"partial parse: this parse is not saved whole: {notSaved}");
+        }
         return loaded;
     }
 

@@ -1,0 +1,213 @@
+using System.Text;
+using Xform.Core.Diagnostics;
+using Xform.Core.Project;
+using Xform.Core.Templating;
+using Xform.Core.YamlReading;
+
+namespace Xform.Core.Parsing;
+
+/// <summary>What a parse found, as the saved parse keeps it: enough to make the manifest without reading any YAML or rendering any file.</summary>
+internal sealed record ParsedContents(
+    IReadOnlyList<Node> Nodes,
+    IReadOnlyList<Node> Disabled,
+    IReadOnlyList<ProjectObject> Objects,
+    IReadOnlyList<KeyValuePair<string, DocsBlock>> Docs,
+    IReadOnlyList<Warning> Warnings,
+    IReadOnlyDictionary<string, CompiledTemplate> Templates,
+    IReadOnlyList<ProjectFile> Files,
+    int ModelFiles);
+
+/// <summary>A project file as a saved parse stamps it: size and time, and the checksum of its text when the parse read it (else empty).</summary>
+internal sealed record FileStamp(string Path, long Size, long Modified, string Checksum);
+
+/// <summary>
+/// dbt's partial parsing, whole: the saved result of the last parse (<c>target/partial_parse_manifest.bin</c>), used as it is when
+/// nothing it depends on changed. It depends on what the model-render cache's key holds (<see cref="PartialParseCache.KeyOf"/>:
+/// xform's build, project files, macros, target, --vars), on the environment variables templates read, and on every file
+/// in every folder the parse listed. Files are checked cheaply: the folders are listed again and each file's size and
+/// modification time compared with its stamp; only a file whose stamp moved is read, and it is unchanged when its text
+/// is. A file modified within <see cref="RacyWindow"/> of the save is always read (it could change again within the
+/// clock's resolution, unseen). A parse that read the clock, the invocation or the log is not saved; nor one with a
+/// model's deprecation_date (its warning depends on today's date). Unreadable or stale: a full parse, never an error.
+/// </summary>
+internal static class ParseSnapshot
+{
+    const string Format = "xform parse snapshot 1";
+    static readonly TimeSpan RacyWindow = TimeSpan.FromSeconds(2);
+
+    /// <summary>The saved parse's file, next to the model-render cache.</summary>
+    public static string PathBeside(string partialParsePath) => Path.Combine(Path.GetDirectoryName(partialParsePath)!, "partial_parse_manifest.bin");
+
+    /// <summary>Writes the parse; a value it cannot hold leaves the file out (the next command parses in full): then says why.</summary>
+    /// <param name="folders">every folder the parse listed, its files (null: no such folder), and the checksum of a file's text as the parse read it</param>
+    public static string? Save(string path, string key, IReadOnlyDictionary<string, string?> env,
+        IEnumerable<(string Dir, string[]? Files, Func<string, string?> TextChecksum)> folders, ParsedContents contents)
+    {
+        var racy = DateTime.UtcNow - RacyWindow;
+        var stamps = folders.Select(f => (f.Dir, f.Files?.Select(file => Stamp(file, racy, f.TextChecksum)).ToList())).ToList();
+        try
+        {
+            using var buffer = new MemoryStream();
+            using (var w = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true)) Write(w, key, env, stamps, contents);
+            CacheCodec.WriteFile(path, w => w.Write(buffer.GetBuffer(), 0, (int)buffer.Length));
+            return null;
+        }
+        catch (NotSupportedException e)
+        {
+            Remove(path);
+            return $"it holds {e.Message}";
+        }
+    }
+
+    /// <summary>Deletes a saved parse that no longer holds (a parse that read the clock, ...).</summary>
+    public static void Remove(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // the key or the stamps tell the next command it is stale
+        }
+    }
+
+    static FileStamp Stamp(string file, DateTime racy, Func<string, string?> textChecksum)
+    {
+        var info = new FileInfo(file);
+        var modified = info.LastWriteTimeUtc;
+        return new FileStamp(file, info.Length, modified >= racy ? 0 : modified.Ticks, textChecksum(file) ?? "");
+    }
+
+    static void Write(BinaryWriter w, string key, IReadOnlyDictionary<string, string?> env, List<(string Dir, List<FileStamp>? Files)> folders, ParsedContents c)
+    {
+        w.Write(Format);
+        w.Write(key);
+        CacheCodec.WriteEnv(w, env);
+        w.Write(folders.Count);
+        foreach (var (dir, files) in folders)
+        {
+            w.Write(dir);
+            w.Write(files?.Count ?? -1);
+            foreach (var f in files ?? [])
+            {
+                w.Write(f.Path);
+                w.Write(f.Size);
+                w.Write(f.Modified);
+                w.Write(f.Checksum);
+            }
+        }
+        w.Write(c.ModelFiles);
+        Write(w, c.Nodes, ParseSnapshotCodec.WriteNode);
+        Write(w, c.Disabled, ParseSnapshotCodec.WriteNode);
+        Write(w, c.Objects, ParseSnapshotCodec.WriteObject);
+        Write(w, c.Docs, (w, d) =>
+        {
+            w.Write(d.Key);
+            ParseSnapshotCodec.WriteDocs(w, d.Value);
+        });
+        Write(w, c.Warnings, ParseSnapshotCodec.WriteWarning);
+        w.Write(c.Templates.Count);
+        foreach (var (id, template) in c.Templates)
+        {
+            w.Write(id);
+            ParseSnapshotCodec.WriteTemplate(w, template);
+        }
+        Write(w, c.Files, ParseSnapshotCodec.WriteFile);
+    }
+
+    static void Write<T>(BinaryWriter w, IReadOnlyList<T> items, Action<BinaryWriter, T> write)
+    {
+        w.Write(items.Count);
+        foreach (var item in items) write(w, item);
+    }
+
+    static List<T> Read<T>(BinaryReader r, Func<BinaryReader, T> read)
+    {
+        var items = new List<T>(r.ReadInt32());
+        for (var i = items.Capacity; i > 0; i--) items.Add(read(r));
+        return items;
+    }
+
+    /// <summary>
+    /// The saved parse, when nothing it depends on changed (<paramref name="why"/>: what changed, when it did). The environment
+    /// variables templates read are added to <paramref name="envReads"/>, so the next save keeps them.
+    /// </summary>
+    /// <param name="shownFrom">the folder paths in <paramref name="why"/> are shown from (the project's)</param>
+    public static ParsedContents? TryLoad(string path, string key, TemplateEngine engine, IDictionary<string, string?> envReads, string shownFrom, out string why)
+    {
+        if (!File.Exists(path))
+        {
+            why = "no saved parse";
+            return null;
+        }
+        try
+        {
+            using var r = new BinaryReader(new MemoryStream(File.ReadAllBytes(path)), Encoding.UTF8);
+            if (r.ReadString() != Format || r.ReadString() != key)
+            {
+                why = "xform, project.yml, a macro, the target or --vars changed";
+                return null;
+            }
+            var env = CacheCodec.ReadEnv(r);
+            if (CacheCodec.ChangedEnv(env) is { } variable)
+            {
+                why = $"environment variable {variable} changed";
+                return null;
+            }
+            if (ChangedFile(r) is { } changed)
+            {
+                why = $"{Path.GetRelativePath(shownFrom, changed).Replace('\\', '/')} changed";
+                return null;
+            }
+            var models = r.ReadInt32();
+            var contents = new ParsedContents(Read(r, ParseSnapshotCodec.ReadNode), Read(r, ParseSnapshotCodec.ReadNode), Read(r, ParseSnapshotCodec.ReadObject),
+                Read(r, r => KeyValuePair.Create(r.ReadString(), ParseSnapshotCodec.ReadDocs(r))), Read(r, ParseSnapshotCodec.ReadWarning), ReadTemplates(r, engine), Read(r, ParseSnapshotCodec.ReadFile), models);
+            foreach (var (name, value) in env) envReads[name] = value;
+            why = "";
+            return contents;
+        }
+        catch (Exception e) when (e is IOException or EndOfStreamException or FormatException or InvalidDataException or UnauthorizedAccessException
+                                       or InvalidCastException)
+        {
+            why = "the saved parse could not be read";
+            return null;
+        }
+    }
+
+    static Dictionary<string, CompiledTemplate> ReadTemplates(BinaryReader r, TemplateEngine engine)
+    {
+        var n = r.ReadInt32();
+        var templates = new Dictionary<string, CompiledTemplate>(n, StringComparer.Ordinal);
+        for (var i = 0; i < n; i++) templates[r.ReadString()] = ParseSnapshotCodec.ReadTemplate(r, engine);
+        return templates;
+    }
+
+    /// <summary>The first file changed (its path), or folder whose files were added or deleted (its path), of those the saved parse listed; or null.</summary>
+    static string? ChangedFile(BinaryReader r)
+    {
+        for (var folders = r.ReadInt32(); folders > 0; folders--)
+        {
+            var dir = r.ReadString();
+            var count = r.ReadInt32();
+            var now = ProjectFiles.List(dir);
+            if ((now?.Length ?? -1) != count) return dir;
+            for (var i = 0; i < count; i++)
+            {
+                var stamp = new FileStamp(r.ReadString(), r.ReadInt64(), r.ReadInt64(), r.ReadString());
+                if (now![i] != stamp.Path) return dir;
+                if (!Unchanged(stamp)) return stamp.Path;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Whether a file is as the saved parse read it: the same size and time, else (a time moved, a racy stamp) the same text.</summary>
+    static bool Unchanged(FileStamp stamp)
+    {
+        var info = new FileInfo(stamp.Path);
+        if (!info.Exists) return false;
+        if (stamp.Modified != 0 && info.Length == stamp.Size && info.LastWriteTimeUtc.Ticks == stamp.Modified) return true;
+        return stamp.Checksum.Length > 0 && FileIndex.Checksum(TextFile.Read(stamp.Path)) == stamp.Checksum;
+    }
+}
