@@ -32,7 +32,10 @@ internal sealed record FileStamp(string Path, long Size, long Modified, string C
 /// </summary>
 internal static class ParseSnapshot
 {
-    const string Format = "xform parse snapshot 1";
+    const string Format = "xform parse snapshot 2";
+
+    /// <summary>The file's first bytes, outside the pooled texts: another format (or another file) is told apart before reading it.</summary>
+    static ReadOnlySpan<byte> Magic => "xform parse snapshot\n"u8;
     static readonly TimeSpan RacyWindow = TimeSpan.FromSeconds(2);
 
     /// <summary>The saved parse's file, next to the model-render cache.</summary>
@@ -48,7 +51,8 @@ internal static class ParseSnapshot
         try
         {
             using var buffer = new MemoryStream();
-            using (var w = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true)) Write(w, key, env, stamps, contents);
+            buffer.Write(Magic);
+            using (var w = new PooledWriter(buffer)) Write(w, key, env, stamps, contents);
             CacheCodec.WriteFile(path, w => w.Write(buffer.GetBuffer(), 0, (int)buffer.Length));
             return null;
         }
@@ -143,7 +147,13 @@ internal static class ParseSnapshot
         }
         try
         {
-            using var r = new BinaryReader(new MemoryStream(File.ReadAllBytes(path)), Encoding.UTF8);
+            var bytes = File.ReadAllBytes(path);
+            if (!bytes.AsSpan().StartsWith(Magic))
+            {
+                why = "the saved parse is of another format";
+                return null;
+            }
+            using var r = new PooledReader(new MemoryStream(bytes, Magic.Length, bytes.Length - Magic.Length));
             if (r.ReadString() != Format || r.ReadString() != key)
             {
                 why = "xform, project.yml, a macro, the target or --vars changed";
@@ -161,14 +171,15 @@ internal static class ParseSnapshot
                 return null;
             }
             var models = r.ReadInt32();
-            var contents = new ParsedContents(Read(r, ParseSnapshotCodec.ReadNode), Read(r, ParseSnapshotCodec.ReadNode), Read(r, ParseSnapshotCodec.ReadObject),
+            var origins = new Dictionary<string, ConfigValues>(ReferenceEqualityComparer.Instance);
+            var contents = new ParsedContents(Read(r, r => ParseSnapshotCodec.ReadNode(r, origins)), Read(r, r => ParseSnapshotCodec.ReadNode(r, origins)), Read(r, ParseSnapshotCodec.ReadObject),
                 Read(r, r => KeyValuePair.Create(r.ReadString(), ParseSnapshotCodec.ReadDocs(r))), Read(r, ParseSnapshotCodec.ReadWarning), ReadTemplates(r, engine), Read(r, ParseSnapshotCodec.ReadFile), models);
             foreach (var (name, value) in env) envReads[name] = value;
             why = "";
             return contents;
         }
         catch (Exception e) when (e is IOException or EndOfStreamException or FormatException or InvalidDataException or UnauthorizedAccessException
-                                       or InvalidCastException)
+                                       or InvalidCastException or ArgumentException)
         {
             why = "the saved parse could not be read";
             return null;
@@ -209,5 +220,41 @@ internal static class ParseSnapshot
         if (!info.Exists) return false;
         if (stamp.Modified != 0 && info.Length == stamp.Size && info.LastWriteTimeUtc.Ticks == stamp.Modified) return true;
         return stamp.Checksum.Length > 0 && FileIndex.Checksum(TextFile.Read(stamp.Path)) == stamp.Checksum;
+    }
+}
+
+/// <summary>
+/// Writes each distinct text once: a repeated one (a file path in every location, a config key, a schema) is written as
+/// its number. Thousands of nodes repeat the same few hundred texts, so the file is smaller and reading it allocates less.
+/// </summary>
+internal sealed class PooledWriter(Stream output) : BinaryWriter(output, Encoding.UTF8, leaveOpen: true)
+{
+    readonly Dictionary<string, int> _seen = new(StringComparer.Ordinal);
+
+    public override void Write(string value)
+    {
+        if (_seen.TryGetValue(value, out var number))
+        {
+            Write7BitEncodedInt(number + 1);
+            return;
+        }
+        _seen[value] = _seen.Count;
+        Write7BitEncodedInt(0);
+        base.Write(value);
+    }
+}
+
+/// <summary>Reads what <see cref="PooledWriter"/> wrote: a text the first time, its number afterwards.</summary>
+internal sealed class PooledReader(Stream input) : BinaryReader(input, Encoding.UTF8)
+{
+    readonly List<string> _seen = [];
+
+    public override string ReadString()
+    {
+        var number = Read7BitEncodedInt();
+        if (number > 0) return _seen[number - 1];
+        var value = base.ReadString();
+        _seen.Add(value);
+        return value;
     }
 }

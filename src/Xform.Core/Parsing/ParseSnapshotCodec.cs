@@ -65,32 +65,43 @@ internal static class ParseSnapshotCodec
 
     static RelationName ReadRelation(BinaryReader r) => new(ReadNullable(r), r.ReadString(), r.ReadString());
 
-    /// <summary>A node's config: its values, then where each key was set.</summary>
+    /// <summary>
+    /// A node's config: its values, then where each key was set, as one text. Nodes of one folder share their origins, so
+    /// with a <see cref="PooledWriter"/> the text is written once and read back as one shared value (<see cref="Origins"/>).
+    /// </summary>
     static void Config(BinaryWriter w, NodeConfig config)
     {
         w.Write(config.Count);
+        var origins = new System.Text.StringBuilder();
         foreach (var (key, value) in config)
         {
             w.Write(key);
             Value(w, value);
-            var origin = config.OriginOf(key);
-            w.Write(origin.HasValue);
-            if (origin is { } at) CacheCodec.WriteLocation(w, at);
+            if (config.OriginOf(key) is { } at)
+                origins.Append(key).Append('\0').Append(at.File).Append('\0').Append(at.Line).Append('\0').Append(at.Column).Append('\0');
         }
+        w.Write(origins.ToString());
     }
 
-    static NodeConfig ReadConfig(BinaryReader r)
+    static NodeConfig ReadConfig(BinaryReader r, Dictionary<string, ConfigValues> origins)
     {
         var n = r.ReadInt32();
         var values = new Dictionary<string, object?>(n, StringComparer.Ordinal);
-        var origins = new ConfigValues();
-        for (var i = 0; i < n; i++)
-        {
-            var key = r.ReadString();
-            values[key] = CacheCodec.ReadValue(r);
-            if (r.ReadBoolean()) origins.Set(key, null, CacheCodec.ReadLocation(r));
-        }
-        return NodeConfig.Restored(values, origins);
+        for (var i = 0; i < n; i++) values[r.ReadString()] = CacheCodec.ReadValue(r);
+        var text = r.ReadString();
+        if (!origins.TryGetValue(text, out var placed)) origins[text] = placed = Origins(text);
+        return NodeConfig.Restored(values, placed);
+    }
+
+    /// <summary>The origins text of <see cref="Config"/> as config locations (read only: shared by every node that has the same).</summary>
+    static ConfigValues Origins(string text)
+    {
+        var parts = text.Split('\0');
+        var placed = new ConfigValues();
+        for (var i = 0; i + 3 < parts.Length; i += 4)
+            placed.Set(parts[i], null, new SourceLocation(parts[i + 1], int.Parse(parts[i + 2], System.Globalization.CultureInfo.InvariantCulture),
+                int.Parse(parts[i + 3], System.Globalization.CultureInfo.InvariantCulture)));
+        return placed;
     }
 
     static void Constraints(BinaryWriter w, IReadOnlyList<ColumnConstraint> constraints)
@@ -236,7 +247,8 @@ internal static class ParseSnapshotCodec
         if (n.UnitTest is { } spec) UnitTest(w, spec);
     }
 
-    public static Node ReadNode(BinaryReader r) => new()
+    /// <param name="origins">config origins read so far, by their text (shared between nodes)</param>
+    public static Node ReadNode(BinaryReader r, Dictionary<string, ConfigValues> origins) => new()
     {
         UniqueId = r.ReadString(),
         ResourceType = (ResourceType)r.ReadInt32(),
@@ -245,7 +257,7 @@ internal static class ParseSnapshotCodec
         OriginalFilePath = r.ReadString(),
         Path = r.ReadString(),
         Fqn = ReadStrings(r),
-        Config = ReadConfig(r),
+        Config = ReadConfig(r, origins),
         Relation = ReadRelation(r),
         RawCode = r.ReadString(),
         Description = r.ReadString(),
