@@ -84,7 +84,8 @@ public static class ProjectLoader
         };
 
         var key = options.PartialParsePath is null ? null
-            : PartialParseCache.KeyOf(new[] { project }.Concat(packages).Select(p => p.FilePath), macroPackages, options.Target, options.TargetFields, options.CliVars, options.Quote.Method.Module);
+            // FilePath is the file's name as errors show it: the key reads the file itself, wherever the command runs.
+            : PartialParseCache.KeyOf(new[] { project }.Concat(packages).Select(p => Path.Combine(p.RootDir, Path.GetFileName(p.FilePath))), macroPackages, options.Target, options.TargetFields, options.CliVars, options.Quote.Method.Module);
         var snapshotPath = key is null ? null : ParseSnapshot.PathBeside(options.PartialParsePath!);
         var why = "";
         if (snapshotPath is not null && ParseSnapshot.TryLoad(snapshotPath, key!, engine, session.EnvReads, project.RootDir, out why) is { } saved)
