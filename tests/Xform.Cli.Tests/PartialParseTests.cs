@@ -167,6 +167,7 @@ public class PartialParseTests
                 Assert.That(again.Item2, Is.EqualTo(cold.Item2), $"compiled files, unchanged, after: {string.Join(", ", edits)}");
                 Assert.That(again.Item1, Is.EqualTo(cold.Item1), $"manifest.json, unchanged, after: {string.Join(", ", edits)}");
                 Assert.That(_lastRun, Does.Contain("partial parse: nothing changed, the saved project was used whole"), string.Join(", ", edits));
+                Assert.That(_lastRun, Does.Contain("manifest.json: the file of the command before holds the same project"), string.Join(", ", edits));
             }
             Assert.That(edits.Distinct().Count(), Is.GreaterThanOrEqualTo(9), string.Join(", ", edits));
         }
@@ -305,6 +306,28 @@ public class PartialParseTests
         p.Write("models/m9.sql", "select 9 as id\n");
         Assert.That(Whole(p.Run("parse", "--debug")), Is.EqualTo("partial parse: the saved project was parsed again: models changed"));
         Assert.That(p.Run("ls", "--resource-type", "test", "-q", "--output", "name").Out, Does.Contain("unique_m1_id"));
+    }
+
+    static string InvocationOf(TestProject p) =>
+        System.Text.Json.Nodes.JsonNode.Parse(p.Read("target/manifest.json"))!["metadata"]!["invocation_id"]!.GetValue<string>();
+
+    [Test]
+    public void The_manifest_of_the_same_saved_project_is_kept_and_given_this_commands_metadata()
+    {
+        using var p = Small();
+        const string kept = "manifest.json: the file of the command before holds the same project";
+        Assert.That(p.Run("parse", "--debug").All, Does.Not.Contain(kept));
+        var first = InvocationOf(p);
+        var r = p.Run("parse", "--debug");
+        Assert.That(r.All, Does.Contain(kept));
+        Assert.That(InvocationOf(p), Is.Not.EqualTo(first), "this command's invocation id");
+        Assert.That(p.Run("compile", "--debug").All, Does.Not.Contain(kept), "compiled code goes in: another manifest");
+        Assert.That(p.Run("compile", "--debug").All, Does.Contain(kept));
+        Assert.That(p.Read("target/manifest.json"), Does.Contain("\"compiled_code\""));
+        p.Run("compile", "--no-partial-parse");
+        Assert.That(p.Run("compile", "--debug").All, Does.Not.Contain(kept), "a manifest written by a full parse is not known");
+        File.AppendAllText(Path.Combine(p.Dir, "target", "manifest.json"), " ");
+        Assert.That(p.Run("compile", "--debug").All, Does.Not.Contain(kept), "a manifest changed since is written again");
     }
 
     static string Untimed(string output) => Regex.Replace(output, @"^\d\d:\d\d:\d\d  ", "", RegexOptions.Multiline);

@@ -15,7 +15,8 @@ internal sealed record ParsedContents(
     IReadOnlyList<Warning> Warnings,
     IReadOnlyDictionary<string, CompiledTemplate> Templates,
     IReadOnlyList<ProjectFile> Files,
-    int ModelFiles);
+    int ModelFiles,
+    string Generation);
 
 /// <summary>A project file as a saved parse stamps it: size and time, and the checksum of its text when the parse read it (else empty).</summary>
 internal sealed record FileStamp(string Path, long Size, long Modified, string Checksum);
@@ -32,7 +33,7 @@ internal sealed record FileStamp(string Path, long Size, long Modified, string C
 /// </summary>
 internal static class ParseSnapshot
 {
-    const string Format = "xform parse snapshot 2";
+    const string Format = "xform parse snapshot 3";
 
     /// <summary>The file's first bytes, outside the pooled texts: another format (or another file) is told apart before reading it.</summary>
     static ReadOnlySpan<byte> Magic => "xform parse snapshot\n"u8;
@@ -101,6 +102,7 @@ internal static class ParseSnapshot
                 w.Write(f.Checksum);
             }
         }
+        w.Write(c.Generation);
         w.Write(c.ModelFiles);
         Write(w, c.Nodes, ParseSnapshotCodec.WriteNode);
         Write(w, c.Disabled, ParseSnapshotCodec.WriteNode);
@@ -170,10 +172,11 @@ internal static class ParseSnapshot
                 why = $"{Path.GetRelativePath(shownFrom, changed).Replace('\\', '/')} changed";
                 return null;
             }
+            var generation = r.ReadString();
             var models = r.ReadInt32();
             var origins = new Dictionary<string, ConfigValues>(ReferenceEqualityComparer.Instance);
             var contents = new ParsedContents(Read(r, r => ParseSnapshotCodec.ReadNode(r, origins)), Read(r, r => ParseSnapshotCodec.ReadNode(r, origins)), Read(r, ParseSnapshotCodec.ReadObject),
-                Read(r, r => KeyValuePair.Create(r.ReadString(), ParseSnapshotCodec.ReadDocs(r))), Read(r, ParseSnapshotCodec.ReadWarning), ReadTemplates(r, engine), Read(r, ParseSnapshotCodec.ReadFile), models);
+                Read(r, r => KeyValuePair.Create(r.ReadString(), ParseSnapshotCodec.ReadDocs(r))), Read(r, ParseSnapshotCodec.ReadWarning), ReadTemplates(r, engine), Read(r, ParseSnapshotCodec.ReadFile), models, generation);
             foreach (var (name, value) in env) envReads[name] = value;
             why = "";
             return contents;

@@ -20,6 +20,12 @@ public sealed record LoadedProject(Manifest Manifest, CompileSession Session, IR
     /// <summary>The project-wide key of the saved parse, which saved compiled SQL shares (null: partial parsing is off).</summary>
     public string? PartialParseKey { get; init; }
 
+    /// <summary>
+    /// Which saved parse this project is (the same for the parse that saved it and every command that used it whole);
+    /// null when it was not saved. Two commands with the same one have the same project, so the same manifest nodes.
+    /// </summary>
+    public string? SavedParseGeneration { get; init; }
+
     /// <summary>The macros a node calls directly: its template's calls, or a generic test's macro.</summary>
     public IReadOnlyList<MacroCall> MacroCallsOf(Node node) =>
         node.TestMetadata is { } meta ? [TestMacroCall((string)meta["macro"]!)]
@@ -108,7 +114,7 @@ public static class ProjectLoader
         var manifest = new Manifest(project, parsed.Nodes, engine.Macros, docs, warnings) { Disabled = parsed.Disabled, Objects = resolved };
         cache?.Save(session.EnvReads);
         var read = sources.SelectMany(s => s.Index.Files).ToList();
-        string? notSaved = null;
+        string? notSaved = null, generation = null;
         if (snapshotPath is not null)
         {
             notSaved = parsed.ReadVolatile || session.ReadVolatile ? "a template read the clock, the invocation, flags or the log"
@@ -117,16 +123,21 @@ public static class ProjectLoader
             if (notSaved is not null)
                 ParseSnapshot.Remove(snapshotPath);
             else
+            {
+                generation = Guid.NewGuid().ToString("N");
                 notSaved = ParseSnapshot.Save(snapshotPath, key!, session.EnvReads,
                     sources.SelectMany(s => s.Files.Listed.Select(l => (l.Dir, l.Files, (Func<string, string?>)(full => s.Index.TextChecksum(s.Files.Shown(full)))))),
                     new ParsedContents(parsed.Nodes.Values.ToList(), parsed.Disabled, resolved, docs.ToList(), warnings.Skip(parseWarningsFrom).ToList(),
-                        parsed.Templates, read, cache!.Result.Reused + cache.Result.Parsed));
+                        parsed.Templates, read, cache!.Result.Reused + cache.Result.Parsed, generation));
+                if (notSaved is not null) generation = null;
+            }
         }
         return new LoadedProject(manifest, session, parsed.Templates, new MacroIndex(engine))
         {
             Files = read,
             PartialParse = cache?.Result is { } result ? result with { SavedParse = why, NotSaved = notSaved } : null,
             PartialParseKey = cache?.Key,
+            SavedParseGeneration = generation,
         };
     }
 
@@ -143,6 +154,7 @@ public static class ProjectLoader
             Files = saved.Files,
             PartialParse = new PartialParseResult(saved.ModelFiles, 0, null) { SavedParse = null },
             PartialParseKey = key,
+            SavedParseGeneration = saved.Generation,
         };
     }
 
