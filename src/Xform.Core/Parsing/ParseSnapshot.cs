@@ -112,7 +112,7 @@ internal static class ParseSnapshot
             w.Write(d.Key);
             ParseSnapshotCodec.WriteDocs(w, d.Value);
         });
-        Write(w, c.Warnings, ParseSnapshotCodec.WriteWarning);
+        Write(w, c.Warnings, CacheCodec.WriteWarning);
         w.Write(c.Templates.Count);
         foreach (var (id, template) in c.Templates)
         {
@@ -176,7 +176,7 @@ internal static class ParseSnapshot
             var models = r.ReadInt32();
             var origins = new Dictionary<string, ConfigValues>(ReferenceEqualityComparer.Instance);
             var contents = new ParsedContents(Read(r, r => ParseSnapshotCodec.ReadNode(r, origins)), Read(r, r => ParseSnapshotCodec.ReadNode(r, origins)), Read(r, ParseSnapshotCodec.ReadObject),
-                Read(r, r => KeyValuePair.Create(r.ReadString(), ParseSnapshotCodec.ReadDocs(r))), Read(r, ParseSnapshotCodec.ReadWarning), ReadTemplates(r, engine), Read(r, ParseSnapshotCodec.ReadFile), models, generation);
+                Read(r, r => KeyValuePair.Create(r.ReadString(), ParseSnapshotCodec.ReadDocs(r))), Read(r, CacheCodec.ReadWarning), ReadTemplates(r, engine), Read(r, ParseSnapshotCodec.ReadFile), models, generation);
             foreach (var (name, value) in env) envReads[name] = value;
             why = "";
             return contents;

@@ -316,37 +316,20 @@ internal static class ParseSnapshotCodec
 
     public static DocsBlock ReadDocs(BinaryReader r) => new(r.ReadString(), r.ReadString(), CacheCodec.ReadLocation(r));
 
-    public static void WriteWarning(BinaryWriter w, Warning warning)
-    {
-        w.Write(warning.Message);
-        CacheCodec.WriteLocation(w, warning.Location);
-    }
-
-    public static Warning ReadWarning(BinaryReader r) => new(r.ReadString(), CacheCodec.ReadLocation(r));
-
     /// <summary>A node's template: its file, text, package and macro calls (it is parsed again only if something renders it).</summary>
     public static void WriteTemplate(BinaryWriter w, CompiledTemplate template)
     {
         w.Write(template.Source.Path);
         w.Write(template.Source.Text);
         Nullable(w, template.Package);
-        w.Write(template.Calls.Count);
-        foreach (var call in template.Calls)
-        {
-            w.Write(call.Name);
-            Nullable(w, call.Package);
-            w.Write(call.Dispatched);
-            Nullable(w, call.DispatchNamespace);
-        }
+        CacheCodec.WriteCalls(w, template.Calls);
     }
 
     public static CompiledTemplate ReadTemplate(BinaryReader r, TemplateEngine engine)
     {
         var source = new TemplateSource(r.ReadString(), r.ReadString());
         var package = ReadNullable(r);
-        var calls = new List<MacroCall>(r.ReadInt32());
-        for (var i = calls.Capacity; i > 0; i--) calls.Add(new MacroCall(r.ReadString(), ReadNullable(r), r.ReadBoolean(), ReadNullable(r)));
-        return engine.ParseLater(source, package, calls);
+        return engine.ParseLater(source, package, CacheCodec.ReadCalls(r));
     }
 
     public static void WriteFile(BinaryWriter w, ProjectFile f)

@@ -119,19 +119,36 @@ internal static class CacheCodec
             WriteLocation(w, parse.Config.LocationOf(key)!.Value);
         }
         w.Write(parse.Warnings.Count);
-        foreach (var warning in parse.Warnings)
-        {
-            w.Write(warning.Message);
-            WriteLocation(w, warning.Location);
-        }
-        w.Write(parse.Calls.Count);
-        foreach (var call in parse.Calls)
+        foreach (var warning in parse.Warnings) WriteWarning(w, warning);
+        WriteCalls(w, parse.Calls);
+    }
+
+    internal static void WriteWarning(BinaryWriter w, Warning warning)
+    {
+        w.Write(warning.Message);
+        WriteLocation(w, warning.Location);
+    }
+
+    internal static Warning ReadWarning(BinaryReader r) => new(r.ReadString(), ReadLocation(r));
+
+    /// <summary>A template's macro calls.</summary>
+    internal static void WriteCalls(BinaryWriter w, IReadOnlyList<MacroCall> calls)
+    {
+        w.Write(calls.Count);
+        foreach (var call in calls)
         {
             w.Write(call.Name);
             WriteNullable(w, call.Package);
             w.Write(call.Dispatched);
             WriteNullable(w, call.DispatchNamespace);
         }
+    }
+
+    internal static List<MacroCall> ReadCalls(BinaryReader r)
+    {
+        var calls = new List<MacroCall>(r.ReadInt32());
+        for (var i = calls.Capacity; i > 0; i--) calls.Add(new MacroCall(r.ReadString(), ReadNullable(r), r.ReadBoolean(), ReadNullable(r)));
+        return calls;
     }
 
     public static ModelParse ReadModel(BinaryReader r)
@@ -148,10 +165,8 @@ internal static class CacheCodec
             config.Set(key, value, ReadLocation(r));
         }
         var warnings = new List<Warning>(r.ReadInt32());
-        for (var i = warnings.Capacity; i > 0; i--) warnings.Add(new Warning(r.ReadString(), ReadLocation(r)));
-        var calls = new List<MacroCall>(r.ReadInt32());
-        for (var i = calls.Capacity; i > 0; i--) calls.Add(new MacroCall(r.ReadString(), ReadNullable(r), r.ReadBoolean(), ReadNullable(r)));
-        return new ModelParse(checksum, configKey, refs, sources, config, warnings, calls);
+        for (var i = warnings.Capacity; i > 0; i--) warnings.Add(ReadWarning(r));
+        return new ModelParse(checksum, configKey, refs, sources, config, warnings, ReadCalls(r));
     }
 
     /// <summary>Whether every value can be written and read back as the same type.</summary>
