@@ -14,7 +14,7 @@ internal static class ParseSnapshotCodec
 {
     static void Value(BinaryWriter w, object? value)
     {
-        if (!CacheCodec.CanWrite(value)) throw new NotSupportedException($"a {value!.GetType().Name} value");
+        if (!CacheCodec.CanWrite(value)) throw new NotSupportedException($"a {value!.GetType()} value");
         CacheCodec.WriteValue(w, value);
     }
 

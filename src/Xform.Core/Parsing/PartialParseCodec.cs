@@ -8,12 +8,12 @@ namespace Xform.Core.Parsing;
 
 /// <summary>
 /// How the partial-parse cache writes a model's parse, and fingerprints configs. Values are the plain ones configs
-/// hold (text, numbers, booleans, lists, mappings, a template's dict, a YAML test entry with its position), written with their exact .NET type so that a reused parse gives
+/// hold (text, numbers, booleans, lists, lists of text, mappings, a template's dict, a YAML test entry with its position), written with their exact .NET type so that a reused parse gives
 /// the same manifest bytes as a fresh one; a value of any other type is not kept (the file is parsed each time).
 /// </summary>
 internal static class CacheCodec
 {
-    enum Tag : byte { Null, String, Bool, Long, Int, Double, Decimal, List, Map, Positioned, JinjaDict }
+    enum Tag : byte { Null, String, Bool, Long, Int, Double, Decimal, List, Map, Positioned, JinjaDict, StringList }
 
     public static void WriteNullable(BinaryWriter w, string? s)
     {
@@ -179,6 +179,7 @@ internal static class CacheCodec
         Dictionary<string, object?> map => IsOrdinal(map) && map.Values.All(CanWrite),
         PositionedValue p => CanWrite(p.Value),
         JDict dict => dict.Values.All(CanWrite),
+        List<string> => true,
         _ => false,
     };
 
@@ -209,6 +210,11 @@ internal static class CacheCodec
                     w.Write(k);
                     WriteValue(w, v);
                 }
+                break;
+            case List<string> texts:
+                w.Write((byte)Tag.StringList);
+                w.Write(texts.Count);
+                foreach (var text in texts) w.Write(text);
                 break;
             case JDict dict:
                 w.Write((byte)Tag.JinjaDict);
@@ -251,6 +257,12 @@ internal static class CacheCodec
                     var map = new Dictionary<string, object?>(n, StringComparer.Ordinal);
                     for (var i = 0; i < n; i++) map[r.ReadString()] = ReadValue(r);
                     return map;
+                }
+            case Tag.StringList:
+                {
+                    var texts = new List<string>(r.ReadInt32());
+                    for (var i = texts.Capacity; i > 0; i--) texts.Add(r.ReadString());
+                    return texts;
                 }
             case Tag.JinjaDict:
                 {
