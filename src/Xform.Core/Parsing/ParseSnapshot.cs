@@ -27,8 +27,8 @@ internal sealed record FileStamp(string Path, long Size, long Modified, string C
 /// xform's build, project files, macros, target, --vars), on the environment variables templates read, and on every file
 /// in every folder the parse listed. Files are checked cheaply: the folders are listed again and each file's size and
 /// modification time compared with its stamp; only a file whose stamp moved is read, and it is unchanged when its text
-/// is. A file modified within <see cref="RacyWindow"/> of the save is always read (it could change again within the
-/// clock's resolution, unseen). A parse that read the clock, the invocation or the log is not saved; nor one with a
+/// is. A file modified since the parse began reading, or within <see cref="RacyWindow"/> before, is always read (it may
+/// have changed after it was read, or change again within the clock's resolution, unseen). A parse that read the clock, the invocation or the log is not saved; nor one with a
 /// model's deprecation_date (its warning depends on today's date). Unreadable or stale: a full parse, never an error.
 /// </summary>
 internal static class ParseSnapshot
@@ -44,10 +44,11 @@ internal static class ParseSnapshot
 
     /// <summary>Writes the parse; a value it cannot hold leaves the file out (the next command parses in full): then says why.</summary>
     /// <param name="folders">every folder the parse listed, its files (null: no such folder), and the checksum of a file's text as the parse read it</param>
+    /// <param name="readFrom">when the parse began reading files: one modified since (or just before) is stamped to be read next time</param>
     public static string? Save(string path, string key, IReadOnlyDictionary<string, string?> env,
-        IEnumerable<(string Dir, string[]? Files, Func<string, string?> TextChecksum)> folders, ParsedContents contents)
+        IEnumerable<(string Dir, string[]? Files, Func<string, string?> TextChecksum)> folders, ParsedContents contents, DateTime readFrom)
     {
-        var racy = DateTime.UtcNow - RacyWindow;
+        var racy = readFrom - RacyWindow;
         var stamps = folders.Select(f => (f.Dir, f.Files?.Select(file => Stamp(file, racy, f.TextChecksum)).ToList())).ToList();
         try
         {

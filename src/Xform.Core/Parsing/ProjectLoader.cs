@@ -26,6 +26,9 @@ public sealed record LoadedProject(Manifest Manifest, CompileSession Session, IR
     /// </summary>
     public string? SavedParseGeneration { get; init; }
 
+    /// <summary>The saved parse being written, which the command waits for before it ends; its result says why it was not saved (null: it was).</summary>
+    public Task<string?>? Saving { get; init; }
+
     /// <summary>The macros a node calls directly: its template's calls, or a generic test's macro.</summary>
     public IReadOnlyList<MacroCall> MacroCallsOf(Node node) =>
         node.TestMetadata is { } meta ? [TestMacroCall((string)meta["macro"]!)]
@@ -64,6 +67,7 @@ public static class ProjectLoader
     public static LoadedProject Load(LoadOptions options, ProjectConfig? project = null, List<Warning>? warnings = null)
     {
         warnings ??= [];
+        var started = DateTime.UtcNow;
         project ??= ProjectFileReader.Read(options.ProjectDir, warnings);
         var packages = InstalledPackages.Find(project, warnings);
         // The root project first: its nodes and files come first, and an installed package's never shadow them.
@@ -115,6 +119,7 @@ public static class ProjectLoader
         cache?.Save(session.EnvReads);
         var read = sources.SelectMany(s => s.Index.Files).ToList();
         string? notSaved = null, generation = null;
+        Task<string?>? saving = null;
         if (snapshotPath is not null)
         {
             notSaved = parsed.ReadVolatile || session.ReadVolatile ? "a template read the clock, the invocation, flags or the log"
@@ -125,11 +130,12 @@ public static class ProjectLoader
             else
             {
                 generation = Guid.NewGuid().ToString("N");
-                notSaved = ParseSnapshot.Save(snapshotPath, key!, session.EnvReads,
-                    sources.SelectMany(s => s.Files.Listed.Select(l => (l.Dir, l.Files, (Func<string, string?>)(full => s.Index.TextChecksum(s.Files.Shown(full)))))),
-                    new ParsedContents(parsed.Nodes.Values.ToList(), parsed.Disabled, resolved, docs.ToList(), warnings.Skip(parseWarningsFrom).ToList(),
-                        parsed.Templates, read, cache!.Result.Reused + cache.Result.Parsed, generation));
-                if (notSaved is not null) generation = null;
+                var folders = sources.SelectMany(s => s.Files.Listed.Select(l => (l.Dir, l.Files, (Func<string, string?>)(full => s.Index.TextChecksum(s.Files.Shown(full)))))).ToList();
+                var contents = new ParsedContents(parsed.Nodes.Values.ToList(), parsed.Disabled, resolved, docs.ToList(), warnings.Skip(parseWarningsFrom).ToList(),
+                    parsed.Templates, read, cache!.Result.Reused + cache.Result.Parsed, generation);
+                // Written while the command goes on (the graph, compiling): everything it holds is immutable by now.
+                var env = new Dictionary<string, string?>(session.EnvReads, StringComparer.Ordinal);
+                saving = Task.Run(() => ParseSnapshot.Save(snapshotPath, key!, env, folders, contents, started));
             }
         }
         return new LoadedProject(manifest, session, parsed.Templates, new MacroIndex(engine))
@@ -138,6 +144,7 @@ public static class ProjectLoader
             PartialParse = cache?.Result is { } result ? result with { SavedParse = why, NotSaved = notSaved } : null,
             PartialParseKey = cache?.Key,
             SavedParseGeneration = generation,
+            Saving = saving,
         };
     }
 

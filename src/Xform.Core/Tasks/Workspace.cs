@@ -344,7 +344,12 @@ public sealed class Workspace : IDisposable
         return value;
     }
 
-    public void Dispose() => _adapter?.Dispose();
+    public void Dispose()
+    {
+        // The saved parse is written while the command runs; the next command must find all of it.
+        if (_loaded?.Saving is { } saving && saving.GetAwaiter().GetResult() is { } notSaved) Debug($"partial parse: this parse is not saved whole: {notSaved}");
+        _adapter?.Dispose();
+    }
 }
 
 /// <summary>Parses --vars: a YAML or JSON mapping.</summary>
