@@ -28,8 +28,9 @@ internal sealed record FileStamp(string Path, long Size, long Modified, string C
 /// in every folder the parse listed. Files are checked cheaply: the folders are listed again and each file's size and
 /// modification time compared with its stamp; only a file whose stamp moved is read, and it is unchanged when its text
 /// is. A file modified since the parse began reading, or within <see cref="RacyWindow"/> before, is always read (it may
-/// have changed after it was read, or change again within the clock's resolution, unseen). A parse that read the clock, the invocation or the log is not saved; nor one with a
-/// model's deprecation_date (its warning depends on today's date). Unreadable or stale: a full parse, never an error.
+/// have changed after it was read, or change again within the clock's resolution, unseen). A parse that read the clock,
+/// the invocation or the log is not saved; nor one with a model's deprecation_date (its warning depends on today's
+/// date). Unreadable or stale: a full parse, never an error.
 /// </summary>
 internal static class ParseSnapshot
 {
@@ -49,9 +50,9 @@ internal static class ParseSnapshot
         IEnumerable<(string Dir, string[]? Files, Func<string, string?> TextChecksum)> folders, ParsedContents contents, DateTime readFrom)
     {
         var racy = readFrom - RacyWindow;
-        var stamps = folders.Select(f => (f.Dir, f.Files?.Select(file => Stamp(file, racy, f.TextChecksum)).ToList())).ToList();
         try
         {
+            var stamps = folders.Select(f => (f.Dir, f.Files?.Select(file => Stamp(file, racy, f.TextChecksum)).ToList())).ToList();
             using var buffer = new MemoryStream();
             buffer.Write(Magic);
             using (var w = new PooledWriter(buffer)) Write(w, key, env, stamps, contents);
@@ -62,6 +63,11 @@ internal static class ParseSnapshot
         {
             Remove(path);
             return $"it holds {e.Message}";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Remove(path);
+            return "a file of the project could not be stamped (deleted or changed while the command ran)";
         }
     }
 
