@@ -82,12 +82,16 @@ public class PartialParseTests
         return (manifest, compiled);
     }
 
+    static string _lastRun = "";
+
     static (string, SortedDictionary<string, string>) Compile(TestProject p, State s, params string[] extra)
     {
         var compiled = Path.Combine(p.Dir, "target", "compiled");
         if (Directory.Exists(compiled)) Directory.Delete(compiled, recursive: true);
-        var r = p.Run(["compile", "-q", "--vars", $"{{v: {s.VarValue}}}", .. extra]);
+        string[] command = extra.Contains("--debug") ? ["compile"] : ["compile", "-q"];
+        var r = p.Run([.. command, "--vars", $"{{v: {s.VarValue}}}", .. extra]);
         Assert.That(r.ExitCode, Is.EqualTo(0), r.ToString());
+        _lastRun = r.All;
         return Outputs(p);
     }
 
@@ -112,12 +116,12 @@ public class PartialParseTests
             WriteAll(p, s, envName);
             Compile(p, s); // the first parse, saved
             var edits = new List<string>();
-            for (var step = 0; step < 25; step++)
+            for (var step = 0; step < 40; step++)
             {
                 var names = s.Models.Keys.ToList();
                 var m = s.Models[names[rng.Next(names.Count)]];
                 var index = names.IndexOf(names.First(n => s.Models[n] == m));
-                switch (rng.Next(10))
+                switch (rng.Next(11))
                 {
                     case 0: m.Body++; edits.Add("body"); break;
                     case 1 when index > 0: m.Refs.Add(names[rng.Next(index)]); edits.Add("ref added"); break;
@@ -140,6 +144,12 @@ public class PartialParseTests
                         s.Next++;
                         edits.Add("file added");
                         break;
+                    case 9:
+                        // A touch without a change of content: the saved parse is still used (the file is read to tell).
+                        var touched = rng.Next(2) == 0 ? Path.Combine(p.Dir, "models", names[rng.Next(names.Count)] + ".sql") : Path.Combine(p.Dir, "models", "schema.yml");
+                        File.SetLastWriteTimeUtc(touched, DateTime.UtcNow.AddMinutes(-rng.Next(1, 100)));
+                        edits.Add("touch");
+                        break;
                     default:
                         var leaves = names.Skip(4).Where(n => s.Models.Values.All(o => !o.Refs.Contains(n))).ToList();
                         if (leaves.Count == 0) continue;
@@ -152,8 +162,14 @@ public class PartialParseTests
                 var partial = Compile(p, s);
                 Assert.That(partial.Item2, Is.EqualTo(cold.Item2), $"compiled files after: {string.Join(", ", edits)}");
                 Assert.That(partial.Item1, Is.EqualTo(cold.Item1), $"manifest.json after: {string.Join(", ", edits)}");
+                // Nothing changed since: the whole saved parse is used, and gives the same again.
+                var again = Compile(p, s, "--debug");
+                Assert.That(again.Item2, Is.EqualTo(cold.Item2), $"compiled files, unchanged, after: {string.Join(", ", edits)}");
+                Assert.That(again.Item1, Is.EqualTo(cold.Item1), $"manifest.json, unchanged, after: {string.Join(", ", edits)}");
+                Assert.That(_lastRun, Does.Contain("partial parse: nothing changed, the saved project was used whole"), string.Join(", ", edits));
+                Assert.That(_lastRun, Does.Contain("manifest.json: the file of the command before holds the same project"), string.Join(", ", edits));
             }
-            Assert.That(edits.Distinct().Count(), Is.GreaterThanOrEqualTo(8), string.Join(", ", edits));
+            Assert.That(edits.Distinct().Count(), Is.GreaterThanOrEqualTo(9), string.Join(", ", edits));
         }
         finally
         {
@@ -227,6 +243,16 @@ public class PartialParseTests
     }
 
     [Test]
+    public void A_changed_project_file_is_seen_whatever_folder_the_command_runs_from()
+    {
+        using var p = Small();
+        Assert.That(p.Run("parse").ExitCode, Is.Zero);
+        p.Write("project.yml", p.Read("project.yml") + "models:\n  pp:\n    +tags: ['from_project']\n");
+        Assert.That(Reuse(p.Run("parse", "--debug")), Does.StartWith("partial parse: reused 0 of 5 model files (full parse: xform, project.yml"));
+        Assert.That(p.Read("target/manifest.json"), Does.Contain("from_project"));
+    }
+
+    [Test]
     public void A_changed_environment_variable_that_a_template_read_parses_everything_again()
     {
         var name = $"XFORM_PP_ENV_{Guid.NewGuid():N}";
@@ -253,6 +279,7 @@ public class PartialParseTests
         using var p = Small();
         p.Write("models/m0.sql", "{{ config(meta={'run': invocation_id}) }}\nselect 1 as id\n");
         p.Run("compile");
+        Assert.That(File.Exists(Path.Combine(p.Dir, "target", "partial_parse_manifest.bin")), Is.False, "a parse that read the invocation is not saved whole");
         var r = p.Run("compile", "--debug");
         Assert.That(Reuse(r), Is.EqualTo("partial parse: reused 4 of 5 model files"));
         // The config (meta) differs each time, so the SQL is rendered again too.
@@ -260,6 +287,68 @@ public class PartialParseTests
         p.Write("models/m1.sql", "select {{ run_query('select 1') is none }} as id\n");
         p.Run("compile");
         Assert.That(CompileReuse(p.Run("compile", "--debug")), Is.EqualTo("partial compile: reused the SQL of 3 of 5 models"), "a render that read the database is not kept");
+    }
+
+    static string Whole(CliResult r) => Regex.Matches(r.All, "partial parse: [^\n]*").Skip(1).FirstOrDefault()?.Value ?? "";
+
+    [Test]
+    public void An_unchanged_project_uses_the_whole_saved_parse_and_a_touch_without_a_change_keeps_it()
+    {
+        using var p = Small();
+        p.Write("models/schema.yml", "version: 2\nmodels:\n  - name: m1\n    columns:\n      - name: id\n        data_tests: [unique]\n");
+        Assert.That(Whole(p.Run("parse", "--debug")), Is.EqualTo("partial parse: the saved project was parsed again: no saved parse"));
+        Assert.That(File.Exists(Path.Combine(p.Dir, "target", "partial_parse_manifest.bin")));
+        Assert.That(Whole(p.Run("parse", "--debug")), Is.EqualTo("partial parse: nothing changed, the saved project was used whole"));
+        File.SetLastWriteTimeUtc(Path.Combine(p.Dir, "models", "m2.sql"), DateTime.UtcNow.AddHours(-1));
+        Assert.That(Whole(p.Run("parse", "--debug")), Is.EqualTo("partial parse: nothing changed, the saved project was used whole"));
+        p.Write("models/m2.sql", "select 2 as id\n");
+        Assert.That(Whole(p.Run("parse", "--debug")), Does.EndWith("parsed again: models/m2.sql changed"));
+        p.Write("models/m9.sql", "select 9 as id\n");
+        Assert.That(Whole(p.Run("parse", "--debug")), Is.EqualTo("partial parse: the saved project was parsed again: models changed"));
+        Assert.That(p.Run("ls", "--resource-type", "test", "-q", "--output", "name").Out, Does.Contain("unique_m1_id"));
+    }
+
+    static string InvocationOf(TestProject p) =>
+        System.Text.Json.Nodes.JsonNode.Parse(p.Read("target/manifest.json"))!["metadata"]!["invocation_id"]!.GetValue<string>();
+
+    [Test]
+    public void The_manifest_of_the_same_saved_project_is_kept_and_given_this_commands_metadata()
+    {
+        using var p = Small();
+        const string kept = "manifest.json: the file of the command before holds the same project";
+        Assert.That(p.Run("parse", "--debug").All, Does.Not.Contain(kept));
+        var first = InvocationOf(p);
+        var r = p.Run("parse", "--debug");
+        Assert.That(r.All, Does.Contain(kept));
+        Assert.That(InvocationOf(p), Is.Not.EqualTo(first), "this command's invocation id");
+        Assert.That(p.Run("compile", "--debug").All, Does.Not.Contain(kept), "compiled code goes in: another manifest");
+        Assert.That(p.Run("compile", "--debug").All, Does.Contain(kept));
+        Assert.That(p.Read("target/manifest.json"), Does.Contain("\"compiled_code\""));
+        p.Run("compile", "--no-partial-parse");
+        Assert.That(p.Run("compile", "--debug").All, Does.Not.Contain(kept), "a manifest written by a full parse is not known");
+        File.AppendAllText(Path.Combine(p.Dir, "target", "manifest.json"), " ");
+        Assert.That(p.Run("compile", "--debug").All, Does.Not.Contain(kept), "a manifest changed since is written again");
+    }
+
+    static string Untimed(string output) => Regex.Replace(output, @"^\d\d:\d\d:\d\d  ", "", RegexOptions.Multiline);
+
+    [Test]
+    public void A_mistake_in_a_file_changed_since_the_saved_parse_is_reported_as_a_full_parse_reports_it()
+    {
+        using var p = Small();
+        Assert.That(p.Run("parse").ExitCode, Is.Zero);
+        p.Write("models/schema.yml", "version: 2\nmodels:\n  - name: m1\n    columns: [\n");
+        var partial = p.Run("parse");
+        var cold = p.Run("parse", "--no-partial-parse");
+        Assert.That(partial.ExitCode, Is.EqualTo(2), partial.ToString());
+        Assert.That(Untimed(partial.Err), Is.EqualTo(Untimed(cold.Err)));
+        Assert.That(partial.Err, Does.Contain("models/schema.yml:"));
+        File.Delete(Path.Combine(p.Dir, "models", "schema.yml"));
+        p.Write("models/m3.sql", "select {{ ref('nowhere') }}\n");
+        partial = p.Run("parse");
+        Assert.That(partial.ExitCode, Is.EqualTo(2), partial.ToString());
+        Assert.That(Untimed(partial.Err), Is.EqualTo(Untimed(p.Run("parse", "--no-partial-parse").Err)));
+        Assert.That(partial.Err, Does.Contain("models/m3.sql:1:"));
     }
 
     [Test]
@@ -281,6 +370,7 @@ public class PartialParseTests
         }
         p.Run("parse");
         p.Write("target/partial_parse.bin", "not a saved parse");
+        p.Write("target/partial_parse_manifest.bin", "not a saved parse either");
         Assert.That(Reuse(p.Run("parse", "--debug")), Does.StartWith("partial parse: reused 0 of 5 model files (full parse: the saved parse "));
     }
 }

@@ -19,12 +19,17 @@ public static partial class ManifestWriter
     public const string SchemaVersion = "https://schemas.getdbt.com/dbt/manifest/v12.json";
     public static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    /// <summary>Writes manifest.json.tmp, then moves it over manifest.json, so readers never see half a file.</summary>
+    /// <summary>
+    /// Writes manifest.json.tmp, then moves it over manifest.json, so readers never see half a file; or, when the file written
+    /// before would be written the same but for its metadata, rewrites those (<see cref="ManifestReuse"/>). True: the latter.
+    /// </summary>
     /// <param name="inParallel">false: the nodes by one writer (the tests compare the two)</param>
-    public static void Write(string targetDir, LoadedProject loaded, DependencyGraph graph, IReadOnlyDictionary<string, string> compiledCode, string invocationId,
+    public static bool Write(string targetDir, LoadedProject loaded, DependencyGraph graph, IReadOnlyDictionary<string, string> compiledCode, string invocationId,
         bool inParallel = true)
     {
         Directory.CreateDirectory(targetDir);
+        var key = ManifestReuse.Key(loaded, compiledCode);
+        if (key is not null && ManifestReuse.TryReuse(targetDir, key, Now(), invocationId)) return true;
         var tmp = Path.Combine(targetDir, "manifest.json.tmp");
         try
         {
@@ -39,6 +44,8 @@ public static partial class ManifestWriter
             throw;
         }
         File.Move(tmp, Path.Combine(targetDir, "manifest.json"), overwrite: true);
+        ManifestReuse.Remember(targetDir, key);
+        return false;
     }
 
     /// <summary>The manifest as a document in memory (what <c>ls --output json</c> picks each node's properties from).</summary>

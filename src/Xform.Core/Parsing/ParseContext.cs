@@ -20,7 +20,12 @@ internal sealed class FileIndex(string package)
 {
     readonly ConcurrentDictionary<string, ProjectFile> _files = new(StringComparer.Ordinal);
 
+    readonly ConcurrentDictionary<string, bool> _unread = new(StringComparer.Ordinal);
+
     public IReadOnlyList<ProjectFile> Files => _files.Values.OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
+
+    /// <summary>The checksum of a file's text as the parse read it; null for a file it did not read (or only recorded).</summary>
+    public string? TextChecksum(string path) => _files.TryGetValue(path, out var f) && !_unread.ContainsKey(path) ? f.Checksum : null;
 
     /// <summary>Reads a text file of the project and records it.</summary>
     public string Read((string Full, string Relative, string InFolder) file, string kind)
@@ -42,6 +47,7 @@ internal sealed class FileIndex(string package)
     public void Record((string Full, string Relative, string InFolder) file, string kind)
     {
         var info = new FileInfo(file.Full);
+        _unread[file.Relative] = true;
         _files[file.Relative] = new ProjectFile(file.Relative, package, kind, $"size {info.Length}, modified {info.LastWriteTimeUtc:O}");
     }
 }
@@ -159,6 +165,7 @@ internal sealed class ParseContext(ProjectConfig project, ProjectConfig root, Lo
         globals.Watch(PartialParseCache.Volatile);
         Engine.Render(template, globals);
         readVolatile = globals.ReadWatched;
+        if (readVolatile) parsed.ReadVolatile = true;
         if (capture.Warnings.Count > 0) parsed.AddWarnings(capture.Warnings);
         return capture;
     }
@@ -182,6 +189,9 @@ internal sealed class ParsedNodes
 
     /// <summary>The saved parse to reuse (null: partial parsing is off).</summary>
     public PartialParseCache? PartialParse { get; init; }
+
+    /// <summary>Whether a render read a global that differs between commands: the whole parse is then not saved.</summary>
+    public bool ReadVolatile { get; set; }
 
     /// <summary>Models, seeds, snapshots and sources with <c>enabled: false</c>: not nodes, but a ref() to one is told apart from a typo.</summary>
     public List<Node> Disabled { get; } = [];

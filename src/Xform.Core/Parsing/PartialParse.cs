@@ -9,7 +9,14 @@ using Xform.Core.Templating;
 namespace Xform.Core.Parsing;
 
 /// <summary>How much of a parse partial parsing reused: model files reused and parsed, and why nothing was reused (null: it was).</summary>
-public sealed record PartialParseResult(int Reused, int Parsed, string? FullParseReason);
+public sealed record PartialParseResult(int Reused, int Parsed, string? FullParseReason)
+{
+    /// <summary>Why the whole saved parse (<see cref="ParseSnapshot"/>) was not used: what changed; null: it was used, nothing was parsed.</summary>
+    public string? SavedParse { get; init; }
+
+    /// <summary>Why this parse was not saved whole for the next command (null: it was, or it was used whole).</summary>
+    public string? NotSaved { get; init; }
+}
 
 /// <summary>What rendering one model file in parse mode found: its refs, sources, config() values, warnings and macro calls.</summary>
 internal sealed record ModelParse(string Checksum, string ConfigKey, IReadOnlyList<Reference> Refs, IReadOnlyList<Reference> Sources,

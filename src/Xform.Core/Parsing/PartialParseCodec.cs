@@ -8,12 +8,12 @@ namespace Xform.Core.Parsing;
 
 /// <summary>
 /// How the partial-parse cache writes a model's parse, and fingerprints configs. Values are the plain ones configs
-/// hold (text, numbers, booleans, lists, mappings), written with their exact .NET type so that a reused parse gives
+/// hold (text, numbers, booleans, lists, lists of text, mappings, a template's dict, a YAML test entry with its position), written with their exact .NET type so that a reused parse gives
 /// the same manifest bytes as a fresh one; a value of any other type is not kept (the file is parsed each time).
 /// </summary>
 internal static class CacheCodec
 {
-    enum Tag : byte { Null, String, Bool, Long, Int, Double, Decimal, List, Map }
+    enum Tag : byte { Null, String, Bool, Long, Int, Double, Decimal, List, Map, Positioned, JinjaDict, StringList }
 
     public static void WriteNullable(BinaryWriter w, string? s)
     {
@@ -75,16 +75,16 @@ internal static class CacheCodec
         }
     }
 
-    static void WriteLocation(BinaryWriter w, SourceLocation at)
+    internal static void WriteLocation(BinaryWriter w, SourceLocation at)
     {
         w.Write(at.File ?? "");
         w.Write(at.Line);
         w.Write(at.Column);
     }
 
-    static SourceLocation ReadLocation(BinaryReader r) => new(r.ReadString(), r.ReadInt32(), r.ReadInt32());
+    internal static SourceLocation ReadLocation(BinaryReader r) => new(r.ReadString(), r.ReadInt32(), r.ReadInt32());
 
-    static void WriteReferences(BinaryWriter w, IReadOnlyList<Reference> refs)
+    internal static void WriteReferences(BinaryWriter w, IReadOnlyList<Reference> refs)
     {
         w.Write(refs.Count);
         foreach (var x in refs)
@@ -97,7 +97,7 @@ internal static class CacheCodec
         }
     }
 
-    static List<Reference> ReadReferences(BinaryReader r)
+    internal static List<Reference> ReadReferences(BinaryReader r)
     {
         var refs = new List<Reference>(r.ReadInt32());
         for (var i = refs.Capacity; i > 0; i--)
@@ -119,19 +119,36 @@ internal static class CacheCodec
             WriteLocation(w, parse.Config.LocationOf(key)!.Value);
         }
         w.Write(parse.Warnings.Count);
-        foreach (var warning in parse.Warnings)
-        {
-            w.Write(warning.Message);
-            WriteLocation(w, warning.Location);
-        }
-        w.Write(parse.Calls.Count);
-        foreach (var call in parse.Calls)
+        foreach (var warning in parse.Warnings) WriteWarning(w, warning);
+        WriteCalls(w, parse.Calls);
+    }
+
+    internal static void WriteWarning(BinaryWriter w, Warning warning)
+    {
+        w.Write(warning.Message);
+        WriteLocation(w, warning.Location);
+    }
+
+    internal static Warning ReadWarning(BinaryReader r) => new(r.ReadString(), ReadLocation(r));
+
+    /// <summary>A template's macro calls.</summary>
+    internal static void WriteCalls(BinaryWriter w, IReadOnlyList<MacroCall> calls)
+    {
+        w.Write(calls.Count);
+        foreach (var call in calls)
         {
             w.Write(call.Name);
             WriteNullable(w, call.Package);
             w.Write(call.Dispatched);
             WriteNullable(w, call.DispatchNamespace);
         }
+    }
+
+    internal static List<MacroCall> ReadCalls(BinaryReader r)
+    {
+        var calls = new List<MacroCall>(r.ReadInt32());
+        for (var i = calls.Capacity; i > 0; i--) calls.Add(new MacroCall(r.ReadString(), ReadNullable(r), r.ReadBoolean(), ReadNullable(r)));
+        return calls;
     }
 
     public static ModelParse ReadModel(BinaryReader r)
@@ -148,27 +165,28 @@ internal static class CacheCodec
             config.Set(key, value, ReadLocation(r));
         }
         var warnings = new List<Warning>(r.ReadInt32());
-        for (var i = warnings.Capacity; i > 0; i--) warnings.Add(new Warning(r.ReadString(), ReadLocation(r)));
-        var calls = new List<MacroCall>(r.ReadInt32());
-        for (var i = calls.Capacity; i > 0; i--) calls.Add(new MacroCall(r.ReadString(), ReadNullable(r), r.ReadBoolean(), ReadNullable(r)));
-        return new ModelParse(checksum, configKey, refs, sources, config, warnings, calls);
+        for (var i = warnings.Capacity; i > 0; i--) warnings.Add(ReadWarning(r));
+        return new ModelParse(checksum, configKey, refs, sources, config, warnings, ReadCalls(r));
     }
 
     /// <summary>Whether every value can be written and read back as the same type.</summary>
     public static bool CanWrite(IEnumerable<KeyValuePair<string, object?>> values) => values.All(kv => CanWrite(kv.Value));
 
-    static bool CanWrite(object? value) => value switch
+    internal static bool CanWrite(object? value) => value switch
     {
         null or string or bool or long or int or double or decimal => true,
         List<object?> list => list.All(CanWrite),
         Dictionary<string, object?> map => IsOrdinal(map) && map.Values.All(CanWrite),
+        PositionedValue p => CanWrite(p.Value),
+        JDict dict => dict.Values.All(CanWrite),
+        List<string> => true,
         _ => false,
     };
 
     static bool IsOrdinal(Dictionary<string, object?> map) =>
         ReferenceEquals(map.Comparer, StringComparer.Ordinal) || ReferenceEquals(map.Comparer, EqualityComparer<string>.Default);
 
-    static void WriteValue(BinaryWriter w, object? value)
+    internal static void WriteValue(BinaryWriter w, object? value)
     {
         switch (value)
         {
@@ -193,11 +211,30 @@ internal static class CacheCodec
                     WriteValue(w, v);
                 }
                 break;
+            case List<string> texts:
+                w.Write((byte)Tag.StringList);
+                w.Write(texts.Count);
+                foreach (var text in texts) w.Write(text);
+                break;
+            case JDict dict:
+                w.Write((byte)Tag.JinjaDict);
+                w.Write(dict.Count);
+                foreach (var (k, v) in dict)
+                {
+                    w.Write(k);
+                    WriteValue(w, v);
+                }
+                break;
+            case PositionedValue p:
+                w.Write((byte)Tag.Positioned);
+                WriteValue(w, p.Value);
+                WriteLocation(w, p.Location);
+                break;
             default: throw new InvalidOperationException($"the partial-parse cache cannot hold a {value.GetType().Name}");
         }
     }
 
-    static object? ReadValue(BinaryReader r)
+    internal static object? ReadValue(BinaryReader r)
     {
         switch ((Tag)r.ReadByte())
         {
@@ -221,6 +258,19 @@ internal static class CacheCodec
                     for (var i = 0; i < n; i++) map[r.ReadString()] = ReadValue(r);
                     return map;
                 }
+            case Tag.StringList:
+                {
+                    var texts = new List<string>(r.ReadInt32());
+                    for (var i = texts.Capacity; i > 0; i--) texts.Add(r.ReadString());
+                    return texts;
+                }
+            case Tag.JinjaDict:
+                {
+                    var dict = new JDict();
+                    for (var n = r.ReadInt32(); n > 0; n--) dict[r.ReadString()] = ReadValue(r);
+                    return dict;
+                }
+            case Tag.Positioned: return new PositionedValue(ReadValue(r), ReadLocation(r));
             default: throw new InvalidDataException("unknown value tag in the partial-parse cache");
         }
     }

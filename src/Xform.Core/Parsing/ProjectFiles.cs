@@ -20,20 +20,28 @@ internal sealed class ProjectFiles(string root, string? shownFrom = null)
             if (Listing(dir) is not { } files) continue;
             foreach (var full in files)
                 if (extensions.Any(e => full.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
-                    yield return (full, Path.GetRelativePath(shownFrom ?? root, full).Replace('\\', '/'), Path.GetRelativePath(dir, full).Replace('\\', '/'));
+                    yield return (full, Shown(full), Path.GetRelativePath(dir, full).Replace('\\', '/'));
         }
     }
 
+    /// <summary>Every folder listed so far, with its files (null: the folder did not exist): what a saved parse stamps.</summary>
+    public IEnumerable<(string Dir, string[]? Files)> Listed => _listings.Select(kv => (kv.Key, kv.Value));
+
+    /// <summary>A file's path as <see cref="Of"/> shows it.</summary>
+    public string Shown(string full) => Path.GetRelativePath(shownFrom ?? root, full).Replace('\\', '/');
+
     /// <summary>Every file under <paramref name="dir"/>, sorted; null when the folder does not exist.</summary>
+    internal static string[]? List(string dir)
+    {
+        if (!Directory.Exists(dir)) return null;
+        var files = Directory.GetFiles(dir, "*", SearchOption.AllDirectories);
+        Array.Sort(files, StringComparer.Ordinal);
+        return files;
+    }
+
     string[]? Listing(string dir)
     {
         if (_listings.TryGetValue(dir, out var files)) return files;
-        if (Directory.Exists(dir))
-        {
-            files = Directory.GetFiles(dir, "*", SearchOption.AllDirectories);
-            Array.Sort(files, StringComparer.Ordinal);
-        }
-        _listings[dir] = files;
-        return files;
+        return _listings[dir] = List(dir);
     }
 }

@@ -20,6 +20,15 @@ public sealed record LoadedProject(Manifest Manifest, CompileSession Session, IR
     /// <summary>The project-wide key of the saved parse, which saved compiled SQL shares (null: partial parsing is off).</summary>
     public string? PartialParseKey { get; init; }
 
+    /// <summary>
+    /// Which saved parse this project is (the same for the parse that saved it and every command that used it whole);
+    /// null when it was not saved. Two commands with the same one have the same project, so the same manifest nodes.
+    /// </summary>
+    public string? SavedParseGeneration { get; init; }
+
+    /// <summary>The saved parse being written, which the command waits for before it ends; its result says why it was not saved (null: it was).</summary>
+    public Task<string?>? Saving { get; init; }
+
     /// <summary>The macros a node calls directly: its template's calls, or a generic test's macro.</summary>
     public IReadOnlyList<MacroCall> MacroCallsOf(Node node) =>
         node.TestMetadata is { } meta ? [TestMacroCall((string)meta["macro"]!)]
@@ -58,6 +67,7 @@ public static class ProjectLoader
     public static LoadedProject Load(LoadOptions options, ProjectConfig? project = null, List<Warning>? warnings = null)
     {
         warnings ??= [];
+        var started = DateTime.UtcNow;
         project ??= ProjectFileReader.Read(options.ProjectDir, warnings);
         var packages = InstalledPackages.Find(project, warnings);
         // The root project first: its nodes and files come first, and an installed package's never shadow them.
@@ -78,12 +88,21 @@ public static class ProjectLoader
             DeclaredNotInstalled = PackagesFile.LikelyNames(project.RootDir).Where(n => packages.All(p => p.Name != n)).ToHashSet(StringComparer.Ordinal),
         };
         warnings.AddRange(MaterializationWarnings(engine));
-        var session = new CompileSession(engine, project, options.Target, options.CliVars, options.Quote, options.Log, options.Invocation, options.TargetFields, packages);
+        var session = new CompileSession(engine, project, options.Target, options.CliVars, options.Quote, options.Log, options.Invocation, options.TargetFields, packages)
+        {
+            WatchVolatile = options.PartialParsePath is null ? null : PartialParseCache.Volatile,
+        };
 
+        var key = options.PartialParsePath is null ? null
+            // FilePath is the file's name as errors show it: the key reads the file itself, wherever the command runs.
+            : PartialParseCache.KeyOf(new[] { project }.Concat(packages).Select(p => Path.Combine(p.RootDir, Path.GetFileName(p.FilePath))), macroPackages, options.Target, options.TargetFields, options.CliVars, options.Quote.Method.Module);
+        var snapshotPath = key is null ? null : ParseSnapshot.PathBeside(options.PartialParsePath!);
+        var why = "";
+        if (snapshotPath is not null && ParseSnapshot.TryLoad(snapshotPath, key!, engine, session.EnvReads, project.RootDir, out why) is { } saved)
+            return Restored(saved, project, session, engine, warnings, key!);
+        var parseWarningsFrom = warnings.Count;
         var docs = new Dictionary<string, DocsBlock>(StringComparer.Ordinal);
-        var cache = options.PartialParsePath is { } cachePath
-            && PartialParseCache.KeyOf(new[] { project }.Concat(packages).Select(p => p.FilePath), macroPackages, options.Target, options.TargetFields, options.CliVars, options.Quote.Method.Module) is { } key
-            ? PartialParseCache.Open(cachePath, key) : null;
+        var cache = key is null ? null : PartialParseCache.Open(options.PartialParsePath!, key);
         var parsed = new ParsedNodes { PartialParse = cache };
         var objects = new List<ProjectObject>();
         // Configs are rendered once the target and vars are known (dbt renders dbt_project.yml the same way).
@@ -98,11 +117,51 @@ public static class ProjectLoader
         CheckConfigs(parsed.Nodes.Values, engine, disabledReads.Concat(parsed.Errors).Concat(governance));
         var manifest = new Manifest(project, parsed.Nodes, engine.Macros, docs, warnings) { Disabled = parsed.Disabled, Objects = resolved };
         cache?.Save(session.EnvReads);
+        var read = sources.SelectMany(s => s.Index.Files).ToList();
+        string? notSaved = null, generation = null;
+        Task<string?>? saving = null;
+        if (snapshotPath is not null)
+        {
+            notSaved = parsed.ReadVolatile || session.ReadVolatile ? "a template read the clock, the invocation, flags or the log"
+                : parsed.Nodes.Values.Concat(parsed.Disabled).Any(n => n.DeprecationDate is not null) ? "a model has a deprecation_date (its warning depends on the day)"
+                : null;
+            if (notSaved is not null)
+                ParseSnapshot.Remove(snapshotPath);
+            else
+            {
+                generation = Guid.NewGuid().ToString("N");
+                var folders = sources.SelectMany(s => s.Files.Listed.Select(l => (l.Dir, l.Files, (Func<string, string?>)(full => s.Index.TextChecksum(s.Files.Shown(full)))))).ToList();
+                var contents = new ParsedContents(parsed.Nodes.Values.ToList(), parsed.Disabled, resolved, docs.ToList(), warnings.Skip(parseWarningsFrom).ToList(),
+                    parsed.Templates, read, cache!.Result.Reused + cache.Result.Parsed, generation);
+                // Written while the command goes on (the graph, compiling): everything it holds is immutable by now.
+                var env = new Dictionary<string, string?>(session.EnvReads, StringComparer.Ordinal);
+                saving = Task.Run(() => ParseSnapshot.Save(snapshotPath, key!, env, folders, contents, started));
+            }
+        }
         return new LoadedProject(manifest, session, parsed.Templates, new MacroIndex(engine))
         {
-            Files = sources.SelectMany(s => s.Index.Files).ToList(),
-            PartialParse = cache?.Result,
+            Files = read,
+            PartialParse = cache?.Result is { } result ? result with { SavedParse = why, NotSaved = notSaved } : null,
             PartialParseKey = cache?.Key,
+            SavedParseGeneration = generation,
+            Saving = saving,
+        };
+    }
+
+    /// <summary>The project as the saved parse has it (nothing it depends on changed): no YAML read, no file rendered.</summary>
+    static LoadedProject Restored(ParsedContents saved, ProjectConfig project, CompileSession session, TemplateEngine engine, List<Warning> warnings, string key)
+    {
+        warnings.AddRange(saved.Warnings);
+        var nodes = new Dictionary<string, Node>(saved.Nodes.Count, StringComparer.Ordinal);
+        foreach (var node in saved.Nodes) nodes[node.UniqueId] = node;
+        var docs = new Dictionary<string, DocsBlock>(saved.Docs, StringComparer.Ordinal);
+        var manifest = new Manifest(project, nodes, engine.Macros, docs, warnings) { Disabled = saved.Disabled, Objects = saved.Objects };
+        return new LoadedProject(manifest, session, saved.Templates, new MacroIndex(engine))
+        {
+            Files = saved.Files,
+            PartialParse = new PartialParseResult(saved.ModelFiles, 0, null) { SavedParse = null },
+            PartialParseKey = key,
+            SavedParseGeneration = saved.Generation,
         };
     }
 

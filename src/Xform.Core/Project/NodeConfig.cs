@@ -17,6 +17,10 @@ public sealed class NodeConfig : ValueMap
 
     NodeConfig(IReadOnlyDictionary<string, object?> values, Origin? origin) : this(values) => _origin = origin;
 
+    /// <summary>A config read back from a saved parse: its final values, and where each key's value was set (<see cref="OriginOf"/>).</summary>
+    internal static NodeConfig Restored(IReadOnlyDictionary<string, object?> values, ConfigValues origins) =>
+        new(values, origins.Count == 0 ? null : new Origin(origins, null, null));
+
     /// <summary>
     /// Where each layer was written: a key's origin is the top layer that sets it. A chain of small links
     /// instead of a copied dictionary per layer; a link keeps only the locations of a placed layer, not its values.

@@ -58,6 +58,22 @@ public sealed class CompileSession
     /// <summary>Every environment variable a template of this session read, with its value (null: unset).</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, string?> EnvReads { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Globals whose reading the session notes in <see cref="ReadVolatile"/> when a YAML value or a var is rendered (null: none).</summary>
+    public IReadOnlySet<string>? WatchVolatile { get; init; }
+
+    /// <summary>Whether a YAML value or var rendered by this session read one of <see cref="WatchVolatile"/> (a saved parse then is not kept).</summary>
+    public bool ReadVolatile { get; set; }
+
+    /// <summary>Renders with the session's globals, noting a read of a watched one.</summary>
+    string RenderWatched(CompiledTemplate template, string? package)
+    {
+        var globals = BaseGlobals(package);
+        if (WatchVolatile is { } watched) globals.Watch(watched);
+        var result = Engine.Render(template, globals);
+        if (globals.ReadWatched) ReadVolatile = true;
+        return result;
+    }
+
     public ProjectConfig Project { get; }
     public TargetConfig Target { get; }
     public IReadOnlyDictionary<string, object?> CliVars { get; }
@@ -94,7 +110,7 @@ public sealed class CompileSession
         _varDepth++;
         try
         {
-            return Engine.Render(Engine.Parse(new TemplateSource(call.Location.File, text)), BaseGlobals(package));
+            return RenderWatched(Engine.Parse(new TemplateSource(call.Location.File, text)), package);
         }
         finally
         {
@@ -161,8 +177,7 @@ public sealed class CompileSession
         if (!text.Contains("{{", StringComparison.Ordinal) && !text.Contains("{%", StringComparison.Ordinal)) return text;
         try
         {
-            var template = Engine.Parse(new TemplateSource(location.File, text));
-            return Engine.Render(template, BaseGlobals());
+            return RenderWatched(Engine.Parse(new TemplateSource(location.File, text)), null);
         }
         catch (XformException e) when (e.Location.File != location.File || e.Location.Line <= 1)
         {

@@ -164,7 +164,11 @@ public sealed class Workspace : IDisposable
     LoadedProject Reported(LoadedProject loaded)
     {
         if (loaded.PartialParse is { } p)
+        {
             Debug($"partial parse: reused {p.Reused} of {p.Reused + p.Parsed} model files" + (p.FullParseReason is { } why ? $" (full parse: {why})" : ""));
+            Debug(p.SavedParse is { } changed ? $"partial parse: the saved project was parsed again: {changed}" : "partial parse: nothing changed, the saved project was used whole");
+            if (p.NotSaved is { } notSaved) Debug($"partial parse: this parse is not saved whole: {notSaved}");
+        }
         return loaded;
     }
 
@@ -309,7 +313,8 @@ public sealed class Workspace : IDisposable
         var (loaded, graph) = (Loaded, Graph);
         Timed("manifest.json", () =>
         {
-            ManifestWriter.Write(TargetDir, loaded, graph, compiled ?? new Dictionary<string, string>(), InvocationId);
+            if (ManifestWriter.Write(TargetDir, loaded, graph, compiled ?? new Dictionary<string, string>(), InvocationId))
+                Debug("manifest.json: the file of the command before holds the same project: only its metadata were written");
             return 0;
         });
     }
@@ -339,7 +344,12 @@ public sealed class Workspace : IDisposable
         return value;
     }
 
-    public void Dispose() => _adapter?.Dispose();
+    public void Dispose()
+    {
+        // The saved parse is written while the command runs; the next command must find all of it.
+        if (_loaded?.Saving is { } saving && saving.GetAwaiter().GetResult() is { } notSaved) Debug($"partial parse: this parse is not saved whole: {notSaved}");
+        _adapter?.Dispose();
+    }
 }
 
 /// <summary>Parses --vars: a YAML or JSON mapping.</summary>

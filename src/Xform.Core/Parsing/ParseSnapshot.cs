@@ -1,0 +1,270 @@
+using System.Text;
+using Xform.Core.Diagnostics;
+using Xform.Core.Project;
+using Xform.Core.Templating;
+using Xform.Core.YamlReading;
+
+namespace Xform.Core.Parsing;
+
+/// <summary>What a parse found, as the saved parse keeps it: enough to make the manifest without reading any YAML or rendering any file.</summary>
+internal sealed record ParsedContents(
+    IReadOnlyList<Node> Nodes,
+    IReadOnlyList<Node> Disabled,
+    IReadOnlyList<ProjectObject> Objects,
+    IReadOnlyList<KeyValuePair<string, DocsBlock>> Docs,
+    IReadOnlyList<Warning> Warnings,
+    IReadOnlyDictionary<string, CompiledTemplate> Templates,
+    IReadOnlyList<ProjectFile> Files,
+    int ModelFiles,
+    string Generation);
+
+/// <summary>A project file as a saved parse stamps it: size and time, and the checksum of its text when the parse read it (else empty).</summary>
+internal sealed record FileStamp(string Path, long Size, long Modified, string Checksum);
+
+/// <summary>
+/// dbt's partial parsing, whole: the saved result of the last parse (<c>target/partial_parse_manifest.bin</c>), used as it is when
+/// nothing it depends on changed. It depends on what the model-render cache's key holds (<see cref="PartialParseCache.KeyOf"/>:
+/// xform's build, project files, macros, target, --vars), on the environment variables templates read, and on every file
+/// in every folder the parse listed. Files are checked cheaply: the folders are listed again and each file's size and
+/// modification time compared with its stamp; only a file whose stamp moved is read, and it is unchanged when its text
+/// is. A file modified since the parse began reading, or within <see cref="RacyWindow"/> before, is always read (it may
+/// have changed after it was read, or change again within the clock's resolution, unseen). A parse that read the clock,
+/// the invocation or the log is not saved; nor one with a model's deprecation_date (its warning depends on today's
+/// date). Unreadable or stale: a full parse, never an error.
+/// </summary>
+internal static class ParseSnapshot
+{
+    const string Format = "xform parse snapshot 3";
+
+    /// <summary>The file's first bytes, outside the pooled texts: another format (or another file) is told apart before reading it.</summary>
+    static ReadOnlySpan<byte> Magic => "xform parse snapshot\n"u8;
+    static readonly TimeSpan RacyWindow = TimeSpan.FromSeconds(2);
+
+    /// <summary>The saved parse's file, next to the model-render cache.</summary>
+    public static string PathBeside(string partialParsePath) => Path.Combine(Path.GetDirectoryName(partialParsePath)!, "partial_parse_manifest.bin");
+
+    /// <summary>Writes the parse; a value it cannot hold leaves the file out (the next command parses in full): then says why.</summary>
+    /// <param name="folders">every folder the parse listed, its files (null: no such folder), and the checksum of a file's text as the parse read it</param>
+    /// <param name="readFrom">when the parse began reading files: one modified since (or just before) is stamped to be read next time</param>
+    public static string? Save(string path, string key, IReadOnlyDictionary<string, string?> env,
+        IEnumerable<(string Dir, string[]? Files, Func<string, string?> TextChecksum)> folders, ParsedContents contents, DateTime readFrom)
+    {
+        var racy = readFrom - RacyWindow;
+        try
+        {
+            var stamps = folders.Select(f => (f.Dir, f.Files?.Select(file => Stamp(file, racy, f.TextChecksum)).ToList())).ToList();
+            using var buffer = new MemoryStream();
+            buffer.Write(Magic);
+            using (var w = new PooledWriter(buffer)) Write(w, key, env, stamps, contents);
+            CacheCodec.WriteFile(path, w => w.Write(buffer.GetBuffer(), 0, (int)buffer.Length));
+            return null;
+        }
+        catch (NotSupportedException e)
+        {
+            Remove(path);
+            return $"it holds {e.Message}";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Remove(path);
+            return "a file of the project could not be stamped (deleted or changed while the command ran)";
+        }
+    }
+
+    /// <summary>Deletes a saved parse that no longer holds (a parse that read the clock, ...).</summary>
+    public static void Remove(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // the key or the stamps tell the next command it is stale
+        }
+    }
+
+    static FileStamp Stamp(string file, DateTime racy, Func<string, string?> textChecksum)
+    {
+        var info = new FileInfo(file);
+        var modified = info.LastWriteTimeUtc;
+        return new FileStamp(file, info.Length, modified >= racy ? 0 : modified.Ticks, textChecksum(file) ?? "");
+    }
+
+    static void Write(BinaryWriter w, string key, IReadOnlyDictionary<string, string?> env, List<(string Dir, List<FileStamp>? Files)> folders, ParsedContents c)
+    {
+        w.Write(Format);
+        w.Write(key);
+        CacheCodec.WriteEnv(w, env);
+        w.Write(folders.Count);
+        foreach (var (dir, files) in folders)
+        {
+            w.Write(dir);
+            w.Write(files?.Count ?? -1);
+            foreach (var f in files ?? [])
+            {
+                w.Write(f.Path);
+                w.Write(f.Size);
+                w.Write(f.Modified);
+                w.Write(f.Checksum);
+            }
+        }
+        w.Write(c.Generation);
+        w.Write(c.ModelFiles);
+        Write(w, c.Nodes, ParseSnapshotCodec.WriteNode);
+        Write(w, c.Disabled, ParseSnapshotCodec.WriteNode);
+        Write(w, c.Objects, ParseSnapshotCodec.WriteObject);
+        Write(w, c.Docs, (w, d) =>
+        {
+            w.Write(d.Key);
+            ParseSnapshotCodec.WriteDocs(w, d.Value);
+        });
+        Write(w, c.Warnings, CacheCodec.WriteWarning);
+        w.Write(c.Templates.Count);
+        foreach (var (id, template) in c.Templates)
+        {
+            w.Write(id);
+            ParseSnapshotCodec.WriteTemplate(w, template);
+        }
+        Write(w, c.Files, ParseSnapshotCodec.WriteFile);
+    }
+
+    static void Write<T>(BinaryWriter w, IReadOnlyList<T> items, Action<BinaryWriter, T> write)
+    {
+        w.Write(items.Count);
+        foreach (var item in items) write(w, item);
+    }
+
+    static List<T> Read<T>(BinaryReader r, Func<BinaryReader, T> read)
+    {
+        var items = new List<T>(r.ReadInt32());
+        for (var i = items.Capacity; i > 0; i--) items.Add(read(r));
+        return items;
+    }
+
+    /// <summary>
+    /// The saved parse, when nothing it depends on changed (<paramref name="why"/>: what changed, when it did). The environment
+    /// variables templates read are added to <paramref name="envReads"/>, so the next save keeps them.
+    /// </summary>
+    /// <param name="shownFrom">the folder paths in <paramref name="why"/> are shown from (the project's)</param>
+    public static ParsedContents? TryLoad(string path, string key, TemplateEngine engine, IDictionary<string, string?> envReads, string shownFrom, out string why)
+    {
+        if (!File.Exists(path))
+        {
+            why = "no saved parse";
+            return null;
+        }
+        try
+        {
+            var bytes = File.ReadAllBytes(path);
+            if (!bytes.AsSpan().StartsWith(Magic))
+            {
+                why = "the saved parse is of another format";
+                return null;
+            }
+            using var r = new PooledReader(new MemoryStream(bytes, Magic.Length, bytes.Length - Magic.Length));
+            if (r.ReadString() != Format || r.ReadString() != key)
+            {
+                why = "xform, project.yml, a macro, the target or --vars changed";
+                return null;
+            }
+            var env = CacheCodec.ReadEnv(r);
+            if (CacheCodec.ChangedEnv(env) is { } variable)
+            {
+                why = $"environment variable {variable} changed";
+                return null;
+            }
+            if (ChangedFile(r) is { } changed)
+            {
+                why = $"{Path.GetRelativePath(shownFrom, changed).Replace('\\', '/')} changed";
+                return null;
+            }
+            var generation = r.ReadString();
+            var models = r.ReadInt32();
+            var origins = new Dictionary<string, ConfigValues>(ReferenceEqualityComparer.Instance);
+            var contents = new ParsedContents(Read(r, r => ParseSnapshotCodec.ReadNode(r, origins)), Read(r, r => ParseSnapshotCodec.ReadNode(r, origins)), Read(r, ParseSnapshotCodec.ReadObject),
+                Read(r, r => KeyValuePair.Create(r.ReadString(), ParseSnapshotCodec.ReadDocs(r))), Read(r, CacheCodec.ReadWarning), ReadTemplates(r, engine), Read(r, ParseSnapshotCodec.ReadFile), models, generation);
+            foreach (var (name, value) in env) envReads[name] = value;
+            why = "";
+            return contents;
+        }
+        catch (Exception e) when (e is IOException or EndOfStreamException or FormatException or InvalidDataException or UnauthorizedAccessException
+                                       or InvalidCastException or ArgumentException)
+        {
+            why = "the saved parse could not be read";
+            return null;
+        }
+    }
+
+    static Dictionary<string, CompiledTemplate> ReadTemplates(BinaryReader r, TemplateEngine engine)
+    {
+        var n = r.ReadInt32();
+        var templates = new Dictionary<string, CompiledTemplate>(n, StringComparer.Ordinal);
+        for (var i = 0; i < n; i++) templates[r.ReadString()] = ParseSnapshotCodec.ReadTemplate(r, engine);
+        return templates;
+    }
+
+    /// <summary>The first file changed (its path), or folder whose files were added or deleted (its path), of those the saved parse listed; or null.</summary>
+    static string? ChangedFile(BinaryReader r)
+    {
+        for (var folders = r.ReadInt32(); folders > 0; folders--)
+        {
+            var dir = r.ReadString();
+            var count = r.ReadInt32();
+            var now = ProjectFiles.List(dir);
+            if ((now?.Length ?? -1) != count) return dir;
+            for (var i = 0; i < count; i++)
+            {
+                var stamp = new FileStamp(r.ReadString(), r.ReadInt64(), r.ReadInt64(), r.ReadString());
+                if (now![i] != stamp.Path) return dir;
+                if (!Unchanged(stamp)) return stamp.Path;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Whether a file is as the saved parse read it: the same size and time, else (a time moved, a racy stamp) the same text.</summary>
+    static bool Unchanged(FileStamp stamp)
+    {
+        var info = new FileInfo(stamp.Path);
+        if (!info.Exists) return false;
+        if (stamp.Modified != 0 && info.Length == stamp.Size && info.LastWriteTimeUtc.Ticks == stamp.Modified) return true;
+        return stamp.Checksum.Length > 0 && FileIndex.Checksum(TextFile.Read(stamp.Path)) == stamp.Checksum;
+    }
+}
+
+/// <summary>
+/// Writes each distinct text once: a repeated one (a file path in every location, a config key, a schema) is written as
+/// its number. Thousands of nodes repeat the same few hundred texts, so the file is smaller and reading it allocates less.
+/// </summary>
+internal sealed class PooledWriter(Stream output) : BinaryWriter(output, Encoding.UTF8, leaveOpen: true)
+{
+    readonly Dictionary<string, int> _seen = new(StringComparer.Ordinal);
+
+    public override void Write(string value)
+    {
+        if (_seen.TryGetValue(value, out var number))
+        {
+            Write7BitEncodedInt(number + 1);
+            return;
+        }
+        _seen[value] = _seen.Count;
+        Write7BitEncodedInt(0);
+        base.Write(value);
+    }
+}
+
+/// <summary>Reads what <see cref="PooledWriter"/> wrote: a text the first time, its number afterwards.</summary>
+internal sealed class PooledReader(Stream input) : BinaryReader(input, Encoding.UTF8)
+{
+    readonly List<string> _seen = [];
+
+    public override string ReadString()
+    {
+        var number = Read7BitEncodedInt();
+        if (number > 0) return _seen[number - 1];
+        var value = base.ReadString();
+        _seen.Add(value);
+        return value;
+    }
+}

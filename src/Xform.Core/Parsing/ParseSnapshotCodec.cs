@@ -1,0 +1,344 @@
+using Xform.Core.Diagnostics;
+using Xform.Core.Project;
+using Xform.Core.Templating;
+
+namespace Xform.Core.Parsing;
+
+/// <summary>
+/// How the saved parse (<see cref="ParseSnapshot"/>) writes what a parse found: nodes with their configs and where each
+/// config key was set, YAML objects, docs blocks, warnings and the model templates' text and macro calls. Values are
+/// written with their exact .NET type (<see cref="CacheCodec"/>), so a loaded parse writes the same manifest bytes as a
+/// fresh one; a value of any other type, or a mapping of another kind, stops the save (<see cref="NotSupportedException"/>).
+/// </summary>
+internal static class ParseSnapshotCodec
+{
+    static void Value(BinaryWriter w, object? value)
+    {
+        if (!CacheCodec.CanWrite(value)) throw new NotSupportedException($"a {value!.GetType()} value");
+        CacheCodec.WriteValue(w, value);
+    }
+
+    static void Map(BinaryWriter w, IReadOnlyDictionary<string, object?>? map)
+    {
+        if (map is not null and not Dictionary<string, object?>) throw new NotSupportedException($"a {map.GetType().Name} mapping");
+        Value(w, map);
+    }
+
+    static IReadOnlyDictionary<string, object?>? ReadMap(BinaryReader r) => (Dictionary<string, object?>?)CacheCodec.ReadValue(r);
+
+    static void Strings(BinaryWriter w, IReadOnlyList<string> items)
+    {
+        w.Write(items.Count);
+        foreach (var s in items) w.Write(s);
+    }
+
+    static string[] ReadStrings(BinaryReader r)
+    {
+        var items = new string[r.ReadInt32()];
+        for (var i = 0; i < items.Length; i++) items[i] = r.ReadString();
+        return items;
+    }
+
+    static void Values(BinaryWriter w, IReadOnlyList<object?> items)
+    {
+        w.Write(items.Count);
+        foreach (var v in items) Value(w, v);
+    }
+
+    static List<object?> ReadValues(BinaryReader r)
+    {
+        var items = new List<object?>(r.ReadInt32());
+        for (var i = items.Capacity; i > 0; i--) items.Add(CacheCodec.ReadValue(r));
+        return items;
+    }
+
+    static void Nullable(BinaryWriter w, string? s) => CacheCodec.WriteNullable(w, s);
+
+    static string? ReadNullable(BinaryReader r) => CacheCodec.ReadNullable(r);
+
+    static void Relation(BinaryWriter w, RelationName relation)
+    {
+        Nullable(w, relation.Database);
+        w.Write(relation.Schema);
+        w.Write(relation.Identifier);
+    }
+
+    static RelationName ReadRelation(BinaryReader r) => new(ReadNullable(r), r.ReadString(), r.ReadString());
+
+    /// <summary>
+    /// A node's config: its values, then where each key was set, as one text. Nodes of one folder share their origins, so
+    /// with a <see cref="PooledWriter"/> the text is written once and read back as one shared value (<see cref="Origins"/>).
+    /// </summary>
+    static void Config(BinaryWriter w, NodeConfig config)
+    {
+        w.Write(config.Count);
+        var origins = new System.Text.StringBuilder();
+        foreach (var (key, value) in config)
+        {
+            w.Write(key);
+            Value(w, value);
+            if (config.OriginOf(key) is { } at)
+                origins.Append(key).Append('\0').Append(at.File).Append('\0').Append(at.Line).Append('\0').Append(at.Column).Append('\0');
+        }
+        w.Write(origins.ToString());
+    }
+
+    static NodeConfig ReadConfig(BinaryReader r, Dictionary<string, ConfigValues> origins)
+    {
+        var n = r.ReadInt32();
+        var values = new Dictionary<string, object?>(n, StringComparer.Ordinal);
+        for (var i = 0; i < n; i++) values[r.ReadString()] = CacheCodec.ReadValue(r);
+        var text = r.ReadString();
+        if (!origins.TryGetValue(text, out var placed)) origins[text] = placed = Origins(text);
+        return NodeConfig.Restored(values, placed);
+    }
+
+    /// <summary>The origins text of <see cref="Config"/> as config locations (read only: shared by every node that has the same).</summary>
+    static ConfigValues Origins(string text)
+    {
+        var parts = text.Split('\0');
+        var placed = new ConfigValues();
+        for (var i = 0; i + 3 < parts.Length; i += 4)
+            placed.Set(parts[i], null, new SourceLocation(parts[i + 1], int.Parse(parts[i + 2], System.Globalization.CultureInfo.InvariantCulture),
+                int.Parse(parts[i + 3], System.Globalization.CultureInfo.InvariantCulture)));
+        return placed;
+    }
+
+    static void Constraints(BinaryWriter w, IReadOnlyList<ColumnConstraint> constraints)
+    {
+        w.Write(constraints.Count);
+        foreach (var c in constraints)
+        {
+            w.Write(c.Type);
+            Nullable(w, c.Expression);
+            Nullable(w, c.Name);
+            Nullable(w, c.To);
+            Strings(w, c.ToColumns);
+            Strings(w, c.Columns);
+            w.Write(c.WarnUnenforced);
+            w.Write(c.WarnUnsupported);
+            CacheCodec.WriteLocation(w, c.Location);
+        }
+    }
+
+    static List<ColumnConstraint> ReadConstraints(BinaryReader r)
+    {
+        var list = new List<ColumnConstraint>(r.ReadInt32());
+        for (var i = list.Capacity; i > 0; i--)
+            list.Add(new ColumnConstraint(r.ReadString(), ReadNullable(r), ReadNullable(r), ReadNullable(r), ReadStrings(r), ReadStrings(r),
+                r.ReadBoolean(), r.ReadBoolean(), CacheCodec.ReadLocation(r)));
+        return list;
+    }
+
+    static void Columns(BinaryWriter w, IReadOnlyList<ColumnInfo> columns)
+    {
+        w.Write(columns.Count);
+        foreach (var c in columns)
+        {
+            w.Write(c.Name);
+            w.Write(c.Description);
+            Nullable(w, c.DataType);
+            Values(w, c.Tests);
+            Map(w, c.Meta);
+            CacheCodec.WriteLocation(w, c.Location);
+            Constraints(w, c.Constraints);
+        }
+    }
+
+    static List<ColumnInfo> ReadColumns(BinaryReader r)
+    {
+        var list = new List<ColumnInfo>(r.ReadInt32());
+        for (var i = list.Capacity; i > 0; i--)
+            list.Add(new ColumnInfo(r.ReadString(), r.ReadString(), ReadNullable(r), ReadValues(r), ReadMap(r)!, CacheCodec.ReadLocation(r))
+            {
+                Constraints = ReadConstraints(r),
+            });
+        return list;
+    }
+
+    static void Fixture(BinaryWriter w, FixtureRows rows)
+    {
+        w.Write((int)rows.Format);
+        w.Write(rows.Rows.Count);
+        foreach (var row in rows.Rows) Map(w, row);
+        Nullable(w, rows.Sql);
+        CacheCodec.WriteLocation(w, rows.Location);
+    }
+
+    static FixtureRows ReadFixture(BinaryReader r)
+    {
+        var format = (FixtureFormat)r.ReadInt32();
+        var rows = new List<IReadOnlyDictionary<string, object?>>(r.ReadInt32());
+        for (var i = rows.Capacity; i > 0; i--) rows.Add(ReadMap(r)!);
+        return new FixtureRows(format, rows, ReadNullable(r), CacheCodec.ReadLocation(r));
+    }
+
+    static void UnitTest(BinaryWriter w, UnitTestSpec spec)
+    {
+        w.Write(spec.ModelId);
+        w.Write(spec.Given.Count);
+        foreach (var given in spec.Given)
+        {
+            w.Write(given.Text);
+            w.Write(given.Input is not null);
+            if (given.Input is { } input) CacheCodec.WriteReferences(w, [input]);
+            Fixture(w, given.Rows);
+        }
+        Fixture(w, spec.Expect);
+        Map(w, spec.Macros);
+        Map(w, spec.Vars);
+        w.Write(spec.EnvVars.Count);
+        foreach (var (k, v) in spec.EnvVars)
+        {
+            w.Write(k);
+            w.Write(v);
+        }
+    }
+
+    static UnitTestSpec ReadUnitTest(BinaryReader r)
+    {
+        var model = r.ReadString();
+        var given = new List<UnitTestInput>(r.ReadInt32());
+        for (var i = given.Capacity; i > 0; i--)
+            given.Add(new UnitTestInput(r.ReadString(), r.ReadBoolean() ? CacheCodec.ReadReferences(r)[0] : null, ReadFixture(r)));
+        var expect = ReadFixture(r);
+        var macros = ReadMap(r)!;
+        var vars = ReadMap(r)!;
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var n = r.ReadInt32(); n > 0; n--) env[r.ReadString()] = r.ReadString();
+        return new UnitTestSpec(model, given, expect, macros, vars, env);
+    }
+
+    public static void WriteNode(BinaryWriter w, Node n)
+    {
+        w.Write(n.UniqueId);
+        w.Write((int)n.ResourceType);
+        w.Write(n.Name);
+        w.Write(n.PackageName);
+        w.Write(n.OriginalFilePath);
+        w.Write(n.Path);
+        Strings(w, n.Fqn);
+        Config(w, n.Config);
+        Relation(w, n.Relation);
+        w.Write(n.RawCode);
+        w.Write(n.Description);
+        Columns(w, n.Columns);
+        Constraints(w, n.Constraints);
+        CacheCodec.WriteReferences(w, n.Refs);
+        CacheCodec.WriteReferences(w, n.SourceRefs);
+        Strings(w, n.MacroCalls);
+        Strings(w, n.DependsOn);
+        w.Write(n.Source is not null);
+        if (n.Source is { } s)
+        {
+            w.Write(s.SourceName);
+            w.Write(s.TableName);
+            Nullable(w, s.LoadedAtField);
+            Map(w, s.Freshness);
+            Nullable(w, s.ExternalLocation);
+        }
+        CacheCodec.WriteLocation(w, n.Location);
+        Nullable(w, n.AttachedNode);
+        Map(w, n.TestMetadata);
+        Nullable(w, n.Version);
+        Nullable(w, n.LatestVersion);
+        Nullable(w, n.DeprecationDate);
+        w.Write(n.UnitTest is not null);
+        if (n.UnitTest is { } spec) UnitTest(w, spec);
+    }
+
+    /// <param name="origins">config origins read so far, by their text (shared between nodes)</param>
+    public static Node ReadNode(BinaryReader r, Dictionary<string, ConfigValues> origins) => new()
+    {
+        UniqueId = r.ReadString(),
+        ResourceType = (ResourceType)r.ReadInt32(),
+        Name = r.ReadString(),
+        PackageName = r.ReadString(),
+        OriginalFilePath = r.ReadString(),
+        Path = r.ReadString(),
+        Fqn = ReadStrings(r),
+        Config = ReadConfig(r, origins),
+        Relation = ReadRelation(r),
+        RawCode = r.ReadString(),
+        Description = r.ReadString(),
+        Columns = ReadColumns(r),
+        Constraints = ReadConstraints(r),
+        Refs = CacheCodec.ReadReferences(r),
+        SourceRefs = CacheCodec.ReadReferences(r),
+        MacroCalls = ReadStrings(r),
+        DependsOn = ReadStrings(r),
+        Source = r.ReadBoolean() ? new SourceTableInfo(r.ReadString(), r.ReadString(), ReadNullable(r), ReadMap(r), ReadNullable(r)) : null,
+        Location = CacheCodec.ReadLocation(r),
+        AttachedNode = ReadNullable(r),
+        TestMetadata = ReadMap(r),
+        Version = ReadNullable(r),
+        LatestVersion = ReadNullable(r),
+        DeprecationDate = ReadNullable(r),
+        UnitTest = r.ReadBoolean() ? ReadUnitTest(r) : null,
+    };
+
+    public static void WriteObject(BinaryWriter w, ProjectObject o)
+    {
+        w.Write(o.Kind);
+        w.Write(o.Name);
+        w.Write(o.PackageName);
+        w.Write(o.OriginalFilePath);
+        CacheCodec.WriteLocation(w, o.Location);
+        Map(w, o.Properties);
+        CacheCodec.WriteReferences(w, o.Refs);
+        w.Write(o.Needs.Count);
+        foreach (var (kind, name, at) in o.Needs)
+        {
+            w.Write(kind);
+            w.Write(name);
+            CacheCodec.WriteLocation(w, at);
+        }
+        Strings(w, o.DependsOn);
+    }
+
+    public static ProjectObject ReadObject(BinaryReader r)
+    {
+        var o = new ProjectObject(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString(), CacheCodec.ReadLocation(r), ReadMap(r)!)
+        {
+            Refs = CacheCodec.ReadReferences(r),
+        };
+        var needs = new List<(string, string, SourceLocation)>(r.ReadInt32());
+        for (var i = needs.Capacity; i > 0; i--) needs.Add((r.ReadString(), r.ReadString(), CacheCodec.ReadLocation(r)));
+        return o with { Needs = needs, DependsOn = ReadStrings(r) };
+    }
+
+    public static void WriteDocs(BinaryWriter w, DocsBlock block)
+    {
+        w.Write(block.Name);
+        w.Write(block.Text);
+        CacheCodec.WriteLocation(w, block.Location);
+    }
+
+    public static DocsBlock ReadDocs(BinaryReader r) => new(r.ReadString(), r.ReadString(), CacheCodec.ReadLocation(r));
+
+    /// <summary>A node's template: its file, text, package and macro calls (it is parsed again only if something renders it).</summary>
+    public static void WriteTemplate(BinaryWriter w, CompiledTemplate template)
+    {
+        w.Write(template.Source.Path);
+        w.Write(template.Source.Text);
+        Nullable(w, template.Package);
+        CacheCodec.WriteCalls(w, template.Calls);
+    }
+
+    public static CompiledTemplate ReadTemplate(BinaryReader r, TemplateEngine engine)
+    {
+        var source = new TemplateSource(r.ReadString(), r.ReadString());
+        var package = ReadNullable(r);
+        return engine.ParseLater(source, package, CacheCodec.ReadCalls(r));
+    }
+
+    public static void WriteFile(BinaryWriter w, ProjectFile f)
+    {
+        w.Write(f.Path);
+        w.Write(f.Package);
+        w.Write(f.Kind);
+        w.Write(f.Checksum);
+    }
+
+    public static ProjectFile ReadFile(BinaryReader r) => new(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString());
+}
