@@ -67,6 +67,23 @@ public sealed class DuckDbAdapter : IAdapter
         return new DuckDbConnection(Connect());
     }
 
+    Task? _warming;
+
+    /// <summary>
+    /// Opens the database file on another thread while the command parses (loading DuckDB and reading the catalog of a
+    /// large file take tens of milliseconds). Only a file that exists: parse errors must not create one. A failure stays
+    /// in the lazy connection and is thrown by the first <see cref="Open"/>, as without warming.
+    /// </summary>
+    public void Warm()
+    {
+        if (_warming is null && _settings.FullPath is { } file && File.Exists(file))
+            _warming = Task.Run(() =>
+            {
+                try { _ = _keepAlive.Value; }
+                catch (Exception e) when (e is XformException or DuckDBException or IOException or UnauthorizedAccessException) { }
+            });
+    }
+
     public ISqlParser OpenLineageParser() => new DuckDbSqlParser();
 
     DuckDBConnection Connect()
@@ -225,6 +242,7 @@ public sealed class DuckDbAdapter : IAdapter
 
     public void Dispose()
     {
+        _warming?.Wait();
         if (_keepAlive.IsValueCreated) _keepAlive.Value.Dispose();
     }
 }

@@ -55,6 +55,7 @@ static class BuildCommands
     static int Execute(CommandContext context, string which, IReadOnlyList<string>? only = null, bool show = false)
     {
         var reporter = new RunReporter(context.Output);
+        context.Adapter.Warm();
         RunReporter.Started(context, which, $"Running with xform {Version.Text} on {context.Adapter.Describe()}, target '{context.Target.Name}', {context.Threads} thread{(context.Threads == 1 ? "" : "s")}");
         context.Output.Info($"Found {Summary.Of(context.Manifest)}");
         context.Output.Info("");

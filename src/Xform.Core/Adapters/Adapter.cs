@@ -45,6 +45,12 @@ public interface IAdapter : IDisposable
     ExternalRelationRenderer? External { get; }
     IAdapterConnection Open();
     /// <summary>
+    /// Starts connecting in the background, for a command that will run nodes, while it parses: the first
+    /// <see cref="Open"/> then finds the database ready, and reports any failure as it would have. An engine
+    /// that gains nothing from it does nothing.
+    /// </summary>
+    void Warm() { }
+    /// <summary>
     /// A parser of this engine's SQL into the tree column lineage is read from, or null when the adapter has none
     /// (docs are then written without column lineage).
     /// </summary>

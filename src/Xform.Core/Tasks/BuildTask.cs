@@ -26,8 +26,8 @@ public static class BuildTask
     /// </summary>
     public static ExecutionPlan Plan(Workspace workspace, string command, IReadOnlyList<string>? only = null)
     {
-        var plan = SeedPreflight.Check(Planner.Build(workspace.Graph, workspace.Request(command, TypesOf(command), only), workspace.StateComparer),
-            workspace.Manifest.Project.RootDir, workspace.Adapter.SeedTypes, workspace.Threads);
+        var plan = workspace.Timed("plan", () => Planner.Build(workspace.Graph, workspace.Request(command, TypesOf(command), only), workspace.StateComparer));
+        plan = workspace.Timed("seed files", () => SeedPreflight.Check(plan, workspace.Manifest.Project.RootDir, workspace.Adapter.SeedTypes, workspace.Threads));
         return command == "seed" ? SeedDependents.With(workspace.Graph, plan) : plan;
     }
 
