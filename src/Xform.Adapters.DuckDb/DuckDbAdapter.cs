@@ -79,8 +79,9 @@ public sealed class DuckDbAdapter : IAdapter
         if (_warming is null && _settings.FullPath is { } file && File.Exists(file))
             _warming = Task.Run(() =>
             {
+                // Whatever fails here is kept by the lazy connection and thrown, where it belongs, by the first Open.
                 try { _ = _keepAlive.Value; }
-                catch (Exception e) when (e is XformException or DuckDBException or IOException or UnauthorizedAccessException) { }
+                catch (Exception) { }
             });
     }
 

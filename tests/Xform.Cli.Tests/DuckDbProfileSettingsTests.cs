@@ -67,4 +67,20 @@ public class DuckDbProfileSettingsTests
         Assert.That(File.Exists(p.DatabasePath) && p.Query("select count(*) from information_schema.tables where table_name = 'm1'").Single()[0] is 1L, Is.False,
             "nothing was built");
     }
+
+    /// <summary>An existing database file is opened while the command parses: a refusal then still stops it at the profile, the tables left as they were.</summary>
+    [Test]
+    public void A_refused_setting_on_an_existing_database_stops_the_same_way()
+    {
+        using var p = Project("");
+        Assert.That(p.Run("run").ExitCode, Is.EqualTo(0));
+        p.Write("profiles.yml", "duckset:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/test.duckdb\n      threads: 4\n" +
+            "      settings:\n        no_such_option: 1\n");
+        p.Write("models/m1.sql", "{{ config(materialized='table') }} select 'changed' as threads");
+        var run = p.Run("run");
+        Assert.That(run.ExitCode, Is.EqualTo(2), run.ToString());
+        Assert.That(run.All, Does.Contain("profiles.yml:9:9: error: DuckDB refused the setting 'no_such_option'"));
+        Assert.That(run.All, Does.Not.Contain("   at "), "no stack trace");
+        Assert.That(p.Query("select count(*) from information_schema.columns where table_name = 'm1'").Single()[0], Is.EqualTo(4L), "m1 as the first run built it");
+    }
 }
