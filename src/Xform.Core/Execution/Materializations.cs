@@ -133,8 +133,10 @@ public sealed class Materializer(SqlDialect dialect, Func<string?, string, Node?
 
         var model = compile(true, null);
         var sql = Body(model);
-        CheckContract(connection, node, sql);
-        var (columns, alters) = Reconcile(connection, node, sql, settings.OnSchemaChange);
+        // The query's columns, described once for the contract and for on_schema_change.
+        var described = connection.DescribeQuery(sql);
+        CheckContract(connection, node, sql, described);
+        var (columns, alters) = Reconcile(connection, node, described, settings.OnSchemaChange);
         var staged = node.Relation.Identifier + "__xform_incr";
         var keys = settings.UniqueKey;
         var input = new IncrementalStatementsInput(node.Relation, staged, columns, keys, UpdateColumns(settings, columns),
@@ -160,11 +162,11 @@ public sealed class Materializer(SqlDialect dialect, Func<string?, string, Node?
         node.Config.GetBool("copy_grants", false) ? dialect.WithCopyGrants(statements) : statements;
 
     /// <summary>Checks the query's columns against an enforced contract (a mismatch fails the node); false: no contract.</summary>
-    bool CheckContract(IAdapterConnection connection, Node node, string sql)
+    bool CheckContract(IAdapterConnection connection, Node node, string sql, IReadOnlyList<ColumnSpec>? described = null)
     {
         var contract = ModelContract.Of(node);
         if (!contract.Enforced) return false;
-        _contracts.Check(connection, node, contract, sql);
+        _contracts.Check(connection, node, contract, described ?? connection.DescribeQuery(sql));
         return true;
     }
 
@@ -182,9 +184,8 @@ public sealed class Materializer(SqlDialect dialect, Func<string?, string, Node?
     /// missing ones and alters retyped ones to the query's type. Both sides are described as queries, so that their type
     /// names are spelled by the same engine call.
     /// </summary>
-    (IReadOnlyList<string> Columns, IReadOnlyList<string> Alters) Reconcile(IAdapterConnection connection, Node node, string sql, string mode)
+    (IReadOnlyList<string> Columns, IReadOnlyList<string> Alters) Reconcile(IAdapterConnection connection, Node node, IReadOnlyList<ColumnSpec> query, string mode)
     {
-        var query = connection.DescribeQuery(sql);
         var change = SchemaChange.Between(query, connection.DescribeQuery($"select * from {dialect.Render(node.Relation)}"));
         if (!change.Any) return (change.Shared, []);
         return mode switch

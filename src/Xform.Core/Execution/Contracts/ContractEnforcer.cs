@@ -14,13 +14,13 @@ namespace Xform.Core.Execution.Contracts;
 public sealed partial class ContractEnforcer(SqlDialect dialect, Func<string?, string, Node?> findModel)
 {
     /// <summary>
-    /// Compares the columns <paramref name="sql"/> returns with the declared ones, without running it: names, and types as
-    /// the engine names them, without size, precision or scale (with alias_types, the declared types are described by the
-    /// engine too, so <c>int</c> is <c>integer</c>). Every difference goes into one error, in dbt's table shape.
+    /// Compares the columns the model's query returns (<paramref name="actual"/>, described without running it) with the
+    /// declared ones: names, and types as the engine names them, without size, precision or scale (with alias_types, the
+    /// declared types are described by the engine too, so <c>int</c> is <c>integer</c>). Every difference goes into one
+    /// error, in dbt's table shape.
     /// </summary>
-    public void Check(IAdapterConnection connection, Node node, ModelContract contract, string sql)
+    public void Check(IAdapterConnection connection, Node node, ModelContract contract, IReadOnlyList<ColumnSpec> actual)
     {
-        var actual = connection.DescribeQuery(sql);
         var declared = contract.AliasTypes
             ? connection.DescribeQuery(dialect.EmptySchemaQuery(node.Columns.Select(c => (c.Name, Aliased(c.DataType!)))))
             : node.Columns.Select(c => new ColumnSpec(c.Name, c.DataType!)).ToList();
