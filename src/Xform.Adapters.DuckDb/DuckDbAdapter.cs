@@ -17,7 +17,10 @@ public sealed class DuckDbAdapter : IAdapter
     readonly TargetConfig _target;
     readonly string _projectRoot;
     // Opened with the first connection, not before: parse and compile never create or lock the database file.
-    readonly Lazy<DuckDBConnection> _keepAlive;
+    // Replaced by a new one when the command releases the database (Release) and opens it again.
+    Lazy<DuckDBConnection> _keepAlive;
+    readonly Lock _gate = new();
+    Task? _closing;
 
     public DuckDbAdapter(TargetConfig target, string projectRoot)
     {
@@ -63,8 +66,38 @@ public sealed class DuckDbAdapter : IAdapter
 
     public IAdapterConnection Open()
     {
+        WaitClosed();
         _ = _keepAlive.Value;
         return new DuckDbConnection(Connect());
+    }
+
+    /// <summary>
+    /// Closes the database on another thread: DuckDB checkpoints its write-ahead log into the file when the last connection
+    /// closes (a tenth of a second or more after a build), which then overlaps the writing of manifest.json and
+    /// run_results.json. Connections still open keep the database open until they close, as before.
+    /// </summary>
+    public void Release()
+    {
+        _warming?.Wait();
+        lock (_gate)
+        {
+            if (_closing is not null || !_keepAlive.IsValueCreated) return;
+            var kept = _keepAlive.Value;
+            _keepAlive = new Lazy<DuckDBConnection>(Connect, LazyThreadSafetyMode.ExecutionAndPublication);
+            _closing = Task.Run(kept.Dispose);
+        }
+    }
+
+    /// <summary>Waits for a release's close to end (a reopened file must not meet the closing one); its failure is thrown here.</summary>
+    void WaitClosed()
+    {
+        Task? closing;
+        lock (_gate)
+        {
+            closing = _closing;
+            _closing = null;
+        }
+        closing?.GetAwaiter().GetResult();
     }
 
     Task? _warming;
@@ -244,6 +277,7 @@ public sealed class DuckDbAdapter : IAdapter
     public void Dispose()
     {
         _warming?.Wait();
+        WaitClosed();
         if (_keepAlive.IsValueCreated) _keepAlive.Value.Dispose();
     }
 }

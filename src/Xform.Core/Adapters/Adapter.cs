@@ -51,6 +51,12 @@ public interface IAdapter : IDisposable
     /// </summary>
     void Warm() { }
     /// <summary>
+    /// The command's nodes are done: an engine that holds its database open in the process (embedded DuckDB) starts
+    /// closing it on another thread (its checkpoint), while the command writes its artifacts. A later <see cref="Open"/>
+    /// waits for that and opens it again; <c>Dispose</c> waits for it. Other engines do nothing.
+    /// </summary>
+    void Release() { }
+    /// <summary>
     /// A parser of this engine's SQL into the tree column lineage is read from, or null when the adapter has none
     /// (docs are then written without column lineage).
     /// </summary>

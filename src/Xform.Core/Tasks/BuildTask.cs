@@ -62,6 +62,8 @@ public static class BuildTask
         foreach (var id in plan.Ids)
             if (ContractEnforcer.WarningFor(workspace.Manifest.Nodes[id], adapter.Dialect) is { } warning) workspace.Warn(warning);
         var results = new ProjectRunner(workspace.Loaded, workspace.Graph, adapter, run, adapter.External, plan, runners).Run(listener);
+        // the artifacts need no database: DuckDB's checkpoint at close runs beside their writing
+        adapter.Release();
         workspace.WriteManifest(results.Where(r => r.CompiledSql is not null).ToDictionary(r => r.Node.UniqueId, r => r.CompiledSql!));
         RunResultsWriter.Write(workspace.TargetDir,
             RunResultsWriter.Build(results, workspace.Loaded, workspace.InvocationId, watch.Elapsed.TotalSeconds, workspace.Args(plan.Command)));
