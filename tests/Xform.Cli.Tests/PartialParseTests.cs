@@ -116,6 +116,7 @@ public class PartialParseTests
             WriteAll(p, s, envName);
             Compile(p, s); // the first parse, saved
             var edits = new List<string>();
+            var fastEdits = 0;
             for (var step = 0; step < 40; step++)
             {
                 var names = s.Models.Keys.ToList();
@@ -159,7 +160,9 @@ public class PartialParseTests
                 }
                 WriteAll(p, s, envName);
                 var cold = Compile(p, s, "--no-partial-parse");
-                var partial = Compile(p, s);
+                var partial = Compile(p, s, "--debug");
+                // An edit of one model's SQL is rendered alone on top of the saved parse (the file after a full parse's racy window).
+                if (_lastRun.Contains("edited model file rendered again", StringComparison.Ordinal)) fastEdits++;
                 Assert.That(partial.Item2, Is.EqualTo(cold.Item2), $"compiled files after: {string.Join(", ", edits)}");
                 Assert.That(partial.Item1, Is.EqualTo(cold.Item1), $"manifest.json after: {string.Join(", ", edits)}");
                 // Nothing changed since: the whole saved parse is used, and gives the same again.
@@ -170,6 +173,7 @@ public class PartialParseTests
                 Assert.That(_lastRun, Does.Contain("manifest.json: the file of the command before holds the same project"), string.Join(", ", edits));
             }
             Assert.That(edits.Distinct().Count(), Is.GreaterThanOrEqualTo(9), string.Join(", ", edits));
+            Assert.That(fastEdits, Is.GreaterThan(0), "no edit of a model's SQL was rendered on top of the saved parse");
         }
         finally
         {
@@ -203,12 +207,14 @@ public class PartialParseTests
         p.Write("models/m3.sql", "{{ config(materialized='table') }}\nselect id, 3 as x from {{ ref('m1') }}\n");
         var r = p.Run("compile", "--debug");
         Assert.That(Reuse(r), Is.EqualTo("partial parse: reused 4 of 5 model files"));
+        Assert.That(r.All, Does.Contain("partial parse: the saved project was used, with 1 edited model file rendered again"));
         // m4 reads m3, whose relation did not change: only m3 is rendered again.
         Assert.That(CompileReuse(r), Is.EqualTo("partial compile: reused the SQL of 4 of 5 models"));
         Assert.That(p.Read("target/compiled/pp/models/m3.sql"), Does.Contain("3 as x"));
         p.Write("models/m5.sql", "select 5 as id\n");
         File.Delete(Path.Combine(p.Dir, "models", "m4.sql"));
-        Assert.That(Reuse(p.Run("compile", "--debug")), Is.EqualTo("partial parse: reused 4 of 5 model files"));
+        // A full parse: m3's edit was rendered on top of the saved parse, not kept per file, so it is rendered again with m5.
+        Assert.That(Reuse(p.Run("compile", "--debug")), Is.EqualTo("partial parse: reused 3 of 5 model files"));
     }
 
     [Test]
@@ -302,10 +308,37 @@ public class PartialParseTests
         File.SetLastWriteTimeUtc(Path.Combine(p.Dir, "models", "m2.sql"), DateTime.UtcNow.AddHours(-1));
         Assert.That(Whole(p.Run("parse", "--debug")), Is.EqualTo("partial parse: nothing changed, the saved project was used whole"));
         p.Write("models/m2.sql", "select 2 as id\n");
-        Assert.That(Whole(p.Run("parse", "--debug")), Does.EndWith("parsed again: models/m2.sql changed"));
+        Assert.That(Whole(p.Run("parse", "--debug")), Is.EqualTo("partial parse: the saved project was used, with 1 edited model file rendered again"));
+        Assert.That(Whole(p.Run("parse", "--debug")), Is.EqualTo("partial parse: nothing changed, the saved project was used whole"));
         p.Write("models/m9.sql", "select 9 as id\n");
         Assert.That(Whole(p.Run("parse", "--debug")), Is.EqualTo("partial parse: the saved project was parsed again: models changed"));
         Assert.That(p.Run("ls", "--resource-type", "test", "-q", "--output", "name").Out, Does.Contain("unique_m1_id"));
+    }
+
+    [Test]
+    public void An_edit_that_can_reach_other_nodes_is_parsed_in_full()
+    {
+        using var p = Small();
+        p.Write("models/schema.yml", "version: 2\nmodels:\n  - name: m4\n    columns:\n      - name: id\n        data_tests: [unique]\n");
+        Assert.That(Whole(p.Run("parse", "--debug")), Does.EndWith("no saved parse"));
+        // Turned off: its tests go with it.
+        p.Write("models/m4.sql", "{{ config(enabled=false) }}\nselect 4 as id\n");
+        Assert.That(Whole(p.Run("parse", "--debug")), Is.EqualTo("partial parse: the saved project was parsed again: models/m4.sql changed, in a way that can reach other nodes"));
+        Assert.That(p.Run("ls", "--resource-type", "test", "-q", "--output", "name").Out, Does.Not.Contain("unique_m4_id"));
+        // An environment variable the saved parse did not read: its value must be checked by the next command.
+        p.Write("models/m2.sql", "select 2 as id, '{{ env_var('XFORM_PP_NEVER_READ', 'x') }}' as e\n");
+        Assert.That(Whole(p.Run("parse", "--debug")), Does.EndWith("models/m2.sql changed, in a way that can reach other nodes"));
+        // A YAML file: everything it may describe is parsed again.
+        p.Write("models/schema.yml", "version: 2\nmodels:\n  - name: m3\n    description: three\n");
+        Assert.That(Whole(p.Run("parse", "--debug")), Is.EqualTo("partial parse: the saved project was parsed again: models/schema.yml changed"));
+        // An edit of the SQL alone, twice: the second is applied from the saved edits on top of the same saved parse.
+        p.Write("models/m3.sql", "{{ config(materialized='view') }}\nselect id, 33 as x from {{ ref('m2') }}\n");
+        Assert.That(Whole(p.Run("parse", "--debug")), Does.Contain("1 edited model file rendered again"));
+        p.Write("models/m1.sql", "select id, 11 as x from {{ ref('m0') }}\n");
+        Assert.That(Whole(p.Run("parse", "--debug")), Does.Contain("1 edited model file rendered again"));
+        Assert.That(Whole(p.Run("compile", "--debug")), Is.EqualTo("partial parse: nothing changed, the saved project was used whole"));
+        Assert.That(p.Read("target/compiled/pp/models/m3.sql"), Does.Contain("33 as x"));
+        Assert.That(p.Read("target/compiled/pp/models/m1.sql"), Does.Contain("11 as x"));
     }
 
     static string InvocationOf(TestProject p) =>

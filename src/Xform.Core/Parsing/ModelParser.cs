@@ -79,6 +79,7 @@ internal static class ModelParser
         if (version is not null) config = config.With(version.Config);
         var self = context.RelationFor(config, name, ResourceType.Model, fqn, f.Relative, version?.V);
         var (template, parse) = Render(context, f.Relative, raw, config, self, cacheable: version is null);
+        if (version is null) context.ModelInputs[id] = new ModelInputs(f.Relative, config, self);
         config = config.With(parse.Config);
         context.Templates[id] = template;
         return new Node

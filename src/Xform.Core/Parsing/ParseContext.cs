@@ -84,6 +84,7 @@ internal sealed class ParseContext(ProjectConfig project, ProjectConfig root, Lo
     /// <summary>The nodes turned off with <c>enabled: false</c> so far.</summary>
     public IReadOnlyList<Node> Disabled => parsed.Disabled;
     public ConcurrentDictionary<string, CompiledTemplate> Templates => parsed.Templates;
+    public ConcurrentDictionary<string, ModelInputs> ModelInputs => parsed.ModelInputs;
 
     /// <summary>The saved parse of the last command, to reuse for unchanged model files (null: partial parsing is off).</summary>
     public PartialParseCache? PartialParse => parsed.PartialParse;
@@ -189,6 +190,12 @@ internal sealed class ParsedNodes
 
     /// <summary>The saved parse to reuse (null: partial parsing is off).</summary>
     public PartialParseCache? PartialParse { get; init; }
+
+    /// <summary>
+    /// Each unversioned model's config and relation as its parse-render saw them (before its config() call), by unique id:
+    /// what a later command needs to render the file again alone (<see cref="SavedParseEdits"/>).
+    /// </summary>
+    public ConcurrentDictionary<string, ModelInputs> ModelInputs { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Whether a render read a global that differs between commands: the whole parse is then not saved.</summary>
     public bool ReadVolatile { get; set; }

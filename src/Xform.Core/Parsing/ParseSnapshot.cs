@@ -147,8 +147,12 @@ internal static class ParseSnapshot
     /// variables templates read are added to <paramref name="envReads"/>, so the next save keeps them.
     /// </summary>
     /// <param name="shownFrom">the folder paths in <paramref name="why"/> are shown from (the project's)</param>
-    public static ParsedContents? TryLoad(string path, string key, TemplateEngine engine, IDictionary<string, string?> envReads, string shownFrom, out string why)
+    /// <param name="editable">whether a changed file (full path) may be re-rendered on top of the saved parse (<see cref="SavedParseEdits"/>)
+    /// rather than parsed again with everything else; such files are returned in <paramref name="changed"/>, with their text</param>
+    public static ParsedContents? TryLoad(string path, string key, TemplateEngine engine, IDictionary<string, string?> envReads, string shownFrom,
+        Func<string, bool> editable, out List<ChangedFile> changed, out string why)
     {
+        changed = [];
         if (!File.Exists(path))
         {
             why = "no saved parse";
@@ -174,9 +178,9 @@ internal static class ParseSnapshot
                 why = $"environment variable {variable} changed";
                 return null;
             }
-            if (ChangedFile(r) is { } changed)
+            if (FirstChange(r, editable, changed) is { } other)
             {
-                why = $"{Path.GetRelativePath(shownFrom, changed).Replace('\\', '/')} changed";
+                why = $"{Path.GetRelativePath(shownFrom, other).Replace('\\', '/')} changed";
                 return null;
             }
             var generation = r.ReadString();
@@ -204,8 +208,11 @@ internal static class ParseSnapshot
         return templates;
     }
 
-    /// <summary>The first file changed (its path), or folder whose files were added or deleted (its path), of those the saved parse listed; or null.</summary>
-    static string? ChangedFile(BinaryReader r)
+    /// <summary>
+    /// The first file changed (its path), or folder whose files were added or deleted (its path), of those the saved parse
+    /// listed; or null. A changed file that <paramref name="editable"/> accepts is added to <paramref name="changed"/> instead.
+    /// </summary>
+    static string? FirstChange(BinaryReader r, Func<string, bool> editable, List<ChangedFile> changed)
     {
         for (var folders = r.ReadInt32(); folders > 0; folders--)
         {
@@ -217,21 +224,31 @@ internal static class ParseSnapshot
             {
                 var stamp = new FileStamp(r.ReadString(), r.ReadInt64(), r.ReadInt64(), r.ReadString());
                 if (now![i] != stamp.Path) return dir;
-                if (!Unchanged(stamp)) return stamp.Path;
+                if (Changed(stamp) is not { } text) continue;
+                if (!editable(stamp.Path)) return stamp.Path;
+                changed.Add(new ChangedFile(stamp.Path, text, FileIndex.Checksum(text)));
             }
         }
         return null;
     }
 
-    /// <summary>Whether a file is as the saved parse read it: the same size and time, else (a time moved, a racy stamp) the same text.</summary>
-    static bool Unchanged(FileStamp stamp)
+    /// <summary>
+    /// Null when a file is as the saved parse read it (the same size and time, else the same text: a touch), else its text now.
+    /// A file that no longer exists reads as empty (its folder's listing tells it was deleted before it gets here).
+    /// </summary>
+    static string? Changed(FileStamp stamp)
     {
         var info = new FileInfo(stamp.Path);
-        if (!info.Exists) return false;
-        if (stamp.Modified != 0 && info.Length == stamp.Size && info.LastWriteTimeUtc.Ticks == stamp.Modified) return true;
-        return stamp.Checksum.Length > 0 && FileIndex.Checksum(TextFile.Read(stamp.Path)) == stamp.Checksum;
+        if (!info.Exists) return "";
+        if (stamp.Modified != 0 && info.Length == stamp.Size && info.LastWriteTimeUtc.Ticks == stamp.Modified) return null;
+        if (stamp.Checksum.Length == 0) return "";
+        var text = TextFile.Read(stamp.Path);
+        return FileIndex.Checksum(text) == stamp.Checksum ? null : text;
     }
 }
+
+/// <summary>A file changed since the saved parse: its full path, its text now and that text's checksum.</summary>
+internal sealed record ChangedFile(string Path, string Text, string Checksum);
 
 /// <summary>
 /// Writes each distinct text once: a repeated one (a file path in every location, a config key, a schema) is written as

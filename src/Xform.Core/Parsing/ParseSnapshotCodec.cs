@@ -56,20 +56,20 @@ internal static class ParseSnapshotCodec
 
     static string? ReadNullable(BinaryReader r) => CacheCodec.ReadNullable(r);
 
-    static void Relation(BinaryWriter w, RelationName relation)
+    internal static void Relation(BinaryWriter w, RelationName relation)
     {
         Nullable(w, relation.Database);
         w.Write(relation.Schema);
         w.Write(relation.Identifier);
     }
 
-    static RelationName ReadRelation(BinaryReader r) => new(ReadNullable(r), r.ReadString(), r.ReadString());
+    internal static RelationName ReadRelation(BinaryReader r) => new(ReadNullable(r), r.ReadString(), r.ReadString());
 
     /// <summary>
     /// A node's config: its values, then where each key was set, as one text. Nodes of one folder share their origins, so
     /// with a <see cref="PooledWriter"/> the text is written once and read back as one shared value (<see cref="Origins"/>).
     /// </summary>
-    static void Config(BinaryWriter w, NodeConfig config)
+    internal static void Config(BinaryWriter w, NodeConfig config)
     {
         w.Write(config.Count);
         var origins = new System.Text.StringBuilder();
@@ -83,7 +83,7 @@ internal static class ParseSnapshotCodec
         w.Write(origins.ToString());
     }
 
-    static NodeConfig ReadConfig(BinaryReader r, Dictionary<string, ConfigValues> origins)
+    internal static NodeConfig ReadConfig(BinaryReader r, Dictionary<string, ConfigValues> origins)
     {
         var n = r.ReadInt32();
         var values = new Dictionary<string, object?>(n, StringComparer.Ordinal);

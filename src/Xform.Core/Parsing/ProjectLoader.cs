@@ -98,8 +98,14 @@ public static class ProjectLoader
             : PartialParseCache.KeyOf(new[] { project }.Concat(packages).Select(p => Path.Combine(p.RootDir, Path.GetFileName(p.FilePath))), macroPackages, options.Target, options.TargetFields, options.CliVars, options.Quote.Method.Module);
         var snapshotPath = key is null ? null : ParseSnapshot.PathBeside(options.PartialParsePath!);
         var why = "";
-        if (snapshotPath is not null && ParseSnapshot.TryLoad(snapshotPath, key!, engine, session.EnvReads, project.RootDir, out why) is { } saved)
-            return Restored(saved, project, session, engine, warnings, key!);
+        List<ChangedFile> changed = [];
+        var restored = snapshotPath is null ? null : ParseSnapshot.TryLoad(snapshotPath, key!, engine, session.EnvReads, project.RootDir, EditableIn(project), out changed, out why);
+        if (restored is { } saved)
+        {
+            if (changed.Count == 0) return Restored(saved, project, session, engine, warnings, key!, 0);
+            if (SavedParseEdits.Apply(saved, changed, project, session, snapshotPath!, out var rendered, out why) is { } edited)
+                return Restored(edited, project, session, engine, warnings, key!, rendered);
+        }
         var parseWarningsFrom = warnings.Count;
         var docs = new Dictionary<string, DocsBlock>(StringComparer.Ordinal);
         var cache = key is null ? null : PartialParseCache.Open(options.PartialParsePath!, key);
@@ -135,7 +141,13 @@ public static class ProjectLoader
                     parsed.Templates, read, cache!.Result.Reused + cache.Result.Parsed, generation);
                 // Written while the command goes on (the graph, compiling): everything it holds is immutable by now.
                 var env = new Dictionary<string, string?>(session.EnvReads, StringComparer.Ordinal);
-                saving = Task.Run(() => ParseSnapshot.Save(snapshotPath, key!, env, folders, contents, started));
+                var inputs = new Dictionary<string, ModelInputs>(parsed.ModelInputs, StringComparer.Ordinal);
+                saving = Task.Run(() =>
+                {
+                    var failed = ParseSnapshot.Save(snapshotPath, key!, env, folders, contents, started);
+                    if (failed is null) SavedParseEdits.SaveInputs(snapshotPath, generation, inputs);
+                    return failed;
+                });
             }
         }
         return new LoadedProject(manifest, session, parsed.Templates, new MacroIndex(engine))
@@ -148,8 +160,18 @@ public static class ProjectLoader
         };
     }
 
-    /// <summary>The project as the saved parse has it (nothing it depends on changed): no YAML read, no file rendered.</summary>
-    static LoadedProject Restored(ParsedContents saved, ProjectConfig project, CompileSession session, TemplateEngine engine, List<Warning> warnings, string key)
+    /// <summary>The model files of the root project, which an edit may re-render alone on top of the saved parse (full paths).</summary>
+    static Func<string, bool> EditableIn(ProjectConfig project)
+    {
+        var folders = project.ModelPaths.Select(p => Path.GetFullPath(Path.Combine(project.RootDir, p)).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar).ToList();
+        return file => file.EndsWith(".sql", StringComparison.Ordinal) && folders.Any(f => file.StartsWith(f, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The project as the saved parse has it, with the model files edited since applied (<paramref name="rendered"/> of them
+    /// rendered now): no YAML read, no other file rendered.
+    /// </summary>
+    static LoadedProject Restored(ParsedContents saved, ProjectConfig project, CompileSession session, TemplateEngine engine, List<Warning> warnings, string key, int rendered)
     {
         warnings.AddRange(saved.Warnings);
         var nodes = new Dictionary<string, Node>(saved.Nodes.Count, StringComparer.Ordinal);
@@ -159,7 +181,7 @@ public static class ProjectLoader
         return new LoadedProject(manifest, session, saved.Templates, new MacroIndex(engine))
         {
             Files = saved.Files,
-            PartialParse = new PartialParseResult(saved.ModelFiles, 0, null) { SavedParse = null },
+            PartialParse = new PartialParseResult(saved.ModelFiles - rendered, rendered, null) { SavedParse = null },
             PartialParseKey = key,
             SavedParseGeneration = saved.Generation,
         };

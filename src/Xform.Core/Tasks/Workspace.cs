@@ -166,7 +166,9 @@ public sealed class Workspace : IDisposable
         if (loaded.PartialParse is { } p)
         {
             Debug($"partial parse: reused {p.Reused} of {p.Reused + p.Parsed} model files" + (p.FullParseReason is { } why ? $" (full parse: {why})" : ""));
-            Debug(p.SavedParse is { } changed ? $"partial parse: the saved project was parsed again: {changed}" : "partial parse: nothing changed, the saved project was used whole");
+            Debug(p.SavedParse is { } changed ? $"partial parse: the saved project was parsed again: {changed}"
+                : p.Parsed > 0 && p.FullParseReason is null ? $"partial parse: the saved project was used, with {p.Parsed} edited model file{(p.Parsed == 1 ? "" : "s")} rendered again"
+                : "partial parse: nothing changed, the saved project was used whole");
             if (p.NotSaved is { } notSaved) Debug($"partial parse: this parse is not saved whole: {notSaved}");
         }
         return loaded;
