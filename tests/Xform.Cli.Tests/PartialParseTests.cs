@@ -341,6 +341,45 @@ public class PartialParseTests
         Assert.That(p.Read("target/compiled/pp/models/m1.sql"), Does.Contain("11 as x"));
     }
 
+    [Test]
+    public void New_refs_near_unit_tests_disabled_or_private_models_parse_in_full_and_give_what_a_full_parse_gives()
+    {
+        using var p = Small();
+        p.Write("models/props.yml", "version: 2\n" +
+            "groups:\n  - name: finance\n    owner: {name: f}\n" +
+            "models:\n  - name: secret\n    config: {group: finance, access: private}\n" +
+            "unit_tests:\n  - name: m3_doubles\n    model: m3\n    given:\n      - input: ref('m2')\n        rows: [{id: 1}]\n" +
+            "    expect:\n      rows: [{id: 1, x: 2}]\n");
+        p.Write("models/off.sql", "{{ config(enabled=false) }}\nselect 0 as id\n");
+        p.Write("models/secret.sql", "select 7 as id\n");
+        Compile(p, new State(), "--debug");
+        Assert.That(_lastRun, Does.Contain("parsed again: no saved parse"));
+        (string, SortedDictionary<string, string>) Both()
+        {
+            var cold = Compile(p, new State(), "--no-partial-parse");
+            var partial = Compile(p, new State(), "--debug");
+            Assert.That(partial, Is.EqualTo(cold));
+            return partial;
+        }
+        // m3 has a unit test, which copies its refs with where they are: a ref moved to another line is parsed in full.
+        p.Write("models/m3.sql", "{{ config(materialized='table') }}\n-- doubled\nselect id, {{ twice('id') }} as x from {{ ref('m2') }}\n");
+        Both();
+        Assert.That(_lastRun, Does.Contain("models/m3.sql changed, in a way that can reach other nodes"));
+        // The project has a disabled model and a private one: a new ref anywhere is parsed in full.
+        p.Write("models/m4.sql", "{{ config(materialized='table') }}\nselect id from {{ ref('m0') }}\n");
+        Both();
+        Assert.That(_lastRun, Does.Contain("models/m4.sql changed, in a way that can reach other nodes"));
+        // The same refs, another body: rendered alone.
+        p.Write("models/m4.sql", "{{ config(materialized='view') }}\nselect id, 4 as four from {{ ref('m0') }}\n");
+        Both();
+        Assert.That(_lastRun, Does.Contain("1 edited model file rendered again"));
+        // A ref to the private model from outside its group: the error a full parse gives.
+        p.Write("models/m4.sql", "select id from {{ ref('secret') }}\n");
+        var r = p.Run("compile");
+        Assert.That(r.ExitCode, Is.EqualTo(2), r.All);
+        Assert.That(r.All, Does.Contain("private to the 'finance' group"));
+    }
+
     static string InvocationOf(TestProject p) =>
         System.Text.Json.Nodes.JsonNode.Parse(p.Read("target/manifest.json"))!["metadata"]!["invocation_id"]!.GetValue<string>();
 
