@@ -380,6 +380,31 @@ public class PartialParseTests
         Assert.That(r.All, Does.Contain("private to the 'finance' group"));
     }
 
+    [Test]
+    public void After_an_edit_the_manifest_copies_every_other_node_and_equals_a_full_parse()
+    {
+        using var p = Small();
+        p.Write("models/schema.yml", "version: 2\nmodels:\n  - name: m2\n    columns:\n      - name: id\n        data_tests: [unique, not_null]\n");
+        var state = new State();
+        Compile(p, state, "--debug"); // saved parse, manifest.json and where its nodes are
+        foreach (var (file, text) in new[]
+                 {
+                     ("models/m3.sql", "{{ config(materialized='table') }}\nselect id, 30 as x from {{ ref('m2') }}\n"),
+                     ("models/m4.sql", "{{ config(materialized='view', tags=['t']) }}\nselect id, 40 as x from {{ ref('m0') }}\n"),
+                     ("models/m3.sql", "{{ config(materialized='table') }}\nselect id, 31 as x from {{ ref('m2') }}\n"),
+                 })
+        {
+            p.Write(file, text);
+            var partial = Compile(p, state, "--debug");
+            Assert.That(_lastRun, Does.Contain("1 edited model file rendered again"), file);
+            Assert.That(_lastRun, Does.Match(@"manifest\.json: [1-9]\d* of \d+ nodes copied from the last one"), file);
+            var cold = Compile(p, state, "--no-partial-parse");
+            Assert.That(partial.Item1, Is.EqualTo(cold.Item1), $"manifest.json after editing {file}");
+            Assert.That(partial.Item2, Is.EqualTo(cold.Item2), $"compiled files after editing {file}");
+            Compile(p, state); // a saved-parse manifest again, for the next edit to copy from
+        }
+    }
+
     static string InvocationOf(TestProject p) =>
         System.Text.Json.Nodes.JsonNode.Parse(p.Read("target/manifest.json"))!["metadata"]!["invocation_id"]!.GetValue<string>();
 

@@ -12,6 +12,9 @@ public static partial class ManifestWriter
         /// <summary>Whether the nodes are written on several threads (false: one writer, as the tests compare).</summary>
         public bool InParallel { get; init; }
 
+        /// <summary>The last manifest.json's nodes to copy where unchanged, and the index of this one (with <see cref="InParallel"/>).</summary>
+        public ManifestFragments? Fragments { get; init; }
+
         /// <summary>
         /// The nodes section, the largest (about half of manifest.json's time): each node's JSON written by a writer of
         /// its own on the thread pool, a window of nodes at a time (so memory holds a window, not the section), then copied
@@ -28,6 +31,13 @@ public static partial class ManifestWriter
             {
                 var count = Math.Min(Window, ids.Count - start);
                 var fragments = new byte[count][];
+                var fingerprints = new string[count];
+                for (var i = 0; i < count && Fragments is { } saved; i++)
+                {
+                    var id = ids[start + i];
+                    fingerprints[i] = saved.Fingerprint(manifest.Nodes[id], compiledCode.GetValueOrDefault(id));
+                    fragments[i] = saved.TryCopy(id, fingerprints[i])!;
+                }
                 Parallel.For(0, (count + Chunk - 1) / Chunk, chunk =>
                 {
                     var buffer = new ArrayBufferWriter<byte>();
@@ -35,6 +45,7 @@ public static partial class ManifestWriter
                     var emitter = new Emitter(writer, loaded);
                     for (var i = chunk * Chunk; i < Math.Min(count, (chunk + 1) * Chunk); i++)
                     {
+                        if (fragments[i] is not null) continue; // copied from the last manifest.json
                         var id = ids[start + i];
                         emitter.Node(manifest.Nodes[id], compiledCode.TryGetValue(id, out var code) ? code : null);
                         writer.Flush();
@@ -46,6 +57,8 @@ public static partial class ManifestWriter
                 for (var i = 0; i < count; i++)
                 {
                     w.WritePropertyName(ids[start + i]);
+                    // the value's bytes follow the name's at once: where they start in the file is what the writer has taken so far
+                    Fragments?.Written(ids[start + i], fingerprints[i], w.BytesCommitted + w.BytesPending, fragments[i].Length);
                     w.WriteRawValue(fragments[i], skipInputValidation: true);
                     FlushIfFull();
                 }

@@ -24,26 +24,32 @@ public static partial class ManifestWriter
     /// before would be written the same but for its metadata, rewrites those (<see cref="ManifestReuse"/>). True: the latter.
     /// </summary>
     /// <param name="inParallel">false: the nodes by one writer (the tests compare the two)</param>
+    /// <param name="debug">told how many nodes were copied from the last manifest.json (<see cref="ManifestFragments"/>)</param>
     public static bool Write(string targetDir, LoadedProject loaded, DependencyGraph graph, IReadOnlyDictionary<string, string> compiledCode, string invocationId,
-        bool inParallel = true)
+        bool inParallel = true, Action<string>? debug = null)
     {
         Directory.CreateDirectory(targetDir);
         var key = ManifestReuse.Key(loaded, compiledCode);
         if (key is not null && ManifestReuse.TryReuse(targetDir, key, Now(), invocationId)) return true;
         var tmp = Path.Combine(targetDir, "manifest.json.tmp");
+        var fragments = inParallel ? ManifestFragments.Open(targetDir, loaded) : null;
         try
         {
             // No FileStream buffer: the writer hands it 64 KB at a time.
             using var stream = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
             using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
-            new Emitter(writer, loaded) { InParallel = inParallel }.Manifest(graph, compiledCode, invocationId);
+            new Emitter(writer, loaded) { InParallel = inParallel, Fragments = fragments }.Manifest(graph, compiledCode, invocationId);
         }
         catch
         {
+            fragments?.Dispose();
             File.Delete(tmp);
             throw;
         }
+        fragments?.Dispose();
         File.Move(tmp, Path.Combine(targetDir, "manifest.json"), overwrite: true);
+        ManifestFragments.Save(targetDir, loaded, fragments);
+        if (fragments is { Copied: > 0 } f) debug?.Invoke($"manifest.json: {f.Copied} of {f.Nodes} nodes copied from the last one (the same saved parse)");
         ManifestReuse.Remember(targetDir, key);
         return false;
     }

@@ -16,7 +16,14 @@ internal sealed record ParsedContents(
     IReadOnlyDictionary<string, CompiledTemplate> Templates,
     IReadOnlyList<ProjectFile> Files,
     int ModelFiles,
-    string Generation);
+    string Generation)
+{
+    /// <summary>The saved parse these contents were read from (its generation), under <see cref="Edited"/>; null: this parse is that one.</summary>
+    public string? Base { get; init; }
+
+    /// <summary>The nodes of model files edited on top of <see cref="Base"/>, with the checksum of each file's text.</summary>
+    public IReadOnlyDictionary<string, string> Edited { get; init; } = new Dictionary<string, string>();
+}
 
 /// <summary>A project file as a saved parse stamps it: size and time, and the checksum of its text when the parse read it (else empty).</summary>
 internal sealed record FileStamp(string Path, long Size, long Modified, string Checksum);

@@ -26,6 +26,14 @@ public sealed record LoadedProject(Manifest Manifest, CompileSession Session, IR
     /// </summary>
     public string? SavedParseGeneration { get; init; }
 
+    /// <summary>
+    /// The saved parse this project was read from, or is (null: none), and the nodes of model files edited on top of it (by
+    /// unique id, with the checksum of the file's text): every other node is that saved parse's own.
+    /// </summary>
+    public string? SavedParseBase { get; init; }
+
+    public IReadOnlyDictionary<string, string> EditedNodes { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The saved parse being written, which the command waits for before it ends; its result says why it was not saved (null: it was).</summary>
     public Task<string?>? Saving { get; init; }
 
@@ -156,6 +164,7 @@ public static class ProjectLoader
             PartialParse = cache?.Result is { } result ? result with { SavedParse = why, NotSaved = notSaved } : null,
             PartialParseKey = cache?.Key,
             SavedParseGeneration = generation,
+            SavedParseBase = generation,
             Saving = saving,
         };
     }
@@ -184,6 +193,8 @@ public static class ProjectLoader
             PartialParse = new PartialParseResult(saved.ModelFiles - rendered, rendered, null) { SavedParse = null },
             PartialParseKey = key,
             SavedParseGeneration = saved.Generation,
+            SavedParseBase = saved.Base ?? saved.Generation,
+            EditedNodes = saved.Edited,
         };
     }
 

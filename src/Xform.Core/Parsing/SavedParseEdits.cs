@@ -212,7 +212,11 @@ internal static class SavedParseEdits
             templates[edit.Node.UniqueId] = edit.Template;
         }
         var files = saved.Files.Select(f => applied.TryGetValue(f.Path, out var edit) && f.Package == edit.Node.PackageName ? f with { Checksum = edit.Checksum } : f).ToList();
-        return saved with { Nodes = nodes, Templates = templates, Files = files, Generation = generation };
+        return saved with
+        {
+            Nodes = nodes, Templates = templates, Files = files, Generation = generation, Base = saved.Generation,
+            Edited = applied.Values.ToDictionary(e => e.Node.UniqueId, e => e.Checksum, StringComparer.Ordinal),
+        };
     }
 
     /// <summary>The file rendered again with the inputs its last render saw, as its node; null when the edit may reach other nodes.</summary>

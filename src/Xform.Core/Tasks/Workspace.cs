@@ -315,7 +315,7 @@ public sealed class Workspace : IDisposable
         var (loaded, graph) = (Loaded, Graph);
         Timed("manifest.json", () =>
         {
-            if (ManifestWriter.Write(TargetDir, loaded, graph, compiled ?? new Dictionary<string, string>(), InvocationId))
+            if (ManifestWriter.Write(TargetDir, loaded, graph, compiled ?? new Dictionary<string, string>(), InvocationId, debug: Debug))
                 Debug("manifest.json: the file of the command before holds the same project: only its metadata were written");
             return 0;
         });
