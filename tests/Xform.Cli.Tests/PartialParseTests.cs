@@ -405,6 +405,22 @@ public class PartialParseTests
         }
     }
 
+    [TestCase(0.3)]
+    [TestCase(0.7)]
+    [TestCase(0.95)]
+    public void A_damaged_saved_parse_is_parsed_again_and_saved_anew(double keep)
+    {
+        using var p = Small();
+        Assert.That(Whole(p.Run("parse", "--debug")), Does.EndWith("no saved parse"));
+        var saved = Path.Combine(p.Dir, "target", "partial_parse_manifest.bin");
+        var bytes = File.ReadAllBytes(saved);
+        File.WriteAllBytes(saved, bytes[..(int)(bytes.Length * keep)]);
+        var r = p.Run("parse", "--debug");
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.All);
+        Assert.That(Whole(r), Is.EqualTo("partial parse: the saved project was parsed again: the saved parse could not be read"));
+        Assert.That(Whole(p.Run("parse", "--debug")), Is.EqualTo("partial parse: nothing changed, the saved project was used whole"));
+    }
+
     static string InvocationOf(TestProject p) =>
         System.Text.Json.Nodes.JsonNode.Parse(p.Read("target/manifest.json"))!["metadata"]!["invocation_id"]!.GetValue<string>();
 
