@@ -231,13 +231,15 @@ internal static class SavedParseEdits
             var globals = capture.Globals(input.Self);
             globals.Watch(PartialParseCache.Volatile);
             session.Engine.Render(template, globals);
-            if (globals.ReadWatched || capture.Warnings.Count > 0 || session.EnvReads.Keys.Any(name => !envRead.Contains(name))) return null;
+            if (globals.ReadWatched || capture.Warnings.Count > 0) return null;
             var config = input.Config.With(capture.Config);
             var node = old with
             {
                 Config = config, Relation = new RelationNaming(session).For(config, old.Name, ResourceType.Model, old.Fqn, relative, project.Name, null),
                 RawCode = file.Text, Refs = capture.Refs, SourceRefs = capture.Sources,
             };
+            // the render and the relation's naming macros read only environment variables the saved parse checks
+            if (session.EnvReads.Keys.Any(name => !envRead.Contains(name))) return null;
             if (!config.Enabled || node.Access != old.Access || node.Group != old.Group) return null;
             var readsOther = !node.Refs.Select(r => (r.Name, r.Package, r.Version)).SequenceEqual(old.Refs.Select(r => (r.Name, r.Package, r.Version)))
                              || !node.SourceRefs.Select(r => (r.SourceName, r.Name)).SequenceEqual(old.SourceRefs.Select(r => (r.SourceName, r.Name)));
