@@ -62,17 +62,25 @@ internal sealed class ManifestFragments : IDisposable
 
     public int Copied { get; private set; }
 
-    /// <summary>The node's JSON as the last manifest.json holds it, when made of the same.</summary>
-    public byte[]? TryCopy(string id, string fingerprint)
+    /// <summary>Where the node's JSON lies in the last manifest.json, when made of the same; else null.</summary>
+    public (long Offset, int Length)? Find(string id, string fingerprint) =>
+        _manifest is not null && _previous.TryGetValue(id, out var at) && at.Fingerprint == fingerprint ? (at.Offset, at.Length) : null;
+
+    byte[] _scratch = [];
+
+    /// <summary>
+    /// The bytes at <paramref name="offset"/> of the last manifest.json, in a buffer reused by the next call (the nodes are
+    /// copied one after another, in the order they were written, so the reads run forward through the file); null when unreadable.
+    /// </summary>
+    public ReadOnlyMemory<byte>? Copy(long offset, int length)
     {
-        if (_manifest is null || !_previous.TryGetValue(id, out var at) || at.Fingerprint != fingerprint) return null;
         try
         {
-            var bytes = new byte[at.Length];
-            _manifest.Position = at.Offset;
-            _manifest.ReadExactly(bytes);
+            if (_scratch.Length < length) _scratch = new byte[Math.Max(length, 1 << 16)];
+            _manifest!.Position = offset;
+            _manifest.ReadExactly(_scratch, 0, length);
             Copied++;
-            return bytes;
+            return _scratch.AsMemory(0, length);
         }
         catch (Exception e) when (e is IOException or EndOfStreamException)
         {

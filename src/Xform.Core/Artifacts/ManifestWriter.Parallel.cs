@@ -32,11 +32,15 @@ public static partial class ManifestWriter
                 var count = Math.Min(Window, ids.Count - start);
                 var fragments = new byte[count][];
                 var fingerprints = new string[count];
-                for (var i = 0; i < count && Fragments is { } saved; i++)
+                // where a node's unchanged JSON lies in the last manifest.json (length -1: it is written anew)
+                var copies = new (long Offset, int Length)[count];
+                for (var i = 0; i < count; i++)
                 {
+                    copies[i] = (0, -1);
+                    if (Fragments is not { } saved) continue;
                     var id = ids[start + i];
                     fingerprints[i] = saved.Fingerprint(manifest.Nodes[id], compiledCode.GetValueOrDefault(id));
-                    fragments[i] = saved.TryCopy(id, fingerprints[i])!;
+                    if (saved.Find(id, fingerprints[i]) is { } at) copies[i] = at;
                 }
                 Parallel.For(0, (count + Chunk - 1) / Chunk, chunk =>
                 {
@@ -45,7 +49,7 @@ public static partial class ManifestWriter
                     var emitter = new Emitter(writer, loaded);
                     for (var i = chunk * Chunk; i < Math.Min(count, (chunk + 1) * Chunk); i++)
                     {
-                        if (fragments[i] is not null) continue; // copied from the last manifest.json
+                        if (copies[i].Length >= 0) continue; // copied from the last manifest.json
                         var id = ids[start + i];
                         emitter.Node(manifest.Nodes[id], compiledCode.TryGetValue(id, out var code) ? code : null);
                         writer.Flush();
@@ -58,11 +62,30 @@ public static partial class ManifestWriter
                 {
                     w.WritePropertyName(ids[start + i]);
                     // the value's bytes follow the name's at once: where they start in the file is what the writer has taken so far
-                    Fragments?.Written(ids[start + i], fingerprints[i], w.BytesCommitted + w.BytesPending, fragments[i].Length);
-                    w.WriteRawValue(fragments[i], skipInputValidation: true);
+                    var offset = w.BytesCommitted + w.BytesPending;
+                    if (copies[i].Length >= 0 && Fragments!.Copy(copies[i].Offset, copies[i].Length) is { } copy)
+                    {
+                        Fragments.Written(ids[start + i], fingerprints[i], offset, copy.Length);
+                        w.WriteRawValue(copy.Span, skipInputValidation: true);
+                    }
+                    else
+                    {
+                        var fragment = fragments[i] ?? Fragment(manifest.Nodes[ids[start + i]], compiledCode);
+                        Fragments?.Written(ids[start + i], fingerprints[i], offset, fragment.Length);
+                        w.WriteRawValue(fragment, skipInputValidation: true);
+                    }
                     FlushIfFull();
                 }
             }
+        }
+
+        /// <summary>One node's JSON at its depth in the document (a copy that could not be read after all).</summary>
+        byte[] Fragment(Node node, IReadOnlyDictionary<string, string> compiledCode)
+        {
+            var buffer = new ArrayBufferWriter<byte>();
+            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+                new Emitter(writer, loaded).Node(node, compiledCode.GetValueOrDefault(node.UniqueId));
+            return Indent(buffer.WrittenSpan, "    "u8);
         }
 
         /// <summary><paramref name="json"/> with <paramref name="indent"/> after each line break (a string never holds a raw one: JSON escapes it).</summary>
