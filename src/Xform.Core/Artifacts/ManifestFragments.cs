@@ -27,11 +27,14 @@ internal sealed class ManifestFragments : IDisposable
         _edited = edited;
     }
 
-    /// <summary>The fragments of the manifest.json in <paramref name="targetDir"/>, when it was written from the same saved parse; else none.</summary>
-    public static ManifestFragments Open(string targetDir, LoadedProject loaded)
+    /// <summary>
+    /// The fragments of the manifest.json in <paramref name="targetDir"/> when it was written from the same saved parse (else
+    /// none to copy, but this manifest's are noted for the next); null when the project is of no saved parse: nothing to note.
+    /// </summary>
+    public static ManifestFragments? Open(string targetDir, LoadedProject loaded)
     {
+        if (loaded.SavedParseBase is not { } parseBase) return null;
         var none = new ManifestFragments([], null, loaded.EditedNodes);
-        if (loaded.SavedParseBase is not { } parseBase) return none;
         var index = Path.Combine(targetDir, FileName);
         var manifest = new FileInfo(Path.Combine(targetDir, "manifest.json"));
         if (!File.Exists(index) || !manifest.Exists) return none;
@@ -91,13 +94,13 @@ internal sealed class ManifestFragments : IDisposable
     /// <summary>Notes where a node's JSON was written in the new file.</summary>
     public void Written(string id, string fingerprint, long offset, int length) => _written.Add((id, fingerprint, offset, length));
 
-    /// <summary>Saves the index of the manifest.json just written (moved into place); none when it is of no saved parse.</summary>
+    /// <summary>Saves the index of the manifest.json just written (moved into place); none when its nodes were not noted.</summary>
     public static void Save(string targetDir, LoadedProject loaded, ManifestFragments? fragments)
     {
         var index = Path.Combine(targetDir, FileName);
         if (loaded.SavedParseBase is not { } parseBase || fragments is null || fragments._written.Count == 0)
         {
-            ParseSnapshot.Remove(index);
+            CacheCodec.DeleteFile(index);
             return;
         }
         var length = new FileInfo(Path.Combine(targetDir, "manifest.json")).Length;

@@ -42,11 +42,13 @@ public static partial class ManifestWriter
         }
         catch
         {
-            fragments?.Dispose();
             File.Delete(tmp);
             throw;
         }
-        fragments?.Dispose();
+        finally
+        {
+            fragments?.Dispose(); // the last manifest.json is read no more: it can be replaced
+        }
         File.Move(tmp, Path.Combine(targetDir, "manifest.json"), overwrite: true);
         ManifestFragments.Save(targetDir, loaded, fragments);
         if (fragments is { Copied: > 0 } f) debug?.Invoke($"manifest.json: {f.Copied} of {f.Nodes} nodes copied from the last one (the same saved parse)");

@@ -68,26 +68,13 @@ internal static class ParseSnapshot
         }
         catch (NotSupportedException e)
         {
-            Remove(path);
+            CacheCodec.DeleteFile(path);
             return $"it holds {e.Message}";
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Remove(path);
+            CacheCodec.DeleteFile(path);
             return "a file of the project could not be stamped (deleted or changed while the command ran)";
-        }
-    }
-
-    /// <summary>Deletes a saved parse that no longer holds (a parse that read the clock, ...).</summary>
-    public static void Remove(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // the key or the stamps tell the next command it is stale
         }
     }
 
@@ -199,13 +186,16 @@ internal static class ParseSnapshot
             why = "";
             return contents;
         }
-        catch (Exception e) when (e is IOException or EndOfStreamException or FormatException or InvalidDataException or UnauthorizedAccessException
-                                       or InvalidCastException or ArgumentException)
+        catch (Exception e) when (Unreadable(e))
         {
             why = "the saved parse could not be read";
             return null;
         }
     }
+
+    /// <summary>What reading a saved file cut short or of another layout throws: the file is then not used, never an error.</summary>
+    internal static bool Unreadable(Exception e) => e is IOException or EndOfStreamException or FormatException or InvalidDataException
+        or UnauthorizedAccessException or InvalidCastException or ArgumentException;
 
     static Dictionary<string, CompiledTemplate> ReadTemplates(BinaryReader r, TemplateEngine engine)
     {
@@ -231,8 +221,9 @@ internal static class ParseSnapshot
             {
                 var stamp = new FileStamp(r.ReadString(), r.ReadInt64(), r.ReadInt64(), r.ReadString());
                 if (now![i] != stamp.Path) return dir;
-                if (Changed(stamp) is not { } text) continue;
-                if (!editable(stamp.Path)) return stamp.Path;
+                var (same, text) = Compare(stamp);
+                if (same) continue;
+                if (text is null || !editable(stamp.Path)) return stamp.Path;
                 changed.Add(new ChangedFile(stamp.Path, text, FileIndex.Checksum(text)));
             }
         }
@@ -240,17 +231,17 @@ internal static class ParseSnapshot
     }
 
     /// <summary>
-    /// Null when a file is as the saved parse read it (the same size and time, else the same text: a touch), else its text now.
-    /// A file that no longer exists reads as empty (its folder's listing tells it was deleted before it gets here).
+    /// Whether a file is as the saved parse read it (the same size and time, else the same text: a touch); when not, its
+    /// text now, or null when that is not known (gone since the listing, or a file the parse did not read).
     /// </summary>
-    static string? Changed(FileStamp stamp)
+    static (bool Same, string? Text) Compare(FileStamp stamp)
     {
         var info = new FileInfo(stamp.Path);
-        if (!info.Exists) return "";
-        if (stamp.Modified != 0 && info.Length == stamp.Size && info.LastWriteTimeUtc.Ticks == stamp.Modified) return null;
-        if (stamp.Checksum.Length == 0) return "";
+        if (!info.Exists) return (false, null);
+        if (stamp.Modified != 0 && info.Length == stamp.Size && info.LastWriteTimeUtc.Ticks == stamp.Modified) return (true, null);
+        if (stamp.Checksum.Length == 0) return (false, null);
         var text = TextFile.Read(stamp.Path);
-        return FileIndex.Checksum(text) == stamp.Checksum ? null : text;
+        return FileIndex.Checksum(text) == stamp.Checksum ? (true, null) : (false, text);
     }
 }
 

@@ -64,14 +64,20 @@ internal static class CacheCodec
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            try
-            {
-                File.Delete(temp);
-            }
-            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
-            {
-                // nothing more to do: the next command writes over it
-            }
+            DeleteFile(temp);
+        }
+    }
+
+    /// <summary>Deletes a cache file that no longer holds; one that cannot be deleted is told stale by its key or stamps next time.</summary>
+    public static void DeleteFile(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // nothing more to do
         }
     }
 

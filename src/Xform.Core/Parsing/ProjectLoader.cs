@@ -140,7 +140,7 @@ public static class ProjectLoader
                 : parsed.Nodes.Values.Concat(parsed.Disabled).Any(n => n.DeprecationDate is not null) ? "a model has a deprecation_date (its warning depends on the day)"
                 : null;
             if (notSaved is not null)
-                ParseSnapshot.Remove(snapshotPath);
+                CacheCodec.DeleteFile(snapshotPath);
             else
             {
                 generation = Guid.NewGuid().ToString("N");

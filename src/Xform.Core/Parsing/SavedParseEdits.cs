@@ -35,7 +35,7 @@ internal static class SavedParseEdits
     public static void SaveInputs(string snapshotPath, string generation, IReadOnlyDictionary<string, ModelInputs> inputs)
     {
         var path = InputsPath(snapshotPath);
-        ParseSnapshot.Remove(EditsPath(snapshotPath));
+        CacheCodec.DeleteFile(EditsPath(snapshotPath));
         try
         {
             using var records = new MemoryStream();
@@ -64,7 +64,7 @@ internal static class SavedParseEdits
         }
         catch (NotSupportedException)
         {
-            ParseSnapshot.Remove(path); // a config value the codec cannot hold: edits are parsed in full
+            CacheCodec.DeleteFile(path); // a config value the codec cannot hold: edits are parsed in full
         }
     }
 
@@ -90,7 +90,7 @@ internal static class SavedParseEdits
             }
             return found;
         }
-        catch (Exception e) when (e is IOException or EndOfStreamException or FormatException or UnauthorizedAccessException or InvalidCastException or ArgumentException)
+        catch (Exception e) when (ParseSnapshot.Unreadable(e))
         {
             return null;
         }
@@ -115,7 +115,7 @@ internal static class SavedParseEdits
                 edits[r.ReadString()] = new Edit(r.ReadString(), ParseSnapshotCodec.ReadNode(r, origins), ParseSnapshotCodec.ReadTemplate(r, engine));
             return (edits, edited);
         }
-        catch (Exception e) when (e is IOException or EndOfStreamException or FormatException or UnauthorizedAccessException or InvalidCastException or ArgumentException)
+        catch (Exception e) when (ParseSnapshot.Unreadable(e))
         {
             return ([], null);
         }
@@ -144,7 +144,7 @@ internal static class SavedParseEdits
         }
         catch (NotSupportedException)
         {
-            ParseSnapshot.Remove(EditsPath(snapshotPath)); // the next command renders the files again
+            CacheCodec.DeleteFile(EditsPath(snapshotPath)); // the next command renders the files again
         }
     }
 
