@@ -84,10 +84,13 @@ public class PartialParseTests
 
     static string _lastRun = "";
 
-    static (string, SortedDictionary<string, string>) Compile(TestProject p, State s, params string[] extra)
+    static (string, SortedDictionary<string, string>) Compile(TestProject p, State s, params string[] extra) => Compile(p, s, fresh: true, extra);
+
+    /// <param name="fresh">target/compiled removed first, so that every file is written by this compile</param>
+    static (string, SortedDictionary<string, string>) Compile(TestProject p, State s, bool fresh, params string[] extra)
     {
         var compiled = Path.Combine(p.Dir, "target", "compiled");
-        if (Directory.Exists(compiled)) Directory.Delete(compiled, recursive: true);
+        if (fresh && Directory.Exists(compiled)) Directory.Delete(compiled, recursive: true);
         string[] command = extra.Contains("--debug") ? ["compile"] : ["compile", "-q"];
         var r = p.Run([.. command, "--vars", $"{{v: {s.VarValue}}}", .. extra]);
         Assert.That(r.ExitCode, Is.EqualTo(0), r.ToString());
@@ -171,6 +174,11 @@ public class PartialParseTests
                 Assert.That(again.Item1, Is.EqualTo(cold.Item1), $"manifest.json, unchanged, after: {string.Join(", ", edits)}");
                 Assert.That(_lastRun, Does.Contain("partial parse: nothing changed, the saved project was used whole"), string.Join(", ", edits));
                 Assert.That(_lastRun, Does.Contain("manifest.json: the file of the command before holds the same project"), string.Join(", ", edits));
+                // And again with its outputs left as they are: the compile finds them current and stops, with the same result.
+                var kept = Compile(p, s, fresh: false, "--debug");
+                Assert.That(_lastRun, Does.Contain("compile: nothing changed since the same compile"), string.Join(", ", edits));
+                Assert.That(kept.Item2, Is.EqualTo(cold.Item2), $"compiled files, kept, after: {string.Join(", ", edits)}");
+                Assert.That(kept.Item1, Is.EqualTo(cold.Item1), $"manifest.json, kept, after: {string.Join(", ", edits)}");
             }
             Assert.That(edits.Distinct().Count(), Is.GreaterThanOrEqualTo(9), string.Join(", ", edits));
             Assert.That(fastEdits, Is.GreaterThan(0), "no edit of a model's SQL was rendered on top of the saved parse");
@@ -190,6 +198,17 @@ public class PartialParseTests
         return p;
     }
 
+    /// <summary>
+    /// Runs a command with its memo removed (target/command_memo.bin, which a repeated parse or compile would otherwise stop
+    /// at): what the layers beneath do, the saved parse, the saved SQL and the kept manifest.
+    /// </summary>
+    static CliResult BelowMemo(TestProject p, params string[] args)
+    {
+        var memo = Path.Combine(p.Dir, "target", "command_memo.bin");
+        if (File.Exists(memo)) File.Delete(memo);
+        return p.Run(args);
+    }
+
     static string Reuse(CliResult r) => Regex.Match(r.All, "partial parse: [^\n]*").Value;
 
     static string CompileReuse(CliResult r) => Regex.Match(r.All, "partial compile: [^\n]*").Value;
@@ -198,14 +217,14 @@ public class PartialParseTests
     public void An_unchanged_project_reuses_every_model_and_one_edit_reparses_only_that_file()
     {
         using var p = Small();
-        Assert.That(Reuse(p.Run("parse", "--debug")), Is.EqualTo("partial parse: reused 0 of 5 model files (full parse: no saved parse)"));
+        Assert.That(Reuse(BelowMemo(p, "parse", "--debug")), Is.EqualTo("partial parse: reused 0 of 5 model files (full parse: no saved parse)"));
         Assert.That(File.Exists(Path.Combine(p.Dir, "target", "partial_parse.bin")));
-        var first = p.Run("compile", "--debug");
+        var first = BelowMemo(p, "compile", "--debug");
         Assert.That(Reuse(first), Is.EqualTo("partial parse: reused 5 of 5 model files"));
         Assert.That(CompileReuse(first), Is.EqualTo("partial compile: reused the SQL of 0 of 5 models"));
-        Assert.That(CompileReuse(p.Run("compile", "--debug")), Is.EqualTo("partial compile: reused the SQL of 5 of 5 models"));
+        Assert.That(CompileReuse(BelowMemo(p, "compile", "--debug")), Is.EqualTo("partial compile: reused the SQL of 5 of 5 models"));
         p.Write("models/m3.sql", "{{ config(materialized='table') }}\nselect id, 3 as x from {{ ref('m1') }}\n");
-        var r = p.Run("compile", "--debug");
+        var r = BelowMemo(p, "compile", "--debug");
         Assert.That(Reuse(r), Is.EqualTo("partial parse: reused 4 of 5 model files"));
         Assert.That(r.All, Does.Contain("partial parse: the saved project was used, with 1 edited model file rendered again"));
         // m4 reads m3, whose relation did not change: only m3 is rendered again.
@@ -214,7 +233,7 @@ public class PartialParseTests
         p.Write("models/m5.sql", "select 5 as id\n");
         File.Delete(Path.Combine(p.Dir, "models", "m4.sql"));
         // A full parse: m3's edit was rendered on top of the saved parse, not kept per file, so it is rendered again with m5.
-        Assert.That(Reuse(p.Run("compile", "--debug")), Is.EqualTo("partial parse: reused 3 of 5 model files"));
+        Assert.That(Reuse(BelowMemo(p, "compile", "--debug")), Is.EqualTo("partial parse: reused 3 of 5 model files"));
     }
 
     [Test]
@@ -228,7 +247,7 @@ public class PartialParseTests
         var before = File.ReadAllBytes(saved);
         var old = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         File.SetLastWriteTimeUtc(saved, old);
-        var r = p.Run("compile", "--debug");
+        var r = BelowMemo(p, "compile", "--debug");
         Assert.That(CompileReuse(r), Is.EqualTo("partial compile: reused the SQL of 7 of 8 models"), "the ephemeral's reader is rendered each time");
         Assert.That(File.GetLastWriteTimeUtc(saved), Is.EqualTo(old), "nothing changed: the file is not written again");
         Assert.That(p.Read("target/compiled/pp/models/reads_eph.sql"), Does.Contain("7 as id"));
@@ -243,9 +262,9 @@ public class PartialParseTests
         using var p = Small();
         p.Run("parse");
         p.Write("macros/twice.sql", "{% macro twice(x) %}({{ x }} + {{ x }}){% endmacro %}\n");
-        Assert.That(Reuse(p.Run("parse", "--debug")), Does.StartWith("partial parse: reused 0 of 5 model files (full parse: xform, project.yml, a macro"));
-        Assert.That(Reuse(p.Run("parse", "--debug")), Is.EqualTo("partial parse: reused 5 of 5 model files"));
-        Assert.That(Reuse(p.Run("parse", "--debug", "--vars", "{a: 1}")), Does.StartWith("partial parse: reused 0 of 5"));
+        Assert.That(Reuse(BelowMemo(p, "parse", "--debug")), Does.StartWith("partial parse: reused 0 of 5 model files (full parse: xform, project.yml, a macro"));
+        Assert.That(Reuse(BelowMemo(p, "parse", "--debug")), Is.EqualTo("partial parse: reused 5 of 5 model files"));
+        Assert.That(Reuse(BelowMemo(p, "parse", "--debug", "--vars", "{a: 1}")), Does.StartWith("partial parse: reused 0 of 5"));
     }
 
     [Test]
@@ -268,9 +287,9 @@ public class PartialParseTests
         {
             Environment.SetEnvironmentVariable(name, "first");
             p.Run("parse");
-            Assert.That(Reuse(p.Run("parse", "--debug")), Is.EqualTo("partial parse: reused 5 of 5 model files"));
+            Assert.That(Reuse(BelowMemo(p, "parse", "--debug")), Is.EqualTo("partial parse: reused 5 of 5 model files"));
             Environment.SetEnvironmentVariable(name, "second");
-            Assert.That(Reuse(p.Run("parse", "--debug")), Is.EqualTo($"partial parse: reused 0 of 5 model files (full parse: environment variable {name} changed)"));
+            Assert.That(Reuse(BelowMemo(p, "parse", "--debug")), Is.EqualTo($"partial parse: reused 0 of 5 model files (full parse: environment variable {name} changed)"));
             Assert.That(p.Read("target/manifest.json"), Does.Contain("\"alias\": \"second\""));
         }
         finally
@@ -286,13 +305,13 @@ public class PartialParseTests
         p.Write("models/m0.sql", "{{ config(meta={'run': invocation_id}) }}\nselect 1 as id\n");
         p.Run("compile");
         Assert.That(File.Exists(Path.Combine(p.Dir, "target", "partial_parse_manifest.bin")), Is.False, "a parse that read the invocation is not saved whole");
-        var r = p.Run("compile", "--debug");
+        var r = BelowMemo(p, "compile", "--debug");
         Assert.That(Reuse(r), Is.EqualTo("partial parse: reused 4 of 5 model files"));
         // The config (meta) differs each time, so the SQL is rendered again too.
         Assert.That(CompileReuse(r), Is.EqualTo("partial compile: reused the SQL of 4 of 5 models"));
         p.Write("models/m1.sql", "select {{ run_query('select 1') is none }} as id\n");
         p.Run("compile");
-        Assert.That(CompileReuse(p.Run("compile", "--debug")), Is.EqualTo("partial compile: reused the SQL of 3 of 5 models"), "a render that read the database is not kept");
+        Assert.That(CompileReuse(BelowMemo(p, "compile", "--debug")), Is.EqualTo("partial compile: reused the SQL of 3 of 5 models"), "a render that read the database is not kept");
     }
 
     static string Whole(CliResult r) => Regex.Matches(r.All, "partial parse: [^\n]*").Skip(1).FirstOrDefault()?.Value ?? "";
@@ -302,16 +321,16 @@ public class PartialParseTests
     {
         using var p = Small();
         p.Write("models/schema.yml", "version: 2\nmodels:\n  - name: m1\n    columns:\n      - name: id\n        data_tests: [unique]\n");
-        Assert.That(Whole(p.Run("parse", "--debug")), Is.EqualTo("partial parse: the saved project was parsed again: no saved parse"));
+        Assert.That(Whole(BelowMemo(p, "parse", "--debug")), Is.EqualTo("partial parse: the saved project was parsed again: no saved parse"));
         Assert.That(File.Exists(Path.Combine(p.Dir, "target", "partial_parse_manifest.bin")));
-        Assert.That(Whole(p.Run("parse", "--debug")), Is.EqualTo("partial parse: nothing changed, the saved project was used whole"));
+        Assert.That(Whole(BelowMemo(p, "parse", "--debug")), Is.EqualTo("partial parse: nothing changed, the saved project was used whole"));
         File.SetLastWriteTimeUtc(Path.Combine(p.Dir, "models", "m2.sql"), DateTime.UtcNow.AddHours(-1));
-        Assert.That(Whole(p.Run("parse", "--debug")), Is.EqualTo("partial parse: nothing changed, the saved project was used whole"));
+        Assert.That(Whole(BelowMemo(p, "parse", "--debug")), Is.EqualTo("partial parse: nothing changed, the saved project was used whole"));
         p.Write("models/m2.sql", "select 2 as id\n");
-        Assert.That(Whole(p.Run("parse", "--debug")), Is.EqualTo("partial parse: the saved project was used, with 1 edited model file rendered again"));
-        Assert.That(Whole(p.Run("parse", "--debug")), Is.EqualTo("partial parse: nothing changed, the saved project was used whole"));
+        Assert.That(Whole(BelowMemo(p, "parse", "--debug")), Is.EqualTo("partial parse: the saved project was used, with 1 edited model file rendered again"));
+        Assert.That(Whole(BelowMemo(p, "parse", "--debug")), Is.EqualTo("partial parse: nothing changed, the saved project was used whole"));
         p.Write("models/m9.sql", "select 9 as id\n");
-        Assert.That(Whole(p.Run("parse", "--debug")), Is.EqualTo("partial parse: the saved project was parsed again: models changed"));
+        Assert.That(Whole(BelowMemo(p, "parse", "--debug")), Is.EqualTo("partial parse: the saved project was parsed again: models changed"));
         Assert.That(p.Run("ls", "--resource-type", "test", "-q", "--output", "name").Out, Does.Contain("unique_m1_id"));
     }
 
@@ -411,14 +430,14 @@ public class PartialParseTests
     public void A_damaged_saved_parse_is_parsed_again_and_saved_anew(double keep)
     {
         using var p = Small();
-        Assert.That(Whole(p.Run("parse", "--debug")), Does.EndWith("no saved parse"));
+        Assert.That(Whole(BelowMemo(p, "parse", "--debug")), Does.EndWith("no saved parse"));
         var saved = Path.Combine(p.Dir, "target", "partial_parse_manifest.bin");
         var bytes = File.ReadAllBytes(saved);
         File.WriteAllBytes(saved, bytes[..(int)(bytes.Length * keep)]);
-        var r = p.Run("parse", "--debug");
+        var r = BelowMemo(p, "parse", "--debug");
         Assert.That(r.ExitCode, Is.EqualTo(0), r.All);
         Assert.That(Whole(r), Is.EqualTo("partial parse: the saved project was parsed again: the saved parse could not be read"));
-        Assert.That(Whole(p.Run("parse", "--debug")), Is.EqualTo("partial parse: nothing changed, the saved project was used whole"));
+        Assert.That(Whole(BelowMemo(p, "parse", "--debug")), Is.EqualTo("partial parse: nothing changed, the saved project was used whole"));
     }
 
     static string InvocationOf(TestProject p) =>
@@ -429,18 +448,18 @@ public class PartialParseTests
     {
         using var p = Small();
         const string kept = "manifest.json: the file of the command before holds the same project";
-        Assert.That(p.Run("parse", "--debug").All, Does.Not.Contain(kept));
+        Assert.That(BelowMemo(p, "parse", "--debug").All, Does.Not.Contain(kept));
         var first = InvocationOf(p);
-        var r = p.Run("parse", "--debug");
+        var r = BelowMemo(p, "parse", "--debug");
         Assert.That(r.All, Does.Contain(kept));
         Assert.That(InvocationOf(p), Is.Not.EqualTo(first), "this command's invocation id");
-        Assert.That(p.Run("compile", "--debug").All, Does.Not.Contain(kept), "compiled code goes in: another manifest");
-        Assert.That(p.Run("compile", "--debug").All, Does.Contain(kept));
+        Assert.That(BelowMemo(p, "compile", "--debug").All, Does.Not.Contain(kept), "compiled code goes in: another manifest");
+        Assert.That(BelowMemo(p, "compile", "--debug").All, Does.Contain(kept));
         Assert.That(p.Read("target/manifest.json"), Does.Contain("\"compiled_code\""));
         p.Run("compile", "--no-partial-parse");
-        Assert.That(p.Run("compile", "--debug").All, Does.Not.Contain(kept), "a manifest written by a full parse is not known");
+        Assert.That(BelowMemo(p, "compile", "--debug").All, Does.Not.Contain(kept), "a manifest written by a full parse is not known");
         File.AppendAllText(Path.Combine(p.Dir, "target", "manifest.json"), " ");
-        Assert.That(p.Run("compile", "--debug").All, Does.Not.Contain(kept), "a manifest changed since is written again");
+        Assert.That(BelowMemo(p, "compile", "--debug").All, Does.Not.Contain(kept), "a manifest changed since is written again");
     }
 
     static string Untimed(string output) => Regex.Replace(output, @"^\d\d:\d\d:\d\d  ", "", RegexOptions.Multiline);

@@ -57,7 +57,7 @@ static class BuildCommands
         var reporter = new RunReporter(context.Output);
         context.Adapter.Warm();
         RunReporter.Started(context, which, $"Running with xform {Version.Text} on {context.Adapter.Describe()}, target '{context.Target.Name}', {context.Threads} thread{(context.Threads == 1 ? "" : "s")}");
-        context.Output.Info($"Found {Summary.Of(context.Manifest)}");
+        context.Output.Info($"Found {Summary.Of(ProjectCounts.Of(context.Manifest))}");
         context.Output.Info("");
         var plan = BuildTask.Plan(context.Workspace, which, only);
         if (plan.IsEmpty)
@@ -94,18 +94,18 @@ static class Version
 
 static class Summary
 {
-    public static string Of(Manifest m)
+    public static string Of(ProjectCounts m)
     {
         var parts = new List<string>();
         void Count(int n, string what) { if (n > 0) parts.Add(n == 1 ? $"1 {what}" : what == "analysis" ? $"{n} analyses" : $"{n} {what}s"); }
-        Count(m.Of(ResourceType.Model).Count(), "model");
-        Count(m.Of(ResourceType.Seed).Count(), "seed");
-        Count(m.Of(ResourceType.Source).Count(), "source");
-        Count(m.Of(ResourceType.Test).Count(), "data test");
-        Count(m.Of(ResourceType.UnitTest).Count(), "unit test");
-        Count(m.Of(ResourceType.Snapshot).Count(), "snapshot");
-        Count(m.Of(ResourceType.Analysis).Count(), "analysis");
-        Count(m.Macros.Count, "macro");
+        Count(m[ResourceType.Model], "model");
+        Count(m[ResourceType.Seed], "seed");
+        Count(m[ResourceType.Source], "source");
+        Count(m[ResourceType.Test], "data test");
+        Count(m[ResourceType.UnitTest], "unit test");
+        Count(m[ResourceType.Snapshot], "snapshot");
+        Count(m[ResourceType.Analysis], "analysis");
+        Count(m.Macros, "macro");
         return parts.Count == 0 ? "an empty project" : string.Join(", ", parts);
     }
 }

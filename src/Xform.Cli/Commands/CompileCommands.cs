@@ -26,10 +26,8 @@ static class CompileCommands
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var compiled = CompileTask.Run(context.Workspace);
         // Like dbt: compiling one explicitly selected model prints its SQL.
-        if (context.Get(CliOptions.Select) is { Length: > 0 } && compiled.Count == 1)
-            context.Output.Data(compiled[0].Sql.Trim());
-        var analyses = compiled.Count(c => c.Node.ResourceType == ResourceType.Analysis);
-        var models = compiled.Count - analyses;
+        if (compiled.OnlySql is { } only) context.Output.Data(only.Trim());
+        var (models, analyses) = (compiled.Models, compiled.Analyses);
         context.Output.Info($"Compiled {models} model{(models == 1 ? "" : "s")}{(analyses > 0 ? $" and {analyses} analys{(analyses == 1 ? "is" : "es")}" : "")} into {Path.GetRelativePath(context.ProjectDir, Path.Combine(context.TargetDir, "compiled"))} in {watch.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)}s");
         return XformCli.Success;
     }

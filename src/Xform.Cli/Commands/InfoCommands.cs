@@ -47,9 +47,8 @@ static class InfoCommands
     public static int Parse(CommandContext context)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var manifest = context.Manifest;
-        context.WriteManifest();
-        context.Output.Info($"Parsed {Summary.Of(manifest)} in {watch.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)}s");
+        var counts = ParseTask.Run(context.Workspace);
+        context.Output.Info($"Parsed {Summary.Of(counts)} in {watch.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)}s");
         return XformCli.Success;
     }
 

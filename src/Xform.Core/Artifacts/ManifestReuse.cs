@@ -20,14 +20,16 @@ internal static class ManifestReuse
     static readonly HashSet<string> OutputOnly = new(StringComparer.Ordinal) { "INVOCATION_COMMAND", "DEBUG", "QUIET", "LOG_FORMAT", "USE_COLORS" };
 
     /// <summary>What the manifest's nodes depend on beyond the saved parse; null when the project is not a saved parse.</summary>
-    public static string? Key(LoadedProject loaded, IReadOnlyDictionary<string, string> compiledCode)
+    public static string? Key(LoadedProject loaded, IReadOnlyDictionary<string, string> compiledCode) =>
+        loaded.SavedParseGeneration is { } generation ? Key(generation, loaded.Session.Invocation.Flags, compiledCode) : null;
+
+    /// <summary>The key of the saved parse <paramref name="generation"/>'s manifest written with these flags and compiled code.</summary>
+    public static string Key(string generation, IReadOnlyDictionary<string, object?> flags, IReadOnlyDictionary<string, string> compiledCode)
     {
-        if (loaded.SavedParseGeneration is not { } generation) return null;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Add(string? text) => hash.AppendData(Encoding.UTF8.GetBytes((text ?? "\u0001") + "\0"));
         Add(generation);
-        foreach (var (name, value) in loaded.Session.Invocation.Flags.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-            if (!OutputOnly.Contains(name)) Add(name + "=" + Convert.ToString(value, CultureInfo.InvariantCulture));
+        Add(Flags(flags));
         foreach (var (id, sql) in compiledCode.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             Add(id);
@@ -35,6 +37,10 @@ internal static class ManifestReuse
         }
         return Convert.ToHexString(hash.GetHashAndReset());
     }
+
+    /// <summary>The flags a command's artifacts show (not those that change only what it prints), as one text.</summary>
+    public static string Flags(IReadOnlyDictionary<string, object?> flags) => string.Join("\n", flags.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+        .Where(kv => !OutputOnly.Contains(kv.Key)).Select(kv => kv.Key + "=" + Convert.ToString(kv.Value, CultureInfo.InvariantCulture)));
 
     /// <summary>Gives the manifest written before this command's metadata, when it was written with <paramref name="key"/> and not changed since.</summary>
     public static bool TryReuse(string targetDir, string key, string generatedAt, string invocationId)

@@ -21,16 +21,17 @@ public static partial class ManifestWriter
 
     /// <summary>
     /// Writes manifest.json.tmp, then moves it over manifest.json, so readers never see half a file; or, when the file written
-    /// before would be written the same but for its metadata, rewrites those (<see cref="ManifestReuse"/>). True: the latter.
+    /// before would be written the same but for its metadata, rewrites those (<see cref="ManifestReuse"/>). Says which, and the
+    /// key the file is noted with (null: none, it is not a saved parse's).
     /// </summary>
     /// <param name="inParallel">false: the nodes by one writer (the tests compare the two)</param>
     /// <param name="debug">told how many nodes were copied from the last manifest.json (<see cref="ManifestFragments"/>)</param>
-    public static bool Write(string targetDir, LoadedProject loaded, DependencyGraph graph, IReadOnlyDictionary<string, string> compiledCode, string invocationId,
-        bool inParallel = true, Action<string>? debug = null)
+    public static (bool Reused, string? Key) Write(string targetDir, LoadedProject loaded, DependencyGraph graph, IReadOnlyDictionary<string, string> compiledCode,
+        string invocationId, bool inParallel = true, Action<string>? debug = null)
     {
         Directory.CreateDirectory(targetDir);
         var key = ManifestReuse.Key(loaded, compiledCode);
-        if (key is not null && ManifestReuse.TryReuse(targetDir, key, Now(), invocationId)) return true;
+        if (key is not null && ManifestReuse.TryReuse(targetDir, key, Now(), invocationId)) return (true, key);
         var tmp = Path.Combine(targetDir, "manifest.json.tmp");
         var fragments = inParallel ? ManifestFragments.Open(targetDir, loaded) : null;
         try
@@ -53,8 +54,11 @@ public static partial class ManifestWriter
         ManifestFragments.Save(targetDir, loaded, fragments);
         if (fragments is { Copied: > 0 } f) debug?.Invoke($"manifest.json: {f.Copied} of {f.Nodes} nodes copied from the last one (the same saved parse)");
         ManifestReuse.Remember(targetDir, key);
-        return false;
+        return (false, key);
     }
+
+    /// <summary>Keeps the manifest.json written with <paramref name="key"/> (unchanged since), with this command's metadata; false: it is not that one.</summary>
+    public static bool Refresh(string targetDir, string key, string invocationId) => ManifestReuse.TryReuse(targetDir, key, Now(), invocationId);
 
     /// <summary>The manifest as a document in memory (what <c>ls --output json</c> picks each node's properties from).</summary>
     public static JsonObject Document(LoadedProject loaded, DependencyGraph graph, string invocationId)

@@ -46,9 +46,10 @@ public sealed partial class Compiler(LoadedProject project, DependencyGraph grap
             ConfigValues? macroConfig = null;
             var (sql, ephemerals) = node.TestMetadata is null ? Render(node, isIncremental, batch) : RenderGenericTest(node, out macroConfig);
             if (ephemerals.Count > 0) sql = InjectCtes(sql, OrderEphemerals(ephemerals));
-            var globals = Globals(node, isIncremental, [], batch);
+            var globals = Watched(Globals(node, isIncremental, [], batch));
             var pre = Hooks(node, "pre-hook", globals);
             var post = Hooks(node, "post-hook", globals);
+            NoteOutside(globals);
             return new CompiledNode(WithMacroConfig(node, macroConfig), sql, pre, post);
         });
 
@@ -142,6 +143,25 @@ public sealed partial class Compiler(LoadedProject project, DependencyGraph grap
     /// <summary>Compiled SQL saved by the last compile, to reuse where nothing the render reads changed (null: render everything).</summary>
     public CompiledSqlCache? Reuse { get; init; }
 
+    int _readOutside;
+
+    /// <summary>
+    /// Whether a render of this compiler (with <see cref="Reuse"/>) read something the project does not hold (the database,
+    /// the clock, the invocation, the log): compiling the same project again may then give other SQL.
+    /// </summary>
+    public bool ReadOutside => _readOutside > 0;
+
+    RenderGlobals Watched(RenderGlobals globals)
+    {
+        if (Reuse is not null) globals.Watch(CompiledSqlCache.Volatile);
+        return globals;
+    }
+
+    void NoteOutside(RenderGlobals globals)
+    {
+        if (globals.ReadWatched) Interlocked.Increment(ref _readOutside);
+    }
+
     (string Sql, IReadOnlyList<string> Ephemerals) Render(Node node, bool isIncremental, BatchWindow? batch = null)
     {
         if (!project.Templates.TryGetValue(node.UniqueId, out var template))
@@ -149,9 +169,9 @@ public sealed partial class Compiler(LoadedProject project, DependencyGraph grap
         var key = Reuse is not null && !isIncremental && batch is null ? ReuseKey(node) : null;
         if (key is not null && Reuse!.TryGet(node.UniqueId, key, out var saved)) return (saved, []);
         var ephemerals = new List<string>();
-        var globals = Globals(node, isIncremental, ephemerals, batch, inferredOnly: true);
-        if (key is not null) globals.Watch(CompiledSqlCache.Volatile);
+        var globals = Watched(Globals(node, isIncremental, ephemerals, batch, inferredOnly: true));
         var sql = Session.Engine.Render(template, globals);
+        NoteOutside(globals);
         if (key is not null && ephemerals.Count == 0 && !globals.ReadWatched) Reuse!.Put(node.UniqueId, key, sql);
         return (sql, ephemerals);
     }

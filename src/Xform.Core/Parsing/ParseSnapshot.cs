@@ -137,60 +137,92 @@ internal static class ParseSnapshot
     }
 
     /// <summary>
-    /// The saved parse, when nothing it depends on changed (<paramref name="why"/>: what changed, when it did). The environment
-    /// variables templates read are added to <paramref name="envReads"/>, so the next save keeps them.
+    /// The saved parse, when nothing it depends on changed but the files <paramref name="editable"/> accepts (<paramref name="why"/>:
+    /// what changed, when it did): its generation and those files, its body not read yet (<see cref="SavedParse.Read"/>).
     /// </summary>
     /// <param name="shownFrom">the folder paths in <paramref name="why"/> are shown from (the project's)</param>
     /// <param name="editable">whether a changed file (full path) may be re-rendered on top of the saved parse (<see cref="SavedParseEdits"/>)
-    /// rather than parsed again with everything else; such files are returned in <paramref name="changed"/>, with their text</param>
-    public static ParsedContents? TryLoad(string path, string key, TemplateEngine engine, IDictionary<string, string?> envReads, string shownFrom,
-        Func<string, bool> editable, out List<ChangedFile> changed, out string why)
+    /// rather than parsed again with everything else; such files are in <see cref="SavedParse.Changed"/>, with their text</param>
+    public static SavedParse? Open(string path, string key, string shownFrom, Func<string, bool> editable, out string why)
     {
-        changed = [];
         if (!File.Exists(path))
         {
             why = "no saved parse";
             return null;
         }
+        FileStream? file = null;
         try
         {
-            var bytes = File.ReadAllBytes(path);
-            if (!bytes.AsSpan().StartsWith(Magic))
-            {
-                why = "the saved parse is of another format";
-                return null;
-            }
-            using var r = new PooledReader(new MemoryStream(bytes, Magic.Length, bytes.Length - Magic.Length));
+            // Only the header and the stamps are read now, the body (nodes, ...) when the command needs it: from this same
+            // file, open till then, whatever replaces it meanwhile.
+            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, bufferSize: 1 << 16);
+            var magic = new byte[Magic.Length];
+            if (file.ReadAtLeast(magic, magic.Length, throwOnEndOfStream: false) != magic.Length || !magic.AsSpan().SequenceEqual(Magic))
+                return Closed(file, "the saved parse is of another format", out why);
+            var r = new PooledReader(file);
             if (r.ReadString() != Format || r.ReadString() != key)
-            {
-                why = "xform, project.yml, a macro, the target or --vars changed";
-                return null;
-            }
+                return Closed(file, "xform, project.yml, a macro, the target or --vars changed", out why);
             var env = CacheCodec.ReadEnv(r);
             if (CacheCodec.ChangedEnv(env) is { } variable)
-            {
-                why = $"environment variable {variable} changed";
-                return null;
-            }
+                return Closed(file, $"environment variable {variable} changed", out why);
+            var changed = new List<ChangedFile>();
             if (FirstChange(r, editable, changed) is { } other)
-            {
-                why = $"{Path.GetRelativePath(shownFrom, other).Replace('\\', '/')} changed";
-                return null;
-            }
-            var generation = r.ReadString();
-            var models = r.ReadInt32();
-            var origins = new Dictionary<string, ConfigValues>(ReferenceEqualityComparer.Instance);
-            var contents = new ParsedContents(Read(r, r => ParseSnapshotCodec.ReadNode(r, origins)), Read(r, r => ParseSnapshotCodec.ReadNode(r, origins)), Read(r, ParseSnapshotCodec.ReadObject),
-                Read(r, r => KeyValuePair.Create(r.ReadString(), ParseSnapshotCodec.ReadDocs(r))), Read(r, CacheCodec.ReadWarning), ReadTemplates(r, engine), Read(r, ParseSnapshotCodec.ReadFile), models, generation);
-            foreach (var (name, value) in env) envReads[name] = value;
+                return Closed(file, $"{Path.GetRelativePath(shownFrom, other).Replace('\\', '/')} changed", out why);
+            var (generation, models) = (r.ReadString(), r.ReadInt32());
             why = "";
-            return contents;
+            return new SavedParse(generation, models, changed, env, file, r);
         }
         catch (Exception e) when (Unreadable(e))
         {
-            why = "the saved parse could not be read";
-            return null;
+            return Closed(file, "the saved parse could not be read", out why);
         }
+    }
+
+    static SavedParse? Closed(FileStream? file, string reason, out string why)
+    {
+        file?.Dispose();
+        why = reason;
+        return null;
+    }
+
+    /// <summary>A saved parse found current (<see cref="Open"/>): which one it is, the changed files to apply on top, and its body, read on demand.</summary>
+    /// <param name="file">the saved parse, read up to its body</param>
+    /// <param name="header">the reader of the header, whose texts the body's refer to</param>
+    internal sealed class SavedParse(string generation, int modelFiles, IReadOnlyList<ChangedFile> changed, IReadOnlyDictionary<string, string?> env,
+        FileStream file, PooledReader header) : IDisposable
+    {
+        public string Generation => generation;
+
+        public IReadOnlyList<ChangedFile> Changed => changed;
+
+        /// <summary>
+        /// The nodes, objects, docs, warnings, templates and files; null when the body cannot be read (a full parse then). The
+        /// environment variables templates read are added to <paramref name="envReads"/>, so the next save keeps them.
+        /// </summary>
+        public ParsedContents? Read(TemplateEngine engine, IDictionary<string, string?> envReads)
+        {
+            try
+            {
+                using (file)
+                {
+                    // in memory first: decoding from a MemoryStream is faster than through the file's buffer
+                    var bytes = new byte[file.Length - file.Position];
+                    file.ReadExactly(bytes);
+                    using var r = header.Continue(new MemoryStream(bytes));
+                    foreach (var (name, value) in env) envReads[name] = value;
+                    var origins = new Dictionary<string, ConfigValues>(ReferenceEqualityComparer.Instance);
+                    return new ParsedContents(ParseSnapshot.Read(r, r => ParseSnapshotCodec.ReadNode(r, origins)), ParseSnapshot.Read(r, r => ParseSnapshotCodec.ReadNode(r, origins)),
+                        ParseSnapshot.Read(r, ParseSnapshotCodec.ReadObject), ParseSnapshot.Read(r, r => KeyValuePair.Create(r.ReadString(), ParseSnapshotCodec.ReadDocs(r))),
+                        ParseSnapshot.Read(r, CacheCodec.ReadWarning), ParseSnapshot.ReadTemplates(r, engine), ParseSnapshot.Read(r, ParseSnapshotCodec.ReadFile), modelFiles, generation);
+                }
+            }
+            catch (Exception e) when (Unreadable(e))
+            {
+                return null;
+            }
+        }
+
+        public void Dispose() => file.Dispose();
     }
 
     /// <summary>What reading a saved file cut short or of another layout throws: the file is then not used, never an error.</summary>
@@ -270,9 +302,12 @@ internal sealed class PooledWriter(Stream output) : BinaryWriter(output, Encodin
 }
 
 /// <summary>Reads what <see cref="PooledWriter"/> wrote: a text the first time, its number afterwards.</summary>
-internal sealed class PooledReader(Stream input) : BinaryReader(input, Encoding.UTF8)
+internal sealed class PooledReader(Stream input, List<string>? seen = null) : BinaryReader(input, Encoding.UTF8)
 {
-    readonly List<string> _seen = [];
+    readonly List<string> _seen = seen ?? [];
+
+    /// <summary>Reads on from <paramref name="next"/>, with the texts read so far (the rest of a file, read into memory).</summary>
+    public PooledReader Continue(Stream next) => new(next, _seen);
 
     public override string ReadString()
     {

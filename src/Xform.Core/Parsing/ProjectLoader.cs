@@ -72,7 +72,15 @@ public sealed record LoadOptions(
 /// </summary>
 public static class ProjectLoader
 {
-    public static LoadedProject Load(LoadOptions options, ProjectConfig? project = null, List<Warning>? warnings = null)
+    public static LoadedProject Load(LoadOptions options, ProjectConfig? project = null, List<Warning>? warnings = null) =>
+        Load(Prepare(options, project, warnings));
+
+    /// <summary>
+    /// The first half of a load: the project file, packages and macro files, and whether the saved parse
+    /// holds (its header and the files' stamps checked, its body not read), so that a command can tell its outputs are
+    /// current before anything is parsed or read back (<see cref="ProjectLoad.Current"/>).
+    /// </summary>
+    public static ProjectLoad Prepare(LoadOptions options, ProjectConfig? project = null, List<Warning>? warnings = null)
     {
         warnings ??= [];
         var started = DateTime.UtcNow;
@@ -91,7 +99,21 @@ public static class ProjectLoader
                 .Select(f => new TemplateSource(f.Relative, index.Read(f, "macro"))).ToList();
             macroPackages.Add(new MacroPackage(package.Name, package == project ? MacroPackageKind.Root : MacroPackageKind.Installed, macroFiles));
         }
-        var engine = new TemplateEngine(macroPackages, options.Target.Type, project.Dispatch)
+        var key = options.PartialParsePath is null ? null
+            // FilePath is the file's name as errors show it: the key reads the file itself, wherever the command runs.
+            : PartialParseCache.KeyOf(new[] { project }.Concat(packages).Select(p => Path.Combine(p.RootDir, Path.GetFileName(p.FilePath))), macroPackages, options.Target, options.TargetFields, options.CliVars, options.Quote.Method.Module);
+        var snapshotPath = key is null ? null : ParseSnapshot.PathBeside(options.PartialParsePath!);
+        var why = "";
+        var saved = snapshotPath is null ? null : ParseSnapshot.Open(snapshotPath, key!, project.RootDir, EditableIn(project), out why);
+        return new ProjectLoad(options, project, warnings, started, sources, packages, macroPackages, key, snapshotPath, saved, why);
+    }
+
+    /// <summary>The second half: the saved parse read back (with edited model files applied), else the project parsed.</summary>
+    public static LoadedProject Load(ProjectLoad load)
+    {
+        var (options, project, warnings, started, sources, packages, key, snapshotPath, why) =
+            (load.Options, load.Project, load.Warnings, load.Started, load.Sources, load.Packages, load.Key, load.SnapshotPath, load.Why);
+        var engine = new TemplateEngine(load.MacroPackages, options.Target.Type, project.Dispatch)
         {
             DeclaredNotInstalled = PackagesFile.LikelyNames(project.RootDir).Where(n => packages.All(p => p.Name != n)).ToHashSet(StringComparer.Ordinal),
         };
@@ -101,17 +123,11 @@ public static class ProjectLoader
             WatchVolatile = options.PartialParsePath is null ? null : PartialParseCache.Volatile,
         };
 
-        var key = options.PartialParsePath is null ? null
-            // FilePath is the file's name as errors show it: the key reads the file itself, wherever the command runs.
-            : PartialParseCache.KeyOf(new[] { project }.Concat(packages).Select(p => Path.Combine(p.RootDir, Path.GetFileName(p.FilePath))), macroPackages, options.Target, options.TargetFields, options.CliVars, options.Quote.Method.Module);
-        var snapshotPath = key is null ? null : ParseSnapshot.PathBeside(options.PartialParsePath!);
-        var why = "";
-        List<ChangedFile> changed = [];
-        var restored = snapshotPath is null ? null : ParseSnapshot.TryLoad(snapshotPath, key!, engine, session.EnvReads, project.RootDir, EditableIn(project), out changed, out why);
-        if (restored is { } saved)
+        if (load.Saved is { } opened)
         {
-            if (changed.Count == 0) return Restored(saved, project, session, engine, warnings, key!, 0);
-            if (SavedParseEdits.Apply(saved, changed, project, session, snapshotPath!, out var rendered, out why) is { } edited)
+            if (opened.Read(engine, session.EnvReads) is not { } saved) why = "the saved parse could not be read";
+            else if (opened.Changed.Count == 0) return Restored(saved, project, session, engine, warnings, key!, 0);
+            else if (SavedParseEdits.Apply(saved, opened.Changed, project, session, snapshotPath!, out var rendered, out why) is { } edited)
                 return Restored(edited, project, session, engine, warnings, key!, rendered);
         }
         var parseWarningsFrom = warnings.Count;
@@ -198,7 +214,7 @@ public static class ProjectLoader
         };
     }
 
-    sealed record PackageFiles(ProjectConfig Package, ProjectFiles Files, FileIndex Index);
+    internal sealed record PackageFiles(ProjectConfig Package, ProjectFiles Files, FileIndex Index);
 
     /// <summary>One package's YAML properties, docs and nodes: one parser per resource type, in this order. Returns its YAML objects.</summary>
     static IEnumerable<ProjectObject> Parse(ProjectConfig package, ProjectConfig root, ProjectFiles files, FileIndex index, LoadOptions options,

@@ -22,7 +22,7 @@ internal sealed record ModelInputs(string Path, NodeConfig Config, RelationName 
 internal static class SavedParseEdits
 {
     const string InputsFormat = "xform model inputs 1";
-    const string EditsFormat = "xform parse edits 1";
+    const string EditsFormat = "xform parse edits 2";
 
     public static string InputsPath(string snapshotPath) => Path.Combine(Path.GetDirectoryName(snapshotPath)!, "partial_parse_models.bin");
 
@@ -107,17 +107,46 @@ internal static class SavedParseEdits
         try
         {
             using var r = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
-            if (r.ReadString() != EditsFormat || r.ReadString() != generation) return ([], null);
-            var edited = r.ReadString();
+            if (ReadIndex(r, generation) is not ({ } edited, { } files)) return ([], null);
             var edits = new Dictionary<string, Edit>(StringComparer.Ordinal);
             var origins = new Dictionary<string, ConfigValues>(StringComparer.Ordinal);
-            for (var n = r.ReadInt32(); n > 0; n--)
-                edits[r.ReadString()] = new Edit(r.ReadString(), ParseSnapshotCodec.ReadNode(r, origins), ParseSnapshotCodec.ReadTemplate(r, engine));
+            foreach (var (file, checksum) in files)
+                edits[file] = new Edit(checksum, ParseSnapshotCodec.ReadNode(r, origins), ParseSnapshotCodec.ReadTemplate(r, engine));
             return (edits, edited);
         }
         catch (Exception e) when (ParseSnapshot.Unreadable(e))
         {
             return ([], null);
+        }
+    }
+
+    /// <summary>The edits file's generation and its files with their checksums, in the order of the records after them; null: of another saved parse.</summary>
+    static (string Generation, List<(string File, string Checksum)> Files)? ReadIndex(BinaryReader r, string generation)
+    {
+        if (r.ReadString() != EditsFormat || r.ReadString() != generation) return null;
+        var edited = r.ReadString();
+        var files = new List<(string, string)>(r.ReadInt32());
+        for (var i = files.Capacity; i > 0; i--) files.Add((r.ReadString(), r.ReadString()));
+        return (edited, files);
+    }
+
+    /// <summary>
+    /// The project the saved edits make, when the files changed since the saved parse are exactly the edited files as the
+    /// edits hold them (what <see cref="Apply"/> would find without rendering anything): its generation; else null. Reads
+    /// only the edits' index, not their nodes.
+    /// </summary>
+    public static string? Unchanged(string snapshotPath, string generation, IReadOnlyList<ChangedFile> changed, string projectRoot)
+    {
+        try
+        {
+            using var r = new BinaryReader(File.OpenRead(EditsPath(snapshotPath)), Encoding.UTF8);
+            if (ReadIndex(r, generation) is not ({ } edited, { } files) || files.Count != changed.Count) return null;
+            var saved = files.ToDictionary(f => f.File, f => f.Checksum, StringComparer.Ordinal);
+            return changed.All(c => saved.GetValueOrDefault(Path.GetRelativePath(projectRoot, c.Path).Replace('\\', '/')) == c.Checksum) ? edited : null;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException || ParseSnapshot.Unreadable(e))
+        {
+            return null;
         }
     }
 
@@ -131,11 +160,16 @@ internal static class SavedParseEdits
                 w.Write(EditsFormat);
                 w.Write(generation);
                 w.Write(edited);
-                w.Write(edits.Count);
-                foreach (var (file, edit) in edits.OrderBy(e => e.Key, StringComparer.Ordinal))
+                var ordered = edits.OrderBy(e => e.Key, StringComparer.Ordinal).ToList();
+                // the index first: whether the files changed are these edits is told without reading a node
+                w.Write(ordered.Count);
+                foreach (var (file, edit) in ordered)
                 {
                     w.Write(file);
                     w.Write(edit.Checksum);
+                }
+                foreach (var (_, edit) in ordered)
+                {
                     ParseSnapshotCodec.WriteNode(w, edit.Node);
                     ParseSnapshotCodec.WriteTemplate(w, edit.Template);
                 }

@@ -1,15 +1,29 @@
+using System.Globalization;
+using Xform.Core.Artifacts;
 using Xform.Core.Compilation;
 using Xform.Core.Diagnostics;
 using Xform.Core.Project;
 
 namespace Xform.Core.Tasks;
 
+/// <summary>What a compile did: how many models and analyses it compiled, and the SQL of the only one when it compiled one.</summary>
+public sealed record CompileResult(int Models, int Analyses, string? OnlySql);
+
 /// <summary><c>xform compile</c>: renders the selected models and analyses to target/compiled and records them in manifest.json.</summary>
 public static class CompileTask
 {
-    /// <summary>The compiled models in graph order; every error of every model is reported together.</summary>
-    public static IReadOnlyList<CompiledNode> Run(Workspace workspace)
+    /// <summary>Every error of every model is reported together.</summary>
+    public static CompileResult Run(Workspace workspace)
     {
+        var selection = workspace.Options.Select.Append("\0").Concat(workspace.Options.Exclude).Append("\0").Append(workspace.Options.Selector).ToList();
+        var memo = workspace.MemoKey(workspace.Prepared.Current, "compile", selection);
+        var told = workspace.Told;
+        if (memo is not null && workspace.Timed("outputs check", () => CommandMemo.Replay(workspace.TargetDir, memo, workspace.InvocationId)) is { } facts)
+        {
+            workspace.Debug("compile: nothing changed since the same compile: its SQL files and manifest.json are current");
+            return new CompileResult(int.Parse(facts["models"], CultureInfo.InvariantCulture), int.Parse(facts["analyses"], CultureInfo.InvariantCulture),
+                facts.TryGetValue("only", out var only) ? File.ReadAllText(Path.Combine(workspace.TargetDir, only)) : null);
+        }
         _ = workspace.Graph; // parsed and built first, so the timing of the selection is its own
         var models = workspace.Timed("select", () => workspace.Selected(ResourceType.Model, ResourceType.Analysis));
         var compiler = new Compiler(workspace.Loaded, workspace.Graph, workspace.Adapter.External, workspace.DeferredFor(models), workspace.Adapter.Open)
@@ -39,7 +53,23 @@ public static class CompileTask
             reuse.Save(workspace.Loaded.Session.EnvReads, workspace.Manifest.Nodes.Keys.ToHashSet(StringComparer.Ordinal));
             workspace.Debug($"partial compile: reused the SQL of {reuse.Counts.Reused} of {reuse.Counts.Reused + reuse.Counts.Rendered} models");
         }
-        workspace.WriteManifest(result.ToDictionary(c => c.Node.UniqueId, c => c.Sql));
-        return result;
+        var manifestKey = workspace.WriteManifest(result.ToDictionary(c => c.Node.UniqueId, c => c.Sql));
+        var analyses = result.Count(c => c.Node.ResourceType == ResourceType.Analysis);
+        var done = new CompileResult(result.Count - analyses, analyses, workspace.Options.Select.Count > 0 && result.Count == 1 ? result[0].Sql : null);
+        // Kept for the next compile when nothing but the project and this command's flags made these files.
+        memo = workspace.MemoKey(workspace.Loaded.SavedParseGeneration, "compile", selection);
+        if (memo is not null && manifestKey is not null && !compiler.ReadOutside && workspace.Told == told)
+        {
+            var paths = result.Select(c => files.CompiledPath(c.Node)).ToList();
+            var reported = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["models"] = done.Models.ToString(CultureInfo.InvariantCulture),
+                ["analyses"] = done.Analyses.ToString(CultureInfo.InvariantCulture),
+            };
+            if (done.OnlySql is not null) reported["only"] = Path.GetRelativePath(workspace.TargetDir, paths[0]);
+            CommandMemo.Save(workspace.TargetDir, memo, manifestKey, workspace.Loaded.Session.EnvReads, paths, reported);
+        }
+        else CommandMemo.Forget(workspace.TargetDir);
+        return done;
     }
 }

@@ -63,7 +63,10 @@ public sealed class Workspace : IDisposable
     readonly AdapterFactory _adapters;
     readonly Action<Warning> _warn;
     readonly Action<string> _log;
+    readonly Action<string> _debug;
     readonly List<Warning> _warnings = [];
+    int _told;
+    ProjectLoad? _prepared;
     ProjectConfig? _project;
     TargetConfig? _target;
     IAdapter? _adapter;
@@ -77,8 +80,17 @@ public sealed class Workspace : IDisposable
     {
         Options = options;
         _adapters = adapters;
-        _warn = warn;
-        _log = log;
+        _warn = w =>
+        {
+            Interlocked.Increment(ref _told);
+            warn(w);
+        };
+        _log = line =>
+        {
+            Interlocked.Increment(ref _told);
+            log(line);
+        };
+        _debug = log;
         ProjectDir = Path.GetFullPath(options.ProjectDir is { Length: > 0 } p ? p : ".");
         CheckOptions();
     }
@@ -152,13 +164,32 @@ public sealed class Workspace : IDisposable
     public IReadOnlyDictionary<string, object?> CliVars => _cliVars ??= VarsParser.Parse(Options.Vars);
 
     /// <summary>The parsed project. Needs the target (for the adapter's macros and target.*).</summary>
-    public LoadedProject Loaded => _loaded ??= Flushed(Reported(Timed("parse", () => ProjectLoader.Load(
+    public LoadedProject Loaded => _loaded ??= Flushed(Reported(Timed("parse", () => ProjectLoader.Load(Prepared))));
+
+    /// <summary>The load's first half: the project's macros read, and whether the saved parse holds (<see cref="ProjectLoad.Current"/>).</summary>
+    public ProjectLoad Prepared => _prepared ??= Flushed(Timed("macros and saved parse check", () => ProjectLoader.Prepare(
         new LoadOptions(ProjectDir, Options.Threads is int t and >= 1 ? Target with { Threads = t } : Target, CliVars, Adapter.Macros, Adapter.Quote, _log)
         {
             Invocation = Invocation,
             TargetFields = Adapter.TargetFields,
             PartialParsePath = PartialParse ? PartialParsePath : null,
-        }, Project, _warnings))));
+        }, Project, _warnings)));
+
+    /// <summary>How many warnings and log lines (not --debug's) the command has printed so far.</summary>
+    public int Told => Volatile.Read(ref _told);
+
+    /// <summary>
+    /// The key under which this command (<paramref name="command"/>, with <paramref name="inputs"/> beyond its flags) finds
+    /// its outputs current (<see cref="CommandMemo"/>) for the saved parse <paramref name="generation"/>; null: not to be kept
+    /// (no saved parse, --state or --defer, which read another project's artifacts).
+    /// </summary>
+    internal string? MemoKey(string? generation, string command, IEnumerable<string?> inputs)
+    {
+        if (Options.StateDir is { Length: > 0 } || Options.Defer || generation is null) return null;
+        var selectors = Path.Combine(ProjectDir, SelectorsFile.FileName);
+        return CommandMemo.Key(command, generation, new[] { ManifestReuse.Flags(Invocation.Flags), File.Exists(selectors) ? File.ReadAllText(selectors) : null }
+            .Concat(inputs));
+    }
 
     /// <summary>With --debug, what partial parsing reused (as dbt's debug log says it).</summary>
     LoadedProject Reported(LoadedProject loaded)
@@ -180,14 +211,14 @@ public sealed class Workspace : IDisposable
         if (!Options.Debug) return run();
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var result = run();
-        _log($"timing: {stage} {watch.Elapsed.TotalMilliseconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture)} ms");
+        _debug($"timing: {stage} {watch.Elapsed.TotalMilliseconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture)} ms");
         return result;
     }
 
     /// <summary>A line for --debug only.</summary>
     public void Debug(string message)
     {
-        if (Options.Debug) _log(message);
+        if (Options.Debug) _debug(message);
     }
 
     public DependencyGraph Graph => _graph ??= BuildGraph();
@@ -309,15 +340,15 @@ public sealed class Workspace : IDisposable
     public IReadOnlyDictionary<string, RelationName>? DeferredFor(IEnumerable<Node> selected) =>
         Defer() is { } defer ? Planner.Deferred(Manifest, selected.Select(n => n.UniqueId).ToHashSet(StringComparer.Ordinal), defer with { CheckRead = null }) : null;
 
-    /// <summary>Writes target/manifest.json, with the compiled code of the nodes compiled in this command.</summary>
-    public void WriteManifest(IReadOnlyDictionary<string, string>? compiled = null)
+    /// <summary>Writes target/manifest.json, with the compiled code of the nodes compiled in this command; returns the key it is noted with (<see cref="ManifestReuse"/>).</summary>
+    public string? WriteManifest(IReadOnlyDictionary<string, string>? compiled = null)
     {
         var (loaded, graph) = (Loaded, Graph);
-        Timed("manifest.json", () =>
+        return Timed("manifest.json", () =>
         {
-            if (ManifestWriter.Write(TargetDir, loaded, graph, compiled ?? new Dictionary<string, string>(), InvocationId, debug: Debug))
-                Debug("manifest.json: the file of the command before holds the same project: only its metadata were written");
-            return 0;
+            var (reused, key) = ManifestWriter.Write(TargetDir, loaded, graph, compiled ?? new Dictionary<string, string>(), InvocationId, debug: Debug);
+            if (reused) Debug("manifest.json: the file of the command before holds the same project: only its metadata were written");
+            return key;
         });
     }
 
@@ -350,6 +381,7 @@ public sealed class Workspace : IDisposable
     {
         // The saved parse is written while the command runs; the next command must find all of it.
         if (_loaded?.Saving is { } saving && saving.GetAwaiter().GetResult() is { } notSaved) Debug($"partial parse: this parse is not saved whole: {notSaved}");
+        _prepared?.Dispose();
         _adapter?.Dispose();
     }
 }

@@ -1,0 +1,41 @@
+using System.Globalization;
+using Xform.Core.Artifacts;
+using Xform.Core.Project;
+
+namespace Xform.Core.Tasks;
+
+/// <summary>How many nodes of each resource type (enabled) and macros a project has: what <c>parse</c> and <c>build</c> report.</summary>
+public sealed record ProjectCounts(IReadOnlyDictionary<ResourceType, int> Nodes, int Macros)
+{
+    public static ProjectCounts Of(Manifest manifest) =>
+        new(Enum.GetValues<ResourceType>().ToDictionary(t => t, t => manifest.Of(t).Count()), manifest.Macros.Count);
+
+    public int this[ResourceType type] => Nodes.GetValueOrDefault(type);
+}
+
+/// <summary><c>xform parse</c>: the project parsed (or the saved parse read back), its graph checked, manifest.json written.</summary>
+public static class ParseTask
+{
+    public static ProjectCounts Run(Workspace workspace)
+    {
+        var memo = workspace.MemoKey(workspace.Prepared.Current, "parse", []);
+        var told = workspace.Told;
+        if (memo is not null && workspace.Timed("outputs check", () => CommandMemo.Replay(workspace.TargetDir, memo, workspace.InvocationId)) is { } facts)
+        {
+            workspace.Debug("parse: nothing changed since the same parse: manifest.json is current");
+            return new ProjectCounts(Enum.GetValues<ResourceType>().ToDictionary(t => t, t => int.Parse(facts[t.ToString()], CultureInfo.InvariantCulture)),
+                int.Parse(facts["macros"], CultureInfo.InvariantCulture));
+        }
+        var counts = ProjectCounts.Of(workspace.Manifest); // the graph built: a cycle is the parse's error
+        var manifestKey = workspace.WriteManifest();
+        memo = workspace.MemoKey(workspace.Loaded.SavedParseGeneration, "parse", []);
+        if (memo is not null && manifestKey is not null && workspace.Told == told)
+        {
+            var reported = counts.Nodes.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value.ToString(CultureInfo.InvariantCulture), StringComparer.Ordinal);
+            reported["macros"] = counts.Macros.ToString(CultureInfo.InvariantCulture);
+            CommandMemo.Save(workspace.TargetDir, memo, manifestKey, workspace.Loaded.Session.EnvReads, [], reported);
+        }
+        else CommandMemo.Forget(workspace.TargetDir);
+        return counts;
+    }
+}
