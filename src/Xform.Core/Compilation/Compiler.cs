@@ -46,6 +46,8 @@ public sealed partial class Compiler(LoadedProject project, DependencyGraph grap
             ConfigValues? macroConfig = null;
             var (sql, ephemerals) = node.TestMetadata is null ? Render(node, isIncremental, batch) : RenderGenericTest(node, out macroConfig);
             if (ephemerals.Count > 0) sql = InjectCtes(sql, OrderEphemerals(ephemerals));
+            if (node.Config.Hooks("pre-hook").Count == 0 && node.Config.Hooks("post-hook").Count == 0)
+                return new CompiledNode(WithMacroConfig(node, macroConfig), sql, [], []);
             var globals = Watched(Globals(node, isIncremental, [], batch));
             var pre = Hooks(node, "pre-hook", globals);
             var post = Hooks(node, "post-hook", globals);

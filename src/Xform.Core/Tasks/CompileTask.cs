@@ -24,12 +24,14 @@ public static class CompileTask
             return new CompileResult(int.Parse(facts["models"], CultureInfo.InvariantCulture), int.Parse(facts["analyses"], CultureInfo.InvariantCulture),
                 facts.TryGetValue("only", out var only) ? File.ReadAllText(Path.Combine(workspace.TargetDir, only)) : null);
         }
+        // The saved SQL is read while the project is read back or parsed (the key is the saved parse's, known already).
+        var saved = workspace.Prepared.Key is { } key ? Task.Run(() => CompiledSqlCache.Open(Path.Combine(workspace.TargetDir, "partial_compile.bin"), key)) : null;
         _ = workspace.Graph; // parsed and built first, so the timing of the selection is its own
         var models = workspace.Timed("select", () => workspace.Selected(ResourceType.Model, ResourceType.Analysis));
         var compiler = new Compiler(workspace.Loaded, workspace.Graph, workspace.Adapter.External, workspace.DeferredFor(models), workspace.Adapter.Open)
         {
             EmptyInputs = workspace.Options.Empty ? workspace.Adapter.Dialect.EmptySubquery : null,
-            Reuse = workspace.Loaded.PartialParseKey is { } key ? CompiledSqlCache.Open(Path.Combine(workspace.TargetDir, "partial_compile.bin"), key) : null,
+            Reuse = saved?.GetAwaiter().GetResult(),
         };
         var files = new SqlFileWriter(workspace.TargetDir, workspace.Project.Name);
         var errors = new List<XformException>();
