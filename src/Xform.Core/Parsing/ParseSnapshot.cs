@@ -240,23 +240,59 @@ internal static class ParseSnapshot
     /// <summary>
     /// The first file changed (its path), or folder whose files were added or deleted (its path), of those the saved parse
     /// listed; or null. A changed file that <paramref name="editable"/> accepts is added to <paramref name="changed"/> instead.
+    /// The folders are listed and the files compared on every core (50,000 files: a stat each), then judged in order.
     /// </summary>
     static string? FirstChange(BinaryReader r, Func<string, bool> editable, List<ChangedFile> changed)
     {
-        for (var folders = r.ReadInt32(); folders > 0; folders--)
+        // a folder the parse found missing has no files (null)
+        var folders = new (string Dir, FileStamp[]? Files)[r.ReadInt32()];
+        for (var f = 0; f < folders.Length; f++)
         {
             var dir = r.ReadString();
             var count = r.ReadInt32();
-            var now = ProjectFiles.List(dir);
-            if ((now?.Length ?? -1) != count) return dir;
-            for (var i = 0; i < count; i++)
+            var files = count < 0 ? null : new FileStamp[count];
+            for (var i = 0; i < count; i++) files![i] = new FileStamp(r.ReadString(), r.ReadInt64(), r.ReadInt64(), r.ReadString());
+            folders[f] = (dir, files);
+        }
+        var listed = new string[]?[folders.Length];
+        var unlisted = new bool[folders.Length];
+        Parallel.For(0, folders.Length, f =>
+        {
+            try
             {
-                var stamp = new FileStamp(r.ReadString(), r.ReadInt64(), r.ReadInt64(), r.ReadString());
-                if (now![i] != stamp.Path) return dir;
-                var (same, text) = Compare(stamp);
+                listed[f] = ProjectFiles.List(folders[f].Dir);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                unlisted[f] = true; // gone or unreadable while listed: changed
+            }
+        });
+        var all = folders.SelectMany(f => f.Files ?? []).ToArray();
+        var compared = new (bool Same, string? Text)[all.Length];
+        Parallel.For(0, all.Length, i =>
+        {
+            try
+            {
+                compared[i] = Compare(all[i]);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                compared[i] = (false, null); // gone or unreadable since the listing: a full parse
+            }
+        });
+        var at = 0;
+        for (var f = 0; f < folders.Length; f++)
+        {
+            var (dir, files) = folders[f];
+            var now = listed[f];
+            if (unlisted[f] || (now?.Length ?? -1) != (files?.Length ?? -1)) return dir;
+            for (var i = 0; i < (files?.Length ?? 0); i++, at++)
+            {
+                if (now![i] != files![i].Path) return dir;
+                var (same, text) = compared[at];
                 if (same) continue;
-                if (text is null || !editable(stamp.Path)) return stamp.Path;
-                changed.Add(new ChangedFile(stamp.Path, text, FileIndex.Checksum(text)));
+                if (text is null || !editable(files[i].Path)) return files[i].Path;
+                changed.Add(new ChangedFile(files[i].Path, text, FileIndex.Checksum(text)));
             }
         }
         return null;
