@@ -14,6 +14,8 @@ public static class Planner
     public static IReadOnlyList<Node> Select(DependencyGraph graph, PlanRequest request, IStateComparison? state)
     {
         var manifest = graph.Manifest;
+        if (request.Only is null && request.Spec is null && request.Select.Count == 0 && request.Exclude.Count == 0)
+            return graph.OrderedNodes.Where(n => request.Types.Count == 0 || request.Types.Contains(n.ResourceType)).ToList(); // everything
         HashSet<string> ids;
         if (request.Only is { } only)
         {
@@ -32,7 +34,7 @@ public static class Planner
             var excluded = request.Exclude.Count > 0 ? selector.Matching(request.Exclude, "--exclude", request.Warn) : [];
             ids.ExceptWith(excluded);
             // Exposures, metrics, ... that a selector matched are not graph nodes: ls lists them, nothing builds them.
-            ids.RemoveWhere(id => !manifest.Nodes.ContainsKey(id));
+            if (manifest.Objects.Count > 0) ids.RemoveWhere(id => !manifest.Nodes.ContainsKey(id));
             // dbt's eager indirect selection, both ways: a test goes out with any node it reads that is excluded
             // (`test --exclude orders` skips the tests of orders), and comes along with any node it reads that is selected.
             bool ExcludedIndirectly(Node test) => excluded.Count > 0 && test.DependsOn.Any(excluded.Contains);
@@ -48,8 +50,11 @@ public static class Planner
                 else if (request.Types.Contains(ResourceType.UnitTest) && request.Select.Count > 0 && ids.Contains(model)) ids.Add(unit.UniqueId);
             }
         }
-        return graph.Order.Where(ids.Contains).Select(id => manifest.Nodes[id])
-            .Where(n => request.Types.Count == 0 || request.Types.Contains(n.ResourceType)).ToList();
+        var chosen = new List<Node>(ids.Count);
+        for (var k = 0; k < graph.Order.Count; k++)
+            if ((request.Types.Count == 0 || request.Types.Contains(graph.OrderedNodes[k].ResourceType)) && ids.Contains(graph.Order[k]))
+                chosen.Add(graph.OrderedNodes[k]);
+        return chosen;
     }
 
     /// <summary>The plan of a command that builds or tests: the executable nodes of the selection, what is deferred, what waits for which tests.</summary>

@@ -140,5 +140,8 @@ public sealed class NodeConfig : ValueMap
 
     public string Materialized => GetString("materialized") ?? "view";
     public bool Enabled => GetBool("enabled", true);
-    public IReadOnlyList<string> Tags => GetStrings("tags");
+    IReadOnlyList<string>? _tags;
+
+    /// <summary>The tags, converted once (a selection by tag reads them of every node; so does the manifest).</summary>
+    public IReadOnlyList<string> Tags => _tags ??= GetStrings("tags");
 }

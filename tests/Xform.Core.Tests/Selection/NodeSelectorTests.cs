@@ -46,6 +46,12 @@ public class NodeSelectorTests
     [TestCase("*t*_*", "int_ab stg_a stg_b")]
     [TestCase("proj.*.s*", "side stg_a stg_b")]
     [TestCase("2+int_ab+1", "fct int_ab raw stg_a stg_b")]
+    // several matches walked at once: what any of them reaches within the depth
+    [TestCase("tag:nightly+1", "int_ab raw stg_a stg_b")]
+    [TestCase("1+tag:nightly", "raw stg_a")]
+    [TestCase("stg_*+1", "int_ab side stg_a stg_b")]
+    [TestCase("1+stg_*+1", "int_ab raw side stg_a stg_b")]
+    [TestCase("other fct+ stg_b+1", "fct int_ab other side stg_b")]
     [TestCase("file:fct.sql", "fct")]
     [TestCase("file:stg_?", "stg_a stg_b")]
     [TestCase("fct.sql", "fct")]
