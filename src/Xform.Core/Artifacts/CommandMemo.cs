@@ -48,12 +48,9 @@ internal static class CommandMemo
             var changed = 0;
             Parallel.ForEach(files, (file, state) =>
             {
-                var info = new FileInfo(Path.Combine(targetDir, file.Path));
-                if (!info.Exists || info.Length != file.Size || info.LastWriteTimeUtc.Ticks != file.Modified)
-                {
-                    Interlocked.Increment(ref changed);
-                    state.Stop();
-                }
+                if (Same(Path.Combine(targetDir, file.Path), file.Size, file.Modified)) return;
+                Interlocked.Increment(ref changed);
+                state.Stop();
             });
             return changed == 0 && ManifestWriter.Refresh(targetDir, manifestKey, invocationId) ? facts : null;
         }
@@ -63,22 +60,41 @@ internal static class CommandMemo
         }
     }
 
+    /// <summary>Whether a file is still as it was written (its size and time); one that cannot be read is not.</summary>
+    static bool Same(string path, long size, long modified)
+    {
+        try
+        {
+            var info = new FileInfo(path);
+            return info.Exists && info.Length == size && info.LastWriteTimeUtc.Ticks == modified;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Notes the command just run: its key, its manifest's key, the environment variables it read, the files it wrote (full paths under <paramref name="targetDir"/>) and what it reported.</summary>
     public static void Save(string targetDir, string key, string manifestKey, IReadOnlyDictionary<string, string?> env, IReadOnlyCollection<string> files,
         IReadOnlyDictionary<string, string> facts)
     {
         var stamps = new (string Path, long Size, long Modified)[files.Count];
-        try
+        var gone = 0;
+        Parallel.ForEach(files.Select((file, i) => (file, i)), item =>
         {
-            Parallel.ForEach(files.Select((file, i) => (file, i)), item =>
+            try
             {
                 var info = new FileInfo(item.file);
                 stamps[item.i] = (Path.GetRelativePath(targetDir, item.file), info.Length, info.LastWriteTimeUtc.Ticks);
-            });
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or AggregateException)
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Interlocked.Increment(ref gone);
+            }
+        });
+        if (gone > 0)
         {
-            Forget(targetDir); // a file gone already: nothing to keep
+            Forget(targetDir); // a file gone already (another command at work): nothing to keep
             return;
         }
         CacheCodec.WriteFile(Path.Combine(targetDir, FileName), w =>
