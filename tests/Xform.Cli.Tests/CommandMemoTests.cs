@@ -199,6 +199,18 @@ public class CommandMemoTests
     }
 
     [Test]
+    public void A_run_in_between_rewrites_the_manifest_so_the_next_compile_is_full_and_the_one_after_stops()
+    {
+        using var p = Project();
+        Run(p, "compile");
+        var expected = Outputs(p);
+        Run(p, "run"); // writes its own manifest.json (and the same compiled files)
+        Assert.That(Run(p, "compile", "--debug").All, Does.Not.Contain(Kept));
+        Assert.That(Outputs(p), Is.EqualTo(expected));
+        Assert.That(Run(p, "compile", "--debug").All, Does.Contain(Kept));
+    }
+
+    [Test]
     public void A_cycle_is_reported_each_time()
     {
         using var p = Project();
