@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using Xform.Core.Parsing;
 
@@ -19,13 +18,8 @@ internal static class CommandMemo
     const string Format = "xform command memo 1";
 
     /// <summary>The key of a command: what it is and everything its outputs depend on, but the project (<paramref name="generation"/>).</summary>
-    public static string Key(string command, string generation, IEnumerable<string?> inputs)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var text in new[] { command, generation }.Concat(inputs))
-            hash.AppendData(Encoding.UTF8.GetBytes((text ?? "\u0001") + "\0"));
-        return Convert.ToHexString(hash.GetHashAndReset());
-    }
+    public static string Key(string command, string generation, IEnumerable<string?> inputs) =>
+        CacheCodec.KeyOf(new[] { command, generation }.Concat(inputs));
 
     /// <summary>
     /// What the command with <paramref name="key"/> reported the last time, when every output it wrote is still as it left
@@ -54,7 +48,7 @@ internal static class CommandMemo
             });
             return changed == 0 && ManifestWriter.Refresh(targetDir, manifestKey, invocationId) ? facts : null;
         }
-        catch (Exception e) when (ParseSnapshot.Unreadable(e))
+        catch (Exception e) when (CacheCodec.Unreadable(e))
         {
             return null;
         }

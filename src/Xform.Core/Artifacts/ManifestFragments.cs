@@ -46,7 +46,7 @@ internal sealed class ManifestFragments : IDisposable
             for (var n = r.ReadInt32(); n > 0; n--) previous[r.ReadString()] = (r.ReadString(), r.ReadInt64(), r.ReadInt32());
             return new ManifestFragments(previous, new FileStream(manifest.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20), loaded.EditedNodes);
         }
-        catch (Exception e) when (e is IOException or EndOfStreamException or UnauthorizedAccessException)
+        catch (Exception e) when (CacheCodec.Unreadable(e))
         {
             return none;
         }

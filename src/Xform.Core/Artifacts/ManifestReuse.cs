@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using Xform.Core.Parsing;
 
@@ -24,19 +23,8 @@ internal static class ManifestReuse
         loaded.SavedParseGeneration is { } generation ? Key(generation, loaded.Session.Invocation.Flags, compiledCode) : null;
 
     /// <summary>The key of the saved parse <paramref name="generation"/>'s manifest written with these flags and compiled code.</summary>
-    public static string Key(string generation, IReadOnlyDictionary<string, object?> flags, IReadOnlyDictionary<string, string> compiledCode)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        void Add(string? text) => hash.AppendData(Encoding.UTF8.GetBytes((text ?? "\u0001") + "\0"));
-        Add(generation);
-        Add(Flags(flags));
-        foreach (var (id, sql) in compiledCode.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-        {
-            Add(id);
-            Add(sql);
-        }
-        return Convert.ToHexString(hash.GetHashAndReset());
-    }
+    public static string Key(string generation, IReadOnlyDictionary<string, object?> flags, IReadOnlyDictionary<string, string> compiledCode) =>
+        CacheCodec.KeyOf(new[] { generation, Flags(flags) }.Concat(compiledCode.OrderBy(kv => kv.Key, StringComparer.Ordinal).SelectMany(kv => new[] { kv.Key, kv.Value })));
 
     /// <summary>The flags a command's artifacts show (not those that change only what it prints), as one text.</summary>
     public static string Flags(IReadOnlyDictionary<string, object?> flags) => string.Join("\n", flags.OrderBy(kv => kv.Key, StringComparer.Ordinal)

@@ -54,7 +54,7 @@ public sealed class CompiledSqlCache
             for (var n = reader.ReadInt32(); n > 0; n--) entries[reader.ReadString()] = (reader.ReadString(), reader.ReadString());
             return new CompiledSqlCache(path, key, entries, env);
         }
-        catch (Exception e) when (e is IOException or EndOfStreamException or FormatException or UnauthorizedAccessException)
+        catch (Exception e) when (CacheCodec.Unreadable(e))
         {
             return empty;
         }

@@ -172,7 +172,7 @@ internal static class ParseSnapshot
             why = "";
             return new SavedParse(generation, models, changed, env, file, r);
         }
-        catch (Exception e) when (Unreadable(e))
+        catch (Exception e) when (CacheCodec.Unreadable(e))
         {
             return Closed(file, "the saved parse could not be read", out why);
         }
@@ -216,7 +216,7 @@ internal static class ParseSnapshot
                         ParseSnapshot.Read(r, CacheCodec.ReadWarning), ParseSnapshot.ReadTemplates(r, engine), ParseSnapshot.Read(r, ParseSnapshotCodec.ReadFile), modelFiles, generation);
                 }
             }
-            catch (Exception e) when (Unreadable(e))
+            catch (Exception e) when (CacheCodec.Unreadable(e))
             {
                 return null;
             }
@@ -224,10 +224,6 @@ internal static class ParseSnapshot
 
         public void Dispose() => file.Dispose();
     }
-
-    /// <summary>What reading a saved file cut short or of another layout throws: the file is then not used, never an error.</summary>
-    internal static bool Unreadable(Exception e) => e is IOException or EndOfStreamException or FormatException or InvalidDataException
-        or UnauthorizedAccessException or InvalidCastException or ArgumentException;
 
     static Dictionary<string, CompiledTemplate> ReadTemplates(BinaryReader r, TemplateEngine engine)
     {

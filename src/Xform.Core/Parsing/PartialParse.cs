@@ -85,7 +85,7 @@ internal sealed class PartialParseCache
             }
             return new(path, key, entries, env, null);
         }
-        catch (Exception e) when (e is IOException or EndOfStreamException or FormatException or InvalidDataException or UnauthorizedAccessException)
+        catch (Exception e) when (CacheCodec.Unreadable(e))
         {
             return new(path, key, [], [], "the saved parse could not be read");
         }

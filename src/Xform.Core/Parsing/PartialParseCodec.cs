@@ -68,6 +68,18 @@ internal static class CacheCodec
         }
     }
 
+    /// <summary>What reading a saved file cut short or of another layout throws: the file is then not used, never an error.</summary>
+    public static bool Unreadable(Exception e) => e is IOException or EndOfStreamException or FormatException or InvalidDataException
+        or UnauthorizedAccessException or InvalidCastException or ArgumentException;
+
+    /// <summary>A key of texts, in order (null told apart from any text), as hex: what a saved file is valid for.</summary>
+    public static string KeyOf(IEnumerable<string?> texts)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var text in texts) hash.AppendData(Encoding.UTF8.GetBytes((text ?? "\u0001") + "\0"));
+        return Convert.ToHexString(hash.GetHashAndReset());
+    }
+
     /// <summary>Deletes a cache file that no longer holds; one that cannot be deleted is told stale by its key or stamps next time.</summary>
     public static void DeleteFile(string path)
     {

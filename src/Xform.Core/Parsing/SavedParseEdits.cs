@@ -90,7 +90,7 @@ internal static class SavedParseEdits
             }
             return found;
         }
-        catch (Exception e) when (ParseSnapshot.Unreadable(e))
+        catch (Exception e) when (CacheCodec.Unreadable(e))
         {
             return null;
         }
@@ -114,7 +114,7 @@ internal static class SavedParseEdits
                 edits[file] = new Edit(checksum, ParseSnapshotCodec.ReadNode(r, origins), ParseSnapshotCodec.ReadTemplate(r, engine));
             return (edits, edited);
         }
-        catch (Exception e) when (ParseSnapshot.Unreadable(e))
+        catch (Exception e) when (CacheCodec.Unreadable(e))
         {
             return ([], null);
         }
@@ -144,7 +144,7 @@ internal static class SavedParseEdits
             var saved = files.ToDictionary(f => f.File, f => f.Checksum, StringComparer.Ordinal);
             return changed.All(c => saved.GetValueOrDefault(Path.GetRelativePath(projectRoot, c.Path).Replace('\\', '/')) == c.Checksum) ? edited : null;
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException || ParseSnapshot.Unreadable(e))
+        catch (Exception e) when (CacheCodec.Unreadable(e))
         {
             return null;
         }
