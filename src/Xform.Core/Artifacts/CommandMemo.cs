@@ -42,7 +42,7 @@ internal static class CommandMemo
             var changed = 0;
             Parallel.ForEach(files, (file, state) =>
             {
-                if (Same(Path.Combine(targetDir, file.Path), file.Size, file.Modified)) return;
+                if (Stamp(Path.Combine(targetDir, file.Path)) == (file.Size, file.Modified)) return;
                 Interlocked.Increment(ref changed);
                 state.Stop();
             });
@@ -54,17 +54,17 @@ internal static class CommandMemo
         }
     }
 
-    /// <summary>Whether a file is still as it was written (its size and time); one that cannot be read is not.</summary>
-    static bool Same(string path, long size, long modified)
+    /// <summary>A file's size and time (what tells it changed since it was written); null when it is gone or cannot be read.</summary>
+    static (long Size, long Modified)? Stamp(string path)
     {
         try
         {
             var info = new FileInfo(path);
-            return info.Exists && info.Length == size && info.LastWriteTimeUtc.Ticks == modified;
+            return info.Exists ? (info.Length, info.LastWriteTimeUtc.Ticks) : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return false;
+            return null;
         }
     }
 
@@ -76,15 +76,8 @@ internal static class CommandMemo
         var gone = 0;
         Parallel.ForEach(files.Select((file, i) => (file, i)), item =>
         {
-            try
-            {
-                var info = new FileInfo(item.file);
-                stamps[item.i] = (Path.GetRelativePath(targetDir, item.file), info.Length, info.LastWriteTimeUtc.Ticks);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                Interlocked.Increment(ref gone);
-            }
+            if (Stamp(item.file) is var (size, modified)) stamps[item.i] = (Path.GetRelativePath(targetDir, item.file), size, modified);
+            else Interlocked.Increment(ref gone);
         });
         if (gone > 0)
         {

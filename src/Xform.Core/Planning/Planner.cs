@@ -14,8 +14,9 @@ public static class Planner
     public static IReadOnlyList<Node> Select(DependencyGraph graph, PlanRequest request, IStateComparison? state)
     {
         var manifest = graph.Manifest;
+        bool Wanted(Node n) => request.Types.Count == 0 || request.Types.Contains(n.ResourceType);
         if (request.Only is null && request.Spec is null && request.Select.Count == 0 && request.Exclude.Count == 0)
-            return graph.OrderedNodes.Where(n => request.Types.Count == 0 || request.Types.Contains(n.ResourceType)).ToList(); // everything
+            return graph.OrderedNodes.Where(Wanted).ToList(); // everything
         HashSet<string> ids;
         if (request.Only is { } only)
         {
@@ -52,7 +53,7 @@ public static class Planner
         }
         var chosen = new List<Node>(ids.Count);
         for (var k = 0; k < graph.Order.Count; k++)
-            if ((request.Types.Count == 0 || request.Types.Contains(graph.OrderedNodes[k].ResourceType)) && ids.Contains(graph.Order[k]))
+            if (Wanted(graph.OrderedNodes[k]) && ids.Contains(graph.Order[k]))
                 chosen.Add(graph.OrderedNodes[k]);
         return chosen;
     }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Xform.Core.Artifacts;
 using Xform.Core.Compilation;
 using Xform.Core.Diagnostics;
 using Xform.Core.Project;
@@ -15,10 +14,9 @@ public static class CompileTask
     /// <summary>Every error of every model is reported together.</summary>
     public static CompileResult Run(Workspace workspace)
     {
-        var selection = workspace.Options.Select.Append("\0").Concat(workspace.Options.Exclude).Append("\0").Append(workspace.Options.Selector).ToList();
-        var memo = workspace.MemoKey(workspace.Prepared.Current, "compile", selection);
-        var told = workspace.Told;
-        if (memo is not null && workspace.Timed("outputs check", () => CommandMemo.Replay(workspace.TargetDir, memo, workspace.InvocationId)) is { } facts)
+        var outputs = new CommandOutputs(workspace, "compile",
+            workspace.Options.Select.Append("\0").Concat(workspace.Options.Exclude).Append("\0").Append(workspace.Options.Selector));
+        if (outputs.Replay() is { } facts)
         {
             workspace.Debug("compile: nothing changed since the same compile: its SQL files and manifest.json are current");
             return new CompileResult(int.Parse(facts["models"], CultureInfo.InvariantCulture), int.Parse(facts["analyses"], CultureInfo.InvariantCulture),
@@ -58,20 +56,14 @@ public static class CompileTask
         var manifestKey = workspace.WriteManifest(result.ToDictionary(c => c.Node.UniqueId, c => c.Sql));
         var analyses = result.Count(c => c.Node.ResourceType == ResourceType.Analysis);
         var done = new CompileResult(result.Count - analyses, analyses, workspace.Options.Select.Count > 0 && result.Count == 1 ? result[0].Sql : null);
-        // Kept for the next compile when nothing but the project and this command's flags made these files.
-        memo = workspace.MemoKey(workspace.Loaded.SavedParseGeneration, "compile", selection);
-        if (memo is not null && manifestKey is not null && !compiler.ReadOutside && workspace.Told == told)
+        var paths = result.Select(c => files.CompiledPath(c.Node)).ToList();
+        var reported = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            var paths = result.Select(c => files.CompiledPath(c.Node)).ToList();
-            var reported = new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                ["models"] = done.Models.ToString(CultureInfo.InvariantCulture),
-                ["analyses"] = done.Analyses.ToString(CultureInfo.InvariantCulture),
-            };
-            if (done.OnlySql is not null) reported["only"] = Path.GetRelativePath(workspace.TargetDir, paths[0]);
-            CommandMemo.Save(workspace.TargetDir, memo, manifestKey, workspace.Loaded.Session.EnvReads, paths, reported);
-        }
-        else CommandMemo.Forget(workspace.TargetDir);
+            ["models"] = done.Models.ToString(CultureInfo.InvariantCulture),
+            ["analyses"] = done.Analyses.ToString(CultureInfo.InvariantCulture),
+        };
+        if (done.OnlySql is not null) reported["only"] = Path.GetRelativePath(workspace.TargetDir, paths[0]);
+        outputs.Keep(manifestKey, pure: !compiler.ReadOutside, paths, reported);
         return done;
     }
 }

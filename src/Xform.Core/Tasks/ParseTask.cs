@@ -1,5 +1,4 @@
 using System.Globalization;
-using Xform.Core.Artifacts;
 using Xform.Core.Project;
 
 namespace Xform.Core.Tasks;
@@ -18,9 +17,8 @@ public static class ParseTask
 {
     public static ProjectCounts Run(Workspace workspace)
     {
-        var memo = workspace.MemoKey(workspace.Prepared.Current, "parse", []);
-        var told = workspace.Told;
-        if (memo is not null && workspace.Timed("outputs check", () => CommandMemo.Replay(workspace.TargetDir, memo, workspace.InvocationId)) is { } facts)
+        var outputs = new CommandOutputs(workspace, "parse", []);
+        if (outputs.Replay() is { } facts)
         {
             workspace.Debug("parse: nothing changed since the same parse: manifest.json is current");
             return new ProjectCounts(Enum.GetValues<ResourceType>().ToDictionary(t => t, t => int.Parse(facts[t.ToString()], CultureInfo.InvariantCulture)),
@@ -28,14 +26,9 @@ public static class ParseTask
         }
         var counts = ProjectCounts.Of(workspace.Manifest); // the graph built: a cycle is the parse's error
         var manifestKey = workspace.WriteManifest();
-        memo = workspace.MemoKey(workspace.Loaded.SavedParseGeneration, "parse", []);
-        if (memo is not null && manifestKey is not null && workspace.Told == told)
-        {
-            var reported = counts.Nodes.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value.ToString(CultureInfo.InvariantCulture), StringComparer.Ordinal);
-            reported["macros"] = counts.Macros.ToString(CultureInfo.InvariantCulture);
-            CommandMemo.Save(workspace.TargetDir, memo, manifestKey, workspace.Loaded.Session.EnvReads, [], reported);
-        }
-        else CommandMemo.Forget(workspace.TargetDir);
+        var reported = counts.Nodes.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value.ToString(CultureInfo.InvariantCulture), StringComparer.Ordinal);
+        reported["macros"] = counts.Macros.ToString(CultureInfo.InvariantCulture);
+        outputs.Keep(manifestKey, pure: true, [], reported);
         return counts;
     }
 }

@@ -178,19 +178,6 @@ public sealed class Workspace : IDisposable
     /// <summary>How many warnings and log lines (not --debug's) the command has printed so far.</summary>
     public int Told => Volatile.Read(ref _told);
 
-    /// <summary>
-    /// The key under which this command (<paramref name="command"/>, with <paramref name="inputs"/> beyond its flags) finds
-    /// its outputs current (<see cref="CommandMemo"/>) for the saved parse <paramref name="generation"/>; null: not to be kept
-    /// (no saved parse, --state or --defer, which read another project's artifacts).
-    /// </summary>
-    internal string? MemoKey(string? generation, string command, IEnumerable<string?> inputs)
-    {
-        if (Options.StateDir is { Length: > 0 } || Options.Defer || generation is null) return null;
-        var selectors = Path.Combine(ProjectDir, SelectorsFile.FileName);
-        return CommandMemo.Key(command, generation, new[] { ManifestReuse.Flags(Invocation.Flags), File.Exists(selectors) ? File.ReadAllText(selectors) : null }
-            .Concat(inputs));
-    }
-
     /// <summary>With --debug, what partial parsing reused (as dbt's debug log says it).</summary>
     LoadedProject Reported(LoadedProject loaded)
     {
