@@ -357,9 +357,10 @@ sealed partial class DuckDbConnection(DuckDBConnection connection) : IAdapterCon
 
     public IReadOnlyList<RelationInfo> ListRelations()
     {
-        var result = Query("select table_schema, table_name, table_type from information_schema.tables where table_catalog = current_database()");
-        return result.Rows.Select(r => new RelationInfo((string)r[0]!, (string)r[1]!,
-            (string)r[2]! == "VIEW" ? RelationKind.View : RelationKind.Table)).ToList();
+        // DuckDB's own catalog functions: information_schema's views over them take twice as long to plan.
+        var result = Query("select schema_name, table_name, false from duckdb_tables() where database_name = current_database() " +
+                           "union all select schema_name, view_name, true from duckdb_views() where database_name = current_database()");
+        return result.Rows.Select(r => new RelationInfo((string)r[0]!, (string)r[1]!, r[2] is true ? RelationKind.View : RelationKind.Table)).ToList();
     }
 
     public void EnsureSchema(string schema)
@@ -378,9 +379,9 @@ sealed partial class DuckDbConnection(DuckDBConnection connection) : IAdapterCon
 
     public IReadOnlyList<ColumnSpec> GetColumns(RelationName relation)
     {
-        var sql = "select column_name, data_type from information_schema.columns " +
-                  $"where table_schema = {DuckDbSql.Literal(relation.Schema)} and table_name = {DuckDbSql.Literal(relation.Identifier)} " +
-                  $"and table_catalog = {(relation.Database is { Length: > 0 } db ? DuckDbSql.Literal(db) : "current_database()")} order by ordinal_position";
+        var sql = "select column_name, data_type from duckdb_columns() " +
+                  $"where schema_name = {DuckDbSql.Literal(relation.Schema)} and table_name = {DuckDbSql.Literal(relation.Identifier)} " +
+                  $"and database_name = {(relation.Database is { Length: > 0 } db ? DuckDbSql.Literal(db) : "current_database()")} order by column_index";
         return Query(sql).Rows.Select(r => new ColumnSpec((string)r[0]!, (string)r[1]!)).ToList();
     }
 

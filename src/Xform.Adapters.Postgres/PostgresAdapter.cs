@@ -162,7 +162,7 @@ public sealed class PostgresAdapter : IAdapter
 
     /// <summary>Binary COPY, typed on the client (<see cref="PostgresSeedLoader"/>).</summary>
     public IReadOnlyList<string> BulkLoadSeed(IAdapterConnection connection, SeedBulkLoad load) =>
-        PostgresSeedLoader.BulkLoad((PostgresConnection)connection, load, (PostgresDialect)Dialect);
+        PostgresSeedLoader.BulkLoad((PostgresConnection)connection.Unwrapped, load, (PostgresDialect)Dialect);
 
     public void Dispose()
     {

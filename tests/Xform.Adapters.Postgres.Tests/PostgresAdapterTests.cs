@@ -178,7 +178,9 @@ public class PostgresAdapterTests
         var p = NewProject();
         p.Write("seeds/events.csv", "id,small,ratio,uid,at_tz,code\n1,7,0.5,0b6a1e10-8d1c-4c1e-9b0e-2f4f1f2d9a11,2024-01-01 10:00:00+00,ab\n2,,1e3,,,\n");
         p.Write("seeds/schema.yml", "version: 2\nseeds:\n  - name: events\n    config:\n      column_types: {small: smallint, ratio: real, uid: uuid, at_tz: timestamptz, code: char(2)}\n");
-        var r = p.Ok("seed");
+        // --debug: the statements are written to the log, and the copy still reaches Npgsql's own connection under the logging one
+        var r = p.Ok("seed", "--debug");
+        Assert.That(r.Out, Does.Contain("On seed.proj.events:").And.Contain("SQL status: OK in"));
         Assert.That(p.Read("target/run/proj/seeds/events.sql"), Does.Contain("from stdin (format binary)"));
         Assert.That(p.Columns("events").Select(c => c.DataType),
             Is.EqualTo(new[] { "bigint", "smallint", "real", "uuid", "timestamp with time zone", "character(2)" }));

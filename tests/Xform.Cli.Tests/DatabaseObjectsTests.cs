@@ -103,4 +103,51 @@ public class DatabaseObjectsTests
         Assert.That(p.Query("select is_mapping, kind, by_key, rendered, included from a")[0],
             Is.EqualTo(new object?[] { "True", "BaseRelation", "x", "\"main\".\"a\"", "\"main\".\"a\"" }).AsCollection);
     }
+    [Test]
+    public void In_a_run_get_relation_answers_from_the_runs_relations_and_looks_up_only_what_it_does_not_hold()
+    {
+        using var p = new TestProject();
+        p.Write("project.yml", "name: proj\nprofile: proj\non-run-start:\n  - \"create table if not exists {{ target.schema }}.hook_made as select 1 as x\"\n");
+        p.Write("seeds/colors.csv", "id,color\n1,red\n");
+        p.Write("models/shown.sql", "{{ config(materialized='view') }} select * from {{ ref('colors') }}");
+        const string probe = """
+            {%- set seed = adapter.get_relation(database=none, schema=target.schema, identifier='colors') -%}
+            {%- set view = adapter.get_relation(database=none, schema=target.schema, identifier='SHOWN') -%}
+            {%- set hooked = adapter.get_relation(database=none, schema=target.schema, identifier='hook_made') -%}
+            {%- set missing = adapter.get_relation(database=none, schema=target.schema, identifier='nothing_here') -%}
+            """;
+        p.Write("models/probe.sql", probe + """
+            select '{{ seed.type if seed }}' as seed, '{{ view.type if view }}' as view, '{{ hooked.type if hooked }}' as hooked, '{{ missing is none }}' as missing
+            -- depends_on: {{ ref('shown') }}
+            """);
+        p.Write("models/dropper.sql", """
+            {%- if execute -%}{%- do adapter.drop_relation(api.Relation.create(schema=target.schema, identifier='hook_made')) -%}{%- endif -%}
+            {%- set gone = adapter.get_relation(database=none, schema=target.schema, identifier='hook_made') -%}
+            select '{{ gone is none }}' as gone
+            -- depends_on: {{ ref('probe') }}
+            """);
+        var r = p.Run("build", "--debug");
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        Assert.That(p.Query("select seed, view, hooked, missing from probe")[0], Is.EqualTo(new object?[] { "table", "view", "table", "True" }).AsCollection,
+            "built by the run (a seed, a view: names compared case-insensitively), made by the hook's SQL, and absent");
+        Assert.That(p.Scalar("select gone from dropper"), Is.EqualTo("True"), "a relation dropped through adapter.drop_relation is gone from the run's relations");
+        // The catalog is listed when the run starts, then only for what the run's relations did not hold: hook_made (made by
+        // plain SQL, found and kept), nothing_here, and hook_made again after its drop. Without the run's relations every
+        // get_relation lists it: seven listings here.
+        var listings = r.Out.Split('\n').Count(l => l.Contains(": list relations: OK in", StringComparison.Ordinal));
+        Assert.That(listings, Is.EqualTo(4), r.Out);
+    }
+
+    [Test]
+    public void Debug_writes_each_statement_with_its_node_and_time_as_dbts_debug_log_does()
+    {
+        using var p = new TestProject();
+        p.Write("models/one.sql", "select 42 as answer");
+        var r = p.Run("run", "--debug");
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        Assert.That(r.Out, Does.Match(@"On model\.proj\.one:\n(.*\n)*?create or replace view ""main"".""one"" as \(\nselect 42 as answer(.*\n)*?.*SQL status: OK in \d+\.\d{3} seconds"));
+        Assert.That(r.Out, Does.Match(@"On the run: list relations: OK in \d+\.\d{3} seconds"));
+        var quiet = p.Run("run");
+        Assert.That(quiet.Out, Does.Not.Contain("SQL status").And.Not.Contain("select 42"), "statements only with --debug");
+    }
 }

@@ -97,6 +97,9 @@ public interface IAdapterConnection : IDisposable
     /// </summary>
     QueryAnnotation? Annotation { get => null; set { } }
 
+    /// <summary>The engine's own connection under any wrapper (<see cref="LoggedConnection"/>), for an adapter that needs its type.</summary>
+    IAdapterConnection Unwrapped => this;
+
     /// <summary>Runs one or more statements, each committed on its own.</summary>
     void Execute(string sql);
     QueryResult Query(string sql, int? maxRows = null);

@@ -38,6 +38,9 @@ public sealed partial class Compiler(LoadedProject project, DependencyGraph grap
     /// </summary>
     public Func<string, string, string>? EmptyInputs { get; init; }
 
+    /// <summary>The run's relations, which <c>adapter.get_relation</c> answers from (null outside a run: the catalog is read).</summary>
+    public RelationCache? Relations { get; init; }
+
     /// <param name="connection">the node's connection while it runs; otherwise one is opened if a template reads the database</param>
     public CompiledNode Compile(Node node, bool isIncremental = false, BatchWindow? batch = null, IAdapterConnection? connection = null) =>
         WithDatabase(connection, () =>
@@ -72,7 +75,7 @@ public sealed partial class Compiler(LoadedProject project, DependencyGraph grap
         var outer = _database;
         _database = new DatabaseObjects(() => connection ?? (own ??= open?.Invoke()
             ?? throw new XformException("this template reads the database (run_query, statement or adapter), which this command does not connect to")),
-            Session.Quote, Session.Target.Type);
+            Session.Quote, Session.Target.Type, Relations);
         try
         {
             return compile();

@@ -26,6 +26,9 @@ public sealed record RunOptions(int Threads, bool FailFast, bool FullRefresh, st
 
     /// <summary>--store-failures: data tests that set neither <c>store_failures</c> nor <c>store_failures_as</c> keep their failing rows.</summary>
     public bool StoreFailures { get; init; }
+
+    /// <summary>--debug: where every statement is written after it ran, with its node and time (null: nowhere).</summary>
+    public Action<string>? Statements { get; init; }
 }
 
 /// <summary>
@@ -41,9 +44,7 @@ public sealed class ProjectRunner
     readonly SqlFileWriter _files;
     readonly Compiler _compiler;
     readonly IReadOnlyDictionary<ResourceType, INodeRunner> _runners;
-    readonly Dictionary<(string, string), RelationKind> _existing = new();
-    readonly HashSet<string> _schemas = new(StringComparer.OrdinalIgnoreCase);
-    readonly object _gate = new();
+    readonly RelationCache _relations = new();
     readonly object _schemaGate = new();
     readonly RunHooks _hooks;
     readonly string _database;
@@ -62,7 +63,11 @@ public sealed class ProjectRunner
         _options = options;
         _plan = plan;
         _files = new SqlFileWriter(options.TargetDir, graph.Manifest.Project.Name);
-        _compiler = new Compiler(project, graph, external, plan.Deferred) { EmptyInputs = options.Empty ? adapter.Dialect.EmptySubquery : null };
+        _compiler = new Compiler(project, graph, external, plan.Deferred)
+        {
+            EmptyInputs = options.Empty ? adapter.Dialect.EmptySubquery : null,
+            Relations = _relations,
+        };
         _hooks = new RunHooks(graph.Manifest.Project, _compiler);
         _database = project.Session.Target.Database;
         _targetName = project.Session.Target.Name;
@@ -97,7 +102,7 @@ public sealed class ProjectRunner
         var runAnnotation = _comments.For(null);
         // before the relations are listed: what another run on these schemas builds must be seen
         using var runLock = _adapter.LockRun(RunSchemaSet.Of(_plan, _graph, _options.StoreFailures), _options.LockTimeout, listener.Waiting);
-        using (var connection = _adapter.Open())
+        using (var connection = Open())
         {
             connection.Annotation = runAnnotation;
             IReadOnlyList<RelationInfo> relations;
@@ -110,18 +115,14 @@ public sealed class ProjectRunner
                 // no node has run: the target itself cannot be read (a database, role or warehouse missing or not granted)
                 throw new XformException($"cannot list the relations of the {_adapter.Describe()}: {e.Message}");
             }
-            foreach (var r in relations)
-            {
-                _existing[(r.Schema.ToLowerInvariant(), r.Name.ToLowerInvariant())] = r.Kind;
-                _schemas.Add(r.Schema);
-            }
+            foreach (var r in relations) _relations.Set(r);
             // views rebuilt for a reloaded seed: only those the database has (the others were never built)
             var ids = _plan.Ids.Where(id => !_plan.Dependents.Contains(id) || Exists(_graph.Manifest.Nodes[id])).ToList();
             var start = _options.RunHooks ? _hooks.Run("on-run-start", connection, new Dictionary<string, object?>(), listener) : [];
             if (start.Any(r => r.IsFailure))
                 return [.. start, .. ids.OrderBy(id => _graph.OrderIndex[id]).Select(id => new NodeResult(_graph.Manifest.Nodes[id],
                     NodeStatus.Skipped, "skipped: an on-run-start hook failed", TimeSpan.Zero, "main", []))];
-            var scheduler = new Scheduler(_graph, _adapter.Open, _options.Threads, _options.FailFast, _plan.TestGates.Count > 0 ? _plan.GatesOf : null);
+            var scheduler = new Scheduler(_graph, Open, _options.Threads, _options.FailFast, _plan.TestGates.Count > 0 ? _plan.GatesOf : null);
             var results = scheduler.Run(ids, Execute, listener);
             var end = _options.RunHooks ? _hooks.Run("on-run-end", connection, RunHooks.EndContext(results, _database), listener) : [];
             return [.. start, .. results, .. end];
@@ -137,11 +138,10 @@ public sealed class ProjectRunner
         try
         {
             connection.Annotation = _comments.For(node);
+            if (connection is LoggedConnection logged) logged.Node = node.UniqueId;
             var runner = _runners.TryGetValue(node.ResourceType, out var r) ? r
                 : throw new XformException($"cannot run {node.ResourceType} nodes", node.Location);
-            var key = (node.Relation.Schema.ToLowerInvariant(), node.Relation.Identifier.ToLowerInvariant());
-            RelationKind? existing;
-            lock (_gate) existing = _existing.TryGetValue(key, out var k) ? k : null;
+            var existing = _relations.Find(node.Relation.Schema, node.Relation.Identifier)?.Kind;
             if (runner.WritesRelation) EnsureSchema(connection, node.Relation.Schema);
             CompiledNode Compile(bool incremental, BatchWindow? batch)
             {
@@ -163,7 +163,8 @@ public sealed class ProjectRunner
             _files.WriteRun(node, outcome.ExecutedSql);
             if (outcome.Relations is { } built) Record(connection, built);
             else if (runner.WritesRelation)
-                lock (_gate) _existing[key] = node.Materialized is "view" or "external" ? RelationKind.View : RelationKind.Table;
+                _relations.Set(new RelationInfo(node.Relation.Schema, node.Relation.Identifier,
+                    node.Materialized is "view" or "external" ? RelationKind.View : RelationKind.Table));
             return new NodeResult(node, outcome.Status, outcome.Message, watch.Elapsed, threadId,
                 [new TimingInfo("compile", compileStart, executeStart), new TimingInfo("execute", executeStart, DateTimeOffset.UtcNow)],
                 compiled, Failures: outcome.Failures);
@@ -180,6 +181,8 @@ public sealed class ProjectRunner
         }
     }
 
+    IAdapterConnection Open() => _options.Statements is { } log ? new LoggedConnection(_adapter.Open(), log) : _adapter.Open();
+
     /// <summary>The relations a custom materialization returned, as the database now has them (one that is not there is left out).</summary>
     void Record(IAdapterConnection connection, IReadOnlyList<RelationName> built)
     {
@@ -187,22 +190,19 @@ public sealed class ProjectRunner
         foreach (var name in built)
             if (all.FirstOrDefault(r => string.Equals(r.Schema, name.Schema, StringComparison.OrdinalIgnoreCase) &&
                                         string.Equals(r.Name, name.Identifier, StringComparison.OrdinalIgnoreCase)) is { } found)
-                lock (_gate) _existing[(found.Schema.ToLowerInvariant(), found.Name.ToLowerInvariant())] = found.Kind;
+                _relations.Set(found);
     }
 
-    bool Exists(Node node)
-    {
-        lock (_gate) return _existing.ContainsKey((node.Relation.Schema.ToLowerInvariant(), node.Relation.Identifier.ToLowerInvariant()));
-    }
+    bool Exists(Node node) => _relations.Find(node.Relation.Schema, node.Relation.Identifier) is not null;
 
     /// <summary>Creates a missing schema once: workers that need the same new schema wait for the first.</summary>
     void EnsureSchema(IAdapterConnection connection, string schema)
     {
         lock (_schemaGate)
         {
-            lock (_gate) if (_schemas.Contains(schema)) return;
+            if (_relations.HasSchema(schema)) return;
             connection.EnsureSchema(schema);
-            lock (_gate) _schemas.Add(schema);
+            _relations.AddSchema(schema);
         }
     }
 }

@@ -11,9 +11,10 @@ namespace Xform.Core.Runtime;
 /// <c>type()</c>, <c>get_relation</c>, <c>get_columns_in_relation</c>, <c>get_missing_columns</c>,
 /// <c>list_relations_without_caching</c>, <c>already_exists</c>) and <c>api</c> (<c>Relation.create</c>,
 /// <c>Column</c>). The connection is the node's own while it runs, or one opened when first needed
-/// (<c>xform compile</c>); a template that never asks opens none.
+/// (<c>xform compile</c>); a template that never asks opens none. In a run, relations are looked up in the run's
+/// <see cref="RelationCache"/> first.
 /// </summary>
-public sealed class DatabaseObjects(Func<IAdapterConnection> connection, Func<string, string> quote, string adapterType)
+public sealed class DatabaseObjects(Func<IAdapterConnection> connection, Func<string, string> quote, string adapterType, RelationCache? relations = null)
 {
     readonly Dictionary<string, object?> _results = new(StringComparer.Ordinal);
 
@@ -134,7 +135,10 @@ public sealed class DatabaseObjects(Func<IAdapterConnection> connection, Func<st
         {
             var r = RelationArg(c, 0, "relation");
             if (GetRelation(r.Database, r.Schema, r.Identifier) is { } found)
+            {
                 connection().Execute($"drop {found.Type} if exists {found} cascade");
+                relations?.Remove(found.Name.Schema, found.Name.Identifier);
+            }
             return "";
         }),
         ["rename_relation"] = (HostFunction)(c =>
@@ -144,6 +148,8 @@ public sealed class DatabaseObjects(Func<IAdapterConnection> connection, Func<st
             var found = GetRelation(from.Database, from.Schema, from.Identifier)
                         ?? throw c.Error($"rename_relation: {from.Render(quote)} does not exist");
             connection().Execute($"alter {found.Type} {found} rename to {quote(to.Identifier)}");
+            relations?.Remove(found.Name.Schema, found.Name.Identifier);
+            relations?.Set(new RelationInfo(found.Name.Schema, to.Identifier, found.Type == "view" ? RelationKind.View : RelationKind.Table));
             return "";
         }),
         ["truncate_relation"] = (HostFunction)(c =>
@@ -155,8 +161,13 @@ public sealed class DatabaseObjects(Func<IAdapterConnection> connection, Func<st
 
     RelationObject? GetRelation(string? database, string schema, string identifier)
     {
-        var found = connection().ListRelations().FirstOrDefault(r =>
-            string.Equals(r.Schema, schema, StringComparison.OrdinalIgnoreCase) && string.Equals(r.Name, identifier, StringComparison.OrdinalIgnoreCase));
+        var found = relations?.Find(schema, identifier);
+        if (found is null)
+        {
+            found = connection().ListRelations().FirstOrDefault(r =>
+                string.Equals(r.Schema, schema, StringComparison.OrdinalIgnoreCase) && string.Equals(r.Name, identifier, StringComparison.OrdinalIgnoreCase));
+            if (found is not null) relations?.Set(found);
+        }
         return found is null ? null : new RelationObject(new RelationName(database, found.Schema, found.Name), quote, null,
             found.Kind == RelationKind.View ? "view" : "table");
     }

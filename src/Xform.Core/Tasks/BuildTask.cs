@@ -57,6 +57,7 @@ public static class BuildTask
             RunHooks = runners is null,
             Empty = options.Empty,
             StoreFailures = options.StoreFailures,
+            Statements = options.Debug ? workspace.Debug : null,
         };
         var adapter = workspace.Adapter;
         foreach (var id in plan.Ids)
