@@ -7,16 +7,13 @@ namespace Xform.Core.Graph;
 /// <summary>The DAG of nodes: an edge runs from a parent (what is read) to a child (what reads it).</summary>
 public sealed class DependencyGraph
 {
-    // QuikGraph's graph is built when first asked for (Parents, Children): building it cost 110 to 180 ms at 30,000 nodes,
-    // and a compile, which sorts and walks the graph through the arrays below, never asks.
-    readonly Lazy<BidirectionalGraph<string, Edge<string>>> _graph;
-
-    DependencyGraph(Manifest manifest, NodeLookup lookup, string[] ids, Node[] byRank, IReadOnlyList<string> order,
+    // The order and every walk use arrays of node positions; QuikGraph's graph is built only to name a cycle. Building it
+    // with every graph cost 110 to 180 ms at 30,000 nodes (bench/README.md, issue 17).
+    DependencyGraph(Manifest manifest, NodeLookup lookup, IReadOnlyList<string> order,
         IReadOnlyList<Node> ordered, List<int> ranks, List<int>?[] children)
     {
         Manifest = manifest;
         Lookup = lookup;
-        _graph = new Lazy<BidirectionalGraph<string, Edge<string>>>(() => QuikGraphOf(ids, byRank));
         Order = order;
         OrderedNodes = ordered;
         _edges = new Lazy<IndexedEdges>(() => IndexEdges(ranks, children));
@@ -39,11 +36,13 @@ public sealed class DependencyGraph
     /// <summary>The nodes of <see cref="Order"/>, in that order (the manifest's, with their parents filled in).</summary>
     public IReadOnlyList<Node> OrderedNodes { get; }
 
-    public IEnumerable<string> Parents(string id) => _graph.Value.InEdges(id).Select(e => e.Source);
+    /// <summary>What the node reads, in the order its DependsOn lists them.</summary>
+    public IReadOnlyList<string> Parents(string id) => Manifest.Nodes[id].DependsOn;
 
-    public IEnumerable<string> Children(string id) => _graph.Value.OutEdges(id).Select(e => e.Target);
+    /// <summary>What reads the node, in id order.</summary>
+    public IEnumerable<string> Children(string id) => Edges.Children[OrderIndex[id]].Select(i => Order[i]);
 
-    /// <summary>The nodes (by id, in id order) and an edge from each parent to each node that reads it, in the node's order of parents.</summary>
+    /// <summary>The nodes (by id, in id order) and an edge from each parent to each node that reads it: what a cycle is found in.</summary>
     static BidirectionalGraph<string, Edge<string>> QuikGraphOf(string[] ids, Node[] byRank)
     {
         var graph = new BidirectionalGraph<string, Edge<string>>(allowParallelEdges: true, vertexCapacity: ids.Length, edgeCapacity: -1);
@@ -232,7 +231,7 @@ public sealed class DependencyGraph
 
         var ranks = StableTopologicalOrder(children, inDegree);
         if (ranks is null) throw CycleError(QuikGraphOf(ids, byRank), manifest);
-        return new DependencyGraph(manifest with { Nodes = nodes }, lookup, ids, byRank, ranks.ConvertAll(r => ids[r]), ranks.ConvertAll(r => byRank[r]), ranks, children);
+        return new DependencyGraph(manifest with { Nodes = nodes }, lookup, ranks.ConvertAll(r => ids[r]), ranks.ConvertAll(r => byRank[r]), ranks, children);
     }
 
     /// <summary>
