@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
 using System.Text;
 using Xform.Core.Diagnostics;
 
@@ -159,7 +158,6 @@ public sealed class CsvReader : IDisposable
     }
 
     /// <summary>Parses one record starting at _position; false if it runs past the buffered bytes (and more can be read).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     bool TryParseRecord()
     {
         var buffer = _buffer;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using Xform.Core.Diagnostics;
 using Xform.Core.Project;
 
@@ -69,8 +68,6 @@ public static class SeedAnalyzer
         return Analyze(reader, options, names);
     }
 
-    // hot loops: compiled fully optimized at once (a seed command runs them once, cold)
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static SeedSchema Analyze(CsvReader reader, SeedOptions options, SeedTypeNames names)
     {
         var file = reader.File;
@@ -158,7 +155,6 @@ public static class SeedAnalyzer
                 reader.LocationWithin(i, nul));
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Observe(ref State s, ReadOnlySpan<byte> v)
     {
         var m = s.Mask;
