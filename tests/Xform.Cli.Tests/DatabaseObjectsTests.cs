@@ -149,5 +149,14 @@ public class DatabaseObjectsTests
         Assert.That(r.Out, Does.Match(@"On the run: list relations: OK in \d+\.\d{3} seconds"));
         var quiet = p.Run("run");
         Assert.That(quiet.Out, Does.Not.Contain("SQL status").And.Not.Contain("select 42"), "statements only with --debug");
+
+        // the commands that query without running nodes: show (the node's query, limited) and run-operation (a macro's queries)
+        var shown = p.Run("show", "-s", "one", "--debug");
+        Assert.That(shown.ExitCode, Is.Zero, shown.ToString());
+        Assert.That(shown.Out, Does.Match(@"On model\.proj\.one:\nselect 42 as answer\nlimit 6\nSQL status: OK in \d+\.\d{3} seconds"));
+        p.Write("macros/ping.sql", "{% macro ping() %}{% do run_query('select 7 as seven') %}{% endmacro %}");
+        var operation = p.Run("run-operation", "ping", "--debug");
+        Assert.That(operation.ExitCode, Is.Zero, operation.ToString());
+        Assert.That(operation.Out, Does.Match(@"On macro\.proj\.ping:\nselect 7 as seven\nSQL status: OK in \d+\.\d{3} seconds"));
     }
 }

@@ -26,7 +26,7 @@ public static class CompileTask
         var saved = workspace.Prepared.Key is { } key ? Task.Run(() => CompiledSqlCache.Open(Path.Combine(workspace.TargetDir, "partial_compile.bin"), key)) : null;
         _ = workspace.Graph; // parsed and built first, so the timing of the selection is its own
         var models = workspace.Timed("select", () => workspace.Selected(ResourceType.Model, ResourceType.Analysis));
-        var compiler = new Compiler(workspace.Loaded, workspace.Graph, workspace.Adapter.External, workspace.DeferredFor(models), workspace.Adapter.Open)
+        var compiler = new Compiler(workspace.Loaded, workspace.Graph, workspace.Adapter.External, workspace.DeferredFor(models), () => workspace.Connect())
         {
             EmptyInputs = workspace.Options.Empty ? workspace.Adapter.Dialect.EmptySubquery : null,
             Reuse = saved?.GetAwaiter().GetResult(),

@@ -20,7 +20,7 @@ public static class DocsTask
     public static DocsOutcome Generate(Workspace workspace, Action<string> warn, string version)
     {
         var graph = workspace.Graph;
-        var compiler = new Compiler(workspace.Loaded, graph, workspace.Adapter.External, open: workspace.Adapter.Open);
+        var compiler = new Compiler(workspace.Loaded, graph, workspace.Adapter.External, open: () => workspace.Connect());
         var compiled = new Dictionary<string, string?>(StringComparer.Ordinal);
         var failures = 0;
         foreach (var id in graph.Order)
@@ -59,7 +59,7 @@ public static class DocsTask
         try
         {
             // a connection error comes from Open, or (an engine without sessions: Snowflake) from the first query
-            using var connection = workspace.Adapter.Open();
+            using var connection = workspace.Connect();
             return CatalogBuilder.Build(workspace.Manifest, connection, workspace.Adapter.Quote, node =>
             {
                 try

@@ -16,8 +16,8 @@ public static class FreshnessTask
     public static IReadOnlyList<FreshnessResult> Run(Workspace workspace, IReadOnlyList<Node> sources, IRunListener listener)
     {
         var watch = Stopwatch.StartNew();
-        var compiler = new Compiler(workspace.Loaded, workspace.Graph, workspace.Adapter.External, open: workspace.Adapter.Open);
-        var checker = new FreshnessChecker(workspace.Graph, compiler, workspace.Adapter.Open, workspace.Threads, Clock.UtcNow());
+        var compiler = new Compiler(workspace.Loaded, workspace.Graph, workspace.Adapter.External, open: () => workspace.Connect());
+        var checker = new FreshnessChecker(workspace.Graph, compiler, () => workspace.Connect(), workspace.Threads, Clock.UtcNow());
         var results = checker.Run(sources.Select(s => s.UniqueId).ToList(), listener);
         SourcesWriter.Write(workspace.TargetDir, results, DateTime.UtcNow, watch.Elapsed.TotalSeconds, workspace.InvocationId);
         return results;

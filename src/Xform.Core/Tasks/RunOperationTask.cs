@@ -58,7 +58,7 @@ public static partial class RunOperationTask
         NodeResult result;
         try
         {
-            using var connection = workspace.Adapter.Open();
+            using var connection = workspace.Connect(node.UniqueId);
             var context = new Dictionary<string, object?>(StringComparer.Ordinal) { [ArgsName] = new Dictionary<string, object?>(args, StringComparer.Ordinal) };
             compiler.CompileOperation(node, $"{{%- do {call}(**{ArgsName}) -%}}", context, connection);
             result = Finished(node, NodeStatus.Success, "", watch, started);

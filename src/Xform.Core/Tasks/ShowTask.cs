@@ -24,7 +24,7 @@ public static class ShowTask
     /// <param name="limit">rows to return; a negative number for all</param>
     public static ShowQuery Prepare(Workspace workspace, string? inline, int limit)
     {
-        var compiler = new Compiler(workspace.Loaded, workspace.Graph, workspace.Adapter.External, open: workspace.Adapter.Open);
+        var compiler = new Compiler(workspace.Loaded, workspace.Graph, workspace.Adapter.External, open: () => workspace.Connect());
         var project = workspace.Project.Name;
         string sql;
         string title;
@@ -121,7 +121,7 @@ public static class ShowTask
         NodeResult result;
         try
         {
-            using var connection = workspace.Adapter.Open();
+            using var connection = workspace.Connect(query.Node.UniqueId);
             rows = connection.Query(query.Sql);
             result = new NodeResult(query.Node, NodeStatus.Success, "", watch.Elapsed, "main",
                 [new TimingInfo("execute", started, DateTimeOffset.UtcNow)], query.Sql);

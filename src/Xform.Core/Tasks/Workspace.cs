@@ -202,6 +202,10 @@ public sealed class Workspace : IDisposable
         return result;
     }
 
+    /// <summary>A connection to the target; with --debug, one that writes each statement it runs (for <paramref name="node"/>).</summary>
+    public IAdapterConnection Connect(string? node = null) =>
+        Options.Debug ? new LoggedConnection(Adapter.Open(), _debug) { Node = node } : Adapter.Open();
+
     /// <summary>A line for --debug only.</summary>
     public void Debug(string message)
     {
@@ -295,7 +299,7 @@ public sealed class Workspace : IDisposable
         var state = State ?? throw new XformException("--defer needs --state DIR (the target folder of the run to read unselected models from)");
         return new DeferRequest(state.RelationOf, () =>
         {
-            using var connection = Adapter.Open();
+            using var connection = Connect();
             return connection.ListRelations().Select(r => (r.Schema.ToLowerInvariant(), r.Name.ToLowerInvariant())).ToHashSet();
         }, Options.FavorState) { CheckRead = read => CheckStateRelations(read, "--defer reads") };
     }
@@ -313,7 +317,7 @@ public sealed class Workspace : IDisposable
             ProfileReader.ResolveDir(Options.ProfilesDir, ProjectDir), Options.Profile ?? Project.ProfileName, ProjectDir);
         foreach (var db in read.Values.Select(r => r.Database).OfType<string>().Where(d => d.Length > 0 && !string.Equals(d, Database, StringComparison.OrdinalIgnoreCase)))
             if (!where.ContainsKey(db)) where[db] = Adapter.ReadDatabase(db, Outputs);
-        using var connection = Adapter.Open();
+        using var connection = Connect();
         var missing = read.Where(kv => connection.GetColumns(kv.Value).Count == 0).OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
         if (missing.Count == 0) return;
         string Where(RelationName r) => r.Database is { Length: > 0 } db && where.TryGetValue(db, out var w) ? w : Adapter.Describe();
