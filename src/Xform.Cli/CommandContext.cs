@@ -20,7 +20,7 @@ sealed class CommandContext : IDisposable
     {
         _parse = parse;
         Output = output;
-        Workspace = new Workspace(Options(parse), CreateAdapter, w => output.Warn(w.ToString()), message => output.Info(message));
+        Workspace = new Workspace(Options(parse), CreateAdapter, w => output.Warn(w.ToString()), message => output.Info(message), output.Statement);
     }
 
     static TaskOptions Options(ParseResult parse) => new()

@@ -30,6 +30,27 @@ public sealed class Output(TextWriter stdout, TextWriter stderr, bool json, bool
         Write(level == "info" ? stdout : stderr, level, name, message, data);
     }
 
+    /// <summary>
+    /// A statement run (--debug): in text, dbt's debug lines; in JSON the event <c>sql_statement</c> at level <c>debug</c>
+    /// with <c>node</c>, <c>sql</c> (or <c>catalog</c>: what a catalog read looked up), <c>status</c> (<c>ok</c>,
+    /// <c>error</c>) and <c>elapsed</c> (seconds).
+    /// </summary>
+    public void Statement(Xform.Core.Adapters.StatementRun run)
+    {
+        if (!json)
+        {
+            Info(run.Text());
+            return;
+        }
+        Write(stdout, "debug", "sql_statement", run.Text(), new Dictionary<string, object?>
+        {
+            ["node"] = run.Node,
+            [run.Catalog ? "catalog" : "sql"] = run.Statement,
+            ["status"] = run.Ok ? "ok" : "error",
+            ["elapsed"] = Math.Round(run.Elapsed.TotalSeconds, 3),
+        });
+    }
+
     public void Warn(string message) => Write(quiet ? stderr : stdout, "warn", "warning", Paint(message, "33"), null);
 
     public void Error(string message) => Write(stderr, "error", "error", Paint(message, "31"), null);

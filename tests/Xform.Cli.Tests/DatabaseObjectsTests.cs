@@ -150,6 +150,19 @@ public class DatabaseObjectsTests
         var quiet = p.Run("run");
         Assert.That(quiet.Out, Does.Not.Contain("SQL status").And.Not.Contain("select 42"), "statements only with --debug");
 
+        // in JSON, one event a statement with its node, SQL, status and time
+        var json = p.Run("run", "--debug", "--log-format", "json");
+        Assert.That(json.ExitCode, Is.Zero, json.ToString());
+        var statements = json.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
+            .Where(e => e.GetProperty("event").GetString() == "sql_statement").ToList();
+        var view = statements.Single(e => e.TryGetProperty("sql", out var sql) && sql.GetString()!.Contains("select 42 as answer"));
+        Assert.That(view.GetProperty("node").GetString(), Is.EqualTo("model.proj.one"));
+        Assert.That(view.GetProperty("level").GetString(), Is.EqualTo("debug"));
+        Assert.That(view.GetProperty("status").GetString(), Is.EqualTo("ok"));
+        Assert.That(view.GetProperty("elapsed").GetDouble(), Is.GreaterThanOrEqualTo(0));
+        var listing = statements.First(e => e.TryGetProperty("catalog", out _));
+        Assert.That((listing.GetProperty("node").ValueKind, listing.GetProperty("catalog").GetString()), Is.EqualTo((System.Text.Json.JsonValueKind.Null, "list relations")));
+
         // the commands that query without running nodes: show (the node's query, limited) and run-operation (a macro's queries)
         var shown = p.Run("show", "-s", "one", "--debug");
         Assert.That(shown.ExitCode, Is.Zero, shown.ToString());

@@ -4,12 +4,27 @@ using Xform.Core.Project;
 
 namespace Xform.Core.Adapters;
 
+/// <summary>A statement a connection ran (or a catalog read it made), for the --debug log.</summary>
+/// <param name="Node">the node it ran for (a unique id), or null for the run itself (hooks, the catalog)</param>
+/// <param name="Statement">the SQL as sent, or what a catalog read looked up (<paramref name="Catalog"/>)</param>
+public sealed record StatementRun(string? Node, string Statement, bool Catalog, bool Ok, TimeSpan Elapsed)
+{
+    public string Seconds => Elapsed.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture);
+
+    /// <summary>As dbt's debug log writes it: <c>On node:</c>, the SQL, <c>SQL status: OK in 0.052 seconds</c>; a catalog read on one line.</summary>
+    public string Text()
+    {
+        var on = Node ?? "the run";
+        var status = Ok ? "OK in" : "ERROR after";
+        return Catalog ? $"On {on}: {Statement}: {status} {Seconds} seconds" : $"On {on}:\n{Statement}\nSQL status: {status} {Seconds} seconds";
+    }
+}
+
 /// <summary>
-/// A connection whose statements are written to the --debug log after they ran, as dbt's debug log writes them: the node
-/// (or the run) they ran for, the SQL as sent, and "SQL status: OK in 0.123 seconds" (or the error's time). Catalog reads
-/// the adapter makes for xform itself (relations, columns, describe) are written as one line naming what was read.
+/// A connection that reports each statement after it ran (<see cref="StatementRun"/>): its node, its SQL, whether it
+/// succeeded and how long it took. What --debug writes, as dbt's debug log does.
 /// </summary>
-public sealed class LoggedConnection(IAdapterConnection inner, Action<string> log) : IAdapterConnection
+public sealed class LoggedConnection(IAdapterConnection inner, Action<StatementRun> log) : IAdapterConnection
 {
     /// <summary>What the statements run for: a node's unique id, or null for the run itself (hooks, the catalog).</summary>
     public string? Node { get; set; }
@@ -44,18 +59,16 @@ public sealed class LoggedConnection(IAdapterConnection inner, Action<string> lo
     T Timed<T>(string what, Func<T> run, bool catalog = false)
     {
         var watch = Stopwatch.StartNew();
-        var status = "ERROR after";
+        var ok = false;
         try
         {
             var result = run();
-            status = "OK in";
+            ok = true;
             return result;
         }
         finally
         {
-            var seconds = watch.Elapsed.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture);
-            var on = Node ?? "the run";
-            log(catalog ? $"On {on}: {what}: {status} {seconds} seconds" : $"On {on}:\n{what}\nSQL status: {status} {seconds} seconds");
+            log(new StatementRun(Node, what, catalog, ok, watch.Elapsed));
         }
     }
 

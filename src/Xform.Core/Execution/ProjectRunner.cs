@@ -28,7 +28,7 @@ public sealed record RunOptions(int Threads, bool FailFast, bool FullRefresh, st
     public bool StoreFailures { get; init; }
 
     /// <summary>--debug: where every statement is written after it ran, with its node and time (null: nowhere).</summary>
-    public Action<string>? Statements { get; init; }
+    public Action<StatementRun>? Statements { get; init; }
 }
 
 /// <summary>

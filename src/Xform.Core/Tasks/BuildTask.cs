@@ -57,7 +57,7 @@ public static class BuildTask
             RunHooks = runners is null,
             Empty = options.Empty,
             StoreFailures = options.StoreFailures,
-            Statements = options.Debug ? workspace.Debug : null,
+            Statements = workspace.StatementLog,
         };
         var adapter = workspace.Adapter;
         foreach (var id in plan.Ids)

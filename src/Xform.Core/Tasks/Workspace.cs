@@ -64,6 +64,7 @@ public sealed class Workspace : IDisposable
     readonly Action<Warning> _warn;
     readonly Action<string> _log;
     readonly Action<string> _debug;
+    readonly Action<StatementRun> _statements;
     readonly List<Warning> _warnings = [];
     int _told;
     ProjectLoad? _prepared;
@@ -76,7 +77,8 @@ public sealed class Workspace : IDisposable
     Invocation? _invocation;
     IReadOnlyDictionary<string, object?>? _cliVars;
 
-    public Workspace(TaskOptions options, AdapterFactory adapters, Action<Warning> warn, Action<string> log)
+    /// <param name="statements">where --debug writes each statement run (null: as a line of <paramref name="log"/>)</param>
+    public Workspace(TaskOptions options, AdapterFactory adapters, Action<Warning> warn, Action<string> log, Action<StatementRun>? statements = null)
     {
         Options = options;
         _adapters = adapters;
@@ -91,6 +93,7 @@ public sealed class Workspace : IDisposable
             log(line);
         };
         _debug = log;
+        _statements = statements ?? (run => log(run.Text()));
         ProjectDir = Path.GetFullPath(options.ProjectDir is { Length: > 0 } p ? p : ".");
         CheckOptions();
     }
@@ -204,7 +207,10 @@ public sealed class Workspace : IDisposable
 
     /// <summary>A connection to the target; with --debug, one that writes each statement it runs (for <paramref name="node"/>).</summary>
     public IAdapterConnection Connect(string? node = null) =>
-        Options.Debug ? new LoggedConnection(Adapter.Open(), _debug) { Node = node } : Adapter.Open();
+        Options.Debug ? new LoggedConnection(Adapter.Open(), _statements) { Node = node } : Adapter.Open();
+
+    /// <summary>With --debug, where each statement run is written; null without.</summary>
+    public Action<StatementRun>? StatementLog => Options.Debug ? _statements : null;
 
     /// <summary>A line for --debug only.</summary>
     public void Debug(string message)
