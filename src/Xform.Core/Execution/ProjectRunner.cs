@@ -27,8 +27,8 @@ public sealed record RunOptions(int Threads, bool FailFast, bool FullRefresh, st
     /// <summary>--store-failures: data tests that set neither <c>store_failures</c> nor <c>store_failures_as</c> keep their failing rows.</summary>
     public bool StoreFailures { get; init; }
 
-    /// <summary>--debug: where every statement is written after it ran, with its node and time (null: nowhere).</summary>
-    public Action<StatementRun>? Statements { get; init; }
+    /// <summary>How the run connects (the command's: with --debug, a <see cref="LoggedConnection"/>); null: the adapter's own.</summary>
+    public Func<IAdapterConnection>? Connect { get; init; }
 }
 
 /// <summary>
@@ -181,7 +181,7 @@ public sealed class ProjectRunner
         }
     }
 
-    IAdapterConnection Open() => _options.Statements is { } log ? new LoggedConnection(_adapter.Open(), log) : _adapter.Open();
+    IAdapterConnection Open() => _options.Connect?.Invoke() ?? _adapter.Open();
 
     /// <summary>The relations a custom materialization returned, as the database now has them (one that is not there is left out).</summary>
     void Record(IAdapterConnection connection, IReadOnlyList<RelationName> built)

@@ -57,7 +57,7 @@ public static class BuildTask
             RunHooks = runners is null,
             Empty = options.Empty,
             StoreFailures = options.StoreFailures,
-            Statements = workspace.StatementLog,
+            Connect = () => workspace.Connect(),
         };
         var adapter = workspace.Adapter;
         foreach (var id in plan.Ids)

@@ -209,9 +209,6 @@ public sealed class Workspace : IDisposable
     public IAdapterConnection Connect(string? node = null) =>
         Options.Debug ? new LoggedConnection(Adapter.Open(), _statements) { Node = node } : Adapter.Open();
 
-    /// <summary>With --debug, where each statement run is written; null without.</summary>
-    public Action<StatementRun>? StatementLog => Options.Debug ? _statements : null;
-
     /// <summary>A line for --debug only.</summary>
     public void Debug(string message)
     {
