@@ -237,7 +237,7 @@ public class PartialParseTests
     }
 
     [Test]
-    public void An_unchanged_compile_does_not_rewrite_the_saved_sql_even_when_a_model_inlines_an_ephemeral_one()
+    public void A_model_that_inlines_an_ephemeral_one_reuses_its_render_and_gets_the_ephemerals_current_sql()
     {
         using var p = Small();
         p.Write("models/eph.sql", "{{ config(materialized='ephemeral') }}\nselect 7 as id\n");
@@ -248,9 +248,15 @@ public class PartialParseTests
         var old = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         File.SetLastWriteTimeUtc(saved, old);
         var r = BelowMemo(p, "compile", "--debug");
-        Assert.That(CompileReuse(r), Is.EqualTo("partial compile: reused the SQL of 7 of 8 models"), "the ephemeral's reader is rendered each time");
+        // Renders, not models: the ephemeral model is rendered as a node and for its reader's CTE.
+        Assert.That(CompileReuse(r), Is.EqualTo("partial compile: reused the SQL of 8 of 8 models"));
         Assert.That(File.GetLastWriteTimeUtc(saved), Is.EqualTo(old), "nothing changed: the file is not written again");
-        Assert.That(p.Read("target/compiled/pp/models/reads_eph.sql"), Does.Contain("7 as id"));
+        Assert.That(p.Read("target/compiled/pp/models/reads_eph.sql"), Does.Contain("__dbt__cte__eph as (\nselect 7 as id\n)"));
+        // The ephemeral model edited: its reader's render is reused, its CTE is the new SQL.
+        p.Write("models/eph.sql", "{{ config(materialized='ephemeral') }}\nselect 8 as id\n");
+        r = BelowMemo(p, "compile", "--debug");
+        Assert.That(CompileReuse(r), Is.EqualTo("partial compile: reused the SQL of 6 of 8 models"));
+        Assert.That(p.Read("target/compiled/pp/models/reads_eph.sql"), Does.Contain("__dbt__cte__eph as (\nselect 8 as id\n)").And.Not.Contain("7 as id"));
         p.Write("models/m1.sql", "select 2 as id\n");
         Assert.That(p.Run("compile", "-q").ExitCode, Is.Zero);
         Assert.That(File.ReadAllBytes(saved), Is.Not.EqualTo(before), "a changed model's SQL is saved");

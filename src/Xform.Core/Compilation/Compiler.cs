@@ -172,12 +172,12 @@ public sealed partial class Compiler(LoadedProject project, DependencyGraph grap
         if (!project.Templates.TryGetValue(node.UniqueId, out var template))
             return (node.RawCode, []);
         var key = Reuse is not null && !isIncremental && batch is null ? ReuseKey(node) : null;
-        if (key is not null && Reuse!.TryGet(node.UniqueId, key, out var saved)) return (saved, []);
+        if (key is not null && Reuse!.TryGet(node.UniqueId, key, out var saved, out var savedEphemerals)) return (saved, savedEphemerals);
         var ephemerals = new List<string>();
         var globals = Watched(Globals(node, isIncremental, ephemerals, batch, inferredOnly: true));
         var sql = Session.Engine.Render(template, globals);
         NoteOutside(globals);
-        if (key is not null && ephemerals.Count == 0 && !globals.ReadWatched) Reuse!.Put(node.UniqueId, key, sql);
+        if (key is not null && !globals.ReadWatched) Reuse!.Put(node.UniqueId, key, sql, ephemerals);
         return (sql, ephemerals);
     }
 
