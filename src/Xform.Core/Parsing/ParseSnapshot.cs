@@ -41,7 +41,7 @@ internal sealed record FileStamp(string Path, long Size, long Modified, string C
 /// </summary>
 internal static class ParseSnapshot
 {
-    const string Format = "xform parse snapshot 3";
+    const string Format = "xform parse snapshot 4";
 
     /// <summary>The file's first bytes, outside the pooled texts: another format (or another file) is told apart before reading it.</summary>
     static ReadOnlySpan<byte> Magic => "xform parse snapshot\n"u8;
@@ -319,6 +319,15 @@ internal sealed record ChangedFile(string Path, string Text, string Checksum);
 internal sealed class PooledWriter(Stream output) : BinaryWriter(output, Encoding.UTF8, leaveOpen: true)
 {
     readonly Dictionary<string, int> _seen = new(StringComparer.Ordinal);
+    readonly Dictionary<string, int> _configValues = new(StringComparer.Ordinal);
+
+    /// <summary>The number of a node config's values written before (by their encoding), or null: these are numbered next.</summary>
+    public int? ValuesSeen(string encoded)
+    {
+        if (_configValues.TryGetValue(encoded, out var number)) return number;
+        _configValues[encoded] = _configValues.Count;
+        return null;
+    }
 
     public override void Write(string value)
     {
@@ -334,12 +343,16 @@ internal sealed class PooledWriter(Stream output) : BinaryWriter(output, Encodin
 }
 
 /// <summary>Reads what <see cref="PooledWriter"/> wrote: a text the first time, its number afterwards.</summary>
-internal sealed class PooledReader(Stream input, List<string>? seen = null) : BinaryReader(input, Encoding.UTF8)
+internal sealed class PooledReader(Stream input, List<string>? seen = null, List<IReadOnlyDictionary<string, object?>>? configValues = null)
+    : BinaryReader(input, Encoding.UTF8)
 {
     readonly List<string> _seen = seen ?? [];
 
-    /// <summary>Reads on from <paramref name="next"/>, with the texts read so far (the rest of a file, read into memory).</summary>
-    public PooledReader Continue(Stream next) => new(next, _seen);
+    /// <summary>The node configs' values read so far, by number (<see cref="PooledWriter.ValuesSeen"/>).</summary>
+    public List<IReadOnlyDictionary<string, object?>> ConfigValues { get; } = configValues ?? [];
+
+    /// <summary>Reads on from <paramref name="next"/>, with the texts and config values read so far (the rest of a file, read into memory).</summary>
+    public PooledReader Continue(Stream next) => new(next, _seen, ConfigValues);
 
     public override string ReadString()
     {

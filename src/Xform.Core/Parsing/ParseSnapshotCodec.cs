@@ -72,15 +72,21 @@ internal static class ParseSnapshotCodec
     internal static void Config(BinaryWriter w, NodeConfig config)
     {
         w.Write(config.Count);
-        var origins = new System.Text.StringBuilder();
         foreach (var (key, value) in config)
         {
             w.Write(key);
             Value(w, value);
+        }
+        w.Write(OriginsText(config));
+    }
+
+    static string OriginsText(NodeConfig config)
+    {
+        var origins = new System.Text.StringBuilder();
+        foreach (var (key, _) in config)
             if (config.OriginOf(key) is { } at)
                 origins.Append(key).Append('\0').Append(at.File).Append('\0').Append(at.Line).Append('\0').Append(at.Column).Append('\0');
-        }
-        w.Write(origins.ToString());
+        return origins.ToString();
     }
 
     internal static NodeConfig ReadConfig(BinaryReader r, Dictionary<string, ConfigValues> origins)
@@ -88,6 +94,59 @@ internal static class ParseSnapshotCodec
         var n = r.ReadInt32();
         var values = new Dictionary<string, object?>(n, StringComparer.Ordinal);
         for (var i = 0; i < n; i++) values[r.ReadString()] = CacheCodec.ReadValue(r);
+        var text = r.ReadString();
+        if (!origins.TryGetValue(text, out var placed)) origins[text] = placed = Origins(text);
+        return NodeConfig.Restored(values, placed);
+    }
+
+    /// <summary>
+    /// A node's config as <see cref="Config"/> writes it, but its values by number when the same values were written before
+    /// with the same <see cref="PooledWriter"/>: thousands of nodes share a few sets of values (their origins differ, a
+    /// config() call is in each file), and reading each set once saves a dictionary per node.
+    /// </summary>
+    static void SharedConfig(BinaryWriter w, NodeConfig config)
+    {
+        var number = w is PooledWriter pooled ? pooled.ValuesSeen(ValuesKey(config)) : null;
+        w.Write7BitEncodedInt(number is { } n ? n + 1 : 0);
+        if (number is null)
+        {
+            w.Write(config.Count);
+            foreach (var (key, value) in config)
+            {
+                w.Write(key);
+                Value(w, value);
+            }
+        }
+        w.Write(OriginsText(config));
+    }
+
+    /// <summary>The values of a config as bytes (in a text), to tell equal ones.</summary>
+    static string ValuesKey(NodeConfig config)
+    {
+        using var bytes = new MemoryStream();
+        using (var plain = new BinaryWriter(bytes, System.Text.Encoding.UTF8, leaveOpen: true))
+            foreach (var (key, value) in config)
+            {
+                plain.Write(key);
+                Value(plain, value);
+            }
+        return System.Text.Encoding.Latin1.GetString(bytes.GetBuffer(), 0, (int)bytes.Length);
+    }
+
+    /// <summary>Reads what <see cref="SharedConfig"/> wrote: values read before are the same (read-only) dictionary.</summary>
+    static NodeConfig ReadSharedConfig(BinaryReader r, Dictionary<string, ConfigValues> origins)
+    {
+        var number = r.Read7BitEncodedInt();
+        IReadOnlyDictionary<string, object?> values;
+        if (number > 0) values = ((PooledReader)r).ConfigValues[number - 1];
+        else
+        {
+            var n = r.ReadInt32();
+            var read = new Dictionary<string, object?>(n, StringComparer.Ordinal);
+            for (var i = 0; i < n; i++) read[r.ReadString()] = CacheCodec.ReadValue(r);
+            if (r is PooledReader pooled) pooled.ConfigValues.Add(read);
+            values = read;
+        }
         var text = r.ReadString();
         if (!origins.TryGetValue(text, out var placed)) origins[text] = placed = Origins(text);
         return NodeConfig.Restored(values, placed);
@@ -218,7 +277,7 @@ internal static class ParseSnapshotCodec
         w.Write(n.OriginalFilePath);
         w.Write(n.Path);
         Strings(w, n.Fqn);
-        Config(w, n.Config);
+        SharedConfig(w, n.Config);
         Relation(w, n.Relation);
         w.Write(n.RawCode);
         w.Write(n.Description);
@@ -257,7 +316,7 @@ internal static class ParseSnapshotCodec
         OriginalFilePath = r.ReadString(),
         Path = r.ReadString(),
         Fqn = ReadStrings(r),
-        Config = ReadConfig(r, origins),
+        Config = ReadSharedConfig(r, origins),
         Relation = ReadRelation(r),
         RawCode = r.ReadString(),
         Description = r.ReadString(),

@@ -22,7 +22,7 @@ internal sealed record ModelInputs(string Path, NodeConfig Config, RelationName 
 internal static class SavedParseEdits
 {
     const string InputsFormat = "xform model inputs 1";
-    const string EditsFormat = "xform parse edits 2";
+    const string EditsFormat = "xform parse edits 3";
 
     public static string InputsPath(string snapshotPath) => Path.Combine(Path.GetDirectoryName(snapshotPath)!, "partial_parse_models.bin");
 
