@@ -71,13 +71,29 @@ internal static class ParseSnapshotCodec
     /// </summary>
     internal static void Config(BinaryWriter w, NodeConfig config)
     {
+        WriteConfigValues(w, config);
+        w.Write(OriginsText(config));
+    }
+
+    internal static NodeConfig ReadConfig(BinaryReader r, Dictionary<string, ConfigValues> origins) =>
+        NodeConfig.Restored(ReadConfigValues(r), ReadOrigins(r, origins));
+
+    static void WriteConfigValues(BinaryWriter w, NodeConfig config)
+    {
         w.Write(config.Count);
         foreach (var (key, value) in config)
         {
             w.Write(key);
             Value(w, value);
         }
-        w.Write(OriginsText(config));
+    }
+
+    static Dictionary<string, object?> ReadConfigValues(BinaryReader r)
+    {
+        var n = r.ReadInt32();
+        var values = new Dictionary<string, object?>(n, StringComparer.Ordinal);
+        for (var i = 0; i < n; i++) values[r.ReadString()] = CacheCodec.ReadValue(r);
+        return values;
     }
 
     static string OriginsText(NodeConfig config)
@@ -89,14 +105,11 @@ internal static class ParseSnapshotCodec
         return origins.ToString();
     }
 
-    internal static NodeConfig ReadConfig(BinaryReader r, Dictionary<string, ConfigValues> origins)
+    static ConfigValues ReadOrigins(BinaryReader r, Dictionary<string, ConfigValues> origins)
     {
-        var n = r.ReadInt32();
-        var values = new Dictionary<string, object?>(n, StringComparer.Ordinal);
-        for (var i = 0; i < n; i++) values[r.ReadString()] = CacheCodec.ReadValue(r);
         var text = r.ReadString();
         if (!origins.TryGetValue(text, out var placed)) origins[text] = placed = Origins(text);
-        return NodeConfig.Restored(values, placed);
+        return placed;
     }
 
     /// <summary>
@@ -108,15 +121,7 @@ internal static class ParseSnapshotCodec
     {
         var number = w is PooledWriter pooled ? pooled.ValuesSeen(ValuesKey(config)) : null;
         w.Write7BitEncodedInt(number is { } n ? n + 1 : 0);
-        if (number is null)
-        {
-            w.Write(config.Count);
-            foreach (var (key, value) in config)
-            {
-                w.Write(key);
-                Value(w, value);
-            }
-        }
+        if (number is null) WriteConfigValues(w, config);
         w.Write(OriginsText(config));
     }
 
@@ -124,12 +129,7 @@ internal static class ParseSnapshotCodec
     static string ValuesKey(NodeConfig config)
     {
         using var bytes = new MemoryStream();
-        using (var plain = new BinaryWriter(bytes, System.Text.Encoding.UTF8, leaveOpen: true))
-            foreach (var (key, value) in config)
-            {
-                plain.Write(key);
-                Value(plain, value);
-            }
+        using (var plain = new BinaryWriter(bytes, System.Text.Encoding.UTF8, leaveOpen: true)) WriteConfigValues(plain, config);
         return System.Text.Encoding.Latin1.GetString(bytes.GetBuffer(), 0, (int)bytes.Length);
     }
 
@@ -141,15 +141,11 @@ internal static class ParseSnapshotCodec
         if (number > 0) values = ((PooledReader)r).ConfigValues[number - 1];
         else
         {
-            var n = r.ReadInt32();
-            var read = new Dictionary<string, object?>(n, StringComparer.Ordinal);
-            for (var i = 0; i < n; i++) read[r.ReadString()] = CacheCodec.ReadValue(r);
+            var read = ReadConfigValues(r);
             if (r is PooledReader pooled) pooled.ConfigValues.Add(read);
             values = read;
         }
-        var text = r.ReadString();
-        if (!origins.TryGetValue(text, out var placed)) origins[text] = placed = Origins(text);
-        return NodeConfig.Restored(values, placed);
+        return NodeConfig.Restored(values, ReadOrigins(r, origins));
     }
 
     /// <summary>The origins text of <see cref="Config"/> as config locations (read only: shared by every node that has the same).</summary>
