@@ -39,7 +39,7 @@ public static class Planner
             // dbt's eager indirect selection, both ways: a test goes out with any node it reads that is excluded
             // (`test --exclude orders` skips the tests of orders), and comes along with any node it reads that is selected.
             bool ExcludedIndirectly(Node test) => excluded.Count > 0 && test.DependsOn.Any(excluded.Contains);
-            ids.RemoveWhere(id => manifest.Nodes[id] is { ResourceType: ResourceType.Test } test && ExcludedIndirectly(test));
+            if (excluded.Count > 0) ids.RemoveWhere(id => manifest.Nodes[id] is { ResourceType: ResourceType.Test } test && ExcludedIndirectly(test));
             if (request.Types.Contains(ResourceType.Test) && request.Select.Count > 0)
                 foreach (var test in manifest.Of(ResourceType.Test))
                     if (!excluded.Contains(test.UniqueId) && !ExcludedIndirectly(test) && test.DependsOn.Any(ids.Contains)) ids.Add(test.UniqueId);
@@ -52,6 +52,15 @@ public static class Planner
             }
         }
         var chosen = new List<Node>(ids.Count);
+        if (ids.Count < graph.Order.Count / 8)
+        {
+            // A small selection is put in graph order by sorting its positions, not by a pass over every node of the graph.
+            var positions = ids.Select(id => graph.OrderIndex[id]).ToArray();
+            Array.Sort(positions);
+            foreach (var k in positions)
+                if (Wanted(graph.OrderedNodes[k])) chosen.Add(graph.OrderedNodes[k]);
+            return chosen;
+        }
         for (var k = 0; k < graph.Order.Count; k++)
             if (Wanted(graph.OrderedNodes[k]) && ids.Contains(graph.Order[k]))
                 chosen.Add(graph.OrderedNodes[k]);

@@ -102,6 +102,8 @@ public sealed class NodeSelector(DependencyGraph graph, IStateComparison? state 
                 .Select(o => o.UniqueId).ToHashSet(StringComparer.Ordinal);
         var nodes = graph.Manifest.Nodes.Values;
         var value = c.Value;
+        // '*' by name matches every node (its name is matched by the wildcard): no pass over the nodes to find that out.
+        if (c.Method == "" && value == "*") return new HashSet<string>(graph.Manifest.Nodes.Keys, StringComparer.Ordinal);
         var parts = value.Split('.'); // once, not per node
         IEnumerable<Node> hits = c.Method switch
         {
@@ -226,7 +228,7 @@ public sealed class NodeSelector(DependencyGraph graph, IStateComparison? state 
     /// </summary>
     internal static bool Wildcard(string pattern, string text)
     {
-        if (!pattern.Contains('*') && !pattern.Contains('?')) return string.Equals(pattern, text, StringComparison.Ordinal);
+        if (pattern.AsSpan().IndexOfAny('*', '?') < 0) return string.Equals(pattern, text, StringComparison.Ordinal);
         int p = 0, t = 0, star = -1, resume = 0;
         while (t < text.Length)
         {

@@ -52,6 +52,22 @@ public class PlannerTests
     }
 
     [Test]
+    public void A_small_selection_of_a_large_graph_comes_in_graph_order_too()
+    {
+        // A chain z47 -> z46 -> ... -> z00 whose ids sort against the graph order (z47 first), and five of its models selected:
+        // fewer than an eighth of the graph, so they are ordered by their positions rather than by a pass over the graph.
+        var models = Enumerable.Range(0, 48).Select(i => TestManifests.Model($"z{47 - i:D2}", $"models/z{47 - i:D2}.sql", i == 0 ? [] : [$"z{48 - i:D2}"])).ToArray();
+        var graph = DependencyGraph.Build(TestManifests.Of(models));
+        var request = new PlanRequest("cmd", Run, ["z05", "z30", "z17", "z20+1"], []);
+
+        var names = Names(Planner.Select(graph, request, null));
+
+        Assert.That(names, Is.EqualTo(new[] { "z30", "z20", "z19", "z17", "z05" }), "parents before children: z47 is the chain's root");
+        Assert.That(Names(Planner.Select(graph, new PlanRequest("cmd", Run, ["z*"], []), null)),
+            Is.EqualTo(graph.OrderedNodes.Select(n => n.Name)), "a whole selection, by the pass over the graph, in the same order");
+    }
+
+    [Test]
     public void No_resource_types_means_every_type()
     {
         Assert.That(Selected(Request([])), Has.Length.EqualTo(Graph.Manifest.Nodes.Count));
