@@ -144,4 +144,18 @@ public sealed class NodeConfig : ValueMap
 
     /// <summary>The tags, converted once (a selection by tag reads them of every node; so does the manifest).</summary>
     public IReadOnlyList<string> Tags => _tags ??= GetStrings("tags");
+
+    /// <summary>
+    /// Whether a tag is <paramref name="match"/>ed, the tags read as <see cref="Tags"/> reads them but without converting the
+    /// list (a selection by tag asks every node of a large project once: converting each list cost 20 ms at 51,000 nodes).
+    /// </summary>
+    public bool AnyTag(Func<string, bool> match)
+    {
+        if (_tags is { } tags) return tags.Any(match);
+        if (!Map.TryGetValue("tags", out var v) || v is null) return false;
+        if (v is string or IReadOnlyDictionary<string, object?> || v is not IEnumerable items) return match(Convert.ToString(v, CultureInfo.InvariantCulture) ?? "");
+        foreach (var item in items)
+            if (match(Convert.ToString(item, CultureInfo.InvariantCulture) ?? "")) return true;
+        return false;
+    }
 }

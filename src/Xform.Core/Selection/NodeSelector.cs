@@ -105,14 +105,17 @@ public sealed class NodeSelector(DependencyGraph graph, IStateComparison? state 
         // '*' by name matches every node (its name is matched by the wildcard): no pass over the nodes to find that out.
         if (c.Method == "" && value == "*") return new HashSet<string>(graph.Manifest.Nodes.Keys, StringComparer.Ordinal);
         var parts = value.Split('.'); // once, not per node
+        Func<string, bool> tagMatches = tag => Wildcard(value, tag);
         IEnumerable<Node> hits = c.Method switch
         {
             // dbt's default method: a value with a slash is a path, one ending in a file extension a file name, else a name or fqn.
             "" when value.Contains('/') => nodes.Where(n => PathMatches(n, value)),
             "" when value.EndsWith(".sql", StringComparison.Ordinal) || value.EndsWith(".csv", StringComparison.Ordinal) || value.EndsWith(".py", StringComparison.Ordinal)
                 => nodes.Where(n => FileMatches(n, value)),
+            // no wildcard: the name, the package or the first folder, compared as text (a pass over 51,000 nodes)
+            "" when value.AsSpan().IndexOfAny('*', '?') < 0 => nodes.Where(n => n.Name == value || (n.ResourceType != ResourceType.Source && FqnMatches(n.Fqn, parts, SameText))),
             "" => nodes.Where(n => NameMatches(n, value, parts)),
-            "tag" => nodes.Where(n => n.Config.Tags.Any(t => Wildcard(value, t))),
+            "tag" => nodes.Where(n => n.Config.AnyTag(tagMatches)),
             "path" => nodes.Where(n => PathMatches(n, value)),
             "file" => nodes.Where(n => FileMatches(n, value)),
             // materialized has a default (view, seed, test, ...) that the config itself does not hold; a source has none.
@@ -174,18 +177,22 @@ public sealed class NodeSelector(DependencyGraph graph, IStateComparison? state 
         Wildcard(value, n.Name) || (n.ResourceType != ResourceType.Source && FqnMatches(n, parts));
 
     /// <summary>dbt's fqn method (the value split at its dots): <c>staging</c> matches every node under models/staging; <c>proj.staging.stg_x</c> one node.</summary>
-    static bool FqnMatches(Node n, string[] parts)
+    static bool FqnMatches(Node n, string[] parts) => FqnMatches(n.Fqn, parts, Wildcard);
+
+    /// <param name="partMatches">whether a part of the value (pattern, then text) matches a part of the fqn</param>
+    static bool FqnMatches(IReadOnlyList<string> fqn, string[] parts, Func<string, string, bool> partMatches)
     {
-        var fqn = n.Fqn;
         for (var start = 0; start <= 1; start++)
         {
             if (parts.Length > fqn.Count - start) continue;
             var ok = true;
-            for (var i = 0; i < parts.Length && ok; i++) ok = Wildcard(parts[i], fqn[start + i]);
+            for (var i = 0; i < parts.Length && ok; i++) ok = partMatches(parts[i], fqn[start + i]);
             if (ok && (start == 0 || parts.Length < fqn.Count)) return true;
         }
         return false;
     }
+
+    static readonly Func<string, string, bool> SameText = (a, b) => string.Equals(a, b, StringComparison.Ordinal);
 
     static bool PathMatches(Node n, string value)
     {

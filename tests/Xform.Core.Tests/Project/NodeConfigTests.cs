@@ -37,6 +37,30 @@ public class NodeConfigTests
         Assert.That(below.Tags, Is.EqualTo(new[] { "a" }));
     }
 
+    [TestCase("one")]
+    [TestCase("list")]
+    [TestCase("mixed")]
+    [TestCase("none")]
+    public void A_tag_is_matched_as_the_converted_tags_read_it(string shape)
+    {
+        object? tags = shape switch
+        {
+            "one" => "nightly",
+            "list" => new List<object?> { "nightly", "pii" },
+            "mixed" => new List<object?> { 1, true, null, "pii" },
+            _ => null,
+        };
+        var values = new Dictionary<string, object?>();
+        if (tags is not null) values["tags"] = tags;
+        foreach (var candidate in new[] { "nightly", "pii", "1", "True", "", "other" })
+        {
+            // a fresh config each time: AnyTag reads the raw value, Tags converts it
+            var expected = new NodeConfig(values).Tags.Contains(candidate);
+            Assert.That(new NodeConfig(values).AnyTag(t => t == candidate), Is.EqualTo(expected), $"{shape}: {candidate}");
+        }
+        Assert.That(new NodeConfig(values).AnyTag(_ => true), Is.EqualTo(tags is not null), shape);
+    }
+
     [Test]
     public void Tags_append_in_order_without_duplicates()
     {
