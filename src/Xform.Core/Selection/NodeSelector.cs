@@ -112,7 +112,7 @@ public sealed class NodeSelector(DependencyGraph graph, IStateComparison? state 
             "" when value.Contains('/') => nodes.Where(n => PathMatches(n, value)),
             "" when value.EndsWith(".sql", StringComparison.Ordinal) || value.EndsWith(".csv", StringComparison.Ordinal) || value.EndsWith(".py", StringComparison.Ordinal)
                 => nodes.Where(n => FileMatches(n, value)),
-            // no wildcard: the name, the package or the first folder, compared as text (a pass over 51,000 nodes)
+            // no wildcard: the name, or the fqn from its package or first folder on, compared as text (a pass over every node)
             "" when value.AsSpan().IndexOfAny('*', '?') < 0 => nodes.Where(n => n.Name == value || (n.ResourceType != ResourceType.Source && FqnMatches(n.Fqn, parts, SameText))),
             "" => nodes.Where(n => NameMatches(n, value, parts)),
             "tag" => nodes.Where(n => n.Config.AnyTag(tagMatches)),
