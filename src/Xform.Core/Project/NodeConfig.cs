@@ -103,14 +103,19 @@ public sealed class NodeConfig : ValueMap
     /// <summary>A hook written as <c>{sql: ..., transaction: false}</c>: one entry of the hook list, never merged as meta is.</summary>
     static bool IsHook(IDictionary<string, object?> map) => map.ContainsKey("sql");
 
-    static List<object?> ToList(object? v) => v switch
+    static List<object?> ToList(object? v) => Items(v).ToList();
+
+    /// <summary>A value as a list's items: none for null, itself for a text, a mapping or a scalar, else its elements.</summary>
+    static IEnumerable<object?> Items(object? v)
     {
-        null => [],
-        string s => [s],
-        IReadOnlyDictionary<string, object?> map => [map],
-        IEnumerable e => e.Cast<object?>().ToList(),
-        _ => [v],
-    };
+        if (v is null) yield break;
+        if (v is string or IReadOnlyDictionary<string, object?> || v is not IEnumerable items)
+        {
+            yield return v;
+            yield break;
+        }
+        foreach (var item in items) yield return item;
+    }
 
     public string? GetString(string key) => Map.TryGetValue(key, out var v) && v is not null
         ? Convert.ToString(v, CultureInfo.InvariantCulture) : null;
@@ -152,9 +157,8 @@ public sealed class NodeConfig : ValueMap
     public bool AnyTag(Func<string, bool> match)
     {
         if (_tags is { } tags) return tags.Any(match);
-        if (!Map.TryGetValue("tags", out var v) || v is null) return false;
-        if (v is string or IReadOnlyDictionary<string, object?> || v is not IEnumerable items) return match(Convert.ToString(v, CultureInfo.InvariantCulture) ?? "");
-        foreach (var item in items)
+        if (!Map.TryGetValue("tags", out var v)) return false;
+        foreach (var item in Items(v))
             if (match(Convert.ToString(item, CultureInfo.InvariantCulture) ?? "")) return true;
         return false;
     }

@@ -112,8 +112,6 @@ public sealed class NodeSelector(DependencyGraph graph, IStateComparison? state 
             "" when value.Contains('/') => nodes.Where(n => PathMatches(n, value)),
             "" when value.EndsWith(".sql", StringComparison.Ordinal) || value.EndsWith(".csv", StringComparison.Ordinal) || value.EndsWith(".py", StringComparison.Ordinal)
                 => nodes.Where(n => FileMatches(n, value)),
-            // no wildcard: the name, or the fqn from its package or first folder on, compared as text (a pass over every node)
-            "" when value.AsSpan().IndexOfAny('*', '?') < 0 => nodes.Where(n => n.Name == value || (n.ResourceType != ResourceType.Source && FqnMatches(n.Fqn, parts, SameText))),
             "" => nodes.Where(n => NameMatches(n, value, parts)),
             "tag" => nodes.Where(n => n.Config.AnyTag(tagMatches)),
             "path" => nodes.Where(n => PathMatches(n, value)),
@@ -177,22 +175,18 @@ public sealed class NodeSelector(DependencyGraph graph, IStateComparison? state 
         Wildcard(value, n.Name) || (n.ResourceType != ResourceType.Source && FqnMatches(n, parts));
 
     /// <summary>dbt's fqn method (the value split at its dots): <c>staging</c> matches every node under models/staging; <c>proj.staging.stg_x</c> one node.</summary>
-    static bool FqnMatches(Node n, string[] parts) => FqnMatches(n.Fqn, parts, Wildcard);
-
-    /// <param name="partMatches">whether a part of the value (pattern, then text) matches a part of the fqn</param>
-    static bool FqnMatches(IReadOnlyList<string> fqn, string[] parts, Func<string, string, bool> partMatches)
+    static bool FqnMatches(Node n, string[] parts)
     {
+        var fqn = n.Fqn;
         for (var start = 0; start <= 1; start++)
         {
             if (parts.Length > fqn.Count - start) continue;
             var ok = true;
-            for (var i = 0; i < parts.Length && ok; i++) ok = partMatches(parts[i], fqn[start + i]);
+            for (var i = 0; i < parts.Length && ok; i++) ok = Wildcard(parts[i], fqn[start + i]);
             if (ok && (start == 0 || parts.Length < fqn.Count)) return true;
         }
         return false;
     }
-
-    static readonly Func<string, string, bool> SameText = (a, b) => string.Equals(a, b, StringComparison.Ordinal);
 
     static bool PathMatches(Node n, string value)
     {
