@@ -111,9 +111,7 @@ static class Stages
         var graph = DependencyGraph.Build(loaded.Manifest);
         Mark(Names[8]);
 
-        var ids = new NodeSelector(graph).Select([], []);
-        var selected = graph.Order.Where(ids.Contains).Select(id => graph.Manifest.Nodes[id])
-            .Where(n => n.ResourceType == ResourceType.Model).ToList();
+        var selected = new NodeSelector(graph).Select([], []).Nodes().Where(n => n.ResourceType == ResourceType.Model).ToList();
         Mark(Names[9]);
 
         var compiler = new Compiler(loaded, graph, DuckDbAdapter.RenderExternal);

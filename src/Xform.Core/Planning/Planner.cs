@@ -14,57 +14,54 @@ public static class Planner
     public static IReadOnlyList<Node> Select(DependencyGraph graph, PlanRequest request, IStateComparison? state)
     {
         var manifest = graph.Manifest;
-        bool Wanted(Node n) => request.Types.Count == 0 || request.Types.Contains(n.ResourceType);
+        // by position: the graph keeps each node's type in an array, so no node is read to learn it
+        var types = request.Types.ToHashSet();
+        bool Wanted(int k) => types.Count == 0 || types.Contains(graph.TypeAt(k));
         if (request.Only is null && request.Spec is null && request.Select.Count == 0 && request.Exclude.Count == 0)
-            return graph.OrderedNodes.Where(Wanted).ToList(); // everything
-        HashSet<string> ids;
+            return NodeSet.All(graph).Nodes(Wanted); // everything
+        NodeSet ids;
         if (request.Only is { } only)
         {
-            ids = only.Where(manifest.Nodes.ContainsKey).ToHashSet(StringComparer.Ordinal);
+            ids = NodeSet.Of(graph, only.Where(manifest.Nodes.ContainsKey));
         }
         else if (request.Spec is { } spec)
         {
             // A selectors.yml selection brings its tests itself, each criterion with its indirect_selection.
-            ids = new SpecSelector(graph, new NodeSelector(graph, state), request.Warn).Select(spec);
-            ids.RemoveWhere(id => !manifest.Nodes.ContainsKey(id));
+            ids = NodeSet.Of(graph, new SpecSelector(graph, new NodeSelector(graph, state), request.Warn).Select(spec));
+            ids.RemoveOthers();
         }
         else
         {
             var selector = new NodeSelector(graph, state);
-            ids = request.Select.Count > 0 ? selector.Matching(request.Select, "--select", request.Warn) : graph.Order.ToHashSet(StringComparer.Ordinal);
-            var excluded = request.Exclude.Count > 0 ? selector.Matching(request.Exclude, "--exclude", request.Warn) : [];
-            ids.ExceptWith(excluded);
+            ids = request.Select.Count > 0 ? selector.Matching(request.Select, "--select", request.Warn) : NodeSet.All(graph);
+            var excluded = request.Exclude.Count > 0 ? selector.Matching(request.Exclude, "--exclude", request.Warn) : null;
+            if (excluded is not null) ids.ExceptWith(excluded);
             // Exposures, metrics, ... that a selector matched are not graph nodes: ls lists them, nothing builds them.
-            if (manifest.Objects.Count > 0) ids.RemoveWhere(id => !manifest.Nodes.ContainsKey(id));
+            ids.RemoveOthers();
             // dbt's eager indirect selection, both ways: a test goes out with any node it reads that is excluded
             // (`test --exclude orders` skips the tests of orders), and comes along with any node it reads that is selected.
-            bool ExcludedIndirectly(Node test) => excluded.Count > 0 && test.DependsOn.Any(excluded.Contains);
-            if (excluded.Count > 0) ids.RemoveWhere(id => manifest.Nodes[id] is { ResourceType: ResourceType.Test } test && ExcludedIndirectly(test));
-            if (request.Types.Contains(ResourceType.Test) && request.Select.Count > 0)
-                foreach (var test in manifest.Of(ResourceType.Test))
-                    if (!excluded.Contains(test.UniqueId) && !ExcludedIndirectly(test) && test.DependsOn.Any(ids.Contains)) ids.Add(test.UniqueId);
-            // A unit test goes with its model: selected with it, excluded with it.
-            foreach (var unit in manifest.Of(ResourceType.UnitTest))
+            bool ExcludedIndirectly(Node test) => excluded is not null && test.DependsOn.Any(excluded.Contains);
+            if (excluded is not null) ids.RemoveWhere(k => graph.TypeAt(k) == ResourceType.Test && ExcludedIndirectly(graph.OrderedNodes[k]));
+            var tests = request.Types.Contains(ResourceType.Test) && request.Select.Count > 0;
+            for (var k = 0; k < graph.Order.Count; k++)
             {
-                var model = unit.UnitTest!.ModelId;
-                if (excluded.Contains(model) || excluded.Contains(unit.UniqueId)) ids.Remove(unit.UniqueId);
-                else if (request.Types.Contains(ResourceType.UnitTest) && request.Select.Count > 0 && ids.Contains(model)) ids.Add(unit.UniqueId);
+                if (graph.TypeAt(k) == ResourceType.Test && tests)
+                {
+                    var test = graph.OrderedNodes[k];
+                    if (excluded?.Contains(test.UniqueId) != true && !ExcludedIndirectly(test) && test.DependsOn.Any(ids.Contains)) ids.AddAt(k);
+                }
+                else if (graph.TypeAt(k) == ResourceType.UnitTest)
+                {
+                    // A unit test goes with its model: selected with it, excluded with it.
+                    var unit = graph.OrderedNodes[k];
+                    var model = unit.UnitTest!.ModelId;
+                    if (excluded is not null && (excluded.Contains(model) || excluded.Contains(unit.UniqueId))) ids.Remove(unit.UniqueId);
+                    else if (request.Types.Contains(ResourceType.UnitTest) && request.Select.Count > 0 && ids.Contains(model)) ids.AddAt(k);
+                }
             }
         }
-        var chosen = new List<Node>(ids.Count);
-        if (ids.Count < graph.Order.Count / 8)
-        {
-            // A small selection is put in graph order by sorting its positions, not by a pass over every node of the graph.
-            var positions = ids.Select(id => graph.OrderIndex[id]).ToArray();
-            Array.Sort(positions);
-            foreach (var k in positions)
-                if (Wanted(graph.OrderedNodes[k])) chosen.Add(graph.OrderedNodes[k]);
-            return chosen;
-        }
-        for (var k = 0; k < graph.Order.Count; k++)
-            if (Wanted(graph.OrderedNodes[k]) && ids.Contains(graph.Order[k]))
-                chosen.Add(graph.OrderedNodes[k]);
-        return chosen;
+        // the flags are in graph order already
+        return ids.Nodes(Wanted);
     }
 
     /// <summary>The plan of a command that builds or tests: the executable nodes of the selection, what is deferred, what waits for which tests.</summary>

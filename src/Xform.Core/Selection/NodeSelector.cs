@@ -13,11 +13,9 @@ namespace Xform.Core.Selection;
 public sealed class NodeSelector(DependencyGraph graph, IStateComparison? state = null)
 {
     /// <summary>The nodes matched by <paramref name="select"/> (all when empty) minus <paramref name="exclude"/>.</summary>
-    public HashSet<string> Select(IReadOnlyList<string> select, IReadOnlyList<string> exclude, Action<Warning>? warn = null)
+    public NodeSet Select(IReadOnlyList<string> select, IReadOnlyList<string> exclude, Action<Warning>? warn = null)
     {
-        var selected = select.Count == 0
-            ? new HashSet<string>(graph.Order, StringComparer.Ordinal)
-            : Matching(select, "--select", warn);
+        var selected = select.Count == 0 ? NodeSet.All(graph) : Matching(select, "--select", warn);
         if (exclude.Count > 0) selected.ExceptWith(Matching(exclude, "--exclude", warn));
         return selected;
     }
@@ -26,57 +24,53 @@ public sealed class NodeSelector(DependencyGraph graph, IStateComparison? state 
     /// The union of the selectors given to <paramref name="option"/>. Each space-separated term that matches no
     /// node is warned about, as dbt does, and the other terms still count.
     /// </summary>
-    public HashSet<string> Matching(IReadOnlyList<string> specs, string option, Action<Warning>? warn)
+    public NodeSet Matching(IReadOnlyList<string> specs, string option, Action<Warning>? warn)
     {
-        HashSet<string>? result = null;
+        NodeSet? result = null;
         foreach (var term in SelectorSyntax.Parse(specs, option))
         {
             var matched = Intersection(term);
             if (matched.Count == 0)
                 warn?.Invoke(new Warning($"the selection criterion '{term.Raw}' does not match any enabled nodes", SourceLocation.None));
-            // The first term's set is the result's start: no copy of 50,000 ids for a lone '*'; later ones go into the larger set.
-            result = result is null ? matched : Union(result, matched);
+            if (result is null) result = matched;
+            else result.UnionWith(matched);
         }
-        return result ?? new HashSet<string>(StringComparer.Ordinal);
+        return result ?? new NodeSet(graph);
     }
 
-    HashSet<string> Intersection(SelectorTerm term)
+    NodeSet Intersection(SelectorTerm term)
     {
-        HashSet<string>? result = null;
+        NodeSet? result = null;
         foreach (var criterion in term.Criteria)
         {
             var matched = Nodes(criterion);
             if (result is null) result = matched;
             else result.IntersectWith(matched);
         }
-        return result ?? [];
+        return result ?? new NodeSet(graph);
     }
 
-    /// <summary>The ids one criterion selects: its matches and the ancestors/descendants its graph operators ask for.</summary>
-    internal HashSet<string> Nodes(Criterion c)
+    /// <summary>The nodes one criterion selects: its matches and the ancestors/descendants its graph operators ask for.</summary>
+    internal NodeSet Nodes(Criterion c)
     {
         var seeds = Match(c);
         if (!c.Up && !c.Down && !c.ChildrensParents) return seeds;
-        // the graph's nodes walked from all at once, over positions: one set of tens of thousands of ids, not one per seed
-        var result = graph.Around(seeds, c.Up, c.UpDepth, c.Down, c.DownDepth);
-        foreach (var id in seeds)
+        // the graph walked from every node matched at once, over positions
+        var starts = seeds.Positions();
+        var result = new NodeSet(graph);
+        foreach (var k in graph.Around(starts, c.Up, c.UpDepth, c.Down, c.DownDepth)) result.AddAt(k);
+        foreach (var id in seeds.Others)
             if (_objects.TryGetValue(id, out var o))
             {
                 // An exposure, metric, ...: not a graph node; '+' before it brings what it depends on and their ancestors.
                 result.Add(id);
-                if (c.Up) result.UnionWith(ObjectAncestors(o, c.UpDepth));
+                if (c.Up)
+                    foreach (var above in ObjectAncestors(o, c.UpDepth)) result.Add(above);
             }
         // @x: x, its descendants, and every ancestor of those (and of what '+' before it brought).
-        if (c.ChildrensParents) result = Union(result, graph.DescendantsAndAllTheirAncestors(seeds, result));
+        if (c.ChildrensParents)
+            foreach (var k in graph.DescendantsAndAllTheirAncestors(starts, result.Positions())) result.AddAt(k);
         return result;
-    }
-
-    /// <summary>The union of two sets, made in the larger one (copying 40,000 ids into a set of one costs as much as the selection).</summary>
-    static HashSet<string> Union(HashSet<string> a, HashSet<string> b)
-    {
-        if (a.Count < b.Count) (a, b) = (b, a);
-        a.UnionWith(b);
-        return a;
     }
 
     readonly Dictionary<string, ProjectObject> _objects = graph.Manifest.Objects.Where(o => o.Kind != "group").ToDictionary(o => o.UniqueId, StringComparer.Ordinal);
@@ -94,69 +88,68 @@ public sealed class NodeSelector(DependencyGraph graph, IStateComparison? state 
         return result;
     }
 
-    HashSet<string> Match(Criterion c)
+    NodeSet Match(Criterion c)
     {
         if (c.Method is "exposure" or "metric" or "semantic_model" or "saved_query"
             || (c.Method == "resource_type" && _objects.Values.Any(o => o.Kind == c.Value.ToLowerInvariant())))
-            return _objects.Values.Where(o => o.Kind == (c.Method == "resource_type" ? c.Value.ToLowerInvariant() : c.Method) && (c.Method == "resource_type" || Wildcard(c.Value, o.Name)))
-                .Select(o => o.UniqueId).ToHashSet(StringComparer.Ordinal);
-        var nodes = graph.Manifest.Nodes.Values;
+            return NodeSet.Of(graph, _objects.Values.Where(o => o.Kind == (c.Method == "resource_type" ? c.Value.ToLowerInvariant() : c.Method) && (c.Method == "resource_type" || Wildcard(c.Value, o.Name)))
+                .Select(o => o.UniqueId));
         var value = c.Value;
         // '*' by name matches every node (its name is matched by the wildcard): no pass over the nodes to find that out.
-        if (c.Method == "" && value == "*") return new HashSet<string>(graph.Manifest.Nodes.Keys, StringComparer.Ordinal);
+        if (c.Method == "" && value == "*") return NodeSet.All(graph);
         var parts = value.Split('.'); // once, not per node
         Func<string, bool> tagMatches = tag => Wildcard(value, tag);
-        IEnumerable<Node> hits = c.Method switch
+        Func<Node, bool> matches = c.Method switch
         {
             // dbt's default method: a value with a slash is a path, one ending in a file extension a file name, else a name or fqn.
-            "" when value.Contains('/') => nodes.Where(n => PathMatches(n, value)),
+            "" when value.Contains('/') => n => PathMatches(n, value),
             "" when value.EndsWith(".sql", StringComparison.Ordinal) || value.EndsWith(".csv", StringComparison.Ordinal) || value.EndsWith(".py", StringComparison.Ordinal)
-                => nodes.Where(n => FileMatches(n, value)),
-            "" => nodes.Where(n => NameMatches(n, value, parts)),
-            "tag" => nodes.Where(n => n.Config.AnyTag(tagMatches)),
-            "path" => nodes.Where(n => PathMatches(n, value)),
-            "file" => nodes.Where(n => FileMatches(n, value)),
+                => n => FileMatches(n, value),
+            "" => n => NameMatches(n, value, parts),
+            "tag" => n => n.Config.AnyTag(tagMatches),
+            "path" => n => PathMatches(n, value),
+            "file" => n => FileMatches(n, value),
             // materialized has a default (view, seed, test, ...) that the config itself does not hold; a source has none.
-            "config" when c.Sub == "materialized" => nodes.Where(n => n.ResourceType != ResourceType.Source && ConfigMatches(n.Materialized, value)),
-            "config" => nodes.Where(n => n.Config.TryGetValue(c.Sub, out var v) && ConfigMatches(v, value)),
-            "resource_type" => nodes.Where(n => string.Equals(n.TypeName, value, StringComparison.OrdinalIgnoreCase) ||
-                string.Equals(n.ResourceType.ToString(), value, StringComparison.OrdinalIgnoreCase)),
-            "source" => nodes.Where(n => n.ResourceType == ResourceType.Source && SourceMatches(n, value)),
-            "fqn" => nodes.Where(n => FqnMatches(n, parts)),
-            "package" => nodes.Where(n => Wildcard(value, n.PackageName)),
+            "config" when c.Sub == "materialized" => n => n.ResourceType != ResourceType.Source && ConfigMatches(n.Materialized, value),
+            "config" => n => n.Config.TryGetValue(c.Sub, out var v) && ConfigMatches(v, value),
+            "resource_type" => n => string.Equals(n.TypeName, value, StringComparison.OrdinalIgnoreCase) ||
+                string.Equals(n.ResourceType.ToString(), value, StringComparison.OrdinalIgnoreCase),
+            "source" => n => n.ResourceType == ResourceType.Source && SourceMatches(n, value),
+            "fqn" => n => FqnMatches(n, parts),
+            "package" => n => Wildcard(value, n.PackageName),
             // dbt's names: unit tests; data tests, which are generic (or schema) with test metadata, or singular without.
             "test_type" => value switch
             {
-                "unit" => nodes.Where(n => n.ResourceType == ResourceType.UnitTest),
-                "data" => nodes.Where(n => n.ResourceType == ResourceType.Test),
-                _ => nodes.Where(n => n.ResourceType == ResourceType.Test && (value is "generic" or "schema") == (n.TestMetadata is not null)),
+                "unit" => n => n.ResourceType == ResourceType.UnitTest,
+                "data" => n => n.ResourceType == ResourceType.Test,
+                _ => n => n.ResourceType == ResourceType.Test && (value is "generic" or "schema") == (n.TestMetadata is not null),
             },
-            "state" => StateMatches(nodes, value, c),
-            "result" => State(c).PreviousResults() is var results ? nodes.Where(n => results.GetValueOrDefault(n.UniqueId) == value) : [],
-            "source_status" => State(c).FresherSources() is var fresher ? nodes.Where(n => fresher.Contains(n.UniqueId)) : [],
-            "version" => nodes.Where(n => n.ResourceType == ResourceType.Model && VersionMatches(n, value)),
-            "group" => nodes.Where(n => n.Group is { } g && Wildcard(value, g)),
-            "access" => nodes.Where(n => n.ResourceType == ResourceType.Model && n.Access == value),
-            "unit_test" => nodes.Where(n => n.ResourceType == ResourceType.UnitTest && (Wildcard(value, n.Name) || FqnMatches(n, parts) || PathMatches(n, value))),
-            "test_name" => nodes.Where(n => n.TestMetadata is { } t && t.TryGetValue("name", out var tn) && Wildcard(value, tn as string ?? "")),
+            "state" => StateMatches(value, c),
+            "result" => State(c).PreviousResults() is var results ? n => results.GetValueOrDefault(n.UniqueId) == value : _ => false,
+            "source_status" => State(c).FresherSources() is var fresher ? n => fresher.Contains(n.UniqueId) : _ => false,
+            "version" => n => n.ResourceType == ResourceType.Model && VersionMatches(n, value),
+            "group" => n => n.Group is { } g && Wildcard(value, g),
+            "access" => n => n.ResourceType == ResourceType.Model && n.Access == value,
+            "unit_test" => n => n.ResourceType == ResourceType.UnitTest && (Wildcard(value, n.Name) || FqnMatches(n, parts) || PathMatches(n, value)),
+            "test_name" => n => n.TestMetadata is { } t && t.TryGetValue("name", out var tn) && Wildcard(value, tn as string ?? ""),
             _ => throw new InvalidOperationException($"selector method '{c.Method}' passed the syntax check but has no matcher"),
         };
-        return hits.Select(n => n.UniqueId).ToHashSet(StringComparer.Ordinal);
+        return NodeSet.Where(graph, matches);
     }
 
     IStateComparison State(Criterion c) => state ?? throw SelectorSyntax.NeedsState(c);
 
-    IEnumerable<Node> StateMatches(IEnumerable<Node> nodes, string value, Criterion c)
+    Func<Node, bool> StateMatches(string value, Criterion c)
     {
         var state = State(c);
         var dot = value.IndexOf('.');
         var (kind, sub) = dot < 0 ? (value, "") : (value[..dot], value[(dot + 1)..]);
         return kind switch
         {
-            "new" => nodes.Where(state.IsNew),
-            "old" => nodes.Where(n => !state.IsNew(n)),
-            "unmodified" => nodes.Where(n => !state.IsNew(n) && !state.IsModified(n, "")),
-            _ => nodes.Where(n => state.IsModified(n, sub)), // modified: the syntax check allows nothing else
+            "new" => state.IsNew,
+            "old" => n => !state.IsNew(n),
+            "unmodified" => n => !state.IsNew(n) && !state.IsModified(n, ""),
+            _ => n => state.IsModified(n, sub), // modified: the syntax check allows nothing else
         };
     }
 

@@ -44,7 +44,7 @@ public sealed class SpecSelector(DependencyGraph graph, NodeSelector selector, A
         switch (spec)
         {
             case CriterionSpec c:
-                var selected = selector.Nodes(c.Criterion);
+                var selected = selector.Nodes(c.Criterion).ToHashSet();
                 if (selected.Count == 0)
                     warn?.Invoke(new Warning($"the selection criterion '{c.Criterion.Raw}' does not match any enabled nodes", c.Location));
                 return c.Indirect == IndirectSelection.Empty ? (selected, []) : Expand(selected, c.Indirect);

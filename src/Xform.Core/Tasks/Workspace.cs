@@ -290,7 +290,7 @@ public sealed class Workspace : IDisposable
             return objects.Where(o => chosen.Contains(o.UniqueId)).ToList();
         }
         if (objects.Count == 0 || (Options.Select.Count == 0 && Options.Exclude.Count == 0)) return objects;
-        var ids = Options.Select.Count > 0 ? selector.Matching(Options.Select, "--select", null) : objects.Select(o => o.UniqueId).ToHashSet(StringComparer.Ordinal);
+        var ids = Options.Select.Count > 0 ? selector.Matching(Options.Select, "--select", null) : NodeSet.Of(Graph, objects.Select(o => o.UniqueId));
         if (Options.Exclude.Count > 0) ids.ExceptWith(selector.Matching(Options.Exclude, "--exclude", null));
         return objects.Where(o => ids.Contains(o.UniqueId)).ToList();
     }

@@ -18,7 +18,7 @@ public class NodeSelectorTests
 
     static string[] Run(string select, string exclude = "") =>
         Selector.Select(select.Length == 0 ? [] : [select], exclude.Length == 0 ? [] : [exclude])
-            .Select(id => id.Split('.')[^1]).OrderBy(x => x, StringComparer.Ordinal).ToArray();
+            .ToHashSet().Select(id => id.Split('.')[^1]).OrderBy(x => x, StringComparer.Ordinal).ToArray();
 
     [TestCase("", "fct int_ab other raw side stg_a stg_b")]
     [TestCase("stg_a", "stg_a")]
