@@ -412,17 +412,20 @@ public class PartialParseTests
         p.Write("models/schema.yml", "version: 2\nmodels:\n  - name: m2\n    columns:\n      - name: id\n        data_tests: [unique, not_null]\n");
         var state = new State();
         Compile(p, state, "--debug"); // saved parse, manifest.json and where its nodes are
-        foreach (var (file, text) in new[]
+        foreach (var (file, text, sameEdges) in new[]
                  {
-                     ("models/m3.sql", "{{ config(materialized='table') }}\nselect id, 30 as x from {{ ref('m2') }}\n"),
-                     ("models/m4.sql", "{{ config(materialized='view', tags=['t']) }}\nselect id, 40 as x from {{ ref('m0') }}\n"),
-                     ("models/m3.sql", "{{ config(materialized='table') }}\nselect id, 31 as x from {{ ref('m2') }}\n"),
+                     ("models/m3.sql", "{{ config(materialized='table') }}\nselect id, 30 as x from {{ ref('m2') }}\n", true),
+                     ("models/m4.sql", "{{ config(materialized='view', tags=['t']) }}\nselect id, 40 as x from {{ ref('m3') }}\n", true),
+                     // another ref: the graph's edges change, so the parent and child maps are written anew
+                     ("models/m4.sql", "{{ config(materialized='view', tags=['t']) }}\nselect id, 40 as x from {{ ref('m1') }}\n", false),
+                     ("models/m3.sql", "{{ config(materialized='table') }}\nselect id, 31 as x from {{ ref('m2') }}\n", true),
                  })
         {
             p.Write(file, text);
             var partial = Compile(p, state, "--debug");
             Assert.That(_lastRun, Does.Contain("1 edited model file rendered again"), file);
             Assert.That(_lastRun, Does.Match(@"manifest\.json: [1-9]\d* of \d+ nodes copied from the last one"), file);
+            Assert.That(_lastRun.Contains("and the parent and child maps (the same edges)"), Is.EqualTo(sameEdges), file);
             var cold = Compile(p, state, "--no-partial-parse");
             Assert.That(partial.Item1, Is.EqualTo(cold.Item1), $"manifest.json after editing {file}");
             Assert.That(partial.Item2, Is.EqualTo(cold.Item2), $"compiled files after editing {file}");

@@ -39,7 +39,7 @@ public static partial class ManifestWriter
             // No FileStream buffer: the writer hands it 64 KB at a time.
             using var stream = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
             using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
-            new Emitter(writer, loaded) { InParallel = inParallel, Fragments = fragments }.Manifest(graph, compiledCode, invocationId);
+            new Emitter(writer, loaded) { InParallel = inParallel, Fragments = fragments, Output = stream }.Manifest(graph, compiledCode, invocationId);
         }
         catch
         {
@@ -52,7 +52,8 @@ public static partial class ManifestWriter
         }
         File.Move(tmp, Path.Combine(targetDir, "manifest.json"), overwrite: true);
         ManifestFragments.Save(targetDir, loaded, fragments);
-        if (fragments is { Copied: > 0 } f) debug?.Invoke($"manifest.json: {f.Copied} of {f.Nodes} nodes copied from the last one (the same saved parse)");
+        if (fragments is { Copied: > 0 } f)
+            debug?.Invoke($"manifest.json: {f.Copied} of {f.Nodes} nodes copied from the last one (the same saved parse){(f.MapsCopied ? ", and the parent and child maps (the same edges)" : "")}");
         ManifestReuse.Remember(targetDir, key);
         return (false, key);
     }
@@ -222,8 +223,7 @@ public static partial class ManifestWriter
             ObjectsWriter.Section(w, manifest, "group", "groups");
             EmptyObject("selectors"u8);
             EmptyObject("disabled"u8);
-            Edges("parent_map"u8, graph.Order, graph.Parents);
-            Edges("child_map"u8, graph.Order, graph.Children);
+            Maps(graph);
             ObjectsWriter.GroupMap(w, manifest);
             ObjectsWriter.Section(w, manifest, "saved_query", "saved_queries");
             ObjectsWriter.Section(w, manifest, "semantic_model", "semantic_models");
@@ -256,7 +256,13 @@ public static partial class ManifestWriter
 
         void Edges(ReadOnlySpan<byte> section, IReadOnlyList<string> order, Func<string, IEnumerable<string>> edges)
         {
-            w.WriteStartObject(section);
+            w.WritePropertyName(section);
+            EdgesValue(order, edges);
+        }
+
+        void EdgesValue(IReadOnlyList<string> order, Func<string, IEnumerable<string>> edges)
+        {
+            w.WriteStartObject();
             foreach (var id in order)
             {
                 _idBuffer.Clear();

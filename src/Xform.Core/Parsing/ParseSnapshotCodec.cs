@@ -32,9 +32,13 @@ internal static class ParseSnapshotCodec
         foreach (var s in items) w.Write(s);
     }
 
+    // Empty lists are read as the one empty array: most nodes have no columns, constraints, refs or macro calls, and
+    // tens of thousands of empty lists made the decode's collections slower (every object of a saved parse survives).
     static string[] ReadStrings(BinaryReader r)
     {
-        var items = new string[r.ReadInt32()];
+        var count = r.ReadInt32();
+        if (count == 0) return [];
+        var items = new string[count];
         for (var i = 0; i < items.Length; i++) items[i] = r.ReadString();
         return items;
     }
@@ -176,9 +180,11 @@ internal static class ParseSnapshotCodec
         }
     }
 
-    static List<ColumnConstraint> ReadConstraints(BinaryReader r)
+    static IReadOnlyList<ColumnConstraint> ReadConstraints(BinaryReader r)
     {
-        var list = new List<ColumnConstraint>(r.ReadInt32());
+        var count = r.ReadInt32();
+        if (count == 0) return [];
+        var list = new List<ColumnConstraint>(count);
         for (var i = list.Capacity; i > 0; i--)
             list.Add(new ColumnConstraint(r.ReadString(), ReadNullable(r), ReadNullable(r), ReadNullable(r), ReadStrings(r), ReadStrings(r),
                 r.ReadBoolean(), r.ReadBoolean(), CacheCodec.ReadLocation(r)));
@@ -200,9 +206,11 @@ internal static class ParseSnapshotCodec
         }
     }
 
-    static List<ColumnInfo> ReadColumns(BinaryReader r)
+    static IReadOnlyList<ColumnInfo> ReadColumns(BinaryReader r)
     {
-        var list = new List<ColumnInfo>(r.ReadInt32());
+        var count = r.ReadInt32();
+        if (count == 0) return [];
+        var list = new List<ColumnInfo>(count);
         for (var i = list.Capacity; i > 0; i--)
             list.Add(new ColumnInfo(r.ReadString(), r.ReadString(), ReadNullable(r), ReadValues(r), ReadMap(r)!, CacheCodec.ReadLocation(r))
             {
