@@ -433,6 +433,40 @@ public class PartialParseTests
         }
     }
 
+    [Test]
+    public void Files_written_just_before_the_saved_parse_are_read_until_their_time_can_be_trusted_then_known_by_it()
+    {
+        using var p = Small();
+        var files = Directory.GetFiles(p.Dir, "*.sql", SearchOption.AllDirectories).Where(f => !f.Contains("target")).ToList();
+        void Timed(DateTime at)
+        {
+            foreach (var f in files) File.SetLastWriteTimeUtc(f, at);
+        }
+        const string Read = "unchanged files were read to compare their text";
+        // Modified "after" the parse began (a clock ahead, a checkout during the parse): stamped without their time.
+        Timed(DateTime.UtcNow.AddMinutes(1));
+        Assert.That(Whole(BelowMemo(p, "parse", "--debug")), Does.EndWith("no saved parse"));
+        var tooNew = BelowMemo(p, "parse", "--debug");
+        Assert.That(tooNew.All, Does.Contain(Read).And.Contain("; 0 known by their time from now on"), "their time is still too recent to trust");
+        Assert.That(Whole(tooNew), Does.Contain("nothing changed"));
+        Timed(DateTime.UtcNow.AddMinutes(-1));
+        var restamped = BelowMemo(p, "parse", "--debug");
+        Assert.That(restamped.All, Does.Match(Read + @"[^\n]*; (\d+) known by their time from now on"), restamped.All);
+        Assert.That(File.Exists(Path.Combine(p.Dir, "target", "partial_parse_stamps.bin")));
+        var trusted = BelowMemo(p, "parse", "--debug");
+        Assert.That(trusted.All, Does.Not.Contain(Read), "known by their time: not read again");
+        Assert.That(Whole(trusted), Does.Contain("nothing changed"));
+        // A change after that is still seen: another text, another time.
+        p.Write("models/m4.sql", "{{ config(materialized='table') }}\nselect id, 44 as x from {{ ref('m3') }}\n");
+        File.SetLastWriteTimeUtc(Path.Combine(p.Dir, "models", "m4.sql"), DateTime.UtcNow.AddSeconds(-30));
+        Assert.That(Whole(BelowMemo(p, "compile", "--debug")), Does.Contain("1 edited model file rendered again"));
+        Assert.That(p.Read("target/compiled/pp/models/m4.sql"), Does.Contain("44 as x"));
+        // A full parse saves new stamps: those kept for the last one go.
+        p.Write("models/schema.yml", "version: 2\nmodels:\n  - name: m1\n");
+        Assert.That(Whole(BelowMemo(p, "parse", "--debug")), Does.Contain("parsed again"));
+        Assert.That(File.Exists(Path.Combine(p.Dir, "target", "partial_parse_stamps.bin")), Is.False);
+    }
+
     [TestCase(0.3)]
     [TestCase(0.7)]
     [TestCase(0.95)]

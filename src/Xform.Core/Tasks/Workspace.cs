@@ -170,13 +170,22 @@ public sealed class Workspace : IDisposable
     public LoadedProject Loaded => _loaded ??= Flushed(Reported(Timed("parse", () => ProjectLoader.Load(Prepared))));
 
     /// <summary>The load's first half: the project's macros read, and whether the saved parse holds (<see cref="ProjectLoad.Current"/>).</summary>
-    public ProjectLoad Prepared => _prepared ??= Flushed(Timed("macros and saved parse check", () => ProjectLoader.Prepare(
+    public ProjectLoad Prepared => _prepared ??= Flushed(Rechecked(Timed("macros and saved parse check", () => ProjectLoader.Prepare(
         new LoadOptions(ProjectDir, Options.Threads is int t and >= 1 ? Target with { Threads = t } : Target, CliVars, Adapter.Macros, Adapter.Quote, _log)
         {
             Invocation = Invocation,
             TargetFields = Adapter.TargetFields,
             PartialParsePath = PartialParse ? PartialParsePath : null,
-        }, Project, _warnings)));
+        }, Project, _warnings))));
+
+    /// <summary>With --debug, the files the saved parse's check had to read because their time was too recent to trust.</summary>
+    ProjectLoad Rechecked(ProjectLoad load)
+    {
+        if (load.Saved is { Rechecked: > 0 } saved)
+            Debug($"partial parse check: {saved.Rechecked} unchanged file{(saved.Rechecked == 1 ? " was" : "s were")} read to compare their text (written just before the saved parse); " +
+                  $"{saved.Restamped} known by their time from now on");
+        return load;
+    }
 
     /// <summary>How many warnings and log lines (not --debug's) the command has printed so far.</summary>
     public int Told => Volatile.Read(ref _told);
