@@ -12,6 +12,7 @@ public sealed class NodeLookup
     readonly Dictionary<string, List<Node>> _relationsByName = new(StringComparer.Ordinal);
     readonly Dictionary<(string Package, string Source, string Table), Node> _sources = new();
     readonly Dictionary<(string Package, string Name, string Version), Node> _versions = new();
+    readonly HashSet<string> _packages = new(StringComparer.Ordinal);
 
     public NodeLookup(Manifest manifest) : this(manifest.Project.Name, manifest.Nodes.Values)
     {
@@ -30,11 +31,13 @@ public sealed class NodeLookup
                     // An unversioned ref('m') reads the latest version.
                     if (v != n.LatestVersion) break;
                     _relations[(n.PackageName, n.Name)] = n;
+                    _packages.Add(n.PackageName);
                     if (!_relationsByName.TryGetValue(n.Name, out var named)) _relationsByName[n.Name] = named = [];
                     named.Add(n);
                     break;
                 case ResourceType.Model or ResourceType.Seed or ResourceType.Snapshot:
                     _relations[(n.PackageName, n.Name)] = n;
+                    _packages.Add(n.PackageName);
                     if (!_relationsByName.TryGetValue(n.Name, out var same)) _relationsByName[n.Name] = same = [];
                     same.Add(n);
                     break;
@@ -46,7 +49,7 @@ public sealed class NodeLookup
     }
 
     /// <summary>The packages whose nodes the lookup knows.</summary>
-    public bool HasPackage(string package) => package == _root || _relations.Keys.Any(k => k.Package == package);
+    public bool HasPackage(string package) => package == _root || _packages.Contains(package);
 
     /// <summary>The model, seed or snapshot <c>ref(package?, name)</c> names from a node of <paramref name="fromPackage"/>.</summary>
     /// <param name="version">the <c>v=</c> of the ref: that version of a versioned model (the latest when null)</param>
