@@ -62,18 +62,18 @@ internal sealed class ManifestFragments : IDisposable
     {
         // One 64-bit FNV-1a over the parts, each closed by a zero: no text built per node (30,000 nodes' texts and their
         // checksums cost 90 to 100 ms of a compile after one edit).
-        var hash = Add(Offset, _edited.GetValueOrDefault(node.UniqueId) ?? "\u0001");
+        var hash = Add(FnvBasis, _edited.GetValueOrDefault(node.UniqueId) ?? "\u0001");
         hash = Add(hash, compiledCode ?? "\u0001");
         foreach (var parent in node.DependsOn) hash = Add(hash, parent);
         return hash;
     }
 
-    const ulong Offset = 14695981039346656037UL, Prime = 1099511628211UL;
+    const ulong FnvBasis = 14695981039346656037UL, FnvPrime = 1099511628211UL;
 
     static ulong Add(ulong hash, string text)
     {
-        foreach (var c in text) hash = (hash ^ c) * Prime;
-        return hash * Prime; // the zero that closes the part
+        foreach (var c in text) hash = (hash ^ c) * FnvPrime;
+        return hash * FnvPrime; // the zero that closes the part
     }
 
     /// <summary>Nodes written, and copied from the last manifest.json.</summary>
@@ -125,7 +125,7 @@ internal sealed class ManifestFragments : IDisposable
     /// </summary>
     public static ulong EdgesFingerprint(IReadOnlyList<Node> order)
     {
-        var hash = Offset;
+        var hash = FnvBasis;
         foreach (var node in order)
         {
             hash = Add(hash, node.UniqueId);

@@ -174,7 +174,7 @@ internal static class ParseSnapshot
             var (generation, models) = (r.ReadString(), r.ReadInt32());
             stamps.Save();
             why = "";
-            return new SavedParse(generation, models, changed, env, file, r) { Rechecked = stamps.Read, Restamped = stamps.Confirmed.Count };
+            return new SavedParse(generation, models, changed, env, file, r) { Rechecked = stamps.Unchanged, Restamped = stamps.Confirmed.Count };
         }
         catch (Exception e) when (CacheCodec.Unreadable(e))
         {
@@ -199,7 +199,7 @@ internal static class ParseSnapshot
 
         public IReadOnlyList<ChangedFile> Changed => changed;
 
-        /// <summary>Files whose time was too close to the saved parse's to trust, read to compare their text.</summary>
+        /// <summary>Files whose time was too close to the saved parse's to trust, read and found unchanged.</summary>
         public int Rechecked { get; init; }
 
         /// <summary>Of those, the files found unchanged and old enough now to be known by their time from the next command on.</summary>
@@ -360,16 +360,16 @@ internal static class ParseSnapshot
         public bool Holds(string file, long size, long modified) => _known.TryGetValue(file, out var known) && known == (size, modified);
 
         /// <summary>Racy files read and found unchanged this time (their count; <see cref="Confirmed"/>: those with a time old enough to keep).</summary>
-        public int Read => Volatile.Read(ref _read);
+        public int Unchanged => Volatile.Read(ref _unchanged);
 
-        int _read;
+        int _unchanged;
 
         public System.Collections.Concurrent.ConcurrentDictionary<string, (long Size, long Modified)> Confirmed { get; } = new(StringComparer.Ordinal);
 
         /// <summary>A racy file whose text was read and found as the parse read it.</summary>
         public void Checked(string file, long size, long modified)
         {
-            Interlocked.Increment(ref _read);
+            Interlocked.Increment(ref _unchanged);
             if (modified < _trustedBefore) Confirmed[file] = (size, modified);
         }
 

@@ -27,9 +27,12 @@ public sealed class NodeSelector(DependencyGraph graph, IStateComparison? state 
     public NodeSet Matching(IReadOnlyList<string> specs, string option, Action<Warning>? warn)
     {
         NodeSet? result = null;
-        foreach (var term in SelectorSyntax.Parse(specs, option))
+        var terms = SelectorSyntax.Parse(specs, option).ToList();
+        // every criterion's matches first, in one pass over the nodes; each its own set, as the sets are combined in place
+        var seeds = new Queue<NodeSet>(MatchAll(terms.SelectMany(t => t.Criteria).ToList()));
+        foreach (var term in terms)
         {
-            var matched = Intersection(term);
+            var matched = Intersection(term, seeds);
             if (matched.Count == 0)
                 warn?.Invoke(new Warning($"the selection criterion '{term.Raw}' does not match any enabled nodes", SourceLocation.None));
             if (result is null) result = matched;
@@ -38,12 +41,13 @@ public sealed class NodeSelector(DependencyGraph graph, IStateComparison? state 
         return result ?? new NodeSet(graph);
     }
 
-    NodeSet Intersection(SelectorTerm term)
+    /// <param name="seeds">what each criterion matched, in order</param>
+    NodeSet Intersection(SelectorTerm term, Queue<NodeSet> seeds)
     {
         NodeSet? result = null;
         foreach (var criterion in term.Criteria)
         {
-            var matched = Nodes(criterion);
+            var matched = Nodes(criterion, seeds.Dequeue());
             if (result is null) result = matched;
             else result.IntersectWith(matched);
         }
@@ -51,9 +55,11 @@ public sealed class NodeSelector(DependencyGraph graph, IStateComparison? state 
     }
 
     /// <summary>The nodes one criterion selects: its matches and the ancestors/descendants its graph operators ask for.</summary>
-    internal NodeSet Nodes(Criterion c)
+    internal NodeSet Nodes(Criterion c) => Nodes(c, Match(c));
+
+    /// <summary>What <paramref name="c"/> selects from the nodes it matched (<paramref name="seeds"/>, which it may reuse).</summary>
+    NodeSet Nodes(Criterion c, NodeSet seeds)
     {
-        var seeds = Match(c);
         if (!c.Up && !c.Down && !c.ChildrensParents) return seeds;
         // the graph walked from every node matched at once, over positions
         var starts = seeds.Positions();
@@ -88,18 +94,41 @@ public sealed class NodeSelector(DependencyGraph graph, IStateComparison? state 
         return result;
     }
 
-    NodeSet Match(Criterion c)
+    NodeSet Match(Criterion c) => Special(c) ?? NodeSet.Where(graph, [Predicate(c)])[0];
+
+    /// <summary>What each criterion matches (in their order), the graph's nodes tested for all of them in one pass (<see cref="NodeSet.Where"/>).</summary>
+    NodeSet[] MatchAll(IReadOnlyList<Criterion> criteria)
+    {
+        var matched = new NodeSet[criteria.Count];
+        var tested = new List<(int At, Func<Node, bool> Test)>();
+        for (var i = 0; i < criteria.Count; i++)
+        {
+            if (Special(criteria[i]) is { } set) matched[i] = set;
+            else tested.Add((i, Predicate(criteria[i])));
+        }
+        var sets = NodeSet.Where(graph, tested.ConvertAll(t => t.Test));
+        for (var j = 0; j < sets.Length; j++) matched[tested[j].At] = sets[j];
+        return matched;
+    }
+
+    /// <summary>What a criterion matches without testing each node: exposures and other objects, or every node for a lone <c>*</c>; else null.</summary>
+    NodeSet? Special(Criterion c)
     {
         if (c.Method is "exposure" or "metric" or "semantic_model" or "saved_query"
             || (c.Method == "resource_type" && _objects.Values.Any(o => o.Kind == c.Value.ToLowerInvariant())))
             return NodeSet.Of(graph, _objects.Values.Where(o => o.Kind == (c.Method == "resource_type" ? c.Value.ToLowerInvariant() : c.Method) && (c.Method == "resource_type" || Wildcard(c.Value, o.Name)))
                 .Select(o => o.UniqueId));
-        var value = c.Value;
         // '*' by name matches every node (its name is matched by the wildcard): no pass over the nodes to find that out.
-        if (c.Method == "" && value == "*") return NodeSet.All(graph);
+        return c.Method == "" && c.Value == "*" ? NodeSet.All(graph) : null;
+    }
+
+    /// <summary>The test of each node a criterion makes.</summary>
+    Func<Node, bool> Predicate(Criterion c)
+    {
+        var value = c.Value;
         var parts = value.Split('.'); // once, not per node
         Func<string, bool> tagMatches = tag => Wildcard(value, tag);
-        Func<Node, bool> matches = c.Method switch
+        return c.Method switch
         {
             // dbt's default method: a value with a slash is a path, one ending in a file extension a file name, else a name or fqn.
             "" when value.Contains('/') => n => PathMatches(n, value),
@@ -134,7 +163,6 @@ public sealed class NodeSelector(DependencyGraph graph, IStateComparison? state 
             "test_name" => n => n.TestMetadata is { } t && t.TryGetValue("name", out var tn) && Wildcard(value, tn as string ?? ""),
             _ => throw new InvalidOperationException($"selector method '{c.Method}' passed the syntax check but has no matcher"),
         };
-        return NodeSet.Where(graph, matches);
     }
 
     IStateComparison State(Criterion c) => state ?? throw SelectorSyntax.NeedsState(c);

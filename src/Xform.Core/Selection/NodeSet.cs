@@ -38,14 +38,23 @@ public sealed class NodeSet
         return set;
     }
 
-    /// <summary>The graph's nodes <paramref name="matches"/> accepts.</summary>
-    public static NodeSet Where(DependencyGraph graph, Func<Node, bool> matches)
+    /// <summary>
+    /// For each test of <paramref name="matches"/>, the graph's nodes it accepts, from one pass over the nodes: a pass is
+    /// bound by reading 50,000 nodes from memory, so a selector of several criteria reads them once, not once each.
+    /// </summary>
+    public static NodeSet[] Where(DependencyGraph graph, IReadOnlyList<Func<Node, bool>> matches)
     {
-        var set = new NodeSet(graph);
-        var (flags, nodes) = (set._flags, graph.OrderedNodes);
-        for (var k = 0; k < flags.Length; k++) flags[k] = matches(nodes[k]);
-        set._inGraph = flags.AsSpan().Count(true);
-        return set;
+        var sets = new NodeSet[matches.Count];
+        for (var j = 0; j < sets.Length; j++) sets[j] = new NodeSet(graph);
+        var nodes = graph.OrderedNodes;
+        for (var k = 0; k < nodes.Count; k++)
+        {
+            var node = nodes[k];
+            for (var j = 0; j < sets.Length; j++)
+                if (matches[j](node)) sets[j]._flags[k] = true;
+        }
+        foreach (var set in sets) set._inGraph = set._flags.AsSpan().Count(true);
+        return sets;
     }
 
     public int Count => _inGraph + (_others?.Count ?? 0);

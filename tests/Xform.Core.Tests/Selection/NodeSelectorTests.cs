@@ -34,6 +34,8 @@ public class NodeSelectorTests
     [TestCase("tag:nightly", "raw stg_a")]
     [TestCase("tag:nightly,tag:pii", "stg_a")]
     [TestCase("tag:pii stg_b", "stg_a stg_b")]
+    [TestCase("stg_a+ stg_a+,tag:pii", "fct int_ab stg_a", TestName = "A criterion repeated in two terms is matched for each (the sets are combined in place)")]
+    [TestCase("tag:nightly,stg_b+ tag:nightly", "raw stg_a", TestName = "An empty intersection leaves the same criterion's other term whole")]
     [TestCase("path:models/marts", "fct other side")]
     [TestCase("models/staging/stg_a.sql", "stg_a")]
     [TestCase("config.materialized:table", "fct side")]
