@@ -112,27 +112,17 @@ public sealed class DependencyGraph
         var n = ranks.Count;
         var position = new int[n];
         for (var k = 0; k < n; k++) position[ranks[k]] = k;
-        var childOffsets = new int[n + 1];
-        for (var k = 0; k < n; k++) childOffsets[k + 1] = childOffsets[k] + childrenByRank.Of(ranks[k]).Length;
-        var children = new int[childOffsets[n]];
-        var parentOffsets = new int[n + 1];
+        // every edge by positions, parents in position order: each node's children then come in id order (their ranks'),
+        // and its parents in position order
+        var parents = new List<int>(childrenByRank.Targets.Length);
+        var children = new List<int>(childrenByRank.Targets.Length);
         for (var k = 0; k < n; k++)
-        {
-            var at = childOffsets[k];
             foreach (var c in childrenByRank.Of(ranks[k]))
             {
-                children[at++] = position[c];
-                parentOffsets[position[c] + 1]++;
+                parents.Add(k);
+                children.Add(position[c]);
             }
-        }
-        for (var k = 0; k < n; k++) parentOffsets[k + 1] += parentOffsets[k];
-        // each node's parents in position order, as the children are visited
-        var parents = new int[children.Length];
-        var filled = parentOffsets[..n];
-        for (var k = 0; k < n; k++)
-            for (var j = childOffsets[k]; j < childOffsets[k + 1]; j++)
-                parents[filled[children[j]]++] = k;
-        return new IndexedEdges(new Adjacency(parentOffsets, parents), new Adjacency(childOffsets, children));
+        return new IndexedEdges(Rows(n, children, parents), Rows(n, parents, children));
     }
 
     /// <summary>The nodes reached from <paramref name="starts"/> within <paramref name="depth"/> edges (null: all); a start is in it only when reached again.</summary>

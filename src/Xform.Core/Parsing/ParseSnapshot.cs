@@ -130,13 +130,6 @@ internal static class ParseSnapshot
         foreach (var item in items) write(w, item);
     }
 
-    static List<T> Read<T>(BinaryReader r, Func<BinaryReader, T> read)
-    {
-        var items = new List<T>(r.ReadInt32());
-        for (var i = items.Capacity; i > 0; i--) items.Add(read(r));
-        return items;
-    }
-
     /// <summary>
     /// The saved parse, when nothing it depends on changed but the files <paramref name="editable"/> accepts (<paramref name="why"/>:
     /// what changed, when it did): its generation and those files, its body not read yet (<see cref="SavedParse.Read"/>).
@@ -221,9 +214,9 @@ internal static class ParseSnapshot
                     using var r = header.Continue(new MemoryStream(bytes));
                     foreach (var (name, value) in env) envReads[name] = value;
                     var origins = new Dictionary<string, ConfigValues>(ReferenceEqualityComparer.Instance);
-                    return new ParsedContents(ParseSnapshot.Read(r, r => ParseSnapshotCodec.ReadNode(r, origins)), ParseSnapshot.Read(r, r => ParseSnapshotCodec.ReadNode(r, origins)),
-                        ParseSnapshot.Read(r, ParseSnapshotCodec.ReadObject), ParseSnapshot.Read(r, r => KeyValuePair.Create(r.ReadString(), ParseSnapshotCodec.ReadDocs(r))),
-                        ParseSnapshot.Read(r, CacheCodec.ReadWarning), ParseSnapshot.ReadTemplates(r, engine), ParseSnapshot.Read(r, ParseSnapshotCodec.ReadFile), modelFiles, generation);
+                    return new ParsedContents(CacheCodec.ReadList(r, r => ParseSnapshotCodec.ReadNode(r, origins)), CacheCodec.ReadList(r, r => ParseSnapshotCodec.ReadNode(r, origins)),
+                        CacheCodec.ReadList(r, ParseSnapshotCodec.ReadObject), CacheCodec.ReadList(r, r => KeyValuePair.Create(r.ReadString(), ParseSnapshotCodec.ReadDocs(r))),
+                        CacheCodec.ReadList(r, CacheCodec.ReadWarning), ParseSnapshot.ReadTemplates(r, engine), CacheCodec.ReadList(r, ParseSnapshotCodec.ReadFile), modelFiles, generation);
                 }
             }
             catch (Exception e) when (CacheCodec.Unreadable(e))

@@ -32,8 +32,7 @@ internal static class ParseSnapshotCodec
         foreach (var s in items) w.Write(s);
     }
 
-    // Empty lists are read as the one empty array: most nodes have no columns, constraints, refs or macro calls, and
-    // tens of thousands of empty lists made the decode's collections slower (every object of a saved parse survives).
+    // an empty one as the one empty array, as CacheCodec.ReadList reads lists
     static string[] ReadStrings(BinaryReader r)
     {
         var count = r.ReadInt32();
@@ -180,16 +179,9 @@ internal static class ParseSnapshotCodec
         }
     }
 
-    static IReadOnlyList<ColumnConstraint> ReadConstraints(BinaryReader r)
-    {
-        var count = r.ReadInt32();
-        if (count == 0) return [];
-        var list = new List<ColumnConstraint>(count);
-        for (var i = list.Capacity; i > 0; i--)
-            list.Add(new ColumnConstraint(r.ReadString(), ReadNullable(r), ReadNullable(r), ReadNullable(r), ReadStrings(r), ReadStrings(r),
-                r.ReadBoolean(), r.ReadBoolean(), CacheCodec.ReadLocation(r)));
-        return list;
-    }
+    static IReadOnlyList<ColumnConstraint> ReadConstraints(BinaryReader r) => CacheCodec.ReadList(r, r =>
+        new ColumnConstraint(r.ReadString(), ReadNullable(r), ReadNullable(r), ReadNullable(r), ReadStrings(r), ReadStrings(r),
+            r.ReadBoolean(), r.ReadBoolean(), CacheCodec.ReadLocation(r)));
 
     static void Columns(BinaryWriter w, IReadOnlyList<ColumnInfo> columns)
     {
@@ -206,18 +198,11 @@ internal static class ParseSnapshotCodec
         }
     }
 
-    static IReadOnlyList<ColumnInfo> ReadColumns(BinaryReader r)
-    {
-        var count = r.ReadInt32();
-        if (count == 0) return [];
-        var list = new List<ColumnInfo>(count);
-        for (var i = list.Capacity; i > 0; i--)
-            list.Add(new ColumnInfo(r.ReadString(), r.ReadString(), ReadNullable(r), ReadValues(r), ReadMap(r)!, CacheCodec.ReadLocation(r))
-            {
-                Constraints = ReadConstraints(r),
-            });
-        return list;
-    }
+    static IReadOnlyList<ColumnInfo> ReadColumns(BinaryReader r) => CacheCodec.ReadList(r, r =>
+        new ColumnInfo(r.ReadString(), r.ReadString(), ReadNullable(r), ReadValues(r), ReadMap(r)!, CacheCodec.ReadLocation(r))
+        {
+            Constraints = ReadConstraints(r),
+        });
 
     static void Fixture(BinaryWriter w, FixtureRows rows)
     {

@@ -137,15 +137,21 @@ internal static class CacheCodec
         }
     }
 
-    /// <summary>The references written, or the one empty array (most nodes read nothing by ref or source).</summary>
-    internal static IReadOnlyList<Reference> ReadReferences(BinaryReader r)
+    internal static IReadOnlyList<Reference> ReadReferences(BinaryReader r) =>
+        ReadList(r, r => new Reference(r.ReadString(), ReadNullable(r), ReadLocation(r), ReadNullable(r), ReadNullable(r)));
+
+    /// <summary>
+    /// A list written as its count and items, read with <paramref name="read"/>; an empty one as the one empty array: most
+    /// nodes have no columns, constraints or refs, and tens of thousands of empty lists slowed the saved parse's decode
+    /// (its every object survives, so each collection copies them).
+    /// </summary>
+    internal static IReadOnlyList<T> ReadList<T>(BinaryReader r, Func<BinaryReader, T> read)
     {
         var count = r.ReadInt32();
         if (count == 0) return [];
-        var refs = new List<Reference>(count);
-        for (var i = refs.Capacity; i > 0; i--)
-            refs.Add(new Reference(r.ReadString(), ReadNullable(r), ReadLocation(r), ReadNullable(r), ReadNullable(r)));
-        return refs;
+        var items = new List<T>(count);
+        for (var i = 0; i < count; i++) items.Add(read(r));
+        return items;
     }
 
     public static void WriteModel(BinaryWriter w, ModelParse parse)
