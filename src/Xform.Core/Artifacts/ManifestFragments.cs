@@ -62,18 +62,10 @@ internal sealed class ManifestFragments : IDisposable
     {
         // One 64-bit FNV-1a over the parts, each closed by a zero: no text built per node (30,000 nodes' texts and their
         // checksums cost 90 to 100 ms of a compile after one edit).
-        var hash = Add(FnvBasis, _edited.GetValueOrDefault(node.UniqueId) ?? "\u0001");
-        hash = Add(hash, compiledCode ?? "\u0001");
-        foreach (var parent in node.DependsOn) hash = Add(hash, parent);
+        var hash = CacheCodec.Fnv(CacheCodec.FnvBasis, _edited.GetValueOrDefault(node.UniqueId) ?? "\u0001");
+        hash = CacheCodec.Fnv(hash, compiledCode ?? "\u0001");
+        foreach (var parent in node.DependsOn) hash = CacheCodec.Fnv(hash, parent);
         return hash;
-    }
-
-    const ulong FnvBasis = 14695981039346656037UL, FnvPrime = 1099511628211UL;
-
-    static ulong Add(ulong hash, string text)
-    {
-        foreach (var c in text) hash = (hash ^ c) * FnvPrime;
-        return hash * FnvPrime; // the zero that closes the part
     }
 
     /// <summary>Nodes written, and copied from the last manifest.json.</summary>
@@ -125,12 +117,12 @@ internal sealed class ManifestFragments : IDisposable
     /// </summary>
     public static ulong EdgesFingerprint(IReadOnlyList<Node> order)
     {
-        var hash = FnvBasis;
+        var hash = CacheCodec.FnvBasis;
         foreach (var node in order)
         {
-            hash = Add(hash, node.UniqueId);
-            foreach (var parent in node.DependsOn) hash = Add(hash, parent);
-            hash = Add(hash, "");
+            hash = CacheCodec.Fnv(hash, node.UniqueId);
+            foreach (var parent in node.DependsOn) hash = CacheCodec.Fnv(hash, parent);
+            hash = CacheCodec.Fnv(hash, "");
         }
         return hash;
     }

@@ -9,9 +9,12 @@ public sealed class SqlFileWriter(string targetDir, string projectName)
 {
     readonly ConcurrentDictionary<string, bool> _createdDirs = new(StringComparer.Ordinal);
 
-    public void WriteCompiled(Node node, string sql) => Write("compiled", node, sql);
+    /// <summary>The compiled files known by their size and time: one found current is neither read nor written.</summary>
+    internal CompiledFileStamps? Stamps { get; init; }
 
-    public void WriteRun(Node node, string sql) => Write("run", node, sql);
+    public void WriteCompiled(Node node, string sql) => Write("compiled", node, sql, Stamps);
+
+    public void WriteRun(Node node, string sql) => Write("run", node, sql, null);
 
     public string CompiledPath(Node node) => PathOf("compiled", node);
 
@@ -25,9 +28,10 @@ public sealed class SqlFileWriter(string targetDir, string projectName)
         return Path.Combine(targetDir, kind, projectName, relative);
     }
 
-    void Write(string kind, Node node, string sql)
+    void Write(string kind, Node node, string sql, CompiledFileStamps? stamps)
     {
         var path = PathOf(kind, node);
+        if (stamps?.Holds(path, sql) == true) return;
         var directory = Path.GetDirectoryName(path)!;
         if (!_createdDirs.ContainsKey(directory))
         {
@@ -37,6 +41,7 @@ public sealed class SqlFileWriter(string targetDir, string projectName)
         }
         var bytes = Encoding.UTF8.GetBytes(sql);
         if (!SameContent(path, bytes)) File.WriteAllBytes(path, bytes);
+        stamps?.Note(path, sql);
     }
 
     /// <summary>Rewriting a file in place costs a truncate and a block reallocation; most files of a

@@ -45,6 +45,17 @@ internal static class CacheCodec
         return env;
     }
 
+    /// <summary>The start of a 64-bit FNV-1a hash (<see cref="Fnv"/>): a cheap fingerprint of texts, to tell changed from unchanged.</summary>
+    public const ulong FnvBasis = 14695981039346656037UL;
+    const ulong FnvPrime = 1099511628211UL;
+
+    /// <summary><paramref name="hash"/> with <paramref name="text"/> and a closing zero added (FNV-1a over its characters).</summary>
+    public static ulong Fnv(ulong hash, string text)
+    {
+        foreach (var c in text) hash = (hash ^ c) * FnvPrime;
+        return hash * FnvPrime; // the zero that closes the part
+    }
+
     /// <summary>The first variable whose value is not the saved one now, or null.</summary>
     public static string? ChangedEnv(IReadOnlyDictionary<string, string?> env) =>
         env.FirstOrDefault(kv => Environment.GetEnvironmentVariable(kv.Key) != kv.Value).Key;

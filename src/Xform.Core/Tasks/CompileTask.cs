@@ -24,6 +24,7 @@ public static class CompileTask
         }
         // The saved SQL is read while the project is read back or parsed (the key is the saved parse's, known already).
         var saved = workspace.Prepared.Key is { } key ? Task.Run(() => CompiledSqlCache.Open(Path.Combine(workspace.TargetDir, "partial_compile.bin"), key)) : null;
+        var stamps = Task.Run(() => CompiledFileStamps.Open(workspace.TargetDir));
         _ = workspace.Graph; // parsed and built first, so the timing of the selection is its own
         var models = workspace.Timed("select", () => workspace.Selected(ResourceType.Model, ResourceType.Analysis));
         var compiler = new Compiler(workspace.Loaded, workspace.Graph, workspace.Adapter.External, workspace.DeferredFor(models), () => workspace.Connect())
@@ -31,7 +32,8 @@ public static class CompileTask
             EmptyInputs = workspace.Options.Empty ? workspace.Adapter.Dialect.EmptySubquery : null,
             Reuse = saved?.GetAwaiter().GetResult(),
         };
-        var files = new SqlFileWriter(workspace.TargetDir, workspace.Project.Name);
+        var known = stamps.GetAwaiter().GetResult();
+        var files = new SqlFileWriter(workspace.TargetDir, workspace.Project.Name) { Stamps = known };
         var errors = new List<XformException>();
         var compiled = new CompiledNode?[models.Count];
         workspace.Timed("compile and write SQL", () => Parallel.For(0, models.Count, i =>
@@ -46,6 +48,7 @@ public static class CompileTask
                 lock (errors) errors.Add(e);
             }
         }));
+        known.Save(); // the files written so far, whatever the errors
         if (errors.Count > 0) throw errors.Count == 1 ? errors[0] : new XformAggregateException(errors);
         var result = compiled.Select(c => c!).ToList();
         if (compiler.Reuse is { } reuse)

@@ -42,4 +42,59 @@ public class SqlFileWriterTests
         new SqlFileWriter(_dir, "proj").WriteCompiled(node, "select 2");
         Assert.That(File.ReadAllText(path), Is.EqualTo("select 2"), "shorter content replaces the file whole");
     }
+
+    [Test]
+    public void A_file_known_by_its_size_and_time_is_not_read_again_until_either_changes()
+    {
+        var node = TestManifests.Model("m", "models/m.sql", []);
+        var old = new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        string path = "";
+        void Compile(string sql)
+        {
+            var stamps = CompiledFileStamps.Open(_dir);
+            var writer = new SqlFileWriter(_dir, "proj") { Stamps = stamps };
+            path = writer.CompiledPath(node);
+            writer.WriteCompiled(node, sql);
+            stamps.Save();
+        }
+
+        Compile("select 1");
+        File.SetLastWriteTimeUtc(path, old);
+        Compile("select 1"); // written just before: read, found the same, and known by its (old) time from now on
+        File.WriteAllText(path, "select 9"); // the same size, its time put back: what a stamp cannot see (as in git)
+        File.SetLastWriteTimeUtc(path, old);
+        Compile("select 1");
+        Assert.That(File.ReadAllText(path), Is.EqualTo("select 9"), "known by its stamp: not read");
+
+        File.WriteAllText(path, "select 8"); // a real edit moves the time
+        Compile("select 1");
+        Assert.That(File.ReadAllText(path), Is.EqualTo("select 1"), "its time moved: read and rewritten");
+
+        File.SetLastWriteTimeUtc(path, old);
+        Compile("select 1");
+        Compile("select 2");
+        Assert.That(File.ReadAllText(path), Is.EqualTo("select 2"), "other SQL: written whatever the stamp");
+
+        File.Delete(path);
+        Compile("select 2");
+        Assert.That(File.ReadAllText(path), Is.EqualTo("select 2"), "a deleted file is written again");
+    }
+
+    [Test]
+    public void A_file_written_just_before_the_note_is_read_next_time()
+    {
+        var node = TestManifests.Model("m", "models/m.sql", []);
+        var stamps = CompiledFileStamps.Open(_dir);
+        var writer = new SqlFileWriter(_dir, "proj") { Stamps = stamps };
+        writer.WriteCompiled(node, "select 1");
+        stamps.Save();
+        var path = writer.CompiledPath(node);
+        var time = File.GetLastWriteTimeUtc(path);
+        File.WriteAllText(path, "select 9"); // changed within the clock's resolution of the write
+        File.SetLastWriteTimeUtc(path, time);
+
+        var next = CompiledFileStamps.Open(_dir);
+        new SqlFileWriter(_dir, "proj") { Stamps = next }.WriteCompiled(node, "select 1");
+        Assert.That(File.ReadAllText(path), Is.EqualTo("select 1"), "too recent to be known by its time: read, and rewritten");
+    }
 }
