@@ -41,7 +41,7 @@ internal sealed record FileStamp(string Path, long Size, long Modified, string C
 /// </summary>
 internal static class ParseSnapshot
 {
-    const string Format = "xform parse snapshot 5";
+    const string Format = "xform parse snapshot 4";
 
     /// <summary>The file's first bytes, outside the pooled texts: another format (or another file) is told apart before reading it.</summary>
     static ReadOnlySpan<byte> Magic => "xform parse snapshot\n"u8;
@@ -106,7 +106,7 @@ internal static class ParseSnapshot
         }
         w.Write(c.Generation);
         w.Write(c.ModelFiles);
-        var inSegments = WriteSegments(w, c.Nodes, c.Templates);
+        Write(w, c.Nodes, ParseSnapshotCodec.WriteNode);
         Write(w, c.Disabled, ParseSnapshotCodec.WriteNode);
         Write(w, c.Objects, ParseSnapshotCodec.WriteObject);
         Write(w, c.Docs, (w, d) =>
@@ -115,93 +115,13 @@ internal static class ParseSnapshot
             ParseSnapshotCodec.WriteDocs(w, d.Value);
         });
         Write(w, c.Warnings, CacheCodec.WriteWarning);
-        var rest = c.Templates.Where(t => !inSegments.Contains(t.Key)).ToList();
-        w.Write(rest.Count);
-        foreach (var (id, template) in rest)
+        w.Write(c.Templates.Count);
+        foreach (var (id, template) in c.Templates)
         {
             w.Write(id);
             ParseSnapshotCodec.WriteTemplate(w, template);
         }
         Write(w, c.Files, ParseSnapshotCodec.WriteFile);
-    }
-
-    /// <summary>Nodes a segment holds at most: a few milliseconds of decoding each; a small project's nodes stay in one (tests set fewer).</summary>
-    internal static int SegmentSize { get; set; } = 2048;
-
-    /// <summary>
-    /// The nodes, each with its template, in segments of <see cref="SegmentSize"/>, each with texts of its own (a
-    /// <see cref="PooledWriter"/> of its own), its node count and length first, so that <see cref="ReadSegments"/> decodes
-    /// them on every core: decoding the nodes is most of reading a saved parse back (30,000 nodes, 350 ms on one core).
-    /// Returns the ids whose templates were written.
-    /// </summary>
-    static HashSet<string> WriteSegments(BinaryWriter w, IReadOnlyList<Node> nodes, IReadOnlyDictionary<string, CompiledTemplate> templates)
-    {
-        var written = new HashSet<string>(StringComparer.Ordinal);
-        var size = Math.Max(1, SegmentSize);
-        var segments = (nodes.Count + size - 1) / size;
-        w.Write(nodes.Count);
-        w.Write(segments);
-        using var segment = new MemoryStream();
-        for (var s = 0; s < segments; s++)
-        {
-            segment.SetLength(0);
-            var (from, to) = (s * size, Math.Min(nodes.Count, (s + 1) * size));
-            using (var sw = new PooledWriter(segment))
-                for (var i = from; i < to; i++)
-                {
-                    ParseSnapshotCodec.WriteNode(sw, nodes[i]);
-                    var template = templates.GetValueOrDefault(nodes[i].UniqueId);
-                    sw.Write(template is not null);
-                    if (template is null) continue;
-                    ParseSnapshotCodec.WriteTemplate(sw, template);
-                    written.Add(nodes[i].UniqueId);
-                }
-            w.Write(to - from);
-            w.Write((int)segment.Length);
-            w.Write(segment.GetBuffer(), 0, (int)segment.Length);
-        }
-        return written;
-    }
-
-    /// <summary>What <see cref="WriteSegments"/> wrote, from <paramref name="body"/> (the file in memory; <paramref name="r"/> reads it), its segments decoded in parallel.</summary>
-    static IReadOnlyList<Node> ReadSegments(BinaryReader r, byte[] body, TemplateEngine engine, Dictionary<string, CompiledTemplate> templates)
-    {
-        var nodes = new Node[r.ReadInt32()];
-        var segments = new (int First, int Count, int Start, int Length)[r.ReadInt32()];
-        for (int s = 0, first = 0; s < segments.Length; s++)
-        {
-            var (count, length) = (r.ReadInt32(), r.ReadInt32());
-            if (count < 0 || first + count > nodes.Length) throw new InvalidDataException("a segment of the saved parse holds more nodes than it has");
-            segments[s] = (first, count, (int)r.BaseStream.Position, length);
-            r.BaseStream.Position += length;
-            first += count;
-            if (s == segments.Length - 1 && first != nodes.Length) throw new InvalidDataException("the saved parse's segments hold fewer nodes than it has");
-        }
-        if (segments.Length == 0 && nodes.Length > 0) throw new InvalidDataException("the saved parse's nodes are in no segment");
-        var read = new List<(string Id, CompiledTemplate Template)>[segments.Length];
-        try
-        {
-            Parallel.For(0, segments.Length, Decode);
-        }
-        catch (AggregateException e) when (e.InnerExceptions.All(CacheCodec.Unreadable))
-        {
-            throw new InvalidDataException("a segment of the saved parse could not be read", e.InnerExceptions[0]);
-        }
-        foreach (var found in read)
-            foreach (var (id, template) in found) templates[id] = template;
-        return nodes;
-
-        void Decode(int s)
-        {
-            using var sr = new PooledReader(new MemoryStream(body, segments[s].Start, segments[s].Length, writable: false));
-            var origins = new Dictionary<string, ConfigValues>(ReferenceEqualityComparer.Instance); // texts of this segment's pool
-            var found = read[s] = [];
-            for (var i = segments[s].First; i < segments[s].First + segments[s].Count; i++)
-            {
-                nodes[i] = ParseSnapshotCodec.ReadNode(sr, origins);
-                if (sr.ReadBoolean()) found.Add((nodes[i].UniqueId, ParseSnapshotCodec.ReadTemplate(sr, engine)));
-            }
-        }
     }
 
     static void Write<T>(BinaryWriter w, IReadOnlyList<T> items, Action<BinaryWriter, T> write)
@@ -294,13 +214,9 @@ internal static class ParseSnapshot
                     using var r = header.Continue(new MemoryStream(bytes));
                     foreach (var (name, value) in env) envReads[name] = value;
                     var origins = new Dictionary<string, ConfigValues>(ReferenceEqualityComparer.Instance);
-                    var templates = new Dictionary<string, CompiledTemplate>(StringComparer.Ordinal);
-                    var nodes = ReadSegments(r, bytes, engine, templates);
-                    var disabled = CacheCodec.ReadList(r, r => ParseSnapshotCodec.ReadNode(r, origins));
-                    var (objects, docs) = (CacheCodec.ReadList(r, ParseSnapshotCodec.ReadObject), CacheCodec.ReadList(r, r => KeyValuePair.Create(r.ReadString(), ParseSnapshotCodec.ReadDocs(r))));
-                    var warnings = CacheCodec.ReadList(r, CacheCodec.ReadWarning);
-                    for (var n = r.ReadInt32(); n > 0; n--) templates[r.ReadString()] = ParseSnapshotCodec.ReadTemplate(r, engine);
-                    return new ParsedContents(nodes, disabled, objects, docs, warnings, templates, CacheCodec.ReadList(r, ParseSnapshotCodec.ReadFile), modelFiles, generation);
+                    return new ParsedContents(CacheCodec.ReadList(r, r => ParseSnapshotCodec.ReadNode(r, origins)), CacheCodec.ReadList(r, r => ParseSnapshotCodec.ReadNode(r, origins)),
+                        CacheCodec.ReadList(r, ParseSnapshotCodec.ReadObject), CacheCodec.ReadList(r, r => KeyValuePair.Create(r.ReadString(), ParseSnapshotCodec.ReadDocs(r))),
+                        CacheCodec.ReadList(r, CacheCodec.ReadWarning), ParseSnapshot.ReadTemplates(r, engine), CacheCodec.ReadList(r, ParseSnapshotCodec.ReadFile), modelFiles, generation);
                 }
             }
             catch (Exception e) when (CacheCodec.Unreadable(e))
@@ -310,6 +226,14 @@ internal static class ParseSnapshot
         }
 
         public void Dispose() => file.Dispose();
+    }
+
+    static Dictionary<string, CompiledTemplate> ReadTemplates(BinaryReader r, TemplateEngine engine)
+    {
+        var n = r.ReadInt32();
+        var templates = new Dictionary<string, CompiledTemplate>(n, StringComparer.Ordinal);
+        for (var i = 0; i < n; i++) templates[r.ReadString()] = ParseSnapshotCodec.ReadTemplate(r, engine);
+        return templates;
     }
 
     /// <summary>
