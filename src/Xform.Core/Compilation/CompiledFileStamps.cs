@@ -8,14 +8,15 @@ namespace Xform.Core.Compilation;
 /// The compiled files a compile wrote or found current (<c>target/compiled_files.bin</c>): each one's size, time and a
 /// fingerprint of the SQL it holds. A later compile with the same SQL for a file finds it current by its size and time
 /// alone, as git finds a file clean, instead of reading it back (10,000 files: about 90 ms of a compile after one edit).
-/// A file whose time is within <see cref="RacyWindow"/> of the note is not known by its time (it could change again
-/// within the clock's resolution, unseen): the next compile reads it. Missing, stale or unreadable: every file is read.
+/// A file whose time is within the saved parse's racy window (<see cref="ParseSnapshot.RacyWindow"/>, 2 s) of the note is
+/// not known by its time (it could change again within the clock's resolution, unseen): the next compile reads it.
+/// Missing, stale or unreadable: every file is read. A note outlives its file (a deleted model): a few bytes, gone with
+/// <c>xform clean</c>.
 /// </summary>
 internal sealed class CompiledFileStamps
 {
     const string FileName = "compiled_files.bin";
     const string Format = "xform compiled files 1";
-    static readonly TimeSpan RacyWindow = TimeSpan.FromSeconds(2);
 
     /// <summary>A file as last noted: <see cref="Modified"/> is 0 when it was too recent to be known by its time.</summary>
     readonly record struct Stamp(long Size, long Modified, ulong Sql);
@@ -84,7 +85,7 @@ internal sealed class CompiledFileStamps
     /// </summary>
     public void Save()
     {
-        var racy = (DateTime.UtcNow - RacyWindow).Ticks;
+        var racy = (DateTime.UtcNow - ParseSnapshot.RacyWindow).Ticks;
         var stamps = new Dictionary<string, Stamp>(_known, StringComparer.Ordinal);
         var changed = false;
         foreach (var (file, noted) in _noted)

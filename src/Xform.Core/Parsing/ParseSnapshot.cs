@@ -45,7 +45,7 @@ internal static class ParseSnapshot
 
     /// <summary>The file's first bytes, outside the pooled texts: another format (or another file) is told apart before reading it.</summary>
     static ReadOnlySpan<byte> Magic => "xform parse snapshot\n"u8;
-    static readonly TimeSpan RacyWindow = TimeSpan.FromSeconds(2);
+    internal static readonly TimeSpan RacyWindow = TimeSpan.FromSeconds(2);
 
     /// <summary>The saved parse's file, next to the model-render cache.</summary>
     public static string PathBeside(string partialParsePath) => Path.Combine(Path.GetDirectoryName(partialParsePath)!, "partial_parse_manifest.bin");
