@@ -23,11 +23,15 @@ public sealed class DatabaseObjects(Func<IAdapterConnection> connection, Func<st
     /// <summary>Whether a <c>statement</c> block of that name ran (a materialization must run <c>main</c>).</summary>
     public bool HasResult(string name) => _results.ContainsKey(name);
 
-    /// <summary>Adds the objects to a render's globals (built once per compile: a node renders its SQL and its hooks).</summary>
-    public void AddTo(RenderGlobals globals)
-    {
-        foreach (var (name, value) in _globals ??= Build()) globals[name] = value;
-    }
+    /// <summary>The names <see cref="AddTo"/> gives a render.</summary>
+    static readonly IReadOnlySet<string> Names = new HashSet<string>(StringComparer.Ordinal)
+        { "run_query", "__xform_statement", "load_result", "adapter", "api", "load_relation", "load_cached_relation" };
+
+    /// <summary>
+    /// Adds the objects to a render's globals, made when the render first reads one (most renders read none: a model's
+    /// compile made the adapter's dozen functions for nothing), then once per compile (a node renders its SQL and its hooks).
+    /// </summary>
+    public void AddTo(RenderGlobals globals) => globals.Defer(Names, name => (_globals ??= Build())[name]);
 
     Dictionary<string, object?> Build() => new(StringComparer.Ordinal)
     {

@@ -10,6 +10,19 @@ public sealed class RenderGlobals(IReadOnlyDictionary<string, object?> shared) :
 {
     readonly Dictionary<string, object?> _own = new(16, StringComparer.Ordinal);
     IReadOnlySet<string>? _watched;
+    IReadOnlySet<string>? _deferredNames;
+    Func<string, object?>? _deferred;
+
+    /// <summary>Names whose values are made by <paramref name="make"/> when a render first reads them (then kept as its own).</summary>
+    public void Defer(IReadOnlySet<string> names, Func<string, object?> make) => (_deferredNames, _deferred) = (names, make);
+
+    bool TryDeferred(string key, out object? value)
+    {
+        value = null;
+        if (_deferredNames is null || !_deferredNames.Contains(key)) return false;
+        _own[key] = value = _deferred!(key);
+        return true;
+    }
 
     /// <summary>Notes from now on whether the render reads one of <paramref name="names"/> (see <see cref="ReadWatched"/>).</summary>
     public void Watch(IReadOnlySet<string> names) => _watched = names;
@@ -22,7 +35,7 @@ public sealed class RenderGlobals(IReadOnlyDictionary<string, object?> shared) :
         get
         {
             Note(key);
-            return _own.TryGetValue(key, out var v) ? v : shared[key];
+            return _own.TryGetValue(key, out var v) || TryDeferred(key, out v) ? v : shared[key];
         }
         set => _own[key] = value;
     }
@@ -30,7 +43,7 @@ public sealed class RenderGlobals(IReadOnlyDictionary<string, object?> shared) :
     public bool TryGetValue(string key, out object? value)
     {
         Note(key);
-        return _own.TryGetValue(key, out value) || shared.TryGetValue(key, out value);
+        return _own.TryGetValue(key, out value) || TryDeferred(key, out value) || shared.TryGetValue(key, out value);
     }
 
     void Note(string key)
@@ -38,9 +51,16 @@ public sealed class RenderGlobals(IReadOnlyDictionary<string, object?> shared) :
         if (_watched is not null && _watched.Contains(key)) ReadWatched = true;
     }
 
-    public bool ContainsKey(string key) => _own.ContainsKey(key) || shared.ContainsKey(key);
+    public bool ContainsKey(string key) => _own.ContainsKey(key) || _deferredNames?.Contains(key) == true || shared.ContainsKey(key);
 
-    public IEnumerable<string> Keys => _own.Keys.Concat(shared.Keys.Where(k => !_own.ContainsKey(k)));
+    public IEnumerable<string> Keys
+    {
+        get
+        {
+            var deferred = _deferredNames?.Where(k => !_own.ContainsKey(k)).ToList() ?? [];
+            return _own.Keys.Concat(deferred).Concat(shared.Keys.Where(k => !_own.ContainsKey(k) && !deferred.Contains(k)));
+        }
+    }
 
     public IEnumerable<object?> Values => Keys.Select(k => this[k]);
 
