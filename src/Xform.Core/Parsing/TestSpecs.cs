@@ -96,8 +96,9 @@ public static partial class TestSpecs
         // dbt names a namespaced test with its namespace: dbt_utils_accepted_range_orders_amount__0.
         var ns = testName.LastIndexOf('.') is var dot and > 0 ? testName[..dot] : null;
         var (name, fileName) = customName is not null ? (customName, customName) : SyntheticNames(shortName, ns, parent, column, args);
-        var hashInput = JsonSerializer.Serialize(new { macro, parent = parent.UniqueId, column, args = args.OrderBy(a => a.Key).Select(a => $"{a.Key}={Json(a.Value)}") });
-        var hash = Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(hashInput)))[..10];
+        // the JSON's UTF-8 bytes straight from the serializer: the same bytes as the text encoded, without the text
+        var hashInput = JsonSerializer.SerializeToUtf8Bytes(new { macro, parent = parent.UniqueId, column, args = args.OrderBy(a => a.Key).Select(a => $"{a.Key}={Json(a.Value)}") });
+        var hash = Convert.ToHexStringLower(MD5.HashData(hashInput))[..10];
 
         var refs = new List<Reference>();
         var sources = new List<Reference>();
