@@ -57,8 +57,9 @@ public sealed class RenderGlobals(IReadOnlyDictionary<string, object?> shared) :
     {
         get
         {
+            // a list: reading a deferred name while enumerating adds it to the render's own names
             var deferred = _deferredNames?.Where(k => !_own.ContainsKey(k)).ToList() ?? [];
-            return _own.Keys.Concat(deferred).Concat(shared.Keys.Where(k => !_own.ContainsKey(k) && !deferred.Contains(k)));
+            return _own.Keys.Concat(deferred).Concat(shared.Keys.Where(k => !_own.ContainsKey(k) && !deferred.Contains(k))).ToList();
         }
     }
 
