@@ -42,27 +42,13 @@ internal static class CommandMemo
             var changed = 0;
             Parallel.ForEach(files, (file, state) =>
             {
-                if (Stamp(Path.Combine(targetDir, file.Path)) == (file.Size, file.Modified)) return;
+                if (CacheCodec.SizeAndTime(Path.Combine(targetDir, file.Path)) == (file.Size, file.Modified)) return;
                 Interlocked.Increment(ref changed);
                 state.Stop();
             });
             return changed == 0 && ManifestWriter.Refresh(targetDir, manifestKey, invocationId) ? facts : null;
         }
         catch (Exception e) when (CacheCodec.Unreadable(e))
-        {
-            return null;
-        }
-    }
-
-    /// <summary>A file's size and time (what tells it changed since it was written); null when it is gone or cannot be read.</summary>
-    static (long Size, long Modified)? Stamp(string path)
-    {
-        try
-        {
-            var info = new FileInfo(path);
-            return info.Exists ? (info.Length, info.LastWriteTimeUtc.Ticks) : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
         }
@@ -76,7 +62,7 @@ internal static class CommandMemo
         var gone = 0;
         Parallel.ForEach(files.Select((file, i) => (file, i)), item =>
         {
-            if (Stamp(item.file) is var (size, modified)) stamps[item.i] = (Path.GetRelativePath(targetDir, item.file), size, modified);
+            if (CacheCodec.SizeAndTime(item.file) is var (size, modified)) stamps[item.i] = (Path.GetRelativePath(targetDir, item.file), size, modified);
             else Interlocked.Increment(ref gone);
         });
         if (gone > 0)

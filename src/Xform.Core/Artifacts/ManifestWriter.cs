@@ -111,13 +111,8 @@ public static partial class ManifestWriter
 
     static void BodyChecksum(Node n, Span<char> hex)
     {
-        if (n.TestMetadata is { } m)
-        {
-            // the JSON's UTF-8 bytes straight from the serializer: the same bytes as the text encoded, without the text
-            Span<byte> hash = stackalloc byte[System.Security.Cryptography.SHA256.HashSizeInBytes];
-            System.Security.Cryptography.SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new { m, n.AttachedNode }), hash);
-            Convert.TryToHexStringLower(hash, hex, out _);
-        }
+        // a test: its JSON's UTF-8 bytes straight from the serializer (the same bytes as the text encoded, without the text)
+        if (n.TestMetadata is { } m) MacroIndex.Sha256(JsonSerializer.SerializeToUtf8Bytes(new { m, n.AttachedNode }), hex);
         else MacroIndex.Sha256(n.RawCode.AsSpan().Trim(), hex);
     }
 

@@ -52,15 +52,7 @@ internal sealed class CompiledFileStamps
     {
         var relative = Path.GetRelativePath(_targetDir, path);
         if (!_known.TryGetValue(relative, out var stamp) || stamp.Modified == 0) return false;
-        try
-        {
-            var info = new FileInfo(path);
-            if (!info.Exists || info.Length != stamp.Size || info.LastWriteTimeUtc.Ticks != stamp.Modified || Fingerprint(sql) != stamp.Sql) return false;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
+        if (CacheCodec.SizeAndTime(path) != (stamp.Size, stamp.Modified) || Fingerprint(sql) != stamp.Sql) return false;
         _noted[relative] = stamp;
         return true;
     }
@@ -68,15 +60,8 @@ internal sealed class CompiledFileStamps
     /// <summary>Notes that the file at <paramref name="path"/> now holds <paramref name="sql"/> (just written, or read and found the same).</summary>
     public void Note(string path, string sql)
     {
-        try
-        {
-            var info = new FileInfo(path);
-            if (info.Exists) _noted[Path.GetRelativePath(_targetDir, path)] = new Stamp(info.Length, info.LastWriteTimeUtc.Ticks, Fingerprint(sql));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // not noted: read next time
-        }
+        // gone or unreadable: not noted, so read next time
+        if (CacheCodec.SizeAndTime(path) is var (size, modified)) _noted[Path.GetRelativePath(_targetDir, path)] = new Stamp(size, modified, Fingerprint(sql));
     }
 
     /// <summary>

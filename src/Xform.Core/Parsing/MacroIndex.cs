@@ -53,9 +53,15 @@ public sealed class MacroIndex
         var max = Encoding.UTF8.GetMaxByteCount(text.Length);
         var rented = max > 1024 ? ArrayPool<byte>.Shared.Rent(max) : null;
         Span<byte> bytes = rented ?? stackalloc byte[1024];
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(bytes[..Encoding.UTF8.GetBytes(text, bytes)], hash);
+        Sha256(bytes[..Encoding.UTF8.GetBytes(text, bytes)], hex);
         if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+    }
+
+    /// <summary>The checksum of <paramref name="bytes"/> as 64 hex digits into <paramref name="hex"/>.</summary>
+    public static void Sha256(ReadOnlySpan<byte> bytes, Span<char> hex)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(bytes, hash);
         Convert.TryToHexStringLower(hash, hex, out _);
     }
 

@@ -45,6 +45,20 @@ internal static class CacheCodec
         return env;
     }
 
+    /// <summary>A file's size and time (what tells it changed since it was written); null when it is gone or cannot be read.</summary>
+    public static (long Size, long Modified)? SizeAndTime(string path)
+    {
+        try
+        {
+            var info = new FileInfo(path);
+            return info.Exists ? (info.Length, info.LastWriteTimeUtc.Ticks) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The start of a 64-bit FNV-1a hash (<see cref="Fnv"/>): a cheap fingerprint of texts, to tell changed from unchanged.</summary>
     public const ulong FnvBasis = 14695981039346656037UL;
     const ulong FnvPrime = 1099511628211UL;

@@ -94,7 +94,7 @@ public sealed class NodeSelector(DependencyGraph graph, IStateComparison? state 
         return result;
     }
 
-    NodeSet Match(Criterion c) => Special(c) ?? NodeSet.Where(graph, [Predicate(c)])[0];
+    NodeSet Match(Criterion c) => MatchAll([c])[0];
 
     /// <summary>What each criterion matches (in their order), the graph's nodes tested for all of them in one pass (<see cref="NodeSet.Where"/>).</summary>
     NodeSet[] MatchAll(IReadOnlyList<Criterion> criteria)
