@@ -284,6 +284,30 @@ public class PartialParseTests
     }
 
     [Test]
+    public void An_environment_variable_read_by_a_render_reused_in_a_full_parse_is_still_watched()
+    {
+        var name = $"XFORM_PP_ENV_{Guid.NewGuid():N}";
+        using var p = Small();
+        p.Write("models/m0.sql", $"select '{{{{ env_var('{name}', 'unset') }}}}' as env\n");
+        try
+        {
+            Environment.SetEnvironmentVariable(name, "first");
+            Assert.That(p.Run("compile").ExitCode, Is.Zero);
+            // another file deleted: a full parse, which reuses m0's render from the per-file cache without reading the variable
+            File.Delete(Path.Combine(p.Dir, "models", "m4.sql"));
+            Assert.That(p.Run("compile").ExitCode, Is.Zero);
+            Environment.SetEnvironmentVariable(name, "second");
+            var r = p.Run("compile", "--debug");
+            Assert.That(r.All, Does.Not.Contain("compile: nothing changed"));
+            Assert.That(p.Read("target/compiled/pp/models/m0.sql"), Does.Contain("'second' as env"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(name, null);
+        }
+    }
+
+    [Test]
     public void A_changed_environment_variable_that_a_template_read_parses_everything_again()
     {
         var name = $"XFORM_PP_ENV_{Guid.NewGuid():N}";

@@ -91,6 +91,12 @@ internal sealed class PartialParseCache
         }
     }
 
+    /// <summary>
+    /// The environment variables the saved renders read, with their values (the same now, or the cache would be empty): a
+    /// render reused reads none again, so the command must know them to note what its outputs depend on.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> Env => _previousEnv;
+
     static string Id(string package, string path) => package + "\0" + path;
 
     /// <summary>The file's saved parse, when its text and the config and relation its render saw are unchanged.</summary>

@@ -133,6 +133,8 @@ public static class ProjectLoader
         var parseWarningsFrom = warnings.Count;
         var docs = new Dictionary<string, DocsBlock>(StringComparer.Ordinal);
         var cache = key is null ? null : PartialParseCache.Open(options.PartialParsePath!, key);
+        // renders reused from the cache read these: the saved parse and the command's note must depend on them too
+        if (cache is not null) foreach (var (name, value) in cache.Env) session.EnvReads[name] = value;
         var parsed = new ParsedNodes { PartialParse = cache };
         var objects = new List<ProjectObject>();
         // Configs are rendered once the target and vars are known (dbt renders dbt_project.yml the same way).
