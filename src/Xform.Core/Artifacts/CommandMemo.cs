@@ -21,32 +21,45 @@ internal static class CommandMemo
     public static string Key(string command, string generation, IEnumerable<string?> inputs) =>
         CacheCodec.KeyOf(new[] { command, generation }.Concat(inputs));
 
+    /// <summary>A note as read back: the command's manifest key, the environment variables it read, the files it wrote and what it reported.</summary>
+    internal sealed record Noted(string ManifestKey, IReadOnlyDictionary<string, string?> Env, List<(string Path, long Size, long Modified)> Files,
+        IReadOnlyDictionary<string, string> Facts);
+
     /// <summary>
     /// What the command with <paramref name="key"/> reported the last time, when every output it wrote is still as it left
     /// it; manifest.json is then given this command's metadata. Null: run the command.
     /// </summary>
-    public static IReadOnlyDictionary<string, string>? Replay(string targetDir, string key, string invocationId)
+    public static IReadOnlyDictionary<string, string>? Replay(string targetDir, string key, string invocationId) =>
+        Current(targetDir, key) is { } noted && ManifestWriter.Refresh(targetDir, noted.ManifestKey, invocationId) ? noted.Facts : null;
+
+    /// <summary>The note of the command with <paramref name="key"/>, when the environment variables it read are unchanged and every file it wrote is as it left it; else null.</summary>
+    internal static Noted? Current(string targetDir, string key)
     {
         var path = Path.Combine(targetDir, FileName);
         if (!File.Exists(path)) return null;
         try
         {
-            using var r = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
-            if (r.ReadString() != Format || r.ReadString() != key) return null;
-            var manifestKey = r.ReadString();
-            if (CacheCodec.ChangedEnv(CacheCodec.ReadEnv(r)) is not null) return null;
-            var files = new List<(string Path, long Size, long Modified)>(r.ReadInt32());
-            for (var i = files.Capacity; i > 0; i--) files.Add((r.ReadString(), r.ReadInt64(), r.ReadInt64()));
-            var facts = new Dictionary<string, string>(StringComparer.Ordinal);
-            for (var n = r.ReadInt32(); n > 0; n--) facts[r.ReadString()] = r.ReadString();
+            Noted noted;
+            using (var r = new BinaryReader(File.OpenRead(path), Encoding.UTF8))
+            {
+                if (r.ReadString() != Format || r.ReadString() != key) return null;
+                var manifestKey = r.ReadString();
+                var env = CacheCodec.ReadEnv(r);
+                if (CacheCodec.ChangedEnv(env) is not null) return null;
+                var files = new List<(string Path, long Size, long Modified)>(r.ReadInt32());
+                for (var i = files.Capacity; i > 0; i--) files.Add((r.ReadString(), r.ReadInt64(), r.ReadInt64()));
+                var facts = new Dictionary<string, string>(StringComparer.Ordinal);
+                for (var n = r.ReadInt32(); n > 0; n--) facts[r.ReadString()] = r.ReadString();
+                noted = new Noted(manifestKey, env, files, facts);
+            }
             var changed = 0;
-            Parallel.ForEach(files, (file, state) =>
+            Parallel.ForEach(noted.Files, (file, state) =>
             {
                 if (CacheCodec.SizeAndTime(Path.Combine(targetDir, file.Path)) == (file.Size, file.Modified)) return;
                 Interlocked.Increment(ref changed);
                 state.Stop();
             });
-            return changed == 0 && ManifestWriter.Refresh(targetDir, manifestKey, invocationId) ? facts : null;
+            return changed == 0 ? noted : null;
         }
         catch (Exception e) when (CacheCodec.Unreadable(e))
         {
@@ -70,16 +83,21 @@ internal static class CommandMemo
             Forget(targetDir); // a file gone already (another command at work): nothing to keep
             return;
         }
-        CacheCodec.WriteFile(Path.Combine(targetDir, FileName), w =>
+        Write(Path.Combine(targetDir, FileName), key, manifestKey, env, stamps, facts);
+    }
+
+    static void Write(string path, string key, string manifestKey, IReadOnlyDictionary<string, string?> env,
+        IReadOnlyList<(string Path, long Size, long Modified)> stamps, IReadOnlyDictionary<string, string> facts) =>
+        CacheCodec.WriteFile(path, w =>
         {
             w.Write(Format);
             w.Write(key);
             w.Write(manifestKey);
             CacheCodec.WriteEnv(w, env);
-            w.Write(stamps.Length);
-            foreach (var (path, size, modified) in stamps)
+            w.Write(stamps.Count);
+            foreach (var (file, size, modified) in stamps)
             {
-                w.Write(path);
+                w.Write(file);
                 w.Write(size);
                 w.Write(modified);
             }
@@ -90,6 +108,27 @@ internal static class CommandMemo
                 w.Write(value);
             }
         });
+
+    /// <summary>
+    /// Notes a command that wrote what the command of <paramref name="before"/> (<see cref="Current"/>) wrote but the files of
+    /// <paramref name="rewritten"/> (full paths, noted as they are now) and its manifest (of key <paramref name="manifestKey"/>):
+    /// a compile that patched that command's outputs. The note is removed when a rewritten file is gone.
+    /// </summary>
+    public static void Carry(string targetDir, Noted before, string key, string manifestKey, IReadOnlyCollection<string> rewritten)
+    {
+        var files = before.Files.ToList();
+        var now = rewritten.ToDictionary(f => Path.GetRelativePath(targetDir, f), CacheCodec.SizeAndTime, StringComparer.Ordinal);
+        for (var i = 0; i < files.Count; i++)
+        {
+            if (!now.TryGetValue(files[i].Path, out var stamp)) continue;
+            if (stamp is not var (size, modified))
+            {
+                Forget(targetDir);
+                return;
+            }
+            files[i] = (files[i].Path, size, modified);
+        }
+        Write(Path.Combine(targetDir, FileName), key, manifestKey, before.Env, files, before.Facts);
     }
 
     /// <summary>Removes the note: the command just run wrote outputs another run of it may not write the same.</summary>

@@ -58,13 +58,16 @@ internal sealed class ManifestFragments : IDisposable
     }
 
     /// <summary>What a node's JSON is made of beyond its saved parse: an edit of its file, its compiled code, its parents.</summary>
-    public ulong Fingerprint(Node node, string? compiledCode)
+    public ulong Fingerprint(Node node, string? compiledCode) => Fingerprint(_edited.GetValueOrDefault(node.UniqueId), compiledCode, node.DependsOn);
+
+    /// <param name="edit">the checksum of the node's file when it is an edited model's (null: the saved parse's own node)</param>
+    internal static ulong Fingerprint(string? edit, string? compiledCode, IReadOnlyList<string> parents)
     {
         // One 64-bit FNV-1a over the parts, each closed by a zero: no text built per node (30,000 nodes' texts and their
         // checksums cost 90 to 100 ms of a compile after one edit).
-        var hash = CacheCodec.Fnv(CacheCodec.FnvBasis, _edited.GetValueOrDefault(node.UniqueId) ?? "\u0001");
+        var hash = CacheCodec.Fnv(CacheCodec.FnvBasis, edit ?? "\u0001");
         hash = CacheCodec.Fnv(hash, compiledCode ?? "\u0001");
-        foreach (var parent in node.DependsOn) hash = CacheCodec.Fnv(hash, parent);
+        foreach (var parent in parents) hash = CacheCodec.Fnv(hash, parent);
         return hash;
     }
 
@@ -176,6 +179,108 @@ internal sealed class ManifestFragments : IDisposable
             w.Write(fragments._maps.ParentLength);
             w.Write(fragments._maps.Length);
         });
+    }
+
+    /// <summary>
+    /// Replaces the JSON of <paramref name="nodes"/> (by unique id: its new fingerprint and bytes, at its depth) in the
+    /// manifest.json this index describes, and gives it this command's metadata: the bytes between them are copied file to
+    /// file (by the kernel where it can), into a new file moved over the old, and the index is shifted to match. Null, with
+    /// nothing changed, when the index is not of this manifest.json and saved parse, or does not hold one of the nodes; else
+    /// the old file's closing, which frees its blocks (20 ms for 90 MB) while the command goes on: wait for it before ending.
+    /// </summary>
+    public static Task? Replace(string targetDir, string parseBase, IReadOnlyDictionary<string, (ulong Fingerprint, byte[] Json)> nodes,
+        string generatedAt, string invocationId)
+    {
+        var manifestPath = Path.Combine(targetDir, "manifest.json");
+        var indexPath = Path.Combine(targetDir, FileName);
+        List<(string Id, ulong Fingerprint, long Offset, int Length)> entries;
+        (ulong Edges, long Offset, int ParentLength, int Length) maps;
+        long length;
+        try
+        {
+            using var r = new BinaryReader(new MemoryStream(File.ReadAllBytes(indexPath)), Encoding.UTF8);
+            length = new FileInfo(manifestPath).Length;
+            if (r.ReadString() != Format || r.ReadString() != parseBase || r.ReadInt64() != length) return null;
+            var count = r.ReadInt32();
+            entries = new(count);
+            for (var i = 0; i < count; i++) entries.Add((r.ReadString(), r.ReadUInt64(), r.ReadInt64(), r.ReadInt32()));
+            maps = (r.ReadUInt64(), r.ReadInt64(), r.ReadInt32(), r.ReadInt32());
+        }
+        catch (Exception e) when (CacheCodec.Unreadable(e))
+        {
+            return null;
+        }
+        // the nodes in the file's order, each replaced run of bytes after the one before
+        var replaced = entries.Select((e, i) => (Entry: e, Position: i)).Where(x => nodes.ContainsKey(x.Entry.Id)).OrderBy(x => x.Entry.Offset).ToList();
+        if (replaced.Count != nodes.Count) return null;
+        var temp = manifestPath + ".tmp";
+        FileStream? from = null;
+        try
+        {
+            // held open till the new file takes its place: its blocks are freed when it closes, on another thread
+            from = new FileStream(manifestPath, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
+            // a new file, not one truncated: ext4 writes a truncated file's data back when it is closed (30 ms for 90 MB)
+            CacheCodec.DeleteFile(temp);
+            using (var to = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None))
+            {
+                long read = 0, written = 0;
+                foreach (var (entry, _) in replaced)
+                {
+                    FileRanges.Copy(from, read, to, written, entry.Offset - read);
+                    written += entry.Offset - read;
+                    var json = nodes[entry.Id].Json;
+                    RandomAccess.Write(to.SafeFileHandle, json, written);
+                    written += json.Length;
+                    read = entry.Offset + entry.Length;
+                }
+                FileRanges.Copy(from, read, to, written, length - read);
+                if (!ManifestReuse.Restamp(to, generatedAt, invocationId)) throw new InvalidDataException("manifest.json has no metadata to restamp");
+            }
+        }
+        catch (Exception e) when (CacheCodec.Unreadable(e))
+        {
+            from?.Dispose();
+            CacheCodec.DeleteFile(temp);
+            return null;
+        }
+        var closing = FileRanges.Replace(temp, manifestPath).ContinueWith(_ => from.Dispose(), TaskScheduler.Default);
+        // every node after a replaced one moves by what the replaced ones grew or shrank
+        long shift = 0;
+        var next = 0;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var (id, fingerprint, offset, size) = entries[i];
+            if (next < replaced.Count && replaced[next].Position == i)
+            {
+                var (newFingerprint, json) = nodes[id];
+                entries[i] = (id, newFingerprint, offset + shift, json.Length);
+                shift += json.Length - size;
+                next++;
+            }
+            else entries[i] = (id, fingerprint, offset + shift, size);
+        }
+        var newLength = length + shift;
+        // the maps follow the nodes section
+        maps = maps.Length > 0 ? (maps.Edges, maps.Offset + shift, maps.ParentLength, maps.Length) : maps;
+        CacheCodec.WriteFile(indexPath, w =>
+        {
+            w.Write(Format);
+            w.Write(parseBase);
+            w.Write(newLength);
+            w.Write(entries.Count);
+            foreach (var (id, fingerprint, offset, size) in entries)
+            {
+                w.Write(id);
+                w.Write(fingerprint);
+                w.Write(offset);
+                w.Write(size);
+            }
+            w.Write(maps.Edges);
+            w.Write(maps.Offset);
+            w.Write(maps.ParentLength);
+            w.Write(maps.Length);
+        });
+        return closing;
     }
 
     public void Dispose() => _manifest?.Dispose();

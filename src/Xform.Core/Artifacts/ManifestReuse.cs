@@ -24,7 +24,31 @@ internal static class ManifestReuse
 
     /// <summary>The key of the saved parse <paramref name="generation"/>'s manifest written with these flags and compiled code.</summary>
     public static string Key(string generation, IReadOnlyDictionary<string, object?> flags, IReadOnlyDictionary<string, string> compiledCode) =>
-        CacheCodec.KeyOf(new[] { generation, Flags(flags) }.Concat(compiledCode.OrderBy(kv => kv.Key, StringComparer.Ordinal).SelectMany(kv => new[] { kv.Key, kv.Value })));
+        Key(generation, flags, Digest(compiledCode));
+
+    /// <summary>The key of a manifest whose compiled code has the <see cref="Digest"/> <paramref name="digest"/>.</summary>
+    public static string Key(string generation, IReadOnlyDictionary<string, object?> flags, UInt128 digest) =>
+        CacheCodec.KeyOf([generation, Flags(flags), digest.ToString("x32", CultureInfo.InvariantCulture)]);
+
+    /// <summary>
+    /// The compiled code of every node as one number: the sum of each node's <see cref="NodeDigest"/>, whatever their order, so
+    /// that a compile which patches a few nodes (<see cref="Tasks.CompilePatch"/>) gets the sum of the whole from the last one.
+    /// </summary>
+    public static UInt128 Digest(IReadOnlyDictionary<string, string> compiledCode)
+    {
+        var sum = UInt128.Zero;
+        foreach (var (id, code) in compiledCode) sum += NodeDigest(id, code);
+        return sum;
+    }
+
+    /// <summary>The first 128 bits of the SHA-256 of a node's id and compiled code.</summary>
+    public static UInt128 NodeDigest(string id, string compiledCode)
+    {
+        var bytes = Encoding.UTF8.GetBytes(id + "\0" + compiledCode);
+        Span<byte> hash = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(bytes, hash);
+        return new UInt128(System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(hash), System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(hash[8..]));
+    }
 
     /// <summary>The flags a command's artifacts show (not those that change only what it prints), as one text.</summary>
     public static string Flags(IReadOnlyDictionary<string, object?> flags) => string.Join("\n", flags.OrderBy(kv => kv.Key, StringComparer.Ordinal)
@@ -40,18 +64,7 @@ internal static class ManifestReuse
             if (!manifest.Exists || !File.Exists(sidecar)) return false;
             if (File.ReadAllText(sidecar) != Stamp(key, manifest)) return false;
             using (var file = new FileStream(manifest.FullName, FileMode.Open, FileAccess.ReadWrite, FileShare.Read))
-            {
-                var head = new byte[Math.Min(4096, (int)Math.Min(int.MaxValue, file.Length))];
-                file.ReadExactly(head);
-                if (ValueAt(head, "\"generated_at\": \""u8, generatedAt.Length) is not { } at
-                    || ValueAt(head, "\"invocation_id\": \""u8, invocationId.Length) is not { } id || id < at) return false;
-                // One write from the first value to the end of the second: a reader sees the old metadata or the new.
-                var span = head.AsSpan(at, id + invocationId.Length - at).ToArray();
-                Encoding.UTF8.GetBytes(generatedAt).CopyTo(span, 0);
-                Encoding.UTF8.GetBytes(invocationId).CopyTo(span, id - at);
-                file.Position = at;
-                file.Write(span);
-            }
+                if (!Restamp(file, generatedAt, invocationId)) return false;
             manifest.Refresh();
             File.WriteAllText(sidecar, Stamp(key, manifest));
             return true;
@@ -60,6 +73,23 @@ internal static class ManifestReuse
         {
             return false;
         }
+    }
+
+    /// <summary>Gives a manifest.json its command's <c>generated_at</c> and <c>invocation_id</c> in place (both of fixed length); false: not found.</summary>
+    internal static bool Restamp(FileStream file, string generatedAt, string invocationId)
+    {
+        var head = new byte[Math.Min(4096, (int)Math.Min(int.MaxValue, file.Length))];
+        file.Position = 0;
+        file.ReadExactly(head);
+        if (ValueAt(head, "\"generated_at\": \""u8, generatedAt.Length) is not { } at
+            || ValueAt(head, "\"invocation_id\": \""u8, invocationId.Length) is not { } id || id < at) return false;
+        // One write from the first value to the end of the second: a reader sees the old metadata or the new.
+        var span = head.AsSpan(at, id + invocationId.Length - at).ToArray();
+        Encoding.UTF8.GetBytes(generatedAt).CopyTo(span, 0);
+        Encoding.UTF8.GetBytes(invocationId).CopyTo(span, id - at);
+        file.Position = at;
+        file.Write(span);
+        return true;
     }
 
     /// <summary>Notes the key of the manifest just written (null: it is not to be reused, the note is removed).</summary>

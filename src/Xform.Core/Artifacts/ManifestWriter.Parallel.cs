@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Xform.Core.Graph;
+using Xform.Core.Parsing;
 using Xform.Core.Project;
 
 namespace Xform.Core.Artifacts;
@@ -101,7 +102,7 @@ public static partial class ManifestWriter
                     else
                     {
                         ReadOnlySpan<byte> fragment = fragments[i].Length >= 0 ? outputs[i / Chunk].WrittenSpan.Slice(fragments[i].Start, fragments[i].Length)
-                            : Fragment(manifest.Nodes[ids[start + i]], compiledCode);
+                            : Fragment(loaded, manifest.Nodes[ids[start + i]], compiledCode);
                         Fragments?.Written(ids[start + i], fingerprints[i], offset, fragment.Length);
                         w.WriteRawValue(fragment, skipInputValidation: true);
                         i++;
@@ -147,8 +148,8 @@ public static partial class ManifestWriter
             Fragments?.WrittenMaps(edges, offset, (int)(parentEnd - offset), (int)(end - offset), copied: false);
         }
 
-        /// <summary>One node's JSON at its depth in the document (a copy that could not be read after all).</summary>
-        byte[] Fragment(Node node, IReadOnlyDictionary<string, string> compiledCode)
+        /// <summary>One node's JSON at its depth in the document (a copy that could not be read after all, a node patched in).</summary>
+        internal static byte[] Fragment(LoadedProject loaded, Node node, IReadOnlyDictionary<string, string> compiledCode)
         {
             var buffer = new ArrayBufferWriter<byte>();
             using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))

@@ -150,6 +150,9 @@ public sealed partial class Compiler(LoadedProject project, DependencyGraph grap
 
     int _readOutside;
 
+    /// <summary>Whether <see cref="ReadOutside"/> is told without a <see cref="Reuse"/> (a compile that patches the last one's outputs).</summary>
+    public bool WatchOutside { get; init; }
+
     /// <summary>
     /// Whether a render of this compiler (with <see cref="Reuse"/>) read something the project does not hold (the database,
     /// the clock, the invocation, the log): compiling the same project again may then give other SQL.
@@ -158,7 +161,7 @@ public sealed partial class Compiler(LoadedProject project, DependencyGraph grap
 
     RenderGlobals Watched(RenderGlobals globals)
     {
-        if (Reuse is not null) globals.Watch(CompiledSqlCache.Volatile);
+        if (Reuse is not null || WatchOutside) globals.Watch(CompiledSqlCache.Volatile);
         return globals;
     }
 

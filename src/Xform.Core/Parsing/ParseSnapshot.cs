@@ -192,6 +192,9 @@ internal static class ParseSnapshot
 
         public IReadOnlyList<ChangedFile> Changed => changed;
 
+        /// <summary>The environment variables the saved parse's templates read, with their values then (and now).</summary>
+        public IReadOnlyDictionary<string, string?> Env => env;
+
         /// <summary>Files whose time was too close to the saved parse's to trust, read and found unchanged.</summary>
         public int Rechecked { get; init; }
 

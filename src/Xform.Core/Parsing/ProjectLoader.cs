@@ -113,15 +113,8 @@ public static class ProjectLoader
     {
         var (options, project, warnings, started, sources, packages, key, snapshotPath, why) =
             (load.Options, load.Project, load.Warnings, load.Started, load.Sources, load.Packages, load.Key, load.SnapshotPath, load.Why);
-        var engine = new TemplateEngine(load.MacroPackages, options.Target.Type, project.Dispatch)
-        {
-            DeclaredNotInstalled = PackagesFile.LikelyNames(project.RootDir).Where(n => packages.All(p => p.Name != n)).ToHashSet(StringComparer.Ordinal),
-        };
+        var (engine, session) = NewSession(load);
         warnings.AddRange(MaterializationWarnings(engine));
-        var session = new CompileSession(engine, project, options.Target, options.CliVars, options.Quote, options.Log, options.Invocation, options.TargetFields, packages)
-        {
-            WatchVolatile = options.PartialParsePath is null ? null : PartialParseCache.Volatile,
-        };
 
         if (load.Saved is { } opened)
         {
@@ -185,6 +178,21 @@ public static class ProjectLoader
             SavedParseBase = generation,
             Saving = saving,
         };
+    }
+
+    /// <summary>The macros compiled into a template engine, and the session templates of this load render in.</summary>
+    internal static (TemplateEngine Engine, CompileSession Session) NewSession(ProjectLoad load)
+    {
+        var (options, project, packages) = (load.Options, load.Project, load.Packages);
+        var engine = new TemplateEngine(load.MacroPackages, options.Target.Type, project.Dispatch)
+        {
+            DeclaredNotInstalled = PackagesFile.LikelyNames(project.RootDir).Where(n => packages.All(p => p.Name != n)).ToHashSet(StringComparer.Ordinal),
+        };
+        var session = new CompileSession(engine, project, options.Target, options.CliVars, options.Quote, options.Log, options.Invocation, options.TargetFields, packages)
+        {
+            WatchVolatile = options.PartialParsePath is null ? null : PartialParseCache.Volatile,
+        };
+        return (engine, session);
     }
 
     /// <summary>The model files of the root project, which an edit may re-render alone on top of the saved parse (full paths).</summary>
@@ -265,7 +273,7 @@ public static class ProjectLoader
     /// replaces a built-in model materialization (said once, since xform's guarantees are then the block's); a package's
     /// is ignored, as in dbt 1.8+; seeds, snapshots and tests are always built by xform.
     /// </summary>
-    static IEnumerable<Warning> MaterializationWarnings(TemplateEngine engine)
+    internal static IEnumerable<Warning> MaterializationWarnings(TemplateEngine engine)
     {
         foreach (var (name, adapter, macro) in engine.MaterializationBlocks)
         {

@@ -69,7 +69,7 @@ internal static class SavedParseEdits
     }
 
     /// <summary>The inputs of the models of <paramref name="files"/> (project-relative paths), by path: (unique id, inputs); null when unreadable or of another parse.</summary>
-    static Dictionary<string, (string Id, ModelInputs Inputs)>? ReadInputs(string snapshotPath, string generation, IReadOnlyCollection<string> files)
+    internal static Dictionary<string, (string Id, ModelInputs Inputs)>? ReadInputs(string snapshotPath, string generation, IReadOnlyCollection<string> files)
     {
         try
         {
@@ -97,10 +97,10 @@ internal static class SavedParseEdits
     }
 
     /// <summary>An edited model file as the last command that rendered it left it: its text's checksum, its node and template.</summary>
-    sealed record Edit(string Checksum, Node Node, CompiledTemplate Template);
+    internal sealed record Edit(string Checksum, Node Node, CompiledTemplate Template);
 
     /// <summary>The edits saved on top of the saved parse <paramref name="generation"/>, by project-relative path, and the generation they make.</summary>
-    static (Dictionary<string, Edit> Edits, string? Generation) ReadEdits(string snapshotPath, string generation, TemplateEngine engine)
+    internal static (Dictionary<string, Edit> Edits, string? Generation) ReadEdits(string snapshotPath, string generation, TemplateEngine engine)
     {
         var path = EditsPath(snapshotPath);
         if (!File.Exists(path)) return ([], null);
@@ -150,7 +150,7 @@ internal static class SavedParseEdits
         }
     }
 
-    static void SaveEdits(string snapshotPath, string generation, string edited, IReadOnlyDictionary<string, Edit> edits)
+    internal static void SaveEdits(string snapshotPath, string generation, string edited, IReadOnlyDictionary<string, Edit> edits)
     {
         try
         {
@@ -210,6 +210,8 @@ internal static class SavedParseEdits
         if (toRender.Count > 0)
         {
             var inputs = ReadInputs(snapshotPath, saved.Generation, toRender.Select(t => t.Relative).ToList());
+            var refsGuarded = saved.Disabled.Count > 0 || saved.Nodes.Any(n => n.Access == "private");
+            var unitTested = saved.Nodes.Where(n => n.UnitTest is not null).Select(n => n.UnitTest!.ModelId).ToHashSet(StringComparer.Ordinal);
             foreach (var (file, relative, old) in toRender)
             {
                 if (inputs?.GetValueOrDefault(relative) is not ({ } id, { } input) || id != old.UniqueId)
@@ -217,7 +219,9 @@ internal static class SavedParseEdits
                     why = $"{relative} changed (the saved parse holds no inputs to render it alone)";
                     return null;
                 }
-                if (Render(saved, old, input, file, relative, project, session) is not { } edit)
+                // a file with warnings is parsed in full: its warnings would have to be replaced in order
+                if (saved.Warnings.Any(w => w.Location.File == relative)
+                    || Render(old, input, file, relative, project, session, refsGuarded, unitTested.Contains(old.UniqueId)) is not { } edit)
                 {
                     why = $"{relative} changed, in a way that can reach other nodes";
                     return null;
@@ -253,10 +257,14 @@ internal static class SavedParseEdits
         };
     }
 
-    /// <summary>The file rendered again with the inputs its last render saw, as its node; null when the edit may reach other nodes.</summary>
-    static Edit? Render(ParsedContents saved, Node old, ModelInputs input, ChangedFile file, string relative, ProjectConfig project, CompileSession session)
+    /// <summary>
+    /// The file rendered again alone, as its node; null when the edit may reach other nodes. <paramref name="refsGuarded"/>:
+    /// the project has disabled or private nodes (a new ref may read one); <paramref name="unitTested"/>: the model has unit
+    /// tests (which copy its refs).
+    /// </summary>
+    internal static Edit? Render(Node old, ModelInputs input, ChangedFile file, string relative, ProjectConfig project, CompileSession session,
+        bool refsGuarded, bool unitTested)
     {
-        if (saved.Warnings.Any(w => w.Location.File == relative)) return null; // its warnings would have to be replaced in order
         var envRead = session.EnvReads.Keys.ToHashSet(StringComparer.Ordinal);
         try
         {
@@ -278,10 +286,8 @@ internal static class SavedParseEdits
             var readsOther = !node.Refs.Select(r => (r.Name, r.Package, r.Version)).SequenceEqual(old.Refs.Select(r => (r.Name, r.Package, r.Version)))
                              || !node.SourceRefs.Select(r => (r.SourceName, r.Name)).SequenceEqual(old.SourceRefs.Select(r => (r.SourceName, r.Name)));
             // A new ref may read a disabled or private node (errors a full parse reports); unit tests copy their model's refs.
-            if (readsOther && (saved.Disabled.Count > 0 || saved.Nodes.Any(n => n.Access == "private")))
-                return null;
-            if ((!node.Refs.SequenceEqual(old.Refs) || !node.SourceRefs.SequenceEqual(old.SourceRefs)) && saved.Nodes.Any(n => n.UnitTest?.ModelId == old.UniqueId))
-                return null;
+            if (readsOther && refsGuarded) return null;
+            if ((!node.Refs.SequenceEqual(old.Refs) || !node.SourceRefs.SequenceEqual(old.SourceRefs)) && unitTested) return null;
             if (BuildSettings.Check(node, session.Engine).Any()) return null; // a full parse reports it with the others
             return new Edit(file.Checksum, node, template);
         }

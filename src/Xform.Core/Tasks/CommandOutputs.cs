@@ -27,15 +27,23 @@ internal sealed class CommandOutputs(Workspace workspace, string command, IEnume
     /// its flags made them: <paramref name="pure"/> (no render read the database, the clock, ...) and nothing warned or
     /// logged since <see cref="Replay"/>. Otherwise removes the note.
     /// </summary>
-    public void Keep(string? manifestKey, bool pure, IReadOnlyCollection<string> files, IReadOnlyDictionary<string, string> reported)
+    /// <returns>whether the command was noted</returns>
+    public bool Keep(string? manifestKey, bool pure, IReadOnlyCollection<string> files, IReadOnlyDictionary<string, string> reported)
     {
-        if (Key(workspace.Loaded.SavedParseGeneration) is { } key && manifestKey is not null && pure && workspace.Told == _told)
+        if (Key(workspace.Loaded.SavedParseGeneration) is { } key && manifestKey is not null && pure && Quiet)
+        {
             CommandMemo.Save(workspace.TargetDir, key, manifestKey, workspace.Loaded.Session.EnvReads, files, reported);
-        else CommandMemo.Forget(workspace.TargetDir);
+            return true;
+        }
+        CommandMemo.Forget(workspace.TargetDir);
+        return false;
     }
 
+    /// <summary>Whether nothing was warned or logged since <see cref="Replay"/>.</summary>
+    public bool Quiet => workspace.Told == _told;
+
     /// <summary>The key of this command on the saved parse <paramref name="generation"/> (null: none, nothing to note).</summary>
-    string? Key(string? generation)
+    public string? Key(string? generation)
     {
         if (workspace.Options.StateDir is { Length: > 0 } || workspace.Options.Defer || generation is null) return null;
         if (_inputs is null)

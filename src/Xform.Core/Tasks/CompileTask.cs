@@ -19,9 +19,11 @@ public static class CompileTask
         if (outputs.Replay() is { } facts)
         {
             workspace.Debug("compile: nothing changed since the same compile: its SQL files and manifest.json are current");
+            CompilePatch.Replayed(workspace);
             return new CompileResult(int.Parse(facts["models"], CultureInfo.InvariantCulture), int.Parse(facts["analyses"], CultureInfo.InvariantCulture),
                 facts.TryGetValue("only", out var only) ? File.ReadAllText(Path.Combine(workspace.TargetDir, only)) : null);
         }
+        if (CompilePatch.TryRun(workspace, outputs) is { } patched) return patched;
         // The saved SQL is read while the project is read back or parsed (the key is the saved parse's, known already).
         var saved = workspace.Prepared.Key is { } key ? Task.Run(() => CompiledSqlCache.Open(Path.Combine(workspace.TargetDir, "partial_compile.bin"), key)) : null;
         var stamps = Task.Run(() => CompiledFileStamps.Open(workspace.TargetDir));
@@ -56,7 +58,8 @@ public static class CompileTask
             reuse.Save(workspace.Loaded.Session.EnvReads, workspace.Manifest.Nodes.Keys.ToHashSet(StringComparer.Ordinal));
             workspace.Debug($"partial compile: reused the SQL of {reuse.Counts.Reused} of {reuse.Counts.Reused + reuse.Counts.Rendered} models");
         }
-        var manifestKey = workspace.WriteManifest(result.ToDictionary(c => c.Node.UniqueId, c => c.Sql));
+        var code = result.ToDictionary(c => c.Node.UniqueId, c => c.Sql);
+        var manifestKey = workspace.WriteManifest(code);
         var analyses = result.Count(c => c.Node.ResourceType == ResourceType.Analysis);
         var done = new CompileResult(result.Count - analyses, analyses, workspace.Options.Select.Count > 0 && result.Count == 1 ? result[0].Sql : null);
         var paths = result.Select(c => files.CompiledPath(c.Node)).ToList();
@@ -66,7 +69,8 @@ public static class CompileTask
             ["analyses"] = done.Analyses.ToString(CultureInfo.InvariantCulture),
         };
         if (done.OnlySql is not null) reported["only"] = Path.GetRelativePath(workspace.TargetDir, paths[0]);
-        outputs.Keep(manifestKey, pure: !compiler.ReadOutside, paths, reported);
+        if (outputs.Keep(manifestKey, pure: !compiler.ReadOutside, paths, reported)) CompilePatch.Remember(workspace, outputs, code);
+        else CompilePatch.Forget(workspace.TargetDir);
         return done;
     }
 }

@@ -1,0 +1,240 @@
+using System.Globalization;
+using System.Text;
+using Xform.Core.Artifacts;
+using Xform.Core.Compilation;
+using Xform.Core.Diagnostics;
+using Xform.Core.Graph;
+using Xform.Core.Parsing;
+using Xform.Core.Project;
+using Xform.Core.Templating;
+
+namespace Xform.Core.Tasks;
+
+/// <summary>
+/// <c>xform compile</c> after model files were edited, when nothing but their SQL changed: their new text is rendered alone
+/// (parse, then compile with the relations their refs name), their compiled files written, their JSON replaced in the last
+/// compile's manifest.json, and nothing else read back: the project's other nodes, the graph and the other compiled files
+/// stay as the last whole-project compile left them. The outputs are byte for byte what a full compile writes (a test
+/// compares them after random edits). An edit that may reach another node is compiled in full: another config, relation,
+/// ref or source; an ephemeral model or one with unit tests (their SQL is inlined elsewhere); a render that reads the
+/// database, the clock, an environment variable not read before or that warns. So is any other change: a YAML file, a
+/// macro, a new or deleted file, flags or a selection, a project with warnings. <c>target/compile_patch.bin</c> notes
+/// what the last compile wrote; <see cref="SavedCompileNodes"/> the nodes it reads.
+/// </summary>
+internal static class CompilePatch
+{
+    const string Format = "xform compile patch 1";
+    const string FileName = "compile_patch.bin";
+
+    /// <summary>What the last compile wrote: from which project (the saved nodes', its own, its saved parse's), with which flags, and its manifest.json's stamp.</summary>
+    /// <param name="Digest">its compiled code's <see cref="ManifestReuse.Digest"/>, which the manifest's key is made of</param>
+    sealed record Note(string Nodes, string Current, string Base, string Command, long ManifestSize, long ManifestTime, UInt128 Digest);
+
+    /// <summary>Only a compile of the whole project, as itself (no --empty, --defer or --state), is patched or noted.</summary>
+    static bool Whole(Workspace workspace) => workspace.Options is { Select.Count: 0, Exclude.Count: 0, Selector: null, Empty: false, Defer: false }
+                                              && workspace.Options.StateDir is not { Length: > 0 };
+
+    /// <summary>
+    /// After a compile that noted its outputs (<see cref="CommandOutputs.Keep"/>): what the next one needs to patch them, or,
+    /// when this compile cannot be patched (a selection, warnings, no saved parse), no note.
+    /// </summary>
+    public static void Remember(Workspace workspace, CommandOutputs outputs, IReadOnlyDictionary<string, string> compiledCode)
+    {
+        var target = workspace.TargetDir;
+        var loaded = workspace.Loaded;
+        if (!Whole(workspace) || loaded is not { SavedParseGeneration: { } current, SavedParseBase: { } parseBase, Manifest.Warnings.Count: 0 }
+            || outputs.Key("") is not { } command || CacheCodec.SizeAndTime(Path.Combine(target, "manifest.json")) is not var (size, time))
+        {
+            Forget(target);
+            return;
+        }
+        var nodes = SavedCompileNodes.Generation(target);
+        if (nodes != current)
+        {
+            SavedCompileNodes.Save(target, current, workspace.Graph);
+            nodes = current;
+        }
+        Write(target, new Note(nodes, current, parseBase, command, size, time, ManifestReuse.Digest(compiledCode)));
+    }
+
+    /// <summary>
+    /// After a compile found its outputs current (<see cref="CommandOutputs.Replay"/>), which gave manifest.json this command's
+    /// metadata: the note of the compile that wrote them is given the file's new stamp.
+    /// </summary>
+    public static void Replayed(Workspace workspace)
+    {
+        var target = workspace.TargetDir;
+        if (Whole(workspace) && Read(target) is { } note && note.Current == workspace.Prepared.Current
+            && CacheCodec.SizeAndTime(Path.Combine(target, "manifest.json")) is var (size, time))
+            Write(target, note with { ManifestSize = size, ManifestTime = time });
+    }
+
+    /// <summary>Removes the note: the outputs are not to be patched.</summary>
+    public static void Forget(string targetDir) => CacheCodec.DeleteFile(Path.Combine(targetDir, FileName));
+
+    /// <summary>The edited models rendered, with what writing them needs: the last compile's note and outputs, the saved parse's edits.</summary>
+    sealed record Patch(Note Note, CommandMemo.Noted Last, string SnapshotPath, string SavedParse, Dictionary<string, SavedParseEdits.Edit> Edits,
+        Dictionary<string, SavedParseEdits.Edit> Patched, LoadedProject Loaded, DependencyGraph Graph, Dictionary<string, string> Sql);
+
+    /// <summary>The compile done by patching the last one's outputs; null when it cannot be (nothing written then): compile in full.</summary>
+    public static CompileResult? TryRun(Workspace workspace, CommandOutputs outputs) =>
+        workspace.Timed("patch: edits rendered", () => Prepare(workspace, outputs)) is { } patch
+            ? workspace.Timed("patch: outputs written", () => Apply(workspace, outputs, patch))
+            : null;
+
+    static Patch? Prepare(Workspace workspace, CommandOutputs outputs)
+    {
+        var load = workspace.Prepared;
+        var target = workspace.TargetDir;
+        if (!Whole(workspace) || load is not { Saved: { Changed.Count: > 0 } saved, SnapshotPath: { } snapshotPath }) return null;
+        if (Read(target) is not { } note || note.Base != saved.Generation || outputs.Key("") != note.Command
+            || CacheCodec.SizeAndTime(Path.Combine(target, "manifest.json")) != (note.ManifestSize, note.ManifestTime)
+            || outputs.Key(note.Current) is not { } lastKey)
+            return Declined(workspace, "no note of the last compile, or one of other flags, or its manifest.json changed since");
+        // Every file the last compile wrote must be as it left it (its note, which a repeated compile replays): checked on
+        // the other cores while the edits are rendered.
+        var written = Task.Run(() => CommandMemo.Current(target, lastKey));
+        var (engine, session) = ProjectLoader.NewSession(load);
+        if (ProjectLoader.MaterializationWarnings(engine).Any()) return Declined(workspace, "the macros warn");
+        foreach (var (name, value) in saved.Env) session.EnvReads[name] = value;
+        // The project the last compile wrote: the saved parse with the edits it applied. Every file changed since the saved
+        // parse is one of those edits (the same text) or an edit to patch in now.
+        var (edits, editedGeneration) = SavedParseEdits.ReadEdits(snapshotPath, saved.Generation, engine);
+        if ((editedGeneration ?? saved.Generation) != note.Current) return Declined(workspace, "the edits on top of the saved parse are not the last compile's");
+        var root = load.Project.RootDir;
+        var changed = saved.Changed.ToDictionary(c => Path.GetRelativePath(root, c.Path).Replace('\\', '/'), StringComparer.Ordinal);
+        if (edits.Keys.Any(file => !changed.ContainsKey(file))) return Declined(workspace, "an edit was undone");
+        var fresh = changed.Where(c => !(edits.TryGetValue(c.Key, out var e) && e.Checksum == c.Value.Checksum)).ToList();
+        if (fresh.Count == 0) return null;
+
+        using var nodes = SavedCompileNodes.Open(target, note.Nodes);
+        if (nodes is null || SavedParseEdits.ReadInputs(snapshotPath, saved.Generation, fresh.Select(f => f.Key).ToList()) is not { } inputs)
+            return Declined(workspace, "the last compile's nodes or the models' inputs could not be read");
+        var patched = new Dictionary<string, SavedParseEdits.Edit>(StringComparer.Ordinal);
+        var models = new Dictionary<string, Node>(StringComparer.Ordinal);
+        foreach (var (relative, file) in fresh)
+        {
+            if (nodes.Model(relative) is not { } stored || inputs.GetValueOrDefault(relative) is not ({ } id, { } input) || id != stored.UniqueId)
+                return Declined(workspace, $"{relative} may not be patched (a new model, or another package's, versioned, ephemeral or unit-tested one)");
+            var old = edits.TryGetValue(relative, out var before) ? before.Node : stored;
+            // (no unit tests read a model that may be patched, and its refs must stay the same: SameShape)
+            if (SavedParseEdits.Render(old, input, file, relative, load.Project, session, refsGuarded: false, unitTested: false) is not { } edit
+                || !SameShape(old, edit.Node)) return Declined(workspace, $"{relative} changed in a way that can reach other nodes");
+            patched[relative] = edit with { Node = edit.Node with { DependsOn = [] } };
+            models[id] = edit.Node with { DependsOn = stored.DependsOn };
+        }
+
+        // The edited models and what they read: the saved nodes, as relations to name (what those read is not needed).
+        var project = new Dictionary<string, Node>(models, StringComparer.Ordinal);
+        foreach (var model in models.Values)
+            foreach (var parent in model.DependsOn)
+            {
+                if (project.ContainsKey(parent)) continue;
+                if (nodes.Node(parent) is not { } read || read.Materialized == "ephemeral") return Declined(workspace, $"{model.UniqueId} reads an ephemeral model");
+                project[parent] = read with { Refs = [], SourceRefs = [], DependsOn = [] };
+            }
+        var manifest = new Manifest(load.Project, project, engine.Macros, new Dictionary<string, DocsBlock>(), []);
+        var loaded = new LoadedProject(manifest, session, patched.Values.ToDictionary(e => e.Node.UniqueId, e => e.Template, StringComparer.Ordinal), new MacroIndex(engine));
+        var sql = new Dictionary<string, string>(StringComparer.Ordinal);
+        DependencyGraph graph;
+        CommandMemo.Noted last;
+        try
+        {
+            graph = DependencyGraph.Build(manifest);
+            if (models.Values.Any(m => !graph.Manifest.Nodes[m.UniqueId].DependsOn.SequenceEqual(m.DependsOn, StringComparer.Ordinal))) return Declined(workspace, "a ref resolves elsewhere");
+            var compiler = new Compiler(loaded, graph, workspace.Adapter.External, null, () => workspace.Connect()) { WatchOutside = true };
+            foreach (var id in models.Keys) sql[id] = compiler.Compile(graph.Manifest.Nodes[id]).Sql;
+            if (compiler.ReadOutside || !outputs.Quiet || written.GetAwaiter().GetResult() is not { } noted)
+                return Declined(workspace, "a render read the database, the clock or the log, or an output of the last compile changed since");
+            last = noted;
+        }
+        catch (Exception e) when (e is XformException or JinjaError)
+        {
+            return Declined(workspace, "a template error, which the full compile reports");
+        }
+
+        return new Patch(note, last, snapshotPath, saved.Generation, edits, patched, loaded, graph, sql);
+    }
+
+    /// <summary>Writes the patch; null when manifest.json turns out not to be the one its index describes (nothing written then).</summary>
+    static CompileResult? Apply(Workspace workspace, CommandOutputs outputs, Patch patch)
+    {
+        var (note, last, graph, sql, target) = (patch.Note, patch.Last, patch.Graph, patch.Sql, workspace.TargetDir);
+        // The note goes first: a patch cut short leaves the next compile to compile in full.
+        Forget(target);
+        var generation = Guid.NewGuid().ToString("N");
+        var fragments = sql.Keys.ToDictionary(id => id, id =>
+        {
+            var node = graph.Manifest.Nodes[id];
+            var checksum = patch.Patched[node.OriginalFilePath].Checksum;
+            return (ManifestFragments.Fingerprint(checksum, sql[id], node.DependsOn), ManifestWriter.NodeFragment(patch.Loaded, node, sql[id]));
+        }, StringComparer.Ordinal);
+        // (the compiled files' stamps are left: an edited model's no longer holds, so the next full compile reads the file)
+        var files = new SqlFileWriter(target, patch.Loaded.Manifest.Project.Name);
+        // The manifest's key, of the compiled code of every node: the last one's with these nodes' code replaced (their
+        // files, which the last compile's note vouches for, hold their code before).
+        var digest = note.Digest;
+        foreach (var (id, code) in sql)
+            digest = digest - ManifestReuse.NodeDigest(id, File.ReadAllText(files.CompiledPath(graph.Manifest.Nodes[id]))) + ManifestReuse.NodeDigest(id, code);
+        if (ManifestFragments.Replace(target, note.Base, fragments, ManifestWriter.Now(), workspace.InvocationId) is not { } oldManifestClosed)
+        {
+            workspace.Debug("compile: not patched, compiled in full: manifest.json's index is not of the file");
+            return null;
+        }
+        var manifestKey = ManifestReuse.Key(generation, patch.Loaded.Session.Invocation.Flags, digest);
+        ManifestReuse.Remember(target, manifestKey);
+        foreach (var (id, code) in sql) files.WriteCompiled(graph.Manifest.Nodes[id], code);
+        var applied = new Dictionary<string, SavedParseEdits.Edit>(patch.Edits, StringComparer.Ordinal);
+        foreach (var (file, edit) in patch.Patched) applied[file] = edit;
+        SavedParseEdits.SaveEdits(patch.SnapshotPath, patch.SavedParse, generation, applied);
+        if (outputs.Key(generation) is { } key) CommandMemo.Carry(target, last, key, manifestKey, sql.Keys.Select(id => files.CompiledPath(graph.Manifest.Nodes[id])).ToList());
+        if (CacheCodec.SizeAndTime(Path.Combine(target, "manifest.json")) is var (size, time))
+            Write(target, note with { Current = generation, ManifestSize = size, ManifestTime = time, Digest = digest });
+        oldManifestClosed.GetAwaiter().GetResult();
+        workspace.Debug($"compile: {sql.Count} edited model{(sql.Count == 1 ? "" : "s")} patched into the last compile's outputs");
+        return new CompileResult(int.Parse(last.Facts["models"], CultureInfo.InvariantCulture), int.Parse(last.Facts["analyses"], CultureInfo.InvariantCulture), null);
+    }
+
+    static Patch? Declined(Workspace workspace, string why)
+    {
+        workspace.Debug($"compile: not patched, compiled in full: {why}");
+        return null;
+    }
+
+    /// <summary>Whether an edit left everything other nodes see of the model as it was: its config, relation, refs and sources.</summary>
+    static bool SameShape(Node old, Node edited)
+    {
+        var (a, b) = (new StringBuilder(), new StringBuilder());
+        return CacheCodec.Fingerprint(a, old.Config) && CacheCodec.Fingerprint(b, edited.Config) && a.ToString() == b.ToString()
+               && old.Relation == edited.Relation
+               && old.Refs.Select(r => (r.Name, r.Package, r.Version)).SequenceEqual(edited.Refs.Select(r => (r.Name, r.Package, r.Version)))
+               && old.SourceRefs.Select(r => (r.SourceName, r.Name)).SequenceEqual(edited.SourceRefs.Select(r => (r.SourceName, r.Name)));
+    }
+
+    static Note? Read(string targetDir)
+    {
+        try
+        {
+            using var r = new BinaryReader(File.OpenRead(Path.Combine(targetDir, FileName)), Encoding.UTF8);
+            return r.ReadString() != Format ? null
+                : new Note(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString(), r.ReadInt64(), r.ReadInt64(), new UInt128(r.ReadUInt64(), r.ReadUInt64()));
+        }
+        catch (Exception e) when (CacheCodec.Unreadable(e))
+        {
+            return null;
+        }
+    }
+
+    static void Write(string targetDir, Note note) => CacheCodec.WriteFile(Path.Combine(targetDir, FileName), w =>
+    {
+        w.Write(Format);
+        w.Write(note.Nodes);
+        w.Write(note.Current);
+        w.Write(note.Base);
+        w.Write(note.Command);
+        w.Write(note.ManifestSize);
+        w.Write(note.ManifestTime);
+        w.Write((ulong)(note.Digest >> 64));
+        w.Write((ulong)note.Digest);
+    });
+}

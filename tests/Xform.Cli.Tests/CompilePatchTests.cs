@@ -1,0 +1,150 @@
+using System.Text.RegularExpressions;
+using NUnit.Framework;
+
+namespace Xform.Cli.Tests;
+
+/// <summary>
+/// A compile after edits of models' SQL alone patches the last compile's outputs (target/compile_patch.bin): the edited
+/// models' compiled files and manifest.json nodes, byte for byte what a full compile writes; any other change compiles in full.
+/// </summary>
+public class CompilePatchTests
+{
+    const string Patched = "patched into the last compile's outputs";
+
+    static TestProject Project()
+    {
+        var p = new TestProject("cp");
+        p.Write("macros/twice.sql", "{% macro twice(x) %}({{ x }} * 2){% endmacro %}\n");
+        p.Write("models/m0.sql", "select 1 as id\n");
+        for (var i = 1; i < 5; i++) p.Write($"models/m{i}.sql", $"{{{{ config(materialized='table') }}}}\nselect id, {{{{ twice('id') }}}} as x from {{{{ ref('m{i - 1}') }}}}\n");
+        p.Write("models/eph.sql", "{{ config(materialized='ephemeral') }}\nselect id from {{ ref('m0') }}\n");
+        p.Write("models/reads_eph.sql", "select id from {{ ref('eph') }}\n");
+        p.Write("models/schema.yml", "version: 2\nmodels:\n  - name: m2\n    description: the second\n    columns:\n      - name: id\n        data_tests: [unique, not_null]\n");
+        return p;
+    }
+
+    /// <summary>manifest.json without the invocation's id and time, and every compiled file, of a target folder.</summary>
+    static (string Manifest, SortedDictionary<string, string> Compiled) Outputs(TestProject p, string target)
+    {
+        var manifest = Regex.Replace(p.Read($"{target}/manifest.json"), "\"(invocation_id|generated_at)\":\\s*\"[^\"]*\"", "\"$1\":\"-\"");
+        var compiled = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var dir = Path.Combine(p.Dir, target, "compiled");
+        foreach (var f in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)) compiled[Path.GetRelativePath(dir, f)] = File.ReadAllText(f);
+        return (manifest, compiled);
+    }
+
+    /// <summary>A compile of the project as it is now, then a full one into a folder of its own; asserts both wrote the same. Returns the first's output.</summary>
+    static string CompileAndCompare(TestProject p, string step)
+    {
+        var r = p.Run("compile", "--debug");
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        var cold = Path.Combine(p.Dir, "target_cold");
+        if (Directory.Exists(cold)) Directory.Delete(cold, recursive: true);
+        var full = p.Run("compile", "-q", "--no-partial-parse", "--target-path", "target_cold");
+        Assert.That(full.ExitCode, Is.Zero, full.ToString());
+        var (manifest, files) = Outputs(p, "target");
+        var (coldManifest, coldFiles) = Outputs(p, "target_cold");
+        Assert.That(files, Is.EqualTo(coldFiles), $"compiled files after {step}");
+        Assert.That(manifest, Is.EqualTo(coldManifest), $"manifest.json after {step}");
+        return r.All;
+    }
+
+    [Test]
+    public void An_edit_of_a_models_sql_is_patched_in_and_gives_what_a_full_compile_gives()
+    {
+        using var p = Project();
+        var first = p.Run("compile");
+        Assert.That(first.ExitCode, Is.Zero);
+        Assert.That(p.Exists("target/compile_patch.bin") && p.Exists("target/compile_patch_nodes.bin"));
+        var count = Regex.Match(first.All, @"Compiled \d+ models").Value;
+        // a model in the middle of the chain, its SQL and the macros it calls changed, its refs not
+        p.Write("models/m2.sql", "{{ config(materialized='table') }}\n-- reworked\nselect id, {{ twice('id') }} + {{ twice('2') }} as x, 7 as y from {{ ref('m1') }}\n");
+        var r = CompileAndCompare(p, "editing m2");
+        Assert.That(r, Does.Contain($"1 edited model {Patched}"));
+        Assert.That(r, Does.Contain(count), "the patched compile reports what the full one did");
+        Assert.That(p.Read("target/compiled/cp/models/m2.sql"), Does.Contain("7 as y"));
+        // two at once, one edited again
+        p.Write("models/m2.sql", "{{ config(materialized='table') }}\nselect id, 8 as y from {{ ref('m1') }}\n");
+        p.Write("models/m4.sql", "{{ config(materialized='table') }}\nselect id, {{ twice('x') }} as z from {{ ref('m3') }}\n");
+        Assert.That(CompileAndCompare(p, "editing m2 and m4"), Does.Contain($"2 edited models {Patched}"));
+        // nothing changed since: the outputs are current
+        Assert.That(p.Run("compile", "--debug").All, Does.Contain("compile: nothing changed since the same compile"));
+        // an edit back to the text the saved parse read: compiled in full (the edit is undone, not patched)
+        p.Write("models/m4.sql", "{{ config(materialized='table') }}\nselect id, {{ twice('id') }} as x from {{ ref('m3') }}\n");
+        Assert.That(CompileAndCompare(p, "undoing m4's edit"), Does.Not.Contain(Patched));
+    }
+
+    [Test]
+    public void Edits_that_may_reach_other_nodes_are_compiled_in_full()
+    {
+        using var p = Project();
+        Assert.That(p.Run("compile").ExitCode, Is.Zero);
+        foreach (var (step, file, text) in new[]
+                 {
+                     ("another config", "models/m3.sql", "{{ config(materialized='view') }}\nselect id, {{ twice('id') }} as x from {{ ref('m2') }}\n"),
+                     ("another ref", "models/m3.sql", "{{ config(materialized='view') }}\nselect id from {{ ref('m0') }}\n"),
+                     ("an ephemeral model's SQL", "models/eph.sql", "{{ config(materialized='ephemeral') }}\nselect id, 2 as two from {{ ref('m0') }}\n"),
+                     ("a YAML file", "models/schema.yml", "version: 2\nmodels:\n  - name: m2\n    description: the second, described again\n"),
+                     ("a macro", "macros/twice.sql", "{% macro twice(x) %}({{ x }} + {{ x }}){% endmacro %}\n"),
+                     ("a new model", "models/m5.sql", "select 5 as id\n"),
+                 })
+        {
+            p.Write(file, text);
+            Assert.That(CompileAndCompare(p, step), Does.Not.Contain(Patched), step);
+            // and the model's SQL alone after it: patched again
+            p.Write("models/m1.sql", p.Read("models/m1.sql") + $"-- after {step}\n");
+            Assert.That(CompileAndCompare(p, $"an edit after {step}"), Does.Contain(Patched), step);
+        }
+    }
+
+    [Test]
+    public void Outputs_changed_since_the_last_compile_are_compiled_in_full()
+    {
+        using var p = Project();
+        Assert.That(p.Run("compile").ExitCode, Is.Zero);
+        // a compiled file deleted: the last compile's outputs are not what it left
+        File.Delete(Path.Combine(p.Dir, "target", "compiled", "cp", "models", "m3.sql"));
+        p.Write("models/m1.sql", p.Read("models/m1.sql") + "-- one\n");
+        Assert.That(CompileAndCompare(p, "a compiled file deleted"), Does.Not.Contain(Patched));
+        // manifest.json written by another command (parse writes one without compiled code)
+        Assert.That(p.Run("parse").ExitCode, Is.Zero);
+        p.Write("models/m1.sql", p.Read("models/m1.sql") + "-- two\n");
+        Assert.That(CompileAndCompare(p, "a parse in between"), Does.Not.Contain(Patched));
+        // a selection is compiled as it always was, and the next whole compile in full
+        p.Write("models/m1.sql", p.Read("models/m1.sql") + "-- three\n");
+        var selected = p.Run("compile", "--select", "m1", "--debug");
+        Assert.That(selected.ExitCode, Is.Zero, selected.ToString());
+        Assert.That(selected.All, Does.Not.Contain(Patched));
+        p.Write("models/m1.sql", p.Read("models/m1.sql") + "-- four\n");
+        Assert.That(CompileAndCompare(p, "a selected compile in between"), Does.Not.Contain(Patched));
+    }
+
+    [Test]
+    public void A_mistake_in_an_edit_is_reported_as_a_full_compile_reports_it_and_the_last_outputs_stay()
+    {
+        using var p = Project();
+        Assert.That(p.Run("compile").ExitCode, Is.Zero);
+        var before = p.Read("target/manifest.json");
+        p.Write("models/m2.sql", "{{ config(materialized='table') }}\nselect id, {{ twice('id' }} as x from {{ ref('m1') }}\n");
+        var r = p.Run("compile");
+        Assert.That(r.ExitCode, Is.EqualTo(2), r.ToString());
+        Assert.That(r.All, Does.Contain("models/m2.sql:2:"));
+        Assert.That(r.All, Does.Not.Contain("   at "), "no stack trace");
+        Assert.That(p.Read("target/manifest.json"), Is.EqualTo(before));
+        p.Write("models/m2.sql", "{{ config(materialized='table') }}\nselect id, {{ twice('id') }} as x, 1 as fixed from {{ ref('m1') }}\n");
+        CompileAndCompare(p, "the mistake mended");
+    }
+
+    [Test]
+    public void A_run_after_a_patched_compile_builds_the_edited_sql()
+    {
+        using var p = Project();
+        Assert.That(p.Run("compile").ExitCode, Is.Zero);
+        p.Write("models/m4.sql", "{{ config(materialized='table') }}\nselect id, 41 as answer from {{ ref('m3') }}\n");
+        Assert.That(p.Run("compile", "--debug").All, Does.Contain(Patched));
+        var run = p.Run("run");
+        Assert.That(run.ExitCode, Is.Zero, run.ToString());
+        var show = p.Run("show", "--inline", "select answer from {{ ref('m4') }}");
+        Assert.That(show.All, Does.Contain("41"), show.ToString());
+    }
+}
