@@ -35,26 +35,35 @@ internal static class CompilePatch
                                               && workspace.Options.StateDir is not { Length: > 0 };
 
     /// <summary>
+    /// Saves the nodes a patch of this compile's outputs reads, on another thread (while manifest.json is written), when they
+    /// are not saved for this project yet; <see cref="Remember"/> waits for it.
+    /// </summary>
+    public static Task SaveNodes(Workspace workspace)
+    {
+        var target = workspace.TargetDir;
+        if (!Whole(workspace) || workspace.Loaded.SavedParseGeneration is not { } current || SavedCompileNodes.Generation(target) == current)
+            return Task.CompletedTask;
+        var graph = workspace.Graph;
+        return Task.Run(() => SavedCompileNodes.Save(target, current, graph));
+    }
+
+    /// <summary>
     /// After a compile that noted its outputs (<see cref="CommandOutputs.Keep"/>): what the next one needs to patch them, or,
     /// when this compile cannot be patched (a selection, warnings, no saved parse), no note.
     /// </summary>
-    public static void Remember(Workspace workspace, CommandOutputs outputs, IReadOnlyDictionary<string, string> compiledCode)
+    public static void Remember(Workspace workspace, CommandOutputs outputs, IReadOnlyDictionary<string, string> compiledCode, Task nodesSaved)
     {
         var target = workspace.TargetDir;
         var loaded = workspace.Loaded;
+        nodesSaved.GetAwaiter().GetResult();
         if (!Whole(workspace) || loaded is not { SavedParseGeneration: { } current, SavedParseBase: { } parseBase, Manifest.Warnings.Count: 0 }
-            || outputs.Key("") is not { } command || CacheCodec.SizeAndTime(Path.Combine(target, "manifest.json")) is not var (size, time))
+            || outputs.Key("") is not { } command || CacheCodec.SizeAndTime(Path.Combine(target, "manifest.json")) is not var (size, time)
+            || SavedCompileNodes.Generation(target) != current)
         {
             Forget(target);
             return;
         }
-        var nodes = SavedCompileNodes.Generation(target);
-        if (nodes != current)
-        {
-            SavedCompileNodes.Save(target, current, workspace.Graph);
-            nodes = current;
-        }
-        Write(target, new Note(nodes, current, parseBase, command, size, time, ManifestReuse.Digest(compiledCode)));
+        Write(target, new Note(current, current, parseBase, command, size, time, ManifestReuse.Digest(compiledCode)));
     }
 
     /// <summary>

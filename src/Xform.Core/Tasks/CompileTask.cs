@@ -59,6 +59,7 @@ public static class CompileTask
             workspace.Debug($"partial compile: reused the SQL of {reuse.Counts.Reused} of {reuse.Counts.Reused + reuse.Counts.Rendered} models");
         }
         var code = result.ToDictionary(c => c.Node.UniqueId, c => c.Sql);
+        var nodesSaved = CompilePatch.SaveNodes(workspace);
         var manifestKey = workspace.WriteManifest(code);
         var analyses = result.Count(c => c.Node.ResourceType == ResourceType.Analysis);
         var done = new CompileResult(result.Count - analyses, analyses, workspace.Options.Select.Count > 0 && result.Count == 1 ? result[0].Sql : null);
@@ -69,8 +70,12 @@ public static class CompileTask
             ["analyses"] = done.Analyses.ToString(CultureInfo.InvariantCulture),
         };
         if (done.OnlySql is not null) reported["only"] = Path.GetRelativePath(workspace.TargetDir, paths[0]);
-        if (outputs.Keep(manifestKey, pure: !compiler.ReadOutside, paths, reported)) CompilePatch.Remember(workspace, outputs, code);
-        else CompilePatch.Forget(workspace.TargetDir);
+        if (outputs.Keep(manifestKey, pure: !compiler.ReadOutside, paths, reported)) CompilePatch.Remember(workspace, outputs, code, nodesSaved);
+        else
+        {
+            nodesSaved.GetAwaiter().GetResult();
+            CompilePatch.Forget(workspace.TargetDir);
+        }
         return done;
     }
 }
