@@ -23,16 +23,6 @@ public class CompilePatchTests
         return p;
     }
 
-    /// <summary>manifest.json without the invocation's id and time, and every compiled file, of a target folder.</summary>
-    static (string Manifest, SortedDictionary<string, string> Compiled) Outputs(TestProject p, string target)
-    {
-        var manifest = Regex.Replace(p.Read($"{target}/manifest.json"), "\"(invocation_id|generated_at)\":\\s*\"[^\"]*\"", "\"$1\":\"-\"");
-        var compiled = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        var dir = Path.Combine(p.Dir, target, "compiled");
-        foreach (var f in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)) compiled[Path.GetRelativePath(dir, f)] = File.ReadAllText(f);
-        return (manifest, compiled);
-    }
-
     /// <summary>A compile of the project as it is now, then a full one into a folder of its own; asserts both wrote the same. Returns the first's output.</summary>
     static string CompileAndCompare(TestProject p, string step)
     {
@@ -42,8 +32,8 @@ public class CompilePatchTests
         if (Directory.Exists(cold)) Directory.Delete(cold, recursive: true);
         var full = p.Run("compile", "-q", "--no-partial-parse", "--target-path", "target_cold");
         Assert.That(full.ExitCode, Is.Zero, full.ToString());
-        var (manifest, files) = Outputs(p, "target");
-        var (coldManifest, coldFiles) = Outputs(p, "target_cold");
+        var (manifest, files) = PartialParseTests.Outputs(p);
+        var (coldManifest, coldFiles) = PartialParseTests.Outputs(p, "target_cold");
         Assert.That(files, Is.EqualTo(coldFiles), $"compiled files after {step}");
         Assert.That(manifest, Is.EqualTo(coldManifest), $"manifest.json after {step}");
         return r.All;
@@ -133,6 +123,29 @@ public class CompilePatchTests
         Assert.That(p.Read("target/manifest.json"), Is.EqualTo(before));
         p.Write("models/m2.sql", "{{ config(materialized='table') }}\nselect id, {{ twice('id') }} as x, 1 as fixed from {{ ref('m1') }}\n");
         CompileAndCompare(p, "the mistake mended");
+    }
+
+    [Test]
+    public void A_parse_after_an_edit_of_a_models_sql_is_patched_too_and_gives_what_a_full_parse_gives()
+    {
+        using var p = Project();
+        Assert.That(p.Run("parse").ExitCode, Is.Zero);
+        foreach (var (body, patched) in new[] { ("select id, 5 as five", true), ("select id, 6 as six", true) })
+        {
+            p.Write("models/m3.sql", $"{{{{ config(materialized='table') }}}}\n{body} from {{{{ ref('m2') }}}}\n");
+            var r = p.Run("parse", "--debug");
+            Assert.That(r.ExitCode, Is.Zero, r.ToString());
+            Assert.That(r.All.Contains("parse: 1 edited model patched into the last parse's outputs"), Is.EqualTo(patched), r.All);
+            var cold = Path.Combine(p.Dir, "target_cold");
+            if (Directory.Exists(cold)) Directory.Delete(cold, recursive: true);
+            Assert.That(p.Run("parse", "-q", "--no-partial-parse", "--target-path", "target_cold").ExitCode, Is.Zero);
+            Assert.That(Regex.Replace(p.Read("target/manifest.json"), "\"(invocation_id|generated_at)\":\\s*\"[^\"]*\"", "-"),
+                Is.EqualTo(Regex.Replace(p.Read("target_cold/manifest.json"), "\"(invocation_id|generated_at)\":\\s*\"[^\"]*\"", "-")), body);
+        }
+        // a compile after parses: its own outputs are not a parse's, so it compiles in full, and the next edit is patched
+        Assert.That(CompileAndCompare(p, "a compile after parses"), Does.Not.Contain(Patched));
+        p.Write("models/m3.sql", p.Read("models/m3.sql") + "-- and a compile\n");
+        Assert.That(CompileAndCompare(p, "an edit after it"), Does.Contain(Patched));
     }
 
     [Test]

@@ -73,7 +73,7 @@ public class PartialParseTests
     }
 
     /// <summary>manifest.json without what differs between any two commands (the invocation's id and time), and every compiled file.</summary>
-    static (string Manifest, SortedDictionary<string, string> Compiled) Outputs(TestProject p, string target = "target")
+    internal static (string Manifest, SortedDictionary<string, string> Compiled) Outputs(TestProject p, string target = "target")
     {
         var manifest = Regex.Replace(p.Read($"{target}/manifest.json"), "\"(invocation_id|generated_at)\":\\s*\"[^\"]*\"", "\"$1\":\"-\"");
         var compiled = new SortedDictionary<string, string>(StringComparer.Ordinal);

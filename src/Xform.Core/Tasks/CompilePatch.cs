@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Xform.Core.Artifacts;
 using Xform.Core.Compilation;
@@ -11,10 +10,10 @@ using Xform.Core.Templating;
 namespace Xform.Core.Tasks;
 
 /// <summary>
-/// <c>xform compile</c> after model files were edited, when nothing but their SQL changed: their new text is rendered alone
-/// (parse, then compile with the relations their refs name), their compiled files written, their JSON replaced in the last
-/// compile's manifest.json, and nothing else read back: the project's other nodes, the graph and the other compiled files
-/// stay as the last whole-project compile left them. The outputs are byte for byte what a full compile writes (a test
+/// <c>xform compile</c> (or <c>xform parse</c>) after model files were edited, when nothing but their SQL changed: their new
+/// text is rendered alone (parse, then compile with the relations their refs name), their compiled files written, their JSON
+/// replaced in the last command's manifest.json, and nothing else read back: the project's other nodes, the graph and the
+/// other compiled files stay as the last whole-project compile (or parse) left them. The outputs are byte for byte what a full compile writes (a test
 /// compares them after random edits). An edit that may reach another node is compiled in full: another config, relation,
 /// ref or source; an ephemeral model or one with unit tests (their SQL is inlined elsewhere); a render that reads the
 /// database, the clock, an environment variable not read before or that warns. So is any other change: a YAML file, a
@@ -70,10 +69,10 @@ internal static class CompilePatch
     /// After a compile found its outputs current (<see cref="CommandOutputs.Replay"/>), which gave manifest.json this command's
     /// metadata: the note of the compile that wrote them is given the file's new stamp.
     /// </summary>
-    public static void Replayed(Workspace workspace)
+    public static void Replayed(Workspace workspace, CommandOutputs outputs)
     {
         var target = workspace.TargetDir;
-        if (Whole(workspace) && Read(target) is { } note && note.Current == workspace.Prepared.Current
+        if (Whole(workspace) && Read(target) is { } note && note.Current == workspace.Prepared.Current && note.Command == outputs.Key("")
             && CacheCodec.SizeAndTime(Path.Combine(target, "manifest.json")) is var (size, time))
             Write(target, note with { ManifestSize = size, ManifestTime = time });
     }
@@ -82,16 +81,20 @@ internal static class CompilePatch
     public static void Forget(string targetDir) => CacheCodec.DeleteFile(Path.Combine(targetDir, FileName));
 
     /// <summary>The edited models rendered, with what writing them needs: the last compile's note and outputs, the saved parse's edits.</summary>
+    /// <param name="Sql">the edited models' compiled SQL, by unique id (null: a parse)</param>
     sealed record Patch(Note Note, CommandMemo.Noted Last, string SnapshotPath, string SavedParse, Dictionary<string, SavedParseEdits.Edit> Edits,
-        Dictionary<string, SavedParseEdits.Edit> Patched, LoadedProject Loaded, DependencyGraph Graph, Dictionary<string, string> Sql);
+        Dictionary<string, SavedParseEdits.Edit> Patched, LoadedProject Loaded, DependencyGraph Graph, Dictionary<string, Node> Models, Dictionary<string, string>? Sql);
 
-    /// <summary>The compile done by patching the last one's outputs; null when it cannot be (nothing written then): compile in full.</summary>
-    public static CompileResult? TryRun(Workspace workspace, CommandOutputs outputs) =>
-        workspace.Timed("patch: edits rendered", () => Prepare(workspace, outputs)) is { } patch
+    /// <summary>
+    /// The command done by patching the last one's outputs (<paramref name="compile"/>: a compile, else a parse, which writes
+    /// no compiled code): what it reported, as the last one's note holds it; null when it cannot be (nothing written then).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string>? TryRun(Workspace workspace, CommandOutputs outputs, bool compile) =>
+        workspace.Timed("patch: edits rendered", () => Prepare(workspace, outputs, compile)) is { } patch
             ? workspace.Timed("patch: outputs written", () => Apply(workspace, outputs, patch))
             : null;
 
-    static Patch? Prepare(Workspace workspace, CommandOutputs outputs)
+    static Patch? Prepare(Workspace workspace, CommandOutputs outputs, bool compile)
     {
         var load = workspace.Prepared;
         var target = workspace.TargetDir;
@@ -99,7 +102,7 @@ internal static class CompilePatch
         if (Read(target) is not { } note || note.Base != saved.Generation || outputs.Key("") != note.Command
             || CacheCodec.SizeAndTime(Path.Combine(target, "manifest.json")) != (note.ManifestSize, note.ManifestTime)
             || outputs.Key(note.Current) is not { } lastKey)
-            return Declined(workspace, "no note of the last compile, or one of other flags, or its manifest.json changed since");
+            return Declined(workspace, "no note of the same command before, or its manifest.json changed since");
         // Every file the last compile wrote must be as it left it (its note, which a repeated compile replays): checked on
         // the other cores while the edits are rendered.
         var written = Task.Run(() => CommandMemo.Current(target, lastKey));
@@ -109,7 +112,7 @@ internal static class CompilePatch
         // The project the last compile wrote: the saved parse with the edits it applied. Every file changed since the saved
         // parse is one of those edits (the same text) or an edit to patch in now.
         var (edits, editedGeneration) = SavedParseEdits.ReadEdits(snapshotPath, saved.Generation, engine);
-        if ((editedGeneration ?? saved.Generation) != note.Current) return Declined(workspace, "the edits on top of the saved parse are not the last compile's");
+        if ((editedGeneration ?? saved.Generation) != note.Current) return Declined(workspace, "the edits on top of the saved parse are not those of the command before");
         var root = load.Project.RootDir;
         var changed = saved.Changed.ToDictionary(c => Path.GetRelativePath(root, c.Path).Replace('\\', '/'), StringComparer.Ordinal);
         if (edits.Keys.Any(file => !changed.ContainsKey(file))) return Declined(workspace, "an edit was undone");
@@ -144,7 +147,7 @@ internal static class CompilePatch
             }
         var manifest = new Manifest(load.Project, project, engine.Macros, new Dictionary<string, DocsBlock>(), []);
         var loaded = new LoadedProject(manifest, session, patched.Values.ToDictionary(e => e.Node.UniqueId, e => e.Template, StringComparer.Ordinal), new MacroIndex(engine));
-        var sql = new Dictionary<string, string>(StringComparer.Ordinal);
+        var sql = compile ? new Dictionary<string, string>(StringComparer.Ordinal) : null;
         DependencyGraph graph;
         CommandMemo.Noted last;
         try
@@ -152,7 +155,7 @@ internal static class CompilePatch
             graph = DependencyGraph.Build(manifest);
             if (models.Values.Any(m => !graph.Manifest.Nodes[m.UniqueId].DependsOn.SequenceEqual(m.DependsOn, StringComparer.Ordinal))) return Declined(workspace, "a ref resolves elsewhere");
             var compiler = new Compiler(loaded, graph, workspace.Adapter.External, null, () => workspace.Connect()) { WatchOutside = true };
-            foreach (var id in models.Keys) sql[id] = compiler.Compile(graph.Manifest.Nodes[id]).Sql;
+            if (sql is not null) foreach (var id in models.Keys) sql[id] = compiler.Compile(graph.Manifest.Nodes[id]).Sql;
             if (compiler.ReadOutside || !outputs.Quiet || written.GetAwaiter().GetResult() is not { } noted)
                 return Declined(workspace, "a render read the database, the clock or the log, or an output of the last compile changed since");
             last = noted;
@@ -162,51 +165,54 @@ internal static class CompilePatch
             return Declined(workspace, "a template error, which the full compile reports");
         }
 
-        return new Patch(note, last, snapshotPath, saved.Generation, edits, patched, loaded, graph, sql);
+        return new Patch(note, last, snapshotPath, saved.Generation, edits, patched, loaded, graph, models, sql);
     }
 
     /// <summary>Writes the patch; null when manifest.json turns out not to be the one its index describes (nothing written then).</summary>
-    static CompileResult? Apply(Workspace workspace, CommandOutputs outputs, Patch patch)
+    static IReadOnlyDictionary<string, string>? Apply(Workspace workspace, CommandOutputs outputs, Patch patch)
     {
         var (note, last, graph, sql, target) = (patch.Note, patch.Last, patch.Graph, patch.Sql, workspace.TargetDir);
+        var ids = patch.Models.Keys.ToList();
         // The note goes first: a patch cut short leaves the next compile to compile in full.
         Forget(target);
         var generation = Guid.NewGuid().ToString("N");
-        var fragments = sql.Keys.ToDictionary(id => id, id =>
+        var fragments = ids.ToDictionary(id => id, id =>
         {
             var node = graph.Manifest.Nodes[id];
             var checksum = patch.Patched[node.OriginalFilePath].Checksum;
-            return (ManifestFragments.Fingerprint(checksum, sql[id], node.DependsOn), ManifestWriter.NodeFragment(patch.Loaded, node, sql[id]));
+            var code = sql?[id];
+            return (ManifestFragments.Fingerprint(checksum, code, node.DependsOn), ManifestWriter.NodeFragment(patch.Loaded, node, code));
         }, StringComparer.Ordinal);
         // (the compiled files' stamps are left: an edited model's no longer holds, so the next full compile reads the file)
         var files = new SqlFileWriter(target, patch.Loaded.Manifest.Project.Name);
         // The manifest's key, of the compiled code of every node: the last one's with these nodes' code replaced (their
         // files, which the last compile's note vouches for, hold their code before).
         var digest = note.Digest;
-        foreach (var (id, code) in sql)
+        foreach (var (id, code) in sql ?? [])
             digest = digest - ManifestReuse.NodeDigest(id, File.ReadAllText(files.CompiledPath(graph.Manifest.Nodes[id]))) + ManifestReuse.NodeDigest(id, code);
         if (ManifestFragments.Replace(target, note.Base, fragments, ManifestWriter.Now(), workspace.InvocationId) is not { } oldManifestClosed)
         {
-            workspace.Debug("compile: not patched, compiled in full: manifest.json's index is not of the file");
+            workspace.Debug("not patched, done in full: manifest.json's index is not of the file");
             return null;
         }
         var manifestKey = ManifestReuse.Key(generation, patch.Loaded.Session.Invocation.Flags, digest);
         ManifestReuse.Remember(target, manifestKey);
-        foreach (var (id, code) in sql) files.WriteCompiled(graph.Manifest.Nodes[id], code);
+        foreach (var (id, code) in sql ?? []) files.WriteCompiled(graph.Manifest.Nodes[id], code);
         var applied = new Dictionary<string, SavedParseEdits.Edit>(patch.Edits, StringComparer.Ordinal);
         foreach (var (file, edit) in patch.Patched) applied[file] = edit;
         SavedParseEdits.SaveEdits(patch.SnapshotPath, patch.SavedParse, generation, applied);
-        if (outputs.Key(generation) is { } key) CommandMemo.Carry(target, last, key, manifestKey, sql.Keys.Select(id => files.CompiledPath(graph.Manifest.Nodes[id])).ToList());
+        if (outputs.Key(generation) is { } key)
+            CommandMemo.Carry(target, last, key, manifestKey, sql is null ? [] : sql.Keys.Select(id => files.CompiledPath(graph.Manifest.Nodes[id])).ToList());
         if (CacheCodec.SizeAndTime(Path.Combine(target, "manifest.json")) is var (size, time))
             Write(target, note with { Current = generation, ManifestSize = size, ManifestTime = time, Digest = digest });
         oldManifestClosed.GetAwaiter().GetResult();
-        workspace.Debug($"compile: {sql.Count} edited model{(sql.Count == 1 ? "" : "s")} patched into the last compile's outputs");
-        return new CompileResult(int.Parse(last.Facts["models"], CultureInfo.InvariantCulture), int.Parse(last.Facts["analyses"], CultureInfo.InvariantCulture), null);
+        workspace.Debug($"{(sql is null ? "parse" : "compile")}: {ids.Count} edited model{(ids.Count == 1 ? "" : "s")} patched into the last {(sql is null ? "parse" : "compile")}'s outputs");
+        return last.Facts;
     }
 
     static Patch? Declined(Workspace workspace, string why)
     {
-        workspace.Debug($"compile: not patched, compiled in full: {why}");
+        workspace.Debug($"not patched, done in full: {why}");
         return null;
     }
 

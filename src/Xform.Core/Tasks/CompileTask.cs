@@ -19,11 +19,10 @@ public static class CompileTask
         if (outputs.Replay() is { } facts)
         {
             workspace.Debug("compile: nothing changed since the same compile: its SQL files and manifest.json are current");
-            CompilePatch.Replayed(workspace);
-            return new CompileResult(int.Parse(facts["models"], CultureInfo.InvariantCulture), int.Parse(facts["analyses"], CultureInfo.InvariantCulture),
-                facts.TryGetValue("only", out var only) ? File.ReadAllText(Path.Combine(workspace.TargetDir, only)) : null);
+            CompilePatch.Replayed(workspace, outputs);
+            return Reported(workspace, facts);
         }
-        if (CompilePatch.TryRun(workspace, outputs) is { } patched) return patched;
+        if (CompilePatch.TryRun(workspace, outputs, compile: true) is { } patched) return Reported(workspace, patched);
         // The saved SQL is read while the project is read back or parsed (the key is the saved parse's, known already).
         var saved = workspace.Prepared.Key is { } key ? Task.Run(() => CompiledSqlCache.Open(Path.Combine(workspace.TargetDir, "partial_compile.bin"), key)) : null;
         var stamps = Task.Run(() => CompiledFileStamps.Open(workspace.TargetDir));
@@ -78,4 +77,9 @@ public static class CompileTask
         }
         return done;
     }
+
+    /// <summary>What a compile reported, as its note holds it (<see cref="CommandOutputs"/>).</summary>
+    static CompileResult Reported(Workspace workspace, IReadOnlyDictionary<string, string> facts) =>
+        new(int.Parse(facts["models"], CultureInfo.InvariantCulture), int.Parse(facts["analyses"], CultureInfo.InvariantCulture),
+            facts.TryGetValue("only", out var only) ? File.ReadAllText(Path.Combine(workspace.TargetDir, only)) : null);
 }

@@ -21,14 +21,26 @@ public static class ParseTask
         if (outputs.Replay() is { } facts)
         {
             workspace.Debug("parse: nothing changed since the same parse: manifest.json is current");
-            return new ProjectCounts(Enum.GetValues<ResourceType>().ToDictionary(t => t, t => int.Parse(facts[t.ToString()], CultureInfo.InvariantCulture)),
-                int.Parse(facts["macros"], CultureInfo.InvariantCulture));
+            CompilePatch.Replayed(workspace, outputs);
+            return Reported(facts);
         }
+        if (CompilePatch.TryRun(workspace, outputs, compile: false) is { } patched) return Reported(patched);
         var counts = ProjectCounts.Of(workspace.Manifest); // the graph built: a cycle is the parse's error
+        var nodesSaved = CompilePatch.SaveNodes(workspace);
         var manifestKey = workspace.WriteManifest();
         var reported = counts.Nodes.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value.ToString(CultureInfo.InvariantCulture), StringComparer.Ordinal);
         reported["macros"] = counts.Macros.ToString(CultureInfo.InvariantCulture);
-        outputs.Keep(manifestKey, pure: true, [], reported);
+        if (outputs.Keep(manifestKey, pure: true, [], reported)) CompilePatch.Remember(workspace, outputs, new Dictionary<string, string>(), nodesSaved);
+        else
+        {
+            nodesSaved.GetAwaiter().GetResult();
+            CompilePatch.Forget(workspace.TargetDir);
+        }
         return counts;
     }
+
+    /// <summary>What a parse reported, as its note holds it (<see cref="CommandOutputs"/>).</summary>
+    static ProjectCounts Reported(IReadOnlyDictionary<string, string> facts) =>
+        new(Enum.GetValues<ResourceType>().ToDictionary(t => t, t => int.Parse(facts[t.ToString()], CultureInfo.InvariantCulture)),
+            int.Parse(facts["macros"], CultureInfo.InvariantCulture));
 }
