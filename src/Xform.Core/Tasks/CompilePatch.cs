@@ -25,11 +25,11 @@ internal static class CompilePatch
     const string Format = "xform compile patch 1";
     const string FileName = "compile_patch.bin";
 
-    /// <summary>What the last compile wrote: from which project (the saved nodes', its own, its saved parse's), with which flags, and its manifest.json's stamp.</summary>
+    /// <summary>What the last compile (or parse) wrote: from which project (the saved nodes', its own, its saved parse's), with which flags, and its manifest.json's stamp.</summary>
     /// <param name="Digest">its compiled code's <see cref="ManifestReuse.Digest"/>, which the manifest's key is made of</param>
     sealed record Note(string Nodes, string Current, string Base, string Command, long ManifestSize, long ManifestTime, UInt128 Digest);
 
-    /// <summary>Only a compile of the whole project, as itself (no --empty, --defer or --state), is patched or noted.</summary>
+    /// <summary>Only a compile or parse of the whole project, as itself (no --empty, --defer or --state), is patched or noted.</summary>
     static bool Whole(Workspace workspace) => workspace.Options is { Select.Count: 0, Exclude.Count: 0, Selector: null, Empty: false, Defer: false }
                                               && workspace.Options.StateDir is not { Length: > 0 };
 
@@ -47,8 +47,8 @@ internal static class CompilePatch
     }
 
     /// <summary>
-    /// After a compile that noted its outputs (<see cref="CommandOutputs.Keep"/>): what the next one needs to patch them, or,
-    /// when this compile cannot be patched (a selection, warnings, no saved parse), no note.
+    /// After a compile or parse that noted its outputs (<see cref="CommandOutputs.Keep"/>): what the next one needs to patch
+    /// them, or, when it cannot be patched (a selection, warnings, no saved parse), no note.
     /// </summary>
     public static void Remember(Workspace workspace, CommandOutputs outputs, IReadOnlyDictionary<string, string> compiledCode, Task nodesSaved)
     {
@@ -66,8 +66,8 @@ internal static class CompilePatch
     }
 
     /// <summary>
-    /// After a compile found its outputs current (<see cref="CommandOutputs.Replay"/>), which gave manifest.json this command's
-    /// metadata: the note of the compile that wrote them is given the file's new stamp.
+    /// After a compile or parse found its outputs current (<see cref="CommandOutputs.Replay"/>), which gave manifest.json this
+    /// command's metadata: the note of the same command that wrote them is given the file's new stamp.
     /// </summary>
     public static void Replayed(Workspace workspace, CommandOutputs outputs)
     {
@@ -80,7 +80,7 @@ internal static class CompilePatch
     /// <summary>Removes the note: the outputs are not to be patched.</summary>
     public static void Forget(string targetDir) => CacheCodec.DeleteFile(Path.Combine(targetDir, FileName));
 
-    /// <summary>The edited models rendered, with what writing them needs: the last compile's note and outputs, the saved parse's edits.</summary>
+    /// <summary>The edited models rendered, with what writing them needs: the last command's note and outputs, the saved parse's edits.</summary>
     /// <param name="Sql">the edited models' compiled SQL, by unique id (null: a parse)</param>
     sealed record Patch(Note Note, CommandMemo.Noted Last, string SnapshotPath, string SavedParse, Dictionary<string, SavedParseEdits.Edit> Edits,
         Dictionary<string, SavedParseEdits.Edit> Patched, LoadedProject Loaded, DependencyGraph Graph, Dictionary<string, Node> Models, Dictionary<string, string>? Sql);
