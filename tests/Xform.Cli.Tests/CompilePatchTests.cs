@@ -149,6 +149,31 @@ public class CompilePatchTests
     }
 
     [Test]
+    [NonParallelizable] // sets an environment variable that a template reads
+    public void An_environment_variable_an_edit_reads_for_the_first_time_is_watched_from_then_on()
+    {
+        var name = $"XFORM_CP_ENV_{Guid.NewGuid():N}";
+        using var p = Project();
+        try
+        {
+            Environment.SetEnvironmentVariable(name, "first");
+            Assert.That(p.Run("compile").ExitCode, Is.Zero);
+            // read only while compiling (the parse does not execute): the compile must note it
+            p.Write("models/m4.sql", $"{{{{ config(materialized='table') }}}}\nselect id, '{{% if execute %}}{{{{ env_var('{name}', 'unset') }}}}{{% endif %}}' as env from {{{{ ref('m3') }}}}\n");
+            Assert.That(p.Run("compile").ExitCode, Is.Zero);
+            Assert.That(p.Read("target/compiled/cp/models/m4.sql"), Does.Contain("'first' as env"));
+            Environment.SetEnvironmentVariable(name, "second");
+            var r = p.Run("compile", "--debug");
+            Assert.That(r.All, Does.Not.Contain("compile: nothing changed"));
+            Assert.That(p.Read("target/compiled/cp/models/m4.sql"), Does.Contain("'second' as env"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(name, null);
+        }
+    }
+
+    [Test]
     public void A_run_after_a_patched_compile_builds_the_edited_sql()
     {
         using var p = Project();

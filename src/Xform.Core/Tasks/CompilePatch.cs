@@ -158,6 +158,9 @@ internal static class CompilePatch
             if (sql is not null) foreach (var id in models.Keys) sql[id] = compiler.Compile(graph.Manifest.Nodes[id]).Sql;
             if (compiler.ReadOutside || !outputs.Quiet || written.GetAwaiter().GetResult() is not { } noted)
                 return Declined(workspace, "a render read the database, the clock or the log, or an output of the last compile changed since");
+            // the note carried over keeps the variables the last command read: one read now for the first time must be noted
+            if (session.EnvReads.Keys.Any(name => !noted.Env.ContainsKey(name) && !saved.Env.ContainsKey(name)))
+                return Declined(workspace, "a render read an environment variable the command before did not");
             last = noted;
         }
         catch (Exception e) when (e is XformException or JinjaError)
