@@ -43,12 +43,9 @@ internal sealed class ManifestFragments : IDisposable
         if (!File.Exists(index) || !manifest.Exists) return none;
         try
         {
-            using var r = new BinaryReader(File.OpenRead(index), Encoding.UTF8);
-            if (r.ReadString() != Format || r.ReadString() != parseBase || r.ReadInt64() != manifest.Length) return none;
-            var count = r.ReadInt32();
-            var previous = new Dictionary<string, (ulong, long, int, int)>(count, StringComparer.Ordinal);
-            for (var seq = 0; seq < count; seq++) previous[r.ReadString()] = (r.ReadUInt64(), r.ReadInt64(), r.ReadInt32(), seq);
-            var maps = (r.ReadUInt64(), r.ReadInt64(), r.ReadInt32(), r.ReadInt32());
+            if (ReadIndex(index, parseBase, manifest.Length) is not var (entries, maps)) return none;
+            var previous = new Dictionary<string, (ulong, long, int, int)>(entries.Count, StringComparer.Ordinal);
+            for (var seq = 0; seq < entries.Count; seq++) previous[entries[seq].Id] = (entries[seq].Fingerprint, entries[seq].Offset, entries[seq].Length, seq);
             return new ManifestFragments(previous, new FileStream(manifest.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20), loaded.EditedNodes, maps);
         }
         catch (Exception e) when (CacheCodec.Unreadable(e))
@@ -160,26 +157,40 @@ internal sealed class ManifestFragments : IDisposable
             CacheCodec.DeleteFile(index);
             return;
         }
-        var length = new FileInfo(Path.Combine(targetDir, "manifest.json")).Length;
-        CacheCodec.WriteFile(index, w =>
-        {
-            w.Write(Format);
-            w.Write(parseBase);
-            w.Write(length);
-            w.Write(fragments._written.Count);
-            foreach (var (id, fingerprint, offset, size) in fragments._written)
-            {
-                w.Write(id);
-                w.Write(fingerprint);
-                w.Write(offset);
-                w.Write(size);
-            }
-            w.Write(fragments._maps.Edges);
-            w.Write(fragments._maps.Offset);
-            w.Write(fragments._maps.ParentLength);
-            w.Write(fragments._maps.Length);
-        });
+        WriteIndex(index, parseBase, new FileInfo(Path.Combine(targetDir, "manifest.json")).Length, fragments._written, fragments._maps);
     }
+
+    /// <summary>The index of a manifest.json of <paramref name="length"/> bytes written from the saved parse <paramref name="parseBase"/>; null when it is another's (or unreadable: the caller catches).</summary>
+    static (List<(string Id, ulong Fingerprint, long Offset, int Length)> Entries, (ulong Edges, long Offset, int ParentLength, int Length) Maps)? ReadIndex(
+        string path, string parseBase, long length)
+    {
+        using var r = new BinaryReader(new MemoryStream(File.ReadAllBytes(path)), Encoding.UTF8);
+        if (r.ReadString() != Format || r.ReadString() != parseBase || r.ReadInt64() != length) return null;
+        var count = r.ReadInt32();
+        var entries = new List<(string, ulong, long, int)>(count);
+        for (var i = 0; i < count; i++) entries.Add((r.ReadString(), r.ReadUInt64(), r.ReadInt64(), r.ReadInt32()));
+        return (entries, (r.ReadUInt64(), r.ReadInt64(), r.ReadInt32(), r.ReadInt32()));
+    }
+
+    static void WriteIndex(string path, string parseBase, long length, IReadOnlyList<(string Id, ulong Fingerprint, long Offset, int Length)> entries,
+        (ulong Edges, long Offset, int ParentLength, int Length) maps) => CacheCodec.WriteFile(path, w =>
+    {
+        w.Write(Format);
+        w.Write(parseBase);
+        w.Write(length);
+        w.Write(entries.Count);
+        foreach (var (id, fingerprint, offset, size) in entries)
+        {
+            w.Write(id);
+            w.Write(fingerprint);
+            w.Write(offset);
+            w.Write(size);
+        }
+        w.Write(maps.Edges);
+        w.Write(maps.Offset);
+        w.Write(maps.ParentLength);
+        w.Write(maps.Length);
+    });
 
     /// <summary>
     /// Replaces the JSON of <paramref name="nodes"/> (by unique id: its new fingerprint and bytes, at its depth) in the
@@ -198,13 +209,9 @@ internal sealed class ManifestFragments : IDisposable
         long length;
         try
         {
-            using var r = new BinaryReader(new MemoryStream(File.ReadAllBytes(indexPath)), Encoding.UTF8);
             length = new FileInfo(manifestPath).Length;
-            if (r.ReadString() != Format || r.ReadString() != parseBase || r.ReadInt64() != length) return null;
-            var count = r.ReadInt32();
-            entries = new(count);
-            for (var i = 0; i < count; i++) entries.Add((r.ReadString(), r.ReadUInt64(), r.ReadInt64(), r.ReadInt32()));
-            maps = (r.ReadUInt64(), r.ReadInt64(), r.ReadInt32(), r.ReadInt32());
+            if (ReadIndex(indexPath, parseBase, length) is not var (read, readMaps)) return null;
+            (entries, maps) = (read, readMaps);
         }
         catch (Exception e) when (CacheCodec.Unreadable(e))
         {
@@ -262,24 +269,7 @@ internal sealed class ManifestFragments : IDisposable
         var newLength = length + shift;
         // the maps follow the nodes section
         maps = maps.Length > 0 ? (maps.Edges, maps.Offset + shift, maps.ParentLength, maps.Length) : maps;
-        CacheCodec.WriteFile(indexPath, w =>
-        {
-            w.Write(Format);
-            w.Write(parseBase);
-            w.Write(newLength);
-            w.Write(entries.Count);
-            foreach (var (id, fingerprint, offset, size) in entries)
-            {
-                w.Write(id);
-                w.Write(fingerprint);
-                w.Write(offset);
-                w.Write(size);
-            }
-            w.Write(maps.Edges);
-            w.Write(maps.Offset);
-            w.Write(maps.ParentLength);
-            w.Write(maps.Length);
-        });
+        WriteIndex(indexPath, parseBase, newLength, entries, maps);
         return closing;
     }
 

@@ -257,6 +257,11 @@ internal static class SavedParseEdits
         };
     }
 
+    /// <summary>Whether two versions of a node name the same refs and sources, in the same order (wherever in the text).</summary>
+    internal static bool ReadsTheSame(Node old, Node edited) =>
+        old.Refs.Select(r => (r.Name, r.Package, r.Version)).SequenceEqual(edited.Refs.Select(r => (r.Name, r.Package, r.Version)))
+        && old.SourceRefs.Select(r => (r.SourceName, r.Name)).SequenceEqual(edited.SourceRefs.Select(r => (r.SourceName, r.Name)));
+
     /// <summary>
     /// The file rendered again alone, as its node; null when the edit may reach other nodes. <paramref name="refsGuarded"/>:
     /// the project has disabled or private nodes (a new ref may read one); <paramref name="unitTested"/>: the model has unit
@@ -283,8 +288,7 @@ internal static class SavedParseEdits
             // the render and the relation's naming macros read only environment variables the saved parse checks
             if (session.EnvReads.Keys.Any(name => !envRead.Contains(name))) return null;
             if (!config.Enabled || node.Access != old.Access || node.Group != old.Group) return null;
-            var readsOther = !node.Refs.Select(r => (r.Name, r.Package, r.Version)).SequenceEqual(old.Refs.Select(r => (r.Name, r.Package, r.Version)))
-                             || !node.SourceRefs.Select(r => (r.SourceName, r.Name)).SequenceEqual(old.SourceRefs.Select(r => (r.SourceName, r.Name)));
+            var readsOther = !ReadsTheSame(old, node);
             // A new ref may read a disabled or private node (errors a full parse reports); unit tests copy their model's refs.
             if (readsOther && refsGuarded) return null;
             if ((!node.Refs.SequenceEqual(old.Refs) || !node.SourceRefs.SequenceEqual(old.SourceRefs)) && unitTested) return null;

@@ -224,9 +224,7 @@ internal static class CompilePatch
     {
         var (a, b) = (new StringBuilder(), new StringBuilder());
         return CacheCodec.Fingerprint(a, old.Config) && CacheCodec.Fingerprint(b, edited.Config) && a.ToString() == b.ToString()
-               && old.Relation == edited.Relation
-               && old.Refs.Select(r => (r.Name, r.Package, r.Version)).SequenceEqual(edited.Refs.Select(r => (r.Name, r.Package, r.Version)))
-               && old.SourceRefs.Select(r => (r.SourceName, r.Name)).SequenceEqual(edited.SourceRefs.Select(r => (r.SourceName, r.Name)));
+               && old.Relation == edited.Relation && SavedParseEdits.ReadsTheSame(old, edited);
     }
 
     static Note? Read(string targetDir)
