@@ -39,25 +39,26 @@ public sealed class SqlFileWriter(string targetDir, string projectName)
             Directory.CreateDirectory(directory);
             _createdDirs.TryAdd(directory, true);
         }
-        var bytes = Encoding.UTF8.GetBytes(sql);
-        if (!SameContent(path, bytes)) File.WriteAllBytes(path, bytes);
+        WriteIfChanged(path, Encoding.UTF8.GetBytes(sql));
         stamps?.Note(path, sql);
     }
 
-    /// <summary>Rewriting a file in place costs a truncate and a block reallocation; most files of a
-    /// recompile are unchanged (measured: 10,000 files 50 ms compared, 600-800 ms rewritten).</summary>
-    static bool SameContent(string path, byte[] bytes)
+    /// <summary>
+    /// Writes <paramref name="bytes"/> unless the file already holds them, with one open whether it exists or not. A file
+    /// is written over in place and never truncated to nothing first: ext4 writes such a file's data out to disk when it
+    /// is closed (measured: 10,000 new compiled files 1.3 s more, in the kernel), and most files of a recompile are
+    /// unchanged anyway (10,000 files 50 ms compared, 600-800 ms rewritten).
+    /// </summary>
+    static void WriteIfChanged(string path, byte[] bytes)
     {
-        try
+        using var handle = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite);
+        var length = RandomAccess.GetLength(handle);
+        if (length == bytes.Length && length > 0)
         {
-            using var handle = File.OpenHandle(path);
-            if (RandomAccess.GetLength(handle) != bytes.Length) return false;
             var existing = bytes.Length <= 4096 ? stackalloc byte[bytes.Length] : new byte[bytes.Length];
-            return RandomAccess.Read(handle, existing, 0) == bytes.Length && existing.SequenceEqual(bytes);
+            if (RandomAccess.Read(handle, existing, 0) == bytes.Length && existing.SequenceEqual(bytes)) return;
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return false;
-        }
+        RandomAccess.Write(handle, bytes, 0);
+        if (length > bytes.Length) RandomAccess.SetLength(handle, bytes.Length);
     }
 }

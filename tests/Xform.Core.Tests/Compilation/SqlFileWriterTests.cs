@@ -41,6 +41,14 @@ public class SqlFileWriterTests
 
         new SqlFileWriter(_dir, "proj").WriteCompiled(node, "select 2");
         Assert.That(File.ReadAllText(path), Is.EqualTo("select 2"), "shorter content replaces the file whole");
+
+        new SqlFileWriter(_dir, "proj").WriteCompiled(node, "select 2 as longer_than_before");
+        Assert.That(File.ReadAllText(path), Is.EqualTo("select 2 as longer_than_before"), "longer content written over it whole");
+
+        new SqlFileWriter(_dir, "proj").WriteCompiled(node, "");
+        Assert.That(new FileInfo(path).Length, Is.Zero, "empty SQL leaves an empty file");
+        new SqlFileWriter(_dir, "proj").WriteCompiled(node, "select 3");
+        Assert.That(File.ReadAllText(path), Is.EqualTo("select 3"));
     }
 
     [Test]
