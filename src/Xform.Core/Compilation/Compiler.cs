@@ -176,12 +176,43 @@ public sealed partial class Compiler(LoadedProject project, DependencyGraph grap
             return (node.RawCode, []);
         var key = Reuse is not null && !isIncremental && batch is null ? ReuseKey(node) : null;
         if (key is not null && Reuse!.TryGet(node.UniqueId, key, out var saved, out var savedEphemerals)) return (saved, savedEphemerals);
+        if (batch is null && RenderedByParse(node) is { } parsed)
+        {
+            Interlocked.Increment(ref _fromParse);
+            if (key is not null) Reuse!.Put(node.UniqueId, key, parsed, []);
+            return (parsed, []);
+        }
         var ephemerals = new List<string>();
         var globals = Watched(Globals(node, isIncremental, ephemerals, batch, inferredOnly: true));
         var sql = Session.Engine.Render(template, globals);
         NoteOutside(globals);
         if (key is not null && !globals.ReadWatched) Reuse!.Put(node.UniqueId, key, sql, ephemerals);
         return (sql, ephemerals);
+    }
+
+    int _fromParse;
+
+    /// <summary>How many models' SQL was their parse render's output (<see cref="RenderedByParse"/>), not rendered again.</summary>
+    public int FromParse => _fromParse;
+
+    /// <summary>
+    /// The model's parse-render output when this compile would render the same (<see cref="LoadedProject.ParseOutputs"/>):
+    /// each ref() it called names a model or seed whose relation is the parse's placeholder (the default schema and
+    /// name; not ephemeral, which is inlined), each source() one read by its name, and no --defer, --empty or var
+    /// template that read the clock changes what a render sees. Null: render it.
+    /// </summary>
+    string? RenderedByParse(Node node)
+    {
+        if (deferred is not null || EmptyInputs is not null || Session.ReadVolatile || !project.ParseOutputs.TryGetValue(node.UniqueId, out var sql)) return null;
+        foreach (var r in node.Refs)
+            if (graph.Lookup.Ref(r.Name, r.Package, node.PackageName, r.Version) is not { } target || target.Materialized == "ephemeral"
+                || target.Relation != ParseCapture.RefPlaceholder(Session, r.Name) || !node.DependsOn.Contains(target.UniqueId))
+                return null;
+        foreach (var s in node.SourceRefs)
+            if (graph.Lookup.Source(s.SourceName!, s.Name, node.PackageName) is not { } source || source.Source?.ExternalLocation is not null
+                || source.Relation != ParseCapture.SourcePlaceholder(s.SourceName!, s.Name))
+                return null;
+        return sql;
     }
 
     /// <summary>Whether the project or a package defines get_where_subquery or one of its dispatch candidates.</summary>

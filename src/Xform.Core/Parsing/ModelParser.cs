@@ -78,15 +78,18 @@ internal static class ModelParser
         var config = context.Configure(p => p.Models, fqn, patch);
         if (version is not null) config = config.With(version.Config);
         var self = context.RelationFor(config, name, ResourceType.Model, fqn, f.Relative, version?.V);
-        var (template, parse) = Render(context, f.Relative, raw, config, self, cacheable: version is null);
+        var (template, parse, output) = Render(context, f.Relative, raw, config, self, cacheable: version is null);
         if (version is null) context.ModelInputs[id] = new ModelInputs(f.Relative, config, self);
         config = config.With(parse.Config);
         context.Templates[id] = template;
+        var relation = context.RelationFor(config, name, ResourceType.Model, fqn, f.Relative, version?.V);
+        // `this` was the relation before the file's config(): the output holds for a compile only if that did not move it
+        if (output is not null && relation == self) context.ParseOutputs[id] = output;
         return new Node
         {
             UniqueId = id, ResourceType = ResourceType.Model, Name = name, PackageName = project.Name,
             OriginalFilePath = f.Relative, Path = f.InFolder, Fqn = fqn, Config = config,
-            Relation = context.RelationFor(config, name, ResourceType.Model, fqn, f.Relative, version?.V), RawCode = raw,
+            Relation = relation, RawCode = raw,
             Description = version?.Description ?? patch?.Description ?? "",
             Columns = version?.Columns ?? patch?.Columns ?? [], Constraints = patch?.Constraints ?? [], Refs = parse.Refs, SourceRefs = parse.Sources,
             Location = new SourceLocation(f.Relative, 1, 1),
@@ -99,7 +102,8 @@ internal static class ModelParser
     /// The file's template and what its parse-render found: from the last command's saved parse when the text, the config and
     /// the relation the render sees are unchanged (the template is then parsed only if something renders it), else rendered now.
     /// </summary>
-    static (CompiledTemplate, ModelParse) Render(ParseContext context, string path, string raw, NodeConfig config, RelationName self, bool cacheable)
+    /// <returns>also what the render printed, when a compile would print the same (null when reused, or when it would not)</returns>
+    static (CompiledTemplate, ModelParse, string?) Render(ParseContext context, string path, string raw, NodeConfig config, RelationName self, bool cacheable)
     {
         var cache = cacheable ? context.PartialParse : null;
         var checksum = cache is null ? "" : FileIndex.Checksum(raw);
@@ -107,13 +111,13 @@ internal static class ModelParser
         if (configKey is not null && cache!.TryGet(context.Project.Name, path, checksum, configKey, out var saved))
         {
             context.AddWarnings(saved.Warnings);
-            return (context.Engine.ParseLater(new TemplateSource(path, raw), context.TemplatePackage, saved.Calls), saved);
+            return (context.Engine.ParseLater(new TemplateSource(path, raw), context.TemplatePackage, saved.Calls), saved, null);
         }
         var template = context.ParseTemplate(path, raw);
-        var capture = context.Capture(template, config, self, out var readVolatile);
+        var capture = context.Capture(template, config, self, out var readVolatile, out var output);
         // Read the macro calls from the tree now, on this parallel worker, rather than one by one when the manifest is written.
         var parse = new ModelParse(checksum, configKey ?? "", capture.Refs, capture.Sources, capture.Config, capture.Warnings, template.Calls);
         if (configKey is not null && !readVolatile) cache!.Put(context.Project.Name, path, parse);
-        return (template, parse);
+        return (template, parse, output);
     }
 }

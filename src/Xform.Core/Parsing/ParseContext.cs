@@ -84,6 +84,8 @@ internal sealed class ParseContext(ProjectConfig project, ProjectConfig root, Lo
     /// <summary>The nodes turned off with <c>enabled: false</c> so far.</summary>
     public IReadOnlyList<Node> Disabled => parsed.Disabled;
     public ConcurrentDictionary<string, CompiledTemplate> Templates => parsed.Templates;
+
+    public ConcurrentDictionary<string, string> ParseOutputs => parsed.Outputs;
     public ConcurrentDictionary<string, ModelInputs> ModelInputs => parsed.ModelInputs;
 
     /// <summary>The saved parse of the last command, to reuse for unchanged model files (null: partial parsing is off).</summary>
@@ -157,21 +159,32 @@ internal sealed class ParseContext(ProjectConfig project, ProjectConfig root, Lo
         return [project.Name, .. dirs.Split('/', StringSplitOptions.RemoveEmptyEntries), name];
     }
 
+    /// <summary>
+    /// Globals a compile render sees otherwise than a parse render, besides the relations of ref(), source() and
+    /// <c>this</c>: a parse render that read none of them (nor <c>config.get</c>) printed what a compile of the node
+    /// renders. With them, what differs from one command to the next or prints: a second render would read or print it again.
+    /// </summary>
+    static readonly IReadOnlySet<string> CompiledOtherwise = new HashSet<string>(
+        [.. PartialParseCache.Volatile, .. DatabaseObjects.Names, "execute", "is_incremental", "model"], StringComparer.Ordinal);
+
     /// <summary>Renders a template in parse mode: its ref(), source() and config() calls are captured, not resolved.</summary>
     /// <param name="readVolatile">whether the render read a global that differs between commands (<see cref="PartialParseCache.Volatile"/>)</param>
-    public ParseCapture Capture(CompiledTemplate template, NodeConfig config, RelationName self, out bool readVolatile)
+    /// <param name="output">what the render printed when a compile of the node would print the same, given the relations
+    /// of the refs and sources the parse placeholders name (<see cref="CompiledOtherwise"/>); null otherwise</param>
+    public ParseCapture Capture(CompiledTemplate template, NodeConfig config, RelationName self, out bool readVolatile, out string? output)
     {
         var capture = new ParseCapture(session, config, project.Name);
         var globals = capture.Globals(self);
-        globals.Watch(PartialParseCache.Volatile);
-        Engine.Render(template, globals);
-        readVolatile = globals.ReadWatched;
+        globals.Watch(CompiledOtherwise);
+        var rendered = Engine.Render(template, globals);
+        readVolatile = globals.ReadAnyOf(PartialParseCache.Volatile);
+        output = globals.ReadWatched || capture.ReadConfig ? null : rendered;
         if (readVolatile) parsed.ReadVolatile = true;
         if (capture.Warnings.Count > 0) parsed.AddWarnings(capture.Warnings);
         return capture;
     }
 
-    public ParseCapture Capture(CompiledTemplate template, NodeConfig config, RelationName self) => Capture(template, config, self, out _);
+    public ParseCapture Capture(CompiledTemplate template, NodeConfig config, RelationName self) => Capture(template, config, self, out _, out _);
 
     /// <summary>The warnings of a reused parse of an unchanged file, given again as its render gave them.</summary>
     public void AddWarnings(IReadOnlyList<Warning> warnings)
@@ -187,6 +200,9 @@ internal sealed class ParsedNodes
 
     public Dictionary<string, Node> Nodes { get; } = new(StringComparer.Ordinal);
     public ConcurrentDictionary<string, CompiledTemplate> Templates { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Models whose parse-render printed their compiled SQL, by unique id (<see cref="LoadedProject.ParseOutputs"/>).</summary>
+    public ConcurrentDictionary<string, string> Outputs { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The saved parse to reuse (null: partial parsing is off).</summary>
     public PartialParseCache? PartialParse { get; init; }

@@ -34,6 +34,14 @@ public sealed record LoadedProject(Manifest Manifest, CompileSession Session, IR
 
     public IReadOnlyDictionary<string, string> EditedNodes { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// What the parse-render of a model printed, by unique id, where a compile renders the same: the render read nothing a
+    /// compile sees otherwise (execute, is_incremental, model, config.get, the database, the clock, ...) and its config()
+    /// left its relation as it was. The compiler still checks that its refs and sources name the relations the parse's
+    /// placeholders named. Empty for models reused from a saved parse.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ParseOutputs { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The saved parse being written, which the command waits for before it ends; its result says why it was not saved (null: it was).</summary>
     public Task<string?>? Saving { get; init; }
 
@@ -172,6 +180,7 @@ public static class ProjectLoader
         return new LoadedProject(manifest, session, parsed.Templates, new MacroIndex(engine))
         {
             Files = read,
+            ParseOutputs = parsed.Outputs,
             PartialParse = cache?.Result is { } result ? result with { SavedParse = why, NotSaved = notSaved } : null,
             PartialParseKey = cache?.Key,
             SavedParseGeneration = generation,
@@ -190,7 +199,8 @@ public static class ProjectLoader
         };
         var session = new CompileSession(engine, project, options.Target, options.CliVars, options.Quote, options.Log, options.Invocation, options.TargetFields, packages)
         {
-            WatchVolatile = options.PartialParsePath is null ? null : PartialParseCache.Volatile,
+            // also without partial parsing: a var's template that read the clock keeps the compile from reusing parse renders
+            WatchVolatile = PartialParseCache.Volatile,
         };
         return (engine, session);
     }

@@ -24,8 +24,12 @@ public sealed class ConfigObject(Func<NodeConfig> current, ConfigValues? capture
         capture!.Set(key, value, call.Location);
     }
 
+    /// <summary>Whether a template read a member (<c>config.get</c>, <c>require</c>, <c>set</c>): parse and compile answer those differently.</summary>
+    public bool MemberRead { get; private set; }
+
     public bool TryGetMember(string name, out object? value)
     {
+        MemberRead = true;
         value = name switch
         {
             "get" => (HostFunction)(c =>

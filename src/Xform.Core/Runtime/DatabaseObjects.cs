@@ -24,7 +24,7 @@ public sealed class DatabaseObjects(Func<IAdapterConnection> connection, Func<st
     public bool HasResult(string name) => _results.ContainsKey(name);
 
     /// <summary>The names <see cref="AddTo"/> gives a render.</summary>
-    static readonly IReadOnlySet<string> Names = new HashSet<string>(StringComparer.Ordinal)
+    internal static readonly IReadOnlySet<string> Names = new HashSet<string>(StringComparer.Ordinal)
         { "run_query", "__xform_statement", "load_result", "adapter", "api", "load_relation", "load_cached_relation" };
 
     /// <summary>

@@ -12,6 +12,17 @@ internal sealed class ParseCapture(CompileSession session, NodeConfig config, st
     /// <summary>Warnings of this render (one list per capture: models are parsed in parallel).</summary>
     public List<Diagnostics.Warning> Warnings { get; } = [];
 
+    ConfigObject? _config;
+
+    /// <summary>Whether the render read <c>config.get</c> (or another member), which a compile answers from the whole config.</summary>
+    public bool ReadConfig => _config?.MemberRead == true;
+
+    /// <summary>What ref('name') is while parsing: the name in the target's schema (a model of default naming's own relation).</summary>
+    public static RelationName RefPlaceholder(CompileSession session, string name) => new(null, session.Target.Schema, name);
+
+    /// <summary>What source('s', 't') is while parsing: table t in schema s (a source of default naming's own relation).</summary>
+    public static RelationName SourcePlaceholder(string source, string table) => new(null, source, table);
+
     public RenderGlobals Globals(RelationName self)
     {
         var g = session.BaseGlobals(package);
@@ -19,16 +30,16 @@ internal sealed class ParseCapture(CompileSession session, NodeConfig config, st
         {
             var (package, name) = RefArgs(c);
             Refs.Add(new Reference(name, package, c.Location, Version: RefVersion(c)));
-            return new RelationObject(new RelationName(null, session.Target.Schema, name), session.Quote);
+            return new RelationObject(RefPlaceholder(session, name), session.Quote);
         });
         g["source"] = (HostFunction)(c =>
         {
             var s = c.Get(0, "source_name") as string ?? throw c.Error("source() needs a source name and a table name");
             var t = c.Get(1, "table_name") as string ?? throw c.Error("source() needs a source name and a table name");
             Sources.Add(new Reference(t, null, c.Location, s));
-            return new RelationObject(new RelationName(null, s, t), session.Quote);
+            return new RelationObject(SourcePlaceholder(s, t), session.Quote);
         });
-        g["config"] = new ConfigObject(() => config.With(Config), Config, Warnings);
+        g["config"] = _config = new ConfigObject(() => config.With(Config), Config, Warnings);
         g["this"] = new RelationObject(self, session.Quote);
         g["is_incremental"] = (HostFunction)(_ => false);
         g["execute"] = false;

@@ -24,11 +24,16 @@ public sealed class RenderGlobals(IReadOnlyDictionary<string, object?> shared) :
         return true;
     }
 
+    HashSet<string>? _watchedRead;
+
     /// <summary>Notes from now on whether the render reads one of <paramref name="names"/> (see <see cref="ReadWatched"/>).</summary>
     public void Watch(IReadOnlySet<string> names) => _watched = names;
 
     /// <summary>Whether a watched name was read (partial parsing keeps no result of a render that read the clock, the log, ...).</summary>
-    public bool ReadWatched { get; private set; }
+    public bool ReadWatched => _watchedRead is not null;
+
+    /// <summary>Whether the render read one of <paramref name="names"/> (watched: a subset of what <see cref="Watch"/> was given).</summary>
+    public bool ReadAnyOf(IReadOnlySet<string> names) => _watchedRead?.Overlaps(names) == true;
 
     public object? this[string key]
     {
@@ -48,7 +53,7 @@ public sealed class RenderGlobals(IReadOnlyDictionary<string, object?> shared) :
 
     void Note(string key)
     {
-        if (_watched is not null && _watched.Contains(key)) ReadWatched = true;
+        if (_watched is not null && _watched.Contains(key)) (_watchedRead ??= new HashSet<string>(StringComparer.Ordinal)).Add(key);
     }
 
     public bool ContainsKey(string key) => _own.ContainsKey(key) || _deferredNames?.Contains(key) == true || shared.ContainsKey(key);

@@ -50,6 +50,7 @@ public static class CompileTask
             }
         }));
         known.Save(); // the files written so far, whatever the errors
+        if (compiler.FromParse > 0) workspace.Debug($"compile: the SQL of {compiler.FromParse} of {models.Count} models was what their parse render printed");
         if (errors.Count > 0) throw errors.Count == 1 ? errors[0] : new XformAggregateException(errors);
         var result = compiled.Select(c => c!).ToList();
         if (compiler.Reuse is { } reuse)
