@@ -121,9 +121,33 @@ public static partial class ManifestWriter
 
     static void BodyChecksum(Node n, Span<char> hex)
     {
-        // a test: its JSON's UTF-8 bytes straight from the serializer (the same bytes as the text encoded, without the text)
-        if (n.TestMetadata is { } m) MacroIndex.Sha256(JsonSerializer.SerializeToUtf8Bytes(new { m, n.AttachedNode }), hex);
+        if (n.TestMetadata is { } m) MacroIndex.Sha256(TestBody(m, n.AttachedNode), hex);
         else MacroIndex.Sha256(n.RawCode.AsSpan().Trim(), hex);
+    }
+
+    /// <summary>
+    /// What a test's checksum hashes: <c>{"m":{metadata},"AttachedNode":…}</c> in UTF-8, written as the serializer wrote the
+    /// anonymous object it once was (the same bytes, so the same checksums), without its reflection on a cold start.
+    /// </summary>
+    internal static ReadOnlySpan<byte> TestBody(IReadOnlyDictionary<string, object?> metadata, string? attachedNode)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WritePropertyName("m"u8);
+            w.WriteStartObject();
+            foreach (var (key, value) in metadata)
+            {
+                w.WritePropertyName(key);
+                Emitter.Value(w, value);
+            }
+            w.WriteEndObject();
+            if (attachedNode is null) w.WriteNull("AttachedNode"u8);
+            else w.WriteString("AttachedNode"u8, attachedNode);
+            w.WriteEndObject();
+        }
+        return buffer.WrittenSpan;
     }
 
     /// <summary>Streams the document to the file: no string of the whole (tens of MB on big projects) in memory.</summary>

@@ -57,12 +57,9 @@ internal sealed class CompiledFileStamps
         return true;
     }
 
-    /// <summary>Notes that the file at <paramref name="path"/> now holds <paramref name="sql"/> (just written, or read and found the same).</summary>
-    public void Note(string path, string sql)
-    {
-        // gone or unreadable: not noted, so read next time
-        if (CacheCodec.SizeAndTime(path) is var (size, modified)) _noted[Path.GetRelativePath(_targetDir, path)] = new Stamp(size, modified, Fingerprint(sql));
-    }
+    /// <summary>Notes that the file at <paramref name="path"/> holds <paramref name="sql"/> at this size and time (just written, or read and found the same).</summary>
+    public void Note(string path, string sql, long size, long modified) =>
+        _noted[Path.GetRelativePath(_targetDir, path)] = new Stamp(size, modified, Fingerprint(sql));
 
     /// <summary>
     /// Writes the notes over the ones read (a compile of a selection keeps the others'), the files too recent to trust

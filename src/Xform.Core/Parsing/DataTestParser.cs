@@ -37,32 +37,58 @@ internal static class DataTestParser
         // A generic test is a {% test x %} block or, dbt's older form, a {% macro test_x %}.
         var testMacros = new TestMacros(name => engine.FindMacro(name, context.TemplatePackage),
             engine.IsPackage, engine.Macros.Where(m => m.Value.IsTest || m.Key.StartsWith("test_", StringComparison.Ordinal)).Select(m => m.Key).ToList(), context.Root.Name);
-        var generic = new List<Node>();
-        foreach (var parent in context.Nodes.Values.Where(n => n.PackageName == project.Name).ToList())
+        // Each parent's tests are made on its own (in parallel: 20,000 of them at 10,000 models took a third of a parse),
+        // then added in the parents' order, so names, errors and the first duplicate are the same as one by one.
+        var parents = context.Nodes.Values.Where(n => n.PackageName == project.Name).ToList();
+        var made = new List<Node>?[parents.Count];
+        var mistakes = new List<XformException>?[parents.Count];
+        var failed = new XformException?[parents.Count];
+        Parallel.For(0, parents.Count, i =>
         {
-            IReadOnlyList<object?> tableTests;
-            if (parent.ResourceType == ResourceType.Source)
-                tableTests = context.Properties.SourceTables.First(t => t.SourceName == parent.Source!.SourceName && t.TableName == parent.Name).Tests;
-            else if (context.PropertiesOf(parent.ResourceType.ToString().ToLowerInvariant(), parent.Name) is { } patch)
-                // A version's own tests replace the model's.
-                tableTests = patch.Versions.FirstOrDefault(v => v.V == parent.Version)?.Tests ?? patch.Tests;
-            else continue;
-            // Most nodes have no tests: skip layering test configs for them.
-            if (tableTests.Count == 0 && parent.Columns.All(c => c.Tests.Count == 0)) continue;
-            var baseConfig = context.Configure(p => p.Tests, parent.Fqn, null);
-            generic.AddRange(TestSpecs.For(parent, tableTests, testMacros, project, baseConfig, auditSchema, context.Errors));
-        }
-        foreach (var unnamed in generic)
-        {
-            if (!unnamed.Config.Enabled) continue;
-            var test = unnamed with
+            try
             {
-                Relation = AuditRelation(context, unnamed.Config, unnamed.Name, unnamed.Relation.Identifier, unnamed.Fqn, unnamed.OriginalFilePath),
-            };
-            if (context.Nodes.TryGetValue(test.UniqueId, out var same))
-                throw new XformException($"test '{test.Name}' is declared twice (first at {same.Location})", test.Location);
-            context.Add(test);
+                made[i] = TestsOf(context, parents[i], testMacros, auditSchema, out mistakes[i]);
+            }
+            catch (XformException e)
+            {
+                failed[i] = e;
+            }
+        });
+        if (failed.FirstOrDefault(e => e is not null) is { } first) throw first;
+        for (var i = 0; i < parents.Count; i++)
+        {
+            foreach (var mistake in mistakes[i] ?? []) context.Errors.Add(mistake);
+            foreach (var test in made[i] ?? [])
+            {
+                if (context.Nodes.TryGetValue(test.UniqueId, out var same))
+                    throw new XformException($"test '{test.Name}' is declared twice (first at {same.Location})", test.Location);
+                context.Add(test);
+            }
         }
+    }
+
+    /// <summary>The enabled generic tests of one model, seed, snapshot or source table, each with its audit relation (null: none).</summary>
+    /// <param name="mistakes">the test entries that are wrong (each left out), null when none</param>
+    static List<Node>? TestsOf(ParseContext context, Node parent, TestMacros testMacros, string auditSchema, out List<XformException>? mistakes)
+    {
+        mistakes = null;
+        IReadOnlyList<object?> tableTests;
+        if (parent.ResourceType == ResourceType.Source)
+            tableTests = context.Properties.SourceTables.First(t => t.SourceName == parent.Source!.SourceName && t.TableName == parent.Name).Tests;
+        else if (context.PropertiesOf(parent.ResourceType.ToString().ToLowerInvariant(), parent.Name) is { } patch)
+            // A version's own tests replace the model's.
+            tableTests = patch.Versions.FirstOrDefault(v => v.V == parent.Version)?.Tests ?? patch.Tests;
+        else return null;
+        // Most nodes have no tests: skip layering test configs for them.
+        if (tableTests.Count == 0 && parent.Columns.All(c => c.Tests.Count == 0)) return null;
+        var baseConfig = context.Configure(p => p.Tests, parent.Fqn, null);
+        var errors = new List<XformException>();
+        var tests = TestSpecs.For(parent, tableTests, testMacros, context.Project, baseConfig, auditSchema, errors)
+            .Where(t => t.Config.Enabled)
+            .Select(t => t with { Relation = AuditRelation(context, t.Config, t.Name, t.Relation.Identifier, t.Fqn, t.OriginalFilePath) })
+            .ToList();
+        if (errors.Count > 0) mistakes = errors;
+        return tests;
     }
 
     static void AddSingular(ParseContext context, string auditSchema)

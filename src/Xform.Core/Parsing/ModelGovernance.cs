@@ -22,30 +22,35 @@ internal static class ModelGovernance
         var groups = objects.Where(o => o.Kind == "group").Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
         var lookup = new NodeLookup(root, nodes.Values);
 
-        foreach (var node in nodes.Values.OrderBy(n => n.UniqueId, StringComparer.Ordinal))
+        // Found in any order, told in the nodes' order (sorting 30,000 ids for the usual nothing cost more than the checks).
+        var found = new List<(string Node, XformException? Error, Warning? Warning)>();
+        foreach (var node in nodes.Values)
         {
-            var at = node.Config.OriginOf("group") ?? node.Location;
             if (node.Group is { } g && !groups.Contains(g))
-                errors.Add(new XformException($"{node.UniqueId} belongs to group '{g}', which no groups: entry declares." +
-                    (groups.Count == 0 ? " Declare it in a properties file: groups: [{name: " + g + ", owner: {name: ...}}]" : Suggestions.DidYouMean(g, groups)), at));
+                found.Add((node.UniqueId, new XformException($"{node.UniqueId} belongs to group '{g}', which no groups: entry declares." +
+                    (groups.Count == 0 ? " Declare it in a properties file: groups: [{name: " + g + ", owner: {name: ...}}]" : Suggestions.DidYouMean(g, groups)),
+                    node.Config.OriginOf("group") ?? node.Location), null));
             if (node.ResourceType == ResourceType.Model && node.Access == "private" && node.Group is null)
-                errors.Add(new XformException($"{node.UniqueId} is private but belongs to no group; set its group config (a private model is visible only inside its group)",
-                    node.Config.OriginOf("access") ?? node.Location));
+                found.Add((node.UniqueId, new XformException($"{node.UniqueId} is private but belongs to no group; set its group config (a private model is visible only inside its group)",
+                    node.Config.OriginOf("access") ?? node.Location), null));
             if (node.ResourceType == ResourceType.Model && Past(node.DeprecationDate, today))
-                warnings.Add(new Warning($"Model {node.VersionedName} has passed its deprecation date of {node.DeprecationDate}. This model should be disabled or removed.", node.Location));
+                found.Add((node.UniqueId, null, new Warning($"Model {node.VersionedName} has passed its deprecation date of {node.DeprecationDate}. This model should be disabled or removed.", node.Location)));
             // A test reads the model it tests whatever its access.
             if (node.ResourceType == ResourceType.Test) continue;
             foreach (var r in node.Refs)
             {
                 if (lookup.Ref(r.Name, r.Package, node.PackageName, r.Version) is not { } target) continue; // the graph reports it
                 if (target.Access == "private" && target.Group != node.Group)
-                    errors.Add(new XformException(
+                    found.Add((node.UniqueId, new XformException(
                         $"Node {node.UniqueId} attempted to reference node {target.UniqueId}, which is not allowed because the referenced node is private to the '{target.Group}' group.",
-                        r.Location));
+                        r.Location), null));
                 if (Past(target.DeprecationDate, today))
-                    warnings.Add(new Warning(DeprecatedReference(node, target), r.Location));
+                    found.Add((node.UniqueId, null, new Warning(DeprecatedReference(node, target), r.Location)));
             }
         }
+        foreach (var (_, error, warning) in found.OrderBy(f => f.Node, StringComparer.Ordinal))
+            if (error is not null) errors.Add(error);
+            else warnings.Add(warning!);
         return objects.Select(o => Resolve(o, lookup, objects, errors)).ToList();
     }
 

@@ -217,4 +217,33 @@ public class TestSpecsTests
     [TestCase("- {not_null: {}, unique: {}}", "a test is a name")]
     public void A_malformed_entry_is_an_error(string yaml, string expected) =>
         Assert.That(Error(() => OnColumn("id", yaml)).Message, Does.Contain(expected));
+
+    /// <summary>
+    /// A test's id and checksum hash JSON written by hand now; the bytes are the ones the serializer wrote for the anonymous
+    /// objects they once were (asserted against it here), so ids and checksums stay what earlier versions gave.
+    /// </summary>
+    [Test]
+    public void Test_ids_and_checksums_hash_what_the_serializer_wrote()
+    {
+        var tests = OnColumn("status", """
+            - not_null
+            - accepted_values: {values: ["a<b", "c&d", "é'+", 1, 2.5, true, null], quote: false}
+            - relationships: {to: "ref('customers')", field: id, config: {where: "x > 1", severity: warn}}
+            """).Concat(Build(Orders, "- dbt_utils.expression_is_true: {expression: \"amount >= 0\"}")).ToArray();
+        Assert.That(tests, Has.Length.GreaterThanOrEqualTo(3));
+        foreach (var t in tests)
+        {
+            var m = t.TestMetadata!;
+            var args = (IReadOnlyDictionary<string, object?>)m["kwargs"]!;
+            var before = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new
+            {
+                macro = (string)m["macro"]!, parent = t.AttachedNode, column = (string?)m["column_name"],
+                args = args.OrderBy(a => a.Key).Select(a => $"{a.Key}={System.Text.Json.JsonSerializer.Serialize(a.Value)}"),
+            });
+            Assert.That(TestSpecs.HashInput((string)m["macro"]!, t.AttachedNode!, (string?)m["column_name"], args).ToArray(), Is.EqualTo(before), t.Name);
+            Assert.That(t.UniqueId, Does.EndWith("." + Convert.ToHexStringLower(MD5.HashData(before))[..10]));
+            Assert.That(Xform.Core.Artifacts.ManifestWriter.TestBody(m, t.AttachedNode).ToArray(),
+                Is.EqualTo(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new { m, t.AttachedNode })), t.Name);
+        }
+    }
 }
