@@ -391,7 +391,11 @@ internal static class ParseSnapshot
 }
 
 /// <summary>A file changed since the saved parse: its full path, its text now and that text's checksum.</summary>
-internal sealed record ChangedFile(string Path, string Text, string Checksum);
+internal sealed record ChangedFile(string Path, string Text, string Checksum)
+{
+    /// <summary>The file's path inside the project (<paramref name="projectRoot"/>), with forward slashes, as nodes name their files.</summary>
+    public string RelativeTo(string projectRoot) => System.IO.Path.GetRelativePath(projectRoot, Path).Replace('\\', '/');
+}
 
 /// <summary>
 /// Writes each distinct text once: a repeated one (a file path in every location, a config key, a schema) is written as

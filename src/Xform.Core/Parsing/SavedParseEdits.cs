@@ -142,7 +142,7 @@ internal static class SavedParseEdits
             using var r = new BinaryReader(File.OpenRead(EditsPath(snapshotPath)), Encoding.UTF8);
             if (ReadIndex(r, generation) is not ({ } edited, { } files) || files.Count != changed.Count) return null;
             var saved = files.ToDictionary(f => f.File, f => f.Checksum, StringComparer.Ordinal);
-            return changed.All(c => saved.GetValueOrDefault(Path.GetRelativePath(projectRoot, c.Path).Replace('\\', '/')) == c.Checksum) ? edited : null;
+            return changed.All(c => saved.GetValueOrDefault(c.RelativeTo(projectRoot)) == c.Checksum) ? edited : null;
         }
         catch (Exception e) when (CacheCodec.Unreadable(e))
         {
@@ -198,7 +198,7 @@ internal static class SavedParseEdits
         var toRender = new List<(ChangedFile File, string Relative, Node Old)>();
         foreach (var file in changed)
         {
-            var relative = Path.GetRelativePath(project.RootDir, file.Path).Replace('\\', '/');
+            var relative = file.RelativeTo(project.RootDir);
             if (!models.TryGetValue(relative, out var at))
             {
                 why = $"{relative} changed";

@@ -90,7 +90,9 @@ internal static class CompilePatch
     /// no compiled code): what it reported, as the last one's note holds it; null when it cannot be (nothing written then).
     /// </summary>
     public static IReadOnlyDictionary<string, string>? TryRun(Workspace workspace, CommandOutputs outputs, bool compile) =>
-        workspace.Timed("patch: edits rendered", () => Prepare(workspace, outputs, compile)) is { } patch
+        // no file changed since the saved parse (or none saved): nothing to patch, and no timing to print
+        workspace.Prepared is { Saved.Changed.Count: > 0 }
+        && workspace.Timed("patch: edits rendered", () => Prepare(workspace, outputs, compile)) is { } patch
             ? workspace.Timed("patch: outputs written", () => Apply(workspace, outputs, patch))
             : null;
 
@@ -114,7 +116,7 @@ internal static class CompilePatch
         var (edits, editedGeneration) = SavedParseEdits.ReadEdits(snapshotPath, saved.Generation, engine);
         if ((editedGeneration ?? saved.Generation) != note.Current) return Declined(workspace, "the edits on top of the saved parse are not those of the command before");
         var root = load.Project.RootDir;
-        var changed = saved.Changed.ToDictionary(c => Path.GetRelativePath(root, c.Path).Replace('\\', '/'), StringComparer.Ordinal);
+        var changed = saved.Changed.ToDictionary(c => c.RelativeTo(root), StringComparer.Ordinal);
         if (edits.Keys.Any(file => !changed.ContainsKey(file))) return Declined(workspace, "an edit was undone");
         var fresh = changed.Where(c => !(edits.TryGetValue(c.Key, out var e) && e.Checksum == c.Value.Checksum)).ToList();
         if (fresh.Count == 0) return null;
