@@ -198,15 +198,16 @@ public sealed partial class Compiler(LoadedProject project, DependencyGraph grap
     /// <summary>
     /// The model's parse-render output when this compile would render the same (<see cref="LoadedProject.ParseOutputs"/>):
     /// each ref() it called names a model or seed whose relation is the parse's placeholder (the default schema and
-    /// name; not ephemeral, which is inlined), each source() one read by its name, and no --defer, --empty or var
-    /// template that read the clock changes what a render sees. Null: render it.
+    /// name; not ephemeral, which is inlined; not read from another state by --defer), each source() one read by its name,
+    /// and no --empty or var template that read the clock changes what a render sees. Null: render it.
     /// </summary>
     string? RenderedByParse(Node node)
     {
-        if (deferred is not null || EmptyInputs is not null || Session.ReadVolatile || !project.ParseOutputs.TryGetValue(node.UniqueId, out var sql)) return null;
+        if (EmptyInputs is not null || Session.ReadVolatile || !project.ParseOutputs.TryGetValue(node.UniqueId, out var sql)) return null;
         foreach (var r in node.Refs)
             if (graph.Lookup.Ref(r.Name, r.Package, node.PackageName, r.Version) is not { } target || target.Materialized == "ephemeral"
-                || target.Relation != ParseCapture.RefPlaceholder(Session, r.Name) || !node.DependsOn.Contains(target.UniqueId))
+                || target.Relation != ParseCapture.RefPlaceholder(Session, r.Name) || !node.DependsOn.Contains(target.UniqueId)
+                || deferred?.ContainsKey(target.UniqueId) == true)
                 return null;
         foreach (var s in node.SourceRefs)
             if (graph.Lookup.Source(s.SourceName!, s.Name, node.PackageName) is not { } source || source.Source?.ExternalLocation is not null

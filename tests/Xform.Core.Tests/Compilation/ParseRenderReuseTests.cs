@@ -68,6 +68,18 @@ public class ParseRenderReuseTests : TempFolderTest
     }
 
     [Test]
+    public void A_ref_deferred_to_another_state_is_rendered_and_the_others_are_not()
+    {
+        var project = Load();
+        var graph = DependencyGraph.Build(project.Manifest);
+        var deferred = new Dictionary<string, RelationName> { ["model.proj.a"] = new(null, "prod", "a") };
+        var compiler = new Compiler(project, graph, null, deferred);
+        Assert.That(compiler.Compile(graph.Manifest.Nodes["model.proj.reads_a"]).Sql, Is.EqualTo("select * from \"prod\".\"a\" -- none id / 100"));
+        Assert.That(compiler.Compile(graph.Manifest.Nodes["model.proj.reads_source"]).Sql, Is.EqualTo("select * from \"raw\".\"orders\""));
+        Assert.That(compiler.FromParse, Is.EqualTo(1), "reads_source, whose source no state replaces");
+    }
+
+    [Test]
     public void A_var_whose_template_reads_the_clock_keeps_every_render()
     {
         Write("project.yml", "name: proj\nprofile: proj\nvars:\n  note: \"{{ modules.datetime.datetime.now().microsecond }}\"\n");
