@@ -32,6 +32,11 @@ public class ParseRenderReuseTests : TempFolderTest
         Write("models/sources.yml", "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: orders\n" +
                                     "  - name: landing\n    schema: lake\n    tables:\n      - name: orders\n        identifier: orders_v2\n");
         Write("macros/cents.sql", "{% macro cents(x) %}{{ x }} / 100{% endmacro %}");
+        // what a macro reads counts as the model's render's
+        Write("macros/when.sql", "{% macro when_run() %}{% if execute %}run{% else %}parse{% endif %}{% endmacro %}" +
+                                 "{% macro its_materialization() %}{{ config.get('materialized') }}{% endmacro %}");
+        Write("models/macro_executes.sql", "select '{{ when_run() }}' as m");
+        Write("models/macro_gets_config.sql", "{{ config(materialized='table') }}select '{{ its_materialization() }}' as m");
     }
 
     LoadedProject Load() => ProjectLoader.Load(new LoadOptions(Dir,
@@ -65,6 +70,8 @@ public class ParseRenderReuseTests : TempFolderTest
         Assert.That(offered.Compile(nodes["model.proj.gets_config"]).Sql, Is.EqualTo("select 'table' as m"));
         Assert.That(offered.Compile(nodes["model.proj.incremental"], isIncremental: true).Sql, Is.EqualTo("select 1 as id where false"));
         Assert.That(offered.Compile(nodes["model.proj.names_model"]).Sql, Is.EqualTo("select 'model.proj.names_model' as id"));
+        Assert.That(offered.Compile(nodes["model.proj.macro_executes"]).Sql, Is.EqualTo("select 'run' as m"));
+        Assert.That(offered.Compile(nodes["model.proj.macro_gets_config"]).Sql, Is.EqualTo("select 'table' as m"));
     }
 
     [Test]
