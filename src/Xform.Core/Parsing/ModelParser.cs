@@ -81,10 +81,16 @@ internal static class ModelParser
         var (template, parse, output) = Render(context, f.Relative, raw, config, self, cacheable: version is null);
         if (version is null) context.ModelInputs[id] = new ModelInputs(f.Relative, config, self);
         config = config.With(parse.Config);
-        context.Templates[id] = template;
         var relation = context.RelationFor(config, name, ResourceType.Model, fqn, f.Relative, version?.V);
         // `this` was the relation before the file's config(): the output holds for a compile only if that did not move it
-        if (output is not null && relation == self) context.ParseOutputs[id] = output;
+        if (output is not null && relation == self)
+        {
+            context.ParseOutputs[id] = output;
+            // Not rendered again, most likely: its syntax tree is let go now (parsed again if a compile needs it after all),
+            // rather than kept, and copied by each collection, to the end of the command.
+            template = context.Engine.ParseLater(template.Source, template.Package, template.Calls);
+        }
+        context.Templates[id] = template;
         return new Node
         {
             UniqueId = id, ResourceType = ResourceType.Model, Name = name, PackageName = project.Name,
