@@ -1,4 +1,5 @@
 using Xform.Core.Diagnostics;
+using Xform.Core.Parsing;
 using Xform.Core.Project;
 using Xform.Core.Templating;
 using Xform.Core.YamlReading;
@@ -8,6 +9,11 @@ namespace Xform.Core.Tests;
 /// <summary>Builds manifests in memory: <c>("b", "models/x/b.sql", ["a"])</c> is model b reading a.</summary>
 static class TestManifests
 {
+    /// <summary>The project in folder <paramref name="dir"/> as xform loads it: target schema <c>main</c> on DuckDB, no vars, no adapter macros.</summary>
+    public static LoadedProject Load(string dir) => ProjectLoader.Load(new LoadOptions(dir,
+        new TargetConfig("proj", "dev", "duckdb", "main", "", 1, new Dictionary<string, object?>()), new Dictionary<string, object?>(), [],
+        name => $"\"{name}\"", _ => { }));
+
     /// <summary>Project <c>proj</c> with the default folders and no folder configs.</summary>
     public static readonly ProjectConfig Project = new("proj", "/p", "project.yml", "proj", ["models"], ["seeds"], ["macros"], ["tests"], ["snapshots"],
         "target", ["target"], new Dictionary<string, object?>(), ConfigScope.Empty, ConfigScope.Empty, ConfigScope.Empty, ConfigScope.Empty, ConfigScope.Empty);

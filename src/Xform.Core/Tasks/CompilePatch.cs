@@ -47,15 +47,16 @@ internal static class CompilePatch
     }
 
     /// <summary>
-    /// After a compile or parse that noted its outputs (<see cref="CommandOutputs.Keep"/>): what the next one needs to patch
-    /// them, or, when it cannot be patched (a selection, warnings, no saved parse), no note.
+    /// After a compile or parse, once <paramref name="kept"/> says whether it noted its outputs (<see cref="CommandOutputs.Keep"/>):
+    /// what the next one needs to patch them, or, when they cannot be patched (not noted, a selection, warnings, no saved
+    /// parse), no note. Either way after the saved nodes are written.
     /// </summary>
-    public static void Remember(Workspace workspace, CommandOutputs outputs, IReadOnlyDictionary<string, string> compiledCode, Task nodesSaved)
+    public static void Remember(Workspace workspace, CommandOutputs outputs, bool kept, IReadOnlyDictionary<string, string> compiledCode, Task nodesSaved)
     {
         var target = workspace.TargetDir;
         var loaded = workspace.Loaded;
         nodesSaved.GetAwaiter().GetResult();
-        if (!Whole(workspace) || loaded is not { SavedParseGeneration: { } current, SavedParseBase: { } parseBase, Manifest.Warnings.Count: 0 }
+        if (!kept || !Whole(workspace) || loaded is not { SavedParseGeneration: { } current, SavedParseBase: { } parseBase, Manifest.Warnings.Count: 0 }
             || outputs.Key("") is not { } command || CacheCodec.SizeAndTime(Path.Combine(target, "manifest.json")) is not var (size, time)
             || SavedCompileNodes.Generation(target) != current)
         {
@@ -78,7 +79,7 @@ internal static class CompilePatch
     }
 
     /// <summary>Removes the note: the outputs are not to be patched.</summary>
-    public static void Forget(string targetDir) => CacheCodec.DeleteFile(Path.Combine(targetDir, FileName));
+    static void Forget(string targetDir) => CacheCodec.DeleteFile(Path.Combine(targetDir, FileName));
 
     /// <summary>The edited models rendered, with what writing them needs: the last command's note and outputs, the saved parse's edits.</summary>
     /// <param name="Sql">the edited models' compiled SQL, by unique id (null: a parse)</param>

@@ -70,12 +70,8 @@ public static class CompileTask
             ["analyses"] = done.Analyses.ToString(CultureInfo.InvariantCulture),
         };
         if (done.OnlySql is not null) reported["only"] = Path.GetRelativePath(workspace.TargetDir, paths[0]);
-        if (outputs.Keep(manifestKey, pure: !compiler.ReadOutside, paths, reported)) CompilePatch.Remember(workspace, outputs, code, nodesSaved);
-        else
-        {
-            nodesSaved.GetAwaiter().GetResult();
-            CompilePatch.Forget(workspace.TargetDir);
-        }
+        var kept = outputs.Keep(manifestKey, pure: !compiler.ReadOutside, paths, reported);
+        CompilePatch.Remember(workspace, outputs, kept, code, nodesSaved);
         return done;
     }
 

@@ -30,12 +30,8 @@ public static class ParseTask
         var manifestKey = workspace.WriteManifest();
         var reported = counts.Nodes.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value.ToString(CultureInfo.InvariantCulture), StringComparer.Ordinal);
         reported["macros"] = counts.Macros.ToString(CultureInfo.InvariantCulture);
-        if (outputs.Keep(manifestKey, pure: true, [], reported)) CompilePatch.Remember(workspace, outputs, new Dictionary<string, string>(), nodesSaved);
-        else
-        {
-            nodesSaved.GetAwaiter().GetResult();
-            CompilePatch.Forget(workspace.TargetDir);
-        }
+        var kept = outputs.Keep(manifestKey, pure: true, [], reported);
+        CompilePatch.Remember(workspace, outputs, kept, new Dictionary<string, string>(), nodesSaved);
         return counts;
     }
 

@@ -31,9 +31,7 @@ public class ManifestParallelTests : TempFolderTest
                 yaml.Append($"  - name: m{i:D4}\n    description: \"two\\nlines\"\n    columns:\n      - name: id\n        data_tests: [unique, not_null]\n");
         }
         Write("models/schema.yml", yaml.ToString());
-        var loaded = ProjectLoader.Load(new LoadOptions(Dir,
-            new TargetConfig("proj", "dev", "duckdb", "main", "", 1, new Dictionary<string, object?>()), new Dictionary<string, object?>(), [],
-            name => $"\"{name}\"", _ => { }));
+        var loaded = TestManifests.Load(Dir);
         var graph = DependencyGraph.Build(loaded.Manifest);
         Assert.That(graph.Order, Has.Count.GreaterThan(1024 * 4 + 128), "more than one window");
         var compiled = graph.Order.Where((_, i) => i % 5 == 0).ToDictionary(id => id, id => $"select 1\n  -- {id}\n");

@@ -39,9 +39,7 @@ public class ParseRenderReuseTests : TempFolderTest
         Write("models/macro_gets_config.sql", "{{ config(materialized='table') }}select '{{ its_materialization() }}' as m");
     }
 
-    LoadedProject Load() => ProjectLoader.Load(new LoadOptions(Dir,
-        new TargetConfig("proj", "dev", "duckdb", "main", "", 1, new Dictionary<string, object?>()), new Dictionary<string, object?>(), [],
-        name => $"\"{name}\"", _ => { }));
+    LoadedProject Load() => TestManifests.Load(Dir);
 
     [Test]
     public void A_parse_render_is_the_compiled_sql_only_where_a_compile_renders_the_same()

@@ -21,9 +21,7 @@ public class ProjectLoaderTests : TempFolderTest
         Write("macros/cents.sql", "{% macro cents(x) %}{{ x }} / 100{% endmacro %}");
     }
 
-    LoadedProject Load() => ProjectLoader.Load(new LoadOptions(Dir,
-        new TargetConfig("proj", "dev", "duckdb", "main", "", 1, new Dictionary<string, object?>()), new Dictionary<string, object?>(), [],
-        name => $"\"{name}\"", _ => { }));
+    LoadedProject Load() => TestManifests.Load(Dir);
 
     [Test]
     public void Each_resource_type_becomes_its_nodes()
