@@ -56,7 +56,7 @@ public class CommandMemoTests
         var full = Run(p, "compile", "--debug");
         Assert.That(full.All, Does.Not.Contain(Kept));
         var fullOutputs = Outputs(p);
-        var invocation = Regex.Match(p.Read("target/manifest.json"), "\"invocation_id\": \"([^\"]+)\"").Groups[1].Value;
+        var invocation = Regex.Match(p.Read("target/manifest.json"), "\"invocation_id\":\\s*\"([^\"]+)\"").Groups[1].Value;
         var again = Run(p, "compile", "--debug");
         Assert.That(again.All, Does.Contain(Kept));
         Assert.That(Printed(again), Is.EqualTo(Printed(full)));

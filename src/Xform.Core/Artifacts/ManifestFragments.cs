@@ -12,7 +12,7 @@ namespace Xform.Core.Artifacts;
 /// </summary>
 internal sealed class ManifestFragments : IDisposable
 {
-    const string Format = "xform manifest nodes 3";
+    const string Format = "xform manifest nodes 4";
     const string FileName = "manifest.json.nodes";
 
     // each node of the last file: its fingerprint, where its JSON lies, and its place among the nodes written (Seq)
@@ -79,7 +79,7 @@ internal sealed class ManifestFragments : IDisposable
 
     /// <summary>
     /// Whether node <paramref name="next"/> came right after node <paramref name="id"/> in the last manifest.json: the bytes
-    /// between them there (a comma, a line break, the indent and the next node's name) are then the ones this manifest
+    /// between them there (a comma and the next node's name) are then the ones this manifest
     /// writes between them, and both can be copied with them in one piece.
     /// </summary>
     public bool Follows(string id, string next) =>

@@ -81,8 +81,8 @@ internal static class ManifestReuse
         var head = new byte[Math.Min(4096, (int)Math.Min(int.MaxValue, file.Length))];
         file.Position = 0;
         file.ReadExactly(head);
-        if (ValueAt(head, "\"generated_at\": \""u8, generatedAt.Length) is not { } at
-            || ValueAt(head, "\"invocation_id\": \""u8, invocationId.Length) is not { } id || id < at) return false;
+        if (ValueAt(head, "\"generated_at\":\""u8, generatedAt.Length) is not { } at
+            || ValueAt(head, "\"invocation_id\":\""u8, invocationId.Length) is not { } id || id < at) return false;
         // One write from the first value to the end of the second: a reader sees the old metadata or the new.
         var span = head.AsSpan(at, id + invocationId.Length - at).ToArray();
         Encoding.UTF8.GetBytes(generatedAt).CopyTo(span, 0);

@@ -40,7 +40,8 @@ public static partial class ManifestWriter
             // a new file, not one truncated: ext4 writes a truncated file's data back when it is closed (30 ms for 90 MB)
             File.Delete(tmp);
             using var stream = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
-            using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+            // Compact, as dbt writes it: indented, the file of 10,000 models is 90 MB instead of 65 MB (bench/README.md).
+            using var writer = new Utf8JsonWriter(stream);
             new Emitter(writer, loaded) { InParallel = inParallel, Fragments = fragments, Output = stream }.Manifest(graph, compiledCode, invocationId);
         }
         catch
