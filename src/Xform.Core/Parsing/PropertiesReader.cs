@@ -58,9 +58,11 @@ public sealed class PropertiesReader(ICollection<Warning> warnings, Func<string,
     public void ReadFile(string fullPath, string file, string defaultSchema) => ReadText(TextFile.Read(fullPath), file, defaultSchema);
 
     /// <summary>Reads the text of a properties file (<paramref name="file"/> is its project-relative path).</summary>
-    public void ReadText(string text, string file, string defaultSchema)
+    public void ReadText(string text, string file, string defaultSchema) => Read(Yaml.LoadText(text, file), file, defaultSchema);
+
+    /// <summary>A properties file already parsed as YAML (<see cref="Yaml.LoadText"/>; null: an empty file).</summary>
+    public void Read(YamlValue? root, string file, string defaultSchema)
     {
-        var root = Yaml.LoadText(text, file);
         if (root is null) return;
         var map = new YamlMap(root, file, "a properties file");
         map.CheckKeys("a properties file", FileKeys, FileUnused, warnings);

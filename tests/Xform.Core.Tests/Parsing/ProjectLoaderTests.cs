@@ -60,4 +60,23 @@ public class ProjectLoaderTests : TempFolderTest
         Write("models/orders.sql", "select 2 as id");
         Assert.That(Load().Files.Single(f => f.Path == "models/orders.sql").Checksum, Is.Not.EqualTo(before));
     }
+
+    [Test]
+    public void Properties_files_parsed_ahead_are_still_read_in_order_and_the_first_broken_one_is_reported()
+    {
+        // More files than are parsed ahead, a broken one late and another after it: the first in the folder's order is the error.
+        for (var i = 0; i < 30; i++)
+            Write($"models/props_{i:D2}.yml", $"version: 2\nmodels:\n  - name: m{i:D2}\n    description: file {i}\n");
+        Write("models/props_21.yml", "version: 2\nmodels:\n  - name: [unclosed\n");
+        Write("models/props_25.yml", "version: 2\nmodels: {\n");
+        var error = Assert.Catch<Xform.Core.Diagnostics.XformException>(() => Load());
+        Assert.That(error!.Message + error.Location, Does.Contain("props_21.yml"));
+
+        Write("models/props_21.yml", "version: 2\nmodels:\n  - name: m21\n");
+        Write("models/props_25.yml", "version: 2\nmodels:\n  - name: m25\n");
+        Write("models/props_29.yml", "version: 2\nmodels:\n  - name: orders\n    description: described twice\n");
+        // the duplicate is the later file's, as when the files were read one after another
+        var duplicate = Assert.Catch<Xform.Core.Diagnostics.XformException>(() => Load());
+        Assert.That(duplicate!.Message + duplicate.Location, Does.Contain("props_29.yml"));
+    }
 }
