@@ -22,10 +22,11 @@ internal sealed class SourceText
     {
         Path = path;
         Text = text;
-        var starts = new List<int> { 0 };
-        for (var i = 0; i < text.Length; i++)
-            if (text[i] == '\n') starts.Add(i + 1);
-        _lineStarts = starts.ToArray();
+        // one array of the exact size, the line breaks found by vectorised search (a list grown per line was a tenth of
+        // the template parse's allocations)
+        var starts = new int[text.AsSpan().Count('\n') + 1];
+        for (int line = 1, at = text.IndexOf('\n'); at >= 0; at = text.IndexOf('\n', at + 1)) starts[line++] = at + 1;
+        _lineStarts = starts;
     }
 
     public string Path { get; }
@@ -61,16 +62,19 @@ internal sealed class JinjaLexer
     private readonly List<Token> _tokens;
     private int _pos;
 
-    private JinjaLexer(SourceText src)
+    private JinjaLexer(SourceText src, List<Token> tokens)
     {
         _src = src;
         _s = src.Text;
-        _tokens = new List<Token>(16 + _s.Length / 16); // about one token per 16 characters of SQL with Jinja
+        _tokens = tokens;
     }
 
-    public static List<Token> Tokenize(SourceText src)
+    /// <summary>The tokens of <paramref name="src"/>, into <paramref name="tokens"/> when given (cleared first).</summary>
+    public static List<Token> Tokenize(SourceText src, List<Token>? tokens = null)
     {
-        var lx = new JinjaLexer(src);
+        if (tokens is null) tokens = new List<Token>(16 + src.Text.Length / 16); // about one token per 16 characters of SQL with Jinja
+        else tokens.Clear();
+        var lx = new JinjaLexer(src, tokens);
         lx.Run();
         return lx._tokens;
     }

@@ -21,18 +21,25 @@ internal sealed partial class JinjaParser
     private int _loopDepth;
     private int _depth; // nesting levels open: blocks, and the parser's own recursion into sub-expressions
 
-    private JinjaParser(SourceText src)
+    private JinjaParser(SourceText src, List<Token>? tokens = null)
     {
         _src = src;
-        _t = JinjaLexer.Tokenize(src);
+        _t = JinjaLexer.Tokenize(src, tokens);
     }
 
     public static List<Stmt> Parse(SourceText src)
     {
-        var p = new JinjaParser(src);
+        // The token list is the thread's, reused parse after parse (the syntax tree keeps no token); taken while in use, so
+        // a parse started inside another on the same thread gets a list of its own.
+        var tokens = _tokens;
+        _tokens = null;
+        var p = new JinjaParser(src, tokens);
         var body = p.ParseStatements(Array.Empty<string>(), null, out _);
+        if (p._t.Capacity <= 1 << 16) _tokens = p._t; // a huge file's list is not kept
         return body;
     }
+
+    [ThreadStatic] static List<Token>? _tokens;
 
     private static string Hint(string name, IEnumerable<string> candidates)
     {
