@@ -187,72 +187,46 @@ public sealed class DependencyGraph
 
     public static DependencyGraph Build(Manifest manifest)
     {
-        var lookup = new NodeLookup(manifest);
+        // The lookup is built while the ids are sorted: both only read the manifest.
+        var lookupBuilt = Task.Run(() => new NodeLookup(manifest));
 
         // Each node is known by its rank in id order, so the topological sort below compares ints, not strings.
         var ids = manifest.Nodes.Keys.ToArray();
         Array.Sort(ids, StringComparer.Ordinal);
         var rank = new Dictionary<string, int>(ids.Length, StringComparer.Ordinal);
         for (var i = 0; i < ids.Length; i++) rank[ids[i]] = i;
+        var lookup = lookupBuilt.GetAwaiter().GetResult();
+
+        // Each node's parents (and what it names that does not exist) are found on every core: the lookups only read. The
+        // edges and errors are then laid down in rank order, as one pass over the nodes did.
+        var byRank = new Node[ids.Length];
+        var types = new ResourceType[ids.Length];
+        var nodeErrors = new List<XformException>?[ids.Length];
+        Parallel.For(0, ids.Length, () => new HashSet<string>(StringComparer.Ordinal), (i, _, seen) =>
+        {
+            var node = manifest.Nodes[ids[i]];
+            types[i] = node.ResourceType;
+            byRank[i] = node with { DependsOn = Parents(node, ids[i], manifest, lookup, seen, ref nodeErrors[i]) };
+            return seen;
+        }, _ => { });
 
         // every edge as (parent rank, child rank), children by ascending rank: made into compressed rows below
         var edgeParents = new List<int>();
         var edgeChildren = new List<int>();
-        var byRank = new Node[ids.Length];
         var inDegree = new int[ids.Length];
-        var types = new ResourceType[ids.Length];
-
         var nodes = new Dictionary<string, Node>(manifest.Nodes.Count, StringComparer.Ordinal);
         var errors = new List<XformException>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < ids.Length; i++)
         {
-            var id = ids[i];
-            var node = manifest.Nodes[id];
-            types[i] = node.ResourceType;
-            var parents = new List<string>();
-            seen.Clear();
-            void AddParent(string parent)
+            if (nodeErrors[i] is { } found) errors.AddRange(found);
+            foreach (var p in byRank[i].DependsOn)
             {
-                if (seen.Add(parent)) parents.Add(parent);
-            }
-            foreach (var r in node.Refs)
-            {
-                if (r.Package is not null && !lookup.HasPackage(r.Package))
-                {
-                    errors.Add(new XformException($"{node.Name} refers to package '{r.Package}', which is not part of this project", r.Location));
-                    continue;
-                }
-                if (lookup.Ref(r.Name, r.Package, node.PackageName, r.Version) is { } parent) AddParent(parent.UniqueId);
-                else if (r.Version is not null && lookup.Ref(r.Name, r.Package, node.PackageName) is { } unversioned)
-                    errors.Add(new XformException(unversioned.Version is null
-                        ? $"{node.Name} refers to {r}, but model '{r.Name}' has no versions"
-                        : $"{node.Name} refers to {r}, which is not a version of model '{r.Name}' (its versions: {string.Join(", ", lookup.VersionsOf(unversioned.PackageName, r.Name))})",
-                        r.Location));
-                else errors.Add(new XformException(
-                    $"{node.Name} refers to {r}, which is not a model, seed or snapshot of this project." +
-                    Suggestions.DidYouMean(r.Name, lookup.RefNames), r.Location));
-            }
-            foreach (var s in node.SourceRefs)
-            {
-                if (lookup.Source(s.SourceName!, s.Name, node.PackageName) is { } source) AddParent(source.UniqueId);
-                else errors.Add(new XformException(
-                    $"{node.Name} refers to {s}, which is not declared in any sources: block." +
-                    Suggestions.DidYouMean($"{s.SourceName}.{s.Name}", lookup.SourceNames), s.Location));
-            }
-            if (node.AttachedNode is { } attached && manifest.Nodes.ContainsKey(attached)) AddParent(attached);
-            foreach (var p in parents)
-            {
-                if (p == id)
-                {
-                    errors.Add(new XformException($"{node.Name} refers to itself; use {{{{ this }}}} for the model's own relation", node.Location));
-                    continue;
-                }
+                if (p == ids[i]) continue; // reported as an error with the node's others
                 edgeParents.Add(rank[p]);
                 edgeChildren.Add(i);
                 inDegree[i]++;
             }
-            nodes[id] = byRank[i] = node with { DependsOn = parents };
+            nodes[ids[i]] = byRank[i];
         }
         if (errors.Count > 0) throw errors.Count == 1 ? errors[0] : new XformAggregateException(errors);
 
@@ -260,6 +234,48 @@ public sealed class DependencyGraph
         var ranks = StableTopologicalOrder(children, inDegree);
         if (ranks is null) throw CycleError(QuikGraphOf(ids, byRank), manifest);
         return new DependencyGraph(manifest with { Nodes = nodes }, lookup, ranks.ConvertAll(r => ids[r]), ranks.ConvertAll(r => byRank[r]), ranks, children, types);
+    }
+
+    /// <summary>
+    /// The nodes <paramref name="node"/> reads, in the order it names them (its refs, its sources, the node a test is attached
+    /// to), each once; what it names that is not there, and itself, are added to <paramref name="errors"/> in that order.
+    /// </summary>
+    static List<string> Parents(Node node, string id, Manifest manifest, NodeLookup lookup, HashSet<string> seen, ref List<XformException>? errors)
+    {
+        var parents = new List<string>();
+        seen.Clear();
+        void AddParent(string parent)
+        {
+            if (seen.Add(parent)) parents.Add(parent);
+        }
+        foreach (var r in node.Refs)
+        {
+            if (r.Package is not null && !lookup.HasPackage(r.Package))
+            {
+                (errors ??= []).Add(new XformException($"{node.Name} refers to package '{r.Package}', which is not part of this project", r.Location));
+                continue;
+            }
+            if (lookup.Ref(r.Name, r.Package, node.PackageName, r.Version) is { } parent) AddParent(parent.UniqueId);
+            else if (r.Version is not null && lookup.Ref(r.Name, r.Package, node.PackageName) is { } unversioned)
+                (errors ??= []).Add(new XformException(unversioned.Version is null
+                    ? $"{node.Name} refers to {r}, but model '{r.Name}' has no versions"
+                    : $"{node.Name} refers to {r}, which is not a version of model '{r.Name}' (its versions: {string.Join(", ", lookup.VersionsOf(unversioned.PackageName, r.Name))})",
+                    r.Location));
+            else (errors ??= []).Add(new XformException(
+                $"{node.Name} refers to {r}, which is not a model, seed or snapshot of this project." +
+                Suggestions.DidYouMean(r.Name, lookup.RefNames), r.Location));
+        }
+        foreach (var s in node.SourceRefs)
+        {
+            if (lookup.Source(s.SourceName!, s.Name, node.PackageName) is { } source) AddParent(source.UniqueId);
+            else (errors ??= []).Add(new XformException(
+                $"{node.Name} refers to {s}, which is not declared in any sources: block." +
+                Suggestions.DidYouMean($"{s.SourceName}.{s.Name}", lookup.SourceNames), s.Location));
+        }
+        if (node.AttachedNode is { } attached && manifest.Nodes.ContainsKey(attached)) AddParent(attached);
+        if (seen.Contains(id))
+            (errors ??= []).Add(new XformException($"{node.Name} refers to itself; use {{{{ this }}}} for the model's own relation", node.Location));
+        return parents;
     }
 
     /// <summary>
