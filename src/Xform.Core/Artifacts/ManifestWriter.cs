@@ -139,20 +139,18 @@ public static partial class ManifestWriter
         buffer.ResetWrittenCount();
         var w = _testBodyWriter ??= new Utf8JsonWriter(buffer);
         w.Reset(buffer);
+        w.WriteStartObject();
+        w.WritePropertyName("m"u8);
+        w.WriteStartObject();
+        foreach (var (key, value) in metadata)
         {
-            w.WriteStartObject();
-            w.WritePropertyName("m"u8);
-            w.WriteStartObject();
-            foreach (var (key, value) in metadata)
-            {
-                w.WritePropertyName(key);
-                Emitter.Value(w, value);
-            }
-            w.WriteEndObject();
-            if (attachedNode is null) w.WriteNull("AttachedNode"u8);
-            else w.WriteString("AttachedNode"u8, attachedNode);
-            w.WriteEndObject();
+            w.WritePropertyName(key);
+            Emitter.Value(w, value);
         }
+        w.WriteEndObject();
+        if (attachedNode is null) w.WriteNull("AttachedNode"u8);
+        else w.WriteString("AttachedNode"u8, attachedNode);
+        w.WriteEndObject();
         w.Flush();
         return buffer.WrittenSpan;
     }
