@@ -209,8 +209,11 @@ public sealed class Workspace : IDisposable
     {
         if (!Options.Debug) return run();
         var watch = System.Diagnostics.Stopwatch.StartNew();
+        var cpu = Environment.CpuUsage.TotalTime;
         var result = run();
-        _debug($"timing: {stage} {watch.Elapsed.TotalMilliseconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture)} ms");
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        // the process's CPU time beside the stage's wall time: how much of the stage ran on more than one core
+        _debug($"timing: {stage} {watch.Elapsed.TotalMilliseconds.ToString("0", culture)} ms (CPU {(Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds.ToString("0", culture)} ms)");
         return result;
     }
 
