@@ -281,15 +281,15 @@ public sealed partial class Compiler(LoadedProject project, DependencyGraph grap
                 : new RelationObject(relation.Name, Session.Quote, $"(select * from {relation} where {where}) dbt_subquery");
         }
         var kwargs = new Dictionary<string, object?>(StringComparer.Ordinal) { ["model"] = model };
-        if (meta["column_name"] is string column) kwargs["column_name"] = column;
-        foreach (var (key, value) in (IReadOnlyDictionary<string, object?>)meta["kwargs"]!)
+        if (meta.ColumnName is { } column) kwargs["column_name"] = column;
+        foreach (var (key, value) in meta.Kwargs)
             kwargs[key] = value is string s && RelationCall.Read(s) is { } relationCall
                 // ref('x') / source('s', 't') as an argument is the relation itself, as dbt passes it (macros read .is_cte, .name, ...).
                 ? relationCall.Literals is { } literals && globals[relationCall.Function] is HostFunction function
                     ? function(new TemplateCall(literals.Cast<object?>().ToList(), new Dictionary<string, object?>(), at))
                     : Session.Engine.Render(Session.Engine.Parse(new TemplateSource(at.File, "{{ " + s + " }}"), TemplatePackage(test)), globals)
                 : value;
-        var result = Session.Engine.CallMacro((string)meta["macro"]!, [], kwargs, globals);
+        var result = Session.Engine.CallMacro(meta.Macro, [], kwargs, globals);
         return (Convert.ToString(result, System.Globalization.CultureInfo.InvariantCulture) ?? "", ephemerals);
     }
 

@@ -46,7 +46,7 @@ public static class DocsSite
                     ["name"] = cat?.Name ?? declared?.Name ?? name,
                     ["type"] = cat?.Type ?? declared?.DataType,
                     ["description"] = RenderDescription(declared?.Description ?? "", manifest.Docs),
-                    ["tests"] = new JsonArray(tests.Where(t => t.TestMetadata?.GetValueOrDefault("column_name") is string cn && Same(cn, name))
+                    ["tests"] = new JsonArray(tests.Where(t => t.TestMetadata?.ColumnName is { } cn && Same(cn, name))
                         .Select(t => (JsonNode?)TestLabel(t)).ToArray()),
                 };
                 if (lin is not null)
@@ -80,7 +80,7 @@ public static class DocsSite
                 ["columns"] = columns,
                 ["tests"] = new JsonArray(tests.Select(t => (JsonNode?)t.UniqueId).ToArray()),
                 ["attached"] = n.AttachedNode,
-                ["test_name"] = n.TestMetadata?.GetValueOrDefault("name") as string,
+                ["test_name"] = n.TestMetadata?.Name,
                 ["source_name"] = n.Source?.SourceName,
                 ["catalog_type"] = entry?.Type,
                 ["row_count"] = entry?.RowCount,
@@ -131,7 +131,7 @@ public static class DocsSite
         }
     }
 
-    static string TestLabel(Node t) => t.TestMetadata?.GetValueOrDefault("name") as string ?? t.Name;
+    static string TestLabel(Node t) => t.TestMetadata?.Name ?? t.Name;
 
     static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 

@@ -41,7 +41,7 @@ internal sealed record FileStamp(string Path, long Size, long Modified, string C
 /// </summary>
 internal static class ParseSnapshot
 {
-    const string Format = "xform parse snapshot 4";
+    const string Format = "xform parse snapshot 5";
 
     /// <summary>The file's first bytes, outside the pooled texts: another format (or another file) is told apart before reading it.</summary>
     static ReadOnlySpan<byte> Magic => "xform parse snapshot\n"u8;

@@ -192,14 +192,14 @@ internal static class ParseSnapshotCodec
             w.Write(c.Description);
             Nullable(w, c.DataType);
             Values(w, c.Tests);
-            Map(w, c.Meta);
+            Map(w, c.Meta.Count == 0 ? null : c.Meta); // most are empty: read back as the one shared empty mapping
             CacheCodec.WriteLocation(w, c.Location);
             Constraints(w, c.Constraints);
         }
     }
 
     static IReadOnlyList<ColumnInfo> ReadColumns(BinaryReader r) => CacheCodec.ReadList(r, r =>
-        new ColumnInfo(r.ReadString(), r.ReadString(), ReadNullable(r), ReadValues(r), ReadMap(r)!, CacheCodec.ReadLocation(r))
+        new ColumnInfo(r.ReadString(), r.ReadString(), ReadNullable(r), ReadValues(r), ReadMap(r) ?? System.Collections.ObjectModel.ReadOnlyDictionary<string, object?>.Empty, CacheCodec.ReadLocation(r))
         {
             Constraints = ReadConstraints(r),
         });
@@ -287,7 +287,15 @@ internal static class ParseSnapshotCodec
         }
         CacheCodec.WriteLocation(w, n.Location);
         Nullable(w, n.AttachedNode);
-        Map(w, n.TestMetadata);
+        w.Write(n.TestMetadata is not null);
+        if (n.TestMetadata is { } test)
+        {
+            w.Write(test.Name);
+            w.Write(test.Macro);
+            Map(w, test.Kwargs.Count == 0 ? null : test.Kwargs);
+            Nullable(w, test.ColumnName);
+            Nullable(w, test.Namespace);
+        }
         Nullable(w, n.Version);
         Nullable(w, n.LatestVersion);
         Nullable(w, n.DeprecationDate);
@@ -318,7 +326,7 @@ internal static class ParseSnapshotCodec
         Source = r.ReadBoolean() ? new SourceTableInfo(r.ReadString(), r.ReadString(), ReadNullable(r), ReadMap(r), ReadNullable(r)) : null,
         Location = CacheCodec.ReadLocation(r),
         AttachedNode = ReadNullable(r),
-        TestMetadata = ReadMap(r),
+        TestMetadata = r.ReadBoolean() ? new TestMetadata(r.ReadString(), r.ReadString(), ReadMap(r) ?? TestMetadata.NoKwargs, ReadNullable(r), ReadNullable(r)) : null,
         Version = ReadNullable(r),
         LatestVersion = ReadNullable(r),
         DeprecationDate = ReadNullable(r),

@@ -47,7 +47,7 @@ public sealed record LoadedProject(Manifest Manifest, CompileSession Session, IR
 
     /// <summary>The macros a node calls directly: its template's calls, or a generic test's macro.</summary>
     public IReadOnlyList<MacroCall> MacroCallsOf(Node node) =>
-        node.TestMetadata is { } meta ? [TestMacroCall((string)meta["macro"]!)]
+        node.TestMetadata is { } meta ? [TestMacroCall(meta.Macro)]
         : Templates.TryGetValue(node.UniqueId, out var template) ? template.Calls
         : [];
 

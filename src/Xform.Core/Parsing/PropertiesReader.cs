@@ -179,7 +179,7 @@ public sealed class PropertiesReader(ICollection<Warning> warnings, Func<string,
             col.CheckKeys("a column", ColumnKeys, ColumnUnused, warnings);
             var meta = col.Get("meta") is { } m ? Yaml.ToValue(m) as IReadOnlyDictionary<string, object?> : null;
             columns.Add(new ColumnInfo(col.RequiredString("name", "a column"), col.String("description") ?? "",
-                col.String("data_type"), Tests(col), meta ?? new Dictionary<string, object?>(), col.Location)
+                col.String("data_type"), Tests(col), meta ?? System.Collections.ObjectModel.ReadOnlyDictionary<string, object?>.Empty, col.Location)
             {
                 Constraints = Constraints(col, modelLevel: false),
             });

@@ -109,10 +109,7 @@ public static partial class TestSpecs
         }
 
         var merged = baseConfig.With(config, at);
-        var metadata = new Dictionary<string, object?>(StringComparer.Ordinal)
-        {
-            ["name"] = shortName, ["macro"] = macro, ["kwargs"] = args, ["column_name"] = column, ["namespace"] = ns,
-        };
+        var metadata = new TestMetadata(shortName, macro, args.Count == 0 ? TestMetadata.NoKwargs : args, column, ns);
         return new Node
         {
             UniqueId = $"test.{project.Name}.{name}.{hash}",

@@ -160,7 +160,7 @@ public sealed class NodeSelector(DependencyGraph graph, IStateComparison? state 
             "group" => n => n.Group is { } g && Wildcard(value, g),
             "access" => n => n.ResourceType == ResourceType.Model && n.Access == value,
             "unit_test" => n => n.ResourceType == ResourceType.UnitTest && (Wildcard(value, n.Name) || FqnMatches(n, parts) || PathMatches(n, value)),
-            "test_name" => n => n.TestMetadata is { } t && t.TryGetValue("name", out var tn) && Wildcard(value, tn as string ?? ""),
+            "test_name" => n => n.TestMetadata is { } t && Wildcard(value, t.Name),
             _ => throw new InvalidOperationException($"selector method '{c.Method}' passed the syntax check but has no matcher"),
         };
     }

@@ -48,8 +48,8 @@ public class TestSpecsTests
         Assert.That(test.Relation, Is.EqualTo(new RelationName(null, "main_dbt_test__audit", "not_null_orders_id")));
         Assert.That(test.Fqn, Is.EqualTo(new[] { "proj", "marts", "not_null_orders_id" }));
         Assert.That(test.Location, Is.EqualTo(new SourceLocation(File, 1, 3)));
-        Assert.That(test.TestMetadata!["macro"], Is.EqualTo("test_not_null"));
-        Assert.That(test.TestMetadata["column_name"], Is.EqualTo("id"));
+        Assert.That(test.TestMetadata!.Macro, Is.EqualTo("test_not_null"));
+        Assert.That(test.TestMetadata!.ColumnName, Is.EqualTo("id"));
     }
 
     [Test]
@@ -57,7 +57,7 @@ public class TestSpecsTests
     {
         var test = OneOnColumn("status", "- accepted_values:\n    values: [placed, shipped]");
         Assert.That(test.Name, Is.EqualTo("accepted_values_orders_status__placed__shipped"));
-        Assert.That(test.TestMetadata!["kwargs"], Is.EquivalentTo(new Dictionary<string, object?> { ["values"] = new List<object?> { "placed", "shipped" } }));
+        Assert.That(test.TestMetadata!.Kwargs, Is.EquivalentTo(new Dictionary<string, object?> { ["values"] = new List<object?> { "placed", "shipped" } }));
     }
 
     [Test]
@@ -76,7 +76,7 @@ public class TestSpecsTests
         var test = OneOnColumn("id", "- not_null:\n    name: order_id_present");
         Assert.That(test.Name, Is.EqualTo("order_id_present"));
         Assert.That(test.UniqueId, Does.StartWith("test.proj.order_id_present."));
-        Assert.That(test.TestMetadata!["kwargs"], Is.Empty, "the name is no argument of the test");
+        Assert.That(test.TestMetadata!.Kwargs, Is.Empty, "the name is no argument of the test");
     }
 
     [Test]
@@ -120,7 +120,7 @@ public class TestSpecsTests
     public void In_the_flat_form_config_keys_configure_and_the_rest_are_arguments()
     {
         var test = OneOnColumn("status", Legacy);
-        Assert.That(test.TestMetadata!["kwargs"], Is.EquivalentTo(new Dictionary<string, object?> { ["values"] = new List<object?> { "placed", "shipped" } }));
+        Assert.That(test.TestMetadata!.Kwargs, Is.EquivalentTo(new Dictionary<string, object?> { ["values"] = new List<object?> { "placed", "shipped" } }));
         Assert.That(test.Config.GetString("severity"), Is.EqualTo("warn"));
         Assert.That(test.Config.GetString("where"), Is.EqualTo("day > '2024-01-01'"));
     }
@@ -131,7 +131,7 @@ public class TestSpecsTests
         var flat = OneOnColumn("status", Legacy);
         var nested = OneOnColumn("status", Dbt110);
         Assert.That((nested.Name, nested.UniqueId), Is.EqualTo((flat.Name, flat.UniqueId)));
-        Assert.That(nested.TestMetadata!["kwargs"], Is.EquivalentTo((IEnumerable<KeyValuePair<string, object?>>)flat.TestMetadata!["kwargs"]!));
+        Assert.That(nested.TestMetadata!.Kwargs, Is.EquivalentTo(flat.TestMetadata!.Kwargs));
         Assert.That(nested.Config, Is.EquivalentTo(flat.Config));
     }
 
@@ -156,8 +156,8 @@ public class TestSpecsTests
     public void A_model_level_test_can_name_its_column_with_column_name()
     {
         var test = Build(Orders, "- unique:\n    column_name: \"order_id || '-' || line\"").Single();
-        Assert.That(test.TestMetadata!["column_name"], Is.EqualTo("order_id || '-' || line"));
-        Assert.That(test.TestMetadata["kwargs"], Is.Empty, "column_name is passed on its own, not among the arguments");
+        Assert.That(test.TestMetadata!.ColumnName, Is.EqualTo("order_id || '-' || line"));
+        Assert.That(test.TestMetadata!.Kwargs, Is.Empty, "column_name is passed on its own, not among the arguments");
         Assert.That(test.Name, Is.EqualTo("unique_orders_order_id_line"));
     }
 
@@ -166,15 +166,15 @@ public class TestSpecsTests
     {
         var e = Error(() => OnColumn("id", "- unique_combination_of_columns:\n    combination_of_columns: [id, line]"));
         Assert.That(e.Message, Does.Contain("is a table-level test").And.Contain("model's tests"));
-        Assert.That(Build(Orders, "- unique_combination_of_columns:\n    combination_of_columns: [id, line]").Single().TestMetadata!["column_name"], Is.Null);
+        Assert.That(Build(Orders, "- unique_combination_of_columns:\n    combination_of_columns: [id, line]").Single().TestMetadata!.ColumnName, Is.Null);
     }
 
     [Test]
     public void A_namespaced_package_test_runs_the_built_in_test_of_that_name()
     {
         var test = OneOnColumn("amount", "- dbt_utils.accepted_range:\n    min_value: 0");
-        Assert.That(test.TestMetadata!["macro"], Is.EqualTo("test_accepted_range"));
-        Assert.That(test.TestMetadata!["namespace"], Is.EqualTo("dbt_utils"));
+        Assert.That(test.TestMetadata!.Macro, Is.EqualTo("test_accepted_range"));
+        Assert.That(test.TestMetadata!.Namespace, Is.EqualTo("dbt_utils"));
         Assert.That(test.Name, Is.EqualTo("dbt_utils_accepted_range_orders_amount__0"), "dbt names a namespaced test with its namespace");
     }
 
@@ -234,16 +234,18 @@ public class TestSpecsTests
         foreach (var t in tests)
         {
             var m = t.TestMetadata!;
-            var args = (IReadOnlyDictionary<string, object?>)m["kwargs"]!;
+            var args = m.Kwargs;
             var before = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new
             {
-                macro = (string)m["macro"]!, parent = t.AttachedNode, column = (string?)m["column_name"],
+                macro = m.Macro, parent = t.AttachedNode, column = m.ColumnName,
                 args = args.OrderBy(a => a.Key).Select(a => $"{a.Key}={System.Text.Json.JsonSerializer.Serialize(a.Value)}"),
             });
-            Assert.That(TestSpecs.HashInput((string)m["macro"]!, t.AttachedNode!, (string?)m["column_name"], args).ToArray(), Is.EqualTo(before), t.Name);
+            Assert.That(TestSpecs.HashInput(m.Macro, t.AttachedNode!, m.ColumnName, args).ToArray(), Is.EqualTo(before), t.Name);
             Assert.That(t.UniqueId, Does.EndWith("." + Convert.ToHexStringLower(MD5.HashData(before))[..10]));
+            // the checksum's bytes as when the metadata was a dictionary of these keys, in this order
+            var asDictionary = new Dictionary<string, object?> { ["name"] = m.Name, ["macro"] = m.Macro, ["kwargs"] = m.Kwargs, ["column_name"] = m.ColumnName, ["namespace"] = m.Namespace };
             Assert.That(Xform.Core.Artifacts.ManifestWriter.TestBody(m, t.AttachedNode).ToArray(),
-                Is.EqualTo(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new { m, t.AttachedNode })), t.Name);
+                Is.EqualTo(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new { m = asDictionary, t.AttachedNode })), t.Name);
         }
     }
 }
