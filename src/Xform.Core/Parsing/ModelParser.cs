@@ -97,12 +97,15 @@ internal static class ModelParser
             OriginalFilePath = f.Relative, Path = f.InFolder, Fqn = fqn, Config = config,
             Relation = relation, RawCode = raw,
             Description = version?.Description ?? patch?.Description ?? "",
-            Columns = version?.Columns ?? patch?.Columns ?? [], Constraints = patch?.Constraints ?? [], Refs = parse.Refs, SourceRefs = parse.Sources,
+            Columns = version?.Columns ?? patch?.Columns ?? [], Constraints = patch?.Constraints ?? [], Refs = OrNone(parse.Refs), SourceRefs = OrNone(parse.Sources),
             Location = new SourceLocation(f.Relative, 1, 1),
             Version = version?.V, LatestVersion = version is null ? null : ModelVersions.Latest(patch!),
             DeprecationDate = version?.DeprecationDate ?? patch?.DeprecationDate,
         };
     }
+
+    /// <summary>The one empty array for an empty list: most models read no source (and the list would live as long as the node).</summary>
+    static IReadOnlyList<Reference> OrNone(IReadOnlyList<Reference> references) => references.Count == 0 ? Array.Empty<Reference>() : references;
 
     /// <summary>
     /// The file's template and what its parse-render found: from the last command's saved parse when the text, the config and

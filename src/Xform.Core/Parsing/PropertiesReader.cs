@@ -192,6 +192,7 @@ public sealed class PropertiesReader(ICollection<Warning> warnings, Func<string,
     /// <summary>A column's or a model's <c>constraints:</c>; a model's name their <c>columns</c>, except a check.</summary>
     IReadOnlyList<ColumnConstraint> Constraints(YamlMap owner, bool modelLevel)
     {
+        if (owner.Get("constraints") is null) return []; // most have none: no list per column
         var result = new List<ColumnConstraint>();
         foreach (var c in owner.Maps("constraints", "a constraint"))
         {

@@ -83,7 +83,13 @@ public static partial class TestSpecs
                 throw new XformException("a test is a name ('unique') or a mapping of one name to its arguments", at);
         }
 
-        var (macro, info) = ResolveMacro(testName, tests, at);
+        // the same few test names over and over: each resolved once (and its macro's and short name's strings made once)
+        if (!tests.Resolved.TryGetValue(testName, out var resolved))
+        {
+            var (found, foundInfo) = ResolveMacro(testName, tests, at);
+            tests.Resolved[testName] = resolved = (found, foundInfo, foundInfo.Name["test_".Length..]);
+        }
+        var (macro, info, shortName) = resolved;
         var parameters = info.Parameters;
         foreach (var key in args.Keys)
             if (!parameters.Contains(key) && !info.TakesKwargs)
@@ -92,20 +98,19 @@ public static partial class TestSpecs
             throw new XformException($"test '{testName}' is a table-level test; declare it under the {parent.ResourceType.ToString().ToLowerInvariant()}'s tests, not a column's", at);
         CheckRequired(testName, info, column, args, at);
 
-        var shortName = info.Name["test_".Length..];
         // dbt names a namespaced test with its namespace: dbt_utils_accepted_range_orders_amount__0.
         var ns = testName.LastIndexOf('.') is var dot and > 0 ? testName[..dot] : null;
         var (name, fileName) = customName is not null ? (customName, customName) : SyntheticNames(shortName, ns, parent, column, args);
         var hash = Convert.ToHexStringLower(MD5.HashData(HashInput(macro, parent.UniqueId, column, args)))[..10];
 
-        var refs = new List<Reference>();
-        var sources = new List<Reference>();
+        // most tests name no other relation: no lists of their own then (a project of 50,000 models has 100,000 tests)
+        List<Reference>? refs = null, sources = null;
         foreach (var value in args.Values)
         {
             // A ref('x') or source('s', 't') argument (relationships' to:) is a dependency of the test.
             if (value is not string s || RelationCall.Read(s) is not { Literals: { } literal } call) continue;
-            if (call.Function == "ref" && literal is [var model]) refs.Add(new Reference(model, null, at));
-            else if (call.Function == "source" && literal is [var source, var table]) sources.Add(new Reference(table, null, at, source));
+            if (call.Function == "ref" && literal is [var model]) (refs ??= []).Add(new Reference(model, null, at));
+            else if (call.Function == "source" && literal is [var source, var table]) (sources ??= []).Add(new Reference(table, null, at, source));
         }
 
         var merged = baseConfig.With(config, at);
@@ -118,15 +123,25 @@ public static partial class TestSpecs
             PackageName = project.Name,
             OriginalFilePath = at.File,
             Path = $"{fileName}.sql",
-            Fqn = [project.Name, .. parent.Fqn.Skip(1).SkipLast(1), name],
+            Fqn = TestFqn(project.Name, parent.Fqn, name),
             Config = merged,
             Relation = new RelationName(null, auditSchema, fileName),
-            Refs = refs,
-            SourceRefs = sources,
+            Refs = refs is null ? Array.Empty<Reference>() : refs,
+            SourceRefs = sources is null ? Array.Empty<Reference>() : sources,
             Location = at,
             AttachedNode = parent.UniqueId,
             TestMetadata = metadata,
         };
+    }
+
+    /// <summary>A test's fqn: the project, the folders of its parent's (neither the parent's project nor its name), its own name.</summary>
+    static string[] TestFqn(string project, IReadOnlyList<string> parentFqn, string name)
+    {
+        var fqn = new string[Math.Max(2, parentFqn.Count)];
+        fqn[0] = project;
+        for (var i = 1; i < parentFqn.Count - 1; i++) fqn[i] = parentFqn[i];
+        fqn[^1] = name;
+        return fqn;
     }
 
     /// <summary>
@@ -226,4 +241,8 @@ public static partial class TestSpecs
 }
 
 /// <summary>The generic tests a package's YAML can name: how to find one by (qualified) macro name, which names are installed packages, names for suggestions.</summary>
-public sealed record TestMacros(Func<string, MacroInfo?> Find, Func<string, bool> IsPackage, IEnumerable<string> Names, string Root = "");
+public sealed record TestMacros(Func<string, MacroInfo?> Find, Func<string, bool> IsPackage, IEnumerable<string> Names, string Root = "")
+{
+    /// <summary>What each test name resolved to: its macro's name, the macro, the test's short name (filled by the parse, on many threads).</summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<string, (string Macro, MacroInfo Info, string ShortName)> Resolved { get; } = new(StringComparer.Ordinal);
+}
