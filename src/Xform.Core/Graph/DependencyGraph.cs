@@ -202,12 +202,13 @@ public sealed class DependencyGraph
         var byRank = new Node[ids.Length];
         var types = new ResourceType[ids.Length];
         var nodeErrors = new List<XformException>?[ids.Length];
-        Parallel.For(0, ids.Length, () => new HashSet<string>(StringComparer.Ordinal), (i, _, seen) =>
+        Parallel.For(0, ids.Length, () => (new HashSet<string>(StringComparer.Ordinal), new List<string>()), (i, _, buffers) =>
         {
             var node = manifest.Nodes[ids[i]];
             types[i] = node.ResourceType;
-            byRank[i] = node with { DependsOn = Parents(node, ids[i], manifest, lookup, seen, ref nodeErrors[i]) };
-            return seen;
+            node.Resolve(Parents(node, ids[i], manifest, lookup, buffers, ref nodeErrors[i]));
+            byRank[i] = node;
+            return buffers;
         }, _ => { });
 
         // every edge as (parent rank, child rank), children by ascending rank: made into compressed rows below
@@ -240,9 +241,11 @@ public sealed class DependencyGraph
     /// The nodes <paramref name="node"/> reads, in the order it names them (its refs, its sources, the node a test is attached
     /// to), each once; what it names that is not there, and itself, are added to <paramref name="errors"/> in that order.
     /// </summary>
-    static List<string> Parents(Node node, string id, Manifest manifest, NodeLookup lookup, HashSet<string> seen, ref List<XformException>? errors)
+    /// <param name="buffers">this thread's, reused: the parents are kept in an array of their own size (one per node, as long as the node)</param>
+    static string[] Parents(Node node, string id, Manifest manifest, NodeLookup lookup, (HashSet<string> Seen, List<string> Parents) buffers, ref List<XformException>? errors)
     {
-        var parents = new List<string>();
+        var (seen, parents) = buffers;
+        parents.Clear();
         seen.Clear();
         void AddParent(string parent)
         {
@@ -275,7 +278,7 @@ public sealed class DependencyGraph
         if (node.AttachedNode is { } attached && manifest.Nodes.ContainsKey(attached)) AddParent(attached);
         if (seen.Contains(id))
             (errors ??= []).Add(new XformException($"{node.Name} refers to itself; use {{{{ this }}}} for the model's own relation", node.Location));
-        return parents;
+        return parents.Count == 0 ? [] : parents.ToArray();
     }
 
     /// <summary>

@@ -41,7 +41,7 @@ internal sealed record FileStamp(string Path, long Size, long Modified, string C
 /// </summary>
 internal static class ParseSnapshot
 {
-    const string Format = "xform parse snapshot 5";
+    const string Format = "xform parse snapshot 6";
 
     /// <summary>The file's first bytes, outside the pooled texts: another format (or another file) is told apart before reading it.</summary>
     static ReadOnlySpan<byte> Magic => "xform parse snapshot\n"u8;
@@ -106,8 +106,8 @@ internal static class ParseSnapshot
         }
         w.Write(c.Generation);
         w.Write(c.ModelFiles);
-        Write(w, c.Nodes, ParseSnapshotCodec.WriteNode);
-        Write(w, c.Disabled, ParseSnapshotCodec.WriteNode);
+        Write(w, c.Nodes, (w, n) => ParseSnapshotCodec.WriteNode(w, n, dependsOn: false));
+        Write(w, c.Disabled, (w, n) => ParseSnapshotCodec.WriteNode(w, n, dependsOn: false));
         Write(w, c.Objects, ParseSnapshotCodec.WriteObject);
         Write(w, c.Docs, (w, d) =>
         {

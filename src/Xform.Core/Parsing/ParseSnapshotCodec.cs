@@ -257,7 +257,9 @@ internal static class ParseSnapshotCodec
         return new UnitTestSpec(model, given, expect, macros, vars, env);
     }
 
-    public static void WriteNode(BinaryWriter w, Node n)
+    /// <param name="dependsOn">false: the node as the parse made it, without what the graph resolved (a saved parse is written while
+    /// the graph is built on the same nodes; a parse's nodes depend on nothing yet)</param>
+    public static void WriteNode(BinaryWriter w, Node n, bool dependsOn = true)
     {
         w.Write(n.UniqueId);
         w.Write((int)n.ResourceType);
@@ -275,7 +277,7 @@ internal static class ParseSnapshotCodec
         CacheCodec.WriteReferences(w, n.Refs);
         CacheCodec.WriteReferences(w, n.SourceRefs);
         Strings(w, n.MacroCalls);
-        Strings(w, n.DependsOn);
+        Strings(w, dependsOn ? n.DependsOn : []);
         w.Write(n.Source is not null);
         if (n.Source is { } s)
         {

@@ -25,6 +25,18 @@ public class DependencyGraphTests
     }
 
     [Test]
+    public void The_graph_resolves_the_parsed_nodes_in_place_and_a_second_build_gives_the_same()
+    {
+        var manifest = TestManifests.Of(("b", "models/b.sql", ["a"]), ("a", "models/a.sql", []));
+        var graph = DependencyGraph.Build(manifest);
+        // no copy of every node for its parents (a project's nodes are its largest part in memory)
+        Assert.That(graph.Manifest.Nodes["model.proj.b"], Is.SameAs(manifest.Nodes["model.proj.b"]));
+        Assert.That(manifest.Nodes["model.proj.b"].DependsOn, Is.EqualTo(new[] { "model.proj.a" }));
+        Assert.That(DependencyGraph.Build(manifest).Manifest.Nodes["model.proj.b"].DependsOn, Is.EqualTo(new[] { "model.proj.a" }));
+        Assert.That(manifest.Nodes["model.proj.a"].DependsOn, Is.Empty);
+    }
+
+    [Test]
     public void A_cycle_is_reported_as_its_whole_path()
     {
         var e = Assert.Throws<XformException>(() => DependencyGraph.Build(TestManifests.Of(
