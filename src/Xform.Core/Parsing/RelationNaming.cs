@@ -17,6 +17,10 @@ internal sealed class RelationNaming
     readonly CompileSession _session;
     readonly bool _database, _schema, _alias;
 
+    // custom schema -> the built-in rule's schema: one string for every node of the same custom schema (every data test's
+    // audit schema among them), not one per node kept as long as it
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _customSchemas = new(StringComparer.Ordinal);
+
     public RelationNaming(CompileSession session)
     {
         _session = session;
@@ -48,7 +52,8 @@ internal sealed class RelationNaming
         var customDatabase = config.GetString("database");
         var customAlias = config.GetString("alias");
         // dbt's default__generate_schema_name and default__generate_alias_name.
-        var defaultSchema = string.IsNullOrEmpty(customSchema) ? target.Schema : $"{target.Schema}_{customSchema.Trim()}";
+        var defaultSchema = string.IsNullOrEmpty(customSchema) ? target.Schema
+            : _customSchemas.GetOrAdd(customSchema, (custom, schema) => $"{schema}_{custom.Trim()}", target.Schema);
         var defaultAlias = !string.IsNullOrEmpty(customAlias) ? customAlias.Trim() : version is null ? name : $"{name}_v{version.Replace('.', '_')}";
         if (!_database && !_schema && !_alias) return new RelationName(customDatabase, defaultSchema, defaultAlias);
 
