@@ -75,6 +75,9 @@ internal sealed class ParseContext(ProjectConfig project, ProjectConfig root, Lo
     public CompileSession Session => session;
     public TemplateEngine Engine => session.Engine;
     public Properties Properties => properties;
+    /// <summary>A data test's config with the default audit schema, by the config it was made from (<see cref="DataTestParser"/>).</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<NodeConfig, NodeConfig> AuditConfigs { get; } = new(ReferenceEqualityComparer.Instance);
+
     /// <summary>Every node found so far, of every package.</summary>
     public Dictionary<string, Node> Nodes => parsed.Nodes;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Xform.Core.Diagnostics;
 using Xform.Core.Project;
 using Xform.Core.Templating;
@@ -198,6 +197,13 @@ public static partial class TestSpecs
         if (ns is not null) type = $"{ns}_{type}";
         var target = parent.ResourceType == ResourceType.Source ? $"{parent.Source!.SourceName}_{parent.Name}"
             : parent.Version is { } v ? $"{parent.Name}_v{v}" : parent.Name;
+        var identifier = $"{type}_{target}";
+        // unique and not_null: the column is the only argument
+        if (args.Count == 0)
+        {
+            var plain = column is null ? $"{identifier}_" : $"{identifier}_{Identifier(column)}";
+            if (plain.Length < 64) return (plain, plain);
+        }
         var named = new SortedDictionary<string, object?>(StringComparer.Ordinal);
         foreach (var (key, value) in args) named[key] = value;
         if (column is not null) named["column_name"] = column;
@@ -207,37 +213,57 @@ public static partial class TestSpecs
             string => [v],
             System.Collections.IEnumerable list => list.Cast<object?>(),
             _ => [v],
-        }).Select(part => Regex.Replace(Py.Str(part), "[^0-9a-zA-Z_]+", "_"));
-        var identifier = $"{type}_{target}";
+        }).Select(part => Identifier(Py.Str(part)));
         var full = $"{identifier}_{string.Join("__", parts)}";
         return full.Length < 64 ? (full, full)
             : (full, $"{identifier[..Math.Min(30, identifier.Length)]}_{Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(full)))}");
     }
+
+    /// <summary>A text with each run of characters other than ASCII letters, digits and '_' made one '_' (the text itself when it has none).</summary>
+    internal static string Identifier(string text)
+    {
+        if (!text.AsSpan().ContainsAnyExcept(IdentifierChars)) return text; // a column name, mostly
+        var sb = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (IdentifierChars.Contains(text[i])) sb.Append(text[i]);
+            else if (i == 0 || IdentifierChars.Contains(text[i - 1])) sb.Append('_'); // the first of a run
+        }
+        return sb.ToString();
+    }
+
+    static readonly System.Buffers.SearchValues<char> IdentifierChars =
+        System.Buffers.SearchValues.Create("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_");
 
     static string Json(object? v) => JsonSerializer.Serialize(v);
 
     /// <summary>
     /// What a generic test's id hashes: <c>{"macro":…,"parent":…,"column":…,"args":["key=json",…]}</c> in UTF-8, written
     /// as the serializer wrote the anonymous object it once was (the same bytes, so the same ids), without the reflection
-    /// that cost a cold start about 0.2 s.
+    /// that cost a cold start about 0.2 s. The bytes lie in this thread's buffer: read them before the thread's next call.
     /// </summary>
     internal static ReadOnlySpan<byte> HashInput(string macro, string parent, string? column, IReadOnlyDictionary<string, object?> args)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            w.WriteString("macro"u8, macro);
-            w.WriteString("parent"u8, parent);
-            if (column is null) w.WriteNull("column"u8);
-            else w.WriteString("column"u8, column);
-            w.WriteStartArray("args"u8);
-            foreach (var a in args.OrderBy(a => a.Key)) w.WriteStringValue($"{a.Key}={Json(a.Value)}");
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
+        // one buffer and writer per thread, reused: the bytes are hashed before the thread's next call
+        var buffer = _hashBuffer ??= new System.Buffers.ArrayBufferWriter<byte>(256);
+        buffer.ResetWrittenCount();
+        var w = _hashWriter ??= new Utf8JsonWriter(buffer);
+        w.Reset(buffer);
+        w.WriteStartObject();
+        w.WriteString("macro"u8, macro);
+        w.WriteString("parent"u8, parent);
+        if (column is null) w.WriteNull("column"u8);
+        else w.WriteString("column"u8, column);
+        w.WriteStartArray("args"u8);
+        foreach (var a in args.OrderBy(a => a.Key)) w.WriteStringValue($"{a.Key}={Json(a.Value)}");
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.Flush();
         return buffer.WrittenSpan;
     }
+
+    [ThreadStatic] static System.Buffers.ArrayBufferWriter<byte>? _hashBuffer;
+    [ThreadStatic] static Utf8JsonWriter? _hashWriter;
 }
 
 /// <summary>The generic tests a package's YAML can name: how to find one by (qualified) macro name, which names are installed packages, names for suggestions.</summary>

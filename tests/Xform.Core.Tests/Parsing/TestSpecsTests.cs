@@ -248,4 +248,15 @@ public class TestSpecsTests
                 Is.EqualTo(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new { m = asDictionary, t.AttachedNode })), t.Name);
         }
     }
+
+    [Test]
+    public void A_synthetic_name_part_is_cleaned_as_dbt_s_regex_cleans_it()
+    {
+        var random = new Random(17);
+        const string alphabet = "ab_Z09 -'\"(),.é!_";
+        var samples = new List<string> { "", "id", "a b", "a__b", "_", "__", " x ", "a_ b", "a _b", "é", "ref('customers')", "[1, 2]" };
+        for (var i = 0; i < 2000; i++) samples.Add(new string(Enumerable.Range(0, random.Next(0, 12)).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray()));
+        foreach (var text in samples)
+            Assert.That(TestSpecs.Identifier(text), Is.EqualTo(System.Text.RegularExpressions.Regex.Replace(text, "[^0-9a-zA-Z_]+", "_")), text);
+    }
 }
