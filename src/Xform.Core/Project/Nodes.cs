@@ -46,8 +46,8 @@ public sealed record SourceTableInfo(string SourceName, string TableName, string
     IReadOnlyDictionary<string, object?>? Freshness, string? ExternalLocation);
 
 /// <summary>
-/// A node of the project graph: model, seed, source, data test or snapshot. Immutable; a later stage
-/// that learns more (e.g. compiled SQL) makes a new value.
+/// A node of the project graph: model, seed, source, data test or snapshot. Immutable but for its parents, which the graph
+/// fills in place once (<see cref="Resolve"/>); a later stage that learns more (e.g. compiled SQL) makes a new value.
 /// </summary>
 public sealed record Node
 {
