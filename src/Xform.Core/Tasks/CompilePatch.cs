@@ -155,8 +155,10 @@ internal static class CompilePatch
         CommandMemo.Noted last;
         try
         {
+            // what the last compile resolved, kept before the graph resolves the same nodes in place
+            var lastParents = models.ToDictionary(m => m.Key, m => m.Value.DependsOn, StringComparer.Ordinal);
             graph = DependencyGraph.Build(manifest);
-            if (models.Values.Any(m => !graph.Manifest.Nodes[m.UniqueId].DependsOn.SequenceEqual(m.DependsOn, StringComparer.Ordinal))) return Declined(workspace, "a ref resolves elsewhere");
+            if (models.Keys.Any(id => !graph.Manifest.Nodes[id].DependsOn.SequenceEqual(lastParents[id], StringComparer.Ordinal))) return Declined(workspace, "a ref resolves elsewhere");
             var compiler = new Compiler(loaded, graph, workspace.Adapter.External, null, () => workspace.Connect()) { WatchOutside = true };
             if (sql is not null) foreach (var id in models.Keys) sql[id] = compiler.Compile(graph.Manifest.Nodes[id]).Sql;
             if (compiler.ReadOutside || !outputs.Quiet || written.GetAwaiter().GetResult() is not { } noted)
