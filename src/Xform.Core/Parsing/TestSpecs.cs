@@ -244,11 +244,7 @@ public static partial class TestSpecs
     /// </summary>
     internal static ReadOnlySpan<byte> HashInput(string macro, string parent, string? column, IReadOnlyDictionary<string, object?> args)
     {
-        // one buffer and writer per thread, reused: the bytes are hashed before the thread's next call
-        var buffer = _hashBuffer ??= new System.Buffers.ArrayBufferWriter<byte>(256);
-        buffer.ResetWrittenCount();
-        var w = _hashWriter ??= new Utf8JsonWriter(buffer);
-        w.Reset(buffer);
+        var w = HashedJson.Start();
         w.WriteStartObject();
         w.WriteString("macro"u8, macro);
         w.WriteString("parent"u8, parent);
@@ -258,12 +254,8 @@ public static partial class TestSpecs
         foreach (var a in args.OrderBy(a => a.Key)) w.WriteStringValue($"{a.Key}={Json(a.Value)}");
         w.WriteEndArray();
         w.WriteEndObject();
-        w.Flush();
-        return buffer.WrittenSpan;
+        return HashedJson.Written(w);
     }
-
-    [ThreadStatic] static System.Buffers.ArrayBufferWriter<byte>? _hashBuffer;
-    [ThreadStatic] static Utf8JsonWriter? _hashWriter;
 }
 
 /// <summary>The generic tests a package's YAML can name: how to find one by (qualified) macro name, which names are installed packages, names for suggestions.</summary>
