@@ -71,9 +71,25 @@ internal sealed class FastYaml
         SkipBlankLines();
         if (_line >= Lines) return true; // no document: only comments or nothing
         var indent = Indent(_line);
-        root = IsDashEntry(_line, indent) ? Sequence(indent) : Mapping(indent, indent);
+        root = _text[LineStart(_line) + indent] is '{' or '[' ? RootFlow(indent)
+            : IsDashEntry(_line, indent) ? Sequence(indent) : Mapping(indent, indent);
         SkipBlankLines();
         return _line >= Lines;
+    }
+
+    /// <summary>
+    /// A document that is one flow collection on one line: how dbt's documentation writes <c>--vars '{key: value}'</c>,
+    /// which would otherwise load YamlDotNet on every such command (tens of milliseconds of a cold start).
+    /// </summary>
+    YamlValue RootFlow(int indent)
+    {
+        var i = LineStart(_line) + indent;
+        var end = LineEnd(_line);
+        var value = Flow(ref i, end);
+        SkipSpaces(ref i, end);
+        if (i < end && !(_text[i] == '#' && _text[i - 1] == ' ')) throw GiveUp();
+        _line++;
+        return value;
     }
 
     bool At(int i, string s) => string.CompareOrdinal(_text, i, s, 0, s.Length) == 0;

@@ -39,6 +39,10 @@ public class FastYamlTests
         "a: # c\nb:",
         "- a:\n  b: 1\n- c:\n",
         "models:\n  - name: a\n    description:\n    config:\n    columns:\n    tests:\n",
+        "{raw_transactions_path: data/daily}",
+        "{snapshot_date: 2011-12-10, churn_window: 90, flags: [a, 'b c'], nested: {x: \"y\"}}\n",
+        "  [1, two, {three: 3}]  # a list\n\n",
+        "{}",
     ];
 
     /// <summary>Texts that need YamlDotNet (errors, or YAML outside the subset): the fast reader must decline or agree.</summary>
@@ -76,6 +80,13 @@ public class FastYamlTests
         "[x]: 1\n",
         "just text\n",
         "[1, 2]\n",
+        "{a: 1}\nb: 2\n",
+        "{a: 1} b\n",
+        "{a: 1}#c\n",
+        "{a: 1\n",
+        "{a: 1, a: 2}\n",
+        "[a]\n[b]\n",
+        "{a: 1}\n  - x\n",
         "a: \"\\u00e9 \\x41 \\/ \\e\"\n",
         "a: 'x'y\n",
         "a: 1\n  b: 2\n",
