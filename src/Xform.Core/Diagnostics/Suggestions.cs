@@ -6,10 +6,16 @@ public static class Suggestions
     public static IReadOnlyList<string> Closest(string name, IEnumerable<string> candidates, int max = 3)
     {
         var limit = Math.Max(2, name.Length / 3);
+        var lower = name.ToLowerInvariant();
+        // The distance is at least the difference in length, and exactly that for a candidate holding the name: a candidate
+        // too far apart in length is judged without the quadratic table (a name of 100,000 characters against each macro
+        // took seconds).
+        int? DistanceTo(string c) => Math.Abs(c.Length - name.Length) is var gap && gap <= limit ? Distance(lower, c.ToLowerInvariant())
+            : c.Contains(name, StringComparison.OrdinalIgnoreCase) ? gap : null;
         return candidates
             .Distinct(StringComparer.Ordinal)
-            .Select(c => (c, d: Distance(name.ToLowerInvariant(), c.ToLowerInvariant())))
-            .Where(x => x.d <= limit || x.c.Contains(name, StringComparison.OrdinalIgnoreCase))
+            .Select(c => (c, d: DistanceTo(c)))
+            .Where(x => x.d is { } d && (d <= limit || x.c.Contains(name, StringComparison.OrdinalIgnoreCase)))
             .OrderBy(x => x.d).ThenBy(x => x.c, StringComparer.Ordinal)
             .Take(max)
             .Select(x => x.c)

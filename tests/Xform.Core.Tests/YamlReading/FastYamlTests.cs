@@ -167,7 +167,7 @@ public class FastYamlTests
         {
             expected = Dump(Yaml.LoadWithYamlDotNet(text, "x.yml"));
         }
-        catch (Diagnostics.XformException e)
+        catch (XformException e)
         {
             Assert.Fail($"accepted text YamlDotNet rejects ({e.Message}):\n{text}");
             return;
