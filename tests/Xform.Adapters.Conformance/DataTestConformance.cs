@@ -77,6 +77,87 @@ public abstract class DataTestConformance : ConformanceFixture
         Assert.That((s, f), Is.EqualTo((status, failures)), r.ToString());
     }
 
+    /// <summary>What <see cref="Generic_test"/> finds for each alone, all in one project, so the tests are counted together.</summary>
+    const string ManyTests = """
+        version: 2
+        models:
+          - name: orders
+            data_tests:
+              - unique_combination_of_columns: {combination_of_columns: [id]}
+              - expression_is_true: {expression: 'amount < 100'}
+              - not_empty
+            columns:
+              - name: id
+                data_tests: [unique]
+              - name: customer_id
+                data_tests:
+                  - not_null: {config: {severity: warn}}
+                  - relationships: {to: "ref('customers')", field: id, config: {where: "customer_id <> 99"}}
+              - name: status
+                data_tests:
+                  - accepted_values: {values: [x], limit: 2}
+                  - accepted_values: {values: [placed, shipped, lost, returned]}
+              - name: amount
+                data_tests:
+                  - accepted_range: {min_value: -1, max_value: 300, inclusive: false}
+          - name: customers
+            columns:
+              - name: id
+                data_tests: [unique, not_null]
+        """;
+
+    static readonly Dictionary<string, string> ManyTestsResults = new()
+    {
+        ["unique_combination_of_columns_orders_id"] = "FAIL 1",
+        ["expression_is_true_orders_amount_100"] = "FAIL 1",
+        ["not_empty_orders_"] = "PASS",
+        ["unique_orders_id"] = "FAIL 1",
+        ["not_null_orders_customer_id"] = "WARN 1",
+        ["relationships_orders_customer_id__id__ref_customers_"] = "PASS",
+        ["accepted_values_orders_status__x"] = "FAIL 2",
+        ["accepted_values_orders_status__placed__shipped__lost__returned"] = "PASS",
+        ["accepted_range_orders_amount__False__300___1"] = "FAIL 2",
+        ["unique_customers_id"] = "PASS",
+        ["not_null_customers_id"] = "PASS",
+    };
+
+    static Dictionary<string, string> Statuses(CliResult r) =>
+        Regex.Matches(r.Out, @"\d+ of \d+ (PASS|FAIL|WARN|ERROR)( \d+)?(?: creating test)? (\S+) ").ToDictionary(m => m.Groups[3].Value, m => m.Groups[1].Value + m.Groups[2].Value);
+
+    [Test]
+    public void Tests_counted_in_one_query_keep_each_its_own_result()
+    {
+        var p = WithModels();
+        p.Write("models/schema.yml", ManyTests);
+        p.Ok("run");
+        // one worker takes every ready test at once
+        var r = p.Run("test", "--threads", "1", "--debug");
+        Assert.That(r.ExitCode, Is.EqualTo(1), r.ToString());
+        Assert.That(r.Out, Does.Contain("11 data tests in one query"), r.ToString());
+        var statuses = Statuses(r);
+        Assert.That(statuses.Keys.Select(k => ManyTestsResults.Keys.FirstOrDefault(k.StartsWith) ?? k), Is.EquivalentTo(ManyTestsResults.Keys), r.ToString());
+        foreach (var (name, status) in statuses)
+            Assert.That(status, Is.EqualTo(ManyTestsResults[ManyTestsResults.Keys.First(name.StartsWith)]), name);
+        Assert.That(r.Out, Does.Contain("Done. PASS=5 WARN=1 ERROR=5 SKIP=0"), r.ToString());
+    }
+
+    [Test]
+    public void A_test_that_fails_to_run_among_others_gets_its_own_error_and_the_others_their_results()
+    {
+        var p = WithModels();
+        p.Write("models/schema.yml", ManyTests + "\n      - name: no_such_column\n        data_tests: [not_null]\n");
+        p.Ok("run");
+        var r = p.Run("test", "--threads", "1");
+        Assert.That(r.ExitCode, Is.EqualTo(1), r.ToString());
+        var statuses = Statuses(r);
+        Assert.That(statuses.ContainsKey("not_null_customers_no_such_column"), r.ToString());
+        Assert.That(statuses["not_null_customers_id"], Is.EqualTo("PASS"), r.ToString());
+        Assert.That(statuses["unique_orders_id"], Is.EqualTo("FAIL 1"), r.ToString());
+        Assert.That(statuses["not_null_customers_no_such_column"], Is.EqualTo("ERROR"), r.ToString());
+        Assert.That(r.Out + r.Err, Does.Contain("no_such_column"), r.ToString());
+        Assert.That(r.Out, Does.Contain("Done. PASS=5 WARN=1 ERROR=6 SKIP=0"), r.ToString());
+    }
+
     [Test]
     public void Store_failures_keeps_the_failing_rows_and_says_where()
     {

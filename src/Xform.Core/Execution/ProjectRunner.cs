@@ -52,6 +52,7 @@ public sealed class ProjectRunner
     readonly DocsPersister _docs;
     readonly GrantsApplier _grants;
     readonly QueryComments _comments;
+    readonly TestExecutor _tests;
     IRunListener? _listener;
 
     /// <param name="runners">runners that replace the usual one of their resource types (clone's)</param>
@@ -81,7 +82,7 @@ public sealed class ProjectRunner
             [ResourceType.Model] = new ModelRunner(new Materializer(adapter.Dialect, FindModel), build, new CustomMaterializer(_compiler, project.Session.Engine)),
             [ResourceType.Seed] = new SeedRunner(adapter, root, plan.SeedSchemas, options.Empty),
             [ResourceType.Snapshot] = new SnapshotRunner(new SnapshotBuilder(adapter.Dialect), build.NowUtc),
-            [ResourceType.Test] = new TestRunner(new TestExecutor(adapter.Quote, options.StoreFailures), _files, root),
+            [ResourceType.Test] = new TestRunner(_tests = new TestExecutor(adapter.Quote, options.StoreFailures), _files, root),
             [ResourceType.UnitTest] = new UnitTestRunner(new UnitTestExecutor(adapter.Quote), _files, root),
         };
         foreach (var (type, runner) in runners ?? new Dictionary<ResourceType, INodeRunner>()) byType[type] = runner;
@@ -122,7 +123,9 @@ public sealed class ProjectRunner
             if (start.Any(r => r.IsFailure))
                 return [.. start, .. ids.OrderBy(id => _graph.OrderIndex[id]).Select(id => new NodeResult(_graph.Manifest.Nodes[id],
                     NodeStatus.Skipped, "skipped: an on-run-start hook failed", TimeSpan.Zero, "main", []))];
-            var scheduler = new Scheduler(_graph, Open, _options.Threads, _options.FailFast, _plan.TestGates.Count > 0 ? _plan.GatesOf : null);
+            // data tests run by the usual runner are counted several in one query (clone replaces no test runner, but may)
+            var batching = _runners[ResourceType.Test] is TestRunner ? new NodeBatching(_tests.CanBatch, ExecuteTests) : null;
+            var scheduler = new Scheduler(_graph, Open, _options.Threads, _options.FailFast, _plan.TestGates.Count > 0 ? _plan.GatesOf : null, batching);
             var results = scheduler.Run(ids, Execute, listener);
             var end = _options.RunHooks ? _hooks.Run("on-run-end", connection, RunHooks.EndContext(results, _database), listener) : [];
             return [.. start, .. results, .. end];
@@ -179,6 +182,68 @@ public sealed class ProjectRunner
                 ? UnbuiltRelation.Explain(missing, node, _graph, Exists, _plan.Deferred, _targetName) : null;
             return new NodeResult(node, NodeStatus.Error, message ?? $"{node.OriginalFilePath}: database error: {e.Message}", watch.Elapsed, threadId, [], compiled);
         }
+    }
+
+    /// <summary>
+    /// Data tests counted in one query (<see cref="TestExecutor.RunBatch"/>), each with the result, compiled and run files it
+    /// gets alone. A test that does not compile gets its error; when the query fails or a test's count is not one row, each
+    /// test runs alone, so every error is the test's own.
+    /// </summary>
+    IReadOnlyList<NodeResult> ExecuteTests(IReadOnlyList<Node> nodes, IAdapterConnection connection, string threadId)
+    {
+        var watch = Stopwatch.StartNew();
+        var results = new NodeResult?[nodes.Count];
+        var compiled = new List<(int Index, CompiledNode Test, DateTimeOffset CompileStart, DateTimeOffset CompileEnd)>();
+        var logged = connection as LoggedConnection;
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            var start = DateTimeOffset.UtcNow;
+            connection.Annotation = _comments.For(nodes[i]);
+            if (logged is not null) logged.Node = nodes[i].UniqueId;
+            try
+            {
+                var test = _compiler.Compile(nodes[i], connection: connection);
+                _files.WriteCompiled(nodes[i], test.Sql);
+                compiled.Add((i, test, start, DateTimeOffset.UtcNow));
+            }
+            catch (Exception e) when (e is XformException or DatabaseException)
+            {
+                results[i] = Execute(nodes[i], connection, threadId); // the error as the test gets it alone
+            }
+        }
+        if (compiled.Count > 0)
+        {
+            // one query for several nodes: the run's query comment, the first test's name in the log
+            connection.Annotation = _comments.For(null);
+            if (logged is not null) logged.Node = nodes[compiled[0].Index].UniqueId;
+            var executeStart = DateTimeOffset.UtcNow;
+            IReadOnlyList<TestExecutor.Outcome>? outcomes;
+            try
+            {
+                outcomes = compiled.Count == 1 ? null : _tests.RunBatch(connection, compiled.Select(c => c.Test).ToList());
+            }
+            catch (DatabaseException)
+            {
+                outcomes = null;
+            }
+            var executeEnd = DateTimeOffset.UtcNow;
+            for (var k = 0; k < compiled.Count; k++)
+            {
+                var (i, test, compileStart, compileEnd) = compiled[k];
+                if (outcomes is null)
+                {
+                    results[i] = Execute(nodes[i], connection, threadId);
+                    continue;
+                }
+                var run = new NodeRun(nodes[i], connection, null, (_, _) => test);
+                var outcome = TestRunner.Report(outcomes[k], run, _files, _graph.Manifest.Project.RootDir);
+                _files.WriteRun(nodes[i], outcome.ExecutedSql);
+                results[i] = new NodeResult(nodes[i], outcome.Status, outcome.Message, watch.Elapsed, threadId,
+                    [new TimingInfo("compile", compileStart, compileEnd), new TimingInfo("execute", executeStart, executeEnd)],
+                    test.Sql, Failures: outcome.Failures);
+            }
+        }
+        return results.Select(r => r!).ToList();
     }
 
     IAdapterConnection Open() => _options.Connect?.Invoke() ?? _adapter.Open();

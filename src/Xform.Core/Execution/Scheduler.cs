@@ -8,13 +8,25 @@ namespace Xform.Core.Execution;
 /// <summary>Runs one node on a worker's own connection and reports its result; must not throw.</summary>
 public delegate NodeResult NodeExecutor(Node node, IAdapterConnection connection, string threadId);
 
+/// <summary>Runs nodes that may run together (data tests counted in one query); one result per node, in their order; must not throw.</summary>
+public delegate IReadOnlyList<NodeResult> NodeBatchExecutor(IReadOnlyList<Node> nodes, IAdapterConnection connection, string threadId);
+
+/// <summary>Which ready nodes a worker may take together, and how it runs them.</summary>
+/// <param name="MaxSize">the most nodes in one batch</param>
+public sealed record NodeBatching(Func<Node, bool> CanJoin, NodeBatchExecutor Execute, int MaxSize = 32);
+
 /// <summary>
 /// Runs the selected nodes in dependency order, independent ones in parallel up to the thread count,
 /// each worker on its own connection. A failed node marks its descendants skipped; the rest go on,
 /// unless fail-fast is asked, which skips everything not yet started.
 /// </summary>
+/// <remarks>
+/// With <paramref name="batching"/>, a worker that takes a node that can join a batch also takes the joinable nodes next in
+/// line, its share of them: the ready ones split between the workers, so that a model's tests run as a few queries side by
+/// side rather than one query each.
+/// </remarks>
 public sealed class Scheduler(DependencyGraph graph, Func<IAdapterConnection> openConnection, int threads, bool failFast,
-    Func<string, IEnumerable<string>>? extraParents = null)
+    Func<string, IEnumerable<string>>? extraParents = null, NodeBatching? batching = null)
 {
     public IReadOnlyList<NodeResult> Run(IReadOnlyCollection<string> selected, NodeExecutor execute, IRunListener listener)
     {
@@ -54,22 +66,30 @@ public sealed class Scheduler(DependencyGraph graph, Func<IAdapterConnection> op
             }
         }
 
+        var joinable = new Dictionary<string, bool>(StringComparer.Ordinal);
+        bool CanJoin(string id)
+        {
+            // Called under the lock.
+            if (!joinable.TryGetValue(id, out var can)) joinable[id] = can = batching!.CanJoin(graph.Manifest.Nodes[id]);
+            return can;
+        }
+
         void Worker(int workerIndex)
         {
             var threadId = $"Thread-{workerIndex + 1}";
             IAdapterConnection? connection = null;
+            var batch = new List<(Node Node, int Index)>();
             try
             {
                 while (true)
                 {
-                    string id;
-                    int index;
+                    batch.Clear();
                     lock (gate)
                     {
                         while (ready.Count == 0 && results.Count + running < total) Monitor.Wait(gate);
                         if (ready.Count == 0) { Monitor.PulseAll(gate); return; }
-                        id = ready.Dequeue();
-                        index = ++started;
+                        var id = ready.Dequeue();
+                        var index = ++started;
                         var node = graph.Manifest.Nodes[id];
                         if (blocked.Contains(id) || stop)
                         {
@@ -80,26 +100,34 @@ public sealed class Scheduler(DependencyGraph graph, Func<IAdapterConnection> op
                             Monitor.PulseAll(gate);
                             continue;
                         }
-                        running++;
+                        batch.Add((node, index));
+                        if (batching is not null && CanJoin(id))
+                        {
+                            // this worker's share of the joinable nodes next in line (the others are woken for theirs)
+                            var share = Math.Min(batching.MaxSize, (ready.Count + threads) / threads);
+                            while (batch.Count < share && ready.TryPeek(out var next, out _) && !blocked.Contains(next) && CanJoin(next))
+                                batch.Add((graph.Manifest.Nodes[ready.Dequeue()], ++started));
+                        }
+                        running += batch.Count;
                     }
-                    var current = graph.Manifest.Nodes[id];
-                    listener.NodeStarted(index, total, current);
-                    NodeResult result;
+                    foreach (var (node, index) in batch) listener.NodeStarted(index, total, node);
                     var watch = Stopwatch.StartNew();
+                    IReadOnlyList<NodeResult> done;
                     try
                     {
                         connection ??= openConnection();
-                        result = execute(current, connection, threadId);
+                        done = batch.Count == 1 ? [execute(batch[0].Node, connection, threadId)]
+                            : batching!.Execute(batch.Select(b => b.Node).ToList(), connection, threadId);
                     }
                     catch (Exception e)
                     {
-                        result = new NodeResult(current, NodeStatus.Error, e.Message, watch.Elapsed, threadId, []);
+                        done = batch.Select(b => new NodeResult(b.Node, NodeStatus.Error, e.Message, watch.Elapsed, threadId, [])).ToList();
                     }
-                    listener.NodeFinished(index, total, result);
+                    for (var i = 0; i < batch.Count; i++) listener.NodeFinished(batch[i].Index, total, done[i]);
                     lock (gate)
                     {
-                        running--;
-                        Finish(id, result);
+                        running -= batch.Count;
+                        for (var i = 0; i < batch.Count; i++) Finish(batch[i].Node.UniqueId, done[i]);
                         Monitor.PulseAll(gate);
                     }
                 }

@@ -149,6 +149,48 @@ public class SchedulerTests
         Assert.That(chains, Is.EquivalentTo(new Dictionary<string, int> { ["root"] = 3, ["leaf1"] = 1, ["z1"] = 2, ["z2"] = 1 }));
     }
 
+    [Test]
+    public void Joinable_nodes_ready_together_run_as_batches_split_between_the_workers()
+    {
+        // root -> t1..t8 (joinable, as a model's tests) and root -> m (not joinable) -> t9 (joinable, alone when ready)
+        var graph = Graph([("root", "models/root.sql", []),
+            .. Enumerable.Range(1, 8).Select(i => ($"t{i}", $"models/t{i}.sql", new[] { "root" })),
+            ("m", "models/m.sql", ["root"]), ("t9", "models/t9.sql", ["m"])]);
+        var batches = new List<string>();
+        var singles = new List<string>();
+        var batching = new NodeBatching(n => n.Name.StartsWith('t'), (nodes, _, t) =>
+        {
+            lock (batches) batches.Add(string.Join(",", nodes.Select(n => n.Name)));
+            return nodes.Select(n => new NodeResult(n, n.Name == "t3" ? NodeStatus.Fail : NodeStatus.Pass, "", TimeSpan.Zero, t, [])).ToList();
+        });
+        var recorder = new Recorder();
+        var results = new Scheduler(graph, () => new NoConnection(), 2, false, batching: batching).Run(graph.Order, (node, _, t) =>
+        {
+            lock (singles) singles.Add(node.Name);
+            Thread.Sleep(node.Name == "root" ? 20 : 0);
+            return new NodeResult(node, NodeStatus.Success, "OK", TimeSpan.Zero, t, []);
+        }, recorder);
+
+        Assert.That(results.Select(r => r.Node.Name), Is.EquivalentTo(graph.Order.Select(id => graph.Manifest.Nodes[id].Name)));
+        Assert.That(results.Single(r => r.Node.Name == "t3").Status, Is.EqualTo(NodeStatus.Fail), "each node keeps its own result");
+        Assert.That(recorder.Finished, Has.Count.EqualTo(11), "every node is reported finished, batched or not");
+        var batched = batches.SelectMany(b => b.Split(',')).ToList();
+        Assert.That(batched.Concat(singles), Is.EquivalentTo(results.Select(r => r.Node.Name)), "each node runs once");
+        Assert.That(singles, Does.Contain("root").And.Contain("m"), "nodes that cannot join run alone");
+        // eight tests and a model ready after root, two workers: the first takes half of what is ready
+        Assert.That(batches.Max(b => b.Split(',').Length), Is.InRange(2, 5), string.Join(" | ", batches));
+    }
+
+    [Test]
+    public void A_batch_whose_executor_throws_gives_each_node_the_error_and_skips_their_children()
+    {
+        var graph = Graph(("t1", "models/t1.sql", []), ("t2", "models/t2.sql", []), ("after", "models/after.sql", ["t2"]));
+        var batching = new NodeBatching(n => n.Name.StartsWith('t'), (_, _, _) => throw new InvalidOperationException("boom"));
+        var results = new Scheduler(graph, () => new NoConnection(), 1, false, batching: batching).Run(graph.Order,
+            (node, _, t) => new NodeResult(node, NodeStatus.Success, "OK", TimeSpan.Zero, t, []), new Recorder());
+        Assert.That(results.Select(r => $"{r.Node.Name}:{r.Status}"), Is.EqualTo(new[] { "t1:Error", "t2:Error", "after:Skipped" }));
+    }
+
     static void InterlockedMax(ref int target, int value)
     {
         int current;
