@@ -222,9 +222,9 @@ public sealed class ProjectRunner
             {
                 outcomes = compiled.Count == 1 ? null : _tests.RunBatch(connection, compiled.Select(c => c.Test).ToList());
             }
-            catch (DatabaseException)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
-                outcomes = null;
+                outcomes = null; // whatever went wrong (a database error, a count of an odd type), each test alone gets its own result
             }
             var executeEnd = DateTimeOffset.UtcNow;
             for (var k = 0; k < compiled.Count; k++)
