@@ -84,6 +84,17 @@ public class TemplateLimitTests
     }
 
     [Test]
+    public void A_runaway_name_in_a_macro_that_many_models_call_is_one_short_error()
+    {
+        using var p = new TestProject();
+        // a whole line pasted into a name, in a macro every model calls: one line naming the macro, not one per model
+        p.Write("macros/helpers.sql", "{% macro cents(x) %}{{ x }} / {{ " + new string('c', 133_000) + " }}{% endmacro %}");
+        for (var i = 0; i < 6; i++) p.Write($"models/m{i}.sql", "select {{ cents('amount') }} as v");
+        var r = p.Run("compile");
+        AssertUserError(r, $@"^\S*  macros/helpers\.sql:1:\d+: error: '{new string('c', 60)}\.\.\. \(133,000 characters\)' is undefined \(in macro 'cents'\)\n$");
+    }
+
+    [Test]
     public void Values_that_contain_themselves_or_nest_thousands_deep_do_not_crash()
     {
         using var p = new TestProject();

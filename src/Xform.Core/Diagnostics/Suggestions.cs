@@ -29,6 +29,13 @@ public static class Suggestions
         return close.Count == 0 ? "" : $" Did you mean {string.Join(" or ", close.Select(c => $"'{c}'"))}?";
     }
 
+    /// <summary>
+    /// A name as a message quotes it: whole up to 80 characters, else its first 60 and its length, so that a mistyped
+    /// name of a whole line (or a runaway one of 100,000 characters) leaves the message readable.
+    /// </summary>
+    public static string Shorten(string name) =>
+        name.Length <= 80 ? name : $"{name[..60]}... ({name.Length.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} characters)";
+
     internal static int Distance(string a, string b)
     {
         var prev = new int[b.Length + 1];

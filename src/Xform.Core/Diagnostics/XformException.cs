@@ -18,13 +18,26 @@ public class XformException : Exception
     public string Format() => Location.IsKnown ? $"{Location}: error: {Message}" : $"error: {Message}";
 }
 
-/// <summary>Several user errors found in one pass (e.g. every parse error in a project).</summary>
+/// <summary>
+/// Several user errors found in one pass (e.g. every parse error in a project), each said once: an error inside a macro that
+/// several models call is the same error, at the same place, for each of them.
+/// </summary>
 public sealed class XformAggregateException : XformException
 {
-    public XformAggregateException(IReadOnlyList<XformException> errors)
-        : base(string.Join(Environment.NewLine, errors.Select(e => e.Format())), errors[0].Location)
+    public XformAggregateException(IReadOnlyList<XformException> errors) : this(Distinct(errors))
     {
-        Errors = errors;
+    }
+
+    XformAggregateException(List<XformException> distinct)
+        : base(string.Join(Environment.NewLine, distinct.Select(e => e.Format())), distinct[0].Location)
+    {
+        Errors = distinct;
+    }
+
+    static List<XformException> Distinct(IReadOnlyList<XformException> errors)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        return errors.Where(e => seen.Add(e.Format())).ToList();
     }
 
     public IReadOnlyList<XformException> Errors { get; }

@@ -1,13 +1,14 @@
 using System.Collections;
 using System.Globalization;
 using System.Text;
+using Xform.Core.Diagnostics;
 
 namespace Xform.Core.Templating;
 
 /// <summary>Attribute, item and slice access (filters, tests and methods are in the other parts).</summary>
 internal static partial class JinjaRuntime
 {
-    public static Exception Undefined(JUndefined u) => new JinjaError($"'{(u.Name.Length == 0 ? "value" : u.Name)}' is undefined");
+    public static Exception Undefined(JUndefined u) => new JinjaError($"'{(u.Name.Length == 0 ? "value" : Suggestions.Shorten(u.Name))}' is undefined");
 
     public static object? Check(object? v) => v is JUndefined u ? throw Undefined(u) : v;
 

@@ -544,7 +544,7 @@ internal static class Py
         switch (v)
         {
             case null: throw new JinjaError("cannot iterate over None");
-            case JUndefined u: throw new JinjaError($"'{u.Name}' is undefined");
+            case JUndefined u: throw JinjaRuntime.Undefined(u);
             case string s: return s.Select(c => (object?)c.ToString()).ToList();
         }
         if (TryDict(v, out var d)) return d.Keys.Select(k => (object?)k).ToList();

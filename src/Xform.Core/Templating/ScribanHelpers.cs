@@ -389,7 +389,7 @@ internal static class ScribanHelpers
             throw new JinjaError($"'{name}' is undefined: package '{name}' is declared in packages.yml but not installed; run 'xform deps'");
         var candidates = cx.Globals.Keys.Concat(cx.Engine.Macros.Keys).Concat(EngineFunctions.Keys).Concat(resolver.PackageNames);
         var hint = Suggestions.DidYouMean(name, candidates);
-        throw new JinjaError(hint.Length > 0 ? $"'{name}' is undefined.{hint}" : $"'{name}' is undefined");
+        throw new JinjaError($"'{Suggestions.Shorten(name)}' is undefined{(hint.Length > 0 ? "." + hint : "")}");
     }
 
     private static object? CallMethod(JinjaContext cx, int id, object? target, string name, List<object?> args, Dictionary<string, object?> kw)

@@ -209,6 +209,9 @@ public class TemplateEngineTests
         Assert.That(ex.Format(), Is.EqualTo("models/orders.sql:2:6: error: 'colums' is undefined"));
         var ex2 = RenderError(Engine(), "{{ targt.schema }}");
         Assert.That(ex2.Message, Is.EqualTo("'targt' is undefined. Did you mean 'target'?"));
+        // a runaway name (a whole pasted line) is quoted by its start and length
+        var ex3 = RenderError(Engine(), "{{ " + new string('c', 100_000) + " }}");
+        Assert.That(ex3.Message, Is.EqualTo($"'{new string('c', 60)}... (100,000 characters)' is undefined"));
     }
 
     [Test]
