@@ -7,15 +7,20 @@ public static class Suggestions
     {
         var limit = Math.Max(2, name.Length / 3);
         var lower = name.ToLowerInvariant();
-        // The distance is at least the difference in length, and exactly that for a candidate holding the name: a candidate
-        // too far apart in length is judged without the quadratic table (a name of 100,000 characters against each macro
-        // took seconds).
-        int? DistanceTo(string c) => Math.Abs(c.Length - name.Length) is var gap && gap <= limit ? Distance(lower, c.ToLowerInvariant())
-            : c.Contains(name, StringComparison.OrdinalIgnoreCase) ? gap : null;
+        // A candidate is close (within the limit) or holds the name. The distance is at least the difference in length, and
+        // exactly that for a candidate holding the name: one too far apart in length is judged without the quadratic table (a
+        // name of 100,000 characters against each macro took seconds).
+        int? Closeness(string c)
+        {
+            var gap = Math.Abs(c.Length - name.Length);
+            if (gap > limit) return c.Contains(name, StringComparison.OrdinalIgnoreCase) ? gap : null;
+            var distance = Distance(lower, c.ToLowerInvariant());
+            return distance <= limit || c.Contains(name, StringComparison.OrdinalIgnoreCase) ? distance : null;
+        }
         return candidates
             .Distinct(StringComparer.Ordinal)
-            .Select(c => (c, d: DistanceTo(c)))
-            .Where(x => x.d is { } d && (d <= limit || x.c.Contains(name, StringComparison.OrdinalIgnoreCase)))
+            .Select(c => (c, d: Closeness(c)))
+            .Where(x => x.d is not null)
             .OrderBy(x => x.d).ThenBy(x => x.c, StringComparer.Ordinal)
             .Take(max)
             .Select(x => x.c)
