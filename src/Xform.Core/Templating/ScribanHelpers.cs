@@ -144,12 +144,7 @@ internal static class ScribanHelpers
             var (args, kw) = call.Arguments();
             return CallValue(cx, call.Id, LookupName(cx, call.Name, strict: true), args, kw, call.Name);
         });
-        Def("j_pgcallk", true, (cx, a) =>
-        {
-            var call = (ConstantCall)a[0]!;
-            var (args, kw) = call.Arguments();
-            return Print(cx, CallValue(cx, call.Id, LookupName(cx, call.Name, strict: true), args, kw, call.Name));
-        });
+        Def("j_pgcallk", true, (cx, a) => PrintCall(cx, (ConstantCall)a[0]!));
         Def("j_pgcall", true, (cx, a) =>
         {
             var name = (string)a[1]!;
@@ -276,6 +271,13 @@ internal static class ScribanHelpers
     }
 
     private static object? Chk(object? v) => JinjaRuntime.Check(v);
+
+    /// <summary><c>{{ name(constants...) }}</c>: the global or macro called, its value printed (a template run directly too).</summary>
+    internal static string PrintCall(JinjaContext cx, ConstantCall call)
+    {
+        var (args, kw) = call.Arguments();
+        return Print(cx, CallValue(cx, call.Id, LookupName(cx, call.Name, strict: true), args, kw, call.Name));
+    }
 
     /// <summary>A value as printed by <c>{{ }}</c>, refused if the output it goes to would grow past the limit.</summary>
     private static string Print(JinjaContext cx, object? v)

@@ -29,6 +29,8 @@ internal sealed class Unit
     public required string? VarargsVar { get; init; }
     public required string? KwargsVar { get; init; }
     public required Unit[] Children { get; init; }
+    /// <summary>A template run without its Scriban page: texts and constant calls printed in turn (<see cref="DirectTemplate"/>).</summary>
+    public object[]? Direct { get; init; }
     public bool IsTest { get; init; }
     public bool IsInternal { get; set; }
     /// <summary>The package of a macro or template (null for a caller body or a macro defined in a template: the enclosing unit's).</summary>
@@ -242,7 +244,8 @@ internal sealed class JinjaContext : TemplateContext
         (bool Has, object? Value) ret;
         try
         {
-            Evaluate(unit.Page);
+            if (unit.Direct is { } segments) RunDirect(unit, segments);
+            else Evaluate(unit.Page);
         }
         catch (ScriptRuntimeException e) when (Locate(e))
         {
@@ -261,6 +264,37 @@ internal sealed class JinjaContext : TemplateContext
         }
         _ = isMacro;
         return ret.Has ? ret.Value : text;
+    }
+
+    /// <summary>
+    /// A direct template's segments, as its Scriban page would run them: a text written as is, a call through the helper
+    /// the page calls, its value errors at the call and any other failure at the statement (as Scriban wraps it).
+    /// </summary>
+    private void RunDirect(Unit unit, object[] segments)
+    {
+        for (var i = 0; i < segments.Length; i++)
+        {
+            if (segments[i] is string text)
+            {
+                if (text.Length > 0) Write(text);
+                continue;
+            }
+            var call = (ScribanHelpers.ConstantCall)segments[i];
+            string printed;
+            try
+            {
+                printed = (string)CheckSize(ScribanHelpers.PrintCall(this, call))!;
+            }
+            catch (Exception e) when (Fn.IsValueError(e))
+            {
+                throw Error(call.Id, e.Message);
+            }
+            catch (Exception e) when (e is not (XformException or ScriptRuntimeException))
+            {
+                throw new XformException(e.Message + unit.Describe, unit.LineLocs[i]);
+            }
+            Write(printed);
+        }
     }
 
     private readonly List<StringBuilderOutput> _outputs = new();

@@ -63,12 +63,12 @@ public sealed class CompiledTemplate
         return (_src!, _body!);
     }
 
-    /// <summary>A Scriban tree to run: the first one made, once, then a new one each time.</summary>
+    /// <summary>A unit to run (a Scriban tree, or a direct template's segments): the first one made, once, then a new one each time.</summary>
     internal Unit TakeUnit()
     {
         if (Interlocked.Exchange(ref _firstUnit, null) is { } first) return first;
         var (src, body) = Parsed();
-        var unit = new ScribanEmitter(src).CompileTemplate(body);
+        var unit = DirectTemplate.TryCompile(src, body) ?? new ScribanEmitter(src).CompileTemplate(body);
         unit.Package = Package;
         return unit;
     }
@@ -78,7 +78,8 @@ public sealed class CompiledTemplate
 }
 
 /// <summary>
-/// dbt's Jinja subset, translated to Scriban and executed there. Thread-safe after construction: macros are
+/// dbt's Jinja subset, translated to Scriban and executed there (a template of text and constant calls only is run
+/// directly: <see cref="DirectTemplate"/>). Thread-safe after construction: macros are
 /// parsed and translated once, and every render gets its own Scriban context.
 /// </summary>
 public sealed partial class TemplateEngine
@@ -147,7 +148,7 @@ public sealed partial class TemplateEngine
     {
         var src = new SourceText(source.Path, SourceText.Normalize(source.Text));
         var body = JinjaParser.Parse(src);
-        var unit = new ScribanEmitter(src).CompileTemplate(body);
+        var unit = DirectTemplate.TryCompile(src, body) ?? new ScribanEmitter(src).CompileTemplate(body);
         return new CompiledTemplate(source, src, body, unit, package);
     }
 
@@ -163,11 +164,13 @@ public sealed partial class TemplateEngine
         });
 
     /// <summary>Renders a parsed template. Safe to call concurrently from many threads.</summary>
-    public string Render(CompiledTemplate template, IReadOnlyDictionary<string, object?> globals)
+    public string Render(CompiledTemplate template, IReadOnlyDictionary<string, object?> globals) => Render(template.TakeUnit(), template.Source, globals);
+
+    /// <summary>Renders one translation of a template (tests render its direct and its Scriban form and compare them).</summary>
+    internal string Render(Unit unit, TemplateSource source, IReadOnlyDictionary<string, object?> globals)
     {
         var cx = JinjaContext.Acquire(this, globals);
-        var unit = template.TakeUnit();
-        var result = (string)Run(cx, () => cx.Run(unit, unit.NewFrame(), Array.Empty<ScriptObject>(), false), template.Source)!;
+        var result = (string)Run(cx, () => cx.Run(unit, unit.NewFrame(), Array.Empty<ScriptObject>(), false), source)!;
         JinjaContext.Release(cx);
         return result;
     }
