@@ -29,7 +29,8 @@ internal sealed class Unit
     public required string? VarargsVar { get; init; }
     public required string? KwargsVar { get; init; }
     public required Unit[] Children { get; init; }
-    /// <summary>A template run without its Scriban page: texts and constant calls printed in turn (<see cref="DirectTemplate"/>).</summary>
+    /// <summary>A template run without its Scriban page: texts and constant calls printed in turn (<see cref="DirectTemplate"/>);
+    /// its <see cref="Locs"/> and <see cref="LineLocs"/> then hold each call's place and its statement's, by call id.</summary>
     public object[]? Direct { get; init; }
     public bool IsTest { get; init; }
     public bool IsInternal { get; set; }
@@ -291,7 +292,7 @@ internal sealed class JinjaContext : TemplateContext
             }
             catch (Exception e) when (e is not (XformException or ScriptRuntimeException))
             {
-                throw new XformException(e.Message + unit.Describe, unit.LineLocs[i]);
+                throw new XformException(e.Message + unit.Describe, unit.LineLocs[call.Id]);
             }
             Write(printed);
         }
