@@ -197,6 +197,24 @@ public sealed class InsightsPageTests : PageTests
         Assert.That(page["labels"]!.AsArray().Select(n => (string)n!), Is.EqualTo(new[] { "Medium ≥ £", "High ≥ £" }.Select((t, i) =>
             t + cuts[i].ToString("#,0", CultureInfo.InvariantCulture))), "the cut-offs are labelled");
         Assert.That((string)page["title"]!, Does.Contain("log scale"));
+        // The axis is labelled at round values in short form (10, 100, 1K, 10K, 1M), each label the value under it, none overlapping.
+        var axis = (await Browser.Eval("(() => { const d = document.getElementById('chart-tiers'); return { vals: d._fullLayout.xaxis.tickvals, " +
+            "texts: d._fullLayout.xaxis.ticktext, boxes: [...d.querySelectorAll('.xtick text')].map(t => { const r = t.getBoundingClientRect(); " +
+            "return [r.left, r.right]; }).sort((a, b) => a[0] - b[0]) }; })()"))!;
+        var values = axis["vals"]!.AsArray().Select(n => Math.Pow(10, (double)n!)).ToList();
+        var texts = axis["texts"]!.AsArray().Select(n => (string)n!).ToList();
+        Assert.That(texts, Has.Count.EqualTo(values.Count).And.Count.GreaterThanOrEqualTo(4));
+        for (var i = 0; i < texts.Count; i++)
+        {
+            Assert.That(texts[i], Does.Match(@"^\d+(\.[1-9])?[KMB]?$"), "a short label without '.0' or thousands separators");
+            var scale = texts[i][^1] switch { 'K' => 1e3, 'M' => 1e6, 'B' => 1e9, _ => 1.0 };
+            var number = double.Parse(char.IsDigit(texts[i][^1]) ? texts[i] : texts[i][..^1], CultureInfo.InvariantCulture) * scale;
+            Assert.That(number, Is.EqualTo(values[i]).Within(values[i] * 1e-9), $"the label '{texts[i]}' is its value");
+        }
+        var boxes = axis["boxes"]!.AsArray().Select(b => ((double)b![0]!, (double)b[1]!)).ToList();
+        Assert.That(boxes, Has.Count.EqualTo(texts.Count), "every label is drawn");
+        for (var i = 1; i < boxes.Count; i++)
+            Assert.That(boxes[i].Item1, Is.GreaterThanOrEqualTo(boxes[i - 1].Item2 + 2), $"tick labels {i - 1} and {i} do not touch");
 
         var country = (string)_project.Query($"select country from {Obt} group by 1 order by count(*) desc, 1 limit 1").Single()[0]!;
         await Select("filter-country", country);

@@ -34,6 +34,12 @@
     if (a >= 1e4) return nf1.format(v / 1e3) + 'K';
     return nf0.format(v);
   }
+  // A log axis's tick (10, 100, 1K, 10K, 2.5M): round values need no ".0", and "1,000" beside "10.0K" crowded a narrow chart.
+  function tickLabel(v) {
+    var a = Math.abs(v);
+    if (a >= 1e3 && a < 1e4) return nf1.format(v / 1e3).replace(/\.0$/, '') + 'K';
+    return compact(v).replace(/\.0(?=[KMB]$)/, '');
+  }
   function esc(s) {
     return String(s == null ? '' : s).replace(/[&<>"']/g, function (c) {
       return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c];
@@ -280,7 +286,7 @@
     for (var d = Math.floor(log(h.edges[0])); d <= Math.ceil(log(h.edges[h.edges.length - 1])); d++)
       steps.forEach(function (m) {
         var v = m * Math.pow(10, d), x = log(v);
-        if (x >= log(h.edges[0]) - 1e-9 && x <= log(h.edges[h.edges.length - 1]) + 1e-9) { tickvals.push(x); ticktext.push(compact(v)); }
+        if (x >= log(h.edges[0]) - 1e-9 && x <= log(h.edges[h.edges.length - 1]) + 1e-9) { tickvals.push(x); ticktext.push(tickLabel(v)); }
       });
     var shapes = cuts.map(function (t) {
       return { type: 'line', xref: 'x', yref: 'paper', x0: log(t.min), x1: log(t.min), y0: 0, y1: 1,
