@@ -4,7 +4,7 @@ using Xform.Core.Diagnostics;
 namespace Xform.Core.Templating;
 
 /// <summary>
-/// Templates that only print text and call a global or macro with constant arguments (<c>{{ config(...) }}</c>,
+/// Templates that only print text and call a global or macro with constant arguments (<c>{{ config(tags=['a']) }}</c>,
 /// <c>{{ ref('x') }}</c>, <c>{{ my_macro('a', n=1) }}</c>: most models of most projects) run as a list of
 /// segments, without a Scriban tree. The tree was about a fifth of what a 10,000-model compile allocated, for
 /// statements that are one helper call each. Each call goes through the helper the Scriban tree would call
@@ -53,7 +53,7 @@ internal static class DirectTemplate
     {
         if (args.Count == 0) return [];
         var values = new object?[args.Count];
-        for (var i = 0; i < values.Length; i++) values[i] = ((ConstExpr)args[i]).Value;
+        for (var i = 0; i < values.Length; i++) values[i] = Value(args[i]);
         return values;
     }
 
@@ -61,12 +61,32 @@ internal static class DirectTemplate
     {
         if (kwargs.Count == 0) return [];
         var values = new (string, object?)[kwargs.Count];
-        for (var i = 0; i < values.Length; i++) values[i] = (kwargs[i].Name, ((ConstExpr)kwargs[i].Value).Value);
+        for (var i = 0; i < values.Length; i++) values[i] = (kwargs[i].Name, Value(kwargs[i].Value));
         return values;
     }
 
-    /// <summary>A call the translation packs as one constant (<see cref="ScribanEmitter"/>'s ECall): a plain name other
-    /// than <c>return</c> (which must stand alone), constant arguments, no <c>*args</c> or <c>**kwargs</c>.</summary>
+    /// <summary>A constant as the call takes it: a list, tuple or dict of constants made anew each call.</summary>
+    static object? Value(Expr e) => e switch
+    {
+        ConstExpr c => c.Value,
+        ListExpr l => new ScribanHelpers.ConstantList(l.IsTuple, null, l.Items.Select(Value).ToArray()),
+        DictExpr d => new ScribanHelpers.ConstantList(false, d.Items.Select(kv => (string)((ConstExpr)kv.Key).Value!).ToArray(),
+            d.Items.Select(kv => Value(kv.Value)).ToArray()),
+        _ => throw new InvalidOperationException("not a constant: " + e.GetType().Name),
+    };
+
+    /// <summary>A literal, or a list, tuple or dict (with literal string keys) of constants: what a call takes the same each time.</summary>
+    static bool IsConstant(Expr e) => e switch
+    {
+        ConstExpr => true,
+        ListExpr l => l.Items.All(IsConstant),
+        DictExpr d => d.Items.All(kv => kv.Key is ConstExpr { Value: string } && IsConstant(kv.Value)),
+        _ => false,
+    };
+
+    /// <summary>A call of a plain name other than <c>return</c> (which must stand alone) with constant arguments (literals,
+    /// or lists, tuples and dicts of them), no <c>*args</c> or <c>**kwargs</c>: the Scriban tree calls it through the same
+    /// helper with the same values.</summary>
     static bool IsConstantCall(CallExpr c) =>
-        c.Callee is NameExpr { Name: not "return" } && c.Args.All(a => a is ConstExpr) && c.Kwargs.All(k => k.Value is ConstExpr && k.Name is not ("*" or "**"));
+        c.Callee is NameExpr { Name: not "return" } && c.Args.All(IsConstant) && c.Kwargs.All(k => IsConstant(k.Value) && k.Name is not ("*" or "**"));
 }

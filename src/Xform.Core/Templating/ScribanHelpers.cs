@@ -332,13 +332,36 @@ internal static class ScribanHelpers
         public (List<object?>, Dictionary<string, object?>) Arguments()
         {
             var positional = new List<object?>(args.Length);
-            foreach (var v in args) positional.Add(Py.Norm(v));
+            foreach (var v in args) positional.Add(Py.Norm(ConstantList.Value(v)));
             var keywords = new Dictionary<string, object?>(kwargs.Length, StringComparer.Ordinal);
-            foreach (var (k, v) in kwargs) keywords[k] = Py.Norm(v);
+            foreach (var (k, v) in kwargs) keywords[k] = Py.Norm(ConstantList.Value(v));
             return (positional, keywords);
         }
 
         public override string ToString() => $"{name}(...)";
+    }
+
+    /// <summary>
+    /// A list, tuple or dict of constants written in a direct template's call (<c>config(tags=['a', 'b'])</c>): made anew for
+    /// each call, as <c>j_list</c>, <c>j_tuple</c> and <c>j_dict</c> make it, since a callee may keep or change what it is given.
+    /// </summary>
+    internal sealed class ConstantList(bool isTuple, string[]? keys, object?[] items)
+    {
+        /// <summary>The value a call gets: a new list, tuple or dict for a constant one, else the constant itself.</summary>
+        public static object? Value(object? v) => v is ConstantList list ? list.Make() : v;
+
+        object Make()
+        {
+            if (keys is not null)
+            {
+                var dict = new JDict();
+                for (var i = 0; i < keys.Length; i++) dict[keys[i]] = Py.Norm(Value(items[i]));
+                return dict;
+            }
+            var made = isTuple ? new JTuple() : new List<object?>(items.Length);
+            foreach (var item in items) made.Add(Py.Norm(Value(item)));
+            return made;
+        }
     }
 
     private static (List<object?>, Dictionary<string, object?>) SplitArgs(Scriban.Runtime.ScriptArray a, int skip)

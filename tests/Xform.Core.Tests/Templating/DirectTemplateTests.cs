@@ -19,6 +19,9 @@ public class DirectTemplateTests
         {% macro fails(why) %}{{ exceptions.raise_compiler_error('failed: ' ~ why) }}{% endmacro %}
         {% macro undefined_inside() %}{{ no_such_name }}{% endmacro %}
         {% macro loud(x) %}{{ x | upper }}{% endmacro %}
+        {% macro show(x) %}{{ x }}|{{ x | length }}{% endmacro %}
+        {% macro grow(xs) %}{% do xs.append(1) %}{{ xs }}{% endmacro %}
+        {% macro keys(d) %}{{ d | dictsort }}{% endmacro %}
         """;
 
     static TemplateEngine NewEngine() =>
@@ -61,11 +64,16 @@ public class DirectTemplateTests
         "{{ value_error(3) }}",
         "{{ huge() }}",
         "{{ n(1) }}",
+        "{{ config(materialized='incremental', unique_key=['a', 'b'], tags=('x', 'y'), meta={'owner': 'me', 'n': [1, 2.5]}) }}select 1",
+        "{{ show([1, 2.5, 'a', none, true, [1, [2]], {'k': 'v'}, (1, 2)]) }} {{ show((3,)) }} {{ show({}) }} {{ show([]) }}",
+        "{{ grow([0]) }} {{ grow([0]) }} {{ grow(xs=[]) }}",
+        "{{ keys({'b': 1, 'a': [2], 'b': 3}) }}",
+        "{{ cents(['a'], scale={'x': 1}) }}",
     ];
 
     static readonly string[] NotDirectCases =
     [
-        "{{ ref(name) }}", "{{ n }}", "{% if flag %}x{% endif %}", "{{ config(tags=['a']) }}", "{{ ref('a').identifier }}", "{{ cents(*cols) }}", "{{ cents(**cfg) }}",
+        "{{ ref(name) }}", "{{ n }}", "{% if flag %}x{% endif %}", "{{ config(tags=[name]) }}", "{{ config(meta={1: 'x'}) }}", "{{ ref('a').identifier }}", "{{ cents(*cols) }}", "{{ cents(**cfg) }}",
         "{{ adapter.dispatch('x')() }}", "{% set a = 1 %}{{ a }}", "{{ cents('a') | upper }}", "{{ cents('a') ~ 'b' }}",
     ];
 
@@ -127,6 +135,8 @@ public class DirectTemplateTests
         var viaScriban = Outcome(() => engine.Render(scriban, source, Globals()));
         var viaDirect = Outcome(() => engine.Render(direct, source, Globals()));
         Assert.That(viaDirect, Is.EqualTo(viaScriban), $"template: {text}");
+        // a second render of the same unit: nothing a call was given (a list it changed) is left over from the first
+        Assert.That(Outcome(() => engine.Render(direct, source, Globals())), Is.EqualTo(viaScriban), $"second render of: {text}");
     }
 
     /// <summary>What a render gave: its text, or its error's type, place and message.</summary>
