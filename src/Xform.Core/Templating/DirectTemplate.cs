@@ -15,6 +15,9 @@ internal static class DirectTemplate
 {
     static readonly ScriptPage NoPage = new();
 
+    /// <summary>A template's unit to run: its segments when it has only text and constant calls, else its Scriban tree.</summary>
+    public static Unit Compile(SourceText src, List<Stmt> body) => TryCompile(src, body) ?? new ScribanEmitter(src).CompileTemplate(body);
+
     /// <summary>The template as segments (a text, or a call whose value is printed), or null when it holds anything else.</summary>
     public static Unit? TryCompile(SourceText src, List<Stmt> body)
     {

@@ -68,7 +68,7 @@ public sealed class CompiledTemplate
     {
         if (Interlocked.Exchange(ref _firstUnit, null) is { } first) return first;
         var (src, body) = Parsed();
-        var unit = DirectTemplate.TryCompile(src, body) ?? new ScribanEmitter(src).CompileTemplate(body);
+        var unit = DirectTemplate.Compile(src, body);
         unit.Package = Package;
         return unit;
     }
@@ -148,7 +148,7 @@ public sealed partial class TemplateEngine
     {
         var src = new SourceText(source.Path, SourceText.Normalize(source.Text));
         var body = JinjaParser.Parse(src);
-        var unit = DirectTemplate.TryCompile(src, body) ?? new ScribanEmitter(src).CompileTemplate(body);
+        var unit = DirectTemplate.Compile(src, body);
         return new CompiledTemplate(source, src, body, unit, package);
     }
 
