@@ -446,7 +446,7 @@ public static partial class ManifestWriter
             w.WriteString("database"u8, n.Relation.Database ?? _database);
             w.WriteString("schema"u8, n.Relation.Schema);
             w.WriteString("name"u8, n.Name);
-            w.WriteString("resource_type"u8, ResourceTypeName(n.ResourceType));
+            w.WriteString("resource_type"u8, n.TypeName);
             w.WriteString("package_name"u8, n.PackageName);
             w.WriteString("path"u8, n.Path);
             w.WriteString("original_file_path"u8, n.OriginalFilePath);
@@ -557,16 +557,6 @@ public static partial class ManifestWriter
             w.WriteStartArray(name);
             w.WriteEndArray();
         }
-
-        static string ResourceTypeName(ResourceType type) => type switch
-        {
-            ResourceType.Model => "model",
-            ResourceType.Seed => "seed",
-            ResourceType.Source => "source",
-            ResourceType.Test => "test",
-            ResourceType.Snapshot => "snapshot",
-            _ => type.ToString().ToLowerInvariant(),
-        };
 
         /// <summary>The node's config entries in ordinal order of their keys, into a list the caller reuses.</summary>
         public static List<KeyValuePair<string, object?>> SortedConfig(Node n, List<KeyValuePair<string, object?>> into)

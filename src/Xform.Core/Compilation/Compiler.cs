@@ -341,7 +341,7 @@ public sealed partial class Compiler(LoadedProject project, DependencyGraph grap
         _database?.AddTo(g);
         g["model"] = new MemberObject(node.UniqueId, new Dictionary<string, object?>
         {
-            ["name"] = node.Name, ["unique_id"] = node.UniqueId, ["resource_type"] = node.ResourceType.ToString().ToLowerInvariant(),
+            ["name"] = node.Name, ["unique_id"] = node.UniqueId, ["resource_type"] = node.TypeName,
             ["original_file_path"] = node.OriginalFilePath, ["path"] = node.Path, ["tags"] = node.Config.Tags.Cast<object?>().ToList(),
             ["batch"] = batch is null ? null : new MemberObject(batch.ToString(), new Dictionary<string, object?>
             {

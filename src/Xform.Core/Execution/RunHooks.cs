@@ -102,7 +102,7 @@ public sealed class RunHooks(ProjectConfig project, Compiler compiler)
     /// <summary>A node as on-run-end's results and the query comment see it: the manifest fields templates read.</summary>
     internal static MemberObject NodeObject(Node node) => new(node.UniqueId, new Dictionary<string, object?>(StringComparer.Ordinal)
     {
-        ["unique_id"] = node.UniqueId, ["name"] = node.Name, ["resource_type"] = node.ResourceType.ToString().ToLowerInvariant(),
+        ["unique_id"] = node.UniqueId, ["name"] = node.Name, ["resource_type"] = node.TypeName,
         ["package_name"] = node.PackageName, ["original_file_path"] = node.OriginalFilePath, ["path"] = node.Path,
         ["database"] = node.Relation.Database, ["schema"] = node.Relation.Schema, ["alias"] = node.Relation.Identifier,
         ["identifier"] = node.Relation.Identifier, ["tags"] = node.Config.Tags.Cast<object?>().ToList(),

@@ -79,7 +79,7 @@ internal static class DataTestParser
         IReadOnlyList<object?> tableTests;
         if (parent.ResourceType == ResourceType.Source)
             tableTests = context.Properties.SourceTables.First(t => t.SourceName == parent.Source!.SourceName && t.TableName == parent.Name).Tests;
-        else if (context.PropertiesOf(parent.ResourceType.ToString().ToLowerInvariant(), parent.Name) is { } patch)
+        else if (context.PropertiesOf(parent.TypeName, parent.Name) is { } patch)
             // A version's own tests replace the model's.
             tableTests = patch.Versions.FirstOrDefault(v => v.V == parent.Version)?.Tests ?? patch.Tests;
         else return null;
@@ -87,10 +87,11 @@ internal static class DataTestParser
         if (tableTests.Count == 0 && parent.Columns.All(c => c.Tests.Count == 0)) return null;
         var baseConfig = context.Configure(p => p.Tests, parent.Fqn, null);
         var errors = new List<XformException>();
-        var tests = TestSpecs.For(parent, tableTests, testMacros, context.Project, baseConfig, auditSchema, errors)
-            .Where(t => t.Config.Enabled)
-            .Select(t => t with { Relation = AuditRelation(context, t.Config, t.Name, t.Relation.Identifier, t.Fqn, t.OriginalFilePath) })
-            .ToList();
+        var tests = new List<Node>();
+        // each test made with its audit relation, not made and then copied with it
+        foreach (var t in TestSpecs.For(parent, tableTests, testMacros, context.Project, baseConfig, auditSchema, errors,
+                     (config, name, fileName, fqn, file) => AuditRelation(context, config, name, fileName, fqn, file)))
+            if (t.Config.Enabled) tests.Add(t);
         if (errors.Count > 0) mistakes = errors;
         return tests;
     }

@@ -19,9 +19,17 @@ internal sealed class ProjectFiles(string root, string? shownFrom = null)
             var dir = Path.Combine(root, folder);
             if (Listing(dir) is not { } files) continue;
             foreach (var full in files)
-                if (extensions.Any(e => full.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
+                if (HasExtension(full, extensions))
                     yield return (full, Shown(full), Path.GetRelativePath(dir, full).Replace('\\', '/'));
         }
+    }
+
+    // a loop, not extensions.Any(...): that made a closure for every file of every folder listed (10,000s per parse)
+    static bool HasExtension(string file, string[] extensions)
+    {
+        foreach (var extension in extensions)
+            if (file.EndsWith(extension, StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
     }
 
     /// <summary>Every folder listed so far, with its files (null: the folder did not exist): what a saved parse stamps.</summary>

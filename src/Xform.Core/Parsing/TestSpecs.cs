@@ -29,34 +29,42 @@ public static partial class TestSpecs
     /// The test nodes of one model, seed or source table (its own tests and its columns'). With <paramref name="errors"/>, a
     /// test entry that is wrong is left out and its error added there, so every one is reported at once; else it throws.
     /// </summary>
+    /// <param name="auditRelation">where an enabled test's failures would be stored, from its config, name, file name, fqn and
+    /// file (null: in <paramref name="auditSchema"/>, named by its file name)</param>
     public static IEnumerable<Node> For(Node parent, IReadOnlyList<object?> tableTests, TestMacros tests,
-        ProjectConfig project, NodeConfig baseConfig, string auditSchema, ICollection<XformException>? errors = null)
+        ProjectConfig project, NodeConfig baseConfig, string auditSchema, ICollection<XformException>? errors = null, AuditRelation? auditRelation = null)
     {
-        var specs = tableTests.Select(t => ((string?)null, t))
-            .Concat(parent.Columns.SelectMany(c => c.Tests.Select(t => ((string?)c.Name, t))));
-        foreach (var (column, t) in specs)
+        // the table's tests, then each column's, in a loop: LINQ's iterators and closures here were made for every parent
+        foreach (var t in tableTests)
+            if (Made(null, t) is { } test) yield return test;
+        foreach (var c in parent.Columns)
+            foreach (var t in c.Tests)
+                if (Made(c.Name, t) is { } test) yield return test;
+
+        Node? Made(string? column, object? t)
         {
-            Node test;
             try
             {
-                test = Build(parent, column, (PositionedValue)t!, tests, project, baseConfig, auditSchema);
+                return Build(parent, column, (PositionedValue)t!, tests, project, baseConfig, auditSchema, auditRelation);
             }
             catch (XformException e) when (errors is not null)
             {
                 errors.Add(e);
-                continue;
+                return null;
             }
-            yield return test;
         }
     }
 
+    /// <summary>Where a test's failures would be stored: from its config, name, file name, fqn and file.</summary>
+    public delegate RelationName AuditRelation(NodeConfig config, string name, string fileName, IReadOnlyList<string> fqn, string file);
+
     static Node Build(Node parent, string? column, PositionedValue spec, TestMacros tests,
-        ProjectConfig project, NodeConfig baseConfig, string auditSchema)
+        ProjectConfig project, NodeConfig baseConfig, string auditSchema, AuditRelation? auditRelation)
     {
         var at = spec.Location;
         string testName;
-        var args = new Dictionary<string, object?>(StringComparer.Ordinal);
-        var config = new Dictionary<string, object?>(StringComparer.Ordinal);
+        // made only for a test that has arguments or a config of its own (most, unique and not_null, have neither)
+        Dictionary<string, object?>? given = null, ownConfig = null;
         string? customName = null;
         switch (spec.Value)
         {
@@ -70,17 +78,19 @@ public static partial class TestSpecs
                     throw new XformException($"test '{testName}' takes a mapping of arguments", at);
                 foreach (var (k, v) in (IReadOnlyDictionary<string, object?>?)body ?? new Dictionary<string, object?>())
                 {
-                    if (k == "arguments" && v is IReadOnlyDictionary<string, object?> a) foreach (var (ak, av) in a) args[ak] = av;
-                    else if (k == "config" && v is IReadOnlyDictionary<string, object?> c) foreach (var (ck, cv) in c) config[ck] = cv;
+                    if (k == "arguments" && v is IReadOnlyDictionary<string, object?> a) foreach (var (ak, av) in a) (given ??= NewMap())[ak] = av;
+                    else if (k == "config" && v is IReadOnlyDictionary<string, object?> c) foreach (var (ck, cv) in c) (ownConfig ??= NewMap())[ck] = cv;
                     else if (k == "name") customName = Convert.ToString(v, CultureInfo.InvariantCulture);
                     else if (k == "column_name") column = Convert.ToString(v, CultureInfo.InvariantCulture);
-                    else if (ConfigInArgs.Contains(k)) config[k] = v;
-                    else args[k] = v;
+                    else if (ConfigInArgs.Contains(k)) (ownConfig ??= NewMap())[k] = v;
+                    else (given ??= NewMap())[k] = v;
                 }
                 break;
             default:
                 throw new XformException("a test is a name ('unique') or a mapping of one name to its arguments", at);
         }
+
+        var args = given ?? TestMetadata.NoKwargs;
 
         // the same few test names over and over: each resolved once (and its macro's and short name's strings made once)
         if (!tests.Resolved.TryGetValue(testName, out var resolved))
@@ -90,9 +100,10 @@ public static partial class TestSpecs
         }
         var (macro, info, shortName) = resolved;
         var parameters = info.Parameters;
-        foreach (var key in args.Keys)
-            if (!parameters.Contains(key) && !info.TakesKwargs)
-                throw new XformException($"test '{testName}' has no argument '{key}'; it takes {string.Join(", ", parameters.Where(p => p is not "model"))}.{Suggestions.DidYouMean(key, parameters)}", at);
+        if (given is not null)
+            foreach (var key in given.Keys)
+                if (!parameters.Contains(key) && !info.TakesKwargs)
+                    throw new XformException($"test '{testName}' has no argument '{key}'; it takes {string.Join(", ", parameters.Where(p => p is not "model"))}.{Suggestions.DidYouMean(key, parameters)}", at);
         if (column is not null && !parameters.Contains("column_name") && !info.TakesKwargs)
             throw new XformException($"test '{testName}' is a table-level test; declare it under the {parent.ResourceType.ToString().ToLowerInvariant()}'s tests, not a column's", at);
         CheckRequired(testName, info, column, args, at);
@@ -104,7 +115,7 @@ public static partial class TestSpecs
 
         // most tests name no other relation: no lists of their own then (a project of 50,000 models has 100,000 tests)
         List<Reference>? refs = null, sources = null;
-        foreach (var value in args.Values)
+        foreach (var value in given?.Values ?? Enumerable.Empty<object?>())
         {
             // A ref('x') or source('s', 't') argument (relationships' to:) is a dependency of the test.
             if (value is not string s || RelationCall.Read(s) is not { Literals: { } literal } call) continue;
@@ -112,8 +123,9 @@ public static partial class TestSpecs
             else if (call.Function == "source" && literal is [var source, var table]) (sources ??= []).Add(new Reference(table, null, at, source));
         }
 
-        var merged = baseConfig.With(config, at);
+        var merged = ownConfig is null ? baseConfig : baseConfig.With(ownConfig, at);
         var metadata = new TestMetadata(shortName, macro, args.Count == 0 ? TestMetadata.NoKwargs : args, column, ns);
+        var fqn = TestFqn(project.Name, parent.Fqn, name);
         return new Node
         {
             UniqueId = $"test.{project.Name}.{name}.{hash}",
@@ -122,9 +134,10 @@ public static partial class TestSpecs
             PackageName = project.Name,
             OriginalFilePath = at.File,
             Path = $"{fileName}.sql",
-            Fqn = TestFqn(project.Name, parent.Fqn, name),
+            Fqn = fqn,
             Config = merged,
-            Relation = new RelationName(null, auditSchema, fileName),
+            // a disabled test is left out by the caller: no relation worked out for it
+            Relation = auditRelation is not null && merged.Enabled ? auditRelation(merged, name, fileName, fqn, at.File) : new RelationName(null, auditSchema, fileName),
             Refs = refs is null ? Array.Empty<Reference>() : refs,
             SourceRefs = sources is null ? Array.Empty<Reference>() : sources,
             Location = at,
@@ -132,6 +145,8 @@ public static partial class TestSpecs
             TestMetadata = metadata,
         };
     }
+
+    static Dictionary<string, object?> NewMap() => new(StringComparer.Ordinal);
 
     /// <summary>A test's fqn: the project, the folders of its parent's (neither the parent's project nor its name), its own name.</summary>
     static string[] TestFqn(string project, IReadOnlyList<string> parentFqn, string name)
@@ -251,7 +266,14 @@ public static partial class TestSpecs
         if (column is null) w.WriteNull("column"u8);
         else w.WriteString("column"u8, column);
         w.WriteStartArray("args"u8);
-        foreach (var a in args.OrderBy(a => a.Key)) w.WriteStringValue($"{a.Key}={Json(a.Value)}");
+        // by key, as OrderBy(key) ordered them (its comparer), without its iterator for the many tests of no arguments
+        if (args.Count == 1) foreach (var (key, value) in args) w.WriteStringValue($"{key}={Json(value)}");
+        else if (args.Count > 1)
+        {
+            var keys = args.Keys.ToArray();
+            Array.Sort(keys, Comparer<string>.Default);
+            foreach (var key in keys) w.WriteStringValue($"{key}={Json(args[key])}");
+        }
         w.WriteEndArray();
         w.WriteEndObject();
         return HashedJson.Written(w);

@@ -30,41 +30,44 @@ public static class BuildSettings
     /// <param name="engine">the project's macros, whose <c>{% materialization %}</c> blocks add materializations; null: built-ins only</param>
     public static IReadOnlyList<XformException> Check(Node node, TemplateEngine? engine = null)
     {
-        var errors = new List<XformException>();
-        void Try(Action read)
-        {
-            try { read(); }
-            catch (XformException e) { errors.Add(e); }
-        }
+        // no list and no closures for a node whose settings read well (every node of a parse is checked)
+        List<XformException>? errors = null;
         switch (node.ResourceType)
         {
             case ResourceType.Model when !Materializations.Contains(node.Materialized) && (engine is null || CustomBlock(node, engine) is null):
                 if (engine is not null && AdapterMaterializations.TryGetValue(node.Materialized, out var owner))
                 {
-                    if (owner == engine.AdapterType) Try(() => ExternalSettings.Of(node));
-                    else errors.Add(Error(node, "materialized",
+                    if (owner == engine.AdapterType) Try(ref errors, node, static n => ExternalSettings.Of(n));
+                    else (errors ??= []).Add(Error(node, "materialized",
                         $"model '{node.Name}' asks for materialization '{node.Materialized}': {node.Materialized} is a DuckDB materialization, which the " +
                         $"{engine.AdapterType} target cannot build; use table or view there (or a {{% materialization {node.Materialized}, adapter='{engine.AdapterType}' %}} block)"));
                     break;
                 }
-                errors.Add(Error(node, "materialized", UnknownMaterialization(node, engine)));
+                (errors ??= []).Add(Error(node, "materialized", UnknownMaterialization(node, engine)));
                 break;
             case ResourceType.Model:
-                Try(() => ModelContract.Of(node));
-                if (node.Materialized == "incremental") Try(() => IncrementalSettings.Of(node));
+                Try(ref errors, node, static n => ModelContract.Of(n));
+                if (node.Materialized == "incremental") Try(ref errors, node, static n => IncrementalSettings.Of(n));
                 break;
             case ResourceType.Snapshot:
-                Try(() => SnapshotSettings.Of(node));
+                Try(ref errors, node, static n => SnapshotSettings.Of(n));
                 break;
             case ResourceType.Test:
-                Try(() => TestSettings.Of(node));
+                Try(ref errors, node, static n => TestSettings.Of(n));
                 break;
             case ResourceType.Source when node.Source?.Freshness is { } freshness:
-                Try(() => FreshnessThreshold.Read(freshness, "warn_after", node));
-                Try(() => FreshnessThreshold.Read(freshness, "error_after", node));
+                Try(ref errors, node, n => FreshnessThreshold.Read(freshness, "warn_after", n));
+                Try(ref errors, node, n => FreshnessThreshold.Read(freshness, "error_after", n));
                 break;
         }
-        return errors;
+        return errors ?? (IReadOnlyList<XformException>)[];
+    }
+
+    /// <summary>Reads a setting of the node; its mistake goes to <paramref name="errors"/>.</summary>
+    static void Try(ref List<XformException>? errors, Node node, Action<Node> read)
+    {
+        try { read(node); }
+        catch (XformException e) { (errors ??= []).Add(e); }
     }
 
     static string UnknownMaterialization(Node node, TemplateEngine? engine)

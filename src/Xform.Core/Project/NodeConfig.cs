@@ -74,17 +74,24 @@ public sealed class NodeConfig : ValueMap
         // Nothing to layer (an empty folder level, no config() call): this config is immutable, so share it.
         if (overrides is IReadOnlyCollection<KeyValuePair<string, object?>> { Count: 0 }) return this;
         var merged = new Dictionary<string, object?>(Map, StringComparer.Ordinal);
-        foreach (var (rawKey, value) in overrides)
-        {
-            var key = rawKey.TrimStart('+').Replace("pre_hook", "pre-hook").Replace("post_hook", "post-hook");
-            if (key == "grants")
-                merged[key] = Grants.Merge(merged.GetValueOrDefault(key), value);
-            else if (ConfigKeys.IsAdditive(key) && merged.TryGetValue(key, out var existing))
-                merged[key] = Combine(existing, value);
-            else
-                merged[key] = value;
-        }
+        // a dictionary (a config() call's, a folder level's) walked with its own enumerator: through the interface it is
+        // boxed, once for every layer of every node
+        if (overrides is Dictionary<string, object?> map)
+            foreach (var (rawKey, value) in map) Layer(merged, rawKey, value);
+        else
+            foreach (var (rawKey, value) in overrides) Layer(merged, rawKey, value);
         return new NodeConfig(merged, new Origin(overrides, at, _origin));
+    }
+
+    static void Layer(Dictionary<string, object?> merged, string rawKey, object? value)
+    {
+        var key = rawKey.TrimStart('+').Replace("pre_hook", "pre-hook").Replace("post_hook", "post-hook");
+        if (key == "grants")
+            merged[key] = Grants.Merge(merged.GetValueOrDefault(key), value);
+        else if (ConfigKeys.IsAdditive(key) && merged.TryGetValue(key, out var existing))
+            merged[key] = Combine(existing, value);
+        else
+            merged[key] = value;
     }
 
     static object? Combine(object? a, object? b)

@@ -119,7 +119,21 @@ public sealed record Node
     public bool IsExecutable => ResourceType is not (ResourceType.Source or ResourceType.Analysis) && Materialized != "ephemeral";
 
     /// <summary>dbt's name of the resource type (<c>unit_test</c>, <c>model</c>, ...).</summary>
-    public string TypeName => ResourceType == ResourceType.UnitTest ? "unit_test" : ResourceType.ToString().ToLowerInvariant();
+    public string TypeName => TypeNameOf(ResourceType);
+
+    /// <summary>dbt's name of a resource type: one constant string each (Enum.ToString boxes and builds a new one every call).</summary>
+    public static string TypeNameOf(ResourceType type) => type switch
+    {
+        ResourceType.Model => "model",
+        ResourceType.Seed => "seed",
+        ResourceType.Source => "source",
+        ResourceType.Test => "test",
+        ResourceType.Snapshot => "snapshot",
+        ResourceType.Operation => "operation",
+        ResourceType.UnitTest => "unit_test",
+        ResourceType.Analysis => "analysis",
+        _ => type.ToString().ToLowerInvariant(),
+    };
 
     public override string ToString() => UniqueId;
 }

@@ -18,10 +18,16 @@ internal sealed class SourceText
 {
     private readonly int[] _lineStarts;
 
-    public SourceText(string path, string text)
+    public SourceText(string path, string text) : this(path, text, text.Length)
+    {
+    }
+
+    /// <param name="length">how much of <paramref name="text"/> is the template (the rest is a dropped trailing newline)</param>
+    SourceText(string path, string text, int length)
     {
         Path = path;
         Text = text;
+        Length = length;
         // one array of the exact size, the line breaks found by vectorised search (a list grown per line was a tenth of
         // the template parse's allocations)
         var starts = new int[text.AsSpan().Count('\n') + 1];
@@ -31,6 +37,18 @@ internal sealed class SourceText
 
     public string Path { get; }
     public string Text { get; }
+
+    /// <summary>The template's length in <see cref="Text"/>: all of it, or all but a trailing newline it keeps.</summary>
+    public int Length { get; }
+
+    /// <summary>
+    /// A file's text as a template, normalised as <see cref="Normalize"/> does: a text with a carriage return is copied
+    /// normalised, any other keeps its trailing newline outside <see cref="Length"/> instead of being copied without it
+    /// (every model file, a copy as long as the file).
+    /// </summary>
+    public static SourceText Of(string path, string text) =>
+        text.Contains('\r') ? new SourceText(path, Normalize(text))
+        : new SourceText(path, text, text.EndsWith('\n') ? text.Length - 1 : text.Length);
 
     public SourceLocation Location(int offset)
     {
@@ -59,6 +77,8 @@ internal sealed class JinjaLexer
 {
     private readonly SourceText _src;
     private readonly string _s;
+    // where the template ends in _s: every bound of the lexer is this, not the string's length (a trailing newline lies past it)
+    private readonly int _end;
     private readonly List<Token> _tokens;
     private int _pos;
 
@@ -66,6 +86,7 @@ internal sealed class JinjaLexer
     {
         _src = src;
         _s = src.Text;
+        _end = src.Length;
         _tokens = tokens;
     }
 
@@ -82,20 +103,20 @@ internal sealed class JinjaLexer
     private void Run()
     {
         var stripNext = false;
-        while (_pos < _s.Length)
+        while (_pos < _end)
         {
             var open = FindOpen(_pos);
-            var dataEnd = open < 0 ? _s.Length : open;
+            var dataEnd = open < 0 ? _end : open;
             var data = _s[_pos..dataEnd];
             if (stripNext) data = data.TrimStart();
             stripNext = false;
-            if (open >= 0 && open + 2 < _s.Length && _s[open + 2] == '-') data = data.TrimEnd();
+            if (open >= 0 && open + 2 < _end && _s[open + 2] == '-') data = data.TrimEnd();
             if (data.Length > 0) _tokens.Add(new Token(TokKind.Data, data, _pos));
-            if (open < 0) { _pos = _s.Length; break; }
+            if (open < 0) { _pos = _end; break; }
 
             var kind = _s[open + 1];
             var inner = open + 2;
-            if (inner < _s.Length && (_s[inner] == '-' || _s[inner] == '+')) inner++;
+            if (inner < _end && (_s[inner] == '-' || _s[inner] == '+')) inner++;
             if (kind == '#')
             {
                 var end = _s.IndexOf("#}", inner, StringComparison.Ordinal);
@@ -109,12 +130,12 @@ internal sealed class JinjaLexer
             _pos = inner;
             stripNext = LexTag(kind == '{' ? "}}" : "%}", open);
         }
-        _tokens.Add(new Token(TokKind.Eof, "", _s.Length));
+        _tokens.Add(new Token(TokKind.Eof, "", _end));
     }
 
     private int FindOpen(int from)
     {
-        for (var i = _s.IndexOf('{', from); i >= 0 && i + 1 < _s.Length; i = _s.IndexOf('{', i + 1))
+        for (var i = _s.IndexOf('{', from); i >= 0 && i + 1 < _end; i = _s.IndexOf('{', i + 1))
         {
             var c = _s[i + 1];
             if (c == '{' || c == '%' || c == '#') return i;
@@ -128,13 +149,13 @@ internal sealed class JinjaLexer
     private bool TryRaw(int open, int inner, ref bool stripNext)
     {
         var p = inner;
-        while (p < _s.Length && IsWs(_s[p])) p++;
+        while (p < _end && IsWs(_s[p])) p++;
         if (string.CompareOrdinal(_s, p, "raw", 0, 3) != 0) return false;
         p += 3;
-        if (p < _s.Length && (char.IsLetterOrDigit(_s[p]) || _s[p] == '_')) return false;
-        while (p < _s.Length && IsWs(_s[p])) p++;
+        if (p < _end && (char.IsLetterOrDigit(_s[p]) || _s[p] == '_')) return false;
+        while (p < _end && IsWs(_s[p])) p++;
         var stripStart = false;
-        if (p < _s.Length && (_s[p] == '-' || _s[p] == '+')) { stripStart = _s[p] == '-'; p++; }
+        if (p < _end && (_s[p] == '-' || _s[p] == '+')) { stripStart = _s[p] == '-'; p++; }
         if (string.CompareOrdinal(_s, p, "%}", 0, 2) != 0) throw _src.Error("expected '%}' after 'raw'", p);
         p += 2;
         var contentStart = p;
@@ -144,15 +165,15 @@ internal sealed class JinjaLexer
             var e = _s.IndexOf("{%", search, StringComparison.Ordinal);
             if (e < 0) throw _src.Error("unterminated 'raw' block: expected '{% endraw %}'", open);
             var q = e + 2;
-            var stripEnd = q < _s.Length && _s[q] == '-';
-            if (q < _s.Length && (_s[q] == '-' || _s[q] == '+')) q++;
-            while (q < _s.Length && IsWs(_s[q])) q++;
+            var stripEnd = q < _end && _s[q] == '-';
+            if (q < _end && (_s[q] == '-' || _s[q] == '+')) q++;
+            while (q < _end && IsWs(_s[q])) q++;
             if (string.CompareOrdinal(_s, q, "endraw", 0, 6) == 0)
             {
                 q += 6;
-                while (q < _s.Length && IsWs(_s[q])) q++;
+                while (q < _end && IsWs(_s[q])) q++;
                 var stripAfter = false;
-                if (q < _s.Length && (_s[q] == '-' || _s[q] == '+')) { stripAfter = _s[q] == '-'; q++; }
+                if (q < _end && (_s[q] == '-' || _s[q] == '+')) { stripAfter = _s[q] == '-'; q++; }
                 if (string.CompareOrdinal(_s, q, "%}", 0, 2) != 0) throw _src.Error("expected '%}' after 'endraw'", q);
                 var content = _s[contentStart..e];
                 if (stripStart) content = content.TrimStart();
@@ -172,8 +193,8 @@ internal sealed class JinjaLexer
         var depth = 0;
         while (true)
         {
-            while (_pos < _s.Length && IsWs(_s[_pos])) _pos++;
-            if (_pos >= _s.Length)
+            while (_pos < _end && IsWs(_s[_pos])) _pos++;
+            if (_pos >= _end)
                 throw _src.Error($"unexpected end of template: expected '{endMarker}' to close the tag opened here", open);
             var c = _s[_pos];
             // '%}' can never continue an expression, so it ends a block tag even inside unbalanced brackets;
@@ -205,7 +226,7 @@ internal sealed class JinjaLexer
             var start = _pos;
             if (char.IsLetter(c) || c == '_')
             {
-                while (_pos < _s.Length && (char.IsLetterOrDigit(_s[_pos]) || _s[_pos] == '_')) _pos++;
+                while (_pos < _end && (char.IsLetterOrDigit(_s[_pos]) || _s[_pos] == '_')) _pos++;
                 _tokens.Add(new Token(TokKind.Name, _s[start.._pos], start));
             }
             else if (char.IsAsciiDigit(c))
@@ -214,7 +235,7 @@ internal sealed class JinjaLexer
                 LexString(start, c);
             else
             {
-                var op = Operator(c, _pos + 1 < _s.Length ? _s[_pos + 1] : '\0') ?? throw _src.Error($"unexpected character '{c}'", _pos);
+                var op = Operator(c, _pos + 1 < _end ? _s[_pos + 1] : '\0') ?? throw _src.Error($"unexpected character '{c}'", _pos);
                 if (op is "(" or "[" or "{") depth++;
                 else if (op is ")" or "]" or "}")
                 {
@@ -245,23 +266,23 @@ internal sealed class JinjaLexer
 
     private void LexNumber(int start)
     {
-        while (_pos < _s.Length && (char.IsAsciiDigit(_s[_pos]) || _s[_pos] == '_')) _pos++;
+        while (_pos < _end && (char.IsAsciiDigit(_s[_pos]) || _s[_pos] == '_')) _pos++;
         var isFloat = false;
-        if (_pos + 1 < _s.Length && _s[_pos] == '.' && char.IsAsciiDigit(_s[_pos + 1]))
+        if (_pos + 1 < _end && _s[_pos] == '.' && char.IsAsciiDigit(_s[_pos + 1]))
         {
             isFloat = true;
             _pos++;
-            while (_pos < _s.Length && (char.IsAsciiDigit(_s[_pos]) || _s[_pos] == '_')) _pos++;
+            while (_pos < _end && (char.IsAsciiDigit(_s[_pos]) || _s[_pos] == '_')) _pos++;
         }
-        if (_pos < _s.Length && (_s[_pos] == 'e' || _s[_pos] == 'E'))
+        if (_pos < _end && (_s[_pos] == 'e' || _s[_pos] == 'E'))
         {
             var p = _pos + 1;
-            if (p < _s.Length && (_s[p] == '+' || _s[p] == '-')) p++;
-            if (p < _s.Length && char.IsAsciiDigit(_s[p]))
+            if (p < _end && (_s[p] == '+' || _s[p] == '-')) p++;
+            if (p < _end && char.IsAsciiDigit(_s[p]))
             {
                 isFloat = true;
                 _pos = p;
-                while (_pos < _s.Length && char.IsAsciiDigit(_s[_pos])) _pos++;
+                while (_pos < _end && char.IsAsciiDigit(_s[_pos])) _pos++;
             }
         }
         var text = _s[start.._pos].Replace("_", "");
@@ -288,10 +309,10 @@ internal sealed class JinjaLexer
         var sb = new StringBuilder();
         while (true)
         {
-            if (_pos >= _s.Length) throw _src.Error("unterminated string literal", start);
+            if (_pos >= _end) throw _src.Error("unterminated string literal", start);
             var c = _s[_pos];
             if (c == quote) { _pos++; break; }
-            if (c == '\\' && _pos + 1 < _s.Length)
+            if (c == '\\' && _pos + 1 < _end)
             {
                 var n = _s[_pos + 1];
                 _pos += 2;
@@ -305,9 +326,9 @@ internal sealed class JinjaLexer
                     case '\'': sb.Append('\''); break;
                     case '"': sb.Append('"'); break;
                     case '\n': break;
-                    case 'x' when _pos + 2 <= _s.Length:
+                    case 'x' when _pos + 2 <= _end:
                         sb.Append((char)Convert.ToInt32(_s.Substring(_pos, 2), 16)); _pos += 2; break;
-                    case 'u' when _pos + 4 <= _s.Length:
+                    case 'u' when _pos + 4 <= _end:
                         sb.Append((char)Convert.ToInt32(_s.Substring(_pos, 4), 16)); _pos += 4; break;
                     default: sb.Append('\\').Append(n); break;
                 }

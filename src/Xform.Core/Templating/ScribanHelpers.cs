@@ -445,8 +445,8 @@ internal static class ScribanHelpers
         switch (f)
         {
             case JMacro m: return InvokeMacro(cx, m, args, kw);
-            case HostFunction h: return CallHost(cx, id, name ?? "function", c => h(c), args, kw);
-            case ITemplateCallable c: return CallHost(cx, id, name ?? "function", c.Invoke, args, kw);
+            // the callee itself goes to CallHost, not a delegate made for it: ref, source and config are called for every model
+            case HostFunction or ITemplateCallable: return CallHost(cx, id, name ?? "function", f, args, kw);
             case BoundMethod b: return JinjaRuntime.CallMethod(b.Target, b.Name, args, kw);
             case BuiltinFunction bf: return bf.Fn(args, kw);
             case JUndefined u: throw JinjaRuntime.Undefined(u);
@@ -454,14 +454,15 @@ internal static class ScribanHelpers
         }
     }
 
-    private static object? CallHost(JinjaContext cx, int id, string name, Func<TemplateCall, object?> f, List<object?> args, Dictionary<string, object?> kw)
+    private static object? CallHost(JinjaContext cx, int id, string name, object f, List<object?> args, Dictionary<string, object?> kw)
     {
         var u = cx.CurrentUnit;
         var loc = id >= 0 && id < u.Locs.Length ? u.Locs[id] : u.Location;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            return Py.Norm(f(new TemplateCall(args, kw, loc)));
+            var call = new TemplateCall(args, kw, loc);
+            return Py.Norm(f is HostFunction h ? h(call) : ((ITemplateCallable)f).Invoke(call));
         }
         catch (XformException e)
         {

@@ -146,7 +146,7 @@ public sealed partial class TemplateEngine
     /// <param name="package">the package the file belongs to, whose macros its unqualified calls find first (null: the root project)</param>
     public CompiledTemplate Parse(TemplateSource source, string? package = null)
     {
-        var src = new SourceText(source.Path, SourceText.Normalize(source.Text));
+        var src = SourceText.Of(source.Path, source.Text);
         var body = JinjaParser.Parse(src);
         var unit = DirectTemplate.Compile(src, body);
         return new CompiledTemplate(source, src, body, unit, package);
@@ -159,7 +159,7 @@ public sealed partial class TemplateEngine
     public CompiledTemplate ParseLater(TemplateSource source, string? package, IReadOnlyList<MacroCall> calls) =>
         new(source, package, calls, () =>
         {
-            var src = new SourceText(source.Path, SourceText.Normalize(source.Text));
+            var src = SourceText.Of(source.Path, source.Text);
             return (src, JinjaParser.Parse(src));
         });
 

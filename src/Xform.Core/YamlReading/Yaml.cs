@@ -220,8 +220,15 @@ public sealed class YamlMap
     public IEnumerable<YamlMap> Maps(string key, string what)
     {
         var v = Get(key);
-        if (v is null) yield break;
+        // most keys asked for are absent (a column's constraints): no iterator for them
+        if (v is null) return [];
         if (v is not YamlSequence seq) throw new XformException($"'{key}' must be a list", v.At(File));
+        return MapsOf(seq, what);
+    }
+
+    // each item checked as it is reached, so an earlier item's own error is reported first, as before
+    IEnumerable<YamlMap> MapsOf(YamlSequence seq, string what)
+    {
         foreach (var item in seq.Items) yield return new YamlMap(item, File, what);
     }
 

@@ -77,6 +77,35 @@ public class TemplateEngineTests
     private static XformException RenderError(TemplateEngine e, string text, string path = "models/m.sql") =>
         Assert.Throws<XformException>(() => Render(e, text, path: path))!;
 
+    [TestCase("line\n", "line")]
+    [TestCase("line\n\n", "line\n")]
+    [TestCase("\n", "")]
+    [TestCase("{{ 'x' }}\n", "x")]
+    [TestCase("{{ 'x' -}}\n\n", "x")]
+    [TestCase("a {{- ' b' }}\n", "a b")]
+    [TestCase("{% raw %}y{% endraw %}\n", "y")]
+    [TestCase("{# note #}\n", "")]
+    [TestCase("{% if true %}a{% endif %}\n{% if true %}b{% endif %}\n", "a\nb")]
+    [TestCase("{{ 'x' }}\r\n", "x")]
+    [TestCase("a\r\nb\r\n\r\n", "a\nb\n")]
+    [TestCase("a\rb\n", "a\nb")]
+    public void One_trailing_newline_of_a_file_is_dropped_as_Jinja_drops_it(string text, string expected)
+    {
+        // dbt leaves keep_trailing_newline off. A file without carriage returns keeps its text (the newline lies past the
+        // template's end) and one with them is normalised first: both must render as Jinja2 does.
+        Assert.That(Render(Engine(), text), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void An_error_at_the_end_of_a_file_with_a_trailing_newline_points_into_its_last_line()
+    {
+        var error = RenderError(Engine(), "select 1\n{{ 'unterminated }}\n");
+        Assert.That(error.Location.Line, Is.EqualTo(2));
+        Assert.That(error.Message, Does.Contain("unterminated string literal"));
+        var tag = RenderError(Engine(), "select 1\n{% if true %}x\n");
+        Assert.That(tag.Location.Line, Is.EqualTo(2), tag.Message);
+    }
+
     // Macros ----------------------------------------------------------------------------------------
 
     [Test]
