@@ -87,11 +87,10 @@ internal static class DataTestParser
         if (tableTests.Count == 0 && parent.Columns.All(c => c.Tests.Count == 0)) return null;
         var baseConfig = context.Configure(p => p.Tests, parent.Fqn, null);
         var errors = new List<XformException>();
-        var tests = new List<Node>();
         // each test made with its audit relation, not made and then copied with it
-        foreach (var t in TestSpecs.For(parent, tableTests, testMacros, context.Project, baseConfig, auditSchema, errors,
-                     (config, name, fileName, fqn, file) => AuditRelation(context, config, name, fileName, fqn, file)))
-            if (t.Config.Enabled) tests.Add(t);
+        var tests = TestSpecs.For(parent, tableTests, testMacros, context.Project, baseConfig, auditSchema, errors,
+            (config, name, fileName, fqn, file) => AuditRelation(context, config, name, fileName, fqn, file));
+        tests.RemoveAll(static t => !t.Config.Enabled);
         if (errors.Count > 0) mistakes = errors;
         return tests;
     }

@@ -141,10 +141,8 @@ internal sealed class ParseContext(ProjectConfig project, ProjectConfig root, Lo
     /// </summary>
     public NodeConfig Configure(Func<ProjectConfig, ConfigScope> scope, IReadOnlyList<string> fqn, NodePatch? patch)
     {
-        var config = NodeConfig.Empty;
-        foreach (var layer in scope(project).Along(fqn)) config = config.With(layer);
-        if (project != root)
-            foreach (var layer in scope(root).Along(fqn)) config = config.With(layer);
+        var config = scope(project).Layered(NodeConfig.Empty, fqn);
+        if (project != root) config = scope(root).Layered(config, fqn);
         return patch is null ? config : config.With(patch.Config);
     }
 

@@ -31,26 +31,27 @@ public static partial class TestSpecs
     /// </summary>
     /// <param name="auditRelation">where an enabled test's failures would be stored, from its config, name, file name, fqn and
     /// file (null: in <paramref name="auditSchema"/>, named by its file name)</param>
-    public static IEnumerable<Node> For(Node parent, IReadOnlyList<object?> tableTests, TestMacros tests,
+    public static List<Node> For(Node parent, IReadOnlyList<object?> tableTests, TestMacros tests,
         ProjectConfig project, NodeConfig baseConfig, string auditSchema, ICollection<XformException>? errors = null, AuditRelation? auditRelation = null)
     {
-        // the table's tests, then each column's, in a loop: LINQ's iterators and closures here were made for every parent
-        foreach (var t in tableTests)
-            if (Made(null, t) is { } test) yield return test;
+        // the table's tests, then each column's, into one list: LINQ's iterators and closures (or an iterator of this
+        // method's own) were made for every parent
+        var made = new List<Node>();
+        foreach (var t in tableTests) Add(null, t);
         foreach (var c in parent.Columns)
             foreach (var t in c.Tests)
-                if (Made(c.Name, t) is { } test) yield return test;
+                Add(c.Name, t);
+        return made;
 
-        Node? Made(string? column, object? t)
+        void Add(string? column, object? t)
         {
             try
             {
-                return Build(parent, column, (PositionedValue)t!, tests, project, baseConfig, auditSchema, auditRelation);
+                made.Add(Build(parent, column, (PositionedValue)t!, tests, project, baseConfig, auditSchema, auditRelation));
             }
             catch (XformException e) when (errors is not null)
             {
                 errors.Add(e);
-                return null;
             }
         }
     }

@@ -46,16 +46,19 @@ public sealed class ConfigScope
         return new ConfigScope(configs, children);
     }
 
-    /// <summary>Configs along the path (project name, folders..., node name), outermost first.</summary>
-    public IEnumerable<ConfigValues> Along(IReadOnlyList<string> fqn)
+    /// <summary>
+    /// <paramref name="config"/> with the configs along the path (project name, folders..., node name) layered on it,
+    /// outermost first (a loop, not an iterator: it runs for every node and test of a parse).
+    /// </summary>
+    public NodeConfig Layered(NodeConfig config, IReadOnlyList<string> fqn)
     {
         var scope = this;
-        yield return scope.Configs;
-        foreach (var part in fqn)
+        config = config.With(scope.Configs);
+        for (var i = 0; i < fqn.Count && scope.Children.TryGetValue(fqn[i], out var child); i++)
         {
-            if (!scope.Children.TryGetValue(part, out var child)) yield break;
             scope = child;
-            yield return scope.Configs;
+            config = config.With(scope.Configs);
         }
+        return config;
     }
 }

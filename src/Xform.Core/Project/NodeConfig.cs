@@ -76,7 +76,7 @@ public sealed class NodeConfig : ValueMap
         var merged = new Dictionary<string, object?>(Map, StringComparer.Ordinal);
         // a dictionary (a config() call's, a folder level's) walked with its own enumerator: through the interface it is
         // boxed, once for every layer of every node
-        if (overrides is Dictionary<string, object?> map)
+        if ((overrides as Dictionary<string, object?> ?? (overrides as ValueMap)?.Entries) is { } map)
             foreach (var (rawKey, value) in map) Layer(merged, rawKey, value);
         else
             foreach (var (rawKey, value) in overrides) Layer(merged, rawKey, value);

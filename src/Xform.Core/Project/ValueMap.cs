@@ -8,6 +8,9 @@ public abstract class ValueMap(IReadOnlyDictionary<string, object?> values) : IR
     /// <summary>The values, for the derived type's own reads.</summary>
     protected IReadOnlyDictionary<string, object?> Map => values;
 
+    /// <summary>The values as the dictionary they are (null: another mapping), to walk without boxing its enumerator.</summary>
+    internal Dictionary<string, object?>? Entries => values as Dictionary<string, object?>;
+
     public object? this[string key] => values[key];
     public IEnumerable<string> Keys => values.Keys;
     public IEnumerable<object?> Values => values.Values;

@@ -122,9 +122,27 @@ public sealed class CompileSession
     /// The globals every template of <paramref name="package"/> (default: the root project) sees, whatever node it
     /// belongs to (built once for the session), under which a render sets its node's own.
     /// </summary>
-    public RenderGlobals BaseGlobals(string? package = null)
+    public RenderGlobals BaseGlobals(string? package = null) => Globals(_base, package, 16);
+
+    Dictionary<string, object?>? _parseBase;
+
+    /// <summary>
+    /// The globals of a parse render before its node's own (ref, source, config, this): the base ones with the database
+    /// objects as parsing sees them, <c>is_incremental()</c> false and <c>execute</c> false, shared by every parse render
+    /// instead of copied into each.
+    /// </summary>
+    internal RenderGlobals ParseGlobals(string? package) => Globals(LazyInitializer.EnsureInitialized(ref _parseBase, () =>
     {
-        var g = new RenderGlobals(_base) { ["thread_id"] = ThreadId };
+        var shared = new Dictionary<string, object?>(_base, StringComparer.Ordinal);
+        foreach (var (name, value) in ParseTimeDatabase) shared[name] = value;
+        shared["is_incremental"] = (HostFunction)(_ => false);
+        shared["execute"] = false;
+        return shared;
+    }), package, 8); // thread_id, ref, source, config, this (and an installed package's var)
+
+    RenderGlobals Globals(Dictionary<string, object?> shared, string? package, int own)
+    {
+        var g = new RenderGlobals(shared, own) { ["thread_id"] = ThreadId };
         // An installed package's nodes see its vars under the root project's.
         if (package is not null && package != Project.Name) g["var"] = (HostFunction)(c => Var(c, package));
         return g;

@@ -25,7 +25,7 @@ internal sealed class ParseCapture(CompileSession session, NodeConfig config, st
 
     public RenderGlobals Globals(RelationName self)
     {
-        var g = session.BaseGlobals(package);
+        var g = session.ParseGlobals(package);
         g["ref"] = (HostFunction)(c =>
         {
             var (package, name) = RefArgs(c);
@@ -41,9 +41,6 @@ internal sealed class ParseCapture(CompileSession session, NodeConfig config, st
         });
         g["config"] = _config = new ConfigObject(() => config.With(Config), Config, Warnings);
         g["this"] = new RelationObject(self, session.Quote);
-        g["is_incremental"] = (HostFunction)(_ => false);
-        g["execute"] = false;
-        foreach (var (name, value) in session.ParseTimeDatabase) g[name] = value;
         return g;
     }
 

@@ -6,9 +6,10 @@ namespace Xform.Core.Runtime;
 /// The globals of one render: the node's own names (ref, this, config, ...) over the session's, which are built once
 /// and only read. Setting a name sets it for this render only; nothing is copied per render.
 /// </summary>
-public sealed class RenderGlobals(IReadOnlyDictionary<string, object?> shared) : IReadOnlyDictionary<string, object?>
+/// <param name="own">how many names the render sets of its own, at first</param>
+public sealed class RenderGlobals(IReadOnlyDictionary<string, object?> shared, int own = 16) : IReadOnlyDictionary<string, object?>
 {
-    readonly Dictionary<string, object?> _own = new(16, StringComparer.Ordinal);
+    readonly Dictionary<string, object?> _own = new(own, StringComparer.Ordinal);
     IReadOnlySet<string>? _watched;
     IReadOnlySet<string>? _deferredNames;
     Func<string, object?>? _deferred;
