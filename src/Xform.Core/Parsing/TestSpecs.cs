@@ -112,7 +112,10 @@ public static partial class TestSpecs
         // dbt names a namespaced test with its namespace: dbt_utils_accepted_range_orders_amount__0.
         var ns = testName.LastIndexOf('.') is var dot and > 0 ? testName[..dot] : null;
         var (name, fileName) = customName is not null ? (customName, customName) : SyntheticNames(shortName, ns, parent, column, args);
-        var hash = Convert.ToHexStringLower(MD5.HashData(HashInput(macro, parent.UniqueId, column, args)))[..10];
+        // the first 10 hex digits of the md5 are its first 5 bytes: written from a stack buffer, not the whole digest's text
+        Span<byte> digest = stackalloc byte[MD5.HashSizeInBytes];
+        MD5.HashData(HashInput(macro, parent.UniqueId, column, args), digest);
+        var hash = Convert.ToHexStringLower(digest[..5]);
 
         // most tests name no other relation: no lists of their own then (a project of 50,000 models has 100,000 tests)
         List<Reference>? refs = null, sources = null;

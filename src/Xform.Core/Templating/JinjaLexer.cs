@@ -300,10 +300,11 @@ internal sealed class JinjaLexer
         var close = _s.IndexOf(quote, _pos);
         if (close >= 0 && _s.IndexOf('\\', _pos, close - _pos) < 0)
         {
-            // no escapes: the value is the text between the quotes
+            // no escapes: the value is the text between the quotes, and the token's text that value alone (not a second
+            // copy with its quotes: the parser reads a literal's text only to name it in an error, where it adds them back)
             var value = _s[_pos..close];
             _pos = close + 1;
-            _tokens.Add(new Token(TokKind.String, _s[start.._pos], start, value));
+            _tokens.Add(new Token(TokKind.String, value, start, value));
             return;
         }
         var sb = new StringBuilder();

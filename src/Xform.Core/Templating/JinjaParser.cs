@@ -80,12 +80,14 @@ internal sealed partial class JinjaParser
         Err($"nested deeper than {TemplateLimits.MaxNesting} levels, xform's limit for expressions and blocks in one template or macro " +
             "(every parenthesis, bracket, call, filter, attribute, operator and block counts)", pos);
 
-    private static string Describe(Token t) => t.Kind switch
+    private string Describe(Token t) => t.Kind switch
     {
         TokKind.Eof => "end of template",
         TokKind.BlockEnd => "end of tag '%}'",
         TokKind.VarEnd => "end of expression '}}'",
         TokKind.Data => "text",
+        // a literal without escapes keeps only its value (JinjaLexer.LexString): its text is that between its quotes
+        TokKind.String when ReferenceEquals(t.Text, t.Value) => $"'{_src.Text[t.Pos]}{t.Text}{_src.Text[t.Pos]}'",
         _ => $"'{t.Text}'",
     };
 

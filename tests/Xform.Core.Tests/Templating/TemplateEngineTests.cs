@@ -106,6 +106,15 @@ public class TemplateEngineTests
         Assert.That(tag.Location.Line, Is.EqualTo(2), tag.Message);
     }
 
+    [TestCase("{{ x. 'a' }}", "but found ''a''")]
+    [TestCase("{{ x. \"a b\" }}", "but found '\"a b\"'")]
+    [TestCase("{{ x. 'it\\'s' }}", "but found ''it\\'s''")]
+    [TestCase("{% for i 'in' [1] %}{% endfor %}", "expected 'in' in 'for' but found ''in''")]
+    public void A_string_literal_in_the_wrong_place_is_named_as_written(string text, string expected)
+    {
+        Assert.That(RenderError(Engine(), text).Message, Does.Contain(expected));
+    }
+
     // Macros ----------------------------------------------------------------------------------------
 
     [Test]
