@@ -168,9 +168,14 @@ public static partial class TestSpecs
     /// </summary>
     static void CheckRequired(string testName, MacroInfo info, string? column, IReadOnlyDictionary<string, object?> args, SourceLocation at)
     {
-        var missing = info.Parameters.Take(info.RequiredCount)
-            .Where(p => p != "model" && !(p == "column_name" && column is not null) && !args.ContainsKey(p)).ToList();
-        if (missing.Count == 0) return;
+        // a loop, and a list only when something is missing: this runs for every test of a parse
+        List<string>? missing = null;
+        for (var i = 0; i < info.RequiredCount && i < info.Parameters.Count; i++)
+        {
+            var p = info.Parameters[i];
+            if (p != "model" && !(p == "column_name" && column is not null) && !args.ContainsKey(p)) (missing ??= []).Add(p);
+        }
+        if (missing is null) return;
         if (missing[0] == "column_name")
             throw new XformException($"test '{testName}' tests a column: declare it under a column's data_tests, or give it column_name", at);
         var names = string.Join(" and ", missing.Select(m => $"'{m}'"));

@@ -58,11 +58,16 @@ internal sealed class ParseCapture(CompileSession session, NodeConfig config, st
 
     internal static (string? Package, string Name) RefArgs(TemplateCall c)
     {
-        var positional = c.Args.OfType<string>().ToList();
-        return positional.Count switch
+        // the text arguments, by index (no list: a ref() of every model goes through here, at parse and at compile)
+        string? first = null, second = null;
+        var count = 0;
+        foreach (var arg in c.Args)
+            if (arg is string text && ++count <= 2)
+                (first, second) = count == 1 ? (text, null) : (first, text);
+        return count switch
         {
-            1 => (null, positional[0]),
-            2 => (positional[0], positional[1]),
+            1 => (null, first!),
+            2 => (first, second!),
             _ => throw c.Error("ref() takes a model name, or a package name and a model name"),
         };
     }
