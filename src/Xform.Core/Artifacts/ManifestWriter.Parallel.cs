@@ -48,7 +48,9 @@ public static partial class ManifestWriter
                 {
                     Utf8JsonWriter? writer = null;
                     Emitter? emitter = null;
-                    var output = outputs[chunk] ??= new ArrayBufferWriter<byte>();
+                    // sized at once for a chunk of nodes of about 2 KB each: grown from 256 bytes by doubling, each of the
+                    // buffers left about as much garbage as it held behind (the larger steps on the large object heap)
+                    var output = outputs[chunk] ??= new ArrayBufferWriter<byte>(Chunk * 2048);
                     output.ResetWrittenCount();
                     for (var i = chunk * Chunk; i < Math.Min(count, (chunk + 1) * Chunk); i++)
                     {
