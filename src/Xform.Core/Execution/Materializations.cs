@@ -112,7 +112,7 @@ public sealed class Materializer(SqlDialect dialect, Func<string?, string, Node?
     }
 
     static DatabaseException HookFailed(CompiledNode model, RenderedHook hook, DatabaseException e) =>
-        new($"{hook.Label} of {model.Node.ResourceType.ToString().ToLowerInvariant()} '{model.Node.Name}' failed: {e.Message}", e) { Statement = e.Statement };
+        new($"{hook.Label} of {model.Node.TypeName} '{model.Node.Name}' failed: {e.Message}", e) { Statement = e.Statement };
 
     /// <summary>full_refresh: false in a model's config protects it from --full-refresh; true forces one.</summary>
     internal static bool WantsFullRefresh(Node node, bool fullRefresh) =>

@@ -106,7 +106,7 @@ public static partial class TestSpecs
                 if (!parameters.Contains(key) && !info.TakesKwargs)
                     throw new XformException($"test '{testName}' has no argument '{key}'; it takes {string.Join(", ", parameters.Where(p => p is not "model"))}.{Suggestions.DidYouMean(key, parameters)}", at);
         if (column is not null && !parameters.Contains("column_name") && !info.TakesKwargs)
-            throw new XformException($"test '{testName}' is a table-level test; declare it under the {parent.ResourceType.ToString().ToLowerInvariant()}'s tests, not a column's", at);
+            throw new XformException($"test '{testName}' is a table-level test; declare it under the {parent.TypeName}'s tests, not a column's", at);
         CheckRequired(testName, info, column, args, at);
 
         // dbt names a namespaced test with its namespace: dbt_utils_accepted_range_orders_amount__0.
@@ -119,16 +119,17 @@ public static partial class TestSpecs
 
         // most tests name no other relation: no lists of their own then (a project of 50,000 models has 100,000 tests)
         List<Reference>? refs = null, sources = null;
-        foreach (var value in given?.Values ?? Enumerable.Empty<object?>())
-        {
-            // A ref('x') or source('s', 't') argument (relationships' to:) is a dependency of the test.
-            if (value is not string s || RelationCall.Read(s) is not { Literals: { } literal } call) continue;
-            if (call.Function == "ref" && literal is [var model]) (refs ??= []).Add(new Reference(model, null, at));
-            else if (call.Function == "source" && literal is [var source, var table]) (sources ??= []).Add(new Reference(table, null, at, source));
-        }
+        if (given is not null)
+            foreach (var value in given.Values)
+            {
+                // A ref('x') or source('s', 't') argument (relationships' to:) is a dependency of the test.
+                if (value is not string s || RelationCall.Read(s) is not { Literals: { } literal } call) continue;
+                if (call.Function == "ref" && literal is [var model]) (refs ??= []).Add(new Reference(model, null, at));
+                else if (call.Function == "source" && literal is [var source, var table]) (sources ??= []).Add(new Reference(table, null, at, source));
+            }
 
         var merged = ownConfig is null ? baseConfig : baseConfig.With(ownConfig, at);
-        var metadata = new TestMetadata(shortName, macro, args.Count == 0 ? TestMetadata.NoKwargs : args, column, ns);
+        var metadata = new TestMetadata(shortName, macro, args, column, ns);
         var fqn = TestFqn(project.Name, parent.Fqn, name);
         return new Node
         {
@@ -276,8 +277,7 @@ public static partial class TestSpecs
         else w.WriteString("column"u8, column);
         w.WriteStartArray("args"u8);
         // by key, as OrderBy(key) ordered them (its comparer), without its iterator for the many tests of no arguments
-        if (args.Count == 1) foreach (var (key, value) in args) w.WriteStringValue($"{key}={Json(value)}");
-        else if (args.Count > 1)
+        if (args.Count > 0)
         {
             var keys = args.Keys.ToArray();
             Array.Sort(keys, Comparer<string>.Default);

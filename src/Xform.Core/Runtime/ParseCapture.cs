@@ -62,8 +62,11 @@ internal sealed class ParseCapture(CompileSession session, NodeConfig config, st
         string? first = null, second = null;
         var count = 0;
         foreach (var arg in c.Args)
-            if (arg is string text && ++count <= 2)
-                (first, second) = count == 1 ? (text, null) : (first, text);
+        {
+            if (arg is not string text) continue;
+            if (++count == 1) first = text;
+            else if (count == 2) second = text;
+        }
         return count switch
         {
             1 => (null, first!),

@@ -179,7 +179,7 @@ internal sealed class MacroResolver
         {
             try
             {
-                var src = new SourceText(file.Path, SourceText.Normalize(file.Text));
+                var src = SourceText.Of(file.Path, file.Text);
                 var emitter = new ScribanEmitter(src);
                 foreach (var m in JinjaParser.Parse(src).OfType<MacroStmt>())
                 {

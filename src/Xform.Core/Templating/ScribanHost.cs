@@ -43,8 +43,17 @@ internal sealed class Unit
     private JMacro? _macro;
     public JMacro AsMacro => _macro ??= new JMacro(this, Array.Empty<ScriptObject>());
 
+    /// <summary>
+    /// The frame of every template of text and constant calls (<see cref="DirectTemplate"/>): it declares no names and nothing
+    /// it runs sets one in its frame (a macro it calls has its own), so one frame serves them all, read-only so that a write
+    /// would fail instead of reaching another render.
+    /// </summary>
+    static readonly ScriptObject DirectFrame = new(0) { IsReadOnly = true };
+
+    /// <summary>A frame for one run of the unit: its names declared (undefined or none), or the shared one of a direct template.</summary>
     public ScriptObject NewFrame()
     {
+        if (Direct is not null) return DirectFrame;
         var f = new ScriptObject(UndefinedVars.Length + NullVars.Length + 4);
         foreach (var v in UndefinedVars) f.SetValue(v, JUndefined.Unassigned, false);
         foreach (var v in NullVars) f.SetValue(v, null, false);

@@ -166,19 +166,11 @@ public sealed partial class TemplateEngine
     /// <summary>Renders a parsed template. Safe to call concurrently from many threads.</summary>
     public string Render(CompiledTemplate template, IReadOnlyDictionary<string, object?> globals) => Render(template.TakeUnit(), template.Source, globals);
 
-    /// <summary>
-    /// The frame of every template of text and constant calls (<see cref="DirectTemplate"/>) that declares no names: nothing
-    /// it runs sets a name in its own frame (a macro it calls has its own), so one frame serves them all, read-only so that
-    /// a write would fail instead of reaching another render.
-    /// </summary>
-    static readonly ScriptObject NoNames = new(0) { IsReadOnly = true };
-
     /// <summary>Renders one translation of a template (tests render its direct and its Scriban form and compare them).</summary>
     internal string Render(Unit unit, TemplateSource source, IReadOnlyDictionary<string, object?> globals)
     {
         var cx = JinjaContext.Acquire(this, globals);
-        var frame = unit.Direct is not null && unit.UndefinedVars.Length == 0 && unit.NullVars.Length == 0 ? NoNames : unit.NewFrame();
-        var result = (string)Run(cx, () => cx.Run(unit, frame, Array.Empty<ScriptObject>(), false), source)!;
+        var result = (string)Run(cx, () => cx.Run(unit, unit.NewFrame(), Array.Empty<ScriptObject>(), false), source)!;
         JinjaContext.Release(cx);
         return result;
     }
@@ -247,7 +239,7 @@ public sealed partial class TemplateEngine
     /// </summary>
     public static IReadOnlyList<SnapshotBlock> ExtractSnapshots(TemplateSource source)
     {
-        var src = new SourceText(source.Path, SourceText.Normalize(source.Text));
+        var src = SourceText.Of(source.Path, source.Text);
         var blocks = new List<SnapshotBlock>();
         foreach (var s in JinjaParser.Parse(src).OfType<SnapshotStmt>())
         {
