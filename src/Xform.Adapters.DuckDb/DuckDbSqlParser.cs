@@ -28,7 +28,7 @@ public sealed class DuckDbSqlParser : ISqlParser
         }
         catch (DuckDBException e)
         {
-            return System.Text.Json.JsonSerializer.Serialize(new { error = true, error_message = e.Message.Trim() });
+            return Xform.Core.Project.PlainJson.Serialize(new Dictionary<string, object?> { ["error"] = true, ["error_message"] = e.Message.Trim() });
         }
     }
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
+using Xform.Core.Project;
 using Xform.Core.Diagnostics;
 using Xform.Core.Templating;
 
@@ -100,8 +100,8 @@ sealed class KeyPairJwt : ITokenSource, IDisposable
 
     string Sign(DateTimeOffset issuedAt, DateTimeOffset expires)
     {
-        var header = Base64Url(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["alg"] = "RS256", ["typ"] = "JWT" }));
-        var payload = Base64Url(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        var header = Base64Url(PlainJson.SerializeToUtf8Bytes(new Dictionary<string, object?> { ["alg"] = "RS256", ["typ"] = "JWT" }));
+        var payload = Base64Url(PlainJson.SerializeToUtf8Bytes(new Dictionary<string, object?>
         {
             ["iss"] = Issuer,
             ["sub"] = Subject,

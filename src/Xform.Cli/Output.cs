@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Xform.Core.Project;
 
 namespace Xform.Cli;
 
@@ -12,7 +13,7 @@ namespace Xform.Cli;
 public sealed class Output(TextWriter stdout, TextWriter stderr, bool json, bool quiet, bool color)
 {
     /// <summary>Readable JSON: +, &lt;, &gt;, ' and &amp; as they are (a log line is never embedded in HTML).</summary>
-    static readonly JsonSerializerOptions JsonLine = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    static readonly JsonWriterOptions JsonLine = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     readonly object _gate = new();
 
@@ -77,7 +78,7 @@ public sealed class Output(TextWriter stdout, TextWriter stderr, bool json, bool
                 ["msg"] = StripAnsi(message),
             };
             if (data is not null) foreach (var (k, v) in data) record[k] = v;
-            line = JsonSerializer.Serialize(record, JsonLine);
+            line = PlainJson.Serialize(record, JsonLine);
         }
         else
         {

@@ -12,13 +12,14 @@ namespace Xform.Insights;
 /// </summary>
 public static class InsightsPage
 {
-    static readonly JsonSerializerOptions Json = new()
+    // Names in camelCase; the default encoder escapes <, >, &, ' and non-ASCII, so the JSON is safe inside a <script> element.
+    // Generated at build time (PageJson), not reflected at run time, which a natively compiled xform cannot do.
+    static readonly PageJson PageJson = new(new JsonSerializerOptions
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        // The default encoder escapes <, >, &, ' and non-ASCII, so the JSON is safe inside a <script> element.
         Encoder = JavaScriptEncoder.Default,
-    };
+    });
 
     /// <summary>The vendored plotly.js bundle's name, version and licence, as the page states them.</summary>
     public const string ChartLibrary = "plotly.js basic 4.1.1 (MIT licence, Plotly, Inc.)";
@@ -61,70 +62,60 @@ public static class InsightsPage
     public static string DataJson(InsightsData data, DateTimeOffset generatedAt)
     {
         var c = data.Customers;
-        var payload = new
-        {
-            generatedAt = generatedAt.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture),
-            adapter = data.Adapter,
-            currency = data.Currency,
-            warnings = data.Warnings,
-            snapshotDate = data.SnapshotDate,
-            chartLibrary = ChartLibrary,
-            overall = data.Overall,
-            segments = data.Segments,
-            tiers = data.Tiers,
-            churnGroups = data.ChurnGroups,
-            customers = new
-            {
-                id = c.Select(x => x.Id),
-                country = c.Select(x => x.Country),
-                segment = c.Select(x => x.Segment),
-                tier = c.Select(x => x.Tier),
-                churn = c.Select(x => x.ChurnGroup),
-                churned = c.Select(x => x.Churned ? 1 : 0),
-                recency = c.Select(x => x.Recency),
-                frequency = c.Select(x => x.Frequency),
-                monetary = c.Select(x => x.Monetary),
-                aov = c.Select(x => x.Aov),
-                cltv = c.Select(x => x.CltvProfit),
-                lastPurchase = c.Select(x => x.LastPurchase),
-                rfm = c.Select(x => x.RfmCell),
-                returns = c.Select(x => x.ReturnsValue),
-                net = c.Select(x => x.NetMonetary),
-                fullyReturned = c.Select(x => x.FullyReturned ? 1 : 0),
-                cltvNet = c.Select(x => x.CltvInterpretable),
-                r = c.Select(x => x.RScore),
-                f = c.Select(x => x.FScore),
-            },
-            cohorts = new
-            {
-                month = data.Cohorts.Select(x => x.Month),
-                customers = data.Cohorts.Select(x => x.Customers),
-                active = data.Cohorts.Select(x => x.Active),
-            },
-            engagement = new
-            {
-                date = data.Engagement.Select(x => x.Date),
-                dau = data.Engagement.Select(x => x.Dau),
-                mau = data.Engagement.Select(x => x.Mau),
-                stickiness = data.Engagement.Select(x => x.Stickiness),
-                monthMau = data.Engagement.Select(x => x.MonthMau),
-            },
-            months = new
-            {
-                month = data.Months.Select(x => x.Month),
-                revenue = data.Months.Select(x => x.Revenue),
-                orders = data.Months.Select(x => x.Orders),
-                active = data.Months.Select(x => x.ActiveCustomers),
-                revenueChange = data.Months.Select(x => x.RevenueChange),
-                ordersChange = data.Months.Select(x => x.OrdersChange),
-                activeChange = data.Months.Select(x => x.ActiveCustomersChange),
-                partial = data.Months.Select(x => x.Partial),
-            },
-            sources = InsightsData.Marts,
-            monthlySource = InsightsData.MonthlySource,
-            notes = data.Notes,
-        };
-        return JsonSerializer.Serialize(payload, Json);
+        var payload = new PagePayload(
+            GeneratedAt: generatedAt.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture),
+            Adapter: data.Adapter,
+            Currency: data.Currency,
+            Warnings: data.Warnings,
+            SnapshotDate: data.SnapshotDate,
+            ChartLibrary: ChartLibrary,
+            Overall: data.Overall,
+            Segments: data.Segments,
+            Tiers: data.Tiers,
+            ChurnGroups: data.ChurnGroups,
+            Customers: new CustomerColumns(
+                Id: c.Select(x => x.Id),
+                Country: c.Select(x => x.Country),
+                Segment: c.Select(x => x.Segment),
+                Tier: c.Select(x => x.Tier),
+                Churn: c.Select(x => x.ChurnGroup),
+                Churned: c.Select(x => x.Churned ? 1 : 0),
+                Recency: c.Select(x => x.Recency),
+                Frequency: c.Select(x => x.Frequency),
+                Monetary: c.Select(x => x.Monetary),
+                Aov: c.Select(x => x.Aov),
+                Cltv: c.Select(x => x.CltvProfit),
+                LastPurchase: c.Select(x => x.LastPurchase),
+                Rfm: c.Select(x => x.RfmCell),
+                Returns: c.Select(x => x.ReturnsValue),
+                Net: c.Select(x => x.NetMonetary),
+                FullyReturned: c.Select(x => x.FullyReturned ? 1 : 0),
+                CltvNet: c.Select(x => x.CltvInterpretable),
+                R: c.Select(x => x.RScore),
+                F: c.Select(x => x.FScore)),
+            Cohorts: new CohortColumns(
+                Month: data.Cohorts.Select(x => x.Month),
+                Customers: data.Cohorts.Select(x => x.Customers),
+                Active: data.Cohorts.Select(x => x.Active)),
+            Engagement: new EngagementColumns(
+                Date: data.Engagement.Select(x => x.Date),
+                Dau: data.Engagement.Select(x => x.Dau),
+                Mau: data.Engagement.Select(x => x.Mau),
+                Stickiness: data.Engagement.Select(x => x.Stickiness),
+                MonthMau: data.Engagement.Select(x => x.MonthMau)),
+            Months: new MonthColumns(
+                Month: data.Months.Select(x => x.Month),
+                Revenue: data.Months.Select(x => x.Revenue),
+                Orders: data.Months.Select(x => x.Orders),
+                Active: data.Months.Select(x => x.ActiveCustomers),
+                RevenueChange: data.Months.Select(x => x.RevenueChange),
+                OrdersChange: data.Months.Select(x => x.OrdersChange),
+                ActiveChange: data.Months.Select(x => x.ActiveCustomersChange),
+                Partial: data.Months.Select(x => x.Partial)),
+            Sources: InsightsData.Marts,
+            MonthlySource: InsightsData.MonthlySource,
+            Notes: data.Notes);
+        return JsonSerializer.Serialize(payload, PageJson.PagePayload);
     }
 
     /// <summary>Text safe inside a &lt;script&gt; element: no closing tag and no comment opener can end it early.</summary>

@@ -647,7 +647,7 @@ public static partial class ManifestWriter
                     foreach (var item in list) Value(w, item);
                     w.WriteEndArray();
                     break;
-                default: JsonSerializer.Serialize(w, value, value.GetType(), JsonSerializerOptions.Default); break;
+                default: PlainJson.Write(w, value); break;
             }
         }
     }

@@ -56,7 +56,7 @@ public static class DocsSite
                         ["direct"] = lin.Direct,
                         ["unknown"] = new JsonArray(lin.Unknown.Select(u => (JsonNode?)u).ToArray()),
                     };
-                columns.Add(col);
+                columns.Add((JsonNode)col);
             }
             var o = new JsonObject
             {
@@ -86,7 +86,7 @@ public static class DocsSite
                 ["row_count"] = entry?.RowCount,
                 ["lineage_error"] = nodeLineage?.Error,
             };
-            nodes.Add(o);
+            nodes.Add((JsonNode)o);
         }
         AddObjects(manifest, nodes);
         return new JsonObject
@@ -124,9 +124,9 @@ public static class DocsSite
                     ["columns"] = new JsonArray(), ["tests"] = new JsonArray(),
                 };
                 foreach (var parent in o.DependsOn)
-                    if (byId.TryGetValue(parent, out var p)) ((JsonArray)p["children"]!).Add(o.UniqueId);
+                    if (byId.TryGetValue(parent, out var p)) ((JsonArray)p["children"]!).Add((JsonNode)o.UniqueId);
                 byId[o.UniqueId] = entry;
-                nodes.Add(entry);
+                nodes.Add((JsonNode)entry);
             }
         }
     }

@@ -94,7 +94,7 @@ public static class LineageExport
                 ["depends_on"] = new JsonArray(graph.Parents(id).OrderBy(p => graph.OrderIndex[p]).Select(p => (JsonNode?)p).ToArray()),
             };
             if (columns is not null && columns.TryGetValue(id, out var lineage)) o["columns"] = ColumnsJson(lineage);
-            nodes.Add(o);
+            nodes.Add((JsonNode)o);
         }
         var edges = new JsonArray(Edges(graph, ids).Select(e => (JsonNode?)new JsonObject { ["from"] = e.From, ["to"] = e.To }).ToArray());
         return new JsonObject { ["nodes"] = nodes, ["edges"] = edges }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Xform.Core.Adapters;
 using Xform.Core.Diagnostics;
 using Xform.Core.Project;
@@ -77,7 +76,7 @@ public sealed class QueryComments
         void Add(string key, string? value)
         {
             if (b.Length > 1) b.Append(", ");
-            b.Append(JsonSerializer.Serialize(key)).Append(": ").Append(value is null ? "null" : JsonSerializer.Serialize(value));
+            b.Append(PlainJson.Serialize(key)).Append(": ").Append(PlainJson.Serialize(value));
         }
         Add("app", "dbt");
         Add("dbt_version", DbtContext.Version);

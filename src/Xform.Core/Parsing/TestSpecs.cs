@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Xform.Core.Diagnostics;
 using Xform.Core.Project;
 using Xform.Core.Templating;
@@ -260,7 +259,7 @@ public static partial class TestSpecs
     static readonly System.Buffers.SearchValues<char> IdentifierChars =
         System.Buffers.SearchValues.Create("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_");
 
-    static string Json(object? v) => JsonSerializer.Serialize(v);
+    static string Json(object? v) => PlainJson.Serialize(v);
 
     /// <summary>
     /// What a generic test's id hashes: <c>{"macro":…,"parent":…,"column":…,"args":["key=json",…]}</c> in UTF-8, written

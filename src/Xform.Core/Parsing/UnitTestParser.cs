@@ -78,13 +78,54 @@ internal static class UnitTestParser
             OriginalFilePath = entry.File, Path = entry.File, Fqn = [.. model.Fqn, name], Config = config, Relation = model.Relation,
             Description = entry.String("description") ?? "", Refs = model.Refs, SourceRefs = model.SourceRefs,
             // the definition as text: its checksum is the body state:modified compares
-            RawCode = System.Text.Json.JsonSerializer.Serialize(new { model = model.Name, given = given.Select(g => new { g.Text, Rows = Json(g.Rows) }),
-                expect = Json(spec.Expect), spec.Macros, spec.Vars, spec.EnvVars }),
+            RawCode = Definition(model.Name, spec),
             Location = entry.Location, UnitTest = spec,
         };
     }
 
-    static object Json(FixtureRows rows) => new { format = rows.Format.ToString(), rows.Rows, rows.Sql };
+    /// <summary>
+    /// The definition as JSON: <c>{"model":…,"given":[{"Text":…,"Rows":{"format":…,"Rows":…,"Sql":…}}],"expect":…,"Macros":…,"Vars":…,"EnvVars":…}</c>,
+    /// the names and order the serializer gave the anonymous object this once was (the same bytes, the same checksum).
+    /// </summary>
+    static string Definition(string model, UnitTestSpec spec)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var w = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("model", model);
+            w.WriteStartArray("given");
+            foreach (var g in spec.Given)
+            {
+                w.WriteStartObject();
+                w.WriteString("Text", g.Text);
+                w.WritePropertyName("Rows");
+                Fixture(w, g.Rows);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WritePropertyName("expect");
+            Fixture(w, spec.Expect);
+            w.WritePropertyName("Macros");
+            PlainJson.Write(w, spec.Macros);
+            w.WritePropertyName("Vars");
+            PlainJson.Write(w, spec.Vars);
+            w.WritePropertyName("EnvVars");
+            PlainJson.Write(w, spec.EnvVars);
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    static void Fixture(System.Text.Json.Utf8JsonWriter w, FixtureRows rows)
+    {
+        w.WriteStartObject();
+        w.WriteString("format", rows.Format.ToString());
+        w.WritePropertyName("Rows");
+        PlainJson.Write(w, rows.Rows);
+        w.WriteString("Sql", rows.Sql);
+        w.WriteEndObject();
+    }
 
     static NodeConfig Config(YamlMap entry, string name, ICollection<Warning> warnings)
     {
