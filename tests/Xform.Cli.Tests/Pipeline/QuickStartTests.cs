@@ -48,29 +48,37 @@ public sealed class QuickStartTests
         Assert.That(Readme, Does.Not.Contain("... -- "), "no elided `dotnet run ... --` either");
     }
 
-    /// <param name="readyToRunFails">the precompiled pack fails (offline, no runtime pack): the script packs the portable tool</param>
-    [TestCase(false)]
-    [TestCase(true)]
-    public void The_script_says_at_once_what_it_builds_then_installs_xform_and_runs_the_main_job(bool readyToRunFails)
+    /// <param name="tool">which build the script tries first (a C compiler on PATH: native; XFORM_TOOL=readytorun: ReadyToRun)</param>
+    /// <param name="failing">the packs that fail (no linker, offline, no runtime pack): the script falls back to the next build</param>
+    [TestCase("native", "")]
+    [TestCase("native", "XformNativeTool")]
+    [TestCase("native", "XformNativeTool XformReadyToRunTool")]
+    [TestCase("readytorun", "")]
+    [TestCase("readytorun", "XformReadyToRunTool")]
+    public void The_script_says_at_once_what_it_builds_then_installs_xform_and_runs_the_main_job(string tool, string failing)
     {
         var work = Path.Combine(Path.GetTempPath(), "xform-tests", "quickstart-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(work);
+        Directory.CreateDirectory(Path.Combine(work, "bin"));
         try
         {
-            // A stand-in dotnet: logs each call; 'tool update' installs an xform that logs its arguments.
+            // A stand-in dotnet: logs each call, fails the packs named in `failing`; 'tool update' installs an xform that
+            // logs its arguments. A stand-in clang on PATH is the C toolchain the native build links with.
             var log = Path.Combine(work, "calls.log");
             var dotnet = Path.Combine(work, "dotnet");
             File.WriteAllText(dotnet, $$"""
                 #!/usr/bin/env bash
                 echo "dotnet $*" >> '{{log}}'
-                if [ "{{readyToRunFails}}" = "True" ] && [[ "$*" == *XformReadyToRunTool=true* ]]; then exit 1; fi
+                for f in {{failing}}; do [[ "$*" == *"-p:$f=true"* ]] && exit 1; done
                 if [ "$1 $2" = "tool update" ]; then
                   mkdir -p "$DOTNET_CLI_HOME/.dotnet/tools"
                   printf '#!/usr/bin/env bash\necho "xform $*" >> %s\necho "Done. PASS=1"\n' "'{{log}}'" > "$DOTNET_CLI_HOME/.dotnet/tools/xform"
                   chmod +x "$DOTNET_CLI_HOME/.dotnet/tools/xform"
                 fi
                 """.Replace("\r", ""));
-            File.SetUnixFileMode(dotnet, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var clang = Path.Combine(work, "bin", "clang");
+            File.WriteAllText(clang, "#!/usr/bin/env bash\nexit 0\n");
+            foreach (var file in new[] { dotnet, clang })
+                File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             var info = new ProcessStartInfo("bash", [Path.Combine(Root, "scripts", "quickstart"), "--threads", "2"])
             {
                 WorkingDirectory = work, RedirectStandardOutput = true, RedirectStandardError = true,
@@ -78,7 +86,8 @@ public sealed class QuickStartTests
             info.Environment["DOTNET"] = dotnet;
             info.Environment["DOTNET_CLI_HOME"] = work;
             info.Environment["XFORM_PACKAGES"] = Path.Combine(work, "nupkg");
-            info.Environment["PATH"] = "/usr/bin:/bin";
+            info.Environment["PATH"] = Path.Combine(work, "bin") + ":/usr/bin:/bin";
+            info.Environment["XFORM_TOOL"] = tool;
             using var process = Process.Start(info)!;
             var first = process.StandardOutput.ReadLine();
             var rest = process.StandardOutput.ReadToEnd();
@@ -88,20 +97,34 @@ public sealed class QuickStartTests
 
             // The first lines say what is under way and how long the first build takes, before the SDK says anything.
             Assert.That(first, Is.EqualTo("== building the xform command from this clone (.NET SDK, Release)"));
-            Assert.That(rest.Split('\n')[1], Does.Contain("about 2 to 3 minutes the first time"));
-            var calls = File.ReadAllLines(log).ToList();
-            // The tool for this platform, precompiled; when that pack fails, the portable one.
-            Assert.That(calls[0], Does.Match(@"^dotnet pack src/Xform.Cli -c Release -o \S+/nupkg -nologo -v minimal -p:PackageVersion=1\.0\.0-local\.\d{14} -p:XformReadyToRunTool=true$"));
-            if (readyToRunFails)
+            var lines = rest.Split('\n');
+            Assert.That(lines[0], tool == "native" ? Does.Contain($"compiles the tool to native code for this machine ({clang})") : Does.Contain("precompiled (ReadyToRun)"));
+            Assert.That(lines[1], Does.Contain(tool == "native" ? "about 2 minutes on 2 cores" : "about 2 to 3 minutes the first time"));
+
+            // Each build the script tries, in order, until one packs: native (this platform's package, then the one
+            // `tool update` names, from the same build), ReadyToRun, portable.
+            var pack = @"^dotnet pack src/Xform.Cli -c Release -o \S+/nupkg -nologo -v minimal -p:PackageVersion=1\.0\.0-local\.\d{14}";
+            var expected = new List<string>();
+            if (tool == "native")
             {
-                Assert.That(rest, Does.Contain("packing the portable one"));
-                calls.RemoveAt(0);
+                expected.Add(pack + " --use-current-runtime -p:XformNativeTool=true$");
+                if (!failing.Contains("XformNativeTool")) expected.Add(pack + " --no-build -p:XformNativeTool=true$");
             }
-            Assert.That(calls, Has.Count.EqualTo(3), string.Join("\n", calls));
-            Assert.That(calls[0], Does.Match(@"^dotnet pack src/Xform.Cli -c Release -o \S+/nupkg -nologo -v minimal -p:PackageVersion=1\.0\.0-local\.\d{14}" + (readyToRunFails ? "$" : " -p:XformReadyToRunTool=true$")));
+            if (tool != "native" || failing.Contains("XformNativeTool"))
+            {
+                expected.Add(pack + " -p:XformReadyToRunTool=true$");
+                if (failing.Contains("XformReadyToRunTool")) expected.Add(pack + "$");
+            }
+            var calls = File.ReadAllLines(log).ToList();
+            Assert.That(calls, Has.Count.EqualTo(expected.Count + 2), string.Join("\n", calls));
+            for (var i = 0; i < expected.Count; i++) Assert.That(calls[i], Does.Match(expected[i]));
+            Assert.That(rest.Contains("the native tool could not be built"), Is.EqualTo(failing.Contains("XformNativeTool")));
+            Assert.That(rest.Contains("packing the portable one"), Is.EqualTo(failing.Contains("XformReadyToRunTool")));
             var version = Regex.Match(calls[0], @"PackageVersion=(\S+)").Groups[1].Value;
-            Assert.That(calls[1], Is.EqualTo($"dotnet tool update --global Xform.Cli --version {version} --add-source {work}/nupkg --ignore-failed-sources --allow-downgrade"));
-            Assert.That(calls[2], Is.EqualTo("xform build --threads 2"), "then the main job, with the script's arguments");
+            Assert.That(calls.Where(c => c.StartsWith("dotnet pack", StringComparison.Ordinal)).Select(c => Regex.Match(c, @"PackageVersion=(\S+)").Groups[1].Value),
+                Is.All.EqualTo(version), "one version for every pack");
+            Assert.That(calls[^2], Is.EqualTo($"dotnet tool update --global Xform.Cli --version {version} --add-source {work}/nupkg --ignore-failed-sources --allow-downgrade"));
+            Assert.That(calls[^1], Is.EqualTo("xform build --threads 2"), "then the main job, with the script's arguments");
             Assert.That(rest, Does.Contain($"{work}/.dotnet/tools is not on your PATH").And.Contain($"export PATH=\"$PATH:{work}/.dotnet/tools\""));
             Assert.That(rest, Does.Contain("Done. PASS=1"));
         }
