@@ -26,7 +26,8 @@ static class Bench
             var samples = new List<ProcessSample>();
             for (var i = 0; i < runs; i++)
             {
-                var s = ChildProcess.Run("dotnet", [cli.Dll, .. args], dir);
+                var (file, arguments) = cli.Command(args);
+                var s = ChildProcess.Run(file, arguments, dir);
                 if (s.ExitCode != 0) throw new BenchException($"xform {command} exited with {s.ExitCode}:\n{s.Stderr}");
                 samples.Add(s);
             }
@@ -61,7 +62,8 @@ static class Bench
         var samples = new List<ProcessSample>();
         for (var i = 0; i < runs; i++)
         {
-            var s = ChildProcess.Run("dotnet", [cli.Dll, "--version"], Path.GetTempPath());
+            var (file, arguments) = cli.Command("--version");
+            var s = ChildProcess.Run(file, arguments, Path.GetTempPath());
             if (s.ExitCode != 0) throw new BenchException($"xform --version exited with {s.ExitCode}:\n{s.Stderr}");
             samples.Add(s);
         }

@@ -21,7 +21,8 @@ static class Overhead
             var vars = $"{{raw_transactions_path: '{Path.GetFullPath(rawFile)}'}}";
             log($"xform build on {rawFile} ...");
             var watch = Stopwatch.StartNew();
-            var sample = ChildProcess.Run("dotnet", [cli.Dll, "build", "--threads", "1", "-q", "--vars", vars, "--project-dir", dir], dir);
+            var (file, arguments) = cli.Command("build", "--threads", "1", "-q", "--vars", vars, "--project-dir", dir);
+            var sample = ChildProcess.Run(file, arguments, dir);
             var xform = watch.Elapsed.TotalSeconds;
             if (sample.ExitCode != 0) throw new BenchException($"xform build failed (exit {sample.ExitCode})");
 

@@ -168,7 +168,7 @@ static class Program
         var explicitPath = o.String("--xform");
         var noBuild = o.Flag("--no-build");
         if (explicitPath is not null) return new CliLocation(Path.GetFullPath(explicitPath), "(given with --xform)");
-        var repo = RepoRoot() ?? throw new BenchException("cannot find the repository (Transform.sln) above the current folder; pass --xform PATH/xform.dll");
+        var repo = RepoRoot() ?? throw new BenchException("cannot find the repository (Transform.sln) above the current folder; pass --xform PATH/xform.dll (or the native tool's executable)");
         var project = Path.Combine(repo, "src", "Xform.Cli", "Xform.Cli.csproj");
         if (!noBuild)
         {
@@ -220,7 +220,13 @@ static class Program
     internal static void Log(string message) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {message}");
 }
 
-sealed record CliLocation(string Dll, string Revision);
+/// <summary>The xform to measure: a managed xform.dll (run through dotnet) or an executable, such as the native tool.</summary>
+sealed record CliLocation(string Dll, string Revision)
+{
+    /// <summary>The program and arguments that run xform with <paramref name="args"/>.</summary>
+    public (string File, string[] Args) Command(params string[] args) =>
+        Dll.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? ("dotnet", [Dll, .. args]) : (Dll, args);
+}
 
 /// <summary>--name value and --flag options; everything must be consumed (typos are errors).</summary>
 sealed class Options(string[] args)

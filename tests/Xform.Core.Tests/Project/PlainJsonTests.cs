@@ -89,10 +89,14 @@ public sealed class PlainJsonTests
         }
     }
 
+    sealed record Custom(string Name, double Weight);
+
     [Test]
     public void Another_object_is_written_as_its_text()
     {
-        // the serializer wrote such an object's public properties by reflection; natively compiled code has none
+        // The serializer wrote such an object's public properties by reflection, which natively compiled code does not
+        // have; its text is what a template prints of it (a relation passed to config(), a date of the modules).
         Assert.That(PlainJson.Serialize(new Uri("https://example.com/x")), Is.EqualTo("\"https://example.com/x\""));
+        Assert.That(PlainJson.Serialize(new List<object?> { new Custom("c", 0.5) }), Is.EqualTo("[\"Custom { Name = c, Weight = 0.5 }\"]"));
     }
 }
