@@ -344,7 +344,7 @@ sealed partial class DuckDbConnection(DuckDBConnection connection) : IAdapterCon
             while ((maxRows is null || rows.Count < maxRows) && reader.Read())
             {
                 var row = new object?[reader.FieldCount];
-                for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                for (var i = 0; i < row.Length; i++) row[i] = DuckDbValues.Read(reader, i);
                 rows.Add(row);
             }
             return new QueryResult(columns, rows);

@@ -152,4 +152,41 @@ public class DebugShowTests
         Assert.That(none.ExitCode, Is.EqualTo(2));
         Assert.That(none.Err, Does.Contain("show needs --select NAME (a model, seed, snapshot or analysis) or --inline SQL"));
     }
+
+    [Test]
+    public void Show_writes_lists_structs_maps_and_blobs_as_duckdb_writes_them()
+    {
+        using var p = new TestProject();
+        const string sql = "select [1, 2, null] as ints, [1.5, null] as decimals, ['a', null] as texts, [[1], [2, 3]] as nested, " +
+            "{'a': 1, 'b': 'x'} as fields, map {'k': 1} as pairs, [date '2011-12-09', null] as dates, '\\x01ab'::blob as bytes, [true, null] as flags";
+        var text = p.Run("show", "--inline", sql);
+        Assert.That(text.ExitCode, Is.Zero, text.ToString());
+        // the same text as DuckDB's own cast of each value to varchar
+        var expected = p.Run("show", "--inline", "select " + string.Join(", ",
+            new[] { "ints", "decimals", "texts", "nested", "fields", "pairs", "dates", "bytes", "flags" }.Select(c => $"{c}::varchar as {c}")) + $" from ({sql})");
+        Assert.That(expected.ExitCode, Is.Zero, expected.ToString());
+        Assert.That(expected.Out, Does.Contain("[1, 2, NULL]").And.Contain("{'a': 1, 'b': x}").And.Contain("{k=1}").And.Contain("\\x01ab"));
+        Assert.That(text.Out, Is.EqualTo(expected.Out));
+
+        var json = p.Run("show", "--inline", sql, "--output", "json");
+        Assert.That(json.ExitCode, Is.Zero, json.ToString());
+        var row = JsonNode.Parse(json.Out)!["show"]![0]!;
+        Assert.That(row["ints"]!.ToJsonString(), Is.EqualTo("[1,2,null]"));
+        Assert.That(row["decimals"]!.ToJsonString(), Is.EqualTo("[1.5,null]"));
+        Assert.That(row["nested"]!.ToJsonString(), Is.EqualTo("[[1],[2,3]]"));
+        Assert.That(row["fields"]!.ToJsonString(), Is.EqualTo("{\"a\":1,\"b\":\"x\"}"));
+        Assert.That(row["pairs"]!.ToJsonString(), Is.EqualTo("{\"k\":1}"));
+        Assert.That(row["dates"]!.ToJsonString(), Is.EqualTo("[\"2011-12-09\",null]"));
+        Assert.That(row["bytes"]!.GetValue<string>(), Is.EqualTo("\\x01ab"));
+    }
+
+    [Test]
+    public void A_value_xform_cannot_read_is_a_database_error_naming_its_column()
+    {
+        using var p = new TestProject();
+        var r = p.Run("show", "--inline", "select [[1, null]] as deep");
+        Assert.That(r.ExitCode, Is.Not.Zero);
+        Assert.That(r.All, Does.Contain("column 'deep' holds a value xform cannot read").And.Contain("deep::varchar"));
+        Assert.That(r.All, Does.Not.Contain("internal error"));
+    }
 }

@@ -111,6 +111,22 @@ static class Table
             case double d when double.IsFinite(d): w.WriteNumberValue(d); break;
             case float f when float.IsFinite(f): w.WriteNumberValue(f); break;
             case System.Numerics.BigInteger big: w.WriteRawValue(big.ToString(CultureInfo.InvariantCulture)); break;
+            case byte[]: w.WriteStringValue(Format(v)); break;
+            // a STRUCT or MAP as an object, a LIST as an array (agate's to_json of Python's dicts and lists)
+            case System.Collections.IDictionary map:
+                w.WriteStartObject();
+                foreach (System.Collections.DictionaryEntry e in map)
+                {
+                    w.WritePropertyName(Format(e.Key));
+                    JsonValue(w, e.Value);
+                }
+                w.WriteEndObject();
+                break;
+            case System.Collections.IList list:
+                w.WriteStartArray();
+                foreach (var item in list) JsonValue(w, item);
+                w.WriteEndArray();
+                break;
             default: w.WriteStringValue(Format(v)); break;
         }
     }
@@ -123,6 +139,20 @@ static class Table
         DateTimeOffset o => o.ToString("yyyy-MM-dd HH:mm:sszzz", CultureInfo.InvariantCulture),
         TimeOnly t => t.ToString("HH:mm:ss", CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        // a BLOB as DuckDB writes it: printable ASCII as it is, other bytes as \xHH
+        byte[] bytes => string.Concat(bytes.Select(b => b is >= 0x20 and < 0x7f and not (byte)'\\' ? ((char)b).ToString() : $"\\x{b:X2}")),
+        // nested values as DuckDB writes them as text: [1, 2, NULL], {'a': 1, 'b': x} (a STRUCT), {k=1} (a MAP)
+        Dictionary<string, object?> fields => "{" + string.Join(", ", fields.Select(e => $"'{e.Key}': {Nested(e.Value)}")) + "}",
+        System.Collections.IDictionary map => "{" + string.Join(", ", Entries(map).Select(e => $"{Nested(e.Key)}={Nested(e.Value)}")) + "}",
+        System.Collections.IList list => "[" + string.Join(", ", list.Cast<object?>().Select(Nested)) + "]",
         _ => v.ToString() ?? "",
     };
+
+    static string Nested(object? v) => v switch { null => "NULL", bool b => b ? "true" : "false", _ => Format(v) };
+
+    // a dictionary's entries through its own enumerator (a generic one's IEnumerable yields KeyValuePairs)
+    static IEnumerable<System.Collections.DictionaryEntry> Entries(System.Collections.IDictionary map)
+    {
+        foreach (System.Collections.DictionaryEntry e in map) yield return e;
+    }
 }

@@ -155,7 +155,7 @@ public sealed class NativeToolTests
         Assert.That(nativeCatalog, Is.EqualTo(Comparable(catalog)));
     }
 
-    [TestCase("select [1, 2, 3] as ints, ['a', 'b'] as texts, [[1], [2, 3]] as nested, [date '2011-12-09'] as dates, [1.5::decimal(10, 2)] as decimals")]
+    [TestCase("select [1, 2, null] as ints, ['a', 'b'] as texts, [[1], [2, 3]] as nested, [date '2011-12-09', null] as dates, [1.5::decimal(10, 2), null] as decimals, '\\x01ab'::blob as bytes")]
     [TestCase("select {'a': 1, 'b': 'x'} as struct_value, map {'k': 1} as map_value, 170141183460469231731687303715884105727::hugeint as huge")]
     public void Nested_values_read_as_in_process(string sql)
     {
@@ -164,6 +164,7 @@ public sealed class NativeToolTests
         Assert.That(native.ExitCode, Is.Zero, native.ToString());
         Assert.That(inProcess.ExitCode, Is.Zero, inProcess.ToString());
         Assert.That(native.Out, Does.Contain("\"show\""));
+        Assert.That(native.Out, Does.Not.Contain("System."), "values, not .NET type names");
         Assert.That(native.Out, Is.EqualTo(inProcess.Out));
     }
 
