@@ -618,37 +618,7 @@ public static partial class ManifestWriter
             w.WriteEndObject();
         }
 
-        /// <summary>
-        /// A value as JsonSerializer writes it (by its runtime type); the plain values YAML and templates
-        /// give are written directly, anything else goes through the serializer.
-        /// </summary>
-        public static void Value(Utf8JsonWriter w, object? value)
-        {
-            switch (value)
-            {
-                case null: w.WriteNullValue(); break;
-                case string s: w.WriteStringValue(s); break;
-                case bool b: w.WriteBooleanValue(b); break;
-                case long l: w.WriteNumberValue(l); break;
-                case int i: w.WriteNumberValue(i); break;
-                case double d: w.WriteNumberValue(d); break;
-                case decimal m: w.WriteNumberValue(m); break;
-                case Dictionary<string, object?> d when d.GetType() == typeof(Dictionary<string, object?>):
-                    w.WriteStartObject();
-                    foreach (var (k, v) in d)
-                    {
-                        w.WritePropertyName(k);
-                        Value(w, v);
-                    }
-                    w.WriteEndObject();
-                    break;
-                case List<object?> list when list.GetType() == typeof(List<object?>):
-                    w.WriteStartArray();
-                    foreach (var item in list) Value(w, item);
-                    w.WriteEndArray();
-                    break;
-                default: PlainJson.Write(w, value); break;
-            }
-        }
+        /// <summary>A config or meta value, as JsonSerializer wrote it (PlainJson).</summary>
+        public static void Value(Utf8JsonWriter w, object? value) => PlainJson.Write(w, value);
     }
 }

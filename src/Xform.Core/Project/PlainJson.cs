@@ -58,7 +58,8 @@ public static class PlainJson
             case Enum e: w.WriteNumberValue(Convert.ToInt64(e, CultureInfo.InvariantCulture)); break;
             case JsonElement e: e.WriteTo(w); break;
             case JsonNode n: n.WriteTo(w); break;
-            case IReadOnlyDictionary<string, object?> map:
+            // the common shapes first, walked without an interface enumerator
+            case Dictionary<string, object?> map:
                 w.WriteStartObject();
                 foreach (var (k, v) in map)
                 {
@@ -67,9 +68,14 @@ public static class PlainJson
                 }
                 w.WriteEndObject();
                 break;
-            case IDictionary<string, object?> map:
+            case List<object?> list:
+                w.WriteStartArray();
+                foreach (var item in list) Write(w, item);
+                w.WriteEndArray();
+                break;
+            case IReadOnlyDictionary<string, object?> or IDictionary<string, object?>:
                 w.WriteStartObject();
-                foreach (var (k, v) in map)
+                foreach (var (k, v) in (IEnumerable<KeyValuePair<string, object?>>)value)
                 {
                     w.WritePropertyName(k);
                     Write(w, v);
