@@ -4,9 +4,9 @@ using System.Numerics;
 namespace Xform.Adapters.DuckDb;
 
 /// <summary>
-/// A value of a query's row as DuckDB.NET reads it, except a BLOB (its bytes) and a LIST of numbers, dates or booleans holding a NULL: DuckDB.NET
-/// reads a LIST of INTEGER as a <c>List&lt;int&gt;</c> and throws at its first NULL, so such a list is read again with
-/// nullable elements (<c>[1.5, NULL]</c> is a <c>List&lt;decimal?&gt;</c>). A value DuckDB.NET cannot read otherwise (a
+/// A value of a query's row as DuckDB.NET reads it, except a BLOB (its bytes) and a LIST of numbers, dates or booleans
+/// holding a NULL: DuckDB.NET reads a LIST of INTEGER as a <c>List&lt;int&gt;</c> and throws at its first NULL, so such a
+/// list is read again with nullable elements (<c>[1.5, NULL]</c> is a <c>List&lt;decimal?&gt;</c>). A value DuckDB.NET cannot read otherwise (a
 /// list of such lists holding a NULL) is a database error naming the column, with the cast that makes it readable.
 /// </summary>
 internal static class DuckDbValues

@@ -87,7 +87,7 @@ internal static class UnitTestParser
     /// The definition as JSON: <c>{"model":…,"given":[{"Text":…,"Rows":{"format":…,"Rows":…,"Sql":…}}],"expect":…,"Macros":…,"Vars":…,"EnvVars":…}</c>,
     /// the names and order the serializer gave the anonymous object this once was (the same bytes, the same checksum).
     /// </summary>
-    static string Definition(string model, UnitTestSpec spec)
+    internal static string Definition(string model, UnitTestSpec spec)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
         using (var w = new System.Text.Json.Utf8JsonWriter(buffer))
