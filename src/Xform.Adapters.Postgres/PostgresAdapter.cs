@@ -231,13 +231,63 @@ sealed class PostgresConnection(NpgsqlConnection connection, Func<string, string
                 }
                 catch (Exception e) when (e is InvalidCastException or OverflowException or NotSupportedException)
                 {
-                    // values .NET cannot hold (numeric beyond decimal, infinite dates, ...) come back as the engine prints them
-                    row[i] = reader.GetFieldValue<string>(i);
+                    // an array of numbers, dates or booleans holding a NULL (Npgsql reads integer[] as int[]) is read with
+                    // nullable elements; values .NET cannot hold (numeric beyond decimal, infinite dates, ...) come back as
+                    // the engine prints them
+                    row[i] = ReadAgain(reader, i, e);
                 }
             }
             rows.Add(row);
         }
         return new QueryResult(columns, rows);
+    }
+
+    static object ReadAgain(NpgsqlDataReader reader, int i, Exception first)
+    {
+        try
+        {
+            if (WithNulls(reader, i) is { } array) return array;
+        }
+        catch (InvalidCastException)
+        {
+            // an array of more than one dimension: read as text below
+        }
+        return AsText(reader, i, first);
+    }
+
+    static object? WithNulls(NpgsqlDataReader reader, int i)
+    {
+        var name = reader.GetDataTypeName(i);
+        if (!name.EndsWith("[]", StringComparison.Ordinal)) return null;
+        var element = name[..^2];
+        if (element.IndexOf('(') is var open and > 0) element = element[..open]; // numeric(10,2), timestamp(3) without time zone
+        return element switch
+        {
+            "integer" => reader.GetFieldValue<int?[]>(i),
+            "bigint" => reader.GetFieldValue<long?[]>(i),
+            "smallint" => reader.GetFieldValue<short?[]>(i),
+            "numeric" => reader.GetFieldValue<decimal?[]>(i),
+            "double precision" => reader.GetFieldValue<double?[]>(i),
+            "real" => reader.GetFieldValue<float?[]>(i),
+            "boolean" => reader.GetFieldValue<bool?[]>(i),
+            "date" => reader.GetFieldValue<DateOnly?[]>(i),
+            "timestamp" or "timestamp without time zone" or "timestamp with time zone" => reader.GetFieldValue<DateTime?[]>(i),
+            "interval" => reader.GetFieldValue<TimeSpan?[]>(i),
+            "uuid" => reader.GetFieldValue<Guid?[]>(i),
+            _ => null,
+        };
+    }
+
+    static string AsText(NpgsqlDataReader reader, int i, Exception first)
+    {
+        try
+        {
+            return reader.GetFieldValue<string>(i);
+        }
+        catch (Exception e) when (e is InvalidCastException or NotSupportedException)
+        {
+            throw new DatabaseException($"column '{reader.GetName(i)}' holds a value xform cannot read ({first.Message}); cast it to text in the query ({reader.GetName(i)}::text)", e);
+        }
     }
 
     /// <summary>A one-line engine error, with the line and column of the statement it points at when it has one.</summary>

@@ -113,6 +113,25 @@ public class PostgresAdapterTests
     }
 
     [Test]
+    public void Arrays_holding_nulls_read_with_nullable_elements_and_show_prints_them()
+    {
+        var p = NewProject();
+        var row = p.QueryRows("select array[1, 2, null] as ints, array[1.5, null]::numeric[] as nums, array['a', null] as texts, array[date '2024-01-02', null] as dates, array[1, 2] as full")[0];
+        Assert.That(row[0], Is.EqualTo(new int?[] { 1, 2, null }));
+        Assert.That(row[1], Is.EqualTo(new decimal?[] { 1.5m, null }));
+        Assert.That(row[2], Is.EqualTo(new string?[] { "a", null }));
+        Assert.That(row[3], Is.EqualTo(new DateOnly?[] { new DateOnly(2024, 1, 2), null }));
+        Assert.That(row[4], Is.EqualTo(new[] { 1, 2 }));
+        var shown = p.Run("show", "--inline", "select array[1, 2, null] as ints, array['a', null] as texts");
+        Assert.That(shown.ExitCode, Is.Zero, shown.ToString());
+        Assert.That(shown.Out, Does.Contain("| [1, 2, NULL] | [a, NULL] |"));
+        // a value no .NET type holds and no text read reaches: a database error naming the column, not an internal error
+        var nested = p.Run("show", "--inline", "select array[array[1, null]] as deep, 1 as ok");
+        Assert.That(nested.All, Does.Not.Contain("internal error"));
+        if (nested.ExitCode != 0) Assert.That(nested.All, Does.Contain("column 'deep'"));
+    }
+
+    [Test]
     public void Engine_errors_point_at_the_line_and_column_of_the_statement()
     {
         var p = NewProject();
