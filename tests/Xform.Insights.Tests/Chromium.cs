@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using Xform.Tests;
 using System.Text.Json.Nodes;
 
 namespace Xform.Insights.Tests;
@@ -28,10 +29,7 @@ public sealed class Chromium : IAsyncDisposable
     public static string? Find()
     {
         if (Environment.GetEnvironmentVariable("XFORM_CHROMIUM") is { Length: > 0 } configured && File.Exists(configured)) return configured;
-        foreach (var name in new[] { "chromium", "chromium-browser", "google-chrome", "google-chrome-stable" })
-            foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator))
-                if (dir.Length > 0 && File.Exists(Path.Combine(dir, name))) return Path.Combine(dir, name);
-        return null;
+        return Executables.Find("chromium", "chromium-browser", "google-chrome", "google-chrome-stable");
     }
 
     Chromium(Process process, string profile, ClientWebSocket socket)

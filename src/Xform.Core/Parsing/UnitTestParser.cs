@@ -87,35 +87,30 @@ internal static class UnitTestParser
     /// The definition as JSON: <c>{"model":…,"given":[{"Text":…,"Rows":{"format":…,"Rows":…,"Sql":…}}],"expect":…,"Macros":…,"Vars":…,"EnvVars":…}</c>,
     /// the names and order the serializer gave the anonymous object this once was (the same bytes, the same checksum).
     /// </summary>
-    internal static string Definition(string model, UnitTestSpec spec)
+    internal static string Definition(string model, UnitTestSpec spec) => PlainJson.Text((model, spec), static (w, d) =>
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var w = new System.Text.Json.Utf8JsonWriter(buffer))
+        w.WriteStartObject();
+        w.WriteString("model", d.model);
+        w.WriteStartArray("given");
+        foreach (var g in d.spec.Given)
         {
             w.WriteStartObject();
-            w.WriteString("model", model);
-            w.WriteStartArray("given");
-            foreach (var g in spec.Given)
-            {
-                w.WriteStartObject();
-                w.WriteString("Text", g.Text);
-                w.WritePropertyName("Rows");
-                Fixture(w, g.Rows);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WritePropertyName("expect");
-            Fixture(w, spec.Expect);
-            w.WritePropertyName("Macros");
-            PlainJson.Write(w, spec.Macros);
-            w.WritePropertyName("Vars");
-            PlainJson.Write(w, spec.Vars);
-            w.WritePropertyName("EnvVars");
-            PlainJson.Write(w, spec.EnvVars);
+            w.WriteString("Text", g.Text);
+            w.WritePropertyName("Rows");
+            Fixture(w, g.Rows);
             w.WriteEndObject();
         }
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+        w.WriteEndArray();
+        w.WritePropertyName("expect");
+        Fixture(w, d.spec.Expect);
+        w.WritePropertyName("Macros");
+        PlainJson.Write(w, d.spec.Macros);
+        w.WritePropertyName("Vars");
+        PlainJson.Write(w, d.spec.Vars);
+        w.WritePropertyName("EnvVars");
+        PlainJson.Write(w, d.spec.EnvVars);
+        w.WriteEndObject();
+    });
 
     static void Fixture(System.Text.Json.Utf8JsonWriter w, FixtureRows rows)
     {

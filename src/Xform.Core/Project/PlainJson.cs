@@ -16,19 +16,21 @@ namespace Xform.Core.Project;
 public static class PlainJson
 {
     /// <summary>The value as JSON text, as <c>JsonSerializer.Serialize(value)</c> with the default options.</summary>
-    public static string Serialize(object? value, JsonWriterOptions options = default)
-    {
-        var buffer = new ArrayBufferWriter<byte>(64);
-        using (var w = new Utf8JsonWriter(buffer, options)) Write(w, value);
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+    public static string Serialize(object? value, JsonWriterOptions options = default) =>
+        System.Text.Encoding.UTF8.GetString(Written(value, static (w, v) => Write(w, v), options).WrittenSpan);
 
     /// <summary>The value as UTF-8 JSON.</summary>
-    public static byte[] SerializeToUtf8Bytes(object? value)
+    public static byte[] SerializeToUtf8Bytes(object? value) => Written(value, static (w, v) => Write(w, v), default).WrittenSpan.ToArray();
+
+    /// <summary>The JSON text <paramref name="write"/> writes of <paramref name="state"/> (a document of a shape of its own).</summary>
+    public static string Text<T>(T state, Action<Utf8JsonWriter, T> write) =>
+        System.Text.Encoding.UTF8.GetString(Written(state, write, default).WrittenSpan);
+
+    static ArrayBufferWriter<byte> Written<T>(T state, Action<Utf8JsonWriter, T> write, JsonWriterOptions options)
     {
         var buffer = new ArrayBufferWriter<byte>(64);
-        using (var w = new Utf8JsonWriter(buffer)) Write(w, value);
-        return buffer.WrittenSpan.ToArray();
+        using (var w = new Utf8JsonWriter(buffer, options)) write(w, state);
+        return buffer;
     }
 
     public static void Write(Utf8JsonWriter w, object? value)

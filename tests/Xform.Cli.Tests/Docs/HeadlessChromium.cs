@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using Xform.Tests;
 using System.Text.Json.Nodes;
 
 namespace Xform.Cli.Tests.Docs;
@@ -24,16 +25,7 @@ sealed class HeadlessChromium : IDisposable
     }
 
     /// <summary>The chromium executable on PATH, or null.</summary>
-    public static string? Find()
-    {
-        foreach (var name in new[] { "chromium", "chromium-browser", "google-chrome" })
-            foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator))
-            {
-                var full = Path.Combine(dir, name);
-                if (File.Exists(full)) return full;
-            }
-        return null;
-    }
+    public static string? Find() => Executables.Find("chromium", "chromium-browser", "google-chrome");
 
     public static async Task<HeadlessChromium> StartAsync(string executable, int width = 1600, int height = 1000)
     {

@@ -26,7 +26,7 @@ public sealed class NativeToolTests
     [OneTimeSetUp]
     public void BuildTheNativeTool()
     {
-        var compiler = new[] { "clang", "gcc" }.FirstOrDefault(c => OnPath(c) is not null);
+        var compiler = Executables.Find("clang", "gcc");
         if (compiler is null) Unavailable.Skip("no C toolchain (clang or gcc) to link the native tool with");
         _work = Path.Combine(Path.GetTempPath(), "xform-tests", "native-" + Guid.NewGuid().ToString("N")[..8]);
         // a copy of the sources: the test projects' own build outputs under src/ are not touched while tests run
@@ -53,7 +53,7 @@ public sealed class NativeToolTests
                 "publish", "src/Xform.Cli", "-c", "Release", "--use-current-runtime", "-p:XformNativeTool=true", "-o", output, "-nologo", "-v", "minimal",
             },
         };
-        if (compiler == "gcc") info.ArgumentList.Add("-p:CppCompilerAndLinker=gcc");
+        if (Path.GetFileName(compiler) == "gcc") info.ArgumentList.Add("-p:CppCompilerAndLinker=gcc");
         using (var publish = Process.Start(info)!)
         {
             var stdout = publish.StandardOutput.ReadToEndAsync();
@@ -77,10 +77,6 @@ public sealed class NativeToolTests
         _inProcess?.Dispose();
         if (_work is not null && Directory.Exists(_work)) Directory.Delete(_work, recursive: true);
     }
-
-    static string? OnPath(string command) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Select(dir => Path.Combine(dir, command)).FirstOrDefault(File.Exists);
 
     CliResult Native(TestProject project, params string[] args)
     {
