@@ -104,7 +104,7 @@ public class ConcurrencyTests
         Assert.That(a.WaitForOutput(" START ", Patience), a.ToString());
         var r = second.Run("build", "--lock-timeout", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.That(r.ExitCode, Is.EqualTo(2), r.ToString());
-        var lines = r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => Regex.Replace(l.TrimEnd('\r'), @"^\d\d:\d\d:\d\d  ", "")).ToList();
+        var lines = ConsoleText.UntimedLines(r.Err).ToList();
         Assert.That(lines, Has.Count.EqualTo(1), r.ToString());
         Assert.That(lines[0], Does.Match("^error: another xform run \\(pid \\d+\\) " + Regex.Escape(string.Format(System.Globalization.CultureInfo.InvariantCulture, expected, first.Schema)) + "$"));
         Assert.That(r.All, Does.Not.Contain("   at ").And.Not.Contain("internal error"));

@@ -58,7 +58,7 @@ public class ConnectionErrorTests
     }
 
     static string[] Lines(string text) =>
-        text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => Regex.Replace(l.TrimEnd('\r'), @"^\d\d:\d\d:\d\d  ", "")).ToArray();
+        ConsoleText.UntimedLines(text);
 
     static int ClosedPort()
     {

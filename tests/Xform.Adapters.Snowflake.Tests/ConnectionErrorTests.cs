@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text.RegularExpressions;
 using Xform.Cli;
 using Xform.Core.Diagnostics;
 
@@ -63,7 +62,7 @@ public class ConnectionErrorTests
         var code = XformCli.Run(["run", "--project-dir", _dir], stdout, stderr);
         var all = stdout + "\n" + stderr;
         Assert.That(code, Is.EqualTo(2), all);
-        var lines = stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => Regex.Replace(l.TrimEnd('\r'), @"^\d\d:\d\d:\d\d  ", ""));
+        var lines = ConsoleText.UntimedLines(stderr.ToString());
         Assert.That(lines, Is.EqualTo(new[] { "profiles.yml:4:5: error: " + expected }), all);
         Assert.That(all, Does.Not.Contain("   at ").And.Not.Contain("internal error").And.Not.Contain(Token));
     }

@@ -33,7 +33,7 @@ public class CommandMemoTests
     }
 
     /// <summary>What a command prints, without the clock, the seconds it took and --debug's lines.</summary>
-    static string Printed(CliResult r) => string.Join("\n", Regex.Replace(r.All, @"^\d\d:\d\d:\d\d  ", "", RegexOptions.Multiline).Split('\n')
+    static string Printed(CliResult r) => string.Join("\n", ConsoleText.Untimed(r.All).Split('\n')
         .Where(l => !l.StartsWith("timing:", StringComparison.Ordinal) && !l.StartsWith("partial ", StringComparison.Ordinal)
                     && !l.StartsWith("manifest.json:", StringComparison.Ordinal) && !l.StartsWith("compile:", StringComparison.Ordinal)
                     && !l.StartsWith("parse:", StringComparison.Ordinal))

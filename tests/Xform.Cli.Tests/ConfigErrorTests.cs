@@ -88,7 +88,7 @@ public class ConfigErrorTests
         p.Write("models/b.sql", Incremental + "on_schema_change='never') }}select 1 as id");
         var r = p.Run("parse");
         Assert.That(r.ExitCode, Is.EqualTo(2), r.ToString());
-        var lines = r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(StripTime).ToList();
+        var lines = r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(ConsoleText.Untimed).ToList();
         Assert.That(lines, Has.Some.StartsWith("models/a.sql:1:4: error: incremental_strategy 'mege'"));
         Assert.That(lines, Has.Some.StartsWith("models/b.sql:1:4: error: on_schema_change 'never'"));
     }

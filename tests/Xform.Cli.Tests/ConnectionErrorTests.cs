@@ -53,7 +53,7 @@ public class ConnectionErrorTests
         {
             var r = p.Run("run");
             Assert.That(r.ExitCode, Is.EqualTo(2), r.ToString());
-            var lines = r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(ErrorMessageTests.StripTime);
+            var lines = r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(ConsoleText.Untimed);
             Assert.That(lines, Is.EqualTo(new[]
             {
                 $"profiles.yml:4:5: error: cannot open the DuckDB database '{path}' of output 'dev': permission denied: " +

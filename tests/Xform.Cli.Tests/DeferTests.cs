@@ -62,7 +62,7 @@ public class DeferTests
         p.Write("profiles.yml", "proj:\n  target: ci\n  outputs:\n" + Ci);
         var r = p.Run("build", "-s", "state:modified+", "--defer", "--state", state);
         Assert.That(r.ExitCode, Is.EqualTo(2), r.ToString());
-        Assert.That(ErrorMessageTests.StripTime(r.Err.Trim()), Is.EqualTo("profiles.yml:4:5: error: --defer reads relations the --state run built in the DuckDB database 'prod', which output 'ci' " +
+        Assert.That(ConsoleText.Untimed(r.Err.Trim()), Is.EqualTo("profiles.yml:4:5: error: --defer reads relations the --state run built in the DuckDB database 'prod', which output 'ci' " +
             "cannot see: attach it in profiles.yml (attach: [{path: path/to/prod.duckdb, alias: prod, read_only: true}]) or give profile 'proj' an output " +
             "whose path is that file (e.g. prod: {type: duckdb, path: target/prod.duckdb})"));
         Assert.That(r.Out, Does.Not.Contain("START"));
@@ -76,7 +76,7 @@ public class DeferTests
         File.Delete(Path.Combine(p.Dir, "target", "prod.duckdb"));
         var r = p.Run("build", "-s", "state:modified+", "--defer", "--state", state, "-t", "ci");
         Assert.That(r.ExitCode, Is.EqualTo(2), r.ToString());
-        Assert.That(ErrorMessageTests.StripTime(r.Err.Trim()), Is.EqualTo("profiles.yml:6:13: error: --defer reads the --state run's relations from the DuckDB file 'target/prod.duckdb' " +
+        Assert.That(ConsoleText.Untimed(r.Err.Trim()), Is.EqualTo("profiles.yml:6:13: error: --defer reads the --state run's relations from the DuckDB file 'target/prod.duckdb' " +
             "(output 'prod'), which does not exist: build production first (xform build -t prod) or copy its file there"));
     }
 
@@ -100,7 +100,7 @@ public class DeferTests
         using var p = Project("    prod:\n      type: duckdb\n      path: target/prod.duckdb\n      database: production\n");
         var r = p.Run("build");
         Assert.That(r.ExitCode, Is.EqualTo(2), r.ToString());
-        Assert.That(ErrorMessageTests.StripTime(r.Err.Trim()), Is.EqualTo("profiles.yml:7:17: error: 'database: production' does not match 'path' (target/prod.duckdb): a DuckDB file's " +
+        Assert.That(ConsoleText.Untimed(r.Err.Trim()), Is.EqualTo("profiles.yml:7:17: error: 'database: production' does not match 'path' (target/prod.duckdb): a DuckDB file's " +
             "database is its name without the extension, 'prod'; remove 'database' or set it to 'prod'"));
     }
 }

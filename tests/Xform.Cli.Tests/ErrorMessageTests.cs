@@ -116,7 +116,7 @@ public class ErrorMessageTests
     static void CheckResult(TestProject p, Case c, CliResult r)
     {
         Assert.That(r.ExitCode, Is.EqualTo(2), r.ToString());
-        var errorLines = r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(StripTime).ToList();
+        var errorLines = r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(ConsoleText.Untimed).ToList();
         Assert.That(errorLines, Is.EqualTo(c.Expected.Replace("{dir}", p.Dir).Split('\n')), r.ToString());
         Assert.That(r.All, Does.Not.Contain("   at "), "no stack trace");
         Assert.That(r.All, Does.Not.Contain("internal error"));
@@ -131,7 +131,7 @@ public class ErrorMessageTests
         p.Write("models/a.sql", "select 1");
         var r = p.Run("parse");
         Assert.That(r.ExitCode, Is.Zero, r.ToString());
-        var warnings = r.Out.Split('\n').Where(l => l.Contains("warning:")).Select(StripTime).ToList();
+        var warnings = r.Out.Split('\n').Where(l => l.Contains("warning:")).Select(ConsoleText.Untimed).ToList();
         Assert.That(warnings, Is.EqualTo(new[]
         {
             "project.yml:3:1: warning: 'require-dbt-version' in project.yml is accepted but not used by xform yet",
@@ -173,6 +173,4 @@ public class ErrorMessageTests
         Assert.That(err, Does.Match(@"error: the DuckDB file 'target/test\.duckdb' is in use by another process \(PID \d+\); DuckDB allows one writer per file: close the other program \(a DuckDB shell, a notebook or another xform\) and retry"));
         Assert.That(err, Does.Not.Contain("   at "));
     }
-
-    public static string StripTime(string line) => System.Text.RegularExpressions.Regex.Replace(line.TrimEnd('\r'), @"^\d\d:\d\d:\d\d  ", "");
 }

@@ -3,10 +3,9 @@ namespace Xform.Cli.Tests;
 /// <summary>Loader behaviour pinned while its internals were made faster.</summary>
 public class LoaderOrderTests
 {
-    static string StripTime(string line) => System.Text.RegularExpressions.Regex.Replace(line.TrimEnd('\r'), @"^\d\d:\d\d:\d\d  ", "");
 
     static List<string> Lines(string text, string kind) =>
-        text.Split('\n').Where(l => l.Contains(kind)).Select(StripTime).ToList();
+        text.Split('\n').Where(l => l.Contains(kind)).Select(ConsoleText.Untimed).ToList();
 
     [Test]
     public void Of_two_names_with_properties_twice_the_one_declared_first_is_reported()

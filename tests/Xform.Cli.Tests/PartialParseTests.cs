@@ -542,7 +542,6 @@ public class PartialParseTests
         Assert.That(BelowMemo(p, "compile", "--debug").All, Does.Not.Contain(kept), "a manifest changed since is written again");
     }
 
-    static string Untimed(string output) => Regex.Replace(output, @"^\d\d:\d\d:\d\d  ", "", RegexOptions.Multiline);
 
     [Test]
     public void A_mistake_in_a_file_changed_since_the_saved_parse_is_reported_as_a_full_parse_reports_it()
@@ -553,13 +552,13 @@ public class PartialParseTests
         var partial = p.Run("parse");
         var cold = p.Run("parse", "--no-partial-parse");
         Assert.That(partial.ExitCode, Is.EqualTo(2), partial.ToString());
-        Assert.That(Untimed(partial.Err), Is.EqualTo(Untimed(cold.Err)));
+        Assert.That(ConsoleText.Untimed(partial.Err), Is.EqualTo(ConsoleText.Untimed(cold.Err)));
         Assert.That(partial.Err, Does.Contain("models/schema.yml:"));
         File.Delete(Path.Combine(p.Dir, "models", "schema.yml"));
         p.Write("models/m3.sql", "select {{ ref('nowhere') }}\n");
         partial = p.Run("parse");
         Assert.That(partial.ExitCode, Is.EqualTo(2), partial.ToString());
-        Assert.That(Untimed(partial.Err), Is.EqualTo(Untimed(p.Run("parse", "--no-partial-parse").Err)));
+        Assert.That(ConsoleText.Untimed(partial.Err), Is.EqualTo(ConsoleText.Untimed(p.Run("parse", "--no-partial-parse").Err)));
         Assert.That(partial.Err, Does.Contain("models/m3.sql:1:"));
     }
 

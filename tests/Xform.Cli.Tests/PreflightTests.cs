@@ -178,7 +178,7 @@ public class PreflightTests
     void AssertStopped(TestProject p, CliResult r, string[] expected)
     {
         Assert.That(r.ExitCode, Is.EqualTo(2), r.ToString());
-        var errors = r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(StripTime).ToList();
+        var errors = r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(ConsoleText.Untimed).ToList();
         Assert.That(errors, Is.EqualTo(expected), r.ToString());
         Assert.That(r.All, Does.Not.Contain("   at ").And.Not.Contain("internal error"), "no stack trace");
         Assert.That(r.Out, Does.Not.Contain("START"), "no node started");
@@ -248,7 +248,7 @@ public class PreflightTests
         var r = p.Run("build");
         Assert.That(r.ExitCode, Is.Zero, r.ToString());
         Assert.That(r.Out, Does.Not.Contain("unique_kept_id").And.Not.Contain("not_null_kept_id"), "dbt drops the tests of a disabled model");
-        var warnings = r.Out.Split('\n').Where(l => l.Contains("warning:")).Select(StripTime).ToList();
+        var warnings = r.Out.Split('\n').Where(l => l.Contains("warning:")).Select(ConsoleText.Untimed).ToList();
         Assert.That(warnings, Has.Count.EqualTo(1));
         Assert.That(warnings[0], Does.Match(@"^models/props\.yml:11:13: warning: Test 'test\.proj\.relationships_inc_id__id__ref_kept_\.[0-9a-f]{10}' \(models/props\.yml\) " +
             "depends on a node named 'kept' which is disabled; the test is disabled too$"));

@@ -74,7 +74,7 @@ public class SelectorErrorTests
     }
 
     static List<string> Warnings(CliResult r) =>
-        r.All.Split('\n').Select(StripTime).Where(l => l.StartsWith("warning:", StringComparison.Ordinal)).ToList();
+        r.All.Split('\n').Select(ConsoleText.Untimed).Where(l => l.StartsWith("warning:", StringComparison.Ordinal)).ToList();
 
     static IEnumerable<string> Built(TestProject p) => p.Relations().Keys.Order(StringComparer.Ordinal);
 
@@ -109,7 +109,7 @@ public class SelectorErrorTests
         var r = p.Run("ls", "-s", "tag:nightly");
         Assert.That(r.ExitCode, Is.Zero, r.ToString());
         Assert.That(Warnings(r), Is.EqualTo(new[] { "warning: the selection criterion 'tag:nightly' does not match any enabled nodes", "warning: No nodes selected!" }), r.ToString());
-        Assert.That(r.Out.Split('\n').Select(StripTime).Where(l => l.Length > 0 && !l.StartsWith("warning:", StringComparison.Ordinal)), Is.Empty);
+        Assert.That(r.Out.Split('\n').Select(ConsoleText.Untimed).Where(l => l.Length > 0 && !l.StartsWith("warning:", StringComparison.Ordinal)), Is.Empty);
     }
 
     [Test]

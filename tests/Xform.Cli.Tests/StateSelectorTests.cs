@@ -8,7 +8,7 @@ namespace Xform.Cli.Tests;
 public class StateSelectorTests
 {
     static string[] Names(CliResult r) =>
-        r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(ErrorMessageTests.StripTime)
+        r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(ConsoleText.Untimed)
             .Where(l => !l.Contains("warning: ", StringComparison.Ordinal)).OrderBy(x => x, StringComparer.Ordinal).ToArray();
 
     static string[] Ls(TestProject p, string selector, string state, string resourceType = "")
@@ -133,7 +133,7 @@ public class StateSelectorTests
         File.Delete(Path.Combine(p.Dir, "target", "sources.json"));
         var r = p.Run("ls", "-s", "source_status:fresher+", "--state", state);
         Assert.That(r.ExitCode, Is.EqualTo(2));
-        Assert.That(ErrorMessageTests.StripTime(r.Err.Trim()), Is.EqualTo($"error: 'source_status:' compares this run's source freshness with the previous run's: " +
+        Assert.That(ConsoleText.Untimed(r.Err.Trim()), Is.EqualTo($"error: 'source_status:' compares this run's source freshness with the previous run's: " +
             $"{Path.Combine(p.Dir, "target", "sources.json")} does not exist; run 'xform source freshness' first"));
     }
 

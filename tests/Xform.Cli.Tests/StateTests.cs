@@ -67,7 +67,7 @@ public class StateTests
         var ls = p.Run("ls", "-s", "state:modified", "--state", state, "-t", "ci", "-o", "name");
         Assert.That(ls.ExitCode, Is.Zero, ls.ToString());
         // Nothing is listed; as dbt, the criterion that matched nothing is warned about.
-        Assert.That(ls.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(ErrorMessageTests.StripTime),
+        Assert.That(ls.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(ConsoleText.Untimed),
             Is.EqualTo(new[] { "warning: the selection criterion 'state:modified' does not match any enabled nodes", "warning: No nodes selected!" }));
 
         p.Write("models/marts/other.sql", "select 43 as answer");

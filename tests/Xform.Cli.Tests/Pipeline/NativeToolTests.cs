@@ -193,5 +193,5 @@ public sealed class NativeToolTests
 
     // the messages without their time stamps
     static string[] Lines(string output) =>
-        output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.RegularExpressions.Regex.Replace(l, @"^\d\d:\d\d:\d\d  ", "")).ToArray();
+        ConsoleText.UntimedLines(output);
 }
