@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Xform.Adapters.Conformance;
-using Xform.Tests;
 
 namespace Xform.Adapters.Postgres.Tests;
 

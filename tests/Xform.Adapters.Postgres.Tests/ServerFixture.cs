@@ -1,7 +1,6 @@
 using Xform.Adapters.Conformance;
 using Xform.Core.Adapters;
 using Xform.Core.Project;
-using Xform.Tests;
 
 namespace Xform.Adapters.Postgres.Tests;
 

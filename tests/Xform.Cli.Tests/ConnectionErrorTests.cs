@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Xform.Tests;
 
 namespace Xform.Cli.Tests;
 

@@ -1,4 +1,3 @@
-using Xform.Tests;
 
 namespace Xform.Cli.Tests;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Xform.Tests;
 
 namespace Xform.Cli.Tests;
 

@@ -1,5 +1,4 @@
 using DuckDB.NET.Data;
-using Xform.Tests;
 
 namespace Xform.Cli.Tests;
 

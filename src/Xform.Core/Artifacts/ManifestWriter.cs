@@ -456,7 +456,7 @@ public static partial class ManifestWriter
             w.WriteString("description"u8, n.Description);
             Columns(n);
             w.WritePropertyName("meta"u8);
-            if (n.Config.TryGetValue("meta", out var meta)) Value(w, meta);
+            if (n.Config.TryGetValue("meta", out var meta)) PlainJson.Write(w, meta);
             else { w.WriteStartObject(); w.WriteEndObject(); }
             w.WritePropertyName("tags"u8);
             Strings(w, tags);
@@ -582,7 +582,7 @@ public static partial class ManifestWriter
                 if (key == "materialized" && withMaterialized) { w.WriteStringValue(n.Materialized); hasMaterialized = true; }
                 else if (key == "enabled") { w.WriteBooleanValue(n.Config.Enabled); hasEnabled = true; }
                 else if (key == "tags") { Strings(w, tags); hasTags = true; }
-                else Value(w, value);
+                else PlainJson.Write(w, value);
             }
             if (withMaterialized && !hasMaterialized) w.WriteString("materialized"u8, n.Materialized);
             if (!hasEnabled) w.WriteBoolean("enabled"u8, n.Config.Enabled);
@@ -613,12 +613,9 @@ public static partial class ManifestWriter
             foreach (var (k, v) in map)
             {
                 w.WritePropertyName(k);
-                Value(w, v);
+                PlainJson.Write(w, v);
             }
             w.WriteEndObject();
         }
-
-        /// <summary>A config or meta value, as JsonSerializer wrote it (PlainJson).</summary>
-        public static void Value(Utf8JsonWriter w, object? value) => PlainJson.Write(w, value);
     }
 }

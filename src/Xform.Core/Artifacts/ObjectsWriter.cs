@@ -19,7 +19,7 @@ internal static class ObjectsWriter
             {
                 if (key is "depends_on" or "config") continue;
                 w.WritePropertyName(key);
-                ManifestWriter.Emitter.Value(w, value);
+                PlainJson.Write(w, value);
             }
             w.WriteString("resource_type", kind);
             w.WriteString("package_name", o.PackageName);
@@ -61,7 +61,7 @@ internal static class ObjectsWriter
                 w.WriteEndArray();
             }
             w.WritePropertyName("config");
-            ManifestWriter.Emitter.Value(w, o.Properties.GetValueOrDefault("config") ?? new Dictionary<string, object?> { ["enabled"] = true });
+            PlainJson.Write(w, o.Properties.GetValueOrDefault("config") ?? new Dictionary<string, object?> { ["enabled"] = true });
             w.WriteEndObject();
         }
         w.WriteEndObject();

@@ -259,8 +259,6 @@ public static partial class TestSpecs
     static readonly System.Buffers.SearchValues<char> IdentifierChars =
         System.Buffers.SearchValues.Create("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_");
 
-    static string Json(object? v) => PlainJson.Serialize(v);
-
     /// <summary>
     /// What a generic test's id hashes: <c>{"macro":…,"parent":…,"column":…,"args":["key=json",…]}</c> in UTF-8, written
     /// as the serializer wrote the anonymous object it once was (the same bytes, so the same ids), without the reflection
@@ -280,7 +278,7 @@ public static partial class TestSpecs
         {
             var keys = args.Keys.ToArray();
             Array.Sort(keys, Comparer<string>.Default);
-            foreach (var key in keys) w.WriteStringValue($"{key}={Json(args[key])}");
+            foreach (var key in keys) w.WriteStringValue($"{key}={PlainJson.Serialize(args[key])}");
         }
         w.WriteEndArray();
         w.WriteEndObject();

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Xform.Cli.Tests.Retail;
-using Xform.Tests;
 
 namespace Xform.Cli.Tests.Docs;
 

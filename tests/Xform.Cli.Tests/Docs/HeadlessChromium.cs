@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
-using Xform.Tests;
 using System.Text.Json.Nodes;
 
 namespace Xform.Cli.Tests.Docs;

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Xform.Cli.Tests.Retail;
-using Xform.Tests;
 
 namespace Xform.Cli.Tests.Pipeline;
 
